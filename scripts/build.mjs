@@ -1,0 +1,71 @@
+// Bundles the extension (dist/extension.cjs) and the CLI (dist/cli.cjs) with esbuild, and copies
+// what they read at run time next to them: sql/, media/ and PGlite's wasm and data, the latter
+// brotli-compressed (so the .vsix stays small) and cached in .build-cache/ between builds.
+import { build } from 'esbuild';
+import { cpSync, existsSync, mkdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { dirname, join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { brotliCompressSync, constants } from 'node:zlib';
+import { createHash } from 'node:crypto';
+
+const root = resolve(dirname(fileURLToPath(import.meta.url)), '..');
+const dist = join(root, 'dist');
+const pkg = JSON.parse(readFileSync(join(root, 'package.json'), 'utf8'));
+const production = process.argv.includes('--production');
+
+rmSync(dist, { recursive: true, force: true });
+mkdirSync(dist, { recursive: true });
+
+const common = {
+  bundle: true,
+  platform: 'node',
+  target: 'node20',
+  format: 'cjs',
+  sourcemap: production ? false : 'linked',
+  minify: production,
+  logLevel: 'warning',
+  legalComments: 'none',
+  // import.meta.url in CommonJS output: point it at the bundle file itself.
+  banner: { js: 'const __ssd_import_meta_url = require("url").pathToFileURL(__filename).href;' },
+  define: { 'import.meta.url': '__ssd_import_meta_url', SSD_VERSION: JSON.stringify(pkg.version) },
+  external: ['vscode', 'pg-native', 'azdata'],
+  // PGlite's own asset loading is bypassed: the driver passes the modules (see pgliteDriver.ts).
+  logOverride: { 'empty-import-meta': 'silent' },
+};
+
+const entries = [
+  { in: 'src/cli/index.ts', out: 'cli.cjs', banner: '#!/usr/bin/env node\n' },
+];
+if (existsSync(join(root, 'src/extension/extension.ts'))) entries.push({ in: 'src/extension/extension.ts', out: 'extension.cjs', banner: '' });
+
+await Promise.all(entries.map((e) => build({
+  ...common,
+  entryPoints: [join(root, e.in)],
+  outfile: join(dist, e.out),
+  banner: { js: e.banner + common.banner.js },
+})));
+
+cpSync(join(root, 'sql'), join(dist, 'sql'), { recursive: true });
+if (existsSync(join(root, 'media'))) cpSync(join(root, 'media'), join(dist, 'media'), { recursive: true });
+
+// PGlite assets, brotli-compressed once and cached by content hash.
+const pgliteDist = join(root, 'node_modules/@electric-sql/pglite/dist');
+const cache = join(root, '.build-cache');
+mkdirSync(cache, { recursive: true });
+mkdirSync(join(dist, 'pglite'), { recursive: true });
+for (const f of ['pglite.wasm', 'pglite.data', 'initdb.wasm']) {
+  const src = readFileSync(join(pgliteDist, f));
+  const hash = createHash('sha256').update(src).digest('hex').slice(0, 16);
+  const cached = join(cache, `${f}.${hash}.br`);
+  if (!existsSync(cached)) {
+    const t = Date.now();
+    writeFileSync(cached, brotliCompressSync(src, { params: { [constants.BROTLI_PARAM_QUALITY]: 11, [constants.BROTLI_PARAM_LGWIN]: 24, [constants.BROTLI_PARAM_SIZE_HINT]: src.length } }));
+    console.log(`compressed ${f} in ${Date.now() - t} ms`);
+  }
+  cpSync(cached, join(dist, 'pglite', `${f}.br`));
+}
+import { chmodSync } from 'node:fs';
+chmodSync(join(dist, 'cli.cjs'), 0o755);
+writeFileSync(join(dist, 'BUNDLED'), `ssd-workbench ${pkg.version}\n`);
+const size = (f) => (statSync(join(dist, f)).size / 1024).toFixed(0) + ' KiB';
+console.log(`built ${entries.map((e) => `dist/${e.out} (${size(e.out)})`).join(', ')}`);

@@ -1,0 +1,135 @@
+// What every CLI command shares: the --db/--schema/--as-of/--json options, opening the database
+// with one clear line on failure, exit codes and output.
+import { Command, Option } from 'commander';
+import { openDb } from '../db/openDb';
+import { ConnectionError, type Db } from '../db/types';
+import { validateIdentifier } from '../db/dialect';
+import { redactSecrets } from '../db/connectionSpec';
+import { streamLogger, type Logger, type LogLevel } from '../log';
+
+/** 0 done, 1 the job found problems, 2 bad usage or no connection. */
+export const EXIT = { OK: 0, PROBLEMS: 1, USAGE: 2 } as const;
+
+export class UsageError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'UsageError';
+  }
+}
+
+export interface GlobalOptions {
+  db?: string;
+  schema?: string;
+  asOf?: string;
+  json?: boolean;
+  verbose?: boolean;
+}
+
+export function dbOption(): Option {
+  return new Option('--db <url>', 'database: pglite:memory, pglite:<dir>, postgres://…, mssql://… or a SQL Server connection string').env('SSD_DB');
+}
+
+export function schemaOption(): Option {
+  return new Option('--schema <name>', 'schema holding the SSD tables (default: public / dbo)').env('SSD_SCHEMA');
+}
+
+export function asOfOption(): Option {
+  return new Option('--as-of <YYYY-MM-DD>', 'as-of date every date rule is relative to (default: today)');
+}
+
+export function jsonOption(): Option {
+  return new Option('--json', 'print a machine-readable JSON object instead of text');
+}
+
+export function parseSchema(value: string | undefined): string | undefined {
+  if (value === undefined || value === '') return undefined;
+  try {
+    return validateIdentifier(value, 'schema');
+  } catch (e) {
+    throw new UsageError((e as Error).message);
+  }
+}
+
+/** Parse YYYY-MM-DD strictly (a real calendar date). Returns the same text. */
+export function parseIsoDate(value: string | undefined, what = '--as-of'): string | undefined {
+  if (value === undefined) return undefined;
+  const m = /^(\d{4})-(\d{2})-(\d{2})$/.exec(value);
+  const d = m ? new Date(Date.UTC(+m[1]!, +m[2]! - 1, +m[3]!)) : null;
+  if (!m || !d || d.getUTCFullYear() !== +m[1]! || d.getUTCMonth() !== +m[2]! - 1 || d.getUTCDate() !== +m[3]!) {
+    throw new UsageError(`${what} must be a date written YYYY-MM-DD, got ${JSON.stringify(value)}`);
+  }
+  return value;
+}
+
+export function todayIso(): string {
+  const d = new Date();
+  return `${d.getFullYear()}-${String(d.getMonth() + 1).padStart(2, '0')}-${String(d.getDate()).padStart(2, '0')}`;
+}
+
+export async function openFromOptions(opts: GlobalOptions): Promise<Db> {
+  if (!opts.db) throw new UsageError('no database given: pass --db (e.g. --db pglite:./ssd-db or --db postgres://…) or set SSD_DB');
+  return openDb(opts.db);
+}
+
+export function cliLogger(opts: { verbose?: boolean } = {}): Logger {
+  const level: LogLevel = (process.env.SSD_LOG_LEVEL as LogLevel | undefined) ?? (opts.verbose ? 'debug' : 'warn');
+  return streamLogger((l) => process.stderr.write(l + '\n'), level);
+}
+
+export function printJson(value: unknown): void {
+  process.stdout.write(JSON.stringify(value, null, 2) + '\n');
+}
+
+export function out(line = ''): void {
+  process.stdout.write(line + '\n');
+}
+
+/**
+ * Wrap a command action: runs it, maps errors to one clear line and an exit code, and always
+ * closes what it opened. The action returns the exit code.
+ */
+export function action<A extends unknown[]>(fn: (...args: A) => Promise<number>): (...args: A) => Promise<void> {
+  return async (...args: A) => {
+    let code: number;
+    try {
+      code = await fn(...args);
+    } catch (e) {
+      code = reportError(e);
+    }
+    process.exitCode = code;
+  };
+}
+
+export function reportError(e: unknown): number {
+  const msg = redactSecrets(e instanceof Error ? e.message : String(e));
+  if (e instanceof UsageError) {
+    process.stderr.write(`ssd: ${msg}\n`);
+    return EXIT.USAGE;
+  }
+  if (e instanceof ConnectionError) {
+    process.stderr.write(`ssd: ${msg}\n`);
+    return EXIT.USAGE;
+  }
+  if (e instanceof Error && e.name === 'CancelledError') {
+    process.stderr.write(`ssd: cancelled\n`);
+    return EXIT.PROBLEMS;
+  }
+  process.stderr.write(`ssd: ${msg}\n`);
+  if (process.env.SSD_DEBUG && e instanceof Error && e.stack) process.stderr.write(redactSecrets(e.stack) + '\n');
+  return EXIT.PROBLEMS;
+}
+
+/** Run fn with an open database, closing it afterwards. */
+export async function withDb<T>(opts: GlobalOptions, fn: (db: Db) => Promise<T>): Promise<T> {
+  const db = await openFromOptions(opts);
+  const onSigint = () => { void db.cancel(); };
+  process.once('SIGINT', onSigint);
+  try {
+    return await fn(db);
+  } finally {
+    process.off('SIGINT', onSigint);
+    await db.close().catch(() => undefined);
+  }
+}
+
+export type CommandRegistrar = (program: Command) => void;

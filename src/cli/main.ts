@@ -1,0 +1,35 @@
+// The `ssd` command-line tool. Each capability registers its own subcommands; this file only
+// assembles them. Exit codes: 0 done, 1 the job found problems, 2 bad usage or no connection.
+import { Command, CommanderError } from 'commander';
+import { EXIT } from './common';
+import { registerInit } from '../ddl/cli';
+
+declare const SSD_VERSION: string | undefined;
+
+export function buildProgram(): Command {
+  const program = new Command();
+  program
+    .name('ssd')
+    .description('SSD Workbench: deploy, check and stage the Standard Safeguarding Dataset and build DfE children\'s social care API payloads.')
+    .version(typeof SSD_VERSION === 'string' ? SSD_VERSION : 'dev')
+    .showHelpAfterError('(run with --help for usage)')
+    .addHelpText('after', '\nEvery command takes --db (or SSD_DB) and most take --schema (or SSD_SCHEMA).\nExit codes: 0 done, 1 the job found problems, 2 bad usage or no connection.\nRun `ssd <command> --help` for a command\'s options.');
+  program.exitOverride();
+  registerInit(program);
+  return program;
+}
+
+export async function main(argv: string[]): Promise<number> {
+  const program = buildProgram();
+  for (const c of program.commands) c.exitOverride();
+  try {
+    await program.parseAsync(argv);
+  } catch (e) {
+    if (e instanceof CommanderError) {
+      if (e.code === 'commander.helpDisplayed' || e.code === 'commander.version' || e.code === 'commander.help') return EXIT.OK;
+      return EXIT.USAGE;
+    }
+    throw e;
+  }
+  return typeof process.exitCode === 'number' ? process.exitCode : EXIT.OK;
+}

@@ -1,0 +1,206 @@
+// Parse what users type as a database address into a typed connection spec, and describe it
+// safely. Accepted forms:
+//   pglite:memory | pglite:<directory>                         embedded PostgreSQL (PGlite)
+//   postgres://user:pass@host:5432/db?sslmode=require          PostgreSQL (also postgresql://)
+//   postgres: | pg:                                            PostgreSQL from PG* environment variables
+//   mssql://user:pass@host:1433/db?encrypt=true&trustServerCertificate=true
+//   Server=host,1433;Database=d;User Id=u;Password=p;Encrypt=true;TrustServerCertificate=true  (ADO)
+import { ConnectionError } from './types';
+
+export interface PgliteSpec { kind: 'pglite'; dataDir: string | null }
+export interface PostgresSpec {
+  kind: 'postgres';
+  /** Connection string for pg, or null to use the PG* environment variables. */
+  url: string | null;
+  host?: string; port?: number; database?: string; user?: string;
+}
+export interface MssqlSpec {
+  kind: 'mssql';
+  server: string;
+  instanceName?: string;
+  port?: number;
+  database?: string;
+  user?: string;
+  password?: string;
+  /** Entra ID access token (azure-active-directory-access-token). */
+  accessToken?: string;
+  encrypt: boolean;
+  trustServerCertificate: boolean;
+  connectTimeoutMs?: number;
+  applicationName?: string;
+}
+export type ConnectionSpec = PgliteSpec | PostgresSpec | MssqlSpec;
+
+const truthy = (v: string | undefined, dflt: boolean): boolean => {
+  if (v === undefined || v === '') return dflt;
+  const s = v.trim().toLowerCase();
+  if (['true', 'yes', '1', 'mandatory', 'strict', 'sspi'].includes(s)) return true;
+  if (['false', 'no', '0', 'optional'].includes(s)) return false;
+  throw new ConnectionError(`invalid boolean value ${JSON.stringify(v)} in connection string`);
+};
+
+/** Parse an ADO.NET-style connection string (keyword=value;...), honouring {braced} and "quoted" values. */
+export function parseAdoString(text: string): Map<string, string> {
+  const out = new Map<string, string>();
+  let i = 0;
+  const n = text.length;
+  while (i < n) {
+    while (i < n && (text[i] === ';' || /\s/.test(text[i]!))) i++;
+    if (i >= n) break;
+    let key = '';
+    while (i < n && text[i] !== '=') {
+      if (text[i] === ';') throw new ConnectionError(`connection string keyword "${key.trim()}" has no value`);
+      key += text[i++];
+    }
+    if (i >= n) throw new ConnectionError(`connection string keyword "${key.trim()}" has no value`);
+    i++; // '='
+    while (i < n && text[i] === ' ') i++;
+    let value = '';
+    const q = text[i];
+    if (q === '{' || q === '"' || q === "'") {
+      const close = q === '{' ? '}' : q;
+      i++;
+      for (;;) {
+        if (i >= n) throw new ConnectionError(`unterminated ${q}quoted value for "${key.trim()}" in connection string`);
+        if (text[i] === close) {
+          if (text[i + 1] === close) { value += close; i += 2; continue; }
+          i++;
+          break;
+        }
+        value += text[i++];
+      }
+      while (i < n && text[i] !== ';') {
+        if (!/\s/.test(text[i]!)) throw new ConnectionError(`unexpected text after quoted value for "${key.trim()}"`);
+        i++;
+      }
+    } else {
+      while (i < n && text[i] !== ';') value += text[i++];
+      value = value.trim();
+    }
+    out.set(key.trim().toLowerCase().replace(/\s+/g, ' '), value);
+  }
+  return out;
+}
+
+function parseMssqlAdo(text: string): MssqlSpec {
+  const kv = parseAdoString(text);
+  const get = (...names: string[]) => { for (const k of names) if (kv.has(k)) return kv.get(k); return undefined; };
+  let server = get('server', 'data source', 'address', 'addr', 'network address');
+  if (!server) throw new ConnectionError('SQL Server connection string has no Server=');
+  server = server.replace(/^tcp:/i, '');
+  let port: number | undefined;
+  let instanceName: string | undefined;
+  const comma = server.lastIndexOf(',');
+  if (comma >= 0) {
+    port = Number(server.slice(comma + 1));
+    if (!Number.isInteger(port) || port <= 0 || port > 65535) throw new ConnectionError(`invalid port in Server=${server}`);
+    server = server.slice(0, comma);
+  }
+  const slash = server.indexOf('\\');
+  if (slash >= 0) { instanceName = server.slice(slash + 1); server = server.slice(0, slash); }
+  if (server === '.' || server.toLowerCase() === '(local)') server = 'localhost';
+  const auth = get('authentication')?.toLowerCase();
+  const integrated = get('integrated security', 'trusted_connection');
+  if (integrated && truthy(integrated, false)) {
+    throw new ConnectionError('Windows integrated authentication is not supported on this platform: use SQL authentication or an Entra ID access token');
+  }
+  const spec: MssqlSpec = {
+    kind: 'mssql',
+    server,
+    encrypt: truthy(get('encrypt'), true),
+    trustServerCertificate: truthy(get('trustservercertificate', 'trust server certificate'), false),
+  };
+  if (instanceName) spec.instanceName = instanceName;
+  if (port) spec.port = port;
+  const db = get('database', 'initial catalog');
+  if (db) spec.database = db;
+  const user = get('user id', 'uid', 'user');
+  if (user) spec.user = user;
+  const pw = get('password', 'pwd');
+  if (pw !== undefined) spec.password = pw;
+  const token = get('access token', 'accesstoken');
+  if (token) spec.accessToken = token;
+  if (auth && auth !== 'sqlpassword' && auth !== 'sql password' && !(auth.includes('token') && token)) {
+    if (!token) throw new ConnectionError(`Authentication=${get('authentication')} needs an access token: sign in through the editor, or use SQL authentication`);
+  }
+  const timeout = get('connect timeout', 'connection timeout', 'timeout');
+  if (timeout) spec.connectTimeoutMs = Number(timeout) * 1000;
+  const app = get('application name', 'app');
+  if (app) spec.applicationName = app;
+  return spec;
+}
+
+function parseMssqlUrl(text: string): MssqlSpec {
+  let u: URL;
+  try { u = new URL(text); } catch { throw new ConnectionError('invalid mssql:// URL'); }
+  const p = u.searchParams;
+  const spec: MssqlSpec = {
+    kind: 'mssql',
+    server: decodeURIComponent(u.hostname) || 'localhost',
+    encrypt: truthy(p.get('encrypt') ?? undefined, true),
+    trustServerCertificate: truthy(p.get('trustServerCertificate') ?? p.get('trustservercertificate') ?? undefined, false),
+  };
+  if (u.port) spec.port = Number(u.port);
+  const path = decodeURIComponent(u.pathname.replace(/^\//, ''));
+  const [dbOrInstance, maybeDb] = path.split('/');
+  if (maybeDb !== undefined) { spec.instanceName = dbOrInstance; if (maybeDb) spec.database = maybeDb; }
+  else if (dbOrInstance) spec.database = dbOrInstance;
+  if (p.get('instanceName')) spec.instanceName = p.get('instanceName')!;
+  if (u.username) spec.user = decodeURIComponent(u.username);
+  if (u.password) spec.password = decodeURIComponent(u.password);
+  if (p.get('database')) spec.database = p.get('database')!;
+  const t = p.get('connectTimeout') ?? p.get('connect_timeout');
+  if (t) spec.connectTimeoutMs = Number(t) * 1000;
+  return spec;
+}
+
+export function parseConnectionString(text: string): ConnectionSpec {
+  const s = (text ?? '').trim();
+  if (!s) throw new ConnectionError('no database given: pass --db (e.g. pglite:memory, postgres://…, or a SQL Server connection string) or set SSD_DB');
+  const lower = s.toLowerCase();
+  if (lower.startsWith('pglite:')) {
+    const rest = s.slice('pglite:'.length);
+    if (rest === '' || rest.toLowerCase() === 'memory' || rest === '//memory') return { kind: 'pglite', dataDir: null };
+    return { kind: 'pglite', dataDir: rest.replace(/^\/\/(?=\/)/, '') };
+  }
+  if (lower === 'postgres:' || lower === 'pg:' || lower === 'postgresql:') return { kind: 'postgres', url: null };
+  if (lower.startsWith('postgres://') || lower.startsWith('postgresql://')) {
+    let u: URL;
+    try { u = new URL(s); } catch { throw new ConnectionError('invalid postgres:// URL'); }
+    const spec: PostgresSpec = { kind: 'postgres', url: s, host: decodeURIComponent(u.hostname) || undefined };
+    if (u.port) spec.port = Number(u.port);
+    const db = decodeURIComponent(u.pathname.replace(/^\//, ''));
+    if (db) spec.database = db;
+    if (u.username) spec.user = decodeURIComponent(u.username);
+    return spec;
+  }
+  if (lower.startsWith('mssql://') || lower.startsWith('sqlserver://')) return parseMssqlUrl(s.replace(/^sqlserver:/i, 'mssql:'));
+  if (/(^|;)\s*(server|data source|address|addr)\s*=/i.test(s)) return parseMssqlAdo(s);
+  throw new ConnectionError('unrecognised database address: expected pglite:memory, pglite:<dir>, postgres://…, mssql://… or Server=…;Database=…');
+}
+
+/** One safe line naming the target: kind, user, host, port, database. Never a password or token. */
+export function describeSpec(spec: ConnectionSpec): string {
+  switch (spec.kind) {
+    case 'pglite':
+      return spec.dataDir ? `embedded PostgreSQL at ${spec.dataDir}` : 'embedded PostgreSQL (in memory)';
+    case 'postgres': {
+      if (!spec.url) {
+        const e = process.env;
+        return `PostgreSQL ${e.PGUSER ?? e.USER ?? ''}@${e.PGHOST ?? 'localhost'}:${e.PGPORT ?? 5432}/${e.PGDATABASE ?? e.PGUSER ?? ''} (from PG* environment)`;
+      }
+      return `PostgreSQL ${spec.user ? spec.user + '@' : ''}${spec.host ?? 'localhost'}:${spec.port ?? 5432}/${spec.database ?? ''}`;
+    }
+    case 'mssql':
+      return `SQL Server ${spec.user ? spec.user + '@' : spec.accessToken ? '(Entra ID token)@' : ''}${spec.server}${spec.instanceName ? '\\' + spec.instanceName : ''}${spec.port ? ',' + spec.port : ''}/${spec.database ?? ''}`;
+  }
+}
+
+/** Remove anything secret-looking from free text (error messages from drivers, connection strings). */
+export function redactSecrets(text: string, secrets: readonly (string | undefined)[] = []): string {
+  let out = text
+    .replace(/(password|pwd|access ?token|accesstoken)\s*=\s*(\{[^}]*\}|"[^"]*"|'[^']*'|[^;]*)/gi, '$1=***')
+    .replace(/(\/\/[^:/@\s]+:)([^@\s]+)@/g, '$1***@');
+  for (const s of secrets) if (s && s.length >= 3) out = out.split(s).join('***');
+  return out;
+}

@@ -1,0 +1,76 @@
+// Every SQL difference between SQL Server and PostgreSQL that code (not sql/ files) needs lives here.
+import type { Dialect } from './types';
+import type { SsdColumnDef } from '../model/ssdModel';
+
+const IDENT = /^[A-Za-z_][A-Za-z0-9_$#]{0,127}$/;
+
+/** Validate an identifier (schema, table or column name); throws on anything unusual. */
+export function validateIdentifier(name: string, what = 'identifier'): string {
+  if (typeof name !== 'string' || !IDENT.test(name)) {
+    throw new Error(`invalid ${what} ${JSON.stringify(name)}: use letters, digits and _ only, starting with a letter or _`);
+  }
+  return name;
+}
+
+export function quoteIdent(dialect: Dialect, name: string): string {
+  validateIdentifier(name);
+  return dialect === 'mssql' ? `[${name}]` : `"${name}"`;
+}
+
+/** schema.table, both validated and quoted. */
+export function qualify(dialect: Dialect, schema: string, table: string): string {
+  return `${quoteIdent(dialect, schema)}.${quoteIdent(dialect, table)}`;
+}
+
+export function columnType(dialect: Dialect, col: SsdColumnDef): string {
+  return dialect === 'mssql' ? col.sqlServerType : col.postgresType;
+}
+
+export function defaultSchemaFor(dialect: Dialect): string {
+  return dialect === 'mssql' ? 'dbo' : 'public';
+}
+
+/** `SELECT ... LIMIT n` vs `SELECT TOP (n) ...`: returns [afterSelect, atEnd]. */
+export function limitClause(dialect: Dialect, n: number): { top: string; limit: string } {
+  if (!Number.isInteger(n) || n < 0) throw new Error(`invalid row limit ${n}`);
+  return dialect === 'mssql' ? { top: `TOP (${n}) `, limit: '' } : { top: '', limit: ` LIMIT ${n}` };
+}
+
+/** Text for the current timestamp. */
+export function nowExpression(dialect: Dialect): string {
+  return dialect === 'mssql' ? 'SYSDATETIME()' : 'CURRENT_TIMESTAMP';
+}
+
+/** Cast of a parameter/expression to a date. */
+export function castDate(dialect: Dialect, expr: string): string {
+  return dialect === 'mssql' ? `CAST(${expr} AS DATE)` : `CAST(${expr} AS DATE)`;
+}
+
+/** Length of a string expression in characters (LEN ignores trailing spaces in SQL Server). */
+export function lengthExpression(dialect: Dialect, expr: string): string {
+  return dialect === 'mssql' ? `LEN(${expr})` : `CHAR_LENGTH(${expr})`;
+}
+
+/** Trim both ends. */
+export function trimExpression(dialect: Dialect, expr: string): string {
+  return dialect === 'mssql' ? `LTRIM(RTRIM(${expr}))` : `TRIM(${expr})`;
+}
+
+/** Does a table exist in the schema? Returns SQL with $1 = schema, $2 = table (case-insensitive). */
+export function tableExistsSql(): string {
+  return `SELECT table_name FROM information_schema.tables WHERE LOWER(table_schema) = LOWER($1) AND LOWER(table_name) = LOWER($2)`;
+}
+
+/** Columns of all tables in a schema ($1 = schema). Standard information_schema on both. */
+export function columnsSql(): string {
+  return `SELECT table_name, column_name, data_type, character_maximum_length, is_nullable, ordinal_position
+FROM information_schema.columns WHERE LOWER(table_schema) = LOWER($1)
+ORDER BY table_name, ordinal_position`;
+}
+
+/** Create the schema if missing. */
+export function createSchemaSql(dialect: Dialect, schema: string): string {
+  return dialect === 'mssql'
+    ? `IF SCHEMA_ID(N'${validateIdentifier(schema, 'schema')}') IS NULL EXEC(N'CREATE SCHEMA ${quoteIdent(dialect, schema)}')`
+    : `CREATE SCHEMA IF NOT EXISTS ${quoteIdent(dialect, schema)}`;
+}

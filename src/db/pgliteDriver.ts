@@ -1,0 +1,142 @@
+// Embedded PostgreSQL (PGlite): pglite:memory or pglite:<directory>.
+// PGlite runs in this process on one connection, so:
+// - stream() uses a WITH HOLD cursor (the result is held by the embedded server, not in JS) and
+//   fetches in batches, letting other statements run between fetches;
+// - cancel() takes effect between statements (a running statement cannot be interrupted in-process).
+import { existsSync, readFileSync, mkdirSync } from 'node:fs';
+import { join } from 'node:path';
+import { brotliDecompressSync } from 'node:zlib';
+import { PGlite, type PGliteOptions } from '@electric-sql/pglite';
+import { bundledAssetDir } from '../runtimePaths';
+import { pgParsers, noticeToMessage, toDbError } from './pgCommon';
+import { CancelledError, ConnectionError, type BatchResult, type Db, type Queryable, type Row, type RunBatchOptions, type StreamOptions } from './types';
+
+let cursorSeq = 0;
+
+async function bundledOptions(): Promise<Partial<PGliteOptions>> {
+  // The extension/CLI bundle ships PGlite's wasm and data brotli-compressed (see scripts/build.mjs).
+  const dir = bundledAssetDir('pglite');
+  if (!dir) return {};
+  const read = (f: string) => brotliDecompressSync(readFileSync(join(dir, f + '.br')));
+  const [pgliteWasmModule, initdbWasmModule] = await Promise.all([
+    WebAssembly.compile(read('pglite.wasm')),
+    WebAssembly.compile(read('initdb.wasm')),
+  ]);
+  return { pgliteWasmModule, initdbWasmModule, fsBundle: new Blob([read('pglite.data')]) };
+}
+
+class PgliteTx implements Queryable {
+  readonly dialect = 'postgres' as const;
+  constructor(private readonly tx: { query: PGlite['query'] }) {}
+  async query<R = Row>(sql: string, params: readonly unknown[] = []): Promise<R[]> {
+    try {
+      return (await this.tx.query<R>(sql, params as unknown[], { parsers: pgParsers })).rows;
+    } catch (e) { throw toDbError(e, sql); }
+  }
+  async execute(sql: string, params: readonly unknown[] = []): Promise<number> {
+    try {
+      return (await this.tx.query(sql, params as unknown[])).affectedRows ?? 0;
+    } catch (e) { throw toDbError(e, sql); }
+  }
+}
+
+export class PgliteDb implements Db {
+  readonly dialect = 'postgres' as const;
+  readonly kind = 'pglite' as const;
+  readonly defaultSchema = 'public';
+  private cancelRequested = false;
+  private readonly base: PgliteTx;
+
+  private constructor(private readonly pg: PGlite, readonly description: string) {
+    this.base = new PgliteTx(pg);
+  }
+
+  static async open(dataDir: string | null, description: string): Promise<PgliteDb> {
+    try {
+      if (dataDir) mkdirSync(dataDir, { recursive: true });
+      const options: PGliteOptions = { ...(await bundledOptions()), parsers: pgParsers };
+      if (dataDir) options.dataDir = dataDir;
+      const pg = await PGlite.create(options);
+      return new PgliteDb(pg, description);
+    } catch (e) {
+      const cause = e instanceof Error ? e.message : String(e);
+      const hint = dataDir && existsSync(join(dataDir, 'postmaster.pid')) ? ' (is another process using this directory?)' : '';
+      throw new ConnectionError(`cannot open ${description}: ${cause}${hint}`, { cause: e });
+    }
+  }
+
+  query<R = Row>(sql: string, params?: readonly unknown[]): Promise<R[]> {
+    this.throwIfCancelled();
+    return this.base.query<R>(sql, params);
+  }
+
+  execute(sql: string, params?: readonly unknown[]): Promise<number> {
+    this.throwIfCancelled();
+    return this.base.execute(sql, params);
+  }
+
+  async *stream<R = Row>(sql: string, params: readonly unknown[] = [], options: StreamOptions = {}): AsyncIterable<R> {
+    const size = options.batchSize ?? 2000;
+    const name = `ssd_cursor_${++cursorSeq}`;
+    try {
+      await this.pg.query(`DECLARE ${name} NO SCROLL CURSOR WITH HOLD FOR ${sql}`, params as unknown[]);
+    } catch (e) { throw toDbError(e, sql); }
+    try {
+      for (;;) {
+        if (options.signal?.aborted) throw new CancelledError();
+        const res = await this.pg.query<R>(`FETCH FORWARD ${size} FROM ${name}`, [], { parsers: pgParsers });
+        for (const r of res.rows) yield r;
+        if (res.rows.length < size) break;
+      }
+    } finally {
+      await this.pg.query(`CLOSE ${name}`).catch(() => undefined);
+    }
+  }
+
+  async runBatch(sql: string, options: RunBatchOptions = {}): Promise<BatchResult> {
+    this.throwIfCancelled();
+    if (options.signal?.aborted) throw new CancelledError();
+    const start = performance.now();
+    try {
+      const results = await this.pg.exec(sql, {
+        parsers: pgParsers,
+        onNotice: (n) => options.onMessage?.(noticeToMessage(n, sql)),
+      });
+      return {
+        rowsAffected: results.filter((r) => r.affectedRows !== undefined && r.fields.length === 0).map((r) => r.affectedRows ?? 0),
+        resultSets: options.collectResults ? results.filter((r) => r.fields.length > 0).map((r) => r.rows as Row[]) : [],
+        elapsedMs: performance.now() - start,
+      };
+    } catch (e) {
+      // A failed multi-statement batch leaves an implicit transaction aborted; clear it.
+      await this.pg.exec('ROLLBACK').catch(() => undefined);
+      throw toDbError(e, sql);
+    }
+  }
+
+  async transaction<T>(fn: (tx: Queryable) => Promise<T>): Promise<T> {
+    this.throwIfCancelled();
+    try {
+      return await this.pg.transaction((tx) => fn(new PgliteTx(tx)));
+    } catch (e) {
+      if (e instanceof Error && (e.name === 'DbError' || e.name === 'CancelledError')) throw e;
+      throw toDbError(e);
+    }
+  }
+
+  /** PGlite runs in-process: the request takes effect before the next statement this Db runs. */
+  async cancel(): Promise<void> {
+    this.cancelRequested = true;
+  }
+
+  private throwIfCancelled(): void {
+    if (this.cancelRequested) {
+      this.cancelRequested = false;
+      throw new CancelledError('cancelled by user');
+    }
+  }
+
+  async close(): Promise<void> {
+    if (!this.pg.closed) await this.pg.close();
+  }
+}

@@ -1,0 +1,166 @@
+// PostgreSQL via pg: postgres:// URLs or the PG* environment variables. A small pool: streams and
+// transactions each hold their own client, so a staging build can read and write at once.
+import pg from 'pg';
+import Cursor from 'pg-cursor';
+import { pgParsers, noticeToMessage, toDbError } from './pgCommon';
+import { redactSecrets } from './connectionSpec';
+import { CancelledError, ConnectionError, type BatchResult, type Db, type Queryable, type Row, type RunBatchOptions, type StreamOptions } from './types';
+
+const typeOverrides = {
+  getTypeParser(oid: number, format?: string) {
+    const p = pgParsers[oid];
+    if (p && format !== 'binary') return p;
+    return pg.types.getTypeParser(oid, format as 'text');
+  },
+};
+
+class ClientQueryable implements Queryable {
+  readonly dialect = 'postgres' as const;
+  constructor(private readonly client: pg.ClientBase | pg.Pool) {}
+  async query<R = Row>(sql: string, params: readonly unknown[] = []): Promise<R[]> {
+    try {
+      return (await this.client.query({ text: sql, values: params as unknown[], types: typeOverrides })).rows as R[];
+    } catch (e) { throw toDbError(e, sql); }
+  }
+  async execute(sql: string, params: readonly unknown[] = []): Promise<number> {
+    try {
+      return (await this.client.query({ text: sql, values: params as unknown[], types: typeOverrides })).rowCount ?? 0;
+    } catch (e) { throw toDbError(e, sql); }
+  }
+}
+
+export class PostgresDb implements Db {
+  readonly dialect = 'postgres' as const;
+  readonly kind = 'postgres' as const;
+  readonly defaultSchema = 'public';
+  private readonly busy = new Set<pg.PoolClient>();
+  private readonly base: ClientQueryable;
+
+  private constructor(private readonly pool: pg.Pool, readonly description: string) {
+    this.base = new ClientQueryable(pool);
+  }
+
+  static async open(url: string | null, description: string, password?: string): Promise<PostgresDb> {
+    const config: pg.PoolConfig = { max: 4, idleTimeoutMillis: 30_000, connectionTimeoutMillis: 15_000, application_name: 'ssd-workbench' };
+    if (url) config.connectionString = url;
+    if (password !== undefined) config.password = password;
+    const pool = new pg.Pool(config);
+    pool.on('error', () => undefined); // idle client errors surface on the next query
+    try {
+      const c = await pool.connect();
+      c.release();
+    } catch (e) {
+      await pool.end().catch(() => undefined);
+      const cause = redactSecrets(e instanceof Error ? e.message : String(e), [password]);
+      throw new ConnectionError(`cannot connect to ${description}: ${cause}`, { cause: e });
+    }
+    return new PostgresDb(pool, description);
+  }
+
+  query<R = Row>(sql: string, params?: readonly unknown[]): Promise<R[]> {
+    return this.withClient((c) => new ClientQueryable(c).query<R>(sql, params));
+  }
+
+  execute(sql: string, params?: readonly unknown[]): Promise<number> {
+    return this.withClient((c) => new ClientQueryable(c).execute(sql, params));
+  }
+
+  async *stream<R = Row>(sql: string, params: readonly unknown[] = [], options: StreamOptions = {}): AsyncIterable<R> {
+    const size = options.batchSize ?? 2000;
+    const client = await this.pool.connect();
+    this.busy.add(client);
+    const cursor = client.query(new Cursor<R>(sql, params as unknown[], { types: typeOverrides }));
+    try {
+      for (;;) {
+        if (options.signal?.aborted) throw new CancelledError();
+        let rows: R[];
+        try { rows = await cursor.read(size); } catch (e) { throw toDbError(e, sql); }
+        for (const r of rows) yield r;
+        if (rows.length < size) break;
+      }
+    } finally {
+      await cursor.close().catch(() => undefined);
+      this.busy.delete(client);
+      client.release();
+    }
+  }
+
+  async runBatch(sql: string, options: RunBatchOptions = {}): Promise<BatchResult> {
+    return this.withClient(async (client) => {
+      if (options.signal?.aborted) throw new CancelledError();
+      const onNotice = (n: Parameters<typeof noticeToMessage>[0]) => options.onMessage?.(noticeToMessage(n, sql));
+      const onAbort = () => { void this.cancelClient(client); };
+      client.on('notice', onNotice);
+      options.signal?.addEventListener('abort', onAbort);
+      const start = performance.now();
+      try {
+        const res = (await client.query({ text: sql, types: typeOverrides } as pg.QueryConfig)) as unknown as pg.QueryResult | pg.QueryResult[];
+        const list = Array.isArray(res) ? res : [res];
+        return {
+          rowsAffected: list.filter((r) => r.command !== 'SELECT' && r.rowCount !== null).map((r) => r.rowCount ?? 0),
+          resultSets: options.collectResults ? list.filter((r) => r.command === 'SELECT').map((r) => r.rows as Row[]) : [],
+          elapsedMs: performance.now() - start,
+        };
+      } catch (e) {
+        const err = toDbError(e, sql);
+        if (options.signal?.aborted || err.details.cancelled) throw new CancelledError('cancelled by user: the server stopped the statement');
+        throw err;
+      } finally {
+        client.off('notice', onNotice);
+        options.signal?.removeEventListener('abort', onAbort);
+      }
+    });
+  }
+
+  async transaction<T>(fn: (tx: Queryable) => Promise<T>): Promise<T> {
+    return this.withClient(async (client) => {
+      await client.query('BEGIN');
+      try {
+        const out = await fn(new ClientQueryable(client));
+        await client.query('COMMIT');
+        return out;
+      } catch (e) {
+        await client.query('ROLLBACK').catch(() => undefined);
+        throw e;
+      }
+    });
+  }
+
+  async cancel(): Promise<void> {
+    await Promise.all([...this.busy].map((c) => this.cancelClient(c)));
+  }
+
+  private async cancelClient(client: pg.PoolClient): Promise<void> {
+    const pid = (client as unknown as { processID?: number }).processID;
+    if (!pid) return;
+    const other = new pg.Client({ ...(this.pool.options as pg.ClientConfig) });
+    try {
+      await other.connect();
+      await other.query('SELECT pg_cancel_backend($1)', [pid]);
+    } catch {
+      /* the statement may have finished already */
+    } finally {
+      await other.end().catch(() => undefined);
+    }
+  }
+
+  private async withClient<T>(fn: (c: pg.PoolClient) => Promise<T>): Promise<T> {
+    let client: pg.PoolClient;
+    try {
+      client = await this.pool.connect();
+    } catch (e) {
+      throw new ConnectionError(`lost connection to ${this.description}: ${redactSecrets(e instanceof Error ? e.message : String(e))}`, { cause: e });
+    }
+    this.busy.add(client);
+    try {
+      return await fn(client);
+    } finally {
+      this.busy.delete(client);
+      client.release();
+    }
+  }
+
+  async close(): Promise<void> {
+    await this.pool.end();
+  }
+}

@@ -1,0 +1,106 @@
+// The database interface every capability uses. Three drivers implement it: SQL Server (mssql/
+// tedious), PostgreSQL (pg) and embedded PostgreSQL (PGlite). Nothing outside src/db knows which.
+//
+// Conventions shared by all drivers:
+// - SQL text uses $1, $2, ... placeholders in every dialect; the SQL Server driver rewrites them
+//   to @p1, @p2 (outside strings, comments and brackets). Never build SQL from values.
+// - DATE / DATETIME / TIMESTAMP values come back as text: 'YYYY-MM-DD' for dates and
+//   'YYYY-MM-DDTHH:MM:SS[.fff]' for timestamps (no time zone, never shifted by the local zone).
+//   timestamptz comes back as ISO text with 'Z'.
+// - 64-bit integers come back as JS numbers when safe, else as strings.
+// - Binary values come back as Uint8Array (Buffer on Node).
+export type Dialect = 'postgres' | 'mssql';
+export type DriverKind = 'mssql' | 'postgres' | 'pglite';
+
+export type Row = Record<string, unknown>;
+
+export interface DbMessage {
+  /** notice: PRINT / RAISE NOTICE / severity <= 10; warning; error: severity >= 11 inside a batch that went on. */
+  kind: 'info' | 'notice' | 'warning' | 'error';
+  text: string;
+  /** Line within the batch the server reported (1-based), when known. */
+  line?: number;
+  code?: string | number;
+  severity?: number;
+  procedure?: string;
+}
+
+export interface BatchResult {
+  /** Rows affected by each statement that reported a count, in order. */
+  rowsAffected: number[];
+  /** Result sets returned by SELECT statements in the batch (kept small by the caller). */
+  resultSets: Row[][];
+  elapsedMs: number;
+}
+
+export interface RunBatchOptions {
+  onMessage?: (m: DbMessage) => void;
+  signal?: AbortSignal;
+  /** Whether to collect result sets (default false; only counts are kept). */
+  collectResults?: boolean;
+}
+
+export interface StreamOptions {
+  /** Rows fetched per round trip (default 2000). */
+  batchSize?: number;
+  signal?: AbortSignal;
+}
+
+/** What can run statements: the connection itself or a transaction on it. */
+export interface Queryable {
+  readonly dialect: Dialect;
+  query<R = Row>(sql: string, params?: readonly unknown[]): Promise<R[]>;
+  /** Execute a statement and return the number of rows affected. */
+  execute(sql: string, params?: readonly unknown[]): Promise<number>;
+}
+
+export interface Db extends Queryable {
+  readonly kind: DriverKind;
+  /** Safe one-line description (never contains a password), e.g. "postgres db@host:5432". */
+  readonly description: string;
+  /** Default schema used when a name is not qualified ('public' / 'dbo' unless the connection says otherwise). */
+  readonly defaultSchema: string;
+  /** Stream rows without holding the whole result in memory. Breaking out of the loop closes the cursor. */
+  stream<R = Row>(sql: string, params?: readonly unknown[], options?: StreamOptions): AsyncIterable<R>;
+  /** Run a script batch (several statements, no parameters), receiving server messages as they arrive. */
+  runBatch(sql: string, options?: RunBatchOptions): Promise<BatchResult>;
+  /** Run fn in a transaction: commit on success, roll back on error. */
+  transaction<T>(fn: (tx: Queryable) => Promise<T>): Promise<T>;
+  /** Ask the server to cancel the statement(s) currently running on this connection. */
+  cancel(): Promise<void>;
+  close(): Promise<void>;
+}
+
+/** Raised by drivers for any database failure; message never contains a password. */
+export class DbError extends Error {
+  constructor(
+    message: string,
+    readonly details: {
+      code?: string | number;
+      /** Line within the batch/statement (1-based) when the server says. */
+      line?: number;
+      /** Character position within the statement (1-based, PostgreSQL). */
+      position?: number;
+      severity?: number;
+      cancelled?: boolean;
+    } = {},
+    options?: { cause?: unknown },
+  ) {
+    super(message, options);
+    this.name = 'DbError';
+  }
+}
+
+export class ConnectionError extends Error {
+  constructor(message: string, options?: { cause?: unknown }) {
+    super(message, options);
+    this.name = 'ConnectionError';
+  }
+}
+
+export class CancelledError extends Error {
+  constructor(message = 'cancelled') {
+    super(message);
+    this.name = 'CancelledError';
+  }
+}
