@@ -1,0 +1,94 @@
+// Canonical JSON and the change hash (payload contract D6).
+//
+// The hash is SHA-256 over a canonical serialisation of the full payload: object keys sorted by
+// Unicode code point, no whitespace, arrays in their (deterministic, D3) order, UTF-8 bytes. So any
+// change in a field that is sent changes the hash, and the same payload always hashes the same
+// whatever order the builder happened to write its keys in.
+//
+// With `ignoreEntityIds` (setting hashIgnoresEntityIds) the entity ids listed in ENTITY_ID_KEYS are
+// left out of the hash only (the stored payload keeps them), reproducing upstream's reason for its
+// semantic hash: case management systems that rewrite system ids nightly (upstream issue #89).
+import { createHash } from 'node:crypto';
+
+/**
+ * Entity ids: the system ids of the records inside a child's episodes. Child ids (la_child_id,
+ * mis_child_id) and worker_id (a social worker registration number) are not entity ids and are
+ * always hashed.
+ */
+export const ENTITY_ID_KEYS: ReadonlySet<string> = new Set([
+  'social_care_episode_id',
+  'child_and_family_assessment_id',
+  'child_in_need_plan_id',
+  'section_47_assessment_id',
+  'child_protection_plan_id',
+  'child_looked_after_placement_id',
+]);
+
+function compareKeys(a: string, b: string): number {
+  // Code point order (not UTF-16 unit order, not locale): stable across platforms.
+  const ca = [...a];
+  const cb = [...b];
+  const n = Math.min(ca.length, cb.length);
+  for (let i = 0; i < n; i++) {
+    const x = ca[i]!.codePointAt(0)!;
+    const y = cb[i]!.codePointAt(0)!;
+    if (x !== y) return x - y;
+  }
+  return ca.length - cb.length;
+}
+
+function write(value: unknown, skip: ReadonlySet<string> | null, out: string[]): void {
+  if (value === null) { out.push('null'); return; }
+  switch (typeof value) {
+    case 'string': out.push(JSON.stringify(value)); return;
+    case 'boolean': out.push(value ? 'true' : 'false'); return;
+    case 'number':
+      if (!Number.isFinite(value)) throw new Error('canonical JSON: non-finite number');
+      out.push(JSON.stringify(value));
+      return;
+    case 'object': break;
+    default: throw new Error(`canonical JSON: unsupported value of type ${typeof value}`);
+  }
+  if (Array.isArray(value)) {
+    out.push('[');
+    value.forEach((v, i) => {
+      if (i) out.push(',');
+      // As JSON.stringify: undefined inside arrays becomes null.
+      write(v === undefined ? null : v, skip, out);
+    });
+    out.push(']');
+    return;
+  }
+  const obj = value as Record<string, unknown>;
+  const keys = Object.keys(obj).filter((k) => obj[k] !== undefined && !(skip && skip.has(k))).sort(compareKeys);
+  out.push('{');
+  keys.forEach((k, i) => {
+    if (i) out.push(',');
+    out.push(JSON.stringify(k), ':');
+    write(obj[k], skip, out);
+  });
+  out.push('}');
+}
+
+/** Canonical text: sorted keys, no whitespace; undefined members left out (as JSON.stringify does). */
+export function canonicalJson(value: unknown, options: { omitKeys?: ReadonlySet<string> } = {}): string {
+  const out: string[] = [];
+  write(value, options.omitKeys ?? null, out);
+  return out.join('');
+}
+
+export interface HashOptions {
+  /** Leave entity ids (ENTITY_ID_KEYS) out of the hash. */
+  ignoreEntityIds?: boolean;
+}
+
+/** SHA-256 (32 bytes) of the canonical UTF-8 serialisation of a payload. */
+export function payloadHash(payload: unknown, options: HashOptions = {}): Buffer {
+  const text = canonicalJson(payload, options.ignoreEntityIds ? { omitKeys: ENTITY_ID_KEYS } : {});
+  return createHash('sha256').update(text, 'utf8').digest();
+}
+
+/** The payload text stored in json_payload: compact JSON in the builder's key order. */
+export function compactJson(payload: unknown): string {
+  return JSON.stringify(payload);
+}

@@ -1,0 +1,218 @@
+// The staging row lifecycle of the payload contract, as pure decisions: given a built child and its
+// existing staging row (if any), what to write. No database here; stageChildren applies the result.
+//
+//   child in cohort, no row                → insert New / Pending (Error when invalid)
+//   row_state Deleted, child back          → Updated / Pending with the new payload (D8, re-entry)
+//   hash differs                           → Updated / Pending with the new payload and hash
+//   hash equal                             → untouched, except to bring the status in line with
+//                                            validity (an invalid child's row says Error and why; a
+//                                            row held back as invalid that is valid now goes Pending)
+//                                            and, with partial payloads, to fill a missing partial
+//   row whose child left the cohort        → see deletionDecision
+// previous_json_payload / previous_hash are never written here (D9: only a successful send rotates them).
+import { computePartialPayload, deletionPayload, isDeletionPayload } from './partialPayload';
+import { compactJson, payloadHash } from './canonicalJson';
+import type { PayloadProblem } from '../payload/types';
+
+export const STATUS = { PENDING: 'Pending', SENT: 'Sent', ERROR: 'Error' } as const;
+export const ROW_STATE = { NEW: 'New', UPDATED: 'Updated', UNCHANGED: 'Unchanged', DELETED: 'Deleted' } as const;
+
+/** Status and row-state values are read case-insensitively (upstream senders write lower case). */
+export function same(a: string | null | undefined, b: string): boolean {
+  return (a ?? '').trim().toLowerCase() === b.toLowerCase();
+}
+
+/** The staging columns a decision needs, as read for one person. */
+export interface ExistingRow {
+  id: number | string;
+  personId: string;
+  /** current_hash as lower-case hex, or null. */
+  currentHash: string | null;
+  rowState: string | null;
+  submissionStatus: string | null;
+  apiResponse: string | null;
+  /** previous_hash or previous_json_payload is not null: a send was acknowledged (D9). */
+  acknowledged: boolean;
+  /** Read only when partial payloads are on. */
+  previousJson?: string | null;
+  partialJson?: string | null;
+}
+
+/** A built child prepared for staging. */
+export interface PreparedChild {
+  personId: string;
+  legacyId: string | null;
+  payload: Record<string, unknown>;
+  jsonText: string;
+  hashHex: string;
+  problems: PayloadProblem[];
+  valid: boolean;
+}
+
+export interface PrepareOptions {
+  hashIgnoresEntityIds?: boolean;
+}
+
+export function prepareChild(c: { personId: string; legacyId: string | null; payload: Record<string, unknown>; problems: PayloadProblem[] }, options: PrepareOptions = {}): PreparedChild {
+  return {
+    personId: c.personId,
+    legacyId: c.legacyId,
+    payload: c.payload,
+    jsonText: compactJson(c.payload),
+    hashHex: payloadHash(c.payload, { ignoreEntityIds: options.hashIgnoresEntityIds }).toString('hex'),
+    problems: c.problems,
+    valid: !c.problems.some((p) => p.severity === 'error'),
+  };
+}
+
+/**
+ * api_response text recording why the build held a row back. A JSON object whose "stage" member
+ * names the reason, so senders and people can tell it from an API response.
+ */
+export function invalidRecord(problems: readonly PayloadProblem[]): string {
+  const errors = problems.filter((p) => p.severity === 'error').map((p) => {
+    const o: Record<string, string> = { path: p.path, rule: p.rule, message: p.message };
+    if (p.source) o.source = p.source;
+    return o;
+  });
+  return JSON.stringify({ stage: 'invalid', problems: errors });
+}
+
+export const LEFT_COHORT_RECORD = JSON.stringify({ stage: 'left-cohort', message: 'left the cohort before the API acknowledged any payload: nothing to send' });
+
+/** Was this api_response written by the staging build (not by a sender)? */
+export function isBuildRecord(apiResponse: string | null | undefined): boolean {
+  return typeof apiResponse === 'string' && apiResponse.startsWith('{"stage":');
+}
+
+export type Outcome = 'new' | 'updated' | 'unchanged';
+
+export type RowWrite =
+  | { kind: 'insert'; personId: string; legacyId: string | null; jsonPayload: string; partialPayload: string | null; currentHash: string; submissionStatus: string; apiResponse: string | null; rowState: string }
+  | { kind: 'full'; id: number | string; setLegacy: boolean; legacyId: string | null; jsonPayload: string; partialPayload: string | null; currentHash: string; submissionStatus: string; apiResponse: string | null; rowState: string }
+  | { kind: 'meta'; id: number | string; submissionStatus: string; apiResponse: string | null; setPartial: boolean; partialPayload: string | null; rowState: string | null };
+
+export interface Decision {
+  outcome: Outcome;
+  write: RowWrite | null;
+}
+
+function parseObject(text: string | null | undefined): Record<string, unknown> | null {
+  if (!text) return null;
+  try {
+    const v: unknown = JSON.parse(text);
+    return typeof v === 'object' && v !== null && !Array.isArray(v) ? (v as Record<string, unknown>) : null;
+  } catch {
+    return null;
+  }
+}
+
+/** The partial payload text for a child, against the row's acknowledged payload (D10, D11). */
+export function partialText(child: PreparedChild, row: ExistingRow | undefined): string {
+  const ack = row && row.acknowledged ? parseObject(row.previousJson) : null;
+  if (!ack || isDeletionPayload(ack)) return child.jsonText; // New, or back after an acknowledged purge: in full
+  return JSON.stringify(computePartialPayload(child.payload, ack));
+}
+
+export interface DecideOptions {
+  partial: boolean;
+}
+
+/** What to do for a child in the cohort. */
+export function decideChild(child: PreparedChild, row: ExistingRow | undefined, options: DecideOptions): Decision {
+  const status = child.valid ? STATUS.PENDING : STATUS.ERROR;
+  if (!row) {
+    return {
+      outcome: 'new',
+      write: {
+        kind: 'insert', personId: child.personId, legacyId: child.legacyId, jsonPayload: child.jsonText,
+        partialPayload: options.partial && child.valid ? child.jsonText : null,
+        currentHash: child.hashHex, submissionStatus: status,
+        apiResponse: child.valid ? null : invalidRecord(child.problems), rowState: ROW_STATE.NEW,
+      },
+    };
+  }
+  const reentry = same(row.rowState, ROW_STATE.DELETED);
+  const changed = (row.currentHash ?? '').toLowerCase() !== child.hashHex;
+  if (reentry || changed) {
+    return {
+      outcome: 'updated',
+      write: {
+        kind: 'full', id: row.id, setLegacy: true, legacyId: child.legacyId, jsonPayload: child.jsonText,
+        partialPayload: options.partial && child.valid ? partialText(child, row) : null,
+        currentHash: child.hashHex, submissionStatus: status,
+        // A sender's last response is kept; a record of an earlier build is replaced.
+        apiResponse: child.valid ? (isBuildRecord(row.apiResponse) ? null : row.apiResponse) : invalidRecord(child.problems),
+        rowState: ROW_STATE.UPDATED,
+      },
+    };
+  }
+  // Same payload: untouched unless the status or the partial is out of line.
+  if (!child.valid) {
+    const record = invalidRecord(child.problems);
+    if (same(row.submissionStatus, STATUS.ERROR) && row.apiResponse === record) return { outcome: 'unchanged', write: null };
+    return { outcome: 'unchanged', write: { kind: 'meta', id: row.id, submissionStatus: STATUS.ERROR, apiResponse: record, setPartial: false, partialPayload: null, rowState: null } };
+  }
+  const heldBack = same(row.submissionStatus, STATUS.ERROR) && isBuildRecord(row.apiResponse);
+  const queued = !same(row.submissionStatus, STATUS.SENT);
+  const wantPartial = options.partial && queued ? partialText(child, row) : undefined;
+  const partialOff = wantPartial !== undefined && wantPartial !== (row.partialJson ?? null);
+  if (!heldBack && !partialOff) return { outcome: 'unchanged', write: null };
+  return {
+    outcome: 'unchanged',
+    write: {
+      kind: 'meta', id: row.id,
+      submissionStatus: heldBack ? STATUS.PENDING : (row.submissionStatus ?? STATUS.PENDING),
+      apiResponse: heldBack ? null : row.apiResponse,
+      setPartial: partialOff, partialPayload: wantPartial ?? null, rowState: null,
+    },
+  };
+}
+
+/** A staging row whose child is not in the cohort this run. */
+export interface GoneRow {
+  id: number | string;
+  personId: string;
+  legacyId: string | null;
+  currentHash: string | null;
+  rowState: string | null;
+  submissionStatus: string | null;
+  apiResponse: string | null;
+  acknowledged: boolean;
+  previousJson: string | null;
+}
+
+export type DeletionOutcome = 'deleted-purge' | 'deleted' | 'already-deleted';
+
+/**
+ * A row whose child left the cohort:
+ *   - already Deleted, or its payload is already this child's deletion payload (sent and marked
+ *     Unchanged by a sender) → untouched;
+ *   - acknowledged by the API → Deleted / Pending with the deletion payload (D7);
+ *   - never acknowledged → Deleted / Error with the reason (nothing was ever sent, so nothing to purge,
+ *     and its old payload must not go out).
+ */
+export function decideGone(row: GoneRow, options: DecideOptions & PrepareOptions): { outcome: DeletionOutcome; write: RowWrite | null } {
+  if (same(row.rowState, ROW_STATE.DELETED)) return { outcome: 'already-deleted', write: null };
+  if (row.acknowledged) {
+    const ack = parseObject(row.previousJson);
+    const laChildId = typeof ack?.la_child_id === 'string' ? ack.la_child_id : row.personId;
+    const mis = typeof ack?.mis_child_id === 'string' ? ack.mis_child_id : ack ? null : (row.legacyId?.trim() || null);
+    const del = deletionPayload({ la_child_id: laChildId, mis_child_id: mis });
+    const hash = payloadHash(del, { ignoreEntityIds: options.hashIgnoresEntityIds }).toString('hex');
+    if ((row.currentHash ?? '').toLowerCase() === hash) return { outcome: 'already-deleted', write: null };
+    const text = compactJson(del);
+    return {
+      outcome: 'deleted-purge',
+      write: {
+        kind: 'full', id: row.id, setLegacy: false, legacyId: null, jsonPayload: text,
+        partialPayload: options.partial ? text : null, currentHash: hash,
+        submissionStatus: STATUS.PENDING, apiResponse: isBuildRecord(row.apiResponse) ? null : row.apiResponse, rowState: ROW_STATE.DELETED,
+      },
+    };
+  }
+  return {
+    outcome: 'deleted',
+    write: { kind: 'meta', id: row.id, submissionStatus: STATUS.ERROR, apiResponse: LEFT_COHORT_RECORD, setPartial: false, partialPayload: null, rowState: ROW_STATE.DELETED },
+  };
+}

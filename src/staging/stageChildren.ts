@@ -1,0 +1,327 @@
+// Apply the staging lifecycle to a stream of built children.
+//
+// Children arrive as an async iterable (the builder's streamChildPayloads, or hand-made values in
+// tests). They are taken in batches; each batch is one transaction that reads the batch's existing
+// rows (one query), writes multi-row inserts and updates, and records the batch's person ids in the
+// run's work table. When the stream ends, rows whose person id was not recorded by this run are the
+// children who left the cohort; they are found and marked page by page (set-based anti-join, so the
+// staging table is never held in memory). Killing the process at any moment therefore leaves every
+// row in its old or its new state: each batch commits whole or not at all, and a later run
+// recomputes everything from the SSD tables.
+import { randomUUID } from 'node:crypto';
+import { fillIdentifiers, loadSql } from '../db/sqlFiles';
+import { quoteIdent } from '../db/dialect';
+import { CancelledError, type Db, type Dialect, type Queryable } from '../db/types';
+import type { BuiltChild, PayloadProblem } from '../payload/types';
+import { silentLogger, type Logger } from '../log';
+import { decideChild, decideGone, prepareChild, type ExistingRow, type GoneRow, type PreparedChild, type RowWrite } from './lifecycle';
+import { ensureStagingTable, type StagingTableInfo } from './stagingTable';
+
+export interface StageOptions {
+  schema?: string;
+  table?: string;
+  /** Compute partial payloads (D10–D12) into partial_json_payload. */
+  partial?: boolean;
+  /** Leave entity ids out of the change hash (D6 setting hashIgnoresEntityIds). */
+  hashIgnoresEntityIds?: boolean;
+  /** Children per transaction (default 1000). */
+  batchSize?: number;
+  /** Stop between batches; a cancelled run leaves committed batches in place and no partial batch. */
+  signal?: AbortSignal;
+  /** Allow an empty cohort to mark every row Deleted (off: an empty cohort is refused as a safety stop). */
+  allowEmptyCohort?: boolean;
+  logger?: Logger;
+  /** Called after each committed batch (children so far). */
+  onProgress?: (p: { children: number }) => void;
+}
+
+export interface ChildIssue {
+  personId: string;
+  rule: string;
+  path: string;
+}
+
+export interface StageReport {
+  schema: string;
+  table: string;
+  tableCreated: boolean;
+  partial: boolean;
+  hashIgnoresEntityIds: boolean;
+  /** Children the builder produced (in the cohort). */
+  cohort: number;
+  new: number;
+  updated: number;
+  unchanged: number;
+  /** Rows newly marked Deleted this run (left the cohort). */
+  deleted: number;
+  /** Of those, rows queued with a deletion payload (acknowledged before, D7). */
+  deletionPayloads: number;
+  /** Cohort children whose payload has errors: staged but kept out of the send queue. */
+  invalid: number;
+  /** Cohort children with warnings only. */
+  warnings: number;
+  /** Cohort children that could not be staged at all (e.g. person_id longer than an existing table's column). */
+  notStaged: number;
+  /** First error of each invalid / not-staged child (ids only). */
+  invalidChildren: ChildIssue[];
+  /** First warning of each child with warnings (ids only). */
+  warningChildren: ChildIssue[];
+  seconds: number;
+}
+
+const MSSQL_MAX_PARAMS = 2000;
+
+function firstIssue(personId: string, problems: readonly PayloadProblem[], severity: 'error' | 'warning'): ChildIssue | undefined {
+  const p = problems.find((x) => x.severity === severity);
+  return p ? { personId, rule: p.rule, path: p.path } : undefined;
+}
+
+function chunks<T>(items: T[], size: number): T[][] {
+  const out: T[][] = [];
+  for (let i = 0; i < items.length; i += size) out.push(items.slice(i, i + size));
+  return out;
+}
+
+/** Placeholder rows "($1,$2,…),($k,…)" for SQL Server VALUES, starting after `offset` parameters. */
+function valuesPlaceholders(rows: number, cols: number, offset = 0): string {
+  const out: string[] = [];
+  let n = offset;
+  for (let r = 0; r < rows; r++) {
+    const cells: string[] = [];
+    for (let c = 0; c < cols; c++) cells.push(`$${++n}`);
+    out.push(`(${cells.join(',')})`);
+  }
+  return out.join(',');
+}
+
+/** The SQL of one staging table, filled once per run. */
+class StagingSql {
+  readonly d: Dialect;
+  constructor(private readonly info: StagingTableInfo, dialect: Dialect, private readonly partial: boolean) {
+    this.d = dialect;
+  }
+
+  private ids(extra: Record<string, string> = {}): Record<string, string> {
+    const q = (c: string) => quoteIdent(this.d, c);
+    const legacy = this.info.hasLegacyId;
+    const bit = this.d === 'mssql' ? ' = 1' : '';
+    return {
+      table: this.info.qualified,
+      marks: this.info.marks,
+      jsonCast: this.info.jsonColumns ? '::jsonb' : '',
+      legacyColumn: legacy ? `${q('legacy_id')}, ` : '',
+      legacyValue: legacy ? 'v.legacy_id, ' : '',
+      legacySet: legacy ? `${q('legacy_id')} = CASE WHEN v.set_legacy${bit} THEN v.legacy_id ELSE s.${q('legacy_id')} END,\n    ` : '',
+      legacySelect: legacy ? `s.${q('legacy_id')}` : 'NULL',
+      partialColumns: this.partial
+        ? this.d === 'mssql'
+          ? ', s.[previous_json_payload] AS previous_json, s.[partial_json_payload] AS partial_json'
+          : ', CAST(s."previous_json_payload" AS TEXT) AS previous_json, CAST(s."partial_json_payload" AS TEXT) AS partial_json'
+        : '',
+      ...extra,
+    };
+  }
+
+  fill(name: string, extra?: Record<string, string>): string {
+    return fillIdentifiers(loadSql(this.d, name), this.ids(extra));
+  }
+}
+
+interface ExistingDbRow {
+  id: number | string;
+  person_id: string;
+  current_hash: string | null;
+  row_state: string | null;
+  submission_status: string | null;
+  api_response: string | null;
+  acknowledged: number | boolean;
+  previous_json?: string | null;
+  partial_json?: string | null;
+}
+
+async function readExisting(tx: Queryable, sql: StagingSql, personIds: string[], partial: boolean): Promise<Map<string, ExistingRow>> {
+  const out = new Map<string, ExistingRow>();
+  if (!personIds.length) return out;
+  const parts = sql.d === 'mssql' ? chunks(personIds, MSSQL_MAX_PARAMS) : [personIds];
+  for (const part of parts) {
+    const rows = sql.d === 'mssql'
+      ? await tx.query<ExistingDbRow>(sql.fill('staging_select_existing', { ids: part.map((_, i) => `$${i + 1}`).join(',') }), part)
+      : await tx.query<ExistingDbRow>(sql.fill('staging_select_existing'), [part]);
+    for (const r of rows) {
+      const row: ExistingRow = {
+        id: r.id, personId: r.person_id, currentHash: r.current_hash, rowState: r.row_state,
+        submissionStatus: r.submission_status, apiResponse: r.api_response, acknowledged: Number(r.acknowledged) === 1 || r.acknowledged === true,
+      };
+      if (partial) { row.previousJson = r.previous_json ?? null; row.partialJson = r.partial_json ?? null; }
+      out.set(r.person_id, row);
+    }
+  }
+  return out;
+}
+
+async function applyWrites(tx: Queryable, sql: StagingSql, writes: RowWrite[]): Promise<void> {
+  const inserts = writes.filter((w): w is Extract<RowWrite, { kind: 'insert' }> => w.kind === 'insert');
+  const fulls = writes.filter((w): w is Extract<RowWrite, { kind: 'full' }> => w.kind === 'full');
+  const metas = writes.filter((w): w is Extract<RowWrite, { kind: 'meta' }> => w.kind === 'meta');
+  const insertRow = (w: (typeof inserts)[number]) => [w.personId, w.legacyId, w.jsonPayload, w.partialPayload, w.currentHash, w.submissionStatus, w.apiResponse, w.rowState];
+  const fullRow = (w: (typeof fulls)[number]) => [w.id, w.setLegacy, w.legacyId, w.jsonPayload, w.partialPayload, w.currentHash, w.submissionStatus, w.apiResponse, w.rowState];
+  const metaRow = (w: (typeof metas)[number]) => [w.id, w.submissionStatus, w.apiResponse, w.setPartial, w.partialPayload, w.rowState];
+  const run = async (name: string, rows: unknown[][], cols: number) => {
+    if (!rows.length) return;
+    if (sql.d === 'postgres') {
+      // One array parameter per column.
+      const columns = Array.from({ length: cols }, (_, c) => rows.map((r) => r[c]));
+      await tx.execute(sql.fill(name), columns);
+      return;
+    }
+    for (const part of chunks(rows, Math.floor(MSSQL_MAX_PARAMS / cols))) {
+      const params = part.flat().map((v) => (typeof v === 'boolean' ? (v ? 1 : 0) : v));
+      await tx.execute(sql.fill(name, { values: valuesPlaceholders(part.length, cols) }), params);
+    }
+  };
+  await run('staging_insert', inserts.map(insertRow), 8);
+  await run('staging_update_full', fulls.map(fullRow), 9);
+  await run('staging_update_meta', metas.map(metaRow), 6);
+}
+
+async function markSeen(tx: Queryable, sql: StagingSql, runId: string, personIds: string[]): Promise<void> {
+  if (!personIds.length) return;
+  if (sql.d === 'postgres') {
+    await tx.execute(sql.fill('staging_marks_insert'), [runId, personIds]);
+    return;
+  }
+  for (const part of chunks(personIds, MSSQL_MAX_PARAMS - 1)) {
+    await tx.execute(sql.fill('staging_marks_insert', { values: valuesPlaceholders(part.length, 1, 1) }), [runId, ...part]);
+  }
+}
+
+function throwIfAborted(signal: AbortSignal | undefined): void {
+  if (signal?.aborted) throw new CancelledError('staging cancelled: batches committed so far are kept; run again to finish');
+}
+
+/**
+ * Stage a stream of built children into the staging table. `children` must give each person once.
+ * Returns the counts of the run.
+ */
+export async function stageChildren(db: Db, children: AsyncIterable<BuiltChild>, options: StageOptions = {}): Promise<StageReport> {
+  const started = performance.now();
+  const log = options.logger ?? silentLogger;
+  const partial = options.partial ?? false;
+  const hashIgnoresEntityIds = options.hashIgnoresEntityIds ?? false;
+  const batchSize = Math.max(1, options.batchSize ?? 1000);
+  throwIfAborted(options.signal);
+  const info = await ensureStagingTable(db, { schema: options.schema, table: options.table });
+  if (info.created) log.info(`created ${info.schema}.${info.table}`);
+  const sql = new StagingSql(info, db.dialect, partial);
+  const runId = randomUUID();
+  const report: StageReport = {
+    schema: info.schema, table: info.table, tableCreated: info.created, partial, hashIgnoresEntityIds,
+    cohort: 0, new: 0, updated: 0, unchanged: 0, deleted: 0, deletionPayloads: 0, invalid: 0, warnings: 0, notStaged: 0,
+    invalidChildren: [], warningChildren: [], seconds: 0,
+  };
+  // Work-table rows of runs killed more than a day ago.
+  await db.execute(db.dialect === 'mssql'
+    ? `DELETE FROM ${info.marks} WHERE [marked_at] < DATEADD(day, -1, GETDATE())`
+    : `DELETE FROM ${info.marks} WHERE "marked_at" < CURRENT_TIMESTAMP - INTERVAL '1 day'`);
+
+  const seenInBatch = new Set<string>();
+  let previousId: string | undefined;
+  const processBatch = async (batch: BuiltChild[]) => {
+    throwIfAborted(options.signal);
+    const prepared: PreparedChild[] = [];
+    for (const c of batch) {
+      report.cohort++;
+      const tooLong = (info.personIdMax !== null && c.personId.length > info.personIdMax)
+        || (info.hasLegacyId && info.legacyIdMax !== null && c.legacyId !== null && c.legacyId.length > info.legacyIdMax);
+      if (tooLong) {
+        report.notStaged++;
+        report.invalidChildren.push({ personId: c.personId, rule: 'staging-column-length', path: '' });
+        continue;
+      }
+      const p = prepareChild(c, { hashIgnoresEntityIds });
+      if (!p.valid) {
+        report.invalid++;
+        const i = firstIssue(c.personId, c.problems, 'error');
+        if (i) report.invalidChildren.push(i);
+      } else if (c.problems.length) {
+        report.warnings++;
+        const i = firstIssue(c.personId, c.problems, 'warning');
+        if (i) report.warningChildren.push(i);
+      }
+      prepared.push(p);
+    }
+    const ids = batch.map((c) => c.personId);
+    await db.transaction(async (tx) => {
+      const existing = await readExisting(tx, sql, prepared.map((p) => p.personId), partial);
+      const writes: RowWrite[] = [];
+      for (const p of prepared) {
+        const d = decideChild(p, existing.get(p.personId), { partial });
+        report[d.outcome]++;
+        if (d.write) writes.push(d.write);
+      }
+      await applyWrites(tx, sql, writes);
+      // Every cohort child is recorded, staged or not, so that none is taken for a deletion.
+      await markSeen(tx, sql, runId, ids);
+    });
+    options.onProgress?.({ children: report.cohort });
+  };
+
+  let batch: BuiltChild[] = [];
+  try {
+    for await (const child of children) {
+      if (seenInBatch.has(child.personId) || child.personId === previousId) {
+        throw new Error(`the payload builder produced person id ${child.personId} twice`);
+      }
+      seenInBatch.add(child.personId);
+      batch.push(child);
+      if (batch.length >= batchSize) {
+        await processBatch(batch);
+        previousId = batch[batch.length - 1]!.personId;
+        batch = [];
+        seenInBatch.clear();
+      }
+      throwIfAborted(options.signal);
+    }
+    if (batch.length) await processBatch(batch);
+    batch = [];
+
+    // Children who left the cohort.
+    if (report.cohort === 0 && !options.allowEmptyCohort) {
+      const live = await db.query(fillIdentifiers(`SELECT ${db.dialect === 'mssql' ? 'TOP (1) ' : ''}1 AS one FROM {{table}} WHERE LOWER(COALESCE(row_state, '')) <> 'deleted'${db.dialect === 'mssql' ? '' : ' LIMIT 1'}`, { table: info.qualified }));
+      if (live.length) {
+        throw new Error('the cohort is empty but the staging table has live rows: refusing to mark every child Deleted '
+          + '(check the SSD tables and the as-of date; pass allowEmptyCohort / --allow-empty-cohort if this is really so)');
+      }
+    }
+    let lastId: number | string = 0;
+    const pageSize = 500;
+    for (;;) {
+      throwIfAborted(options.signal);
+      const more = await db.transaction(async (tx) => {
+        const rows = await tx.query<{ id: number | string; person_id: string; legacy_id: string | null; current_hash: string | null; row_state: string | null; submission_status: string | null; api_response: string | null; acknowledged: number | boolean; previous_json_payload: string | null }>(
+          sql.fill('staging_select_gone'), [runId, lastId, pageSize]);
+        const writes: RowWrite[] = [];
+        for (const r of rows) {
+          const gone: GoneRow = {
+            id: r.id, personId: r.person_id, legacyId: r.legacy_id, currentHash: r.current_hash, rowState: r.row_state,
+            submissionStatus: r.submission_status, apiResponse: r.api_response,
+            acknowledged: Number(r.acknowledged) === 1 || r.acknowledged === true, previousJson: r.previous_json_payload,
+          };
+          const d = decideGone(gone, { partial, hashIgnoresEntityIds });
+          if (d.outcome === 'deleted-purge') { report.deleted++; report.deletionPayloads++; }
+          else if (d.outcome === 'deleted') report.deleted++;
+          if (d.write) writes.push(d.write);
+        }
+        await applyWrites(tx, sql, writes);
+        if (rows.length) lastId = rows[rows.length - 1]!.id;
+        return rows.length === pageSize;
+      });
+      if (!more) break;
+    }
+  } finally {
+    await db.execute(`DELETE FROM ${info.marks} WHERE ${quoteIdent(db.dialect, 'run_id')} = $1`, [runId]).catch(() => undefined);
+  }
+  report.seconds = (performance.now() - started) / 1000;
+  log.info(`staged ${report.cohort} children into ${info.schema}.${info.table}: ${report.new} new, ${report.updated} updated, ${report.unchanged} unchanged, ${report.deleted} deleted, ${report.invalid} invalid`);
+  return report;
+}
