@@ -67,13 +67,16 @@ export function findTargetTables(masked: string): TableRef[] {
   const out: TableRef[] = [];
   const seen = new Set<string>();
   TARGET_RE.lastIndex = 0;
+  let line = 1;
+  let lineAt = 0;
   for (let m = TARGET_RE.exec(masked); m; m = TARGET_RE.exec(masked)) {
+    for (let i = masked.indexOf('\n', lineAt); i >= 0 && i < m.index; i = masked.indexOf('\n', i + 1)) { line++; lineAt = i + 1; }
     const q = parseQualifiedName(m[1]!);
     if (q.name.startsWith('#') || q.name.startsWith('@') || /^(select|values|from|where)$/i.test(q.name)) continue;
     const key = `${q.schema ?? ''}.${q.name}`;
     if (seen.has(key)) continue;
     seen.add(key);
-    const ref: TableRef = { name: q.name, via: /^CREATE/i.test(m[0]) ? 'create' : 'insert' };
+    const ref: TableRef = { name: q.name, via: /^CREATE/i.test(m[0]) ? 'create' : 'insert', batchLine: line };
     if (q.schema) ref.schema = q.schema;
     if (q.database) ref.database = q.database;
     out.push(ref);
@@ -81,7 +84,7 @@ export function findTargetTables(masked: string): TableRef[] {
   return out;
 }
 
-interface Tag { type: string; name: string; offset: number; line: number }
+interface Tag { type: string; name: string; offset: number; line: number; hasCode?: boolean }
 
 /** META-CONTAINER tag lines that are real line comments (not inside a block comment or string). */
 function findTags(src: SourceFile): Tag[] {
@@ -108,6 +111,10 @@ function findTags(src: SourceFile): Tag[] {
     }
     at = src.text.indexOf('META-CONTAINER', (li + 1 < src.starts.length ? src.starts[li + 1]! : src.text.length));
   }
+  tags.forEach((t, i) => {
+    const end = i + 1 < tags.length ? tags[i + 1]!.offset : src.text.length;
+    t.hasCode = /[^\s;]/.test(src.masked.slice(t.offset, end));
+  });
   return tags;
 }
 
@@ -121,6 +128,7 @@ class Planner {
   private curText = '';
   private curLines = 1;
   private readonly stack: string[] = [];
+  readonly tagsByFile = new Map<string, Tag[]>();
 
   constructor(readonly opts: PlanOptions) {
     for (const [k, v] of Object.entries(opts.vars ?? {})) this.setVar(k, v, null);
@@ -176,6 +184,13 @@ class Planner {
     for (let i = text.indexOf('\n'); i >= 0; i = text.indexOf('\n', i + 1)) this.curLines++;
   }
 
+  /** Drop what was collected for the current batch. */
+  discard(): void {
+    this.cur = [];
+    this.curText = '';
+    this.curLines = 1;
+  }
+
   endsWithNewline(): boolean {
     return this.curText === '' || this.curText.endsWith('\n');
   }
@@ -214,7 +229,23 @@ class Planner {
       masked += m;
     }
     if (!first) return; // comments and blanks only
-    const tables = extra.tables ?? findTargetTables(masked);
+    let tables = extra.tables;
+    if (!tables) {
+      const targets = findTargetTables(masked);
+      const tagged: TableRef[] = [];
+      for (const s of segs) {
+        if (s.fileOffset < 0) continue;
+        for (const t of this.tagsByFile.get(s.file) ?? []) {
+          if (t.type.toLowerCase() !== 'table' || !t.hasCode || t.offset < s.fileOffset || t.offset >= s.fileOffset + s.text.length) continue;
+          const same = targets.find((x) => x.name === t.name.toLowerCase());
+          const ref: TableRef = { name: t.name.toLowerCase(), via: 'tag', batchLine: s.batchLine + (t.line - s.line) };
+          if (same?.schema) ref.schema = same.schema;
+          if (same?.database) ref.database = same.database;
+          tagged.push(ref);
+        }
+      }
+      tables = tagged.length ? tagged : targets;
+    }
     const index = this.batches.length;
     const b: PlannedBatch = {
       index,
@@ -286,6 +317,7 @@ class Planner {
   walk(src: SourceFile, sources: Map<string, SourceFile>): void {
     this.stack.push(src.file);
     sources.set(src.file, src);
+    if (!this.tagsByFile.has(src.file)) this.tagsByFile.set(src.file, findTags(src));
     for (const p of src.pieces) {
       if (p.kind === 'text') this.addSegment(src, p.start, p.end);
       else if (p.kind === 'separator') this.flush(p.repeat ?? 1, {}, sources);
@@ -366,6 +398,7 @@ function planPerTable(planner: Planner, src: SourceFile, tags: Tag[], sources: M
     for (const p of pieces) if (p.kind === 'directive' && p.start < src.text.length) planner.directive(src, p.start, p.end);
     const configHasCode = /\S/.test(src.masked.slice(0, configEnd).replace(/;/g, ''));
     for (const r of regions) {
+      if (!/[^\s;]/.test(src.masked.slice(r.start, r.end))) { emptyContainer(planner, src, r.tag); continue; }
       if (configHasCode) { planner.addSegment(src, 0, configEnd); if (!/;\s*$/.test(src.masked.slice(0, configEnd))) planner.addGlue(';\n'); }
       planner.addSegment(src, r.start, r.end);
       const masked = src.masked.slice(r.start, r.end);
@@ -404,21 +437,34 @@ function planPerTable(planner: Planner, src: SourceFile, tags: Tag[], sources: M
         if (!planner.endsWithNewline()) planner.addGlue('\n');
       }
     };
+    let ownCode = false;
+    let anyCode = false;
+    const finish = (repeat: number) => {
+      if (ownCode) planner.flush(repeat, extra(), sources);
+      else planner.discard();
+      ownCode = false;
+    };
     begin();
     for (const p of pieces) {
       if (p.end <= r.start || p.start >= r.end) continue;
       if (p.kind === 'text') {
         const c = clip(p, r.start, r.end);
+        if (/[^\s;]/.test(src.masked.slice(c.start, c.end))) { ownCode = true; anyCode = true; }
         planner.addSegment(src, c.start, c.end);
       } else if (p.kind === 'directive') planner.directive(src, p.start, p.end);
       else {
-        planner.flush(p.repeat ?? 1, extra(), sources);
+        finish(p.repeat ?? 1);
         configLive = false;
         withConfig = false;
       }
     }
-    planner.flush(1, extra(), sources);
+    finish(1);
+    if (!anyCode) emptyContainer(planner, src, r.tag);
   }
+}
+
+function emptyContainer(planner: Planner, src: SourceFile, tag: Tag): void {
+  planner.warnings.push({ file: src.file, line: tag.line, column: 1, severity: 'info', source: 'split', message: `container ${tag.name} holds no SQL: nothing to run for it` });
 }
 
 /** Where a server-reported position lands in the original file(s). */

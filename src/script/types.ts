@@ -52,6 +52,8 @@ export interface TableRef {
   /** Database when the script uses a three-part name. */
   database?: string;
   via: 'tag' | 'create' | 'insert';
+  /** 1-based line in the batch text where this table's part starts (used to tell which table an error hit). */
+  batchLine?: number;
 }
 
 export interface PlannedBatch {
