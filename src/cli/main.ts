@@ -4,6 +4,7 @@ import { Command, CommanderError } from 'commander';
 import { EXIT } from './common';
 import { registerInit } from '../ddl/cli';
 import { registerPayload } from '../payload/cli';
+import { registerStage } from '../staging/cli';
 
 declare const SSD_VERSION: string | undefined;
 
@@ -18,6 +19,7 @@ export function buildProgram(): Command {
   program.exitOverride();
   registerInit(program);
   registerPayload(program);
+  registerStage(program);
   return program;
 }
 

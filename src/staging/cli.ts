@@ -1,0 +1,93 @@
+// `ssd stage`: build, validate and hash every child's payload and apply the staging lifecycle.
+import { Command, Option } from 'commander';
+import {
+  action, asOfOption, cliLogger, dbOption, EXIT, jsonOption, out, parseIsoDate, parseSchema, printJson, schemaOption,
+  todayIso, UsageError, withDb,
+} from '../cli/common';
+import { STAGING_TABLES } from './stagingTable';
+import { stageFromSsd, type StageFromSsdReport } from './runStage';
+
+interface StageCliOptions {
+  db?: string;
+  schema?: string;
+  stagingSchema?: string;
+  asOf?: string;
+  table: string;
+  partial?: boolean;
+  hashIgnoresEntityIds?: boolean;
+  allowEmptyCohort?: boolean;
+  batchSize?: string;
+  json?: boolean;
+  verbose?: boolean;
+}
+
+const LIST_LIMIT = 50;
+
+function n(v: number): string {
+  return v.toLocaleString('en-GB');
+}
+
+export function printStageReport(r: StageFromSsdReport, write: (line: string) => void = out): void {
+  write(`Staged the cohort into ${r.schema}.${r.table}${r.tableCreated ? ' (table created)' : ''}, as of ${r.asOf}${r.partial ? ', with partial payloads' : ''}${r.hashIgnoresEntityIds ? ', hash ignoring entity ids' : ''}`);
+  const rows: Array<[string, number, string?]> = [
+    ['cohort', r.cohort, `of ${n(r.persons)} people; not in cohort: ${n(r.excludedGateA)} by age (gate A), ${n(r.excludedGateB)} by activity (gate B)`],
+    ['New', r.new],
+    ['Updated', r.updated],
+    ['Unchanged', r.unchanged],
+    ['Deleted', r.deleted, r.deleted ? `${n(r.deletionPayloads)} with a deletion payload queued` : undefined],
+    ['Invalid', r.invalid + r.notStaged, r.invalid + r.notStaged ? 'kept out of the send queue; the reason is in api_response' : undefined],
+    ['warnings', r.warnings],
+  ];
+  for (const [label, v, note] of rows) write(`  ${label.padEnd(10)} ${n(v).padStart(9)}${note ? `  (${note})` : ''}`);
+  const list = (title: string, items: StageFromSsdReport['invalidChildren']) => {
+    if (!items.length) return;
+    write(`${title}:`);
+    for (const i of items.slice(0, LIST_LIMIT)) write(`  ${i.personId}  ${i.rule}${i.path ? `  ${i.path}` : ''}`);
+    if (items.length > LIST_LIMIT) write(`  … and ${n(items.length - LIST_LIMIT)} more (--json lists them all)`);
+  };
+  list('Invalid children (person id, first problem)', r.invalidChildren);
+  list('Children with warnings (person id, first warning)', r.warningChildren);
+  write(`Done in ${r.seconds.toFixed(1)} s.`);
+}
+
+export function registerStage(program: Command): void {
+  program
+    .command('stage')
+    .description('build, validate and hash every child\'s DfE payload and update the staging table (New / Updated / Unchanged / Deleted)')
+    .addOption(dbOption())
+    .addOption(schemaOption())
+    .addOption(new Option('--staging-schema <name>', 'schema of the staging table (default: the --schema of the SSD tables)'))
+    .addOption(asOfOption())
+    .addOption(new Option('--table <name>', 'staging table').choices([...STAGING_TABLES]).default('ssd_api_data_staging'))
+    .addOption(new Option('--partial', 'also compute partial payloads (what changed since the last acknowledged send) into partial_json_payload'))
+    .addOption(new Option('--hash-ignores-entity-ids', 'leave entity ids (episode, assessment, plan, placement ids) out of the change hash'))
+    .addOption(new Option('--allow-empty-cohort', 'let an empty cohort mark every staged child Deleted (refused otherwise)'))
+    .addOption(new Option('--batch-size <n>', 'children per transaction').default('1000'))
+    .addOption(jsonOption())
+    .addOption(new Option('-v, --verbose', 'log progress to stderr'))
+    .addHelpText('after', '\nExamples:\n  ssd stage --db pglite:./ssd-db\n  ssd stage --db postgres://me@localhost/la --schema ssd_development --as-of 2026-08-10 --partial\n  ssd stage --db pglite:./ssd-db --table ssd_api_data_staging_anon --json\n\n'
+      + 'Exit codes: 0 done, every child valid; 1 done but some children are invalid (staged, kept out of the send queue), or the run failed; 2 bad usage or no connection.\nSee docs/staging.md.')
+    .action(action(async (opts: StageCliOptions) => {
+      const schema = parseSchema(opts.schema);
+      const stagingSchema = parseSchema(opts.stagingSchema);
+      const asOf = parseIsoDate(opts.asOf) ?? todayIso();
+      const batchSize = Number(opts.batchSize ?? '1000');
+      if (!Number.isInteger(batchSize) || batchSize < 1 || batchSize > 10000) throw new UsageError('--batch-size must be a whole number from 1 to 10000');
+      const controller = new AbortController();
+      const onSigint = () => controller.abort();
+      process.once('SIGINT', onSigint);
+      const logger = cliLogger(opts);
+      try {
+        const r = await withDb(opts, (db) => stageFromSsd(db, {
+          schema, stagingSchema, asOf, table: opts.table, partial: !!opts.partial, hashIgnoresEntityIds: !!opts.hashIgnoresEntityIds,
+          allowEmptyCohort: !!opts.allowEmptyCohort, batchSize, signal: controller.signal, logger,
+          onProgress: opts.verbose ? ({ children }) => logger.debug(`staged ${children} children`) : undefined,
+        }));
+        if (opts.json) printJson(r);
+        else printStageReport(r);
+        return r.invalid + r.notStaged > 0 ? EXIT.PROBLEMS : EXIT.OK;
+      } finally {
+        process.off('SIGINT', onSigint);
+      }
+    }));
+}

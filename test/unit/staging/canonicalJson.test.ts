@@ -1,0 +1,79 @@
+import assert from 'node:assert/strict';
+import { createHash } from 'node:crypto';
+import fc from 'fast-check';
+import { canonicalJson, compactJson, ENTITY_ID_KEYS, payloadHash } from '../../../src/staging/canonicalJson';
+
+function shuffleKeys(v: unknown, rnd: () => number): unknown {
+  if (Array.isArray(v)) return v.map((x) => shuffleKeys(x, rnd));
+  if (v && typeof v === 'object') {
+    const entries = Object.entries(v as Record<string, unknown>);
+    for (let i = entries.length - 1; i > 0; i--) {
+      const j = Math.floor(rnd() * (i + 1));
+      [entries[i], entries[j]] = [entries[j]!, entries[i]!];
+    }
+    return Object.fromEntries(entries.map(([k, x]) => [k, shuffleKeys(x, rnd)]));
+  }
+  return v;
+}
+
+describe('canonical JSON and the change hash (D6)', () => {
+  it('sorts keys at every depth, writes no whitespace and keeps array order', () => {
+    assert.equal(canonicalJson({ b: 1, a: [{ d: true, c: null }, 'x'], é: 'Zoë' }), '{"a":[{"c":null,"d":true},"x"],"b":1,"é":"Zoë"}');
+  });
+
+  it('leaves undefined members out as JSON.stringify does', () => {
+    assert.equal(canonicalJson({ a: undefined, b: [undefined] }), '{"b":[null]}');
+  });
+
+  it('orders keys by code point, not locale or UTF-16 unit', () => {
+    // U+1F600 (surrogate pair D83D…) sorts after U+FF21 by code point but before it by UTF-16 unit.
+    assert.equal(canonicalJson({ '\u{1F600}': 1, '\uFF21': 2, B: 3, a: 4 }), '{"B":3,"a":4,"\uFF21":2,"\u{1F600}":1}');
+  });
+
+  it('hashes the UTF-8 bytes of the canonical text with SHA-256', () => {
+    const p = { la_child_id: 'A1', child_details: { surname: "O'Brien", first_name: 'Zoë' } };
+    const expected = createHash('sha256').update(Buffer.from('{"child_details":{"first_name":"Zoë","surname":"O\'Brien"},"la_child_id":"A1"}', 'utf8')).digest('hex');
+    assert.equal(payloadHash(p).toString('hex'), expected);
+    assert.equal(payloadHash(p).length, 32);
+  });
+
+  it('every sent field is in the hash: ids, UPN and factors included', () => {
+    const base = { la_child_id: 'A1', mis_child_id: 'M1', child_details: { unique_pupil_number: 'A12345678901B' }, social_care_episodes: [{ social_care_episode_id: 'E1', child_and_family_assessments: [{ child_and_family_assessment_id: 'X1', factors: ['1A'] }] }] };
+    const h = payloadHash(base).toString('hex');
+    const variants = [
+      { ...base, la_child_id: 'A2' },
+      { ...base, mis_child_id: 'M2' },
+      { ...base, child_details: { unique_pupil_number: 'A12345678901C' } },
+      { ...base, social_care_episodes: [{ social_care_episode_id: 'E2', child_and_family_assessments: [{ child_and_family_assessment_id: 'X1', factors: ['1A'] }] }] },
+      { ...base, social_care_episodes: [{ social_care_episode_id: 'E1', child_and_family_assessments: [{ child_and_family_assessment_id: 'X1', factors: ['1B'] }] }] },
+    ];
+    for (const v of variants) assert.notEqual(payloadHash(v).toString('hex'), h);
+  });
+
+  it('hashIgnoresEntityIds leaves entity ids out of the hash only', () => {
+    const a = { la_child_id: 'A1', social_care_episodes: [{ social_care_episode_id: 'E1', referral_date: '2025-01-01', child_in_need_plans: [{ child_in_need_plan_id: 'P1', start_date: '2025-01-02' }] }] };
+    const b = { la_child_id: 'A1', social_care_episodes: [{ social_care_episode_id: 'E9', referral_date: '2025-01-01', child_in_need_plans: [{ child_in_need_plan_id: 'P9', start_date: '2025-01-02' }] }] };
+    assert.notEqual(payloadHash(a).toString('hex'), payloadHash(b).toString('hex'));
+    assert.equal(payloadHash(a, { ignoreEntityIds: true }).toString('hex'), payloadHash(b, { ignoreEntityIds: true }).toString('hex'));
+    // Child ids and other fields still count.
+    assert.notEqual(payloadHash({ ...a, la_child_id: 'A2' }, { ignoreEntityIds: true }).toString('hex'), payloadHash(a, { ignoreEntityIds: true }).toString('hex'));
+    assert.ok(!ENTITY_ID_KEYS.has('la_child_id') && !ENTITY_ID_KEYS.has('worker_id'));
+    // The stored text keeps them.
+    assert.match(compactJson(a), /"social_care_episode_id":"E1"/);
+  });
+
+  it('property: the same payload with its keys in any order gives the same canonical text and hash', () => {
+    const json = fc.letrec((tie) => ({
+      value: fc.oneof({ depthSize: 'small' }, fc.string(), fc.integer(), fc.boolean(), fc.constant(null), tie('arr'), tie('obj')),
+      arr: fc.array(tie('value'), { maxLength: 4 }),
+      obj: fc.dictionary(fc.string({ minLength: 1, maxLength: 6 }), tie('value'), { maxKeys: 5 }),
+    })).obj;
+    fc.assert(fc.property(json, fc.integer(), (v, seed) => {
+      let s = seed;
+      const rnd = () => { s = (s * 1103515245 + 12345) & 0x7fffffff; return s / 0x80000000; };
+      const shuffled = shuffleKeys(v, rnd);
+      assert.equal(canonicalJson(shuffled), canonicalJson(v));
+      assert.equal(payloadHash(shuffled).toString('hex'), payloadHash(v).toString('hex'));
+    }), { numRuns: 300 });
+  });
+});
