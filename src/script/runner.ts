@@ -2,7 +2,7 @@
 // server messages as they arrive, rows affected and time per batch, errors mapped to the line in
 // the original file, real cancellation through AbortSignal, and a per-table summary at the end.
 // Pure core: the CLI (`ssd run`) and the editor ("SSD: Run Script") both drive it through onEvent.
-import { CancelledError, DbError, type Db, type DbMessage } from '../db/types';
+import type { Db, DbError, DbMessage } from '../db/types';
 import { qualify, tableExistsSql, validateIdentifier } from '../db/dialect';
 import { mapBatchLine, mapBatchPosition, type MappedPosition } from './plan';
 import type { PlannedBatch, ScriptDiagnostic, ScriptPlan, TableRef } from './types';
@@ -75,6 +75,17 @@ export type RunEvent =
   | { type: 'batch-end'; n: number; total: number; outcome: BatchOutcome }
   | { type: 'done'; result: RunResult };
 
+// Errors are recognised by name, not instanceof: drivers are loaded through dynamic import and a
+// test runner may hold two copies of the class.
+function dbErrorDetails(e: unknown): DbError['details'] | null {
+  if (e instanceof Error && e.name === 'DbError' && typeof (e as DbError).details === 'object') return (e as DbError).details;
+  return null;
+}
+
+function isCancelled(e: unknown): boolean {
+  return e instanceof Error && (e.name === 'CancelledError' || !!dbErrorDetails(e)?.cancelled);
+}
+
 function keyOf(t: TableRef): string {
   return `${t.schema ?? ''}.${t.name}`;
 }
@@ -146,6 +157,8 @@ export async function runPlan(db: Db, plan: ScriptPlan, options: RunOptions = {}
       tableRefs.set(keyOf(t), t);
     }
   }
+  const lastBatch = new Map<string, number>();
+  for (const b of plan.batches) for (const t of b.tables) lastBatch.set(keyOf(t), b.index);
   const countable = (t: TableRef) => !t.database && !t.name.startsWith('#');
   for (const [k, t] of tableRefs) {
     if (!countable(t)) continue;
@@ -164,14 +177,14 @@ export async function runPlan(db: Db, plan: ScriptPlan, options: RunOptions = {}
     const pending = [...b.tables];
     const setTable = (t: TableRef, state: 'building' | 'done' | 'failed', elapsed?: number) => {
       const o = tables.get(keyOf(t));
-      if (o && o.batchIndex === b.index) {
-        if (state === 'done') o.status = 'built';
+      if (o) {
+        if (state === 'done' && o.status !== 'failed') o.status = 'built';
         if (state === 'failed') o.status = 'failed';
         if (elapsed !== undefined && state !== 'building') o.elapsedMs = elapsed;
       }
       emit({ type: 'table', name: t.name, state, batchIndex: b.index, ...(elapsed !== undefined && state !== 'building' ? { elapsedMs: elapsed } : {}) });
     };
-    if (pending[0]) setTable(pending[0], 'building');
+    if (pending[0] && tables.get(keyOf(pending[0]))?.status === 'not run') setTable(pending[0], 'building');
     const onMessage = (m: DbMessage) => {
       const at = m.line ? mapBatchLine(b, m.line) : null;
       emit({ type: 'message', batchIndex: b.index, message: m, at });
@@ -204,12 +217,12 @@ export async function runPlan(db: Db, plan: ScriptPlan, options: RunOptions = {}
         out.statementCounts.push(...r.rowsAffected);
         out.rowsAffected += r.rowsAffected.reduce((a, n) => a + n, 0);
       } catch (e) {
-        if (e instanceof CancelledError || (e instanceof DbError && e.details.cancelled) || options.signal?.aborted) {
+        if (isCancelled(e) || options.signal?.aborted) {
           cancelled = true;
           out.status = 'cancelled';
           break;
         }
-        const details = e instanceof DbError ? e.details : {};
+        const details = dbErrorDetails(e) ?? {};
         const pos = locate(b, details);
         failed = { ...pos, message: e instanceof Error ? e.message : String(e), severity: 'error', source: 'server', batchIndex: b.index };
         if (details.code !== undefined) failed.code = details.code;
@@ -231,24 +244,25 @@ export async function runPlan(db: Db, plan: ScriptPlan, options: RunOptions = {}
         if (o?.error) errorTables.add(keyOf(t));
       }
     }
+    // A table may be built by several batches (PostgreSQL statements, or CREATE and INSERT apart):
+    // it is built when all of them ran, failed when any failed; single-table batches add their time.
     const single = b.tables.length === 1;
     for (const t of b.tables) {
       const o = tables.get(keyOf(t));
-      if (!o || o.batchIndex !== b.index) continue;
-      if (out.status === 'cancelled') { if (o.status !== 'built') o.status = 'not run'; continue; }
+      if (!o) continue;
+      if (single) o.elapsedMs = (o.elapsedMs ?? 0) + out.elapsedMs;
+      if (out.status === 'cancelled') continue;
       if (errorTables.has(keyOf(t)) || (single && (out.status === 'failed' || out.status === 'errors'))) {
+        if (o.status !== 'failed') emit({ type: 'table', name: t.name, state: 'failed', batchIndex: b.index });
         o.status = 'failed';
-        if (single) o.elapsedMs = out.elapsedMs;
-        emit({ type: 'table', name: t.name, state: 'failed', batchIndex: b.index });
         continue;
       }
-      if (out.status === 'failed') { if (o.status !== 'built') o.status = 'uncertain'; continue; }
-      if (o.status !== 'built') {
-        o.status = 'built';
-        if (single) o.elapsedMs = out.elapsedMs;
-        else if (pending.includes(t) && pending[pending.length - 1] === t) o.elapsedMs = performance.now() - markAt;
-        emit({ type: 'table', name: t.name, state: 'done', batchIndex: b.index, ...(o.elapsedMs !== null ? { elapsedMs: o.elapsedMs } : {}) });
-      }
+      if (o.status === 'failed') continue;
+      if (out.status === 'failed') { o.status = 'uncertain'; continue; }
+      if (!single && pending.includes(t) && pending[pending.length - 1] === t) o.elapsedMs = performance.now() - markAt;
+      if (b.index < (lastBatch.get(keyOf(t)) ?? b.index)) { o.status = 'uncertain'; continue; } // more to come
+      o.status = 'built';
+      emit({ type: 'table', name: t.name, state: 'done', batchIndex: b.index, ...(o.elapsedMs !== null ? { elapsedMs: o.elapsedMs } : {}) });
     }
     diagnostics.push(...out.errors);
     emit({ type: 'batch-end', n: b.index + 1, total, outcome: out });

@@ -1,0 +1,74 @@
+// The script-running API for the CLI (`ssd run`) and the editor ("SSD: Run Script").
+//
+//   const { plan, result } = await runScript(db, { file: path, text, perTable, vars, signal, onEvent });
+//   for (const d of result.diagnostics) → editor diagnostic at d.file, d.line, d.column
+//
+// onEvent receives progress (RunEvent: start, batch-start n/N, table building/done/failed, message,
+// batch-end, done). Cancel with an AbortController: the running statement is cancelled on the
+// server (PostgreSQL, SQL Server); PGlite stops before the next batch.
+import { readFileSync } from 'node:fs';
+import { dirname, isAbsolute, resolve } from 'node:path';
+import type { Db } from '../db/types';
+import { planScript, type IncludeReader } from './plan';
+import { runPlan, type RunOptions, type RunResult } from './runner';
+import type { ScriptDiagnostic, ScriptDialect, ScriptPlan } from './types';
+
+export { planScript, mapBatchLine, mapBatchPosition } from './plan';
+export { runPlan } from './runner';
+export type { RunEvent, RunOptions, RunResult, BatchOutcome, TableOutcome } from './runner';
+export type { ScriptDiagnostic, ScriptPlan, PlannedBatch, ScriptDialect, TableRef } from './types';
+export { ScriptPlanError } from './types';
+
+/** Script dialect that matches a connection. */
+export function dialectForDb(db: Pick<Db, 'dialect'>): ScriptDialect {
+  return db.dialect === 'mssql' ? 'tsql' : 'postgres';
+}
+
+/** Parse --dialect: tsql (also mssql, sqlserver) or postgres (also pg, postgresql). */
+export function parseDialect(value: string): ScriptDialect {
+  const v = value.trim().toLowerCase();
+  if (['tsql', 't-sql', 'mssql', 'sqlserver'].includes(v)) return 'tsql';
+  if (['postgres', 'postgresql', 'pg', 'plpgsql'].includes(v)) return 'postgres';
+  throw new Error(`unknown dialect ${JSON.stringify(value)}: use tsql or postgres`);
+}
+
+/** Reads `:r` includes from disk, relative to the including file (sqlcmd resolves them from its working folder, which is the script's folder in the SSD instructions). */
+export const diskIncludeReader: IncludeReader = (path, fromFile) => {
+  const full = isAbsolute(path) ? path : resolve(dirname(fromFile), path);
+  return { file: full, text: stripBom(readFileSync(full, 'utf8')) };
+};
+
+export function stripBom(text: string): string {
+  return text.charCodeAt(0) === 0xfeff ? text.slice(1) : text;
+}
+
+export interface RunScriptOptions extends RunOptions {
+  /** Path (or name) of the script: used in diagnostics and to resolve :r includes. */
+  file: string;
+  /** Script text; read from `file` when absent. */
+  text?: string;
+  /** Default: from the connection. */
+  dialect?: ScriptDialect;
+  perTable?: boolean;
+  vars?: Record<string, string>;
+  readInclude?: IncludeReader;
+}
+
+/** Plan and run a script. Throws ScriptPlanError (with diagnostics) when it cannot be planned. */
+export async function runScript(db: Db, options: RunScriptOptions): Promise<{ plan: ScriptPlan; result: RunResult }> {
+  const text = options.text ?? stripBom(readFileSync(options.file, 'utf8'));
+  const plan = planScript(text, {
+    dialect: options.dialect ?? dialectForDb(db),
+    file: options.file,
+    perTable: !!options.perTable,
+    ...(options.vars ? { vars: options.vars } : {}),
+    readInclude: options.readInclude ?? diskIncludeReader,
+  });
+  const result = await runPlan(db, plan, options);
+  return { plan, result };
+}
+
+/** `file:line:col: severity: message`, the form editors and terminals link. */
+export function formatDiagnostic(d: ScriptDiagnostic): string {
+  return `${d.file}:${d.line}:${d.column}: ${d.severity}: ${d.message}`;
+}
