@@ -50,7 +50,8 @@ export function shapeOf(v: unknown): string {
 /** Describe which kinds of characters break a character-class pattern (counts only). */
 function disallowedCharacters(value: string, pattern: string): string {
   const m = /^\^\[([^\]]+)\][*+]\$$/.exec(pattern) ?? /^\^\[([^\]]+)\]\{\d+\}\$$/.exec(pattern);
-  if (!m) return 'does not match the required pattern';
+  if (value === '') return 'empty; at least one character required';
+  if (!m) return `${plural(chars(value), 'character')} that do not match the required pattern`;
   const allowed = new RegExp(`^[${m[1]}]$`);
   const kinds = new Map<string, number>();
   for (const c of value) {

@@ -103,7 +103,7 @@ export function normTs(value: unknown): string | null {
   if (!m) return s;
   const time = m[2];
   if (!time || /^00:00(?::00(?:\.0+)?)?$/.test(time)) return m[1]!;
-  return `${m[1]}T${time.replace(/\.0+$/, '')}`;
+  return `${m[1]}T${time.replace(/(\.\d*?)0+$/, '$1').replace(/\.$/, '')}`;
 }
 
 /** The date part YYYY-MM-DD of a normalised timestamp (style 23). */
