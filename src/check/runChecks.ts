@@ -1,0 +1,397 @@
+// `ssd check` engine: schema checks against the SSD model, then data rules pushed to the database
+// as set-based SQL, table by table:
+// - one SELECT with SUM(CASE WHEN rule THEN 1 ELSE 0 END) per row rule, then one UNION ALL query
+//   for up to 5 example ids of the rules that fired;
+// - one query per orphan or group rule (anti-join / GROUP BY … HAVING), giving the count and up to
+//   5 example ids in the same result (COUNT(*) OVER ());
+// - one streamed pass (id + the columns needed) for the rules SQL cannot test portably;
+// - one cohort query.
+// No per-row round trips. Findings hold counts and ids only, never other values.
+import { qualify, quoteIdent } from '../db/dialect';
+import { fillIdentifiers, loadSql } from '../db/sqlFiles';
+import { CancelledError, DbError, type Db } from '../db/types';
+import { BUILDER_TABLES, STAGING_TABLES, getTable } from '../model/ssdModel';
+import { addDays, reportingWindow } from '../payload/window';
+import { readCatalogue, type Catalogue } from './introspect';
+import { schemaFindings } from './schemaChecks';
+import { RULES, SCOPED_TABLES, getRule, type CohortRule, type GroupRule, type JsRule, type Need, type OrphanRule, type Rule, type RowRule } from './rules';
+import { castText, RowExpr, SqlBuilder, type DateBounds, type TableInfo } from './sqlExpr';
+import type { CheckFinding, CheckOptions, CheckReport, Severity, TableSummary, Verdict } from './types';
+
+const MAX_EXAMPLES = 5;
+const SINGULAR: Record<string, string> = {
+  rows: 'row', 'key values': 'key value', people: 'person', children: 'child', assessments: 'assessment', columns: 'column', tables: 'table', rules: 'rule',
+};
+const SEVERITY_ORDER: Record<Severity, number> = { error: 0, warning: 1, info: 2 };
+
+type DataRule = RowRule | OrphanRule | GroupRule | JsRule;
+
+interface Ctx {
+  db: Db;
+  cat: Catalogue;
+  bounds: DateBounds;
+  window: { start: string; end: string };
+  signal?: AbortSignal;
+  findings: CheckFinding[];
+  rulesRun: Set<string>;
+  rulesSkipped: Set<string>;
+  rowCounts: Map<string, number>;
+}
+
+// ----------------------------------------------------------------------------------------------
+// Applicability
+
+function needProblem(info: TableInfo, need: Need): string | null {
+  const c = info.columns.get(need.column);
+  if (!c) return `column ${info.name}.${need.column} is missing`;
+  if (c.kind === 'binary' || c.kind === 'other') return `column ${info.name}.${need.column} is ${c.dataType}`;
+  if (need.as === 'date' && c.kind !== 'date') return `column ${info.name}.${need.column} is ${c.dataType}, not a date`;
+  if (need.as === 'number' && !(c.kind === 'integer' || c.kind === 'float' || c.kind === 'text')) return `column ${info.name}.${need.column} is ${c.dataType}, not a number`;
+  return null;
+}
+
+/** Why a rule cannot run (null when it can). */
+function skipReason(rule: Rule, cat: Catalogue): string | null {
+  const needsOf = (table: string, needs: Need[]): string | null => {
+    const info = cat.tables.get(table);
+    if (!info) return `table ${table} is missing`;
+    for (const n of needs) {
+      const p = needProblem(info, n);
+      if (p) return p;
+    }
+    return null;
+  };
+  switch (rule.kind) {
+    case 'schema': return null;
+    case 'row': case 'js': case 'group': return needsOf(rule.table, rule.needs);
+    case 'orphan': return needsOf(rule.table, [{ column: rule.column }]) ?? needsOf(rule.parent.table, [{ column: rule.parent.column }]);
+    case 'cohort': {
+      for (const n of rule.needs) {
+        const model = getTable(n.table);
+        const r = needsOf(n.table, n.columns.map((c) => ({ column: c, as: model.columns.find((m) => m.name === c)?.sqlServerType === 'DATETIME' ? 'date' as const : undefined })));
+        if (r) return r;
+      }
+      return null;
+    }
+  }
+}
+
+// ----------------------------------------------------------------------------------------------
+// Helpers
+
+function throwIfAborted(signal?: AbortSignal): void {
+  if (signal?.aborted) throw new CancelledError();
+}
+
+function finding(rule: Rule, table: string, count: number, examples: string[], detail?: string): CheckFinding {
+  const unit = rule.unit ?? 'rows';
+  return {
+    ruleId: rule.id, severity: rule.severity, category: rule.category, table, column: rule.column, count, examples,
+    message: `${count} ${count === 1 ? (SINGULAR[unit] ?? unit) : unit}: ${rule.title}${detail ? ` (${detail})` : ''}`,
+    fix: rule.fix,
+  };
+}
+
+function skippedFinding(rule: Rule, reason: string): CheckFinding {
+  const meta = getRule('SSD-SCHEMA-006');
+  return {
+    ruleId: meta.id, severity: meta.severity, category: meta.category, table: rule.table, column: rule.column, count: 0, examples: [],
+    message: `${rule.id} not run: ${reason}`, fix: meta.fix, skippedRule: rule.id,
+  };
+}
+
+function exampleColumn(info: TableInfo): string | null {
+  const pk = getTable(info.name).primaryKey[0];
+  return pk && info.columns.has(pk) ? pk : null;
+}
+
+function idExpr(x: RowExpr, info: TableInfo): string | null {
+  const col = exampleColumn(info);
+  return col ? x.text(col) : null;
+}
+
+function num(v: unknown): number {
+  const n = typeof v === 'number' ? v : Number(v ?? 0);
+  return Number.isFinite(n) ? n : 0;
+}
+
+function scopeClause(ctx: Ctx, x: RowExpr): string | null {
+  const s = SCOPED_TABLES[x.info.name];
+  if (!s) return null;
+  const parent = ctx.cat.tables.get(s.table);
+  const col = parent?.columns.get(s.column);
+  if (!parent || !col || !x.has(s.parentColumn)) return null;
+  const inner = `i.${quoteIdent(ctx.db.dialect, col.actual)}`;
+  const own = x.info.columns.get(s.parentColumn)!;
+  const [l, r] = col.kind === own.kind ? [inner, x.col(s.parentColumn)] : [castText(ctx.db.dialect, inner), x.text(s.parentColumn)];
+  return `EXISTS (SELECT 1 FROM ${qualify(ctx.db.dialect, ctx.cat.schema, parent.actual)} i WHERE ${l} = ${r})`;
+}
+
+/** SELECT … id, COUNT(*) OVER () AS n FROM … WHERE … ORDER BY id, limited to 5 rows. */
+function countWithExamples(x: RowExpr, id: string | null, from: string, where: string): string {
+  const top = x.dialect === 'mssql' ? `TOP (${MAX_EXAMPLES}) ` : '';
+  const limit = x.dialect === 'mssql' ? '' : ` LIMIT ${MAX_EXAMPLES}`;
+  if (!id) return `SELECT COUNT(*) AS n FROM ${from} WHERE ${where}`;
+  return `SELECT ${top}${id} AS id, COUNT(*) OVER () AS n FROM ${from} WHERE ${where} ORDER BY id${limit}`;
+}
+
+async function runCountQuery(ctx: Ctx, b: SqlBuilder, sql: string): Promise<{ count: number; examples: string[] }> {
+  throwIfAborted(ctx.signal);
+  const rows = await ctx.db.query<{ id?: unknown; n: unknown }>(sql, b.params);
+  if (rows.length === 0) return { count: 0, examples: [] };
+  const count = num(rows[0]!.n);
+  const examples = rows.filter((r) => r.id !== undefined && r.id !== null).map((r) => String(r.id));
+  return { count, examples };
+}
+
+/** Run a data step; a database error skips the rule(s) with an info finding instead of stopping the check. */
+async function guarded(ctx: Ctx, rules: Rule[], fn: () => Promise<void>): Promise<void> {
+  try {
+    await fn();
+  } catch (e) {
+    if (e instanceof CancelledError || (e instanceof DbError && e.details.cancelled) || ctx.signal?.aborted) throw e instanceof CancelledError ? e : new CancelledError();
+    if (!(e instanceof DbError)) throw e;
+    // The server's message may quote a value of the data: keep only its code.
+    const code = e.details.code !== undefined ? ` (error code ${e.details.code})` : '';
+    for (const r of rules) {
+      ctx.rulesRun.delete(r.id);
+      ctx.rulesSkipped.add(r.id);
+      ctx.findings.push(skippedFinding(r, `the database rejected the rule's query${code}`));
+    }
+  }
+}
+
+// ----------------------------------------------------------------------------------------------
+// Per-table data checks
+
+async function checkRowRules(ctx: Ctx, info: TableInfo, rules: RowRule[]): Promise<void> {
+  const { db, cat, bounds } = ctx;
+  const b = new SqlBuilder(db.dialect, cat.schema);
+  const x = new RowExpr(b, info, bounds);
+  const scope = scopeClause(ctx, x);
+  const parts = rules.map((r, i) => `SUM(CASE WHEN (${r.when(x)}) THEN 1 ELSE 0 END) AS r${i}`);
+  const sql = `SELECT COUNT(*) AS n_rows${parts.length ? ', ' + parts.join(', ') : ''} FROM ${b.table(info)} t${scope ? ` WHERE ${scope}` : ''}`;
+  throwIfAborted(ctx.signal);
+  const [agg] = await db.query<Record<string, unknown>>(sql, b.params);
+  if (!scope) ctx.rowCounts.set(info.name, num(agg?.n_rows));
+  const counts = rules.map((_, i) => num(agg?.[`r${i}`]));
+  const fired = rules.map((r, i) => ({ r, i, count: counts[i]! })).filter((f) => f.count > 0);
+  const examples = new Map<number, string[]>();
+  const idCol = exampleColumn(info);
+  if (fired.length > 0 && idCol) {
+    const b2 = new SqlBuilder(db.dialect, cat.schema);
+    const x2 = new RowExpr(b2, info, bounds);
+    const scope2 = scopeClause(ctx, x2);
+    const id = x2.text(idCol);
+    const top = db.dialect === 'mssql' ? `TOP (${MAX_EXAMPLES}) ` : '';
+    const limit = db.dialect === 'mssql' ? '' : ` LIMIT ${MAX_EXAMPLES}`;
+    const union = fired.map(({ r, i }) =>
+      `SELECT q${i}.r, q${i}.id FROM (SELECT ${top}${i} AS r, ${id} AS id FROM ${b2.table(info)} t WHERE ${scope2 ? `${scope2} AND ` : ''}(${r.when(x2)}) ORDER BY id${limit}) q${i}`);
+    throwIfAborted(ctx.signal);
+    const rows = await db.query<{ r: unknown; id: unknown }>(union.join('\nUNION ALL\n'), b2.params);
+    for (const row of rows) {
+      const k = num(row.r);
+      const list = examples.get(k) ?? [];
+      if (row.id !== null && row.id !== undefined) list.push(String(row.id));
+      examples.set(k, list);
+    }
+  }
+  for (const { r, i, count } of fired) ctx.findings.push(finding(r, info.name, count, (examples.get(i) ?? []).sort().slice(0, MAX_EXAMPLES)));
+}
+
+async function checkGroupRule(ctx: Ctx, info: TableInfo, rule: GroupRule): Promise<void> {
+  const b = new SqlBuilder(ctx.db.dialect, ctx.cat.schema);
+  const x = new RowExpr(b, info, ctx.bounds);
+  const key = x.text(rule.by[0]!);
+  const inner = `SELECT ${key} AS k FROM ${b.table(info)} t${rule.where ? ` WHERE ${rule.where(x)}` : ''} GROUP BY ${rule.by.map((c) => x.col(c)).join(', ')} HAVING ${rule.having(x)}`;
+  const sql = countWithExamples(x, 'g.k', `(${inner}) g`, '1 = 1');
+  const { count, examples } = await runCountQuery(ctx, b, sql);
+  if (count > 0) ctx.findings.push(finding(rule, info.name, count, examples));
+}
+
+async function checkOrphanRule(ctx: Ctx, info: TableInfo, rule: OrphanRule): Promise<void> {
+  const parent = ctx.cat.tables.get(rule.parent.table)!;
+  const b = new SqlBuilder(ctx.db.dialect, ctx.cat.schema);
+  const x = new RowExpr(b, info, ctx.bounds);
+  const px = new RowExpr(b, parent, ctx.bounds, 'p');
+  const own = info.columns.get(rule.column)!;
+  const theirs = parent.columns.get(rule.parent.column)!;
+  const [l, r] = own.kind === theirs.kind ? [x.col(rule.column), px.col(rule.parent.column)] : [x.text(rule.column), px.text(rule.parent.column)];
+  const missing = `NOT EXISTS (SELECT 1 FROM ${b.table(parent)} p WHERE ${r} = ${l})`;
+  const where = rule.nullIsOrphan
+    ? `(${x.blank(rule.column)} OR ${missing})`
+    : `${x.col(rule.column)} IS NOT NULL AND ${x.tt(rule.column)} <> '' AND ${missing}`;
+  const { count, examples } = await runCountQuery(ctx, b, countWithExamples(x, idExpr(x, info), `${b.table(info)} t`, where));
+  if (count > 0) ctx.findings.push(finding(rule, info.name, count, examples));
+}
+
+async function checkJsRules(ctx: Ctx, info: TableInfo, rules: JsRule[]): Promise<void> {
+  const b = new SqlBuilder(ctx.db.dialect, ctx.cat.schema);
+  const x = new RowExpr(b, info, ctx.bounds);
+  const columns = [...new Set(rules.flatMap((r) => r.needs.map((n) => n.column)))];
+  const id = idExpr(x, info);
+  const scope = scopeClause(ctx, x);
+  const select = [`${id ?? 'NULL'} AS id`, ...columns.map((c, i) => `${x.text(c)} AS c${i}`)].join(', ');
+  const filter = rules.map((r) => `(${r.prefilter(x)})`).join(' OR ');
+  const sql = `SELECT ${select} FROM ${b.table(info)} t WHERE ${scope ? `${scope} AND ` : ''}(${filter})`;
+  const counts = rules.map(() => 0);
+  const examples: string[][] = rules.map(() => []);
+  throwIfAborted(ctx.signal);
+  for await (const raw of ctx.db.stream<Record<string, unknown>>(sql, b.params, { batchSize: 5000, signal: ctx.signal })) {
+    const values: Record<string, unknown> = {};
+    columns.forEach((c, i) => { values[c] = raw[`c${i}`]; });
+    for (let k = 0; k < rules.length; k++) {
+      if (!rules[k]!.test(values)) continue;
+      counts[k]!++;
+      if (raw.id !== null && raw.id !== undefined) keepSmallest(examples[k]!, String(raw.id));
+    }
+  }
+  rules.forEach((r, k) => { if (counts[k]! > 0) ctx.findings.push(finding(r, info.name, counts[k]!, examples[k]!)); });
+}
+
+function keepSmallest(list: string[], id: string): void {
+  if (list.length >= MAX_EXAMPLES && id >= list[list.length - 1]!) return;
+  if (list.includes(id)) return;
+  let i = list.length;
+  while (i > 0 && list[i - 1]! > id) i--;
+  list.splice(i, 0, id);
+  if (list.length > MAX_EXAMPLES) list.pop();
+}
+
+async function checkCohort(ctx: Ctx, rule: CohortRule): Promise<void> {
+  const ids: Record<string, string> = {};
+  for (const n of rule.needs) {
+    const info = ctx.cat.tables.get(n.table)!;
+    ids[n.table] = qualify(ctx.db.dialect, ctx.cat.schema, info.actual);
+    for (const c of n.columns) ids[c] = quoteIdent(ctx.db.dialect, info.columns.get(c)!.actual);
+  }
+  const sql = fillIdentifiers(loadSql(ctx.db.dialect, 'check_cohort_without_episode'), ids);
+  throwIfAborted(ctx.signal);
+  const rows = await ctx.db.query<{ id: unknown; n: unknown }>(sql, [ctx.window.start, ctx.window.end]);
+  const count = rows.length ? num(rows[0]!.n) : 0;
+  if (count > 0) ctx.findings.push(finding(rule, rule.table, count, rows.map((r) => String(r.id))));
+}
+
+async function countRows(ctx: Ctx, info: TableInfo): Promise<void> {
+  throwIfAborted(ctx.signal);
+  const [r] = await ctx.db.query<{ n: unknown }>(`SELECT COUNT(*) AS n FROM ${qualify(ctx.db.dialect, ctx.cat.schema, info.actual)}`);
+  ctx.rowCounts.set(info.name, num(r?.n));
+}
+
+// ----------------------------------------------------------------------------------------------
+
+export async function runChecks(db: Db, options: CheckOptions): Promise<CheckReport> {
+  const started = performance.now();
+  const startedAt = new Date().toISOString();
+  const schema = options.schema ?? db.defaultSchema;
+  const w = reportingWindow(options.asOf);
+  const bounds: DateBounds = { min: '1900-01-01', afterAsOf: addDays(options.asOf, 1), yearAfterAsOf: addDays(options.asOf, 366) };
+  const onAbort = () => { void db.cancel().catch(() => undefined); };
+  options.signal?.addEventListener('abort', onAbort, { once: true });
+  try {
+    throwIfAborted(options.signal);
+    const tables = BUILDER_TABLES.map((t) => t.name);
+    const total = 1 + tables.length + 1;
+    let done = 0;
+    const progress = (message: string, table?: string) => options.onProgress?.({ done, total, message, ...(table ? { table } : {}) });
+
+    progress('reading the schema');
+    const cat = await readCatalogue(db, schema);
+    const ctx: Ctx = {
+      db, cat, bounds, window: { start: w.start, end: w.end }, signal: options.signal,
+      findings: [], rulesRun: new Set(), rulesSkipped: new Set(), rowCounts: new Map(),
+    };
+    ctx.findings.push(...schemaFindings(db.dialect, cat));
+    done++;
+
+    const dataRules = RULES.filter((r): r is DataRule => r.kind === 'row' || r.kind === 'orphan' || r.kind === 'group' || r.kind === 'js');
+    for (const table of tables) {
+      progress(`${table}: data rules`, table);
+      const info = cat.tables.get(table);
+      const mine = dataRules.filter((r) => r.table === table);
+      const runnable: DataRule[] = [];
+      for (const r of mine) {
+        const why = skipReason(r, cat);
+        if (why) {
+          ctx.rulesSkipped.add(r.id);
+          ctx.findings.push(skippedFinding(r, why));
+        } else {
+          runnable.push(r);
+          ctx.rulesRun.add(r.id);
+        }
+      }
+      if (info) {
+        const rowRules = runnable.filter((r): r is RowRule => r.kind === 'row');
+        if (SCOPED_TABLES[table] || rowRules.length === 0) await guarded(ctx, [], () => countRows(ctx, info));
+        if (rowRules.length) await guarded(ctx, rowRules, () => checkRowRules(ctx, info, rowRules));
+        for (const r of runnable) {
+          if (r.kind === 'group') await guarded(ctx, [r], () => checkGroupRule(ctx, info, r));
+          else if (r.kind === 'orphan') await guarded(ctx, [r], () => checkOrphanRule(ctx, info, r));
+        }
+        const jsRules = runnable.filter((r): r is JsRule => r.kind === 'js');
+        if (jsRules.length) await guarded(ctx, jsRules, () => checkJsRules(ctx, info, jsRules));
+        if (ctx.rowCounts.get(table) === 0) {
+          const meta = getRule('SSD-SCHEMA-007');
+          ctx.findings.push({ ruleId: meta.id, severity: meta.severity, category: meta.category, table, column: null, count: 0, examples: [], message: `${table} has no rows`, fix: meta.fix });
+        }
+      }
+      done++;
+    }
+
+    progress('cohort');
+    for (const r of RULES) {
+      if (r.kind !== 'cohort') continue;
+      const why = skipReason(r, cat);
+      if (why) {
+        ctx.rulesSkipped.add(r.id);
+        ctx.findings.push(skippedFinding(r, why));
+        continue;
+      }
+      ctx.rulesRun.add(r.id);
+      await guarded(ctx, [r], () => checkCohort(ctx, r));
+    }
+    for (const t of STAGING_TABLES) {
+      const info = cat.tables.get(t.name);
+      if (info) await guarded(ctx, [], () => countRows(ctx, info));
+    }
+    done++;
+    progress('done');
+    return assemble(db, ctx, schema, options.asOf, startedAt, performance.now() - started);
+  } finally {
+    options.signal?.removeEventListener('abort', onAbort);
+  }
+}
+
+function assemble(db: Db, ctx: Ctx, requestedSchema: string, asOf: string, startedAt: string, elapsedMs: number): CheckReport {
+  const order = new Map<string, number>([...BUILDER_TABLES, ...STAGING_TABLES].map((t, i) => [t.name, i] as const));
+  const findings = ctx.findings.sort((a, b) =>
+    (order.get(a.table) ?? 99) - (order.get(b.table) ?? 99)
+    || SEVERITY_ORDER[a.severity] - SEVERITY_ORDER[b.severity]
+    || a.ruleId.localeCompare(b.ruleId)
+    || (a.skippedRule ?? '').localeCompare(b.skippedRule ?? '')
+    || (a.column ?? '').localeCompare(b.column ?? ''));
+  const tally = (fs: CheckFinding[], s: Severity) => fs.filter((f) => f.severity === s).length;
+  const tables: TableSummary[] = [...BUILDER_TABLES, ...STAGING_TABLES].map((t) => {
+    const info = ctx.cat.tables.get(t.name);
+    const mine = findings.filter((f) => f.table === t.name);
+    return {
+      table: t.name, present: !!info, ...(info ? { actualName: info.actual } : {}), rows: ctx.rowCounts.get(t.name) ?? null,
+      role: t.apiUsage === 'READ' ? 'builder' as const : 'staging' as const,
+      errors: tally(mine, 'error'), warnings: tally(mine, 'warning'), infos: tally(mine, 'info'),
+    };
+  });
+  const errors = tally(findings, 'error'), warnings = tally(findings, 'warning'), infos = tally(findings, 'info');
+  const verdict: Verdict = errors > 0 ? 'not-fit' : warnings > 0 ? 'fit-with-warnings' : 'fit';
+  const plural = (n: number, w: string) => `${n} ${w}${n === 1 ? '' : 's'}`;
+  const verdictText = verdict === 'not-fit'
+    ? `Not fit to build payloads: ${plural(errors, 'error')}, ${plural(warnings, 'warning')}. Fix the errors first.`
+    : verdict === 'fit-with-warnings'
+      ? `Fit to build payloads, with ${plural(warnings, 'warning')} to review.`
+      : 'Fit to build payloads: no errors or warnings.';
+  return {
+    formatVersion: 1, tool: 'ssd check', database: db.description, dialect: db.dialect,
+    schema: ctx.cat.tables.size ? ctx.cat.schema : requestedSchema, asOf, window: ctx.window, startedAt, elapsedMs: Math.round(elapsedMs),
+    summary: { errors, warnings, infos, rulesRun: ctx.rulesRun.size, rulesSkipped: ctx.rulesSkipped.size },
+    verdict, verdictText, tables, findings,
+  };
+}

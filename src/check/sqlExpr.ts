@@ -1,0 +1,191 @@
+// SQL fragments the check rules are written with. Every dialect difference of the rules lives
+// here; values (dates, numbers, code lists) are bound parameters, identifiers come from the
+// database's own catalogue and are validated and quoted by src/db/dialect.ts.
+import { lengthExpression, qualify, quoteIdent, trimExpression } from '../db/dialect';
+import type { Dialect } from '../db/types';
+
+export type ColKind = 'text' | 'date' | 'integer' | 'float' | 'boolean' | 'binary' | 'json' | 'other';
+
+export interface ColumnInfo {
+  /** Lower-case name (as in the model). */
+  name: string;
+  /** Name as the database spells it. */
+  actual: string;
+  dataType: string;
+  kind: ColKind;
+  maxLength: number | null;
+}
+
+export interface TableInfo {
+  name: string;
+  actual: string;
+  columns: Map<string, ColumnInfo>;
+}
+
+/** Category of an information_schema data_type (either dialect). */
+export function kindOfDataType(dataType: string): ColKind {
+  const t = dataType.toLowerCase().trim();
+  if (/^(n?varchar|n?char|character varying|character|text|ntext|citext|bpchar|name|uniqueidentifier|sysname|uuid)$/.test(t)) return 'text';
+  if (/^(date|datetime|datetime2|smalldatetime|datetimeoffset|timestamp|timestamp without time zone|timestamp with time zone|timestamptz)$/.test(t)) return 'date';
+  if (/^(int|integer|bigint|smallint|tinyint|int2|int4|int8|numeric|decimal|bigserial|serial)$/.test(t)) return 'integer';
+  if (/^(float|real|double precision|float4|float8|money|smallmoney)$/.test(t)) return 'float';
+  if (/^(bit|boolean|bool)$/.test(t)) return 'boolean';
+  if (/^(binary|varbinary|bytea|image)$/.test(t)) return 'binary';
+  if (/^(json|jsonb)$/.test(t)) return 'json';
+  return 'other';
+}
+
+/** Category of a model type (SsdColumnDef.sqlServerType / postgresType), e.g. NVARCHAR(48), DATETIME, JSONB. */
+export function kindOfModelType(modelType: string): ColKind {
+  const base = modelType.toLowerCase().replace(/\(.*$/, '').trim();
+  return kindOfDataType(base);
+}
+
+/** Builds one statement: collects bound parameters in order ($1, $2, …). */
+export class SqlBuilder {
+  readonly params: unknown[] = [];
+  constructor(readonly dialect: Dialect, readonly schema: string) {}
+
+  p(value: unknown): string {
+    this.params.push(value);
+    return `$${this.params.length}`;
+  }
+
+  list(values: readonly unknown[]): string {
+    return `(${values.map((v) => this.p(v)).join(', ')})`;
+  }
+
+  table(t: TableInfo): string {
+    return qualify(this.dialect, this.schema, t.actual);
+  }
+
+  date(iso: string): string {
+    return `CAST(${this.p(iso)} AS DATE)`;
+  }
+}
+
+export interface DateBounds {
+  /** Dates before this are implausible (1900-01-01). */
+  min: string;
+  /** The day after the as-of date: dates on or after it are in the future. */
+  afterAsOf: string;
+  /** As-of date + 366 days (expected dates of birth beyond it are implausible). */
+  yearAfterAsOf: string;
+}
+
+/** Expressions over one row of one table (alias t), for one statement. */
+export class RowExpr {
+  readonly dialect: Dialect;
+  constructor(readonly b: SqlBuilder, readonly info: TableInfo, readonly bounds: DateBounds, readonly alias = 't') {
+    this.dialect = b.dialect;
+  }
+
+  private column(name: string): ColumnInfo {
+    const c = this.info.columns.get(name);
+    if (!c) throw new Error(`internal: column ${this.info.name}.${name} used by a rule is missing`);
+    return c;
+  }
+
+  has(name: string): boolean {
+    return this.info.columns.has(name);
+  }
+
+  col(name: string): string {
+    return `${this.alias}.${quoteIdent(this.dialect, this.column(name).actual)}`;
+  }
+
+  /** The column as text (cast when the database holds it as something else, e.g. INT ids). */
+  text(name: string): string {
+    const c = this.column(name);
+    return c.kind === 'text' ? this.col(name) : castText(this.dialect, this.col(name));
+  }
+
+  /** Trimmed text. */
+  tt(name: string): string {
+    return trimExpression(this.dialect, this.text(name));
+  }
+
+  len(expr: string): string {
+    return lengthExpression(this.dialect, expr);
+  }
+
+  /** Trimmed, upper-cased text. */
+  ut(name: string): string {
+    return `UPPER(${this.tt(name)})`;
+  }
+
+  left(expr: string, n: number): string {
+    return `LEFT(${expr}, ${this.b.p(n)})`;
+  }
+
+  /** Non-null and not blank. */
+  present(name: string): string {
+    return `(${this.col(name)} IS NOT NULL AND ${this.tt(name)} <> '')`;
+  }
+
+  blank(name: string): string {
+    return `(${this.col(name)} IS NULL OR ${this.tt(name)} = '')`;
+  }
+
+  inList(expr: string, values: readonly unknown[]): string {
+    return `${expr} IN ${this.b.list(values)}`;
+  }
+
+  notInList(expr: string, values: readonly unknown[]): string {
+    return `${expr} NOT IN ${this.b.list(values)}`;
+  }
+
+  /** An id the payload would reject: empty, or a character outside A-Z a-z 0-9 _ -. */
+  badId(expr: string): string {
+    return this.dialect === 'mssql'
+      ? `(${expr} = N'' OR ${expr} COLLATE Latin1_General_BIN LIKE N'%[^A-Za-z0-9_-]%')`
+      : `(${expr} = '' OR ${expr} ~ '[^A-Za-z0-9_-]')`;
+  }
+
+  /** Whitespace (space, tab, LF, CR) removed. */
+  stripWs(expr: string): string {
+    const ch = this.dialect === 'mssql' ? 'CHAR' : 'CHR';
+    return `REPLACE(REPLACE(REPLACE(REPLACE(${expr}, ' ', ''), ${ch}(9), ''), ${ch}(10), ''), ${ch}(13), '')`;
+  }
+
+  /** The column as a whole number: INT as is, text converted when it is one, else NULL. */
+  num(name: string): string {
+    const c = this.column(name);
+    if (c.kind === 'integer' || c.kind === 'float') return this.col(name);
+    return this.dialect === 'mssql'
+      ? `TRY_CONVERT(INT, ${this.tt(name)})`
+      : `CASE WHEN ${this.tt(name)} ~ '^-?[0-9]{1,9}$' THEN CAST(${this.tt(name)} AS INTEGER) END`;
+  }
+
+  /** Date before 1900-01-01 or after the as-of date. */
+  implausibleDate(name: string): string {
+    const c = this.col(name);
+    return `(${c} < ${this.b.date(this.bounds.min)} OR ${c} >= ${this.b.date(this.bounds.afterAsOf)})`;
+  }
+
+  before1900(name: string): string {
+    return `${this.col(name)} < ${this.b.date(this.bounds.min)}`;
+  }
+
+  afterAsOf(name: string): string {
+    return `${this.col(name)} >= ${this.b.date(this.bounds.afterAsOf)}`;
+  }
+
+  /** Date more than `days` days after the as-of date. */
+  afterAsOfPlus(name: string, isoLimit: string): string {
+    return `${this.col(name)} > ${this.b.date(isoLimit)}`;
+  }
+
+  /** The community builder's referral-source coercion (§2.4): trimmed value to a CIN code, or NULL. */
+  coercedReferralSource(name: string): string {
+    const v = this.tt(name);
+    if (this.dialect === 'mssql') {
+      return `CASE WHEN ${v} LIKE '10%' THEN '10' WHEN ${v} LIKE '[1-3][A-F]%' THEN LEFT(${v}, 2) WHEN ${v} LIKE '5[A-D]%' THEN LEFT(${v}, 2) WHEN ${v} LIKE '[46789]%' THEN LEFT(${v}, 1) END`;
+    }
+    return `CASE WHEN ${v} LIKE '10%' THEN '10' WHEN ${v} ~ '^[1-3][A-Fa-f]' THEN LEFT(${v}, 2) WHEN ${v} ~ '^5[A-Da-d]' THEN LEFT(${v}, 2) WHEN ${v} ~ '^[46789]' THEN LEFT(${v}, 1) END`;
+  }
+}
+
+export function castText(dialect: Dialect, expr: string): string {
+  return dialect === 'mssql' ? `CAST(${expr} AS NVARCHAR(4000))` : `CAST(${expr} AS VARCHAR)`;
+}
