@@ -1,0 +1,241 @@
+// Pre-flight checks before a deployment script runs (`ssd preflight`, and `ssd run` unless
+// --no-preflight): server version and database compatibility level against the features the
+// script uses, the target schema exists and accepts CREATE TABLE, the source databases and schemas
+// are readable. Every failure says what to do. Queries live in sql/<dialect>/preflight_*.sql.
+import { loadSql } from '../db/sqlFiles';
+import type { Db } from '../db/types';
+import { lexSql, lineStarts, maskNonCode, positionAt, type ScriptDialect } from './lexer';
+import type { ScriptPlan } from './types';
+
+export type CheckStatus = 'ok' | 'warn' | 'fail' | 'skip';
+
+export interface PreflightCheck {
+  id: string;
+  title: string;
+  status: CheckStatus;
+  detail: string;
+  /** What to do about a warn/fail. */
+  fix?: string;
+  file?: string;
+  line?: number;
+  column?: number;
+}
+
+export interface PreflightReport {
+  ok: boolean;
+  server: { product: string; version: string; level?: string; edition?: string; database?: string; compatibilityLevel?: number | null };
+  checks: PreflightCheck[];
+}
+
+/** A language feature and the server it needs. */
+export interface FeatureNeed {
+  feature: string;
+  /** SQL Server: major version (11 = 2012, 13 = 2016, 14 = 2017, 16 = 2022) and minimum build within it. */
+  mssqlMajor?: number;
+  mssqlBuild?: number;
+  /** SQL Server database compatibility level the feature needs. */
+  compatLevel?: number;
+  /** PostgreSQL server_version_num. */
+  pgVersionNum?: number;
+  release: string;
+}
+
+export interface FeatureUse extends FeatureNeed {
+  line: number;
+  column: number;
+  count: number;
+}
+
+const TSQL_FEATURES: Array<[RegExp, FeatureNeed]> = [
+  [/\bTRY_(?:CONVERT|CAST|PARSE)\s*\(/gi, { feature: 'TRY_CONVERT / TRY_CAST', mssqlMajor: 11, compatLevel: 110, release: 'SQL Server 2012 with database compatibility level 110 or higher' }],
+  [/\bCREATE\s+OR\s+ALTER\b/gi, { feature: 'CREATE OR ALTER', mssqlMajor: 13, mssqlBuild: 4001, release: 'SQL Server 2016 SP1' }],
+  [/\bSTRING_AGG\s*\(/gi, { feature: 'STRING_AGG', mssqlMajor: 14, release: 'SQL Server 2017' }],
+  [/\bFOR\s+JSON\b/gi, { feature: 'FOR JSON', mssqlMajor: 13, release: 'SQL Server 2016' }],
+  [/\b(?:JSON_VALUE|JSON_QUERY|JSON_MODIFY|ISJSON)\s*\(/gi, { feature: 'JSON functions', mssqlMajor: 13, release: 'SQL Server 2016' }],
+  [/\bOPENJSON\s*\(/gi, { feature: 'OPENJSON', mssqlMajor: 13, compatLevel: 130, release: 'SQL Server 2016 with compatibility level 130 or higher' }],
+  [/\bDROP\s+(?:TABLE|VIEW|PROCEDURE|PROC|FUNCTION|INDEX|SCHEMA)\s+IF\s+EXISTS\b/gi, { feature: 'DROP … IF EXISTS', mssqlMajor: 13, release: 'SQL Server 2016' }],
+  [/\b(?:CONCAT_WS|TRANSLATE)\s*\(/gi, { feature: 'CONCAT_WS / TRANSLATE', mssqlMajor: 14, release: 'SQL Server 2017' }],
+  [/\bTRIM\s*\(/gi, { feature: 'TRIM', mssqlMajor: 14, release: 'SQL Server 2017' }],
+  [/\b(?:GREATEST|LEAST|DATE_BUCKET)\s*\(/gi, { feature: 'GREATEST / LEAST / DATE_BUCKET', mssqlMajor: 16, release: 'SQL Server 2022' }],
+  [/\bGENERATE_SERIES\s*\(/gi, { feature: 'GENERATE_SERIES', mssqlMajor: 16, compatLevel: 160, release: 'SQL Server 2022 with compatibility level 160' }],
+  [/\b(?:THROW\b|DATEFROMPARTS\s*\(|EOMONTH\s*\(|IIF\s*\(|FORMAT\s*\()/gi, { feature: 'THROW / DATEFROMPARTS / IIF / EOMONTH / FORMAT', mssqlMajor: 11, release: 'SQL Server 2012' }],
+];
+
+const PG_FEATURES: Array<[RegExp, FeatureNeed]> = [
+  [/\bMERGE\s+INTO\b/gi, { feature: 'MERGE', pgVersionNum: 150000, release: 'PostgreSQL 15' }],
+  [/\bNULLS\s+NOT\s+DISTINCT\b/gi, { feature: 'NULLS NOT DISTINCT', pgVersionNum: 150000, release: 'PostgreSQL 15' }],
+  [/\bgen_random_uuid\s*\(/gi, { feature: 'gen_random_uuid()', pgVersionNum: 130000, release: 'PostgreSQL 13 (earlier: the pgcrypto extension)' }],
+  [/\b(?:JSON_OBJECT|JSON_ARRAY|JSON_ARRAYAGG|JSON_OBJECTAGG)\s*\(/gi, { feature: 'SQL/JSON constructors (JSON_OBJECT …)', pgVersionNum: 160000, release: 'PostgreSQL 16' }],
+  [/\b(?:JSON_TABLE|JSON_EXISTS|JSON_QUERY|JSON_VALUE)\s*\(/gi, { feature: 'JSON_TABLE / JSON_QUERY / JSON_VALUE', pgVersionNum: 170000, release: 'PostgreSQL 17' }],
+  [/\bWITH\s+TIES\b/gi, { feature: 'FETCH … WITH TIES', pgVersionNum: 130000, release: 'PostgreSQL 13' }],
+  [/\bGENERATED\s+ALWAYS\s+AS\s*\(/gi, { feature: 'generated columns', pgVersionNum: 120000, release: 'PostgreSQL 12' }],
+  [/\bCREATE\s+OR\s+REPLACE\s+PROCEDURE\b|\bCALL\s+\w/gi, { feature: 'procedures (CALL)', pgVersionNum: 110000, release: 'PostgreSQL 11' }],
+];
+
+/** Features the script uses in code (comments and strings ignored), with their first line. */
+export function scanFeatures(text: string, dialect: ScriptDialect): FeatureUse[] {
+  const spans = lexSql(text, dialect);
+  const masked = maskNonCode(text, dialect, { spans });
+  const starts = lineStarts(text);
+  const out: FeatureUse[] = [];
+  for (const [re, need] of dialect === 'tsql' ? TSQL_FEATURES : PG_FEATURES) {
+    re.lastIndex = 0;
+    let first: RegExpExecArray | null = null;
+    let count = 0;
+    for (let m = re.exec(masked); m; m = re.exec(masked)) { if (!first) first = m; count++; }
+    if (first) out.push({ ...need, ...positionAt(starts, first.index), count });
+  }
+  return out;
+}
+
+export interface ScriptReferences {
+  /** Schemas the script creates tables in (lower-case). */
+  targetSchemas: string[];
+  /** Databases named with USE (T-SQL), in order. */
+  useDatabases: string[];
+  /** database (null = current) and schema the script reads from, with the first line. */
+  sources: Array<{ database: string | null; schema: string; line: number; column: number }>;
+  /** Schemas the script creates itself (CREATE SCHEMA). */
+  createdSchemas: string[];
+}
+
+const NAME = String.raw`(?:\[[^\]\n]+\]|"[^"\n]+"|[A-Za-z_][\w$]*)`;
+const unq = (s: string) => s.replace(/^[["]|[\]"]$/g, '').toLowerCase();
+
+/** What the script reads and writes, from its code. */
+export function scanReferences(text: string, dialect: ScriptDialect, plan?: ScriptPlan): ScriptReferences {
+  const masked = maskNonCode(text, dialect);
+  const starts = lineStarts(text);
+  const targets = new Set<string>();
+  for (const t of plan?.tables ?? []) if (t.schema && !t.database) targets.add(t.schema);
+  const createRe = new RegExp(String.raw`\bCREATE\s+(?:UNLOGGED\s+)?TABLE\s+(?:IF\s+NOT\s+EXISTS\s+)?(${NAME})\s*\.\s*(${NAME})(?!\s*\.)`, 'gi');
+  for (let m = createRe.exec(masked); m; m = createRe.exec(masked)) if (!m[1]!.startsWith('#')) targets.add(unq(m[1]!));
+  const createdSchemas = new Set<string>();
+  const schemaRe = new RegExp(String.raw`\bCREATE\s+SCHEMA\s+(?:IF\s+NOT\s+EXISTS\s+)?(${NAME})`, 'gi');
+  for (let m = schemaRe.exec(masked); m; m = schemaRe.exec(masked)) createdSchemas.add(unq(m[1]!));
+  const useDatabases: string[] = [];
+  if (dialect === 'tsql') {
+    const useRe = new RegExp(String.raw`\bUSE\s+(${NAME})`, 'gi');
+    for (let m = useRe.exec(masked); m; m = useRe.exec(masked)) { const d = unq(m[1]!); if (!useDatabases.includes(d)) useDatabases.push(d); }
+  }
+  const sources: ScriptReferences['sources'] = [];
+  const seen = new Set<string>();
+  const fromRe = new RegExp(String.raw`\b(?:FROM|JOIN)\s+(${NAME})\s*\.\s*(${NAME})(?:\s*\.\s*(${NAME}))?`, 'gi');
+  const system = new Set(['sys', 'information_schema', 'pg_catalog', 'tempdb', 'inserted', 'deleted']);
+  for (let m = fromRe.exec(masked); m; m = fromRe.exec(masked)) {
+    const three = m[3] !== undefined;
+    const database = three ? unq(m[1]!) : null;
+    const schema = three ? unq(m[2]!) : unq(m[1]!);
+    if (system.has(schema) || (database && system.has(database)) || schema.startsWith('#')) continue;
+    if (!three && targets.has(schema)) continue;
+    if (three && targets.has(schema) && useDatabases.includes(database!)) continue;
+    const key = `${database ?? ''}.${schema}`;
+    if (seen.has(key)) continue;
+    seen.add(key);
+    sources.push({ database, schema, ...positionAt(starts, m.index) });
+  }
+  return { targetSchemas: [...targets], useDatabases, sources, createdSchemas: [...createdSchemas] };
+}
+
+function parseMssqlVersion(v: string): { major: number; build: number } {
+  const [major, , build] = v.split('.').map((x) => Number(x));
+  return { major: major ?? 0, build: build ?? 0 };
+}
+
+const MSSQL_NAMES: Record<number, string> = { 10: 'SQL Server 2008', 11: 'SQL Server 2012', 12: 'SQL Server 2014', 13: 'SQL Server 2016', 14: 'SQL Server 2017', 15: 'SQL Server 2019', 16: 'SQL Server 2022', 17: 'SQL Server 2025' };
+
+export interface PreflightOptions {
+  /** Script text and name, to check features and referenced schemas. */
+  script?: { text: string; file: string; dialect: ScriptDialect; plan?: ScriptPlan };
+  /** Schema the tables go to when the script does not say (the --schema option). */
+  schema?: string;
+}
+
+const truthy = (v: unknown) => v === true || v === 1 || v === '1';
+
+export async function runPreflight(db: Db, options: PreflightOptions = {}): Promise<PreflightReport> {
+  const checks: PreflightCheck[] = [];
+  const script = options.script;
+  const uses = script ? scanFeatures(script.text, script.dialect) : [];
+  const refs = script ? scanReferences(script.text, script.dialect, script.plan) : { targetSchemas: [], useDatabases: [], sources: [], createdSchemas: [] };
+  const where = (u: { line: number; column: number }) => (script ? { file: script.file, line: u.line, column: u.column } : {});
+  const targetSchemas = refs.targetSchemas.length ? refs.targetSchemas : [(options.schema ?? db.defaultSchema).toLowerCase()];
+  let server: PreflightReport['server'];
+
+  if (db.dialect === 'mssql') {
+    const [s] = await db.query<{ product_version: string; product_level: string; edition: string; engine_edition: number; database_name: string; compatibility_level: number | null; can_create_table: number | null }>(loadSql('mssql', 'preflight_server'));
+    const v = parseMssqlVersion(s?.product_version ?? '0');
+    const cloud = s?.engine_edition === 5 || s?.engine_edition === 8; // Azure SQL Database / Managed Instance
+    server = { product: cloud ? 'Azure SQL' : MSSQL_NAMES[v.major] ?? `SQL Server (version ${v.major})`, version: s?.product_version ?? '', level: s?.product_level ?? '', edition: s?.edition ?? '', database: s?.database_name ?? '', compatibilityLevel: s?.compatibility_level ?? null };
+    checks.push({ id: 'server', title: 'server', status: 'ok', detail: `${server.product} ${server.version} ${server.level ?? ''} (${server.edition}), database ${server.database}, compatibility level ${server.compatibilityLevel ?? 'unknown'}`.replace(/\s+/g, ' ') });
+    // The database the script builds in: USE <db> when it says so, else the current one.
+    const targetDb = refs.useDatabases[0] ?? null;
+    let compat = server.compatibilityLevel ?? null;
+    if (targetDb) {
+      const rows = await db.query<{ database_name: string; compatibility_level: number; state: string; can_connect: number | null; can_create_table: number | null }>(loadSql('mssql', 'preflight_database'), [targetDb]);
+      const d = rows[0];
+      if (!d) {
+        checks.push({ id: 'target-database', title: `database ${targetDb}`, status: 'fail', detail: `the script runs USE ${targetDb}, and there is no such database on this server`, fix: `create the database ${targetDb}, or change the USE line to the database that should hold the SSD tables` });
+      } else {
+        compat = d.compatibility_level;
+        const okCreate = truthy(d.can_create_table);
+        checks.push({ id: 'target-database', title: `database ${targetDb}`, status: d.state !== 'ONLINE' || !truthy(d.can_connect) ? 'fail' : okCreate ? 'ok' : 'fail', detail: `${d.state}, compatibility level ${d.compatibility_level}${okCreate ? ', CREATE TABLE allowed' : ', no CREATE TABLE permission'}`, ...(okCreate && d.state === 'ONLINE' ? {} : { fix: `ask your DBA for CREATE TABLE in ${targetDb} (GRANT CREATE TABLE TO <you>) and ALTER on the SSD schema` }) });
+      }
+    } else {
+      const okCreate = truthy(s?.can_create_table);
+      checks.push({ id: 'create-table', title: 'CREATE TABLE permission', status: okCreate ? 'ok' : 'fail', detail: okCreate ? `allowed in ${server.database}` : `not allowed in ${server.database}`, ...(okCreate ? {} : { fix: `ask your DBA for CREATE TABLE in ${server.database} (GRANT CREATE TABLE TO <you>) and ALTER on the SSD schema` }) });
+    }
+    for (const u of uses) {
+      const versionOk = cloud || v.major > (u.mssqlMajor ?? 0) || (v.major === (u.mssqlMajor ?? 0) && v.build >= (u.mssqlBuild ?? 0));
+      const compatOk = u.compatLevel === undefined || compat === null || compat >= u.compatLevel;
+      const status: CheckStatus = versionOk && compatOk ? 'ok' : 'fail';
+      const detail = `${u.feature} (${u.count} use${u.count === 1 ? '' : 's'}, first at line ${u.line}) needs ${u.release}`;
+      const fix = !versionOk
+        ? `this server is ${server.product} ${server.version}: run the script on ${u.release} or later, or use the script's older alternative (for example the #LEGACY-PRE2016 path)`
+        : `raise the database compatibility level: ALTER DATABASE ${targetDb ?? server.database} SET COMPATIBILITY_LEVEL = ${u.compatLevel} (ask your DBA; check other applications first)`;
+      checks.push({ id: `feature:${u.feature}`, title: u.feature, status, detail: status === 'ok' ? detail : `${detail}; this database is at level ${compat ?? '?'} on ${server.product} ${server.version}`, ...(status === 'ok' ? {} : { fix }), ...where(u) });
+    }
+    for (const schema of targetSchemas) {
+      const [r] = await db.query<{ database_name: string; schema_exists: number | null; can_select: number | null; can_alter: number | null; error_message: string | null }>(loadSql('mssql', 'preflight_schema'), [targetDb, schema]);
+      const created = refs.createdSchemas.includes(schema);
+      if (r?.error_message) checks.push({ id: `target-schema:${schema}`, title: `target schema ${schema}`, status: 'fail', detail: `cannot check schema ${schema} in ${r.database_name}: ${r.error_message}`, fix: `make sure the database exists and you can connect to it` });
+      else if (!truthy(r?.schema_exists)) checks.push({ id: `target-schema:${schema}`, title: `target schema ${schema}`, status: created ? 'warn' : 'fail', detail: created ? `schema ${schema} does not exist yet; the script creates it` : `schema ${schema} does not exist in ${r?.database_name}, and the script never creates it`, ...(created ? {} : { fix: `create it first: CREATE SCHEMA ${schema}; (or replace the ${schema}. prefix in the script with an existing schema)` }) });
+      else if (!truthy(r?.can_alter)) checks.push({ id: `target-schema:${schema}`, title: `target schema ${schema}`, status: 'fail', detail: `schema ${schema} exists but you cannot create tables in it (no ALTER permission on the schema)`, fix: `ask your DBA: GRANT ALTER ON SCHEMA::${schema} TO <you>` });
+      else checks.push({ id: `target-schema:${schema}`, title: `target schema ${schema}`, status: 'ok', detail: `exists in ${r?.database_name}; you can create tables in it` });
+    }
+    for (const src of refs.sources) {
+      const [r] = await db.query<{ database_name: string; schema_exists: number | null; can_select: number | null; error_message: string | null }>(loadSql('mssql', 'preflight_schema'), [src.database, src.schema]);
+      const name = `${src.database ? src.database + '.' : ''}${src.schema}`;
+      if (r?.error_message) checks.push({ id: `source:${name}`, title: `source ${name}`, status: 'fail', detail: `cannot read ${name}: ${r.error_message}`, fix: src.database ? `check the database name ${src.database} (the script hard-codes it) and that your login can connect to it` : `check the schema name`, ...where(src) });
+      else if (!truthy(r?.schema_exists)) checks.push({ id: `source:${name}`, title: `source ${name}`, status: 'fail', detail: `schema ${src.schema} not found in ${r?.database_name}`, fix: `the script reads ${name}: change it to where your case-management data lives (search and replace), or ask for read access`, ...where(src) });
+      else if (!truthy(r?.can_select)) checks.push({ id: `source:${name}`, title: `source ${name}`, status: 'fail', detail: `no SELECT permission on schema ${src.schema} in ${r?.database_name}`, fix: `ask your DBA: GRANT SELECT ON SCHEMA::${src.schema} TO <you> (in ${r?.database_name})`, ...where(src) });
+      else checks.push({ id: `source:${name}`, title: `source ${name}`, status: 'ok', detail: `readable`, ...where(src) });
+    }
+  } else {
+    const [s] = await db.query<{ version_num: number; version: string; database_name: string; user_name: string; can_create_schema: boolean }>(loadSql('postgres', 'preflight_server'));
+    server = { product: db.kind === 'pglite' ? 'PostgreSQL (embedded)' : 'PostgreSQL', version: s?.version ?? '', database: s?.database_name ?? '' };
+    checks.push({ id: 'server', title: 'server', status: 'ok', detail: `${server.product} ${server.version}, database ${server.database}` });
+    const num = Number(s?.version_num ?? 0);
+    for (const u of uses) {
+      const ok = num >= (u.pgVersionNum ?? 0);
+      checks.push({ id: `feature:${u.feature}`, title: u.feature, status: ok ? 'ok' : 'fail', detail: `${u.feature} (${u.count} use${u.count === 1 ? '' : 's'}, first at line ${u.line}) needs ${u.release}${ok ? '' : `; this server is ${server.version}`}`, ...(ok ? {} : { fix: `run on ${u.release} or later, or rewrite those statements` }), ...where(u) });
+    }
+    for (const schema of targetSchemas) {
+      const [r] = await db.query<{ schema_exists: boolean; can_use: boolean | null; can_create: boolean | null }>(loadSql('postgres', 'preflight_schema'), [schema]);
+      const created = refs.createdSchemas.includes(schema);
+      if (!r?.schema_exists) {
+        const canCreate = !!s?.can_create_schema;
+        checks.push({ id: `target-schema:${schema}`, title: `target schema ${schema}`, status: created && canCreate ? 'warn' : 'fail', detail: created ? `schema ${schema} does not exist yet; the script creates it${canCreate ? '' : ', but you may not create schemas in this database'}` : `schema ${schema} does not exist, and the script never creates it`, ...(created && canCreate ? {} : { fix: created ? `ask your DBA: GRANT CREATE ON DATABASE ${server.database} TO ${s?.user_name ?? '<you>'}; or create the schema for you` : `create it first: CREATE SCHEMA ${schema};` }) });
+      } else if (!r.can_create || !r.can_use) {
+        checks.push({ id: `target-schema:${schema}`, title: `target schema ${schema}`, status: 'fail', detail: `schema ${schema} exists but you cannot create tables in it`, fix: `ask your DBA: GRANT USAGE, CREATE ON SCHEMA ${schema} TO ${s?.user_name ?? '<you>'};` });
+      } else checks.push({ id: `target-schema:${schema}`, title: `target schema ${schema}`, status: 'ok', detail: `exists; you can create tables in it` });
+    }
+    for (const src of refs.sources) {
+      if (src.database) continue; // cross-database names do not exist in PostgreSQL
+      const [r] = await db.query<{ schema_exists: boolean; can_use: boolean | null }>(loadSql('postgres', 'preflight_schema'), [src.schema]);
+      const ok = !!r?.schema_exists && !!r.can_use;
+      checks.push({ id: `source:${src.schema}`, title: `source ${src.schema}`, status: ok ? 'ok' : 'fail', detail: !r?.schema_exists ? `the script reads schema ${src.schema}, which does not exist` : ok ? 'readable' : `no USAGE permission on schema ${src.schema}`, ...(ok ? {} : { fix: !r?.schema_exists ? `change the script to the schema that holds your case-management views` : `ask your DBA: GRANT USAGE ON SCHEMA ${src.schema} TO ${s?.user_name ?? '<you>'}; and SELECT on its tables` }), ...where(src) });
+    }
+  }
+  return { ok: !checks.some((c) => c.status === 'fail'), server, checks };
+}
