@@ -8,7 +8,7 @@ import { join } from 'node:path';
 import { main } from '../../../src/cli/main';
 import { openDb } from '../../../src/db/openDb';
 import { initTables } from '../../../src/ddl/initTables';
-import { insertSsdRows } from '../../helpers/ssdRows';
+import { insertSsdRows, type SsdRows } from '../../helpers/ssdRows';
 import { testTargets } from '../../helpers/targets';
 import { quoteIdent } from '../../../src/db/dialect';
 
@@ -29,7 +29,7 @@ async function run(args: string[]): Promise<{ code: number; out: string; err: st
   }
 }
 
-const ROWS = {
+const ROWS: SsdRows = {
   ssd_person: [
     { pers_person_id: 'C1', pers_forename: "O'Brien", pers_surname: 'Zoë', pers_dob: '2015-05-01', pers_sex: 'F' },
     { pers_person_id: 'C2', pers_forename: 'Ann', pers_surname: 'Bad-Upn', pers_dob: '2014-02-03', pers_upn: 'A12345678901', pers_sex: 'M' },
