@@ -3,6 +3,7 @@
 import { Command, CommanderError } from 'commander';
 import { EXIT } from './common';
 import { registerInit } from '../ddl/cli';
+import { registerCheck } from '../check/cli';
 import { registerPayload } from '../payload/cli';
 import { registerStage } from '../staging/cli';
 
@@ -18,6 +19,7 @@ export function buildProgram(): Command {
     .addHelpText('after', '\nEvery command takes --db (or SSD_DB) and most take --schema (or SSD_SCHEMA).\nExit codes: 0 done, 1 the job found problems, 2 bad usage or no connection.\nRun `ssd <command> --help` for a command\'s options.');
   program.exitOverride();
   registerInit(program);
+  registerCheck(program);
   registerPayload(program);
   registerStage(program);
   return program;

@@ -1,0 +1,46 @@
+// `ssd check`: is this SSD fit to build payloads from? Exit 1 when any error is found.
+import { Command, Option } from 'commander';
+import { action, asOfOption, dbOption, EXIT, jsonOption, out, parseIsoDate, parseSchema, printJson, schemaOption, todayIso, withDb } from '../cli/common';
+import { formatReport } from './format';
+import { ruleDocs } from './rules';
+import { runChecks } from './runChecks';
+
+interface CheckCliOptions {
+  db?: string;
+  schema?: string;
+  asOf?: string;
+  json?: boolean;
+  listRules?: boolean;
+  progress?: boolean;
+}
+
+export function registerCheck(program: Command): void {
+  program
+    .command('check')
+    .description('check that the SSD tables are fit to build DfE payloads from: schema against the SSD model, and data rules (ids, codes, dates, links, cohort)')
+    .addOption(dbOption())
+    .addOption(schemaOption())
+    .addOption(asOfOption())
+    .addOption(jsonOption())
+    .addOption(new Option('--list-rules', 'print every rule (id, severity, table, column, title) and exit; with --json, the full documentation'))
+    .addOption(new Option('--no-progress', 'do not print progress to stderr'))
+    .addHelpText('after', '\nExamples:\n  ssd check --db postgres://me@localhost/la --schema ssd_development\n  ssd check --db pglite:./ssd-db --as-of 2026-03-31 --json > findings.json\n\nExit codes: 0 no errors (warnings allowed), 1 errors found, 2 bad usage or no connection.\nRules: docs/check-rules.md')
+    .action(action(async (opts: CheckCliOptions) => {
+      if (opts.listRules) {
+        const docs = ruleDocs();
+        if (opts.json) printJson(docs);
+        else for (const d of docs) out(`${d.id.padEnd(15)} ${d.severity.padEnd(8)} ${d.table}${d.column ? '.' + d.column : ''}: ${d.title}`);
+        return EXIT.OK;
+      }
+      const schema = parseSchema(opts.schema);
+      const asOf = parseIsoDate(opts.asOf) ?? todayIso();
+      const showProgress = opts.progress !== false && !opts.json && process.stderr.isTTY === true;
+      const report = await withDb(opts, (db) => runChecks(db, {
+        schema, asOf,
+        onProgress: showProgress ? (p) => process.stderr.write(`\r[${p.done}/${p.total}] ${p.message}`.padEnd(60) + (p.message === 'done' ? '\n' : '')) : undefined,
+      }));
+      if (opts.json) printJson(report);
+      else for (const l of formatReport(report)) out(l);
+      return report.summary.errors > 0 ? EXIT.PROBLEMS : EXIT.OK;
+    }));
+}
