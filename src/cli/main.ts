@@ -6,6 +6,8 @@ import { registerInit } from '../ddl/cli';
 import { registerCheck } from '../check/cli';
 import { registerPayload } from '../payload/cli';
 import { registerStage } from '../staging/cli';
+import { registerFake } from '../fake/cli';
+import { registerDemo } from '../demo/cli';
 
 declare const SSD_VERSION: string | undefined;
 
@@ -22,6 +24,8 @@ export function buildProgram(): Command {
   registerCheck(program);
   registerPayload(program);
   registerStage(program);
+  registerFake(program);
+  registerDemo(program);
   return program;
 }
 
