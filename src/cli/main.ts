@@ -8,6 +8,7 @@ import { registerPayload } from '../payload/cli';
 import { registerStage } from '../staging/cli';
 import { registerFake } from '../fake/cli';
 import { registerDemo } from '../demo/cli';
+import { registerRun, registerPreflight, registerDrift } from '../script/cli';
 
 declare const SSD_VERSION: string | undefined;
 
@@ -26,6 +27,9 @@ export function buildProgram(): Command {
   registerStage(program);
   registerFake(program);
   registerDemo(program);
+  registerRun(program);
+  registerPreflight(program);
+  registerDrift(program);
   return program;
 }
 

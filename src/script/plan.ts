@@ -203,7 +203,7 @@ class Planner {
   }
 
   /** Finish the current batch (skipped when it holds no code). */
-  flush(repeat: number, extra: Partial<PlannedBatch> = {}, sources: Map<string, SourceFile>): void {
+  flush(repeat: number, extra: Partial<PlannedBatch> = {}, sources: Map<string, SourceFile>, startAt?: number): void {
     const segs = this.cur;
     const text = this.curText;
     this.cur = [];
@@ -212,18 +212,20 @@ class Planner {
     if (!segs.length) return;
     // first code character, and the tables the batch builds
     let first: { file: string; line: number; column: number } | null = null;
+    let firstOffset = -1;
     let masked = '';
     for (const s of segs) {
       if (s.fileOffset < 0) { masked += s.text.replace(/[^\r\n]/g, ' '); continue; }
       const src = sources.get(s.file)!;
       const m = s.verbatim ? src.masked.slice(s.fileOffset, s.fileOffset + s.text.length) : maskNonCode(s.text, this.opts.dialect);
-      if (!first) {
+      if (!first && (startAt === undefined || s.fileOffset >= startAt)) {
         const i = m.search(/[^\s;]/);
         if (i >= 0) {
           const before = s.text.slice(0, i);
           const nl = before.lastIndexOf('\n');
           const lines = (before.match(/\n/g) ?? []).length;
           first = { file: s.file, line: s.line + lines, column: nl < 0 ? s.column + i : i - nl };
+          if (s.verbatim) firstOffset = s.fileOffset + i;
         }
       }
       masked += m;
@@ -245,6 +247,23 @@ class Planner {
         }
       }
       tables = tagged.length ? tagged : targets;
+      // A batch inside a container (PostgreSQL statements, or a GO-split part) belongs to it.
+      if (!tagged.length && firstOffset >= 0) {
+        const tags = this.tagsByFile.get(first.file) ?? [];
+        let owner: Tag | undefined;
+        for (const t of tags) { if (t.offset <= firstOffset) owner = t; else break; }
+        if (owner) {
+          if (!extra.label) extra = { ...extra, label: owner.name };
+          if (owner.type.toLowerCase() === 'table') {
+            const same = targets.find((x) => x.name === owner!.name.toLowerCase());
+            const ref: TableRef = { name: owner.name.toLowerCase(), via: 'tag', batchLine: 1 };
+            const def = [...this.batches].reverse().flatMap((b) => b.tables).find((x) => x.name === ref.name);
+            const schema = same?.schema ?? def?.schema;
+            if (schema) ref.schema = schema;
+            tables = [ref, ...targets.filter((x) => x.name !== ref.name)];
+          }
+        }
+      }
     }
     const index = this.batches.length;
     const b: PlannedBatch = {
@@ -403,7 +422,7 @@ function planPerTable(planner: Planner, src: SourceFile, tags: Tag[], sources: M
       planner.addSegment(src, r.start, r.end);
       const masked = src.masked.slice(r.start, r.end);
       const isTable = r.tag.type.toLowerCase() === 'table';
-      planner.flush(1, { tables: isTable ? tagTables(r.tag, masked) : [], label: r.tag.name, kind: isTable ? 'table' : 'other', container: { type: r.tag.type, name: r.tag.name }, withConfig: configHasCode }, sources);
+      planner.flush(1, { tables: isTable ? tagTables(r.tag, masked) : [], label: r.tag.name, kind: isTable ? 'table' : 'other', container: { type: r.tag.type, name: r.tag.name }, withConfig: configHasCode }, sources, r.start);
     }
     return;
   }
@@ -440,7 +459,7 @@ function planPerTable(planner: Planner, src: SourceFile, tags: Tag[], sources: M
     let ownCode = false;
     let anyCode = false;
     const finish = (repeat: number) => {
-      if (ownCode) planner.flush(repeat, extra(), sources);
+      if (ownCode) planner.flush(repeat, extra(), sources, r.start);
       else planner.discard();
       ownCode = false;
     };

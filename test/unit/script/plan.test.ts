@@ -41,6 +41,7 @@ describe('planScript: T-SQL', () => {
     const person = plan.batches[0]!;
     assert.equal(person.kind, 'table');
     assert.equal(person.withConfig, true);
+    assert.equal(person.line, lineOf(tsqlFixture, "SET @TableName = N'ssd_person'"), 'progress points at the container, not the configuration');
     assert.ok(person.text.startsWith(tsqlFixture.slice(0, tsqlFixture.indexOf('-- META-CONTAINER: {"type": "table"'))));
     assert.ok(person.text.includes('DECLARE @ssd_timeframe_years INT = 6;'));
     assert.ok(!person.text.includes('ssd_address ('));
