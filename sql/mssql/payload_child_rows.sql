@@ -7,7 +7,7 @@
 -- Joins use the database collation, as the community T-SQL does; the keys the builder matches on
 -- in memory (referral, CLA and person ids) are taken from the joined row, so its matching agrees.
 -- Generic columns: s1-s7 text, d1-d3 datetimes, n1 int, x long text; the meaning of each per kind
--- is in src/payload/buildPayloads.ts (decodeRow).
+-- is in src/payload/buildPayloads.ts (addRow).
 -- $1 = one person id, or NULL for everyone.
 SELECT u.* FROM (
   SELECT CAST(p.pers_person_id AS NVARCHAR(48)) AS pid, CAST(N'p' AS NVARCHAR(2)) AS k, CAST(p.pers_legacy_id AS NVARCHAR(4000)) AS s1, CAST(p.pers_upn AS NVARCHAR(4000)) AS s2, CAST(p.pers_forename AS NVARCHAR(4000)) AS s3, CAST(p.pers_surname AS NVARCHAR(4000)) AS s4, CAST(p.pers_sex AS NVARCHAR(4000)) AS s5, CAST(p.pers_ethnicity AS NVARCHAR(4000)) AS s6, CAST(p.pers_upn_unknown AS NVARCHAR(4000)) AS s7, CAST(p.pers_dob AS DATETIME2) AS d1, CAST(p.pers_expected_dob AS DATETIME2) AS d2, CAST(NULL AS DATETIME2) AS d3, CAST(NULL AS INT) AS n1, CAST(NULL AS NVARCHAR(MAX)) AS x

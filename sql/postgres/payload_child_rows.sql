@@ -7,7 +7,7 @@
 -- keys the builder matches on in memory (referral, CLA and person ids) are taken from the joined
 -- row, so they agree with the joins.
 -- Generic columns: s1-s7 text, d1-d3 timestamps, n1 integer, x long text; the meaning of each per
--- kind is in src/payload/buildPayloads.ts (decodeRow).
+-- kind is in src/payload/buildPayloads.ts (addRow).
 -- $1 = one person id, or NULL for everyone.
 SELECT u.* FROM (
   SELECT CAST(p.pers_person_id AS VARCHAR) AS pid, CAST('p' AS VARCHAR) AS k, CAST(p.pers_legacy_id AS VARCHAR) AS s1, CAST(p.pers_upn AS VARCHAR) AS s2, CAST(p.pers_forename AS VARCHAR) AS s3, CAST(p.pers_surname AS VARCHAR) AS s4, CAST(p.pers_sex AS VARCHAR) AS s5, CAST(p.pers_ethnicity AS VARCHAR) AS s6, CAST(p.pers_upn_unknown AS VARCHAR) AS s7, CAST(p.pers_dob AS TIMESTAMP) AS d1, CAST(p.pers_expected_dob AS TIMESTAMP) AS d2, CAST(NULL AS TIMESTAMP) AS d3, CAST(NULL AS INTEGER) AS n1, CAST(NULL AS TEXT) AS x
