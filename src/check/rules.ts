@@ -4,7 +4,7 @@
 // Kinds:
 // - schema: found by comparing information_schema with the SSD model (src/check/schemaChecks.ts);
 // - row: a predicate on one row, counted for every rule of a table in one SELECT (SUM(CASE …));
-// - orphan / group: one set-based query each (NOT EXISTS anti-join; GROUP BY … HAVING);
+// - orphan / semi / group: one set-based query each (NOT EXISTS anti-join, EXISTS semi-join, GROUP BY … HAVING);
 // - js: values SQL cannot test portably (UPN check letter, JSON, postcodes), streamed once per
 //   table as id + the columns needed and tested in JS;
 // - cohort: the payload cohort computed in SQL (sql/<dialect>/check_cohort_without_episode.sql).
@@ -53,9 +53,16 @@ export interface JsRule extends Base {
   /** True when the row breaks the rule. Values are keyed by model column name. */
   test: (row: Record<string, unknown>) => boolean;
 }
+/** Rows of the table that meet `when` and have a matching row in another table that meets `exists.when` (a semi-join). */
+export interface SemiRule extends Base {
+  kind: 'semi';
+  needs: Need[];
+  when: (x: RowExpr) => string;
+  exists: { table: string; on: [string, string]; needs: Need[]; when: (o: RowExpr) => string };
+}
 export interface CohortRule extends Base { kind: 'cohort'; needs: { table: string; columns: string[] }[] }
 
-export type Rule = SchemaRule | RowRule | OrphanRule | GroupRule | JsRule | CohortRule;
+export type Rule = SchemaRule | RowRule | OrphanRule | GroupRule | JsRule | SemiRule | CohortRule;
 
 // ----------------------------------------------------------------------------------------------
 // Helpers
@@ -281,11 +288,11 @@ const PERSON: Rule[] = [
   }, ['pers_upn', 'pers_upn_unknown'], (x) => `${x.blank('pers_upn')} AND ${x.blank('pers_upn_unknown')}`),
   row({
     id: 'SSD-PERS-012', severity: 'warning', table: P, column: 'pers_sex',
-    title: 'pers_sex is not M or F (sent as U)',
-    what: 'Rows whose pers_sex is not exactly M or F (including NULL and descriptions such as "Male").',
-    why: 'The builder sends `sex` = pers_sex when it is M or F and U otherwise, so "Male" or "m" becomes U (unknown).',
-    fix: 'Map the CMS value to M / F in the SSD extract; leave genuinely unknown values empty.',
-  }, ['pers_sex'], (x) => `(${x.col('pers_sex')} IS NULL OR ${x.notInList(x.text('pers_sex'), ['M', 'F'])})`),
+    title: 'pers_sex is not M, F or U (sent as U)',
+    what: 'Non-blank values of pers_sex other than exactly M, F or U (e.g. descriptions such as "Male", or lower case "m").',
+    why: 'The builder sends `sex` = pers_sex when it is M or F and U otherwise, so "Male" or "m" silently becomes U (unknown).',
+    fix: 'Map the CMS value to M / F (U when not known) in the SSD extract.',
+  }, ['pers_sex'], (x) => `${x.present('pers_sex')} AND ${x.notInList(x.text('pers_sex'), ['M', 'F', 'U'])}`),
   row({
     id: 'SSD-PERS-013', severity: 'warning', table: P, column: 'pers_ethnicity',
     title: 'pers_ethnicity is not a DfE ethnicity code',
@@ -807,9 +814,18 @@ const SDQ: Rule[] = [
   }, [{ column: 'csdq_sdq_score', as: 'number' }], (x) => x.blank('csdq_sdq_score')),
   missingDate('SSD-SDQ-005', Q, 'csdq_sdq_completed_date', `An SDQ is sent only when its completed date is in the window. ${windowNote}`),
   implausibleDate('SSD-SDQ-006', Q, 'csdq_sdq_completed_date', 'sdq_assessments[].date'),
+  group({
+    id: 'SSD-SDQ-007', severity: 'warning', table: Q, column: 'csdq_sdq_completed_date', unit: 'people',
+    title: 'SDQ recorded twice on the same day for one person',
+    what: 'People with more than one SDQ row on the same completed date (under different row ids). Examples are person ids.',
+    why: 'Every row is sent in `sdq_assessments`, so the same questionnaire appears twice (or two different scores for one day).',
+    fix: 'De-duplicate SDQ scores in the SSD extract (SystemC de-duplicates numeric scores) or correct the CMS record.',
+  }, ['csdq_person_id', 'csdq_sdq_completed_date'], ['csdq_person_id', { column: 'csdq_sdq_completed_date', as: 'date' }], () => 'COUNT(*) > 1',
+  (x) => `${x.col('csdq_person_id')} IS NOT NULL AND ${x.col('csdq_sdq_completed_date')} IS NOT NULL`),
 ];
 
 const PR = 'ssd_professionals';
+const IV = 'ssd_involvements';
 const PROFESSIONALS: Rule[] = [
   duplicateKey('SSD-PROF-001', PR, ['prof_professional_id']),
   row({
@@ -826,16 +842,18 @@ const PROFESSIONALS: Rule[] = [
     why: `\`worker_id\` is limited to ${LIMITS.workerId} characters; upstream truncates to varchar(12), this builder marks the child invalid (contract D4).`,
     fix: 'Store only the registration number (no prefix text) in the SSD extract.',
   }, ['prof_social_worker_registration_no'], (x) => `${x.len(x.text('prof_social_worker_registration_no'))} > ${x.b.p(LIMITS.workerId)}`),
-  row({
-    id: 'SSD-PROF-004', severity: 'warning', table: PR, column: 'prof_social_worker_registration_no',
-    title: 'professional with involvements but no SW registration number',
-    what: 'Professionals who have at least one involvement but no registration number.',
-    why: 'Only workers with a registration number are sent in `care_worker_details` (issue #93), so these involvements are left out; fine for non-social-workers, a gap for social workers.',
-    fix: 'Record the Social Work England registration number for social workers in the CMS.',
-  }, ['prof_social_worker_registration_no'], (x) => x.blank('prof_social_worker_registration_no')),
+  {
+    kind: 'semi', id: 'SSD-PROF-004', severity: 'warning', category: 'data', table: PR, column: 'prof_social_worker_registration_no',
+    title: 'case worker (CW involvement) without an SW registration number',
+    what: 'Professionals with at least one involvement whose role is CW but no registration number.',
+    why: 'Only workers with a registration number are sent in `care_worker_details` (issue #93), so this case worker never appears in any payload.',
+    fix: 'Record the Social Work England registration number for the worker in the CMS.',
+    needs: [{ column: 'prof_social_worker_registration_no' }, { column: 'prof_professional_id' }],
+    when: (x) => x.blank('prof_social_worker_registration_no'),
+    exists: { table: IV, on: ['prof_professional_id', 'invo_professional_id'], needs: [{ column: 'invo_professional_id' }, { column: 'invo_professional_role_id' }], when: (o) => `${o.ut('invo_professional_role_id')} = ${o.b.p('CW')}` },
+  },
 ];
 
-const IV = 'ssd_involvements';
 const INVOLVEMENTS: Rule[] = [
   duplicateKey('SSD-INVO-001', IV, ['invo_involvements_id']),
   orphan('SSD-INVO-002', IV, 'invo_professional_id', PR, 'prof_professional_id', 'error', 'Care workers are sent by joining involvements to ssd_professionals; an involvement whose professional is missing is never sent, and the episode shows no worker.'),

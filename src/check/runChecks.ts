@@ -14,7 +14,7 @@ import { BUILDER_TABLES, STAGING_TABLES, getTable } from '../model/ssdModel';
 import { addDays, reportingWindow } from '../payload/window';
 import { readCatalogue, type Catalogue } from './introspect';
 import { schemaFindings } from './schemaChecks';
-import { RULES, SCOPED_TABLES, getRule, type CohortRule, type GroupRule, type JsRule, type Need, type OrphanRule, type Rule, type RowRule } from './rules';
+import { RULES, SCOPED_TABLES, getRule, type CohortRule, type GroupRule, type JsRule, type Need, type OrphanRule, type Rule, type RowRule, type SemiRule } from './rules';
 import { castText, RowExpr, SqlBuilder, type DateBounds, type TableInfo } from './sqlExpr';
 import type { CheckFinding, CheckOptions, CheckReport, Severity, TableSummary, Verdict } from './types';
 
@@ -24,7 +24,7 @@ const SINGULAR: Record<string, string> = {
 };
 const SEVERITY_ORDER: Record<Severity, number> = { error: 0, warning: 1, info: 2 };
 
-type DataRule = RowRule | OrphanRule | GroupRule | JsRule;
+type DataRule = RowRule | OrphanRule | GroupRule | JsRule | SemiRule;
 
 interface Ctx {
   db: Db;
@@ -64,6 +64,7 @@ function skipReason(rule: Rule, cat: Catalogue): string | null {
   switch (rule.kind) {
     case 'schema': return null;
     case 'row': case 'js': case 'group': return needsOf(rule.table, rule.needs);
+    case 'semi': return needsOf(rule.table, rule.needs) ?? needsOf(rule.exists.table, rule.exists.needs);
     case 'orphan': return needsOf(rule.table, [{ column: rule.column }]) ?? needsOf(rule.parent.table, [{ column: rule.parent.column }]);
     case 'cohort': {
       for (const n of rule.needs) {
@@ -225,6 +226,19 @@ async function checkOrphanRule(ctx: Ctx, info: TableInfo, rule: OrphanRule): Pro
   if (count > 0) ctx.findings.push(finding(rule, info.name, count, examples));
 }
 
+async function checkSemiRule(ctx: Ctx, info: TableInfo, rule: SemiRule): Promise<void> {
+  const other = ctx.cat.tables.get(rule.exists.table)!;
+  const b = new SqlBuilder(ctx.db.dialect, ctx.cat.schema);
+  const x = new RowExpr(b, info, ctx.bounds);
+  const o = new RowExpr(b, other, ctx.bounds, 'o');
+  const [mine, theirs] = rule.exists.on;
+  const same = info.columns.get(mine)!.kind === other.columns.get(theirs)!.kind;
+  const join = same ? `${o.col(theirs)} = ${x.col(mine)}` : `${o.text(theirs)} = ${x.text(mine)}`;
+  const where = `(${rule.when(x)}) AND EXISTS (SELECT 1 FROM ${b.table(other)} o WHERE ${join} AND (${rule.exists.when(o)}))`;
+  const { count, examples } = await runCountQuery(ctx, b, countWithExamples(x, idExpr(x, info), `${b.table(info)} t`, where));
+  if (count > 0) ctx.findings.push(finding(rule, info.name, count, examples));
+}
+
 async function checkJsRules(ctx: Ctx, info: TableInfo, rules: JsRule[]): Promise<void> {
   const b = new SqlBuilder(ctx.db.dialect, ctx.cat.schema);
   const x = new RowExpr(b, info, ctx.bounds);
@@ -304,7 +318,7 @@ export async function runChecks(db: Db, options: CheckOptions): Promise<CheckRep
     ctx.findings.push(...schemaFindings(db.dialect, cat));
     done++;
 
-    const dataRules = RULES.filter((r): r is DataRule => r.kind === 'row' || r.kind === 'orphan' || r.kind === 'group' || r.kind === 'js');
+    const dataRules = RULES.filter((r): r is DataRule => r.kind === 'row' || r.kind === 'orphan' || r.kind === 'group' || r.kind === 'js' || r.kind === 'semi');
     for (const table of tables) {
       progress(`${table}: data rules`, table);
       const info = cat.tables.get(table);
@@ -327,6 +341,7 @@ export async function runChecks(db: Db, options: CheckOptions): Promise<CheckRep
         for (const r of runnable) {
           if (r.kind === 'group') await guarded(ctx, [r], () => checkGroupRule(ctx, info, r));
           else if (r.kind === 'orphan') await guarded(ctx, [r], () => checkOrphanRule(ctx, info, r));
+          else if (r.kind === 'semi') await guarded(ctx, [r], () => checkSemiRule(ctx, info, r));
         }
         const jsRules = runnable.filter((r): r is JsRule => r.kind === 'js');
         if (jsRules.length) await guarded(ctx, jsRules, () => checkJsRules(ctx, info, jsRules));

@@ -175,6 +175,7 @@ const EXPECTED: Record<string, [number, string[]]> = {
   'SSD-SDQ-004': [1, ['SQ6']],
   'SSD-SDQ-005': [1, ['SQ7']],
   'SSD-SDQ-006': [1, ['SQ8']],
+  'SSD-SDQ-007': [1, ['GOOD1']],
   'SSD-PROF-001': [1, ['PR2']],
   'SSD-PROF-002': [1, ['PR3']],
   'SSD-PROF-003': [1, ['PR4']],
