@@ -14,6 +14,7 @@ import { initTables, type InitResult } from '../ddl/initTables';
 import { SSD_TABLES } from '../model/ssdModel';
 import { generateFakeSsd, DEFAULT_SEED, type FakeSummary } from '../fake/generateFakeSsd';
 import { PROBLEM_INFO, PROBLEM_KINDS } from '../fake/cohort';
+import { stagingDemoStep } from '../staging/demoStep';
 
 export const DEFAULT_DEMO_DIR = '.ssd-demo';
 export const DEFAULT_DEMO_CHILDREN = 1000;
@@ -123,7 +124,7 @@ export const DEMO_STEPS: DemoStep[] = [
       }
     },
   },
-  // Next: validate and stage the children, print counts and one example payload.
+  stagingDemoStep,
 ];
 
 function prepareDir(dir: string): void {

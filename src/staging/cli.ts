@@ -47,7 +47,7 @@ export function printStageReport(r: StageFromSsdReport, write: (line: string) =>
   };
   list('Invalid children (person id, first problem)', r.invalidChildren);
   list('Children with warnings (person id, first warning)', r.warningChildren);
-  write(`Done in ${r.seconds.toFixed(1)} s.`);
+  write(`Staging took ${r.seconds.toFixed(1)} s.`);
 }
 
 export function registerStage(program: Command): void {
