@@ -9,6 +9,7 @@ import { registerStage } from '../staging/cli';
 import { registerFake } from '../fake/cli';
 import { registerDemo } from '../demo/cli';
 import { registerRun, registerPreflight, registerDrift } from '../script/cli';
+import { registerMosaic } from '../script/mosaicCli';
 
 declare const SSD_VERSION: string | undefined;
 
@@ -30,6 +31,7 @@ export function buildProgram(): Command {
   registerRun(program);
   registerPreflight(program);
   registerDrift(program);
+  registerMosaic(program);
   return program;
 }
 
