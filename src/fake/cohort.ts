@@ -666,7 +666,12 @@ function lookedAfterEpisode(b: ChildBuilder, start: number, dob: number, uasc: b
       row.cine_close_date = close;
       const reason = care.reason ?? '';
       row.cine_close_reason = ['E11', 'E12'].includes(reason) ? 'RC1' : reason === 'E41' ? 'RC3' : ['E45', 'E46', 'E47', 'E48'].includes(reason) ? 'RC4' : 'RC7';
-      for (const inv of b.t.ssd_involvements) if (inv.invo_referral_id === ref.id && inv.invo_involvement_end_date === null) inv.invo_involvement_end_date = close;
+      // Involvements on the referral end with it (worker changes planned after the close never happen).
+      b.t.ssd_involvements = b.t.ssd_involvements.filter((inv) => inv.invo_referral_id !== ref.id || (inv.invo_involvement_start_date as number) <= close);
+      for (const inv of b.t.ssd_involvements) {
+        const end = inv.invo_involvement_end_date as number | null;
+        if (inv.invo_referral_id === ref.id && (end === null || end > close)) inv.invo_involvement_end_date = close;
+      }
     }
   }
 }
