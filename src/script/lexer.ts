@@ -147,7 +147,7 @@ export function maskNonCode(text: string, dialect: ScriptDialect, options: { kee
   for (const s of spans) {
     const piece = text.slice(s.start, s.end);
     if (s.kind === 'code' || s.kind === 'ident' || (options.keepStrings && s.kind === 'string')) parts.push(piece);
-    else parts.push(piece.replace(/[^\r\n]/g, ' '));
+    else parts.push(piece.indexOf('\n') < 0 ? ' '.repeat(piece.length) : piece.split('\n').map((l) => ' '.repeat(l.length)).join('\n'));
   }
   return parts.join('');
 }

@@ -84,6 +84,18 @@ export function findTargetTables(masked: string): TableRef[] {
   return out;
 }
 
+/** Index of the first tag at or after offset (tags are in file order). */
+function firstTagAtOrAfter(tags: readonly Tag[], offset: number): number {
+  let lo = 0;
+  let hi = tags.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >> 1;
+    if (tags[mid]!.offset < offset) lo = mid + 1;
+    else hi = mid;
+  }
+  return lo;
+}
+
 interface Tag { type: string; name: string; offset: number; line: number; hasCode?: boolean }
 
 /** META-CONTAINER tag lines that are real line comments (not inside a block comment or string). */
@@ -102,7 +114,10 @@ function findTags(src: SourceFile): Tag[] {
     const inCode = !span || span.kind === 'code' || span.start === ls;
     if (m && inCode) {
       const commentAt = ls + lineText.indexOf('--');
-      const comment = src.spans.find((s) => s.start === commentAt && s.kind === 'line-comment');
+      let comment: Span | undefined;
+      for (let j = k; j < src.spans.length && src.spans[j]!.start <= commentAt; j++) {
+        if (src.spans[j]!.start === commentAt && src.spans[j]!.kind === 'line-comment') { comment = src.spans[j]; break; }
+      }
       if (comment) {
         let meta: { type?: unknown; name?: unknown } = {};
         try { meta = JSON.parse(m[1]!) as typeof meta; } catch { /* a malformed tag is still a boundary */ }
@@ -129,6 +144,8 @@ class Planner {
   private curLines = 1;
   private readonly stack: string[] = [];
   readonly tagsByFile = new Map<string, Tag[]>();
+  /** Schema each table name was first seen with (for batches that only name the table through their container). */
+  private readonly schemaOf = new Map<string, string>();
 
   constructor(readonly opts: PlanOptions) {
     for (const [k, v] of Object.entries(opts.vars ?? {})) this.setVar(k, v, null);
@@ -237,8 +254,11 @@ class Planner {
       const tagged: TableRef[] = [];
       for (const s of segs) {
         if (s.fileOffset < 0) continue;
-        for (const t of this.tagsByFile.get(s.file) ?? []) {
-          if (t.type.toLowerCase() !== 'table' || !t.hasCode || t.offset < s.fileOffset || t.offset >= s.fileOffset + s.text.length) continue;
+        const fileTags = this.tagsByFile.get(s.file) ?? [];
+        for (let ti = firstTagAtOrAfter(fileTags, s.fileOffset); ti < fileTags.length; ti++) {
+          const t = fileTags[ti]!;
+          if (t.offset >= s.fileOffset + s.text.length) break;
+          if (t.type.toLowerCase() !== 'table' || !t.hasCode) continue;
           const same = targets.find((x) => x.name === t.name.toLowerCase());
           const ref: TableRef = { name: t.name.toLowerCase(), via: 'tag', batchLine: s.batchLine + (t.line - s.line) };
           if (same?.schema) ref.schema = same.schema;
@@ -250,15 +270,14 @@ class Planner {
       // A batch inside a container (PostgreSQL statements, or a GO-split part) belongs to it.
       if (!tagged.length && firstOffset >= 0) {
         const tags = this.tagsByFile.get(first.file) ?? [];
-        let owner: Tag | undefined;
-        for (const t of tags) { if (t.offset <= firstOffset) owner = t; else break; }
+        const after = firstTagAtOrAfter(tags, firstOffset + 1);
+        const owner: Tag | undefined = after > 0 ? tags[after - 1] : undefined;
         if (owner) {
           if (!extra.label) extra = { ...extra, label: owner.name };
           if (owner.type.toLowerCase() === 'table') {
             const same = targets.find((x) => x.name === owner!.name.toLowerCase());
             const ref: TableRef = { name: owner.name.toLowerCase(), via: 'tag', batchLine: 1 };
-            const def = [...this.batches].reverse().flatMap((b) => b.tables).find((x) => x.name === ref.name);
-            const schema = same?.schema ?? def?.schema;
+            const schema = same?.schema ?? this.schemaOf.get(ref.name);
             if (schema) ref.schema = schema;
             tables = [ref, ...targets.filter((x) => x.name !== ref.name)];
           }
@@ -278,6 +297,7 @@ class Planner {
       label: extra.label ?? (tables.length ? tables.map((t) => t.name).join(', ') : `batch ${index + 1}`),
       kind: extra.kind ?? (tables.length ? 'table' : 'other'),
     };
+    for (const t of tables) if (t.schema && !this.schemaOf.has(t.name)) this.schemaOf.set(t.name, t.schema);
     if (this.onError) b.onError = this.onError;
     if (extra.container) b.container = extra.container;
     if (extra.withConfig !== undefined) b.withConfig = extra.withConfig;

@@ -128,7 +128,7 @@ export function splitScript(text: string, dialect: ScriptDialect): SplitResult {
     let depth = 0;
     for (const s of spans) {
       if (s.kind !== 'code') continue;
-      for (let i = s.start; i < s.end; i++) {
+      for (let i = Math.max(s.start, textStart); i < s.end; i++) {
         const c = text.charCodeAt(i);
         if (c === 40) depth++;
         else if (c === 41) { if (depth > 0) depth--; }

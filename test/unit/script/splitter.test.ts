@@ -100,6 +100,12 @@ describe('script splitter: PostgreSQL ;', () => {
     assert.equal(b[1], '\nDO $$ BEGIN PERFORM 1; END $$');
   });
 
+  it('a psql meta-command line swallows everything on its line, strings and ; included (found by the property test)', () => {
+    const t = "\\A'';\nSELECT 1;";
+    const r = splitScript(t, 'postgres');
+    assert.deepEqual(r.pieces.map((p) => [p.kind, t.slice(p.start, p.end)]), [['directive', "\\A'';\n"], ['text', 'SELECT 1'], ['separator', ';']]);
+  });
+
   it('reports psql meta-commands as directives', () => {
     const t = 'SELECT 1;\n\\i other.sql\nSELECT 2;';
     const r = splitScript(t, 'postgres');
@@ -168,6 +174,32 @@ for (const dialect of ['tsql', 'postgres'] as const) {
         let at = 0;
         for (const s of spans) { assert.equal(s.start, at); at = s.end; }
         assert.equal(at, text.length);
+      }), { numRuns: 2000 });
+    });
+  });
+}
+
+// ---- property: planned batches map every character back to where it came from ----
+import { planScript, mapBatchPosition } from '../../../src/script/plan';
+import { lineStarts, positionAt } from '../../../src/script/lexer';
+import { ScriptPlanError } from '../../../src/script/types';
+
+for (const dialect of ['tsql', 'postgres'] as const) {
+  describe(`planner source map property [${dialect}]`, () => {
+    it('every character of every batch maps to the same line and column in the file', () => {
+      fc.assert(fc.property(fragments(dialect), fc.nat(), (text, pick) => {
+        let plan;
+        try { plan = planScript(text, { dialect, file: 'f.sql' }); } catch (e) { if (e instanceof ScriptPlanError) return; throw e; }
+        const starts = lineStarts(text);
+        for (const b of plan.batches) {
+          for (const s of b.segments) if (s.verbatim) assert.equal(s.text, text.slice(s.fileOffset, s.fileOffset + s.text.length));
+          const verb = b.segments.filter((s) => s.verbatim && s.text.length);
+          if (!verb.length) continue;
+          const seg = verb[pick % verb.length]!;
+          const k = pick % seg.text.length;
+          const mapped = mapBatchPosition(b, seg.batchOffset + k + 1);
+          assert.deepEqual(mapped, { file: 'f.sql', ...positionAt(starts, seg.fileOffset + k) });
+        }
       }), { numRuns: 2000 });
     });
   });
