@@ -308,7 +308,10 @@ export async function runChecks(db: Db, options: CheckOptions): Promise<CheckRep
   const schema = options.schema ?? db.defaultSchema;
   const w = reportingWindow(options.asOf);
   const bounds: DateBounds = { min: '1900-01-01', afterAsOf: addDays(options.asOf, 1), yearAfterAsOf: addDays(options.asOf, 366) };
-  const onAbort = () => { void db.cancel().catch(() => undefined); };
+  // Ask the server to stop the running statement. Not on PGlite: it runs in-process and cannot
+  // interrupt a statement, and its cancel() would fail the caller's next statement instead (the
+  // check stops between statements through throwIfAborted anyway).
+  const onAbort = () => { if (db.kind !== 'pglite') void db.cancel().catch(() => undefined); };
   options.signal?.addEventListener('abort', onAbort, { once: true });
   try {
     throwIfAborted(options.signal);
