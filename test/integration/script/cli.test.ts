@@ -1,0 +1,119 @@
+// The ssd run / preflight / drift / mosaic commands end to end on an embedded database directory:
+// output, JSON and exit codes.
+import assert from 'node:assert/strict';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { main } from '../../../src/cli/main';
+
+const fixtureDir = join(process.cwd(), 'test/fixtures/scripts');
+
+async function ssd(args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
+  const out: string[] = [];
+  const err: string[] = [];
+  const ow = process.stdout.write.bind(process.stdout);
+  const ew = process.stderr.write.bind(process.stderr);
+  process.stdout.write = ((c: string | Uint8Array) => { out.push(String(c)); return true; }) as typeof process.stdout.write;
+  process.stderr.write = ((c: string | Uint8Array) => { err.push(String(c)); return true; }) as typeof process.stderr.write;
+  const before = process.exitCode;
+  try {
+    process.exitCode = undefined;
+    const code = await main(['node', 'ssd', ...args]);
+    return { code, stdout: out.join(''), stderr: err.join('') };
+  } finally {
+    process.stdout.write = ow;
+    process.stderr.write = ew;
+    process.exitCode = before;
+  }
+}
+
+describe('ssd run / preflight / drift / mosaic (CLI, embedded database)', function () {
+  this.timeout(120000);
+  let dir: string;
+  let db: string;
+  let good: string;
+  let bad: string;
+  before(() => {
+    dir = mkdtempSync(join(tmpdir(), 'ssd-script-cli-'));
+    db = `pglite:${join(dir, 'db')}`;
+    const text = readFileSync(join(fixtureDir, 'ssd_postgres_tagged.sql'), 'utf8').replaceAll('ssd_development', 'ssd_cli');
+    good = join(dir, 'good.sql');
+    bad = join(dir, 'bad.sql');
+    writeFileSync(good, text);
+    writeFileSync(bad, text.replace('/* FIXTURE-ERROR-POINT */', 'no_such_col ||'));
+  });
+  after(() => rmSync(dir, { recursive: true, force: true }));
+
+  it('runs a good script: exit 0, progress and a per-table summary', async () => {
+    const r = await ssd(['run', good, '--db', db]);
+    assert.equal(r.code, 0, r.stdout + r.stderr);
+    assert.match(r.stdout, /pre-flight: ok/);
+    assert.match(r.stdout, /\| Table created: ssd_person/);
+    assert.match(r.stdout, /ssd_cli\.ssd_person\s+built\s+yes\s+40/);
+  });
+
+  it('--per-table --json on a failing script: exit 1, the error at its line, the other tables built', async () => {
+    const r = await ssd(['run', bad, '--db', db, '--per-table', '--json']);
+    assert.equal(r.code, 1);
+    const j = JSON.parse(r.stdout);
+    const text = readFileSync(bad, 'utf8');
+    const line = text.slice(0, text.indexOf('no_such_col ||')).split('\n').length;
+    assert.equal(j.diagnostics.filter((d: { severity: string }) => d.severity === 'error')[0].line, line);
+    assert.deepEqual(j.tables.map((t: { name: string; status: string }) => [t.name, t.status]), [
+      ['ssd_person', 'built'], ['ssd_disability', 'failed'], ['ssd_immigration_status', 'built'], ['ssd_cin_episodes', 'built'],
+    ]);
+    assert.equal(j.preflight.ok, true);
+  });
+
+  it('prints file:line:col for an undefined sqlcmd variable and exits 1 without running', async () => {
+    const f = join(dir, 'vars.sql');
+    writeFileSync(f, 'SELECT 1;\nSELECT $(missing);\n');
+    const r = await ssd(['run', f, '--db', db, '--dialect', 'tsql', '--no-preflight']);
+    assert.equal(r.code, 1);
+    assert.match(r.stderr, new RegExp(`${f.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}:2:8: error: scripting variable "missing" is not defined`));
+  });
+
+  it('bad usage exits 2: missing file, malformed --var, unknown dialect', async () => {
+    assert.equal((await ssd(['run', join(dir, 'nope.sql'), '--db', db])).code, 2);
+    assert.equal((await ssd(['run', good, '--db', db, '--var', 'no-equals'])).code, 2);
+    assert.equal((await ssd(['run', good, '--db', db, '--dialect', 'oracle'])).code, 2);
+  });
+
+  it('preflight fails (exit 1) for a script writing to a schema that does not exist, and says what to do', async () => {
+    const f = join(dir, 'noschema.sql');
+    writeFileSync(f, 'CREATE TABLE ssd_nowhere.t (id int);\n');
+    const r = await ssd(['preflight', '--db', db, '--script', f]);
+    assert.equal(r.code, 1);
+    assert.match(r.stdout, /FAIL target schema ssd_nowhere/);
+    assert.match(r.stdout, /what to do: create it first: CREATE SCHEMA ssd_nowhere;/);
+    const run = await ssd(['run', f, '--db', db]);
+    assert.equal(run.code, 1);
+    assert.match(run.stdout, /not running: fix the pre-flight failures/);
+  });
+
+  it('drift: exit 1 with ALTER statements once a table is older than the script', async () => {
+    const old = join(dir, 'old.sql');
+    writeFileSync(old, 'ALTER TABLE ssd_cli.ssd_disability ADD COLUMN disa_old_flag CHAR(1);\n');
+    assert.equal((await ssd(['run', old, '--db', db, '--no-preflight'])).code, 0);
+    const r = await ssd(['drift', good, '--db', db]);
+    assert.equal(r.code, 1);
+    assert.match(r.stdout, /- disa_old_flag/);
+    assert.match(r.stdout, /ALTER TABLE "ssd_cli"\."ssd_disability" DROP COLUMN "disa_old_flag";/);
+    const run = await ssd(['run', good, '--db', db, '--no-preflight']);
+    assert.match(run.stdout, /warning: ssd_cli\.ssd_disability differs from the script/);
+  });
+
+  it('mosaic: checks settings against the script and writes the configured script', async () => {
+    const settings = join(dir, 'la.ssd-mosaic.json');
+    writeFileSync(settings, '{ // comment\n "financialYears": 3, "settings": { "permanence": { "siblings_placed_together_question_user_codes": [{ "question_user_code": "perm.sibs" }] } } }');
+    const outFile = join(dir, 'configured.sql');
+    const r = await ssd(['mosaic', join(fixtureDir, 'mosaic_like.sql'), '--settings', settings, '--out', outFile]);
+    assert.equal(r.code, 0, r.stderr);
+    assert.match(r.stdout, /set\s+permanence\.@siblings_placed_together_question_user_codes: 1 value/);
+    assert.match(readFileSync(outFile, 'utf8'), /\('perm\.sibs', NULL\);/);
+    writeFileSync(settings, '{ "settings": { "permanence": { "no_such": [] } } }');
+    const badRun = await ssd(['mosaic', join(fixtureDir, 'mosaic_like.sql'), '--settings', settings]);
+    assert.equal(badRun.code, 2);
+    assert.match(badRun.stderr, /no_such/);
+  });
+});
