@@ -198,7 +198,7 @@ export function generateTeam(team: number, ctx: CohortContext): Rec[] {
     const p = team * TEAM_ROLES.length + j;
     const r = new Rng(`${ctx.seed}|prof|${p}`);
     const role = teamRole(p);
-    const registered = role === 'SW' ? !r.chance(0.03) : role === 'IRO' || role === 'TM';
+    const registered = role === 'SW' || role === 'IRO' || role === 'TM';
     const sex = r.chance(0.8) ? 'F' : 'M';
     const title = { SW: r.chance(0.25) ? 'Senior Social Worker' : 'Social Worker', IRO: 'Independent Reviewing Officer', PA: 'Personal Adviser', FSW: 'Family Support Worker', TM: 'Team Manager' }[role];
     out.push({
