@@ -48,6 +48,23 @@ function checkOptions(options: BuildOptions): ReportingWindow {
   return reportingWindow(options.asOf);
 }
 
+/** Some of the 19 tables the builder reads are not in the schema (wrong --schema, or SSD not deployed). */
+export class MissingTablesError extends Error {
+  constructor(readonly schema: string, readonly missing: readonly string[]) {
+    super(`schema ${schema} lacks ${missing.length} of the ${BUILDER_TABLES.length} SSD tables the payload builder reads: ${missing.join(', ')} (check --schema, or create them with ssd init)`);
+    this.name = 'MissingTablesError';
+  }
+}
+
+/** Check that every table the builder reads exists (one catalogue query); throws MissingTablesError. */
+export async function assertBuilderTables(db: Db, schema: string): Promise<void> {
+  const rows = await db.query<{ table_name: string }>(
+    'SELECT table_name FROM information_schema.tables WHERE LOWER(table_schema) = LOWER($1)', [schema]);
+  const present = new Set(rows.map((r) => String(r.table_name).toLowerCase()));
+  const missing = BUILDER_TABLES.map((t) => t.name).filter((t) => !present.has(t));
+  if (missing.length > 0) throw new MissingTablesError(schema, missing);
+}
+
 /** The SQL of the child-rows stream for this database and schema. */
 export function childRowsSql(db: Db, schema: string): string {
   const ids: Record<string, string> = {};
@@ -144,6 +161,7 @@ export async function* streamChildPayloads(db: Db, options: StreamOptions): Asyn
   const w = checkOptions(options);
   const schema = options.schema || db.defaultSchema;
   const stats = options.stats ?? emptyStats();
+  await assertBuilderTables(db, schema);
   const sql = childRowsSql(db, schema);
   const source = db.stream<Row>(sql, [null], { batchSize: options.batchSize ?? DEFAULT_BATCH_SIZE, signal: options.signal });
   for await (const rows of groupByPerson(source, stats, options.signal)) {
@@ -167,6 +185,7 @@ export type SingleChildResult = { child: BuiltChild } | { exclusion: CohortExclu
 export async function buildChildPayload(db: Db, personId: string, options: BuildOptions): Promise<SingleChildResult> {
   const w = checkOptions(options);
   const schema = options.schema || db.defaultSchema;
+  await assertBuilderTables(db, schema);
   const sql = childRowsSql(db, schema);
   const stats = emptyStats();
   let found: ChildRows | null = null;

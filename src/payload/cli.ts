@@ -3,7 +3,7 @@
 // excluded the child. Exit 0 valid, 1 invalid or not in the cohort, 2 bad usage or no connection.
 import { Command } from 'commander';
 import { action, asOfOption, dbOption, EXIT, jsonOption, out, parseIsoDate, parseSchema, printJson, schemaOption, todayIso, UsageError, withDb } from '../cli/common';
-import { buildChildPayload } from './buildPayloads';
+import { buildChildPayload, MissingTablesError } from './buildPayloads';
 import type { PayloadProblem } from './types';
 import { isValid } from './validatePayload';
 import { reportingWindow } from './window';
@@ -34,7 +34,15 @@ export function registerPayload(program: Command): void {
       const schema = parseSchema(opts.schema);
       const asOf = parseIsoDate(opts.asOf) ?? todayIso();
       const window = reportingWindow(asOf);
-      const result = await withDb(opts, async (db) => buildChildPayload(db, personId, { schema: schema ?? db.defaultSchema, asOf }));
+      const result = await withDb(opts, async (db) => {
+        try {
+          return await buildChildPayload(db, personId, { schema: schema ?? db.defaultSchema, asOf });
+        } catch (e) {
+          // Wrong --schema or SSD not deployed: a usage problem (exit 2), said plainly.
+          if (e instanceof MissingTablesError) throw new UsageError(e.message);
+          throw e;
+        }
+      });
       if ('exclusion' in result) {
         const e = result.exclusion;
         if (opts.json) printJson({ personId, asOf, window: { start: window.start, end: window.end }, inCohort: false, exclusion: e });

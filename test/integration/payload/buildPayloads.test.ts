@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import fc from 'fast-check';
 import { initTables } from '../../../src/ddl/initTables';
 import { BUILDER_TABLES } from '../../../src/model/ssdModel';
-import { buildAllPayloadsForTest, buildChildPayload, comparePersonIds, emptyStats, streamChildPayloads } from '../../../src/payload/buildPayloads';
+import { buildAllPayloadsForTest, buildChildPayload, comparePersonIds, emptyStats, MissingTablesError, streamChildPayloads } from '../../../src/payload/buildPayloads';
 import type { CohortExclusion } from '../../../src/payload/types';
 import { forEachTarget } from '../../helpers/targets';
 import { clearTables, insertSsdRows, type SsdRows } from '../../helpers/ssdRows';
@@ -164,6 +164,53 @@ forEachTarget('payload builder (streaming)', (fx) => {
       await insertSsdRows(db, schema, shuffled);
       assert.equal(await text(), expected);
     }), { numRuns: 4 });
+  });
+
+  it('NULL in every nullable column of every table: keys left out, nothing breaks', async () => {
+    const { db, schema } = fx();
+    // Only keys, links and the dates a child needs to be in the cohort; every other column NULL.
+    await insertSsdRows(db, schema, {
+      ssd_person: [{ pers_person_id: 'N1', pers_expected_dob: '2026-08-01' }, { pers_person_id: 'N0' }],
+      ssd_address: [{ addr_person_id: 'N1' }],
+      ssd_disability: [{ disa_person_id: 'N1', disa_disability_code: ' ' }],
+      ssd_immigration_status: [{ immi_person_id: 'N1' }],
+      ssd_linked_identifiers: [{ link_person_id: 'N1' }],
+      ssd_cin_episodes: [{ cine_referral_id: 'R1', cine_person_id: 'N1', cine_referral_date: '2025-01-01' }],
+      ssd_cin_assessments: [{ cina_assessment_id: 'A1', cina_referral_id: 'R1', cina_assessment_auth_date: '2025-03-01' }],
+      ssd_assessment_factors: [{ cinf_assessment_id: 'A1' }],
+      ssd_cin_plans: [{ cinp_cin_plan_id: 'P1', cinp_referral_id: 'R1', cinp_cin_plan_start_date: '2025-01-01' }],
+      ssd_s47_enquiry: [{ s47e_s47_enquiry_id: 'S1', s47e_referral_id: 'R1', s47e_s47_start_date: '2025-01-01' }],
+      ssd_initial_cp_conference: [{ icpc_s47_enquiry_id: 'S1' }],
+      ssd_cp_plans: [{ cppl_cp_plan_id: 'CP1', cppl_referral_id: 'R1', cppl_cp_plan_start_date: '2025-01-01' }],
+      ssd_cla_episodes: [{ clae_cla_episode_id: 'E1', clae_cla_id: 'CLA1', clae_referral_id: 'R1' }],
+      ssd_cla_placement: [{ clap_cla_placement_id: 'PL1', clap_cla_id: 'CLA1', clap_cla_placement_start_date: '2025-01-01' }],
+      ssd_permanence: [{ perm_person_id: 'N1' }],
+      ssd_care_leavers: [{ clea_person_id: 'N1' }],
+      ssd_professionals: [{ prof_professional_id: 'W1' }],
+      ssd_involvements: [{ invo_professional_id: 'W1', invo_referral_id: 'R1' }],
+      ssd_sdq_scores: [{ csdq_person_id: 'N1' }],
+    });
+    const excluded: CohortExclusion[] = [];
+    const all = [];
+    for await (const c of streamChildPayloads(db, { schema, asOf: AS_OF, onExcluded: (e) => excluded.push(e) })) all.push(c);
+    assert.deepEqual(excluded.map((e) => [e.personId, e.gate]), [['N0', 'A']]);
+    assert.equal(all.length, 1);
+    assert.equal(JSON.stringify(all[0]!.payload),
+      '{"la_child_id":"N1","purge":false,"child_details":{"expected_date_of_birth":"2026-08-01","sex":"U","disabilities":["NONE"],"uasc_flag":false,"purge":false},'
+      + '"social_care_episodes":[{"social_care_episode_id":"R1","referral_date":"2025-01-01",'
+      + '"child_and_family_assessments":[{"child_and_family_assessment_id":"A1","authorisation_date":"2025-03-01","factors":[],"purge":false}],'
+      + '"child_in_need_plans":[{"child_in_need_plan_id":"P1","start_date":"2025-01-01","purge":false}],'
+      + '"section_47_assessments":[{"section_47_assessment_id":"S1","start_date":"2025-01-01","purge":false}],'
+      + '"child_protection_plans":[{"child_protection_plan_id":"CP1","start_date":"2025-01-01","purge":false}],'
+      + '"child_looked_after_placements":[{"child_looked_after_placement_id":"PL1","start_date":"2025-01-01","purge":false}],'
+      + '"care_leavers":{"purge":false},"purge":false}]}');
+    assert.deepEqual(all[0]!.problems, []);
+  });
+
+  it('a schema without the SSD tables is a clear error naming the missing tables', async () => {
+    const { db } = fx();
+    await assert.rejects(() => buildAllPayloadsForTest(db, { schema: 'ssd_no_such_schema', asOf: AS_OF }),
+      (e: unknown) => e instanceof MissingTablesError && e.missing.length === 19 && /ssd_no_such_schema lacks 19/.test(e.message));
   });
 
   it('malformed factors make only that child invalid; the build goes on', async () => {

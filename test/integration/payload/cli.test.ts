@@ -117,6 +117,12 @@ for (const target of testTargets().filter((t) => t.name !== 'mssql')) {
       assert.equal((await run(['payload', 'C1', '--db', url, '--as-of', '2026-02-30'])).code, 2);
       assert.equal((await run(['payload', 'C1', '--db', url, '--schema', 'x;drop'])).code, 2);
     });
+
+    it('a schema without the SSD tables exits 2 and names what is missing', async () => {
+      const r = await run(['payload', 'C1', '--db', url, '--schema', 'no_such_schema', '--as-of', '2026-08-10']);
+      assert.equal(r.code, 2);
+      assert.match(r.err, /schema no_such_schema lacks 19 of the 19 SSD tables the payload builder reads: ssd_person, /);
+    });
   });
 }
 
