@@ -6,7 +6,21 @@ import { checkDrift } from '../../../src/script/drift';
 
 const fixture = readFileSync(join(process.cwd(), 'test/fixtures/scripts/ssd_postgres_tagged.sql'), 'utf8');
 
-forEachTarget('ssd drift', (fx) => {
+forEachTarget('ssd drift', (fx, target) => {
+  if (target.name === 'mssql') {
+    it('SQL Server: reports added, removed and retyped columns with T-SQL statements', async () => {
+      const { db, schema } = fx();
+      await db.execute(`CREATE TABLE ${schema}.ssd_person (pers_person_id NVARCHAR(48) NOT NULL PRIMARY KEY, pers_upn NVARCHAR(10), pers_common_child_id NVARCHAR(48))`);
+      const text = `IF OBJECT_ID('${schema}.ssd_person','U') IS NULL\nCREATE TABLE ${schema}.ssd_person (\n  pers_person_id NVARCHAR(48) PRIMARY KEY,\n  pers_upn NVARCHAR(13),\n  pers_single_unique_id NVARCHAR(48),\n);`;
+      const r = await checkDrift(db, text, 'tsql');
+      const t = r.tables[0]!;
+      assert.deepEqual([t.added.map((c) => c.name), t.removed.map((c) => c.name), t.retyped.map((c) => c.column)], [['pers_single_unique_id'], ['pers_common_child_id'], ['pers_upn']]);
+      for (const s of t.statements) await db.execute(s);
+      const after = await checkDrift(db, text, 'tsql');
+      assert.equal(after.tables[0]!.added.length + after.tables[0]!.removed.length + after.tables[0]!.retyped.length, 0);
+    });
+    return;
+  }
   it('reports added, removed and retyped columns of an old table, with statements to review', async () => {
     const { db, schema } = fx();
     // an "old version" of ssd_person: renamed column, shorter UPN, no pers_upn_unknown

@@ -3,6 +3,18 @@ import { forEachTarget } from '../../helpers/targets';
 import { runPreflight } from '../../../src/script/preflight';
 
 forEachTarget('ssd preflight', (fx, target) => {
+  if (target.name === 'mssql') {
+    it('SQL Server: server, CREATE TABLE permission, schema checks and features', async () => {
+      const { db, schema } = fx();
+      const text = `CREATE TABLE ${schema}.t (id int);\nINSERT INTO ${schema}.t SELECT TRY_CONVERT(int, '1');\nCREATE TABLE ssd_missing_schema.u (id int);`;
+      const r = await runPreflight(db, { script: { text, file: 'm.sql', dialect: 'tsql' } });
+      assert.equal(r.checks.find((c) => c.id === `target-schema:${schema}`)!.status, 'ok');
+      assert.equal(r.checks.find((c) => c.id === 'target-schema:ssd_missing_schema')!.status, 'fail');
+      assert.ok(r.checks.find((c) => c.id === 'feature:TRY_CONVERT / TRY_CAST'));
+      assert.match(r.server.version, /^\d+\./);
+    });
+    return;
+  }
   it('passes for a script that builds in an existing schema', async () => {
     const { db, schema } = fx();
     const text = `CREATE TABLE IF NOT EXISTS ${schema}.ssd_person (pers_person_id varchar(48) PRIMARY KEY);\nINSERT INTO ${schema}.ssd_person SELECT g::text FROM generate_series(1, 3) g;`;

@@ -12,6 +12,7 @@ const lineCol = (text: string, needle: string) => {
 };
 
 forEachTarget('ssd run: multi-batch scripts', (fx, target) => {
+  if (target.name === 'mssql') { tsqlSuite(fx); return; }
   it('runs statement by statement and reports a failing one at its file line and column, then stops', async () => {
     const { db, schema } = fx();
     const text = [
@@ -119,3 +120,64 @@ forEachTarget('ssd run: multi-batch scripts', (fx, target) => {
     });
   }
 });
+
+/** SQL Server: GO batches, PRINT streaming, line mapping, per-table, cancel (runs when SSD_TEST_MSSQL is set). */
+function tsqlSuite(fx: () => import('../../helpers/targets').SchemaFixture): void {
+  it('runs GO batches and reports a failing one at its file line', async () => {
+    const { db, schema } = fx();
+    const text = [
+      `CREATE TABLE ${schema}.t1 (id int PRIMARY KEY);`,
+      'GO',
+      `INSERT INTO ${schema}.t1 VALUES (1), (2);`,
+      "PRINT 'two rows in';",
+      'GO',
+      '-- the next batch is wrong',
+      'SELECT id,',
+      `       no_such_col FROM ${schema}.t1;`,
+      'GO',
+      `INSERT INTO ${schema}.t1 VALUES (3);`,
+    ].join('\n');
+    const events: RunEvent[] = [];
+    const { result } = await runScript(db, { file: 'bad.sql', text, onEvent: (e) => events.push(e) });
+    assert.deepEqual(result.batches.map((b) => b.status), ['ok', 'ok', 'failed', 'not run']);
+    const err = result.diagnostics.find((d) => d.severity === 'error')!;
+    assert.equal(err.line, 8);
+    assert.match(err.message, /no_such_col/);
+    assert.ok(events.some((e) => e.type === 'message' && e.message.text === 'two rows in'));
+    assert.equal(result.tables.find((t) => t.name === 't1')!.rows, 2);
+  });
+
+  it('per-table mode on a tagged T-SQL script: DECLAREs in front of each table, failures isolated', async () => {
+    const { db, schema } = fx();
+    const text = [
+      'SET NOCOUNT ON;',
+      'DECLARE @n INT = 5;',
+      '-- META-CONTAINER: {"type": "table", "name": "ssd_a"}',
+      `IF OBJECT_ID('${schema}.ssd_a','U') IS NULL CREATE TABLE ${schema}.ssd_a (id int);`,
+      `INSERT INTO ${schema}.ssd_a SELECT TOP (@n) ROW_NUMBER() OVER (ORDER BY (SELECT 1)) FROM sys.all_objects;`,
+      "PRINT 'Table created: ssd_a';",
+      '-- META-CONTAINER: {"type": "table", "name": "ssd_b"}',
+      `IF OBJECT_ID('${schema}.ssd_b','U') IS NULL CREATE TABLE ${schema}.ssd_b (id int);`,
+      `INSERT INTO ${schema}.ssd_b (nope) VALUES (@n);`,
+      '-- META-CONTAINER: {"type": "table", "name": "ssd_c"}',
+      `IF OBJECT_ID('${schema}.ssd_c','U') IS NULL CREATE TABLE ${schema}.ssd_c (id int);`,
+      `INSERT INTO ${schema}.ssd_c VALUES (@n);`,
+    ].join('\n');
+    const { result } = await runScript(db, { file: 'tagged.sql', text, perTable: true });
+    assert.deepEqual(result.tables.map((t) => [t.name, t.status]), [['ssd_a', 'built'], ['ssd_b', 'failed'], ['ssd_c', 'built']]);
+    assert.deepEqual([result.tables[0]!.rows, result.tables[2]!.rows], [5, 1]);
+    assert.equal(result.diagnostics.find((d) => d.severity === 'error')!.line, 9);
+  });
+
+  it('cancels a long WAITFOR on the server', async function () {
+    this.timeout(30000);
+    const { db } = fx();
+    const ac = new AbortController();
+    const t0 = Date.now();
+    setTimeout(() => ac.abort(), 700);
+    const { result } = await runScript(db, { file: 'wait.sql', text: "SELECT 1\nGO\nWAITFOR DELAY '00:00:30'\nGO\nSELECT 2\n", signal: ac.signal });
+    assert.equal(result.cancelled, true);
+    assert.ok(Date.now() - t0 < 10000);
+    assert.deepEqual(result.batches.map((b) => b.status), ['ok', 'cancelled', 'not run']);
+  });
+}
