@@ -7,15 +7,17 @@ DECLARE @exists INT = NULL, @can_select INT = NULL, @can_alter INT = NULL, @erro
 IF DB_ID(@db) IS NULL
     SET @error = N'database not found';
 ELSE
-BEGIN TRY
+BEGIN
+  BEGIN TRY
     EXEC @proc
         N'SELECT @exists = CASE WHEN SCHEMA_ID(@s) IS NULL THEN 0 ELSE 1 END,
                  @can_select = HAS_PERMS_BY_NAME(@s, ''SCHEMA'', ''SELECT''),
                  @can_alter = HAS_PERMS_BY_NAME(@s, ''SCHEMA'', ''ALTER'');',
         N'@s SYSNAME, @exists INT OUTPUT, @can_select INT OUTPUT, @can_alter INT OUTPUT',
         @s = $2, @exists = @exists OUTPUT, @can_select = @can_select OUTPUT, @can_alter = @can_alter OUTPUT;
-END TRY
-BEGIN CATCH
+  END TRY
+  BEGIN CATCH
     SET @error = ERROR_MESSAGE();
-END CATCH;
+  END CATCH;
+END;
 SELECT @db AS database_name, @exists AS schema_exists, @can_select AS can_select, @can_alter AS can_alter, @error AS error_message;

@@ -385,6 +385,12 @@ export function planScript(text: string, opts: PlanOptions): ScriptPlan {
     planner.flush(1, {}, sources);
   }
   if (planner.errors.length) throw new ScriptPlanError(planner.errors);
+  if (!opts.perTable && opts.dialect === 'tsql' && tags.some((t) => t.type.toLowerCase() === 'table')) {
+    const big = planner.batches.find((b) => b.tables.length >= 5);
+    if (big) {
+      planner.warnings.push({ file: big.file, line: big.line, column: big.column, severity: 'info', source: 'split', message: `batch ${big.index + 1} builds ${big.tables.length} tables in one go: SQL Server holds PRINT output until its buffer fills, so progress inside it can lag, and one error can stop every table after it. --per-table runs each table as its own batch.` });
+    }
+  }
   const tables: TableRef[] = [];
   const seen = new Set<string>();
   for (const b of planner.batches) {
