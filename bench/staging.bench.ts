@@ -1,0 +1,116 @@
+// Staging benchmark: build + validate + hash + stage every child of a fake SSD cohort, for 1k, 10k
+// and 100k children, on PGlite (a directory) and on the local PostgreSQL (SSD_BENCH_PG):
+//   first      the first build into an empty staging table (every child New)
+//   unchanged  a rebuild with no data change (every row untouched)
+//   changed5   a rebuild after 5% of the children changed (surname), the rest unchanged
+// The fake data (src/fake) is generated once per target and size in a separate process and kept
+// (PGlite: $TMPDIR/ssd-bench-staging/pglite-<n>; PostgreSQL: schema ssd_bench_staging_<n>), so each
+// scenario's peak RSS is the staging run's own. Only the measured run is timed.
+import { spawnSync } from 'node:child_process';
+import { existsSync, mkdirSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { BENCH_PG, QUICK, benchMain, timed, type Scenario } from './benchLib';
+import { openDb } from '../src/db/openDb';
+import { qualify, quoteIdent } from '../src/db/dialect';
+import type { Db } from '../src/db/types';
+import { generateFakeSsd } from '../src/fake/generateFakeSsd';
+import { stageFromSsd } from '../src/staging/runStage';
+
+const AS_OF = '2026-08-10';
+const SIZES = QUICK ? [1_000, 5_000] : [1_000, 10_000, 100_000];
+const TABLE = 'ssd_api_data_staging';
+
+interface Target { name: 'pglite' | 'postgres'; url(n: number): string; schema(n: number): string }
+
+const targets: Target[] = [{
+  name: 'pglite',
+  url: (n) => `pglite:${join(tmpdir(), 'ssd-bench-staging', `pglite-${n}`)}`,
+  schema: () => 'public',
+}];
+if (BENCH_PG) targets.push({ name: 'postgres', url: () => BENCH_PG!, schema: (n) => `ssd_bench_staging_${n}` });
+
+function readyFile(t: Target, n: number): string {
+  return join(tmpdir(), 'ssd-bench-staging', `${t.name}-${n}.ready`);
+}
+
+/** Generate the fake cohort (in this process: called through --setup in a child process). */
+async function setup(t: Target, n: number): Promise<void> {
+  if (t.name === 'pglite') rmSync(t.url(n).slice('pglite:'.length), { recursive: true, force: true });
+  const db = await openDb(t.url(n));
+  try {
+    const schema = t.schema(n);
+    if (t.name === 'postgres') {
+      await db.execute(`DROP SCHEMA IF EXISTS ${quoteIdent('postgres', schema)} CASCADE`);
+      await db.execute(`CREATE SCHEMA ${quoteIdent('postgres', schema)}`);
+    }
+    await generateFakeSsd(db, { schema, children: n, seed: 'bench', asOf: AS_OF });
+  } finally {
+    await db.close();
+  }
+  writeFileSync(readyFile(t, n), new Date().toISOString());
+}
+
+function ensureData(t: Target, n: number): void {
+  if (existsSync(readyFile(t, n))) return;
+  mkdirSync(join(tmpdir(), 'ssd-bench-staging'), { recursive: true });
+  const r = spawnSync(process.execPath, ['--import', 'tsx', fileURLToPath(import.meta.url), '--setup', t.name, String(n)], { stdio: 'inherit' });
+  if (r.status !== 0) throw new Error(`fake data setup failed for ${t.name} ${n}`);
+}
+
+async function dropStaging(db: Db, schema: string): Promise<void> {
+  for (const name of [TABLE, `${TABLE}_run_marks`]) await db.execute(`DROP TABLE IF EXISTS ${qualify('postgres', schema, name)}`);
+}
+
+/** Change the surname of about 5% of the people (every child whose id hashes to 0 mod 20); returns the count. */
+async function change5(db: Db, schema: string, undo: boolean): Promise<number> {
+  const p = qualify('postgres', schema, 'ssd_person');
+  const set = undo ? 'LEFT(pers_surname, CHAR_LENGTH(pers_surname) - 1)' : "pers_surname || 'x'";
+  return db.execute(`UPDATE ${p} SET pers_surname = ${set} WHERE MOD(ABS(hashtext(pers_person_id)), 20) = 0 AND pers_surname IS NOT NULL`);
+}
+
+function scenario(t: Target, n: number, kind: 'first' | 'unchanged' | 'changed5'): Scenario {
+  return async () => {
+    ensureData(t, n);
+    const db = await openDb(t.url(n));
+    const schema = t.schema(n);
+    try {
+      await dropStaging(db, schema);
+      let changed = 0;
+      if (kind !== 'first') {
+        await stageFromSsd(db, { schema, asOf: AS_OF, table: TABLE });
+        if (kind === 'changed5') changed = await change5(db, schema, false);
+      }
+      (globalThis as { gc?: () => void }).gc?.();
+      try {
+        const { value: r, seconds } = await timed(() => stageFromSsd(db, { schema, asOf: AS_OF, table: TABLE }));
+        const expect = kind === 'first' ? r.new === r.cohort : kind === 'unchanged' ? r.unchanged === r.cohort : r.updated > 0 && r.updated <= changed;
+        if (!expect) throw new Error(`unexpected counts for ${kind}: ${JSON.stringify({ cohort: r.cohort, new: r.new, updated: r.updated, unchanged: r.unchanged })}`);
+        return {
+          n: r.cohort, seconds, rate: r.cohort / seconds, unit: 'children/s',
+          note: `${r.persons} people; new ${r.new}, updated ${r.updated}, unchanged ${r.unchanged}, invalid ${r.invalid}`,
+        };
+      } finally {
+        if (kind === 'changed5') await change5(db, schema, true);
+      }
+    } finally {
+      await db.close();
+    }
+  };
+}
+
+const args = process.argv.slice(2);
+if (args[0] === '--setup') {
+  const t = targets.find((x) => x.name === args[1]);
+  if (!t) throw new Error(`unknown target ${args[1]}`);
+  await setup(t, Number(args[2]));
+} else {
+  const scenarios: Record<string, Scenario> = {};
+  for (const t of targets) {
+    for (const n of SIZES) {
+      for (const kind of ['first', 'unchanged', 'changed5'] as const) scenarios[`staging ${t.name} ${n / 1000}k ${kind}`] = scenario(t, n, kind);
+    }
+  }
+  await benchMain(scenarios);
+}
