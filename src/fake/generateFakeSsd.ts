@@ -160,13 +160,13 @@ async function ensureMarkerTable(db: Db, schema: string): Promise<void> {
   await db.execute(sql);
 }
 
-interface Chunk {
+export interface Chunk {
   rows: Record<FakeTable, unknown[][]>;
   problems: Record<ProblemKind, number>;
   cohort: FakeCohortCounts;
 }
 
-function generateChunk(from: number, to: number, ctx: CohortContext, mssql: boolean): Chunk {
+export function generateChunk(from: number, to: number, ctx: CohortContext, mssql: boolean): Chunk {
   const rows = Object.fromEntries(FAKE_TABLES.map((t) => [t, [] as unknown[][]])) as unknown as Record<FakeTable, unknown[][]>;
   const problems = Object.fromEntries(PROBLEM_KINDS.map((k) => [k, 0])) as Record<ProblemKind, number>;
   const cohort: FakeCohortCounts = { children: 0, unborn: 0, lookedAfter: 0, careLeavers: 0, uasc: 0, openReferral: 0, cpPlan: 0, adopted: 0, professionals: 0 };
