@@ -129,7 +129,7 @@ export function renderRulesDoc(): string {
   const lines: string[] = [HEADER, '## Rules', ''];
   const counts = { error: 0, warning: 0, info: 0 };
   for (const r of RULES) counts[r.severity]++;
-  lines.push(`${RULES.length} rules: ${counts.error} errors, ${counts.warning} warnings, ${counts.info} infos.`, '');
+  lines.push(`${RULES.length} rules: ${counts.error} of severity error, ${counts.warning} warning, ${counts.info} info.`, '');
   lines.push('| Id | Severity | Table | Column | Title |', '|---|---|---|---|---|');
   for (const r of RULES) lines.push(`| [${r.id}](#${r.id.toLowerCase()}-${slug(r.title)}) | ${r.severity} | ${r.table} | ${r.column ?? ''} | ${esc(r.title)} |`);
   lines.push('');
