@@ -361,6 +361,21 @@ forEachTarget('ssd fake', (fx) => {
       assert.equal(runs[runs.length - 1]!.status, 'complete');
     });
 
+    it('a cancelled run leaves a marker that matches what it committed, so the next run can replace it', async function () {
+      this.timeout(300000);
+      const ac = new AbortController();
+      await assert.rejects(run({ children: 500, chunkSize: 100, signal: ac.signal, onProgress: (p) => { if (p.done >= 200) ac.abort(); } }), (e: unknown) => (e as Error).name === 'CancelledError');
+      const [m] = await fx().db.query<{ status: string; children_written: number }>(`SELECT status, children_written FROM ${T(FAKE_RUNS_TABLE)} ORDER BY run_no DESC`);
+      assert.equal(m?.status, 'cancelled');
+      const written = Number(m?.children_written);
+      assert.ok(written >= 200 && written < 500, `written ${written}`);
+      assert.equal(await count(`SELECT COUNT(*) AS n FROM ${T('ssd_person')}`), written);
+      assert.deepEqual(await foreignTables(fx().db, fx().schema), []);
+      const s = await run({ children: 300 });
+      assert.equal(s.deleted.ssd_person, written);
+      assert.equal(await count(`SELECT COUNT(*) AS n FROM ${T('ssd_person')}`), 300);
+    });
+
     it('refuses a schema whose tables hold rows and that has no record of fake runs', async () => {
       const { db, schema } = fx();
       await db.execute(`DELETE FROM ${T(FAKE_RUNS_TABLE)}`);
