@@ -45,6 +45,9 @@ function checkOptions(options: BuildOptions): ReportingWindow {
   if (!options || typeof options.asOf !== 'string' || !isIsoDate(options.asOf)) {
     throw new Error('the as-of date must be given as YYYY-MM-DD');
   }
+  if (options.batchSize !== undefined && (!Number.isInteger(options.batchSize) || options.batchSize < 1)) {
+    throw new Error('the batch size must be a whole number of rows, at least 1');
+  }
   return reportingWindow(options.asOf);
 }
 
