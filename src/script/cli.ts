@@ -144,7 +144,7 @@ export function registerRun(program: Command): void {
     .option('--force', 'run even when pre-flight checks fail')
     .addOption(jsonOption())
     .option('--verbose', 'with --json: progress to stderr')
-    .addHelpText('after', '\nExamples:\n  ssd run systemc_sqlserver_v1.4.5.sql --db "Server=la-sql;Database=HDM_Local;User Id=me;Password=…" --per-table\n  ssd run ssd_person.sql --db postgres://me@localhost/la --continue-on-error\n  ssd run 00_install_all.sql --db mssql://… --var src_db=HDM\n\nPress Ctrl+C to cancel: the running statement is stopped on the server.\nExit codes: 0 every batch ran, 1 errors, failed pre-flight or cancelled, 2 bad usage or no connection.')
+    .addHelpText('after', '\nExamples:\n  SSD_DB="Server=la-sql;Database=HDM_Local;User Id=me;Password=…" ssd run systemc_sqlserver_v1.4.5.sql --per-table\n  ssd run ssd_person.sql --db postgres://me@localhost/la --continue-on-error\n  ssd run 00_install_all.sql --db mssql://… --var src_db=HDM\n\nPress Ctrl+C to cancel: the running statement is stopped on the server.\nExit codes: 0 every batch ran, 1 errors, failed pre-flight or cancelled, 2 bad usage or no connection.')
     .action(action(async (file: string, opts: RunOpts) => {
       const schema = parseSchema(opts.schema);
       const vars = parseVars(opts.var ?? []);
@@ -206,7 +206,7 @@ export function registerPreflight(program: Command): void {
     .addOption(dialectOption())
     .option('--var <name=value>', 'sqlcmd scripting variable for the script (repeatable)', collect, [])
     .addOption(jsonOption())
-    .addHelpText('after', '\nExamples:\n  ssd preflight --db "Server=la-sql;Database=HDM_Local;…" --script systemc_sqlserver_v1.4.5.sql\n  ssd preflight --db postgres://me@localhost/la --schema ssd\n\nExit codes: 0 all checks passed, 1 a check failed, 2 bad usage or no connection.')
+    .addHelpText('after', '\nExamples:\n  ssd preflight --db "Server=la-sql;Database=HDM_Local;User Id=me" --script systemc_sqlserver_v1.4.5.sql\n  ssd preflight --db postgres://me@localhost/la --schema ssd\n\nExit codes: 0 all checks passed, 1 a check failed, 2 bad usage or no connection.')
     .action(action(async (opts: { db?: string; schema?: string; script?: string; dialect?: string; var: string[]; json?: boolean }) => {
       const schema = parseSchema(opts.schema);
       const vars = parseVars(opts.var ?? []);

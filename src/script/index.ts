@@ -18,6 +18,14 @@ export { runPlan } from './runner';
 export type { RunEvent, RunOptions, RunResult, BatchOutcome, TableOutcome } from './runner';
 export type { ScriptDiagnostic, ScriptPlan, PlannedBatch, ScriptDialect, TableRef } from './types';
 export { ScriptPlanError } from './types';
+export { runPreflight, scanFeatures, scanReferences } from './preflight';
+export type { PreflightReport, PreflightCheck } from './preflight';
+export { checkDrift, parseCreateTables } from './drift';
+export type { DriftReport, TableDrift } from './drift';
+export { injectMosaicSettings, runMosaic, validateMosaicSettings, analyseMosaicScript, MosaicSettingsError } from './mosaic';
+export type { MosaicSettingsFile, MosaicRunResult } from './mosaic';
+/** Path of the Mosaic settings JSON Schema in the repository (for contributes.jsonValidation, fileMatch *.ssd-mosaic.json). */
+export const MOSAIC_SETTINGS_SCHEMA_PATH = 'schemas/mosaic-settings.schema.json';
 
 /** Script dialect that matches a connection. */
 export function dialectForDb(db: Pick<Db, 'dialect'>): ScriptDialect {

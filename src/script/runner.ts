@@ -175,6 +175,7 @@ export async function runPlan(db: Db, plan: ScriptPlan, options: RunOptions = {}
     const bt = performance.now();
     let markAt = bt;
     const pending = [...b.tables];
+    const doneInBatch = new Set<string>();
     const setTable = (t: TableRef, state: 'building' | 'done' | 'failed', elapsed?: number) => {
       const o = tables.get(keyOf(t));
       if (o) {
@@ -203,7 +204,7 @@ export async function runPlan(db: Db, plan: ScriptPlan, options: RunOptions = {}
         if (idx >= 0) {
           const now = performance.now();
           const done = pending.splice(0, idx + 1);
-          for (const t of done) setTable(t, 'done', t === done[done.length - 1] ? now - markAt : undefined);
+          for (const t of done) { doneInBatch.add(keyOf(t)); setTable(t, 'done', t === done[done.length - 1] ? now - markAt : undefined); }
           markAt = now;
           if (pending[0]) setTable(pending[0], 'building');
         }
@@ -251,6 +252,7 @@ export async function runPlan(db: Db, plan: ScriptPlan, options: RunOptions = {}
       const o = tables.get(keyOf(t));
       if (!o) continue;
       if (single) o.elapsedMs = (o.elapsedMs ?? 0) + out.elapsedMs;
+      if (doneInBatch.has(keyOf(t)) && !errorTables.has(keyOf(t))) continue; // already reported done by its progress message
       if (out.status === 'cancelled') continue;
       if (errorTables.has(keyOf(t)) || (single && (out.status === 'failed' || out.status === 'errors'))) {
         if (o.status !== 'failed') emit({ type: 'table', name: t.name, state: 'failed', batchIndex: b.index });
