@@ -112,3 +112,16 @@ forEachTarget('ssd check: an empty schema', (fx) => {
     assert.equal((await db.query<{ n: number }>('SELECT 1 AS n'))[0]!.n, 1);
   });
 });
+
+forEachTarget('ssd check: staging tables as `ssd stage` creates them', (fx) => {
+  it('gives no staging finding', async () => {
+    const { db, schema } = fx();
+    const { ensureStagingTable } = await import('../../../src/staging/stagingTable');
+    await initTables(db, { schema });
+    await ensureStagingTable(db, { schema });
+    await ensureStagingTable(db, { schema, table: 'ssd_api_data_staging_anon' });
+    const report = await runChecks(db, { schema, asOf: AS_OF });
+    assert.deepEqual(report.findings.filter((f) => f.table.startsWith('ssd_api_data_staging')), []);
+    assert.ok(report.tables.filter((t) => t.role === 'staging').every((t) => t.present && t.rows === 0));
+  });
+});
