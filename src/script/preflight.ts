@@ -171,6 +171,9 @@ export async function runPreflight(db: Db, options: PreflightOptions = {}): Prom
     // The database the script builds in: USE <db> when it says so, else the current one.
     const targetDb = refs.useDatabases[0] ?? null;
     let compat = server.compatibilityLevel ?? null;
+    if (targetDb && targetDb.toLowerCase() !== (server.database ?? '').toLowerCase()) {
+      checks.push({ id: 'use-database', title: `USE ${targetDb}`, status: 'warn', detail: `the script switches to ${targetDb} with USE, but you are connected to ${server.database}; each batch may run on its own pooled connection, so batches after a GO could run in ${server.database}`, fix: `connect to ${targetDb} itself (Database=${targetDb} in the connection string)` });
+    }
     if (targetDb) {
       const rows = await db.query<{ database_name: string; compatibility_level: number; state: string; can_connect: number | null; can_create_table: number | null }>(loadSql('mssql', 'preflight_database'), [targetDb]);
       const d = rows[0];
