@@ -193,8 +193,8 @@ export const EPISODE_START_REASONS = list([
   ['T', 'Change of both legal status and placement and carer(s) at the same time', 10],
   ['U', 'Change of placement with the same carer(s) and change of legal status', 3],
   ['B', 'Change of placement with the same carer(s) only', 15],
-  ['V', 'Change of legal status: child under a placement order becomes adopted', 1],
-  ['E', 'Change of placement because of an emergency', 2],
+  ['V', 'SSDA903 reason for new episode V (see the SSDA903 guide for its current wording)', 1],
+  ['E', 'SSDA903 reason for new episode E (see the SSDA903 guide for its current wording)', 1],
 ]);
 
 /** SSDA903 reason episode ceased (clae_cla_episode_ceased_reason). X1 = the episode ended and a new one began. */

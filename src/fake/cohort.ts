@@ -150,7 +150,8 @@ const W = {
   placement: weightedOf(PLACEMENT_TYPES),
   /** Under 14: no independent or semi-independent living, custody or employment. */
   youngPlacement: weightedOf(PLACEMENT_TYPES).filter(([c]) => !['H5', 'P2', 'P3', 'R5'].includes(c)),
-  startReason: weightedOf(EPISODE_START_REASONS),
+  /** A new episode because the placement changed (S starts care, L is a legal status change only). */
+  startReason: weightedOf(EPISODE_START_REASONS).filter(([c]) => c !== 'L'),
   endReason: weightedOf(EPISODE_END_REASONS),
   leaverEnd: weightedOf(CARE_LEAVER_END_REASONS),
   change: weightedOf(PLACEMENT_CHANGE_REASONS),
