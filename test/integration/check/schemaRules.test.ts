@@ -7,6 +7,7 @@ import { runChecks } from '../../../src/check/runChecks';
 import { RULES } from '../../../src/check/rules';
 import type { CheckReport } from '../../../src/check/types';
 import { STAGING_TABLES } from '../../../src/model/ssdModel';
+import { ensureStagingTable } from '../../../src/staging/stagingTable';
 import { forEachTarget } from '../../helpers/targets';
 import { insertSsdRows } from '../../helpers/ssdRows';
 import { dropColumn, dropTable, makeText, renameTable } from './tableTools';
@@ -116,7 +117,6 @@ forEachTarget('ssd check: an empty schema', (fx) => {
 forEachTarget('ssd check: staging tables as `ssd stage` creates them', (fx) => {
   it('gives no staging finding', async () => {
     const { db, schema } = fx();
-    const { ensureStagingTable } = await import('../../../src/staging/stagingTable');
     await initTables(db, { schema });
     await ensureStagingTable(db, { schema });
     await ensureStagingTable(db, { schema, table: 'ssd_api_data_staging_anon' });
