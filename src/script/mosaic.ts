@@ -222,6 +222,7 @@ export function injectMosaicSettings(text: string, settings: MosaicSettingsFile,
   const edits: Array<{ start: number; end: number; text: string }> = [];
   const applied: InjectionResult['applied'] = [];
   const touched = new Set<string>();
+  const eol = text.includes('\r\n') ? '\r\n' : '\n'; // the Mosaic script ships with CRLF
   for (const [procKey, vars] of Object.entries(settings.settings ?? {})) {
     const proc = analysis.procedures.find((p) => p.key === procKey.toLowerCase());
     if (!proc) { problems.push(`settings.${procKey}: the script has no procedure ##populate_ssd_${procKey}`); continue; }
@@ -253,7 +254,7 @@ export function injectMosaicSettings(text: string, settings: MosaicSettingsFile,
           const lineStart = text.lastIndexOf('\n', ins.tuplesStart - 1) + 1;
           const indent = /^[ \t]*/.exec(text.slice(lineStart, ins.tuplesStart))![0];
           const sameLine = lineStart > ins.start;
-          edits.push({ start: ins.tuplesStart, end: ins.tuplesEnd, text: tuples.join(`,\n${sameLine ? indent : '\t\t\t'}`) });
+          edits.push({ start: ins.tuplesStart, end: ins.tuplesEnd, text: tuples.join(`,${eol}${sameLine ? indent : '\t\t\t'}`) });
         } else {
           edits.push({ start: ins.start, end: ins.tuplesEnd, text: `insert into @${v.name} select ${v.columns.map(() => 'NULL').join(', ')} where 1 = 0` });
         }

@@ -69,6 +69,13 @@ describe('Mosaic: injecting settings', () => {
     assert.ok(r.text.includes("('REL.IEYSF', 'IEYS Family Worker')"));
   });
 
+  it('keeps CRLF line endings of a CRLF script', () => {
+    const crlf = script.replace(/\n/g, '\r\n');
+    const r = injectMosaicSettings(crlf, { settings: { early_help_episodes: { eh_step_types: [{ workflow_step_type_id: 1 }, { workflow_step_type_id: 2 }] } } });
+    assert.ok(r.text.includes('(1, NULL),\r\n\t\t\t(2, NULL)\r\n'));
+    assert.ok(!/[^\r]\n/.test(r.text), 'no bare LF');
+  });
+
   it('without settings, reports every shipped dummy', () => {
     const r = injectMosaicSettings(script, { settings: {} });
     assert.equal(r.text, script);
