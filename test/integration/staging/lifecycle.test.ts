@@ -33,7 +33,7 @@ async function rows(db: Db, t: string): Promise<Map<string, StagingRow>> {
 /** Simulate a successful send, as the sender does it (contract §Sending): Sent/Unchanged, previous_* rotated. */
 async function acknowledge(db: Db, t: string, personIds: string[]): Promise<void> {
   for (const id of personIds) {
-    await db.execute(`UPDATE ${t} SET submission_status = 'Sent', row_state = 'Unchanged', previous_json_payload = json_payload, previous_hash = current_hash, api_response = 'uuid-${id}' WHERE person_id = $1`, [id]);
+    await db.execute(`UPDATE ${t} SET submission_status = 'Sent', row_state = 'Unchanged', previous_json_payload = json_payload, previous_hash = current_hash, api_response = $1 WHERE person_id = $2`, [`uuid-${id}`, id]);
   }
 }
 
