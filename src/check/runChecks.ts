@@ -84,11 +84,11 @@ function throwIfAborted(signal?: AbortSignal): void {
   if (signal?.aborted) throw new CancelledError();
 }
 
-function finding(rule: Rule, table: string, count: number, examples: string[], detail?: string): CheckFinding {
+function finding(rule: Rule, table: string, count: number, examples: string[]): CheckFinding {
   const unit = rule.unit ?? 'rows';
   return {
     ruleId: rule.id, severity: rule.severity, category: rule.category, table, column: rule.column, count, examples,
-    message: `${count} ${count === 1 ? (SINGULAR[unit] ?? unit) : unit}: ${rule.title}${detail ? ` (${detail})` : ''}`,
+    message: `${count} ${count === 1 ? (SINGULAR[unit] ?? unit) : unit}: ${rule.title}`,
     fix: rule.fix,
   };
 }

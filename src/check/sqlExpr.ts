@@ -171,7 +171,7 @@ export class RowExpr {
     return `${this.col(name)} >= ${this.b.date(this.bounds.afterAsOf)}`;
   }
 
-  /** Date more than `days` days after the as-of date. */
+  /** Date later than the given day (e.g. DateBounds.yearAfterAsOf). */
   afterAsOfPlus(name: string, isoLimit: string): string {
     return `${this.col(name)} > ${this.b.date(isoLimit)}`;
   }
