@@ -3,22 +3,62 @@
 // configured script for SSMS. Without either it checks the settings and the script only.
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { Command, Option } from 'commander';
-import { parse as parseJsonc, printParseErrorCode, type ParseError } from 'jsonc-parser';
 import { action, dbOption, EXIT, jsonOption, out, printJson, UsageError, withDb } from '../cli/common';
 import { positionAt, lineStarts } from './lexer';
 import { injectMosaicSettings, MosaicSettingsError, runMosaic, validateMosaicSettings, type MosaicSettingsFile } from './mosaic';
 import { readScript, textProgress } from './cli';
 import { formatDiagnostic } from './index';
 
-/** Read and validate a *.ssd-mosaic.json file (comments allowed). */
+/**
+ * JSON with comments (// and /* *\/) and trailing commas → plain JSON of the same length (comments
+ * and dropped commas become spaces), so JSON.parse positions still point into the file.
+ */
+export function stripJsonComments(text: string): string {
+  let out = '';
+  let i = 0;
+  const n = text.length;
+  let lastSignificant = -1; // index in out of the last non-blank character
+  while (i < n) {
+    const c = text[i]!;
+    if (c === '"') {
+      let j = i + 1;
+      while (j < n && text[j] !== '"') j += text[j] === '\\' ? 2 : 1;
+      out += text.slice(i, j + 1);
+      lastSignificant = out.length - 1;
+      i = j + 1;
+    } else if (c === '/' && text[i + 1] === '/') {
+      let j = text.indexOf('\n', i);
+      if (j < 0) j = n;
+      out += ' '.repeat(j - i);
+      i = j;
+    } else if (c === '/' && text[i + 1] === '*') {
+      let j = text.indexOf('*/', i + 2);
+      j = j < 0 ? n : j + 2;
+      out += text.slice(i, j).replace(/[^\r\n]/g, ' ');
+      i = j;
+    } else {
+      if ((c === '}' || c === ']') && lastSignificant >= 0 && out[lastSignificant] === ',') out = out.slice(0, lastSignificant) + ' ' + out.slice(lastSignificant + 1);
+      out += c;
+      if (!/\s/.test(c)) lastSignificant = out.length - 1;
+      i++;
+    }
+  }
+  return out;
+}
+
+/** Read and validate a *.ssd-mosaic.json file (comments and trailing commas allowed). */
 export function readMosaicSettings(file: string): MosaicSettingsFile {
   if (!existsSync(file)) throw new UsageError(`settings file not found: ${file}`);
-  const text = readFileSync(file, 'utf8');
-  const errors: ParseError[] = [];
-  const value: unknown = parseJsonc(text, errors, { allowTrailingComma: true });
-  if (errors.length) {
-    const starts = lineStarts(text);
-    throw new UsageError(errors.map((e) => { const p = positionAt(starts, e.offset); return `${file}:${p.line}:${p.column}: ${printParseErrorCode(e.error)}`; }).join('\n'));
+  const text = readFileSync(file, 'utf8').replace(/^\uFEFF/, '');
+  let value: unknown;
+  const clean = stripJsonComments(text);
+  try {
+    value = JSON.parse(clean);
+  } catch (e) {
+    const msg = e instanceof Error ? e.message : String(e);
+    const at = /position (\d+)/.exec(msg);
+    const p = at ? positionAt(lineStarts(text), Number(at[1])) : { line: 1, column: 1 };
+    throw new UsageError(`${file}:${p.line}:${p.column}: not valid JSON (${msg.replace(/ in JSON at position \d+.*$/, '')})`);
   }
   try {
     return validateMosaicSettings(value);

@@ -124,3 +124,14 @@ describe('Mosaic: listing the ##ssd_ tables', () => {
     assert.match(s[2]!.hint!, /dummy values: @ffa_cp_decision_date_question_user_codes, @siblings_placed_together_question_user_codes/);
   });
 });
+
+describe('Mosaic settings file: JSON with comments', () => {
+  it('strips comments and trailing commas, keeping positions', async () => {
+    const { stripJsonComments } = await import('../../../src/script/mosaicCli');
+    const text = '{ // c\n "a": "x // not a comment", /* b */ "b": [1, 2,],\n}';
+    const clean = stripJsonComments(text);
+    assert.equal(clean.length, text.length);
+    assert.deepEqual(JSON.parse(clean), { a: 'x // not a comment', b: [1, 2] });
+    assert.equal(stripJsonComments('{"s": "a\\"/*b*/"}'), '{"s": "a\\"/*b*/"}');
+  });
+});
