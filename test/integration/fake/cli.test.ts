@@ -1,5 +1,9 @@
 import assert from 'node:assert/strict';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { main } from '../../../src/cli/main';
+import { openDb } from '../../../src/db/openDb';
 
 /** Run the CLI in-process, capturing stdout/stderr. */
 async function ssd(...args: string[]): Promise<{ code: number; out: string; err: string }> {
@@ -39,6 +43,27 @@ describe('ssd fake / ssd demo on the command line', function () {
     assert.equal(s.children, 50);
     assert.equal(s.rows.ssd_person, 50);
     assert.ok(Object.values(s.problems).every((n) => n === 0));
+  });
+
+  it('refuses foreign rows with exit 1 and a hint, and --replace overrides', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'ssd-fake-cli-'));
+    try {
+      const url = `pglite:${join(dir, 'db')}`;
+      assert.equal((await ssd('fake', '--db', url, '--children', '20', '--as-of', '2026-08-10')).code, 0);
+      const db = await openDb(url);
+      try { await db.execute(`INSERT INTO ssd_person (pers_person_id) VALUES ($1)`, ['LA-1']); } finally { await db.close(); }
+      const refused = await ssd('fake', '--db', url, '--children', '20', '--as-of', '2026-08-10');
+      assert.equal(refused.code, 1);
+      assert.match(refused.err, /^ssd: refusing to write fake data into schema public: ssd_person \(21 rows\).*--replace/);
+      const json = await ssd('fake', '--db', url, '--children', '20', '--json');
+      assert.equal(json.code, 1);
+      assert.deepEqual(JSON.parse(json.out), { refused: true, schema: 'public', foreignTables: [{ table: 'ssd_person', rows: 21 }] });
+      const replaced = await ssd('fake', '--db', url, '--children', '20', '--as-of', '2026-08-10', '--replace');
+      assert.equal(replaced.code, 0, replaced.err);
+      assert.match(replaced.out, /Deleted first: ssd_person 21/);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 
   it('bad usage exits 2 with one clear line', async () => {
