@@ -88,7 +88,7 @@ function finding(rule: Rule, table: string, count: number, examples: string[]): 
   const unit = rule.unit ?? 'rows';
   return {
     ruleId: rule.id, severity: rule.severity, category: rule.category, table, column: rule.column, count, examples,
-    message: `${count} ${count === 1 ? (SINGULAR[unit] ?? unit) : unit}: ${rule.title}`,
+    message: `${count.toLocaleString('en-GB')} ${count === 1 ? (SINGULAR[unit] ?? unit) : unit}: ${rule.title}`,
     fix: rule.fix,
   };
 }
