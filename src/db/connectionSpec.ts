@@ -82,6 +82,15 @@ export function parseAdoString(text: string): Map<string, string> {
   return out;
 }
 
+/** Connect timeout in seconds (as ADO.NET writes it) → milliseconds; rejects anything else. */
+function parseTimeoutSeconds(text: string): number {
+  const n = Number(text.trim());
+  if (!/^\d+(\.\d+)?$/.test(text.trim()) || !Number.isFinite(n) || n <= 0) {
+    throw new ConnectionError(`invalid connect timeout ${JSON.stringify(text)}: give a number of seconds`);
+  }
+  return Math.round(n * 1000);
+}
+
 function parseMssqlAdo(text: string): MssqlSpec {
   const kv = parseAdoString(text);
   const get = (...names: string[]) => { for (const k of names) if (kv.has(k)) return kv.get(k); return undefined; };
@@ -124,7 +133,7 @@ function parseMssqlAdo(text: string): MssqlSpec {
     if (!token) throw new ConnectionError(`Authentication=${get('authentication')} needs an access token: sign in through the editor, or use SQL authentication`);
   }
   const timeout = get('connect timeout', 'connection timeout', 'timeout');
-  if (timeout) spec.connectTimeoutMs = Number(timeout) * 1000;
+  if (timeout) spec.connectTimeoutMs = parseTimeoutSeconds(timeout);
   const app = get('application name', 'app');
   if (app) spec.applicationName = app;
   return spec;
@@ -150,7 +159,7 @@ function parseMssqlUrl(text: string): MssqlSpec {
   if (u.password) spec.password = decodeURIComponent(u.password);
   if (p.get('database')) spec.database = p.get('database')!;
   const t = p.get('connectTimeout') ?? p.get('connect_timeout');
-  if (t) spec.connectTimeoutMs = Number(t) * 1000;
+  if (t) spec.connectTimeoutMs = parseTimeoutSeconds(t);
   return spec;
 }
 
@@ -199,7 +208,8 @@ export function describeSpec(spec: ConnectionSpec): string {
 /** Remove anything secret-looking from free text (error messages from drivers, connection strings). */
 export function redactSecrets(text: string, secrets: readonly (string | undefined)[] = []): string {
   let out = text
-    .replace(/(password|pwd|access ?token|accesstoken)\s*=\s*(\{[^}]*\}|"[^"]*"|'[^']*'|[^;]*)/gi, '$1=***')
+    // Braced/quoted values may contain their closing character doubled ({a}}b}, "a""b").
+    .replace(/(password|pwd|access ?token|accesstoken)\s*=\s*(\{(?:[^}]|\}\})*\}?|"(?:[^"]|"")*"?|'(?:[^']|'')*'?|[^;]*)/gi, '$1=***')
     .replace(/(\/\/[^:/@\s]+:)([^@\s]+)@/g, '$1***@');
   for (const s of secrets) if (s && s.length >= 3) out = out.split(s).join('***');
   return out;

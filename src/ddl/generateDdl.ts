@@ -9,7 +9,7 @@ function columnDefault(dialect: Dialect, col: SsdColumnDef): string {
   let d = col.default.trim();
   while (/^\(.*\)$/.test(d)) d = d.slice(1, -1).trim();
   if (/^GETDATE\(\)$/i.test(d)) return dialect === 'mssql' ? ' DEFAULT GETDATE()' : ' DEFAULT CURRENT_TIMESTAMP';
-  if (/^NEWID\(\)$/i.test(d)) return dialect === 'mssql' ? ' DEFAULT NEWID()' : '';
+  if (/^NEWID\(\)$/i.test(d)) return dialect === 'mssql' ? ' DEFAULT NEWID()' : ' DEFAULT (gen_random_uuid())::text';
   if (/^'[^']*'$/.test(d)) return ` DEFAULT ${dialect === 'mssql' ? 'N' : ''}${d}`;
   if (/^-?\d+(\.\d+)?$/.test(d)) {
     if (dialect === 'postgres' && col.postgresType === 'BOOLEAN') return ` DEFAULT ${d === '0' ? 'FALSE' : 'TRUE'}`;
