@@ -98,9 +98,12 @@ export function normTs(value: unknown): string | null {
     // Drivers return text; a Date would be a driver misconfiguration. Read it in UTC.
     return normTs(value.toISOString().replace('Z', ''));
   }
-  const s = String(value).trim();
-  const m = TS.exec(s);
-  if (!m) return s;
+  const s = typeof value === 'string' ? value : String(value);
+  // Fast path: already a bare date or a driver timestamp at midnight (the common cases).
+  if (s.length === 10 && s.charCodeAt(4) === 45 && s.charCodeAt(7) === 45) return s;
+  if (s.length === 19 && s.endsWith('T00:00:00') && s.charCodeAt(4) === 45 && s.charCodeAt(7) === 45) return s.slice(0, 10);
+  const m = TS.exec(s.trim());
+  if (!m) return s.trim();
   const time = m[2];
   if (!time || /^00:00(?::00(?:\.0+)?)?$/.test(time)) return m[1]!;
   return `${m[1]}T${time.replace(/(\.\d*?)0+$/, '$1').replace(/\.$/, '')}`;
