@@ -49,6 +49,7 @@ export function formatReport(r: CheckReport): string[] {
     for (const f of fs) lines.push(`  ${LABEL[f.severity]}  ${f.ruleId}  ${f.message}`);
   }
   lines.push('');
-  lines.push(`${r.summary.errors} error(s), ${r.summary.warnings} warning(s), ${r.summary.infos} info. ${r.verdictText}`);
+  const infos = r.summary.infos;
+  lines.push(`${r.verdictText}${infos ? ` (${infos} info finding${infos === 1 ? '' : 's'})` : ''}`);
   return lines;
 }
