@@ -171,7 +171,7 @@ export async function runPlan(db: Db, plan: ScriptPlan, options: RunOptions = {}
   for (const b of plan.batches) {
     const out = batches[b.index]!;
     if (stopped || cancelled) continue;
-    if (options.signal?.aborted) { cancelled = true; out.status = 'cancelled'; continue; }
+    if (options.signal?.aborted) { cancelled = true; continue; } // never started: stays 'not run'
     const bt = performance.now();
     let markAt = bt;
     const pending = [...b.tables];

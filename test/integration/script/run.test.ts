@@ -101,6 +101,17 @@ forEachTarget('ssd run: multi-batch scripts', (fx, target) => {
     assert.equal(byName.ssd_cin_episodes, 'not run');
   });
 
+  it('stops before the next batch once cancelled, and says what did not run', async () => {
+    const { db, schema } = fx();
+    const ac = new AbortController();
+    const text = `CREATE TABLE ${schema}.c1 (id int);\nINSERT INTO ${schema}.c1 VALUES (1);\nINSERT INTO ${schema}.c1 VALUES (2);\n`;
+    const { result } = await runScript(db, { file: 'c.sql', text, signal: ac.signal, onEvent: (e) => { if (e.type === 'batch-end' && e.n === 2) ac.abort(); } });
+    assert.equal(result.cancelled, true);
+    assert.equal(result.ok, false);
+    assert.deepEqual(result.batches.map((b) => b.status), ['ok', 'ok', 'not run']);
+    assert.equal(result.tables.find((t) => t.name === 'c1')!.rows, 1);
+  });
+
   if (target.name === 'postgres') {
     it('cancels a long statement on the server', async function () {
       this.timeout(30000);
