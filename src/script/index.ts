@@ -42,7 +42,9 @@ export function parseDialect(value: string): ScriptDialect {
 
 /** Reads `:r` includes from disk, relative to the including file (sqlcmd resolves them from its working folder, which is the script's folder in the SSD instructions). */
 export const diskIncludeReader: IncludeReader = (path, fromFile) => {
-  const full = isAbsolute(path) ? path : resolve(dirname(fromFile), path);
+  // 00_install_all_windows.sql writes procs\x.sql: accept backslashes off Windows too
+  const p = process.platform === 'win32' ? path : path.replace(/\\/g, '/');
+  const full = isAbsolute(p) ? p : resolve(dirname(fromFile), p);
   return { file: full, text: stripBom(readFileSync(full, 'utf8')) };
 };
 
