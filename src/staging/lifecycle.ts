@@ -11,7 +11,7 @@
 //   row whose child left the cohort        → see deletionDecision
 // previous_json_payload / previous_hash are never written here (D9: only a successful send rotates them).
 import { computePartialPayload, deletionPayload, isDeletionPayload } from './partialPayload';
-import { compactJson, payloadHash } from './canonicalJson';
+import { canonicalJson, compactJson, payloadHash } from './canonicalJson';
 import type { PayloadProblem } from '../payload/types';
 
 export const STATUS = { PENDING: 'Pending', SENT: 'Sent', ERROR: 'Error' } as const;
@@ -107,6 +107,17 @@ function parseObject(text: string | null | undefined): Record<string, unknown> |
   }
 }
 
+/** Same JSON value? Text first; then parsed (a JSON/JSONB column gives the text back reformatted). */
+function sameJsonText(a: string, b: string | null): boolean {
+  if (b === null) return false;
+  if (a === b) return true;
+  try {
+    return canonicalJson(JSON.parse(a)) === canonicalJson(JSON.parse(b));
+  } catch {
+    return false;
+  }
+}
+
 /** The partial payload text for a child, against the row's acknowledged payload (D10, D11). */
 export function partialText(child: PreparedChild, row: ExistingRow | undefined): string {
   const ack = row && row.acknowledged ? parseObject(row.previousJson) : null;
@@ -156,7 +167,7 @@ export function decideChild(child: PreparedChild, row: ExistingRow | undefined, 
   const heldBack = same(row.submissionStatus, STATUS.ERROR) && isBuildRecord(row.apiResponse);
   const queued = !same(row.submissionStatus, STATUS.SENT);
   const wantPartial = options.partial && queued ? partialText(child, row) : undefined;
-  const partialOff = wantPartial !== undefined && wantPartial !== (row.partialJson ?? null);
+  const partialOff = wantPartial !== undefined && !sameJsonText(wantPartial, row.partialJson ?? null);
   if (!heldBack && !partialOff) return { outcome: 'unchanged', write: null };
   return {
     outcome: 'unchanged',
