@@ -4,7 +4,7 @@ SELECT TOP ($3) s.[id] AS id, s.[person_id] AS person_id, {{legacySelect}} AS le
        s.[row_state] AS row_state, s.[submission_status] AS submission_status, s.[api_response] AS api_response,
        CASE WHEN s.[previous_hash] IS NOT NULL OR s.[previous_json_payload] IS NOT NULL THEN 1 ELSE 0 END AS acknowledged,
        s.[previous_json_payload] AS previous_json_payload
-FROM {{table}} s
+FROM {{table}} s WITH (UPDLOCK, ROWLOCK)
 WHERE s.[person_id] IS NOT NULL
   AND s.[id] > $2
   AND LOWER(COALESCE(s.[row_state], N'')) <> N'deleted'

@@ -5,3 +5,5 @@ SELECT s."id" AS id, s."person_id" AS person_id, encode(s."current_hash", 'hex')
        {{partialColumns}}
 FROM {{table}} s
 WHERE s."person_id" = ANY($1::text[])
+-- Locked until the batch commits, so a sender updating one of these rows meanwhile is not overwritten.
+FOR UPDATE

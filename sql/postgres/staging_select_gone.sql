@@ -11,3 +11,4 @@ WHERE s."person_id" IS NOT NULL
   AND NOT EXISTS (SELECT 1 FROM {{marks}} m WHERE m."run_id" = $1 AND m."person_id" = s."person_id")
 ORDER BY s."id"
 LIMIT $3
+FOR UPDATE OF s
