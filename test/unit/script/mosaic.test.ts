@@ -135,3 +135,33 @@ describe('Mosaic settings file: JSON with comments', () => {
     assert.equal(stripJsonComments('{"s": "a\\"/*b*/"}'), '{"s": "a\\"/*b*/"}');
   });
 });
+
+describe('Mosaic: the run on SQL Server (orchestration)', () => {
+  it('creates the procedures with the settings, runs the master with the years, lists the tables', async () => {
+    const { runMosaic } = await import('../../../src/script/mosaic');
+    const sent: string[] = [];
+    let listing: { sql: string; params: readonly unknown[] } | undefined;
+    const db = {
+      dialect: 'mssql', kind: 'mssql', description: 'SQL Server (simulated)', defaultSchema: 'dbo',
+      async runBatch(sql: string) { sent.push(sql); return { rowsAffected: [], resultSets: [], elapsedMs: 1 }; },
+      async query(sql: string, params: readonly unknown[] = []) {
+        if (/information_schema/i.test(sql)) return [];
+        listing = { sql, params };
+        return [
+          { table_name: '##ssd_early_help_episodes', present: 1, row_count: 12 },
+          { table_name: '##ssd_immigration_status', present: 1, row_count: 0 },
+          { table_name: '##ssd_permanence', present: 0, row_count: null },
+        ];
+      },
+    } as unknown as import('../../../src/db/types').Db;
+    const r = await runMosaic(db, script, { file: 'm.sql', settings: { financialYears: 4, settings: { early_help_episodes: { eh_step_types: [{ workflow_step_type_id: 9 }] } } } });
+    assert.ok(sent.some((s) => s.includes('insert into @eh_step_types values\n\t\t\t(9, NULL)')), 'the procedure was created with the setting');
+    assert.equal(sent[sent.length - 1], 'EXEC ##populate_ssd_main 4');
+    assert.equal(r.master.ran, true);
+    assert.deepEqual(listing!.params, ['##ssd_early_help_episodes', '##ssd_immigration_status', '##ssd_permanence']);
+    assert.deepEqual(r.tables.map((t) => [t.table, t.status]), [['##ssd_early_help_episodes', 'ok'], ['##ssd_immigration_status', 'empty'], ['##ssd_permanence', 'missing']]);
+    assert.match(r.tables[1]!.hint!, /@immigration_status_start_date_question_user_codes/);
+    assert.equal(r.ok, false);
+    await assert.rejects(runMosaic(db, script, { file: 'm.sql', settings: { settings: {} }, years: 0 }), /1 to 20/);
+  });
+});
