@@ -242,7 +242,7 @@ export async function runPlan(db: Db, plan: ScriptPlan, options: RunOptions = {}
     if (out.status === 'failed' || out.status === 'errors') {
       for (const t of b.tables) {
         const o = tables.get(keyOf(t));
-        if (o?.error) errorTables.add(keyOf(t));
+        if (o?.error && o.error.batchIndex === b.index) errorTables.add(keyOf(t));
       }
     }
     // A table may be built by several batches (PostgreSQL statements, or CREATE and INSERT apart):
