@@ -40,6 +40,19 @@ class PgliteTx implements Queryable {
   }
 }
 
+/** PGlite's exec() reports affectedRows cumulatively over the batch (0.5.x): turn them back into
+ *  per-statement counts, for statements that return no rows. */
+export function perStatementCounts(results: readonly { affectedRows?: number; fields: readonly unknown[] }[]): number[] {
+  const out: number[] = [];
+  let before = 0;
+  for (const r of results) {
+    const total = r.affectedRows ?? before;
+    if (r.fields.length === 0 && r.affectedRows !== undefined) out.push(Math.max(0, total - before));
+    before = Math.max(before, total);
+  }
+  return out;
+}
+
 export class PgliteDb implements Db {
   readonly dialect = 'postgres' as const;
   readonly kind = 'pglite' as const;
@@ -65,12 +78,12 @@ export class PgliteDb implements Db {
     }
   }
 
-  query<R = Row>(sql: string, params?: readonly unknown[]): Promise<R[]> {
-    this.throwIfCancelled();
+  async query<R = Row>(sql: string, params?: readonly unknown[]): Promise<R[]> {
+    this.throwIfCancelled(); // async: a pending cancel rejects the promise, never throws synchronously
     return this.base.query<R>(sql, params);
   }
 
-  execute(sql: string, params?: readonly unknown[]): Promise<number> {
+  async execute(sql: string, params?: readonly unknown[]): Promise<number> {
     this.throwIfCancelled();
     return this.base.execute(sql, params);
   }
@@ -103,7 +116,7 @@ export class PgliteDb implements Db {
         onNotice: (n) => options.onMessage?.(noticeToMessage(n, sql)),
       });
       return {
-        rowsAffected: results.filter((r) => r.affectedRows !== undefined && r.fields.length === 0).map((r) => r.affectedRows ?? 0),
+        rowsAffected: perStatementCounts(results),
         resultSets: options.collectResults ? results.filter((r) => r.fields.length > 0).map((r) => r.rows as Row[]) : [],
         elapsedMs: performance.now() - start,
       };

@@ -4,7 +4,7 @@ import pg from 'pg';
 import Cursor from 'pg-cursor';
 import { pgParsers, noticeToMessage, toDbError } from './pgCommon';
 import { redactSecrets } from './connectionSpec';
-import { CancelledError, ConnectionError, type BatchResult, type Db, type Queryable, type Row, type RunBatchOptions, type StreamOptions } from './types';
+import { CancelledError, ConnectionError, DbError, type BatchResult, type Db, type Queryable, type Row, type RunBatchOptions, type StreamOptions } from './types';
 
 const typeOverrides = {
   getTypeParser(oid: number, format?: string) {
@@ -34,6 +34,8 @@ export class PostgresDb implements Db {
   readonly kind = 'postgres' as const;
   readonly defaultSchema = 'public';
   private readonly busy = new Set<pg.PoolClient>();
+  /** Clients whose statement cancel() stopped: their 57014 error becomes CancelledError. */
+  private readonly cancelled = new WeakSet<pg.PoolClient>();
   private readonly base: ClientQueryable;
 
   private constructor(private readonly pool: pg.Pool, readonly description: string) {
@@ -74,13 +76,14 @@ export class PostgresDb implements Db {
       for (;;) {
         if (options.signal?.aborted) throw new CancelledError();
         let rows: R[];
-        try { rows = await cursor.read(size); } catch (e) { throw toDbError(e, sql); }
+        try { rows = await cursor.read(size); } catch (e) { throw this.cancelledOr(client, toDbError(e, sql)); }
         for (const r of rows) yield r;
         if (rows.length < size) break;
       }
     } finally {
       await cursor.close().catch(() => undefined);
       this.busy.delete(client);
+      this.cancelled.delete(client);
       client.release();
     }
   }
@@ -133,6 +136,7 @@ export class PostgresDb implements Db {
   private async cancelClient(client: pg.PoolClient): Promise<void> {
     const pid = (client as unknown as { processID?: number }).processID;
     if (!pid) return;
+    this.cancelled.add(client);
     const other = new pg.Client({ ...(this.pool.options as pg.ClientConfig) });
     try {
       await other.connect();
@@ -154,10 +158,21 @@ export class PostgresDb implements Db {
     this.busy.add(client);
     try {
       return await fn(client);
+    } catch (e) {
+      throw this.cancelledOr(client, e);
     } finally {
       this.busy.delete(client);
+      this.cancelled.delete(client);
       client.release();
     }
+  }
+
+  /** A statement stopped by our own cancel() reports CancelledError, like the other drivers. */
+  private cancelledOr(client: pg.PoolClient, e: unknown): unknown {
+    if (this.cancelled.has(client) && e instanceof DbError && e.details.cancelled) {
+      return new CancelledError('cancelled by user: the server stopped the statement');
+    }
+    return e;
   }
 
   async close(): Promise<void> {

@@ -89,6 +89,11 @@ export class DbError extends Error {
     super(message, options);
     this.name = 'DbError';
   }
+  /** Match by name, so errors raised by a second copy of this module (tests load src/ both as
+   *  CommonJS and as ESM through the drivers' dynamic imports) are still recognised. */
+  static override [Symbol.hasInstance](value: unknown): boolean {
+    return value instanceof Error && value.name === 'DbError';
+  }
 }
 
 export class ConnectionError extends Error {
@@ -96,11 +101,21 @@ export class ConnectionError extends Error {
     super(message, options);
     this.name = 'ConnectionError';
   }
+  /** Match by name, so errors raised by a second copy of this module (tests load src/ both as
+   *  CommonJS and as ESM through the drivers' dynamic imports) are still recognised. */
+  static override [Symbol.hasInstance](value: unknown): boolean {
+    return value instanceof Error && value.name === 'ConnectionError';
+  }
 }
 
 export class CancelledError extends Error {
   constructor(message = 'cancelled') {
     super(message);
     this.name = 'CancelledError';
+  }
+  /** Match by name, so errors raised by a second copy of this module (tests load src/ both as
+   *  CommonJS and as ESM through the drivers' dynamic imports) are still recognised. */
+  static override [Symbol.hasInstance](value: unknown): boolean {
+    return value instanceof Error && value.name === 'CancelledError';
   }
 }
