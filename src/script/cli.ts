@@ -1,11 +1,11 @@
 // `ssd run`, `ssd preflight`, `ssd drift` (and `ssd mosaic`, in mosaicCli.ts): the command-line
 // face of src/script. Exit codes: 0 done, 1 the job found problems, 2 bad usage or no connection.
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync } from 'node:fs';
 import { Command, Option } from 'commander';
 import { action, dbOption, EXIT, jsonOption, out, parseSchema, printJson, schemaOption, UsageError, withDb } from '../cli/common';
 import type { Db } from '../db/types';
 import { checkDrift, type DriftReport } from './drift';
-import { dialectForDb, diskIncludeReader, formatDiagnostic, parseDialect, stripBom } from './index';
+import { dialectForDb, diskIncludeReader, formatDiagnostic, parseDialect, readScriptFile } from './index';
 import { planScript } from './plan';
 import { runPreflight, type PreflightReport } from './preflight';
 import { runPlan, type RunEvent, type RunResult } from './runner';
@@ -30,7 +30,7 @@ export function parseVars(list: readonly string[]): Record<string, string> {
 export function readScript(file: string): string {
   if (!existsSync(file)) throw new UsageError(`script not found: ${file}`);
   try {
-    return stripBom(readFileSync(file, 'utf8'));
+    return readScriptFile(file);
   } catch (e) {
     throw new UsageError(`cannot read ${file}: ${e instanceof Error ? e.message : String(e)}`);
   }

@@ -45,11 +45,32 @@ export const diskIncludeReader: IncludeReader = (path, fromFile) => {
   // 00_install_all_windows.sql writes procs\x.sql: accept backslashes off Windows too
   const p = process.platform === 'win32' ? path : path.replace(/\\/g, '/');
   const full = isAbsolute(p) ? p : resolve(dirname(fromFile), p);
-  return { file: full, text: stripBom(readFileSync(full, 'utf8')) };
+  return { file: full, text: readScriptFile(full) };
 };
 
 export function stripBom(text: string): string {
   return text.charCodeAt(0) === 0xfeff ? text.slice(1) : text;
+}
+
+/**
+ * Decode a script file as SSMS and sqlcmd do: a byte-order mark says UTF-8 or UTF-16 (SSMS saves
+ * UTF-16 LE with a BOM), else UTF-8, else (bytes that are not UTF-8, e.g. a £ saved by an old
+ * editor) Windows-1252.
+ */
+export function decodeScript(bytes: Uint8Array): { text: string; encoding: 'utf-8' | 'utf-16le' | 'utf-16be' | 'windows-1252' } {
+  if (bytes[0] === 0xff && bytes[1] === 0xfe) return { text: new TextDecoder('utf-16le').decode(bytes.subarray(2)), encoding: 'utf-16le' };
+  if (bytes[0] === 0xfe && bytes[1] === 0xff) return { text: new TextDecoder('utf-16be').decode(bytes.subarray(2)), encoding: 'utf-16be' };
+  const body = bytes[0] === 0xef && bytes[1] === 0xbb && bytes[2] === 0xbf ? bytes.subarray(3) : bytes;
+  try {
+    return { text: new TextDecoder('utf-8', { fatal: true }).decode(body), encoding: 'utf-8' };
+  } catch {
+    return { text: new TextDecoder('windows-1252').decode(body), encoding: 'windows-1252' };
+  }
+}
+
+/** Read a script file (see decodeScript). */
+export function readScriptFile(path: string): string {
+  return decodeScript(readFileSync(path)).text;
 }
 
 export interface RunScriptOptions extends RunOptions {
@@ -66,7 +87,7 @@ export interface RunScriptOptions extends RunOptions {
 
 /** Plan and run a script. Throws ScriptPlanError (with diagnostics) when it cannot be planned. */
 export async function runScript(db: Db, options: RunScriptOptions): Promise<{ plan: ScriptPlan; result: RunResult }> {
-  const text = options.text ?? stripBom(readFileSync(options.file, 'utf8'));
+  const text = options.text ?? readScriptFile(options.file);
   const plan = planScript(text, {
     dialect: options.dialect ?? dialectForDb(db),
     file: options.file,

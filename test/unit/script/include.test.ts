@@ -29,3 +29,17 @@ describe(':r includes from disk (the SystemC procedure installer layout)', () =>
     });
   }
 });
+
+describe('reading script files', () => {
+  it('decodes UTF-16 LE/BE with BOM (SSMS), UTF-8 with or without BOM, and falls back to Windows-1252', async () => {
+    const { decodeScript } = await import('../../../src/script/index');
+    const text = "SELECT N'£5 café'\nGO\n";
+    const le = Buffer.concat([Buffer.from([0xff, 0xfe]), Buffer.from(text, 'utf16le')]);
+    const be = Buffer.from(Buffer.from(text, 'utf16le')).swap16();
+    assert.deepEqual(decodeScript(le), { text, encoding: 'utf-16le' });
+    assert.deepEqual(decodeScript(Buffer.concat([Buffer.from([0xfe, 0xff]), be])), { text, encoding: 'utf-16be' });
+    assert.deepEqual(decodeScript(Buffer.concat([Buffer.from([0xef, 0xbb, 0xbf]), Buffer.from(text)])), { text, encoding: 'utf-8' });
+    assert.deepEqual(decodeScript(Buffer.from(text)), { text, encoding: 'utf-8' });
+    assert.deepEqual(decodeScript(Buffer.from([0x27, 0xa3, 0x35, 0x27])), { text: "'£5'", encoding: 'windows-1252' });
+  });
+});
