@@ -293,6 +293,10 @@ export async function stageChildren(db: Db, children: AsyncIterable<BuiltChild>,
           + '(check the SSD tables and the as-of date; pass allowEmptyCohort / --allow-empty-cohort if this is really so)');
       }
     }
+    // Fresh statistics on the work table, or the planner may take it for empty and scan it once per
+    // staging row in the anti-join below.
+    await db.execute(db.dialect === 'mssql' ? `UPDATE STATISTICS ${info.marks}` : `ANALYZE ${info.marks}`)
+      .catch((e: unknown) => log.debug(`could not refresh statistics of the work table: ${e instanceof Error ? e.message : String(e)}`));
     let lastId: number | string = 0;
     const pageSize = 500;
     for (;;) {
