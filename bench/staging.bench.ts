@@ -83,13 +83,17 @@ function scenario(t: Target, n: number, kind: 'first' | 'unchanged' | 'changed5'
         if (kind === 'changed5') changed = await change5(db, schema, false);
       }
       (globalThis as { gc?: () => void }).gc?.();
+      // Peak JS heap during the measured run: what the staging code itself holds (PGlite's
+      // embedded server lives outside the JS heap and counts only in RSS).
+      let peakHeap = process.memoryUsage().heapUsed;
+      const sampler = setInterval(() => { peakHeap = Math.max(peakHeap, process.memoryUsage().heapUsed); }, 20);
       try {
-        const { value: r, seconds } = await timed(() => stageFromSsd(db, { schema, asOf: AS_OF, table: TABLE }));
+        const { value: r, seconds } = await timed(() => stageFromSsd(db, { schema, asOf: AS_OF, table: TABLE }).finally(() => clearInterval(sampler)));
         const expect = kind === 'first' ? r.new === r.cohort : kind === 'unchanged' ? r.unchanged === r.cohort : r.updated > 0 && r.updated <= changed;
         if (!expect) throw new Error(`unexpected counts for ${kind}: ${JSON.stringify({ cohort: r.cohort, new: r.new, updated: r.updated, unchanged: r.unchanged })}`);
         return {
           n: r.cohort, seconds, rate: r.cohort / seconds, unit: 'children/s',
-          note: `${r.persons} people; new ${r.new}, updated ${r.updated}, unchanged ${r.unchanged}, invalid ${r.invalid}`,
+          note: `peak JS heap ${(peakHeap / 1048576).toFixed(0)} MB; ${r.persons} people; new ${r.new}, updated ${r.updated}, unchanged ${r.unchanged}, invalid ${r.invalid}`,
         };
       } finally {
         if (kind === 'changed5') await change5(db, schema, true);
@@ -107,6 +111,18 @@ if (args[0] === '--setup') {
   await setup(t, Number(args[2]));
 } else {
   const scenarios: Record<string, Scenario> = {};
+  // What an embedded database costs on its own (open the 100k directory, one query): the floor
+  // under the PGlite scenarios' peak RSS.
+  scenarios['staging pglite baseline (open only)'] = async () => {
+    const t = targets[0]!;
+    const n = SIZES[SIZES.length - 1]!;
+    ensureData(t, n);
+    const db = await openDb(t.url(n));
+    try {
+      const { seconds } = await timed(() => db.query('SELECT COUNT(*) AS n FROM ssd_person'));
+      return { seconds, note: 'PGlite opened on the largest fake database, one COUNT(*)' };
+    } finally { await db.close(); }
+  };
   for (const t of targets) {
     for (const n of SIZES) {
       for (const kind of ['first', 'unchanged', 'changed5'] as const) scenarios[`staging ${t.name} ${n / 1000}k ${kind}`] = scenario(t, n, kind);
