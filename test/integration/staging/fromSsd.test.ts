@@ -55,6 +55,21 @@ forEachTarget('staging from SSD rows', (fx) => {
     const rows3 = await stagingRows(db, schema);
     assert.equal(rows3[1]!.row_state, 'Updated');
     assert.match(rows3[1]!.json_payload as string, /"surname":"Smyth"/);
+    // Acknowledged (as a send does), then C03's only episode moves out of the window: C03 leaves.
+    const t = qualify(db.dialect, schema, 'ssd_api_data_staging');
+    await db.execute(`UPDATE ${t} SET submission_status = 'Sent', row_state = 'Unchanged', previous_json_payload = json_payload, previous_hash = current_hash`);
+    await db.execute(`UPDATE ${qualify(db.dialect, schema, 'ssd_cin_episodes')} SET cine_referral_date = $1, cine_close_date = $2 WHERE cine_referral_id = $3`, ['2020-01-01', '2020-02-01', 'R03']);
+    const r4 = await stageFromSsd(db, { schema, asOf: AS_OF });
+    assert.deepEqual([r4.cohort, r4.deleted, r4.deletionPayloads, r4.excludedGateB], [2, 1, 1, 1]);
+    const c03 = (await stagingRows(db, schema))[2]!;
+    assert.deepEqual([c03.person_id, c03.row_state, c03.submission_status, c03.json_payload], ['C03', 'Deleted', 'Pending', '{"la_child_id":"C03","mis_child_id":"MC03","purge":true}']);
+    // And back: Updated/Pending with the full payload (D8).
+    await db.execute(`UPDATE ${qualify(db.dialect, schema, 'ssd_cin_episodes')} SET cine_referral_date = $1, cine_close_date = NULL WHERE cine_referral_id = $2`, ['2026-01-05', 'R03']);
+    const r5 = await stageFromSsd(db, { schema, asOf: AS_OF });
+    assert.deepEqual([r5.cohort, r5.updated, r5.deleted], [3, 1, 0]);
+    const back = (await stagingRows(db, schema))[2]!;
+    assert.deepEqual([back.row_state, back.submission_status], ['Updated', 'Pending']);
+    assert.equal(back.json_payload, rows1[2]!.json_payload);
   });
 });
 
