@@ -3,7 +3,8 @@
 --   person_id NVARCHAR(48) (community NVARCHAR(20) cannot hold every ssd_person.pers_person_id, NVARCHAR(48),
 --   so a longer id would fail the INSERT);
 --   legacy_id NVARCHAR(48) (ssd_person.pers_legacy_id is NVARCHAR(48); community NVARCHAR(36)).
--- Plus a unique index on person_id (filtered, so NULL ids from older tools do not collide).
+-- Plus a unique index on person_id. Not a filtered index: those make every INSERT/UPDATE from a
+-- session with QUOTED_IDENTIFIER OFF (sqlcmd's default) fail, and the community scripts must keep working.
 -- Created only when missing: an existing table is used as it is.
 IF OBJECT_ID(N'{{objectName}}', N'U') IS NULL
 BEGIN
@@ -22,5 +23,5 @@ BEGIN
         [row_state] NVARCHAR(10) DEFAULT N'New',
         [last_updated] DATETIME DEFAULT GETDATE()
     );
-    CREATE UNIQUE INDEX {{personIndex}} ON {{table}} ([person_id]) WHERE [person_id] IS NOT NULL;
+    CREATE UNIQUE INDEX {{personIndex}} ON {{table}} ([person_id]);
 END
