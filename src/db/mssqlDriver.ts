@@ -287,6 +287,9 @@ export class MssqlDb implements Db {
       connectionTimeout: spec.connectTimeoutMs ?? 15_000,
       requestTimeout: 0, // scripts and staging runs may take long; cancel() stops them
       pool: { max: 4, min: 0, idleTimeoutMillis: 30_000 },
+      // mssql would otherwise run SELECT 1 before every borrowed connection is used (a round
+      // trip per statement); closed or broken connections are still discarded.
+      validateConnection: false,
     };
     if (spec.port) config.port = spec.port;
     if (spec.database) config.database = spec.database;
@@ -430,15 +433,20 @@ export class MssqlDb implements Db {
       if (held) onMessage?.(errorToMessage(held));
       held = e;
     });
-    request.on('rowsaffected', (n: number) => rowsAffected.push(n));
-    if (options.collectResults) {
-      request.on('recordset', (columns: Record<string, ColumnMeta>) => {
-        normalise = rowNormaliser(columns);
-        current = [];
-        resultSets.push(current);
-      });
-      request.on('row', (row: Row) => current?.push(normalise(row)));
-    }
+    // Counts of statements that returned rows (SELECT) are left out, as on PostgreSQL.
+    let selecting = false;
+    request.on('rowsaffected', (n: number) => {
+      if (selecting) selecting = false;
+      else rowsAffected.push(n);
+    });
+    request.on('recordset', (columns: Record<string, ColumnMeta>) => {
+      selecting = true;
+      if (!options.collectResults) return;
+      normalise = rowNormaliser(columns);
+      current = [];
+      resultSets.push(current);
+    });
+    if (options.collectResults) request.on('row', (row: Row) => current?.push(normalise(row)));
     const done = new Promise<void>((resolve) => request.on('done', () => resolve()));
     const onAbort = () => request.cancel();
     signal?.addEventListener('abort', onAbort);
