@@ -4,10 +4,11 @@
 //   unchanged  a rebuild with no data change (every row untouched)
 //   changed5   a rebuild after 5% of the children changed (surname), the rest unchanged
 // The fake data (src/fake) is generated once per target and size in a separate process and kept
-// (PGlite: $TMPDIR/ssd-bench-staging/pglite-<n>; PostgreSQL: schema ssd_bench_staging_<n>), so each
+// (PGlite: $TMPDIR/ssd-bench-staging/pglite-<n>; PostgreSQL: schema ssd_bench_staging_<n>; made again
+// when ssd_person does not hold n people), so each
 // scenario's peak RSS is the staging run's own. Only the measured run is timed.
 import { spawnSync } from 'node:child_process';
-import { existsSync, mkdirSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -31,10 +32,6 @@ const targets: Target[] = [{
 }];
 if (BENCH_PG) targets.push({ name: 'postgres', url: () => BENCH_PG!, schema: (n) => `ssd_bench_staging_${n}` });
 
-function readyFile(t: Target, n: number): string {
-  return join(tmpdir(), 'ssd-bench-staging', `${t.name}-${n}.ready`);
-}
-
 /** Generate the fake cohort (in this process: called through --setup in a child process). */
 async function setup(t: Target, n: number): Promise<void> {
   if (t.name === 'pglite') rmSync(t.url(n).slice('pglite:'.length), { recursive: true, force: true });
@@ -49,11 +46,24 @@ async function setup(t: Target, n: number): Promise<void> {
   } finally {
     await db.close();
   }
-  writeFileSync(readyFile(t, n), new Date().toISOString());
 }
 
-function ensureData(t: Target, n: number): void {
-  if (existsSync(readyFile(t, n))) return;
+/** Is the fake cohort of this size there (ssd_person holds n people)? */
+async function haveData(t: Target, n: number): Promise<boolean> {
+  if (t.name === 'pglite' && !existsSync(t.url(n).slice('pglite:'.length))) return false;
+  const db = await openDb(t.url(n));
+  try {
+    const [r] = await db.query<{ n: number | string }>(`SELECT COUNT(*) AS n FROM ${qualify('postgres', t.schema(n), 'ssd_person')}`);
+    return Number(r?.n) === n;
+  } catch {
+    return false;
+  } finally {
+    await db.close();
+  }
+}
+
+async function ensureData(t: Target, n: number): Promise<void> {
+  if (await haveData(t, n)) return;
   mkdirSync(join(tmpdir(), 'ssd-bench-staging'), { recursive: true });
   const r = spawnSync(process.execPath, ['--import', 'tsx', fileURLToPath(import.meta.url), '--setup', t.name, String(n)], { stdio: 'inherit' });
   if (r.status !== 0) throw new Error(`fake data setup failed for ${t.name} ${n}`);
@@ -72,7 +82,7 @@ async function change5(db: Db, schema: string, undo: boolean): Promise<number> {
 
 function scenario(t: Target, n: number, kind: 'first' | 'unchanged' | 'changed5'): Scenario {
   return async () => {
-    ensureData(t, n);
+    await ensureData(t, n);
     const db = await openDb(t.url(n));
     const schema = t.schema(n);
     try {
@@ -118,7 +128,7 @@ if (args[0] === '--setup') {
   scenarios['staging pglite baseline (open only)'] = async () => {
     const t = targets[0]!;
     const n = SIZES[SIZES.length - 1]!;
-    ensureData(t, n);
+    await ensureData(t, n);
     const db = await openDb(t.url(n));
     try {
       const { seconds } = await timed(() => db.query('SELECT COUNT(*) AS n FROM ssd_person'));
