@@ -128,6 +128,7 @@ forEachTarget('Db driver', (fx, target) => {
       const { db } = fx();
       await db.execute(db.dialect === 'mssql' ? `CREATE SEQUENCE ${seq()} AS BIGINT START WITH 1 NO CACHE` : `CREATE SEQUENCE ${seq()}`);
     });
+    after(async () => { await fx().db.execute(`DROP SEQUENCE ${seq()}`); });
 
     it(`streams ${COUNT.toLocaleString('en-GB')} rows in small batches without holding them all`, async () => {
       const { db } = fx();
@@ -215,6 +216,7 @@ forEachTarget('Db driver', (fx, target) => {
       assert.ok(r.elapsedMs >= 0);
       const s = await db.runBatch(`SELECT id FROM ${t('batch_rows')} ORDER BY id;\nSELECT COUNT(*) AS c FROM ${t('batch_rows')};`, { collectResults: true });
       assert.equal(s.resultSets.length, 2);
+      assert.deepEqual(s.rowsAffected, []);
       assert.deepEqual(s.resultSets[0], [{ id: 1 }, { id: 2 }]);
       assert.equal(Number(s.resultSets[1]![0]!.c), 2);
     });
