@@ -253,6 +253,10 @@ class MssqlTxRunner extends MssqlRunner {
     this.chain = next.catch(() => undefined);
     return next;
   }
+  /** Resolves when no statement of this transaction is running (before commit or rollback). */
+  idle(): Promise<unknown> {
+    return this.chain;
+  }
 }
 
 export class MssqlDb implements Db {
@@ -481,10 +485,13 @@ export class MssqlDb implements Db {
     try {
       out = await fn(runner);
     } catch (e) {
+      // A statement fn did not wait for may still be running: a transaction runs one at a time.
+      await runner.idle();
       if (!aborted) await tx.rollback().catch(() => undefined);
       throw e;
     }
     try {
+      await runner.idle();
       await tx.commit();
     } catch (e) {
       if (!aborted) await tx.rollback().catch(() => undefined);

@@ -24,6 +24,15 @@ function install(script: () => Script, state: FakeState): void {
     const req = this;
     const queue = [...script().events];
     let rowIndex = 0;
+    // What a request not in stream mode resolves with.
+    const result = { recordsets: [] as Record<string, unknown>[][], rowsAffected: [] as number[] };
+    const emit = (name: string, ...args: unknown[]) => {
+      if (req.stream) return req.emit(name, ...args);
+      if (name === 'rowsaffected') result.rowsAffected.push(args[0] as number);
+      if (name === 'recordset') result.recordsets.push([]);
+      if (name === 'row') { if (!result.recordsets.length) result.recordsets.push([]); result.recordsets.at(-1)!.push(args[0] as Record<string, unknown>); }
+      return true;
+    };
     return new Promise((resolve, reject) => {
       const finish = (err?: Error) => {
         state.finished++;
@@ -31,7 +40,7 @@ function install(script: () => Script, state: FakeState): void {
           if (err) req.emit('error', err);
           req.emit('done', {});
           resolve(undefined);
-        } else if (err) reject(err); else resolve(undefined);
+        } else if (err) reject(err); else resolve(result);
       };
       const step = () => {
         if (req.canceled) {
@@ -48,7 +57,7 @@ function install(script: () => Script, state: FakeState): void {
           // Emit rows in small bursts, as packets arrive; tedious stops at once when paused.
           for (let k = 0; k < 7 && rowIndex < next.rows && !req.paused; k++) {
             state.emitted++;
-            req.emit('row', next.make(rowIndex++));
+            emit('row', next.make(rowIndex++));
           }
           if (rowIndex >= next.rows) { queue.shift(); rowIndex = 0; }
           return setImmediate(step);
@@ -56,7 +65,7 @@ function install(script: () => Script, state: FakeState): void {
         queue.shift();
         const [name, ...args] = next;
         if (name === 'fail') return finish(args[0] as Error);
-        req.emit(name, ...args);
+        emit(name, ...args);
         setImmediate(step);
       };
       setImmediate(step);
@@ -168,6 +177,35 @@ describe('mssqlDriver: event handling against a scripted server', () => {
     assert.deepEqual(r.resultSets, [[{ d: '2024-03-31T01:30:00' }, { d: '2024-03-31T01:30:01' }]]);
     const plain = await fakeDb().runBatch('x');
     assert.deepEqual(plain.resultSets, []);
+  });
+
+  it('transactions: commit after the statements, roll back after a failure once no statement is running', async () => {
+    const tproto = sql.Transaction.prototype as unknown as Record<string, unknown>;
+    const tsaved = { begin: tproto.begin, commit: tproto.commit, rollback: tproto.rollback };
+    const log: string[] = [];
+    tproto.begin = async () => { log.push('begin'); };
+    tproto.commit = async () => { log.push('commit'); };
+    tproto.rollback = async () => { log.push('rollback'); };
+    try {
+      script = { events: [['rowsaffected', 1]] };
+      const db = fakeDb();
+      const n = await db.transaction(async (tx) => (await tx.execute('INSERT t VALUES ($1)', [1])) + (await tx.execute('INSERT t VALUES ($1)', [2])));
+      assert.equal(n, 2);
+      assert.deepEqual(log, ['begin', 'commit']);
+      log.length = 0;
+      state.finished = 0;
+      // fn gives up while its second statement is still running: rollback waits for it.
+      script = { events: [{ rows: 3000, make: (i) => ({ i }) }] };
+      await assert.rejects(db.transaction(async (tx) => {
+        void tx.query('SELECT i FROM big').catch(() => undefined);
+        await new Promise((res) => setTimeout(res, 1));
+        throw new Error('stop');
+      }), /stop/);
+      assert.deepEqual(log, ['begin', 'rollback']);
+      assert.equal(state.finished, 1, 'the running statement ended before the rollback');
+    } finally {
+      Object.assign(tproto, tsaved);
+    }
   });
 
   it('runBatch stops through its AbortSignal and through Db.cancel()', async () => {
