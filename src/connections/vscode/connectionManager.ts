@@ -1,0 +1,399 @@
+// The active SSD connection in the editor: our own profiles (globalState + SecretStorage), the
+// SQL Server extension's connections (ms-mssql.mssql exported API), Azure Data Studio's current
+// connection (`azdata`), and the embedded demo database when nothing else is chosen. Neither host
+// API is required: each is looked up when offered and skipped when absent.
+import * as vscode from 'vscode';
+import { describeSpec, redactSecrets, type ConnectionSpec } from '../../db/connectionSpec';
+import { openDb } from '../../db/openDb';
+import type { Db } from '../../db/types';
+import type { Logger } from '../../log';
+import { makeProfile, ProfileError, ProfileStore, randomProfileId, type ConnectionProfile } from '../profiles';
+import { specFromAzdata, specFromMssqlExtension, type AzdataApiLike, type MssqlExtensionApiLike } from '../hostConnections';
+import { readSettings } from '../../extension/settings';
+
+export type ConnectionSource = 'demo' | 'profile' | 'mssql-extension' | 'azdata';
+
+export interface ActiveConnection {
+  /** 'demo', a profile id, or a host-connection key. */
+  readonly key: string;
+  readonly source: ConnectionSource;
+  /** What the user sees (profile name, host connection name, "Demo database"). */
+  readonly label: string;
+  /** Safe description of the target (never a password). */
+  readonly description: string;
+  readonly db: Db;
+  /** Schema holding the SSD tables for this connection. */
+  readonly schema: string;
+  /** True for the embedded demo database (fake data only). */
+  readonly isDemo: boolean;
+}
+
+/** Makes (when missing) and locates the embedded demo database. */
+export interface DemoDatabase {
+  /** The address (pglite:<dir>) when the demo exists, else undefined. */
+  existing(): string | undefined;
+  /** Create it (with progress) when missing; returns its address. */
+  ensure(): Promise<string | undefined>;
+  readonly schema: string;
+}
+
+export type ConnectionState = 'noDemo' | 'opening' | 'open' | 'failed';
+
+type Pending =
+  | { source: 'demo' }
+  | { source: 'profile'; profile: ConnectionProfile }
+  | { source: 'mssql-extension' | 'azdata'; key: string; label: string; spec: ConnectionSpec; schema?: string };
+
+export class ConnectionManager implements vscode.Disposable {
+  readonly profiles: ProfileStore;
+  private active: ActiveConnection | undefined;
+  private opening: Promise<ActiveConnection | undefined> | undefined;
+  /** A host-editor connection chosen this session (not persisted: credentials come from the host each time). */
+  private hostChoice: Extract<Pending, { source: 'mssql-extension' | 'azdata' }> | undefined;
+  private state: ConnectionState = 'noDemo';
+  private lastError: string | undefined;
+  private readonly emitter = new vscode.EventEmitter<ActiveConnection | undefined>();
+  readonly onDidChange = this.emitter.event;
+  private readonly status: vscode.StatusBarItem;
+  private generation = 0;
+
+  constructor(private readonly context: vscode.ExtensionContext, private readonly demo: DemoDatabase, private readonly log: Logger) {
+    this.profiles = new ProfileStore(context.globalState, context.secrets);
+    this.status = vscode.window.createStatusBarItem('ssd.connection', vscode.StatusBarAlignment.Left, 50);
+    this.status.name = 'SSD Connection';
+    this.status.command = 'ssd.selectConnection';
+    this.updateStatus();
+    this.status.show();
+    void this.setContext();
+  }
+
+  dispose(): void {
+    this.status.dispose();
+    this.emitter.dispose();
+    void this.closeActive();
+  }
+
+  get connectionState(): ConnectionState { return this.state; }
+  get failure(): string | undefined { return this.lastError; }
+  /** Changes each time the connection changes: lets caches know they are stale. */
+  get epoch(): number { return this.generation; }
+
+  /** The open connection, opening the chosen one (or the demo) when needed; undefined when there is none. */
+  async current(): Promise<ActiveConnection | undefined> {
+    if (this.active) return this.active;
+    if (this.opening) return this.opening;
+    const pending = this.pendingChoice();
+    if (!pending) { this.setState('noDemo'); return undefined; }
+    this.opening = this.open(pending).finally(() => { this.opening = undefined; });
+    return this.opening;
+  }
+
+  /** Like current(), but tells the user what to do when there is no connection. */
+  async require(): Promise<ActiveConnection | undefined> {
+    const c = await this.current();
+    if (c) return c;
+    const pick = await vscode.window.showInformationMessage(
+      this.state === 'failed' ? `SSD: could not open the database: ${this.lastError ?? 'see the log'}` : 'SSD: no database is chosen yet.',
+      'Open Demo Database', 'Select Connection…',
+    );
+    if (pick === 'Open Demo Database') await vscode.commands.executeCommand('ssd.openDemo');
+    else if (pick === 'Select Connection…') await vscode.commands.executeCommand('ssd.selectConnection');
+    return this.active;
+  }
+
+  private pendingChoice(): Pending | undefined {
+    if (this.hostChoice) return this.hostChoice;
+    const chosen = this.profiles.active();
+    if (chosen?.source === 'profile') {
+      const profile = this.profiles.get(chosen.id);
+      if (profile) return { source: 'profile', profile };
+    }
+    if (this.demo.existing()) return { source: 'demo' };
+    return undefined;
+  }
+
+  private async open(p: Pending): Promise<ActiveConnection | undefined> {
+    this.setState('opening');
+    const settings = readSettings();
+    let spec: string | ConnectionSpec;
+    let password: string | undefined;
+    let key: string;
+    let label: string;
+    let schema: string | undefined;
+    switch (p.source) {
+      case 'demo': {
+        const address = this.demo.existing();
+        if (!address) { this.setState('noDemo'); return undefined; }
+        spec = address; key = 'demo'; label = 'Demo database'; schema = this.demo.schema;
+        break;
+      }
+      case 'profile':
+        spec = p.profile.address; key = p.profile.id; label = p.profile.name;
+        schema = p.profile.schema ?? (settings.schema || undefined);
+        if (p.profile.hasPassword) password = await this.profiles.password(p.profile.id);
+        break;
+      default:
+        spec = p.spec; key = p.key; label = p.label; schema = p.schema ?? (settings.schema || undefined);
+    }
+    const t0 = Date.now();
+    try {
+      const db = await openDb(spec, password !== undefined ? { password } : {});
+      const conn: ActiveConnection = {
+        key, source: p.source, label, description: db.description, db,
+        schema: schema ?? db.defaultSchema, isDemo: p.source === 'demo',
+      };
+      this.active = conn;
+      this.generation++;
+      this.lastError = undefined;
+      this.log.info(`connected to ${db.description} (schema ${conn.schema}) in ${Date.now() - t0} ms`);
+      this.setState('open');
+      this.emitter.fire(conn);
+      return conn;
+    } catch (e) {
+      this.lastError = redactSecrets(e instanceof Error ? e.message : String(e), [password]);
+      this.log.error(`could not open ${label}: ${this.lastError}`);
+      this.setState('failed');
+      this.emitter.fire(undefined);
+      return undefined;
+    }
+  }
+
+  private async closeActive(): Promise<void> {
+    const a = this.active;
+    this.active = undefined;
+    this.generation++;
+    if (a) await a.db.close().catch((e: unknown) => this.log.warn(`closing ${a.description}: ${redactSecrets(String(e))}`));
+  }
+
+  /** Close and reopen (after a setting change or a refresh). */
+  async reopen(): Promise<ActiveConnection | undefined> {
+    await this.closeActive();
+    return this.current();
+  }
+
+  private async switchTo(change: () => Promise<void> | void): Promise<ActiveConnection | undefined> {
+    if (this.opening) await this.opening.catch(() => undefined);
+    await this.closeActive();
+    await change();
+    const c = await this.current();
+    if (!c && this.state === 'failed') void vscode.window.showErrorMessage(`SSD: could not open the database: ${this.lastError ?? 'see the log'}`);
+    return c;
+  }
+
+  async useDemo(): Promise<ActiveConnection | undefined> {
+    const address = await this.demo.ensure();
+    if (!address) return undefined;
+    return this.switchTo(async () => { this.hostChoice = undefined; await this.profiles.setActive({ source: 'demo' }); });
+  }
+
+  async useProfile(id: string): Promise<ActiveConnection | undefined> {
+    return this.switchTo(async () => { this.hostChoice = undefined; await this.profiles.setActive({ source: 'profile', id }); });
+  }
+
+  /** Offer every source and switch to the one picked (the status-bar item's one click). */
+  async select(): Promise<ActiveConnection | undefined> {
+    type Item = vscode.QuickPickItem & { run?: () => Promise<ActiveConnection | undefined> };
+    const items: Item[] = [];
+    const activeKey = this.active?.key;
+    const profiles = this.profiles.list();
+    if (profiles.length) items.push({ label: 'Saved connections', kind: vscode.QuickPickItemKind.Separator });
+    for (const p of profiles) {
+      items.push({
+        label: `$(database) ${p.name}`,
+        description: `${kindName(p.kind)}${p.schema ? ` · schema ${p.schema}` : ''}${p.id === activeKey ? ' · active' : ''}`,
+        detail: safeAddress(p),
+        run: () => this.useProfile(p.id),
+      });
+    }
+    items.push({ label: 'Other sources', kind: vscode.QuickPickItemKind.Separator });
+    const mssqlApi = await this.mssqlApi();
+    if (mssqlApi) items.push({ label: '$(server) SQL Server extension connection…', description: 'borrow a connection from the SQL Server (mssql) extension', run: () => this.useMssqlExtension(mssqlApi) });
+    const azdata = loadAzdata();
+    if (azdata) items.push({ label: '$(server) Azure Data Studio: current connection', description: 'the connection of the active editor or Object Explorer', run: () => this.useAzdata(azdata) });
+    items.push({ label: '$(beaker) Demo database', description: `embedded, fake children${activeKey === 'demo' ? ' · active' : ''}`, run: () => this.useDemo() });
+    items.push({ label: '$(add) Add connection…', run: async () => { await vscode.commands.executeCommand('ssd.addConnection'); return this.active; } });
+    const pick = await vscode.window.showQuickPick(items, { title: 'SSD: Select Connection', placeHolder: 'Which database holds the SSD tables?', matchOnDescription: true });
+    return pick?.run ? pick.run() : undefined;
+  }
+
+  private async mssqlApi(): Promise<MssqlExtensionApiLike | undefined> {
+    const ext = vscode.extensions.getExtension<MssqlExtensionApiLike>('ms-mssql.mssql');
+    if (!ext) return undefined;
+    try {
+      const api = ext.isActive ? ext.exports : await ext.activate();
+      return api && typeof api.promptForConnection === 'function' ? api : undefined;
+    } catch (e) {
+      this.log.warn(`the SQL Server extension did not activate: ${redactSecrets(String(e))}`);
+      return undefined;
+    }
+  }
+
+  private async useMssqlExtension(api: MssqlExtensionApiLike): Promise<ActiveConnection | undefined> {
+    let got: Awaited<ReturnType<typeof specFromMssqlExtension>>;
+    try {
+      got = await specFromMssqlExtension(api);
+    } catch (e) {
+      void vscode.window.showErrorMessage(`SSD: ${redactSecrets(e instanceof Error ? e.message : String(e))}`);
+      return undefined;
+    }
+    if (!got) return undefined;
+    const schema = await this.askSchema(got.label);
+    if (schema === null) return undefined;
+    const choice = { source: 'mssql-extension' as const, key: `mssql-extension:${describeSpec(got.spec)}`, label: got.label, spec: got.spec, ...(schema ? { schema } : {}) };
+    return this.switchTo(() => { this.hostChoice = choice; });
+  }
+
+  private async useAzdata(azdata: AzdataApiLike): Promise<ActiveConnection | undefined> {
+    let got: Awaited<ReturnType<typeof specFromAzdata>>;
+    try {
+      got = await specFromAzdata(azdata);
+    } catch (e) {
+      void vscode.window.showErrorMessage(`SSD: ${redactSecrets(e instanceof Error ? e.message : String(e))}`);
+      return undefined;
+    }
+    if (!got) { void vscode.window.showInformationMessage('SSD: Azure Data Studio has no current connection: connect in Object Explorer or a query editor first.'); return undefined; }
+    const schema = await this.askSchema(got.label);
+    if (schema === null) return undefined;
+    const choice = { source: 'azdata' as const, key: `azdata:${describeSpec(got.spec)}`, label: got.label, spec: got.spec, ...(schema ? { schema } : {}) };
+    return this.switchTo(() => { this.hostChoice = choice; });
+  }
+
+  /** '' = default schema; null = cancelled. */
+  private async askSchema(label: string): Promise<string | null> {
+    const dflt = readSettings().schema;
+    const v = await vscode.window.showInputBox({
+      title: `SSD: schema of the SSD tables on ${label}`,
+      prompt: 'Schema holding the SSD tables (empty: the database default, dbo)',
+      value: dflt,
+      validateInput: (s) => (s.trim() === '' || /^[A-Za-z_][A-Za-z0-9_$#]{0,127}$/.test(s.trim()) ? undefined : 'letters, digits and _ only, starting with a letter or _'),
+    });
+    return v === undefined ? null : v.trim();
+  }
+
+  /** Ask for a new profile, save it and switch to it. */
+  async addProfile(): Promise<ActiveConnection | undefined> {
+    const kind = await vscode.window.showQuickPick([
+      { label: 'SQL Server', id: 'mssql' as const, detail: 'Server=host,1433;Database=db;User Id=user;Encrypt=true  or  mssql://user@host:1433/db' },
+      { label: 'PostgreSQL', id: 'postgres' as const, detail: 'postgres://user@host:5432/db' },
+      { label: 'Embedded database folder', id: 'pglite' as const, detail: 'pglite:<folder>: an embedded PostgreSQL kept in a folder on this machine' },
+    ], { title: 'SSD: Add Connection (1/4)', placeHolder: 'What kind of database?' });
+    if (!kind) return undefined;
+    const example = { mssql: 'Server=sql01,1433;Database=ssd;User Id=ssd_reader;Encrypt=true;TrustServerCertificate=false', postgres: 'postgres://ssd_reader@localhost:5432/ssd', pglite: 'pglite:/path/to/folder' }[kind.id];
+    const address = await vscode.window.showInputBox({
+      title: 'SSD: Add Connection (2/4)',
+      prompt: 'Connection string or URL. Leave the password out: it is asked next and kept in the editor\'s secret storage.',
+      placeHolder: example,
+      ignoreFocusOut: true,
+      validateInput: (s) => {
+        if (!s.trim()) return 'a connection string is needed';
+        try { const r = makeProfile({ name: 'x', address: s }, () => 'x'); return r.profile.kind === kind.id ? undefined : `that is a ${kindName(r.profile.kind)} address, not ${kind.label}`; } catch (e) { return e instanceof ProfileError ? redactSecrets(e.message) : 'not a valid address'; }
+      },
+    });
+    if (!address) return undefined;
+    let password: string | undefined;
+    if (kind.id !== 'pglite') {
+      password = await vscode.window.showInputBox({ title: 'SSD: Add Connection (3/4)', prompt: 'Password (empty for none, or if the address holds it). Kept in the editor\'s secret storage.', password: true, ignoreFocusOut: true });
+      if (password === undefined) return undefined;
+    }
+    const schema = await vscode.window.showInputBox({
+      title: 'SSD: Add Connection (4/4)', prompt: 'Schema holding the SSD tables (empty: the database default; SystemC deployments use ssd_development)', ignoreFocusOut: true,
+      validateInput: (s) => (s.trim() === '' || /^[A-Za-z_][A-Za-z0-9_$#]{0,127}$/.test(s.trim()) ? undefined : 'letters, digits and _ only, starting with a letter or _'),
+    });
+    if (schema === undefined) return undefined;
+    const suggested = suggestName(address);
+    const name = await vscode.window.showInputBox({ title: 'SSD: Add Connection', prompt: 'A name for this connection', value: suggested, ignoreFocusOut: true, validateInput: (s) => (s.trim() ? undefined : 'a name is needed') });
+    if (!name) return undefined;
+    try {
+      const made = makeProfile({ name, address, schema, ...(password ? { password } : {}) }, randomProfileId);
+      await this.profiles.add(made.profile, made.password);
+      this.log.info(`connection profile added (${made.profile.kind})`);
+      await this.setContext();
+      return this.useProfile(made.profile.id);
+    } catch (e) {
+      void vscode.window.showErrorMessage(`SSD: ${redactSecrets(e instanceof Error ? e.message : String(e), [password])}`);
+      return undefined;
+    }
+  }
+
+  async removeProfile(): Promise<void> {
+    const list = this.profiles.list();
+    if (!list.length) { void vscode.window.showInformationMessage('SSD: there are no saved connections.'); return; }
+    const pick = await vscode.window.showQuickPick(list.map((p) => ({ label: p.name, description: kindName(p.kind), detail: safeAddress(p), id: p.id })), { title: 'SSD: Remove Connection', placeHolder: 'Which saved connection?' });
+    if (!pick) return;
+    const ok = await vscode.window.showWarningMessage(`Remove the connection "${pick.label}" and its saved password?`, { modal: true }, 'Remove');
+    if (ok !== 'Remove') return;
+    const wasActive = this.active?.key === pick.id;
+    await this.profiles.remove(pick.id);
+    this.log.info('connection profile removed');
+    await this.setContext();
+    if (wasActive) await this.switchTo(() => undefined);
+  }
+
+  private setState(s: ConnectionState): void {
+    this.state = s;
+    this.updateStatus();
+    void this.setContext();
+  }
+
+  private async setContext(): Promise<void> {
+    await vscode.commands.executeCommand('setContext', 'ssd.state', this.state);
+    await vscode.commands.executeCommand('setContext', 'ssd.connected', this.state === 'open');
+    await vscode.commands.executeCommand('setContext', 'ssd.isDemo', this.active?.isDemo === true);
+    await vscode.commands.executeCommand('setContext', 'ssd.hasProfiles', this.profiles.list().length > 0);
+  }
+
+  private updateStatus(): void {
+    const a = this.active;
+    if (this.state === 'opening') {
+      this.status.text = '$(sync~spin) SSD: connecting…';
+      this.status.tooltip = 'SSD Workbench is opening the database';
+    } else if (a) {
+      this.status.text = `$(database) SSD: ${a.label} · ${a.schema}`;
+      const md = new vscode.MarkdownString(`**SSD connection**\n\n${escapeMd(a.description)}\n\nSchema: \`${a.schema}\`\n\nClick to switch.`);
+      this.status.tooltip = md;
+    } else if (this.state === 'failed') {
+      this.status.text = '$(error) SSD: not connected';
+      this.status.tooltip = `Could not open the database: ${this.lastError ?? ''}. Click to choose another.`;
+    } else {
+      this.status.text = '$(database) SSD: no database';
+      this.status.tooltip = 'Choose an SSD connection, or open the demo database';
+    }
+    this.status.accessibilityInformation = { label: this.status.text.replace(/\$\([^)]*\)\s*/g, '') };
+  }
+}
+
+function loadAzdata(): AzdataApiLike | undefined {
+  try {
+    // Only exists inside Azure Data Studio; the bundle marks it external.
+    // eslint-disable-next-line @typescript-eslint/no-require-imports
+    const m = require('azdata') as AzdataApiLike;
+    return m && m.connection && typeof m.connection.getCurrentConnection === 'function' ? m : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+export function kindName(kind: string): string {
+  return kind === 'mssql' ? 'SQL Server' : kind === 'postgres' ? 'PostgreSQL' : 'embedded';
+}
+
+function safeAddress(p: ConnectionProfile): string {
+  try { return describeSpecText(p.address); } catch { return kindName(p.kind); }
+}
+
+function describeSpecText(address: string): string {
+  return redactSecrets(address);
+}
+
+function suggestName(address: string): string {
+  try {
+    const r = makeProfile({ name: 'x', address }, () => 'x');
+    return describeSpecText(r.profile.address).replace(/^(postgres(ql)?|mssql):\/\//i, '').slice(0, 60);
+  } catch {
+    return '';
+  }
+}
+
+function escapeMd(s: string): string {
+  return s.replace(/[\\`*_{}[\]()#+\-.!|<>]/g, '\\$&');
+}

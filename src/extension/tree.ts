@@ -1,0 +1,346 @@
+// The "SSD Tables" tree: connection → groups (tables the API builder reads / other SSD tables /
+// staging) → table (present or missing, row count, findings) → columns; a "Children" node paging
+// through ssd_person ids with a search; staging counts by row_state and submission_status, and
+// the staging rows under each count. Everything is loaded lazily and asynchronously; a failure
+// shows as one node with the reason instead of an empty tree.
+import * as vscode from 'vscode';
+import { redactSecrets } from '../db/connectionSpec';
+import { findTable, type SsdTableDef, type StagingTableName } from '../model/ssdModel';
+import type { Logger } from '../log';
+import type { ActiveConnection, ConnectionManager } from '../connections/vscode/connectionManager';
+import { countRows, GROUP_TABLES, mergeColumns, pagePersonIds, pageStagingRows, readSchemaColumns, stagingCounts, type DbColumn, type TableGroup } from './core/inventory';
+import type { FindingsIndex } from './findings';
+import { readSettings } from './settings';
+
+export type Node =
+  | { kind: 'connection'; conn: ActiveConnection }
+  | { kind: 'group'; group: TableGroup }
+  | { kind: 'table'; def: SsdTableDef; group: TableGroup }
+  | { kind: 'column'; table: string; name: string; type: string; present: boolean; inModel: boolean; usedByBuilder: boolean; pk: boolean }
+  | { kind: 'children' }
+  | { kind: 'child'; personId: string }
+  | { kind: 'stagingBucket'; table: StagingTableName; rowState: string | null; submissionStatus: string | null; count: number }
+  | { kind: 'stagingRow'; table: StagingTableName; id: string; personId: string; rowState: string | null; submissionStatus: string | null }
+  | { kind: 'more'; parent: 'children' | string; after: string }
+  | { kind: 'message'; text: string; detail?: string; icon?: string };
+
+const GROUP_LABEL: Record<TableGroup, string> = {
+  builder: 'Tables the API builder reads',
+  other: 'Other SSD tables',
+  staging: 'Staging',
+};
+
+interface Snapshot {
+  epoch: number;
+  columns: Map<string, DbColumn[]>;
+  counts: Map<string, number>;
+}
+
+export class SsdTreeProvider implements vscode.TreeDataProvider<Node>, vscode.Disposable {
+  private readonly emitter = new vscode.EventEmitter<Node | undefined | void>();
+  readonly onDidChangeTreeData = this.emitter.event;
+  private snapshot: Promise<Snapshot> | undefined;
+  private snapshotEpoch = -1;
+  /** Child ids loaded so far (pages appended by "Load more"). */
+  private childIds: string[] = [];
+  private childNext: string | undefined;
+  private childLoaded = false;
+  private childPrefix = '';
+  private readonly stagingPages = new Map<string, { rows: Node[]; next?: string }>();
+  private readonly disposables: vscode.Disposable[] = [];
+
+  constructor(private readonly connections: ConnectionManager, private readonly findings: FindingsIndex, private readonly log: Logger) {
+    this.disposables.push(connections.onDidChange(() => this.refresh()));
+    this.disposables.push(findings.onDidChange(() => this.emitter.fire()));
+  }
+
+  dispose(): void {
+    this.emitter.dispose();
+    for (const d of this.disposables) d.dispose();
+  }
+
+  /** Forget everything loaded and redraw. */
+  refresh(): void {
+    this.snapshot = undefined;
+    this.snapshotEpoch = -1;
+    this.resetChildren();
+    this.stagingPages.clear();
+    this.emitter.fire();
+  }
+
+  get childSearch(): string { return this.childPrefix; }
+
+  setChildSearch(prefix: string): void {
+    this.childPrefix = prefix;
+    this.resetChildren();
+    this.emitter.fire();
+  }
+
+  private resetChildren(): void {
+    this.childIds = [];
+    this.childNext = undefined;
+    this.childLoaded = false;
+  }
+
+  /** Load the next page for a "Load more" node. */
+  async loadMore(node: Node): Promise<void> {
+    if (node.kind !== 'more') return;
+    const conn = await this.connections.current();
+    if (!conn) return;
+    if (node.parent === 'children') {
+      await this.loadChildPage(conn, node.after);
+    } else {
+      const page = this.stagingPages.get(node.parent);
+      const [table, rs, ss] = JSON.parse(node.parent) as [StagingTableName, string | null, string | null];
+      const next = await pageStagingRows(conn.db, conn.schema, table, { after: node.after, rowState: rs, submissionStatus: ss, pageSize: readSettings().childrenPageSize });
+      const rows = next.rows.map((r) => ({ kind: 'stagingRow' as const, table, ...r }));
+      this.stagingPages.set(node.parent, { rows: [...(page?.rows ?? []), ...rows], ...(next.next ? { next: next.next } : {}) });
+    }
+    this.emitter.fire();
+  }
+
+  private async loadChildPage(conn: ActiveConnection, after?: string): Promise<void> {
+    const page = await pagePersonIds(conn.db, conn.schema, { ...(after !== undefined ? { after } : {}), ...(this.childPrefix ? { prefix: this.childPrefix } : {}), pageSize: readSettings().childrenPageSize });
+    this.childIds.push(...page.ids);
+    this.childNext = page.next;
+    this.childLoaded = true;
+    this.log.debug(`children page: ${page.ids.length} ids`);
+  }
+
+  private async snap(conn: ActiveConnection): Promise<Snapshot> {
+    if (this.snapshot && this.snapshotEpoch === this.connections.epoch) return this.snapshot;
+    this.snapshotEpoch = this.connections.epoch;
+    const epoch = this.connections.epoch;
+    this.snapshot = (async () => {
+      const t0 = Date.now();
+      const columns = await readSchemaColumns(conn.db, conn.schema);
+      this.log.debug(`read ${columns.size} tables' columns in ${Date.now() - t0} ms`);
+      const snap: Snapshot = { epoch, columns, counts: new Map<string, number>() };
+      this.loaded = snap;
+      return snap;
+    })();
+    this.snapshot.catch(() => { this.snapshot = undefined; });
+    return this.snapshot;
+  }
+
+  private async countTables(conn: ActiveConnection, snap: Snapshot, defs: readonly SsdTableDef[]): Promise<void> {
+    const todo = defs.filter((d) => snap.columns.has(d.name) && !snap.counts.has(d.name));
+    let i = 0;
+    const worker = async () => {
+      while (i < todo.length) {
+        const d = todo[i++]!;
+        try {
+          snap.counts.set(d.name, await countRows(conn.db, conn.schema, d.name));
+        } catch (e) {
+          this.log.warn(`counting ${d.name}: ${redactSecrets(e instanceof Error ? e.message : String(e))}`);
+          snap.counts.set(d.name, -1);
+        }
+      }
+    };
+    await Promise.all([worker(), worker(), worker(), worker()]);
+  }
+
+  async getChildren(node?: Node): Promise<Node[]> {
+    try {
+      return await this.children(node);
+    } catch (e) {
+      const msg = redactSecrets(e instanceof Error ? e.message : String(e));
+      this.log.error(`SSD Tables: ${msg}`);
+      return [{ kind: 'message', text: 'Could not read the database', detail: msg, icon: 'error' }];
+    }
+  }
+
+  private async children(node?: Node): Promise<Node[]> {
+    if (!node) {
+      const conn = await this.connections.current();
+      if (!conn) return [];
+      return [{ kind: 'connection', conn }];
+    }
+    const conn = await this.connections.current();
+    if (!conn) return [];
+    switch (node.kind) {
+      case 'connection': {
+        const snap = await this.snap(conn);
+        const out: Node[] = [{ kind: 'group', group: 'builder' }, { kind: 'group', group: 'other' }, { kind: 'group', group: 'staging' }];
+        if (snap.columns.has('ssd_person')) out.push({ kind: 'children' });
+        return out;
+      }
+      case 'group': {
+        const snap = await this.snap(conn);
+        const defs = GROUP_TABLES[node.group];
+        await this.countTables(conn, snap, defs);
+        return defs.map((def) => ({ kind: 'table', def, group: node.group }));
+      }
+      case 'table': {
+        const snap = await this.snap(conn);
+        const cols = mergeColumns(node.def, snap.columns.get(node.def.name), conn.db.dialect);
+        const out: Node[] = [];
+        if (node.group === 'staging' && snap.columns.has(node.def.name)) {
+          const counts = await stagingCounts(conn.db, conn.schema, node.def.name as StagingTableName);
+          for (const c of counts) out.push({ kind: 'stagingBucket', table: node.def.name as StagingTableName, rowState: c.rowState, submissionStatus: c.submissionStatus, count: c.count });
+          if (!counts.length) out.push({ kind: 'message', text: 'No staged rows yet', detail: 'Run SSD: Build Staging', icon: 'info' });
+        }
+        for (const c of cols) out.push({ kind: 'column', table: node.def.name, ...c });
+        return out;
+      }
+      case 'children': {
+        if (!this.childLoaded) await this.loadChildPage(conn);
+        const out: Node[] = this.childIds.map((personId) => ({ kind: 'child', personId }));
+        if (this.childNext !== undefined) out.push({ kind: 'more', parent: 'children', after: this.childNext });
+        if (!out.length) out.push({ kind: 'message', text: this.childPrefix ? `No child id starts with "${this.childPrefix}"` : 'ssd_person has no rows', icon: 'info' });
+        return out;
+      }
+      case 'stagingBucket': {
+        const key = JSON.stringify([node.table, node.rowState, node.submissionStatus]);
+        let page = this.stagingPages.get(key);
+        if (!page) {
+          const p = await pageStagingRows(conn.db, conn.schema, node.table, { rowState: node.rowState, submissionStatus: node.submissionStatus, pageSize: readSettings().childrenPageSize });
+          page = { rows: p.rows.map((r) => ({ kind: 'stagingRow' as const, table: node.table, ...r })), ...(p.next ? { next: p.next } : {}) };
+          this.stagingPages.set(key, page);
+        }
+        return page.next ? [...page.rows, { kind: 'more', parent: key, after: page.next }] : page.rows;
+      }
+      default:
+        return [];
+    }
+  }
+
+  getTreeItem(node: Node): vscode.TreeItem {
+    const C = vscode.TreeItemCollapsibleState;
+    switch (node.kind) {
+      case 'connection': {
+        const item = new vscode.TreeItem(node.conn.label, C.Expanded);
+        item.id = `conn:${node.conn.key}:${this.connections.epoch}`;
+        item.description = `schema ${node.conn.schema}`;
+        item.tooltip = new vscode.MarkdownString(`**${escapeMd(node.conn.label)}**\n\n${escapeMd(node.conn.description)}\n\nSchema \`${node.conn.schema}\`${node.conn.isDemo ? '\n\nEmbedded demo database: fake children only.' : ''}`);
+        item.iconPath = new vscode.ThemeIcon(node.conn.isDemo ? 'beaker' : 'database');
+        item.contextValue = 'ssd.connection';
+        return item;
+      }
+      case 'group': {
+        const item = new vscode.TreeItem(GROUP_LABEL[node.group], node.group === 'builder' ? C.Expanded : C.Collapsed);
+        item.id = `group:${node.group}:${this.connections.epoch}`;
+        const snap = this.peekSnapshot();
+        const defs = GROUP_TABLES[node.group];
+        if (snap) {
+          const present = defs.filter((d) => snap.columns.has(d.name)).length;
+          item.description = `${present} of ${defs.length} present`;
+        }
+        const f = this.findings.groupTotal(defs.map((d) => d.name));
+        if (f.errors + f.warnings > 0) item.description = `${item.description ?? ''} · ${plural(f.errors, 'error')}, ${plural(f.warnings, 'warning')}`;
+        item.iconPath = new vscode.ThemeIcon(node.group === 'staging' ? 'inbox' : node.group === 'builder' ? 'symbol-class' : 'folder-library');
+        item.contextValue = `ssd.group.${node.group}`;
+        return item;
+      }
+      case 'table': {
+        const snap = this.peekSnapshot();
+        const present = snap ? snap.columns.has(node.def.name) : undefined;
+        const item = new vscode.TreeItem(node.def.name, C.Collapsed);
+        item.id = `table:${node.def.name}:${this.connections.epoch}`;
+        const parts: string[] = [];
+        if (present === false) parts.push('missing');
+        else if (snap) {
+          const n = snap.counts.get(node.def.name);
+          if (n !== undefined) parts.push(n < 0 ? 'count failed' : plural(n, 'row'));
+        }
+        const f = this.findings.forTable(node.def.name);
+        if (f) {
+          if (f.errors) parts.push(plural(f.errors, 'error'));
+          if (f.warnings) parts.push(plural(f.warnings, 'warning'));
+          if (!f.errors && !f.warnings) parts.push('no findings');
+        }
+        item.description = parts.join(' · ');
+        const md = new vscode.MarkdownString(`**${node.def.name}**${present === false ? ' (missing)' : ''}\n\n${escapeMd(node.def.description)}\n\n*Row:* ${escapeMd(node.def.rowGrain)}`);
+        item.tooltip = md;
+        item.iconPath = present === false
+          ? new vscode.ThemeIcon('circle-slash', new vscode.ThemeColor('disabledForeground'))
+          : f && f.errors ? new vscode.ThemeIcon('table', new vscode.ThemeColor('problemsErrorIcon.foreground'))
+            : f && f.warnings ? new vscode.ThemeIcon('table', new vscode.ThemeColor('problemsWarningIcon.foreground'))
+              : new vscode.ThemeIcon('table');
+        item.contextValue = present === false ? 'ssd.table.missing' : 'ssd.table';
+        item.command = { command: 'ssd.openTableDocument', title: 'Show table', arguments: [node.def.name] };
+        return item;
+      }
+      case 'column': {
+        const item = new vscode.TreeItem(node.name, C.None);
+        const bits = [node.type];
+        if (node.pk) bits.push('key');
+        if (node.usedByBuilder) bits.push('● builder');
+        if (!node.present) bits.push('missing');
+        if (!node.inModel) bits.push('not in the SSD model');
+        const f = this.findings.forColumn(node.table, node.name);
+        if (f) bits.push(`⚠ ${plural(f.errors + f.warnings + f.infos, 'finding')}`);
+        item.description = bits.join(' · ');
+        const def = findTable(node.table)?.columns.find((c) => c.name === node.name);
+        item.tooltip = `${node.table}.${node.name}: ${node.type}${node.usedByBuilder ? '\nRead by the DfE API payload builder.' : ''}${def?.fk ? `\nRefers to ${def.fk}.` : ''}${node.present ? '' : '\nMissing from the database.'}${f ? `\n${f.messages.slice(0, 3).join('\n')}` : ''}`;
+        item.iconPath = !node.present ? new vscode.ThemeIcon('warning', new vscode.ThemeColor('problemsWarningIcon.foreground'))
+          : f && f.errors ? new vscode.ThemeIcon('symbol-field', new vscode.ThemeColor('problemsErrorIcon.foreground'))
+            : f ? new vscode.ThemeIcon('symbol-field', new vscode.ThemeColor('problemsWarningIcon.foreground'))
+              : new vscode.ThemeIcon(node.pk ? 'key' : 'symbol-field');
+        item.contextValue = node.usedByBuilder ? 'ssd.column.builder' : 'ssd.column';
+        return item;
+      }
+      case 'children': {
+        const item = new vscode.TreeItem('Children', C.Collapsed);
+        item.id = `children:${this.childPrefix}:${this.connections.epoch}`;
+        item.description = this.childPrefix ? `ids starting "${this.childPrefix}"` : 'ssd_person ids';
+        item.tooltip = 'Child ids from ssd_person (ids only), a page at a time. Right-click a child to build its payload.';
+        item.iconPath = new vscode.ThemeIcon('person');
+        item.contextValue = this.childPrefix ? 'ssd.children.filtered' : 'ssd.children';
+        return item;
+      }
+      case 'child': {
+        const item = new vscode.TreeItem(node.personId, C.None);
+        item.iconPath = new vscode.ThemeIcon('account');
+        item.contextValue = 'ssd.child';
+        item.tooltip = `Child ${node.personId}: right-click to build the payload`;
+        return item;
+      }
+      case 'stagingBucket': {
+        const item = new vscode.TreeItem(`${node.rowState ?? '(no row_state)'} / ${node.submissionStatus ?? '(no status)'}`, C.Collapsed);
+        item.description = plural(node.count, 'row');
+        item.tooltip = `${node.table}: row_state ${node.rowState ?? 'NULL'}, submission_status ${node.submissionStatus ?? 'NULL'}`;
+        item.iconPath = new vscode.ThemeIcon(node.submissionStatus === 'Error' ? 'error' : node.submissionStatus === 'Sent' ? 'pass' : 'circle-outline');
+        item.contextValue = 'ssd.stagingBucket';
+        return item;
+      }
+      case 'stagingRow': {
+        const item = new vscode.TreeItem(`#${node.id}`, C.None);
+        item.description = `child ${node.personId}`;
+        item.tooltip = `${node.table} row ${node.id} (child ${node.personId}): ${node.rowState ?? 'NULL'} / ${node.submissionStatus ?? 'NULL'}`;
+        item.iconPath = new vscode.ThemeIcon('json');
+        item.contextValue = 'ssd.stagingRow';
+        item.command = { command: 'ssd.showStagingRow', title: 'Show Staging Row', arguments: [node] };
+        return item;
+      }
+      case 'more': {
+        const item = new vscode.TreeItem('Load more…', C.None);
+        item.iconPath = new vscode.ThemeIcon('ellipsis');
+        item.command = { command: 'ssd.loadMore', title: 'Load more', arguments: [node] };
+        item.contextValue = 'ssd.more';
+        return item;
+      }
+      case 'message': {
+        const item = new vscode.TreeItem(node.text, C.None);
+        if (node.detail) { item.description = node.detail; item.tooltip = node.detail; }
+        item.iconPath = new vscode.ThemeIcon(node.icon ?? 'info');
+        item.contextValue = 'ssd.message';
+        return item;
+      }
+    }
+  }
+
+  private peekSnapshot(): Snapshot | undefined {
+    return this.loaded && this.loaded.epoch === this.connections.epoch ? this.loaded : undefined;
+  }
+
+  private loaded: Snapshot | undefined;
+}
+
+function plural(n: number, word: string): string {
+  return `${n.toLocaleString('en-GB')} ${word}${n === 1 ? '' : 's'}`;
+}
+
+function escapeMd(s: string): string {
+  return s.replace(/[\\`*_{}[\]()#+\-.!|<>]/g, '\\$&');
+}
