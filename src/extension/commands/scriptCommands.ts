@@ -1,0 +1,6 @@
+// Script commands of the extension (being written now; registered by extension.ts's activate()).
+import type { ExtensionServices } from '../services';
+
+export function registerScriptCommands(services: ExtensionServices): void {
+  void services;
+}
