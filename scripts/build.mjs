@@ -28,6 +28,8 @@ const common = {
   // import.meta.url in CommonJS output: point it at the bundle file itself.
   banner: { js: 'const __ssd_import_meta_url = require("url").pathToFileURL(__filename).href;' },
   define: { 'import.meta.url': '__ssd_import_meta_url', SSD_VERSION: JSON.stringify(pkg.version) },
+  // Prefer ES module entry points: jsonc-parser's UMD 'main' requires files esbuild cannot see.
+  mainFields: ['module', 'main'],
   external: ['vscode', 'pg-native', 'azdata'],
   // PGlite's own asset loading is bypassed: the driver passes the modules (see pgliteDriver.ts).
   logOverride: { 'empty-import-meta': 'silent' },

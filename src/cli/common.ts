@@ -102,11 +102,13 @@ export function action<A extends unknown[]>(fn: (...args: A) => Promise<number>)
 
 export function reportError(e: unknown): number {
   const msg = redactSecrets(e instanceof Error ? e.message : String(e));
-  if (e instanceof UsageError) {
+  // By name, not instanceof: under tsx a class can exist as two module copies.
+  const name = e instanceof Error ? e.name : '';
+  if (name === 'UsageError' || e instanceof UsageError) {
     process.stderr.write(`ssd: ${msg}\n`);
     return EXIT.USAGE;
   }
-  if (e instanceof ConnectionError) {
+  if (name === 'ConnectionError' || e instanceof ConnectionError) {
     process.stderr.write(`ssd: ${msg}\n`);
     return EXIT.USAGE;
   }
