@@ -257,6 +257,10 @@ class ChildBuilder {
   teamName(): string { return `${TEAM_NAMES[this.team % TEAM_NAMES.length]} Team ${1 + (this.team % 7)}`; }
 
   involvement(role: string, prof: string, start: number, end: number | null, referralId: string | null, reason: string | null = null): void {
+    // A worker allocated a few days after a referral that closed sooner starts on the close day:
+    // clean data never has an involvement ending before it starts (that problem is injected
+    // separately, by its own share).
+    if (end !== null && end < start) start = end;
     this.t.ssd_involvements.push({
       invo_involvements_id: this.id(), invo_professional_id: prof, invo_professional_role_id: role,
       invo_professional_team: this.teamName(), invo_person_id: this.personId,
