@@ -6,6 +6,7 @@ import { registerInit } from '../ddl/cli';
 import { registerCheck } from '../check/cli';
 import { registerPayload } from '../payload/cli';
 import { registerStage } from '../staging/cli';
+import { registerSend } from '../send/cli';
 import { registerFake } from '../fake/cli';
 import { registerDemo } from '../demo/cli';
 import { registerRun, registerPreflight, registerDrift } from '../script/cli';
@@ -26,6 +27,7 @@ export function buildProgram(): Command {
   registerCheck(program);
   registerPayload(program);
   registerStage(program);
+  registerSend(program);
   registerFake(program);
   registerDemo(program);
   registerRun(program);

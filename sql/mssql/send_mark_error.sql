@@ -1,0 +1,8 @@
+-- One record not acknowledged: $1 id, $2 hex hash and $3 payload text read for sending, $4 the reason.
+-- Only if the row still holds that payload (a newer one written by staging meanwhile stays queued).
+UPDATE s SET
+    [submission_status] = N'Error',
+    [api_response] = $4
+FROM {{table}} AS s
+WHERE s.[id] = $1
+  AND (s.[current_hash] = CONVERT(VARBINARY(32), $2, 2) OR (s.[current_hash] IS NULL AND $2 IS NULL AND s.[json_payload] = $3))
