@@ -39,7 +39,7 @@ export function childrenUrl(baseUrl: string, laCode: string): string {
 }
 
 const STATUS_TEXT: Record<number, string> = {
-  204: 'No Content', 400: 'Bad Request', 401: 'Unauthorized', 403: 'Forbidden', 404: 'Not Found', 405: 'Method Not Allowed',
+  200: 'OK', 201: 'Created', 202: 'Accepted', 204: 'No Content', 400: 'Bad Request', 401: 'Unauthorized', 403: 'Forbidden', 404: 'Not Found', 405: 'Method Not Allowed',
   407: 'Proxy Authentication Required', 408: 'Request Timeout', 409: 'Conflict', 413: 'Payload Too Large',
   415: 'Unsupported Media Type', 422: 'Unprocessable Entity', 429: 'Too Many Requests', 500: 'Internal Server Error',
   502: 'Bad Gateway', 503: 'Service Unavailable', 504: 'Gateway Timeout',
@@ -87,7 +87,7 @@ async function attempt(fetchFn: FetchFn, url: string, init: RequestInit, timeout
     const name = e instanceof Error ? e.name : '';
     if (name === 'TimeoutError' || name === 'AbortError') return { ok: false, kind: 'timeout', message: `no answer within ${Math.round(timeoutMs / 1000)} s (timeout)` };
     const cause = e instanceof Error ? (e.cause as { code?: string; message?: string } | undefined) : undefined;
-    const code = cause?.code ?? (e instanceof Error ? e.message : String(e));
+    const code = cause?.code ?? cause?.message ?? (e instanceof Error ? e.message : String(e));
     return { ok: false, kind: 'network', message: `network error (${oneLine(String(code), 80)})` };
   }
 }

@@ -25,8 +25,10 @@ function escapeRegExp(s: string): string {
 /** Replace each value (longest first, case-insensitively, also JSON-escaped) with ***. */
 export function redactValues(text: string, values: Iterable<string>): string {
   const list = [...new Set([...values].flatMap((v) => {
+    // As sent, JSON-escaped, and JSON-escaped to ASCII (\u00eb), as a server may echo it.
     const json = JSON.stringify(v).slice(1, -1);
-    return json !== v ? [v, json] : [v];
+    const ascii = json.replace(/[\u0080-\uffff]/g, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`);
+    return [v, json, ascii];
   }))].filter((v) => v.length >= 2).sort((a, b) => b.length - a.length);
   let out = text;
   for (const v of list) out = out.replace(new RegExp(escapeRegExp(v), 'gi'), '***');

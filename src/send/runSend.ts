@@ -176,20 +176,6 @@ export async function runSend(db: Db, options: SendOptions): Promise<SendReport>
   };
   const count: Record<BodyKind, 'full' | 'partialPayloads' | 'deletions'> = { full: 'full', partial: 'partialPayloads', deletion: 'deletions' };
 
-  // Token first: a wrong id/secret/scope stops the run before anything is read for sending.
-  if (client) {
-    try {
-      await client.getToken(options.signal);
-    } catch (e) {
-      if (e instanceof Error && e.name === 'CancelledError') throw e;
-      if (e instanceof TokenError) { e.message = redactor.text(e.message); }
-      throw e;
-    } finally {
-      report.tokenRequests = client.tokenRequests;
-      report.retries = client.retries;
-    }
-  }
-
   let afterId: number | string = 0;
   let consecutiveRejected = 0;
   for (;;) {
@@ -198,6 +184,16 @@ export async function runSend(db: Db, options: SendOptions): Promise<SendReport>
     if (want <= 0) break;
     const rows = await readQueue(db, t, afterId, want);
     if (!rows.length) break;
+    if (client && report.queued === 0) {
+      // A token before the first request: a wrong id/secret/scope stops the run here (exit 2), before
+      // anything is sent. An empty queue asks for no token at all.
+      try {
+        await client.getToken(options.signal);
+      } finally {
+        report.tokenRequests = client.tokenRequests;
+        report.retries = client.retries;
+      }
+    }
     afterId = rows[rows.length - 1]!.id;
     report.queued += rows.length;
 
