@@ -1,6 +1,76 @@
-// Check commands of the extension (being written now; registered by extension.ts's activate()).
+// "SSD: Check Tables" and "SSD: Open Table Document": run src/check's runChecks with progress,
+// hand the findings to the tree (services.findings) and the Problems panel ('ssd-check': on the
+// CREATE TABLE of an open SSD script, else on the read-only per-table document), end with a report.
+import * as vscode from 'vscode';
+import { runChecks } from '../../check/index';
+import { SSD_TABLES } from '../../model/ssdModel';
+import { checkReportData, TableTimer, tableDocumentUri } from '../core/checkWorkflow';
+import { CheckDiagnostics } from '../diagnostics/checkDiagnostics';
 import type { ExtensionServices } from '../services';
+import { readSettings } from '../settings';
+import { withWork } from '../work';
 
 export function registerCheckCommands(services: ExtensionServices): void {
-  void services;
+  const diagnostics = new CheckDiagnostics(services.findings);
+  services.context.subscriptions.push(
+    diagnostics,
+    vscode.commands.registerCommand('ssd.checkTables', () => checkTables(services, diagnostics)),
+    vscode.commands.registerCommand('ssd.openTableDocument', (arg?: unknown) => openTableDocument(services, arg)),
+  );
+}
+
+async function checkTables(services: ExtensionServices, diagnostics: CheckDiagnostics): Promise<void> {
+  const conn = await services.connections.require();
+  if (!conn) return;
+  const settings = readSettings();
+  const timer = new TableTimer();
+  const res = await withWork('SSD: Check Tables', conn.db, services.log, (w) => runChecks(conn.db, {
+    schema: conn.schema,
+    asOf: settings.asOf,
+    signal: w.signal,
+    onProgress: (p) => {
+      timer.onProgress(p);
+      w.report(p.total ? (p.done / p.total) * 100 : undefined, p.message);
+    },
+  }));
+  timer.stop();
+  if (!res.ok) {
+    if (res.cancelled) void vscode.window.showInformationMessage('SSD: Check Tables cancelled; the previous findings are kept.');
+    else void vscode.window.showErrorMessage(`SSD: Check Tables failed: ${res.error ?? 'unknown error'}`);
+    return;
+  }
+  const report = res.value;
+  diagnostics.setDialect(conn.db.dialect);
+  // Setting the findings refreshes the tree's markers and (through the listener) the Problems panel.
+  services.findings.set(report.findings, report.startedAt);
+  const { errors, warnings, infos } = report.summary;
+  services.log.info(`Check Tables: ${errors} errors, ${warnings} warnings, ${infos} info, ${report.summary.rulesRun} rules in ${Math.round(report.elapsedMs)} ms`);
+  const data = checkReportData(report, { target: `${conn.label}: ${conn.description}`, times: timer.times });
+  void services.reports.notify(data, `SSD: ${report.verdictText}`);
+}
+
+function tableFromArg(arg: unknown): string | undefined {
+  if (typeof arg === 'string' && arg.trim()) return arg.trim().toLowerCase();
+  if (typeof arg === 'object' && arg !== null) {
+    const n = arg as { kind?: string; def?: { name?: string }; table?: string };
+    if (n.kind === 'table' && typeof n.def?.name === 'string') return n.def.name.toLowerCase();
+    if (typeof n.table === 'string') return n.table.toLowerCase();
+  }
+  return undefined;
+}
+
+async function openTableDocument(services: ExtensionServices, arg: unknown): Promise<void> {
+  let table = tableFromArg(arg);
+  if (!table) {
+    const items = SSD_TABLES.map((t) => {
+      const tally = services.findings.forTable(t.name);
+      const detail = tally ? `${tally.errors} errors, ${tally.warnings} warnings, ${tally.infos} info` : 'not checked yet';
+      return { label: t.name, description: detail };
+    });
+    const pick = await vscode.window.showQuickPick(items, { title: 'SSD: open the table document (model and last check findings)', matchOnDescription: false });
+    if (!pick) return;
+    table = pick.label;
+  }
+  const doc = await vscode.workspace.openTextDocument(vscode.Uri.parse(tableDocumentUri(table), true));
+  await vscode.window.showTextDocument(doc, { preview: true });
 }

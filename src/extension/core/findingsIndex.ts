@@ -65,12 +65,23 @@ function unquote(part: string): string {
  * columns it defines. Returns the first such statement, or undefined.
  */
 export function locateCreateTable(text: string, table: string, dialect: ScriptDialect): CreateTableLocation | undefined {
+  return locateCreateTables(text, [table], dialect).get(table.toLowerCase());
+}
+
+/**
+ * locateCreateTable for several tables at once (the script is lexed once): the first CREATE TABLE
+ * of each table found, keyed by lower-case table name; tables not created are absent.
+ */
+export function locateCreateTables(text: string, tables: readonly string[], dialect: ScriptDialect): Map<string, CreateTableLocation> {
+  const out = new Map<string, CreateTableLocation>();
+  const want = new Set(tables.map((t) => t.toLowerCase()));
+  if (!want.size || !/create\s+table/i.test(text)) return out;
   const masked = maskNonCode(text, dialect);
   const re = new RegExp(String.raw`\bCREATE\s+TABLE\s+(?:IF\s+NOT\s+EXISTS\s+)?((?:${NAME_PART}\s*\.\s*){0,2})(${NAME_PART})\s*\(`, 'gi');
-  const want = table.toLowerCase();
   for (let m = re.exec(masked); m; m = re.exec(masked)) {
     const namePart = m[2]!;
-    if (unquote(namePart) !== want) continue;
+    const name = unquote(namePart);
+    if (!want.has(name) || out.has(name)) continue;
     const nameStart = m.index + m[0].lastIndexOf(namePart, m[0].length - 1);
     const nameEnd = nameStart + namePart.length;
     const open = m.index + m[0].length - 1;
@@ -84,19 +95,20 @@ export function locateCreateTable(text: string, table: string, dialect: ScriptDi
       if (c === ')') { depth--; if (depth === 0) break; continue; }
       if (depth === 1 && c === ',') { expectName = true; continue; }
       if (depth === 1 && expectName && !/\s/.test(c)) {
-        const rest = masked.slice(i);
+        const rest = masked.slice(i, i + 300);
         const nm = new RegExp('^' + NAME_PART).exec(rest);
         if (nm) {
-          const name = unquote(nm[0]);
-          if (!['constraint', 'primary', 'foreign', 'unique', 'check', 'index', 'period'].includes(name) && !columns.has(name)) {
-            columns.set(name, { start: i, end: i + nm[0].length });
+          const col = unquote(nm[0]);
+          if (!['constraint', 'primary', 'foreign', 'unique', 'check', 'index', 'period'].includes(col) && !columns.has(col)) {
+            columns.set(col, { start: i, end: i + nm[0].length });
           }
           i += nm[0].length - 1;
         }
         expectName = false;
       }
     }
-    return { nameStart, nameEnd, columns };
+    out.set(name, { nameStart, nameEnd, columns });
+    if (out.size === want.size) break;
   }
-  return undefined;
+  return out;
 }

@@ -1,0 +1,78 @@
+// A child's payload as a read-only JSON document (scheme ssd-payload, `ssd-payload:/<id>.json`),
+// its problems as diagnostics at their exact JSON path ('ssd-payload' collection) and a hover naming
+// the rules and the SSD column each value came from. Payloads are held in memory only while their
+// document may be open; nothing here logs a payload or a value from it.
+import * as vscode from 'vscode';
+import type { PayloadProblem } from '../../payload/types';
+import { payloadDiagnosticRecords, payloadHoverAt, payloadUri, personIdFromPayloadPath } from '../core/payloadWorkflow';
+import { toDiagnostics } from './convert';
+
+export const PAYLOAD_SCHEME = 'ssd-payload';
+
+interface Entry {
+  personId: string;
+  text: string;
+  problems: PayloadProblem[];
+}
+
+export class PayloadDocuments implements vscode.Disposable, vscode.TextDocumentContentProvider, vscode.HoverProvider {
+  readonly collection = vscode.languages.createDiagnosticCollection('ssd-payload');
+  private readonly entries = new Map<string, Entry>();
+  private readonly changed = new vscode.EventEmitter<vscode.Uri>();
+  readonly onDidChange = this.changed.event;
+  private readonly subs: vscode.Disposable[] = [];
+
+  /** `rebuild` makes a document's content again when the editor asks for one not held (e.g. after a window reload). */
+  constructor(private readonly rebuild: (personId: string) => Promise<{ text: string; problems: PayloadProblem[] } | string>) {
+    this.subs.push(
+      vscode.workspace.registerTextDocumentContentProvider(PAYLOAD_SCHEME, this),
+      vscode.languages.registerHoverProvider({ scheme: PAYLOAD_SCHEME }, this),
+      vscode.workspace.onDidCloseTextDocument((d) => {
+        if (d.uri.scheme !== PAYLOAD_SCHEME) return;
+        // Keep nothing of a closed child's payload in memory; its problems go with it.
+        this.entries.delete(d.uri.toString());
+        this.collection.delete(d.uri);
+      }),
+    );
+  }
+
+  static uriFor(personId: string): vscode.Uri {
+    return vscode.Uri.parse(payloadUri(personId), true);
+  }
+
+  /** Hold a built payload, update an open document and its problems. Returns the document's URI. */
+  set(personId: string, text: string, problems: PayloadProblem[]): vscode.Uri {
+    const uri = PayloadDocuments.uriFor(personId);
+    this.entries.set(uri.toString(), { personId, text, problems });
+    this.collection.set(uri, toDiagnostics(payloadDiagnosticRecords(text, problems)));
+    this.changed.fire(uri);
+    return uri;
+  }
+
+  async provideTextDocumentContent(uri: vscode.Uri): Promise<string> {
+    const held = this.entries.get(uri.toString());
+    if (held) return held.text;
+    const personId = personIdFromPayloadPath(uri.path);
+    if (!personId) return JSON.stringify({ ssd_workbench: 'not a payload document' }, null, 2) + '\n';
+    const built = await this.rebuild(personId);
+    if (typeof built === 'string') return JSON.stringify({ ssd_workbench: built }, null, 2) + '\n';
+    this.entries.set(uri.toString(), { personId, text: built.text, problems: built.problems });
+    this.collection.set(uri, toDiagnostics(payloadDiagnosticRecords(built.text, built.problems)));
+    return built.text;
+  }
+
+  provideHover(doc: vscode.TextDocument, pos: vscode.Position): vscode.Hover | undefined {
+    const problems = this.entries.get(doc.uri.toString())?.problems ?? [];
+    const h = payloadHoverAt(doc.getText(), doc.offsetAt(pos), problems);
+    if (!h) return undefined;
+    const md = new vscode.MarkdownString(h.markdown, true);
+    return new vscode.Hover(md, new vscode.Range(doc.positionAt(h.start), doc.positionAt(h.end)));
+  }
+
+  dispose(): void {
+    for (const s of this.subs) s.dispose();
+    this.changed.dispose();
+    this.collection.dispose();
+    this.entries.clear();
+  }
+}
