@@ -36,6 +36,10 @@ function n(v: number): string {
   return v.toLocaleString('en-GB');
 }
 
+function count(v: number, word: string): string {
+  return `${n(v)} ${word}${v === 1 ? '' : 's'}`;
+}
+
 /** Read a line from the terminal without echoing it. */
 export async function promptHidden(question: string): Promise<string> {
   const stdin = process.stdin;
@@ -102,7 +106,7 @@ export function printSendReport(r: SendReport, write: (line: string) => void = o
       ['not sent', r.notSent, r.notSent ? 'the run stopped first (left as they were)' : undefined],
     ];
     for (const [label, v, note] of rows) write(`  ${label.padEnd(9)} ${n(v).padStart(9)}${note ? `  (${note})` : ''}`);
-    write(`  requests  ${n(r.requests).padStart(9)}  (${n(r.retries)} retries, ${n(r.tokenRequests)} token requests)`);
+    write(`  requests  ${n(r.requests).padStart(9)}  (${count(r.retries, 'retry').replace('retrys', 'retries')}, ${count(r.tokenRequests, 'token request')})`);
   }
   if (r.issues.length) {
     write('Records not sent (person id, outcome, reason):');
