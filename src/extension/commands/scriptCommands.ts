@@ -108,7 +108,7 @@ function meta(conn: ActiveConnection, startedAt: Date) {
 /** Plan the script, asking for any sqlcmd variable it uses that is not set. Undefined when it cannot be planned (problems shown). */
 async function planWithVariables(c: Ctx, src: ScriptSource, dialect: ScriptDialect, perTable: boolean): Promise<ScriptPlan | undefined> {
   const vars = { ...(c.varValues.get(src.uri.toString()) ?? {}) };
-  for (let attempt = 0; attempt < 5; attempt++) {
+  for (let attempt = 0; attempt < 20; attempt++) {
     try {
       return planScript(src.text, { dialect, file: src.file, perTable, vars, readInclude: diskIncludeReader });
     } catch (e) {
@@ -199,7 +199,7 @@ async function runScriptCommand(c: Ctx, arg: unknown, opts: RunScriptArgs | unde
     return;
   }
   const { preflight, preflightError, drift } = before.value;
-  const preDiags = [...(preflight ? preflightDiagnostics(preflight) : []), ...(drift ? driftDiagnostics(drift) : [])];
+  const preDiags = [...(preflight ? preflightDiagnostics(preflight, src.file) : []), ...(drift ? driftDiagnostics(drift) : [])];
   c.diagnostics.set(src.uri, src.file, src.text, preDiags);
   if (preflight) for (const l of formatPreflight(preflight)) output.appendLine(l);
   if (preflightError) output.appendLine(`pre-flight could not run: ${preflightError}`);
@@ -295,7 +295,7 @@ async function preflightCommand(c: Ctx, arg: unknown): Promise<void> {
   output.clear();
   output.appendLine(`SSD: Pre-flight${src ? ` for ${src.name}` : ''} on ${conn.label} (${conn.description}), schema ${conn.schema}`);
   for (const l of formatPreflight(r)) output.appendLine(l);
-  if (src) c.diagnostics.set(src.uri, src.file, src.text, preflightDiagnostics(r));
+  if (src) c.diagnostics.set(src.uri, src.file, src.text, preflightDiagnostics(r, src.file));
   const failed = r.checks.filter((x) => x.status === 'fail').length;
   const warned = r.checks.filter((x) => x.status === 'warn').length;
   services.log.info(`Pre-flight: ${r.checks.length} checks, ${failed} failed, ${warned} warnings`);

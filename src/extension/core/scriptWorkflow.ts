@@ -50,14 +50,20 @@ export function scriptDiagnosticRecords(diags: readonly ScriptDiagnostic[], text
   return out;
 }
 
-/** Pre-flight checks that failed or warn and point into the script, as script diagnostics. */
-export function preflightDiagnostics(report: PreflightReport): ScriptDiagnostic[] {
+/**
+ * Pre-flight checks that failed or warn, as script diagnostics: at their place in the script when
+ * the check has one, else (when `file` is given) on the script's first line, since a missing schema
+ * or permission still stops the script.
+ */
+export function preflightDiagnostics(report: PreflightReport, file?: string): ScriptDiagnostic[] {
   const out: ScriptDiagnostic[] = [];
   for (const c of report.checks) {
-    if ((c.status !== 'fail' && c.status !== 'warn') || !c.file || !c.line) continue;
+    if (c.status !== 'fail' && c.status !== 'warn') continue;
+    const at = c.file && c.line ? { file: c.file, line: c.line, column: c.column ?? 1 } : file ? { file, line: 1, column: 1 } : undefined;
+    if (!at) continue;
     out.push({
-      file: c.file, line: c.line, column: c.column ?? 1,
-      message: `${c.title}: ${c.detail}${c.fix ? `. What to do: ${c.fix}` : ''}`,
+      ...at,
+      message: `pre-flight: ${c.title}: ${c.detail}${c.fix ? `. What to do: ${c.fix}` : ''}`,
       severity: c.status === 'fail' ? 'error' : 'warning', source: 'preflight', code: c.id,
     });
   }
