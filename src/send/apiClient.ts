@@ -236,12 +236,12 @@ export class ApiClient {
           what = a.message;
         } else {
           const s = a.status;
-          const detail = clean(apiErrorDetail(a.body));
-          what = `${statusLabel(s)}${detail ? `: ${detail}` : ''}`;
           if (s >= 200 && s < 300) {
             const t = parseTokens(a.body, count);
             return t.ok ? { kind: 'ok', status: s, tokens: t.tokens } : { kind: 'malformed', status: s, reason: `${statusLabel(s)} but ${t.reason}` };
           }
+          const detail = clean(apiErrorDetail(a.body));
+          what = `${statusLabel(s)}${detail ? `: ${detail}` : ''}`;
           if (s === 400 || s === 413 || s === 422) return { kind: 'rejected', status: s, reason: what };
           if (s === 401) {
             if (refreshed) return { kind: 'failed', status: s, reason: `${what} (again with a fresh token: check the client id, scope and supplier key)`, auth: true };
