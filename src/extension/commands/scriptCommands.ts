@@ -30,6 +30,16 @@ export interface RunScriptArgs {
   noPrompt?: boolean;
 }
 
+function runArgs(v: unknown): RunScriptArgs | undefined {
+  if (typeof v !== 'object' || v === null || Array.isArray(v) || isUriLike(v)) return undefined;
+  const o = v as Record<string, unknown>;
+  const out: RunScriptArgs = {};
+  if (typeof o.perTable === 'boolean') out.perTable = o.perTable;
+  if (typeof o.continueOnError === 'boolean') out.continueOnError = o.continueOnError;
+  if (typeof o.noPrompt === 'boolean') out.noPrompt = o.noPrompt;
+  return out;
+}
+
 interface ScriptSource {
   uri: vscode.Uri;
   /** Name the core uses in diagnostics and to resolve `:r` includes (the file path when on disk). */
@@ -47,7 +57,8 @@ export function registerScriptCommands(services: ExtensionServices): void {
   services.context.subscriptions.push(
     output,
     diagnostics,
-    vscode.commands.registerCommand('ssd.runScript', (arg?: unknown, opts?: RunScriptArgs) => runScriptCommand(ctx, arg, opts)),
+    // From the explorer the second argument is the list of selected URIs: only a plain options object counts.
+    vscode.commands.registerCommand('ssd.runScript', (arg?: unknown, opts?: unknown) => runScriptCommand(ctx, arg, runArgs(opts))),
     vscode.commands.registerCommand('ssd.preflight', (arg?: unknown) => preflightCommand(ctx, arg)),
     vscode.commands.registerCommand('ssd.checkDrift', (arg?: unknown) => driftCommand(ctx, arg)),
   );
