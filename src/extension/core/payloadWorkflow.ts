@@ -10,12 +10,20 @@ import { locatePointer } from './jsonLocations';
 
 export const PAYLOAD_SOURCE = 'SSD payload';
 
-/** `ssd-payload:/<personId>.json` (the id percent-encoded so any id makes one path segment). */
-export function payloadUri(personId: string): string {
-  return `ssd-payload:/${encodeURIComponent(personId)}.json`;
+/**
+ * Path of a child's payload document: `/<personId>.json`, the id percent-encoded so any id makes
+ * one path segment. The editor keeps the path as given (vscode.Uri.from), so it decodes back.
+ */
+export function payloadPath(personId: string): string {
+  return `/${encodeURIComponent(personId)}.json`;
 }
 
-/** The person id of a payload document's path ('/C123.json' → 'C123'), or undefined. */
+/** `ssd-payload:/<personId>.json`. */
+export function payloadUri(personId: string): string {
+  return `ssd-payload:${payloadPath(personId)}`;
+}
+
+/** The person id of a payload document's path (payloadPath's inverse; '/C123.json' → 'C123'), or undefined. */
 export function personIdFromPayloadPath(path: string): string | undefined {
   const m = /^\/?([^/]+)\.json$/.exec(path);
   if (!m) return undefined;

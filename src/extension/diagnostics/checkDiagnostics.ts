@@ -48,9 +48,11 @@ export class CheckDiagnostics implements vscode.Disposable, vscode.TextDocumentC
   refresh(): void {
     this.collection.clear();
     if (this.findings.checked) {
-      const scripts: OpenScript[] = vscode.workspace.textDocuments.filter(isSqlDocument).map((d) => ({ uri: d.uri.toString(), text: d.getText() }));
+      const docs = vscode.workspace.textDocuments.filter(isSqlDocument);
+      const uris = new Map(docs.map((d) => [d.uri.toString(), d.uri] as const));
+      const scripts: OpenScript[] = docs.map((d) => ({ uri: d.uri.toString(), text: d.getText() }));
       const placed = placeFindings(this.findings.findings, scripts, this.dialect, this.findings.checkedAt);
-      for (const [uri, records] of placed.byUri) this.collection.set(vscode.Uri.parse(uri, true), toDiagnostics(records));
+      for (const [uri, records] of placed.byUri) this.collection.set(uris.get(uri) ?? vscode.Uri.parse(uri, true), toDiagnostics(records));
     }
     // Table documents already open show the new findings.
     for (const d of vscode.workspace.textDocuments) {

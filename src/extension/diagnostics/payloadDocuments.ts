@@ -4,7 +4,7 @@
 // document may be open; nothing here logs a payload or a value from it.
 import * as vscode from 'vscode';
 import type { PayloadProblem } from '../../payload/types';
-import { payloadDiagnosticRecords, payloadHoverAt, payloadUri, personIdFromPayloadPath } from '../core/payloadWorkflow';
+import { payloadDiagnosticRecords, payloadHoverAt, payloadPath, personIdFromPayloadPath } from '../core/payloadWorkflow';
 import { toDiagnostics } from './convert';
 
 export const PAYLOAD_SCHEME = 'ssd-payload';
@@ -37,7 +37,7 @@ export class PayloadDocuments implements vscode.Disposable, vscode.TextDocumentC
   }
 
   static uriFor(personId: string): vscode.Uri {
-    return vscode.Uri.parse(payloadUri(personId), true);
+    return vscode.Uri.from({ scheme: PAYLOAD_SCHEME, path: payloadPath(personId) });
   }
 
   /** Hold a built payload, update an open document and its problems. Returns the document's URI. */
