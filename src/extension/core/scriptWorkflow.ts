@@ -1,4 +1,4 @@
-// "SSD: Run Script", "SSD: Pre-flight" and "SSD: Check Structure Drift" without the editor: script
+// "SSD: Run Script", "SSD: Pre-flight" and "SSD: Check Script Structure Drift" without the editor: script
 // diagnostics → ranges in each file, the sqlcmd variables a script needs, progress and output-channel
 // lines from the runner's events, the drift review document, and the report data. Pure (no
 // 'vscode'); the results come from src/script, which does all the work.
@@ -82,7 +82,7 @@ export function driftDiagnostics(report: DriftReport): ScriptDiagnostic[] {
       t.orderDiffers ? 'column order differs' : '',
     ].filter(Boolean);
     out.push({ file: t.file, line: t.line, column: 1, severity: 'warning', source: 'drift', code: 'drift',
-      message: `${t.schema}.${t.table} exists and differs from this CREATE TABLE, which the script will not apply: ${parts.join('; ')}. The structure drift check opens the ALTER/DROP statements to review.` });
+      message: `${t.schema}.${t.table} exists and differs from this CREATE TABLE, which the script will not apply: ${parts.join('; ')}. "SSD: Check Script Structure Drift" opens the ALTER/DROP statements to review.` });
     for (const c of t.added) out.push({ file: t.file, line: c.line, column: c.column, severity: 'warning', source: 'drift', code: 'drift-added', message: `${c.name} is not a column of the live table ${t.schema}.${t.table}: INSERTs naming it will fail` });
     for (const c of t.retyped) out.push({ file: t.file, line: c.line, column: 1, severity: 'warning', source: 'drift', code: 'drift-retyped', message: `${c.column}: the live table has ${c.liveType}, the script ${c.scriptType}` });
   }
