@@ -1,4 +1,4 @@
-// Bundles the extension (dist/extension.cjs) and the CLI (dist/cli.cjs) with esbuild, and copies
+// Bundles the extension and the CLI into dist/extension.cjs (dist/cli.cjs launches the CLI) with esbuild, and copies
 // what they read at run time next to them: sql/, media/ and PGlite's wasm and data, the latter
 // brotli-compressed (so the .vsix stays small) and cached in .build-cache/ between builds.
 import { build } from 'esbuild';
@@ -35,17 +35,16 @@ const common = {
   logOverride: { 'empty-import-meta': 'silent' },
 };
 
-const entries = [
-  { in: 'src/cli/index.ts', out: 'cli.cjs', banner: '#!/usr/bin/env node\n' },
-];
-if (existsSync(join(root, 'src/extension/extension.ts'))) entries.push({ in: 'src/extension/extension.ts', out: 'extension.cjs', banner: '' });
-
-await Promise.all(entries.map((e) => build({
+// One bundle for the extension and the CLI (src/bundle.ts): the engine ships once in the .vsix.
+// dist/cli.cjs is a launcher for the bundle's CLI.
+const entries = [{ in: 'src/bundle.ts', out: 'extension.cjs' }];
+await build({
   ...common,
-  entryPoints: [join(root, e.in)],
-  outfile: join(dist, e.out),
-  banner: { js: e.banner + common.banner.js },
-})));
+  entryPoints: [join(root, entries[0].in)],
+  outfile: join(dist, entries[0].out),
+});
+writeFileSync(join(dist, 'cli.cjs'), '#!/usr/bin/env node\n\'use strict\';\nrequire(\'./extension.cjs\').runCli();\n');
+entries.push({ out: 'cli.cjs' });
 
 cpSync(join(root, 'sql'), join(dist, 'sql'), { recursive: true });
 if (existsSync(join(root, 'media'))) cpSync(join(root, 'media'), join(dist, 'media'), { recursive: true });

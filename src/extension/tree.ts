@@ -22,7 +22,8 @@ export type Node =
   | { kind: 'stagingBucket'; table: StagingTableName; rowState: string | null; submissionStatus: string | null; count: number }
   | { kind: 'stagingRow'; table: StagingTableName; id: string; personId: string; rowState: string | null; submissionStatus: string | null }
   | { kind: 'more'; parent: 'children' | string; after: string }
-  | { kind: 'message'; text: string; detail?: string; icon?: string };
+  | { kind: 'message'; text: string; detail?: string; icon?: string }
+  | { kind: 'action'; text: string; command: string; icon: string };
 
 const GROUP_LABEL: Record<TableGroup, string> = {
   builder: 'Tables the API builder reads',
@@ -153,8 +154,15 @@ export class SsdTreeProvider implements vscode.TreeDataProvider<Node>, vscode.Di
   private async children(node?: Node): Promise<Node[]> {
     if (!node) {
       const conn = await this.connections.current();
-      if (!conn) return [];
-      return [{ kind: 'connection', conn }];
+      if (conn) return [{ kind: 'connection', conn }];
+      // No database chosen: the view's welcome content offers the demo. A failure shows its reason.
+      if (this.connections.connectionState !== 'failed') return [];
+      return [
+        { kind: 'message', text: 'Could not open the database', detail: this.connections.failure ?? 'see the log', icon: 'error' },
+        { kind: 'action', text: 'Select Connection…', command: 'ssd.selectConnection', icon: 'plug' },
+        { kind: 'action', text: 'Try Again', command: 'ssd.refresh', icon: 'refresh' },
+        { kind: 'action', text: 'Show Log', command: 'ssd.showLog', icon: 'output' },
+      ];
     }
     const conn = await this.connections.current();
     if (!conn) return [];
@@ -325,6 +333,13 @@ export class SsdTreeProvider implements vscode.TreeDataProvider<Node>, vscode.Di
         if (node.detail) { item.description = node.detail; item.tooltip = node.detail; }
         item.iconPath = new vscode.ThemeIcon(node.icon ?? 'info');
         item.contextValue = 'ssd.message';
+        return item;
+      }
+      case 'action': {
+        const item = new vscode.TreeItem(node.text, C.None);
+        item.iconPath = new vscode.ThemeIcon(node.icon);
+        item.command = { command: node.command, title: node.text };
+        item.contextValue = 'ssd.action';
         return item;
       }
     }

@@ -35,6 +35,10 @@ export interface DemoDatabase {
   /** Create it (with progress) when missing; returns its address. */
   ensure(): Promise<string | undefined>;
   readonly schema: string;
+  /** Claim the demo for this window before opening it (throws when another window has it open). */
+  acquire?(): void;
+  /** Give the claim back after closing it. */
+  release?(): void;
 }
 
 export type ConnectionState = 'noDemo' | 'opening' | 'open' | 'failed';
@@ -137,6 +141,7 @@ export class ConnectionManager implements vscode.Disposable {
     }
     const t0 = Date.now();
     try {
+      if (p.source === 'demo') this.demo.acquire?.();
       const db = await openDb(spec, password !== undefined ? { password } : {});
       const conn: ActiveConnection = {
         key, source: p.source, label, description: db.description, db,
@@ -150,6 +155,7 @@ export class ConnectionManager implements vscode.Disposable {
       this.emitter.fire(conn);
       return conn;
     } catch (e) {
+      if (p.source === 'demo') this.demo.release?.();
       this.lastError = redactSecrets(e instanceof Error ? e.message : String(e), [password]);
       this.log.error(`could not open ${label}: ${this.lastError}`);
       this.setState('failed');
@@ -163,6 +169,16 @@ export class ConnectionManager implements vscode.Disposable {
     this.active = undefined;
     this.generation++;
     if (a) await a.db.close().catch((e: unknown) => this.log.warn(`closing ${a.description}: ${redactSecrets(String(e))}`));
+    if (a?.isDemo) this.demo.release?.();
+  }
+
+  /** The open connection without opening one (undefined while none is open). */
+  get activeConnection(): ActiveConnection | undefined { return this.active; }
+
+  /** Close the connection (deactivation, or before deleting the demo). */
+  async close(): Promise<void> {
+    if (this.opening) await this.opening.catch(() => undefined);
+    await this.closeActive();
   }
 
   /** Close and reopen (after a setting change or a refresh). */

@@ -161,3 +161,41 @@ export function mergeColumns(def: SsdTableDef, dbCols: readonly DbColumn[] | und
   }
   return out;
 }
+
+/** The columns of a staging row shown by "Show Staging Row", when the table has them. */
+const STAGING_ROW_COLUMNS = ['person_id', 'legacy_id', 'row_state', 'submission_status', 'submission_timestamp', 'last_updated', 'api_response', 'json_payload', 'partial_json_payload', 'previous_json_payload'] as const;
+const JSON_COLUMNS = new Set(['json_payload', 'partial_json_payload', 'previous_json_payload']);
+
+export interface StagingRowDetail {
+  id: string;
+  /** Column → value (JSON columns parsed when they hold JSON); only columns the table has. */
+  values: Record<string, unknown>;
+}
+
+/**
+ * One staging row by id, with its payloads, for the user who asked to see it. Reads only the
+ * columns the table has (older staging tables lack some). Undefined when there is no such row.
+ */
+export async function readStagingRow(db: Db, schema: string, table: 'ssd_api_data_staging' | 'ssd_api_data_staging_anon', id: string): Promise<StagingRowDetail | undefined> {
+  if (!/^\d{1,19}$/.test(id)) throw new Error(`invalid staging row id ${JSON.stringify(id)}`);
+  const present = new Set((await db.query<{ column_name: string }>(
+    `SELECT column_name FROM information_schema.columns WHERE LOWER(table_schema) = LOWER($1) AND LOWER(table_name) = LOWER($2)`, [schema, table],
+  )).map((r) => String(r.column_name).toLowerCase()));
+  if (!present.size) throw new Error(`${schema}.${table} does not exist`);
+  const cols = STAGING_ROW_COLUMNS.filter((c) => present.has(c));
+  const q = (c: string) => quoteIdent(db.dialect, c);
+  const select = cols.map((c) => (JSON_COLUMNS.has(c) && db.dialect === 'postgres' ? `CAST(${q(c)} AS TEXT) AS ${q(c)}` : `${q(c)} AS ${q(c)}`));
+  const rows = await db.query<Record<string, unknown>>(`SELECT ${select.join(', ')} FROM ${qualify(db.dialect, schema, table)} WHERE ${q('id')} = $1`, [Number(id)]);
+  const row = rows[0];
+  if (!row) return undefined;
+  const values: Record<string, unknown> = {};
+  for (const c of cols) {
+    let v = row[c] ?? row[c.toUpperCase()] ?? null;
+    if (JSON_COLUMNS.has(c) && typeof v === 'string') {
+      try { v = JSON.parse(v); } catch { /* keep the text as stored */ }
+    }
+    if (v instanceof Date) v = v.toISOString();
+    values[c] = v;
+  }
+  return { id, values };
+}

@@ -1,0 +1,25 @@
+// The one bundle (dist/extension.cjs) holding both the VS Code extension and the CLI, so the .vsix
+// carries the engine once. The extension layer (which needs the editor's 'vscode' module) and the
+// CLI are each loaded only when used: esbuild turns these require() calls into lazy module
+// initialisers. dist/cli.cjs is a two-line launcher calling runCli().
+import type * as vscode from 'vscode';
+import type * as Extension from './extension/extension';
+
+function extension(): typeof Extension {
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  return require('./extension/extension') as typeof Extension;
+}
+
+export function activate(context: vscode.ExtensionContext): void {
+  extension().activate(context);
+}
+
+export function deactivate(): Promise<void> {
+  return extension().deactivate();
+}
+
+/** Run the `ssd` command line (process.argv), as dist/cli.cjs does. */
+export function runCli(): void {
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  require('./cli/index');
+}

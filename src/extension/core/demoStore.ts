@@ -1,0 +1,170 @@
+// The extension's embedded demo database: a PGlite folder under the extension's global storage,
+// made by the demo's own steps (src/demo/runDemo.ts: SSD tables, fake children, summary). Pure (no
+// 'vscode'): the extension passes the storage folder, the number of children, progress and
+// cancellation. A READY file is written only when every step finished, so a half-made demo is never
+// opened; a lock file keeps a second editor window (another process) from opening the same folder,
+// which PGlite does not support.
+import { existsSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { CancelledError } from '../../db/types';
+import { DEMO_MARK_FILE, DEMO_STEPS, runDemo, type DemoResult, type DemoStep, type Print } from '../../demo/runDemo';
+import { generateFakeSsd, type FakeProgress } from '../../fake/generateFakeSsd';
+
+export const DEMO_FOLDER = 'demo';
+export const READY_FILE = 'READY.json';
+export const LOCK_FILE = 'ssd-workbench.lock';
+
+export interface DemoInfo {
+  children: number;
+  seed: string;
+  asOf: string;
+  createdAt: string;
+  version: string;
+}
+
+export interface DemoPaths {
+  /** The folder runDemo prepares (holds the mark, READY and lock files). */
+  dir: string;
+  /** PGlite's data folder inside it. */
+  dataDir: string;
+  address: string;
+  ready: string;
+  lock: string;
+}
+
+export function demoPaths(storageRoot: string): DemoPaths {
+  const dir = join(storageRoot, DEMO_FOLDER);
+  const dataDir = join(dir, 'db');
+  return { dir, dataDir, address: `pglite:${dataDir}`, ready: join(dir, READY_FILE), lock: join(dir, LOCK_FILE) };
+}
+
+/** What the READY file says, or undefined when the demo is missing or was never finished. */
+export function readDemoInfo(storageRoot: string): DemoInfo | undefined {
+  const p = demoPaths(storageRoot);
+  if (!existsSync(p.ready) || !existsSync(p.dataDir)) return undefined;
+  try {
+    const raw = JSON.parse(readFileSync(p.ready, 'utf8')) as Partial<DemoInfo>;
+    if (typeof raw.children !== 'number' || typeof raw.asOf !== 'string') return undefined;
+    return { children: raw.children, seed: String(raw.seed ?? ''), asOf: raw.asOf, createdAt: String(raw.createdAt ?? ''), version: String(raw.version ?? '') };
+  } catch {
+    return undefined;
+  }
+}
+
+export interface CreateDemoOptions {
+  children: number;
+  asOf: string;
+  seed?: string;
+  version?: string;
+  signal?: AbortSignal;
+  /** Fake children written so far. */
+  onProgress?: (p: FakeProgress & { step: string }) => void;
+  /** The demo's readable summary (table names and counts; no child's data). */
+  print?: Print;
+}
+
+/** The demo's steps with progress and cancellation in the fake-data step. */
+export function demoSteps(options: Pick<CreateDemoOptions, 'signal' | 'onProgress'>): DemoStep[] {
+  const byName = (n: string) => {
+    const s = DEMO_STEPS.find((x) => x.name === n);
+    if (!s) throw new Error(`the demo has no '${n}' step`);
+    return s;
+  };
+  const check = (): void => { if (options.signal?.aborted) throw new CancelledError(); };
+  const tables = byName('tables');
+  return [
+    { name: tables.name, async run(ctx) { check(); options.onProgress?.({ step: 'tables', done: 0, total: ctx.children }); await tables.run(ctx); } },
+    {
+      name: 'fake data',
+      async run(ctx) {
+        check();
+        ctx.fake = await generateFakeSsd(ctx.db, {
+          schema: ctx.schema, children: ctx.children, seed: ctx.seed, asOf: ctx.asOf,
+          ...(options.signal ? { signal: options.signal } : {}),
+          onProgress: (p) => options.onProgress?.({ step: 'fake data', ...p }),
+        });
+        ctx.print(`Filled the tables the payload builder reads with ${ctx.children.toLocaleString('en-GB')} fake children (seed ${ctx.seed}, as-of ${ctx.asOf}) in ${ctx.fake.seconds.toFixed(1)} s.`);
+      },
+    },
+    byName('summary'),
+  ];
+}
+
+/**
+ * Make the demo database (replacing an unfinished one). On failure or cancellation the folder is
+ * removed, so the next attempt starts clean.
+ */
+export async function createDemo(storageRoot: string, options: CreateDemoOptions): Promise<DemoResult> {
+  const p = demoPaths(storageRoot);
+  if (existsSync(p.dir) && !existsSync(join(p.dir, DEMO_MARK_FILE)) && existsSync(p.dataDir)) {
+    throw new Error(`${p.dir} holds a database SSD Workbench did not make; not touching it`);
+  }
+  if (heldByOtherProcess(p.lock)) throw new DemoLockedError();
+  try {
+    const result = await runDemo(
+      { dir: p.dir, children: options.children, asOf: options.asOf, ...(options.seed ? { seed: options.seed } : {}) },
+      options.print ?? (() => undefined),
+      demoSteps(options),
+    );
+    const info: DemoInfo = { children: options.children, seed: options.seed ?? '1', asOf: options.asOf, createdAt: new Date().toISOString(), version: options.version ?? '' };
+    writeFileSync(p.ready, JSON.stringify(info, null, 2) + '\n');
+    return result;
+  } catch (e) {
+    rmSync(p.dir, { recursive: true, force: true });
+    throw e;
+  }
+}
+
+/** Delete the demo database (refused while another window has it open). */
+export function deleteDemo(storageRoot: string, pid = process.pid): void {
+  const p = demoPaths(storageRoot);
+  if (heldByOtherProcess(p.lock, pid)) throw new DemoLockedError();
+  rmSync(p.dir, { recursive: true, force: true });
+}
+
+export class DemoLockedError extends Error {
+  constructor() {
+    super('the demo database is open in another editor window: close it there (or use that window)');
+    this.name = 'DemoLockedError';
+  }
+}
+
+function alive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (e) {
+    return (e as NodeJS.ErrnoException).code === 'EPERM';
+  }
+}
+
+/** True when the lock file names another process that is still running. */
+export function heldByOtherProcess(lockFile: string, pid = process.pid): boolean {
+  if (!existsSync(lockFile)) return false;
+  let holder: number;
+  try {
+    holder = Number((JSON.parse(readFileSync(lockFile, 'utf8')) as { pid?: unknown }).pid);
+  } catch {
+    return false;
+  }
+  return Number.isInteger(holder) && holder > 0 && holder !== pid && alive(holder);
+}
+
+/** Take the demo's lock for this process; throws DemoLockedError when another live process holds it. */
+export function acquireDemoLock(storageRoot: string, pid = process.pid): void {
+  const p = demoPaths(storageRoot);
+  if (heldByOtherProcess(p.lock, pid)) throw new DemoLockedError();
+  writeFileSync(p.lock, JSON.stringify({ pid, since: new Date().toISOString() }) + '\n');
+}
+
+/** Give the lock back (only when this process holds it). */
+export function releaseDemoLock(storageRoot: string, pid = process.pid): void {
+  const p = demoPaths(storageRoot);
+  if (!existsSync(p.lock)) return;
+  try {
+    const holder = Number((JSON.parse(readFileSync(p.lock, 'utf8')) as { pid?: unknown }).pid);
+    if (holder === pid) rmSync(p.lock, { force: true });
+  } catch {
+    rmSync(p.lock, { force: true });
+  }
+}

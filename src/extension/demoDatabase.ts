@@ -1,0 +1,75 @@
+// The embedded demo database in the editor: kept under the extension's global storage, made on
+// first use with a cancellable progress notification (src/extension/core/demoStore.ts does the
+// work with the demo's own steps). Fake children only; nothing leaves the machine.
+import * as vscode from 'vscode';
+import type { DemoDatabase } from '../connections/vscode/connectionManager';
+import { redactSecrets } from '../db/connectionSpec';
+import { acquireDemoLock, createDemo, deleteDemo, demoPaths, readDemoInfo, releaseDemoLock, type DemoInfo } from './core/demoStore';
+import type { ExtensionLogger } from './log';
+import { readSettings } from './settings';
+import { isCancellation } from './work';
+
+export class ExtensionDemoDatabase implements DemoDatabase {
+  readonly schema = 'public';
+  private creating: Promise<string | undefined> | undefined;
+
+  constructor(private readonly storageRoot: string, private readonly log: ExtensionLogger, private readonly version: string) {}
+
+  get info(): DemoInfo | undefined { return readDemoInfo(this.storageRoot); }
+
+  existing(): string | undefined {
+    return this.info ? demoPaths(this.storageRoot).address : undefined;
+  }
+
+  acquire(): void { acquireDemoLock(this.storageRoot); }
+  release(): void { releaseDemoLock(this.storageRoot); }
+
+  /** Delete the demo (the caller closes it first). */
+  delete(): void { deleteDemo(this.storageRoot); }
+
+  ensure(): Promise<string | undefined> {
+    const have = this.existing();
+    if (have) return Promise.resolve(have);
+    if (!this.creating) this.creating = this.create().finally(() => { this.creating = undefined; });
+    return this.creating;
+  }
+
+  private async create(): Promise<string | undefined> {
+    const { demoChildren, asOf } = readSettings();
+    const ac = new AbortController();
+    const t0 = Date.now();
+    try {
+      await vscode.window.withProgress({ location: vscode.ProgressLocation.Notification, title: 'SSD: making the demo database', cancellable: true }, async (progress, token) => {
+        const sub = token.onCancellationRequested(() => ac.abort());
+        let last = 0;
+        try {
+          progress.report({ message: 'creating the SSD tables' });
+          await createDemo(this.storageRoot, {
+            children: demoChildren, asOf, version: this.version, signal: ac.signal,
+            onProgress: (p) => {
+              if (p.step !== 'fake data' || !p.total) return;
+              const pct = Math.round((p.done / p.total) * 100);
+              progress.report({ increment: pct - last, message: `${pct}% · ${p.done.toLocaleString('en-GB')} of ${p.total.toLocaleString('en-GB')} fake children` });
+              last = pct;
+            },
+            // Table names and row counts only (the demo's summary never prints a child's data).
+            print: (line) => { if (line && line.trim()) this.log.info(`demo: ${line.trim()}`); },
+          });
+        } finally {
+          sub.dispose();
+        }
+      });
+      this.log.info(`demo database made with ${demoChildren} fake children in ${Date.now() - t0} ms`);
+      return demoPaths(this.storageRoot).address;
+    } catch (e) {
+      if (isCancellation(e, ac.signal)) {
+        this.log.info('making the demo database was cancelled');
+        return undefined;
+      }
+      const msg = redactSecrets(e instanceof Error ? e.message : String(e));
+      this.log.error(`could not make the demo database: ${msg}`);
+      void vscode.window.showErrorMessage(`SSD: could not make the demo database: ${msg}`);
+      return undefined;
+    }
+  }
+}
