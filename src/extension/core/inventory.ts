@@ -36,9 +36,20 @@ export async function readSchemaColumns(db: Db, schema: string): Promise<Map<str
 
 /** Display form of a database column type: varchar(48), nvarchar(max), timestamp… */
 export function formatDbType(c: DbColumn): string {
-  if (c.maxLength === null || Number.isNaN(c.maxLength)) return c.dataType;
-  return `${c.dataType}(${c.maxLength < 0 ? 'max' : c.maxLength})`;
+  const t = SHORT_TYPES[c.dataType.toLowerCase()] ?? c.dataType;
+  if (c.maxLength === null || Number.isNaN(c.maxLength)) return t;
+  return `${t}(${c.maxLength < 0 ? 'max' : c.maxLength})`;
 }
+
+/** PostgreSQL's information_schema spells types out; show the names people write. */
+const SHORT_TYPES: Record<string, string> = {
+  'character varying': 'varchar',
+  character: 'char',
+  'timestamp without time zone': 'timestamp',
+  'timestamp with time zone': 'timestamptz',
+  'time without time zone': 'time',
+  'double precision': 'float8',
+};
 
 /** Exact row count of one table. */
 export async function countRows(db: Db, schema: string, table: string): Promise<number> {

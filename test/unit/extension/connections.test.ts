@@ -1,0 +1,178 @@
+// Connection profiles (passwords split off into the secret store) and the mapping of the host
+// editors' connections (SQL Server extension, Azure Data Studio) to our connection specs.
+import assert from 'node:assert/strict';
+import { makeProfile, ProfileError, ProfileStore, randomProfileId, splitPassword, type KeyValueStore, type SecretStore } from '../../../src/connections/profiles';
+import {
+  specFromAzdata, specFromHostConnectionString, specFromMssqlConnectionInfo, specFromMssqlExtension,
+  type AzdataApiLike, type MssqlConnectionInfoLike, type MssqlExtensionApiLike,
+} from '../../../src/connections/hostConnections';
+import { ConnectionError } from '../../../src/db/types';
+
+class MemoryState implements KeyValueStore {
+  readonly data = new Map<string, unknown>();
+  get<T>(key: string): T | undefined { return this.data.get(key) as T | undefined; }
+  async update(key: string, value: unknown): Promise<void> {
+    if (value === undefined) this.data.delete(key);
+    else this.data.set(key, JSON.parse(JSON.stringify(value)));
+  }
+}
+
+class MemorySecrets implements SecretStore {
+  readonly data = new Map<string, string>();
+  async get(key: string) { return this.data.get(key); }
+  async store(key: string, value: string) { this.data.set(key, value); }
+  async delete(key: string) { this.data.delete(key); }
+}
+
+describe('connection profiles', () => {
+  it('takes the password out of an ADO string, keeping braces-quoted values intact', () => {
+    const r = splitPassword('Server=sql01,1433;Database=ssd;User Id=u;Password={p;w}};d};Encrypt=true');
+    assert.equal(r.password, 'p;w};d');
+    assert.ok(!/password/i.test(r.address), r.address);
+    assert.ok(!r.address.includes('p;w'), r.address);
+    // The address without the password still parses to the same server and user.
+    const again = splitPassword(r.address);
+    assert.equal(again.password, undefined);
+    assert.ok(again.spec.kind === 'mssql' && r.spec.kind === 'mssql');
+    assert.deepEqual([again.spec.server, again.spec.port, again.spec.database, again.spec.user, again.spec.password], ['sql01', 1433, 'ssd', 'u', undefined]);
+  });
+
+  it('takes the (percent-encoded) password out of a URL', () => {
+    const r = splitPassword('postgres://me:s%40cret@localhost:5432/db');
+    assert.equal(r.password, 's@cret');
+    assert.equal(r.address, 'postgres://me@localhost:5432/db');
+    const m = splitPassword('mssql://u:pw@h:1433/d?encrypt=true');
+    assert.equal(m.password, 'pw');
+    assert.ok(!m.address.includes('pw'), m.address);
+  });
+
+  it('refuses an access token in a saved profile and a password for an embedded database', () => {
+    assert.throws(() => splitPassword('Server=h;Database=d;Access Token=abc'), ProfileError);
+    assert.throws(() => makeProfile({ name: 'x', address: 'pglite:/tmp/x', password: 'p' }, () => 'id'), /no password/);
+  });
+
+  it('validates the name, the address and the schema', () => {
+    assert.throws(() => makeProfile({ name: '  ', address: 'postgres://h/d' }, () => 'id'), /needs a name/);
+    assert.throws(() => makeProfile({ name: 'x'.repeat(81), address: 'postgres://h/d' }, () => 'id'), /80 characters/);
+    assert.throws(() => makeProfile({ name: 'x', address: 'not a connection string' }, () => 'id'), ProfileError);
+    assert.throws(() => makeProfile({ name: 'x', address: 'postgres://h/d', schema: 'bad-schema; drop' }, () => 'id'), ProfileError);
+    const ok = makeProfile({ name: ' LA test ', address: 'mssql://u:pw@h:1433/d', schema: 'ssd_development' }, () => 'id1');
+    assert.deepEqual(ok.profile, { id: 'id1', name: 'LA test', kind: 'mssql', address: 'mssql://u@h:1433/d', hasPassword: true, schema: 'ssd_development' });
+    assert.equal(ok.password, 'pw');
+    // A password typed separately wins over one in the address.
+    assert.equal(makeProfile({ name: 'x', address: 'mssql://u:old@h/d', password: 'new' }, () => 'i').password, 'new');
+  });
+
+  it('keeps profiles in the state store and passwords only in the secret store', async () => {
+    const state = new MemoryState();
+    const secrets = new MemorySecrets();
+    const store = new ProfileStore(state, secrets);
+    const a = makeProfile({ name: 'A', address: 'postgres://me:pw1@h/a' }, () => 'a1');
+    const b = makeProfile({ name: 'B', address: 'pglite:/tmp/b' }, () => 'b1');
+    await store.add(a.profile, a.password);
+    await store.add(b.profile, b.password);
+    assert.deepEqual(store.list().map((p) => p.name), ['A', 'B']);
+    assert.equal(await store.password('a1'), 'pw1');
+    assert.equal(await store.password('b1'), undefined);
+    assert.ok(!JSON.stringify([...state.data]).includes('pw1'), 'no password in the state store');
+    await assert.rejects(store.add({ ...b.profile, id: 'b2', name: 'b' }), /already exists/);
+
+    await store.setActive({ source: 'profile', id: 'a1' });
+    assert.deepEqual(store.active(), { source: 'profile', id: 'a1' });
+    assert.equal(await store.remove('a1'), true);
+    assert.equal(await store.password('a1'), undefined, 'the password goes with the profile');
+    assert.equal(store.active(), undefined, 'removing the active profile clears the choice');
+    assert.equal(await store.remove('a1'), false);
+  });
+
+  it('ignores malformed stored entries', () => {
+    const state = new MemoryState();
+    state.data.set('ssd.connections.profiles', [{ id: 'x' }, 'junk', { id: 'p', name: 'P', kind: 'postgres', address: 'postgres://h/d', hasPassword: false }]);
+    state.data.set('ssd.connections.active', { source: 'profile', id: 'gone' });
+    const store = new ProfileStore(state, new MemorySecrets());
+    assert.deepEqual(store.list().map((p) => p.id), ['p']);
+    assert.equal(store.active(), undefined);
+  });
+
+  it('makes random hex ids', () => {
+    const ids = new Set(Array.from({ length: 50 }, randomProfileId));
+    assert.equal(ids.size, 50);
+    for (const id of ids) assert.match(id, /^[0-9a-f]{16}$/);
+  });
+});
+
+describe('host editor connections', () => {
+  it('maps the SQL Server extension\'s connection info (server forms, encrypt, port)', () => {
+    const s = specFromMssqlConnectionInfo({ server: 'tcp:sql01\\INST,1444', database: 'ssd', user: 'u', password: 'p', authenticationType: 'SqlLogin', encrypt: 'Optional' });
+    assert.deepEqual({ ...s }, { kind: 'mssql', server: 'sql01', instanceName: 'INST', port: 1444, database: 'ssd', user: 'u', password: 'p', encrypt: false, trustServerCertificate: false });
+    const local = specFromMssqlConnectionInfo({ server: '(local)', authenticationType: 'SqlLogin', encrypt: true, trustServerCertificate: true, port: 1500 });
+    assert.equal(local.server, 'localhost');
+    assert.equal(local.port, 1500);
+    assert.equal(local.encrypt, true);
+    assert.equal(local.trustServerCertificate, true);
+  });
+
+  it('uses the Entra ID token and refuses integrated authentication', () => {
+    const s = specFromMssqlConnectionInfo({ server: 'x.database.windows.net', database: 'd', user: 'me@la.gov.uk', authenticationType: 'AzureMFA', azureAccountToken: 'TOKEN' });
+    assert.equal(s.accessToken, 'TOKEN');
+    assert.equal(s.user, undefined);
+    assert.throws(() => specFromMssqlConnectionInfo({ server: 'x', authenticationType: 'AzureMFA' }), /Entra ID token/);
+    assert.throws(() => specFromMssqlConnectionInfo({ server: 'x', authenticationType: 'Integrated' }), ConnectionError);
+  });
+
+  it('drops the Authentication keyword when it has the token', () => {
+    const s = specFromHostConnectionString('Data Source=sql01;Initial Catalog=ssd;Authentication=ActiveDirectoryInteractive;Encrypt=True', 'TOKEN');
+    assert.equal(s.server, 'sql01');
+    assert.equal(s.database, 'ssd');
+    assert.equal(s.accessToken, 'TOKEN');
+    assert.throws(() => specFromHostConnectionString('postgres://h/d'), /not a SQL Server connection/);
+  });
+
+  function mssqlApi(info: MssqlConnectionInfoLike | undefined, cs: string | Error): MssqlExtensionApiLike & { calls: string[] } {
+    const calls: string[] = [];
+    return {
+      calls,
+      async promptForConnection() { calls.push('prompt'); return info; },
+      async connect() { calls.push('connect'); if (cs instanceof Error) throw cs; return 'uri-1'; },
+      async getConnectionString(uri: string, includePassword?: boolean) { calls.push(`cs:${uri}:${includePassword}`); if (cs instanceof Error) throw cs; return cs; },
+    };
+  }
+
+  it('asks the SQL Server extension for the connection string with the password', async () => {
+    const api = mssqlApi({ server: 'sql01', database: 'ssd', user: 'u', authenticationType: 'SqlLogin', profileName: 'LA test' }, 'Server=sql01;Database=ssd;User Id=u;Password=secret;Encrypt=true');
+    const got = await specFromMssqlExtension(api);
+    assert.ok(got);
+    assert.equal(got.label, 'LA test');
+    assert.equal(got.spec.password, 'secret');
+    assert.deepEqual(api.calls, ['prompt', 'connect', 'cs:uri-1:true']);
+  });
+
+  it('falls back to the connection info when the extension cannot give a string', async () => {
+    const api = mssqlApi({ server: 'sql01,1500', database: 'ssd', user: 'u', password: 'pw', authenticationType: 'SqlLogin' }, new Error('not supported'));
+    const got = await specFromMssqlExtension(api);
+    assert.equal(got?.spec.port, 1500);
+    assert.equal(got?.spec.password, 'pw');
+    assert.equal(await specFromMssqlExtension(mssqlApi(undefined, 'x')), undefined, 'cancelled prompt');
+  });
+
+  function azdata(conn: { providerName?: string; options: Record<string, unknown> } | undefined, cs?: string): AzdataApiLike {
+    return {
+      connection: {
+        getCurrentConnection: async () => (conn ? { connectionId: 'c1', ...conn } : undefined),
+        getCredentials: async () => ({ password: 'from-credentials' }),
+        ...(cs !== undefined ? { getConnectionString: async () => cs } : {}),
+      },
+    };
+  }
+
+  it('reads Azure Data Studio\'s current connection', async () => {
+    assert.equal(await specFromAzdata(azdata(undefined)), undefined);
+    await assert.rejects(specFromAzdata(azdata({ providerName: 'PGSQL', options: {} })), /SQL Server connections only/);
+    const viaCreds = await specFromAzdata(azdata({ providerName: 'MSSQL', options: { server: 'sql01', database: 'ssd', user: 'u', authenticationType: 'SqlLogin', connectionName: 'Dev' } }));
+    assert.equal(viaCreds?.label, 'Dev');
+    assert.equal(viaCreds?.spec.password, 'from-credentials');
+    const viaString = await specFromAzdata(azdata({ providerName: 'MSSQL', options: { server: 'ignored' } }, 'Server=sql02;Database=d;User Id=v;Password=w'));
+    assert.equal(viaString?.spec.server, 'sql02');
+    assert.equal(viaString?.spec.password, 'w');
+  });
+});
