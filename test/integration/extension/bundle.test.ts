@@ -1,0 +1,189 @@
+// The bundled extension (dist/extension.cjs, made by `npm run build`) loaded in Node with a fake
+// 'vscode' module: it activates, registers exactly the commands the manifest contributes, makes
+// the demo database, shows it in the tree, stages it, shows a staging row, builds a child's payload,
+// refuses to write in an untrusted workspace, and closes on deactivate.
+import assert from 'node:assert/strict';
+import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import Module, { createRequire } from 'node:module';
+import { tmpdir } from 'node:os';
+import { dirname, join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { createFakeVscode, type FakeVscode } from './fakeVscode';
+
+const here = dirname(fileURLToPath(import.meta.url));
+const root = resolve(here, '../../..');
+const bundle = join(root, 'dist/extension.cjs');
+const pkg = JSON.parse(readFileSync(join(root, 'package.json'), 'utf8')) as {
+  contributes: { commands: { command: string; title: string; category?: string }[] };
+};
+
+type Ext = { activate(ctx: unknown): void; deactivate(): Promise<void> };
+type TreeNode = { kind: string; [k: string]: unknown };
+
+describe('bundled extension in a fake editor', function () {
+  this.timeout(180_000);
+  let fake: FakeVscode;
+  let ext: Ext;
+  let storage: string;
+  const resolveOrig = (Module as unknown as { _resolveFilename: Fn })._resolveFilename;
+  type Fn = (...a: unknown[]) => unknown;
+  const FAKE_ID = join(tmpdir(), 'ssd-fake-vscode.cjs');
+
+  before(() => {
+    assert.ok(existsSync(bundle), 'dist/extension.cjs is missing: run `npm run build` first (npm test does)');
+    fake = createFakeVscode(pkg);
+    fake.config.set('ssd.demo.children', 30);
+    fake.config.set('ssd.fake.children', 25);
+    fake.config.set('ssd.asOf', '2026-08-10');
+    (Module as unknown as { _resolveFilename: Fn })._resolveFilename = function (this: unknown, request: unknown, ...rest: unknown[]) {
+      return request === 'vscode' ? FAKE_ID : resolveOrig.call(this, request, ...rest);
+    };
+    const req = createRequire(join(here, 'bundle.test.ts'));
+    req.cache[FAKE_ID] = { id: FAKE_ID, filename: FAKE_ID, loaded: true, exports: fake.module } as unknown as NodeJS.Module;
+    delete req.cache[bundle];
+    ext = req(bundle) as Ext;
+    storage = mkdtempSync(join(tmpdir(), 'ssd-ext-storage-'));
+  });
+
+  after(async () => {
+    (Module as unknown as { _resolveFilename: Fn })._resolveFilename = resolveOrig;
+    rmSync(storage, { recursive: true, force: true });
+  });
+
+  const tree = () => fake.treeProvider();
+  const item = (n: unknown) => tree().getTreeItem(n);
+  const label = (n: unknown) => String(item(n).label);
+  async function child(parent: unknown, name: string | RegExp): Promise<TreeNode> {
+    const kids = (await tree().getChildren(parent)) as TreeNode[];
+    const found = kids.find((k) => (typeof name === 'string' ? label(k) === name : name.test(label(k))));
+    assert.ok(found, `no "${name}" under ${parent ? label(parent) : 'the root'}: ${kids.map(label).join(', ')}`);
+    return found;
+  }
+
+  it('activates and registers exactly the contributed commands', async () => {
+    const memento = new Map<string, unknown>();
+    const secrets = new Map<string, string>();
+    const context = {
+      subscriptions: [] as { dispose(): unknown }[],
+      globalStorageUri: (fake.module.Uri as { file(p: string): unknown }).file(storage),
+      globalState: { get: (k: string) => memento.get(k), update: async (k: string, v: unknown) => { memento.set(k, v); }, keys: () => [...memento.keys()] },
+      secrets: { get: async (k: string) => secrets.get(k), store: async (k: string, v: string) => { secrets.set(k, v); }, delete: async (k: string) => { secrets.delete(k); }, onDidChange: () => ({ dispose() {} }) },
+      extension: { packageJSON: pkg, id: 'ssd-workbench.ssd-workbench' },
+      extensionUri: (fake.module.Uri as { file(p: string): unknown }).file(root),
+      extensionPath: root,
+    };
+    ext.activate(context);
+    const registered = [...fake.commands.keys()].filter((c) => c.startsWith('ssd.')).sort();
+    const contributed = pkg.contributes.commands.map((c) => c.command).sort();
+    assert.deepEqual(registered, contributed);
+    for (const c of pkg.contributes.commands) assert.equal(c.category, 'SSD', `${c.command} is in the SSD category`);
+    assert.equal(fake.contexts.get('ssd.state'), 'noDemo');
+    assert.deepEqual(await tree().getChildren(), [], 'no database yet: the view shows its welcome content');
+  });
+
+  it('opens the demo database and shows its tables with row counts', async () => {
+    await fake.exec('ssd.openDemo');
+    assert.equal(fake.contexts.get('ssd.state'), 'open');
+    assert.equal(fake.contexts.get('ssd.isDemo'), true);
+    const conn = await child(undefined, 'Demo database');
+    const builder = await child(conn, 'Tables the API builder reads');
+    const tables = (await tree().getChildren(builder)) as TreeNode[];
+    assert.equal(tables.length, 19);
+    const person = tables.find((t) => label(t) === 'ssd_person')!;
+    assert.match(String(item(person).description), /^30 rows/);
+    assert.equal(item(person).command?.command, 'ssd.openTableDocument');
+    const cols = (await tree().getChildren(person)) as TreeNode[];
+    assert.ok(cols.some((c) => label(c) === 'pers_person_id' && /key/.test(String(item(c).description))));
+    await child(conn, 'Other SSD tables');
+    const staging = await child(conn, 'Staging');
+    assert.match(String(item(staging).description), /^0 of 2 present/);
+    const children = await child(conn, 'Children');
+    const ids = (await tree().getChildren(children)) as TreeNode[];
+    assert.equal(ids.length, 30);
+    assert.equal(item(ids[0]).contextValue, 'ssd.child');
+  });
+
+  it('refuses to build staging in an untrusted workspace', async () => {
+    fake.trusted = false;
+    try {
+      const before = fake.messages.length;
+      await fake.exec('ssd.buildStaging');
+      const m = fake.messages.slice(before);
+      assert.equal(m.length, 1);
+      assert.match(m[0]!.text, /disabled in an untrusted workspace/);
+      await fake.exec('ssd.generateFakeData');
+      assert.match(fake.messages[fake.messages.length - 1]!.text, /Generate Fake Data writes to a database/);
+    } finally {
+      fake.trusted = true;
+    }
+    const conn = await child(undefined, 'Demo database');
+    const staging = await child(conn, 'Staging');
+    const anon = await child(staging, 'ssd_api_data_staging_anon');
+    assert.equal(item(anon).contextValue, 'ssd.table.missing');
+  });
+
+  it('builds staging into the anonymised table on the demo and shows counts and rows', async () => {
+    const before = fake.messages.length;
+    await fake.exec('ssd.buildStaging');
+    const done = fake.messages.slice(before).find((m) => /^SSD: Staged \d+ children into ssd_api_data_staging_anon/.test(m.text));
+    assert.ok(done, fake.messages.slice(before).map((m) => m.text).join('\n'));
+    assert.deepEqual(done.items, ['Show report']);
+    assert.equal(fake.contexts.get('ssd.hasReport'), true);
+    const conn = await child(undefined, 'Demo database');
+    const staging = await child(conn, 'Staging');
+    const anon = await child(staging, 'ssd_api_data_staging_anon');
+    const bucket = await child(anon, /^New \/ (Pending|Error)$/);
+    assert.match(String(item(bucket).description), /^\d+ rows?$/);
+    const rows = (await tree().getChildren(bucket)) as TreeNode[];
+    assert.ok(rows.length > 0);
+    const row = rows[0]!;
+    assert.equal(item(row).contextValue, 'ssd.stagingRow');
+    assert.equal(item(row).command?.command, 'ssd.showStagingRow');
+
+    await fake.exec('ssd.showStagingRow', row);
+    const doc = fake.shown[fake.shown.length - 1]!;
+    assert.match(doc.uri, /^ssd-staging:\/ssd_api_data_staging_anon\/\d+\.json$/);
+    const shownRow = JSON.parse(doc.text) as { person_id: string; row_state: string; json_payload: { la_child_id: string } };
+    assert.equal(shownRow.person_id, row.personId);
+    assert.equal(shownRow.row_state, 'New');
+    assert.equal(typeof shownRow.json_payload.la_child_id, 'string');
+  });
+
+  it('builds a child\'s payload from the tree', async () => {
+    const conn = await child(undefined, 'Demo database');
+    const staging = await child(conn, 'Staging');
+    const anon = await child(staging, 'ssd_api_data_staging_anon');
+    const bucket = await child(anon, /^New \/ Pending$/);
+    const row = ((await tree().getChildren(bucket)) as TreeNode[])[0]!;
+    const shownBefore = fake.shown.length;
+    await fake.exec('ssd.buildPayload', { kind: 'child', personId: row.personId });
+    assert.equal(fake.shown.length, shownBefore + 1, fake.messages.slice(-3).map((m) => m.text).join('\n'));
+    const doc = fake.shown[fake.shown.length - 1]!;
+    assert.match(doc.uri, /^ssd-payload:/);
+    assert.equal(doc.languageId, 'json');
+    assert.equal(typeof (JSON.parse(doc.text) as { la_child_id?: unknown }).la_child_id, 'string');
+  });
+
+  it('generates fake data into the demo after a confirmation naming the schema', async () => {
+    const before = fake.messages.length;
+    fake.respond = (m) => (m.modal && /^Generate 25 fake children into the demo database, schema public\?$/.test(m.text) ? 'Generate' : undefined);
+    try {
+      await fake.exec('ssd.generateFakeData');
+    } finally {
+      fake.respond = () => undefined;
+    }
+    const texts = fake.messages.slice(before).map((m) => m.text);
+    assert.ok(texts.some((t) => /^SSD: generated 25 fake children/.test(t)), texts.join('\n'));
+    const conn = await child(undefined, 'Demo database');
+    const builder = await child(conn, 'Tables the API builder reads');
+    const person = await child(builder, 'ssd_person');
+    assert.match(String(item(person).description), /^25 rows/);
+  });
+
+  it('closes the database and gives the demo back on deactivate', async () => {
+    const lock = join(storage, 'demo', 'ssd-workbench.lock');
+    assert.ok(existsSync(lock), 'the open demo is locked for this window');
+    await ext.deactivate();
+    assert.ok(!existsSync(lock));
+  });
+});
