@@ -127,7 +127,8 @@ async function generateFakeData(services: ExtensionServices, demo: ExtensionDemo
   services.findings.clear();
   services.log.info(`Generate Fake Data: ${summary.children} children, ${summary.totalRows} rows into schema ${summary.schema} in ${summary.seconds.toFixed(1)} s`);
   const report = fakeReportData(summary, { target: `${conn.label}: ${conn.description}`, schema: summary.schema, startedAt, elapsedMs: Date.now() - startedAt.getTime() });
-  void services.reports.notify(report, `SSD: generated ${fmt(summary.children)} fake children (${fmt(summary.totalRows)} rows) into schema ${summary.schema}.`);
+  const elsewhere = summary.schema.toLowerCase() !== conn.schema.toLowerCase() ? ` (the SSD view shows schema ${conn.schema}: set ssd.schema to see them)` : '';
+  void services.reports.notify(report, `SSD: generated ${fmt(summary.children)} fake children (${fmt(summary.totalRows)} rows) into schema ${summary.schema}${elsewhere}.`);
 }
 
 async function buildStaging(services: ExtensionServices): Promise<void> {
