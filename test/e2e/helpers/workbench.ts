@@ -1,0 +1,374 @@
+// Launch and drive a real VS Code for the end-to-end suite: code-server (VS Code's own workbench
+// and extension host, installed on demand by scripts/e2e-setup.mjs) with the packaged .vsix
+// installed, opened on a fresh copy of the fixture workspace, in headless chromium through
+// playwright-core. Everything lives in a fresh temporary folder per launch (user data,
+// extensions, workspace, browser profile, server log) and is removed on close; the server runs
+// in its own process group, which close() ends (no orphan extension hosts or file watchers).
+// Waits are on DOM state (waitFor with timeouts), never fixed sleeps.
+import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
+import { cpSync, mkdirSync, mkdtempSync, openSync, closeSync, readFileSync, rmSync, writeFileSync, existsSync } from 'node:fs';
+import { createServer } from 'node:net';
+import { tmpdir } from 'node:os';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { chromium, type BrowserContext, type Locator, type Page } from 'playwright-core';
+import { ensureCodeServer, findChromium, packageVsix, type CodeServerPaths } from '../../../scripts/e2e-setup.mjs';
+
+const HERE = dirname(fileURLToPath(import.meta.url));
+export const FIXTURE_WORKSPACE = join(HERE, '..', 'fixtures', 'workspace');
+export const SCREENSHOT_DIR = join(HERE, '..', 'screenshots');
+
+export interface LaunchOptions {
+  /** Short name for the temp folder and screenshots. */
+  name: string;
+  /** User settings (User/settings.json) on top of the suite's defaults. */
+  settings?: Record<string, unknown>;
+}
+
+/** Settings every launch gets: no telemetry, no welcome page, no trust prompt, no surprises. */
+export const BASE_SETTINGS: Record<string, unknown> = {
+  'telemetry.telemetryLevel': 'off',
+  'workbench.startupEditor': 'none',
+  'workbench.tips.enabled': false,
+  'workbench.enableExperiments': false,
+  'workbench.welcomePage.walkthroughs.openOnInstall': false,
+  'security.workspace.trust.enabled': false,
+  'extensions.autoCheckUpdates': false,
+  'extensions.autoUpdate': false,
+  'extensions.ignoreRecommendations': true,
+  'update.mode': 'none',
+  'git.enabled': false,
+  'window.restoreWindows': 'none',
+  'files.hotExit': 'off',
+  'editor.minimap.enabled': false,
+  'workbench.colorTheme': 'Default Light Modern',
+  'chat.commandCenter.enabled': false,
+  'workbench.layoutControl.enabled': false,
+  'notifications.showExtensionsNotifications': true,
+};
+
+let shared: { codeServer: CodeServerPaths; vsix: string; chromium: string } | undefined;
+
+/** Install code-server (cached) and package the .vsix once per test run. */
+export function prepare(): { codeServer: CodeServerPaths; vsix: string; chromium: string } {
+  if (shared) return shared;
+  const browser = findChromium();
+  if (!browser) throw new Error('chromium is not installed (apt-get install chromium, or set SSD_E2E_CHROMIUM)');
+  const codeServer = ensureCodeServer();
+  const vsix = packageVsix();
+  shared = { codeServer, vsix, chromium: browser };
+  return shared;
+}
+
+function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const srv = createServer();
+    srv.unref();
+    srv.on('error', reject);
+    srv.listen(0, '127.0.0.1', () => {
+      const addr = srv.address();
+      const port = typeof addr === 'object' && addr ? addr.port : 0;
+      srv.close(() => resolve(port));
+    });
+  });
+}
+
+/** The environment of code-server: no SSD_* variables from the caller, config and caches in the temp folder. */
+function serverEnv(dir: string): NodeJS.ProcessEnv {
+  const env: NodeJS.ProcessEnv = {};
+  for (const [k, v] of Object.entries(process.env)) {
+    if (/^(SSD_|npm_|VSCODE_|ELECTRON_)/i.test(k)) continue;
+    env[k] = v;
+  }
+  return {
+    ...env,
+    XDG_CONFIG_HOME: join(dir, 'xdg-config'),
+    XDG_DATA_HOME: join(dir, 'xdg-data'),
+    XDG_CACHE_HOME: join(dir, 'xdg-cache'),
+    NODE_OPTIONS: '',
+  };
+}
+
+const live = new Set<Workbench>();
+// Last resort if mocha dies without running the after hooks: end the servers' process groups.
+process.once('exit', () => {
+  for (const wb of live) wb.killNow();
+});
+
+export class Workbench {
+  readonly page: Page;
+  private closed = false;
+
+  private constructor(
+    readonly name: string,
+    readonly dir: string,
+    readonly workspace: string,
+    readonly url: string,
+    private readonly server: ChildProcess,
+    private readonly context: BrowserContext,
+    page: Page,
+  ) {
+    this.page = page;
+  }
+
+  static async launch(options: LaunchOptions): Promise<Workbench> {
+    const { codeServer, vsix, chromium: chromiumPath } = prepare();
+    const dir = mkdtempSync(join(tmpdir(), `ssd-e2e-${options.name}-`));
+    let server: ChildProcess | undefined;
+    let context: BrowserContext | undefined;
+    try {
+      const workspace = join(dir, 'workspace');
+      cpSync(FIXTURE_WORKSPACE, workspace, { recursive: true });
+      const userData = join(dir, 'user-data');
+      const extensions = join(dir, 'extensions');
+      mkdirSync(join(userData, 'User'), { recursive: true });
+      mkdirSync(extensions, { recursive: true });
+      writeFileSync(join(userData, 'User', 'settings.json'), JSON.stringify({ ...BASE_SETTINGS, ...(options.settings ?? {}) }, null, 2));
+      const config = join(dir, 'code-server.yaml');
+      writeFileSync(config, 'auth: none\ncert: false\n');
+      const env = serverEnv(dir);
+      const common = ['--config', config, '--user-data-dir', userData, '--extensions-dir', extensions];
+
+      const install = spawnSync(process.execPath, [codeServer.entry, ...common, '--install-extension', vsix], { env, encoding: 'utf8', timeout: 120_000 });
+      if (install.status !== 0 || !/successfully installed/i.test(install.stdout + install.stderr)) {
+        throw new Error(`code-server --install-extension ${vsix} failed (exit ${install.status}):\n${install.stdout}\n${install.stderr}`);
+      }
+
+      const port = await freePort();
+      const logPath = join(dir, 'code-server.log');
+      const logFd = openSync(logPath, 'a');
+      server = spawn(process.execPath, [
+        codeServer.entry, ...common,
+        '--auth', 'none', '--disable-telemetry', '--disable-update-check', '--disable-getting-started-override',
+        '--bind-addr', `127.0.0.1:${port}`, workspace,
+      ], { env, detached: true, stdio: ['ignore', logFd, logFd] });
+      closeSync(logFd);
+      const exited = new Promise<never>((_, reject) => {
+        server!.once('exit', (code, signal) => reject(new Error(`code-server exited early (${code ?? signal}); log:\n${tail(logPath)}`)));
+      });
+      exited.catch(() => undefined);
+      const base = `http://127.0.0.1:${port}`;
+      await Promise.race([waitForHttp(`${base}/healthz`, 60_000, logPath), exited]);
+
+      context = await chromium.launchPersistentContext(join(dir, 'chromium'), {
+        executablePath: chromiumPath,
+        headless: true,
+        args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking',
+          '--disable-component-update', '--disable-sync', '--disable-dev-shm-usage'],
+        viewport: { width: 1440, height: 900 },
+        locale: 'en-GB',
+        timezoneId: 'Europe/London',
+      });
+      const page = context.pages()[0] ?? await context.newPage();
+      const url = `${base}/?folder=${encodeURIComponent(workspace)}`;
+      const wb = new Workbench(options.name, dir, workspace, url, server, context, page);
+      live.add(wb);
+      await page.goto(url);
+      await page.locator('.monaco-workbench .part.activitybar').waitFor({ timeout: 90_000 });
+      await page.locator('.monaco-workbench .part.statusbar').waitFor({ timeout: 30_000 });
+      // The workspace folder is open in the explorer: the workbench is connected to the server.
+      await page.locator('.explorer-folders-view .monaco-list-row').first().waitFor({ timeout: 60_000 });
+      return wb;
+    } catch (e) {
+      await context?.close().catch(() => undefined);
+      if (server?.pid) killGroup(server.pid, 'SIGKILL');
+      rmSync(dir, { recursive: true, force: true });
+      throw e;
+    }
+  }
+
+  /** The code-server log (extension host errors end up here and in the SSD output channel). */
+  serverLog(): string {
+    return tail(join(this.dir, 'code-server.log'), 200);
+  }
+
+  async screenshot(name: string): Promise<string> {
+    mkdirSync(SCREENSHOT_DIR, { recursive: true });
+    const path = join(SCREENSHOT_DIR, `${name}.png`);
+    await this.page.screenshot({ path });
+    return path;
+  }
+
+  // ------------------------------------------------------------------ driving the workbench
+
+  /** Run a command from the command palette by its full title, e.g. "SSD: Check Tables". */
+  async runCommand(title: string): Promise<void> {
+    const page = this.page;
+    await this.closeQuickInput();
+    await page.keyboard.press('F1');
+    const input = page.locator('.quick-input-widget .quick-input-box input');
+    await input.waitFor({ state: 'visible', timeout: 15_000 });
+    await input.fill(`>${title}`);
+    const row = page.locator('.quick-input-widget .quick-input-list .monaco-list-row').filter({
+      has: page.locator('.label-name', { hasText: new RegExp(`^${escapeRegExp(title)}$`) }),
+    }).first();
+    await row.waitFor({ state: 'visible', timeout: 30_000 });
+    await row.click();
+  }
+
+  /** Type into the open quick input (input box or quick pick) and accept it. */
+  async answerQuickInput(text: string, pickLabel?: string | RegExp): Promise<void> {
+    const page = this.page;
+    const input = page.locator('.quick-input-widget .quick-input-box input');
+    await input.waitFor({ state: 'visible', timeout: 30_000 });
+    await input.fill(text);
+    if (pickLabel !== undefined) {
+      const row = page.locator('.quick-input-widget .quick-input-list .monaco-list-row').filter({
+        has: page.locator('.label-name', { hasText: pickLabel }),
+      }).first();
+      await row.waitFor({ state: 'visible', timeout: 30_000 });
+      await row.click();
+    } else {
+      await input.press('Enter');
+    }
+  }
+
+  async closeQuickInput(): Promise<void> {
+    const widget = this.page.locator('.quick-input-widget');
+    if (await widget.isVisible()) {
+      await this.page.keyboard.press('Escape');
+      await widget.waitFor({ state: 'hidden', timeout: 10_000 });
+    }
+  }
+
+  /** A notification toast whose message matches. */
+  notification(text: string | RegExp): Locator {
+    return this.page.locator('.notifications-toasts .notification-toast').filter({
+      has: this.page.locator('.notification-list-item-message', { hasText: text }),
+    });
+  }
+
+  /** Wait for a notification whose message matches and return its message text. */
+  async waitForNotification(text: string | RegExp, timeout = 120_000): Promise<string> {
+    const toast = this.notification(text).first();
+    await toast.waitFor({ state: 'visible', timeout });
+    return (await toast.locator('.notification-list-item-message').innerText()).trim();
+  }
+
+  /** Close every notification toast (so later waits see only new ones). */
+  async clearNotifications(): Promise<void> {
+    await this.runCommand('Notifications: Clear All Notifications');
+    await this.page.locator('.notifications-toasts .notification-toast').first().waitFor({ state: 'hidden', timeout: 10_000 }).catch(() => undefined);
+  }
+
+  /** The rows of the view pane with this title (e.g. "SSD Tables"). */
+  viewRows(paneTitle: string): Locator {
+    const pane = this.page.locator('.pane').filter({ has: this.page.locator('.pane-header', { hasText: paneTitle }) });
+    return pane.locator('.monaco-list-row');
+  }
+
+  /** A tree row by its label (exact) in a view pane. */
+  treeRow(paneTitle: string, label: string): Locator {
+    return this.viewRows(paneTitle).filter({
+      has: this.page.locator('.label-name', { hasText: new RegExp(`^${escapeRegExp(label)}$`) }),
+    }).first();
+  }
+
+  /** Open the Problems panel and return its rows (each row's aria-label holds the message and position). */
+  async openProblems(): Promise<Locator> {
+    await this.runCommand('View: Focus Problems (Problems)');
+    const panel = this.page.locator('.markers-panel');
+    await panel.waitFor({ state: 'visible', timeout: 20_000 });
+    return panel.locator('.monaco-list-row');
+  }
+
+  /** Texts of the Problems panel's marker rows (aria-labels), e.g. "Error: ... at line 7 column 1 ...". */
+  async problemLabels(): Promise<string[]> {
+    const rows = this.page.locator('.markers-panel .monaco-list-row');
+    const labels: string[] = [];
+    for (const row of await rows.all()) labels.push((await row.getAttribute('aria-label')) ?? (await row.innerText()));
+    return labels;
+  }
+
+  /** Open a workspace file by its path relative to the workspace, through the explorer. */
+  async openWorkspaceFile(relPath: string): Promise<void> {
+    await this.runCommand('View: Show Explorer');
+    const parts = relPath.split('/');
+    for (let i = 0; i < parts.length; i++) {
+      const row = this.viewRows('Explorer').or(this.page.locator('.explorer-folders-view .monaco-list-row'))
+        .filter({ has: this.page.locator('.label-name', { hasText: new RegExp(`^${escapeRegExp(parts[i]!)}$`) }) }).first();
+      await row.waitFor({ state: 'visible', timeout: 20_000 });
+      const expanded = await row.getAttribute('aria-expanded');
+      if (i < parts.length - 1) {
+        if (expanded !== 'true') await row.click();
+      } else {
+        await row.dblclick();
+      }
+    }
+    await this.page.locator('.tabs-container .tab.active', { hasText: parts[parts.length - 1]! }).waitFor({ timeout: 20_000 });
+    await this.page.locator('.editor-instance .monaco-editor .view-lines').first().waitFor({ timeout: 20_000 });
+  }
+
+  // ------------------------------------------------------------------ lifecycle
+
+  async close(): Promise<void> {
+    if (this.closed) return;
+    this.closed = true;
+    live.delete(this);
+    await this.context.close().catch(() => undefined);
+    await stopServer(this.server);
+    if (!process.env.SSD_E2E_KEEP) rmSync(this.dir, { recursive: true, force: true });
+    else process.stderr.write(`e2e: kept ${this.dir}\n`);
+  }
+
+  /** Synchronous kill for process exit. */
+  killNow(): void {
+    if (this.server.pid && this.server.exitCode === null) killGroup(this.server.pid, 'SIGKILL');
+  }
+}
+
+function killGroup(pid: number, signal: NodeJS.Signals): void {
+  try {
+    process.kill(-pid, signal);
+  } catch {
+    // already gone
+  }
+}
+
+function groupAlive(pid: number): boolean {
+  try {
+    process.kill(-pid, 0);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+/** SIGTERM the server's process group, then SIGKILL what is left after 5 s. */
+async function stopServer(server: ChildProcess): Promise<void> {
+  const pid = server.pid;
+  if (!pid) return;
+  killGroup(pid, 'SIGTERM');
+  const deadline = Date.now() + 5_000;
+  while (groupAlive(pid) && Date.now() < deadline) await delay(100);
+  if (groupAlive(pid)) killGroup(pid, 'SIGKILL');
+  const hard = Date.now() + 5_000;
+  while (groupAlive(pid) && Date.now() < hard) await delay(100);
+}
+
+function delay(ms: number): Promise<void> {
+  return new Promise((r) => setTimeout(r, ms));
+}
+
+async function waitForHttp(url: string, timeoutMs: number, logPath: string): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    try {
+      const res = await fetch(url);
+      if (res.ok) return;
+    } catch {
+      // not listening yet
+    }
+    if (Date.now() > deadline) throw new Error(`code-server did not answer ${url} within ${timeoutMs / 1000} s; log:\n${tail(logPath)}`);
+    await delay(200);
+  }
+}
+
+function tail(path: string, lines = 60): string {
+  if (!existsSync(path)) return '(no log)';
+  return readFileSync(path, 'utf8').split('\n').slice(-lines).join('\n');
+}
+
+export function escapeRegExp(s: string): string {
+  return s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+}
