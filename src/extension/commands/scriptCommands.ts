@@ -235,7 +235,7 @@ async function runScriptCommand(c: Ctx, arg: unknown, opts: RunScriptArgs | unde
       const go = await vscode.window.showWarningMessage(
         `SSD: ${n} table${n === 1 ? '' : 's'} already exist${n === 1 ? 's' : ''} with other columns than ${src.name} defines. The script will not change ${n === 1 ? 'it' : 'them'}, so its INSERTs may fail.`,
         { modal: true, detail: `${drift.tables.filter((t) => t.status === 'drift').map((t) => `${t.schema}.${t.table}`).join(', ')}\n\nReview Statements opens the ALTER/DROP statements in a new editor (nothing is run).` },
-        'Run Anyway', review,
+        review, 'Run Anyway',
       );
       if (go === review) { await openDriftReview(drift, dialect, src.file); return; }
       if (go !== 'Run Anyway') return;

@@ -316,7 +316,13 @@ export function driftReviewSql(r: DriftReport, dialect: ScriptDialect, scriptFil
     if (t.note) lines.push(`${c}   note: ${t.note}`);
     if (t.statements.length) {
       lines.push(`${c} Either alter the table:`);
-      for (const s of t.statements) lines.push(s);
+      const drops = t.statements.filter(isDropColumn);
+      for (const s of t.statements.filter((x) => !isDropColumn(x))) lines.push(s);
+      if (drops.length) {
+        lines.push(`${c} Columns only in the table: dropping them loses their data. They get in the way only of an INSERT`);
+        lines.push(`${c} without a column list or a NOT NULL column the script does not fill; uncomment what you need:`);
+        for (const s of drops) lines.push(`${c} ${s}`);
+      }
       if (sep) lines.push(sep);
     }
     if (t.dropStatement) {
@@ -326,6 +332,10 @@ export function driftReviewSql(r: DriftReport, dialect: ScriptDialect, scriptFil
     lines.push('');
   }
   return lines.join('\n');
+}
+
+function isDropColumn(statement: string): boolean {
+  return /\bDROP\s+COLUMN\b/i.test(statement);
 }
 
 export function driftReport(r: DriftReport, meta: RunMeta & { elapsedMs: number; file: string }): ReportData {

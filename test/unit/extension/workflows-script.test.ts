@@ -108,7 +108,11 @@ forEachTarget('extension workflows: Run Script mappings', (fx, target) => {
     assert.match(retyped.message, /pers_upn: the live table has .*10.*, the script VARCHAR\(13\)/);
     const review = driftReviewSql(drift, 'postgres', '/w/d.sql');
     const person = drift.tables.find((t) => t.table === 'w_person')!;
-    for (const s of person.statements) assert.ok(review.includes(`\n${s}\n`), `review holds ${s}`);
+    for (const s of person.statements) {
+      if (/DROP COLUMN/.test(s)) assert.ok(review.includes(`\n-- ${s}\n`), `dropping a column (losing its data) is left commented out: ${s}`);
+      else assert.ok(review.includes(`\n${s}\n`), `review holds ${s}`);
+    }
+    assert.ok(person.statements.some((s) => /DROP COLUMN/.test(s)) && person.statements.some((s) => !/DROP COLUMN/.test(s)));
     assert.ok(review.includes(`-- ${person.dropStatement}`), 'the DROP alternative is commented out');
     assert.ok(formatDrift(drift).some((l) => l.includes('+ pers_new')));
     // the review document's statements are what they say: running them removes the added/removed/retyped drift
