@@ -163,7 +163,7 @@ async function buildStaging(services: ExtensionServices): Promise<void> {
   void services.reports.notify(report, `SSD: ${stagingSummary(r)}`);
 }
 
-/** Staging rows as read-only JSON documents: ssd-staging:/<table>/<id>.json. */
+/** Staging rows as read-only JSON documents: ssd-staging:/<table>/row-<id>.json. */
 class StagingRowDocuments implements vscode.TextDocumentContentProvider, vscode.Disposable {
   private readonly held = new Map<string, string>();
   private readonly subs: vscode.Disposable[];
@@ -188,7 +188,7 @@ class StagingRowDocuments implements vscode.TextDocumentContentProvider, vscode.
     const have = this.held.get(uri.toString());
     if (have !== undefined) return have;
     // The editor restored the document (e.g. after a reload): read the row again.
-    const m = /^\/(ssd_api_data_staging(?:_anon)?)\/(\d+)\.json$/.exec(uri.path);
+    const m = /^\/(ssd_api_data_staging(?:_anon)?)\/row-(\d+)\.json$/.exec(uri.path);
     if (!m) return JSON.stringify({ ssd_workbench: 'not a staging row document' }, null, 2) + '\n';
     const conn = await this.services.connections.current();
     if (!conn) return JSON.stringify({ ssd_workbench: 'no database is open: run "SSD: Show Staging Row" again' }, null, 2) + '\n';
@@ -223,7 +223,7 @@ class StagingRowDocuments implements vscode.TextDocumentContentProvider, vscode.
       id = v.trim();
     }
     try {
-      const uri = vscode.Uri.from({ scheme: STAGING_ROW_SCHEME, path: `/${table}/${id}.json` });
+      const uri = vscode.Uri.from({ scheme: STAGING_ROW_SCHEME, path: `/${table}/row-${id}.json` });
       // The user asked to see this row: its payload goes to the editor, never to the log.
       this.held.set(uri.toString(), await this.text(conn, table, id));
       this.changed.fire(uri);

@@ -142,11 +142,19 @@ describe('bundled extension in a fake editor', function () {
 
     await fake.exec('ssd.showStagingRow', row);
     const doc = fake.shown[fake.shown.length - 1]!;
-    assert.match(doc.uri, /^ssd-staging:\/ssd_api_data_staging_anon\/\d+\.json$/);
+    assert.match(doc.uri, /^ssd-staging:\/ssd_api_data_staging_anon\/row-\d+\.json$/);
     const shownRow = JSON.parse(doc.text) as { person_id: string; row_state: string; json_payload: { la_child_id: string } };
     assert.equal(shownRow.person_id, row.personId);
     assert.equal(shownRow.row_state, 'New');
     assert.equal(typeof shownRow.json_payload.la_child_id, 'string');
+
+    // A document the editor restores after a reload (not held in memory) is read again.
+    const other = rows.find((r) => r.id !== row.id)!;
+    const ws = fake.module.workspace as { openTextDocument(u: unknown): Promise<{ getText(): string }> };
+    const uri = (fake.module.Uri as { parse(s: string): unknown }).parse(`ssd-staging:/ssd_api_data_staging_anon/row-${String(other.id)}.json`);
+    const restored = JSON.parse((await ws.openTextDocument(uri)).getText()) as { id: number; person_id: string };
+    assert.equal(String(restored.id), other.id);
+    assert.equal(restored.person_id, other.personId);
   });
 
   it('builds a child\'s payload from the tree', async () => {
