@@ -98,19 +98,24 @@ export interface PayloadHover {
 export function payloadHoverAt(text: string, offset: number, problems: readonly PayloadProblem[]): PayloadHover | undefined {
   const loc = getLocation(text, offset);
   const pointer = toPointer(loc.path);
-  const here = problems.filter((p) => {
-    if (p.path === pointer) return true;
+  // A problem whose underline covers the offset already shows its message in the editor's own
+  // diagnostic hover: say what the rule means. On the key of a value with a problem (no underline
+  // there), give the message too.
+  const here: Array<{ p: PayloadProblem; underlined: boolean }> = [];
+  for (const p of problems) {
     const span = locatePointer(text, p.path);
-    return !!span && offset >= span.start && offset <= span.end;
-  });
+    const underlined = !!span && offset >= span.start && offset <= span.end;
+    if (underlined || p.path === pointer) here.push({ p, underlined });
+  }
   const source = sourceForPath(pointer);
   if (!here.length && !source) return undefined;
   const md: string[] = [`**${pointer || '(payload)'}**`];
   if (source) md.push('', `From SSD column \`${source}\``);
-  for (const p of here) {
+  for (const { p, underlined } of here) {
     const meaning = RULE_TEXT[p.rule];
     const from = p.source && p.source !== source ? ` (from \`${p.source}\`)` : '';
-    md.push('', `${p.severity === 'error' ? '$(error)' : '$(warning)'} **${p.rule}**${meaning ? ` (${meaning})` : ''}: ${p.path !== pointer ? `\`${p.path}\` ` : ''}${p.message}${from}`);
+    const what = underlined ? (meaning ?? 'a rule of the DfE payload') : `${meaning ? `${meaning}: ` : ''}${p.message}`;
+    md.push('', `${p.severity === 'error' ? '$(error)' : '$(warning)'} **${p.rule}**${p.path !== pointer ? ` at \`${p.path}\`` : ''}: ${what}${from}`);
   }
   const node = loc.previousNode;
   const span = locatePointer(text, pointer);

@@ -105,16 +105,17 @@ describe('extension workflows: payload problems at their JSON path', () => {
     const h = payloadHoverAt(text, off, problems)!;
     assert.equal(h.pointer, '/child_details/disabilities/1');
     assert.match(h.markdown, /From SSD column `ssd_disability\.disa_disability_code`/);
-    assert.match(h.markdown, /\*\*enum\*\* \(a code that is not in the DfE list\)/);
+    assert.match(h.markdown, /\*\*enum\*\*: a code that is not in the DfE list$/m, 'on the underline: what the rule means (the editor shows the message)');
     assert.equal(text.slice(h.start, h.end), '"BAD9"');
     // on a key: the same path as its value
     const k = payloadHoverAt(text, text.indexOf('"referral_source": "ZZ"') + 3, problems)!;
     assert.equal(k.pointer, '/social_care_episodes/1/referral_source');
     assert.match(k.markdown, /ssd_cin_episodes\.cine_referral_source_code/);
+    assert.match(k.markdown, /\*\*enum\*\*: a code that is not in the DfE list: referral_source|\*\*enum\*\*: a code that is not in the DfE list: .+allowed codes/, 'on the key (no underline): the message as well');
     // where the missing-property squiggle sits (the second item's brace), its problem is listed
     const brace = locatePointer(text, '/social_care_episodes/1/social_care_episode_id')!;
     const m = payloadHoverAt(text, brace.start, problems)!;
-    assert.match(m.markdown, /\*\*required\*\*.*`\/social_care_episodes\/1\/social_care_episode_id`/);
+    assert.match(m.markdown, /\*\*required\*\* at `\/social_care_episodes\/1\/social_care_episode_id`: the DfE schema requires this field/);
     // a valid value with a known source still says where it comes from; no problem listed
     const s = payloadHoverAt(text, text.indexOf('"WBRI"') + 1, problems)!;
     assert.equal(s.markdown, '**/child_details/ethnicity**\n\nFrom SSD column `ssd_person.pers_ethnicity`');
