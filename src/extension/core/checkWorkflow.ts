@@ -48,7 +48,7 @@ export function tableDocumentFor(table: string, dialect: 'postgres' | 'mssql', f
   // A table outside the SSD model (none today): a minimal document so findings still have a home.
   const lines = [`# ${table}`, '', 'Not a table of the SSD model.', '', `## Findings${checkedAt ? ` (SSD: Check Tables, ${checkedAt})` : ''}`, ''];
   const columnLines = new Map<string, number>();
-  if (!findings.length) lines.push('None.');
+  if (!findings.length) lines.push(checkedAt ? 'None.' : 'Not checked yet on this connection: run "SSD: Check Tables".');
   for (const f of findings) {
     if (f.column && !columnLines.has(f.column.toLowerCase())) columnLines.set(f.column.toLowerCase(), lines.length);
     lines.push(`- ${f.severity.toUpperCase()} ${f.ruleId}${f.column ? ` (${f.column})` : ''}: ${f.message} [${f.count.toLocaleString('en-GB')}]`);

@@ -36,7 +36,7 @@ export function renderTableDocument(def: SsdTableDef, dialect: 'postgres' | 'mss
   lines.push('');
   lines.push(`## Findings${checkedAt ? ` (SSD: Check Tables, ${checkedAt})` : ''}`);
   lines.push('');
-  if (!findings.length) lines.push('None.');
+  if (!findings.length) lines.push(checkedAt ? 'None.' : 'Not checked yet on this connection: run "SSD: Check Tables".');
   for (const f of findings) {
     lines.push(`- ${f.severity.toUpperCase()} ${f.ruleId}${f.column ? ` (${f.column})` : ''}: ${f.message} [${f.count.toLocaleString('en-GB')}]`);
     if (f.examples.length) lines.push(`  example ids: ${f.examples.join(', ')}`);

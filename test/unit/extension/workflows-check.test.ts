@@ -137,5 +137,9 @@ describe('extension workflows: CREATE TABLE location and check helpers (pure)', 
     const doc = tableDocumentFor('la_extra', 'mssql', [f]);
     assert.equal(r!.range.start.line, doc.columnLines.get('c1'));
     assert.equal(r!.message, 'la_extra.c1: 2 rows: odd; e.g. ids 1, 2. Fix: fix it');
+    // before any check a table document says so; after a clean check, "None."
+    assert.match(tableDocumentFor('ssd_person', 'postgres', []).text, /## Findings\n\nNot checked yet on this connection: run "SSD: Check Tables"\./);
+    assert.match(tableDocumentFor('ssd_person', 'postgres', [], '2026-11-25T09:00:00Z').text, /## Findings \(SSD: Check Tables, 2026-11-25T09:00:00Z\)\n\nNone\.\n$/);
+    assert.match(tableDocumentFor('la_extra', 'postgres', []).text, /Not checked yet/);
   });
 });
