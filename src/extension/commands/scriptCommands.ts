@@ -245,6 +245,8 @@ async function runScriptCommand(c: Ctx, arg: unknown, opts: RunScriptArgs | unde
   const continueOnError = opts?.continueOnError ?? !settings.stopOnError;
   const run = await withWork(`SSD: Run Script ${src.name}`, conn.db, services.log, async (w) => {
     const errors = [...preDiags];
+    let lastPercent = 0;
+    let batchAt = '';
     return runPlan(conn.db, plan!, {
       signal: w.signal,
       continueOnError,
@@ -252,7 +254,8 @@ async function runScriptCommand(c: Ctx, arg: unknown, opts: RunScriptArgs | unde
       onEvent: (e) => {
         for (const l of formatRunEvent(e)) output.appendLine(l);
         const p = progressForEvent(e);
-        if (p) w.report(p.percent < 0 ? undefined : p.percent, p.message);
+        if (p && p.percent >= 0) { w.report(p.percent, p.message); lastPercent = p.percent; batchAt = e.type === 'batch-start' ? `batch ${e.n} of ${e.total}` : batchAt; }
+        else if (p) w.report(lastPercent, batchAt ? `${batchAt} · ${p.message}` : p.message);
         if (e.type === 'batch-end' && e.outcome.errors.length) {
           errors.push(...e.outcome.errors);
           c.diagnostics.set(src.uri, src.file, src.text, errors);
