@@ -45,7 +45,14 @@ export class PostgresDb implements Db {
   static async open(url: string | null, description: string, password?: string): Promise<PostgresDb> {
     const config: pg.PoolConfig = { max: 4, idleTimeoutMillis: 30_000, connectionTimeoutMillis: 15_000, application_name: 'ssd-workbench' };
     if (url) config.connectionString = url;
-    if (password !== undefined) config.password = password;
+    if (password !== undefined) {
+      config.password = password;
+      // pg lets the connection string's (absent) password override config.password: put it in the URL.
+      if (url) {
+        const u = new URL(url);
+        if (u.host) { u.password = password; config.connectionString = u.toString(); }
+      }
+    }
     const pool = new pg.Pool(config);
     pool.on('error', () => undefined); // idle client errors surface on the next query
     try {
