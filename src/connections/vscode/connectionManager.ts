@@ -86,6 +86,9 @@ export class ConnectionManager implements vscode.Disposable {
   async current(): Promise<ActiveConnection | undefined> {
     if (this.active) return this.active;
     if (this.opening) return this.opening;
+    // A connection that failed is tried again only when asked (Refresh, Select, a setting change):
+    // retrying on every redraw would hammer the server and could lock the account.
+    if (this.state === 'failed') return undefined;
     const pending = this.pendingChoice();
     if (!pending) { this.setState('noDemo'); return undefined; }
     this.opening = this.open(pending).finally(() => { this.opening = undefined; });
@@ -184,13 +187,19 @@ export class ConnectionManager implements vscode.Disposable {
   /** Close and reopen (after a setting change or a refresh). */
   async reopen(): Promise<ActiveConnection | undefined> {
     await this.closeActive();
+    this.clearFailure();
     return this.current();
+  }
+
+  private clearFailure(): void {
+    if (this.state === 'failed') this.state = 'noDemo';
   }
 
   private async switchTo(change: () => Promise<void> | void): Promise<ActiveConnection | undefined> {
     if (this.opening) await this.opening.catch(() => undefined);
     await this.closeActive();
     await change();
+    this.clearFailure();
     const c = await this.current();
     if (!c && this.state === 'failed') void vscode.window.showErrorMessage(`SSD: could not open the database: ${this.lastError ?? 'see the log'}`);
     return c;

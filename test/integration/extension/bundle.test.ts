@@ -3,7 +3,7 @@
 // the demo database, shows it in the tree, stages it, shows a staging row, builds a child's payload,
 // refuses to write in an untrusted workspace, and closes on deactivate.
 import assert from 'node:assert/strict';
-import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import Module, { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
@@ -186,6 +186,38 @@ describe('bundled extension in a fake editor', function () {
     const builder = await child(conn, 'Tables the API builder reads');
     const person = await child(builder, 'ssd_person');
     assert.match(String(item(person).description), /^25 rows/);
+  });
+
+  it('shows a connection that fails as a node with the reason, and retries only when asked', async () => {
+    const notADir = join(storage, 'not-a-folder');
+    writeFileSync(notADir, 'x');
+    const answers: Record<string, string> = {
+      'quickpick:SSD: Add Connection (1/4)': 'Embedded database folder',
+      'input:SSD: Add Connection (2/4)': `pglite:${join(notADir, 'db')}`,
+      'input:SSD: Add Connection (4/4)': '',
+      'input:SSD: Add Connection': 'Broken folder',
+    };
+    fake.respond = (m) => answers[m.text];
+    try {
+      await fake.exec('ssd.addConnection');
+    } finally {
+      fake.respond = () => undefined;
+    }
+    assert.equal(fake.contexts.get('ssd.state'), 'failed');
+    assert.equal(fake.contexts.get('ssd.hasProfiles'), true);
+    const failures = () => fake.logs.filter((l) => l.startsWith('[error] could not open Broken folder')).length;
+    assert.equal(failures(), 1);
+    for (let i = 0; i < 3; i++) {
+      const nodes = (await tree().getChildren()) as TreeNode[];
+      assert.deepEqual(nodes.map(label), ['Could not open the database', 'Select Connection…', 'Try Again', 'Show Log']);
+      assert.match(String(item(nodes[0]).description), /cannot open/);
+    }
+    assert.equal(failures(), 1, 'redrawing the tree does not reconnect');
+    await fake.exec('ssd.refresh');
+    assert.equal(failures(), 2, 'Refresh tries again');
+    await fake.exec('ssd.openDemo');
+    assert.equal(fake.contexts.get('ssd.state'), 'open');
+    await child(undefined, 'Demo database');
   });
 
   it('closes the database and gives the demo back on deactivate', async () => {

@@ -13,6 +13,8 @@ export interface FakeVscode {
   commands: Map<string, Fn>;
   contexts: Map<string, unknown>;
   messages: Message[];
+  /** Lines written to the output channels, as "[level] text". */
+  logs: string[];
   shown: { uri: string; text: string; languageId: string }[];
   config: Map<string, unknown>;
   trusted: boolean;
@@ -95,6 +97,7 @@ export function createFakeVscode(packageJson: unknown): FakeVscode {
   const commands = new Map<string, Fn>();
   const contexts = new Map<string, unknown>();
   const messages: Message[] = [];
+  const logs: string[] = [];
   const shown: FakeVscode['shown'] = [];
   const config = new Map<string, unknown>();
   const providers = new Map<string, { provideTextDocumentContent(u: Uri): unknown }>();
@@ -103,7 +106,7 @@ export function createFakeVscode(packageJson: unknown): FakeVscode {
 
   const fake: FakeVscode = {
     module: {},
-    commands, contexts, messages, shown, config, trusted: true,
+    commands, contexts, messages, logs, shown, config, trusted: true,
     treeProvider() { if (!tree) throw new Error('no tree view was created'); return tree; },
     respond: () => undefined,
     async exec(id, ...args) { return (fake.module.commands as { executeCommand: Fn }).executeCommand(id, ...args); },
@@ -123,7 +126,11 @@ export function createFakeVscode(packageJson: unknown): FakeVscode {
     createOutputChannel: (name: string) => strict(`OutputChannel(${name})`, {
       name, lines: [] as string[],
       append() {}, appendLine() {}, clear() {}, show() {}, hide() {}, dispose() {}, replace() {},
-      trace() {}, debug() {}, info() {}, warn() {}, error() {}, logLevel: 2, onDidChangeLogLevel: noEvent,
+      trace() {}, debug() {},
+      info: (m: string) => { logs.push(`[info] ${m}`); },
+      warn: (m: string) => { logs.push(`[warn] ${m}`); },
+      error: (m: string) => { logs.push(`[error] ${m}`); },
+      logLevel: 2, onDidChangeLogLevel: noEvent,
     }),
     createStatusBarItem: () => ({ text: '', tooltip: '', command: '', name: '', accessibilityInformation: undefined, show() {}, hide() {}, dispose() {} }),
     createTreeView: (_id: string, o: { treeDataProvider: ReturnType<FakeVscode['treeProvider']> }) => { tree = o.treeDataProvider; return { dispose() {}, description: undefined, message: undefined, reveal: async () => undefined }; },
