@@ -191,18 +191,30 @@ export class Workbench {
 
   // ------------------------------------------------------------------ driving the workbench
 
-  /** Run a command from the command palette by its full title, e.g. "SSD: Check Tables". */
-  async runCommand(title: string): Promise<void> {
+  /**
+   * Run a command from the command palette by its full title, e.g. "SSD: Check Tables".
+   * Commands contributed by extensions reach the palette a moment after the workbench shows, so
+   * the palette is reopened until the command is listed (up to timeoutMs).
+   */
+  async runCommand(title: string, timeoutMs = 30_000): Promise<void> {
     const page = this.page;
-    await this.closeQuickInput();
-    await page.keyboard.press('F1');
+    const deadline = Date.now() + timeoutMs;
     const input = page.locator('.quick-input-widget .quick-input-box input');
-    await input.waitFor({ state: 'visible', timeout: 15_000 });
-    await input.fill(`>${title}`);
     const row = page.locator('.quick-input-widget .quick-input-list .monaco-list-row').filter({
       has: page.locator('.label-name', { hasText: new RegExp(`^${escapeRegExp(title)}$`) }),
     }).first();
-    await row.waitFor({ state: 'visible', timeout: 30_000 });
+    for (;;) {
+      await this.closeQuickInput();
+      await page.keyboard.press('F1');
+      await input.waitFor({ state: 'visible', timeout: 15_000 });
+      await input.fill(`>${title}`);
+      try {
+        await row.waitFor({ state: 'visible', timeout: Math.max(1_000, Math.min(5_000, deadline - Date.now())) });
+        break;
+      } catch (e) {
+        if (Date.now() >= deadline) throw new Error(`command "${title}" is not in the command palette (${e instanceof Error ? e.message.split('\n')[0] : e})`);
+      }
+    }
     await row.click();
   }
 
@@ -242,7 +254,19 @@ export class Workbench {
   async waitForNotification(text: string | RegExp, timeout = 120_000): Promise<string> {
     const toast = this.notification(text).first();
     await toast.waitFor({ state: 'visible', timeout });
+    // Settled: faded in, and no progress notification of the finished work left on screen.
+    await this.page.locator('.notifications-toasts .notification-toast.notification-fade-in-done')
+      .filter({ has: this.page.locator('.notification-list-item-message', { hasText: text }) }).first()
+      .waitFor({ state: 'visible', timeout: 10_000 });
+    await this.waitForProgressDone();
     return (await toast.locator('.notification-list-item-message').innerText()).trim();
+  }
+
+  /** Wait until no progress notification (one with a Cancel button) is on screen. */
+  async waitForProgressDone(timeout = 30_000): Promise<void> {
+    await this.page.locator('.notifications-toasts .notification-toast')
+      .filter({ has: this.page.locator('.monaco-button', { hasText: /^Cancel$/ }) })
+      .first().waitFor({ state: 'hidden', timeout });
   }
 
   /** Close every notification toast (so later waits see only new ones). */
@@ -266,7 +290,7 @@ export class Workbench {
 
   /** Open the Problems panel and return its rows (each row's aria-label holds the message and position). */
   async openProblems(): Promise<Locator> {
-    await this.runCommand('View: Focus Problems (Problems)');
+    await this.runCommand('Problems: Focus on Problems View');
     const panel = this.page.locator('.markers-panel');
     await panel.waitFor({ state: 'visible', timeout: 20_000 });
     return panel.locator('.monaco-list-row');
@@ -278,6 +302,44 @@ export class Workbench {
     const labels: string[] = [];
     for (const row of await rows.all()) labels.push((await row.getAttribute('aria-label')) ?? (await row.innerText()));
     return labels;
+  }
+
+  /** The editor cursor position as the status bar shows it, e.g. "Ln 7, Col 12". */
+  async cursorPosition(): Promise<string> {
+    const item = this.page.locator('.statusbar [id="status.editor.selection"]');
+    await item.waitFor({ state: 'visible', timeout: 10_000 });
+    return (await item.innerText()).trim();
+  }
+
+  /** The active editor's cursor moves to the next problem (F8) and its marker widget opens; returns the widget's text. */
+  async goToNextProblem(): Promise<string> {
+    await this.page.locator('.editor-instance .monaco-editor .view-lines').first().click({ position: { x: 2, y: 2 } });
+    await this.page.keyboard.press('Control+Home');
+    await this.runCommand('Go to Next Problem (Error, Warning, Info)');
+    const widget = this.page.locator('.monaco-editor .marker-widget').first();
+    await widget.waitFor({ state: 'visible', timeout: 15_000 });
+    return (await widget.innerText()).trim();
+  }
+
+  /** Text of the line the active editor's cursor is on (from the rendered lines). */
+  async currentLineText(): Promise<string> {
+    const editor = this.page.locator('.editor-instance .monaco-editor').first();
+    return editor.evaluate((el) => {
+      const cursor = el.querySelector('.cursors-layer .cursor') as HTMLElement | null;
+      if (!cursor) return '';
+      const top = cursor.style.top;
+      for (const line of Array.from(el.querySelectorAll('.view-lines .view-line')) as HTMLElement[]) {
+        if (line.style.top === top) return (line.textContent ?? '').replace(/\u00a0/g, ' ');
+      }
+      return '';
+    });
+  }
+
+  /** The Problems status bar item's counts ("Errors: 3, Warnings: 7, Infos: 2"). */
+  async problemCounts(): Promise<{ errors: number; warnings: number; infos: number }> {
+    const label = (await this.page.locator('.statusbar [id="status.problems"]').getAttribute('aria-label')) ?? '';
+    const n = (name: string) => Number(new RegExp(`${name}: (\\d+)`).exec(label)?.[1] ?? NaN);
+    return { errors: n('Errors'), warnings: n('Warnings'), infos: n('Infos') };
   }
 
   /** Open a workspace file by its path relative to the workspace, through the explorer. */

@@ -1,0 +1,169 @@
+// End-to-end: the packaged .vsix installed into a real VS Code (code-server 4.100.x in headless
+// chromium) and driven through its UI like an analyst would: the palette, the SSD view, the
+// Problems panel, the editor. What it must show comes from the CLI on an identical demo database
+// (helpers/oracle.ts), never from constants in this file. Each step saves a screenshot under
+// test/e2e/screenshots/ (git-ignored); a failing step also saves FAILED-<step>.png.
+//
+// The steps share one workbench and run in order (the demo database of step 1 is what the later
+// steps use). `npm run test:e2e` installs code-server on first use (scripts/e2e-setup.mjs) and
+// packages the extension from the working tree. Without chromium the suite is skipped, except in
+// CI (CI set), where it fails.
+import assert from 'node:assert/strict';
+import { skipReason } from '../../scripts/e2e-setup.mjs';
+import { buildOracle, type Oracle } from './helpers/oracle';
+import { prepare, Workbench } from './helpers/workbench';
+
+const AS_OF = '2026-03-31';
+const CHILDREN = 1000;
+const SCRIPT = 'scripts/e2e_broken.sql';
+// Where the fixture script's deliberate error is (test/e2e/fixtures/workspace/scripts/e2e_broken.sql).
+const SCRIPT_ERROR = { line: 7, column: 12, text: 'no_such_column' };
+
+const fmt = (n: number) => n.toLocaleString('en-GB');
+const plural = (n: number, word: string) => `${fmt(n)} ${word}${n === 1 ? '' : 's'}`;
+
+describe('SSD Workbench in a real VS Code (code-server + chromium)', function () {
+  this.timeout(180_000);
+  let wb: Workbench | undefined;
+  let oracle: Oracle | undefined;
+
+  before(async function () {
+    const reason = skipReason();
+    if (reason) {
+      if (process.env.CI && process.env.CI !== 'false') throw new Error(`the end-to-end suite cannot run: ${reason}`);
+      process.stderr.write(`\n  e2e SKIPPED: ${reason}\n\n`);
+      this.skip();
+    }
+    this.timeout(900_000); // first run: installs code-server into .e2e-cache
+    prepare();
+    oracle = buildOracle(CHILDREN, AS_OF);
+    wb = await Workbench.launch({
+      name: 'main',
+      settings: { 'ssd.asOf': AS_OF, 'ssd.demo.children': CHILDREN, 'ssd.script.stopOnError': true },
+    });
+  });
+
+  afterEach(async function () {
+    if (this.currentTest?.state === 'failed' && wb) {
+      const step = (this.currentTest.title.match(/^(\d+)/)?.[1] ?? 'step');
+      const shot = await wb.screenshot(`FAILED-${step}`).catch(() => undefined);
+      process.stderr.write(`\n  screenshot of the failure: ${shot}\n  code-server log (tail):\n${wb.serverLog().split('\n').slice(-30).join('\n')}\n`);
+    }
+  });
+
+  after(async function () {
+    this.timeout(60_000);
+    await wb?.close();
+    oracle?.dispose();
+  });
+
+  it('1. opens the SSD view, runs SSD: Open Demo Database and shows the demo tables with their row counts', async () => {
+    const w = wb!;
+    const o = oracle!;
+    await w.runCommand('View: Show SSD');
+    const welcome = w.page.locator('.pane', { has: w.page.locator('.pane-header', { hasText: 'SSD Tables' }) });
+    await welcome.waitFor({ state: 'visible', timeout: 30_000 });
+    await w.runCommand('SSD: Open Demo Database');
+    // Making the demo shows a progress notification; the tree then lists the tables.
+    await w.treeRow('SSD Tables', 'Demo database').waitFor({ state: 'visible', timeout: 150_000 });
+    const builderTables = Object.keys(o.builderRows);
+    assert.equal(builderTables.length, 19, 'the CLI demo reports the 19 tables the builder reads');
+    for (const table of builderTables) {
+      const row = w.treeRow('SSD Tables', table);
+      await row.waitFor({ state: 'visible', timeout: 60_000 });
+      const description = (await row.locator('.label-description').innerText()).trim();
+      assert.equal(description, plural(o.builderRows[table]!, 'row'), `tree row ${table}`);
+    }
+    const group = w.treeRow('SSD Tables', 'Tables the API builder reads');
+    assert.match(await group.locator('.label-description').innerText(), /^19 of 19 present/);
+    assert.match(await w.page.locator('.statusbar').innerText(), /SSD: Demo database/);
+    await w.screenshot('1-demo-tables');
+  });
+
+  it('2. SSD: Check Tables ends with the verdict notification and puts the findings in the Problems panel and the tree', async () => {
+    const w = wb!;
+    const o = oracle!;
+    await w.runCommand('SSD: Check Tables');
+    const message = await w.waitForNotification(o.check.verdictText, 150_000);
+    assert.ok(message.includes(o.check.verdictText), message);
+    const toast = w.notification(o.check.verdictText).first();
+    await toast.locator('.monaco-button', { hasText: 'Show report' }).waitFor({ state: 'visible', timeout: 10_000 });
+    await w.screenshot('2-check-notification');
+
+    const counts = await w.problemCounts();
+    assert.equal(counts.errors, o.check.errors, 'errors in the status bar');
+    assert.equal(counts.warnings, o.check.warnings, 'warnings in the status bar');
+    assert.ok(counts.infos >= o.check.infos, `infos in the status bar: ${counts.infos}`);
+
+    await w.openProblems();
+    await w.runCommand('View: Toggle Maximized Panel');
+    await w.page.locator('.markers-panel .monaco-list-row').first().waitFor({ state: 'visible', timeout: 20_000 });
+    const labels = await w.problemLabels();
+    for (const f of o.check.findings.filter((x) => x.severity !== 'info')) {
+      const where = f.column ? `${f.table}.${f.column}: ${fmt(f.count)} ` : `${f.table}: `;
+      const kind = f.severity === 'error' ? 'Error' : 'Warning';
+      const hit = labels.find((l) => l.startsWith(`${kind}: ${where}`) && /SSD check/.test(l));
+      assert.ok(hit, `Problems panel lists ${f.ruleId} (${kind} ${where}); it shows:\n${labels.join('\n')}`);
+    }
+    await w.screenshot('2-check-problems');
+    await w.runCommand('View: Toggle Maximized Panel');
+
+    // The tree marks the tables with findings.
+    const withErrors = new Map<string, number>();
+    for (const f of o.check.findings) if (f.severity === 'error') withErrors.set(f.table, (withErrors.get(f.table) ?? 0) + 1);
+    for (const [table, n] of withErrors) {
+      const description = await w.treeRow('SSD Tables', table).locator('.label-description').innerText();
+      assert.ok(description.includes(plural(n, 'error')), `tree row ${table}: "${description}"`);
+    }
+  });
+
+  it("3. SSD: Build Payload for Child opens the child's payload with the schema error underlined at its JSON path", async () => {
+    const w = wb!;
+    const { personId, problems } = oracle!.invalidChild;
+    const problem = problems[0]!;
+    await w.runCommand('SSD: Build Payload for Child');
+    await w.answerQuickInput(personId, new RegExp(`^${personId}$`));
+    const note = await w.waitForNotification(new RegExp(`${personId}: ${problems.length} problems? with the payload`), 60_000);
+    assert.match(note, /Problems panel/);
+    await w.page.locator('.tabs-container .tab.active', { hasText: `${personId}.json` }).waitFor({ timeout: 60_000 });
+    const squiggle = w.page.locator('.editor-instance .monaco-editor .squiggly-error').first();
+    await squiggle.waitFor({ state: 'attached', timeout: 30_000 });
+
+    const widget = await w.goToNextProblem();
+    assert.ok(widget.includes(problem.path), `marker names the JSON path ${problem.path}: ${widget}`);
+    assert.ok(widget.includes(problem.message), `marker gives the rule's message: ${widget}`);
+    if (problem.source) assert.ok(widget.includes(problem.source), `marker names the SSD column ${problem.source}: ${widget}`);
+    // The cursor sits on the offending value: the last segment of the path is the key on that line.
+    const key = problem.path.split('/').pop()!;
+    const line = await w.currentLineText();
+    assert.match(line, new RegExp(`"${key}"\\s*:`), `cursor line "${line}" holds ${problem.path}`);
+    await w.screenshot('3-payload-diagnostic');
+
+    await w.page.keyboard.press('Escape');
+    await w.openProblems();
+    const labels = await w.problemLabels();
+    assert.ok(labels.some((l) => l.startsWith(`Error: ${problem.path}`) && l.includes('SSD payload')), `Problems panel lists ${problem.path}:\n${labels.join('\n')}`);
+  });
+
+  it('4. SSD: Run Script shows the script error on its line in the Problems panel and the editor', async () => {
+    const w = wb!;
+    await w.openWorkspaceFile(SCRIPT);
+    await w.runCommand('SSD: Run Script');
+    const message = await w.waitForNotification(/e2e_broken\.sql: 1 error/, 120_000);
+    assert.match(message, /1 failed/);
+    assert.match(message, /1 not run/, 'the run stops at the failing batch (ssd.script.stopOnError)');
+
+    const widget = await w.goToNextProblem();
+    assert.ok(widget.includes(SCRIPT_ERROR.text), `marker: ${widget}`);
+    assert.equal(await w.cursorPosition(), `Ln ${SCRIPT_ERROR.line}, Col ${SCRIPT_ERROR.column}`);
+    await w.screenshot('4-script-error-editor');
+    await w.page.keyboard.press('Escape');
+
+    await w.openProblems();
+    const labels = await w.problemLabels();
+    const hit = labels.find((l) => l.includes(SCRIPT_ERROR.text) && /SSD script/i.test(l));
+    assert.ok(hit, `Problems panel lists the script error:\n${labels.join('\n')}`);
+    assert.match(hit!, new RegExp(`at line ${SCRIPT_ERROR.line} and character ${SCRIPT_ERROR.column}\\b`));
+    await w.screenshot('4-script-error-problems');
+  });
+});
