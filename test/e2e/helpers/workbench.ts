@@ -94,6 +94,13 @@ const live = new Set<Workbench>();
 process.once('exit', () => {
   for (const wb of live) wb.killNow();
 });
+// `timeout` in .ci/run and Ctrl+C: end the servers, then exit as the signal would have.
+for (const [signal, code] of [['SIGTERM', 143], ['SIGINT', 130]] as const) {
+  process.once(signal, () => {
+    for (const wb of live) wb.killNow();
+    process.exit(code);
+  });
+}
 
 export class Workbench {
   readonly page: Page;
