@@ -18,7 +18,8 @@
 // Environment: SSD_E2E_CACHE (cache directory, default <repo>/.e2e-cache), SSD_E2E_CHROMIUM
 // (browser executable, default chromium or chromium-browser on PATH).
 import { spawnSync } from 'node:child_process';
-import { existsSync, mkdirSync, readFileSync, renameSync, rmSync, symlinkSync, writeFileSync, accessSync, constants, statSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, renameSync, rmSync, symlinkSync, writeFileSync, accessSync, constants, statSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { delimiter, dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
@@ -154,14 +155,15 @@ export function ensureCodeServer() {
 
 /**
  * Package the extension as it is in the working tree (`npm run package`, which builds the
- * production bundle first) into the cache and return the .vsix path. Always rebuilt: a few
- * seconds, and the suite never tests a stale package.
+ * production bundle first) into a fresh temporary folder, removed when this process exits, and
+ * return the .vsix path. Always rebuilt: a few seconds, and the suite never tests a stale package;
+ * one folder per run, so runs at the same time never share a package.
  */
 export function packageVsix() {
-  mkdirSync(cacheDir(), { recursive: true });
   const version = JSON.parse(readFileSync(join(REPO_DIR, 'package.json'), 'utf8')).version;
-  const out = join(cacheDir(), `ssd-workbench-${version}-e2e.vsix`);
-  rmSync(out, { force: true });
+  const dir = mkdtempSync(join(tmpdir(), 'ssd-e2e-vsix-'));
+  process.once('exit', () => rmSync(dir, { recursive: true, force: true }));
+  const out = join(dir, `ssd-workbench-${version}.vsix`);
   mustRun('npm run package', npm, ['run', 'package', '--', '--out', out], { cwd: REPO_DIR, env: npmEnv() });
   if (!existsSync(out)) throw new Error(`npm run package did not write ${out}`);
   return out;

@@ -167,3 +167,60 @@ describe('SSD Workbench in a real VS Code (code-server + chromium)', function ()
     await w.screenshot('4-script-error-problems');
   });
 });
+
+describe('SSD Workbench in Restricted Mode (untrusted folder)', function () {
+  this.timeout(180_000);
+  let wb: Workbench | undefined;
+  const WRITE_COMMANDS = ['SSD: Run Script', 'SSD: Build Staging', 'SSD: Generate Fake Data'];
+  const READ_COMMANDS = ['SSD: Check Tables', 'SSD: Build Payload for Child', 'SSD: Pre-flight', 'SSD: Open Demo Database'];
+
+  before(async function () {
+    const reason = skipReason();
+    if (reason) {
+      if (process.env.CI && process.env.CI !== 'false') throw new Error(`the end-to-end suite cannot run: ${reason}`);
+      this.skip();
+    }
+    this.timeout(900_000);
+    prepare();
+    wb = await Workbench.launch({
+      name: 'untrusted',
+      settings: { 'security.workspace.trust.enabled': true, 'security.workspace.trust.startupPrompt': 'always' },
+    });
+  });
+
+  afterEach(async function () {
+    if (this.currentTest?.state === 'failed' && wb) await wb.screenshot('FAILED-untrusted').catch(() => undefined);
+  });
+
+  after(async function () {
+    this.timeout(60_000);
+    await wb?.close();
+  });
+
+  it('5. offers only the reading commands until the folder is trusted, then the writing ones too', async () => {
+    const w = wb!;
+    const page = w.page;
+    await page.locator('.monaco-dialog-box .monaco-button', { hasText: "No, I don't trust the authors" }).click();
+    await page.locator('.statusbar', { hasText: 'Restricted Mode' }).waitFor({ timeout: 20_000 });
+
+    const untrusted = await w.paletteLabels('SSD: ', 'SSD: Check Tables');
+    for (const c of READ_COMMANDS) assert.ok(untrusted.includes(c), `${c} is offered in Restricted Mode: ${untrusted.join(', ')}`);
+    for (const c of WRITE_COMMANDS) assert.ok(!untrusted.includes(c), `${c} must not be offered in Restricted Mode: ${untrusted.join(', ')}`);
+    await w.openWorkspaceFile(SCRIPT);
+    // The SQL editor's title bar shows Run Script disabled.
+    const titleActions = page.locator('.editor-group-container.active .editor-actions');
+    await titleActions.locator('a.action-label.disabled[aria-label="Run Script"]').waitFor({ state: 'visible', timeout: 20_000 });
+    const enabledRun = titleActions.locator('a.action-label[aria-label="Run Script"]:not(.disabled)');
+    assert.equal(await enabledRun.count(), 0, 'no enabled Run Script button on the SQL editor in Restricted Mode');
+    await w.screenshot('5-restricted-mode');
+
+    await w.runCommand('Workspaces: Manage Workspace Trust');
+    await page.locator('.workspace-trust-editor .monaco-button', { hasText: /^Trust$/ }).click();
+    await page.locator('.statusbar', { hasText: 'Restricted Mode' }).waitFor({ state: 'hidden', timeout: 20_000 });
+    const trusted = await w.paletteLabels('SSD: ', 'SSD: Check Tables');
+    for (const c of WRITE_COMMANDS) assert.ok(trusted.includes(c), `${c} is offered once the folder is trusted: ${trusted.join(', ')}`);
+    await w.openWorkspaceFile(SCRIPT);
+    await enabledRun.first().waitFor({ state: 'visible', timeout: 20_000 });
+    await w.screenshot('5-trusted');
+  });
+});

@@ -49,6 +49,8 @@ function cli(args: string[], okCodes = [0]): unknown {
 
 export function buildOracle(children: number, asOf: string): Oracle {
   const dir = mkdtempSync(join(tmpdir(), 'ssd-e2e-oracle-'));
+  const remove = () => rmSync(dir, { recursive: true, force: true });
+  process.once('exit', remove);
   try {
     const demo = cli(['demo', '--dir', join(dir, 'demo'), '--children', String(children), '--as-of', asOf, '--json']) as {
       url: string; fake: { rows: Record<string, number> };
@@ -71,10 +73,10 @@ export function buildOracle(children: number, asOf: string): Oracle {
       builderRows: demo.fake.rows,
       check: { ...check.summary, verdictText: check.verdictText, findings: check.findings },
       invalidChild: { personId: first.personId, problems },
-      dispose: () => rmSync(dir, { recursive: true, force: true }),
+      dispose: () => { remove(); process.removeListener('exit', remove); },
     };
   } catch (e) {
-    rmSync(dir, { recursive: true, force: true });
+    remove();
     throw e;
   }
 }

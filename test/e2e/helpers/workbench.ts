@@ -94,12 +94,9 @@ const live = new Set<Workbench>();
 process.once('exit', () => {
   for (const wb of live) wb.killNow();
 });
-// `timeout` in .ci/run and Ctrl+C: end the servers, then exit as the signal would have.
+// `timeout` in .ci/run and Ctrl+C: exit as the signal would have, through the 'exit' handlers.
 for (const [signal, code] of [['SIGTERM', 143], ['SIGINT', 130]] as const) {
-  process.once(signal, () => {
-    for (const wb of live) wb.killNow();
-    process.exit(code);
-  });
+  process.once(signal, () => process.exit(code));
 }
 
 export class Workbench {
@@ -223,6 +220,24 @@ export class Workbench {
       }
     }
     await row.click();
+  }
+
+  /**
+   * Labels the command palette lists for a filter, once `control` (a command that must be there)
+   * is listed, so an absent command is really absent and not just not loaded yet.
+   */
+  async paletteLabels(filter: string, control: string): Promise<string[]> {
+    const page = this.page;
+    await this.closeQuickInput();
+    await page.keyboard.press('F1');
+    const input = page.locator('.quick-input-widget .quick-input-box input');
+    await input.waitFor({ state: 'visible', timeout: 15_000 });
+    await input.fill(`>${filter}`);
+    const rows = page.locator('.quick-input-widget .quick-input-list .monaco-list-row .label-name');
+    await rows.filter({ hasText: new RegExp(`^${escapeRegExp(control)}$`) }).first().waitFor({ state: 'visible', timeout: 30_000 });
+    const labels = (await rows.allInnerTexts()).map((t) => t.trim());
+    await this.closeQuickInput();
+    return labels;
   }
 
   /** Type into the open quick input (input box or quick pick) and accept it. */
@@ -380,9 +395,10 @@ export class Workbench {
     else process.stderr.write(`e2e: kept ${this.dir}\n`);
   }
 
-  /** Synchronous kill for process exit. */
+  /** Synchronous kill and clean-up for process exit. */
   killNow(): void {
     if (this.server.pid && this.server.exitCode === null) killGroup(this.server.pid, 'SIGKILL');
+    if (!process.env.SSD_E2E_KEEP) rmSync(this.dir, { recursive: true, force: true });
   }
 }
 
