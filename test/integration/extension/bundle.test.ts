@@ -188,6 +188,22 @@ describe('bundled extension in a fake editor', function () {
     assert.match(String(item(person).description), /^25 rows/);
   });
 
+  it('recreates the demo database after a confirmation', async () => {
+    fake.config.set('ssd.demo.children', 20);
+    fake.respond = (m) => (m.modal && /^Delete the demo database and make a new one with 20 fake children\?$/.test(m.text) ? 'Recreate' : undefined);
+    try {
+      await fake.exec('ssd.recreateDemo');
+    } finally {
+      fake.respond = () => undefined;
+    }
+    const conn = await child(undefined, 'Demo database');
+    const builder = await child(conn, 'Tables the API builder reads');
+    const person = await child(builder, 'ssd_person');
+    assert.match(String(item(person).description), /^20 rows/);
+    const staging = await child(conn, 'Staging');
+    assert.match(String(item(staging).description), /^0 of 2 present/, 'a new demo has no staging yet');
+  });
+
   it('shows a connection that fails as a node with the reason, and retries only when asked', async () => {
     const notADir = join(storage, 'not-a-folder');
     writeFileSync(notADir, 'x');
