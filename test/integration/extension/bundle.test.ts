@@ -204,6 +204,36 @@ describe('bundled extension in a fake editor', function () {
     assert.match(String(item(staging).description), /^0 of 2 present/, 'a new demo has no staging yet');
   });
 
+  it('pages through child ids and searches them by prefix', async () => {
+    fake.config.set('ssd.children.pageSize', 10);
+    (tree() as unknown as { refresh(): void }).refresh();
+    const conn = await child(undefined, 'Demo database');
+    let kids = (await tree().getChildren(await child(conn, 'Children'))) as TreeNode[];
+    assert.equal(kids.length, 11);
+    const more = kids[10]!;
+    assert.equal(label(more), 'Load more…');
+    await fake.exec('ssd.loadMore', more);
+    kids = (await tree().getChildren(await child(conn, 'Children'))) as TreeNode[];
+    const ids = kids.map(label);
+    assert.equal(ids.length, 20, ids.join(', '));
+    assert.equal(new Set(ids).size, 20);
+
+    const prefix = ids[13]!.slice(0, -1);
+    const expected = ids.filter((i) => i.startsWith(prefix)).sort();
+    fake.respond = (m) => (m.text === 'input:SSD: Search Children by Id' ? prefix : undefined);
+    try {
+      await fake.exec('ssd.searchChildren');
+    } finally {
+      fake.respond = () => undefined;
+    }
+    const filtered = await child(conn, 'Children');
+    assert.equal(item(filtered).contextValue, 'ssd.children.filtered');
+    assert.deepEqual(((await tree().getChildren(filtered)) as TreeNode[]).map(label).sort(), expected);
+    await fake.exec('ssd.clearChildSearch');
+    assert.equal(item(await child(conn, 'Children')).contextValue, 'ssd.children');
+    fake.config.delete('ssd.children.pageSize');
+  });
+
   it('shows a connection that fails as a node with the reason, and retries only when asked', async () => {
     const notADir = join(storage, 'not-a-folder');
     writeFileSync(notADir, 'x');
