@@ -13,6 +13,8 @@ import { generateFakeSsd, type FakeProgress } from '../../fake/generateFakeSsd';
 export const DEMO_FOLDER = 'demo';
 export const READY_FILE = 'READY.json';
 export const LOCK_FILE = 'ssd-workbench.lock';
+/** Beside the demo folder while a window is making it. */
+export const MAKING_LOCK_FILE = 'demo-making.lock';
 
 export interface DemoInfo {
   children: number;
@@ -100,6 +102,10 @@ export async function createDemo(storageRoot: string, options: CreateDemoOptions
     throw new Error(`${p.dir} holds a database SSD Workbench did not make; not touching it`);
   }
   if (heldByOtherProcess(p.lock)) throw new DemoLockedError();
+  // Another window making the demo at the same moment would write into the same folder.
+  const making = join(storageRoot, MAKING_LOCK_FILE);
+  if (heldByOtherProcess(making)) throw new DemoLockedError('the demo database is being made in another editor window: wait for it there');
+  writeFileSync(making, JSON.stringify({ pid: process.pid, since: new Date().toISOString() }) + '\n');
   try {
     const result = await runDemo(
       { dir: p.dir, children: options.children, asOf: options.asOf, ...(options.seed ? { seed: options.seed } : {}) },
@@ -112,6 +118,8 @@ export async function createDemo(storageRoot: string, options: CreateDemoOptions
   } catch (e) {
     rmSync(p.dir, { recursive: true, force: true });
     throw e;
+  } finally {
+    rmSync(making, { force: true });
   }
 }
 
@@ -123,8 +131,8 @@ export function deleteDemo(storageRoot: string, pid = process.pid): void {
 }
 
 export class DemoLockedError extends Error {
-  constructor() {
-    super('the demo database is open in another editor window: close it there (or use that window)');
+  constructor(message = 'the demo database is open in another editor window: close it there (or use that window)') {
+    super(message);
     this.name = 'DemoLockedError';
   }
 }
