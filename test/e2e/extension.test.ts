@@ -86,9 +86,18 @@ describe('SSD Workbench in a real VS Code (code-server + chromium)', function ()
     await w.runCommand('SSD: Check Tables');
     const message = await w.waitForNotification(o.check.verdictText, 150_000);
     assert.ok(message.includes(o.check.verdictText), message);
-    const toast = w.notification(o.check.verdictText).first();
-    await toast.locator('.monaco-button', { hasText: 'Show report' }).waitFor({ state: 'visible', timeout: 10_000 });
     await w.screenshot('2-check-notification');
+    // Show report: the report page (a webview) with the same counts and a chart.
+    await w.notification(o.check.verdictText).first().locator('.monaco-button', { hasText: 'Show report' }).click();
+    const report = w.webviewBody();
+    await report.locator('table').first().waitFor({ state: 'visible', timeout: 30_000 });
+    const reportCount = async (name: string) => Number((await report.locator('tr', { has: w.page.locator(`th:text-is("${name}")`) }).first().locator('td').first().innerText()).replace(/,/g, ''));
+    assert.equal(await reportCount('Errors'), o.check.errors, 'report: errors');
+    assert.equal(await reportCount('Warnings'), o.check.warnings, 'report: warnings');
+    assert.equal(await reportCount('Rules run'), o.check.rulesRun, 'report: rules run');
+    assert.ok(await report.locator('svg').count() >= 1, 'report has a chart');
+    await w.screenshot('2-check-report');
+    await w.runCommand('View: Close All Editors');
 
     const counts = await w.problemCounts();
     assert.equal(counts.errors, o.check.errors, 'errors in the status bar');
@@ -166,6 +175,31 @@ describe('SSD Workbench in a real VS Code (code-server + chromium)', function ()
     assert.match(hit!, new RegExp(`at line ${SCRIPT_ERROR.line} and character ${SCRIPT_ERROR.column}\\b`));
     await w.screenshot('4-script-error-problems');
   });
+
+  it('5. a child found with the id search in the SSD view builds its payload from its context menu', async () => {
+    const w = wb!;
+    const { personId, problems } = oracle!.invalidChild;
+    await w.runCommand('View: Close All Editors');
+    await w.runCommand('View: Show SSD');
+    await w.treeRow('SSD Tables', 'Children').waitFor({ state: 'visible', timeout: 30_000 });
+    await w.runCommand('SSD: Search Children by Id…');
+    await w.answerQuickInput(personId);
+    const children = w.treeRow('SSD Tables', 'Children');
+    await children.locator('.label-description', { hasText: personId }).waitFor({ state: 'visible', timeout: 30_000 });
+    if ((await children.getAttribute('aria-expanded')) !== 'true') await children.click();
+    const child = w.treeRow('SSD Tables', personId);
+    await child.waitFor({ state: 'visible', timeout: 30_000 });
+    await child.click({ button: 'right' });
+    const menu = w.page.locator('.context-view .monaco-menu');
+    await menu.waitFor({ state: 'visible', timeout: 10_000 });
+    await w.screenshot('5-child-context-menu');
+    await menu.locator('.action-item', { hasText: 'Build Payload for Child' }).click();
+    await w.waitForNotification(new RegExp(`${personId}: ${problems.length} problems? with the payload`), 60_000);
+    await w.page.locator('.tabs-container .tab.active', { hasText: `${personId}.json` }).waitFor({ timeout: 60_000 });
+    const widget = await w.goToNextProblem();
+    assert.ok(widget.includes(problems[0]!.path), `marker names ${problems[0]!.path}: ${widget}`);
+    await w.screenshot('5-child-payload');
+  });
 });
 
 describe('SSD Workbench in Restricted Mode (untrusted folder)', function () {
@@ -197,7 +231,7 @@ describe('SSD Workbench in Restricted Mode (untrusted folder)', function () {
     await wb?.close();
   });
 
-  it('5. offers only the reading commands until the folder is trusted, then the writing ones too', async () => {
+  it('6. offers only the reading commands until the folder is trusted, then the writing ones too', async () => {
     const w = wb!;
     const page = w.page;
     await page.locator('.monaco-dialog-box .monaco-button', { hasText: "No, I don't trust the authors" }).click();

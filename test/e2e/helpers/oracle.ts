@@ -30,7 +30,7 @@ export interface Oracle {
   asOf: string;
   /** Row counts of the tables the payload builder reads (as `ssd demo` made them). */
   builderRows: Record<string, number>;
-  check: { errors: number; warnings: number; infos: number; verdictText: string; findings: OracleFinding[] };
+  check: { errors: number; warnings: number; infos: number; rulesRun: number; verdictText: string; findings: OracleFinding[] };
   /** A child whose payload breaks a DfE schema rule, and the problems `ssd payload` reports. */
   invalidChild: { personId: string; problems: OracleProblem[] };
   dispose(): void;
@@ -57,7 +57,7 @@ export function buildOracle(children: number, asOf: string): Oracle {
     };
     const db = demo.url;
     const check = cli(['check', '--db', db, '--as-of', asOf, '--json', '--no-progress'], [0, 1]) as {
-      summary: { errors: number; warnings: number; infos: number }; verdictText: string; findings: OracleFinding[];
+      summary: { errors: number; warnings: number; infos: number; rulesRun: number }; verdictText: string; findings: OracleFinding[];
     };
     const stage = cli(['stage', '--db', db, '--as-of', asOf, '--table', 'ssd_api_data_staging_anon', '--json'], [0, 1]) as {
       invalidChildren: Array<{ personId: string; rule: string; path: string }>;

@@ -297,6 +297,12 @@ export class Workbench {
     await this.page.locator('.notifications-toasts .notification-toast').first().waitFor({ state: 'hidden', timeout: 10_000 }).catch(() => undefined);
   }
 
+  /** The body of the webview shown in the active editor (e.g. a report). */
+  webviewBody(): Locator {
+    return this.page.locator('.editor-group-container.active iframe.webview, iframe.webview.ready').last()
+      .contentFrame().locator('iframe#active-frame').contentFrame().locator('body');
+  }
+
   /** The rows of the view pane with this title (e.g. "SSD Tables"). */
   viewRows(paneTitle: string): Locator {
     const pane = this.page.locator('.pane').filter({ has: this.page.locator('.pane-header', { hasText: paneTitle }) });
