@@ -87,11 +87,24 @@ function mustRun(what, cmd, args, options) {
 }
 
 const npm = process.platform === 'win32' ? 'npm.cmd' : 'npm';
+
+// The running Node's own headers (official builds and Debian's nodejs ship them next to the
+// binary), so node-gyp needs no download from nodejs.org.
+function localNodeDir() {
+  const prefix = resolve(dirname(process.execPath), '..');
+  return existsSync(join(prefix, 'include', 'node', 'node.h')) && existsSync(join(prefix, 'include', 'node', 'common.gypi')) ? prefix : undefined;
+}
+
 // npm_config_* from an enclosing `npm run` must not leak into the nested installs (e.g. --prefix).
 function npmEnv(extra = {}) {
   const env = {};
   for (const [k, v] of Object.entries(process.env)) if (!/^npm_/i.test(k)) env[k] = v;
-  return { ...env, npm_config_audit: 'false', npm_config_fund: 'false', npm_config_update_notifier: 'false', ...extra };
+  const nodedir = process.env.npm_config_nodedir || localNodeDir();
+  return {
+    ...env, npm_config_audit: 'false', npm_config_fund: 'false', npm_config_update_notifier: 'false',
+    ...(nodedir ? { npm_config_nodedir: nodedir } : {}),
+    ...extra,
+  };
 }
 
 /**
