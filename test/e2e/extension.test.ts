@@ -61,8 +61,11 @@ describe('SSD Workbench in a real VS Code (code-server + chromium)', function ()
     const w = wb!;
     const o = oracle!;
     await w.runCommand('View: Show SSD');
-    const welcome = w.page.locator('.pane', { has: w.page.locator('.pane-header', { hasText: 'SSD Tables' }) });
-    await welcome.waitFor({ state: 'visible', timeout: 30_000 });
+    // A fresh editor has no database yet: the view's welcome offers the demo.
+    const pane = w.page.locator('.pane', { has: w.page.locator('.pane-header', { hasText: 'SSD Tables' }) });
+    await pane.locator('.welcome-view-content', { hasText: 'No database is chosen yet' })
+      .locator('.monaco-button', { hasText: 'Open Demo Database' }).waitFor({ state: 'visible', timeout: 30_000 });
+    await w.screenshot('1-welcome');
     await w.runCommand('SSD: Open Demo Database');
     // Making the demo shows a progress notification; the tree then lists the tables.
     await w.treeRow('SSD Tables', 'Demo database').waitFor({ state: 'visible', timeout: 150_000 });
@@ -70,8 +73,10 @@ describe('SSD Workbench in a real VS Code (code-server + chromium)', function ()
     assert.equal(builderTables.length, 19, 'the CLI demo reports the 19 tables the builder reads');
     for (const table of builderTables) {
       const row = w.treeRow('SSD Tables', table);
-      await row.waitFor({ state: 'visible', timeout: 60_000 });
-      const description = (await row.locator('.label-description').innerText()).trim();
+      // The counts arrive after the table names: wait for one, then compare it.
+      const desc = row.locator('.label-description', { hasText: /rows?$|missing|count failed/ });
+      await desc.waitFor({ state: 'visible', timeout: 60_000 });
+      const description = (await desc.innerText()).trim();
       assert.equal(description, plural(o.builderRows[table]!, 'row'), `tree row ${table}`);
     }
     const group = w.treeRow('SSD Tables', 'Tables the API builder reads');
