@@ -60,7 +60,9 @@ export class PostgresDb implements Db {
       c.release();
     } catch (e) {
       await pool.end().catch(() => undefined);
-      const cause = redactSecrets(e instanceof Error ? e.message : String(e), [password]);
+      let cause = redactSecrets(e instanceof Error ? e.message : String(e), [password]);
+      // pg's wording when the server wants a password and none was given anywhere.
+      if (/client password must be a string/i.test(cause)) cause = 'the server asks for a password and none was given (put it in PGPASSWORD or ~/.pgpass, or in the saved profile)';
       throw new ConnectionError(`cannot connect to ${description}: ${cause}`, { cause: e });
     }
     return new PostgresDb(pool, description);

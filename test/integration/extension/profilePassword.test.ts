@@ -26,4 +26,22 @@ describe('profile passwords [postgres]', () => {
       return true;
     });
   });
+
+  it('says plainly that a password is needed when none was given', async function () {
+    const { profile } = makeProfile({ name: 'pg', address: url! }, () => 'id');
+    const saved = process.env.PGPASSWORD;
+    const savedFile = process.env.PGPASSFILE;
+    delete process.env.PGPASSWORD;
+    process.env.PGPASSFILE = '/nonexistent/ssd-workbench-test-pgpass'; // no ~/.pgpass either
+    try {
+      await assert.rejects(openDb(profile.address), (e: Error) => {
+        assert.equal(e.name, 'ConnectionError');
+        assert.match(e.message, /asks for a password and none was given/);
+        return true;
+      });
+    } finally {
+      if (saved !== undefined) process.env.PGPASSWORD = saved;
+      if (savedFile !== undefined) process.env.PGPASSFILE = savedFile; else delete process.env.PGPASSFILE;
+    }
+  });
 });
