@@ -10,6 +10,7 @@ import { registerConnectionCommands } from './commands/connectionCommands';
 import { registerDataCommands } from './commands/dataCommands';
 import { registerPayloadCommands } from './commands/payloadCommands';
 import { registerScriptCommands } from './commands/scriptCommands';
+import { registerSendCommands } from './commands/sendCommands';
 import { ExtensionDemoDatabase } from './demoDatabase';
 import { FindingsIndex } from './findings';
 import { createLogger } from './log';
@@ -47,6 +48,7 @@ export function activate(context: vscode.ExtensionContext): void {
   registerScriptCommands(services);
   registerCheckCommands(services);
   registerPayloadCommands(services);
+  registerSendCommands(services);
   try {
     context.subscriptions.push(vscode.commands.registerCommand('ssd.showReport', () => reports.show()));
   } catch {

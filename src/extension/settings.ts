@@ -16,6 +16,11 @@ export interface SsdSettings {
   fakeSeed: number;
   fakeDevSchemas: string[];
   stopOnError: boolean;
+  /** DfE API endpoint settings for SSD: Send Staged Payloads ('' when not set; never secrets). */
+  apiBaseUrl: string;
+  apiTokenUrl: string;
+  apiScope: string;
+  apiClientId: string;
 }
 
 export function todayLocal(): string {
@@ -46,7 +51,15 @@ export function readSettings(): SsdSettings {
     fakeSeed: clampInt(c.get<number>('fake.seed', 1), -2147483648, 2147483647, 1),
     fakeDevSchemas: (Array.isArray(dev) ? dev : []).filter((s) => typeof s === 'string' && /^[A-Za-z_][A-Za-z0-9_$#]{0,127}$/.test(s)),
     stopOnError: c.get<boolean>('script.stopOnError', true),
+    apiBaseUrl: text(c.get<string>('api.baseUrl', '')),
+    apiTokenUrl: text(c.get<string>('api.tokenUrl', '')),
+    apiScope: text(c.get<string>('api.scope', '')),
+    apiClientId: text(c.get<string>('api.clientId', '')),
   };
+}
+
+function text(v: unknown): string {
+  return typeof v === 'string' ? v.trim() : '';
 }
 
 function clampInt(v: unknown, min: number, max: number, dflt: number): number {

@@ -1,0 +1,191 @@
+// "SSD: Send Staged Payloads" (ssd.send): the staging table's queue to the DfE children's social
+// care API through the sender core (src/send/runSend.ts), and "SSD: Forget API Secrets". A dry
+// run (the default mode) always comes first: it counts and checks what is queued, sends nothing and
+// writes nothing. Test and live then need the ssd.api.* settings and the LA code, the client secret
+// and supplier key (SecretStorage, asked with hidden input boxes, kept only if the user agrees),
+// and a modal confirmation naming the endpoint, LA code, table and records, every run. The demo
+// database is never sent anywhere; the _anon table never goes live. Decisions live in
+// core/sendWork.ts; nothing here logs a payload or a secret.
+import * as vscode from 'vscode';
+import { redactSecrets } from '../../db/connectionSpec';
+import { STAGING_TABLE_NAMES, type StagingTableName } from '../../model/ssdModel';
+import type { ApiEndpoint } from '../../send/apiClient';
+import { runSend, type SendMode, type SendReport } from '../../send/runSend';
+import type { ActiveConnection } from '../../connections/vscode/connectionManager';
+import { stagingTableFor } from '../core/dataWork';
+import { stagingCounts } from '../core/inventory';
+import {
+  apiSettingsProblem, missingApiSettings, packSecret, SECRET_KEYS, secretScope, SEND_MODE_ITEMS, sendConfirmation, sendPercent,
+  sendRefusal, sendReportData, sendSummary, statusBars, unpackSecret, type ApiSettings, type SecretKind,
+} from '../core/sendWork';
+import type { ExtensionServices } from '../services';
+import { readSettings } from '../settings';
+import { withWork } from '../work';
+import { requireTrust } from './dataCommands';
+
+const TITLE = 'SSD: Send Staged Payloads';
+const fmt = (n: number) => n.toLocaleString('en-GB');
+const SECRET_LABEL: Record<SecretKind, string> = { clientSecret: 'client secret', supplierKey: 'supplier key' };
+const SECRET_PROMPT: Record<SecretKind, string> = {
+  clientSecret: 'The OAuth2 client secret from the DfE API portal (a key of your OAuth application). Not shown; never put in settings or logs.',
+  supplierKey: 'The supplier (subscription) key from the DfE API portal, sent in the SupplierKey header. Not shown; never put in settings or logs.',
+};
+
+export function registerSendCommands(services: ExtensionServices): void {
+  services.context.subscriptions.push(
+    vscode.commands.registerCommand('ssd.send', (arg?: unknown) => sendStaged(services, arg)),
+    vscode.commands.registerCommand('ssd.clearApiSecrets', () => forgetSecrets(services)),
+  );
+}
+
+/** The staging table of the tree node the command was run on, if any. */
+function tableOf(arg: unknown): StagingTableName | undefined {
+  const n = arg as { kind?: unknown; group?: unknown; def?: { name?: unknown }; table?: unknown } | undefined;
+  if (!n || typeof n !== 'object') return undefined;
+  const name = n.kind === 'table' && n.group === 'staging' ? n.def?.name : n.kind === 'stagingBucket' || n.kind === 'stagingRow' ? n.table : undefined;
+  return (STAGING_TABLE_NAMES as readonly unknown[]).includes(name) ? (name as StagingTableName) : undefined;
+}
+
+async function sendStaged(services: ExtensionServices, arg: unknown): Promise<void> {
+  if (!(await requireTrust('Send Staged Payloads'))) return;
+  const conn = await services.connections.require();
+  if (!conn) return;
+  const settings = readSettings();
+  const table = tableOf(arg) ?? stagingTableFor(conn.isDemo, vscode.workspace.getConfiguration('ssd').get<string>('staging.table', 'auto'));
+
+  const pick = await vscode.window.showQuickPick(SEND_MODE_ITEMS.map((i) => ({ label: i.label, description: i.description, detail: i.detail, mode: i.mode })), {
+    title: TITLE, placeHolder: `Send the queue of ${conn.schema}.${table} (${conn.label}) where?`, ignoreFocusOut: true,
+  });
+  if (!pick) return;
+  const mode: SendMode = pick.mode;
+
+  const refusal = sendRefusal(mode, { isDemo: conn.isDemo, table });
+  if (refusal) { void vscode.window.showErrorMessage(`SSD: ${refusal}`); return; }
+  const api: ApiSettings = { baseUrl: settings.apiBaseUrl, tokenUrl: settings.apiTokenUrl, scope: settings.apiScope, clientId: settings.apiClientId, laCode: settings.laCode };
+  const missing = missingApiSettings(mode, api);
+  const openSettings = 'Open Settings';
+  if (missing.length) {
+    const p = await vscode.window.showWarningMessage(
+      `SSD: sending to the DfE ${mode} endpoint needs the setting${missing.length === 1 ? '' : 's'} ${missing.join(', ')} (from the DfE API portal; the secrets are asked for separately).`,
+      openSettings,
+    );
+    if (p === openSettings) void vscode.commands.executeCommand('workbench.action.openSettings', missing.length === 1 ? missing[0] : 'ssd.api');
+    return;
+  }
+  const problem = apiSettingsProblem(mode, api);
+  if (problem) {
+    const p = await vscode.window.showErrorMessage(`SSD: ${problem}`, openSettings);
+    if (p === openSettings) void vscode.commands.executeCommand('workbench.action.openSettings', 'ssd.api');
+    return;
+  }
+
+  // The dry run first, whatever the mode: what is queued, every record checked; nothing sent or written.
+  const startedAt = new Date();
+  const upTo = await queuedUpperBound(conn, table);
+  const dry = await withWork(`SSD: Send: checking ${table}`, undefined, services.log, (w) => runSend(conn.db, {
+    mode: 'dry-run', schema: conn.schema, table, partial: settings.partialPayloads,
+    ...(api.baseUrl && api.laCode ? { baseUrl: api.baseUrl, laCode: api.laCode } : {}),
+    signal: w.signal, logger: services.log,
+    onProgress: (p) => w.report(sendPercent(p.records, upTo), `${fmt(p.records)} records read and checked`),
+  }));
+  if (!dry.ok) {
+    if (dry.cancelled) void vscode.window.showInformationMessage('SSD: Send cancelled; nothing was sent.');
+    else void vscode.window.showErrorMessage(`SSD: Send failed: ${dry.error ?? 'unknown error'}`);
+    return;
+  }
+  if (mode === 'dry-run' || dry.value.queued === 0 || dry.value.queued === dry.value.invalid) {
+    const r = dry.value;
+    const why = mode === 'dry-run' ? '' : r.queued === 0 ? ` Nothing is queued in ${r.schema}.${r.table}: nothing to send (run SSD: Build Staging).` : ' None of the queued records passes the DfE schema: nothing to send.';
+    await finish(services, conn, r, startedAt, why);
+    return;
+  }
+
+  const secrets = await apiSecrets(services, api);
+  if (!secrets) return;
+  const c = sendConfirmation({
+    mode, baseUrl: api.baseUrl, laCode: api.laCode!, connection: `${conn.label} (${conn.description})`, schema: dry.value.schema, table,
+    queued: dry.value.queued, invalid: dry.value.invalid, partial: settings.partialPayloads,
+  });
+  const ok = await vscode.window.showWarningMessage(c.message, { modal: true, detail: c.detail }, c.button);
+  if (ok !== c.button) { void vscode.window.showInformationMessage('SSD: nothing was sent.'); return; }
+
+  const endpoint: ApiEndpoint = { baseUrl: api.baseUrl, tokenUrl: api.tokenUrl, laCode: api.laCode!, clientId: api.clientId, scope: api.scope, ...secrets };
+  const queued = dry.value.queued;
+  services.log.info(`Send (${mode}): ${fmt(queued)} records queued in ${dry.value.schema}.${table}`);
+  const sendStarted = new Date();
+  // No database handle for withWork: Cancel stops between requests (the core's signal), so the
+  // answers of a request in flight are still recorded.
+  const res = await withWork(`SSD: Send to the ${mode} endpoint (${table})`, undefined, services.log, async (w) => {
+    try {
+      return await runSend(conn.db, {
+        mode, schema: conn.schema, table, partial: settings.partialPayloads, limit: queued, endpoint, signal: w.signal, logger: services.log,
+        onProgress: (p) => w.report(sendPercent(p.records, queued), `${fmt(p.records)} of ${fmt(queued)} records, ${fmt(p.sent)} sent`),
+      });
+    } catch (e) {
+      if (e instanceof Error) e.message = redactSecrets(e.message, [secrets.clientSecret, secrets.supplierKey]);
+      throw e;
+    }
+  });
+  services.tree.refresh();
+  if (!res.ok) {
+    if (res.cancelled) void vscode.window.showInformationMessage('SSD: Send cancelled. Answers already received are recorded; the rest stay queued.');
+    else void vscode.window.showErrorMessage(`SSD: Send failed: ${redactSecrets(res.error ?? 'unknown error', [secrets.clientSecret, secrets.supplierKey])}`);
+    return;
+  }
+  await finish(services, conn, res.value, sendStarted, '');
+}
+
+/** Rows whose status says Pending or Error (the queue is at most these): the dry run's percentages. */
+async function queuedUpperBound(conn: ActiveConnection, table: StagingTableName): Promise<number> {
+  const counts = await stagingCounts(conn.db, conn.schema, table).catch(() => []);
+  return counts.filter((c) => ['pending', 'error'].includes((c.submissionStatus ?? '').trim().toLowerCase())).reduce((a, c) => a + c.count, 0);
+}
+
+async function finish(services: ExtensionServices, conn: ActiveConnection, r: SendReport, startedAt: Date, extra: string): Promise<void> {
+  services.log.info(`Send (${r.mode}) ${r.schema}.${r.table}: queued ${r.queued}, sent ${r.sent}, rejected ${r.rejected}, failed ${r.failed}, invalid ${r.invalid}, not sent ${r.notSent}, requests ${r.requests}, retries ${r.retries} in ${r.seconds.toFixed(1)} s${r.stopped ? `; stopped (${r.stopped.kind})` : ''}`);
+  const counts = await stagingCounts(conn.db, r.schema, r.table as StagingTableName).catch(() => []);
+  const report = sendReportData(r, statusBars(counts), { target: `${conn.label}: ${conn.description}`, schema: r.schema, startedAt, elapsedMs: Date.now() - startedAt.getTime() });
+  void services.reports.notify(report, `SSD: ${sendSummary(r)}${extra}`);
+}
+
+/**
+ * The client secret and supplier key: from SecretStorage when stored for these settings (see
+ * secretScope), else asked in hidden input boxes and stored only if the user says so.
+ */
+async function apiSecrets(services: ExtensionServices, api: ApiSettings): Promise<{ clientSecret: string; supplierKey: string } | undefined> {
+  const store = services.context.secrets;
+  const values: Partial<Record<SecretKind, string>> = {};
+  const typed: SecretKind[] = [];
+  for (const kind of ['clientSecret', 'supplierKey'] as const) {
+    const have = unpackSecret(await store.get(SECRET_KEYS[kind]), secretScope(kind, api));
+    if (have) { values[kind] = have; continue; }
+    const v = await vscode.window.showInputBox({
+      title: `${TITLE}: ${SECRET_LABEL[kind]}`, prompt: SECRET_PROMPT[kind], password: true, ignoreFocusOut: true,
+      validateInput: (s) => (s.trim() ? undefined : `the ${SECRET_LABEL[kind]} is needed to send`),
+    });
+    if (!v || !v.trim()) return undefined;
+    values[kind] = v.trim();
+    typed.push(kind);
+  }
+  if (typed.length) {
+    const remember = 'Remember';
+    const once = 'Only This Time';
+    const what = typed.map((k) => SECRET_LABEL[k]).join(' and ');
+    const pick = await vscode.window.showInformationMessage(`Keep the ${what} in the editor's secret storage for the next send?`, {
+      modal: true,
+      detail: 'Kept encrypted by the editor (SecretStorage), for this client id and these endpoint hosts only; never in settings or logs. "SSD: Forget API Secrets" removes them.',
+    }, remember, once);
+    if (pick !== remember && pick !== once) return undefined;
+    if (pick === remember) {
+      for (const k of typed) await store.store(SECRET_KEYS[k], packSecret(secretScope(k, api), values[k]!));
+      services.log.info(`Send: the ${what} stored in the editor's secret storage`);
+    }
+  }
+  return { clientSecret: values.clientSecret!, supplierKey: values.supplierKey! };
+}
+
+async function forgetSecrets(services: ExtensionServices): Promise<void> {
+  for (const key of Object.values(SECRET_KEYS)) await services.context.secrets.delete(key);
+  services.log.info('Send: the stored API client secret and supplier key were removed');
+  void vscode.window.showInformationMessage('SSD: the DfE API client secret and supplier key were removed from the editor\'s secret storage; the next send asks for them.');
+}
