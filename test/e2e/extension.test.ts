@@ -10,7 +10,8 @@
 // CI (CI set), where it fails.
 import assert from 'node:assert/strict';
 import { skipReason } from '../../scripts/e2e-setup.mjs';
-import { buildOracle, type Oracle } from './helpers/oracle';
+import { dropSchema, freshSchema, type SchemaFixture } from '../helpers/targets';
+import { buildOracle, cliJson, type Oracle } from './helpers/oracle';
 import { prepare, Workbench } from './helpers/workbench';
 
 const AS_OF = '2026-03-31';
@@ -207,6 +208,75 @@ describe('SSD Workbench in a real VS Code (code-server + chromium)', function ()
   });
 });
 
+describe('SSD Workbench on PostgreSQL (SSD_TEST_PG)', function () {
+  this.timeout(180_000);
+  let wb: Workbench | undefined;
+  let fixture: SchemaFixture | undefined;
+  let expected: { rows: Record<string, number>; verdictText: string; errors: number; warnings: number } | undefined;
+  const url = process.env.SSD_TEST_PG;
+
+  before(async function () {
+    if (skipReason() && !(process.env.CI && process.env.CI !== 'false')) this.skip();
+    if (!url) {
+      process.stderr.write('\n  PostgreSQL e2e step skipped: SSD_TEST_PG is not set (see docs/testing.md)\n\n');
+      this.skip();
+    }
+    this.timeout(900_000);
+    prepare();
+    // A fresh schema with fake children made by the CLI; what the editor must show comes from the CLI too.
+    fixture = await freshSchema({ name: 'postgres', url: url! });
+    const fake = cliJson(['fake', '--db', url!, '--schema', fixture.schema, '--children', '200', '--as-of', AS_OF, '--json']) as { rows: Record<string, number> };
+    const check = cliJson(['check', '--db', url!, '--schema', fixture.schema, '--as-of', AS_OF, '--json', '--no-progress'], [0, 1]) as {
+      summary: { errors: number; warnings: number }; verdictText: string;
+    };
+    expected = { rows: fake.rows, verdictText: check.verdictText, ...check.summary };
+    wb = await Workbench.launch({ name: 'postgres', settings: { 'ssd.asOf': AS_OF } });
+  });
+
+  afterEach(async function () {
+    if (this.currentTest?.state === 'failed' && wb) await wb.screenshot('FAILED-postgres').catch(() => undefined);
+  });
+
+  after(async function () {
+    this.timeout(60_000);
+    await wb?.close();
+    if (fixture) await dropSchema(fixture);
+  });
+
+  it('6. SSD: Add Connection… to PostgreSQL (password into secret storage) shows its tables and checks them', async () => {
+    const w = wb!;
+    const e = expected!;
+    const schema = fixture!.schema;
+    const address = new URL(url!);
+    const password = decodeURIComponent(address.password);
+    address.password = '';
+    await w.runCommand('SSD: Add Connection…');
+    await w.answerQuickInput('PostgreSQL', /^PostgreSQL$/, 'SSD: Add Connection (1/4)');
+    await w.answerQuickInput(address.toString(), undefined, 'SSD: Add Connection (2/4)');
+    await w.answerQuickInput(password, undefined, 'SSD: Add Connection (3/4)');
+    await w.answerQuickInput(schema, undefined, 'SSD: Add Connection (4/4)');
+    await w.answerQuickInput('E2E PostgreSQL', undefined, 'SSD: Add Connection');
+    await w.runCommand('View: Show SSD');
+    await w.treeRow('SSD Tables', 'E2E PostgreSQL').waitFor({ state: 'visible', timeout: 60_000 });
+    assert.match(await w.treeRow('SSD Tables', 'E2E PostgreSQL').locator('.label-description').innerText(), new RegExp(`schema ${schema}`));
+    for (const [table, n] of Object.entries(e.rows)) {
+      const desc = w.treeRow('SSD Tables', table).locator('.label-description', { hasText: /rows?$|missing|count failed/ });
+      await desc.waitFor({ state: 'visible', timeout: 60_000 });
+      assert.equal((await desc.innerText()).trim(), plural(n, 'row'), `tree row ${table} on PostgreSQL`);
+    }
+    assert.match(await w.page.locator('.statusbar').innerText(), new RegExp(`SSD: E2E PostgreSQL · ${schema}`));
+    await w.screenshot('6-postgres-tables');
+
+    await w.runCommand('SSD: Check Tables');
+    await w.waitForNotification(e.verdictText, 150_000);
+    const counts = await w.problemCounts();
+    assert.deepEqual({ errors: counts.errors, warnings: counts.warnings }, { errors: e.errors, warnings: e.warnings });
+    await w.screenshot('6-postgres-check');
+    // The password went to secret storage: nothing on screen shows it.
+    if (password.length >= 8) assert.ok(!(await w.page.content()).includes(password), 'the password is not on the page');
+  });
+});
+
 describe('SSD Workbench in Restricted Mode (untrusted folder)', function () {
   this.timeout(180_000);
   let wb: Workbench | undefined;
@@ -236,7 +306,7 @@ describe('SSD Workbench in Restricted Mode (untrusted folder)', function () {
     await wb?.close();
   });
 
-  it('6. offers only the reading commands until the folder is trusted, then the writing ones too', async () => {
+  it('7. offers only the reading commands until the folder is trusted, then the writing ones too', async () => {
     const w = wb!;
     const page = w.page;
     await page.locator('.monaco-dialog-box .monaco-button', { hasText: "No, I don't trust the authors" }).click();

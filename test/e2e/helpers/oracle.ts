@@ -36,7 +36,8 @@ export interface Oracle {
   dispose(): void;
 }
 
-function cli(args: string[], okCodes = [0]): unknown {
+/** Run the built CLI (dist/cli.cjs) without the caller's SSD_* variables and parse its --json output. */
+export function cliJson(args: string[], okCodes = [0]): unknown {
   const cliPath = join(REPO_DIR, 'dist', 'cli.cjs');
   if (!existsSync(cliPath)) throw new Error(`${cliPath} is missing: npm run build`);
   const env: NodeJS.ProcessEnv = {};
@@ -52,19 +53,19 @@ export function buildOracle(children: number, asOf: string): Oracle {
   const remove = () => rmSync(dir, { recursive: true, force: true });
   process.once('exit', remove);
   try {
-    const demo = cli(['demo', '--dir', join(dir, 'demo'), '--children', String(children), '--as-of', asOf, '--json']) as {
+    const demo = cliJson(['demo', '--dir', join(dir, 'demo'), '--children', String(children), '--as-of', asOf, '--json']) as {
       url: string; fake: { rows: Record<string, number> };
     };
     const db = demo.url;
-    const check = cli(['check', '--db', db, '--as-of', asOf, '--json', '--no-progress'], [0, 1]) as {
+    const check = cliJson(['check', '--db', db, '--as-of', asOf, '--json', '--no-progress'], [0, 1]) as {
       summary: { errors: number; warnings: number; infos: number; rulesRun: number }; verdictText: string; findings: OracleFinding[];
     };
-    const stage = cli(['stage', '--db', db, '--as-of', asOf, '--table', 'ssd_api_data_staging_anon', '--json'], [0, 1]) as {
+    const stage = cliJson(['stage', '--db', db, '--as-of', asOf, '--table', 'ssd_api_data_staging_anon', '--json'], [0, 1]) as {
       invalidChildren: Array<{ personId: string; rule: string; path: string }>;
     };
     const first = stage.invalidChildren[0];
     if (!first) throw new Error('the demo has no invalid child: the e2e suite needs one for the payload diagnostic');
-    const payload = cli(['payload', first.personId, '--db', db, '--as-of', asOf, '--json'], [0, 1]) as { valid: boolean; problems: OracleProblem[] };
+    const payload = cliJson(['payload', first.personId, '--db', db, '--as-of', asOf, '--json'], [0, 1]) as { valid: boolean; problems: OracleProblem[] };
     const problems = payload.problems.filter((p) => p.severity === 'error');
     if (payload.valid || problems.length === 0) throw new Error(`ssd payload ${first.personId} reports no error although ssd stage called it invalid`);
     return {

@@ -240,14 +240,22 @@ export class Workbench {
     return labels;
   }
 
-  /** Type into the open quick input (input box or quick pick) and accept it. */
-  async answerQuickInput(text: string, pickLabel?: string | RegExp): Promise<void> {
+  /**
+   * Type into the open quick input (input box or quick pick) and accept it: Enter, or a click on
+   * the item labelled pickLabel. With title, first wait until the prompt with exactly that title is
+   * shown, and after accepting until it is gone (multi-step prompts reuse one widget, so typing
+   * too early goes into the previous step).
+   */
+  async answerQuickInput(text: string, pickLabel?: string | RegExp, title?: string): Promise<void> {
     const page = this.page;
-    const input = page.locator('.quick-input-widget .quick-input-box input');
+    const widget = page.locator('.quick-input-widget');
+    const input = widget.locator('.quick-input-box input');
+    const titled = title === undefined ? undefined : widget.locator('.quick-input-title', { hasText: new RegExp(`^${escapeRegExp(title)}$`) });
+    if (titled) await titled.waitFor({ state: 'visible', timeout: 30_000 });
     await input.waitFor({ state: 'visible', timeout: 30_000 });
     await input.fill(text);
     if (pickLabel !== undefined) {
-      const row = page.locator('.quick-input-widget .quick-input-list .monaco-list-row').filter({
+      const row = widget.locator('.quick-input-list .monaco-list-row').filter({
         has: page.locator('.label-name', { hasText: pickLabel }),
       }).first();
       await row.waitFor({ state: 'visible', timeout: 30_000 });
@@ -255,6 +263,7 @@ export class Workbench {
     } else {
       await input.press('Enter');
     }
+    if (titled) await titled.waitFor({ state: 'hidden', timeout: 30_000 });
   }
 
   async closeQuickInput(): Promise<void> {
