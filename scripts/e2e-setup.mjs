@@ -156,6 +156,11 @@ export function ensureCodeServer() {
     else log('note: ripgrep not found on PATH: search in that VS Code will not work (the suite does not search)');
 
     writeFileSync(tmp.ready, `code-server ${CODE_SERVER_VERSION} installed ${new Date().toISOString()}\n`);
+    if (existsSync(paths.ready) && existsSync(paths.entry)) {
+      // Another run finished its install meanwhile (and may be using it): keep that one.
+      rmSync(tmpRoot, { recursive: true, force: true });
+      return paths;
+    }
     rmSync(paths.root, { recursive: true, force: true });
     renameSync(tmpRoot, paths.root);
   } catch (e) {
