@@ -8,7 +8,8 @@ import Module, { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { createFakeVscode, type FakeVscode } from './fakeVscode';
+import { createFakeVscode, type FakeVscode, type Message } from './fakeVscode';
+import { CLIENT_ID, CLIENT_SECRET, LA_CODE, SCOPE, startMockApi, SUPPLIER_KEY } from '../send/mockApi';
 
 const here = dirname(fileURLToPath(import.meta.url));
 const root = resolve(here, '../../..');
@@ -28,6 +29,8 @@ describe('bundled extension in a fake editor', function () {
   const resolveOrig = (Module as unknown as { _resolveFilename: Fn })._resolveFilename;
   type Fn = (...a: unknown[]) => unknown;
   const FAKE_ID = join(tmpdir(), 'ssd-fake-vscode.cjs');
+  /** The extension's SecretStorage. */
+  const secrets = new Map<string, string>();
 
   before(() => {
     assert.ok(existsSync(bundle), 'dist/extension.cjs is missing: run `npm run build` first (npm test does)');
@@ -62,7 +65,6 @@ describe('bundled extension in a fake editor', function () {
 
   it('activates and registers exactly the contributed commands', async () => {
     const memento = new Map<string, unknown>();
-    const secrets = new Map<string, string>();
     const context = {
       subscriptions: [] as { dispose(): unknown }[],
       globalStorageUri: (fake.module.Uri as { file(p: string): unknown }).file(storage),
@@ -264,6 +266,162 @@ describe('bundled extension in a fake editor', function () {
     await fake.exec('ssd.openDemo');
     assert.equal(fake.contexts.get('ssd.state'), 'open');
     await child(undefined, 'Demo database');
+  });
+
+  it('sends staged payloads: a dry run makes no request, the test endpoint gets them and rows turn Sent', async () => {
+    const api = await startMockApi();
+    const folder = join(storage, 'send-db');
+    const byText = (answers: Array<[RegExp, string | undefined]>) => (m: Message) => answers.find(([re]) => re.test(m.text))?.[1];
+    const since = (n: number) => fake.messages.slice(n);
+    const texts = (n: number) => since(n).map((m) => m.text).join('\n');
+    try {
+      // The demo is never sent anywhere, whatever the settings.
+      await fake.exec('ssd.openDemo');
+      let before = fake.messages.length;
+      fake.respond = byText([[/^quickpick:SSD: Send Staged Payloads$/, 'DfE test endpoint']]);
+      await fake.exec('ssd.send');
+      assert.match(texts(before), /demo database holds fake children made on this machine: it is never sent/);
+
+      // A database of one's own, with fake children staged into ssd_api_data_staging.
+      fake.respond = byText([
+        [/^quickpick:SSD: Add Connection \(1\/4\)$/, 'Embedded database folder'],
+        [/^input:SSD: Add Connection \(2\/4\)$/, `pglite:${folder}`],
+        [/^input:SSD: Add Connection \(4\/4\)$/, ''],
+        [/^input:SSD: Add Connection$/, 'Send test'],
+      ]);
+      await fake.exec('ssd.addConnection');
+      assert.equal(fake.contexts.get('ssd.isDemo'), false);
+      fake.config.set('ssd.fake.devSchemas', ['public']);
+      fake.respond = byText([
+        [/^quickpick:SSD: Generate Fake Data$/, '$(database) Send test · schema public'],
+        [/^Generate 25 fake children into Send test .*, schema public\?$/, 'Generate'],
+        [/^Build staging in Send test, table public\.ssd_api_data_staging\?$/, 'Build Staging'],
+      ]);
+      before = fake.messages.length;
+      await fake.exec('ssd.generateFakeData');
+      await fake.exec('ssd.buildStaging');
+      assert.match(texts(before), /^SSD: Staged \d+ children into ssd_api_data_staging/m, texts(before));
+      const staging = async () => child(await child(await child(undefined, 'Send test'), 'Staging'), 'ssd_api_data_staging');
+      const buckets = async () => Object.fromEntries(((await tree().getChildren(await staging())) as TreeNode[]).filter((b) => b.kind === 'stagingBucket').map((b) => [label(b), b.count as number]));
+      const staged = await buckets();
+      const pending = staged['New / Pending'] ?? 0;
+      assert.ok(pending > 10, JSON.stringify(staged));
+
+      // Test mode without the endpoint settings: names what is missing, sends nothing.
+      before = fake.messages.length;
+      fake.respond = byText([[/^quickpick:SSD: Send Staged Payloads$/, 'DfE test endpoint']]);
+      await fake.exec('ssd.send');
+      const need = since(before).find((m) => /needs the settings ssd\.api\.baseUrl, ssd\.api\.tokenUrl, ssd\.api\.scope, ssd\.api\.clientId, ssd\.laCode/.test(m.text));
+      assert.ok(need, texts(before));
+      assert.deepEqual(need.items, ['Open Settings']);
+
+      fake.config.set('ssd.api.baseUrl', api.baseUrl);
+      fake.config.set('ssd.api.tokenUrl', api.tokenUrl);
+      fake.config.set('ssd.api.scope', SCOPE);
+      fake.config.set('ssd.api.clientId', CLIENT_ID);
+      fake.config.set('ssd.laCode', LA_CODE);
+
+      // Dry run (the first, default item): counts and checks, no request, no token, nothing written.
+      before = fake.messages.length;
+      let picked: string[] = [];
+      fake.respond = (m) => {
+        if (m.text === 'quickpick:SSD: Send Staged Payloads') { picked = m.items; return m.items[0]; }
+        return undefined;
+      };
+      await fake.exec('ssd.send');
+      assert.deepEqual(picked, ['Dry run (nothing leaves this machine)', 'DfE test endpoint', 'DfE live endpoint']);
+      const dry = since(before).find((m) => m.text.startsWith('SSD: Dry run of public.ssd_api_data_staging'));
+      assert.ok(dry, texts(before));
+      assert.match(dry.text, new RegExp(`^SSD: Dry run of public\\.ssd_api_data_staging: ${pending} records queued in 1 request\\. Nothing was sent\\.$`));
+      assert.deepEqual(dry.items, ['Show report']);
+      assert.equal(api.requests.length, 0);
+      assert.equal(api.tokenRequests, 0);
+      assert.deepEqual(await buckets(), staged);
+
+      // Live from the anonymised table is refused before anything is asked.
+      fake.config.set('ssd.staging.table', 'ssd_api_data_staging_anon');
+      before = fake.messages.length;
+      fake.respond = byText([[/^quickpick:SSD: Send Staged Payloads$/, 'DfE live endpoint']]);
+      await fake.exec('ssd.send');
+      assert.match(texts(before), /live endpoint takes only ssd_api_data_staging: ssd_api_data_staging_anon holds fake or scrambled data/);
+      fake.config.delete('ssd.staging.table');
+
+      // Live: secrets asked (not kept), then the confirmation names host, LA code, table and count; declined, nothing sent.
+      before = fake.messages.length;
+      const host = new URL(api.baseUrl).host;
+      fake.respond = byText([
+        [/^quickpick:SSD: Send Staged Payloads$/, 'DfE live endpoint'],
+        [/^input:SSD: Send Staged Payloads: client secret$/, CLIENT_SECRET],
+        [/^input:SSD: Send Staged Payloads: supplier key$/, SUPPLIER_KEY],
+        [/^Keep the client secret and supplier key in the editor's secret storage/, 'Only This Time'],
+      ]);
+      await fake.exec('ssd.send');
+      const live = since(before).find((m) => m.modal && /^Send \d+ records from public\.ssd_api_data_staging to the LIVE DfE endpoint/.test(m.text));
+      assert.ok(live, texts(before));
+      assert.equal(live.text, `Send ${pending} records from public.ssd_api_data_staging to the LIVE DfE endpoint ${host} as LA ${LA_CODE}?`);
+      assert.deepEqual(live.items, ['Send to Live']);
+      assert.equal(api.requests.length, 0);
+      assert.equal(api.tokenRequests, 0);
+      assert.equal(secrets.size, 0, 'secrets not kept when the user said only this time');
+
+      // Test endpoint: secrets asked and remembered, confirmed, sent; every row is Sent.
+      before = fake.messages.length;
+      fake.respond = byText([
+        [/^quickpick:SSD: Send Staged Payloads$/, 'DfE test endpoint'],
+        [/^input:SSD: Send Staged Payloads: client secret$/, CLIENT_SECRET],
+        [/^input:SSD: Send Staged Payloads: supplier key$/, SUPPLIER_KEY],
+        [/^Keep the client secret and supplier key/, 'Remember'],
+        [new RegExp(`^Send ${pending} records from public\\.ssd_api_data_staging to the DfE test endpoint ${host.replace(/\./g, '\\.')} as LA ${LA_CODE}\\?$`), 'Send to Test'],
+      ]);
+      await fake.exec('ssd.send');
+      const sent = since(before).find((m) => m.text.startsWith('SSD: Sent public.ssd_api_data_staging to the test endpoint'));
+      assert.ok(sent, texts(before));
+      assert.equal(sent.text, `SSD: Sent public.ssd_api_data_staging to the test endpoint: ${pending} records queued, ${pending} sent.`);
+      assert.deepEqual(sent.items, ['Show report']);
+      assert.equal(api.tokenRequests, 1);
+      assert.equal(api.requests.reduce((a, r) => a + r.children.length, 0), pending);
+      assert.ok(api.requests.every((r) => r.laCode === LA_CODE && r.status === 200));
+      const after = await buckets();
+      assert.equal(after['Unchanged / Sent'], pending, JSON.stringify(after));
+      assert.equal(after['New / Pending'], undefined, JSON.stringify(after));
+      const row = ((await tree().getChildren(await child(await staging(), 'Unchanged / Sent'))) as TreeNode[])[0]!;
+      await fake.exec('ssd.showStagingRow', row);
+      const shownRow = JSON.parse(fake.shown[fake.shown.length - 1]!.text) as { api_response: string; submission_status: string; json_payload: { la_child_id: string } };
+      assert.equal(shownRow.submission_status, 'Sent');
+      assert.equal(shownRow.api_response, api.acks.get(String(shownRow.json_payload.la_child_id))?.uuid);
+      // Stored for this client id and these hosts only; never logged.
+      assert.deepEqual([...secrets.keys()].sort(), ['ssd.api.clientSecret', 'ssd.api.supplierKey']);
+      assert.ok(secrets.get('ssd.api.clientSecret')!.includes(CLIENT_SECRET));
+      for (const l of fake.logs) {
+        assert.ok(!l.includes(CLIENT_SECRET) && !l.includes(SUPPLIER_KEY), `a secret in the log: ${l}`);
+        assert.ok(!/"la_child_id"|child_details|first_name/.test(l), `a payload in the log: ${l}`);
+      }
+
+      // Nothing left to send: said so, no secret asked, no request.
+      before = fake.messages.length;
+      const requests = api.requests.length;
+      fake.respond = byText([[/^quickpick:SSD: Send Staged Payloads$/, 'DfE test endpoint']]);
+      await fake.exec('ssd.send');
+      assert.match(texts(before), /Nothing is queued in public\.ssd_api_data_staging: nothing to send/);
+      assert.ok(!since(before).some((m) => m.text.startsWith('input:')), texts(before));
+      assert.equal(api.requests.length, requests);
+
+      await fake.exec('ssd.clearApiSecrets');
+      assert.equal(secrets.size, 0);
+      fake.trusted = false;
+      try {
+        before = fake.messages.length;
+        await fake.exec('ssd.send');
+        assert.match(texts(before), /Send Staged Payloads writes to a database, which is disabled in an untrusted workspace/);
+      } finally {
+        fake.trusted = true;
+      }
+    } finally {
+      fake.respond = () => undefined;
+      for (const k of ['ssd.api.baseUrl', 'ssd.api.tokenUrl', 'ssd.api.scope', 'ssd.api.clientId', 'ssd.laCode', 'ssd.fake.devSchemas', 'ssd.staging.table']) fake.config.delete(k);
+      await api.close();
+      await fake.exec('ssd.openDemo');
+    }
   });
 
   it('closes the database and gives the demo back on deactivate', async () => {
