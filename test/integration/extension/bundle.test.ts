@@ -364,6 +364,28 @@ describe('bundled extension in a fake editor', function () {
       assert.equal(api.tokenRequests, 0);
       assert.equal(secrets.size, 0, 'secrets not kept when the user said only this time');
 
+      // A wrong client secret: the token endpoint refuses (and echoes it); the error names the OAuth
+      // error without the secret, nothing is sent, no row changes.
+      before = fake.messages.length;
+      const wrong = 'Wrong-Secret-Value-987';
+      fake.respond = byText([
+        [/^quickpick:SSD: Send Staged Payloads$/, 'DfE test endpoint'],
+        [/^input:SSD: Send Staged Payloads: client secret$/, wrong],
+        [/^input:SSD: Send Staged Payloads: supplier key$/, SUPPLIER_KEY],
+        [/^Keep the client secret and supplier key/, 'Only This Time'],
+        [/^Send \d+ records from public\.ssd_api_data_staging to the DfE test endpoint/, 'Send to Test'],
+      ]);
+      await fake.exec('ssd.send');
+      const failed = since(before).find((m) => m.kind === 'error' && m.text.startsWith('SSD: Send failed:'));
+      assert.ok(failed, texts(before));
+      assert.match(failed.text, /invalid_client/);
+      assert.ok(!failed.text.includes(wrong), failed.text);
+      assert.ok(!fake.logs.some((l) => l.includes(wrong)), 'the wrong secret is not logged');
+      assert.equal(api.tokenRequests, 1);
+      assert.equal(api.requests.length, 0);
+      assert.deepEqual(await buckets(), staged);
+      api.tokenRequests = 0;
+
       // Test endpoint: secrets asked and remembered, confirmed, sent; every row is Sent.
       before = fake.messages.length;
       fake.respond = byText([
