@@ -280,7 +280,7 @@ describe('SSD Workbench on PostgreSQL (SSD_TEST_PG)', function () {
 describe('SSD Workbench in Restricted Mode (untrusted folder)', function () {
   this.timeout(180_000);
   let wb: Workbench | undefined;
-  const WRITE_COMMANDS = ['SSD: Run Script', 'SSD: Build Staging', 'SSD: Generate Fake Data'];
+  const WRITE_COMMANDS = ['SSD: Run Script', 'SSD: Build Staging', 'SSD: Generate Fake Data', 'SSD: Send Staged Payloads…'];
   const READ_COMMANDS = ['SSD: Check Tables', 'SSD: Build Payload for Child', 'SSD: Pre-flight', 'SSD: Open Demo Database'];
 
   before(async function () {
@@ -293,6 +293,7 @@ describe('SSD Workbench in Restricted Mode (untrusted folder)', function () {
     prepare();
     wb = await Workbench.launch({
       name: 'untrusted',
+      viewport: { width: 1440, height: 1400 }, // the whole palette list of SSD commands on screen
       settings: { 'security.workspace.trust.enabled': true, 'security.workspace.trust.startupPrompt': 'always' },
     });
   });
@@ -311,6 +312,10 @@ describe('SSD Workbench in Restricted Mode (untrusted folder)', function () {
     const page = w.page;
     await page.locator('.monaco-dialog-box .monaco-button', { hasText: "No, I don't trust the authors" }).click();
     await page.locator('.statusbar', { hasText: 'Restricted Mode' }).waitFor({ timeout: 20_000 });
+    // Reading works in Restricted Mode: the demo database opens (Send is offered only when connected).
+    await w.runCommand('SSD: Open Demo Database');
+    await w.runCommand('View: Show SSD');
+    await w.treeRow('SSD Tables', 'Demo database').waitFor({ state: 'visible', timeout: 150_000 });
 
     const untrusted = await w.paletteLabels('SSD: ', 'SSD: Check Tables');
     for (const c of READ_COMMANDS) assert.ok(untrusted.includes(c), `${c} is offered in Restricted Mode: ${untrusted.join(', ')}`);
@@ -321,7 +326,7 @@ describe('SSD Workbench in Restricted Mode (untrusted folder)', function () {
     await titleActions.locator('a.action-label.disabled[aria-label="Run Script"]').waitFor({ state: 'visible', timeout: 20_000 });
     const enabledRun = titleActions.locator('a.action-label[aria-label="Run Script"]:not(.disabled)');
     assert.equal(await enabledRun.count(), 0, 'no enabled Run Script button on the SQL editor in Restricted Mode');
-    await w.screenshot('5-restricted-mode');
+    await w.screenshot('7-restricted-mode');
 
     await w.runCommand('Workspaces: Manage Workspace Trust');
     await page.locator('.workspace-trust-editor .monaco-button', { hasText: /^Trust$/ }).click();
@@ -330,6 +335,6 @@ describe('SSD Workbench in Restricted Mode (untrusted folder)', function () {
     for (const c of WRITE_COMMANDS) assert.ok(trusted.includes(c), `${c} is offered once the folder is trusted: ${trusted.join(', ')}`);
     await w.openWorkspaceFile(SCRIPT);
     await enabledRun.first().waitFor({ state: 'visible', timeout: 20_000 });
-    await w.screenshot('5-trusted');
+    await w.screenshot('7-trusted');
   });
 });

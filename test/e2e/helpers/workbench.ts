@@ -23,6 +23,8 @@ export interface LaunchOptions {
   name: string;
   /** User settings (User/settings.json) on top of the suite's defaults. */
   settings?: Record<string, unknown>;
+  /** Browser window size (default 1440 × 900). */
+  viewport?: { width: number; height: number };
 }
 
 /** Settings every launch gets: no telemetry, no welcome page, no trust prompt, no surprises. */
@@ -159,7 +161,7 @@ export class Workbench {
         headless: true,
         args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking',
           '--disable-component-update', '--disable-sync', '--disable-dev-shm-usage'],
-        viewport: { width: 1440, height: 900 },
+        viewport: options.viewport ?? { width: 1440, height: 900 },
         locale: 'en-GB',
         timezoneId: 'Europe/London',
       });
@@ -236,6 +238,12 @@ export class Workbench {
     const rows = page.locator('.quick-input-widget .quick-input-list .monaco-list-row .label-name');
     await rows.filter({ hasText: new RegExp(`^${escapeRegExp(control)}$`) }).first().waitFor({ state: 'visible', timeout: 30_000 });
     const labels = (await rows.allInnerTexts()).map((t) => t.trim());
+    // The list is virtual: make sure every match is rendered, or the caller would miss some.
+    const listed = page.locator('.quick-input-widget .quick-input-list .monaco-list-row');
+    const total = Number(await listed.first().getAttribute('aria-setsize'));
+    if (Number.isFinite(total) && total > (await listed.count())) {
+      throw new Error(`the palette shows ${await listed.count()} of ${total} matches for "${filter}": use a taller viewport or a narrower filter`);
+    }
     await this.closeQuickInput();
     return labels;
   }
