@@ -206,6 +206,23 @@ describe('SSD Workbench in a real VS Code (code-server + chromium)', function ()
     assert.ok(widget.includes(problems[0]!.path), `marker names ${problems[0]!.path}: ${widget}`);
     await w.screenshot('5-child-payload');
   });
+  it('6. SSD: Build Staging stages the cohort into the demo\'s anonymised staging table and the tree shows it', async () => {
+    const w = wb!;
+    const { cohort, invalid } = oracle!.stage;
+    await w.runCommand('SSD: Build Staging');
+    const message = await w.waitForNotification(/^SSD: Staged /, 150_000);
+    assert.ok(message.startsWith(`SSD: Staged ${fmt(cohort)} children into ssd_api_data_staging_anon:`), message);
+    assert.match(message, new RegExp(`\\b${invalid} invalid\\b`));
+    await w.runCommand('View: Show SSD');
+    const staging = w.treeRow('SSD Tables', 'Staging');
+    if ((await staging.getAttribute('aria-expanded')) !== 'true') await staging.click();
+    // "<n> rows", then the markers of the earlier check (e.g. "· 1 info": it was missing then).
+    const desc = w.treeRow('SSD Tables', 'ssd_api_data_staging_anon').locator('.label-description', { hasText: /\brows?\b/ });
+    await desc.waitFor({ state: 'visible', timeout: 30_000 });
+    const text = (await desc.innerText()).trim();
+    assert.ok(text === plural(cohort, 'row') || text.startsWith(`${plural(cohort, 'row')} · `), `tree row ssd_api_data_staging_anon: "${text}"`);
+    await w.screenshot('6-staging');
+  });
 });
 
 describe('SSD Workbench on PostgreSQL (SSD_TEST_PG)', function () {
@@ -243,7 +260,7 @@ describe('SSD Workbench on PostgreSQL (SSD_TEST_PG)', function () {
     if (fixture) await dropSchema(fixture);
   });
 
-  it('6. SSD: Add Connection… to PostgreSQL (password into secret storage) shows its tables and checks them', async () => {
+  it('7. SSD: Add Connection… to PostgreSQL (password into secret storage) shows its tables and checks them', async () => {
     const w = wb!;
     const e = expected!;
     const schema = fixture!.schema;
@@ -265,13 +282,13 @@ describe('SSD Workbench on PostgreSQL (SSD_TEST_PG)', function () {
       assert.equal((await desc.innerText()).trim(), plural(n, 'row'), `tree row ${table} on PostgreSQL`);
     }
     assert.match(await w.page.locator('.statusbar').innerText(), new RegExp(`SSD: E2E PostgreSQL · ${schema}`));
-    await w.screenshot('6-postgres-tables');
+    await w.screenshot('7-postgres-tables');
 
     await w.runCommand('SSD: Check Tables');
     await w.waitForNotification(e.verdictText, 150_000);
     const counts = await w.problemCounts();
     assert.deepEqual({ errors: counts.errors, warnings: counts.warnings }, { errors: e.errors, warnings: e.warnings });
-    await w.screenshot('6-postgres-check');
+    await w.screenshot('7-postgres-check');
     // The password went to secret storage: nothing on screen shows it.
     if (password.length >= 8) assert.ok(!(await w.page.content()).includes(password), 'the password is not on the page');
   });
@@ -307,7 +324,7 @@ describe('SSD Workbench in Restricted Mode (untrusted folder)', function () {
     await wb?.close();
   });
 
-  it('7. offers only the reading commands until the folder is trusted, then the writing ones too', async () => {
+  it('8. offers only the reading commands until the folder is trusted, then the writing ones too', async () => {
     const w = wb!;
     const page = w.page;
     await page.locator('.monaco-dialog-box .monaco-button', { hasText: "No, I don't trust the authors" }).click();
@@ -326,7 +343,7 @@ describe('SSD Workbench in Restricted Mode (untrusted folder)', function () {
     await titleActions.locator('a.action-label.disabled[aria-label="Run Script"]').waitFor({ state: 'visible', timeout: 20_000 });
     const enabledRun = titleActions.locator('a.action-label[aria-label="Run Script"]:not(.disabled)');
     assert.equal(await enabledRun.count(), 0, 'no enabled Run Script button on the SQL editor in Restricted Mode');
-    await w.screenshot('7-restricted-mode');
+    await w.screenshot('8-restricted-mode');
 
     await w.runCommand('Workspaces: Manage Workspace Trust');
     await page.locator('.workspace-trust-editor .monaco-button', { hasText: /^Trust$/ }).click();
@@ -335,6 +352,6 @@ describe('SSD Workbench in Restricted Mode (untrusted folder)', function () {
     for (const c of WRITE_COMMANDS) assert.ok(trusted.includes(c), `${c} is offered once the folder is trusted: ${trusted.join(', ')}`);
     await w.openWorkspaceFile(SCRIPT);
     await enabledRun.first().waitFor({ state: 'visible', timeout: 20_000 });
-    await w.screenshot('7-trusted');
+    await w.screenshot('8-trusted');
   });
 });

@@ -31,6 +31,8 @@ export interface Oracle {
   /** Row counts of the tables the payload builder reads (as `ssd demo` made them). */
   builderRows: Record<string, number>;
   check: { errors: number; warnings: number; infos: number; rulesRun: number; verdictText: string; findings: OracleFinding[] };
+  /** `ssd stage` into ssd_api_data_staging_anon: children in the cohort and invalid ones. */
+  stage: { cohort: number; invalid: number };
   /** A child whose payload breaks a DfE schema rule, and the problems `ssd payload` reports. */
   invalidChild: { personId: string; problems: OracleProblem[] };
   dispose(): void;
@@ -61,7 +63,7 @@ export function buildOracle(children: number, asOf: string): Oracle {
       summary: { errors: number; warnings: number; infos: number; rulesRun: number }; verdictText: string; findings: OracleFinding[];
     };
     const stage = cliJson(['stage', '--db', db, '--as-of', asOf, '--table', 'ssd_api_data_staging_anon', '--json'], [0, 1]) as {
-      invalidChildren: Array<{ personId: string; rule: string; path: string }>;
+      cohort: number; invalid: number; invalidChildren: Array<{ personId: string; rule: string; path: string }>;
     };
     const first = stage.invalidChildren[0];
     if (!first) throw new Error('the demo has no invalid child: the e2e suite needs one for the payload diagnostic');
@@ -73,6 +75,7 @@ export function buildOracle(children: number, asOf: string): Oracle {
       asOf,
       builderRows: demo.fake.rows,
       check: { ...check.summary, verdictText: check.verdictText, findings: check.findings },
+      stage: { cohort: stage.cohort, invalid: stage.invalid },
       invalidChild: { personId: first.personId, problems },
       dispose: () => { remove(); process.removeListener('exit', remove); },
     };
