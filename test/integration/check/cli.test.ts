@@ -5,25 +5,11 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { RULES } from '../../../src/check/rules';
 import type { CheckReport } from '../../../src/check/types';
-import { main } from '../../../src/cli/main';
+import { runCli } from '../../helpers/runCli';
 import { openDb } from '../../../src/db/openDb';
 import { insertSsdRows } from '../../helpers/ssdRows';
 
-async function run(args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
-  const out: string[] = [], err: string[] = [];
-  const ow = process.stdout.write.bind(process.stdout), ew = process.stderr.write.bind(process.stderr);
-  process.stdout.write = ((s: string | Uint8Array) => { out.push(String(s)); return true; }) as typeof process.stdout.write;
-  process.stderr.write = ((s: string | Uint8Array) => { err.push(String(s)); return true; }) as typeof process.stderr.write;
-  try {
-    process.exitCode = undefined;
-    const code = await main(['node', 'ssd', ...args]);
-    return { code, stdout: out.join(''), stderr: err.join('') };
-  } finally {
-    process.stdout.write = ow;
-    process.stderr.write = ew;
-    process.exitCode = undefined;
-  }
-}
+const run = runCli;
 
 describe('ssd check (CLI, PGlite directory)', function () {
   let dir: string;

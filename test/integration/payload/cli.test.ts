@@ -5,7 +5,7 @@ import { spawnSync } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { main } from '../../../src/cli/main';
+import { runCli } from '../../helpers/runCli';
 import { openDb } from '../../../src/db/openDb';
 import { initTables } from '../../../src/ddl/initTables';
 import { insertSsdRows, type SsdRows } from '../../helpers/ssdRows';
@@ -13,20 +13,8 @@ import { testTargets } from '../../helpers/targets';
 import { quoteIdent } from '../../../src/db/dialect';
 
 async function run(args: string[]): Promise<{ code: number; out: string; err: string }> {
-  let out = '', err = '';
-  const ow = process.stdout.write.bind(process.stdout), ew = process.stderr.write.bind(process.stderr);
-  (process.stdout as any).write = (c: string | Uint8Array) => { out += String(c); return true; };
-  (process.stderr as any).write = (c: string | Uint8Array) => { err += String(c); return true; };
-  const before = process.exitCode;
-  process.exitCode = undefined;
-  try {
-    const code = await main(['node', 'ssd', ...args]);
-    return { code, out, err };
-  } finally {
-    process.stdout.write = ow;
-    process.stderr.write = ew;
-    process.exitCode = before;
-  }
+  const r = await runCli(args);
+  return { code: r.code, out: r.stdout, err: r.stderr };
 }
 
 const ROWS: SsdRows = {

@@ -6,7 +6,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { randomBytes } from 'node:crypto';
-import { main } from '../../../src/cli/main';
+import { runCli } from '../../helpers/runCli';
 import { openDb } from '../../../src/db/openDb';
 import { quoteIdent } from '../../../src/db/dialect';
 import { stageChildren } from '../../../src/staging/stageChildren';
@@ -15,20 +15,8 @@ import { child, stream } from '../staging/fixtures';
 import { CLIENT_ID, CLIENT_SECRET, LA_CODE, SCOPE, startMockApi, SUPPLIER_KEY, type MockApi } from './mockApi';
 
 async function run(args: string[]): Promise<{ code: number; out: string; err: string }> {
-  let out = '', err = '';
-  const ow = process.stdout.write.bind(process.stdout), ew = process.stderr.write.bind(process.stderr);
-  (process.stdout as any).write = (c: string | Uint8Array) => { out += String(c); return true; };
-  (process.stderr as any).write = (c: string | Uint8Array) => { err += String(c); return true; };
-  const before = process.exitCode;
-  process.exitCode = undefined;
-  try {
-    const code = await main(['node', 'ssd', ...args]);
-    return { code, out, err };
-  } finally {
-    process.stdout.write = ow;
-    process.stderr.write = ew;
-    process.exitCode = before;
-  }
+  const r = await runCli(args);
+  return { code: r.code, out: r.stdout, err: r.stderr };
 }
 
 const ENV = ['SSD_API_CLIENT_SECRET', 'SSD_API_SUPPLIER_KEY', 'SSD_API_BASE_URL', 'SSD_API_TOKEN_URL', 'SSD_API_SCOPE', 'SSD_API_CLIENT_ID', 'SSD_LA_CODE', 'SSD_DB', 'SSD_SCHEMA'];
