@@ -135,15 +135,25 @@ const MAX_REPORT_FINDINGS = 300;
 
 /** Report of a check: counts by severity, the findings, a chart of findings by table, time per table. */
 export function checkReportData(r: CheckReport, meta: { target: string; times?: ReadonlyMap<string, number> }): ReportData {
-  const present = r.tables.filter((t) => t.present).length;
+  // Table counts by role, as the tree groups them ("Tables the API builder reads", "Staging"):
+  // the check covers those two groups only, so no single "tables present" figure mixes them.
+  const role = (k: 'builder' | 'staging') => {
+    const ts = r.tables.filter((t) => t.role === k);
+    const present = ts.filter((t) => t.present).length;
+    return { present, missing: ts.length - present, of: ts.length };
+  };
+  const builder = role('builder');
+  const staging = role('staging');
   const counts = [
     { label: 'Errors', value: r.summary.errors },
     { label: 'Warnings', value: r.summary.warnings },
     { label: 'Info', value: r.summary.infos },
     { label: 'Rules run', value: r.summary.rulesRun },
     { label: 'Rules not run', value: r.summary.rulesSkipped },
-    { label: 'Tables present', value: present },
-    { label: 'Tables missing', value: r.tables.length - present },
+    { label: `Builder tables present (of ${builder.of})`, value: builder.present },
+    { label: 'Builder tables missing', value: builder.missing },
+    { label: `Staging tables present (of ${staging.of})`, value: staging.present },
+    { label: 'Staging tables missing (Build Staging creates them)', value: staging.missing },
   ];
   const listed = r.findings.filter((f) => !f.skippedRule);
   const findings: ReportFinding[] = listed.slice(0, MAX_REPORT_FINDINGS).map((f) => ({

@@ -10,7 +10,7 @@ import { checkReportData, findingMessage, placeFindings, TableTimer, tableDocume
 import { lineOffsets, type DiagnosticRecord } from '../../../src/extension/core/diagnosticRecords';
 import { locateCreateTable, locateCreateTables } from '../../../src/extension/core/findingsIndex';
 import { renderReportHtml } from '../../../src/extension/core/report';
-import { getTable } from '../../../src/model/ssdModel';
+import { BUILDER_TABLES, getTable, STAGING_TABLES } from '../../../src/model/ssdModel';
 import { insertSsdRows } from '../../helpers/ssdRows';
 import { forEachTarget } from '../../helpers/targets';
 
@@ -85,6 +85,14 @@ forEachTarget('extension workflows: Check Tables mappings', (fx) => {
     const data = checkReportData(report, { target: db.description, times });
     assert.deepEqual(data.counts.slice(0, 3).map((c) => [c.label, c.value]), [['Errors', report.summary.errors], ['Warnings', report.summary.warnings], ['Info', report.summary.infos]]);
     assert.equal(data.outcome, 'problems');
+    // Table counts by the tree's groups: the 'api' tables are the builder's; no staging table yet.
+    const count = (re: RegExp) => data.counts.filter((c) => re.test(c.label)).map((c) => [c.label, c.value]);
+    assert.deepEqual(count(/tables/i), [
+      [`Builder tables present (of ${BUILDER_TABLES.length})`, BUILDER_TABLES.length],
+      ['Builder tables missing', 0],
+      [`Staging tables present (of ${STAGING_TABLES.length})`, 0],
+      ['Staging tables missing (Build Staging creates them)', STAGING_TABLES.length],
+    ]);
     assert.ok(data.findings!.some((f) => f.rule === 'SSD-PERS-001' && f.where === 'ssd_person.pers_person_id' && f.count === 1));
     const chart = data.charts![0]!;
     const person = report.tables.find((t) => t.table === 'ssd_person')!;
