@@ -15,6 +15,17 @@ interface Entry {
   problems: PayloadProblem[];
 }
 
+/** The payload document a tab shows, or undefined (other tabs, diff and custom editors). */
+function payloadTabUri(tab: vscode.Tab): vscode.Uri | undefined {
+  const input = tab.input;
+  return input instanceof vscode.TabInputText && input.uri.scheme === PAYLOAD_SCHEME ? input.uri : undefined;
+}
+
+function payloadTabShown(uri: vscode.Uri): boolean {
+  const key = uri.toString();
+  return vscode.window.tabGroups.all.some((g) => g.tabs.some((t) => payloadTabUri(t)?.toString() === key));
+}
+
 export class PayloadDocuments implements vscode.Disposable, vscode.TextDocumentContentProvider, vscode.HoverProvider {
   readonly collection = vscode.languages.createDiagnosticCollection('ssd-payload');
   private readonly entries = new Map<string, Entry>();
@@ -32,6 +43,20 @@ export class PayloadDocuments implements vscode.Disposable, vscode.TextDocumentC
         // Keep nothing of a closed child's payload in memory; its problems go with it.
         this.entries.delete(d.uri.toString());
         this.collection.delete(d.uri);
+      }),
+      // The editor disposes a closed document (onDidCloseTextDocument) only minutes after its last
+      // tab closes, so the Problems panel would keep a closed payload's problems until then: take
+      // them away when no tab shows the payload any more, and put them back if it is shown again.
+      vscode.window.tabGroups.onDidChangeTabs((e) => {
+        for (const tab of e.closed) {
+          const uri = payloadTabUri(tab);
+          if (uri && !payloadTabShown(uri)) this.collection.delete(uri);
+        }
+        for (const tab of e.opened) {
+          const uri = payloadTabUri(tab);
+          const held = uri && this.entries.get(uri.toString());
+          if (uri && held) this.collection.set(uri, toDiagnostics(payloadDiagnosticRecords(held.text, held.problems)));
+        }
       }),
     );
   }

@@ -172,6 +172,19 @@ describe('bundled extension in a fake editor', function () {
     assert.match(doc.uri, /^ssd-payload:/);
     assert.equal(doc.languageId, 'json');
     assert.equal(typeof (JSON.parse(doc.text) as { la_child_id?: unknown }).la_child_id, 'string');
+    // Its problems are in the Problems panel while a tab shows it, and go when the tab closes
+    // (the editor disposes the document itself only later), come back if it is shown again, and
+    // go for good when the document is closed.
+    const problems = fake.diagnostics('ssd-payload');
+    assert.ok(problems.has(doc.uri), `no ssd-payload diagnostics for ${doc.uri}: ${[...problems.keys()].join(', ')}`);
+    assert.ok(fake.tabs().includes(doc.uri));
+    fake.closeTab(doc.uri);
+    assert.ok(!problems.has(doc.uri), 'the closed payload\'s problems stay in the Problems panel');
+    await fake.exec('ssd.buildPayload', { kind: 'child', personId: row.personId });
+    assert.ok(problems.has(doc.uri), 'shown again: its problems are back');
+    fake.closeDocument(doc.uri);
+    assert.ok(!problems.has(doc.uri), 'the closed document\'s problems stay in the Problems panel');
+    assert.ok(!fake.tabs().includes(doc.uri));
   });
 
   it('generates fake data into the demo after a confirmation naming the schema', async () => {

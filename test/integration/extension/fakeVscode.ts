@@ -22,6 +22,14 @@ export interface FakeVscode {
   /** Answer a message or quick pick: return the item to pick (undefined = dismissed). */
   respond: (m: Message) => string | undefined;
   exec(id: string, ...args: unknown[]): Promise<unknown>;
+  /** A diagnostic collection's entries (URI text → diagnostics) by the collection's name. */
+  diagnostics(name: string): Map<string, unknown[]>;
+  /** URIs (as text) of the documents shown in a tab (showTextDocument opens one tab per document). */
+  tabs(): string[];
+  /** Close a document's tab (window.tabGroups.onDidChangeTabs); the document itself stays open. */
+  closeTab(uri: string): void;
+  /** The editor disposes a document (workspace.onDidCloseTextDocument). */
+  closeDocument(uri: string): void;
 }
 
 function strict<T extends object>(name: string, o: T): T {
@@ -91,6 +99,7 @@ class Diagnostic {
   code?: unknown;
   constructor(readonly range: Range, readonly message: string, readonly severity = 0) {}
 }
+class TabInputText { constructor(readonly uri: Uri) {} }
 class Hover { constructor(readonly contents: unknown, readonly range?: Range) {} }
 
 export function createFakeVscode(packageJson: unknown): FakeVscode {
@@ -103,6 +112,12 @@ export function createFakeVscode(packageJson: unknown): FakeVscode {
   const providers = new Map<string, { provideTextDocumentContent(u: Uri): unknown }>();
   let tree: ReturnType<FakeVscode['treeProvider']> | undefined;
   const noEvent = () => new Disposable();
+  const collections = new Map<string, Map<string, unknown[]>>();
+  type Tab = { label: string; input: TabInputText };
+  const group = { tabs: [] as Tab[], isActive: true, viewColumn: 1, activeTab: undefined as Tab | undefined };
+  const tabsChanged = new EventEmitter<{ opened: Tab[]; closed: Tab[]; changed: Tab[] }>();
+  const docClosed = new EventEmitter<unknown>();
+  const docs = new Map<string, ReturnType<typeof makeDoc>>();
 
   const fake: FakeVscode = {
     module: {},
@@ -110,6 +125,26 @@ export function createFakeVscode(packageJson: unknown): FakeVscode {
     treeProvider() { if (!tree) throw new Error('no tree view was created'); return tree; },
     respond: () => undefined,
     async exec(id, ...args) { return (fake.module.commands as { executeCommand: Fn }).executeCommand(id, ...args); },
+    diagnostics(name) {
+      const c = collections.get(name);
+      if (!c) throw new Error(`no diagnostic collection '${name}'`);
+      return c;
+    },
+    tabs: () => group.tabs.map((t) => t.input.uri.toString()),
+    closeTab(uri) {
+      const closed = group.tabs.filter((t) => t.input.uri.toString() === uri);
+      if (!closed.length) throw new Error(`no tab shows ${uri}`);
+      group.tabs = group.tabs.filter((t) => !closed.includes(t));
+      tabsChanged.fire({ opened: [], closed, changed: [] });
+    },
+    closeDocument(uri) {
+      const d = docs.get(uri);
+      if (!d) throw new Error(`no open document ${uri}`);
+      if (group.tabs.some((t) => t.input.uri.toString() === uri)) fake.closeTab(uri);
+      docs.delete(uri);
+      d.isClosed = true;
+      docClosed.fire(d);
+    },
   };
 
   const message = (kind: Message['kind']) => async (text: string, ...rest: unknown[]) => {
@@ -145,7 +180,17 @@ export function createFakeVscode(packageJson: unknown): FakeVscode {
     },
     showInputBox: async (o?: { title?: string }) => fake.respond({ kind: 'info', text: `input:${o?.title ?? ''}`, items: [], modal: false }),
     withProgress: async (_o: unknown, task: Fn) => task({ report() {} }, { isCancellationRequested: false, onCancellationRequested: noEvent }),
-    showTextDocument: async (doc: { uri: Uri; getText(): string; languageId: string }) => { shown.push({ uri: doc.uri.toString(), text: doc.getText(), languageId: doc.languageId }); return { document: doc }; },
+    showTextDocument: async (doc: { uri: Uri; getText(): string; languageId: string }) => {
+      shown.push({ uri: doc.uri.toString(), text: doc.getText(), languageId: doc.languageId });
+      if (!group.tabs.some((t) => t.input.uri.toString() === doc.uri.toString())) {
+        const tab = { label: doc.uri.path, input: new TabInputText(doc.uri) };
+        group.tabs.push(tab);
+        group.activeTab = tab;
+        tabsChanged.fire({ opened: [tab], closed: [], changed: [] });
+      }
+      return { document: doc };
+    },
+    tabGroups: { get all() { return [group]; }, get activeTabGroup() { return group; }, onDidChangeTabs: tabsChanged.event, onDidChangeTabGroups: noEvent },
     activeTextEditor: undefined,
     visibleTextEditors: [],
     onDidChangeActiveTextEditor: noEvent,
@@ -164,7 +209,7 @@ export function createFakeVscode(packageJson: unknown): FakeVscode {
     get isTrusted() { return fake.trusted; },
     onDidChangeConfiguration: noEvent,
     onDidGrantWorkspaceTrust: noEvent,
-    onDidCloseTextDocument: noEvent,
+    onDidCloseTextDocument: docClosed.event,
     onDidOpenTextDocument: noEvent,
     onDidChangeTextDocument: noEvent,
     onDidSaveTextDocument: noEvent,
@@ -175,13 +220,16 @@ export function createFakeVscode(packageJson: unknown): FakeVscode {
     openTextDocument: async (uri: Uri) => {
       const p = providers.get(uri.scheme);
       if (!p) throw new Error(`no content provider for ${uri.scheme}`);
-      return makeDoc(uri, String(await p.provideTextDocumentContent(uri)), uri.path.endsWith('.json') ? 'json' : 'plaintext');
+      const d = makeDoc(uri, String(await p.provideTextDocumentContent(uri)), uri.path.endsWith('.json') ? 'json' : 'plaintext');
+      docs.set(uri.toString(), d);
+      return d;
     },
   });
 
   const languages = strict('languages', {
     createDiagnosticCollection: (name: string) => {
       const m = new Map<string, unknown[]>();
+      collections.set(name, m);
       return { name, set: (u: Uri | unknown[], d?: unknown[]) => { if (u instanceof Uri) m.set(u.toString(), d ?? []); }, delete: (u: Uri) => m.delete(u.toString()), clear: () => m.clear(), get: (u: Uri) => m.get(u.toString()), forEach: () => undefined, dispose() {} };
     },
     registerHoverProvider: () => new Disposable(),
@@ -207,7 +255,7 @@ export function createFakeVscode(packageJson: unknown): FakeVscode {
     window, workspace, languages, commands: cmds,
     extensions: strict('extensions', { getExtension: () => undefined, all: [] }),
     env: strict('env', { appName: 'Fake Code', language: 'en', uiKind: 1 }),
-    Disposable, EventEmitter, Uri, ThemeIcon, ThemeColor, TreeItem, MarkdownString, Position, Range, Diagnostic, Hover,
+    Disposable, EventEmitter, Uri, ThemeIcon, ThemeColor, TreeItem, MarkdownString, Position, Range, Diagnostic, Hover, TabInputText,
     TreeItemCollapsibleState: { None: 0, Collapsed: 1, Expanded: 2 },
     StatusBarAlignment: { Left: 1, Right: 2 },
     ProgressLocation: { SourceControl: 1, Window: 10, Notification: 15 },
