@@ -2,7 +2,7 @@
 // them. Set by "SSD: Check Tables"; cleared when the connection changes.
 import * as vscode from 'vscode';
 import type { CheckFinding } from '../check/types';
-import { indexFindings, type FindingsByTable, type Tally } from './core/findingsIndex';
+import { indexFindings, withoutStagingTableMissing, type FindingsByTable, type Tally } from './core/findingsIndex';
 
 export class FindingsIndex implements vscode.Disposable {
   private byTable = new Map<string, FindingsByTable>();
@@ -16,6 +16,19 @@ export class FindingsIndex implements vscode.Disposable {
     this.all = [...findings];
     this.byTable = indexFindings(findings);
     this.checkedAtValue = checkedAt;
+    this.emitter.fire();
+  }
+
+  /**
+   * Build Staging created (or found) staging table `table`: drop the last check's "not present yet"
+   * finding for it (tree markers, Problems panel and table document follow); the rest stays.
+   */
+  stagingTableCreated(table: string): void {
+    if (!this.checkedAtValue) return;
+    const kept = withoutStagingTableMissing(this.all, table);
+    if (kept.length === this.all.length) return;
+    this.all = kept;
+    this.byTable = indexFindings(kept);
     this.emitter.fire();
   }
 

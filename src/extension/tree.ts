@@ -255,7 +255,8 @@ export class SsdTreeProvider implements vscode.TreeDataProvider<Node>, vscode.Di
         if (f) {
           if (f.errors) parts.push(plural(f.errors, 'error'));
           if (f.warnings) parts.push(plural(f.warnings, 'warning'));
-          if (!f.errors && !f.warnings) parts.push('no findings');
+          if (f.infos) parts.push(plural(f.infos, 'info'));
+          if (!f.errors && !f.warnings && !f.infos) parts.push('no findings');
         }
         item.description = parts.join(' · ');
         const md = new vscode.MarkdownString(`**${node.def.name}**${present === false ? ' (missing)' : ''}\n\n${escapeMd(node.def.description)}\n\n*Row:* ${escapeMd(node.def.rowGrain)}`);

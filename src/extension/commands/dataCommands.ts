@@ -157,6 +157,8 @@ async function buildStaging(services: ExtensionServices): Promise<void> {
     return;
   }
   const r = res.value;
+  // The staging table exists now: the last check's "not present yet" finding for it is stale.
+  services.findings.stagingTableCreated(table);
   services.log.info(`Build Staging: cohort ${r.cohort}, new ${r.new}, updated ${r.updated}, unchanged ${r.unchanged}, deleted ${r.deleted}, invalid ${r.invalid + r.notStaged} in ${r.seconds.toFixed(1)} s`);
   const counts = await stagingCounts(conn.db, r.schema, table as StagingTableName).catch(() => []);
   const report = stagingReportData(r, counts, { target: `${conn.label}: ${conn.description}`, schema: r.schema, startedAt, elapsedMs: Date.now() - startedAt.getTime() });

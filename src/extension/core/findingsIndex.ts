@@ -46,6 +46,18 @@ export function indexFindings(findings: readonly CheckFinding[]): Map<string, Fi
   return out;
 }
 
+/** The rule of "staging table … is not present yet (ssd stage creates it)". */
+export const STAGING_TABLE_MISSING_RULE = 'SSD-SCHEMA-005';
+
+/**
+ * The findings once a staging run has created `table`: its "staging table not present yet"
+ * finding no longer holds and goes; every other finding (of any table) stays as the check left it.
+ */
+export function withoutStagingTableMissing(findings: readonly CheckFinding[], table: string): CheckFinding[] {
+  const t = table.toLowerCase();
+  return findings.filter((f) => !(f.ruleId === STAGING_TABLE_MISSING_RULE && f.table.toLowerCase() === t));
+}
+
 export interface CreateTableLocation {
   /** Offsets of the table name in the CREATE TABLE statement. */
   nameStart: number;

@@ -125,10 +125,25 @@ describe('bundled extension in a fake editor', function () {
   });
 
   it('builds staging into the anonymised table on the demo and shows counts and rows', async () => {
+    // A check first: both staging tables are "not present yet" (SSD-SCHEMA-005) on their table documents.
+    await fake.exec('ssd.checkTables');
+    const checkProblems = fake.diagnostics('ssd-check');
+    const rules = (uri: string) => (checkProblems.get(uri) ?? []).map((d) => (d as { code?: unknown }).code);
+    const anonDoc = 'ssd-table:/ssd_api_data_staging_anon.md';
+    const stagingDoc = 'ssd-table:/ssd_api_data_staging.md';
+    assert.deepEqual(rules(anonDoc), ['SSD-SCHEMA-005']);
+    assert.deepEqual(rules(stagingDoc), ['SSD-SCHEMA-005']);
+    const markedBefore = await child(await child(await child(undefined, 'Demo database'), 'Staging'), 'ssd_api_data_staging_anon');
+    assert.match(String(item(markedBefore).description), /1 info/);
     const before = fake.messages.length;
     await fake.exec('ssd.buildStaging');
     const done = fake.messages.slice(before).find((m) => /^SSD: Staged \d+ children into ssd_api_data_staging_anon/.test(m.text));
     assert.ok(done, fake.messages.slice(before).map((m) => m.text).join('\n'));
+    // The table it created no longer carries the stale finding; the table it did not create still does.
+    assert.deepEqual(rules(anonDoc), []);
+    assert.deepEqual(rules(stagingDoc), ['SSD-SCHEMA-005']);
+    const markedAfter = await child(await child(await child(undefined, 'Demo database'), 'Staging'), 'ssd_api_data_staging_anon');
+    assert.doesNotMatch(String(item(markedAfter).description), /info/);
     assert.deepEqual(done.items, ['Show report']);
     assert.equal(fake.contexts.get('ssd.hasReport'), true);
     const conn = await child(undefined, 'Demo database');

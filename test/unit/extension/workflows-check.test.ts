@@ -8,7 +8,7 @@ import { createTableIfMissingSql } from '../../../src/ddl/generateDdl';
 import { initTables } from '../../../src/ddl/initTables';
 import { checkReportData, findingMessage, placeFindings, TableTimer, tableDocumentFor, tableDocumentUri, tableFromDocumentPath } from '../../../src/extension/core/checkWorkflow';
 import { lineOffsets, type DiagnosticRecord } from '../../../src/extension/core/diagnosticRecords';
-import { locateCreateTable, locateCreateTables } from '../../../src/extension/core/findingsIndex';
+import { locateCreateTable, locateCreateTables, STAGING_TABLE_MISSING_RULE, withoutStagingTableMissing } from '../../../src/extension/core/findingsIndex';
 import { renderReportHtml } from '../../../src/extension/core/report';
 import { BUILDER_TABLES, getTable, STAGING_TABLES } from '../../../src/model/ssdModel';
 import { insertSsdRows } from '../../helpers/ssdRows';
@@ -77,6 +77,16 @@ forEachTarget('extension workflows: Check Tables mappings', (fx) => {
     }
     assert.ok(!placed.byUri.has('file:///w/other.sql'));
     assert.ok(doc.text.includes('example ids: R1'));
+  });
+
+  it('after staging creates a table, only its "not present yet" finding goes', () => {
+    const missing = report.findings.filter((f) => f.ruleId === STAGING_TABLE_MISSING_RULE).map((f) => f.table).sort();
+    assert.deepEqual(missing, STAGING_TABLES.map((t) => t.name).sort());
+    const kept = withoutStagingTableMissing(report.findings, 'SSD_API_DATA_STAGING_ANON');
+    assert.equal(kept.length, report.findings.length - 1);
+    assert.ok(!kept.some((f) => f.ruleId === STAGING_TABLE_MISSING_RULE && f.table === 'ssd_api_data_staging_anon'));
+    assert.ok(kept.some((f) => f.ruleId === STAGING_TABLE_MISSING_RULE && f.table === 'ssd_api_data_staging'));
+    assert.deepEqual(withoutStagingTableMissing(report.findings, 'ssd_person'), report.findings);
   });
 
   it('report: counts by severity, the findings, findings by table, time per table', () => {
