@@ -44,7 +44,6 @@ await build({
   outfile: join(dist, entries[0].out),
 });
 writeFileSync(join(dist, 'cli.cjs'), '#!/usr/bin/env node\n\'use strict\';\nrequire(\'./extension.cjs\').runCli();\n');
-entries.push({ out: 'cli.cjs' });
 
 cpSync(join(root, 'sql'), join(dist, 'sql'), { recursive: true });
 if (existsSync(join(root, 'media'))) cpSync(join(root, 'media'), join(dist, 'media'), { recursive: true });
@@ -69,4 +68,4 @@ import { chmodSync } from 'node:fs';
 chmodSync(join(dist, 'cli.cjs'), 0o755);
 writeFileSync(join(dist, 'BUNDLED'), `ssd-workbench ${pkg.version}\n`);
 const size = (f) => (statSync(join(dist, f)).size / 1024).toFixed(0) + ' KiB';
-console.log(`built ${entries.map((e) => `dist/${e.out} (${size(e.out)})`).join(', ')}`);
+console.log(`built dist/extension.cjs (${size('extension.cjs')}; extension and CLI) and dist/cli.cjs (the CLI launcher)`);
