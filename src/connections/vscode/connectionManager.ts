@@ -3,7 +3,7 @@
 // connection (`azdata`), and the embedded demo database when nothing else is chosen. Neither host
 // API is required: each is looked up when offered and skipped when absent.
 import * as vscode from 'vscode';
-import { describeSpec, redactSecrets, type ConnectionSpec } from '../../db/connectionSpec';
+import { describeSpec, redactSecrets, type ConnectionSpec, type MssqlSpec } from '../../db/connectionSpec';
 import { openDb } from '../../db/openDb';
 import type { Db } from '../../db/types';
 import type { Logger } from '../../log';
@@ -253,33 +253,35 @@ export class ConnectionManager implements vscode.Disposable {
     }
   }
 
-  private async useMssqlExtension(api: MssqlExtensionApiLike): Promise<ActiveConnection | undefined> {
-    let got: Awaited<ReturnType<typeof specFromMssqlExtension>>;
-    try {
-      got = await specFromMssqlExtension(api);
-    } catch (e) {
-      void vscode.window.showErrorMessage(`SSD: ${redactSecrets(e instanceof Error ? e.message : String(e))}`);
-      return undefined;
-    }
-    if (!got) return undefined;
-    const schema = await this.askSchema(got.label);
-    if (schema === null) return undefined;
-    const choice = { source: 'mssql-extension' as const, key: `mssql-extension:${describeSpec(got.spec)}`, label: got.label, spec: got.spec, ...(schema ? { schema } : {}) };
-    return this.switchTo(() => { this.hostChoice = choice; });
+  private useMssqlExtension(api: MssqlExtensionApiLike): Promise<ActiveConnection | undefined> {
+    return this.useHostConnection('mssql-extension', () => specFromMssqlExtension(api));
   }
 
-  private async useAzdata(azdata: AzdataApiLike): Promise<ActiveConnection | undefined> {
-    let got: Awaited<ReturnType<typeof specFromAzdata>>;
+  private useAzdata(azdata: AzdataApiLike): Promise<ActiveConnection | undefined> {
+    return this.useHostConnection('azdata', () => specFromAzdata(azdata),
+      'SSD: Azure Data Studio has no current connection: connect in Object Explorer or a query editor first.');
+  }
+
+  /** A host editor's connection: its details from the host, then the schema, then switch to it. */
+  private async useHostConnection(
+    source: 'mssql-extension' | 'azdata',
+    fetch: () => Promise<{ spec: MssqlSpec; label: string } | undefined>,
+    noneMessage?: string,
+  ): Promise<ActiveConnection | undefined> {
+    let got: { spec: MssqlSpec; label: string } | undefined;
     try {
-      got = await specFromAzdata(azdata);
+      got = await fetch();
     } catch (e) {
       void vscode.window.showErrorMessage(`SSD: ${redactSecrets(e instanceof Error ? e.message : String(e))}`);
       return undefined;
     }
-    if (!got) { void vscode.window.showInformationMessage('SSD: Azure Data Studio has no current connection: connect in Object Explorer or a query editor first.'); return undefined; }
+    if (!got) {
+      if (noneMessage) void vscode.window.showInformationMessage(noneMessage);
+      return undefined;
+    }
     const schema = await this.askSchema(got.label);
     if (schema === null) return undefined;
-    const choice = { source: 'azdata' as const, key: `azdata:${describeSpec(got.spec)}`, label: got.label, spec: got.spec, ...(schema ? { schema } : {}) };
+    const choice = { source, key: `${source}:${describeSpec(got.spec)}`, label: got.label, spec: got.spec, ...(schema ? { schema } : {}) };
     return this.switchTo(() => { this.hostChoice = choice; });
   }
 
