@@ -141,7 +141,8 @@ export function batchFacts(batch: Pick<PlannedBatch, 'text' | 'tables'>, dialect
 
 /** The last code line of a batch, as a file position. */
 function lastCodeAt(b: PlannedBatch, masked: string): MappedPosition {
-  const i = masked.search(/[^\s;]\s*$/);
+  let i = masked.length - 1;
+  while (i > 0 && /[\s;]/.test(masked[i]!)) i--;
   return mapBatchPosition(b, Math.max(0, i) + 1);
 }
 

@@ -243,6 +243,7 @@ export async function runPlan(db: Db, plan: ScriptPlan, options: RunOptions = {}
   // Table blocks (atomic refresh): tables a block names that no batch builds still get an outcome.
   const blocks: TableBlock[] = planTableBlocks(plan);
   for (const blk of blocks) {
+    if (!blk.atomic || !atomic) continue;
     for (const t of blk.tables) {
       if (tables.has(keyOf(t))) continue;
       const o: TableOutcome = { name: t.name, status: 'not run', existedBefore: null, created: false, rows: null, elapsedMs: null, batchIndex: blk.batches[0]! };
@@ -458,7 +459,7 @@ export async function runPlan(db: Db, plan: ScriptPlan, options: RunOptions = {}
   const finalRows = new Map([...tableRefs].map(([k]) => [k, tables.get(k)!.rows] as const));
   const startRows = new Map([...tableRefs].map(([k]) => [k, tables.get(k)!.rowsBefore ?? null] as const));
   for (const blk of blocks) {
-    if (blk.tables.every((t) => tables.get(keyOf(t))?.refresh)) continue;
+    if (blk.tables.every((t) => !tables.has(keyOf(t)) || tables.get(keyOf(t))!.refresh)) continue;
     const ran = blk.batches.some((bi) => batches[bi]!.status !== 'not run');
     if (!ran) setRefresh(blk, { outcome: 'not run' }, startRows, finalRows);
     else if (!blk.atomic && atomic) setRefresh(blk, { outcome: 'not atomic', ...(blk.reason ? { reason: blk.reason } : {}), at: blk.at }, startRows, finalRows);
