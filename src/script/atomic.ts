@@ -80,7 +80,7 @@ const isTemp = (name: string) => name.startsWith('#') || name.startsWith('@');
 
 function refOf(text: string, via: TableRef['via']): TableRef | null {
   const q = parseQualifiedName(text);
-  if (isTemp(q.name) || /^(select|values|from|where|set|top)$/i.test(q.name)) return null;
+  if (isTemp(q.name) || /^(select|values|from|where|set|top|when|then|output|only|table|if|on|with|as|cascade|restart|continue)$/i.test(q.name)) return null;
   const r: TableRef = { name: q.name, via };
   if (q.schema) r.schema = q.schema;
   if (q.database) r.database = q.database;

@@ -53,6 +53,8 @@ describe('atomic table refresh: table blocks', () => {
     assert.match(s[1]!.reason, /2 tables \(b, c\).*GO/);
     // temp tables and procedure bodies are not table refreshes
     assert.deepEqual(summary('TRUNCATE TABLE #t;\nGO\nCREATE PROCEDURE p AS BEGIN TRUNCATE TABLE dbo.a; COMMIT; END\nGO\n', 'tsql'), []);
+    // MERGE … WHEN MATCHED THEN DELETE names no table to refresh
+    assert.deepEqual(summary('MERGE dbo.a AS t USING dbo.s AS s ON t.id = s.id WHEN NOT MATCHED BY SOURCE THEN DELETE;\nGO\n', 'tsql'), []);
   });
 
   it('SystemC-like, as written: one GO batch refreshes every table, so none is atomic and --per-table is suggested', () => {
