@@ -27,6 +27,7 @@ async function bundledOptions(): Promise<Partial<PGliteOptions>> {
 
 class PgliteTx implements Queryable {
   readonly dialect = 'postgres' as const;
+  runBatch?: Queryable['runBatch'];
   constructor(private readonly tx: { query: PGlite['query'] }) {}
   async query<R = Row>(sql: string, params: readonly unknown[] = []): Promise<R[]> {
     try {
@@ -130,7 +131,23 @@ export class PgliteDb implements Db {
   async transaction<T>(fn: (tx: Queryable) => Promise<T>): Promise<T> {
     this.throwIfCancelled();
     try {
-      return await this.pg.transaction((tx) => fn(new PgliteTx(tx)));
+      return await this.pg.transaction((tx) => {
+        const q = new PgliteTx(tx);
+        // A script batch inside the transaction (no ROLLBACK of its own on failure: the transaction ends it).
+        q.runBatch = async (sql: string, options: RunBatchOptions = {}) => {
+          if (options.signal?.aborted) throw new CancelledError();
+          const start = performance.now();
+          try {
+            const results = await tx.exec(sql, { parsers: pgParsers, onNotice: (n) => options.onMessage?.(noticeToMessage(n, sql)) });
+            return {
+              rowsAffected: perStatementCounts(results),
+              resultSets: options.collectResults ? results.filter((r) => r.fields.length > 0).map((r) => r.rows as Row[]) : [],
+              elapsedMs: performance.now() - start,
+            };
+          } catch (e) { throw toDbError(e, sql); }
+        };
+        return fn(q);
+      });
     } catch (e) {
       if (e instanceof Error && (e.name === 'DbError' || e.name === 'CancelledError')) throw e;
       throw toDbError(e);

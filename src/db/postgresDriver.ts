@@ -16,6 +16,7 @@ const typeOverrides = {
 
 class ClientQueryable implements Queryable {
   readonly dialect = 'postgres' as const;
+  runBatch?: Queryable['runBatch'];
   constructor(private readonly client: pg.ClientBase | pg.Pool) {}
   async query<R = Row>(sql: string, params: readonly unknown[] = []): Promise<R[]> {
     try {
@@ -98,37 +99,42 @@ export class PostgresDb implements Db {
   }
 
   async runBatch(sql: string, options: RunBatchOptions = {}): Promise<BatchResult> {
-    return this.withClient(async (client) => {
-      if (options.signal?.aborted) throw new CancelledError();
-      const onNotice = (n: Parameters<typeof noticeToMessage>[0]) => options.onMessage?.(noticeToMessage(n, sql));
-      const onAbort = () => { void this.cancelClient(client); };
-      client.on('notice', onNotice);
-      options.signal?.addEventListener('abort', onAbort);
-      const start = performance.now();
-      try {
-        const res = (await client.query({ text: sql, types: typeOverrides } as pg.QueryConfig)) as unknown as pg.QueryResult | pg.QueryResult[];
-        const list = Array.isArray(res) ? res : [res];
-        return {
-          rowsAffected: list.filter((r) => r.command !== 'SELECT' && r.rowCount !== null).map((r) => r.rowCount ?? 0),
-          resultSets: options.collectResults ? list.filter((r) => r.command === 'SELECT').map((r) => r.rows as Row[]) : [],
-          elapsedMs: performance.now() - start,
-        };
-      } catch (e) {
-        const err = toDbError(e, sql);
-        if (options.signal?.aborted || err.details.cancelled) throw new CancelledError('cancelled by user: the server stopped the statement');
-        throw err;
-      } finally {
-        client.off('notice', onNotice);
-        options.signal?.removeEventListener('abort', onAbort);
-      }
-    });
+    return this.withClient((client) => this.batchOn(client, sql, options));
+  }
+
+  /** A script batch on one client (the pool's, or a transaction's): notices as they arrive, cancel on abort. */
+  private async batchOn(client: pg.PoolClient, sql: string, options: RunBatchOptions): Promise<BatchResult> {
+    if (options.signal?.aborted) throw new CancelledError();
+    const onNotice = (n: Parameters<typeof noticeToMessage>[0]) => options.onMessage?.(noticeToMessage(n, sql));
+    const onAbort = () => { void this.cancelClient(client); };
+    client.on('notice', onNotice);
+    options.signal?.addEventListener('abort', onAbort);
+    const start = performance.now();
+    try {
+      const res = (await client.query({ text: sql, types: typeOverrides } as pg.QueryConfig)) as unknown as pg.QueryResult | pg.QueryResult[];
+      const list = Array.isArray(res) ? res : [res];
+      return {
+        rowsAffected: list.filter((r) => r.command !== 'SELECT' && r.rowCount !== null).map((r) => r.rowCount ?? 0),
+        resultSets: options.collectResults ? list.filter((r) => r.command === 'SELECT').map((r) => r.rows as Row[]) : [],
+        elapsedMs: performance.now() - start,
+      };
+    } catch (e) {
+      const err = toDbError(e, sql);
+      if (options.signal?.aborted || err.details.cancelled) throw new CancelledError('cancelled by user: the server stopped the statement');
+      throw err;
+    } finally {
+      client.off('notice', onNotice);
+      options.signal?.removeEventListener('abort', onAbort);
+    }
   }
 
   async transaction<T>(fn: (tx: Queryable) => Promise<T>): Promise<T> {
     return this.withClient(async (client) => {
       await client.query('BEGIN');
       try {
-        const out = await fn(new ClientQueryable(client));
+        const tx = new ClientQueryable(client);
+        tx.runBatch = (text: string, options: RunBatchOptions = {}) => this.batchOn(client, text, options);
+        const out = await fn(tx);
         await client.query('COMMIT');
         return out;
       } catch (e) {

@@ -52,6 +52,10 @@ export interface Queryable {
   query<R = Row>(sql: string, params?: readonly unknown[]): Promise<R[]>;
   /** Execute a statement and return the number of rows affected. */
   execute(sql: string, params?: readonly unknown[]): Promise<number>;
+  /** Run a script batch (several statements, no parameters) with server messages. Always there on a
+   *  Db; on a transaction handle when the driver can run batches inside the transaction, on its
+   *  connection (the script runner's atomic table refresh uses it, else execute()). */
+  runBatch?(sql: string, options?: RunBatchOptions): Promise<BatchResult>;
 }
 
 export interface Db extends Queryable {

@@ -16,6 +16,8 @@ export interface SsdSettings {
   fakeSeed: number;
   fakeDevSchemas: string[];
   stopOnError: boolean;
+  /** Run Script: each table's refresh in one transaction (default true). */
+  atomicRefresh: boolean;
   /** DfE API endpoint settings for SSD: Send Staged Payloads ('' when not set; never secrets). */
   apiBaseUrl: string;
   apiTokenUrl: string;
@@ -51,6 +53,7 @@ export function readSettings(): SsdSettings {
     fakeSeed: clampInt(c.get<number>('fake.seed', 1), -2147483648, 2147483647, 1),
     fakeDevSchemas: (Array.isArray(dev) ? dev : []).filter((s) => typeof s === 'string' && /^[A-Za-z_][A-Za-z0-9_$#]{0,127}$/.test(s)),
     stopOnError: c.get<boolean>('script.stopOnError', true),
+    atomicRefresh: c.get<boolean>('script.atomicRefresh', true) !== false,
     apiBaseUrl: text(c.get<string>('api.baseUrl', '')),
     apiTokenUrl: text(c.get<string>('api.tokenUrl', '')),
     apiScope: text(c.get<string>('api.scope', '')),

@@ -8,7 +8,7 @@ import { checkDrift, type DriftReport } from './drift';
 import { dialectForDb, diskIncludeReader, formatDiagnostic, parseDialect, readScriptFile } from './index';
 import { planScript } from './plan';
 import { runPreflight, type PreflightReport } from './preflight';
-import { runPlan, type RunEvent, type RunResult } from './runner';
+import { refreshText, runPlan, type RunEvent, type RunResult } from './runner';
 import { ScriptPlanError, type ScriptDialect, type ScriptPlan } from './types';
 
 function collect(value: string, previous: string[]): string[] {
@@ -81,17 +81,30 @@ function printSummary(r: RunResult): void {
   out(`summary: ${r.cancelled ? 'CANCELLED · ' : ''}${r.tables.length} table(s): ${count(r.tables.map((t) => t.status)) || 'none'} · ${r.total} batch(es): ${count(r.batches.map((b) => b.status))} · ${secs(r.elapsedMs)}`);
   if (r.tables.length) {
     const w = Math.max(5, ...r.tables.map((t) => (t.schema ? t.schema.length + 1 : 0) + t.name.length));
-    out(`  ${'table'.padEnd(w)}  ${'status'.padEnd(9)}  ${'created'.padEnd(7)}  ${'rows'.padStart(9)}  time`);
+    out(`  ${'table'.padEnd(w)}  ${'status'.padEnd(9)}  ${'created'.padEnd(7)}  ${'rows'.padStart(9)}  ${'time'.padEnd(7)}  refresh`);
     for (const t of r.tables) {
       const name = `${t.schema ? t.schema + '.' : ''}${t.name}`;
-      out(`  ${name.padEnd(w)}  ${t.status.padEnd(9)}  ${(t.created ? 'yes' : t.existedBefore === null ? '?' : 'no').padEnd(7)}  ${(t.rows === null ? '-' : String(t.rows)).padStart(9)}  ${secs(t.elapsedMs)}`);
+      out(`  ${name.padEnd(w)}  ${t.status.padEnd(9)}  ${(t.created ? 'yes' : t.existedBefore === null ? '?' : 'no').padEnd(7)}  ${(t.rows === null ? '-' : String(t.rows)).padStart(9)}  ${secs(t.elapsedMs).padEnd(7)}  ${t.refresh ? refreshText(t.refresh) : ''}`.trimEnd());
     }
   }
+  if (!r.atomic) out('atomic refresh: off (--no-atomic): table blocks ran as written, outside transactions');
+  printShrunk(r);
   const errors = r.diagnostics.filter((d) => d.severity === 'error');
   if (errors.length) {
     out(`errors (${errors.length}):`);
     for (const d of errors) out(`  ${formatDiagnostic(d)}`);
   }
+}
+
+const n = (x: number | null) => (x === null ? '-' : x.toLocaleString('en-GB'));
+
+/** The row-count watch: tables that lost more than half of their rows or became empty. */
+function printShrunk(r: RunResult): void {
+  if (!r.shrunk.length) return;
+  out('');
+  out(`WARNING: ${r.shrunk.length} SSD table(s) lost more than half of their rows or became empty (exit code 1):`);
+  for (const s of r.shrunk) out(`  ${s.schema}.${s.name}: ${n(s.before)} → ${n(s.after)} rows (${s.why})`);
+  out('  Check the errors above and the source tables before staging or sending: a table emptied by a failed refresh makes its children look deleted.');
 }
 
 /** Text progress for `ssd run` (to stdout; to stderr with --json --verbose). */
@@ -117,6 +130,9 @@ export function textProgress(write: (line: string) => void): (e: RunEvent) => vo
         for (const d of o.errors) if (d.source === 'server' && o.status === 'failed') write(`    ${formatDiagnostic(d)}`);
         break;
       }
+      case 'refresh':
+        if (e.refresh.outcome !== 'not run') write(`    ${e.name}: ${refreshText(e.refresh)}`);
+        break;
       default:
         break;
     }
@@ -125,7 +141,7 @@ export function textProgress(write: (line: string) => void): (e: RunEvent) => vo
 
 interface RunOpts {
   db?: string; schema?: string; dialect?: string; perTable?: boolean; continueOnError?: boolean; var: string[];
-  preflight: boolean; drift: boolean; force?: boolean; json?: boolean; verbose?: boolean;
+  preflight: boolean; drift: boolean; force?: boolean; json?: boolean; verbose?: boolean; atomic: boolean;
 }
 
 export function registerRun(program: Command): void {
@@ -138,13 +154,14 @@ export function registerRun(program: Command): void {
     .addOption(dialectOption())
     .option('--per-table', 'tagged (META-CONTAINER) scripts: run the configuration block with each table as its own batch; a failing table does not stop the others')
     .option('--continue-on-error', 'go on after a failing batch')
+    .option('--no-atomic', 'run table blocks as written, not each in its own transaction (a failing refresh then leaves its table as the failure left it, often empty)')
     .option('--var <name=value>', 'set a sqlcmd scripting variable $(name) (repeatable)', collect, [])
     .option('--no-preflight', 'skip the pre-flight checks')
     .option('--no-drift', 'skip the structure drift check')
     .option('--force', 'run even when pre-flight checks fail')
     .addOption(jsonOption())
     .option('--verbose', 'with --json: progress to stderr')
-    .addHelpText('after', '\nExamples:\n  SSD_DB="Server=la-sql;Database=HDM_Local;User Id=me;Password=…" ssd run systemc_sqlserver_v1.4.5.sql --per-table\n  ssd run ssd_person.sql --db postgres://me@localhost/la --continue-on-error\n  ssd run 00_install_all.sql --db mssql://… --var src_db=HDM\n\nPress Ctrl+C to cancel: the running statement is stopped on the server.\nExit codes: 0 every batch ran, 1 errors, failed pre-flight or cancelled, 2 bad usage or no connection.')
+    .addHelpText('after', '\nExamples:\n  SSD_DB="Server=la-sql;Database=HDM_Local;User Id=me;Password=…" ssd run systemc_sqlserver_v1.4.5.sql --per-table\n  ssd run ssd_person.sql --db postgres://me@localhost/la --continue-on-error\n  ssd run 00_install_all.sql --db mssql://… --var src_db=HDM\n\nEach table refresh (its META-CONTAINER, or from its TRUNCATE/DELETE FROM to the next table) runs in one\ntransaction: when it fails, the table keeps its previous rows. Press Ctrl+C to cancel: the running statement\nis stopped on the server and the table being refreshed is rolled back.\nExit codes: 0 every batch ran, 1 errors, failed pre-flight, cancelled, or an SSD table lost more than half\nof its rows or became empty, 2 bad usage or no connection.')
     .action(action(async (file: string, opts: RunOpts) => {
       const schema = parseSchema(opts.schema);
       const vars = parseVars(opts.var ?? []);
@@ -185,13 +202,13 @@ export function registerRun(program: Command): void {
         process.once('SIGINT', onSigint);
         let result: RunResult;
         try {
-          result = await runPlan(db, plan, { signal: ac.signal, continueOnError: !!opts.continueOnError, onEvent: textProgress(say), ...(schema ? { schema } : {}) });
+          result = await runPlan(db, plan, { signal: ac.signal, continueOnError: !!opts.continueOnError, atomic: opts.atomic !== false, onEvent: textProgress(say), ...(schema ? { schema } : {}) });
         } finally {
           process.off('SIGINT', onSigint);
         }
         if (opts.json) printJson({ ...result, preflight, drift });
         else printSummary(result);
-        return result.ok ? EXIT.OK : EXIT.PROBLEMS;
+        return result.ok && !result.shrunk.length ? EXIT.OK : EXIT.PROBLEMS;
       });
     }));
 }

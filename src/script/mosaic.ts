@@ -320,6 +320,31 @@ export function classifyMosaicTables(expected: readonly string[], rows: Readonly
   return out;
 }
 
+/** A ##ssd_ table the master procedure left empty or with less than half of the rows it had before. */
+export interface MosaicShrunkTable {
+  table: string;
+  before: number;
+  after: number;
+  why: 'became empty' | 'lost more than half of its rows';
+}
+
+type ListingRow = { table_name: string; present: number | boolean; row_count: number | string | null };
+
+/** Compare the ##ssd_ listing before and after ##populate_ssd_main: tables that fell to 0 or by more than half. */
+export function mosaicShrunk(before: readonly ListingRow[], after: readonly ListingRow[]): MosaicShrunkTable[] {
+  const rows = (r: ListingRow) => (r.present === true || r.present === 1) && r.row_count !== null ? Number(r.row_count) : null;
+  const was = new Map(before.map((r) => [r.table_name.toLowerCase(), rows(r)] as const));
+  const out: MosaicShrunkTable[] = [];
+  for (const r of after) {
+    const b = was.get(r.table_name.toLowerCase());
+    if (b === undefined || b === null || b <= 0) continue;
+    const a = rows(r) ?? 0; // gone after the run counts as empty
+    if (a === 0) out.push({ table: r.table_name.toLowerCase(), before: b, after: 0, why: 'became empty' });
+    else if (a * 2 < b) out.push({ table: r.table_name.toLowerCase(), before: b, after: a, why: 'lost more than half of its rows' });
+  }
+  return out;
+}
+
 export interface MosaicRunOptions {
   file: string;
   settings: MosaicSettingsFile;
@@ -335,6 +360,8 @@ export interface MosaicRunResult {
   create: RunResult;
   master: { ran: boolean; elapsedMs: number; error?: string };
   tables: MosaicTableStatus[];
+  /** Row-count watch: ##ssd_ tables that held rows before the master procedure and fell to 0 or by more than half. */
+  shrunk: MosaicShrunkTable[];
   ok: boolean;
 }
 
@@ -345,8 +372,14 @@ export async function runMosaic(db: Db, text: string, options: MosaicRunOptions)
   if (!Number.isInteger(years) || years < 1 || years > 20) throw new MosaicSettingsError([`financial years must be a whole number from 1 to 20, got ${years}`]);
   const inj = injectMosaicSettings(text, options.settings, options.file);
   const plan = planScript(inj.text, { dialect: 'tsql', file: options.file });
-  const create = await runPlan(db, plan, { continueOnError: true, countRows: false, ...(options.signal ? { signal: options.signal } : {}), ...(options.onEvent ? { onEvent: options.onEvent } : {}) });
+  const create = await runPlan(db, plan, { continueOnError: true, countRows: false, atomic: false, ...(options.signal ? { signal: options.signal } : {}), ...(options.onEvent ? { onEvent: options.onEvent } : {}) });
   const master: MosaicRunResult['master'] = { ran: false, elapsedMs: 0 };
+  const q = mosaicListingQuery(inj.analysis.expectedTables);
+  // Row counts before the master procedure (##ssd_ tables left by an earlier run in a session still open).
+  let before: ListingRow[] = [];
+  if (!create.cancelled && inj.analysis.master) {
+    try { before = await db.query<ListingRow>(q.sql, q.params); } catch { before = []; }
+  }
   if (!create.cancelled && inj.analysis.master) {
     const t = performance.now();
     try {
@@ -358,15 +391,16 @@ export async function runMosaic(db: Db, text: string, options: MosaicRunOptions)
     }
     master.elapsedMs = performance.now() - t;
   }
-  const q = mosaicListingQuery(inj.analysis.expectedTables);
   const rows = await db.query<{ table_name: string; present: number; row_count: number | null }>(q.sql, q.params);
   const tables = classifyMosaicTables(inj.analysis.expectedTables, rows, inj);
+  const shrunk = mosaicShrunk(before, rows);
   return {
     injection: { applied: inj.applied, dummies: inj.dummies, problems: inj.analysis.problems },
     create,
     master,
     tables,
-    ok: master.ran && tables.every((t) => t.status === 'ok' || t.status === 'unexpected'),
+    shrunk,
+    ok: master.ran && !shrunk.length && tables.every((t) => t.status === 'ok' || t.status === 'unexpected'),
   };
 }
 

@@ -80,7 +80,7 @@ export function registerMosaic(program: Command): void {
     .addOption(new Option('--years <n>', 'financial years to include, counting the current one (default: financialYears in the settings, else 2)'))
     .addOption(new Option('--out <file>', 'write the configured script here (to run in SSMS yourself)'))
     .addOption(jsonOption())
-    .addHelpText('after', '\nExamples:\n  ssd mosaic populate_ssd_data_warehouse.sql --settings la.ssd-mosaic.json            check only\n  ssd mosaic populate_ssd_data_warehouse.sql --settings la.ssd-mosaic.json --out configured.sql\n  ssd mosaic populate_ssd_data_warehouse.sql --settings la.ssd-mosaic.json --db "Server=…;Database=MosaicDM;…" --years 5\n\nExit codes: 0 done (every expected ##ssd_ table has rows), 1 problems found, 2 bad usage or no connection.')
+    .addHelpText('after', '\nExamples:\n  ssd mosaic populate_ssd_data_warehouse.sql --settings la.ssd-mosaic.json            check only\n  ssd mosaic populate_ssd_data_warehouse.sql --settings la.ssd-mosaic.json --out configured.sql\n  ssd mosaic populate_ssd_data_warehouse.sql --settings la.ssd-mosaic.json --db "Server=…;Database=MosaicDM;…" --years 5\n\nExit codes: 0 done (every expected ##ssd_ table has rows), 1 problems found (also: a ##ssd_ table fell to 0 or by more than half), 2 bad usage or no connection.')
     .action(action(async (scriptFile: string, opts: MosaicOpts) => {
       const settings: MosaicSettingsFile = opts.settings ? readMosaicSettings(opts.settings) : { settings: {} };
       let years: number | undefined;
@@ -124,6 +124,10 @@ export function registerMosaic(program: Command): void {
           else {
             out(`##populate_ssd_main: ${r.master.ran ? 'ran' : `did not run${r.master.error ? ': ' + r.master.error : ''}`} (${(r.master.elapsedMs / 1000).toFixed(1)} s)`);
             for (const t of r.tables) out(`  ${t.status.padEnd(10)} ${t.table.padEnd(40)} ${t.rows === null ? '-' : t.rows}${t.hint ? `   ${t.hint}` : ''}`);
+            if (r.shrunk.length) {
+              out(`WARNING: ${r.shrunk.length} ##ssd_ table(s) fell to 0 rows or by more than half during ##populate_ssd_main (exit code 1):`);
+              for (const t of r.shrunk) out(`  ${t.table}: ${t.before} → ${t.after} rows (${t.why})`);
+            }
           }
           return r.ok ? EXIT.OK : EXIT.PROBLEMS;
         } finally {

@@ -26,6 +26,8 @@ import { withWork } from '../work';
 export interface RunScriptArgs {
   perTable?: boolean;
   continueOnError?: boolean;
+  /** Atomic table refresh (default: the ssd.script.atomicRefresh setting). */
+  atomic?: boolean;
   /** Skip the pre-flight and drift questions (they still run and are reported). */
   noPrompt?: boolean;
 }
@@ -36,6 +38,7 @@ function runArgs(v: unknown): RunScriptArgs | undefined {
   const out: RunScriptArgs = {};
   if (typeof o.perTable === 'boolean') out.perTable = o.perTable;
   if (typeof o.continueOnError === 'boolean') out.continueOnError = o.continueOnError;
+  if (typeof o.atomic === 'boolean') out.atomic = o.atomic;
   if (typeof o.noPrompt === 'boolean') out.noPrompt = o.noPrompt;
   return out;
 }
@@ -250,6 +253,7 @@ async function runScriptCommand(c: Ctx, arg: unknown, opts: RunScriptArgs | unde
     return runPlan(conn.db, plan!, {
       signal: w.signal,
       continueOnError,
+      atomic: opts?.atomic ?? settings.atomicRefresh,
       schema: conn.schema,
       onEvent: (e) => {
         for (const l of formatRunEvent(e)) output.appendLine(l);

@@ -5,7 +5,7 @@
 import { basename } from 'node:path';
 import type { DriftReport, TableDrift } from '../../script/drift';
 import type { PreflightReport } from '../../script/preflight';
-import type { RunEvent, RunResult } from '../../script/runner';
+import { refreshText, type RunEvent, type RunResult } from '../../script/runner';
 import type { ScriptDiagnostic, ScriptDialect, ScriptPlan } from '../../script/types';
 import { rangeAtLineColumn, SEVERITY_RANK, type DiagnosticRecord } from './diagnosticRecords';
 import { formatMs, type ReportBar, type ReportData, type ReportFinding } from './report';
@@ -137,6 +137,8 @@ export function formatRunEvent(e: RunEvent): string[] {
     }
     case 'table':
       return e.state === 'failed' ? [`    table ${e.name} failed`] : [];
+    case 'refresh':
+      return e.refresh.outcome === 'not run' ? [] : [`    ${e.name}: ${refreshText(e.refresh).replace(/ at ([^ ,)]+):(\d+):(\d+)/, (_m, f: string, l: string, c: string) => ` at ${basename(f)}:${l}:${c}`)}`];
     case 'done':
       return formatRunSummary(e.result);
   }
@@ -148,11 +150,22 @@ function countBy(xs: readonly string[]): string {
   return [...m].map(([k, n]) => `${n} ${k}`).join(', ');
 }
 
+/** The row-count watch: a warning heading and each table that lost more than half of its rows or became empty. */
+export function shrunkLines(r: Pick<RunResult, 'shrunk'>): string[] {
+  if (!r.shrunk?.length) return [];
+  return [
+    `WARNING: ${plural(r.shrunk.length, 'SSD table')} lost more than half of ${r.shrunk.length === 1 ? 'its' : 'their'} rows or became empty:`,
+    ...r.shrunk.map((t) => `  ${t.schema}.${t.name}: ${t.before.toLocaleString('en-GB')} → ${t.after.toLocaleString('en-GB')} rows (${t.why})`),
+    '  Check the errors and the source tables before staging or sending: a table emptied by a failed refresh makes its children look deleted.',
+  ];
+}
+
 /** One line: how the run went. */
 export function runSummaryLine(r: RunResult): string {
   const errors = r.diagnostics.filter((d) => d.severity === 'error').length;
   const head = r.cancelled ? 'cancelled' : r.ok ? 'done' : `${plural(errors, 'error')}`;
-  return `${basename(r.file)}: ${head} · ${plural(r.total, 'batch', 'batches')} (${countBy(r.batches.map((b) => b.status)) || 'none'})${r.tables.length ? ` · ${plural(r.tables.length, 'table')} (${countBy(r.tables.map((t) => t.status))})` : ''} · ${formatMs(r.elapsedMs)}`;
+  const shrunk = r.shrunk?.length ? ` · WARNING: ${plural(r.shrunk.length, 'table')} lost most of ${r.shrunk.length === 1 ? 'its' : 'their'} rows` : '';
+  return `${basename(r.file)}: ${head}${shrunk} · ${plural(r.total, 'batch', 'batches')} (${countBy(r.batches.map((b) => b.status)) || 'none'})${r.tables.length ? ` · ${plural(r.tables.length, 'table')} (${countBy(r.tables.map((t) => t.status))})` : ''} · ${formatMs(r.elapsedMs)}`;
 }
 
 /** The summary printed at the end of a run: one line, each table with status, rows and time, the errors. */
@@ -161,11 +174,13 @@ export function formatRunSummary(r: RunResult): string[] {
   if (r.tables.length) {
     const name = (t: RunResult['tables'][number]) => `${t.schema ? t.schema + '.' : ''}${t.name}`;
     const w = Math.max(5, ...r.tables.map((t) => name(t).length));
-    lines.push(`  ${'table'.padEnd(w)}  ${'status'.padEnd(9)}  ${'created'.padEnd(7)}  ${'rows'.padStart(9)}  time`);
+    lines.push(`  ${'table'.padEnd(w)}  ${'status'.padEnd(9)}  ${'created'.padEnd(7)}  ${'rows'.padStart(9)}  ${'time'.padEnd(7)}  refresh`);
     for (const t of r.tables) {
-      lines.push(`  ${name(t).padEnd(w)}  ${t.status.padEnd(9)}  ${(t.created ? 'yes' : t.existedBefore === null ? '?' : 'no').padEnd(7)}  ${(t.rows === null ? '-' : String(t.rows)).padStart(9)}  ${t.elapsedMs === null ? '' : formatMs(t.elapsedMs)}`);
+      lines.push(`  ${name(t).padEnd(w)}  ${t.status.padEnd(9)}  ${(t.created ? 'yes' : t.existedBefore === null ? '?' : 'no').padEnd(7)}  ${(t.rows === null ? '-' : String(t.rows)).padStart(9)}  ${(t.elapsedMs === null ? '' : formatMs(t.elapsedMs)).padEnd(7)}  ${t.refresh ? refreshText(t.refresh) : ''}`.trimEnd());
     }
   }
+  if (r.atomic === false) lines.push('atomic refresh: off (ssd.script.atomicRefresh): table blocks ran as written, outside transactions');
+  for (const l of shrunkLines(r)) lines.push(l);
   const errors = r.diagnostics.filter((d) => d.severity === 'error');
   if (errors.length) {
     lines.push(`errors (${errors.length}):`);
@@ -205,16 +220,18 @@ export function scriptRunReport(r: RunResult, meta: RunMeta, extra: { preflight?
     if (t.status === 'built') continue;
     findings.push({ severity: t.status === 'failed' ? 'error' : 'warning', where: tableName(t), rule: `table ${t.status}`, message: t.error ? t.error.message : t.status === 'not run' ? 'not run (an earlier batch failed or the run was cancelled)' : 'not sure it was built (a batch building it failed or more batches were to come)', ...(t.rows !== null ? { count: t.rows } : {}) });
   }
+  for (const t of r.shrunk ?? []) findings.push({ severity: 'warning', where: `${t.schema}.${t.name}`, rule: 'row-count watch', message: `${t.before.toLocaleString('en-GB')} → ${t.after.toLocaleString('en-GB')} rows (${t.why}): check the errors and the source tables before staging or sending`, count: t.after });
+  for (const t of r.tables) if (t.refresh && (t.refresh.outcome === 'kept previous rows' || t.refresh.outcome === 'not atomic')) findings.push({ severity: t.refresh.outcome === 'not atomic' ? 'info' : 'warning', where: tableName(t), rule: t.refresh.outcome, message: refreshText(t.refresh) });
   for (const d of r.diagnostics) findings.push(reportFindingOf(d));
   if (extra.preflight) for (const c of extra.preflight.checks) if (c.status === 'fail' || c.status === 'warn') findings.push({ severity: c.status === 'fail' ? 'error' : 'warning', where: c.file && c.line ? `${basename(c.file)}:${c.line}` : 'pre-flight', rule: c.id, message: `${c.title}: ${c.detail}${c.fix ? `. What to do: ${c.fix}` : ''}` });
   if (extra.drift) for (const t of extra.drift.tables) if (t.status === 'drift') findings.push(driftFinding(t));
   const notes = [
     `Script ${r.file} (${r.dialect === 'tsql' ? 'T-SQL' : 'PostgreSQL'}${r.perTable ? ', per table' : ''}).`,
-    ...r.tables.filter((t) => t.status !== 'not run').map((t) => `${tableName(t)}: ${t.status}${t.created ? ', created by this run' : ''}${t.rows !== null ? `, ${plural(t.rows, 'row')}` : ''}${t.elapsedMs !== null ? `, ${formatMs(t.elapsedMs)}` : ''}`),
+    ...r.tables.filter((t) => t.status !== 'not run').map((t) => `${tableName(t)}: ${t.status}${t.created ? ', created by this run' : ''}${t.rows !== null ? `, ${plural(t.rows, 'row')}` : ''}${t.elapsedMs !== null ? `, ${formatMs(t.elapsedMs)}` : ''}${t.refresh ? `; ${refreshText(t.refresh)}` : ''}`),
   ];
   return {
     title: `Run Script ${basename(r.file)}`,
-    outcome: r.cancelled ? 'cancelled' : r.ok ? 'done' : r.batches.some((b) => b.status === 'ok') ? 'problems' : 'failed',
+    outcome: r.cancelled ? 'cancelled' : r.ok ? (r.shrunk?.length ? 'problems' : 'done') : r.batches.some((b) => b.status === 'ok') ? 'problems' : 'failed',
     target: meta.target,
     ...(meta.schema ? { schema: meta.schema } : {}),
     startedAt: meta.startedAt,

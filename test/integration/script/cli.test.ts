@@ -86,6 +86,37 @@ describe('ssd run / preflight / drift / mosaic (CLI, embedded database)', functi
     assert.match(run.stdout, /warning: ssd_cli\.ssd_disability differs from the script/);
   });
 
+  it('atomic refresh and the row-count watch: kept previous rows (exit 1); --no-atomic empties the table and the watch says so (exit 1)', async () => {
+    const setup = join(dir, 'cms.sql');
+    writeFileSync(setup, "CREATE TABLE personview (personid int PRIMARY KEY, upn varchar(13), forename varchar(100), surname varchar(255), gender varchar(20), dateofbirth date, ethnicity varchar(48), duplicated varchar(20));\nINSERT INTO personview SELECT g, NULL, 'F' || g, 'S' || g, 'M', DATE '2012-01-01' + g, 'WBRI', NULL FROM generate_series(1, 500) AS g;\n");
+    assert.equal((await ssd(['run', setup, '--db', db, '--no-preflight', '--no-drift'])).code, 0);
+    const eclipse = readFileSync(join(fixtureDir, 'eclipse_like_ssd_person.sql'), 'utf8');
+    const edited = join(dir, 'ssd_person_edited.sql');
+    const unedited = join(dir, 'ssd_person.sql');
+    writeFileSync(edited, eclipse.replace('p.personid IN (eg111111, eg222222)', 'TRUE'));
+    writeFileSync(unedited, eclipse);
+    const first = await ssd(['run', edited, '--db', db, '--no-drift']);
+    assert.equal(first.code, 0, first.stdout + first.stderr);
+    assert.match(first.stdout, /ssd_person\s+built\s+yes\s+494\s.*refreshed \(0 → 494\)/);
+    const line = eclipse.slice(0, eclipse.indexOf('IN (eg111111')).split('\n').length;
+    const failed = await ssd(['run', unedited, '--db', db, '--no-drift']);
+    assert.equal(failed.code, 1);
+    assert.match(failed.stdout, new RegExp(`ssd_person\\s+failed\\s+no\\s+494\\s.*kept previous rows \\(494, error at .*ssd_person\\.sql:${line}:\\d+\\)`));
+    assert.doesNotMatch(failed.stdout, /WARNING/);
+    const off = await ssd(['run', unedited, '--db', db, '--no-drift', '--no-atomic', '--json']);
+    assert.equal(off.code, 1);
+    const j = JSON.parse(off.stdout);
+    assert.equal(j.atomic, false);
+    assert.deepEqual(j.shrunk, [{ name: 'ssd_person', schema: 'public', before: 494, after: 0, why: 'became empty' }]);
+    // a run that goes through but leaves a table with less than half of its rows: exit 1 under a warning heading
+    assert.equal((await ssd(['run', edited, '--db', db, '--no-drift'])).code, 0);
+    const shrink = join(dir, 'shrink.sql');
+    writeFileSync(shrink, 'DELETE FROM ssd_person WHERE pers_person_id::int > 100;\n');
+    const r = await ssd(['run', shrink, '--db', db, '--no-drift']);
+    assert.equal(r.code, 1, r.stdout);
+    assert.match(r.stdout, /WARNING: 1 SSD table\(s\) lost more than half of their rows or became empty \(exit code 1\):\n {2}public\.ssd_person: 494 → 94 rows \(lost more than half of its rows\)/);
+  });
+
   it('mosaic: checks settings against the script and writes the configured script', async () => {
     const settings = join(dir, 'la.ssd-mosaic.json');
     writeFileSync(settings, '{ // comment\n "financialYears": 3, "settings": { "permanence": { "siblings_placed_together_question_user_codes": [{ "question_user_code": "perm.sibs" }] } } }');

@@ -67,6 +67,30 @@ forEachTarget('extension workflows: Run Script mappings', (fx, target) => {
     assert.match(html, /no_such_col/);
   });
 
+  it('atomic refresh in the output and the report: kept previous rows, and the row-count watch under a WARNING heading', async () => {
+    const { db, schema } = fx();
+    await db.execute(`CREATE TABLE ${schema}.w_refresh (id int PRIMARY KEY)`);
+    await db.execute(`INSERT INTO ${schema}.w_refresh SELECT g FROM generate_series(1, 20) AS g`);
+    const failing = `TRUNCATE TABLE ${schema}.w_refresh;\nINSERT INTO ${schema}.w_refresh SELECT no_such_col;\n`;
+    const events: RunEvent[] = [];
+    const kept = await runScript(db, { file: '/work/refresh.sql', text: failing, schema, onEvent: (e) => events.push(e) });
+    const lines = events.flatMap(formatRunEvent);
+    assert.ok(lines.some((l) => /^ {4}w_refresh: kept previous rows \(20, error at refresh\.sql:2:\d+\)$/.test(l)), lines.join('\n'));
+    assert.ok(lines.some((l) => /w_refresh\s+failed\s+no\s+20\s.*kept previous rows \(20, error at \/work\/refresh\.sql:2:\d+\)/.test(l)), lines.join('\n'));
+    assert.ok(!lines.some((l) => l.startsWith('WARNING')));
+    const keptReport = scriptRunReport(kept.result, { target: db.description, schema, startedAt: new Date() });
+    assert.ok(keptReport.findings!.some((f) => f.rule === 'kept previous rows' && f.where === `${schema}.w_refresh`));
+    // the same script as written empties the table: the watch lists it in the summary, the line and the report
+    const off = await runScript(db, { file: '/work/refresh.sql', text: failing, schema, atomic: false });
+    const summary = formatRunEvent({ type: 'done', result: off.result });
+    const at = summary.findIndex((l) => l.startsWith('WARNING: 1 SSD table lost more than half of its rows or became empty'));
+    assert.ok(at > 0, summary.join('\n'));
+    assert.equal(summary[at + 1], `  ${schema}.w_refresh: 20 → 0 rows (became empty)`);
+    assert.match(runSummaryLine(off.result), /WARNING: 1 table lost most of its rows/);
+    const report = scriptRunReport(off.result, { target: db.description, schema, startedAt: new Date() });
+    assert.ok(report.findings!.some((f) => f.rule === 'row-count watch' && f.severity === 'warning' && f.count === 0));
+  });
+
   it('pre-flight failures and drift point into the script; the review SQL holds the statements', async () => {
     const { db, schema } = fx();
     await db.execute(`CREATE TABLE ${schema}.w_person (pers_person_id VARCHAR(48) PRIMARY KEY, pers_upn VARCHAR(10), pers_old VARCHAR(5))`);

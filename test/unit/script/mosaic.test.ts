@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { analyseMosaicScript, classifyMosaicTables, injectMosaicSettings, mosaicListingQuery, validateMosaicSettings, MosaicSettingsError } from '../../../src/script/mosaic';
+import { analyseMosaicScript, classifyMosaicTables, mosaicShrunk, injectMosaicSettings, mosaicListingQuery, validateMosaicSettings, MosaicSettingsError } from '../../../src/script/mosaic';
 import { MOSAIC_SETTINGS, mosaicSettingsJsonSchema } from '../../../src/script/mosaicSettings';
 import { planScript } from '../../../src/script/plan';
 
@@ -163,5 +163,32 @@ describe('Mosaic: the run on SQL Server (orchestration)', () => {
     assert.match(r.tables[1]!.hint!, /@immigration_status_start_date_question_user_codes/);
     assert.equal(r.ok, false);
     await assert.rejects(runMosaic(db, script, { file: 'm.sql', settings: { settings: {} }, years: 0 }), /1 to 20/);
+  });
+});
+
+describe('Mosaic: row-count watch around ##populate_ssd_main', () => {
+  it('flags ##ssd_ tables that fell to 0 (or vanished) or by more than half; growth, small falls and new tables are fine', () => {
+    const before = [
+      { table_name: '##ssd_person', present: 1, row_count: 10000 },
+      { table_name: '##ssd_cin_episodes', present: 1, row_count: 5000 },
+      { table_name: '##ssd_contacts', present: 1, row_count: 800 },
+      { table_name: '##ssd_address', present: 1, row_count: 900 },
+      { table_name: '##ssd_disability', present: 0, row_count: null },
+      { table_name: '##ssd_missing', present: 1, row_count: 40 },
+    ];
+    const after = [
+      { table_name: '##ssd_person', present: 1, row_count: '10050' },
+      { table_name: '##ssd_cin_episodes', present: 1, row_count: 0 },
+      { table_name: '##ssd_contacts', present: 1, row_count: 399 },
+      { table_name: '##ssd_address', present: 1, row_count: 450 },
+      { table_name: '##ssd_disability', present: 1, row_count: 12 },
+      { table_name: '##ssd_missing', present: 0, row_count: null },
+    ];
+    assert.deepEqual(mosaicShrunk(before, after), [
+      { table: '##ssd_cin_episodes', before: 5000, after: 0, why: 'became empty' },
+      { table: '##ssd_contacts', before: 800, after: 399, why: 'lost more than half of its rows' },
+      { table: '##ssd_missing', before: 40, after: 0, why: 'became empty' },
+    ]);
+    assert.deepEqual(mosaicShrunk([], after), [], 'no earlier run in an open session: nothing to compare');
   });
 });
