@@ -246,8 +246,6 @@ export async function stageChildren(db: Db, children: AsyncIterable<BuiltChild>,
     ? `DELETE FROM ${info.marks} WHERE [marked_at] < DATEADD(day, -1, GETDATE())`
     : `DELETE FROM ${info.marks} WHERE "marked_at" < CURRENT_TIMESTAMP - INTERVAL '1 day'`);
 
-  await options.beforeWrite?.(info);
-
   // What is committed so far, for the one line a lost connection ends with.
   const done = { batches: 0, children: 0, inBatch: 0, pages: 0, inPage: 0, deleting: false };
   const seenInBatch = new Set<string>();
@@ -298,6 +296,7 @@ export async function stageChildren(db: Db, children: AsyncIterable<BuiltChild>,
 
   let batch: BuiltChild[] = [];
   try {
+    await options.beforeWrite?.(info);
     for await (const child of children) {
       if (seenInBatch.has(child.personId) || child.personId === previousId) {
         throw new Error(`the payload builder produced person id ${child.personId} twice`);
