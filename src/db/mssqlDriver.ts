@@ -159,7 +159,11 @@ export function toMssqlError(err: unknown, description: string): Error {
   const info = e.originalError?.info;
   if (e.code === 'ECANCEL' || /^Canceled\.?$/.test(e.message ?? '')) return new CancelledError('cancelled by user: the server stopped the statement');
   const message = oneLine(redactSecrets(e.message ?? String(err)));
-  if (e.code && CONNECTION_CODES.has(e.code)) return new ConnectionError(`lost connection to ${description}: ${message}`, { cause: err });
+  // A dropped connection under a request (KILL, a restart, a reset) arrives as EREQUEST/ECLOSE
+  // wrapping tedious's "Connection lost" (ESOCKET) or "Connection closed before request completed".
+  const lost = e.code === 'ECLOSE' || (e.originalError as { code?: string } | undefined)?.code === 'ESOCKET'
+    || /^Connection (lost|closed before request completed)\b/.test(message);
+  if ((e.code && CONNECTION_CODES.has(e.code)) || lost) return new ConnectionError(`lost connection to ${description}: ${message}`, { cause: err });
   const details: DbError['details'] = {};
   const number = e.number ?? info?.number;
   const line = e.lineNumber ?? info?.lineNumber;

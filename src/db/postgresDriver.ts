@@ -14,6 +14,18 @@ const typeOverrides = {
   },
 };
 
+/**
+ * Did the server or the network drop the connection (pg_terminate_backend, a restart, a reset)?
+ * pg reports it as a FATAL 57P0x / class 08 error, a socket error, or "Connection terminated".
+ */
+export function isConnectionLoss(e: unknown): boolean {
+  const x = (e ?? {}) as { code?: unknown; message?: unknown; cause?: unknown };
+  const code = typeof x.code === 'string' ? x.code : '';
+  if (/^08/.test(code) || ['57P01', '57P02', '57P03', 'ECONNRESET', 'EPIPE', 'ECONNREFUSED', 'ETIMEDOUT', 'ENOTCONN', 'EHOSTUNREACH'].includes(code)) return true;
+  if (/Connection terminated|connection error and is not queryable|Client was closed and is not queryable/i.test(typeof x.message === 'string' ? x.message : '')) return true;
+  return x.cause !== undefined && x.cause !== e && isConnectionLoss(x.cause);
+}
+
 class ClientQueryable implements Queryable {
   readonly dialect = 'postgres' as const;
   runBatch?: Queryable['runBatch'];
@@ -79,22 +91,31 @@ export class PostgresDb implements Db {
 
   async *stream<R = Row>(sql: string, params: readonly unknown[] = [], options: StreamOptions = {}): AsyncIterable<R> {
     const size = options.batchSize ?? 2000;
-    const client = await this.pool.connect();
+    const client = await this.connectClient();
     this.busy.add(client);
+    // A checked-out client has no 'error' listener of the pool's: without ours, a dropped
+    // connection would be an unhandled 'error' event (a crash).
+    let broken: unknown;
+    const onError = (e: unknown) => { broken ??= e; };
+    client.on('error', onError);
     const cursor = client.query(new Cursor<R>(sql, params as unknown[], { types: typeOverrides }));
     try {
       for (;;) {
         if (options.signal?.aborted) throw new CancelledError();
         let rows: R[];
-        try { rows = await cursor.read(size); } catch (e) { throw this.cancelledOr(client, toDbError(e, sql)); }
+        try { rows = await cursor.read(size); } catch (e) {
+          if (broken !== undefined || isConnectionLoss(e)) { broken ??= e; throw this.lost(e); }
+          throw this.cancelledOr(client, toDbError(e, sql));
+        }
         for (const r of rows) yield r;
         if (rows.length < size) break;
       }
     } finally {
-      await cursor.close().catch(() => undefined);
+      // Closing a cursor on a dead connection would wait for the server forever.
+      if (broken === undefined) await cursor.close().catch(() => undefined);
       this.busy.delete(client);
       this.cancelled.delete(client);
-      client.release();
+      this.releaseClient(client, onError, broken);
     }
   }
 
@@ -163,22 +184,45 @@ export class PostgresDb implements Db {
     }
   }
 
-  private async withClient<T>(fn: (c: pg.PoolClient) => Promise<T>): Promise<T> {
-    let client: pg.PoolClient;
+  private async connectClient(): Promise<pg.PoolClient> {
     try {
-      client = await this.pool.connect();
+      return await this.pool.connect();
     } catch (e) {
       throw new ConnectionError(`lost connection to ${this.description}: ${redactSecrets(e instanceof Error ? e.message : String(e))}`, { cause: e });
     }
+  }
+
+  /** The connection was dropped under a statement: one clear ConnectionError naming it. */
+  private lost(e: unknown): ConnectionError {
+    if (e instanceof ConnectionError) return e;
+    return new ConnectionError(`lost connection to ${this.description}: ${redactSecrets(e instanceof Error ? e.message : String(e))}`, { cause: e });
+  }
+
+  /** Back to the pool, or destroyed when the connection broke (a listener stays: late socket errors are not crashes). */
+  private releaseClient(client: pg.PoolClient, onError: (e: unknown) => void, broken: unknown): void {
+    if (broken === undefined) {
+      client.off('error', onError);
+      client.release();
+    } else {
+      client.release(true);
+    }
+  }
+
+  private async withClient<T>(fn: (c: pg.PoolClient) => Promise<T>): Promise<T> {
+    const client = await this.connectClient();
     this.busy.add(client);
+    let broken: unknown;
+    const onError = (e: unknown) => { broken ??= e; };
+    client.on('error', onError);
     try {
       return await fn(client);
     } catch (e) {
+      if (broken !== undefined || isConnectionLoss(e)) { broken ??= e; throw this.lost(e); }
       throw this.cancelledOr(client, e);
     } finally {
       this.busy.delete(client);
       this.cancelled.delete(client);
-      client.release();
+      this.releaseClient(client, onError, broken);
     }
   }
 

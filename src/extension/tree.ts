@@ -11,6 +11,7 @@ import type { ActiveConnection, ConnectionManager } from '../connections/vscode/
 import { countRows, GROUP_TABLES, mergeColumns, pagePersonIds, pageStagingRows, readSchemaColumns, stagingCounts, type DbColumn, type TableGroup } from './core/inventory';
 import type { FindingsIndex } from './findings';
 import { readSettings } from './settings';
+import { recentStageRuns, type StageRunRecord } from '../staging/stageRuns';
 
 export type Node =
   | { kind: 'connection'; conn: ActiveConnection }
@@ -21,6 +22,8 @@ export type Node =
   | { kind: 'child'; personId: string }
   | { kind: 'stagingBucket'; table: StagingTableName; rowState: string | null; submissionStatus: string | null; count: number }
   | { kind: 'stagingRow'; table: StagingTableName; id: string; personId: string; rowState: string | null; submissionStatus: string | null }
+  | { kind: 'stageRuns'; table: StagingTableName }
+  | { kind: 'stageRun'; run: StageRunRecord }
   | { kind: 'more'; parent: 'children' | string; after: string }
   | { kind: 'message'; text: string; detail?: string; icon?: string }
   | { kind: 'action'; text: string; command: string; icon: string };
@@ -187,6 +190,7 @@ export class SsdTreeProvider implements vscode.TreeDataProvider<Node>, vscode.Di
           const counts = await stagingCounts(conn.db, conn.schema, node.def.name as StagingTableName);
           for (const c of counts) out.push({ kind: 'stagingBucket', table: node.def.name as StagingTableName, rowState: c.rowState, submissionStatus: c.submissionStatus, count: c.count });
           if (!counts.length) out.push({ kind: 'message', text: 'No staged rows yet', detail: 'Run SSD: Build Staging', icon: 'info' });
+          out.push({ kind: 'stageRuns', table: node.def.name as StagingTableName });
         }
         for (const c of cols) out.push({ kind: 'column', table: node.def.name, ...c });
         return out;
@@ -197,6 +201,11 @@ export class SsdTreeProvider implements vscode.TreeDataProvider<Node>, vscode.Di
         if (this.childNext !== undefined) out.push({ kind: 'more', parent: 'children', after: this.childNext });
         if (!out.length) out.push({ kind: 'message', text: this.childPrefix ? `No child id starts with "${this.childPrefix}"` : 'ssd_person has no rows', icon: 'info' });
         return out;
+      }
+      case 'stageRuns': {
+        const runs = await recentStageRuns(conn.db, conn.schema, `${conn.schema}.${node.table}`, { limit: 10 });
+        if (!runs.length) return [{ kind: 'message', text: 'No stage run recorded yet', icon: 'info' }];
+        return runs.map((run) => ({ kind: 'stageRun' as const, run }));
       }
       case 'stagingBucket': {
         const key = JSON.stringify([node.table, node.rowState, node.submissionStatus]);
@@ -311,6 +320,28 @@ export class SsdTreeProvider implements vscode.TreeDataProvider<Node>, vscode.Di
         item.tooltip = `${node.table}: row_state ${node.rowState ?? 'NULL'}, submission_status ${node.submissionStatus ?? 'NULL'}`;
         item.iconPath = new vscode.ThemeIcon(node.submissionStatus === 'Error' ? 'error' : node.submissionStatus === 'Sent' ? 'pass' : 'circle-outline');
         item.contextValue = 'ssd.stagingBucket';
+        return item;
+      }
+      case 'stageRuns': {
+        const item = new vscode.TreeItem('Last stage runs', C.Collapsed);
+        item.tooltip = `The latest runs of Build Staging / ssd stage into ${node.table} (ssd_api_stage_runs): the safety stop's baseline.`;
+        item.iconPath = new vscode.ThemeIcon('history');
+        item.contextValue = 'ssd.stageRuns';
+        return item;
+      }
+      case 'stageRun': {
+        const r = node.run;
+        const item = new vscode.TreeItem(`${r.startedAt.replace('T', ' ').slice(0, 16)} · ${r.outcome}${r.massChangeAllowed ? ' (mass change allowed)' : ''}`, C.None);
+        const c = (v: number | null) => (v === null ? '–' : v.toLocaleString('en-GB'));
+        item.description = r.outcome === 'stopped'
+          ? `would purge ${c(r.plannedPurges)}, strip ${c(r.plannedEpisodeLosses)}`
+          : `cohort ${c(r.cohort)} · new ${c(r.new)} · updated ${c(r.updated)} · deleted ${c(r.deleted)}`;
+        item.tooltip = [`Run ${r.runId}, as of ${r.asOf ?? '?'}, SSD schema ${r.ssdSchema}`, `Outcome: ${r.outcome}`,
+          ...(r.stopReason ? [`Reason: ${r.stopReason}`] : []),
+          `Cohort ${c(r.cohort)}, new ${c(r.new)}, updated ${c(r.updated)}, unchanged ${c(r.unchanged)}, deleted ${c(r.deleted)} (${c(r.deletionPayloads)} purges), invalid ${c(r.invalid)}`,
+          `Acknowledged rows at the start: ${c(r.acknowledgedRows)}`].join('\n');
+        item.iconPath = new vscode.ThemeIcon(r.outcome === 'completed' ? 'pass' : r.outcome === 'stopped' ? 'warning' : r.outcome === 'running' ? 'sync' : 'error');
+        item.contextValue = 'ssd.stageRun';
         return item;
       }
       case 'stagingRow': {

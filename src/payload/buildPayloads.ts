@@ -35,6 +35,8 @@ export interface StreamOptions extends BuildOptions {
   onExcluded?: (e: CohortExclusion) => void;
   /** Filled in while streaming. */
   stats?: BuildStats;
+  /** Validate against the DfE schema (default true; the staging safety stop's planning pass needs only the cohort). */
+  validate?: boolean;
 }
 
 export function emptyStats(): BuildStats {
@@ -150,8 +152,8 @@ async function* groupByPerson(source: AsyncIterable<Row>, stats: BuildStats, sig
   if (currentPid !== null) yield flush();
 }
 
-function built(rows: ChildRows, result: { payload: Record<string, unknown>; problems: BuiltChild['problems'] }): BuiltChild {
-  const problems = [...result.problems, ...validatePayload(result.payload)];
+function built(rows: ChildRows, result: { payload: Record<string, unknown>; problems: BuiltChild['problems'] }, validate = true): BuiltChild {
+  const problems = validate ? [...result.problems, ...validatePayload(result.payload)] : [...result.problems];
   const legacy = rows.person.pers_legacy_id ?? null;
   return { personId: rows.person.pers_person_id, legacyId: legacy, payload: result.payload, problems };
 }
@@ -178,7 +180,7 @@ export async function* streamChildPayloads(db: Db, options: StreamOptions): Asyn
       continue;
     }
     stats.cohort++;
-    yield built(rows, result);
+    yield built(rows, result, options.validate !== false);
   }
 }
 

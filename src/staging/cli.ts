@@ -6,6 +6,9 @@ import {
 } from '../cli/common';
 import { STAGING_TABLES } from './stagingTable';
 import { stageFromSsd, type StageFromSsdReport } from './runStage';
+import {
+  DEFAULT_MAX_DELETIONS, DEFAULT_MIN_TABLE_SHARE, findingLines, parseMaxDeletions, parseMinTableShare, SafetyStopError, type SafetyThresholds,
+} from './safetyStop';
 
 interface StageCliOptions {
   db?: string;
@@ -16,6 +19,9 @@ interface StageCliOptions {
   partial?: boolean;
   hashIgnoresEntityIds?: boolean;
   allowEmptyCohort?: boolean;
+  allowMassChange?: boolean;
+  maxDeletions?: string;
+  minTableShare?: string;
   batchSize?: string;
   json?: boolean;
   verbose?: boolean;
@@ -45,6 +51,10 @@ export function printStageReport(r: StageFromSsdReport, write: (line: string) =>
     for (const i of items.slice(0, LIST_LIMIT)) write(`  ${i.personId}  ${i.rule}${i.path ? `  ${i.path}` : ''}`);
     if (items.length > LIST_LIMIT) write(`  … and ${n(items.length - LIST_LIMIT)} more (--json lists them all)`);
   };
+  if (r.safety?.stopped) {
+    write('Safety stop overridden for this run (--allow-mass-change):');
+    for (const l of findingLines(r.safety)) write(`  ${l}`);
+  }
   list('Invalid children (person id, first problem)', r.invalidChildren);
   list('Children with warnings (person id, first warning)', r.warningChildren);
   write(`Staging took ${r.seconds.toFixed(1)} s.`);
@@ -62,17 +72,26 @@ export function registerStage(program: Command): void {
     .addOption(new Option('--partial', 'also compute partial payloads (what changed since the last acknowledged send) into partial_json_payload'))
     .addOption(new Option('--hash-ignores-entity-ids', 'leave entity ids (episode, assessment, plan, placement ids) out of the change hash'))
     .addOption(new Option('--allow-empty-cohort', 'let an empty cohort mark every staged child Deleted (refused otherwise)'))
+    .addOption(new Option('--allow-mass-change', 'go on even when the safety stop fires (this run only): a builder table emptied or shrunk, or more purges or lost episodes than --max-deletions'))
+    .addOption(new Option('--max-deletions <N|P%>', 'most acknowledged children one run may purge, or strip of every social care episode: a number, a percentage of the acknowledged children, or both (the larger)').default(DEFAULT_MAX_DELETIONS))
+    .addOption(new Option('--min-table-share <P%>', 'stop when a table the builder reads has fewer than this share of the rows it had at the last completed stage run').default(DEFAULT_MIN_TABLE_SHARE))
     .addOption(new Option('--batch-size <n>', 'children per transaction').default('1000'))
     .addOption(jsonOption())
     .addOption(new Option('-v, --verbose', 'log progress to stderr'))
     .addHelpText('after', '\nExamples:\n  ssd stage --db pglite:./ssd-db\n  ssd stage --db postgres://me@localhost/la --schema ssd_development --as-of 2026-08-10 --partial\n  ssd stage --db pglite:./ssd-db --table ssd_api_data_staging_anon --json\n\n'
-      + 'Exit codes: 0 done, every child valid; 1 done but some children are invalid (staged, kept out of the send queue), or the run failed; 2 bad usage or no connection.\nSee docs/staging.md.')
+      + 'Exit codes: 0 done, every child valid; 1 done but some children are invalid (staged, kept out of the send queue), or the safety stop fired (nothing written), or the run failed; 2 bad usage, no connection or the connection was lost.\nSee docs/staging.md ("Safety stops").')
     .action(action(async (opts: StageCliOptions) => {
       const schema = parseSchema(opts.schema);
       const stagingSchema = parseSchema(opts.stagingSchema);
       const asOf = parseIsoDate(opts.asOf) ?? todayIso();
       const batchSize = Number(opts.batchSize ?? '1000');
       if (!Number.isInteger(batchSize) || batchSize < 1 || batchSize > 10000) throw new UsageError('--batch-size must be a whole number from 1 to 10000');
+      let thresholds: SafetyThresholds;
+      try {
+        thresholds = { maxDeletions: parseMaxDeletions(opts.maxDeletions ?? DEFAULT_MAX_DELETIONS), minTableShare: parseMinTableShare(opts.minTableShare ?? DEFAULT_MIN_TABLE_SHARE) };
+      } catch (e) {
+        throw new UsageError((e as Error).message);
+      }
       const controller = new AbortController();
       const onSigint = () => controller.abort();
       process.once('SIGINT', onSigint);
@@ -80,12 +99,18 @@ export function registerStage(program: Command): void {
       try {
         const r = await withDb(opts, (db) => stageFromSsd(db, {
           schema, stagingSchema, asOf, table: opts.table, partial: !!opts.partial, hashIgnoresEntityIds: !!opts.hashIgnoresEntityIds,
-          allowEmptyCohort: !!opts.allowEmptyCohort, batchSize, signal: controller.signal, logger,
+          allowEmptyCohort: !!opts.allowEmptyCohort, allowMassChange: !!opts.allowMassChange, thresholds, batchSize, signal: controller.signal, logger,
           onProgress: opts.verbose ? ({ children }) => logger.debug(`staged ${children} children`) : undefined,
         }));
         if (opts.json) printJson(r);
         else printStageReport(r);
         return r.invalid + r.notStaged > 0 ? EXIT.PROBLEMS : EXIT.OK;
+      } catch (e) {
+        if (!(e instanceof SafetyStopError)) throw e;
+        // The safety stop: nothing was written to the staging table.
+        if (opts.json) printJson({ stopped: true, safety: e.findings, message: e.message });
+        process.stderr.write(`ssd: ${e.message}\n`);
+        return EXIT.PROBLEMS;
       } finally {
         process.off('SIGINT', onSigint);
       }

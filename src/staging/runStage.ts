@@ -1,10 +1,17 @@
 // Build every child's payload from the SSD tables and stage them: the work behind `ssd stage`, the
-// demo's staging step and the benchmark.
-import type { Db } from '../db/types';
-import { emptyStats, streamChildPayloads } from '../payload/buildPayloads';
+// demo's staging step, the editor's "SSD: Build Staging" and the benchmark. Each run is logged in
+// ssd_api_stage_runs (stageRuns.ts) and passes the safety stop (safetyStop.ts) before anything is
+// written to the staging table.
+import { ConnectionError, type Db } from '../db/types';
+import { assertBuilderTables, emptyStats, streamChildPayloads, type BuildStats } from '../payload/buildPayloads';
 import { stageChildren, type StageOptions, type StageReport } from './stageChildren';
+import {
+  builderTableCounts, defaultThresholds, deletionLimit, findingLines, formatDeletionLimit, isStopped, planMassChanges, SafetyStopError,
+  stagingSafetyCounts, tableFindings, type SafetyFindings, type SafetyThresholds,
+} from './safetyStop';
+import { ensureStageRunsTable, finishStageRun, lastCompletedRun, startStageRun, type StageRunEnd } from './stageRuns';
 
-export interface StageFromSsdOptions extends Omit<StageOptions, 'schema'> {
+export interface StageFromSsdOptions extends Omit<StageOptions, 'schema' | 'beforeWrite'> {
   /** Schema holding the SSD tables (default: the connection's default schema). */
   schema?: string;
   /** Schema of the staging table (default: the SSD schema). */
@@ -13,6 +20,14 @@ export interface StageFromSsdOptions extends Omit<StageOptions, 'schema'> {
   asOf: string;
   /** Rows the builder fetches per round trip. */
   readBatchSize?: number;
+  /** Go on even when the safety stop would fire (this run only). */
+  allowMassChange?: boolean;
+  /** Safety stop thresholds (default max(25, 2%) and 70%). */
+  thresholds?: SafetyThresholds;
+  /** How the stop message says to go on: the CLI's option (default) or the editor's button. */
+  stopMessageFor?: 'cli' | 'editor';
+  /** The builder's counters while it streams (the editor's progress). */
+  stats?: BuildStats;
 }
 
 export interface StageFromSsdReport extends StageReport {
@@ -22,12 +37,83 @@ export interface StageFromSsdReport extends StageReport {
   /** People not in the cohort, by gate. */
   excludedGateA: number;
   excludedGateB: number;
+  /** Id of this run in ssd_api_stage_runs. */
+  runId?: string;
+  /** What the safety stop measured (stopped is false here; with allowMassChange it may list findings). */
+  safety?: SafetyFindings;
+}
+
+function outcomeOf(e: unknown): StageRunEnd['outcome'] {
+  if (e instanceof ConnectionError) return 'connection-lost';
+  if (e instanceof Error && e.name === 'CancelledError') return 'cancelled';
+  return 'failed';
 }
 
 export async function stageFromSsd(db: Db, options: StageFromSsdOptions): Promise<StageFromSsdReport> {
   const schema = options.schema ?? db.defaultSchema;
-  const stats = emptyStats();
+  const stats = options.stats ?? emptyStats();
+  const thresholds = options.thresholds ?? defaultThresholds();
   const children = streamChildPayloads(db, { schema, asOf: options.asOf, batchSize: options.readBatchSize, signal: options.signal, stats });
-  const report = await stageChildren(db, children, { ...options, schema: options.stagingSchema ?? schema });
-  return { ...report, asOf: options.asOf, persons: stats.persons, excludedGateA: stats.excludedGateA, excludedGateB: stats.excludedGateB };
+  let run: { runs: string; runId: string } | undefined;
+  let safety: SafetyFindings | undefined;
+  let planned: { purges: number; episodeLosses: number } | undefined;
+
+  const beforeWrite: StageOptions['beforeWrite'] = async (info) => {
+    await assertBuilderTables(db, schema); // a clear message for a wrong --schema, before counting
+    const runs = await ensureStageRunsTable(db, info.schema);
+    const stagingTable = `${info.schema}.${info.table}`;
+    const counts = await builderTableCounts(db, schema);
+    const { live, acknowledged } = await stagingSafetyCounts(db, info);
+    const baseline = await lastCompletedRun(db, info.schema, stagingTable, schema);
+    const runId = await startStageRun(db, runs, {
+      asOf: options.asOf, stagingTable, ssdSchema: schema, sourceRowCounts: counts, liveRows: live, acknowledgedRows: acknowledged,
+      massChangeAllowed: !!options.allowMassChange,
+    });
+    run = { runs, runId };
+    const limit = deletionLimit(thresholds.maxDeletions, acknowledged);
+    const f: Omit<SafetyFindings, 'stopped'> = {
+      stagingTable, tables: tableFindings(counts, baseline?.sourceRowCounts ?? null, live, thresholds.minTableShare),
+      baselineStartedAt: baseline?.startedAt ?? null, liveRows: live, acknowledged, limit,
+      maxDeletions: formatDeletionLimit(thresholds.maxDeletions), minTableShare: thresholds.minTableShare, purges: null, episodeLosses: null,
+    };
+    // The planning pass can only fire when more children are acknowledged than the limit.
+    if (!options.allowMassChange && acknowledged > limit) {
+      const plan = planMassChanges(db, info, streamChildPayloads(db, { schema, asOf: options.asOf, batchSize: options.readBatchSize, signal: options.signal, validate: false }), {
+        batchSize: options.batchSize, signal: options.signal, hashIgnoresEntityIds: options.hashIgnoresEntityIds,
+      });
+      planned = await plan;
+      f.purges = planned.purges;
+      f.episodeLosses = planned.episodeLosses;
+    }
+    safety = { ...f, stopped: isStopped(f) };
+    if (safety.stopped && !options.allowMassChange) {
+      const stop = new SafetyStopError(safety, options.stopMessageFor ?? 'cli');
+      await finishStageRun(db, runs, runId, {
+        outcome: 'stopped', stopReason: findingLines(safety).join('; '),
+        plannedPurges: f.purges, plannedEpisodeLosses: f.episodeLosses,
+      });
+      throw stop;
+    }
+  };
+
+  let report: StageReport;
+  try {
+    report = await stageChildren(db, children, { ...options, schema: options.stagingSchema ?? schema, beforeWrite });
+  } catch (e) {
+    if (run && !(e instanceof SafetyStopError)) {
+      const message = e instanceof Error ? e.message : String(e);
+      await finishStageRun(db, run.runs, run.runId, { outcome: outcomeOf(e), stopReason: message.slice(0, 2000), plannedPurges: planned?.purges, plannedEpisodeLosses: planned?.episodeLosses }).catch(() => undefined);
+    }
+    throw e;
+  }
+  const r = run!;
+  await finishStageRun(db, r.runs, r.runId, {
+    outcome: 'completed', cohort: report.cohort, new: report.new, updated: report.updated, unchanged: report.unchanged, deleted: report.deleted,
+    deletionPayloads: report.deletionPayloads, invalid: report.invalid + report.notStaged,
+    plannedPurges: planned?.purges, plannedEpisodeLosses: planned?.episodeLosses,
+  });
+  return {
+    ...report, asOf: options.asOf, persons: stats.persons, excludedGateA: stats.excludedGateA, excludedGateB: stats.excludedGateB,
+    runId: r.runId, safety: safety!,
+  };
 }

@@ -11,7 +11,7 @@
 import { randomUUID } from 'node:crypto';
 import { fillIdentifiers, loadSql } from '../db/sqlFiles';
 import { quoteIdent } from '../db/dialect';
-import { CancelledError, type Db, type Dialect, type Queryable } from '../db/types';
+import { CancelledError, ConnectionError, type Db, type Dialect, type Queryable } from '../db/types';
 import type { BuiltChild, PayloadProblem } from '../payload/types';
 import { silentLogger, type Logger } from '../log';
 import { decideChild, decideGone, prepareChild, type ExistingRow, type GoneRow, type PreparedChild, type RowWrite } from './lifecycle';
@@ -33,6 +33,11 @@ export interface StageOptions {
   logger?: Logger;
   /** Called after each committed batch (children so far). */
   onProgress?: (p: { children: number }) => void;
+  /**
+   * Called once the staging table is ready and before anything is written to it: the safety stop
+   * (safetyStop.ts) decides here, and throws to stop the run with no row changed.
+   */
+  beforeWrite?: (info: StagingTableInfo) => Promise<void>;
 }
 
 export interface ChildIssue {
@@ -95,7 +100,7 @@ function valuesPlaceholders(rows: number, cols: number, offset = 0): string {
 }
 
 /** The SQL of one staging table, filled once per run. */
-class StagingSql {
+export class StagingSql {
   readonly d: Dialect;
   constructor(private readonly info: StagingTableInfo, dialect: Dialect, private readonly partial: boolean) {
     this.d = dialect;
@@ -184,7 +189,7 @@ async function applyWrites(tx: Queryable, sql: StagingSql, writes: RowWrite[]): 
   await run('staging_update_meta', metas.map(metaRow), 6);
 }
 
-async function markSeen(tx: Queryable, sql: StagingSql, runId: string, personIds: string[]): Promise<void> {
+export async function markSeen(tx: Queryable, sql: StagingSql, runId: string, personIds: string[]): Promise<void> {
   if (!personIds.length) return;
   if (sql.d === 'postgres') {
     await tx.execute(sql.fill('staging_marks_insert'), [runId, personIds]);
@@ -197,6 +202,23 @@ async function markSeen(tx: Queryable, sql: StagingSql, runId: string, personIds
 
 function throwIfAborted(signal: AbortSignal | undefined): void {
   if (signal?.aborted) throw new CancelledError('staging cancelled: batches committed so far are kept; run again to finish');
+}
+
+function range(n: number): string {
+  return n === 1 ? '1' : `1–${n}`;
+}
+
+/** "batches 1–12 committed (600 children), batch 13 rolled back; no child was marked Deleted; …" */
+export function committedSoFar(d: { batches: number; children: number; inBatch: number; pages: number; inPage: number; deleting: boolean }): string {
+  const parts: string[] = [];
+  parts.push(d.batches ? `staging batches ${range(d.batches)} committed (${d.children.toLocaleString('en-GB')} children)` : 'no staging batch committed');
+  if (d.inBatch) parts.push(`batch ${d.inBatch} rolled back`);
+  if (!d.deleting) parts.push('no child was marked Deleted');
+  else {
+    parts.push(d.pages ? `pages ${range(d.pages)} of children who left committed` : 'no child who left was marked Deleted yet');
+    if (d.inPage) parts.push(`page ${d.inPage} rolled back`);
+  }
+  return `${parts.join(', ')}; run it again to finish`;
 }
 
 /**
@@ -224,6 +246,8 @@ export async function stageChildren(db: Db, children: AsyncIterable<BuiltChild>,
     ? `DELETE FROM ${info.marks} WHERE [marked_at] < DATEADD(day, -1, GETDATE())`
     : `DELETE FROM ${info.marks} WHERE "marked_at" < CURRENT_TIMESTAMP - INTERVAL '1 day'`);
 
+  // What is committed so far, for the one line a lost connection ends with.
+  const done = { batches: 0, children: 0, inBatch: 0, pages: 0, inPage: 0, deleting: false };
   const seenInBatch = new Set<string>();
   let previousId: string | undefined;
   const processBatch = async (batch: BuiltChild[]) => {
@@ -251,6 +275,7 @@ export async function stageChildren(db: Db, children: AsyncIterable<BuiltChild>,
       prepared.push(p);
     }
     const ids = batch.map((c) => c.personId);
+    done.inBatch = done.batches + 1;
     await db.transaction(async (tx) => {
       const existing = await readExisting(tx, sql, prepared.map((p) => p.personId), partial);
       const writes: RowWrite[] = [];
@@ -263,11 +288,15 @@ export async function stageChildren(db: Db, children: AsyncIterable<BuiltChild>,
       // Every cohort child is recorded, staged or not, so that none is taken for a deletion.
       await markSeen(tx, sql, runId, ids);
     });
+    done.batches++;
+    done.children += batch.length;
+    done.inBatch = 0;
     options.onProgress?.({ children: report.cohort });
   };
 
   let batch: BuiltChild[] = [];
   try {
+    await options.beforeWrite?.(info);
     for await (const child of children) {
       if (seenInBatch.has(child.personId) || child.personId === previousId) {
         throw new Error(`the payload builder produced person id ${child.personId} twice`);
@@ -299,8 +328,10 @@ export async function stageChildren(db: Db, children: AsyncIterable<BuiltChild>,
       .catch((e: unknown) => log.debug(`could not refresh statistics of the work table: ${e instanceof Error ? e.message : String(e)}`));
     let lastId: number | string = 0;
     const pageSize = 500;
+    done.deleting = true;
     for (;;) {
       throwIfAborted(options.signal);
+      done.inPage = done.pages + 1;
       const more = await db.transaction(async (tx) => {
         const rows = await tx.query<{ id: number | string; person_id: string; legacy_id: string | null; current_hash: string | null; row_state: string | null; submission_status: string | null; api_response: string | null; acknowledged: number | boolean; previous_json_payload: string | null }>(
           sql.fill('staging_select_gone'), [runId, lastId, pageSize]);
@@ -320,8 +351,13 @@ export async function stageChildren(db: Db, children: AsyncIterable<BuiltChild>,
         if (rows.length) lastId = rows[rows.length - 1]!.id;
         return rows.length === pageSize;
       });
+      done.pages++;
+      done.inPage = 0;
       if (!more) break;
     }
+  } catch (e) {
+    if (e instanceof ConnectionError) throw new ConnectionError(`${e.message}; ${committedSoFar(done)}`, { cause: e });
+    throw e;
   } finally {
     await db.execute(`DELETE FROM ${info.marks} WHERE ${quoteIdent(db.dialect, 'run_id')} = $1`, [runId]).catch(() => undefined);
   }

@@ -6,6 +6,7 @@ import { redactSecrets } from '../../db/connectionSpec';
 import { generateFakeSsd, type FakeSummary } from '../../fake/generateFakeSsd';
 import { STAGING_TABLE_NAMES, type StagingTableName } from '../../model/ssdModel';
 import type { ActiveConnection } from '../../connections/vscode/connectionManager';
+import { DEFAULT_MAX_DELETIONS, DEFAULT_MIN_TABLE_SHARE, findingLines, parseMaxDeletions, parseMinTableShare, SafetyStopError, type SafetyThresholds } from '../../staging/safetyStop';
 import { fakeReportData, fakeTargets, stagePercent, stageWithProgress, stagingReportData, stagingSummary, stagingTableFor, type FakeTarget } from '../core/dataWork';
 import { readStagingRow, stagingCounts } from '../core/inventory';
 import type { ExtensionDemoDatabase } from '../demoDatabase';
@@ -145,17 +146,46 @@ async function buildStaging(services: ExtensionServices): Promise<void> {
     );
     if (ok !== 'Build Staging') return;
   }
+  let thresholds: SafetyThresholds;
+  try {
+    const c = vscode.workspace.getConfiguration('ssd');
+    thresholds = {
+      maxDeletions: parseMaxDeletions(c.get<string>('staging.maxDeletions', DEFAULT_MAX_DELETIONS) || DEFAULT_MAX_DELETIONS),
+      minTableShare: parseMinTableShare(c.get<string>('staging.minTableShare', DEFAULT_MIN_TABLE_SHARE) || DEFAULT_MIN_TABLE_SHARE),
+    };
+  } catch (e) {
+    void vscode.window.showErrorMessage(`SSD: Build Staging: setting ssd.staging.*: ${(e as Error).message}`);
+    return;
+  }
   const startedAt = new Date();
-  const res = await withWork(`SSD: Build Staging (${table})`, conn.db, services.log, (w) => stageWithProgress(conn.db, {
-    schema: conn.schema, asOf: settings.asOf, table, partial: settings.partialPayloads, hashIgnoresEntityIds: settings.hashIgnoresEntityIds,
-    signal: w.signal, logger: services.log,
-  }, (p) => w.report(stagePercent(p), `${fmt(p.persons)}${p.totalPersons ? ` of ${fmt(p.totalPersons)}` : ''} people read, ${fmt(p.children)} children staged`)));
+  const stage = (allowMassChange: boolean) => withWork(`SSD: Build Staging (${table})`, conn.db, services.log, async (w) => {
+    try {
+      return await stageWithProgress(conn.db, {
+        schema: conn.schema, asOf: settings.asOf, table, partial: settings.partialPayloads, hashIgnoresEntityIds: settings.hashIgnoresEntityIds,
+        signal: w.signal, logger: services.log, thresholds, allowMassChange, stopMessageFor: 'editor',
+      }, (p) => w.report(stagePercent(p), `${fmt(p.persons)}${p.totalPersons ? ` of ${fmt(p.totalPersons)}` : ''} people read, ${fmt(p.children)} children staged`));
+    } catch (e) {
+      if (e instanceof SafetyStopError) return e; // shown as a modal below: nothing was written
+      throw e;
+    }
+  });
+  let res = await stage(false);
+  if (res.ok && res.value instanceof SafetyStopError) {
+    const stop = res.value;
+    services.log.warn(`Build Staging: safety stop, nothing written: ${findingLines(stop.findings).join('; ')}`);
+    services.tree.refresh();
+    const [head, ...rest] = stop.message.split('\n');
+    const choice = await vscode.window.showWarningMessage(head!, { modal: true, detail: rest.map((l) => l.trim()).join('\n') }, 'Stage Anyway (this run only)');
+    if (choice !== 'Stage Anyway (this run only)') return;
+    res = await stage(true);
+  }
   services.tree.refresh();
   if (!res.ok) {
     if (res.cancelled) void vscode.window.showInformationMessage('SSD: Build Staging cancelled. Batches already committed stay staged; run it again to finish.');
     else void vscode.window.showErrorMessage(`SSD: Build Staging failed: ${res.error ?? 'unknown error'}`);
     return;
   }
+  if (res.value instanceof SafetyStopError) return;
   const r = res.value;
   // The staging table exists now: the last check's "not present yet" finding for it is stale.
   services.findings.stagingTableCreated(table);

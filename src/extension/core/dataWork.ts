@@ -3,10 +3,9 @@
 // people read, and the reports. No 'vscode'. Reports carry ids, counts and rule names only.
 import type { Db } from '../../db/types';
 import type { FakeSummary } from '../../fake/generateFakeSsd';
-import { emptyStats, streamChildPayloads } from '../../payload/buildPayloads';
+import { emptyStats } from '../../payload/buildPayloads';
 import type { StagingTableName } from '../../model/ssdModel';
-import type { StageFromSsdOptions, StageFromSsdReport } from '../../staging/runStage';
-import { stageChildren } from '../../staging/stageChildren';
+import { stageFromSsd, type StageFromSsdOptions, type StageFromSsdReport } from '../../staging/runStage';
 import { STAGING_DEMO_TABLE } from '../../staging/demoStep';
 import { tableExists } from '../../ddl/initTables';
 import { countRows, type StagingCount } from './inventory';
@@ -63,16 +62,14 @@ export async function stageWithProgress(db: Db, options: StageFromSsdOptions, on
   const schema = options.schema ?? db.defaultSchema;
   const totalPersons = (await tableExists(db, schema, 'ssd_person')) ? await countRows(db, schema, 'ssd_person') : 0;
   const stats = emptyStats();
-  const children = streamChildPayloads(db, { schema, asOf: options.asOf, batchSize: options.readBatchSize, signal: options.signal, stats });
-  const report = await stageChildren(db, children, {
+  return stageFromSsd(db, {
     ...options,
-    schema: options.stagingSchema ?? schema,
+    stats,
     onProgress: (p) => {
       options.onProgress?.(p);
       onProgress?.({ persons: stats.persons, totalPersons, children: p.children });
     },
   });
-  return { ...report, asOf: options.asOf, persons: stats.persons, excludedGateA: stats.excludedGateA, excludedGateB: stats.excludedGateB };
 }
 
 /** Percent done of a staging run (people read of those present at the start), 0–99 until it ends. */
