@@ -4,12 +4,15 @@
 // array of ≤100 children, the LA code in the path) and answers per a script of behaviours, so the
 // sender's retries, token refresh, splitting and response parsing are exercised over real sockets.
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
-import { randomUUID } from 'node:crypto';
+import { randomBytes, randomUUID } from 'node:crypto';
 import type { AddressInfo } from 'node:net';
 
 export const CLIENT_ID = 'test-client';
-export const CLIENT_SECRET = 'S3cr3t-Client-Value-xyz';
-export const SUPPLIER_KEY = 'Supplier-Key-abc-123456';
+// Shaped like the real ones (an Entra client secret, an APIM subscription key), with letters that
+// cannot occur in the lower-case hex uuids of acknowledgements, so a test can look for any
+// 6-character piece of them in what the sender writes.
+export const CLIENT_SECRET = 'Xq8~Tz3.vR7_pLm2Kw9-Hd5Nb0YcJf4sGeQ';
+export const SUPPLIER_KEY = 'Kq7Zr2Wx9Tm4Pv8Ls3Hn6Jy1Gd5Bc0FwR';
 export const SCOPE = 'api://csc-test/.default';
 export const LA_CODE = '845';
 
@@ -100,7 +103,7 @@ export async function startMockApi(): Promise<MockApi> {
           return send(res, 401, { error: 'invalid_client', error_description: `client secret ${f.get('client_secret')} is not valid` });
         }
         if (f.get('scope') !== SCOPE) return send(res, 400, { error: 'invalid_scope' });
-        const token = `tok-${randomUUID()}`;
+        const token = `tok-${randomBytes(24).toString('base64url')}`;
         valid.add(token);
         return send(res, 200, { access_token: token, token_type: 'Bearer', expires_in: api.tokenLifetime });
       }
