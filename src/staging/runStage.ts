@@ -2,6 +2,7 @@
 // demo's staging step and the benchmark.
 import type { Db } from '../db/types';
 import { emptyStats, streamChildPayloads } from '../payload/buildPayloads';
+import { withTableLock } from '../send/tableLock';
 import { stageChildren, type StageOptions, type StageReport } from './stageChildren';
 
 export interface StageFromSsdOptions extends Omit<StageOptions, 'schema'> {
@@ -28,6 +29,6 @@ export async function stageFromSsd(db: Db, options: StageFromSsdOptions): Promis
   const schema = options.schema ?? db.defaultSchema;
   const stats = emptyStats();
   const children = streamChildPayloads(db, { schema, asOf: options.asOf, batchSize: options.readBatchSize, signal: options.signal, stats });
-  const report = await stageChildren(db, children, { ...options, schema: options.stagingSchema ?? schema });
+  const report = await withTableLock(db, { schema: options.stagingSchema ?? schema, table: options.table ?? 'ssd_api_data_staging', purpose: 'ssd stage' }, () => stageChildren(db, children, { ...options, schema: options.stagingSchema ?? schema }));
   return { ...report, asOf: options.asOf, persons: stats.persons, excludedGateA: stats.excludedGateA, excludedGateB: stats.excludedGateB };
 }

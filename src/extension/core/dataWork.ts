@@ -1,6 +1,7 @@
 // The pure parts of the extension's data commands (Generate Fake Data, Build Staging, Show Staging
 // Row): which staging table and which fake-data targets apply, staging with progress over the
 // people read, and the reports. No 'vscode'. Reports carry ids, counts and rule names only.
+import { withTableLock } from '../../send/tableLock';
 import type { Db } from '../../db/types';
 import type { FakeSummary } from '../../fake/generateFakeSsd';
 import { emptyStats, streamChildPayloads } from '../../payload/buildPayloads';
@@ -64,14 +65,15 @@ export async function stageWithProgress(db: Db, options: StageFromSsdOptions, on
   const totalPersons = (await tableExists(db, schema, 'ssd_person')) ? await countRows(db, schema, 'ssd_person') : 0;
   const stats = emptyStats();
   const children = streamChildPayloads(db, { schema, asOf: options.asOf, batchSize: options.readBatchSize, signal: options.signal, stats });
-  const report = await stageChildren(db, children, {
+  const target = { schema: options.stagingSchema ?? schema, table: options.table ?? 'ssd_api_data_staging', purpose: 'the editor\'s Build Staging' };
+  const report = await withTableLock(db, target, () => stageChildren(db, children, {
     ...options,
     schema: options.stagingSchema ?? schema,
     onProgress: (p) => {
       options.onProgress?.(p);
       onProgress?.({ persons: stats.persons, totalPersons, children: p.children });
     },
-  });
+  }));
   return { ...report, asOf: options.asOf, persons: stats.persons, excludedGateA: stats.excludedGateA, excludedGateB: stats.excludedGateB };
 }
 

@@ -20,7 +20,7 @@ function report(over: Partial<SendReport> = {}): SendReport {
     mode: 'test', schema: 'public', table: 'ssd_api_data_staging', partial: false,
     url: 'https://api.example.gov.uk/children-in-social-care-data-receiver-test/1/children_social_care_data/845/children', batchSize: 100,
     queued: 120, full: 110, partialPayloads: 0, deletions: 10, batches: 2, batchSizes: [100, 20], largestRequestBytes: 204_800,
-    requests: 3, retries: 1, tokenRequests: 1, sent: 117, rejected: 1, failed: 0, invalid: 2, notSent: 0, supersededWhileSending: 0,
+    requests: 3, retries: 1, tokenRequests: 1, sent: 117, rejected: 1, failed: 0, invalid: 2, notSent: 0, notRead: 0, deletionsQueued: 10, deletionLimit: 25, supersededWhileSending: 0,
     issues: [
       { personId: 'P1', outcome: 'rejected', reason: 'HTTP 400 Bad Request: ValidationFailed: Malformed payload at [0]' },
       { personId: 'P2', outcome: 'invalid', reason: 'required /child_details: must have unique_pupil_number' },
