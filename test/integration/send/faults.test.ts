@@ -21,7 +21,7 @@ import { stageFromSsd } from '../../../src/staging/runStage';
 import { runSend, type SendOptions, type SendReport } from '../../../src/send/runSend';
 import { printSendReport, sendExitCode } from '../../../src/send/cli';
 import { SECRET_PIECE } from '../../../src/send/redact';
-import { TableLockedError } from '../../../src/send/tableLock';
+import { lockKeys, TableLockedError } from '../../../src/send/tableLock';
 import { sendReportData, sendSummary } from '../../../src/extension/core/sendWork';
 import type { BuiltChild } from '../../../src/payload/types';
 import { child, stream } from '../staging/fixtures';
@@ -202,6 +202,25 @@ forEachTarget('ssd send under faults', (fx) => {
     } finally {
       if (other !== db) await other.close();
     }
+  });
+
+  // Pending the pg driver's 'error' event handling (issue 18 item 8, another branch): today pg emits
+  // an unhandled 'error' on the checked-out client holding the lock and the process dies. Enable
+  // this test once that lands: the run must then stop with 'lock-lost' before the next batch.
+  it.skip('the session holding the lock is lost (PostgreSQL: backend terminated): the run stops before the next batch, exit 2', async function () {
+    const { db, schema, target } = fx();
+    if (target.name !== 'postgres') this.skip(); // PGlite: in-process, no session to lose
+    const { k1, k2 } = lockKeys(schema, table);
+    api.script.push({ kind: 'slow', ms: 300 });
+    const run = runSend(db, { mode: 'test', schema, endpoint: endpointOf(api), batchSize: 3, policy: FAST_POLICY, timing: fakeTiming().timing });
+    await new Promise((r) => setTimeout(r, 100));
+    const killed = await db.query<{ ok: boolean }>(`SELECT pg_terminate_backend(pid) AS ok FROM pg_locks WHERE locktype = 'advisory' AND classid = $1::int::oid AND objid = $2::int::oid AND objsubid = 2`, [k1, k2]);
+    assert.equal(killed.length, 1);
+    const r = await run;
+    assert.equal(r.stopped?.kind, 'lock-lost');
+    assert.equal(r.sent, 3); // the batch in flight is recorded; the next one is not sent
+    assert.equal(r.notRead, 3);
+    assert.equal(sendExitCode(r), 2);
   });
 
   it('safety stop: more than max(25, 2%) deletion payloads are refused in test mode without allowMassDeletion (nothing sent), sent with it', async () => {
