@@ -21,7 +21,7 @@ import { stageFromSsd } from '../../../src/staging/runStage';
 import { runSend, type SendOptions, type SendReport } from '../../../src/send/runSend';
 import { printSendReport, sendExitCode } from '../../../src/send/cli';
 import { SECRET_PIECE } from '../../../src/send/redact';
-import { lockKeys, TableLockedError } from '../../../src/send/tableLock';
+import { acquireTableLock, lockKeys, TableLockedError } from '../../../src/send/tableLock';
 import { sendReportData, sendSummary } from '../../../src/extension/core/sendWork';
 import type { BuiltChild } from '../../../src/payload/types';
 import { child, stream } from '../staging/fixtures';
@@ -201,6 +201,28 @@ forEachTarget('ssd send under faults', (fx) => {
       assert.equal(again.queued, 0);
     } finally {
       if (other !== db) await other.close();
+    }
+  });
+
+  it('while a run holds the table, `ssd send --mode test` and `ssd stage` on it exit 2 naming the holder (PostgreSQL, from another connection)', async function () {
+    const { db, schema, target } = fx();
+    if (target.name !== 'postgres') this.skip(); // PGlite: one process per directory (the CLI cannot open it meanwhile)
+    const lock = await acquireTableLock(db, { schema, table, purpose: 'ssd send' });
+    const saved = { s: process.env.SSD_API_CLIENT_SECRET, k: process.env.SSD_API_SUPPLIER_KEY };
+    process.env.SSD_API_CLIENT_SECRET = CLIENT_SECRET;
+    process.env.SSD_API_SUPPLIER_KEY = SUPPLIER_KEY;
+    try {
+      const send = await runCli(['send', '--db', target.url, '--schema', schema, '--mode', 'test', '--la-code', LA_CODE, '--base-url', api.baseUrl, '--token-url', api.tokenUrl, '--scope', SCOPE, '--client-id', CLIENT_ID]);
+      assert.equal(send.code, 2, send.stderr);
+      assert.match(send.stderr, new RegExp(`${schema}\\.${table} is in use by another run: ssd send \\(pid ${process.pid}\\), .*server session \\d+.*since .* UTC`));
+      const stage = await runCli(['stage', '--db', target.url, '--schema', schema, '--as-of', '2026-12-01', '--allow-empty-cohort']);
+      assert.equal(stage.code, 2, stage.stderr);
+      assert.match(stage.stderr, /is in use by another run: ssd send/);
+      assert.equal(api.requests.length + api.tokenRequests, 0);
+    } finally {
+      await lock.release();
+      if (saved.s === undefined) delete process.env.SSD_API_CLIENT_SECRET; else process.env.SSD_API_CLIENT_SECRET = saved.s;
+      if (saved.k === undefined) delete process.env.SSD_API_SUPPLIER_KEY; else process.env.SSD_API_SUPPLIER_KEY = saved.k;
     }
   });
 
