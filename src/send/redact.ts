@@ -165,12 +165,13 @@ function ymdKey(y: string, m: string, d: string): string {
  * their digits; postcodes with or without the space.
  */
 export class ChildValues {
-  private readonly literal: RegExp | null;
+  private literalRe: RegExp | null | undefined;
+  private readonly words = new Set<string>();
   private readonly dates = new Set<string>();
   private readonly postcodes = new Set<string>();
 
   constructor(values: Iterable<string>) {
-    const words = new Set<string>();
+    const words = this.words;
     for (const raw of values) {
       const v = plainQuotes(raw.trim());
       if (v.length < 2) continue;
@@ -182,8 +183,15 @@ export class ChildValues {
       // The parts of a name of several words, each on its own (an API may echo only one).
       if (!d && !p && /\s/.test(v) && /\p{L}/u.test(v)) for (const part of v.split(/\s+/)) if (part.length >= 3) words.add(part);
     }
-    const list = [...words].sort((a, b) => b.length - a.length).map(escapeRegExp);
-    this.literal = list.length ? new RegExp(`${B}(?:${list.join('|')})${E}`, 'giu') : null;
+  }
+
+  /** Built on first use (most requests never need it: their answer is a success). */
+  private get literal(): RegExp | null {
+    if (this.literalRe === undefined) {
+      const list = [...this.words].sort((a, b) => b.length - a.length).map(escapeRegExp);
+      this.literalRe = list.length ? new RegExp(`${B}(?:${list.join('|')})${E}`, 'giu') : null;
+    }
+    return this.literalRe;
   }
 
   /** The text with every value of these children replaced by ***. */

@@ -243,7 +243,7 @@ export function sendReportData(r: SendReport, tableByStatus: readonly ReportBar[
       ...(r.url ? [`Endpoint: POST ${r.url}`] : []),
       r.partial ? 'Partial payloads for updated children; new children and deletions in full.' : 'Full payloads.',
       `Up to ${r.batchSize} children per request.`,
-      ...(r.stopped ? [r.stopped.kind === 'cancelled' ? 'Cancelled: stopped after the request in flight; the rest stay queued.' : `Stopped early: ${r.stopped.reason}`] : []),
+      ...(r.stopped ? [r.stopped.kind === 'cancelled' ? 'Cancelled: the request in flight was abandoned; answers already received are recorded, the rest stay queued.' : `Stopped early: ${r.stopped.reason}`] : []),
     ],
   };
 }
