@@ -164,9 +164,11 @@ forEachTarget('ssd send under faults', (fx) => {
 
   it('Ctrl+C during a hanging request: the request is abandoned at once, no retry announced or counted, the rows as they were', async () => {
     const c = new AbortController();
-    setTimeout(() => c.abort(), 150);
+    // Ctrl+C once the request hangs at the server.
+    const poll = setInterval(() => { if (api.requests.length) { clearInterval(poll); setTimeout(() => c.abort(), 50); } }, 5);
     const { r, ms, after, logs } = await faulty([{ kind: 'hang' }], { signal: c.signal, policy: { ...FAST_POLICY, requestTimeoutMs: 10_000 } });
-    assert.ok(ms < 2000, `${ms} ms`);
+    clearInterval(poll);
+    assert.ok(ms < 3000, `${ms} ms`); // the request's own timeout is 10 s
     assert.equal(r.stopped?.kind, 'cancelled');
     assert.deepEqual([r.sent, r.retries, r.notSent, r.notRead], [0, 0, 3, 3]);
     assert.ok(!logs.some((l) => /retry/i.test(l)), logs.join('\n'));
@@ -178,9 +180,10 @@ forEachTarget('ssd send under faults', (fx) => {
     // A second connection for the second sender where the target allows one (PGlite: the same process and database).
     const other = target.name === 'pglite' ? db : await openDb(target.url);
     try {
-      api.script.push({ kind: 'slow', ms: 300 });
+      api.script.push({ kind: 'slow', ms: 800 });
       const a = runSend(db, { mode: 'test', schema, endpoint: endpointOf(api), batchSize: 3, policy: FAST_POLICY, timing: fakeTiming().timing });
-      await new Promise((r) => setTimeout(r, 100));
+      // The first holds the lock once it asks for a token (its first request then hangs 800 ms).
+      for (let i = 0; i < 200 && api.tokenRequests === 0; i++) await new Promise((r) => setTimeout(r, 10));
       let refused: unknown;
       try {
         await runSend(other, { mode: 'test', schema, endpoint: endpointOf(api), batchSize: 3, policy: FAST_POLICY, timing: fakeTiming().timing });
@@ -235,7 +238,7 @@ forEachTarget('ssd send under faults', (fx) => {
     const { k1, k2 } = lockKeys(schema, table);
     api.script.push({ kind: 'slow', ms: 300 });
     const run = runSend(db, { mode: 'test', schema, endpoint: endpointOf(api), batchSize: 3, policy: FAST_POLICY, timing: fakeTiming().timing });
-    await new Promise((r) => setTimeout(r, 100));
+    for (let i = 0; i < 200 && api.tokenRequests === 0; i++) await new Promise((r) => setTimeout(r, 10));
     const killed = await db.query<{ ok: boolean }>(`SELECT pg_terminate_backend(pid) AS ok FROM pg_locks WHERE locktype = 'advisory' AND classid = $1::int::oid AND objid = $2::int::oid AND objsubid = 2`, [k1, k2]);
     assert.equal(killed.length, 1);
     const r = await run;
