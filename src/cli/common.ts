@@ -104,7 +104,7 @@ export function reportError(e: unknown): number {
   const msg = redactSecrets(e instanceof Error ? e.message : String(e));
   // By name, not instanceof: under tsx a class can exist as two module copies.
   const name = e instanceof Error ? e.name : '';
-  if (name === 'UsageError' || e instanceof UsageError) {
+  if (name === 'UsageError' || name === 'TableLockedError' || e instanceof UsageError) {
     process.stderr.write(`ssd: ${msg}\n`);
     return EXIT.USAGE;
   }

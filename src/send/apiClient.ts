@@ -3,10 +3,12 @@
 //   headers Authorization: Bearer <token>, SupplierKey, Content-Type: application/json;
 //   an OAuth2 client-credentials token (form fields grant_type, client_id, client_secret, scope),
 //   cached until it expires.
-// Every request has a timeout (AbortSignal.timeout). Failures are classified and retried per
-// retry.ts; 401 refreshes the token once. Nothing here logs or returns a secret or a payload value.
+// Every request has a timeout, and the run's signal aborts a request in flight at once. Failures
+// are classified and retried per retry.ts; 401 refreshes the token once. Nothing here logs or
+// returns a secret or a payload value: error bodies go through describeApiError (apiErrors.ts).
+import { describeApiError } from './apiErrors';
 import { decideRetry, parseRetryAfter, type FailureKind, type RetryPolicy, type Timing } from './retry';
-import { oneLine, type Redactor } from './redact';
+import { ChildValues, oneLine, type Redactor } from './redact';
 import { parseTokens, type ResponseToken } from './tokens';
 
 export interface ApiEndpoint {
@@ -49,51 +51,60 @@ export function statusLabel(status: number): string {
   return `HTTP ${status}${STATUS_TEXT[status] ? ` ${STATUS_TEXT[status]}` : ''}`;
 }
 
-/**
- * The API's own words about an error, short: a JSON body's code and message fields, or the start
- * of a text body, on one line. The caller redacts payload values and secrets from it.
- */
-export function apiErrorDetail(body: string, max = 200): string {
-  const text = body.trim();
-  if (!text) return '';
-  try {
-    const v: unknown = JSON.parse(text);
-    if (v && typeof v === 'object' && !Array.isArray(v)) {
-      const o = v as Record<string, unknown>;
-      const pick = (...keys: string[]) => keys.map((k) => o[k]).find((x) => typeof x === 'string' || typeof x === 'number');
-      const code = pick('code', 'error', 'errorCode', 'title', 'statusCode');
-      const msg = pick('message', 'error_description', 'detail', 'errorMessage', 'description');
-      const errors = Array.isArray(o.errors) ? o.errors.length : o.errors && typeof o.errors === 'object' ? Object.keys(o.errors).length : 0;
-      const parts = [code, msg].filter((x) => x !== undefined).map(String);
-      if (errors) parts.push(`${errors} error${errors === 1 ? '' : 's'} listed`);
-      if (parts.length) return oneLine(parts.join(': '), max);
+/** A request id the server gave (for a support ticket), when it is one: never a value. */
+function requestId(headers: Headers, redactor: Redactor): string {
+  for (const h of ['x-request-id', 'request-id', 'x-correlation-id', 'x-ms-request-id', 'apim-request-id']) {
+    const v = headers.get(h);
+    if (v) {
+      const clean = redactor.text(v).trim();
+      return /^[\w.:-]{1,100}$/.test(clean) ? clean : '';
     }
-  } catch {
-    // not JSON: fall through to text
   }
-  return oneLine(text, max);
+  return '';
 }
 
 type Attempt =
   | { ok: true; status: number; headers: Headers; body: string }
-  | { ok: false; kind: 'timeout' | 'network'; message: string };
+  | { ok: false; kind: 'timeout' | 'network'; message: string }
+  /** The run's signal aborted the request (Ctrl+C, Cancel): no answer, no retry. */
+  | { ok: false; kind: 'cancelled' };
 
-async function attempt(fetchFn: FetchFn, url: string, init: RequestInit, timeoutMs: number): Promise<Attempt> {
+/**
+ * One HTTP request with a timeout; the run's signal aborts it at once (the request in flight is
+ * dropped, its answer never read). A timeout is not a cancel.
+ */
+async function attempt(fetchFn: FetchFn, url: string, init: RequestInit, timeoutMs: number, signal?: AbortSignal): Promise<Attempt> {
+  if (signal?.aborted) return { ok: false, kind: 'cancelled' };
+  const ac = new AbortController();
+  let timedOut = false;
+  const timer = setTimeout(() => { timedOut = true; ac.abort(); }, timeoutMs);
+  const onAbort = () => ac.abort();
+  signal?.addEventListener('abort', onAbort, { once: true });
   try {
-    const res = await fetchFn(url, { ...init, signal: AbortSignal.timeout(timeoutMs), redirect: 'manual' });
+    const res = await fetchFn(url, { ...init, signal: ac.signal, redirect: 'manual' });
     const body = await res.text();
     return { ok: true, status: res.status, headers: res.headers, body };
   } catch (e) {
+    if (signal?.aborted && !timedOut) return { ok: false, kind: 'cancelled' };
     const name = e instanceof Error ? e.name : '';
-    if (name === 'TimeoutError' || name === 'AbortError') return { ok: false, kind: 'timeout', message: `no answer within ${Math.round(timeoutMs / 1000)} s (timeout)` };
+    if (timedOut || name === 'TimeoutError' || name === 'AbortError') return { ok: false, kind: 'timeout', message: `no answer within ${Math.round(timeoutMs / 1000)} s (timeout)` };
     const cause = e instanceof Error ? (e.cause as { code?: string; message?: string } | undefined) : undefined;
     const code = cause?.code ?? cause?.message ?? (e instanceof Error ? e.message : String(e));
     return { ok: false, kind: 'network', message: `network error (${oneLine(String(code), 80)})` };
+  } finally {
+    clearTimeout(timer);
+    signal?.removeEventListener('abort', onAbort);
   }
 }
 
 function isCancel(e: unknown): boolean {
   return e instanceof Error && e.name === 'CancelledError';
+}
+
+function cancelled(): Error {
+  const e = new Error('send cancelled');
+  e.name = 'CancelledError';
+  return e;
 }
 
 export type PostOutcome =
@@ -105,7 +116,7 @@ export type PostOutcome =
   | { kind: 'rejected'; status: number; reason: string }
   /** Not the records' fault and not worth going on (retries used up, auth, wrong URL…): stop the run. */
   | { kind: 'failed'; status?: number; reason: string; auth?: boolean }
-  /** Cancelled while waiting to retry: not sent. */
+  /** Cancelled (in flight or while waiting to retry): no answer was read. */
   | { kind: 'cancelled' };
 
 export interface ApiClientOptions {
@@ -114,8 +125,10 @@ export interface ApiClientOptions {
   timing: Timing;
   redactor: Redactor;
   fetch?: FetchFn;
-  /** Called for each retry (reason text, already redacted, and the wait). */
+  /** Called for each retry when it is made (reason text, already redacted, and the wait it followed). */
   onRetry?: (what: string, delayMs: number) => void;
+  /** The API's free text about an error, redacted (secrets and the request's values out): debug log only. */
+  onDebug?: (text: string) => void;
 }
 
 /** One run's connection to the API: the token cache, pacing and the retry loop. */
@@ -142,19 +155,29 @@ export class ApiClient {
     this.token = null;
   }
 
+  /** Wait before a retry; the retry counts (and is announced) only when it is made. */
+  private async retryAfterWait(what: string, delayMs: number, signal?: AbortSignal): Promise<void> {
+    await this.o.timing.sleep(delayMs, signal);
+    if (signal?.aborted) throw cancelled();
+    this.retries++;
+    this.o.onRetry?.(what, delayMs);
+  }
+
   /** A valid access token: the cached one until a minute before it expires, else a new one. */
   async getToken(signal?: AbortSignal): Promise<string> {
-    const { timing } = this.o;
+    const { timing, redactor } = this.o;
     if (this.token && timing.now() < this.token.expiresAt) return this.token.value;
     const e = this.o.endpoint;
     const form = new URLSearchParams({ grant_type: 'client_credentials', client_id: e.clientId, client_secret: e.clientSecret, scope: e.scope });
+    const none = new ChildValues([]);
     for (let n = 1; ; n++) {
       this.tokenRequests++;
       const a = await attempt(this.fetchFn, e.tokenUrl, {
         method: 'POST',
         headers: { 'Content-Type': 'application/x-www-form-urlencoded', Accept: 'application/json', 'User-Agent': USER_AGENT },
         body: form.toString(),
-      }, this.o.policy.requestTimeoutMs);
+      }, this.o.policy.requestTimeoutMs, signal);
+      if (!a.ok && a.kind === 'cancelled') throw cancelled();
       let kind: FailureKind;
       let what: string;
       let retryAfter: number | null = null;
@@ -163,15 +186,17 @@ export class ApiClient {
         try { v = JSON.parse(a.body) as Record<string, unknown>; } catch { /* below */ }
         const value = v && typeof v.access_token === 'string' ? v.access_token : '';
         if (!value) throw new TokenError(`the token endpoint answered ${statusLabel(a.status)} without an access_token`);
-        this.o.redactor.add(value);
+        redactor.add(value);
         const seconds = Number(v!.expires_in);
         const life = Number.isFinite(seconds) && seconds > 0 ? seconds * 1000 : 5 * 60_000;
         this.token = { value, expiresAt: timing.now() + Math.max(life - 60_000, life / 2) };
         return value;
       }
       if (a.ok) {
-        const detail = this.o.redactor.text(apiErrorDetail(a.body));
-        what = `token endpoint: ${statusLabel(a.status)}${detail ? `: ${detail}` : ''}`;
+        const d = describeApiError(a.body, { redactor, values: none, content: false });
+        if (d.debug) this.o.onDebug?.(`token endpoint ${statusLabel(a.status)}: ${d.debug}`);
+        const rid = requestId(a.headers, redactor);
+        what = `token endpoint: ${statusLabel(a.status)}${d.summary ? `: ${d.summary}` : ''}${rid ? ` (request id ${rid})` : ''}`;
         if (a.status === 429) kind = 'throttled';
         else if (a.status >= 500 || a.status === 408) kind = 'server';
         else {
@@ -184,9 +209,7 @@ export class ApiClient {
       }
       const d = decideRetry(n, kind, retryAfter, this.o.policy, timing.random);
       if (!d.retry) throw new TokenError(`could not get an access token: ${what}; ${d.reason}`);
-      this.retries++;
-      this.o.onRetry?.(what, d.delayMs);
-      await timing.sleep(d.delayMs, signal);
+      await this.retryAfterWait(what, d.delayMs, signal);
     }
   }
 
@@ -197,11 +220,12 @@ export class ApiClient {
 
   /**
    * POST one batch (`body` is the JSON array text of `count` children). Retries per the policy;
-   * `values` are the batch's payload values, kept out of every reason.
+   * `values` are the batch's payload values, kept out of every reason; `ids` its la_child_ids in
+   * order (a refusal naming one of them says so).
    */
-  async postChildren(body: string, count: number, values: Iterable<string>, signal?: AbortSignal): Promise<PostOutcome> {
+  async postChildren(body: string, count: number, values: Iterable<string> | ChildValues, signal?: AbortSignal, ids: readonly string[] = []): Promise<PostOutcome> {
     const { timing, policy, redactor } = this.o;
-    const clean = (s: string) => redactor.textAndValues(s, values);
+    const childValues = values instanceof ChildValues ? values : new ChildValues(values);
     let refreshed = false;
     try {
       for (let n = 1; ; n++) {
@@ -226,8 +250,9 @@ export class ApiClient {
             'User-Agent': USER_AGENT,
           },
           body: Buffer.from(body, 'utf8'),
-        }, policy.requestTimeoutMs);
+        }, policy.requestTimeoutMs, signal);
         this.lastRequestAt = timing.now();
+        if (!a.ok && a.kind === 'cancelled') return { kind: 'cancelled' };
         let kind: FailureKind;
         let what: string;
         let retryAfter: number | null = null;
@@ -240,9 +265,12 @@ export class ApiClient {
             const t = parseTokens(a.body, count);
             return t.ok ? { kind: 'ok', status: s, tokens: t.tokens } : { kind: 'malformed', status: s, reason: `${statusLabel(s)} but ${t.reason}` };
           }
-          const detail = clean(apiErrorDetail(a.body));
-          what = `${statusLabel(s)}${detail ? `: ${detail}` : ''}`;
-          if (s === 400 || s === 413 || s === 422) return { kind: 'rejected', status: s, reason: what };
+          const content = s === 400 || s === 413 || s === 422;
+          const d = describeApiError(a.body, { redactor, values: childValues, ids, content });
+          if (d.debug) this.o.onDebug?.(`${statusLabel(s)}: ${d.debug}`);
+          const rid = requestId(a.headers, redactor);
+          what = `${statusLabel(s)}${d.summary ? `: ${d.summary}` : ''}${rid ? ` (request id ${rid})` : ''}`;
+          if (content) return { kind: 'rejected', status: s, reason: what };
           if (s === 401) {
             if (refreshed) return { kind: 'failed', status: s, reason: `${what} (again with a fresh token: check the client id, scope and supplier key)`, auth: true };
             refreshed = true;
@@ -261,10 +289,7 @@ export class ApiClient {
         }
         const d = decideRetry(n, kind, retryAfter, policy, timing.random);
         if (!d.retry) return { kind: 'failed', status: a.ok ? a.status : undefined, reason: `${what}; ${d.reason}` };
-        this.retries++;
-        this.o.onRetry?.(what, d.delayMs);
-        await timing.sleep(d.delayMs, signal);
-        if (signal?.aborted) return { kind: 'cancelled' };
+        await this.retryAfterWait(what, d.delayMs, signal);
       }
     } catch (e) {
       if (isCancel(e)) return { kind: 'cancelled' };

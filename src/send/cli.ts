@@ -26,11 +26,13 @@ interface SendCliOptions {
   timeout: string;
   partial?: boolean;
   yesSendLive?: boolean;
+  allowMassDeletion?: boolean;
   json?: boolean;
   verbose?: boolean;
 }
 
-const LIST_LIMIT = 50;
+const GROUP_LIMIT = 20;
+const IDS_PER_GROUP = 10;
 
 function n(v: number): string {
   return v.toLocaleString('en-GB');
@@ -87,6 +89,19 @@ function whole(value: string | undefined, what: string, min: number, max: number
   return v;
 }
 
+/** The records not sent, one group per outcome and reason (the la_child_id an API names is each record's own). */
+export function groupIssues(issues: SendReport['issues']): Array<{ outcome: string; reason: string; personIds: string[] }> {
+  const groups = new Map<string, { outcome: string; reason: string; personIds: string[] }>();
+  for (const i of issues) {
+    const reason = i.reason.replace(/; la_child_id [^;]*/, '');
+    const key = `${i.outcome}\u0000${reason}`;
+    let g = groups.get(key);
+    if (!g) { g = { outcome: i.outcome, reason, personIds: [] }; groups.set(key, g); }
+    g.personIds.push(i.personId);
+  }
+  return [...groups.values()];
+}
+
 export function printSendReport(r: SendReport, write: (line: string) => void = out): void {
   const where = `${r.schema}.${r.table}`;
   if (r.mode === 'dry-run') {
@@ -94,6 +109,9 @@ export function printSendReport(r: SendReport, write: (line: string) => void = o
     write(`  queued    ${n(r.queued).padStart(9)}  (${n(r.full)} full, ${n(r.partialPayloads)} partial, ${n(r.deletions)} deletion payloads would be sent)`);
     write(`  requests  ${n(r.batches).padStart(9)}  (up to ${r.batchSize} children each; largest ${n(Math.max(0, ...r.batchSizes))} children, ${n(Math.ceil(r.largestRequestBytes / 1024))} KiB)`);
     write(`  invalid   ${n(r.invalid).padStart(9)}${r.invalid ? '  (fail the DfE schema: would not be sent)' : ''}`);
+    if (r.deletionsQueued > r.deletionLimit) {
+      write(`Safety stop: ${n(r.deletionsQueued)} deletion payloads (purges at the DfE) are queued, more than the ${n(r.deletionLimit)} a test or live run sends without --allow-mass-deletion.`);
+    }
     if (r.url) write(`Endpoint: POST ${r.url}`);
   } else {
     write(`Sent ${where} to the ${r.mode} endpoint POST ${r.url}${r.partial ? ' (partial mode)' : ''}`);
@@ -104,21 +122,27 @@ export function printSendReport(r: SendReport, write: (line: string) => void = o
       ['failed', r.failed, r.failed ? 'request failed (Error, retried next run)' : undefined],
       ['invalid', r.invalid, r.invalid ? 'fail the DfE schema (Error, not sent)' : undefined],
       ['not sent', r.notSent, r.notSent ? 'the run stopped first (left as they were)' : undefined],
+      ...(r.stopped ? [['not read', r.notRead ?? 0, r.notRead === null ? 'could not be counted' : r.notRead ? 'still queued: the run stopped before reading them' : undefined] as [string, number, string?]] : []),
     ];
     for (const [label, v, note] of rows) write(`  ${label.padEnd(9)} ${n(v).padStart(9)}${note ? `  (${note})` : ''}`);
     write(`  requests  ${n(r.requests).padStart(9)}  (${count(r.retries, 'retry').replace('retrys', 'retries')}, ${count(r.tokenRequests, 'token request')})`);
   }
   if (r.issues.length) {
-    write('Records not sent (person id, outcome, reason):');
-    for (const i of r.issues.slice(0, LIST_LIMIT)) write(`  ${i.personId}  ${i.outcome}  ${i.reason}`);
-    if (r.issues.length > LIST_LIMIT) write(`  … and ${n(r.issues.length - LIST_LIMIT)} more (--json lists them all)`);
+    write('Records not sent, by reason (outcome, reason, person ids):');
+    const groups = groupIssues(r.issues);
+    for (const g of groups.slice(0, GROUP_LIMIT)) {
+      write(`  ${g.outcome}  ${g.reason}`);
+      const more = g.personIds.length - IDS_PER_GROUP;
+      write(`    ${count(g.personIds.length, 'record')}: ${g.personIds.slice(0, IDS_PER_GROUP).join(', ')}${more > 0 ? ` … and ${n(more)} more (--json lists them all)` : ''}`);
+    }
+    if (groups.length > GROUP_LIMIT) write(`  … and ${n(groups.length - GROUP_LIMIT)} more reasons (--json lists them all)`);
   }
   if (r.stopped) write(`Stopped early: ${r.stopped.reason}`);
   write(`Took ${r.seconds.toFixed(1)} s.`);
 }
 
 export function sendExitCode(r: SendReport): number {
-  if (r.stopped?.kind === 'auth') return EXIT.USAGE;
+  if (r.stopped?.kind === 'auth' || r.stopped?.kind === 'lock-lost') return EXIT.USAGE;
   if (r.stopped || r.invalid || r.rejected || r.failed || r.notSent) return EXIT.PROBLEMS;
   return EXIT.OK;
 }
@@ -141,13 +165,14 @@ export function registerSend(program: Command): void {
     .addOption(new Option('--timeout <seconds>', 'timeout of every HTTP request').default('30'))
     .addOption(new Option('--partial', 'send partial payloads for Updated children (New children and deletions always in full)'))
     .addOption(new Option('--yes-send-live', 'required with --mode live: you mean to send to the live DfE endpoint this run'))
+    .addOption(new Option('--allow-mass-deletion', 'send more than max(25, 2% of the acknowledged children) deletion payloads (purges) this run'))
     .addOption(jsonOption())
     .addOption(new Option('-v, --verbose', 'log progress and retries to stderr'))
     .addHelpText('after', '\nSecrets come only from the environment (or a hidden prompt on a terminal):\n'
       + `  ${SECRET_ENV.clientSecret}  the OAuth2 client secret\n  ${SECRET_ENV.supplierKey}   the supplier (subscription) key\n\n`
       + 'Examples:\n  ssd send --db pglite:./ssd-db --table ssd_api_data_staging_anon\n'
       + '  ssd send --db postgres://me@host/la --mode test --la-code 845 --base-url https://… --token-url https://… --scope api://…/.default --client-id …\n\n'
-      + 'Exit codes: 0 every record sent (dry run: every request valid); 1 some records were rejected, failed, invalid or not sent; 2 bad usage, no connection or no token.\nSee docs/sending.md.')
+      + 'Exit codes: 0 every record sent (dry run: every request valid); 1 some records were rejected, failed, invalid or not sent, or a safety stop; 2 bad usage, no connection, no token, or another run holds the staging table.\nSee docs/sending.md.')
     .action(action(async (opts: SendCliOptions) => {
       const mode = opts.mode as SendMode;
       const schema = parseSchema(opts.schema);
@@ -175,7 +200,7 @@ export function registerSend(program: Command): void {
       const onSigint = () => {
         interrupts++;
         if (interrupts === 1) {
-          process.stderr.write('ssd: stopping after the request in flight (Ctrl+C again to stop at once)\n');
+          process.stderr.write('ssd: cancelling: the request in flight is abandoned (its records stay queued for the next run); Ctrl+C again cancels the database statement\n');
           controller.abort();
         } else {
           void db.cancel();
@@ -184,7 +209,7 @@ export function registerSend(program: Command): void {
       process.on('SIGINT', onSigint);
       try {
         const r = await runSend(db, {
-          mode, schema, table: opts.table, partial: !!opts.partial, batchSize, limit, endpoint,
+          mode, schema, table: opts.table, partial: !!opts.partial, batchSize, limit, endpoint, allowMassDeletion: !!opts.allowMassDeletion,
           baseUrl: opts.baseUrl, laCode: opts.laCode,
           policy: { requestTimeoutMs: timeoutSeconds * 1000 }, signal: controller.signal, logger,
           onProgress: opts.verbose ? ({ records, sent }) => logger.debug(`${records} records read, ${sent} sent`) : undefined,
@@ -193,7 +218,7 @@ export function registerSend(program: Command): void {
         else printSendReport(r);
         return sendExitCode(r);
       } catch (e) {
-        if (e instanceof Error && e.name === 'TokenError') {
+        if (e instanceof Error && (e.name === 'TokenError' || e.name === 'TableLockedError')) {
           process.stderr.write(`ssd: ${redactor.text(e.message)}\n`);
           return EXIT.USAGE;
         }

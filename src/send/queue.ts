@@ -145,3 +145,43 @@ export async function markSent(tx: Queryable, t: SendTable, row: QueueRow, token
 export async function markError(tx: Queryable, t: SendTable, row: QueueRow, reason: string): Promise<number> {
   return tx.execute(sqlFor(tx, t, 'send_mark_error'), [row.id, row.hashHex, row.jsonPayload, reason]);
 }
+
+interface ScanRow { id: number | string; json_payload: string | null; partial_json_payload: string | null; row_state: string | null }
+
+/**
+ * Deletion payloads among the first `limit` queued rows (what a run would send as purges), for
+ * the mass-deletion safety stop. Reads only payloads short enough to be one.
+ */
+export async function scanDeletions(db: Queryable, t: SendTable, partialMode: boolean, limit: number): Promise<number> {
+  const sql = fillIdentifiers(loadSql(db.dialect, 'send_scan_queue'), { table: t.qualified });
+  let afterId: number | string = 0;
+  let seen = 0;
+  let deletions = 0;
+  const page = 2000;
+  while (seen < limit) {
+    const rows: ScanRow[] = await db.query<ScanRow>(sql, [afterId, Math.min(page, limit - seen)]);
+    if (!rows.length) break;
+    for (const r of rows) {
+      const full = parseObject(r.json_payload);
+      let deletion = !!full && isDeletionPayload(full);
+      if (!deletion && partialMode && !same(r.row_state, ROW_STATE.NEW)) deletion = isDeletionPayload(parseObject(r.partial_json_payload));
+      if (deletion) deletions++;
+    }
+    seen += rows.length;
+    afterId = rows[rows.length - 1]!.id;
+    if (rows.length < page) break;
+  }
+  return deletions;
+}
+
+/** Queued rows after id `afterId` (the rows a run that stopped early never read). */
+export async function countQueueAfter(db: Queryable, t: SendTable, afterId: number | string): Promise<number> {
+  const r = await db.query<{ n: number | string }>(fillIdentifiers(loadSql(db.dialect, 'send_count_queue'), { table: t.qualified }), [afterId]);
+  return Number(r[0]?.n ?? 0);
+}
+
+/** Children the DfE has acknowledged (rows with an acknowledged payload): the base of the mass-deletion limit. */
+export async function countAcknowledged(db: Queryable, t: SendTable): Promise<number> {
+  const r = await db.query<{ n: number | string }>(`SELECT COUNT(*) AS n FROM ${t.qualified} WHERE previous_hash IS NOT NULL`);
+  return Number(r[0]?.n ?? 0);
+}

@@ -5,14 +5,20 @@
 //
 // Kill and cancel safety: a batch's rows are written only after its answer, all in one transaction,
 // so a kill leaves each row as it was (it is sent again next run; the API takes a repeat) or as the
-// answer says. Cancelling (AbortSignal, Ctrl+C) stops between requests, never inside one.
+// answer says. Cancelling (AbortSignal, Ctrl+C) aborts the request in flight at once: its records
+// are left as they were, no retry follows.
+//
+// One sender per staging table: test and live runs hold the table's lock (tableLock.ts) from
+// before the queue is read to the end. Safety stop: a test or live run refuses to send more than
+// max(25, 2%) deletion payloads (purges at the DfE) without allowMassDeletion.
 import type { Db } from '../db/types';
 import { silentLogger, type Logger } from '../log';
 import { invalidRecord } from '../staging/lifecycle';
 import { ApiClient, childrenUrl, TokenError, type ApiEndpoint, type FetchFn } from './apiClient';
 import { MAX_BATCH, sendWithBisection, type RecordResult, type StopKind } from './batching';
-import { inspectSendTable, markError, markSent, prepareRecord, readQueue, SendUsageError, type BodyKind, type PreparedRecord } from './queue';
-import { oneLine, payloadValues, Redactor } from './redact';
+import { countQueueAfter, countAcknowledged, inspectSendTable, markError, markSent, prepareRecord, readQueue, scanDeletions, SendUsageError, type BodyKind, type PreparedRecord } from './queue';
+import { ChildValues, oneLine, payloadValues, Redactor } from './redact';
+import { acquireTableLock, LockLostError, type TableLock } from './tableLock';
 import { DEFAULT_RETRY_POLICY, REAL_TIMING, type RetryPolicy, type Timing } from './retry';
 
 export const SEND_MODES = ['dry-run', 'test', 'live'] as const;
@@ -39,6 +45,10 @@ export interface SendOptions {
   fetch?: FetchFn;
   /** Stop the run after this many records in a row were rejected one by one (default 200). */
   maxConsecutiveRejections?: number;
+  /** Send more deletion payloads than the safety stop allows (max(25, 2% of the acknowledged children)), this run only. */
+  allowMassDeletion?: boolean;
+  /** Who takes the table's lock, for a run refused while this one holds it (default "ssd send"). */
+  lockPurpose?: string;
   signal?: AbortSignal;
   logger?: Logger;
   /** Called after each batch (records done so far). */
@@ -84,10 +94,16 @@ export interface SendReport {
   invalid: number;
   /** Read but not sent because the run stopped. */
   notSent: number;
+  /** Queued rows the run never read because it stopped early (0 when it read the whole queue; null when it could not count them). */
+  notRead: number | null;
+  /** Deletion payloads (purges at the DfE) among the records this run sends (dry run: would send), counted before anything is sent. */
+  deletionsQueued: number;
+  /** The most a test or live run sends without allowMassDeletion: max(25, 2% of the acknowledged children). */
+  deletionLimit: number;
   /** Acknowledged, but staging had written a newer payload meanwhile: that one stays queued. */
   supersededWhileSending: number;
   issues: RecordIssue[];
-  stopped: null | { kind: StopKind | 'rejections'; reason: string };
+  stopped: null | { kind: StopKind | 'rejections' | 'mass-deletion' | 'lock-lost'; reason: string };
   seconds: number;
 }
 
@@ -146,22 +162,39 @@ function checkOptions(o: SendOptions): { batchSize: number; limit: number } {
   return { batchSize, limit };
 }
 
+/** max(25, 2%) of the acknowledged children: the most deletion payloads a run sends without allowMassDeletion. */
+export function massDeletionLimit(acknowledged: number): number {
+  return Math.max(25, Math.floor(acknowledged * 0.02));
+}
+
 /** Send (or, in a dry run, build and check) every queued row. */
 export async function runSend(db: Db, options: SendOptions): Promise<SendReport> {
   const started = performance.now();
   const { batchSize, limit } = checkOptions(options);
-  const log = options.logger ?? silentLogger;
   const live = options.mode !== 'dry-run';
-  const partial = options.partial ?? false;
   const schema = options.schema ?? db.defaultSchema;
   const table = options.table ?? 'ssd_api_data_staging';
   const t = await inspectSendTable(db, schema, table);
+  // One sender per table: before the queue is read (a second run exits here, naming the holder).
+  const lock = live ? await acquireTableLock(db, { schema: t.schema, table: t.table, purpose: options.lockPurpose ?? 'ssd send' }) : null;
+  try {
+    return await sendQueue(db, options, t, { batchSize, limit, started, lock });
+  } finally {
+    await lock?.release();
+  }
+}
+
+async function sendQueue(db: Db, options: SendOptions, t: Awaited<ReturnType<typeof inspectSendTable>>, run: { batchSize: number; limit: number; started: number; lock: TableLock | null }): Promise<SendReport> {
+  const { batchSize, limit, started, lock } = run;
+  const log = options.logger ?? silentLogger;
+  const partial = options.partial ?? false;
   const timing = options.timing ?? REAL_TIMING;
   const policy: RetryPolicy = { ...DEFAULT_RETRY_POLICY, ...options.policy };
   const redactor = new Redactor(options.endpoint ? [options.endpoint.clientSecret, options.endpoint.supplierKey] : []);
-  const client = live ? new ApiClient({
+  const client = lock ? new ApiClient({
     endpoint: options.endpoint!, policy, timing, redactor, fetch: options.fetch,
-    onRetry: (what, ms) => log.warn(`retrying in ${(ms / 1000).toFixed(1)} s: ${what}`),
+    onRetry: (what, ms) => log.warn(`retrying after ${(ms / 1000).toFixed(1)} s: ${what}`),
+    onDebug: (text) => log.debug(`API said: ${text}`),
   }) : null;
   const url = client ? client.url
     : options.baseUrl && options.laCode ? childrenUrl(options.baseUrl, options.laCode) : null;
@@ -171,10 +204,26 @@ export async function runSend(db: Db, options: SendOptions): Promise<SendReport>
     mode: options.mode, schema: t.schema, table: t.table, partial, url, batchSize,
     queued: 0, full: 0, partialPayloads: 0, deletions: 0, batches: 0, batchSizes: [], largestRequestBytes: 0,
     requests: 0, retries: 0, tokenRequests: 0,
-    sent: 0, rejected: 0, failed: 0, invalid: 0, notSent: 0, supersededWhileSending: 0,
+    sent: 0, rejected: 0, failed: 0, invalid: 0, notSent: 0, notRead: 0, deletionsQueued: 0, deletionLimit: 0, supersededWhileSending: 0,
     issues: [], stopped: null, seconds: 0,
   };
   const count: Record<BodyKind, 'full' | 'partialPayloads' | 'deletions'> = { full: 'full', partial: 'partialPayloads', deletion: 'deletions' };
+
+  // Safety stop (decided before anything is sent): a run purges at most max(25, 2%) children.
+  report.deletionsQueued = await scanDeletions(db, t, partial, limit);
+  const acknowledged = await countAcknowledged(db, t);
+  report.deletionLimit = massDeletionLimit(acknowledged);
+  if (client && report.deletionsQueued > report.deletionLimit && !options.allowMassDeletion) {
+    report.stopped = {
+      kind: 'mass-deletion',
+      reason: `${fmt(report.deletionsQueued)} deletion payloads are queued: each asks the DfE to purge a child. That is more than the ${fmt(report.deletionLimit)} `
+        + `a run sends without --allow-mass-deletion (max(25, 2% of the ${fmt(acknowledged)} acknowledged children)). Nothing was sent. `
+        + 'Check the last staging run (an empty or half-refreshed source table marks children Deleted); if these children really left, send again with --allow-mass-deletion.',
+    };
+    report.notRead = await countQueueAfter(db, t, 0).catch(() => null);
+    report.seconds = (performance.now() - started) / 1000;
+    return report;
+  }
 
   let afterId: number | string = 0;
   let consecutiveRejected = 0;
@@ -182,6 +231,15 @@ export async function runSend(db: Db, options: SendOptions): Promise<SendReport>
     if (options.signal?.aborted) { report.stopped = { kind: 'cancelled', reason: 'cancelled' }; break; }
     const want = Math.min(batchSize, limit - report.queued);
     if (want <= 0) break;
+    if (lock) {
+      try {
+        await lock.assertHeld();
+      } catch (e) {
+        if (!(e instanceof LockLostError)) throw e;
+        report.stopped = { kind: 'lock-lost', reason: `${e.message}: stopped, so that no other run sends the same rows (batches before this one are recorded)` };
+        break;
+      }
+    }
     const rows = await readQueue(db, t, afterId, want);
     if (!rows.length) break;
     if (client && report.queued === 0) {
@@ -189,6 +247,9 @@ export async function runSend(db: Db, options: SendOptions): Promise<SendReport>
       // anything is sent. An empty queue asks for no token at all.
       try {
         await client.getToken(options.signal);
+      } catch (e) {
+        if (e instanceof Error && e.name === 'CancelledError') { report.stopped = { kind: 'cancelled', reason: 'cancelled' }; break; }
+        throw e;
       } finally {
         report.tokenRequests = client.tokenRequests;
         report.retries = client.retries;
@@ -221,7 +282,8 @@ export async function runSend(db: Db, options: SendOptions): Promise<SendReport>
     const outcome = await sendWithBisection(valid, (part) => {
       const values = new Set<string>();
       for (const p of part) payloadValues(p.body, values);
-      return client.postChildren(bodyText(part), part.length, values, options.signal);
+      const ids = part.map((p) => String(p.body.la_child_id ?? p.row.personId));
+      return client.postChildren(bodyText(part), part.length, new ChildValues(values), options.signal, ids);
     });
     report.requests = client.dataRequests;
     report.retries = client.retries;
@@ -269,9 +331,16 @@ export async function runSend(db: Db, options: SendOptions): Promise<SendReport>
       break;
     }
   }
+  // A run that stopped early says how much of the queue it never read (within its limit).
+  if (report.stopped) {
+    const left = await countQueueAfter(db, t, afterId).catch(() => null);
+    report.notRead = left === null ? null : Math.min(left, limit - report.queued);
+  }
   report.seconds = (performance.now() - started) / 1000;
   return report;
 }
+
+const fmt = (v: number) => v.toLocaleString('en-GB');
 
 /** How many of these rows now say Sent (the others were superseded by a newer staged payload). */
 async function readSentState(db: Db, t: { qualified: string }, ids: Array<number | string>): Promise<number> {

@@ -1,6 +1,7 @@
 // The DfE API's success body (payload contract §Sending; upstream-api-pipeline §5.5): a JSON array
 // with one token per submitted record, in order, each `yyyy-MM-dd_HH:mm:ss.ff_<uuid>.json`.
-// Anything else is not a success: no record is marked Sent from a body we cannot match one to one.
+// Anything else is not a success: no record is marked Sent from a body we cannot match one to one,
+// and that includes a body repeating a token (two records cannot share one acknowledgement).
 
 export interface ResponseToken {
   /** The uuid part (without `.json`): stored in api_response. */
@@ -30,7 +31,8 @@ export type TokensResult =
 
 /**
  * Match a success body to the records sent: a JSON array of exactly `expected` tokens, every one of
- * the documented form. The reason never quotes the body (it could echo a child's data).
+ * the documented form, no two with the same uuid. The reason never quotes the body (it could echo
+ * a child's data).
  */
 export function parseTokens(body: string, expected: number): TokensResult {
   let value: unknown;
@@ -42,9 +44,13 @@ export function parseTokens(body: string, expected: number): TokensResult {
   if (!Array.isArray(value)) return { ok: false, reason: 'the response body is not a JSON list of tokens' };
   if (value.length !== expected) return { ok: false, reason: `the response holds ${value.length} token(s) for ${expected} record(s)` };
   const tokens: ResponseToken[] = [];
+  const seen = new Map<string, number>();
   for (let i = 0; i < value.length; i++) {
     const t = parseToken(value[i]);
     if (!t) return { ok: false, reason: `response token ${i + 1} of ${expected} is not of the form yyyy-MM-dd_HH:mm:ss.ff_<uuid>.json` };
+    const first = seen.get(t.uuid);
+    if (first !== undefined) return { ok: false, reason: `response tokens ${first + 1} and ${i + 1} of ${expected} are the same (one distinct token per record is needed)` };
+    seen.set(t.uuid, i);
     tokens.push(t);
   }
   return { ok: true, tokens };

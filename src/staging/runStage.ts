@@ -3,6 +3,7 @@
 // ssd_api_stage_runs (stageRuns.ts) and passes the safety stop (safetyStop.ts) before anything is
 // written to the staging table.
 import { ConnectionError, type Db } from '../db/types';
+import { withTableLock } from '../send/tableLock';
 import { assertBuilderTables, emptyStats, streamChildPayloads, type BuildStats } from '../payload/buildPayloads';
 import { stageChildren, type StageOptions, type StageReport } from './stageChildren';
 import {
@@ -14,6 +15,8 @@ import { ensureStageRunsTable, finishStageRun, lastCompletedRun, startStageRun, 
 export interface StageFromSsdOptions extends Omit<StageOptions, 'schema' | 'beforeWrite'> {
   /** Schema holding the SSD tables (default: the connection's default schema). */
   schema?: string;
+  /** Who holds the staging table's lock, for the message another stager or sender sees (default 'ssd stage'). */
+  lockPurpose?: string;
   /** Schema of the staging table (default: the SSD schema). */
   stagingSchema?: string;
   /** As-of date YYYY-MM-DD (required: the caller decides "today"). */
@@ -98,7 +101,10 @@ export async function stageFromSsd(db: Db, options: StageFromSsdOptions): Promis
 
   let report: StageReport;
   try {
-    report = await stageChildren(db, children, { ...options, schema: options.stagingSchema ?? schema, beforeWrite });
+    // One stager or sender per staging table at a time (tableLock.ts); the safety stop's planning
+    // pass runs inside beforeWrite, so it too sees a table no one else is changing.
+    report = await withTableLock(db, { schema: options.stagingSchema ?? schema, table: options.table ?? 'ssd_api_data_staging', purpose: options.lockPurpose ?? 'ssd stage' },
+      () => stageChildren(db, children, { ...options, schema: options.stagingSchema ?? schema, beforeWrite }));
   } catch (e) {
     if (run && !(e instanceof SafetyStopError)) {
       const message = e instanceof Error ? e.message : String(e);

@@ -105,6 +105,7 @@ async function sendStaged(services: ExtensionServices, arg: unknown): Promise<vo
   const c = sendConfirmation({
     mode, baseUrl: api.baseUrl, laCode: api.laCode!, connection: `${conn.label} (${conn.description})`, schema: dry.value.schema, table,
     queued: dry.value.queued, invalid: dry.value.invalid, partial: settings.partialPayloads,
+    deletions: dry.value.deletionsQueued, deletionLimit: dry.value.deletionLimit,
   });
   const ok = await vscode.window.showWarningMessage(c.message, { modal: true, detail: c.detail }, c.button);
   if (ok !== c.button) { void vscode.window.showInformationMessage('SSD: nothing was sent.'); return; }
@@ -113,12 +114,14 @@ async function sendStaged(services: ExtensionServices, arg: unknown): Promise<vo
   const queued = dry.value.queued;
   services.log.info(`Send (${mode}): ${fmt(queued)} records queued in ${dry.value.schema}.${table}`);
   const sendStarted = new Date();
-  // No database handle for withWork: Cancel stops between requests (the core's signal), so the
-  // answers of a request in flight are still recorded.
+  // No database handle for withWork: Cancel aborts the request in flight through the core's signal
+  // (its records stay queued); answers already received are recorded. Another run holding the
+  // table (ssd send, ssd stage, Build Staging) makes this one fail at once, naming it.
   const res = await withWork(`SSD: Send to the ${mode} endpoint (${table})`, undefined, services.log, async (w) => {
     try {
       return await runSend(conn.db, {
         mode, schema: conn.schema, table, partial: settings.partialPayloads, limit: queued, endpoint, signal: w.signal, logger: services.log,
+        allowMassDeletion: c.allowMassDeletion, lockPurpose: 'the editor\'s Send',
         onProgress: (p) => w.report(sendPercent(p.records, queued), `${fmt(p.records)} of ${fmt(queued)} records, ${fmt(p.sent)} sent`),
       });
     } catch (e) {
@@ -129,6 +132,7 @@ async function sendStaged(services: ExtensionServices, arg: unknown): Promise<vo
   services.tree.refresh();
   if (!res.ok) {
     if (res.cancelled) void vscode.window.showInformationMessage('SSD: Send cancelled. Answers already received are recorded; the rest stay queued.');
+    else if (/ is in use by another run: /.test(res.error ?? '')) void vscode.window.showErrorMessage(`SSD: Send refused: ${res.error ?? ''}`);
     else void vscode.window.showErrorMessage(`SSD: Send failed: ${redactSecrets(res.error ?? 'unknown error', [secrets.clientSecret, secrets.supplierKey])}`);
     return;
   }

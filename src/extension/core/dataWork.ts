@@ -64,6 +64,7 @@ export async function stageWithProgress(db: Db, options: StageFromSsdOptions, on
   const stats = emptyStats();
   return stageFromSsd(db, {
     ...options,
+    lockPurpose: options.lockPurpose ?? "the editor's Build Staging",
     stats,
     onProgress: (p) => {
       options.onProgress?.(p);

@@ -81,6 +81,8 @@ export interface SendConfirmation {
   detail: string;
   /** The button that sends. */
   button: string;
+  /** More purges than the safety stop allows: the button also allows them, for this run only. */
+  allowMassDeletion: boolean;
 }
 
 export interface ConfirmFacts {
@@ -94,6 +96,9 @@ export interface ConfirmFacts {
   queued: number;
   invalid: number;
   partial: boolean;
+  /** Deletion payloads (purges at the DfE) among them, and the most a run sends without an explicit choice. */
+  deletions?: number;
+  deletionLimit?: number;
 }
 
 const fmt = (n: number) => n.toLocaleString('en-GB');
@@ -104,16 +109,21 @@ export function sendConfirmation(f: ConfirmFacts): SendConfirmation {
   const host = endpointHost(f.baseUrl);
   const where = f.mode === 'live' ? 'the LIVE DfE endpoint' : 'the DfE test endpoint';
   const toSend = f.queued - f.invalid;
+  const deletions = f.deletions ?? 0;
+  const mass = f.deletionLimit !== undefined && deletions > f.deletionLimit;
   return {
-    message: `Send ${plural(toSend, 'record')} from ${f.schema}.${f.table} to ${where} ${host} as LA ${f.laCode}?`,
+    message: `Send ${plural(toSend, 'record')} from ${f.schema}.${f.table} to ${where} ${host} as LA ${f.laCode}?`
+      + (mass ? ` ${fmt(deletions)} of them ask the DfE to purge a child: more than the ${fmt(f.deletionLimit!)} a run sends without asking.` : ''),
     detail: [
       `Endpoint: POST ${childrenUrl(f.baseUrl, f.laCode)}`,
       `Database: ${f.connection}, table ${f.schema}.${f.table}.`,
       `${plural(f.queued, 'record')} queued${f.invalid ? `; ${plural(f.invalid, 'fails', 'fail')} the DfE schema and will be marked Error, not sent` : ''}.`,
+      `Purges: ${fmt(deletions)} deletion payload${deletions === 1 ? '' : 's'} (children deleted at the DfE)${mass ? ` — more than the safety stop's ${fmt(f.deletionLimit!)}: check the last Build Staging (a half-refreshed source table marks children Deleted) before sending them` : ''}.`,
       f.partial ? 'Partial payloads for updated children (ssd.payload.partial); new children and deletions in full.' : 'Full payloads.',
       f.mode === 'live' ? 'This sends children\'s data to the DfE. Every answer is recorded in the staging table.' : 'Every answer is recorded in the staging table (Sent or Error).',
     ].join('\n'),
-    button: f.mode === 'live' ? 'Send to Live' : 'Send to Test',
+    button: mass ? `Send to ${f.mode === 'live' ? 'Live' : 'Test'}, Including ${fmt(deletions)} Purges` : f.mode === 'live' ? 'Send to Live' : 'Send to Test',
+    allowMassDeletion: mass,
   };
 }
 
@@ -167,6 +177,7 @@ export function sendSummary(r: SendReport): string {
   if (r.failed) parts.push(`${fmt(r.failed)} failed`);
   if (r.invalid) parts.push(`${fmt(r.invalid)} invalid`);
   if (r.notSent) parts.push(`${fmt(r.notSent)} not sent`);
+  if (r.notRead) parts.push(`${fmt(r.notRead)} not read (still queued)`);
   const stop = r.stopped ? (r.stopped.kind === 'cancelled' ? ' Cancelled.' : ` Stopped: ${r.stopped.reason}`) : '';
   return `Sent ${where} to the ${MODE_NAME[r.mode]}: ${plural(r.queued, 'record')} queued, ${parts.join(', ')}.${stop}`;
 }
@@ -189,6 +200,7 @@ export function sendReportData(r: SendReport, tableByStatus: readonly ReportBar[
       { label: 'Full payloads', value: r.full },
       { label: 'Partial payloads', value: r.partialPayloads },
       { label: 'Deletion payloads', value: r.deletions },
+      { label: `Safety stop: deletion payloads a run sends without asking`, value: r.deletionLimit },
       { label: 'Invalid (would not be sent)', value: r.invalid },
       { label: 'Requests (would be made)', value: r.batches },
       { label: 'Largest request (KiB)', value: Math.ceil(r.largestRequestBytes / 1024) },
@@ -200,6 +212,8 @@ export function sendReportData(r: SendReport, tableByStatus: readonly ReportBar[
       { label: 'Failed (retried next run)', value: r.failed },
       { label: 'Invalid (not sent)', value: r.invalid },
       { label: 'Not sent (the run stopped)', value: r.notSent },
+      { label: 'Not read (still queued: the run stopped first)', value: r.notRead ?? 0 },
+      { label: 'Deletion payloads (purges) queued', value: r.deletionsQueued },
       { label: 'Restaged while sending (stay queued)', value: r.supersededWhileSending },
       { label: 'Batches', value: r.batches },
       { label: 'HTTP requests', value: r.requests },
@@ -229,7 +243,7 @@ export function sendReportData(r: SendReport, tableByStatus: readonly ReportBar[
       ...(r.url ? [`Endpoint: POST ${r.url}`] : []),
       r.partial ? 'Partial payloads for updated children; new children and deletions in full.' : 'Full payloads.',
       `Up to ${r.batchSize} children per request.`,
-      ...(r.stopped ? [r.stopped.kind === 'cancelled' ? 'Cancelled: stopped after the request in flight; the rest stay queued.' : `Stopped early: ${r.stopped.reason}`] : []),
+      ...(r.stopped ? [r.stopped.kind === 'cancelled' ? 'Cancelled: the request in flight was abandoned; answers already received are recorded, the rest stay queued.' : `Stopped early: ${r.stopped.reason}`] : []),
     ],
   };
 }

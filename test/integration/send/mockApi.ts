@@ -4,12 +4,15 @@
 // array of ≤100 children, the LA code in the path) and answers per a script of behaviours, so the
 // sender's retries, token refresh, splitting and response parsing are exercised over real sockets.
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
-import { randomUUID } from 'node:crypto';
+import { randomBytes, randomUUID } from 'node:crypto';
 import type { AddressInfo } from 'node:net';
 
 export const CLIENT_ID = 'test-client';
-export const CLIENT_SECRET = 'S3cr3t-Client-Value-xyz';
-export const SUPPLIER_KEY = 'Supplier-Key-abc-123456';
+// Shaped like the real ones (an Entra client secret, an APIM subscription key), with letters that
+// cannot occur in the lower-case hex uuids of acknowledgements, so a test can look for any
+// 6-character piece of them in what the sender writes.
+export const CLIENT_SECRET = 'Xq8~Tz3.vR7_pLm2Kw9-Hd5Nb0YcJf4sGeQ';
+export const SUPPLIER_KEY = 'Kq7Zr2Wx9Tm4Pv8Ls3Hn6Jy1Gd5Bc0FwR';
 export const SCOPE = 'api://csc-test/.default';
 export const LA_CODE = '845';
 
@@ -23,7 +26,22 @@ export type Behaviour =
   /** 2xx with one token too few. */
   | { kind: 'short-body' }
   /** Drop the connection without an answer. */
-  | { kind: 'reset' };
+  | { kind: 'reset' }
+  /** 2xx with one token per record, all the same (not distinct acknowledgements). */
+  | { kind: 'dup-body' }
+  /** 2xx whose body is cut in the middle (the connection closed early). */
+  | { kind: 'truncated' }
+  /** A gateway error (401 / 403 / 500…) echoing the request's headers and the start of its body. */
+  | { kind: 'echo-headers'; status: number }
+  /**
+   * A refusal of content (400 / 422) naming a record of the request by index and la_child_id and
+   * quoting its data the way .NET APIs do: nested {"error":{…}} with a JSON string inside,
+   * System.Text.Json escaping (O\u0027Hara), the date of birth as dd/MM/yyyy 00:00:00, the
+   * postcode without its space.
+   */
+  | { kind: 'echo-children'; status: number; index?: number }
+  /** Answer normally, after this long (ms). */
+  | { kind: 'slow'; ms: number };
 
 export interface DataRequest {
   laCode: string;
@@ -39,6 +57,8 @@ export interface MockApi {
   /** Every data request received, whatever the answer. */
   requests: DataRequest[];
   tokenRequests: number;
+  /** Every access token issued (to look for pieces of them in what the sender writes). */
+  issuedTokens: string[];
   script: Behaviour[];
   /** Same, for token requests ('status' and 'hang' only). */
   tokenScript: Behaviour[];
@@ -79,7 +99,7 @@ export async function startMockApi(): Promise<MockApi> {
   const valid = new Set<string>();
   const hanging: ServerResponse[] = [];
   const api: MockApi = {
-    baseUrl: '', tokenUrl: '', requests: [], tokenRequests: 0, script: [], tokenScript: [], rejectIds: new Set(), tokenLifetime: 3600, acks: new Map(),
+    baseUrl: '', tokenUrl: '', requests: [], tokenRequests: 0, issuedTokens: [], script: [], tokenScript: [], rejectIds: new Set(), tokenLifetime: 3600, acks: new Map(),
     close: async () => undefined,
   };
 
@@ -100,8 +120,9 @@ export async function startMockApi(): Promise<MockApi> {
           return send(res, 401, { error: 'invalid_client', error_description: `client secret ${f.get('client_secret')} is not valid` });
         }
         if (f.get('scope') !== SCOPE) return send(res, 400, { error: 'invalid_scope' });
-        const token = `tok-${randomUUID()}`;
+        const token = `tok-${randomBytes(24).toString('base64url')}`;
         valid.add(token);
+        api.issuedTokens.push(token);
         return send(res, 200, { access_token: token, token_type: 'Bearer', expires_in: api.tokenLifetime });
       }
       const m = /^\/api\/children_social_care_data\/([^/]+)\/children$/.exec(url.pathname);
@@ -114,6 +135,26 @@ export async function startMockApi(): Promise<MockApi> {
       if (next?.kind === 'reset') { req.socket.destroy(); return; }
       if (next?.kind === 'revoke') valid.clear();
       if (next?.kind === 'status') return answer(next.status, next.body ?? '', next.headers);
+      if (next?.kind === 'echo-headers') {
+        return answer(next.status, { statusCode: next.status, message: 'Access denied', request: { headers: { Authorization: req.headers.authorization, SupplierKey: req.headers.supplierkey }, body: body.slice(0, 300) } });
+      }
+      if (next?.kind === 'echo-children') {
+        const list = JSON.parse(body) as Array<Record<string, unknown>>;
+        const i = Math.min(next.index ?? 0, list.length - 1);
+        const c = list[i]!;
+        const d = (c.child_details ?? {}) as Record<string, unknown>;
+        const [y, m, dd] = String(d.date_of_birth ?? '2000-01-01').split('-');
+        const inner = JSON.stringify({ detail: `la_child_id ${String(c.la_child_id)}: ${String(d.first_name)} ${String(d.surname)} born ${dd}/${m}/${y} 00:00:00 at ${String(d.postcode ?? '').replace(/\s/g, '')} is not valid` });
+        const dotnet = (t: string) => t.replace(/[+'<>&]/g, (ch) => `\\u${ch.charCodeAt(0).toString(16).toUpperCase().padStart(4, '0')}`);
+        record.status = next.status;
+        res.writeHead(next.status, { 'Content-Type': 'application/json' });
+        res.end(dotnet(JSON.stringify({
+          error: { code: 'ValidationFailed', message: inner, target: `[${i}].child_details.surname` },
+          errors: { [`[${i}].child_details.date_of_birth`]: [`${String(d.date_of_birth)} is in the future`] },
+        })));
+        return;
+      }
+      if (next?.kind === 'slow') await new Promise((r) => setTimeout(r, next.ms));
       const auth = /^Bearer (.+)$/.exec(req.headers.authorization ?? '');
       if (req.method !== 'POST' || !auth || !valid.has(auth[1]!)) return answer(401, { statusCode: 401, message: 'Unauthorized. Access token is missing or invalid.' });
       if (req.headers.supplierkey !== SUPPLIER_KEY) return answer(401, { statusCode: 401, message: 'Access denied due to missing or invalid supplier key.' });
@@ -137,6 +178,8 @@ export async function startMockApi(): Promise<MockApi> {
         return token;
       });
       if (next?.kind === 'short-body') return answer(200, tokens.slice(1));
+      if (next?.kind === 'dup-body') return answer(200, tokens.map(() => tokens[0]));
+      if (next?.kind === 'truncated') { record.status = 200; res.writeHead(200, { 'Content-Type': 'application/json' }); res.end(JSON.stringify(tokens).slice(0, Math.floor(JSON.stringify(tokens).length / 2))); return; }
       return answer(200, tokens);
     })().catch((e: unknown) => { res.writeHead(500); res.end(String(e)); });
   });

@@ -20,7 +20,7 @@ function report(over: Partial<SendReport> = {}): SendReport {
     mode: 'test', schema: 'public', table: 'ssd_api_data_staging', partial: false,
     url: 'https://api.example.gov.uk/children-in-social-care-data-receiver-test/1/children_social_care_data/845/children', batchSize: 100,
     queued: 120, full: 110, partialPayloads: 0, deletions: 10, batches: 2, batchSizes: [100, 20], largestRequestBytes: 204_800,
-    requests: 3, retries: 1, tokenRequests: 1, sent: 117, rejected: 1, failed: 0, invalid: 2, notSent: 0, supersededWhileSending: 0,
+    requests: 3, retries: 1, tokenRequests: 1, sent: 117, rejected: 1, failed: 0, invalid: 2, notSent: 0, notRead: 0, deletionsQueued: 10, deletionLimit: 25, supersededWhileSending: 0,
     issues: [
       { personId: 'P1', outcome: 'rejected', reason: 'HTTP 400 Bad Request: ValidationFailed: Malformed payload at [0]' },
       { personId: 'P2', outcome: 'invalid', reason: 'required /child_details: must have unique_pupil_number' },
@@ -76,6 +76,17 @@ describe('send command (pure parts)', () => {
     assert.match(c.detail, /LA server \(mssql:\/\/sql01\/ssd\), table dbo\.ssd_api_data_staging/);
     assert.match(c.detail, /1,204 records queued; 4 fail the DfE schema/);
     assert.match(c.detail, /Partial payloads/);
+    assert.match(c.detail, /^Purges: 0 deletion payloads \(children deleted at the DfE\)\.$/m);
+    assert.equal(c.allowMassDeletion, false);
+    // More purges than the safety stop: said in the question, on its own line, and only an explicit button sends them.
+    const m = sendConfirmation({ mode: 'live', baseUrl: API.baseUrl, laCode: '845', connection: 'x', schema: 'dbo', table: 'ssd_api_data_staging', queued: 1204, invalid: 0, partial: false, deletions: 300, deletionLimit: 25 });
+    assert.match(m.message, /300 of them ask the DfE to purge a child: more than the 25 a run sends without asking\./);
+    assert.match(m.detail, /^Purges: 300 deletion payloads \(children deleted at the DfE\) — more than the safety stop's 25/m);
+    assert.equal(m.button, 'Send to Live, Including 300 Purges');
+    assert.equal(m.allowMassDeletion, true);
+    const few = sendConfirmation({ mode: 'test', baseUrl: API.baseUrl, laCode: '845', connection: 'x', schema: 'dbo', table: 'ssd_api_data_staging', queued: 10, invalid: 0, partial: false, deletions: 1, deletionLimit: 25 });
+    assert.match(few.detail, /^Purges: 1 deletion payload \(children deleted at the DfE\)\.$/m);
+    assert.equal(few.button, 'Send to Test');
     const t = sendConfirmation({ mode: 'test', baseUrl: 'http://127.0.0.1:5000/api', laCode: '201', connection: 'x', schema: 'public', table: 'ssd_api_data_staging_anon', queued: 1, invalid: 0, partial: false });
     assert.equal(t.message, 'Send 1 record from public.ssd_api_data_staging_anon to the DfE test endpoint 127.0.0.1:5000 as LA 201?');
     assert.equal(t.button, 'Send to Test');

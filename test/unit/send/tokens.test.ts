@@ -28,6 +28,9 @@ describe('send: response tokens', () => {
       ['<html>ok</html>', /not JSON/],
       [JSON.stringify({ tokens: [t(1), t(2)] }), /not a JSON list/],
       [JSON.stringify([t(1), 'rubbish']), /token 2 of 2/],
+      // The same uuid twice (even with another time): not two acknowledgements.
+      [JSON.stringify([t(1), t(1).replace('07.01', '08.01')]), /tokens 1 and 2 of 2 are the same/],
+      [JSON.stringify([t(1), t(1).toUpperCase().replace('.JSON', '.json')]), /tokens 1 and 2 of 2 are the same/],
     ];
     for (const [body, re] of cases) {
       const r = parseTokens(body, 2);

@@ -1,0 +1,13 @@
+-- The send queue as send_select_queue.sql, for the deletion count before a run (the mass-deletion
+-- safety stop): the payloads only when short enough to be a deletion payload (two ids and
+-- "purge": true); a longer one is a child's full payload and is not read.
+SELECT TOP ($2) s.[id] AS id,
+       CASE WHEN LEN(s.[json_payload]) <= 1000 THEN s.[json_payload] END AS json_payload,
+       CASE WHEN LEN(s.[partial_json_payload]) <= 1000 THEN s.[partial_json_payload] END AS partial_json_payload,
+       s.[row_state] AS row_state
+FROM {{table}} s
+WHERE s.[id] > $1
+  AND (LOWER(LTRIM(RTRIM(s.[submission_status]))) = N'pending'
+       OR (LOWER(LTRIM(RTRIM(s.[submission_status]))) = N'error'
+           AND (s.[api_response] IS NULL OR LEFT(s.[api_response], 9) <> N'{"stage":')))
+ORDER BY s.[id]
