@@ -66,9 +66,16 @@ export function todayIso(): string {
   return `${d.getFullYear()}-${String(d.getMonth() + 1).padStart(2, '0')}-${String(d.getDate()).padStart(2, '0')}`;
 }
 
-export async function openFromOptions(opts: GlobalOptions): Promise<Db> {
+/** How a command opens its database. */
+export interface OpenFor {
+  /** The command may make a new embedded database (init, fake, run). Others (check, payload,
+   *  stage, send…) refuse a pglite: path that holds no database, so a typo creates nothing. */
+  create?: boolean;
+}
+
+export async function openFromOptions(opts: GlobalOptions, openFor: OpenFor = {}): Promise<Db> {
   if (!opts.db) throw new UsageError('no database given: pass --db (e.g. --db pglite:./ssd-db or --db postgres://…) or set SSD_DB');
-  return openDb(opts.db);
+  return openDb(opts.db, { create: !!openFor.create });
 }
 
 export function cliLogger(opts: { verbose?: boolean } = {}): Logger {
@@ -122,8 +129,8 @@ export function reportError(e: unknown): number {
 }
 
 /** Run fn with an open database, closing it afterwards. */
-export async function withDb<T>(opts: GlobalOptions, fn: (db: Db) => Promise<T>): Promise<T> {
-  const db = await openFromOptions(opts);
+export async function withDb<T>(opts: GlobalOptions, fn: (db: Db) => Promise<T>, openFor: OpenFor = {}): Promise<T> {
+  const db = await openFromOptions(opts, openFor);
   const onSigint = () => { void db.cancel(); };
   process.once('SIGINT', onSigint);
   try {
