@@ -61,6 +61,19 @@ export function parseIsoDate(value: string | undefined, what = '--as-of'): strin
   return value;
 }
 
+/** The years an as-of date may fall in without --force. */
+export const AS_OF_YEARS = { min: 2000, max: 2100 } as const;
+
+/** Why an --as-of date written YYYY-MM-DD is out of range (undefined when in range or not a date:
+ *  parseIsoDate reports the format). */
+export function asOfRangeProblem(value: string): string | undefined {
+  const m = /^(\d{4})-\d{2}-\d{2}$/.exec(value);
+  if (!m) return undefined;
+  const y = Number(m[1]);
+  if (y >= AS_OF_YEARS.min && y <= AS_OF_YEARS.max) return undefined;
+  return `--as-of ${value} is outside the years ${AS_OF_YEARS.min}–${AS_OF_YEARS.max}: check the date (pass --force if you really mean it)`;
+}
+
 export function todayIso(): string {
   const d = new Date();
   return `${d.getFullYear()}-${String(d.getMonth() + 1).padStart(2, '0')}-${String(d.getDate()).padStart(2, '0')}`;
