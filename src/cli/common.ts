@@ -128,6 +128,11 @@ export function reportError(e: unknown): number {
     process.stderr.write(`ssd: ${msg}\n`);
     return EXIT.USAGE;
   }
+  // The SSD tables are not where the command looked (wrong --schema, SSD not deployed): bad usage.
+  if (name === 'MissingTablesError') {
+    process.stderr.write(`ssd: ${msg}\n`);
+    return EXIT.USAGE;
+  }
   if (name === 'ConnectionError' || e instanceof ConnectionError) {
     process.stderr.write(`ssd: ${msg}\n`);
     return EXIT.USAGE;
@@ -152,6 +157,12 @@ export async function withDb<T>(opts: GlobalOptions, fn: (db: Db) => Promise<T>,
     process.off('SIGINT', onSigint);
     await db.close().catch(() => undefined);
   }
+}
+
+/** Throws UsageError when the schema does not exist (or this login cannot see it). */
+export async function requireSchema(db: Db, schema: string): Promise<void> {
+  const rows = await db.query('SELECT 1 AS one FROM information_schema.schemata WHERE LOWER(schema_name) = LOWER($1)', [schema]);
+  if (rows.length === 0) throw new UsageError(`schema ${schema} does not exist in ${db.description} (or this login cannot see it): check --schema`);
 }
 
 export type CommandRegistrar = (program: Command) => void;

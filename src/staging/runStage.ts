@@ -1,7 +1,7 @@
 // Build every child's payload from the SSD tables and stage them: the work behind `ssd stage`, the
 // demo's staging step and the benchmark.
 import type { Db } from '../db/types';
-import { emptyStats, streamChildPayloads } from '../payload/buildPayloads';
+import { assertBuilderTables, emptyStats, streamChildPayloads } from '../payload/buildPayloads';
 import { stageChildren, type StageOptions, type StageReport } from './stageChildren';
 
 export interface StageFromSsdOptions extends Omit<StageOptions, 'schema'> {
@@ -26,6 +26,8 @@ export interface StageFromSsdReport extends StageReport {
 
 export async function stageFromSsd(db: Db, options: StageFromSsdOptions): Promise<StageFromSsdReport> {
   const schema = options.schema ?? db.defaultSchema;
+  // Nothing is created (no staging table) before the SSD tables are found.
+  await assertBuilderTables(db, schema);
   const stats = emptyStats();
   const children = streamChildPayloads(db, { schema, asOf: options.asOf, batchSize: options.readBatchSize, signal: options.signal, stats });
   const report = await stageChildren(db, children, { ...options, schema: options.stagingSchema ?? schema });
