@@ -9,6 +9,7 @@
 import type { Db } from '../db/types';
 import { silentLogger, type Logger } from '../log';
 import { invalidRecord } from '../staging/lifecycle';
+import { assertNotFakeSend } from '../fake/fakeMarker';
 import { ApiClient, childrenUrl, TokenError, type ApiEndpoint, type FetchFn } from './apiClient';
 import { MAX_BATCH, sendWithBisection, type RecordResult, type StopKind } from './batching';
 import { inspectSendTable, markError, markSent, prepareRecord, readQueue, SendUsageError, type BodyKind, type PreparedRecord } from './queue';
@@ -150,6 +151,8 @@ function checkOptions(o: SendOptions): { batchSize: number; limit: number } {
 export async function runSend(db: Db, options: SendOptions): Promise<SendReport> {
   const started = performance.now();
   const { batchSize, limit } = checkOptions(options);
+  // Fake data never goes to a DfE endpoint (the rule the editor shares: src/fake/fakeMarker.ts).
+  await assertNotFakeSend(db, options.mode, options.schema ?? db.defaultSchema);
   const log = options.logger ?? silentLogger;
   const live = options.mode !== 'dry-run';
   const partial = options.partial ?? false;

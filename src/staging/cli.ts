@@ -5,6 +5,7 @@ import {
   todayIso, UsageError, withDb,
 } from '../cli/common';
 import { STAGING_TABLES } from './stagingTable';
+import { defaultStagingTable, readFakeMark } from '../fake/fakeMarker';
 import { stageFromSsd, type StageFromSsdReport } from './runStage';
 
 interface StageCliOptions {
@@ -12,7 +13,7 @@ interface StageCliOptions {
   schema?: string;
   stagingSchema?: string;
   asOf?: string;
-  table: string;
+  table?: string;
   partial?: boolean;
   hashIgnoresEntityIds?: boolean;
   allowEmptyCohort?: boolean;
@@ -58,7 +59,7 @@ export function registerStage(program: Command): void {
     .addOption(schemaOption())
     .addOption(new Option('--staging-schema <name>', 'schema of the staging table (default: the --schema of the SSD tables)'))
     .addOption(asOfOption())
-    .addOption(new Option('--table <name>', 'staging table').choices([...STAGING_TABLES]).default('ssd_api_data_staging'))
+    .addOption(new Option('--table <name>', 'staging table (default: ssd_api_data_staging; ssd_api_data_staging_anon on fake data made by ssd fake or ssd demo)').choices([...STAGING_TABLES]))
     .addOption(new Option('--partial', 'also compute partial payloads (what changed since the last acknowledged send) into partial_json_payload'))
     .addOption(new Option('--hash-ignores-entity-ids', 'leave entity ids (episode, assessment, plan, placement ids) out of the change hash'))
     .addOption(new Option('--allow-empty-cohort', 'let an empty cohort mark every staged child Deleted (refused otherwise)'))
@@ -78,8 +79,8 @@ export function registerStage(program: Command): void {
       process.once('SIGINT', onSigint);
       const logger = cliLogger(opts);
       try {
-        const r = await withDb(opts, (db) => stageFromSsd(db, {
-          schema, stagingSchema, asOf, table: opts.table, partial: !!opts.partial, hashIgnoresEntityIds: !!opts.hashIgnoresEntityIds,
+        const r = await withDb(opts, async (db) => stageFromSsd(db, {
+          schema, stagingSchema, asOf, table: opts.table ?? defaultStagingTable(await readFakeMark(db, schema ?? db.defaultSchema)), partial: !!opts.partial, hashIgnoresEntityIds: !!opts.hashIgnoresEntityIds,
           allowEmptyCohort: !!opts.allowEmptyCohort, batchSize, signal: controller.signal, logger,
           onProgress: opts.verbose ? ({ children }) => logger.debug(`staged ${children} children`) : undefined,
         }));

@@ -2,6 +2,7 @@
 // demo's staging step and the benchmark.
 import type { Db } from '../db/types';
 import { assertBuilderTables, emptyStats, streamChildPayloads } from '../payload/buildPayloads';
+import { markStagedFromFake, readFakeMark } from '../fake/fakeMarker';
 import { stageChildren, type StageOptions, type StageReport } from './stageChildren';
 
 export interface StageFromSsdOptions extends Omit<StageOptions, 'schema'> {
@@ -28,6 +29,9 @@ export async function stageFromSsd(db: Db, options: StageFromSsdOptions): Promis
   const schema = options.schema ?? db.defaultSchema;
   // Nothing is created (no staging table) before the SSD tables are found.
   await assertBuilderTables(db, schema);
+  // Payloads of fake children staged into another schema carry the fake mark there too, so that
+  // schema's send refuses them as well (src/fake/fakeMarker.ts).
+  if (options.stagingSchema && (await readFakeMark(db, schema))) await markStagedFromFake(db, schema, options.stagingSchema, options.asOf);
   const stats = emptyStats();
   const children = streamChildPayloads(db, { schema, asOf: options.asOf, batchSize: options.readBatchSize, signal: options.signal, stats });
   const report = await stageChildren(db, children, { ...options, schema: options.stagingSchema ?? schema });
