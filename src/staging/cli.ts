@@ -6,6 +6,7 @@ import {
 } from '../cli/common';
 import { STAGING_TABLES } from './stagingTable';
 import { defaultStagingTable, readFakeMark } from '../fake/fakeMarker';
+import { terminalProgress } from '../cli/progress';
 import { stageFromSsd, type StageFromSsdReport } from './runStage';
 
 interface StageCliOptions {
@@ -78,12 +79,23 @@ export function registerStage(program: Command): void {
       const onSigint = () => controller.abort();
       process.once('SIGINT', onSigint);
       const logger = cliLogger(opts);
+      // A line on the terminal while it works (none with --json or when stderr is not a terminal).
+      const progress = terminalProgress('ssd stage', { enabled: !opts.json });
       try {
-        const r = await withDb(opts, async (db) => stageFromSsd(db, {
-          schema, stagingSchema, asOf, table: opts.table ?? defaultStagingTable(await readFakeMark(db, schema ?? db.defaultSchema)), partial: !!opts.partial, hashIgnoresEntityIds: !!opts.hashIgnoresEntityIds,
-          allowEmptyCohort: !!opts.allowEmptyCohort, batchSize, signal: controller.signal, logger,
-          onProgress: opts.verbose ? ({ children }) => logger.debug(`staged ${children} children`) : undefined,
-        }));
+        const r = await withDb(opts, async (db) => {
+          const ssdSchema = schema ?? db.defaultSchema;
+          const table = opts.table ?? defaultStagingTable(await readFakeMark(db, ssdSchema));
+          progress.waitingFor(`the database (a lock on ${stagingSchema ?? ssdSchema}.${table} held by another session, or a slow query)`);
+          progress.update('reading the SSD tables');
+          return stageFromSsd(db, {
+            schema, stagingSchema, asOf, table, partial: !!opts.partial, hashIgnoresEntityIds: !!opts.hashIgnoresEntityIds,
+            allowEmptyCohort: !!opts.allowEmptyCohort, batchSize, signal: controller.signal, logger,
+            onProgress: ({ children }) => {
+              progress.update(`${n(children)} children staged`);
+              if (opts.verbose) logger.debug(`staged ${children} children`);
+            },
+          });
+        }).finally(() => progress.done());
         if (opts.json) printJson(r);
         else printStageReport(r);
         return r.invalid + r.notStaged > 0 ? EXIT.PROBLEMS : EXIT.OK;
