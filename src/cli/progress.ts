@@ -24,16 +24,17 @@ export interface ProgressStream {
 
 const NONE: TerminalProgress = { update() {}, waitingFor() {}, clear() {}, done() {} };
 
-export function terminalProgress(label: string, options: { enabled?: boolean; stream?: ProgressStream; stallMs?: number; now?: () => number } = {}): TerminalProgress {
+export function terminalProgress(label: string, options: { enabled?: boolean; stream?: ProgressStream; stallMs?: number; now?: () => number; text?: string } = {}): TerminalProgress {
   const stream = options.stream ?? process.stderr;
   if (options.enabled === false || !stream.isTTY) return NONE;
   const now = options.now ?? Date.now;
   const stallMs = options.stallMs ?? 3000;
   const t0 = now();
-  let text = 'starting';
+  let text = options.text ?? 'starting';
   let waiting = 'the database';
   let lastChange = t0;
   let lastDrawn = '';
+  let lastDrawAt = -Infinity;
   let finished = false;
   const secs = (ms: number) => `${Math.round(ms / 1000)} s`;
   const draw = () => {
@@ -43,6 +44,7 @@ export function terminalProgress(label: string, options: { enabled?: boolean; st
     const line = `${label}: ${text} · ${secs(t - t0)}${stalled}`;
     if (line === lastDrawn) return;
     lastDrawn = line;
+    lastDrawAt = t;
     stream.write(`\r\x1b[K${line}`);
   };
   const timer = setInterval(draw, 500);
@@ -51,6 +53,9 @@ export function terminalProgress(label: string, options: { enabled?: boolean; st
   return {
     update(next) {
       if (next !== text) { text = next; lastChange = now(); }
+      // Drawn here too (at most 5 times a second): work that never yields to timers (the embedded
+      // database runs in this thread) still shows its progress.
+      if (now() - lastDrawAt >= 200) draw();
     },
     waitingFor(what) { waiting = what; },
     clear() {

@@ -55,8 +55,7 @@ directory (holding a ${DEMO_MARK_FILE} file). Needs no network. Exit codes: 0 do
       if (!opts.seed || opts.seed.length > 100) throw new UsageError('--seed must be 1 to 100 characters');
       const lines: string[] = [];
       // A line on the terminal while it works (none with --json or when stderr is not a terminal).
-      const progress = terminalProgress('ssd demo', { enabled: !opts.json });
-      progress.update('creating the embedded database');
+      const progress = terminalProgress('ssd demo', { enabled: !opts.json, text: 'creating the embedded database' });
       const print = opts.json ? (line = '') => { lines.push(line); } : (line = '') => { progress.clear(); out(line); };
       let result;
       try {

@@ -80,7 +80,7 @@ export function registerStage(program: Command): void {
       process.once('SIGINT', onSigint);
       const logger = cliLogger(opts);
       // A line on the terminal while it works (none with --json or when stderr is not a terminal).
-      const progress = terminalProgress('ssd stage', { enabled: !opts.json });
+      const progress = terminalProgress('ssd stage', { enabled: !opts.json, text: 'opening the database' });
       try {
         const r = await withDb(opts, async (db) => {
           const ssdSchema = schema ?? db.defaultSchema;

@@ -37,6 +37,13 @@ describe('terminal progress', () => {
     p.update('3,000 children staged');
     await new Promise((r) => setTimeout(r, 600));
     assert.equal(s.writes.at(-1), '\r\x1b[Kssd stage: 3,000 children staged · 46 s', 'progress again: no longer waiting');
+    // Drawn by update itself too (work on this thread may starve the timer), at most 5 times a second.
+    t = 47_000;
+    p.update('4,000 children staged');
+    assert.equal(s.writes.at(-1), '\r\x1b[Kssd stage: 4,000 children staged · 47 s');
+    t = 47_100;
+    p.update('5,000 children staged');
+    assert.equal(s.writes.at(-1), '\r\x1b[Kssd stage: 4,000 children staged · 47 s', 'not yet');
     p.done();
     assert.equal(s.writes.at(-1), '\r\x1b[K');
     const n = s.writes.length;
