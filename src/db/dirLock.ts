@@ -95,7 +95,7 @@ export function acquireLock(lockFile: string, what: string, command = currentCom
     try {
       writeFileSync(key, text, { flag: 'wx', mode: 0o644 });
     } catch (e) {
-      if ((e as NodeJS.ErrnoException).code !== 'EEXIST') throw new ConnectionError(`cannot lock ${what}: ${(e as Error).message}`, { cause: e });
+      if ((e as NodeJS.ErrnoException).code !== 'EEXIST') throw new ConnectionError(`cannot open ${what}: cannot write its lock file (${(e as Error).message})`, { cause: e });
       const h = readLock(key);
       if (h && h.pid !== process.pid && processAlive(h.pid)) throw new DirLockedError(what, h);
       if (!h && attempt < 4) {
