@@ -1,6 +1,8 @@
 // Bundles the extension and the CLI into dist/extension.cjs (dist/cli.cjs launches the CLI) with esbuild, and copies
-// what they read at run time next to them: sql/, media/ and PGlite's wasm and data, the latter
-// brotli-compressed (so the .vsix stays small) and cached in .build-cache/ between builds.
+// what they read at run time next to them: sql/, media/ and PGlite's wasm and data. With --production
+// (packaging: vscode:prepublish) PGlite's assets are brotli-compressed (so the .vsix stays small) and
+// cached in .build-cache/ between builds; otherwise (npm run demo, npm test) they are copied as they
+// are, which takes no time. pgliteDriver.ts reads either form.
 import { build } from 'esbuild';
 import { cpSync, existsSync, mkdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
@@ -48,12 +50,16 @@ writeFileSync(join(dist, 'cli.cjs'), '#!/usr/bin/env node\n\'use strict\';\nrequ
 cpSync(join(root, 'sql'), join(dist, 'sql'), { recursive: true });
 if (existsSync(join(root, 'media'))) cpSync(join(root, 'media'), join(dist, 'media'), { recursive: true });
 
-// PGlite assets, brotli-compressed once and cached by content hash.
+// PGlite assets: brotli-compressed once and cached by content hash when packaging; copied otherwise.
 const pgliteDist = join(root, 'node_modules/@electric-sql/pglite/dist');
 const cache = join(root, '.build-cache');
-mkdirSync(cache, { recursive: true });
 mkdirSync(join(dist, 'pglite'), { recursive: true });
 for (const f of ['pglite.wasm', 'pglite.data', 'initdb.wasm']) {
+  if (!production) {
+    cpSync(join(pgliteDist, f), join(dist, 'pglite', f));
+    continue;
+  }
+  mkdirSync(cache, { recursive: true });
   const src = readFileSync(join(pgliteDist, f));
   const hash = createHash('sha256').update(src).digest('hex').slice(0, 16);
   const cached = join(cache, `${f}.${hash}.br`);

@@ -1,6 +1,7 @@
 // `ssd check`: is this SSD fit to build payloads from? Exit 1 when any error is found.
 import { Command, Option } from 'commander';
-import { action, asOfOption, dbOption, EXIT, jsonOption, out, parseIsoDate, parseSchema, printJson, schemaOption, todayIso, withDb } from '../cli/common';
+import { action, asOfOption, dbOption, EXIT, jsonOption, out, parseIsoDate, parseSchema, printJson, requireSchema, schemaOption, todayIso, UsageError, withDb } from '../cli/common';
+import { BUILDER_TABLES } from '../model/ssdModel';
 import { formatReport } from './format';
 import { ruleDocs } from './rules';
 import { runChecks } from './runChecks';
@@ -35,10 +36,19 @@ export function registerCheck(program: Command): void {
       const schema = parseSchema(opts.schema);
       const asOf = parseIsoDate(opts.asOf) ?? todayIso();
       const showProgress = opts.progress !== false && !opts.json && process.stderr.isTTY === true;
-      const report = await withDb(opts, (db) => runChecks(db, {
-        schema, asOf,
-        onProgress: showProgress ? (p) => process.stderr.write(`\r[${p.done}/${p.total}] ${p.message}`.padEnd(60) + (p.message === 'done' ? '\n' : '')) : undefined,
-      }));
+      const report = await withDb(opts, async (db) => {
+        await requireSchema(db, schema ?? db.defaultSchema);
+        const r = await runChecks(db, {
+          schema, asOf,
+          onProgress: showProgress ? (p) => process.stderr.write(`\r[${p.done}/${p.total}] ${p.message}`.padEnd(60) + (p.message === 'done' ? '\n' : '')) : undefined,
+        });
+        // Not one of the tables: the wrong schema or no SSD yet, not findings about an SSD.
+        const missing = r.findings.filter((f) => f.ruleId === 'SSD-SCHEMA-001').length;
+        if (missing === BUILDER_TABLES.length) {
+          throw new UsageError(`schema ${r.schema} holds none of the ${BUILDER_TABLES.length} SSD tables the payload builder reads: check --schema, or create them with ssd init`);
+        }
+        return r;
+      });
       if (opts.json) printJson(report);
       else for (const l of formatReport(report)) out(l);
       return report.summary.errors > 0 ? EXIT.PROBLEMS : EXIT.OK;

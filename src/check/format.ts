@@ -8,6 +8,11 @@ function fmt(n: number): string {
   return n.toLocaleString('en-GB');
 }
 
+/** Example ids, each in double quotes (JSON), so an empty id ("") or one with spaces is visible. */
+export function quotedIds(ids: readonly string[]): string {
+  return ids.map((id) => JSON.stringify(id)).join(', ');
+}
+
 export function formatReport(r: CheckReport): string[] {
   const lines: string[] = [];
   lines.push(`ssd check: ${r.database}, schema ${r.schema}, as of ${r.asOf} (window ${r.window.start} to ${r.window.end})`);
@@ -27,7 +32,7 @@ export function formatReport(r: CheckReport): string[] {
     for (const f of fs) {
       if (f.skippedRule) continue;
       const col = f.column ? `${f.column}  ` : '';
-      lines.push(`  ${LABEL[f.severity]}  ${f.ruleId}  ${col}${f.message}${f.examples.length ? `; e.g. ${f.examples.join(', ')}` : ''}`);
+      lines.push(`  ${LABEL[f.severity]}  ${f.ruleId}  ${col}${f.message}${f.examples.length ? `; e.g. ${quotedIds(f.examples)}` : ''}`);
       if (f.severity !== 'info') lines.push(`           fix: ${f.fix}`);
     }
     if (skipped.length) {

@@ -61,14 +61,34 @@ export function parseIsoDate(value: string | undefined, what = '--as-of'): strin
   return value;
 }
 
+/** The years an as-of date may fall in without --force. */
+export const AS_OF_YEARS = { min: 2000, max: 2100 } as const;
+
+/** Why an --as-of date written YYYY-MM-DD is out of range (undefined when in range or not a date:
+ *  parseIsoDate reports the format). */
+export function asOfRangeProblem(value: string): string | undefined {
+  const m = /^(\d{4})-\d{2}-\d{2}$/.exec(value);
+  if (!m) return undefined;
+  const y = Number(m[1]);
+  if (y >= AS_OF_YEARS.min && y <= AS_OF_YEARS.max) return undefined;
+  return `--as-of ${value} is outside the years ${AS_OF_YEARS.min}–${AS_OF_YEARS.max}: check the date (pass --force if you really mean it)`;
+}
+
 export function todayIso(): string {
   const d = new Date();
   return `${d.getFullYear()}-${String(d.getMonth() + 1).padStart(2, '0')}-${String(d.getDate()).padStart(2, '0')}`;
 }
 
-export async function openFromOptions(opts: GlobalOptions): Promise<Db> {
+/** How a command opens its database. */
+export interface OpenFor {
+  /** The command may make a new embedded database (init, fake, run). Others (check, payload,
+   *  stage, send…) refuse a pglite: path that holds no database, so a typo creates nothing. */
+  create?: boolean;
+}
+
+export async function openFromOptions(opts: GlobalOptions, openFor: OpenFor = {}): Promise<Db> {
   if (!opts.db) throw new UsageError('no database given: pass --db (e.g. --db pglite:./ssd-db or --db postgres://…) or set SSD_DB');
-  return openDb(opts.db);
+  return openDb(opts.db, { create: !!openFor.create });
 }
 
 export function cliLogger(opts: { verbose?: boolean } = {}): Logger {
@@ -108,6 +128,11 @@ export function reportError(e: unknown): number {
     process.stderr.write(`ssd: ${msg}\n`);
     return EXIT.USAGE;
   }
+  // The SSD tables are not where the command looked (wrong --schema, SSD not deployed): bad usage.
+  if (name === 'MissingTablesError') {
+    process.stderr.write(`ssd: ${msg}\n`);
+    return EXIT.USAGE;
+  }
   if (name === 'ConnectionError' || e instanceof ConnectionError) {
     process.stderr.write(`ssd: ${msg}\n`);
     return EXIT.USAGE;
@@ -122,8 +147,8 @@ export function reportError(e: unknown): number {
 }
 
 /** Run fn with an open database, closing it afterwards. */
-export async function withDb<T>(opts: GlobalOptions, fn: (db: Db) => Promise<T>): Promise<T> {
-  const db = await openFromOptions(opts);
+export async function withDb<T>(opts: GlobalOptions, fn: (db: Db) => Promise<T>, openFor: OpenFor = {}): Promise<T> {
+  const db = await openFromOptions(opts, openFor);
   const onSigint = () => { void db.cancel(); };
   process.once('SIGINT', onSigint);
   try {
@@ -132,6 +157,12 @@ export async function withDb<T>(opts: GlobalOptions, fn: (db: Db) => Promise<T>)
     process.off('SIGINT', onSigint);
     await db.close().catch(() => undefined);
   }
+}
+
+/** Throws UsageError when the schema does not exist (or this login cannot see it). */
+export async function requireSchema(db: Db, schema: string): Promise<void> {
+  const rows = await db.query('SELECT 1 AS one FROM information_schema.schemata WHERE LOWER(schema_name) = LOWER($1)', [schema]);
+  if (rows.length === 0) throw new UsageError(`schema ${schema} does not exist in ${db.description} (or this login cannot see it): check --schema`);
 }
 
 export type CommandRegistrar = (program: Command) => void;

@@ -1,7 +1,7 @@
 // The `ssd` command-line tool. Each capability registers its own subcommands; this file only
 // assembles them. Exit codes: 0 done, 1 the job found problems, 2 bad usage or no connection.
-import { Command, CommanderError } from 'commander';
-import { EXIT } from './common';
+import { Command, CommanderError, Option } from 'commander';
+import { asOfRangeProblem, EXIT } from './common';
 import { registerInit } from '../ddl/cli';
 import { registerCheck } from '../check/cli';
 import { registerPayload } from '../payload/cli';
@@ -34,6 +34,18 @@ export function buildProgram(): Command {
   registerPreflight(program);
   registerDrift(program);
   registerMosaic(program);
+  // Every command with --as-of takes --force to accept a date outside 2000–2100 (a typo such as
+  // 9999-12-31 or 0202-08-10 is refused otherwise, exit 2).
+  for (const c of program.commands) {
+    if (c.options.some((o) => o.long === '--as-of') && !c.options.some((o) => o.long === '--force')) {
+      c.addOption(new Option('--force', 'accept an --as-of date outside 2000–2100'));
+    }
+  }
+  program.hook('preAction', (_program, command) => {
+    const o = command.opts<{ asOf?: unknown; force?: unknown }>();
+    const problem = typeof o.asOf === 'string' && !o.force ? asOfRangeProblem(o.asOf) : undefined;
+    if (problem) command.error(`ssd: ${problem}`, { exitCode: EXIT.USAGE, code: 'ssd.asOfRange' });
+  });
   return program;
 }
 
@@ -44,7 +56,9 @@ export async function main(argv: string[]): Promise<number> {
     await program.parseAsync(argv);
   } catch (e) {
     if (e instanceof CommanderError) {
-      if (e.code === 'commander.helpDisplayed' || e.code === 'commander.version' || e.code === 'commander.help') return EXIT.OK;
+      if (e.code === 'commander.helpDisplayed' || e.code === 'commander.version') return EXIT.OK;
+      // `ssd` with no command prints the help as an error (exit 2); `ssd help` asks for it (exit 0).
+      if (e.code === 'commander.help') return e.exitCode === 0 ? EXIT.OK : EXIT.USAGE;
       return EXIT.USAGE;
     }
     throw e;

@@ -139,24 +139,33 @@ function parseMssqlAdo(text: string): MssqlSpec {
   return spec;
 }
 
+/** decodeURIComponent for a part of a URL, with a clear error instead of "URI malformed". */
+function decodePart(text: string, what: string, scheme: string): string {
+  try {
+    return decodeURIComponent(text);
+  } catch {
+    throw new ConnectionError(`invalid ${scheme} URL: the ${what} holds a % that is not followed by two hex digits (write a % in a password as %25)`);
+  }
+}
+
 function parseMssqlUrl(text: string): MssqlSpec {
   let u: URL;
   try { u = new URL(text); } catch { throw new ConnectionError('invalid mssql:// URL'); }
   const p = u.searchParams;
   const spec: MssqlSpec = {
     kind: 'mssql',
-    server: decodeURIComponent(u.hostname) || 'localhost',
+    server: decodePart(u.hostname, 'host', 'mssql://') || 'localhost',
     encrypt: truthy(p.get('encrypt') ?? undefined, true),
     trustServerCertificate: truthy(p.get('trustServerCertificate') ?? p.get('trustservercertificate') ?? undefined, false),
   };
   if (u.port) spec.port = Number(u.port);
-  const path = decodeURIComponent(u.pathname.replace(/^\//, ''));
+  const path = decodePart(u.pathname.replace(/^\//, ''), 'database name', 'mssql://');
   const [dbOrInstance, maybeDb] = path.split('/');
   if (maybeDb !== undefined) { spec.instanceName = dbOrInstance; if (maybeDb) spec.database = maybeDb; }
   else if (dbOrInstance) spec.database = dbOrInstance;
   if (p.get('instanceName')) spec.instanceName = p.get('instanceName')!;
-  if (u.username) spec.user = decodeURIComponent(u.username);
-  if (u.password) spec.password = decodeURIComponent(u.password);
+  if (u.username) spec.user = decodePart(u.username, 'user name', 'mssql://');
+  if (u.password) spec.password = decodePart(u.password, 'password', 'mssql://');
   if (p.get('database')) spec.database = p.get('database')!;
   const t = p.get('connectTimeout') ?? p.get('connect_timeout');
   if (t) spec.connectTimeoutMs = parseTimeoutSeconds(t);
@@ -176,11 +185,12 @@ export function parseConnectionString(text: string): ConnectionSpec {
   if (lower.startsWith('postgres://') || lower.startsWith('postgresql://')) {
     let u: URL;
     try { u = new URL(s); } catch { throw new ConnectionError('invalid postgres:// URL'); }
-    const spec: PostgresSpec = { kind: 'postgres', url: s, host: decodeURIComponent(u.hostname) || undefined };
+    const spec: PostgresSpec = { kind: 'postgres', url: s, host: decodePart(u.hostname, 'host', 'postgres://') || undefined };
     if (u.port) spec.port = Number(u.port);
-    const db = decodeURIComponent(u.pathname.replace(/^\//, ''));
+    const db = decodePart(u.pathname.replace(/^\//, ''), 'database name', 'postgres://');
     if (db) spec.database = db;
-    if (u.username) spec.user = decodeURIComponent(u.username);
+    if (u.username) spec.user = decodePart(u.username, 'user name', 'postgres://');
+    if (u.password) decodePart(u.password, 'password', 'postgres://');
     return spec;
   }
   if (lower.startsWith('mssql://') || lower.startsWith('sqlserver://')) return parseMssqlUrl(s.replace(/^sqlserver:/i, 'mssql:'));

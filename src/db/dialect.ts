@@ -7,7 +7,7 @@ const IDENT = /^[A-Za-z_][A-Za-z0-9_$#]{0,127}$/;
 /** Validate an identifier (schema, table or column name); throws on anything unusual. */
 export function validateIdentifier(name: string, what = 'identifier'): string {
   if (typeof name !== 'string' || !IDENT.test(name)) {
-    throw new Error(`invalid ${what} ${JSON.stringify(name)}: use letters, digits and _ only, starting with a letter or _`);
+    throw new Error(`invalid ${what} ${JSON.stringify(name)}: use letters, digits, _, $ and # only, starting with a letter or _, at most 128 characters`);
   }
   return name;
 }

@@ -6,6 +6,9 @@ export interface OpenOptions {
   /** Secret supplied separately (profiles keep it in SecretStorage); overrides any in the string. */
   password?: string;
   accessToken?: string;
+  /** Embedded (pglite:<dir>) only: make a new database when the folder holds none (default true).
+   *  Read-only commands pass false, so a mistyped path is an error, not a new database. */
+  create?: boolean;
 }
 
 export async function openDb(target: string | ConnectionSpec, options: OpenOptions = {}): Promise<Db> {
@@ -14,7 +17,7 @@ export async function openDb(target: string | ConnectionSpec, options: OpenOptio
   switch (spec.kind) {
     case 'pglite': {
       const { PgliteDb } = await import('./pgliteDriver');
-      return PgliteDb.open(spec.dataDir, description);
+      return PgliteDb.open(spec.dataDir, description, options.create === false ? { create: false } : {});
     }
     case 'postgres': {
       const { PostgresDb } = await import('./postgresDriver');

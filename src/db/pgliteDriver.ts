@@ -3,21 +3,68 @@
 // - stream() uses a WITH HOLD cursor (the result is held by the embedded server, not in JS) and
 //   fetches in batches, letting other statements run between fetches;
 // - cancel() takes effect between statements (a running statement cannot be interrupted in-process).
-import { existsSync, readFileSync, mkdirSync } from 'node:fs';
-import { join } from 'node:path';
+import { chmodSync, existsSync, lstatSync, readdirSync, readFileSync, mkdirSync, statSync } from 'node:fs';
+import { join, resolve } from 'node:path';
 import { brotliDecompressSync } from 'node:zlib';
 import { PGlite, type PGliteOptions } from '@electric-sql/pglite';
 import { bundledAssetDir } from '../runtimePaths';
+import { acquireLock, lockPathFor, releaseLock } from './dirLock';
 import { pgParsers, noticeToMessage, toDbError } from './pgCommon';
 import { CancelledError, ConnectionError, type BatchResult, type Db, type Queryable, type Row, type RunBatchOptions, type StreamOptions } from './types';
 
 let cursorSeq = 0;
 
+export interface PgliteOpenOptions {
+  /** Make a new database when the directory holds none (default true). Read-only commands pass
+   *  false, so a mistyped path is an error instead of a new 39 MB database. */
+  create?: boolean;
+}
+
+/** A driver's error as one line: PGlite sometimes throws plain objects, not Errors. */
+function causeText(e: unknown): string {
+  if (e instanceof Error) return e.message;
+  if (e && typeof e === 'object') {
+    const o = e as { message?: unknown; code?: unknown; errno?: unknown };
+    if (typeof o.message === 'string' && o.message) return o.message;
+    if (typeof o.code === 'string') return `file system error ${o.code}`;
+    if (typeof o.errno === 'number') return `file system error ${o.errno}`;
+    try { return JSON.stringify(e).slice(0, 200); } catch { /* fall through */ }
+  }
+  return String(e);
+}
+
+/** What is at dataDir: nothing (or an empty folder), a PGlite/PostgreSQL data folder, or something else. */
+export function pgliteDirState(dataDir: string): 'none' | 'database' | 'other' {
+  let st;
+  try { st = statSync(dataDir); } catch { return 'none'; }
+  if (!st.isDirectory()) return 'other';
+  if (existsSync(join(dataDir, 'PG_VERSION'))) return 'database';
+  try {
+    return readdirSync(dataDir).length === 0 ? 'none' : 'other';
+  } catch {
+    return 'other';
+  }
+}
+
+/** PGlite writes the files of a new database world-writable (0666) whatever the umask: give them
+ *  the permissions the umask allows, as any other program's files have. */
+export function applyUmask(dir: string, umask = process.umask()): void {
+  const walk = (p: string): void => {
+    const st = lstatSync(p);
+    if (st.isSymbolicLink()) return;
+    const want = st.mode & 0o7777 & ~umask;
+    if ((st.mode & 0o7777) !== want) chmodSync(p, want);
+    if (st.isDirectory()) for (const e of readdirSync(p)) walk(join(p, e));
+  };
+  walk(dir);
+}
+
 async function bundledOptions(): Promise<Partial<PGliteOptions>> {
-  // The extension/CLI bundle ships PGlite's wasm and data brotli-compressed (see scripts/build.mjs).
+  // The bundle ships PGlite's wasm and data as they are (a development build: npm run build) or
+  // brotli-compressed (a packaged build: build --production, for the .vsix); see scripts/build.mjs.
   const dir = bundledAssetDir('pglite');
   if (!dir) return {};
-  const read = (f: string) => brotliDecompressSync(readFileSync(join(dir, f + '.br')));
+  const read = (f: string) => existsSync(join(dir, f)) ? readFileSync(join(dir, f)) : brotliDecompressSync(readFileSync(join(dir, f + '.br')));
   const [pgliteWasmModule, initdbWasmModule] = await Promise.all([
     WebAssembly.compile(read('pglite.wasm')),
     WebAssembly.compile(read('initdb.wasm')),
@@ -65,17 +112,34 @@ export class PgliteDb implements Db {
     this.base = new PgliteTx(pg);
   }
 
-  static async open(dataDir: string | null, description: string): Promise<PgliteDb> {
+  private lockFile: string | null = null;
+
+  static async open(dataDir: string | null, description: string, openOptions: PgliteOpenOptions = {}): Promise<PgliteDb> {
+    let lockFile: string | null = null;
+    if (dataDir) {
+      const state = pgliteDirState(dataDir);
+      if (state === 'other') {
+        throw new ConnectionError(`cannot open ${description}: ${resolve(dataDir)} is not an embedded database (no PG_VERSION file in it, and it is not an empty folder): check the path`);
+      }
+      if (state === 'none' && openOptions.create === false) {
+        throw new ConnectionError(`cannot open ${description}: there is no embedded database at ${resolve(dataDir)}: check the path (ssd init, ssd fake or ssd demo make one)`);
+      }
+      // One process at a time (throws naming the holder), before PGlite touches the directory.
+      lockFile = lockPathFor(dataDir);
+      acquireLock(lockFile, description);
+    }
     try {
       if (dataDir) mkdirSync(dataDir, { recursive: true });
       const options: PGliteOptions = { ...(await bundledOptions()), parsers: pgParsers };
       if (dataDir) options.dataDir = dataDir;
       const pg = await PGlite.create(options);
-      return new PgliteDb(pg, description);
+      if (dataDir) applyUmask(dataDir);
+      const db = new PgliteDb(pg, description);
+      db.lockFile = lockFile;
+      return db;
     } catch (e) {
-      const cause = e instanceof Error ? e.message : String(e);
-      const hint = dataDir && existsSync(join(dataDir, 'postmaster.pid')) ? ' (is another process using this directory?)' : '';
-      throw new ConnectionError(`cannot open ${description}: ${cause}${hint}`, { cause: e });
+      if (lockFile) releaseLock(lockFile);
+      throw new ConnectionError(`cannot open ${description}: ${causeText(e)}`, { cause: e });
     }
   }
 
@@ -167,6 +231,10 @@ export class PgliteDb implements Db {
   }
 
   async close(): Promise<void> {
-    if (!this.pg.closed) await this.pg.close();
+    try {
+      if (!this.pg.closed) await this.pg.close();
+    } finally {
+      if (this.lockFile) { releaseLock(this.lockFile); this.lockFile = null; }
+    }
   }
 }

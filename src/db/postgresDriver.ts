@@ -66,17 +66,29 @@ export class PostgresDb implements Db {
         if (u.host) { u.password = password; config.connectionString = u.toString(); }
       }
     }
+    // The clients the pool makes, so a failed first connection can be closed for sure: when the
+    // server asks for a password and none is given, pg rejects but leaves the socket open until the
+    // server's authentication timeout (a minute), which kept the process alive after the error.
+    const made: pg.Client[] = [];
+    let probing = true;
+    config.Client = class extends pg.Client {
+      constructor(c?: string | pg.ClientConfig) { super(c); if (probing) made.push(this); }
+    };
     const pool = new pg.Pool(config);
     pool.on('error', () => undefined); // idle client errors surface on the next query
     try {
       const c = await pool.connect();
       c.release();
     } catch (e) {
+      for (const c of made) (c as unknown as { connection?: { stream?: { destroy(): void } } }).connection?.stream?.destroy();
       await pool.end().catch(() => undefined);
       let cause = redactSecrets(e instanceof Error ? e.message : String(e), [password]);
       // pg's wording when the server wants a password and none was given anywhere.
       if (/client password must be a string/i.test(cause)) cause = 'the server asks for a password and none was given (put it in PGPASSWORD or ~/.pgpass, or in the saved profile)';
       throw new ConnectionError(`cannot connect to ${description}: ${cause}`, { cause: e });
+    } finally {
+      probing = false;
+      made.length = 0;
     }
     return new PostgresDb(pool, description);
   }

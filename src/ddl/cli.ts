@@ -14,7 +14,7 @@ export function registerInit(program: Command): void {
     .action(action(async (opts: { db?: string; schema?: string; tables: 'api' | 'all'; json?: boolean }) => {
       const schema = parseSchema(opts.schema);
       if (opts.tables !== 'api' && opts.tables !== 'all') throw new UsageError('--tables must be api or all');
-      const r = await withDb(opts, (db) => initTables(db, { schema, tables: opts.tables }));
+      const r = await withDb(opts, (db) => initTables(db, { schema, tables: opts.tables }), { create: true });
       if (opts.json) printJson(r);
       else {
         out(`schema ${r.schema}: created ${r.created.length} table(s), ${r.alreadyPresent.length} already present`);

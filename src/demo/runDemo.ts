@@ -8,6 +8,7 @@
 import { existsSync, mkdirSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { qualify } from '../db/dialect';
+import { DirLockedError, lockPathFor, otherHolder } from '../db/dirLock';
 import { openDb } from '../db/openDb';
 import type { Db } from '../db/types';
 import { initTables, type InitResult } from '../ddl/initTables';
@@ -149,6 +150,9 @@ export async function runDemo(options: DemoOptions, print: Print, steps: readonl
   const memory = dirOpt.toLowerCase() === 'memory';
   const dir = memory ? null : resolve(options.cwd ?? process.cwd(), dirOpt);
   // The database lives in a subfolder, so the mark file sits beside it, not inside PGlite's data.
+  // Never delete a demo another process has open (its lock names it).
+  const holder = dir ? otherHolder(lockPathFor(join(dir, 'db'))) : undefined;
+  if (dir && holder) throw new DirLockedError(`the demo database in ${dir}`, holder);
   if (dir) prepareDir(dir);
   const url = dir ? `pglite:${join(dir, 'db')}` : 'pglite:memory';
   print(`SSD Workbench demo: embedded PostgreSQL (PGlite) ${dir ? `in ${dir}` : 'in memory'}.`);

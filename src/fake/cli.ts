@@ -105,7 +105,7 @@ earlier ssd fake run wrote are replaced, but if the tables hold anyone else's ro
         const summary = await withDb(opts, (db) => generateFakeSsd(db, {
           schema, children, seed: opts.seed, asOf, shares, replace: !!opts.replace, chunkSize,
           onProgress: progress ? (p) => process.stderr.write(`\r  ${fmt(p.done)} / ${fmt(p.total)} children`) : undefined,
-        }));
+        }), { create: true });
         if (progress) process.stderr.write('\r\x1b[K');
         if (opts.json) printJson(summary);
         else printFakeSummary(summary);

@@ -3,6 +3,7 @@
 import { existsSync } from 'node:fs';
 import { Command, Option } from 'commander';
 import { action, dbOption, EXIT, jsonOption, out, parseSchema, printJson, schemaOption, UsageError, withDb } from '../cli/common';
+import { parseConnectionString } from '../db/connectionSpec';
 import type { Db } from '../db/types';
 import { checkDrift, type DriftReport } from './drift';
 import { dialectForDb, diskIncludeReader, formatDiagnostic, parseDialect, readScriptFile } from './index';
@@ -40,7 +41,12 @@ function dialectOption(): Option {
   return new Option('--dialect <dialect>', 'script dialect: tsql or postgres (default: from the connection)');
 }
 
-function chooseDialect(db: Db, value: string | undefined): ScriptDialect {
+/** The script dialect a database address implies, before connecting: SQL Server → tsql, else postgres. */
+export function dialectForAddress(address: string): ScriptDialect {
+  return parseConnectionString(address).kind === 'mssql' ? 'tsql' : 'postgres';
+}
+
+function chooseDialect(db: Pick<Db, 'dialect'>, value: string | undefined): ScriptDialect {
   if (!value) return dialectForDb(db);
   try { return parseDialect(value); } catch (e) { throw new UsageError((e as Error).message); }
 }
@@ -166,19 +172,28 @@ export function registerRun(program: Command): void {
       const schema = parseSchema(opts.schema);
       const vars = parseVars(opts.var ?? []);
       const text = readScript(file);
-      return withDb(opts, async (db) => {
-        const dialect = chooseDialect(db, opts.dialect);
-        let plan: ScriptPlan;
-        try {
-          plan = planScript(text, { dialect, file, perTable: !!opts.perTable, vars, readInclude: diskIncludeReader });
-        } catch (e) {
-          if (e instanceof ScriptPlanError) {
-            if (opts.json) printJson({ ok: false, planned: false, diagnostics: e.diagnostics });
-            else for (const d of e.diagnostics) process.stderr.write(formatDiagnostic(d) + '\n');
-            return EXIT.PROBLEMS;
-          }
-          throw e;
+      // The script is read, checked and planned before the database is opened: a script that
+      // cannot run as it is (not text, an unclosed comment or string, an undefined $(name)) is
+      // bad input (exit 2), and nothing is sent or created.
+      if (!opts.db) throw new UsageError('no database given: pass --db (e.g. --db pglite:./ssd-db or --db postgres://…) or set SSD_DB');
+      const dialect = opts.dialect ? chooseDialect({ dialect: 'postgres' }, opts.dialect) : dialectForAddress(opts.db);
+      let plan: ScriptPlan;
+      try {
+        plan = planScript(text, { dialect, file, perTable: !!opts.perTable, vars, readInclude: diskIncludeReader });
+      } catch (e) {
+        if (e instanceof ScriptPlanError) {
+          if (opts.json) printJson({ ok: false, planned: false, diagnostics: e.diagnostics });
+          else for (const d of e.diagnostics) process.stderr.write(formatDiagnostic(d) + '\n');
+          return EXIT.USAGE;
         }
+        throw e;
+      }
+      if (plan.batches.length === 0) {
+        if (opts.json) printJson({ ok: false, planned: true, empty: true, batches: 0 });
+        process.stderr.write(`ssd: ${file} holds no SQL to run (it is empty, or only comments and blank lines)\n`);
+        return EXIT.USAGE;
+      }
+      return withDb(opts, async (db) => {
         const say = opts.json ? (opts.verbose ? (l: string) => process.stderr.write(l + '\n') : () => undefined) : out;
         if (dialect !== dialectForDb(db)) say(`warning: running a ${dialect} script on ${db.description}`);
         for (const w of plan.warnings) say(formatDiagnostic(w));
@@ -209,7 +224,7 @@ export function registerRun(program: Command): void {
         if (opts.json) printJson({ ...result, preflight, drift });
         else printSummary(result);
         return result.ok && !result.shrunk.length ? EXIT.OK : EXIT.PROBLEMS;
-      });
+      }, { create: true });
     }));
 }
 

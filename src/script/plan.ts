@@ -30,7 +30,7 @@ interface SourceFile {
   /** Code-only text (comments and strings blanked) for searching. */
   masked: string;
   pieces: Piece[];
-  warnings: Array<{ line: number; column: number; message: string }>;
+  warnings: Array<{ line: number; column: number; message: string; fatal?: boolean }>;
 }
 
 const VAR_NAME = /^[A-Za-z_][A-Za-z0-9_]*$/;
@@ -182,9 +182,8 @@ class Planner {
         out += piece.replace(VAR_REF, (whole: string, name: string, rel: number) => {
           const v = this.vars.get(name.toLowerCase());
           if (v !== undefined) { verbatim = false; return v; }
-          if (s.kind === 'code') {
-            this.errors.push(this.diag(src, a + rel, `scripting variable "${name}" is not defined: pass --var ${name || 'NAME'}=value or add ":setvar ${name || 'NAME'} value" before this line`));
-          }
+          // Undefined in code, a string or a quoted name: an error, as in sqlcmd.
+          this.errors.push(this.diag(src, a + rel, `scripting variable "${name}" is not defined: pass --var ${name || 'NAME'}=value or add ":setvar ${name || 'NAME'} value" before this line`));
           return whole;
         });
       } else out += piece;
@@ -364,6 +363,7 @@ class Planner {
         const r = this.directive(src, p.start, p.end);
         if (r.include) {
           const inc = loadSource(r.include.file, r.include.text, this.opts.dialect);
+          for (const w of inc.warnings) if (w.fatal) this.errors.push({ file: inc.file, line: w.line, column: w.column, message: w.message, severity: 'error', source: 'split' });
           this.walk(inc, sources);
         }
       }
@@ -377,7 +377,7 @@ export function planScript(text: string, opts: PlanOptions): ScriptPlan {
   const planner = new Planner(opts);
   const src = loadSource(opts.file, text, opts.dialect);
   const sources = new Map<string, SourceFile>();
-  for (const w of src.warnings) planner.warnings.push({ file: opts.file, line: w.line, column: w.column, message: w.message, severity: 'warning', source: 'split' });
+  for (const w of src.warnings) (w.fatal ? planner.errors : planner.warnings).push({ file: opts.file, line: w.line, column: w.column, message: w.message, severity: w.fatal ? 'error' : 'warning', source: 'split' });
   const tags = findTags(src);
   if (opts.perTable) planPerTable(planner, src, tags, sources);
   else {

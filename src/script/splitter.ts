@@ -39,6 +39,26 @@ export interface SplitWarning {
   line: number;
   column: number;
   message: string;
+  /** The script cannot be run as it is (an unclosed comment or string at the end, a file that is
+   *  not text): planScript turns these into errors. */
+  fatal?: boolean;
+}
+
+/**
+ * The first character that no SQL text holds (NUL, or another control character than tab, line
+ * feed, carriage return, form feed and vertical tab; C1 controls included, which is what the bytes
+ * of a binary file read as Windows-1252 become), or -1. A script holding one is not text.
+ */
+export function firstNonTextChar(text: string): number {
+  const m = /[\u0000-\u0008\u000e-\u001f\u007f-\u009f\ufffe\uffff]/.exec(text);
+  return m ? m.index : -1;
+}
+
+/** The message for a script that is not text, naming the character found. */
+export function notTextMessage(text: string, at: number): string {
+  const code = text.charCodeAt(at);
+  const what = code === 0 ? 'a NUL byte' : `the control character U+${code.toString(16).toUpperCase().padStart(4, '0')}`;
+  return `this file is not a text script (${what} here): it is not sent to the server. Is it binary, or UTF-16 saved without a byte-order mark? Save it as UTF-8 text.`;
 }
 
 export interface SplitResult {
@@ -86,10 +106,12 @@ export function splitScript(text: string, dialect: ScriptDialect): SplitResult {
   const starts = lineStarts(text);
   const pieces: Piece[] = [];
   const warnings: SplitWarning[] = [];
+  const bad = firstNonTextChar(text);
+  if (bad >= 0) warnings.push({ offset: bad, ...positionAt(starts, bad), message: notTextMessage(text, bad), fatal: true });
   for (const s of spans) {
     if (!s.closed) {
       const p = positionAt(starts, s.start);
-      warnings.push({ offset: s.start, ...p, message: `${describe(s.kind)} opened here is never closed: everything after it is part of it${dialect === 'tsql' ? ' (GO lines included)' : ''}` });
+      warnings.push({ offset: s.start, ...p, message: `${describe(s.kind)} opened here is never closed: everything after it is part of it${dialect === 'tsql' ? ' (GO lines included)' : ''}, so the script cannot be run as it is`, fatal: true });
     }
   }
   let textStart = 0;

@@ -14,6 +14,7 @@
 import type { Db } from '../db/types';
 import { silentLogger, type Logger } from '../log';
 import { invalidRecord } from '../staging/lifecycle';
+import { assertNotFakeSend } from '../fake/fakeMarker';
 import { ApiClient, childrenUrl, TokenError, type ApiEndpoint, type FetchFn } from './apiClient';
 import { MAX_BATCH, sendWithBisection, type RecordResult, type StopKind } from './batching';
 import { countQueueAfter, countAcknowledged, inspectSendTable, markError, markSent, prepareRecord, readQueue, scanDeletions, SendUsageError, type BodyKind, type PreparedRecord } from './queue';
@@ -171,6 +172,8 @@ export function massDeletionLimit(acknowledged: number): number {
 export async function runSend(db: Db, options: SendOptions): Promise<SendReport> {
   const started = performance.now();
   const { batchSize, limit } = checkOptions(options);
+  // Fake data never goes to a DfE endpoint (the rule the editor shares: src/fake/fakeMarker.ts).
+  await assertNotFakeSend(db, options.mode, options.schema ?? db.defaultSchema);
   const live = options.mode !== 'dry-run';
   const schema = options.schema ?? db.defaultSchema;
   const table = options.table ?? 'ssd_api_data_staging';

@@ -5,6 +5,8 @@ import {
   todayIso, UsageError, withDb,
 } from '../cli/common';
 import { STAGING_TABLES } from './stagingTable';
+import { defaultStagingTable, readFakeMark } from '../fake/fakeMarker';
+import { terminalProgress } from '../cli/progress';
 import { stageFromSsd, type StageFromSsdReport } from './runStage';
 import {
   DEFAULT_MAX_DELETIONS, DEFAULT_MIN_TABLE_SHARE, findingLines, parseMaxDeletions, parseMinTableShare, SafetyStopError, type SafetyThresholds,
@@ -15,7 +17,7 @@ interface StageCliOptions {
   schema?: string;
   stagingSchema?: string;
   asOf?: string;
-  table: string;
+  table?: string;
   partial?: boolean;
   hashIgnoresEntityIds?: boolean;
   allowEmptyCohort?: boolean;
@@ -68,7 +70,7 @@ export function registerStage(program: Command): void {
     .addOption(schemaOption())
     .addOption(new Option('--staging-schema <name>', 'schema of the staging table (default: the --schema of the SSD tables)'))
     .addOption(asOfOption())
-    .addOption(new Option('--table <name>', 'staging table').choices([...STAGING_TABLES]).default('ssd_api_data_staging'))
+    .addOption(new Option('--table <name>', 'staging table (default: ssd_api_data_staging; ssd_api_data_staging_anon on fake data made by ssd fake or ssd demo)').choices([...STAGING_TABLES]))
     .addOption(new Option('--partial', 'also compute partial payloads (what changed since the last acknowledged send) into partial_json_payload'))
     .addOption(new Option('--hash-ignores-entity-ids', 'leave entity ids (episode, assessment, plan, placement ids) out of the change hash'))
     .addOption(new Option('--allow-empty-cohort', 'let an empty cohort mark every staged child Deleted (refused otherwise)'))
@@ -96,12 +98,23 @@ export function registerStage(program: Command): void {
       const onSigint = () => controller.abort();
       process.once('SIGINT', onSigint);
       const logger = cliLogger(opts);
+      // A line on the terminal while it works (none with --json or when stderr is not a terminal).
+      const progress = terminalProgress('ssd stage', { enabled: !opts.json, text: 'opening the database' });
       try {
-        const r = await withDb(opts, (db) => stageFromSsd(db, {
-          schema, stagingSchema, asOf, table: opts.table, partial: !!opts.partial, hashIgnoresEntityIds: !!opts.hashIgnoresEntityIds,
-          allowEmptyCohort: !!opts.allowEmptyCohort, allowMassChange: !!opts.allowMassChange, thresholds, batchSize, signal: controller.signal, logger,
-          onProgress: opts.verbose ? ({ children }) => logger.debug(`staged ${children} children`) : undefined,
-        }));
+        const r = await withDb(opts, async (db) => {
+          const ssdSchema = schema ?? db.defaultSchema;
+          const table = opts.table ?? defaultStagingTable(await readFakeMark(db, ssdSchema));
+          progress.waitingFor(`the database (a lock on ${stagingSchema ?? ssdSchema}.${table} held by another session, or a slow query)`);
+          progress.update('reading the SSD tables');
+          return stageFromSsd(db, {
+            schema, stagingSchema, asOf, table, partial: !!opts.partial, hashIgnoresEntityIds: !!opts.hashIgnoresEntityIds,
+            allowEmptyCohort: !!opts.allowEmptyCohort, allowMassChange: !!opts.allowMassChange, thresholds, batchSize, signal: controller.signal, logger,
+            onProgress: ({ children }) => {
+              progress.update(`${n(children)} children staged`);
+              if (opts.verbose) logger.debug(`staged ${children} children`);
+            },
+          });
+        }).finally(() => progress.done());
         if (opts.json) printJson(r);
         else printStageReport(r);
         return r.invalid + r.notStaged > 0 ? EXIT.PROBLEMS : EXIT.OK;

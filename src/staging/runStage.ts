@@ -5,6 +5,7 @@
 import { ConnectionError, type Db } from '../db/types';
 import { withTableLock } from '../send/tableLock';
 import { assertBuilderTables, emptyStats, streamChildPayloads, type BuildStats } from '../payload/buildPayloads';
+import { markStagedFromFake, readFakeMark } from '../fake/fakeMarker';
 import { stageChildren, type StageOptions, type StageReport } from './stageChildren';
 import {
   builderTableCounts, defaultThresholds, deletionLimit, findingLines, formatDeletionLimit, isStopped, planMassChanges, SafetyStopError,
@@ -54,6 +55,11 @@ function outcomeOf(e: unknown): StageRunEnd['outcome'] {
 
 export async function stageFromSsd(db: Db, options: StageFromSsdOptions): Promise<StageFromSsdReport> {
   const schema = options.schema ?? db.defaultSchema;
+  // Nothing is created (no staging table) before the SSD tables are found.
+  await assertBuilderTables(db, schema);
+  // Payloads of fake children staged into another schema carry the fake mark there too, so that
+  // schema's send refuses them as well (src/fake/fakeMarker.ts).
+  if (options.stagingSchema && (await readFakeMark(db, schema))) await markStagedFromFake(db, schema, options.stagingSchema, options.asOf);
   const stats = options.stats ?? emptyStats();
   const thresholds = options.thresholds ?? defaultThresholds();
   const children = streamChildPayloads(db, { schema, asOf: options.asOf, batchSize: options.readBatchSize, signal: options.signal, stats });

@@ -292,7 +292,7 @@ export class ConnectionManager implements vscode.Disposable {
       title: `SSD: schema of the SSD tables on ${label}`,
       prompt: 'Schema holding the SSD tables (empty: the database default, dbo)',
       value: dflt,
-      validateInput: (s) => (s.trim() === '' || /^[A-Za-z_][A-Za-z0-9_$#]{0,127}$/.test(s.trim()) ? undefined : 'letters, digits and _ only, starting with a letter or _'),
+      validateInput: (s) => (s.trim() === '' || /^[A-Za-z_][A-Za-z0-9_$#]{0,127}$/.test(s.trim()) ? undefined : 'letters, digits, _, $ and # only, starting with a letter or _, at most 128 characters'),
     });
     return v === undefined ? null : v.trim();
   }
@@ -324,7 +324,7 @@ export class ConnectionManager implements vscode.Disposable {
     }
     const schema = await vscode.window.showInputBox({
       title: 'SSD: Add Connection (4/4)', prompt: 'Schema holding the SSD tables (empty: the database default; SystemC deployments use ssd_development)', ignoreFocusOut: true,
-      validateInput: (s) => (s.trim() === '' || /^[A-Za-z_][A-Za-z0-9_$#]{0,127}$/.test(s.trim()) ? undefined : 'letters, digits and _ only, starting with a letter or _'),
+      validateInput: (s) => (s.trim() === '' || /^[A-Za-z_][A-Za-z0-9_$#]{0,127}$/.test(s.trim()) ? undefined : 'letters, digits, _, $ and # only, starting with a letter or _, at most 128 characters'),
     });
     if (schema === undefined) return undefined;
     const suggested = suggestName(address);

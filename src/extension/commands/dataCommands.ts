@@ -9,6 +9,7 @@ import type { ActiveConnection } from '../../connections/vscode/connectionManage
 import { DEFAULT_MAX_DELETIONS, DEFAULT_MIN_TABLE_SHARE, findingLines, parseMaxDeletions, parseMinTableShare, SafetyStopError, type SafetyThresholds } from '../../staging/safetyStop';
 import { fakeReportData, fakeTargets, stagePercent, stageWithProgress, stagingReportData, stagingSummary, stagingTableFor, type FakeTarget } from '../core/dataWork';
 import { readStagingRow, stagingCounts } from '../core/inventory';
+import { readFakeMark } from '../../fake/fakeMarker';
 import type { ExtensionDemoDatabase } from '../demoDatabase';
 import type { Node } from '../tree';
 import type { ExtensionServices } from '../services';
@@ -137,7 +138,9 @@ async function buildStaging(services: ExtensionServices): Promise<void> {
   const conn = await services.connections.require();
   if (!conn) return;
   const settings = readSettings();
-  const table = stagingTableFor(conn.isDemo, vscode.workspace.getConfiguration('ssd').get<string>('staging.table', 'auto'));
+  // 'auto': the _anon table on fake data (the demo, or a schema ssd fake filled), as `ssd stage` does.
+  const fake = await readFakeMark(conn.db, conn.schema).catch(() => undefined);
+  const table = stagingTableFor(conn.isDemo || !!fake, vscode.workspace.getConfiguration('ssd').get<string>('staging.table', 'auto'));
   if (!conn.isDemo) {
     const ok = await vscode.window.showWarningMessage(
       `Build staging in ${conn.label}, table ${conn.schema}.${table}?`,

@@ -13,6 +13,7 @@ import type { ApiEndpoint } from '../../send/apiClient';
 import { runSend, type SendMode, type SendReport } from '../../send/runSend';
 import type { ActiveConnection } from '../../connections/vscode/connectionManager';
 import { stagingTableFor } from '../core/dataWork';
+import { readFakeMark } from '../../fake/fakeMarker';
 import { stagingCounts } from '../core/inventory';
 import {
   apiSettingsProblem, missingApiSettings, packSecret, SECRET_KEYS, secretScope, SEND_MODE_ITEMS, sendConfirmation, sendPercent,
@@ -51,7 +52,9 @@ async function sendStaged(services: ExtensionServices, arg: unknown): Promise<vo
   const conn = await services.connections.require();
   if (!conn) return;
   const settings = readSettings();
-  const table = tableOf(arg) ?? stagingTableFor(conn.isDemo, vscode.workspace.getConfiguration('ssd').get<string>('staging.table', 'auto'));
+  // Fake data (ssd fake, the demo) stages into the _anon table and is never sent (src/fake/fakeMarker.ts).
+  const fake = await readFakeMark(conn.db, conn.schema).catch(() => undefined);
+  const table = tableOf(arg) ?? stagingTableFor(conn.isDemo || !!fake, vscode.workspace.getConfiguration('ssd').get<string>('staging.table', 'auto'));
 
   const pick = await vscode.window.showQuickPick(SEND_MODE_ITEMS.map((i) => ({ label: i.label, description: i.description, detail: i.detail, mode: i.mode })), {
     title: TITLE, placeHolder: `Send the queue of ${conn.schema}.${table} (${conn.label}) where?`, ignoreFocusOut: true,
@@ -59,7 +62,7 @@ async function sendStaged(services: ExtensionServices, arg: unknown): Promise<vo
   if (!pick) return;
   const mode: SendMode = pick.mode;
 
-  const refusal = sendRefusal(mode, { isDemo: conn.isDemo, table });
+  const refusal = sendRefusal(mode, { isDemo: conn.isDemo, table, ...(fake ? { fake } : {}) });
   if (refusal) { void vscode.window.showErrorMessage(`SSD: ${refusal}`); return; }
   const api: ApiSettings = { baseUrl: settings.apiBaseUrl, tokenUrl: settings.apiTokenUrl, scope: settings.apiScope, clientId: settings.apiClientId, laCode: settings.laCode };
   const missing = missingApiSettings(mode, api);

@@ -2,17 +2,20 @@
 // made by the demo's own steps (src/demo/runDemo.ts: SSD tables, fake children, summary). Pure (no
 // 'vscode'): the extension passes the storage folder, the number of children, progress and
 // cancellation. A READY file is written only when every step finished, so a half-made demo is never
-// opened; a lock file keeps a second editor window (another process) from opening the same folder,
-// which PGlite does not support.
+// opened; the lock file every embedded database has (src/db/dirLock.ts: <data folder>.lock, naming
+// the holder) keeps a second editor window or an `ssd` command (another process) from opening the
+// same folder, which PGlite does not support.
 import { existsSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { CancelledError } from '../../db/types';
+import { acquireLock, describeHolder, DirLockedError, lockPathFor, otherHolder, releaseLock } from '../../db/dirLock';
 import { DEMO_MARK_FILE, DEMO_STEPS, runDemo, type DemoResult, type DemoStep, type Print } from '../../demo/runDemo';
 import { generateFakeSsd, type FakeProgress } from '../../fake/generateFakeSsd';
 
 export const DEMO_FOLDER = 'demo';
 export const READY_FILE = 'READY.json';
-export const LOCK_FILE = 'ssd-workbench.lock';
+/** The demo's lock is its data folder's lock (src/db/dirLock.ts): `db.lock` beside `db/`. */
+export const LOCK_FILE = 'db.lock';
 /** Beside the demo folder while a window is making it. */
 export const MAKING_LOCK_FILE = 'demo-making.lock';
 
@@ -37,7 +40,7 @@ export interface DemoPaths {
 export function demoPaths(storageRoot: string): DemoPaths {
   const dir = join(storageRoot, DEMO_FOLDER);
   const dataDir = join(dir, 'db');
-  return { dir, dataDir, address: `pglite:${dataDir}`, ready: join(dir, READY_FILE), lock: join(dir, LOCK_FILE) };
+  return { dir, dataDir, address: `pglite:${dataDir}`, ready: join(dir, READY_FILE), lock: lockPathFor(dataDir) };
 }
 
 /** What the READY file says, or undefined when the demo is missing or was never finished. */
@@ -101,7 +104,8 @@ export async function createDemo(storageRoot: string, options: CreateDemoOptions
   if (existsSync(p.dir) && !existsSync(join(p.dir, DEMO_MARK_FILE)) && existsSync(p.dataDir)) {
     throw new Error(`${p.dir} holds a database SSD Workbench did not make; not touching it`);
   }
-  if (heldByOtherProcess(p.lock)) throw new DemoLockedError();
+  const holder = otherHolder(p.lock);
+  if (holder) throw new DemoLockedError(undefined, holder);
   // Another window making the demo at the same moment would write into the same folder.
   const making = join(storageRoot, MAKING_LOCK_FILE);
   if (heldByOtherProcess(making)) throw new DemoLockedError('the demo database is being made in another editor window: wait for it there');
@@ -126,53 +130,38 @@ export async function createDemo(storageRoot: string, options: CreateDemoOptions
 /** Delete the demo database (refused while another window has it open). */
 export function deleteDemo(storageRoot: string, pid = process.pid): void {
   const p = demoPaths(storageRoot);
-  if (heldByOtherProcess(p.lock, pid)) throw new DemoLockedError();
+  const holder = otherHolder(p.lock, pid);
+  if (holder) throw new DemoLockedError(undefined, holder);
   rmSync(p.dir, { recursive: true, force: true });
 }
 
 export class DemoLockedError extends Error {
-  constructor(message = 'the demo database is open in another editor window: close it there (or use that window)') {
-    super(message);
+  constructor(message?: string, holder?: { pid: number; command: string; since: string }) {
+    super(message ?? (holder
+      ? `the demo database is open in another process (${describeHolder(holder)}): close it there first`
+      : 'the demo database is open in another editor window: close it there (or use that window)'));
     this.name = 'DemoLockedError';
   }
 }
 
-function alive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (e) {
-    return (e as NodeJS.ErrnoException).code === 'EPERM';
-  }
-}
-
-/** True when the lock file names another process that is still running. */
+/** True when the lock file names another process that is still running (a dead holder's lock is stale). */
 export function heldByOtherProcess(lockFile: string, pid = process.pid): boolean {
-  if (!existsSync(lockFile)) return false;
-  let holder: number;
-  try {
-    holder = Number((JSON.parse(readFileSync(lockFile, 'utf8')) as { pid?: unknown }).pid);
-  } catch {
-    return false;
-  }
-  return Number.isInteger(holder) && holder > 0 && holder !== pid && alive(holder);
+  return otherHolder(lockFile, pid) !== undefined;
 }
 
-/** Take the demo's lock for this process; throws DemoLockedError when another live process holds it. */
-export function acquireDemoLock(storageRoot: string, pid = process.pid): void {
+/** Take the demo's lock for this process (counted, as every embedded database's lock);
+ *  throws DemoLockedError naming the holder when another live process holds it. */
+export function acquireDemoLock(storageRoot: string): void {
   const p = demoPaths(storageRoot);
-  if (heldByOtherProcess(p.lock, pid)) throw new DemoLockedError();
-  writeFileSync(p.lock, JSON.stringify({ pid, since: new Date().toISOString() }) + '\n');
+  try {
+    acquireLock(p.lock, 'the demo database', 'VS Code extension host');
+  } catch (e) {
+    if (e instanceof DirLockedError) throw new DemoLockedError(undefined, e.holder);
+    throw e;
+  }
 }
 
-/** Give the lock back (only when this process holds it). */
-export function releaseDemoLock(storageRoot: string, pid = process.pid): void {
-  const p = demoPaths(storageRoot);
-  if (!existsSync(p.lock)) return;
-  try {
-    const holder = Number((JSON.parse(readFileSync(p.lock, 'utf8')) as { pid?: unknown }).pid);
-    if (holder === pid) rmSync(p.lock, { force: true });
-  } catch {
-    rmSync(p.lock, { force: true });
-  }
+/** Give back this process's take of the lock (another process's lock is left alone). */
+export function releaseDemoLock(storageRoot: string): void {
+  releaseLock(demoPaths(storageRoot).lock);
 }

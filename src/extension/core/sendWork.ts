@@ -9,6 +9,7 @@ import { childrenUrl } from '../../send/apiClient';
 import type { StagingTableName } from '../../model/ssdModel';
 import type { ReportBar, ReportData, ReportFinding } from './report';
 import type { ReportContext } from './dataWork';
+import { fakeSendRefusal, type FakeDataMark } from '../../fake/fakeMarker';
 
 export interface SendModeItem {
   mode: SendMode;
@@ -59,12 +60,15 @@ export function apiSettingsProblem(mode: SendMode, s: ApiSettings): string | und
   return undefined;
 }
 
-/** Why this send is refused before anything else (undefined: allowed). The core refuses live _anon too. */
-export function sendRefusal(mode: SendMode, target: { isDemo: boolean; table: StagingTableName }): string | undefined {
+/** Why this send is refused before anything else (undefined: allowed). The core refuses live _anon
+ *  and fake data too (the same rule: fakeSendRefusal, src/fake/fakeMarker.ts). */
+export function sendRefusal(mode: SendMode, target: { isDemo: boolean; table: StagingTableName; fake?: FakeDataMark }): string | undefined {
   if (mode === 'dry-run') return undefined;
   if (target.isDemo) {
     return 'The demo database holds fake children made on this machine: it is never sent to a DfE endpoint. Use a dry run here, or connect to your own database.';
   }
+  const fake = fakeSendRefusal(mode, target.fake);
+  if (fake) return fake.charAt(0).toUpperCase() + fake.slice(1).replace('Use --mode dry-run', 'Use a dry run');
   if (mode === 'live' && target.table !== 'ssd_api_data_staging') {
     return `The live endpoint takes only ssd_api_data_staging: ${target.table} holds fake or scrambled data, which must never reach the live receiver.`;
   }

@@ -10,6 +10,8 @@ import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { createFakeVscode, type FakeVscode, type Message } from './fakeVscode';
 import { CLIENT_ID, CLIENT_SECRET, LA_CODE, SCOPE, startMockApi, SUPPLIER_KEY } from '../send/mockApi';
+import { runCli } from '../../helpers/runCli';
+import { openDb } from '../../../src/db/openDb';
 
 const here = dirname(fileURLToPath(import.meta.url));
 const root = resolve(here, '../../..');
@@ -310,7 +312,12 @@ describe('bundled extension in a fake editor', function () {
       await fake.exec('ssd.send');
       assert.match(texts(before), /demo database holds fake children made on this machine: it is never sent/);
 
-      // A database of one's own, with fake children staged into ssd_api_data_staging.
+      // A database of one's own, with children staged into ssd_api_data_staging. They are made by
+      // `ssd fake`, whose mark would make every test or live send refuse (fake data is never sent,
+      // src/fake/fakeMarker.ts): the mark is dropped, as a user does once a schema holds real data.
+      assert.equal((await runCli(['fake', '--db', `pglite:${folder}`, '--children', '25', '--seed', '7'])).code, 0);
+      const own = await openDb(`pglite:${folder}`);
+      try { await own.execute('DROP TABLE public.ssd_workbench_fake_runs'); } finally { await own.close(); }
       fake.respond = byText([
         [/^quickpick:SSD: Add Connection \(1\/4\)$/, 'Embedded database folder'],
         [/^input:SSD: Add Connection \(2\/4\)$/, `pglite:${folder}`],
@@ -319,14 +326,10 @@ describe('bundled extension in a fake editor', function () {
       ]);
       await fake.exec('ssd.addConnection');
       assert.equal(fake.contexts.get('ssd.isDemo'), false);
-      fake.config.set('ssd.fake.devSchemas', ['public']);
       fake.respond = byText([
-        [/^quickpick:SSD: Generate Fake Data$/, '$(database) Send test · schema public'],
-        [/^Generate 25 fake children into Send test .*, schema public\?$/, 'Generate'],
         [/^Build staging in Send test, table public\.ssd_api_data_staging\?$/, 'Build Staging'],
       ]);
       before = fake.messages.length;
-      await fake.exec('ssd.generateFakeData');
       await fake.exec('ssd.buildStaging');
       assert.match(texts(before), /^SSD: Staged \d+ children into ssd_api_data_staging/m, texts(before));
       const staging = async () => child(await child(await child(undefined, 'Send test'), 'Staging'), 'ssd_api_data_staging');
@@ -475,7 +478,8 @@ describe('bundled extension in a fake editor', function () {
   });
 
   it('closes the database and gives the demo back on deactivate', async () => {
-    const lock = join(storage, 'demo', 'ssd-workbench.lock');
+    // The demo's lock is its data folder's lock (<folder>.lock), as for every embedded database.
+    const lock = join(storage, 'demo', 'db.lock');
     assert.ok(existsSync(lock), 'the open demo is locked for this window');
     await ext.deactivate();
     assert.ok(!existsSync(lock));

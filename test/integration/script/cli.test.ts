@@ -1,7 +1,7 @@
 // The ssd run / preflight / drift / mosaic commands end to end on an embedded database directory:
 // output, JSON and exit codes.
 import assert from 'node:assert/strict';
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { runCli } from '../../helpers/runCli';
@@ -48,12 +48,64 @@ describe('ssd run / preflight / drift / mosaic (CLI, embedded database)', functi
     assert.equal(j.preflight.ok, true);
   });
 
-  it('prints file:line:col for an undefined sqlcmd variable and exits 1 without running', async () => {
+  it('prints file:line:col for an undefined sqlcmd variable and exits 2 without running', async () => {
     const f = join(dir, 'vars.sql');
     writeFileSync(f, 'SELECT 1;\nSELECT $(missing);\n');
     const r = await ssd(['run', f, '--db', db, '--dialect', 'tsql', '--no-preflight']);
-    assert.equal(r.code, 1);
+    assert.equal(r.code, 2);
     assert.match(r.stderr, new RegExp(`${f.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}:2:8: error: scripting variable "missing" is not defined`));
+  });
+
+  describe('scripts that cannot run as they are: exit 2 at file:line, nothing run, no database made', () => {
+    // A fresh address each time: it must still not exist afterwards (the script is refused before
+    // the database is opened).
+    const refused = async (name: string, content: string | Buffer, extra: string[], at: RegExp) => {
+      const f = join(dir, name);
+      writeFileSync(f, content);
+      const nodb = join(dir, `never-${name}`);
+      const r = await ssd(['run', f, '--db', `pglite:${nodb}`, ...extra]);
+      assert.equal(r.code, 2, r.stdout + r.stderr);
+      assert.match(r.stderr, at);
+      assert.equal(r.stdout, '', 'nothing ran');
+      assert.equal(existsSync(nodb), false, 'no database was made');
+      return r;
+    };
+    const esc = (s: string) => s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+
+    it('an unterminated /* comment at the end (T-SQL and PostgreSQL)', async () => {
+      await refused('open-comment.sql', 'SELECT 1\nGO\n/* forgot to close\nSELECT 2\nGO\n', ['--dialect', 'tsql'],
+        new RegExp(`${esc(join(dir, 'open-comment.sql'))}:3:1: error: /\\* comment opened here is never closed`));
+      await refused('open-comment-pg.sql', 'SELECT 1;\n/* forgot to close\nSELECT 2;\n', [], /open-comment-pg\.sql:2:1: error: \/\* comment opened here is never closed/);
+    });
+
+    it('an unterminated string or quoted name', async () => {
+      await refused('open-string.sql', "SELECT 1;\nSELECT 'abc;\nSELECT 3;\n", [], /open-string\.sql:2:8: error: string literal opened here is never closed/);
+      await refused('open-ident.sql', 'SELECT 1\nGO\nSELECT [abc\nGO\n', ['--dialect', 'tsql'], /open-ident\.sql:3:8: error: quoted identifier opened here is never closed/);
+    });
+
+    it('a file that is not text: binary junk, NUL bytes, UTF-16 without a byte-order mark', async () => {
+      const junk = Buffer.from([0x53, 0x45, 0x4c, 0x0a, 0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a, 0x00, 0x00, 0xff, 0x01]);
+      await refused('junk.sql', junk, [], /junk\.sql:2:\d+: error: this file is not a text script/);
+      await refused('nul.sql', Buffer.from('SELECT 1;\nSELECT\u0000 2;\n', 'utf8'), [], /nul\.sql:2:7: error: this file is not a text script \(a NUL byte here\)/);
+      await refused('utf16.sql', Buffer.from('SELECT 1;\n', 'utf16le'), [], /utf16\.sql:1:2: error: this file is not a text script/);
+    });
+
+    it('an undefined $(name) in code, in a string and in a quoted name, as sqlcmd', async () => {
+      await refused('var-string.sql', "SELECT 1\nGO\nSELECT '$(where)'\nGO\n", ['--dialect', 'tsql'], /var-string\.sql:3:9: error: scripting variable "where" is not defined/);
+      await refused('var-ident.sql', 'SELECT 1 AS [$(col)]\nGO\n', ['--dialect', 'tsql'], /var-ident\.sql:1:14: error: scripting variable "col" is not defined/);
+    });
+
+    it('an empty script, or one holding only comments, says so', async () => {
+      await refused('empty.sql', '', [], /empty\.sql holds no SQL to run/);
+      await refused('comments.sql', '-- nothing here\n/* nor here */\n\n', ['--dialect', 'tsql'], /comments\.sql holds no SQL to run/);
+    });
+
+    it('a defined variable is substituted verbatim (docs/scripts.md): the script still runs', async () => {
+      const f = join(dir, 'var-ok.sql');
+      writeFileSync(f, "SELECT '$(who)' AS who\nGO\n");
+      const r = await ssd(['run', f, '--db', db, '--dialect', 'tsql', '--no-preflight', '--no-drift', '--var', 'who=x']);
+      assert.equal(r.code, 0, r.stdout + r.stderr);
+    });
   });
 
   it('bad usage exits 2: missing file, malformed --var, unknown dialect', async () => {

@@ -4,7 +4,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import fc from 'fast-check';
-import { forEachTarget, freshSchema, dropSchema, testTargets } from '../../helpers/targets';
+import { forEachTarget, testTargets } from '../../helpers/targets';
 import { insertSsdRows, type SsdRows } from '../../helpers/ssdRows';
 import { initTables } from '../../../src/ddl/initTables';
 import { stageFromSsd } from '../../../src/staging/runStage';
@@ -74,7 +74,18 @@ forEachTarget('staging from SSD rows', (fx) => {
 });
 
 describe('staging hashes do not depend on row order (property)', function () {
-  const target = testTargets()[0]!;
+  // One embedded database for the whole property, a fresh schema for every run (a new PGlite
+  // instance per run cost about 45 s for the same proof).
+  let db: Db;
+  let n = 0;
+  before(async () => { db = await openDb(testTargets()[0]!.url); });
+  after(async () => { await db.close(); });
+  const freshSchemaIn = async (): Promise<{ db: Db; schema: string }> => {
+    const schema = `ssd_order_${++n}`;
+    await db.execute(`CREATE SCHEMA ${schema}`);
+    return { db, schema };
+  };
+  const dropIn = async (f: { schema: string }): Promise<void> => { await db.execute(`DROP SCHEMA ${f.schema} CASCADE`); };
   it('the same SSD rows inserted in a different order give identical payload text and hashes', async () => {
     const shuffled = fc.tuple(fc.array(fc.nat(), { minLength: 8, maxLength: 8 }), fc.array(fc.nat(), { minLength: 8, maxLength: 8 }));
     const data: SsdRows = {
@@ -89,26 +100,26 @@ describe('staging hashes do not depend on row order (property)', function () {
       ],
     };
     const reference = await (async () => {
-      const f = await freshSchema(target);
+      const f = await freshSchemaIn();
       try {
         await initTables(f.db, { schema: f.schema });
         await insertSsdRows(f.db, f.schema, data);
         await stageFromSsd(f.db, { schema: f.schema, asOf: AS_OF });
         return (await stagingRows(f.db, f.schema)).map((r) => [r.person_id, r.json_payload, r.h]);
-      } finally { await dropSchema(f); }
+      } finally { await dropIn(f); }
     })();
     assert.equal(reference.length, 5);
     await fc.assert(fc.asyncProperty(shuffled, async ([k1, k2]) => {
       const order = <T>(rows: T[], keys: number[]) => rows.map((r, i) => [keys[i % keys.length]! + i / 100, r] as const).sort((a, b) => a[0] - b[0]).map((x) => x[1]);
       const reordered: SsdRows = {};
       for (const [t, rows] of Object.entries(data)) reordered[t] = order(rows!, t === 'ssd_person' ? k1 : k2);
-      const f = await freshSchema(target);
+      const f = await freshSchemaIn();
       try {
         await initTables(f.db, { schema: f.schema });
         await insertSsdRows(f.db, f.schema, reordered);
         await stageFromSsd(f.db, { schema: f.schema, asOf: AS_OF });
         assert.deepEqual((await stagingRows(f.db, f.schema)).map((r) => [r.person_id, r.json_payload, r.h]), reference);
-      } finally { await dropSchema(f); }
+      } finally { await dropIn(f); }
     }), { numRuns: 5 });
   });
 });

@@ -1,6 +1,6 @@
 // Text output: grouped by table in model order, skipped rules collapsed per reason, verdict last.
 import assert from 'node:assert/strict';
-import { formatReport } from '../../../src/check/format';
+import { formatReport, quotedIds } from '../../../src/check/format';
 import type { CheckFinding, CheckReport } from '../../../src/check/types';
 
 const f = (o: Partial<CheckFinding>): CheckFinding => ({
@@ -29,10 +29,14 @@ describe('check text output', () => {
   it('groups findings under their table, with example ids and the fix', () => {
     const i = lines.indexOf('ssd_person (1,200 rows)');
     assert.ok(i > 0);
-    assert.match(lines[i + 1]!, /^ {2}ERROR {4}SSD-PERS-001 {2}pers_person_id {2}3 rows: bad id; e\.g\. A 1, B 2$/);
+    assert.match(lines[i + 1]!, /^ {2}ERROR {4}SSD-PERS-001 {2}pers_person_id {2}3 rows: bad id; e\.g\. "A 1", "B 2"$/);
     assert.equal(lines[i + 2], '           fix: do this');
     assert.match(lines[i + 3]!, /warning {2}SSD-PERS-012/);
     assert.ok(lines.includes('ssd_address (5 rows): no findings'));
+  });
+
+  it('quotes example ids, so an empty id or one with spaces is visible', () => {
+    assert.equal(quotedIds(['', 'C 3', 'X1']), '"", "C 3", "X1"');
   });
 
   it('collapses skipped rules per reason', () => {

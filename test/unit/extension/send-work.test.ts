@@ -66,6 +66,10 @@ describe('send command (pure parts)', () => {
     assert.match(sendRefusal('live', { isDemo: false, table: 'ssd_api_data_staging_anon' })!, /live endpoint takes only ssd_api_data_staging/);
     assert.equal(sendRefusal('test', { isDemo: false, table: 'ssd_api_data_staging_anon' }), undefined);
     assert.equal(sendRefusal('live', { isDemo: false, table: 'ssd_api_data_staging' }), undefined);
+    // A connection whose schema holds fake data (ssd fake): the core's rule, the same words as the CLI.
+    const fake = { schema: 'dev', runs: 1, latest: { runNo: 1, status: 'complete', children: 10, asOf: '2026-08-10', startedAt: null, stagedFrom: null } };
+    assert.match(sendRefusal('test', { isDemo: false, table: 'ssd_api_data_staging', fake })!, /^Refusing to send to the DfE test endpoint: schema dev holds fake data .* Use a dry run to see the requests/);
+    assert.equal(sendRefusal('dry-run', { isDemo: false, table: 'ssd_api_data_staging', fake }), undefined);
   });
 
   it('asks before sending, naming the endpoint host, LA code, table and records', () => {

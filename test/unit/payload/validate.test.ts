@@ -70,6 +70,26 @@ describe('DfE payload schema and validation problems', () => {
     assert.ok(out.every((l) => !l.includes('Zoë') && !l.includes('2015') && !l.includes('Female')));
   });
 
+  it('dates before 1900 are invalid (placeholders such as 0001-01-01 or 1753-01-01), 1900-01-01 and later are not', () => {
+    const out = problemsAfter((p) => { p.social_care_episodes[0].referral_date = '0001-01-01'; p.child_details.date_of_birth = '1899-12-31'; p.health_and_wellbeing.sdq_assessments[0].date = '1753-01-01'; });
+    assert.deepEqual(out, [
+      '/child_details/date_of_birth | pattern | date before 1900-01-01 (a placeholder or a typing error): 10 characters that do not match the required pattern',
+      '/health_and_wellbeing/sdq_assessments/0/date | pattern | date before 1900-01-01 (a placeholder or a typing error): 10 characters that do not match the required pattern',
+      '/social_care_episodes/0/referral_date | pattern | date before 1900-01-01 (a placeholder or a typing error): 10 characters that do not match the required pattern',
+    ]);
+    assert.deepEqual(problemsAfter((p) => { p.social_care_episodes[0].referral_date = '1900-01-01'; p.child_details.date_of_birth = '2099-12-31'; }), []);
+    // A date that is no date at all is one format problem, not two.
+    assert.deepEqual(problemsAfter((p) => { p.social_care_episodes[0].referral_date = '01/01/0001'; }).map((l) => l.split(' | ')[1]), ['format']);
+  });
+
+  it('assessment factors must be CIN census codes (NaN, question text and ids are invalid)', () => {
+    assert.deepEqual(problemsAfter((p) => { p.social_care_episodes[0].child_and_family_assessments[0].factors = ['NaN', '1C', '21', '24a', 'Q17_parent_alcohol', '123']; }), [
+      '/social_care_episodes/0/child_and_family_assessments/0/factors/0 | pattern | assessment factor code (a CIN census code: 1 or 2 digits and an optional letter, e.g. 1C, 21, 24A): 3 characters that do not match the required pattern',
+      '/social_care_episodes/0/child_and_family_assessments/0/factors/4 | pattern | assessment factor code (a CIN census code: 1 or 2 digits and an optional letter, e.g. 1C, 21, 24A): 18 characters that do not match the required pattern',
+      '/social_care_episodes/0/child_and_family_assessments/0/factors/5 | pattern | assessment factor code (a CIN census code: 1 or 2 digits and an optional letter, e.g. 1C, 21, 24A): 3 characters that do not match the required pattern',
+    ]);
+  });
+
   it('code lists: referral source, disability, care leaver activity and accommodation', () => {
     assert.deepEqual(problemsAfter((p) => {
       p.social_care_episodes[0].referral_source = '2C';
