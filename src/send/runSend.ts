@@ -11,7 +11,7 @@ import { silentLogger, type Logger } from '../log';
 import { invalidRecord } from '../staging/lifecycle';
 import { ApiClient, childrenUrl, TokenError, type ApiEndpoint, type FetchFn } from './apiClient';
 import { MAX_BATCH, sendWithBisection, type RecordResult, type StopKind } from './batching';
-import { inspectSendTable, markError, markSent, prepareRecord, readQueue, SendUsageError, type BodyKind, type PreparedRecord } from './queue';
+import { inspectSendTable, markError, markSent, markWithheld, prepareRecord, readQueue, SendUsageError, type BodyKind, type PreparedRecord } from './queue';
 import { oneLine, payloadValues, Redactor } from './redact';
 import { DEFAULT_RETRY_POLICY, REAL_TIMING, type RetryPolicy, type Timing } from './retry';
 
@@ -230,7 +230,7 @@ export async function runSend(db: Db, options: SendOptions): Promise<SendReport>
     // Record every answer of the batch in one transaction.
     const results: Array<[PreparedRecord, RecordResult]> = valid.map((p, i) => [p, outcome.results[i]!]);
     await db.transaction(async (tx) => {
-      for (const p of invalid) await markError(tx, t, p.row, invalidRecord(p.problems));
+      for (const p of invalid) await markWithheld(tx, t, p.row, invalidRecord(p.problems));
       for (const [p, r] of results) {
         if (r.kind === 'sent') {
           await markSent(tx, t, p.row, r.token);

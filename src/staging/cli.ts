@@ -34,11 +34,12 @@ export function printStageReport(r: StageFromSsdReport, write: (line: string) =>
     ['New', r.new],
     ['Updated', r.updated],
     ['Unchanged', r.unchanged],
-    ['Deleted', r.deleted, r.deleted ? `${n(r.deletionPayloads)} with a deletion payload queued` : undefined],
-    ['Invalid', r.invalid + r.notStaged, r.invalid + r.notStaged ? 'kept out of the send queue; the reason is in api_response' : undefined],
+    ['Deleted', r.deleted, r.deleted ? `${n(r.deletionPayloads)} with a deletion payload queued, ${n(r.deleted - r.deletionPayloads)} Withheld: never acknowledged, nothing to send` : undefined],
+    ['Invalid', r.invalid + r.notStaged, r.invalid + r.notStaged ? `${r.notStaged ? `${n(r.notStaged)} not staged, ` : ''}submission_status Withheld: kept out of the send queue; the reason is in api_response` : undefined],
     ['warnings', r.warnings],
   ];
   for (const [label, v, note] of rows) write(`  ${label.padEnd(10)} ${n(v).padStart(9)}${note ? `  (${note})` : ''}`);
+  if (r.withheldConverted) write(`Converted ${n(r.withheldConverted)} row${r.withheldConverted === 1 ? '' : 's'} held back as Error by an earlier version to Withheld (community senders send Error rows).`);
   const list = (title: string, items: StageFromSsdReport['invalidChildren']) => {
     if (!items.length) return;
     write(`${title}:`);

@@ -39,6 +39,8 @@ export interface ChildIssue {
   personId: string;
   rule: string;
   path: string;
+  /** The problem's text (rule and constraint, never a value of the child's data). */
+  message?: string;
 }
 
 export interface StageReport {
@@ -56,8 +58,10 @@ export interface StageReport {
   deleted: number;
   /** Of those, rows queued with a deletion payload (acknowledged before, D7). */
   deletionPayloads: number;
-  /** Cohort children whose payload has errors: staged but kept out of the send queue. */
+  /** Cohort children whose payload has errors: staged as Withheld, kept out of the send queue. */
   invalid: number;
+  /** Rows an earlier version held back as Error (invalid, or left before any acknowledgement) converted to Withheld by this run. */
+  withheldConverted: number;
   /** Cohort children with warnings only. */
   warnings: number;
   /** Cohort children that could not be staged at all (e.g. person_id longer than an existing table's column). */
@@ -73,7 +77,7 @@ const MSSQL_MAX_PARAMS = 2000;
 
 function firstIssue(personId: string, problems: readonly PayloadProblem[], severity: 'error' | 'warning'): ChildIssue | undefined {
   const p = problems.find((x) => x.severity === severity);
-  return p ? { personId, rule: p.rule, path: p.path } : undefined;
+  return p ? { personId, rule: p.rule, path: p.path, message: p.message } : undefined;
 }
 
 function chunks<T>(items: T[], size: number): T[][] {
@@ -216,13 +220,15 @@ export async function stageChildren(db: Db, children: AsyncIterable<BuiltChild>,
   const runId = randomUUID();
   const report: StageReport = {
     schema: info.schema, table: info.table, tableCreated: info.created, partial, hashIgnoresEntityIds,
-    cohort: 0, new: 0, updated: 0, unchanged: 0, deleted: 0, deletionPayloads: 0, invalid: 0, warnings: 0, notStaged: 0,
+    cohort: 0, new: 0, updated: 0, unchanged: 0, deleted: 0, deletionPayloads: 0, invalid: 0, withheldConverted: 0, warnings: 0, notStaged: 0,
     invalidChildren: [], warningChildren: [], seconds: 0,
   };
   // Work-table rows of runs killed more than a day ago.
   await db.execute(db.dialect === 'mssql'
     ? `DELETE FROM ${info.marks} WHERE [marked_at] < DATEADD(day, -1, GETDATE())`
     : `DELETE FROM ${info.marks} WHERE "marked_at" < CURRENT_TIMESTAMP - INTERVAL '1 day'`);
+  // Rows held back as Error by earlier versions become Withheld (counted in the report).
+  report.withheldConverted = await db.execute(sql.fill('staging_convert_withheld'));
 
   const seenInBatch = new Set<string>();
   let previousId: string | undefined;
