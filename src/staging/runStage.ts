@@ -19,6 +19,8 @@ export interface StageFromSsdReport extends StageReport {
   asOf: string;
   /** People read from ssd_person. */
   persons: number;
+  /** ssd_person rows whose person id is NULL: no payload can be built or staged for them. */
+  personsWithoutId: number;
   /** People not in the cohort, by gate. */
   excludedGateA: number;
   excludedGateB: number;
@@ -29,5 +31,5 @@ export async function stageFromSsd(db: Db, options: StageFromSsdOptions): Promis
   const stats = emptyStats();
   const children = streamChildPayloads(db, { schema, asOf: options.asOf, batchSize: options.readBatchSize, signal: options.signal, stats });
   const report = await stageChildren(db, children, { ...options, schema: options.stagingSchema ?? schema });
-  return { ...report, asOf: options.asOf, persons: stats.persons, excludedGateA: stats.excludedGateA, excludedGateB: stats.excludedGateB };
+  return { ...report, asOf: options.asOf, persons: stats.persons, personsWithoutId: stats.personsWithoutId, excludedGateA: stats.excludedGateA, excludedGateB: stats.excludedGateB };
 }

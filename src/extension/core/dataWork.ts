@@ -72,7 +72,7 @@ export async function stageWithProgress(db: Db, options: StageFromSsdOptions, on
       onProgress?.({ persons: stats.persons, totalPersons, children: p.children });
     },
   });
-  return { ...report, asOf: options.asOf, persons: stats.persons, excludedGateA: stats.excludedGateA, excludedGateB: stats.excludedGateB };
+  return { ...report, asOf: options.asOf, persons: stats.persons, personsWithoutId: stats.personsWithoutId, excludedGateA: stats.excludedGateA, excludedGateB: stats.excludedGateB };
 }
 
 /** Percent done of a staging run (people read of those present at the start), 0–99 until it ends. */

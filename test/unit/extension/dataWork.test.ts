@@ -15,7 +15,7 @@ function report(over: Partial<StageFromSsdReport> = {}): StageFromSsdReport {
     cohort: 90, new: 80, updated: 5, unchanged: 3, deleted: 2, deletionPayloads: 1, invalid: 2, withheldConverted: 0, warnings: 4, notStaged: 1,
     invalidChildren: [{ personId: 'P1', rule: 'required', path: '/la_child_id' }, { personId: 'P2', rule: 'pattern', path: '' }],
     warningChildren: [{ personId: 'P3', rule: 'W1', path: '/x' }],
-    seconds: 1.5, asOf: '2026-08-10', persons: 120, excludedGateA: 20, excludedGateB: 10, ...over,
+    seconds: 1.5, asOf: '2026-08-10', persons: 120, personsWithoutId: 0, excludedGateA: 20, excludedGateB: 10, ...over,
   };
 }
 
