@@ -4,6 +4,11 @@ import type { CheckFinding, CheckReport } from './types';
 
 const LABEL = { error: 'ERROR  ', warning: 'warning', info: 'info   ' } as const;
 
+/** An example id in quotes, so that an empty or space-padded id is visible ('' or ' C1'). */
+export function quoteId(id: string): string {
+  return `'${id.replace(/'/g, "''")}'`;
+}
+
 function fmt(n: number): string {
   return n.toLocaleString('en-GB');
 }
@@ -27,7 +32,7 @@ export function formatReport(r: CheckReport): string[] {
     for (const f of fs) {
       if (f.skippedRule) continue;
       const col = f.column ? `${f.column}  ` : '';
-      lines.push(`  ${LABEL[f.severity]}  ${f.ruleId}  ${col}${f.message}${f.examples.length ? `; e.g. ${f.examples.join(', ')}` : ''}`);
+      lines.push(`  ${LABEL[f.severity]}  ${f.ruleId}  ${col}${f.message}${f.examples.length ? `; e.g. ${f.examples.map(quoteId).join(', ')}` : ''}`);
       if (f.severity !== 'info') lines.push(`           fix: ${f.fix}`);
     }
     if (skipped.length) {
