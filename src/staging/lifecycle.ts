@@ -86,6 +86,25 @@ export function invalidRecord(problems: readonly PayloadProblem[]): string {
 
 export const LEFT_COHORT_RECORD = JSON.stringify({ stage: 'left-cohort', message: 'left the cohort before the API acknowledged any payload: nothing to send' });
 
+/**
+ * Why a Withheld row is held back, in one line, from the record the build wrote in api_response
+ * (rules and JSON paths only, never a value): "invalid: pattern at /la_child_id (and 1 more)" or
+ * "left the cohort before any acknowledgement". Undefined when api_response is not such a record.
+ */
+export function withheldReason(apiResponse: string | null | undefined): string | undefined {
+  if (!isBuildRecord(apiResponse)) return undefined;
+  const rec = parseObject(apiResponse);
+  if (!rec) return undefined;
+  if (rec.stage === 'left-cohort') return 'left the cohort before any acknowledgement: nothing to send';
+  if (rec.stage !== 'invalid') return undefined;
+  const problems = Array.isArray(rec.problems) ? (rec.problems as Array<Record<string, unknown>>) : [];
+  const first = problems[0];
+  if (!first) return 'invalid payload';
+  const rule = typeof first.rule === 'string' ? first.rule : 'rule';
+  const path = typeof first.path === 'string' && first.path ? ` at ${first.path}` : '';
+  return `invalid: ${rule}${path}${problems.length > 1 ? ` (and ${problems.length - 1} more)` : ''}`;
+}
+
 /** Was this api_response written by the staging build (not by a sender)? */
 export function isBuildRecord(apiResponse: string | null | undefined): boolean {
   return typeof apiResponse === 'string' && apiResponse.startsWith('{"stage":');

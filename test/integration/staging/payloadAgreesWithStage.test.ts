@@ -5,6 +5,7 @@
 // Error) with the reason when not; rows no payload can hold give their child a warning.
 import assert from 'node:assert/strict';
 import { initTables } from '../../../src/ddl/initTables';
+import { pageStagingRows } from '../../../src/extension/core/inventory';
 import { qualify, quoteIdent } from '../../../src/db/dialect';
 import type { Db } from '../../../src/db/types';
 import { PROBLEM_KINDS, type ProblemKind } from '../../../src/fake/cohort';
@@ -115,6 +116,12 @@ forEachTarget('ssd payload and ssd stage agree (ssd_person without its primary k
     assert.equal(by.get('C1')!.submission_status, 'Pending');
     assert.ok(r.warningChildren.some((w) => w.personId === 'C1' && w.rule === 'row-not-attached'));
     assert.ok(r.invalidChildren.some((w) => w.personId === 'D1' && w.rule === 'person-id-duplicate'));
+    // The editor's tree shows the reason of each Withheld row.
+    const page = await pageStagingRows(db, schema, 'ssd_api_data_staging', { submissionStatus: 'Withheld', pageSize: 100 });
+    const reasons = new Map(page.rows.map((x) => [x.personId, x.withheldReason]));
+    assert.match(reasons.get('D1') ?? '', /^invalid: person-id-duplicate at \/la_child_id/);
+    assert.match(reasons.get('') ?? '', /^invalid: person-id-blank at \/la_child_id/);
+    assert.equal(reasons.has('C1'), false);
   });
 
   it('the payload of a duplicated id does not depend on the order the database returns its rows in', async () => {

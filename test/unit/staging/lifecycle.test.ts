@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { decideChild, decideGone, invalidRecord, isBuildRecord, LEFT_COHORT_RECORD, prepareChild, type ExistingRow, type GoneRow } from '../../../src/staging/lifecycle';
+import { decideChild, decideGone, invalidRecord, isBuildRecord, LEFT_COHORT_RECORD, prepareChild, withheldReason, type ExistingRow, type GoneRow } from '../../../src/staging/lifecycle';
 import type { PayloadProblem } from '../../../src/payload/types';
 
 const err: PayloadProblem = { path: '/la_child_id', rule: 'pattern', message: 'must match ^[A-Za-z0-9_-]+$; has 1 other character', severity: 'error' };
@@ -52,6 +52,15 @@ describe('staging lifecycle decisions', () => {
     assert.ok(old.write?.kind === 'meta' && old.write.submissionStatus === 'Withheld' && old.write.apiResponse === invalidRecord([err]));
     const back = decideChild(valid, row({ submissionStatus: 'Withheld', apiResponse: invalidRecord([err]) }), { partial: false });
     assert.ok(back.write?.kind === 'meta' && back.write.submissionStatus === 'Pending' && back.write.apiResponse === null);
+  });
+
+  it('withheldReason: one line from the build\'s record (rule and path only), nothing for a sender\'s response', () => {
+    assert.equal(withheldReason(invalidRecord([err])), 'invalid: pattern at /la_child_id');
+    assert.equal(withheldReason(invalidRecord([err, { ...err, path: '/x' }])), 'invalid: pattern at /la_child_id (and 1 more)');
+    assert.equal(withheldReason(LEFT_COHORT_RECORD), 'left the cohort before any acknowledgement: nothing to send');
+    assert.equal(withheldReason('send failed: HTTP 503'), undefined);
+    assert.equal(withheldReason(null), undefined);
+    assert.equal(withheldReason('{"stage":'), undefined);
   });
 
   function gone(over: Partial<GoneRow> = {}): GoneRow {
