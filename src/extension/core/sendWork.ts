@@ -109,7 +109,7 @@ export function sendConfirmation(f: ConfirmFacts): SendConfirmation {
     detail: [
       `Endpoint: POST ${childrenUrl(f.baseUrl, f.laCode)}`,
       `Database: ${f.connection}, table ${f.schema}.${f.table}.`,
-      `${plural(f.queued, 'record')} queued${f.invalid ? `; ${plural(f.invalid, 'fails', 'fail')} the DfE schema and will be marked Error, not sent` : ''}.`,
+      `${plural(f.queued, 'record')} queued${f.invalid ? `; ${plural(f.invalid, 'fails', 'fail')} the DfE schema and will be marked Withheld, not sent` : ''}.`,
       f.partial ? 'Partial payloads for updated children (ssd.payload.partial); new children and deletions in full.' : 'Full payloads.',
       f.mode === 'live' ? 'This sends children\'s data to the DfE. Every answer is recorded in the staging table.' : 'Every answer is recorded in the staging table (Sent or Error).',
     ].join('\n'),
