@@ -9,9 +9,11 @@
 -- Generic columns: s1-s7 text, d1-d3 datetimes, n1 int, x long text; the meaning of each per kind
 -- is in src/payload/buildPayloads.ts (addRow).
 -- $1 = one person id, or NULL for everyone.
+-- orphanBranches: rows no payload can hold, by their own person id (payload_orphan_rows.sql).
 SELECT u.* FROM (
   SELECT CAST(p.pers_person_id AS NVARCHAR(48)) AS pid, CAST(N'p' AS NVARCHAR(2)) AS k, CAST(p.pers_legacy_id AS NVARCHAR(4000)) AS s1, CAST(p.pers_upn AS NVARCHAR(4000)) AS s2, CAST(p.pers_forename AS NVARCHAR(4000)) AS s3, CAST(p.pers_surname AS NVARCHAR(4000)) AS s4, CAST(p.pers_sex AS NVARCHAR(4000)) AS s5, CAST(p.pers_ethnicity AS NVARCHAR(4000)) AS s6, CAST(p.pers_upn_unknown AS NVARCHAR(4000)) AS s7, CAST(p.pers_dob AS DATETIME2) AS d1, CAST(p.pers_expected_dob AS DATETIME2) AS d2, CAST(NULL AS DATETIME2) AS d3, CAST(NULL AS INT) AS n1, CAST(NULL AS NVARCHAR(MAX)) AS x
   FROM {{ssd_person}} p
+{{orphanBranches}}
   UNION ALL
   SELECT CAST(p.pers_person_id AS NVARCHAR(48)) AS pid, CAST(N'ad' AS NVARCHAR(2)) AS k, CAST(a.addr_table_id AS NVARCHAR(4000)) AS s1, CAST(a.addr_address_postcode AS NVARCHAR(4000)) AS s2, CAST(NULL AS NVARCHAR(4000)) AS s3, CAST(NULL AS NVARCHAR(4000)) AS s4, CAST(NULL AS NVARCHAR(4000)) AS s5, CAST(NULL AS NVARCHAR(4000)) AS s6, CAST(NULL AS NVARCHAR(4000)) AS s7, CAST(a.addr_address_start_date AS DATETIME2) AS d1, CAST(NULL AS DATETIME2) AS d2, CAST(NULL AS DATETIME2) AS d3, CAST(NULL AS INT) AS n1, CAST(NULL AS NVARCHAR(MAX)) AS x
   FROM {{ssd_address}} a JOIN {{ssd_person}} p ON p.pers_person_id = a.addr_person_id

@@ -9,9 +9,11 @@
 -- Generic columns: s1-s7 text, d1-d3 timestamps, n1 integer, x long text; the meaning of each per
 -- kind is in src/payload/buildPayloads.ts (addRow).
 -- $1 = one person id, or NULL for everyone.
+-- orphanBranches: rows no payload can hold, by their own person id (payload_orphan_rows.sql).
 SELECT u.* FROM (
   SELECT CAST(p.pers_person_id AS VARCHAR) AS pid, CAST('p' AS VARCHAR) AS k, CAST(p.pers_legacy_id AS VARCHAR) AS s1, CAST(p.pers_upn AS VARCHAR) AS s2, CAST(p.pers_forename AS VARCHAR) AS s3, CAST(p.pers_surname AS VARCHAR) AS s4, CAST(p.pers_sex AS VARCHAR) AS s5, CAST(p.pers_ethnicity AS VARCHAR) AS s6, CAST(p.pers_upn_unknown AS VARCHAR) AS s7, CAST(p.pers_dob AS TIMESTAMP) AS d1, CAST(p.pers_expected_dob AS TIMESTAMP) AS d2, CAST(NULL AS TIMESTAMP) AS d3, CAST(NULL AS INTEGER) AS n1, CAST(NULL AS TEXT) AS x
   FROM {{ssd_person}} p
+{{orphanBranches}}
   UNION ALL
   SELECT CAST(p.pers_person_id AS VARCHAR) AS pid, CAST('ad' AS VARCHAR) AS k, CAST(a.addr_table_id AS VARCHAR) AS s1, CAST(a.addr_address_postcode AS VARCHAR) AS s2, CAST(NULL AS VARCHAR) AS s3, CAST(NULL AS VARCHAR) AS s4, CAST(NULL AS VARCHAR) AS s5, CAST(NULL AS VARCHAR) AS s6, CAST(NULL AS VARCHAR) AS s7, CAST(a.addr_address_start_date AS TIMESTAMP) AS d1, CAST(NULL AS TIMESTAMP) AS d2, CAST(NULL AS TIMESTAMP) AS d3, CAST(NULL AS INTEGER) AS n1, CAST(NULL AS TEXT) AS x
   FROM {{ssd_address}} a JOIN {{ssd_person}} p ON p.pers_person_id = a.addr_person_id

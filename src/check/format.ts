@@ -4,13 +4,13 @@ import type { CheckFinding, CheckReport } from './types';
 
 const LABEL = { error: 'ERROR  ', warning: 'warning', info: 'info   ' } as const;
 
-function fmt(n: number): string {
-  return n.toLocaleString('en-GB');
+/** An example id in quotes, so that an empty or space-padded id is visible ('' or ' C1'). */
+export function quoteId(id: string): string {
+  return `'${id.replace(/'/g, "''")}'`;
 }
 
-/** Example ids, each in double quotes (JSON), so an empty id ("") or one with spaces is visible. */
-export function quotedIds(ids: readonly string[]): string {
-  return ids.map((id) => JSON.stringify(id)).join(', ');
+function fmt(n: number): string {
+  return n.toLocaleString('en-GB');
 }
 
 export function formatReport(r: CheckReport): string[] {
@@ -32,7 +32,7 @@ export function formatReport(r: CheckReport): string[] {
     for (const f of fs) {
       if (f.skippedRule) continue;
       const col = f.column ? `${f.column}  ` : '';
-      lines.push(`  ${LABEL[f.severity]}  ${f.ruleId}  ${col}${f.message}${f.examples.length ? `; e.g. ${quotedIds(f.examples)}` : ''}`);
+      lines.push(`  ${LABEL[f.severity]}  ${f.ruleId}  ${col}${f.message}${f.examples.length ? `; e.g. ${f.examples.map(quoteId).join(', ')}` : ''}`);
       if (f.severity !== 'info') lines.push(`           fix: ${f.fix}`);
     }
     if (skipped.length) {

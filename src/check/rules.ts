@@ -89,7 +89,7 @@ function idPattern(id: string, table: string, column: string, field: string, sou
     id, severity: 'error', table, column, source,
     title: `${column} is empty or has characters other than letters, digits, _ and -`,
     what: `Values of ${column} (sent as \`${field}\`) that are empty or contain anything other than A-Z, a-z, 0-9, underscore or hyphen (spaces included).`,
-    why: `The DfE schema requires \`${field}\` to match ^[A-Za-z0-9_-]+$. The builder sends ids as they are (contract D4), so the child whose payload holds this id is invalid and is kept out of the send queue.`,
+    why: `The DfE schema requires \`${field}\` to match ^[A-Za-z0-9_-]+$. The builder sends ids as they are (contract D4), so the child whose payload holds this id is invalid: staged as Withheld and kept out of the send queue.`,
     fix: `Remove spaces and other characters from ${column} in the SSD extract (or map ids to a clean form) and re-run the SSD build.`,
   }, [column], (x) => `${x.col(column)} IS NOT NULL AND ${x.badId(x.text(column))}`);
 }
@@ -220,6 +220,13 @@ const isUn = (x: RowExpr, c: string) => x.inList(x.ut(c), UPN_UNKNOWN_CODES);
 
 const PERSON: Rule[] = [
   idPattern('SSD-PERS-001', P, 'pers_person_id', 'la_child_id', 'pre-flight #1'),
+  row({
+    id: 'SSD-PERS-020', severity: 'error', table: P, column: 'pers_person_id',
+    title: 'pers_person_id is NULL',
+    what: 'Rows of ssd_person with no person id at all (NULL), possible only where the table lacks its primary key. They have no id to quote, so the finding gives their count only.',
+    why: 'Nothing joins to a NULL id, so no payload can be built or staged for these people: `ssd stage` counts them, leaves them out and exits 1. A blank id (SSD-PERS-001) is built and staged as Withheld instead.',
+    fix: 'Give every row its CMS person id in the SSD extract (a NULL id usually means a join that lost it), then restore the primary key on ssd_person.',
+  }, ['pers_person_id'], (x) => `${x.col('pers_person_id')} IS NULL`),
   idLength('SSD-PERS-002', P, 'pers_person_id', 'la_child_id', LIMITS.laChildId, 'pre-flight #10; contract limit 20'),
   row({
     id: 'SSD-PERS-003', severity: 'error', table: P, column: 'pers_legacy_id', source: 'pre-flight #2 (applied to pers_legacy_id)',
@@ -235,7 +242,10 @@ const PERSON: Rule[] = [
     why: `The DfE schema limits \`mis_child_id\` to ${LIMITS.misChildId} characters; upstream truncates silently, this builder marks the child invalid (contract D4).`,
     fix: `Shorten the legacy id in the SSD extract or leave it NULL.`,
   }, ['pers_legacy_id'], (x) => `${x.present('pers_legacy_id')} AND ${x.len(x.tt('pers_legacy_id'))} > ${x.b.p(LIMITS.misChildId)}`),
-  duplicateKey('SSD-PERS-005', P, ['pers_person_id']),
+  {
+    ...duplicateKey('SSD-PERS-005', P, ['pers_person_id']),
+    why: 'Possible only where ssd_person lacks its primary key. Every row of the other tables joins to each of the person\'s rows, so the data of two records would be mixed in one payload: `ssd payload` and `ssd stage` build that child from one of the rows (the same one), mark it invalid (rule person-id-duplicate) and stage it as Withheld, kept out of every send queue, until there is one row per person.',
+  },
   js({
     id: 'SSD-PERS-006', severity: 'error', table: P, column: 'pers_upn', source: 'pre-flight #28; contract: 13-character UPN',
     title: 'pers_upn is not 13 letters or digits',

@@ -46,12 +46,14 @@ text), is not run: it is reported as an info finding \`SSD-SCHEMA-006\` naming t
 crash. The professionals' registration-number rules only look at professionals with at least one
 involvement (as the upstream pre-flight view does) when ssd_involvements is present.
 
-**Severity.** *error*: the builder cannot run, or a child's payload will be invalid (kept out of the
-send queue), or data is silently missing from every payload. *warning*: the payload is sent but is
+**Severity.** *error*: the builder cannot run, or a child's payload will be invalid (staged with
+\`submission_status\` \`Withheld\` and the reason in \`api_response\`, kept out of every send queue), or
+data is silently missing from every payload. *warning*: the payload is sent but is
 probably wrong or incomplete. *info*: for your attention only.
 
-**Privacy.** Findings hold rule ids, table and column names, counts and up to 5 primary-key ids.
-Never names, dates of birth or any other value.
+**Privacy.** Findings hold rule ids, table and column names, counts and up to 5 primary-key ids
+(quoted in the text output, so that an empty id shows as \`''\`). Never names, dates of birth or any
+other value.
 
 ## Output
 

@@ -21,7 +21,7 @@ export type Node =
   | { kind: 'children' }
   | { kind: 'child'; personId: string }
   | { kind: 'stagingBucket'; table: StagingTableName; rowState: string | null; submissionStatus: string | null; count: number }
-  | { kind: 'stagingRow'; table: StagingTableName; id: string; personId: string; rowState: string | null; submissionStatus: string | null }
+  | { kind: 'stagingRow'; table: StagingTableName; id: string; personId: string; rowState: string | null; submissionStatus: string | null; withheldReason?: string }
   | { kind: 'stageRuns'; table: StagingTableName }
   | { kind: 'stageRun'; run: StageRunRecord }
   | { kind: 'more'; parent: 'children' | string; after: string }
@@ -317,8 +317,8 @@ export class SsdTreeProvider implements vscode.TreeDataProvider<Node>, vscode.Di
       case 'stagingBucket': {
         const item = new vscode.TreeItem(`${node.rowState ?? '(no row_state)'} / ${node.submissionStatus ?? '(no status)'}`, C.Collapsed);
         item.description = plural(node.count, 'row');
-        item.tooltip = `${node.table}: row_state ${node.rowState ?? 'NULL'}, submission_status ${node.submissionStatus ?? 'NULL'}`;
-        item.iconPath = new vscode.ThemeIcon(node.submissionStatus === 'Error' ? 'error' : node.submissionStatus === 'Sent' ? 'pass' : 'circle-outline');
+        item.tooltip = `${node.table}: row_state ${node.rowState ?? 'NULL'}, submission_status ${node.submissionStatus ?? 'NULL'}${isWithheld(node.submissionStatus) ? `\n${WITHHELD_TOOLTIP}` : ''}`;
+        item.iconPath = new vscode.ThemeIcon(node.submissionStatus === 'Error' ? 'error' : node.submissionStatus === 'Sent' ? 'pass' : isWithheld(node.submissionStatus) ? 'circle-slash' : 'circle-outline');
         item.contextValue = 'ssd.stagingBucket';
         return item;
       }
@@ -346,8 +346,8 @@ export class SsdTreeProvider implements vscode.TreeDataProvider<Node>, vscode.Di
       }
       case 'stagingRow': {
         const item = new vscode.TreeItem(`#${node.id}`, C.None);
-        item.description = `child ${node.personId}`;
-        item.tooltip = `${node.table} row ${node.id} (child ${node.personId}): ${node.rowState ?? 'NULL'} / ${node.submissionStatus ?? 'NULL'}`;
+        item.description = `child ${node.personId}${node.withheldReason ? ` · ${node.withheldReason}` : ''}`;
+        item.tooltip = `${node.table} row ${node.id} (child ${node.personId}): ${node.rowState ?? 'NULL'} / ${node.submissionStatus ?? 'NULL'}${node.withheldReason ? `\nWithheld: ${node.withheldReason}. Kept out of every send queue; the full reason is in api_response.` : ''}`;
         item.iconPath = new vscode.ThemeIcon('json');
         item.contextValue = 'ssd.stagingRow';
         item.command = { command: 'ssd.showStagingRow', title: 'Show Staging Row', arguments: [node] };
@@ -391,3 +391,10 @@ function plural(n: number, word: string): string {
 function escapeMd(s: string): string {
   return s.replace(/[\\`*_{}[\]()#+\-.!|<>]/g, '\\$&');
 }
+
+/** Rows ssd stage keeps out of every send queue (invalid, or left before any acknowledgement). */
+function isWithheld(status: string | null): boolean {
+  return (status ?? '').trim().toLowerCase() === 'withheld';
+}
+
+const WITHHELD_TOOLTIP = 'Withheld: kept out of every send queue by the staging build (an invalid payload, or a child who left the cohort before any acknowledgement). Each row\'s reason is in its api_response and on the row below.';

@@ -3,13 +3,13 @@
 // dialects). Rows are grouped per child as they arrive; each child is gated (cohort), built,
 // validated and handed on before the next is read, so memory holds one child plus the driver's
 // fetch buffer whatever the number of children. The as-of date is always explicit.
-import { qualify } from '../db/dialect';
+import { columnsSql, qualify } from '../db/dialect';
 import { fillIdentifiers, loadSql } from '../db/sqlFiles';
 import { CancelledError, type Db, type Row } from '../db/types';
 import { BUILDER_TABLES } from '../model/ssdModel';
 import { buildChild, compareCodePoints } from './buildPayload';
 import { emptyChildRows, type ChildRows } from './rows';
-import type { BuildOptions, BuiltChild, CohortExclusion, ReportingWindow } from './types';
+import type { BuildOptions, BuiltChild, CohortExclusion, PayloadProblem, ReportingWindow } from './types';
 import { validatePayload } from './validatePayload';
 import { isIsoDate, reportingWindow } from './window';
 
@@ -20,8 +20,10 @@ export const DEFAULT_BATCH_SIZE = 5000;
 
 /** Counts of one streamed build, filled in as the stream is consumed. */
 export interface BuildStats {
-  /** People read from ssd_person. */
+  /** People read from ssd_person (a person id on several rows counts once). */
   persons: number;
+  /** ssd_person rows whose person id is NULL: no payload can be built or staged for them (ssd check SSD-PERS-020). */
+  personsWithoutId: number;
   /** Children in the cohort (yielded). */
   cohort: number;
   excludedGateA: number;
@@ -40,7 +42,7 @@ export interface StreamOptions extends BuildOptions {
 }
 
 export function emptyStats(): BuildStats {
-  return { persons: 0, cohort: 0, excludedGateA: 0, excludedGateB: 0, rows: 0 };
+  return { persons: 0, personsWithoutId: 0, cohort: 0, excludedGateA: 0, excludedGateB: 0, rows: 0 };
 }
 
 function checkOptions(options: BuildOptions): ReportingWindow {
@@ -70,10 +72,31 @@ export async function assertBuilderTables(db: Db, schema: string): Promise<void>
   if (missing.length > 0) throw new MissingTablesError(schema, missing);
 }
 
-/** The SQL of the child-rows stream for this database and schema. */
-export function childRowsSql(db: Db, schema: string): string {
+/** The branches of sql/<dialect>/payload_orphan_rows.sql: key 'table.person_column' → SQL. */
+function orphanSections(db: Db): Array<{ key: string; sql: string }> {
+  const text = loadSql(db.dialect, 'payload_orphan_rows');
+  const parts = text.split(/^-- branch (\w+\.\w+)\n/m);
+  const out: Array<{ key: string; sql: string }> = [];
+  for (let i = 1; i + 1 < parts.length; i += 2) out.push({ key: parts[i]!, sql: parts[i + 1]!.trimEnd() });
+  return out;
+}
+
+/** The orphan branches whose person-id column exists in the schema (older SSDs lack some). */
+export async function orphanBranchesPresent(db: Db, schema: string): Promise<Set<string>> {
+  const rows = await db.query<{ table_name: string; column_name: string }>(columnsSql(), [schema]);
+  const present = new Set(rows.map((r) => `${String(r.table_name).toLowerCase()}.${String(r.column_name).toLowerCase()}`));
+  return new Set(orphanSections(db).map((b) => b.key).filter((k) => present.has(k)));
+}
+
+/**
+ * The SQL of the child-rows stream for this database and schema; `orphanBranches` names the
+ * branches of payload_orphan_rows.sql to include (rows no payload can hold; default none).
+ */
+export function childRowsSql(db: Db, schema: string, orphanBranches: ReadonlySet<string> = new Set()): string {
   const ids: Record<string, string> = {};
   for (const t of BUILDER_TABLES) ids[t.name] = qualify(db.dialect, schema, t.name);
+  const orphans = orphanSections(db).filter((b) => orphanBranches.has(b.key)).map((b) => `  UNION ALL\n${b.sql}`).join('\n');
+  ids.orphanBranches = orphans ? fillIdentifiers(orphans, ids) : '';
   return fillIdentifiers(loadSql(db.dialect, 'payload_child_rows'), ids);
 }
 
@@ -118,42 +141,152 @@ function personFrom(r: Row): ChildRows {
   });
 }
 
-/** Group the ordered rows per person: yields [pid, rows of that person]; rows without a person row yield person=null. */
-async function* groupByPerson(source: AsyncIterable<Row>, stats: BuildStats, signal?: AbortSignal): AsyncIterable<ChildRows | null> {
+/** A row the builder cannot attach to any payload (payload_orphan_rows.sql), tagged with its own person id. */
+export interface OrphanRow {
+  table: string;
+  id: string;
+  /** The reference that was not found (null when empty). */
+  ref: string | null;
+  refColumn: string;
+}
+
+/** One person id's rows as grouped from the stream. */
+export interface PersonGroup {
+  personId: string;
+  /** One ChildRows per ssd_person row with this id (more than one: a duplicated id), in a fixed order. */
+  variants: ChildRows[];
+  /** Rows of other tables no payload can hold that name this person. */
+  orphans: OrphanRow[];
+}
+
+const ROW_FIELDS = ['k', 's1', 's2', 's3', 's4', 's5', 's6', 's7', 'd1', 'd2', 'd3', 'n1', 'x'] as const;
+
+function rowKey(r: Row): string {
+  return JSON.stringify(ROW_FIELDS.map((f) => s(r[f])));
+}
+
+/**
+ * The rows of one person id → a group. Several ssd_person rows with one id (a table without its
+ * primary key) each give a variant built from all the other rows, in a fixed order, so that the
+ * whole stream and a one-child read agree whatever order the database returned the rows in; the
+ * other rows, joined once per person row, are de-duplicated.
+ */
+function assembleGroup(pid: string, group: Row[]): PersonGroup | null {
+  const persons = group.filter((r) => r.k === 'p');
+  if (persons.length === 0) return null; // cannot happen: every branch joins ssd_person
+  let others = group.filter((r) => r.k !== 'p');
+  if (persons.length > 1) {
+    const keyed = persons.map((r) => ({ r, key: rowKey(r) })).sort((a, b) => compareCodePoints(a.key, b.key));
+    persons.splice(0, persons.length, ...keyed.map((x) => x.r));
+    const seen = new Set<string>();
+    others = others.filter((r) => { const k = rowKey(r); if (seen.has(k)) return false; seen.add(k); return true; });
+  }
+  const orphans: OrphanRow[] = [];
+  for (const r of others) if (r.k === 'or') orphans.push({ table: id(r.s1), id: id(r.s2), ref: s(r.s3), refColumn: id(r.s4) });
+  const rest = others.filter((r) => r.k !== 'or');
+  const variants = persons.map((pr) => {
+    const rows = personFrom(pr);
+    for (const r of rest) addRow(rows, r);
+    return rows;
+  });
+  orphans.sort((a, b) => compareCodePoints(a.table, b.table) || compareCodePoints(a.id, b.id));
+  return { personId: pid, variants, orphans };
+}
+
+/**
+ * Group the ordered rows per person id. An ssd_person row whose id is NULL has nothing joined to
+ * it (NULL matches nothing) and no child can be built or staged for it: it is counted
+ * (stats.personsWithoutId) and skipped, wherever the database sorts NULLs (last in PostgreSQL,
+ * first in SQL Server).
+ */
+async function* groupByPerson(source: AsyncIterable<Row>, stats: BuildStats, signal?: AbortSignal): AsyncIterable<PersonGroup> {
   let currentPid: string | null = null;
-  let pending: Row[] = [];
-  let child: ChildRows | null = null;
-  const flush = () => {
-    const out = child;
-    child = null;
-    pending = [];
-    return out;
-  };
+  let group: Row[] = [];
   for await (const r of source) {
     if (signal?.aborted) throw new CancelledError();
     stats.rows++;
+    if (r.pid === null || r.pid === undefined) {
+      if (r.k === 'p') stats.personsWithoutId++;
+      continue;
+    }
     const pid = id(r.pid);
     if (pid !== currentPid) {
       if (currentPid !== null) {
         if (compareCodePoints(currentPid, pid) > 0) {
           throw new Error('the payload stream is not in person-id order (database collation differs from code-point order); no payloads were built from the rest');
         }
-        yield flush();
+        const g = assembleGroup(currentPid, group);
+        if (g) yield g;
       }
       currentPid = pid;
+      group = [];
     }
-    if (r.k === 'p') {
-      child = personFrom(r);
-      for (const q of pending) addRow(child, q);
-      pending = [];
-    } else if (child) addRow(child, r);
-    else pending.push(r);
+    group.push(r);
   }
-  if (currentPid !== null) yield flush();
+  if (currentPid !== null) {
+    const g = assembleGroup(currentPid, group);
+    if (g) yield g;
+  }
 }
 
-function built(rows: ChildRows, result: { payload: Record<string, unknown>; problems: BuiltChild['problems'] }, validate = true): BuiltChild {
-  const problems = validate ? [...result.problems, ...validatePayload(result.payload)] : [...result.problems];
+const ORPHAN_WHAT: Record<string, [string, string]> = {
+  ssd_cin_assessments: ['assessment', 'assessments'],
+  ssd_cin_plans: ['CIN plan', 'CIN plans'],
+  ssd_s47_enquiry: ['S47 enquiry', 'S47 enquiries'],
+  ssd_cp_plans: ['CP plan', 'CP plans'],
+  ssd_cla_episodes: ['CLA episode', 'CLA episodes'],
+  ssd_cla_placement: ['placement', 'placements'],
+  ssd_involvements: ['involvement', 'involvements'],
+};
+const ORPHAN_PARENT: Record<string, string> = { clap_cla_id: 'ssd_cla_episodes.clae_cla_id' };
+
+/** One warning per table of rows this child's payload cannot hold, naming them (ids only). */
+export function orphanWarnings(orphans: readonly OrphanRow[]): PayloadProblem[] {
+  const byTable = new Map<string, OrphanRow[]>();
+  for (const o of orphans) byTable.set(o.table, [...(byTable.get(o.table) ?? []), o]);
+  const out: PayloadProblem[] = [];
+  for (const [table, list] of byTable) {
+    const [one, many] = ORPHAN_WHAT[table] ?? ['row', 'rows'];
+    const refColumn = list[0]!.refColumn;
+    const parent = ORPHAN_PARENT[refColumn] ?? 'ssd_cin_episodes.cine_referral_id';
+    const shown = list.slice(0, 5).map((o) => `'${o.id}' (${refColumn} ${o.ref === null ? 'empty' : `'${o.ref}'`})`);
+    const more = list.length > 5 ? ` and ${list.length - 5} more` : '';
+    const what = list.length === 1 ? `${one} ${shown[0]}` : `${list.length} ${many}: ${shown.join(', ')}${more}`;
+    const nested = refColumn === 'clae_referral_id' ? ' with its placements' : '';
+    out.push({
+      path: '', rule: 'row-not-attached', severity: 'warning', source: `${table}.${refColumn}`,
+      message: `${what} of this child ${list.length === 1 ? 'is' : 'are'} not in the payload${nested}: ${list.length === 1 ? 'its' : 'their'} ${refColumn} is not in ${parent} (ssd check lists such rows)`,
+    });
+  }
+  return out;
+}
+
+/** Errors about the person id itself: blank, or on several ssd_person rows. */
+function personIdProblems(group: PersonGroup): PayloadProblem[] {
+  const out: PayloadProblem[] = [];
+  const source = 'ssd_person.pers_person_id';
+  if (group.personId.trim() === '') {
+    out.push({ path: '/la_child_id', rule: 'person-id-blank', severity: 'error', source, message: `the person id is blank (${group.personId.length} characters): this child cannot be identified to the DfE and is not sent (ssd check SSD-PERS-001)` });
+  }
+  if (group.variants.length > 1) {
+    out.push({ path: '/la_child_id', rule: 'person-id-duplicate', severity: 'error', source, message: `${group.variants.length} ssd_person rows have this person id: the payload below is built from one of them and this child is not sent until there is one row (ssd check SSD-PERS-005)` });
+  }
+  return out;
+}
+
+/** Gate and build a group: the first variant in the cohort (a duplicated id is in the cohort if any of its rows is). */
+function buildGroup(group: PersonGroup, w: ReportingWindow): { rows: ChildRows; decision: ReturnType<typeof buildChild>['decision']; result?: ReturnType<typeof buildChild>['result'] } {
+  let first: { rows: ChildRows; decision: ReturnType<typeof buildChild>['decision']; result?: ReturnType<typeof buildChild>['result'] } | undefined;
+  for (const rows of group.variants) {
+    const b = buildChild(rows, w);
+    if (b.decision.inCohort && b.result) return { rows, ...b };
+    first ??= { rows, ...b };
+  }
+  return first!;
+}
+
+function built(group: PersonGroup, rows: ChildRows, result: { payload: Record<string, unknown>; problems: BuiltChild['problems'] }, validate = true): BuiltChild {
+  const problems = [...personIdProblems(group), ...result.problems, ...(validate ? validatePayload(result.payload) : []), ...orphanWarnings(group.orphans)];
   const legacy = rows.person.pers_legacy_id ?? null;
   return { personId: rows.person.pers_person_id, legacyId: legacy, payload: result.payload, problems };
 }
@@ -167,12 +300,11 @@ export async function* streamChildPayloads(db: Db, options: StreamOptions): Asyn
   const schema = options.schema || db.defaultSchema;
   const stats = options.stats ?? emptyStats();
   await assertBuilderTables(db, schema);
-  const sql = childRowsSql(db, schema);
+  const sql = childRowsSql(db, schema, await orphanBranchesPresent(db, schema));
   const source = db.stream<Row>(sql, [null], { batchSize: options.batchSize ?? DEFAULT_BATCH_SIZE, signal: options.signal });
-  for await (const rows of groupByPerson(source, stats, options.signal)) {
-    if (!rows) continue; // rows whose person is gone (cannot happen: every branch joins ssd_person)
+  for await (const group of groupByPerson(source, stats, options.signal)) {
     stats.persons++;
-    const { decision, result } = buildChild(rows, w);
+    const { rows, decision, result } = buildGroup(group, w);
     if (!decision.inCohort || !result) {
       if (decision.exclusion?.gate === 'A') stats.excludedGateA++;
       else stats.excludedGateB++;
@@ -180,7 +312,7 @@ export async function* streamChildPayloads(db: Db, options: StreamOptions): Asyn
       continue;
     }
     stats.cohort++;
-    yield built(rows, result, options.validate !== false);
+    yield built(group, rows, result, options.validate !== false);
   }
 }
 
@@ -191,18 +323,18 @@ export async function buildChildPayload(db: Db, personId: string, options: Build
   const w = checkOptions(options);
   const schema = options.schema || db.defaultSchema;
   await assertBuilderTables(db, schema);
-  const sql = childRowsSql(db, schema);
+  const sql = childRowsSql(db, schema, await orphanBranchesPresent(db, schema));
   const stats = emptyStats();
-  let found: ChildRows | null = null;
+  let found: PersonGroup | null = null;
   const source = db.stream<Row>(sql, [personId], { batchSize: options.batchSize ?? DEFAULT_BATCH_SIZE, signal: options.signal });
-  for await (const rows of groupByPerson(source, stats, options.signal)) {
+  for await (const group of groupByPerson(source, stats, options.signal)) {
     // SQL Server compares with the database collation (often case-insensitive): take the exact id if present.
-    if (rows && (found === null || rows.person.pers_person_id === personId)) found = rows;
+    if (found === null || group.personId === personId) found = group;
   }
   if (!found) return { exclusion: { personId, gate: 'missing', reason: 'no ssd_person row with this person id' } };
-  const { decision, result } = buildChild(found, w);
+  const { rows, decision, result } = buildGroup(found, w);
   if (!decision.inCohort || !result) return { exclusion: decision.exclusion! };
-  return { child: built(found, result) };
+  return { child: built(found, rows, result) };
 }
 
 /** Tests and tools: every cohort child of a (small) database in memory. Not for production sizes. */

@@ -141,6 +141,11 @@ export async function markSent(tx: Queryable, t: SendTable, row: QueueRow, token
   return tx.execute(sqlFor(tx, t, 'send_mark_sent'), [row.id, row.hashHex, row.jsonPayload, token.uuid, token.timestamp]);
 }
 
+/** Hold back a record that fails the DfE schema now: Withheld with the reason (in the caller's transaction). 0 if staging replaced the payload meanwhile. */
+export async function markWithheld(tx: Queryable, t: SendTable, row: QueueRow, reason: string): Promise<number> {
+  return tx.execute(sqlFor(tx, t, 'send_mark_withheld'), [row.id, row.hashHex, row.jsonPayload, reason]);
+}
+
 /** Record a failure with its reason (in the caller's transaction). 0 if staging replaced the payload meanwhile. */
 export async function markError(tx: Queryable, t: SendTable, row: QueueRow, reason: string): Promise<number> {
   return tx.execute(sqlFor(tx, t, 'send_mark_error'), [row.id, row.hashHex, row.jsonPayload, reason]);

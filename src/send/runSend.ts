@@ -17,7 +17,7 @@ import { invalidRecord } from '../staging/lifecycle';
 import { assertNotFakeSend } from '../fake/fakeMarker';
 import { ApiClient, childrenUrl, TokenError, type ApiEndpoint, type FetchFn } from './apiClient';
 import { MAX_BATCH, sendWithBisection, type RecordResult, type StopKind } from './batching';
-import { countQueueAfter, countAcknowledged, inspectSendTable, markError, markSent, prepareRecord, readQueue, scanDeletions, SendUsageError, type BodyKind, type PreparedRecord } from './queue';
+import { countQueueAfter, countAcknowledged, inspectSendTable, markError, markSent, markWithheld, prepareRecord, readQueue, scanDeletions, SendUsageError, type BodyKind, type PreparedRecord } from './queue';
 import { ChildValues, oneLine, payloadValues, Redactor } from './redact';
 import { acquireTableLock, LockLostError, type TableLock } from './tableLock';
 import { DEFAULT_RETRY_POLICY, REAL_TIMING, type RetryPolicy, type Timing } from './retry';
@@ -295,7 +295,7 @@ async function sendQueue(db: Db, options: SendOptions, t: Awaited<ReturnType<typ
     // Record every answer of the batch in one transaction.
     const results: Array<[PreparedRecord, RecordResult]> = valid.map((p, i) => [p, outcome.results[i]!]);
     await db.transaction(async (tx) => {
-      for (const p of invalid) await markError(tx, t, p.row, invalidRecord(p.problems));
+      for (const p of invalid) await markWithheld(tx, t, p.row, invalidRecord(p.problems));
       for (const [p, r] of results) {
         if (r.kind === 'sent') {
           await markSent(tx, t, p.row, r.token);

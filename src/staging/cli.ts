@@ -42,11 +42,13 @@ export function printStageReport(r: StageFromSsdReport, write: (line: string) =>
     ['New', r.new],
     ['Updated', r.updated],
     ['Unchanged', r.unchanged],
-    ['Deleted', r.deleted, r.deleted ? `${n(r.deletionPayloads)} with a deletion payload queued` : undefined],
-    ['Invalid', r.invalid + r.notStaged, r.invalid + r.notStaged ? 'kept out of the send queue; the reason is in api_response' : undefined],
+    ['Deleted', r.deleted, r.deleted ? `${n(r.deletionPayloads)} with a deletion payload queued, ${n(r.deleted - r.deletionPayloads)} Withheld: never acknowledged, nothing to send` : undefined],
+    ['Invalid', r.invalid + r.notStaged, r.invalid + r.notStaged ? `${r.notStaged ? `${n(r.notStaged)} not staged, ` : ''}submission_status Withheld: kept out of the send queue; the reason is in api_response` : undefined],
     ['warnings', r.warnings],
   ];
   for (const [label, v, note] of rows) write(`  ${label.padEnd(10)} ${n(v).padStart(9)}${note ? `  (${note})` : ''}`);
+  if (r.personsWithoutId) write(`${n(r.personsWithoutId)} ssd_person row${r.personsWithoutId === 1 ? ' has' : 's have'} no person id (NULL): no payload can be built or staged for ${r.personsWithoutId === 1 ? 'it' : 'them'}; give each person an id (ssd check SSD-PERS-020).`);
+  if (r.withheldConverted) write(`Converted ${n(r.withheldConverted)} row${r.withheldConverted === 1 ? '' : 's'} held back as Error by an earlier version to Withheld (community senders send Error rows).`);
   const list = (title: string, items: StageFromSsdReport['invalidChildren']) => {
     if (!items.length) return;
     write(`${title}:`);
@@ -81,7 +83,7 @@ export function registerStage(program: Command): void {
     .addOption(jsonOption())
     .addOption(new Option('-v, --verbose', 'log progress to stderr'))
     .addHelpText('after', '\nExamples:\n  ssd stage --db pglite:./ssd-db\n  ssd stage --db postgres://me@localhost/la --schema ssd_development --as-of 2026-08-10 --partial\n  ssd stage --db pglite:./ssd-db --table ssd_api_data_staging_anon --json\n\n'
-      + 'Exit codes: 0 done, every child valid; 1 done but some children are invalid (staged, kept out of the send queue), or the safety stop fired (nothing written), or the run failed; 2 bad usage, no connection or the connection was lost.\nSee docs/staging.md ("Safety stops").')
+      + 'Exit codes: 0 done, every child valid; 1 done but some children are invalid (staged as Withheld, kept out of the send queue) or some ssd_person rows have no id, or the safety stop fired (nothing written), or the run failed; 2 bad usage, no connection or the connection was lost.\nSee docs/staging.md ("Safety stops").')
     .action(action(async (opts: StageCliOptions) => {
       const schema = parseSchema(opts.schema);
       const stagingSchema = parseSchema(opts.stagingSchema);
@@ -117,7 +119,7 @@ export function registerStage(program: Command): void {
         }).finally(() => progress.done());
         if (opts.json) printJson(r);
         else printStageReport(r);
-        return r.invalid + r.notStaged > 0 ? EXIT.PROBLEMS : EXIT.OK;
+        return r.invalid + r.notStaged + r.personsWithoutId > 0 ? EXIT.PROBLEMS : EXIT.OK;
       } catch (e) {
         if (!(e instanceof SafetyStopError)) throw e;
         // The safety stop: nothing was written to the staging table.

@@ -1,20 +1,26 @@
 // The staging row lifecycle of the payload contract, as pure decisions: given a built child and its
 // existing staging row (if any), what to write. No database here; stageChildren applies the result.
 //
-//   child in cohort, no row                → insert New / Pending (Error when invalid)
+//   child in cohort, no row                → insert New / Pending (Withheld when invalid)
 //   row_state Deleted, child back          → Updated / Pending with the new payload (D8, re-entry)
 //   hash differs                           → Updated / Pending with the new payload and hash
 //   hash equal                             → untouched, except to bring the status in line with
-//                                            validity (an invalid child's row says Error and why; a
-//                                            row held back as invalid that is valid now goes Pending)
+//                                            validity (an invalid child's row says Withheld and why;
+//                                            a row held back as invalid that is valid now goes Pending)
 //                                            and, with partial payloads, to fill a missing partial
 //   row whose child left the cohort        → see deletionDecision
 // previous_json_payload / previous_hash are never written here (D9: only a successful send rotates them).
+//
+// Rows the build keeps out of the send queue (an invalid payload; a child who left before any
+// acknowledgement) say submission_status = 'Withheld', never 'Error': the community Python and
+// PowerShell senders select 'pending' and 'error' rows and would send them. api_response holds the
+// reason (a JSON object starting {"stage":). Earlier versions wrote 'Error' for these rows; the
+// next `ssd stage` converts them (staging_convert_withheld.sql).
 import { computePartialPayload, deletionPayload, isDeletionPayload } from './partialPayload';
 import { canonicalJson, compactJson, payloadHash } from './canonicalJson';
 import type { PayloadProblem } from '../payload/types';
 
-export const STATUS = { PENDING: 'Pending', SENT: 'Sent', ERROR: 'Error' } as const;
+export const STATUS = { PENDING: 'Pending', SENT: 'Sent', ERROR: 'Error', WITHHELD: 'Withheld' } as const;
 export const ROW_STATE = { NEW: 'New', UPDATED: 'Updated', UNCHANGED: 'Unchanged', DELETED: 'Deleted' } as const;
 
 /** Status and row-state values are read case-insensitively (upstream senders write lower case). */
@@ -80,6 +86,25 @@ export function invalidRecord(problems: readonly PayloadProblem[]): string {
 
 export const LEFT_COHORT_RECORD = JSON.stringify({ stage: 'left-cohort', message: 'left the cohort before the API acknowledged any payload: nothing to send' });
 
+/**
+ * Why a Withheld row is held back, in one line, from the record the build wrote in api_response
+ * (rules and JSON paths only, never a value): "invalid: pattern at /la_child_id (and 1 more)" or
+ * "left the cohort before any acknowledgement". Undefined when api_response is not such a record.
+ */
+export function withheldReason(apiResponse: string | null | undefined): string | undefined {
+  if (!isBuildRecord(apiResponse)) return undefined;
+  const rec = parseObject(apiResponse);
+  if (!rec) return undefined;
+  if (rec.stage === 'left-cohort') return 'left the cohort before any acknowledgement: nothing to send';
+  if (rec.stage !== 'invalid') return undefined;
+  const problems = Array.isArray(rec.problems) ? (rec.problems as Array<Record<string, unknown>>) : [];
+  const first = problems[0];
+  if (!first) return 'invalid payload';
+  const rule = typeof first.rule === 'string' ? first.rule : 'rule';
+  const path = typeof first.path === 'string' && first.path ? ` at ${first.path}` : '';
+  return `invalid: ${rule}${path}${problems.length > 1 ? ` (and ${problems.length - 1} more)` : ''}`;
+}
+
 /** Was this api_response written by the staging build (not by a sender)? */
 export function isBuildRecord(apiResponse: string | null | undefined): boolean {
   return typeof apiResponse === 'string' && apiResponse.startsWith('{"stage":');
@@ -131,7 +156,7 @@ export interface DecideOptions {
 
 /** What to do for a child in the cohort. */
 export function decideChild(child: PreparedChild, row: ExistingRow | undefined, options: DecideOptions): Decision {
-  const status = child.valid ? STATUS.PENDING : STATUS.ERROR;
+  const status = child.valid ? STATUS.PENDING : STATUS.WITHHELD;
   if (!row) {
     return {
       outcome: 'new',
@@ -161,10 +186,10 @@ export function decideChild(child: PreparedChild, row: ExistingRow | undefined, 
   // Same payload: untouched unless the status or the partial is out of line.
   if (!child.valid) {
     const record = invalidRecord(child.problems);
-    if (same(row.submissionStatus, STATUS.ERROR) && row.apiResponse === record) return { outcome: 'unchanged', write: null };
-    return { outcome: 'unchanged', write: { kind: 'meta', id: row.id, submissionStatus: STATUS.ERROR, apiResponse: record, setPartial: false, partialPayload: null, rowState: null } };
+    if (same(row.submissionStatus, STATUS.WITHHELD) && row.apiResponse === record) return { outcome: 'unchanged', write: null };
+    return { outcome: 'unchanged', write: { kind: 'meta', id: row.id, submissionStatus: STATUS.WITHHELD, apiResponse: record, setPartial: false, partialPayload: null, rowState: null } };
   }
-  const heldBack = same(row.submissionStatus, STATUS.ERROR) && isBuildRecord(row.apiResponse);
+  const heldBack = same(row.submissionStatus, STATUS.WITHHELD) || (same(row.submissionStatus, STATUS.ERROR) && isBuildRecord(row.apiResponse));
   const queued = !same(row.submissionStatus, STATUS.SENT);
   const wantPartial = options.partial && queued ? partialText(child, row) : undefined;
   const partialOff = wantPartial !== undefined && !sameJsonText(wantPartial, row.partialJson ?? null);
@@ -200,8 +225,8 @@ export type DeletionOutcome = 'deleted-purge' | 'deleted' | 'already-deleted';
  *   - already Deleted, or its payload is already this child's deletion payload (sent and marked
  *     Unchanged by a sender) → untouched;
  *   - acknowledged by the API → Deleted / Pending with the deletion payload (D7);
- *   - never acknowledged → Deleted / Error with the reason (nothing was ever sent, so nothing to purge,
- *     and its old payload must not go out).
+ *   - never acknowledged → Deleted / Withheld with the reason (nothing was ever sent, so nothing to
+ *     purge, and its old payload must not go out).
  */
 export function decideGone(row: GoneRow, options: DecideOptions & PrepareOptions): { outcome: DeletionOutcome; write: RowWrite | null } {
   if (same(row.rowState, ROW_STATE.DELETED)) return { outcome: 'already-deleted', write: null };
@@ -224,6 +249,6 @@ export function decideGone(row: GoneRow, options: DecideOptions & PrepareOptions
   }
   return {
     outcome: 'deleted',
-    write: { kind: 'meta', id: row.id, submissionStatus: STATUS.ERROR, apiResponse: LEFT_COHORT_RECORD, setPartial: false, partialPayload: null, rowState: ROW_STATE.DELETED },
+    write: { kind: 'meta', id: row.id, submissionStatus: STATUS.WITHHELD, apiResponse: LEFT_COHORT_RECORD, setPartial: false, partialPayload: null, rowState: ROW_STATE.DELETED },
   };
 }

@@ -38,6 +38,8 @@ export interface StageFromSsdReport extends StageReport {
   asOf: string;
   /** People read from ssd_person. */
   persons: number;
+  /** ssd_person rows whose person id is NULL: no payload can be built or staged for them. */
+  personsWithoutId: number;
   /** People not in the cohort, by gate. */
   excludedGateA: number;
   excludedGateB: number;
@@ -125,7 +127,7 @@ export async function stageFromSsd(db: Db, options: StageFromSsdOptions): Promis
     plannedPurges: planned?.purges, plannedEpisodeLosses: planned?.episodeLosses,
   });
   return {
-    ...report, asOf: options.asOf, persons: stats.persons, excludedGateA: stats.excludedGateA, excludedGateB: stats.excludedGateB,
+    ...report, asOf: options.asOf, persons: stats.persons, personsWithoutId: stats.personsWithoutId, excludedGateA: stats.excludedGateA, excludedGateB: stats.excludedGateB,
     runId: r.runId, safety: safety!,
   };
 }

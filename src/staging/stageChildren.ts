@@ -44,6 +44,8 @@ export interface ChildIssue {
   personId: string;
   rule: string;
   path: string;
+  /** The problem's text (rule and constraint, never a value of the child's data). */
+  message?: string;
 }
 
 export interface StageReport {
@@ -61,8 +63,10 @@ export interface StageReport {
   deleted: number;
   /** Of those, rows queued with a deletion payload (acknowledged before, D7). */
   deletionPayloads: number;
-  /** Cohort children whose payload has errors: staged but kept out of the send queue. */
+  /** Cohort children whose payload has errors: staged as Withheld, kept out of the send queue. */
   invalid: number;
+  /** Rows an earlier version held back as Error (invalid, or left before any acknowledgement) converted to Withheld by this run. */
+  withheldConverted: number;
   /** Cohort children with warnings only. */
   warnings: number;
   /** Cohort children that could not be staged at all (e.g. person_id longer than an existing table's column). */
@@ -78,7 +82,7 @@ const MSSQL_MAX_PARAMS = 2000;
 
 function firstIssue(personId: string, problems: readonly PayloadProblem[], severity: 'error' | 'warning'): ChildIssue | undefined {
   const p = problems.find((x) => x.severity === severity);
-  return p ? { personId, rule: p.rule, path: p.path } : undefined;
+  return p ? { personId, rule: p.rule, path: p.path, message: p.message } : undefined;
 }
 
 function chunks<T>(items: T[], size: number): T[][] {
@@ -238,13 +242,15 @@ export async function stageChildren(db: Db, children: AsyncIterable<BuiltChild>,
   const runId = randomUUID();
   const report: StageReport = {
     schema: info.schema, table: info.table, tableCreated: info.created, partial, hashIgnoresEntityIds,
-    cohort: 0, new: 0, updated: 0, unchanged: 0, deleted: 0, deletionPayloads: 0, invalid: 0, warnings: 0, notStaged: 0,
+    cohort: 0, new: 0, updated: 0, unchanged: 0, deleted: 0, deletionPayloads: 0, invalid: 0, withheldConverted: 0, warnings: 0, notStaged: 0,
     invalidChildren: [], warningChildren: [], seconds: 0,
   };
   // Work-table rows of runs killed more than a day ago.
   await db.execute(db.dialect === 'mssql'
     ? `DELETE FROM ${info.marks} WHERE [marked_at] < DATEADD(day, -1, GETDATE())`
     : `DELETE FROM ${info.marks} WHERE "marked_at" < CURRENT_TIMESTAMP - INTERVAL '1 day'`);
+  // Rows held back as Error by earlier versions become Withheld (counted in the report).
+  report.withheldConverted = await db.execute(sql.fill('staging_convert_withheld'));
 
   // What is committed so far, for the one line a lost connection ends with.
   const done = { batches: 0, children: 0, inBatch: 0, pages: 0, inPage: 0, deleting: false };

@@ -101,8 +101,8 @@ export interface ReportContext {
 export function stagingReportData(r: StageFromSsdReport, tableCounts: readonly StagingCount[], ctx: ReportContext): ReportData {
   const invalid = r.invalid + r.notStaged;
   const findings: ReportFinding[] = [
-    ...r.invalidChildren.map((i) => ({ severity: 'error' as const, where: `child ${i.personId}`, rule: i.rule, message: i.path ? `at ${i.path}` : 'invalid payload' })),
-    ...r.warningChildren.map((i) => ({ severity: 'warning' as const, where: `child ${i.personId}`, rule: i.rule, message: i.path ? `at ${i.path}` : 'warning' })),
+    ...r.invalidChildren.map((i) => ({ severity: 'error' as const, where: `child ${i.personId}`, rule: i.rule, message: `Withheld: ${i.path ? `at ${i.path}` : 'invalid payload'}${i.message ? `: ${i.message}` : ''}` })),
+    ...r.warningChildren.map((i) => ({ severity: 'warning' as const, where: `child ${i.personId}`, rule: i.rule, message: `${i.path ? `at ${i.path}` : 'warning'}${i.message ? `: ${i.message}` : ''}` })),
   ];
   const more = Math.max(0, findings.length - ISSUE_LIMIT);
   return {
@@ -122,7 +122,9 @@ export function stagingReportData(r: StageFromSsdReport, tableCounts: readonly S
       { label: 'Unchanged', value: r.unchanged },
       { label: 'Deleted (left the cohort)', value: r.deleted },
       { label: 'Deletion payloads queued', value: r.deletionPayloads },
-      { label: 'Invalid (kept out of the send queue)', value: invalid },
+      { label: 'Invalid (Withheld: kept out of the send queue)', value: invalid },
+      ...(r.personsWithoutId ? [{ label: 'ssd_person rows without a person id (not staged)', value: r.personsWithoutId }] : []),
+      ...(r.withheldConverted ? [{ label: 'Error rows of earlier versions now Withheld', value: r.withheldConverted }] : []),
       { label: 'Children with warnings', value: r.warnings },
     ],
     timings: [{ label: 'Build, validate, hash and stage', value: r.seconds * 1000 }],
@@ -145,7 +147,7 @@ export function stagingReportData(r: StageFromSsdReport, tableCounts: readonly S
 export function stagingSummary(r: StageFromSsdReport): string {
   const n = (v: number) => v.toLocaleString('en-GB');
   const invalid = r.invalid + r.notStaged;
-  return `Staged ${n(r.cohort)} children into ${r.table}: ${n(r.new)} new, ${n(r.updated)} updated, ${n(r.unchanged)} unchanged, ${n(r.deleted)} deleted${invalid ? `, ${n(invalid)} invalid` : ''}.`;
+  return `Staged ${n(r.cohort)} children into ${r.table}: ${n(r.new)} new, ${n(r.updated)} updated, ${n(r.unchanged)} unchanged, ${n(r.deleted)} deleted${invalid ? `, ${n(invalid)} invalid (Withheld)` : ''}${r.personsWithoutId ? `; ${n(r.personsWithoutId)} ssd_person rows without an id not staged` : ''}.`;
 }
 
 /** The report after Generate Fake Data: rows per table, the cohort's make-up, deliberate problems. */

@@ -4,6 +4,7 @@
 import { columnsSql, limitClause, qualify, quoteIdent } from '../../db/dialect';
 import type { Db } from '../../db/types';
 import { BUILDER_TABLES, OTHER_TABLES, STAGING_TABLES, type SsdTableDef } from '../../model/ssdModel';
+import { withheldReason } from '../../staging/lifecycle';
 
 export type TableGroup = 'builder' | 'other' | 'staging';
 
@@ -115,6 +116,8 @@ export interface StagingRowRef {
   personId: string;
   rowState: string | null;
   submissionStatus: string | null;
+  /** Why a Withheld row is held back (rules and paths only), from the build's record in api_response. */
+  withheldReason?: string;
 }
 
 /** One page of staging rows (ids, person id, states only; never the payload), in id order. */
@@ -131,9 +134,14 @@ export async function pageStagingRows(db: Db, schema: string, table: 'ssd_api_da
     if (v === null) where.push(`${q(col)} IS NULL`);
     else { params.push(v); where.push(`${q(col)} = $${params.length}`); }
   }
-  const sql = `SELECT ${top}${q('id')} AS id, ${q('person_id')} AS person_id, ${q('row_state')} AS row_state, ${q('submission_status')} AS submission_status FROM ${qualify(db.dialect, schema, table)}${where.length ? ' WHERE ' + where.join(' AND ') : ''} ORDER BY ${q('id')}${limit}`;
-  const raw = await db.query<{ id: unknown; person_id: unknown; row_state: string | null; submission_status: string | null }>(sql, params);
-  const rows = raw.map((r) => ({ id: String(r.id), personId: String(r.person_id), rowState: r.row_state ?? null, submissionStatus: r.submission_status ?? null }));
+  // api_response only of Withheld rows: the build's own record (rules and paths), never a sender's response.
+  const reason = `CASE WHEN LOWER(${q('submission_status')}) = 'withheld' THEN ${db.dialect === 'postgres' ? `CAST(${q('api_response')} AS TEXT)` : q('api_response')} END AS withheld_record`;
+  const sql = `SELECT ${top}${q('id')} AS id, ${q('person_id')} AS person_id, ${q('row_state')} AS row_state, ${q('submission_status')} AS submission_status, ${reason} FROM ${qualify(db.dialect, schema, table)}${where.length ? ' WHERE ' + where.join(' AND ') : ''} ORDER BY ${q('id')}${limit}`;
+  const raw = await db.query<{ id: unknown; person_id: unknown; row_state: string | null; submission_status: string | null; withheld_record: string | null }>(sql, params);
+  const rows: StagingRowRef[] = raw.map((r) => {
+    const why = withheldReason(r.withheld_record);
+    return { id: String(r.id), personId: String(r.person_id), rowState: r.row_state ?? null, submissionStatus: r.submission_status ?? null, ...(why ? { withheldReason: why } : {}) };
+  });
   if (rows.length > size) {
     rows.length = size;
     return { rows, next: rows[size - 1]!.id };

@@ -62,6 +62,9 @@ export const RULE_TEXT: Readonly<Record<string, string>> = {
   'disabilities-capped': 'the builder keeps at most the DfE number of disability codes',
   'factors-unparseable': 'assessment factors in none of the shapes the contract accepts',
   'cohort-without-episode': 'a child in the cohort with no social care episode',
+  'row-not-attached': 'rows of this child the payload cannot hold (their referral or CLA episode is not in the SSD), left out',
+  'person-id-duplicate': 'several ssd_person rows have this person id: the child is withheld until there is one',
+  'person-id-blank': 'a blank person id: the child cannot be identified to the DfE and is withheld',
 };
 
 /** Diagnostic message of a problem: where (JSON path), what (shape only, never the value), rule and SSD column. */

@@ -121,7 +121,7 @@ export function sendConfirmation(f: ConfirmFacts): SendConfirmation {
     detail: [
       `Endpoint: POST ${childrenUrl(f.baseUrl, f.laCode)}`,
       `Database: ${f.connection}, table ${f.schema}.${f.table}.`,
-      `${plural(f.queued, 'record')} queued${f.invalid ? `; ${plural(f.invalid, 'fails', 'fail')} the DfE schema and will be marked Error, not sent` : ''}.`,
+      `${plural(f.queued, 'record')} queued${f.invalid ? `; ${plural(f.invalid, 'fails', 'fail')} the DfE schema and will be marked Withheld, not sent` : ''}.`,
       `Purges: ${fmt(deletions)} deletion payload${deletions === 1 ? '' : 's'} (children deleted at the DfE)${mass ? ` — more than the safety stop's ${fmt(f.deletionLimit!)}: check the last Build Staging (a half-refreshed source table marks children Deleted) before sending them` : ''}.`,
       f.partial ? 'Partial payloads for updated children (ssd.payload.partial); new children and deletions in full.' : 'Full payloads.',
       f.mode === 'live' ? 'This sends children\'s data to the DfE. Every answer is recorded in the staging table.' : 'Every answer is recorded in the staging table (Sent or Error).',

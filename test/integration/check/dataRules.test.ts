@@ -7,6 +7,7 @@ import type { CheckReport } from '../../../src/check/types';
 import { forEachTarget } from '../../helpers/targets';
 import { insertSsdRows, type SsdRow } from '../../helpers/ssdRows';
 import { dropPrimaryKey, makeText } from './tableTools';
+import { qualify, quoteIdent } from '../../../src/db/dialect';
 
 const AS_OF = '2026-11-25';
 const long = (prefix: string, n: number) => prefix + 'x'.repeat(n - prefix.length);
@@ -14,7 +15,7 @@ const UPN_OK = 'B801200005001';
 const UPN_BAD_LETTER = 'A801200005001';
 
 // Defaults make every row clean; each problem row overrides what it is about.
-const person = (id: string, o: SsdRow = {}): SsdRow => ({ pers_person_id: id, pers_upn_unknown: 'UN1', pers_sex: 'F', pers_ethnicity: 'WBRI', pers_dob: '2015-01-01', ...o });
+const person = (id: string | null, o: SsdRow = {}): SsdRow => ({ pers_person_id: id, pers_upn_unknown: 'UN1', pers_sex: 'F', pers_ethnicity: 'WBRI', pers_dob: '2015-01-01', ...o });
 const episode = (id: string, o: SsdRow = {}): SsdRow => ({ cine_referral_id: id, cine_person_id: 'GOOD1', cine_referral_date: '2025-01-01', cine_referral_source_code: '2A', cine_referral_nfa: 'N', ...o });
 const assessment = (id: string, o: SsdRow = {}): SsdRow => ({ cina_assessment_id: id, cina_referral_id: 'RGOOD', cina_assessment_start_date: '2025-02-01', cina_assessment_auth_date: '2025-02-20', ...o });
 const cinPlan = (id: string, o: SsdRow = {}): SsdRow => ({ cinp_cin_plan_id: id, cinp_referral_id: 'RGOOD', cinp_person_id: 'GOOD1', cinp_cin_plan_start_date: '2025-01-01', ...o });
@@ -50,6 +51,7 @@ const EXPECTED: Record<string, [number, string[]]> = {
   'SSD-PERS-017': [1, ['P18']],
   'SSD-PERS-018': [1, ['P19']],
   'SSD-PERS-019': [1, ['P20']],
+  'SSD-PERS-020': [2, []], // NULL ids: counted, no id to quote
   'SSD-ADDR-001': [1, ['A6']],
   'SSD-ADDR-002': [1, ['A2']],
   'SSD-ADDR-003': [1, ['A3']],
@@ -197,7 +199,7 @@ function seed(): Record<string, SsdRow[]> {
     ssd_person: [
       person('GOOD1', { pers_legacy_id: 'L1', pers_upn: UPN_OK, pers_upn_unknown: null, pers_sex: 'M', pers_dob: '2015-05-01' }),
       person('P 2'), person('P000000000000000000003'), person('P4', { pers_legacy_id: 'L 4' }), person('P5', { pers_legacy_id: long('a', 37) }),
-      person('P6'), person('P6'),
+      person('P6'), person('P6'), person(null), person(null),
       person('P7', { pers_upn: 'b80120000500', pers_upn_unknown: null }), person('P8', { pers_upn: UPN_BAD_LETTER, pers_upn_unknown: null }),
       person('P9', { pers_upn: 'UN3', pers_upn_unknown: null }), person('P10', { pers_upn_unknown: 'UNK' }),
       person('P11', { pers_upn: UPN_OK }), person('P12', { pers_upn_unknown: null }), person('P13', { pers_sex: 'Male' }),
@@ -341,6 +343,8 @@ forEachTarget('ssd check: every seeded data problem is found', (fx) => {
     const { db, schema } = fx();
     await initTables(db, { schema });
     for (const t of DUPLICATED) await dropPrimaryKey(db, schema, t);
+    const pt = qualify(db.dialect, schema, 'ssd_person'), pc = quoteIdent(db.dialect, 'pers_person_id');
+    await db.execute(db.dialect === 'mssql' ? `ALTER TABLE ${pt} ALTER COLUMN ${pc} NVARCHAR(48) NULL` : `ALTER TABLE ${pt} ALTER COLUMN ${pc} DROP NOT NULL`);
     await makeText(db, schema, 'ssd_cla_placement', 'clap_cla_placement_postcode', 20);
     await makeText(db, schema, 'ssd_person', 'pers_forename', 200);
     await insertSsdRows(db, schema, seed());

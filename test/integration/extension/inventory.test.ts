@@ -84,9 +84,15 @@ forEachTarget('extension inventory', (fx) => {
     do {
       const page = await pageStagingRows(db, schema, TABLE, { pageSize: 7, ...(after !== undefined ? { after } : {}) });
       rows.push(...page.rows.map((x) => x.id));
+      // The tree shows why a Withheld row is held back (rule and path); other rows carry no reason.
+      for (const x of page.rows) {
+        if (x.submissionStatus === 'Withheld') assert.match(x.withheldReason ?? '', /^invalid: \S+/);
+        else assert.equal(x.withheldReason, undefined);
+      }
       after = page.next;
     } while (after !== undefined);
     assert.equal(rows.length, staged);
+    assert.equal(counts.filter((c) => c.submissionStatus === 'Withheld').reduce((a, c) => a + c.count, 0), r.invalid, 'the invalid children are Withheld');
     const pending = counts.find((c) => c.submissionStatus === 'Pending');
     if (pending) {
       const only = await pageStagingRows(db, schema, TABLE, { rowState: 'New', submissionStatus: 'Pending', pageSize: 1000 });

@@ -100,9 +100,12 @@ forEachTarget('payload builder (streaming)', (fx) => {
     assert.deepEqual((children[1]!.payload.social_care_episodes as Array<Record<string, unknown>>).map((e) => e.social_care_episode_id), ['RE1']);
     // PLAN: admitted by a CIN plan without an episode: warning, still valid
     assert.equal('social_care_episodes' in children[2]!.payload, false);
-    assert.deepEqual(children[2]!.problems.map((p) => [p.rule, p.severity]), [['cohort-without-episode', 'warning']]);
+    // … and its plan P9 names a referral that is not in ssd_cin_episodes: dropped, with a warning naming it
+    assert.deepEqual(children[2]!.problems.map((p) => [p.rule, p.severity]), [['cohort-without-episode', 'warning'], ['row-not-attached', 'warning']]);
+    assert.match(children[2]!.problems[1]!.message, /^CIN plan 'P9' \(cinp_referral_id 'RX'\) of this child is not in the payload: its cinp_referral_id is not in ssd_cin_episodes\.cine_referral_id/);
+    assert.equal(children[2]!.problems[1]!.source, 'ssd_cin_plans.cinp_referral_id');
     assert.deepEqual(excluded.map((e) => [e.personId, e.gate]), [['IDLE', 'B'], ['OLD', 'A']]);
-    assert.deepEqual({ ...stats, rows: 0 }, { persons: 5, cohort: 3, excludedGateA: 1, excludedGateB: 1, rows: 0 });
+    assert.deepEqual({ ...stats, rows: 0 }, { persons: 5, personsWithoutId: 0, cohort: 3, excludedGateA: 1, excludedGateB: 1, rows: 0 });
     assert.ok(stats.rows > 20);
   });
 

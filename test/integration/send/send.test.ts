@@ -54,7 +54,7 @@ forEachTarget('ssd send', (fx) => {
   it('dry run (the default mode): builds and checks every request, sends nothing, writes nothing', async () => {
     const { db, schema } = fx();
     const kids = Array.from({ length: 7 }, (_, i) => child(`P00${i + 1}`));
-    kids.push(child('P009', { problems: [badUpn] })); // invalid at staging: Error, never queued
+    kids.push(child('P009', { problems: [badUpn] })); // invalid at staging: Withheld, never queued
     await stageChildren(db, stream(kids), { schema });
     const before = await rows(db, t());
     const r = await runSend(db, { mode: 'dry-run', schema, batchSize: 3, baseUrl: 'https://example.invalid/1', laCode: '845' });
@@ -118,6 +118,7 @@ forEachTarget('ssd send', (fx) => {
     assert.equal(after.get('P002')!.submission_status, 'Sent');
     assert.equal(after.get('P002')!.api_response, api.acks.get('P002')!.uuid);
     assert.match(after.get('P009')!.api_response!, /^\{"stage":"invalid"/);
+    assert.equal(after.get('P009')!.submission_status, 'Withheld');
   });
 
   it('D13: a batch refused for one bad child is split; the others are Sent, the bad one Error with a reason that echoes no data', async () => {
@@ -271,7 +272,7 @@ forEachTarget('ssd send', (fx) => {
     await send();
   });
 
-  it('a row whose payload breaks the DfE schema now is not sent: Error with the rule (staging re-checks it)', async () => {
+  it('a row whose payload breaks the DfE schema now is not sent: Withheld with the rule (staging re-checks it)', async () => {
     const { db, schema } = fx();
     await stageChildren(db, stream([child('V1')]), { schema, allowEmptyCohort: true });
     await db.execute(`UPDATE ${t()} SET json_payload = $1 WHERE person_id = 'V1'`, [JSON.stringify({ ...child('V1').payload, la_child_id: 'V 1' })]);
@@ -282,7 +283,7 @@ forEachTarget('ssd send', (fx) => {
     assert.deepEqual(r.issues.map((i) => [i.personId, i.outcome]), [['V1', 'invalid']]);
     assert.ok(!api.requests.slice(n).some((q) => q.children.some((c) => String(c.la_child_id).startsWith('V'))));
     const row = (await rows(db, t())).get('V1')!;
-    assert.equal(row.submission_status, 'Error');
+    assert.equal(row.submission_status, 'Withheld', 'not Error: the community senders would send it');
     assert.match(row.api_response!, /^\{"stage":"invalid","problems":\[\{"path":"\/la_child_id","rule":"pattern"/);
   });
 });

@@ -168,6 +168,26 @@ describe('ssd stage (command)', function () {
     assert.equal(r.code, 1);
   });
 
+  it('converts Error rows an earlier version held back to Withheld and says how many; NULL person ids are counted, exit 1', async () => {
+    const db = await openDb(`pglite:${dir}`);
+    try {
+      await db.execute(`UPDATE ${qualify(db.dialect, 'public', 'ssd_api_data_staging')} SET submission_status = 'Error' WHERE person_id = 'C09'`);
+      const t = qualify(db.dialect, 'public', 'ssd_person');
+      const pk = await db.query<{ constraint_name: string }>(`SELECT constraint_name FROM information_schema.table_constraints WHERE table_name = 'ssd_person' AND constraint_type = 'PRIMARY KEY'`);
+      for (const c of pk) await db.execute(`ALTER TABLE ${t} DROP CONSTRAINT "${c.constraint_name}"`);
+      await db.execute(`ALTER TABLE ${t} ALTER COLUMN pers_person_id DROP NOT NULL`);
+      await db.execute(`INSERT INTO ${t} (pers_person_id, pers_dob) VALUES (NULL, '2015-01-01')`);
+    } finally { await db.close(); }
+    const r = await run(['stage', '--db', `pglite:${dir}`, '--as-of', AS_OF]);
+    assert.equal(r.code, 1);
+    assert.match(r.out, /Converted 1 row held back as Error by an earlier version to Withheld/);
+    assert.match(r.out, /1 ssd_person row has no person id \(NULL\): no payload can be built or staged for it/);
+    assert.match(r.out, /Invalid\s+1\s+\(submission_status Withheld/);
+    const again = await run(['stage', '--db', `pglite:${dir}`, '--as-of', AS_OF, '--json']);
+    const j = JSON.parse(again.out);
+    assert.deepEqual([j.withheldConverted, j.personsWithoutId, j.invalid], [0, 1, 1]);
+  });
+
   it('bad usage exits 2', async () => {
     assert.equal((await run(['stage', '--db', `pglite:${dir}`, '--as-of', '2026-02-30'])).code, 2);
     assert.equal((await run(['stage', '--db', `pglite:${dir}`, '--table', 'other'])).code, 2);

@@ -2,6 +2,7 @@ import assert from 'node:assert/strict';
 import { forEachTarget } from '../../helpers/targets';
 import { stageChildren } from '../../../src/staging/stageChildren';
 import { payloadHash } from '../../../src/staging/canonicalJson';
+import { invalidRecord, LEFT_COHORT_RECORD } from '../../../src/staging/lifecycle';
 import { child, stream, badUpn, noEpisodes } from './fixtures';
 import type { Db } from '../../../src/db/types';
 
@@ -103,7 +104,7 @@ forEachTarget('staging lifecycle', (fx) => {
     assert.notEqual(p3.previous_json_payload, null, 'the acknowledged payload stays');
     const p4 = got.get('P004')!;
     assert.equal(p4.row_state, 'Deleted');
-    assert.equal(p4.submission_status, 'Error');
+    assert.equal(p4.submission_status, 'Withheld');
     assert.match(p4.api_response!, /left-cohort/);
     assert.equal(p4.json_payload, JSON.stringify(child('P004').payload), 'payload of a never-sent child is kept as it was');
     // Deleted rows are not touched again.
@@ -143,11 +144,11 @@ forEachTarget('staging lifecycle', (fx) => {
     const warn = child('P006', { episodes: [], problems: [noEpisodes] });
     const r = await stageChildren(db, stream([child('P001'), child('P002', { surname: 'Smyth' }), child('P003'), child('P004'), bad, warn]), { schema });
     assert.deepEqual([r.new, r.invalid, r.warnings], [2, 1, 1]);
-    assert.deepEqual(r.invalidChildren, [{ personId: 'P005', rule: 'maxLength', path: '/child_details/unique_pupil_number' }]);
-    assert.deepEqual(r.warningChildren, [{ personId: 'P006', rule: 'no-social-care-episodes', path: '' }]);
+    assert.deepEqual(r.invalidChildren, [{ personId: 'P005', rule: 'maxLength', path: '/child_details/unique_pupil_number', message: badUpn.message }]);
+    assert.deepEqual(r.warningChildren, [{ personId: 'P006', rule: 'no-social-care-episodes', path: '', message: noEpisodes.message }]);
     const got = await rows(db, t());
     const p5 = got.get('P005')!;
-    assert.equal(p5.submission_status, 'Error');
+    assert.equal(p5.submission_status, 'Withheld');
     assert.equal(p5.row_state, 'New');
     const rec = JSON.parse(p5.api_response!);
     assert.equal(rec.stage, 'invalid');
@@ -167,10 +168,44 @@ forEachTarget('staging lifecycle', (fx) => {
     const r = await stageChildren(db, stream(strict), { schema });
     assert.deepEqual([r.unchanged, r.invalid], [6, 1]);
     let p1 = (await rows(db, t())).get('P001')!;
-    assert.equal(p1.submission_status, 'Error');
+    assert.equal(p1.submission_status, 'Withheld');
     await stageChildren(db, stream(base), { schema });
     p1 = (await rows(db, t())).get('P001')!;
     assert.deepEqual([p1.submission_status, p1.api_response], ['Pending', null]);
+  });
+
+  it('Error rows an earlier version wrote for invalid or departed children become Withheld on the next run (counted); sender errors stay Error', async () => {
+    const { db, schema } = fx();
+    // As earlier versions left them: the invalid P001 and the departed P004 held back as Error (any case).
+    await db.execute(`UPDATE ${t()} SET submission_status = 'Error', api_response = $1 WHERE person_id = 'P001'`, [invalidRecord([badUpn])]);
+    await db.execute(`UPDATE ${t()} SET submission_status = 'error', row_state = 'Deleted', api_response = $1 WHERE person_id = 'P004'`, [LEFT_COHORT_RECORD]);
+    // A sender's failure on P002 stays Error (retried by every sender).
+    await db.execute(`UPDATE ${t()} SET submission_status = 'Error', api_response = 'send failed: HTTP 503' WHERE person_id = 'P002'`);
+    const base = [child('P001', { problems: [badUpn] }), child('P002', { surname: 'Smyth' }), child('P003'), child('P005', { surname: 'Fixed' }), child('P006', { episodes: [], problems: [noEpisodes] })];
+    const r = await stageChildren(db, stream(base), { schema });
+    assert.equal(r.withheldConverted, 2);
+    const got = await rows(db, t());
+    assert.deepEqual([got.get('P001')!.submission_status, got.get('P004')!.submission_status, got.get('P002')!.submission_status], ['Withheld', 'Withheld', 'Error']);
+    assert.match(got.get('P001')!.api_response!, /"stage":"invalid"/);
+    assert.match(got.get('P004')!.api_response!, /"stage":"left-cohort"/);
+    const again = await stageChildren(db, stream(base), { schema });
+    assert.equal(again.withheldConverted, 0);
+  });
+
+  it('the community senders\' selection (submission_status IN (\'pending\', \'error\'), any case) finds no withheld child', async () => {
+    const { db } = fx();
+    const all = await rows(db, t());
+    const withheld = [...all.values()].filter((r) => r.submission_status === 'Withheld').map((r) => r.person_id).sort();
+    assert.deepEqual(withheld, ['P001', 'P004'], 'the invalid child and the child who left before any acknowledgement');
+    // The Python sender: WHERE LOWER(submission_status) IN ('pending','error'); the PowerShell one compares
+    // case-insensitively under the database collation. Both are this query.
+    const picked = await db.query<{ person_id: string; api_response: string | null }>(
+      `SELECT person_id, api_response FROM ${t()} WHERE LOWER(submission_status) IN ('pending', 'error')`);
+    assert.ok(picked.length > 0, 'the selection finds the queued rows');
+    for (const r of picked) {
+      assert.ok(!withheld.includes(r.person_id), `community senders would send ${r.person_id}`);
+      assert.ok(!(r.api_response ?? '').startsWith('{"stage":'), `${r.person_id} is held back by the build but selectable`);
+    }
   });
 
   it('refuses to mark everyone Deleted when the cohort is empty', async () => {

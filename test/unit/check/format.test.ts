@@ -1,6 +1,6 @@
 // Text output: grouped by table in model order, skipped rules collapsed per reason, verdict last.
 import assert from 'node:assert/strict';
-import { formatReport, quotedIds } from '../../../src/check/format';
+import { formatReport, quoteId } from '../../../src/check/format';
 import type { CheckFinding, CheckReport } from '../../../src/check/types';
 
 const f = (o: Partial<CheckFinding>): CheckFinding => ({
@@ -18,7 +18,7 @@ describe('check text output', () => {
       { table: 'ssd_sdq_scores', present: false, rows: null, role: 'builder', errors: 0, warnings: 0, infos: 2 },
     ],
     findings: [
-      f({ ruleId: 'SSD-PERS-001', column: 'pers_person_id', count: 3, examples: ['A 1', 'B 2'], message: '3 rows: bad id' }),
+      f({ ruleId: 'SSD-PERS-001', column: 'pers_person_id', count: 3, examples: ['', 'A 1', "B'2"], message: '3 rows: bad id' }),
       f({ ruleId: 'SSD-PERS-012', severity: 'warning', column: 'pers_sex', message: '1 row: sex' }),
       f({ ruleId: 'SSD-SCHEMA-006', severity: 'info', category: 'schema', table: 'ssd_sdq_scores', count: 0, message: 'SSD-SDQ-001 not run: table ssd_sdq_scores is missing', skippedRule: 'SSD-SDQ-001' }),
       f({ ruleId: 'SSD-SCHEMA-006', severity: 'info', category: 'schema', table: 'ssd_sdq_scores', count: 0, message: 'SSD-SDQ-002 not run: table ssd_sdq_scores is missing', skippedRule: 'SSD-SDQ-002' }),
@@ -26,17 +26,17 @@ describe('check text output', () => {
   };
   const lines = formatReport(report);
 
-  it('groups findings under their table, with example ids and the fix', () => {
+  it('groups findings under their table, with example ids (quoted: an empty id shows) and the fix', () => {
     const i = lines.indexOf('ssd_person (1,200 rows)');
     assert.ok(i > 0);
-    assert.match(lines[i + 1]!, /^ {2}ERROR {4}SSD-PERS-001 {2}pers_person_id {2}3 rows: bad id; e\.g\. "A 1", "B 2"$/);
+    assert.match(lines[i + 1]!, /^ {2}ERROR {4}SSD-PERS-001 {2}pers_person_id {2}3 rows: bad id; e\.g\. '', 'A 1', 'B''2'$/);
     assert.equal(lines[i + 2], '           fix: do this');
     assert.match(lines[i + 3]!, /warning {2}SSD-PERS-012/);
     assert.ok(lines.includes('ssd_address (5 rows): no findings'));
   });
 
   it('quotes example ids, so an empty id or one with spaces is visible', () => {
-    assert.equal(quotedIds(['', 'C 3', 'X1']), '"", "C 3", "X1"');
+    assert.deepEqual(['', 'C 3', "O'1"].map(quoteId), ["''", "'C 3'", "'O''1'"]);
   });
 
   it('collapses skipped rules per reason', () => {

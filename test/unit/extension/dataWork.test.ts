@@ -12,10 +12,10 @@ import type { StageFromSsdReport } from '../../../src/staging/runStage';
 function report(over: Partial<StageFromSsdReport> = {}): StageFromSsdReport {
   return {
     schema: 'public', table: 'ssd_api_data_staging_anon', tableCreated: true, partial: false, hashIgnoresEntityIds: false,
-    cohort: 90, new: 80, updated: 5, unchanged: 3, deleted: 2, deletionPayloads: 1, invalid: 2, warnings: 4, notStaged: 1,
+    cohort: 90, new: 80, updated: 5, unchanged: 3, deleted: 2, deletionPayloads: 1, invalid: 2, withheldConverted: 0, warnings: 4, notStaged: 1,
     invalidChildren: [{ personId: 'P1', rule: 'required', path: '/la_child_id' }, { personId: 'P2', rule: 'pattern', path: '' }],
     warningChildren: [{ personId: 'P3', rule: 'W1', path: '/x' }],
-    seconds: 1.5, asOf: '2026-08-10', persons: 120, excludedGateA: 20, excludedGateB: 10, ...over,
+    seconds: 1.5, asOf: '2026-08-10', persons: 120, personsWithoutId: 0, excludedGateA: 20, excludedGateB: 10, ...over,
   };
 }
 
@@ -61,7 +61,22 @@ describe('data commands (pure parts)', () => {
     assert.deepEqual(byStatus?.bars, [{ label: 'Pending', value: 83 }, { label: 'Error', value: 2 }, { label: '(none)', value: 1 }]);
     assert.deepEqual(r.findings?.map((f) => `${f.severity} ${f.where} ${f.rule}`), ['error child P1 required', 'error child P2 pattern', 'warning child P3 W1']);
     assert.equal(stagingReportData(report({ invalid: 0, notStaged: 0, invalidChildren: [] }), [], { target: 't', schema: 's', startedAt: new Date(0), elapsedMs: 1 }).outcome, 'done');
-    assert.equal(stagingSummary(report()), 'Staged 90 children into ssd_api_data_staging_anon: 80 new, 5 updated, 3 unchanged, 2 deleted, 3 invalid.');
+    assert.equal(stagingSummary(report()), 'Staged 90 children into ssd_api_data_staging_anon: 80 new, 5 updated, 3 unchanged, 2 deleted, 3 invalid (Withheld).');
+  });
+
+  it('shows Withheld with its reason, the NULL ids not staged and the Error rows converted', () => {
+    const r = stagingReportData(report({
+      personsWithoutId: 2, withheldConverted: 5,
+      invalidChildren: [{ personId: 'P1', rule: 'person-id-duplicate', path: '/la_child_id', message: '2 ssd_person rows have this person id' }],
+    }), [{ rowState: 'New', submissionStatus: 'Withheld', count: 1 }], { target: 't', schema: 's', startedAt: new Date(0), elapsedMs: 1 });
+    const count = (label: string) => r.counts.find((c) => c.label.startsWith(label))?.value;
+    assert.equal(count('Invalid (Withheld'), 3);
+    assert.equal(count('ssd_person rows without a person id'), 2);
+    assert.equal(count('Error rows of earlier versions now Withheld'), 5);
+    assert.equal(r.findings![0]!.message, 'Withheld: at /la_child_id: 2 ssd_person rows have this person id');
+    assert.deepEqual(r.charts?.find((c) => c.title.endsWith('by submission_status'))?.bars, [{ label: 'Withheld', value: 1 }]);
+    assert.match(stagingSummary(report({ personsWithoutId: 2 })), /; 2 ssd_person rows without an id not staged\.$/);
+    assert.equal(stagingReportData(report(), [], { target: 't', schema: 's', startedAt: new Date(0), elapsedMs: 1 }).counts.some((c) => c.label.startsWith('ssd_person rows without')), false);
   });
 
   it('caps the listed problems and says how many more there are', () => {

@@ -174,4 +174,25 @@ forEachTarget('extension workflows: payloads built from fake SSD data', (fx, tar
     assert.ok('child' in one);
     assert.deepEqual(one.child.problems, invalid[0]!.problems);
   });
+
+  it('rows the builder cannot attach (orphan referrals) are a warning naming them in the payload document', async function () {
+    this.timeout(120000);
+    const { db, schema } = fx();
+    const asOf = '2026-11-25';
+    await generateFakeSsd(db, { schema, children: 60, seed: 'workflows-orphans', asOf, replace: true, shares: { orphanReferral: 1 } });
+    const children = await buildAllPayloadsForTest(db, { schema, asOf });
+    const withOrphans = children.filter((c) => c.problems.some((p) => p.rule === 'row-not-attached'));
+    assert.ok(withOrphans.length > 0, 'the generator plants orphan referrals');
+    const c = withOrphans[0]!;
+    // What the command shows: ssd payload's build of that one child, as diagnostics of its document.
+    const one = await buildChildPayload(db, c.personId, { schema, asOf });
+    assert.ok('child' in one);
+    const text = payloadText(one.child.payload);
+    const recs = payloadDiagnosticRecords(text, one.child.problems).filter((r) => r.code === 'row-not-attached');
+    assert.ok(recs.length > 0);
+    for (const r of recs) {
+      assert.equal(r.severity, 'warning');
+      assert.match(r.message, /^\(payload\): .*'[^']+' .*is not in the payload|^\(payload\): \d+ \w.* are not in the payload/);
+    }
+  });
 });

@@ -55,6 +55,30 @@ describe('payload stream SQL (both dialects)', () => {
     }
   });
 
+  it('with the orphan branches (rows no payload can hold): the same 7 extra branches in both dialects, each joined to ssd_person by its own person id', () => {
+    const all = new Set(['ssd_cin_assessments.cina_person_id', 'ssd_cin_plans.cinp_person_id', 'ssd_s47_enquiry.s47e_person_id', 'ssd_cp_plans.cppl_person_id',
+      'ssd_cla_episodes.clae_person_id', 'ssd_cla_placement.clap_person_id', 'ssd_involvements.invo_person_id']);
+    const cols = ['pid', 'k', 's1', 's2', 's3', 's4', 's5', 's6', 's7', 'd1', 'd2', 'd3', 'n1', 'x'];
+    const texts = (['postgres', 'mssql'] as const).map((d) => childRowsSql(fakeDb(d), 'ssd_development', all));
+    for (const sql of texts) {
+      const b = branches(sql);
+      assert.equal(b.length, 28);
+      for (const list of b) assert.deepEqual(list, cols);
+      assert.equal(kinds(sql).filter((k) => k === 'or').length, 7);
+      assert.doesNotMatch(sql, /\{\{/);
+      assert.ok(balanced(sql));
+      for (const key of all) {
+        const [table, column] = key.split('.');
+        assert.match(sql, new RegExp(`${table}\\W+ \\w+ JOIN \\S+ssd_person\\W+ p ON p\\.pers_person_id = \\w+\\.${column}\\n  WHERE NOT EXISTS`), key);
+      }
+    }
+    assert.doesNotMatch(texts[1]!, /::|COLLATE "C"|\bTEXT\b|\bTIMESTAMP\b|\bLIMIT\b/);
+    assert.doesNotMatch(texts[0]!, /NVARCHAR|DATETIME|N'/);
+    // Only the branches asked for; none by default.
+    assert.equal(branches(childRowsSql(fakeDb('postgres'), 's', new Set(['ssd_cin_plans.cinp_person_id']))).length, 22);
+    assert.equal(kinds(childRowsSql(fakeDb('mssql'), 's')).filter((k) => k === 'or').length, 0);
+  });
+
   it('orders by person id in code-point order, with each dialect\'s own syntax', () => {
     assert.match(pg, /ORDER BY u\.pid COLLATE "C"\s*$/);
     assert.match(ms, /ORDER BY u\.pid COLLATE Latin1_General_BIN2\nOPTION \(RECOMPILE\)\s*$/);

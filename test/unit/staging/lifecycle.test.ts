@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { decideChild, decideGone, invalidRecord, isBuildRecord, LEFT_COHORT_RECORD, prepareChild, type ExistingRow, type GoneRow } from '../../../src/staging/lifecycle';
+import { decideChild, decideGone, invalidRecord, isBuildRecord, LEFT_COHORT_RECORD, prepareChild, withheldReason, type ExistingRow, type GoneRow } from '../../../src/staging/lifecycle';
 import type { PayloadProblem } from '../../../src/payload/types';
 
 const err: PayloadProblem = { path: '/la_child_id', rule: 'pattern', message: 'must match ^[A-Za-z0-9_-]+$; has 1 other character', severity: 'error' };
@@ -35,7 +35,7 @@ describe('staging lifecycle decisions', () => {
   it('an invalid child records only its errors, as path/rule/message (no values)', () => {
     const d = decideChild(invalid, undefined, { partial: true });
     assert.ok(d.write?.kind === 'insert');
-    assert.equal(d.write.submissionStatus, 'Error');
+    assert.equal(d.write.submissionStatus, 'Withheld', 'never Error: the community senders send Error rows');
     assert.equal(d.write.partialPayload, null, 'nothing to send, so no partial');
     assert.deepEqual(JSON.parse(d.write.apiResponse!), { stage: 'invalid', problems: [{ path: '/la_child_id', rule: 'pattern', message: err.message }] });
     assert.ok(isBuildRecord(d.write.apiResponse));
@@ -43,8 +43,24 @@ describe('staging lifecycle decisions', () => {
   });
 
   it('an unchanged invalid child already recorded is untouched; a sender error on a valid unchanged child is left for the sender', () => {
-    assert.equal(decideChild(invalid, row({ submissionStatus: 'error', apiResponse: invalidRecord([err]) }), { partial: false }).write, null);
+    assert.equal(decideChild(invalid, row({ submissionStatus: 'WITHHELD', apiResponse: invalidRecord([err]) }), { partial: false }).write, null);
     assert.equal(decideChild(valid, row({ submissionStatus: 'Error', apiResponse: 'API error (500)' }), { partial: false }).write, null);
+  });
+
+  it('an invalid child held back as Error by an earlier version is moved to Withheld; a Withheld child now valid is queued', () => {
+    const old = decideChild(invalid, row({ submissionStatus: 'error', apiResponse: invalidRecord([err]) }), { partial: false });
+    assert.ok(old.write?.kind === 'meta' && old.write.submissionStatus === 'Withheld' && old.write.apiResponse === invalidRecord([err]));
+    const back = decideChild(valid, row({ submissionStatus: 'Withheld', apiResponse: invalidRecord([err]) }), { partial: false });
+    assert.ok(back.write?.kind === 'meta' && back.write.submissionStatus === 'Pending' && back.write.apiResponse === null);
+  });
+
+  it('withheldReason: one line from the build\'s record (rule and path only), nothing for a sender\'s response', () => {
+    assert.equal(withheldReason(invalidRecord([err])), 'invalid: pattern at /la_child_id');
+    assert.equal(withheldReason(invalidRecord([err, { ...err, path: '/x' }])), 'invalid: pattern at /la_child_id (and 1 more)');
+    assert.equal(withheldReason(LEFT_COHORT_RECORD), 'left the cohort before any acknowledgement: nothing to send');
+    assert.equal(withheldReason('send failed: HTTP 503'), undefined);
+    assert.equal(withheldReason(null), undefined);
+    assert.equal(withheldReason('{"stage":'), undefined);
   });
 
   function gone(over: Partial<GoneRow> = {}): GoneRow {
@@ -66,6 +82,6 @@ describe('staging lifecycle decisions', () => {
     assert.deepEqual(decideGone(gone({ currentHash: first.write.currentHash, rowState: 'unchanged' }), { partial: false }), { outcome: 'already-deleted', write: null });
     const never = decideGone(gone({ acknowledged: false, previousJson: null, submissionStatus: 'Pending' }), { partial: false });
     assert.equal(never.outcome, 'deleted');
-    assert.ok(never.write?.kind === 'meta' && never.write.submissionStatus === 'Error' && never.write.apiResponse === LEFT_COHORT_RECORD && never.write.rowState === 'Deleted');
+    assert.ok(never.write?.kind === 'meta' && never.write.submissionStatus === 'Withheld' && never.write.apiResponse === LEFT_COHORT_RECORD && never.write.rowState === 'Deleted');
   });
 });

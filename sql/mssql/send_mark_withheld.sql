@@ -1,0 +1,9 @@
+-- One record held back by the sender (it fails the DfE schema now, so it is not sent; Withheld so that
+-- no community sender sends it either): $1 id, $2 hex hash and $3 payload text read for sending, $4 the reason.
+-- Only if the row still holds that payload (a newer one written by staging meanwhile stays queued).
+UPDATE s SET
+    [submission_status] = N'Withheld',
+    [api_response] = $4
+FROM {{table}} AS s
+WHERE s.[id] = $1
+  AND (s.[current_hash] = CONVERT(VARBINARY(32), $2, 2) OR (s.[current_hash] IS NULL AND $2 IS NULL AND s.[json_payload] = $3))
