@@ -1,6 +1,10 @@
 // Code lists and limits the checks compare against. Limits follow the payload contract
 // (../shared/spec/payload-contract.md, Validation) and upstream-api-pipeline.md Appendix A;
 // code lists are the DfE lists used by the CIN census and the SSDA903 return.
+// The payload builder upper-cases code fields against these same lists (contract amendment
+// 2026-12-05), so checks and builder agree; the fake data's lists (src/fake/codes.ts) are subsets
+// (test/unit/check/codeLists.test.ts), and the assessment factor list is the fake data's own.
+import { ASSESSMENT_FACTORS } from '../fake/codes';
 
 export const LIMITS = {
   /** la_child_id: the builder casts to varchar(20) since the 2026-06 schema change (Appendix A). */
@@ -57,6 +61,9 @@ export const CHANGE_REASONS = ['CARPL', 'CLOSE', 'ALLEG', 'STAND', 'APPRR', 'CRE
 
 /** Values the builder reads as a yes/no flag (NFA, ICPC required), upper-cased and trimmed. */
 export const FLAG_VALUES = ['Y', 'N', 'T', 'F', '1', '0', 'TRUE', 'FALSE'];
+
+/** CIN census assessment factor codes (1A … 24A): the one list the payload builder checks factor items against. */
+export const ASSESSMENT_FACTOR_CODES: readonly string[] = ASSESSMENT_FACTORS.map((e) => e.code);
 
 /** Shape of a CIN census assessment factor code: 1-2 digits, optionally a letter (1C, 21, 24A). */
 export const FACTOR_CODE = /^[0-9]{1,2}[A-Z]?$/;

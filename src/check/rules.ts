@@ -11,9 +11,9 @@
 import { upnProblem } from '../fake/upn';
 import {
   CARE_LEAVER_ACCOMMODATION, CARE_LEAVER_ACTIVITY, CHANGE_REASONS, CLOSURE_REASONS, DISABILITY_CODES, END_REASONS,
-  ETHNICITY_CODES, FACTOR_CODE, FLAG_VALUES, LIMITS, PLACEMENT_TYPES, POSTCODE, REFERRAL_SOURCES, START_REASONS, UPN_UNKNOWN_CODES,
+  ETHNICITY_CODES, FLAG_VALUES, LIMITS, PLACEMENT_TYPES, POSTCODE, REFERRAL_SOURCES, START_REASONS, UPN_UNKNOWN_CODES,
 } from './codes';
-import { parseFactors } from '../payload/buildPayload';
+import { isFactorCode, parseFactors } from '../payload/buildPayload';
 import type { RowExpr } from './sqlExpr';
 import type { RuleDoc, Severity } from './types';
 
@@ -556,7 +556,7 @@ const FACTORS: Rule[] = [
   js({
     id: 'SSD-CINF-003', severity: 'error', table: F, column: 'cinf_assessment_factors_json', source: 'contract D5',
     title: 'assessment factors in no shape the builder can read',
-    what: 'Values of cinf_assessment_factors_json that are not a JSON array of text codes, a JSON object keyed by code, or a comma-separated list of codes (NULL, blank and "null" mean no factors and are fine).',
+    what: 'Values of cinf_assessment_factors_json that are not a JSON array of text codes, a JSON object keyed by code, or a comma-separated list (NULL, blank and "null" mean no factors and are fine): invalid JSON, or JSON items that are not text.',
     why: 'Upstream, malformed JSON stops the whole build for everyone (§2.5); this builder marks the child invalid instead (contract D5), so the child is not sent until it is fixed.',
     fix: 'Rebuild the factors with the current SSD script (a keys-only JSON array such as ["1A","2B"], SSD v1.3.9).',
   }, ['cinf_assessment_factors_json'], (x) => `${x.col('cinf_assessment_factors_json')} IS NOT NULL`, (r) => !parseFactors(r.cinf_assessment_factors_json).ok),
@@ -571,14 +571,14 @@ const FACTORS: Rule[] = [
     return p.ok && p.codes.length > LIMITS.factors;
   }),
   js({
-    id: 'SSD-CINF-005', severity: 'warning', table: F, column: 'cinf_assessment_factors_json',
-    title: 'factor code that is not a CIN census factor code',
-    what: 'Readable values containing an item that does not look like a CIN census factor code (1–2 digits and an optional letter, e.g. 1C, 21, 24A, upper case).',
-    why: 'The items are sent as they are in `factors`; descriptions or question ids are meaningless to the DfE.',
+    id: 'SSD-CINF-005', severity: 'error', table: F, column: 'cinf_assessment_factors_json', source: 'contract amendment 2026-12-05',
+    title: 'factor item that is not a CIN census factor code',
+    what: 'Readable values containing an item (in any of the three shapes) that, trimmed and upper-cased, is not a CIN census assessment factor code (1A … 24A, e.g. 1C, 21, 24A). Lower-case codes are fine: the builder upper-cases them.',
+    why: 'The builder checks every factor item against the CIN census list and makes the child invalid for an item that is not a code, so the child is not sent until it is fixed; descriptions or question ids are meaningless to the DfE.',
     fix: 'Take the factor code (not the question text or id) in the SSD extract.',
   }, ['cinf_assessment_factors_json'], (x) => `${x.col('cinf_assessment_factors_json')} IS NOT NULL`, (r) => {
     const p = parseFactors(r.cinf_assessment_factors_json);
-    return p.ok && p.codes.some((c) => !FACTOR_CODE.test(c));
+    return p.ok && p.codes.some((c) => !isFactorCode(c));
   }),
   group({
     id: 'SSD-CINF-006', severity: 'warning', table: F, column: 'cinf_assessment_id', unit: 'assessments',

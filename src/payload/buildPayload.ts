@@ -9,6 +9,10 @@ import type {
 } from './rows';
 import { addYearsTs, censusDates, datePart, inWindow, normTs, overlaps } from './window';
 import { sourceForPath } from './sources';
+import {
+  ASSESSMENT_FACTOR_CODES, CARE_LEAVER_ACCOMMODATION, CARE_LEAVER_ACTIVITY, CHANGE_REASONS, CLOSURE_REASONS, END_REASONS,
+  ETHNICITY_CODES, PLACEMENT_TYPES, START_REASONS, UPN_UNKNOWN_CODES,
+} from '../check/codes';
 
 // ---------------------------------------------------------------------------------------------
 // Small helpers shared by the mapping rules
@@ -45,6 +49,46 @@ export function leftCode(v: unknown, n: number): string | null {
   const t = sqlTrim(s);
   return t === '' ? null : [...t].slice(0, n).join('');
 }
+
+/** Amendment "blank is missing": empty, or only white space after trimming. */
+export function isBlank(v: unknown): boolean {
+  return typeof v === 'string' && v.trim() === '';
+}
+
+/** The warning for a blank value read as NULL, naming the field (never its content). */
+function blankWarning(path: string, v: string, source = sourceForPath(path)): PayloadProblem {
+  const what = v.length === 0 ? 'empty' : `only white space (${v.length} characters)`;
+  return problem(path, 'blank-as-null', `${source ?? path} is ${what}: read as missing (NULL), so it is not sent`, 'warning', source);
+}
+
+/** A scalar as stored, or null for NULL and for blank text (with a warning naming the field). */
+function present(v: unknown, path: string, problems: PayloadProblem[], source?: string): string | null {
+  const s = text(v);
+  if (s === null) return null;
+  if (s.trim() !== '') return s;
+  problems.push(blankWarning(path, s, source));
+  return null;
+}
+
+/** Amendment "codes are upper-cased": the upper-cased value when it is a code of the list, else the value as stored. */
+export function upperCode(v: string | null, codes: ReadonlySet<string>): string | null {
+  if (v === null) return null;
+  const u = v.toUpperCase();
+  return u !== v && codes.has(u) ? u : v;
+}
+
+const CODES = {
+  closureReason: new Set(CLOSURE_REASONS),
+  ethnicity: new Set(ETHNICITY_CODES),
+  upnUnknown: new Set(UPN_UNKNOWN_CODES),
+  placementType: new Set(PLACEMENT_TYPES),
+  startReason: new Set(START_REASONS),
+  endReason: new Set(END_REASONS),
+  changeReason: new Set(CHANGE_REASONS),
+  activity: new Set(CARE_LEAVER_ACTIVITY),
+  accommodation: new Set(CARE_LEAVER_ACCOMMODATION),
+  factor: new Set(ASSESSMENT_FACTOR_CODES),
+} as const;
 
 /** Compare normalised timestamps, NULL last, for "descending" orders. */
 function descNullsLast(a: string | null, b: string | null): number {
@@ -146,22 +190,30 @@ function foldAccents(s: string): string {
   return s.normalize('NFD').replace(/[\u0300-\u036f]/g, '').toUpperCase();
 }
 
-/** D2: is this immigration status a UASC status? */
+/**
+ * D2 negations (amendment 2026-12-05): a word saying the child is not, or no longer, UASC right
+ * before UASC or UNACCOMPANIED (NOT UASC, NON-UASC, NONUASC, FORMER UASC, EX-UASC, NO LONGER
+ * UASC, NOT UNACCOMPANIED, …), separated by spaces, hyphens, dashes or underscores, or by nothing.
+ */
+const UASC_NEGATED = /\b(?:NOT|NON|NO(?:[\s_\u002d\u2010-\u2015]+LONGER)?|FORMER(?:LY)?|EX)[\s_\u002d\u2010-\u2015]*(?:UASC|UNACCOMPANIED)/g;
+
+/** D2: is this immigration status a UASC status? Negated mentions do not count. */
 export function isUascStatus(v: unknown): boolean {
   const s = text(v);
   if (s === null) return false;
   const f = foldAccents(s.trim());
-  return f === 'U' || f.includes('UASC') || f.includes('UNACCOMPANIED');
+  if (f === 'U') return true;
+  const rest = f.replace(UASC_NEGATED, ' ');
+  return rest.includes('UASC') || rest.includes('UNACCOMPANIED');
 }
 
-/** Result of D5 factor parsing: codes in stored order without duplicates, or why not. */
+/** Result of D5 factor parsing: the items (trimmed text) in stored order without duplicates, or why not. */
 export type FactorsParse = { ok: true; codes: string[] } | { ok: false; shape: string };
-
-const FACTOR_CODE = /^[A-Za-z0-9]+$/;
 
 /**
  * D5: cinf_assessment_factors_json may be a JSON array of strings, a JSON object whose keys are the
- * codes, or a comma-separated list. NULL, blank and the text `null` mean no factors.
+ * codes, or a comma-separated list. NULL, blank and the text `null` mean no factors. This reads the
+ * shape only: every item, whatever the shape, is then checked by one rule (isFactorCode).
  */
 export function parseFactors(v: unknown): FactorsParse {
   const s = text(v);
@@ -190,13 +242,17 @@ export function parseFactors(v: unknown): FactorsParse {
     }
     return { ok: true, codes: dedupe(codes) };
   }
-  const parts = t.split(',').map((p) => p.trim()).filter((p) => p !== '');
-  for (let i = 0; i < parts.length; i++) {
-    if (!FACTOR_CODE.test(parts[i]!)) {
-      return { ok: false, shape: `a comma-separated list whose item ${i + 1} (${parts[i]!.length} characters) is not a code of letters and digits` };
-    }
-  }
-  return { ok: true, codes: dedupe(parts) };
+  return { ok: true, codes: dedupe(t.split(',').map((p) => p.trim()).filter((p) => p !== '')) };
+}
+
+/** Amendment 2026-12-05: a factor item is valid when, trimmed and upper-cased, it is a CIN census factor code. */
+export function isFactorCode(item: string): boolean {
+  return CODES.factor.has(item.trim().toUpperCase());
+}
+
+/** An item quoted in a problem only when it looks like a code (short, letters and digits), never free text. */
+function itemLabel(item: string): string {
+  return /^(?=.*\d)[0-9A-Za-z]{1,5}$|^[A-Z]{1,4}$/.test(item) ? `'${item}'` : `(${[...item].length} characters, not shown)`;
 }
 
 function dedupe(codes: string[]): string[] {
@@ -244,7 +300,9 @@ export function gateBRoutes(rows: ChildRows, w: ReportingWindow): CohortRoute[] 
   const ownCla = rows.claEpisodes.filter((c) => c.clae_person_id === pid);
   const overlappingReferrals = new Set(episodes.filter((e) => episodeOverlaps(e, w)).map((e) => e.cine_referral_id));
   const ownClaIds = new Set(ownCla.map((c) => c.clae_cla_id).filter((x): x is string => !!x));
-  const hasLacA = ownCla.some((c) => c.clae_referral_id != null && overlappingReferrals.has(c.clae_referral_id));
+  // Part A: the CLA episode's referral is a CIN episode overlapping the window, whoever's referral it is (amendment 2026-12-05).
+  const hasLacA = ownCla.some((c) => c.clae_referral_id != null && (overlappingReferrals.has(c.clae_referral_id)
+    || overlaps(normTs(c.linked_referral_date), normTs(c.linked_close_date), w)));
   const hasLacB = rows.placements.some((p) => p.clap_cla_id != null && ownClaIds.has(p.clap_cla_id)
     && overlaps(normTs(p.clap_cla_placement_start_date), normTs(p.clap_cla_placement_end_date), w));
   if (hasLacA || hasLacB) routes.push('HasLAC');
@@ -287,27 +345,26 @@ export interface BuildResult {
   problems: PayloadProblem[];
 }
 
-function problem(path: string, rule: string, message: string, severity: 'error' | 'warning' = 'error'): PayloadProblem {
-  const source = sourceForPath(path);
+function problem(path: string, rule: string, message: string, severity: 'error' | 'warning' = 'error', source = sourceForPath(path)): PayloadProblem {
   return source ? { path, rule, message, source, severity } : { path, rule, message, severity };
 }
 
 function childDetails(rows: ChildRows, w: ReportingWindow, problems: PayloadProblem[]): Record<string, unknown> {
   const p = rows.person;
-  const upn = text(p.pers_upn);
+  const upn = present(p.pers_upn, '/child_details/unique_pupil_number', problems);
   // Former UPN: the latest 'Former Unique Pupil Number' link (TOP 1 by valid-from DESC), used only
   // when its length (trailing spaces ignored, as LEN) is 13.
   const formerRows = rows.linkedIds
     .filter((l) => text(l.link_identifier_type) !== null && text(l.link_identifier_type)!.replace(/ +$/, '').toLowerCase() === 'former unique pupil number')
     .sort(byDescThenId((l) => normTs(l.link_valid_from_date), (l) => l.link_table_id));
-  const formerValue = formerRows.length > 0 ? text(formerRows[0]!.link_identifier_value) : null;
+  const formerValue = formerRows.length > 0 ? present(formerRows[0]!.link_identifier_value, '/child_details/former_unique_pupil_number', problems) : null;
   const former = formerValue !== null && [...formerValue.replace(/ +$/, '')].length === 13 ? formerValue : null;
   // Unknown reason: pers_upn_unknown (trimmed) if non-blank, else pers_upn when it is UN1–UN10; LEFT 4.
   let unknown: string | null = null;
-  const upnUnknown = text(p.pers_upn_unknown);
+  const upnUnknown = present(p.pers_upn_unknown, '/child_details/unique_pupil_number_unknown_reason', problems);
   if (upnUnknown !== null && sqlTrim(upnUnknown) !== '') unknown = sqlTrim(upnUnknown);
   else if (upn !== null && /^UN([1-9]|10)$/.test(sqlTrim(upn).toUpperCase())) unknown = sqlTrim(upn).toUpperCase();
-  if (unknown !== null) unknown = [...unknown].slice(0, 4).join('');
+  if (unknown !== null) unknown = upperCode([...unknown].slice(0, 4).join(''), CODES.upnUnknown);
 
   // Disabilities: distinct LEFT(UPPER(TRIM(code)),4), non-blank, sorted, at most 12; else ["NONE"].
   const codes = [...new Set(rows.disabilities.map((r) => leftCode(text(r.disa_disability_code)?.toUpperCase(), 4)).filter((c): c is string => c !== null))]
@@ -328,14 +385,14 @@ function childDetails(rows: ChildRows, w: ReportingWindow, problems: PayloadProb
     ['unique_pupil_number', upn],
     ['former_unique_pupil_number', former],
     ['unique_pupil_number_unknown_reason', unknown],
-    ['first_name', text(p.pers_forename)],
-    ['surname', text(p.pers_surname)],
+    ['first_name', present(p.pers_forename, '/child_details/first_name', problems)],
+    ['surname', present(p.pers_surname, '/child_details/surname', problems)],
     ['date_of_birth', d(p.pers_dob)],
     ['expected_date_of_birth', d(p.pers_expected_dob)],
-    ['sex', coerceSex(p.pers_sex)],
-    ['ethnicity', leftCode(p.pers_ethnicity, 4)],
+    ['sex', coerceSex(present(p.pers_sex, '/child_details/sex', problems))],
+    ['ethnicity', upperCode(leftCode(present(p.pers_ethnicity, '/child_details/ethnicity', problems), 4), CODES.ethnicity)],
     ['disabilities', disabilities],
-    ['postcode', address ? text(address.addr_address_postcode) : null],
+    ['postcode', address ? present(address.addr_address_postcode, '/child_details/postcode', problems) : null],
     ['uasc_flag', uasc !== null],
     ['uasc_end_date', uasc ? d(uasc.immi_immigration_status_end_date) : null],
     ['purge', false],
@@ -346,6 +403,8 @@ function childDetails(rows: ChildRows, w: ReportingWindow, problems: PayloadProb
 export function uascRow(rows: readonly ImmigrationRow[], w: ReportingWindow): ImmigrationRow | null {
   const candidates = rows.filter((r) => {
     if (!isUascStatus(r.immi_immigration_status)) return false;
+    const start = normTs(r.immi_immigration_status_start_date);
+    if (start !== null && start > w.end) return false; // starts after the window: does not count (amendment)
     const end = normTs(r.immi_immigration_status_end_date);
     return end === null || end >= w.start;
   });
@@ -357,21 +416,41 @@ export function uascRow(rows: readonly ImmigrationRow[], w: ReportingWindow): Im
   return candidates[0]!;
 }
 
-function healthAndWellbeing(rows: readonly SdqRow[], w: ReportingWindow): Record<string, unknown> | null {
-  const items = rows
-    .map((r) => ({ date: normTs(r.csdq_sdq_completed_date), score: toInt(r.csdq_sdq_score), id: r.csdq_table_id }))
-    .filter((r) => r.score !== null && inWindow(r.date, w));
+function healthAndWellbeing(rows: readonly SdqRow[], w: ReportingWindow, problems: PayloadProblem[]): Record<string, unknown> | null {
+  const path = '/health_and_wellbeing/sdq_assessments';
+  const source = 'ssd_sdq_scores.csdq_sdq_score';
+  const items: Array<{ date: string | null; score: number; id: string }> = [];
+  for (const r of rows) {
+    const date = normTs(r.csdq_sdq_completed_date);
+    if (!inWindow(date, w)) continue;
+    const raw = r.csdq_sdq_score;
+    if (raw === null || raw === undefined) continue;
+    if (isBlank(raw)) {
+      problems.push(blankWarning(path, raw as string, source));
+      continue;
+    }
+    const score = sdqScore(raw);
+    if (score === null) {
+      // Amendment 2026-12-05 (upstream issue #33): that assessment is left out, the build goes on.
+      problems.push(problem(path, 'sdq-score-not-a-number', `${source} of SDQ row ${r.csdq_table_id} is not a whole number (${String(raw).trim().length} characters): that assessment is left out (read as NULL)`, 'warning', source));
+      continue;
+    }
+    items.push({ date, score, id: r.csdq_table_id });
+  }
   if (items.length === 0) return null;
-  items.sort((a, b) => descNullsLast(a.date, b.date) || a.score! - b.score! || compareCodePoints(a.id, b.id));
+  items.sort((a, b) => descNullsLast(a.date, b.date) || a.score - b.score || compareCodePoints(a.id, b.id));
   return { sdq_assessments: items.map((r) => ({ date: datePart(r.date), score: r.score })), purge: false };
 }
 
-/** TRY_CONVERT(int, x). */
-function toInt(v: unknown): number | null {
+/**
+ * An SDQ score read from any column type: a whole number (as TRY_CONVERT(int, x)), also written
+ * with a zero fraction ('7.0', what a numeric(p,s) column gives as text). Else null ('N/A', '7.5').
+ */
+export function sdqScore(v: unknown): number | null {
   if (v === null || v === undefined) return null;
   if (typeof v === 'number') return Number.isInteger(v) ? v : null;
   const t = String(v).trim();
-  return /^[+-]?\d{1,10}$/.test(t) ? Number(t) : null;
+  return /^[+-]?\d{1,9}(?:\.0*)?$/.test(t) ? Number(t.replace(/\.0*$/, '')) + 0 : null;
 }
 
 interface EpisodeContext {
@@ -395,18 +474,26 @@ function assessments(ctx: EpisodeContext, referralId: string, path: string): Rec
     const codes: string[] = [];
     for (const f of factorRows) {
       const parsed = parseFactors(f.cinf_assessment_factors_json);
-      if (parsed.ok) codes.push(...parsed.codes);
+      if (parsed.ok) codes.push(...parsed.codes.map((c) => upperCode(c, CODES.factor)!));
       else {
         ctx.problems.push(problem(`${path}/${i}/factors`, 'factors-unparseable',
-          `assessment factors are ${parsed.shape}; expected a JSON array of codes, a JSON object whose keys are the codes, or a comma-separated list of codes (this child is not sent until it is fixed)`));
+          `assessment ${a.cina_assessment_id}: factors are ${parsed.shape}; expected a JSON array of codes, a JSON object whose keys are the codes, or a comma-separated list of codes (this child is not sent until it is fixed)`));
       }
     }
+    // One rule for every item, whatever the shape (amendment 2026-12-05): a CIN census factor code.
+    const factors = dedupe(codes);
+    factors.forEach((c, k) => {
+      if (!isFactorCode(c)) {
+        ctx.problems.push(problem(`${path}/${i}/factors/${k}`, 'factor-not-a-code',
+          `assessment ${a.cina_assessment_id}: factor item ${k + 1} ${itemLabel(c)} is not a CIN census assessment factor code (such as 1B, 4A, 21, 24A); this child is not sent until it is fixed`));
+      }
+    });
     // `factors` falls back to [] (never omitted).
     return obj([
       ['child_and_family_assessment_id', a.cina_assessment_id],
       ['start_date', d(a.cina_assessment_start_date)],
       ['authorisation_date', d(a.cina_assessment_auth_date)],
-      ['factors', dedupe(codes)],
+      ['factors', factors],
       ['purge', false],
     ], 'factors');
   });
@@ -458,7 +545,20 @@ function minCode(values: Array<string | null>): string | null {
   return present.reduce((a, b) => (compareCodePoints(a, b) <= 0 ? a : b));
 }
 
-function placements(rows: ChildRows, referralId: string, w: ReportingWindow): Record<string, unknown>[] {
+/**
+ * A code chosen from several CLA episodes (MIN of the codes, as the SQL builder): a warning for a
+ * blank stored value only when the field ends up missing.
+ */
+function minCodeOf(values: unknown[], code: (v: string) => string | null, path: string, problems: PayloadProblem[]): string | null {
+  const codes = values.map((v) => { const s = text(v); return s === null || isBlank(s) ? null : code(s); });
+  const out = minCode(codes);
+  const blank = values.find((v) => isBlank(v));
+  if (out === null && blank !== undefined) problems.push(blankWarning(path, blank as string));
+  return out;
+}
+
+function placements(ctx: EpisodeContext, referralId: string, path: string): Record<string, unknown>[] {
+  const { rows, w, problems } = ctx;
   const claForReferral = uniqueBy(rows.claEpisodes, (c: ClaEpisodeRow) => c.clae_cla_episode_id).filter((c) => c.clae_referral_id === referralId && c.clae_cla_id != null);
   if (claForReferral.length === 0) return [];
   const byClaId = new Map<string, ClaEpisodeRow[]>();
@@ -471,19 +571,20 @@ function placements(rows: ChildRows, referralId: string, w: ReportingWindow): Re
     .filter((p) => p.clap_cla_id != null && byClaId.has(p.clap_cla_id)
       && overlaps(normTs(p.clap_cla_placement_start_date), normTs(p.clap_cla_placement_end_date), w))
     .sort(byDescThenId((p) => normTs(p.clap_cla_placement_start_date), (p) => p.clap_cla_placement_id))
-    .map((p) => {
+    .map((p, i) => {
       const episodes = byClaId.get(p.clap_cla_id!)!;
       const start = normTs(p.clap_cla_placement_start_date);
       const end = normTs(p.clap_cla_placement_end_date);
+      const at = `${path}/${i}`;
       return obj([
         ['child_looked_after_placement_id', p.clap_cla_placement_id],
         ['start_date', datePart(start)],
-        ['start_reason', minCode(episodes.map((e) => leftCode(e.clae_cla_episode_start_reason, 1)))],
-        ['postcode', text(p.clap_cla_placement_postcode)],
-        ['placement_type', leftCode(p.clap_cla_placement_type, 3)],
+        ['start_reason', minCodeOf(episodes.map((e) => e.clae_cla_episode_start_reason), (v) => upperCode(leftCode(v, 1), CODES.startReason), `${at}/start_reason`, problems)],
+        ['postcode', present(p.clap_cla_placement_postcode, `${at}/postcode`, problems)],
+        ['placement_type', upperCode(leftCode(present(p.clap_cla_placement_type, `${at}/placement_type`, problems), 3), CODES.placementType)],
         ['end_date', end !== null && start !== null && end < start ? null : datePart(end)],
-        ['end_reason', minCode(episodes.map((e) => endReasonCode(e.clae_cla_episode_ceased_reason)))],
-        ['change_reason', text(p.clap_cla_placement_change_reason)],
+        ['end_reason', minCodeOf(episodes.map((e) => e.clae_cla_episode_ceased_reason), (v) => upperCode(endReasonCode(v), CODES.endReason), `${at}/end_reason`, problems)],
+        ['change_reason', upperCode(present(p.clap_cla_placement_change_reason, `${at}/change_reason`, problems), CODES.changeReason)],
         ['purge', false],
       ]);
     });
@@ -506,29 +607,38 @@ function adoption(rows: ChildRows, w: ReportingWindow): Record<string, unknown> 
   ]);
 }
 
-function careLeavers(rows: readonly CareLeaverRow[]): Record<string, unknown> | null {
+/** The care_leavers object (repeated on every episode; blank warnings point at the first episode's). */
+function careLeavers(rows: readonly CareLeaverRow[], problems: PayloadProblem[]): Record<string, unknown> | null {
   const best = [...rows].sort(byDescThenId((r) => normTs(r.clea_care_leaver_latest_contact), (r) => r.clea_table_id))[0];
   if (!best) return null;
+  const at = '/social_care_episodes/0/care_leavers';
   return obj([
     ['contact_date', d(best.clea_care_leaver_latest_contact)],
-    ['activity', leftCode(best.clea_care_leaver_activity, 2)],
-    ['accommodation', leftCode(best.clea_care_leaver_accommodation, 1)],
+    ['activity', upperCode(leftCode(present(best.clea_care_leaver_activity, `${at}/activity`, problems), 2), CODES.activity)],
+    ['accommodation', upperCode(leftCode(present(best.clea_care_leaver_accommodation, `${at}/accommodation`, problems), 1), CODES.accommodation)],
     ['purge', false],
   ]);
 }
 
-function careWorkers(ctx: EpisodeContext, referralId: string): Record<string, unknown>[] | null {
+function careWorkers(ctx: EpisodeContext, referralId: string, path: string): Record<string, unknown>[] | null {
   // Only when the referral has a CIN plan overlapping the window (CTE ReferralWithCINPlan).
   if (cinPlansFor(ctx.rows, referralId, ctx.w).length === 0) return null;
   const census = ctx.census;
   return uniqueBy(ctx.rows.involvements, (i: InvolvementRow) => i.invo_involvements_id)
     .filter((i) => {
       if (i.invo_referral_id !== referralId) return false;
-      if (text(i.prof_social_worker_registration_no) === null) return false;
+      const worker = text(i.prof_social_worker_registration_no);
+      if (worker === null) return false;
       const role = text(i.invo_professional_role_id);
       if (role === null || sqlTrim(role).toUpperCase() !== 'CW') return false;
       const start = normTs(i.invo_involvement_start_date), end = normTs(i.invo_involvement_end_date);
-      return census.some((c) => start !== null && start <= c && (end === null || end >= c));
+      if (!census.some((c) => start !== null && start <= c && (end === null || end >= c))) return false;
+      if (isBlank(worker)) {
+        // A blank registration number is missing, as NULL: that involvement is not sent (amendment 2026-12-05).
+        ctx.problems.push(blankWarning(path, worker, 'ssd_professionals.prof_social_worker_registration_no'));
+        return false;
+      }
+      return true;
     })
     .map((i) => ({ i, start: normTs(i.invo_involvement_start_date), worker: text(i.prof_social_worker_registration_no)! }))
     .sort((a, b) => descNullsLast(a.start, b.start) || compareCodePoints(a.worker, b.worker) || compareCodePoints(a.i.invo_involvements_id, b.i.invo_involvements_id))
@@ -557,18 +667,18 @@ function episodes(ctx: EpisodeContext): Record<string, unknown>[] {
     return obj([
       ['social_care_episode_id', ref],
       ['referral_date', d(e.cine_referral_date)],
-      ['referral_source', coerceReferralSource(e.cine_referral_source_code)],
+      ['referral_source', coerceReferralSource(present(e.cine_referral_source_code, `${path}/referral_source`, ctx.problems))],
       ['closure_date', d(e.cine_close_date)],
-      ['closure_reason', leftCode(e.cine_close_reason, 3)],
-      ['referral_no_further_action_flag', coerceFlag(e.cine_referral_nfa)],
+      ['closure_reason', upperCode(leftCode(present(e.cine_close_reason, `${path}/closure_reason`, ctx.problems), 3), CODES.closureReason)],
+      ['referral_no_further_action_flag', coerceFlag(present(e.cine_referral_nfa, `${path}/referral_no_further_action_flag`, ctx.problems))],
       ['child_and_family_assessments', assessments(ctx, ref, `${path}/child_and_family_assessments`)],
       ['child_in_need_plans', cinPlans],
       ['section_47_assessments', s47s(ctx.rows, ref, ctx.w)],
       ['child_protection_plans', cpPlans(ctx.rows, ref, ctx.w)],
-      ['child_looked_after_placements', placements(ctx.rows, ref, ctx.w)],
+      ['child_looked_after_placements', placements(ctx, ref, `${path}/child_looked_after_placements`)],
       ['adoption', ctx.adoption],
       ['care_leavers', ctx.careLeavers],
-      ['care_worker_details', careWorkers(ctx, ref)],
+      ['care_worker_details', careWorkers(ctx, ref, `${path}/care_worker_details`)],
       ['purge', false],
     ]);
   });
@@ -582,19 +692,23 @@ function episodes(ctx: EpisodeContext): Record<string, unknown>[] {
 export function buildPayload(rows: ChildRows, w: ReportingWindow): BuildResult {
   const problems: PayloadProblem[] = [];
   const p = rows.person;
-  const legacy = text(p.pers_legacy_id);
-  const mis = legacy === null || sqlTrim(legacy) === '' ? null : sqlTrim(legacy);
+  const legacy = present(p.pers_legacy_id, '/mis_child_id', problems);
+  const mis = legacy === null ? null : sqlTrim(legacy);
   const details = childDetails(rows, w, problems);
+  const health = healthAndWellbeing(rows.sdq, w, problems);
+  const leaverProblems: PayloadProblem[] = [];
   const ctx: EpisodeContext = {
-    rows, w, census: censusDates(w), adoption: adoption(rows, w), careLeavers: careLeavers(rows.careLeavers), problems,
+    rows, w, census: censusDates(w), adoption: adoption(rows, w), careLeavers: careLeavers(rows.careLeavers, leaverProblems), problems,
   };
+  const eps = episodes(ctx);
+  if (eps.length > 0) problems.push(...leaverProblems); // care_leavers is sent only inside episodes
   const payload = obj([
     ['la_child_id', p.pers_person_id],
     ['mis_child_id', mis],
     ['purge', false],
     ['child_details', details],
-    ['health_and_wellbeing', healthAndWellbeing(rows.sdq, w)],
-    ['social_care_episodes', episodes(ctx)],
+    ['health_and_wellbeing', health],
+    ['social_care_episodes', eps],
   ]);
   return { payload, problems };
 }

@@ -124,12 +124,12 @@ export function addRow(rows: ChildRows, r: Row): void {
     case 'cp': rows.cinPlans.push({ cinp_cin_plan_id: id(r.s1), cinp_referral_id: s(r.s2), cinp_person_id: s(r.s3), cinp_cin_plan_start_date: s(r.d1), cinp_cin_plan_end_date: s(r.d2) }); break;
     case 's4': rows.s47.push({ s47e_s47_enquiry_id: id(r.s1), s47e_referral_id: s(r.s2), s47e_s47_start_date: s(r.d1), s47e_s47_end_date: s(r.d2), latest_icpc_date: s(r.d3), s47e_s47_outcome_json: s(r.x) }); break;
     case 'pp': rows.cpPlans.push({ cppl_cp_plan_id: id(r.s1), cppl_referral_id: s(r.s2), cppl_cp_plan_start_date: s(r.d1), cppl_cp_plan_end_date: s(r.d2) }); break;
-    case 'cl': rows.claEpisodes.push({ clae_cla_episode_id: id(r.s1), clae_cla_id: s(r.s2), clae_referral_id: s(r.s3), clae_person_id: s(r.s4), clae_cla_episode_start_reason: s(r.s5), clae_cla_episode_ceased_reason: s(r.s6) }); break;
+    case 'cl': rows.claEpisodes.push({ clae_cla_episode_id: id(r.s1), clae_cla_id: s(r.s2), clae_referral_id: s(r.s3), clae_person_id: s(r.s4), clae_cla_episode_start_reason: s(r.s5), clae_cla_episode_ceased_reason: s(r.s6), linked_referral_date: s(r.d1), linked_close_date: s(r.d2) }); break;
     case 'pl': rows.placements.push({ clap_cla_placement_id: id(r.s1), clap_cla_id: s(r.s2), clap_cla_placement_type: s(r.s3), clap_cla_placement_postcode: s(r.s4), clap_cla_placement_change_reason: s(r.s5), clap_cla_placement_start_date: s(r.d1), clap_cla_placement_end_date: s(r.d2) }); break;
     case 'pm': rows.permanence.push({ perm_table_id: id(r.s1), perm_person_id: s(r.s2), perm_cla_id: s(r.s3), perm_adm_decision_date: s(r.d1), perm_matched_date: s(r.d2), perm_placed_for_adoption_date: s(r.d3) }); break;
     case 'cv': rows.careLeavers.push({ clea_table_id: id(r.s1), clea_care_leaver_activity: s(r.s2), clea_care_leaver_accommodation: s(r.s3), clea_care_leaver_latest_contact: s(r.d1) }); break;
     case 'iv': rows.involvements.push({ invo_involvements_id: id(r.s1), invo_referral_id: s(r.s2), invo_professional_role_id: s(r.s3), prof_social_worker_registration_no: s(r.s4), invo_involvement_start_date: s(r.d1), invo_involvement_end_date: s(r.d2) }); break;
-    case 'sd': rows.sdq.push({ csdq_table_id: id(r.s1), csdq_sdq_completed_date: s(r.d1), csdq_sdq_score: r.n1 === null || r.n1 === undefined ? null : (r.n1 as number | string) }); break;
+    case 'sd': rows.sdq.push({ csdq_table_id: id(r.s1), csdq_sdq_completed_date: s(r.d1), csdq_sdq_score: s(r.s2) }); break;
     default: throw new Error(`unexpected row kind in the payload stream`);
   }
 }

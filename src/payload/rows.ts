@@ -83,6 +83,9 @@ export interface ClaEpisodeRow {
   clae_referral_id?: Text;
   clae_cla_episode_start_reason?: Text;
   clae_cla_episode_ceased_reason?: Text;
+  /** Referral and close dates of the CIN episode clae_referral_id names, whoever's it is (gate B, HasLAC part A). */
+  linked_referral_date?: Ts;
+  linked_close_date?: Ts;
 }
 export interface PlacementRow {
   clap_cla_placement_id: string;

@@ -23,7 +23,7 @@ export interface PayloadProblem {
   path: string;
   /** Rule id: the JSON Schema keyword (pattern, maxLength, enum, required, …) or a builder rule (factors-unparseable, …). */
   rule: string;
-  /** Human text naming the rule and constraint, and the shape of the value (e.g. "12 characters", "not a date"), never the value itself. */
+  /** Human text naming the rule and constraint, and the shape of the value (e.g. "12 characters", "not a date"), never the value itself (ids, and a factor item that looks like a code, may be named). */
   message: string;
   /** SSD table.column the value came from, when known. */
   source?: string;

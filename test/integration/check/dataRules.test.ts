@@ -8,6 +8,7 @@ import { forEachTarget } from '../../helpers/targets';
 import { insertSsdRows, type SsdRow } from '../../helpers/ssdRows';
 import { dropPrimaryKey, makeText } from './tableTools';
 import { qualify, quoteIdent } from '../../../src/db/dialect';
+import { ASSESSMENT_FACTOR_CODES } from '../../../src/check/codes';
 
 const AS_OF = '2026-11-25';
 const long = (prefix: string, n: number) => prefix + 'x'.repeat(n - prefix.length);
@@ -263,7 +264,7 @@ function seed(): Record<string, SsdRow[]> {
       { cinf_table_id: 'F2', cinf_assessment_id: 'A7', cinf_assessment_factors_json: '{bad' },
       { cinf_table_id: 'F3', cinf_assessment_id: 'A8', cinf_assessment_factors_json: '{"1A": true, "3C": true}' },
       { cinf_table_id: 'F4', cinf_assessment_id: 'A9', cinf_assessment_factors_json: '1A, 2B' },
-      { cinf_table_id: 'F5', cinf_assessment_id: 'A10', cinf_assessment_factors_json: JSON.stringify(Array.from({ length: 42 }, (_, i) => `${i + 1}A`)) },
+      { cinf_table_id: 'F5', cinf_assessment_id: 'A10', cinf_assessment_factors_json: JSON.stringify(ASSESSMENT_FACTOR_CODES) }, // all 42 codes
       { cinf_table_id: 'F6', cinf_assessment_id: 'A8', cinf_assessment_factors_json: '["Alcohol misuse"]' },
       { cinf_table_id: 'F7', cinf_assessment_id: 'ANONE', cinf_assessment_factors_json: '[]' },
       { cinf_table_id: 'F8', cinf_assessment_id: 'A9', cinf_assessment_factors_json: null }, { cinf_table_id: 'F8', cinf_assessment_id: 'A9', cinf_assessment_factors_json: null },

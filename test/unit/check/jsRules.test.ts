@@ -38,12 +38,16 @@ describe('check JS rules', () => {
     const unreadable = js('SSD-CINF-003'), tooMany = js('SSD-CINF-004'), odd = js('SSD-CINF-005');
     const v = (s: unknown) => ({ cinf_assessment_factors_json: s });
     for (const ok of [null, '', 'null', '[]', '["1A","2B"]', '{"1A":"Yes","21":"Yes"}', '1A, 2B,3C', '1A']) assert.equal(unreadable(v(ok)), false, String(ok));
-    for (const bad of ['{bad', '[1, 2]', '[["1A"]]', 'Alcohol misuse, drugs', '1A; 2B']) assert.equal(unreadable(v(bad)), true, bad);
+    for (const bad of ['{bad', '[1, 2]', '[["1A"]]']) assert.equal(unreadable(v(bad)), true, bad);
+    // Amendment 2026-12-05: any text is read as items, each then checked as a code (SSD-CINF-005).
+    for (const items of ['Alcohol misuse, drugs', '1A; 2B']) assert.deepEqual([unreadable(v(items)), odd(v(items))], [false, true], items);
     assert.equal(tooMany(v(JSON.stringify(Array.from({ length: 41 }, (_, i) => `${i}A`)))), false);
     assert.equal(tooMany(v(JSON.stringify(Array.from({ length: 42 }, (_, i) => `${i}A`)))), true);
     assert.equal(odd(v('["1A","24A","21"]')), false);
     assert.equal(odd(v('["Alcohol"]')), true);
-    assert.equal(odd(v('["1a"]')), true, 'codes are upper case');
+    assert.equal(odd(v('["1a"]')), false, 'lower-case codes are upper-cased by the builder');
+    assert.equal(odd(v('{"1A":"Y","99Z":"Y"}')), true, 'shaped like a code but not in the CIN census list');
+    assert.equal(odd(v('1A,NaN')), true);
     assert.equal(odd(v('{bad')), false, 'unreadable is SSD-CINF-003, not this rule');
   });
 
