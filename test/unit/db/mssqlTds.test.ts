@@ -174,6 +174,21 @@ describe('mssqlDriver on the wire (scripted TDS server)', function () {
       }
     });
 
+    it('ssd takes --ca-file and --lock-timeout on every command that connects', async () => {
+      const srv = await start({ encryption: 'req', tls: { key: pem('server.key'), cert: pem('server.pem') } });
+      const file = join(__dirname, '..', '..', 'fixtures', 'scripts', 'tds_session.sql');
+      const db = cs('User Id=u;Password=p;Encrypt=true');
+      const refused = await runCli(['run', file, '--db', db, '--no-preflight', '--no-drift']);
+      assert.equal(refused.code, 2);
+      assert.match(refused.stderr, /^ssd: cannot connect to .*--ca-file/);
+      const r = await runCli(['run', file, '--db', db, '--no-preflight', '--no-drift', '--ca-file', join(tlsDir, 'ca.pem'), '--lock-timeout', '45']);
+      assert.equal(r.code, 0, r.stderr);
+      assert.ok(srv.connections.filter((c) => c.login).every((c) => c.encrypted && c.lockTimeout === 45_000));
+      const bad = await runCli(['run', file, '--db', db, '--lock-timeout', 'soon']);
+      assert.equal(bad.code, 2);
+      assert.match(bad.stderr, /--lock-timeout takes a number of seconds/);
+    });
+
     it('a CA file that cannot be read or holds no certificate is one clear line', async () => {
       await start({ encryption: 'req', tls: { key: pem('server.key'), cert: pem('server.pem') } });
       await assert.rejects(open('User Id=u;Password=p;Encrypt=true', { caFile: join(tlsDir, 'missing.pem') }), /cannot read the CA file .*missing\.pem: ENOENT/);
