@@ -143,6 +143,14 @@ export class ProfileStore {
     return this.secrets.get(secretKey(id));
   }
 
+  /** Keep a password asked for later (a Windows account's, asked once) in the secret store. */
+  async setPassword(id: string, password: string): Promise<void> {
+    const all = this.list();
+    if (!all.some((p) => p.id === id)) throw new ProfileError('that connection no longer exists');
+    await this.secrets.store(secretKey(id), password);
+    await this.state.update(PROFILES_KEY, all.map((p) => (p.id === id ? { ...p, hasPassword: true } : p)));
+  }
+
   active(): ActiveChoice | undefined {
     const raw = this.state.get<ActiveChoice>(ACTIVE_KEY);
     if (!raw || typeof raw !== 'object') return undefined;
