@@ -142,6 +142,8 @@ export async function borrowFromMssqlExtension(api: MssqlExtensionApiLike, exten
   const what = kind === 'integrated' ? 'Windows (Integrated) sign-in' : 'Entra ID MFA sign-in';
   const sharing = api.connectionSharing;
   if (!sharing || typeof sharing.connect !== 'function' || typeof sharing.executeSimpleQuery !== 'function') {
+    // An older extension: Entra MFA can still go with the token it gives; Windows sign-in cannot.
+    if (kind === 'entra-mfa' && info.azureAccountToken) return specFromPromptedInfo(api, info);
     throw new ConnectionError(`a connection with ${what} is used through the SQL Server extension's connection sharing API, which this version of the extension does not have: update the SQL Server (mssql) extension to ${CONNECTION_SHARING_MIN_VERSION} or later`);
   }
   const connectionId = info.id || (await sharing.getActiveEditorConnectionId(extensionId));

@@ -11,7 +11,6 @@
 // - statements without a result set get one appended (@@ROWCOUNT), except script batches;
 // - no PRINT/RAISERROR messages, and no cancel of a running statement (the API has neither):
 //   cancel() takes effect before the next statement.
-import { formatTimestamp } from './mssqlDriver';
 import { rewritePlaceholders } from './mssqlParams';
 import { CancelledError, DbError, type BatchResult, type Db, type Queryable, type Row, type RunBatchOptions, type StreamOptions } from './types';
 
@@ -36,6 +35,12 @@ export interface ConnectionSharingLike {
 // ---------------------------------------------------------------- literals and parameters
 
 const nstr = (s: string): string => `N'${s.replace(/'/g, "''")}'`;
+const pad = (n: number, w = 2): string => String(n).padStart(w, '0');
+/** 'YYYY-MM-DDTHH:MM:SS[.fff]' from UTC parts, as the SQL Server driver binds dates (useUTC). */
+function utcTimestamp(d: Date): string {
+  const ms = d.getUTCMilliseconds();
+  return `${pad(d.getUTCFullYear(), 4)}-${pad(d.getUTCMonth() + 1)}-${pad(d.getUTCDate())}T${pad(d.getUTCHours())}:${pad(d.getUTCMinutes())}:${pad(d.getUTCSeconds())}${ms ? '.' + pad(ms, 3) : ''}`;
+}
 
 /** A typed T-SQL literal and its sp_executesql declaration for one parameter value. */
 export function sharedParam(value: unknown, index: number): { decl: string; literal: string } {
@@ -54,7 +59,7 @@ export function sharedParam(value: unknown, index: number): { decl: string; lite
     case 'object': {
       if (value instanceof Date) {
         if (Number.isNaN(value.getTime())) throw new DbError(`parameter $${index} is an invalid date`);
-        return { decl: `${name} DATETIME2(7)`, literal: `'${formatTimestamp(value)}'` };
+        return { decl: `${name} DATETIME2(7)`, literal: `'${utcTimestamp(value)}'` };
       }
       if (value instanceof Uint8Array) return { decl: `${name} VARBINARY(MAX)`, literal: `0x${Buffer.from(value.buffer, value.byteOffset, value.byteLength).toString('hex')}` };
       return { decl: `${name} NVARCHAR(MAX)`, literal: nstr(JSON.stringify(value)) };

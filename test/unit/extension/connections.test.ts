@@ -222,6 +222,11 @@ describe('host editor connections', () => {
     it('says which version of the SQL Server extension is needed when it has no sharing API', async () => {
       const { api } = sharingApi({ server: 'sql01', authenticationType: 'Integrated' }, false);
       await assert.rejects(borrowFromMssqlExtension(api, 'ext'), (e: unknown) => e instanceof ConnectionError && /update the SQL Server \(mssql\) extension to 1\.34 or later/.test(e.message));
+      // Entra MFA with an older extension still works with the token it gives.
+      const older = sharingApi({ server: 'x.database.windows.net', authenticationType: 'AzureMFA', azureAccountToken: 'TOKEN' }, false);
+      older.api.getConnectionString = async () => 'Server=x.database.windows.net;Authentication=ActiveDirectoryInteractive';
+      const viaToken = await borrowFromMssqlExtension(older.api, 'ext');
+      assert.ok(viaToken && 'spec' in viaToken && viaToken.spec.accessToken === 'TOKEN');
       const none = sharingApi({ server: 'sql01', authenticationType: 'Integrated' }, true, undefined);
       await assert.rejects(borrowFromMssqlExtension(none.api, 'ext'), /open a query editor connected with it/);
     });
