@@ -407,6 +407,7 @@ class BlockWatch {
     try {
       const req = new sql.Request(pool);
       req.input('spids', sql.NVarChar(4000), `,${[...this.spids].join(',')},`);
+      req.input('pid', sql.Int(), process.pid);
       const r = await req.query<{ waiting: number; blocker: number; wait_type: string | null; wait_ms: number; login_name: string | null; host_name: string | null; program_name: string | null }>(loadSql('mssql', 'blocking_sessions'));
       for (const x of r.recordset) {
         const b: BlockInfo = { waiting: x.waiting, blocker: x.blocker, waitType: x.wait_type ?? '', waitMs: Number(x.wait_ms) || 0 };

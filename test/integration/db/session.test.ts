@@ -4,7 +4,10 @@
 // closing it leaves the Db open. On SQL Server the session takes the login's default language, as
 // SSMS does, so a style-less date conversion gives what it gives in SSMS for that login.
 import assert from 'node:assert/strict';
+import { randomBytes } from 'node:crypto';
 import { forEachTarget } from '../../helpers/targets';
+import { parseConnectionString, type MssqlSpec } from '../../../src/db/connectionSpec';
+import { openDb } from '../../../src/db/openDb';
 import { withSession } from '../../../src/db/session';
 import { runScript } from '../../../src/script/index';
 import { CancelledError, type Db } from '../../../src/db/types';
@@ -80,5 +83,33 @@ forEachTarget('Db sessions', (fx) => {
       const r = await s.runBatch(`SET LANGUAGE N'${lang}'; SELECT TRY_CAST('03/04/2024' AS DATE) AS d;`, { collectResults: true });
       assert.equal(sess!.d, (r.resultSets.at(-1)![0] as { d: string | null }).d);
     });
+  });
+
+  it('SQL Server: a login whose default language is British gets dmy dates in a session, us_english in the pool', async function () {
+    const { db, target } = fx();
+    if (db.dialect !== 'mssql') this.skip();
+    const login = `ssd_t_brit_${randomBytes(3).toString('hex')}`;
+    const password = `Brit-${randomBytes(6).toString('hex')}-Aa1!`;
+    try {
+      await db.runBatch(`CREATE LOGIN [${login}] WITH PASSWORD = N'${password}', DEFAULT_LANGUAGE = [British], CHECK_POLICY = OFF; CREATE USER [${login}] FOR LOGIN [${login}];`);
+    } catch {
+      this.skip(); // the test login cannot create logins
+    }
+    try {
+      const spec: MssqlSpec = { ...(parseConnectionString(target.url) as MssqlSpec), user: login, password };
+      const brit = await openDb(spec);
+      try {
+        const probe = "SELECT @@LANGUAGE AS language, TRY_CAST('03/04/2024' AS DATE) AS d";
+        assert.deepEqual(await brit.query(probe), [{ language: 'us_english', d: '2024-03-04' }]);
+        await withSession(brit, async (s) => {
+          // As in SSMS for this login: 03/04/2024 is the 3rd of April.
+          assert.deepEqual(await s.query(probe), [{ language: 'British', d: '2024-04-03' }]);
+        });
+      } finally {
+        await brit.close();
+      }
+    } finally {
+      await db.runBatch(`DROP USER IF EXISTS [${login}]; DROP LOGIN [${login}];`).catch(() => undefined);
+    }
   });
 });
