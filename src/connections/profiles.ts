@@ -143,6 +143,12 @@ export class ProfileStore {
     return this.secrets.get(secretKey(id));
   }
 
+  /** Forget a saved password (a Windows password the server refused: it is asked again next time). */
+  async forgetPassword(id: string): Promise<void> {
+    await this.secrets.delete(secretKey(id));
+    await this.state.update(PROFILES_KEY, this.list().map((p) => (p.id === id ? { ...p, hasPassword: false } : p)));
+  }
+
   /** Keep a password asked for later (a Windows account's, asked once) in the secret store. */
   async setPassword(id: string, password: string): Promise<void> {
     const all = this.list();

@@ -317,6 +317,27 @@ function guardUnencryptedLogin(): void {
 }
 guardUnencryptedLogin();
 
+/**
+ * tedious passes the address it connects to as the TLS server name; for an IP address Node warns
+ * (DEP0123) on every encrypted connection, an extra two lines under the CLI's one-line messages.
+ * Node ignores the name for an IP address anyway (the certificate is still checked against it):
+ * drop that one warning, pass every other.
+ */
+function quietIpServerNameWarning(): void {
+  const p = process as NodeJS.Process & { ssdQuietDep0123?: boolean };
+  if (p.ssdQuietDep0123) return;
+  const emit = process.emitWarning.bind(process) as (...args: unknown[]) => void;
+  (process as unknown as { emitWarning: (...args: unknown[]) => void }).emitWarning = (...args: unknown[]) => {
+    const [warning, second, third] = args;
+    const code = typeof second === 'object' && second !== null ? (second as { code?: unknown }).code : third;
+    const text = typeof warning === 'string' ? warning : warning instanceof Error ? warning.message : '';
+    if (code === 'DEP0123' || /Setting the TLS ServerName to an IP address/.test(text)) return;
+    emit(...args);
+  };
+  p.ssdQuietDep0123 = true;
+}
+quietIpServerNameWarning();
+
 /** Add the global npm folders to module resolution, so `npm i -g msnodesqlv8` is found. */
 function addGlobalModulePaths(): void {
   const dirs = new Set<string>();

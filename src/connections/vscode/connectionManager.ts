@@ -168,6 +168,11 @@ export class ConnectionManager implements vscode.Disposable {
     } catch (e) {
       if (p.source === 'demo') this.demo.release?.();
       this.lastError = redactSecrets(e instanceof Error ? e.message : String(e), [password]);
+      // A Windows password the server refused is asked again next time, not retried (account lockout).
+      if (p.source === 'profile' && p.profile.hasPassword !== false && /login failed/i.test(this.lastError) && windowsAccount(p.profile)) {
+        await this.profiles.forgetPassword(p.profile.id).catch(() => undefined);
+        this.lastError += ' (the saved Windows password was forgotten: it is asked again next time)';
+      }
       this.log.error(`could not open ${label}: ${this.lastError}`);
       this.setState('failed');
       this.emitter.fire(undefined);
@@ -416,6 +421,17 @@ export class ConnectionManager implements vscode.Disposable {
       this.status.tooltip = 'Choose an SSD connection, or open the demo database';
     }
     this.status.accessibilityInformation = { label: this.status.text.replace(/\$\([^)]*\)\s*/g, '') };
+  }
+}
+
+/** Whether a profile signs in with a Windows account over NTLM (Domain= or DOMAIN\user). */
+function windowsAccount(profile: ConnectionProfile): boolean {
+  if (profile.kind !== 'mssql') return false;
+  try {
+    const spec = parseConnectionString(profile.address);
+    return spec.kind === 'mssql' && !!spec.domain;
+  } catch {
+    return false;
   }
 }
 

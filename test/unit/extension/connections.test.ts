@@ -251,5 +251,9 @@ describe('host editor connections', () => {
     assert.equal(await store.password('id1'), 'Win-pass1');
     assert.ok(!JSON.stringify([...state.data]).includes('Win-pass1'));
     await assert.rejects(store.setPassword('gone', 'x'), ProfileError);
+    // A password the server refused is forgotten, so it is asked again.
+    await store.forgetPassword('id1');
+    assert.equal(store.get('id1')?.hasPassword, false);
+    assert.equal(await store.password('id1'), undefined);
   });
 });
