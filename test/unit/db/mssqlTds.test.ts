@@ -7,7 +7,8 @@ import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { openDb } from '../../../src/db/openDb';
-import { MSNODESQLV8_NEEDED, MssqlDb } from '../../../src/db/mssqlDriver';
+import { MSNODESQLV8_NEEDED, MssqlDb, odbcConnectionString, tlsHint, trustedCas } from '../../../src/db/mssqlDriver';
+import tlsModule from 'node:tls';
 import { parseConnectionString, type MssqlSpec } from '../../../src/db/connectionSpec';
 import { withSession } from '../../../src/db/session';
 import { runScript } from '../../../src/script/index';
@@ -367,5 +368,35 @@ describe('mssqlDriver on the wire (scripted TDS server)', function () {
     assert.equal(session.language, null);
     assert.equal(session.dateFormat, null);
     assert.equal(session.datefirst, null);
+  });
+
+  it('trusts the system store when the runtime gives it, plus a CA file, on top of Node\'s own list', () => {
+    const spec = parseConnectionString('Server=h;User Id=u') as MssqlSpec;
+    assert.equal(trustedCas(spec, []), undefined, 'nothing extra: Node\'s defaults');
+    const withSystem = trustedCas(spec, ['-----BEGIN CERTIFICATE-----\nSYSTEM\n-----END CERTIFICATE-----'])!;
+    assert.equal(withSystem.length, tlsModule.rootCertificates.length + 1);
+    const withFile = trustedCas({ ...spec, caFile: join(tlsDir, 'ca.pem') }, [])!;
+    assert.equal(withFile.at(-1), pem('ca.pem'));
+    assert.ok(withFile.includes(tlsModule.rootCertificates[0]!));
+  });
+
+  it('says what each TLS failure means, and nothing for other errors', () => {
+    assert.match(tlsHint('Failed to connect - self-signed certificate in certificate chain')!, /TrustServerCertificate=true/);
+    assert.match(tlsHint('unable to get local issuer certificate')!, /--ca-file/);
+    assert.match(tlsHint("Hostname/IP does not match certificate's altnames: IP: 10.0.0.5 is not in the cert's list")!, /another name/);
+    assert.match(tlsHint('certificate has expired')!, /expired/);
+    assert.match(tlsHint('routines:ssl_choose_client_version:unsupported protocol')!, /TLS 1\.0\/1\.1/);
+    assert.match(tlsHint("Server requires encryption, set 'encrypt' config option to true.")!, /remove Encrypt=false/);
+    assert.equal(tlsHint("Login failed for user 'u'."), undefined);
+  });
+
+  it('builds the ODBC connection string for Windows sign-in (msnodesqlv8)', () => {
+    const spec = parseConnectionString('Server=sql01\\INST;Database=HDM;Trusted_Connection=yes;TrustServerCertificate=true') as MssqlSpec;
+    assert.equal(odbcConnectionString(spec), 'Driver={ODBC Driver 18 for SQL Server};Server=sql01\\INST;Database=HDM;Trusted_Connection=yes;Encrypt=yes;TrustServerCertificate=yes;APP=ssd-workbench');
+    const c = MssqlDb.config(spec) as { connectionString?: string; user?: string };
+    assert.equal(c.connectionString, odbcConnectionString(spec));
+    assert.equal(c.user, undefined);
+    const ntlm = MssqlDb.config(parseConnectionString('Server=h;Domain=COUNCIL;User Id=jbloggs;Password=pw') as MssqlSpec);
+    assert.deepEqual(ntlm.authentication, { type: 'ntlm', options: { domain: 'COUNCIL', userName: 'jbloggs', password: 'pw' } });
   });
 });
