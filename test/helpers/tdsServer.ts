@@ -54,6 +54,8 @@ export interface TdsConnection {
   language: string;
   /** The last SET LOCK_TIMEOUT value (ms), -1 before any. */
   lockTimeout: number;
+  /** ATTENTION messages (cancels) received. */
+  attentions: number;
   /** The first SQL batch after login (tedious's session settings). */
   initialSql?: string;
   requests: TdsRequest[];
@@ -376,7 +378,7 @@ export async function startTdsServer(options: TdsServerOptions = {}): Promise<Td
     sockets.add(socket);
     socket.on('close', () => { sockets.delete(socket); conn.closed = true; });
     socket.on('error', () => undefined);
-    const conn: TdsConnection = { spid: nextSpid++, encrypted: false, language: options.loginLanguage ?? 'us_english', lockTimeout: -1, requests: [], state: new Map(), closed: false };
+    const conn: TdsConnection = { spid: nextSpid++, encrypted: false, language: options.loginLanguage ?? 'us_english', lockTimeout: -1, attentions: 0, requests: [], state: new Map(), closed: false };
     connections.push(conn);
     let sawInitialSql = false;
     let pendingAttention: (() => void) | undefined;
@@ -507,6 +509,7 @@ export async function startTdsServer(options: TdsServerOptions = {}): Promise<Td
         case PKT.ATTENTION: {
           // A request still waiting for its answer: end that answer (one message), then
           // acknowledge the attention in the next message, as SQL Server does.
+          conn.attentions++;
           if (pendingTimer) clearTimeout(pendingTimer);
           if (pendingAttention) send(PKT.REPLY, done({ error: true }));
           pendingAttention = undefined; pendingTimer = undefined;

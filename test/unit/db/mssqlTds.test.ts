@@ -13,7 +13,7 @@ import { parseConnectionString, type MssqlSpec } from '../../../src/db/connectio
 import { withSession } from '../../../src/db/session';
 import { runScript } from '../../../src/script/index';
 import { CancelledError, ConnectionError, DbError, type Db, type DbMessage } from '../../../src/db/types';
-import { done, error, resultSet, startTdsServer, type TdsServer, type TdsServerOptions } from '../../helpers/tdsServer';
+import { done, error, info, resultSet, startTdsServer, type TdsServer, type TdsServerOptions } from '../../helpers/tdsServer';
 import { runCli } from '../../helpers/runCli';
 
 const tlsDir = join(__dirname, '..', '..', 'fixtures', 'tls');
@@ -292,6 +292,57 @@ describe('mssqlDriver on the wire (scripted TDS server)', function () {
       await s.runBatch('SELECT n FROM #t').catch(() => undefined);
       await assert.rejects(s.runBatch('SELECT n FROM #t'), (e: unknown) => e instanceof ConnectionError && /session's connection .* was lost.*#temp tables/.test(e.message));
       assert.ok(!srv.requests.some((q) => /SELECT n FROM #t/.test(q.sql) && q.conn.spid !== s.sessionId), 'no batch went to another session');
+    });
+  });
+
+  describe('batches and streams on the wire', () => {
+    it('runBatch passes PRINT and errors in order with their lines, counts rows, and throws the last error', async () => {
+      await start({
+        handler: (q) => (/ssd_person/.test(q.sql) ? [
+          info({ number: 0, message: 'starting', line: 1 }),
+          done({ count: 2, more: true }),
+          error({ number: 208, message: "Invalid object name 'nope'.", line: 3 }),
+          done({ error: true, more: true }),
+          info({ number: 0, message: 'going on', line: 4 }),
+          done({ count: 5, more: true }),
+          error({ number: 207, message: "Invalid column name 'x'.", line: 6 }),
+          done({ error: true }),
+        ] : undefined),
+      });
+      const db = await open();
+      const got: DbMessage[] = [];
+      await assert.rejects(db.runBatch('-- ssd_person batch', { onMessage: (m) => got.push(m) }), (e: unknown) => {
+        assert.ok(e instanceof DbError, String(e));
+        assert.equal(e.details.code, 207);
+        assert.equal(e.details.line, 6);
+        assert.match(e.message, /Invalid column name 'x'\. \(and 1 earlier error reported as messages\)/);
+        return true;
+      });
+      // An error the batch went on after is reported when the next error shows it was not the last
+      // (the driver's documented behaviour, as in mssqlDriverEvents.test.ts).
+      assert.deepEqual(got.map((m) => [m.kind, m.text, m.line]), [['notice', 'starting', 1], ['notice', 'going on', 4], ['error', "Invalid object name 'nope'.", 3]]);
+    });
+
+    it('streams a large result in order, and breaking out early cancels the statement (ATTENTION); the connection goes on', async () => {
+      const cols = [{ name: 'n', type: 'int' as const }, { name: 'name', type: 'nvarchar' as const }];
+      const rows = Array.from({ length: 20_000 }, (_, i) => [i + 1, `Zoë ${i + 1}`]);
+      const srv = await start({ handler: (q) => (/FROM big/.test(q.sql) ? resultSet(cols, rows) : undefined) });
+      const db = await open();
+      let n = 0;
+      for await (const r of db.stream<{ n: number; name: string }>('SELECT n, name FROM big WHERE k = $1', ['x'], { batchSize: 500 })) {
+        n++;
+        assert.equal(r.n, n);
+        assert.equal(r.name, `Zoë ${n}`);
+      }
+      assert.equal(n, 20_000);
+      let m = 0;
+      for await (const _ of db.stream('SELECT n, name FROM big', [], { batchSize: 100 })) if (++m === 150) break;
+      assert.equal(m, 150);
+      assert.ok(srv.connections.some((c) => c.attentions === 1), 'the early break sent ATTENTION');
+      assert.deepEqual(await db.query('SELECT 1 AS ok'), [{ ok: 1 }]);
+      const rpc = srv.requests.find((q) => q.kind === 'rpc' && /FROM big/.test(q.sql))!;
+      assert.equal(rpc.sql, 'SELECT n, name FROM big WHERE k = @p1');
+      assert.equal(rpc.paramDecl, '@p1 nvarchar(1)');
     });
   });
 
