@@ -164,7 +164,10 @@ export class SharedConnectionDb implements Db {
   static async open(api: ConnectionSharingLike, extensionId: string, connectionId: string, label: string, database?: string): Promise<SharedConnectionDb> {
     const uri = await api.connect(extensionId, connectionId, database);
     if (!uri) throw new DbError(`the SQL Server extension did not share the connection "${label}" (permission refused, or the connection failed): allow SSD Workbench when it asks, or run its "Edit Connection Sharing Permissions" command`);
-    const description = `SQL Server ${label} (through the SQL Server extension)`;
+    // The server's version, as the extension reports it (informational; never a secret).
+    let version = '';
+    try { const info = await api.getServerInfo?.(uri); if (info?.serverVersion) version = ` ${info.serverVersion}`; } catch { /* older extension */ }
+    const description = `SQL Server${version} ${label} (through the SQL Server extension)`;
     const probe = new SharedConnectionDb(api, uri, description, 'dbo');
     const [s] = await probe.query<{ s: string | null }>('SELECT SCHEMA_NAME() AS s');
     return new SharedConnectionDb(api, uri, description, s?.s || 'dbo', () => api.disconnect?.(uri));

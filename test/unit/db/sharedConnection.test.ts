@@ -43,6 +43,7 @@ function fakeSharing(rows = 50_000) {
       return { rowCount: 1, columnInfo: [{ columnName: 'b', dataTypeName: 'bit' }, { columnName: 'big', dataTypeName: 'bigint' }, { columnName: 'bin', dataTypeName: 'varbinary' }, { columnName: 'dt', dataTypeName: 'date' }, { columnName: 'dto', dataTypeName: 'datetimeoffset' }, { columnName: 't', dataTypeName: 'nvarchar' }],
         rows: [[cell('1'), cell('9007199254740993'), cell('0x0102'), cell('2024-01-02'), cell('2024-01-02 10:00:00.0000000 +01:00'), { displayValue: "O'Brien", isNull: false }]] };
     },
+    getServerInfo() { return { serverVersion: '16.0.4135.4', serverMajorVersion: 16 }; },
     disconnect() { sent.push('(disconnect)'); },
   };
   return api;
@@ -53,7 +54,7 @@ describe('SQL Server through the SQL Server extension\'s connection sharing', ()
     const api = fakeSharing();
     const db = await SharedConnectionDb.open(api, 'ssd-workbench.ssd-workbench', 'conn-1', 'LA reporting');
     assert.equal(db.defaultSchema, 'ssd');
-    assert.match(db.description, /through the SQL Server extension/);
+    assert.equal(db.description, 'SQL Server 16.0.4135.4 LA reporting (through the SQL Server extension)');
     await db.close();
     assert.equal(api.sent.at(-1), '(disconnect)');
     await assert.rejects(SharedConnectionDb.open(api, 'x', 'other', 'LA reporting'), /did not share the connection "LA reporting" \(permission refused/);
