@@ -32,7 +32,8 @@ const common = {
   define: { 'import.meta.url': '__ssd_import_meta_url', SSD_VERSION: JSON.stringify(pkg.version) },
   // Prefer ES module entry points: jsonc-parser's UMD 'main' requires files esbuild cannot see.
   mainFields: ['module', 'main'],
-  external: ['vscode', 'pg-native', 'azdata'],
+  // msnodesqlv8 (Windows sign-in) is native and optional: installed by the user, found at run time.
+  external: ['vscode', 'pg-native', 'azdata', 'msnodesqlv8'],
   // PGlite's own asset loading is bypassed: the driver passes the modules (see pgliteDriver.ts).
   logOverride: { 'empty-import-meta': 'silent' },
 };

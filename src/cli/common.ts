@@ -19,6 +19,10 @@ export class UsageError extends Error {
 
 export interface GlobalOptions {
   db?: string;
+  /** SQL Server: PEM file of CAs to trust (--ca-file / SSD_CA_FILE). */
+  caFile?: string;
+  /** SQL Server: seconds a statement waits for a lock (--lock-timeout / SSD_LOCK_TIMEOUT). */
+  lockTimeout?: string;
   schema?: string;
   asOf?: string;
   json?: boolean;
@@ -27,6 +31,14 @@ export interface GlobalOptions {
 
 export function dbOption(): Option {
   return new Option('--db <url>', 'database: pglite:memory, pglite:<dir>, postgres://…, mssql://… or a SQL Server connection string').env('SSD_DB');
+}
+
+/** SQL Server connection options every command that connects takes (added in main.ts). */
+export function connectionOptions(): Option[] {
+  return [
+    new Option('--ca-file <file>', 'SQL Server: PEM file of the certificate authority that signed the server\'s certificate (e.g. the council\'s internal CA)').env('SSD_CA_FILE'),
+    new Option('--lock-timeout <seconds>', 'SQL Server: how long a statement waits for a lock held by another session before it fails, naming that session (default 600; 0 = forever)').env('SSD_LOCK_TIMEOUT'),
+  ];
 }
 
 export function schemaOption(): Option {
@@ -88,7 +100,12 @@ export interface OpenFor {
 
 export async function openFromOptions(opts: GlobalOptions, openFor: OpenFor = {}): Promise<Db> {
   if (!opts.db) throw new UsageError('no database given: pass --db (e.g. --db pglite:./ssd-db or --db postgres://…) or set SSD_DB');
-  return openDb(opts.db, { create: !!openFor.create });
+  let lockTimeoutSeconds: number | undefined;
+  if (opts.lockTimeout !== undefined && opts.lockTimeout !== '') {
+    lockTimeoutSeconds = Number(opts.lockTimeout);
+    if (!/^\d+(\.\d+)?$/.test(opts.lockTimeout.trim()) || !Number.isFinite(lockTimeoutSeconds)) throw new UsageError(`--lock-timeout takes a number of seconds (0 = forever), got ${JSON.stringify(opts.lockTimeout)}`);
+  }
+  return openDb(opts.db, { create: !!openFor.create, ...(opts.caFile ? { caFile: opts.caFile } : {}), ...(lockTimeoutSeconds !== undefined ? { lockTimeoutSeconds } : {}) });
 }
 
 export function cliLogger(opts: { verbose?: boolean } = {}): Logger {

@@ -1,7 +1,7 @@
 // The `ssd` command-line tool. Each capability registers its own subcommands; this file only
 // assembles them. Exit codes: 0 done, 1 the job found problems, 2 bad usage or no connection.
 import { Command, CommanderError, Option } from 'commander';
-import { asOfRangeProblem, EXIT } from './common';
+import { asOfRangeProblem, connectionOptions, EXIT } from './common';
 import { registerInit } from '../ddl/cli';
 import { registerCheck } from '../check/cli';
 import { registerPayload } from '../payload/cli';
@@ -46,6 +46,8 @@ export function buildProgram(): Command {
     const problem = typeof o.asOf === 'string' && !o.force ? asOfRangeProblem(o.asOf) : undefined;
     if (problem) command.error(`ssd: ${problem}`, { exitCode: EXIT.USAGE, code: 'ssd.asOfRange' });
   });
+  // Every command that connects also takes the SQL Server certificate and lock-wait options.
+  for (const c of program.commands) if (c.options.some((o) => o.long === '--db')) for (const o of connectionOptions()) c.addOption(o);
   return program;
 }
 

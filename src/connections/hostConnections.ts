@@ -3,7 +3,8 @@
 // Studio's `azdata.connection` API that we use, declared here so nothing depends on them at build
 // or run time.
 import { describeSpec, parseAdoString, parseConnectionString, type MssqlSpec } from '../db/connectionSpec';
-import { ConnectionError } from '../db/types';
+import { CONNECTION_SHARING_MIN_VERSION, SharedConnectionDb, type ConnectionSharingLike } from '../db/sharedConnectionDriver';
+import { ConnectionError, type Db } from '../db/types';
 
 /** The part of vscode-mssql's IConnectionInfo we read. */
 export interface MssqlConnectionInfoLike {
@@ -18,6 +19,8 @@ export interface MssqlConnectionInfoLike {
   trustServerCertificate?: boolean;
   connectionString?: string;
   profileName?: string;
+  /** The saved profile's id (what the connection sharing API connects by). */
+  id?: string;
 }
 
 /** The part of vscode-mssql's exported API (IExtension) we call. */
@@ -26,6 +29,8 @@ export interface MssqlExtensionApiLike {
   connect(connectionInfo: MssqlConnectionInfoLike, saveConnection?: boolean): Promise<string>;
   getConnectionString(connectionUriOrDetails: string, includePassword?: boolean, includeApplicationName?: boolean): Promise<string>;
   listDatabases?(connectionUri: string): Promise<string[]>;
+  /** The connection sharing API (SQL Server extension 1.34 and later). */
+  connectionSharing?: ConnectionSharingLike;
 }
 
 /** The part of azdata's connection API we call. */
@@ -91,7 +96,7 @@ export function specFromMssqlConnectionInfo(info: MssqlConnectionInfoLike): Mssq
   if (info.connectionString) return specFromHostConnectionString(info.connectionString, info.azureAccountToken);
   const auth = (info.authenticationType ?? 'SqlLogin').toLowerCase();
   if (auth === 'integrated') {
-    throw new ConnectionError('Windows integrated authentication is not supported by SSD Workbench\'s driver: use SQL authentication or Entra ID');
+    throw new ConnectionError('a Windows (Integrated) sign-in cannot be borrowed from here: in VS Code, the SQL Server extension shares it (version ' + CONNECTION_SHARING_MIN_VERSION + ' or later); or add a connection with Domain=…;User Id=… and the Windows password (NTLM)');
   }
   const server = splitServer(info.server);
   const spec: MssqlSpec = {
@@ -114,10 +119,49 @@ export function specFromMssqlConnectionInfo(info: MssqlConnectionInfoLike): Mssq
   return spec;
 }
 
+/** What borrowing a connection of the SQL Server extension gives: a spec our driver opens, or a Db over the extension's own connection. */
+export type BorrowedConnection = { label: string; spec: MssqlSpec } | { label: string; open: () => Promise<Db>; auth: 'integrated' | 'entra-mfa' };
+
+/** Sign-ins our driver cannot repeat in the editor: these go over the extension's own connection. */
+function sharedAuth(auth: string): 'integrated' | 'entra-mfa' | undefined {
+  if (auth === 'integrated') return 'integrated';
+  if (auth === 'azuremfa' || auth === 'azuremfaanduser' || auth === 'activedirectoryinteractive') return 'entra-mfa';
+  return undefined;
+}
+
+/**
+ * Ask the SQL Server extension for a connection. Windows (Integrated) and Entra MFA sign-ins run
+ * over the extension's own connection through its connection sharing API (it asks the user once
+ * whether SSD Workbench may use it); other sign-ins become a spec with their credentials.
+ */
+export async function borrowFromMssqlExtension(api: MssqlExtensionApiLike, extensionId: string): Promise<BorrowedConnection | undefined> {
+  const info = await api.promptForConnection(true);
+  if (!info) return undefined;
+  const kind = sharedAuth((info.authenticationType ?? '').toLowerCase());
+  if (!kind) return specFromPromptedInfo(api, info);
+  const what = kind === 'integrated' ? 'Windows (Integrated) sign-in' : 'Entra ID MFA sign-in';
+  const sharing = api.connectionSharing;
+  if (!sharing || typeof sharing.connect !== 'function' || typeof sharing.executeSimpleQuery !== 'function') {
+    // An older extension: Entra MFA can still go with the token it gives; Windows sign-in cannot.
+    if (kind === 'entra-mfa' && info.azureAccountToken) return specFromPromptedInfo(api, info);
+    throw new ConnectionError(`a connection with ${what} is used through the SQL Server extension's connection sharing API, which this version of the extension does not have: update the SQL Server (mssql) extension to ${CONNECTION_SHARING_MIN_VERSION} or later`);
+  }
+  const connectionId = info.id || (await sharing.getActiveEditorConnectionId(extensionId));
+  if (!connectionId) {
+    throw new ConnectionError(`to use a connection with ${what}, open a query editor connected with it in the SQL Server extension, then choose it again here`);
+  }
+  const label = info.profileName || `${info.server}${info.database ? '/' + info.database : ''}`;
+  return { label, auth: kind, open: () => SharedConnectionDb.open(sharing, extensionId, connectionId, label, info.database || undefined) };
+}
+
 /** Ask the SQL Server extension for a connection and turn it into a spec with credentials. */
 export async function specFromMssqlExtension(api: MssqlExtensionApiLike): Promise<{ spec: MssqlSpec; label: string } | undefined> {
   const info = await api.promptForConnection(true);
   if (!info) return undefined;
+  return specFromPromptedInfo(api, info);
+}
+
+async function specFromPromptedInfo(api: MssqlExtensionApiLike, info: MssqlConnectionInfoLike): Promise<{ spec: MssqlSpec; label: string }> {
   const auth = (info.authenticationType ?? '').toLowerCase();
   let spec: MssqlSpec;
   try {

@@ -143,6 +143,20 @@ export class ProfileStore {
     return this.secrets.get(secretKey(id));
   }
 
+  /** Forget a saved password (a Windows password the server refused: it is asked again next time). */
+  async forgetPassword(id: string): Promise<void> {
+    await this.secrets.delete(secretKey(id));
+    await this.state.update(PROFILES_KEY, this.list().map((p) => (p.id === id ? { ...p, hasPassword: false } : p)));
+  }
+
+  /** Keep a password asked for later (a Windows account's, asked once) in the secret store. */
+  async setPassword(id: string, password: string): Promise<void> {
+    const all = this.list();
+    if (!all.some((p) => p.id === id)) throw new ProfileError('that connection no longer exists');
+    await this.secrets.store(secretKey(id), password);
+    await this.state.update(PROFILES_KEY, all.map((p) => (p.id === id ? { ...p, hasPassword: true } : p)));
+  }
+
   active(): ActiveChoice | undefined {
     const raw = this.state.get<ActiveChoice>(ACTIVE_KEY);
     if (!raw || typeof raw !== 'object') return undefined;

@@ -5,6 +5,8 @@
 //   postgres: | pg:                                            PostgreSQL from PG* environment variables
 //   mssql://user:pass@host:1433/db?encrypt=true&trustServerCertificate=true
 //   Server=host,1433;Database=d;User Id=u;Password=p;Encrypt=true;TrustServerCertificate=true  (ADO)
+//   Server=host;Database=d;Domain=LA;User Id=u (or User Id=LA\u);Password=p    Windows account over NTLM
+//   Server=host;Database=d;Trusted_Connection=yes (Integrated Security=SSPI)   Windows sign-in (msnodesqlv8)
 import { ConnectionError } from './types';
 
 export interface PgliteSpec { kind: 'pglite'; dataDir: string | null }
@@ -22,11 +24,23 @@ export interface MssqlSpec {
   database?: string;
   user?: string;
   password?: string;
+  /** Windows domain: the account signs in with NTLM (tedious's `ntlm` authentication). */
+  domain?: string;
+  /** Windows integrated sign-in as the current Windows user (Trusted_Connection / SSPI): needs msnodesqlv8. */
+  integrated?: boolean;
+  /** ODBC driver for integrated sign-in (default "ODBC Driver 18 for SQL Server"). */
+  odbcDriver?: string;
   /** Entra ID access token (azure-active-directory-access-token). */
   accessToken?: string;
   encrypt: boolean;
   trustServerCertificate: boolean;
+  /** PEM file of the certificate authorities to trust besides Node's and the system's. */
+  caFile?: string;
   connectTimeoutMs?: number;
+  /** How long a statement waits for a lock before it fails (SET LOCK_TIMEOUT); 0 = forever. */
+  lockTimeoutMs?: number;
+  /** How long one of our own statements may run before it is stopped; 0 = no limit. Script batches have none. */
+  commandTimeoutMs?: number;
   applicationName?: string;
 }
 export type ConnectionSpec = PgliteSpec | PostgresSpec | MssqlSpec;
@@ -91,6 +105,38 @@ function parseTimeoutSeconds(text: string): number {
   return Math.round(n * 1000);
 }
 
+/** Lock / command timeout in seconds → milliseconds; 0 means no limit. */
+export function parseLimitSeconds(text: string, what: string): number {
+  const t = text.trim();
+  const n = Number(t);
+  if (!/^\d+(\.\d+)?$/.test(t) || !Number.isFinite(n)) throw new ConnectionError(`invalid ${what} ${JSON.stringify(text)}: give a number of seconds (0 = no limit)`);
+  return Math.round(n * 1000);
+}
+
+/** DOMAIN\user → { domain, user }; a user without a backslash stays as it is. */
+export function splitDomainUser(user: string): { domain?: string; user: string } {
+  const i = user.indexOf('\\');
+  if (i <= 0 || i === user.length - 1) return { user };
+  return { domain: user.slice(0, i), user: user.slice(i + 1) };
+}
+
+/** Windows credentials: Domain= or DOMAIN\user makes NTLM; Integrated/Trusted without a password makes SSPI. */
+function applyWindowsAuth(spec: MssqlSpec, integrated: boolean, domain: string | undefined): void {
+  if (spec.user) {
+    const split = splitDomainUser(spec.user);
+    if (split.domain) { spec.user = split.user; spec.domain ??= split.domain; }
+  }
+  if (domain) spec.domain = domain;
+  if (spec.domain && !spec.user) throw new ConnectionError(`Domain=${spec.domain} needs User Id= (the Windows account name)`);
+  // An explicit Windows account and password is NTLM even when the string also says Integrated.
+  if (integrated && !(spec.domain && spec.user)) {
+    spec.integrated = true;
+    delete spec.user;
+    delete spec.password;
+    delete spec.domain;
+  }
+}
+
 function parseMssqlAdo(text: string): MssqlSpec {
   const kv = parseAdoString(text);
   const get = (...names: string[]) => { for (const k of names) if (kv.has(k)) return kv.get(k); return undefined; };
@@ -110,9 +156,6 @@ function parseMssqlAdo(text: string): MssqlSpec {
   if (server === '.' || server.toLowerCase() === '(local)') server = 'localhost';
   const auth = get('authentication')?.toLowerCase();
   const integrated = get('integrated security', 'trusted_connection');
-  if (integrated && truthy(integrated, false)) {
-    throw new ConnectionError('Windows integrated authentication is not supported on this platform: use SQL authentication or an Entra ID access token');
-  }
   const spec: MssqlSpec = {
     kind: 'mssql',
     server,
@@ -136,6 +179,13 @@ function parseMssqlAdo(text: string): MssqlSpec {
   if (timeout) spec.connectTimeoutMs = parseTimeoutSeconds(timeout);
   const app = get('application name', 'app');
   if (app) spec.applicationName = app;
+  applyWindowsAuth(spec, !!integrated && truthy(integrated, false), get('domain'));
+  const lock = get('lock timeout');
+  if (lock !== undefined && lock !== '') spec.lockTimeoutMs = parseLimitSeconds(lock, 'Lock Timeout');
+  const command = get('command timeout');
+  if (command !== undefined && command !== '') spec.commandTimeoutMs = parseLimitSeconds(command, 'Command Timeout');
+  const driver = get('driver');
+  if (driver) spec.odbcDriver = driver;
   return spec;
 }
 
@@ -169,6 +219,12 @@ function parseMssqlUrl(text: string): MssqlSpec {
   if (p.get('database')) spec.database = p.get('database')!;
   const t = p.get('connectTimeout') ?? p.get('connect_timeout');
   if (t) spec.connectTimeoutMs = parseTimeoutSeconds(t);
+  const integrated = p.get('integratedSecurity') ?? p.get('trustedConnection') ?? undefined;
+  applyWindowsAuth(spec, !!integrated && truthy(integrated, false), p.get('domain') ?? undefined);
+  const lock = p.get('lockTimeout');
+  if (lock) spec.lockTimeoutMs = parseLimitSeconds(lock, 'lockTimeout');
+  const command = p.get('commandTimeout');
+  if (command) spec.commandTimeoutMs = parseLimitSeconds(command, 'commandTimeout');
   return spec;
 }
 
@@ -211,7 +267,7 @@ export function describeSpec(spec: ConnectionSpec): string {
       return `PostgreSQL ${spec.user ? spec.user + '@' : ''}${spec.host ?? 'localhost'}:${spec.port ?? 5432}/${spec.database ?? ''}`;
     }
     case 'mssql':
-      return `SQL Server ${spec.user ? spec.user + '@' : spec.accessToken ? '(Entra ID token)@' : ''}${spec.server}${spec.instanceName ? '\\' + spec.instanceName : ''}${spec.port ? ',' + spec.port : ''}/${spec.database ?? ''}`;
+      return `SQL Server ${spec.user ? (spec.domain ? spec.domain + '\\' : '') + spec.user + '@' : spec.accessToken ? '(Entra ID token)@' : spec.integrated ? '(Windows sign-in)@' : ''}${spec.server}${spec.instanceName ? '\\' + spec.instanceName : ''}${spec.port ? ',' + spec.port : ''}/${spec.database ?? ''}`;
   }
 }
 

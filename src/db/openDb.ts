@@ -1,5 +1,5 @@
 // Open a Db from a connection string or spec. The one place that knows the three drivers.
-import { describeSpec, parseConnectionString, type ConnectionSpec } from './connectionSpec';
+import { describeSpec, parseConnectionString, parseLimitSeconds, type ConnectionSpec } from './connectionSpec';
 import type { Db } from './types';
 
 export interface OpenOptions {
@@ -9,6 +9,24 @@ export interface OpenOptions {
   /** Embedded (pglite:<dir>) only: make a new database when the folder holds none (default true).
    *  Read-only commands pass false, so a mistyped path is an error, not a new database. */
   create?: boolean;
+  /** SQL Server: PEM file of CAs to trust (else SSD_CA_FILE). */
+  caFile?: string;
+  /** SQL Server: seconds a statement waits for a lock (else SSD_LOCK_TIMEOUT, else Lock Timeout= or 600). */
+  lockTimeoutSeconds?: number;
+  /** SQL Server: seconds one of our own statements may run (else SSD_COMMAND_TIMEOUT, else Command Timeout= or 7200). */
+  commandTimeoutSeconds?: number;
+}
+
+/** Environment and option overrides for SQL Server's certificate and limits (options win over the environment). */
+function sqlServerOverrides(options: OpenOptions, env: NodeJS.ProcessEnv = process.env): { caFile?: string; lockTimeoutMs?: number; commandTimeoutMs?: number } {
+  const out: { caFile?: string; lockTimeoutMs?: number; commandTimeoutMs?: number } = {};
+  const ca = options.caFile || env.SSD_CA_FILE;
+  if (ca) out.caFile = ca;
+  if (options.lockTimeoutSeconds !== undefined) out.lockTimeoutMs = Math.round(options.lockTimeoutSeconds * 1000);
+  else if (env.SSD_LOCK_TIMEOUT) out.lockTimeoutMs = parseLimitSeconds(env.SSD_LOCK_TIMEOUT, 'SSD_LOCK_TIMEOUT');
+  if (options.commandTimeoutSeconds !== undefined) out.commandTimeoutMs = Math.round(options.commandTimeoutSeconds * 1000);
+  else if (env.SSD_COMMAND_TIMEOUT) out.commandTimeoutMs = parseLimitSeconds(env.SSD_COMMAND_TIMEOUT, 'SSD_COMMAND_TIMEOUT');
+  return out;
 }
 
 export async function openDb(target: string | ConnectionSpec, options: OpenOptions = {}): Promise<Db> {
@@ -25,7 +43,11 @@ export async function openDb(target: string | ConnectionSpec, options: OpenOptio
     }
     case 'mssql': {
       const { MssqlDb } = await import('./mssqlDriver');
-      const s = { ...spec };
+      // A limit written in the connection string wins over the environment and the settings.
+      const o = sqlServerOverrides(options);
+      const s = { ...spec, ...(o.caFile ? { caFile: o.caFile } : {}) };
+      if (s.lockTimeoutMs === undefined && o.lockTimeoutMs !== undefined) s.lockTimeoutMs = o.lockTimeoutMs;
+      if (s.commandTimeoutMs === undefined && o.commandTimeoutMs !== undefined) s.commandTimeoutMs = o.commandTimeoutMs;
       if (options.password !== undefined) s.password = options.password;
       if (options.accessToken !== undefined) s.accessToken = options.accessToken;
       return MssqlDb.open(s, description);

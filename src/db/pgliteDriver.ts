@@ -230,6 +230,26 @@ export class PgliteDb implements Db {
     }
   }
 
+  /**
+   * PGlite is one in-process connection, so every statement already runs in one session: the
+   * session is this Db except that closing it leaves the database open.
+   */
+  async session(): Promise<Db> {
+    const db = this as Db;
+    const session: Db = {
+      dialect: db.dialect, kind: db.kind, description: db.description, defaultSchema: db.defaultSchema,
+      query: (sql, params) => db.query(sql, params),
+      execute: (sql, params) => db.execute(sql, params),
+      stream: (sql, params, options) => db.stream(sql, params, options),
+      runBatch: (sql, options) => db.runBatch(sql, options),
+      transaction: (fn) => db.transaction(fn),
+      cancel: () => db.cancel(),
+      session: async () => session,
+      close: async () => undefined,
+    };
+    return session;
+  }
+
   async close(): Promise<void> {
     try {
       if (!this.pg.closed) await this.pg.close();

@@ -51,8 +51,28 @@ export class PostgresDb implements Db {
   private readonly cancelled = new WeakSet<pg.PoolClient>();
   private readonly base: ClientQueryable;
 
-  private constructor(private readonly pool: pg.Pool, readonly description: string) {
+  /** Sessions opened from this Db (cancel() and close() reach them too). */
+  private readonly sessions = new Set<PostgresDb>();
+
+  private constructor(private readonly pool: pg.Pool, readonly description: string, private readonly owner?: PostgresDb) {
     this.base = new ClientQueryable(pool);
+  }
+
+  /** A dedicated connection (a pool of one that never closes it when idle): see Db.session. */
+  async session(): Promise<Db> {
+    if (this.owner) return this;
+    const pool = new pg.Pool({ ...(this.pool.options as pg.PoolConfig), max: 1, idleTimeoutMillis: 0 });
+    pool.on('error', () => undefined);
+    try {
+      const c = await pool.connect();
+      c.release();
+    } catch (e) {
+      await pool.end().catch(() => undefined);
+      throw new ConnectionError(`cannot open a session on ${this.description}: ${redactSecrets(e instanceof Error ? e.message : String(e))}`, { cause: e });
+    }
+    const s = new PostgresDb(pool, this.description, this);
+    this.sessions.add(s);
+    return s;
   }
 
   static async open(url: string | null, description: string, password?: string): Promise<PostgresDb> {
@@ -179,6 +199,7 @@ export class PostgresDb implements Db {
 
   async cancel(): Promise<void> {
     await Promise.all([...this.busy].map((c) => this.cancelClient(c)));
+    for (const s of this.sessions) await s.cancel();
   }
 
   private async cancelClient(client: pg.PoolClient): Promise<void> {
@@ -247,6 +268,8 @@ export class PostgresDb implements Db {
   }
 
   async close(): Promise<void> {
+    for (const s of [...this.sessions]) await s.close().catch(() => undefined);
+    this.owner?.sessions.delete(this);
     await this.pool.end();
   }
 }

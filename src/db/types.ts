@@ -72,6 +72,18 @@ export interface Db extends Queryable {
   transaction<T>(fn: (tx: Queryable) => Promise<T>): Promise<T>;
   /** Ask the server to cancel the statement(s) currently running on this connection. */
   cancel(): Promise<void>;
+  /**
+   * A dedicated connection (one server session) with this same interface: every statement,
+   * script batch and transaction on it runs in that session, so `USE`, `SET` options, `#temp`
+   * tables and `DECLARE`d state carry over from one batch to the next (what SSMS does for one
+   * query window). Statements on it run one at a time: finish (or break out of) a stream before
+   * the next statement, and inside `transaction(fn)` use the transaction's `tx`, not the session.
+   * On SQL Server the session takes the login's default language and date format, as SSMS does
+   * (the pool keeps us_english/mdy, which our own SQL is written for). `close()` ends the session
+   * only; the Db it came from stays open. All three drivers implement it (optional only so that
+   * test doubles need not); use `withSession` (session.ts), which also covers a Db without it.
+   */
+  session?(): Promise<Db>;
   close(): Promise<void>;
 }
 

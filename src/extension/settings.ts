@@ -23,6 +23,10 @@ export interface SsdSettings {
   apiTokenUrl: string;
   apiScope: string;
   apiClientId: string;
+  /** SQL Server: CA file ('' when not set), lock wait and command limit in seconds (0 = none). */
+  sqlServerCaFile: string;
+  lockTimeoutSeconds: number;
+  commandTimeoutSeconds: number;
 }
 
 export function todayLocal(): string {
@@ -58,6 +62,9 @@ export function readSettings(): SsdSettings {
     apiTokenUrl: text(c.get<string>('api.tokenUrl', '')),
     apiScope: text(c.get<string>('api.scope', '')),
     apiClientId: text(c.get<string>('api.clientId', '')),
+    sqlServerCaFile: text(c.get<string>('sqlServer.caFile', '')),
+    lockTimeoutSeconds: clampInt(c.get<number>('sqlServer.lockTimeoutSeconds', 600), 0, 86_400, 600),
+    commandTimeoutSeconds: clampInt(c.get<number>('sqlServer.commandTimeoutSeconds', 7200), 0, 604_800, 7200),
   };
 }
 

@@ -5,6 +5,7 @@ import { Command, Option } from 'commander';
 import { action, dbOption, EXIT, jsonOption, out, parseSchema, printJson, schemaOption, UsageError, withDb } from '../cli/common';
 import { parseConnectionString } from '../db/connectionSpec';
 import type { Db } from '../db/types';
+import { withSession } from '../db/session';
 import { checkDrift, type DriftReport } from './drift';
 import { dialectForDb, diskIncludeReader, formatDiagnostic, parseDialect, readScriptFile } from './index';
 import { planScript } from './plan';
@@ -217,7 +218,8 @@ export function registerRun(program: Command): void {
         process.once('SIGINT', onSigint);
         let result: RunResult;
         try {
-          result = await runPlan(db, plan, { signal: ac.signal, continueOnError: !!opts.continueOnError, atomic: opts.atomic !== false, onEvent: textProgress(say), ...(schema ? { schema } : {}) });
+          // One dedicated session for the whole script: SET options, #temp tables and USE carry over.
+          result = await withSession(db, (session) => runPlan(session, plan, { signal: ac.signal, continueOnError: !!opts.continueOnError, atomic: opts.atomic !== false, onEvent: textProgress(say), ...(schema ? { schema } : {}) }));
         } finally {
           process.off('SIGINT', onSigint);
         }

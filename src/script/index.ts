@@ -9,6 +9,7 @@
 import { readFileSync } from 'node:fs';
 import { dirname, isAbsolute, resolve } from 'node:path';
 import type { Db } from '../db/types';
+import { withSession } from '../db/session';
 import { planScript, type IncludeReader } from './plan';
 import { runPlan, type RunOptions, type RunResult } from './runner';
 import type { ScriptDiagnostic, ScriptDialect, ScriptPlan } from './types';
@@ -95,7 +96,8 @@ export async function runScript(db: Db, options: RunScriptOptions): Promise<{ pl
     ...(options.vars ? { vars: options.vars } : {}),
     readInclude: options.readInclude ?? diskIncludeReader,
   });
-  const result = await runPlan(db, plan, options);
+  // One dedicated session for the whole script (see Db.session).
+  const result = await withSession(db, (session) => runPlan(session, plan, options));
   return { plan, result };
 }
 

@@ -6,6 +6,7 @@
 import Ajv from 'ajv';
 import { fillIdentifiers, loadSql } from '../db/sqlFiles';
 import type { Db } from '../db/types';
+import { withSession } from '../db/session';
 import { lexSql, lineStarts, maskNonCode, positionAt } from './lexer';
 import { MOSAIC_DUMMY_VALUES, MOSAIC_SETTINGS, mosaicSettingsJsonSchema } from './mosaicSettings';
 import { planScript } from './plan';
@@ -368,6 +369,11 @@ export interface MosaicRunResult {
 /** Create the procedures with the settings injected, run the master procedure, list the ##ssd_ tables. SQL Server only. */
 export async function runMosaic(db: Db, text: string, options: MosaicRunOptions): Promise<MosaicRunResult> {
   if (db.dialect !== 'mssql') throw new Error('the Mosaic script is T-SQL: it runs on SQL Server only');
+  // One dedicated session: the ## procedures and tables belong to the session that creates them.
+  return withSession(db, (session) => runMosaicIn(session, text, options));
+}
+
+async function runMosaicIn(db: Db, text: string, options: MosaicRunOptions): Promise<MosaicRunResult> {
   const years = options.years ?? options.settings.financialYears ?? 2;
   if (!Number.isInteger(years) || years < 1 || years > 20) throw new MosaicSettingsError([`financial years must be a whole number from 1 to 20, got ${years}`]);
   const inj = injectMosaicSettings(text, options.settings, options.file);

@@ -3,12 +3,12 @@
 // connection (`azdata`), and the embedded demo database when nothing else is chosen. Neither host
 // API is required: each is looked up when offered and skipped when absent.
 import * as vscode from 'vscode';
-import { describeSpec, redactSecrets, type ConnectionSpec, type MssqlSpec } from '../../db/connectionSpec';
+import { describeSpec, parseConnectionString, redactSecrets, type ConnectionSpec, type MssqlSpec } from '../../db/connectionSpec';
 import { openDb } from '../../db/openDb';
 import type { Db } from '../../db/types';
 import type { Logger } from '../../log';
 import { makeProfile, ProfileError, ProfileStore, randomProfileId, type ConnectionProfile } from '../profiles';
-import { specFromAzdata, specFromMssqlExtension, type AzdataApiLike, type MssqlExtensionApiLike } from '../hostConnections';
+import { borrowFromMssqlExtension, specFromAzdata, type AzdataApiLike, type BorrowedConnection, type MssqlExtensionApiLike } from '../hostConnections';
 import { readSettings } from '../../extension/settings';
 
 export type ConnectionSource = 'demo' | 'profile' | 'mssql-extension' | 'azdata';
@@ -46,7 +46,7 @@ export type ConnectionState = 'noDemo' | 'opening' | 'open' | 'failed';
 type Pending =
   | { source: 'demo' }
   | { source: 'profile'; profile: ConnectionProfile }
-  | { source: 'mssql-extension' | 'azdata'; key: string; label: string; spec: ConnectionSpec; schema?: string };
+  | { source: 'mssql-extension' | 'azdata'; key: string; label: string; spec?: ConnectionSpec; opener?: () => Promise<Db>; schema?: string };
 
 export class ConnectionManager implements vscode.Disposable {
   readonly profiles: ProfileStore;
@@ -122,7 +122,8 @@ export class ConnectionManager implements vscode.Disposable {
   private async open(p: Pending): Promise<ActiveConnection | undefined> {
     this.setState('opening');
     const settings = readSettings();
-    let spec: string | ConnectionSpec;
+    let spec: string | ConnectionSpec | undefined;
+    let opener: (() => Promise<Db>) | undefined;
     let password: string | undefined;
     let key: string;
     let label: string;
@@ -138,14 +139,21 @@ export class ConnectionManager implements vscode.Disposable {
         spec = p.profile.address; key = p.profile.id; label = p.profile.name;
         schema = p.profile.schema ?? (settings.schema || undefined);
         if (p.profile.hasPassword) password = await this.profiles.password(p.profile.id);
+        else password = await this.askWindowsPassword(p.profile);
         break;
       default:
-        spec = p.spec; key = p.key; label = p.label; schema = p.schema ?? (settings.schema || undefined);
+        spec = p.spec; opener = p.opener; key = p.key; label = p.label; schema = p.schema ?? (settings.schema || undefined);
     }
     const t0 = Date.now();
     try {
       if (p.source === 'demo') this.demo.acquire?.();
-      const db = await openDb(spec, password !== undefined ? { password } : {});
+      const sqlServer = {
+        ...(settings.sqlServerCaFile ? { caFile: settings.sqlServerCaFile } : {}),
+        lockTimeoutSeconds: settings.lockTimeoutSeconds,
+        commandTimeoutSeconds: settings.commandTimeoutSeconds,
+      };
+      if (!opener && spec === undefined) throw new Error('the chosen connection has no address');
+      const db = opener ? await opener() : await openDb(spec!, { ...sqlServer, ...(password !== undefined ? { password } : {}) });
       const conn: ActiveConnection = {
         key, source: p.source, label, description: db.description, db,
         schema: schema ?? db.defaultSchema, isDemo: p.source === 'demo',
@@ -160,11 +168,36 @@ export class ConnectionManager implements vscode.Disposable {
     } catch (e) {
       if (p.source === 'demo') this.demo.release?.();
       this.lastError = redactSecrets(e instanceof Error ? e.message : String(e), [password]);
+      // A Windows password the server refused is asked again next time, not retried (account lockout).
+      if (p.source === 'profile' && p.profile.hasPassword !== false && /login failed/i.test(this.lastError) && windowsAccount(p.profile)) {
+        await this.profiles.forgetPassword(p.profile.id).catch(() => undefined);
+        this.lastError += ' (the saved Windows password was forgotten: it is asked again next time)';
+      }
       this.log.error(`could not open ${label}: ${this.lastError}`);
       this.setState('failed');
       this.emitter.fire(undefined);
       return undefined;
     }
+  }
+
+  /**
+   * A Windows account (Domain= or DOMAIN\user) saved without its password: ask once and keep it in
+   * the editor's secret storage, as for any profile.
+   */
+  private async askWindowsPassword(profile: ConnectionProfile): Promise<string | undefined> {
+    if (profile.kind !== 'mssql') return undefined;
+    let spec: ConnectionSpec;
+    try { spec = parseConnectionString(profile.address); } catch { return undefined; }
+    if (spec.kind !== 'mssql' || !spec.domain) return undefined;
+    const pw = await vscode.window.showInputBox({
+      title: `SSD: password of ${spec.domain}\\${spec.user ?? ''}`,
+      prompt: `The Windows password for ${profile.name} (signed in over NTLM). Kept in the editor's secret storage; asked only once.`,
+      password: true,
+      ignoreFocusOut: true,
+    });
+    if (!pw) return undefined;
+    await this.profiles.setPassword(profile.id, pw);
+    return pw;
   }
 
   private async closeActive(): Promise<void> {
@@ -254,7 +287,7 @@ export class ConnectionManager implements vscode.Disposable {
   }
 
   private useMssqlExtension(api: MssqlExtensionApiLike): Promise<ActiveConnection | undefined> {
-    return this.useHostConnection('mssql-extension', () => specFromMssqlExtension(api));
+    return this.useHostConnection('mssql-extension', () => borrowFromMssqlExtension(api, this.context.extension.id));
   }
 
   private useAzdata(azdata: AzdataApiLike): Promise<ActiveConnection | undefined> {
@@ -265,10 +298,10 @@ export class ConnectionManager implements vscode.Disposable {
   /** A host editor's connection: its details from the host, then the schema, then switch to it. */
   private async useHostConnection(
     source: 'mssql-extension' | 'azdata',
-    fetch: () => Promise<{ spec: MssqlSpec; label: string } | undefined>,
+    fetch: () => Promise<BorrowedConnection | { spec: MssqlSpec; label: string } | undefined>,
     noneMessage?: string,
   ): Promise<ActiveConnection | undefined> {
-    let got: { spec: MssqlSpec; label: string } | undefined;
+    let got: BorrowedConnection | { spec: MssqlSpec; label: string } | undefined;
     try {
       got = await fetch();
     } catch (e) {
@@ -281,7 +314,9 @@ export class ConnectionManager implements vscode.Disposable {
     }
     const schema = await this.askSchema(got.label);
     if (schema === null) return undefined;
-    const choice = { source, key: `${source}:${describeSpec(got.spec)}`, label: got.label, spec: got.spec, ...(schema ? { schema } : {}) };
+    const choice = 'spec' in got
+      ? { source, key: `${source}:${describeSpec(got.spec)}`, label: got.label, spec: got.spec, ...(schema ? { schema } : {}) }
+      : { source, key: `${source}:shared:${got.label}`, label: got.label, opener: got.open, ...(schema ? { schema } : {}) };
     return this.switchTo(() => { this.hostChoice = choice; });
   }
 
@@ -386,6 +421,17 @@ export class ConnectionManager implements vscode.Disposable {
       this.status.tooltip = 'Choose an SSD connection, or open the demo database';
     }
     this.status.accessibilityInformation = { label: this.status.text.replace(/\$\([^)]*\)\s*/g, '') };
+  }
+}
+
+/** Whether a profile signs in with a Windows account over NTLM (Domain= or DOMAIN\user). */
+function windowsAccount(profile: ConnectionProfile): boolean {
+  if (profile.kind !== 'mssql') return false;
+  try {
+    const spec = parseConnectionString(profile.address);
+    return spec.kind === 'mssql' && !!spec.domain;
+  } catch {
+    return false;
   }
 }
 

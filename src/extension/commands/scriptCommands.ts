@@ -10,6 +10,7 @@ import { decodeScript, dialectForDb, diskIncludeReader } from '../../script/inde
 import { planScript } from '../../script/plan';
 import { runPreflight, type PreflightReport } from '../../script/preflight';
 import { runPlan } from '../../script/runner';
+import { withSession } from '../../db/session';
 import { ScriptPlanError, type ScriptDialect, type ScriptPlan } from '../../script/types';
 import type { ActiveConnection } from '../../connections/vscode/connectionManager';
 import {
@@ -250,7 +251,8 @@ async function runScriptCommand(c: Ctx, arg: unknown, opts: RunScriptArgs | unde
     const errors = [...preDiags];
     let lastPercent = 0;
     let batchAt = '';
-    return runPlan(conn.db, plan!, {
+    // One dedicated session for the whole script (SET options, #temp tables, USE carry over).
+    return withSession(conn.db, (session) => runPlan(session, plan!, {
       signal: w.signal,
       continueOnError,
       atomic: opts?.atomic ?? settings.atomicRefresh,
@@ -265,7 +267,7 @@ async function runScriptCommand(c: Ctx, arg: unknown, opts: RunScriptArgs | unde
           c.diagnostics.set(src.uri, src.file, src.text, errors);
         }
       },
-    });
+    }));
   });
   if (!run.ok) {
     if (run.cancelled) { output.appendLine('cancelled.'); return; }

@@ -70,8 +70,9 @@ describe('connectionSpec: ADO.NET strings (SQL Server)', () => {
     const bad: [string, RegExp][] = [
       ['Server=h,99999;User Id=u', /port/],
       ['Server=h,abc;User Id=u', /port/],
-      ['Server=h;Integrated Security=SSPI', /integrated/i],
-      ['Server=h;Trusted_Connection=yes', /integrated/i],
+      ['Server=h;Domain=LA', /Domain=LA needs User Id=/],
+      ['Server=h;User Id=u;Lock Timeout=soon', /Lock Timeout/],
+      ['Server=h;User Id=u;Command Timeout=-1', /Command Timeout/],
       ['Server=h;Password={abc', /unterminated/],
       ['Server=h;Password="abc', /unterminated/],
       ['Server=h;Password={a}b;User Id=u', /unexpected text/],
@@ -85,6 +86,36 @@ describe('connectionSpec: ADO.NET strings (SQL Server)', () => {
     for (const [text, re] of bad) {
       assert.throws(() => parseConnectionString(text), (e: unknown) => e instanceof ConnectionError && re.test(e.message), text);
     }
+  });
+
+  it('reads Windows sign-in (Trusted_Connection / Integrated Security) and Windows accounts for NTLM (issue 11)', () => {
+    for (const text of ['Server=h;Database=d;Integrated Security=SSPI', 'Server=h;Database=d;Trusted_Connection=yes', 'Server=h;Integrated Security=true;User Id=ignored']) {
+      const s = mssql(text);
+      assert.equal(s.integrated, true, text);
+      assert.equal(s.user, undefined, text);
+      assert.equal(s.domain, undefined, text);
+    }
+    assert.equal(mssql('Server=h;Trusted_Connection=no;User Id=u').integrated, undefined);
+    assert.equal(describeSpec(mssql('Server=h;Database=d;Trusted_Connection=yes')), 'SQL Server (Windows sign-in)@h/d');
+    const a = mssql('Server=h;Database=d;Domain=COUNCIL;User Id=jbloggs;Password=pw');
+    assert.deepEqual([a.domain, a.user, a.password, a.integrated], ['COUNCIL', 'jbloggs', 'pw', undefined]);
+    const b = mssql('Server=h;Database=d;User Id=COUNCIL\\jbloggs;Password=pw');
+    assert.deepEqual([b.domain, b.user], ['COUNCIL', 'jbloggs']);
+    assert.equal(describeSpec(b), 'SQL Server COUNCIL\\jbloggs@h/d');
+    // An explicit Windows account with a password is NTLM even when Integrated is also said.
+    const c = mssql('Server=h;Integrated Security=SSPI;User Id=COUNCIL\\jbloggs;Password=pw');
+    assert.deepEqual([c.integrated, c.domain, c.user], [undefined, 'COUNCIL', 'jbloggs']);
+    const u = mssql('mssql://COUNCIL%5Cjbloggs:pw@h/d');
+    assert.deepEqual([u.domain, u.user, u.password], ['COUNCIL', 'jbloggs', 'pw']);
+    assert.equal(mssql('mssql://h/d?trustedConnection=yes').integrated, true);
+  });
+
+  it('reads Lock Timeout, Command Timeout (seconds, 0 = no limit) and the ODBC driver', () => {
+    const s = mssql('Server=h;User Id=u;Lock Timeout=30;Command Timeout=0;Driver={ODBC Driver 17 for SQL Server}');
+    assert.equal(s.lockTimeoutMs, 30_000);
+    assert.equal(s.commandTimeoutMs, 0);
+    assert.equal(s.odbcDriver, 'ODBC Driver 17 for SQL Server');
+    assert.equal(mssql('mssql://u@h/d?lockTimeout=5&commandTimeout=60').lockTimeoutMs, 5000);
   });
 
   it('parseAdoString keeps the last value of a repeated keyword and lower-cases keys', () => {

@@ -3,7 +3,7 @@
 import assert from 'node:assert/strict';
 import { makeProfile, ProfileError, ProfileStore, randomProfileId, splitPassword, type KeyValueStore, type SecretStore } from '../../../src/connections/profiles';
 import {
-  specFromAzdata, specFromHostConnectionString, specFromMssqlConnectionInfo, specFromMssqlExtension,
+  borrowFromMssqlExtension, specFromAzdata, specFromHostConnectionString, specFromMssqlConnectionInfo, specFromMssqlExtension,
   type AzdataApiLike, type MssqlConnectionInfoLike, type MssqlExtensionApiLike,
 } from '../../../src/connections/hostConnections';
 import { ConnectionError } from '../../../src/db/types';
@@ -174,5 +174,86 @@ describe('host editor connections', () => {
     const viaString = await specFromAzdata(azdata({ providerName: 'MSSQL', options: { server: 'ignored' } }, 'Server=sql02;Database=d;User Id=v;Password=w'));
     assert.equal(viaString?.spec.server, 'sql02');
     assert.equal(viaString?.spec.password, 'w');
+  });
+
+  describe('Windows (Integrated) and Entra MFA sign-ins through the connection sharing API (issue 11)', () => {
+    const cell = (v: string) => ({ displayValue: v, isNull: false });
+    function sharingApi(info: MssqlConnectionInfoLike, withSharing = true, activeId?: string) {
+      const calls: string[] = [];
+      const api: MssqlExtensionApiLike = {
+        async promptForConnection() { calls.push('prompt'); return info; },
+        async connect() { calls.push('connect'); return 'uri-x'; },
+        async getConnectionString() { calls.push('cs'); return 'Server=h;Integrated Security=SSPI'; },
+      };
+      if (withSharing) {
+        api.connectionSharing = {
+          async getActiveEditorConnectionId(ext) { calls.push(`active:${ext}`); return activeId; },
+          async connect(ext, id, db) { calls.push(`share:${ext}:${id}:${db ?? ''}`); return 'shared-uri'; },
+          async executeSimpleQuery(uri, q) { calls.push(`q:${uri}:${q}`); return { rowCount: 1, columnInfo: [{ columnName: 's', dataTypeName: 'nvarchar' }], rows: [[cell('dbo')]] }; },
+          disconnect(uri) { calls.push(`disconnect:${uri}`); },
+        };
+      }
+      return { api, calls };
+    }
+
+    it('runs an Integrated connection over the extension\'s own connection, by its profile id', async () => {
+      const { api, calls } = sharingApi({ server: 'sql01', database: 'HDM', authenticationType: 'Integrated', profileName: 'LA reporting', id: 'prof-7' });
+      const got = await borrowFromMssqlExtension(api, 'ssd-workbench.ssd-workbench');
+      assert.ok(got && 'open' in got);
+      assert.equal(got.label, 'LA reporting');
+      assert.equal(got.auth, 'integrated');
+      assert.deepEqual(calls, ['prompt'], 'nothing connects before the connection is chosen');
+      const db = await got.open();
+      assert.equal(db.defaultSchema, 'dbo');
+      assert.deepEqual(calls.slice(1), ['share:ssd-workbench.ssd-workbench:prof-7:HDM', 'q:shared-uri:SELECT SCHEMA_NAME() AS s']);
+      assert.ok(!calls.includes('cs'), 'no connection string (no password) is asked for');
+      await db.close();
+      assert.equal(calls.at(-1), 'disconnect:shared-uri');
+    });
+
+    it('uses the active editor\'s connection for Entra MFA when the info has no profile id', async () => {
+      const { api, calls } = sharingApi({ server: 'x.database.windows.net', authenticationType: 'AzureMFA' }, true, 'editor-conn');
+      const got = await borrowFromMssqlExtension(api, 'ext');
+      assert.ok(got && 'open' in got && got.auth === 'entra-mfa');
+      await got.open();
+      assert.ok(calls.includes('share:ext:editor-conn:'));
+    });
+
+    it('says which version of the SQL Server extension is needed when it has no sharing API', async () => {
+      const { api } = sharingApi({ server: 'sql01', authenticationType: 'Integrated' }, false);
+      await assert.rejects(borrowFromMssqlExtension(api, 'ext'), (e: unknown) => e instanceof ConnectionError && /update the SQL Server \(mssql\) extension to 1\.34 or later/.test(e.message));
+      // Entra MFA with an older extension still works with the token it gives.
+      const older = sharingApi({ server: 'x.database.windows.net', authenticationType: 'AzureMFA', azureAccountToken: 'TOKEN' }, false);
+      older.api.getConnectionString = async () => 'Server=x.database.windows.net;Authentication=ActiveDirectoryInteractive';
+      const viaToken = await borrowFromMssqlExtension(older.api, 'ext');
+      assert.ok(viaToken && 'spec' in viaToken && viaToken.spec.accessToken === 'TOKEN');
+      const none = sharingApi({ server: 'sql01', authenticationType: 'Integrated' }, true, undefined);
+      await assert.rejects(borrowFromMssqlExtension(none.api, 'ext'), /open a query editor connected with it/);
+    });
+
+    it('keeps SQL logins on our own driver with the extension\'s connection string', async () => {
+      const api = mssqlApi({ server: 'sql01', user: 'u', authenticationType: 'SqlLogin' }, 'Server=sql01;User Id=u;Password=pw');
+      const got = await borrowFromMssqlExtension(api, 'ext');
+      assert.ok(got && 'spec' in got);
+      assert.equal(got.spec.password, 'pw');
+    });
+  });
+
+  it('keeps a Windows password asked later in the secret store (ProfileStore.setPassword)', async () => {
+    const state = new MemoryState();
+    const secrets = new MemorySecrets();
+    const store = new ProfileStore(state, secrets);
+    const made = makeProfile({ name: 'LA', address: 'Server=sql01;Database=HDM;Domain=COUNCIL;User Id=jbloggs' }, () => 'id1');
+    assert.equal(made.profile.hasPassword, false);
+    await store.add(made.profile);
+    await store.setPassword('id1', 'Win-pass1');
+    assert.equal(store.get('id1')?.hasPassword, true);
+    assert.equal(await store.password('id1'), 'Win-pass1');
+    assert.ok(!JSON.stringify([...state.data]).includes('Win-pass1'));
+    await assert.rejects(store.setPassword('gone', 'x'), ProfileError);
+    // A password the server refused is forgotten, so it is asked again.
+    await store.forgetPassword('id1');
+    assert.equal(store.get('id1')?.hasPassword, false);
+    assert.equal(await store.password('id1'), undefined);
   });
 });
