@@ -25,6 +25,12 @@ export interface SqlContext {
   stagingTable: 'ssd_api_data_staging' | 'ssd_api_data_staging_anon';
   /** As-of date, YYYY-MM-DD. */
   asOf: string;
+  /** ssd init's table set. */
+  tables?: 'api' | 'all';
+  /** ssd stage / send: partial payloads. */
+  partial?: boolean;
+  /** Also drive the variants an existing table may need (older community layouts, jsonb columns): the grammar tests do. */
+  allVariants?: boolean;
 }
 
 export interface SqlScenario {
@@ -53,7 +59,7 @@ export interface CataloguedStatement extends Omit<RecordedStatement, 'kind'> {
   sent: string;
 }
 
-export const DEFAULT_CONTEXT: SqlContext = { schema: 'ssd_development', stagingTable: 'ssd_api_data_staging', asOf: '2025-03-31' };
+export const DEFAULT_CONTEXT: SqlContext = { schema: 'ssd_development', stagingTable: 'ssd_api_data_staging', asOf: '2025-03-31', tables: 'all', allVariants: true };
 
 /** Text the driver sends for a statement. */
 export function sentText(dialect: Dialect, sql: string): string {

@@ -34,8 +34,8 @@ export const coreScenarios: SqlScenario[] = [
   {
     id: 'init.tables',
     command: 'init',
-    title: 'ssd init --tables all: create the schema and every SSD table that is missing (each CREATE guarded by an existence test)',
-    run: (db, ctx) => initTables(db, { schema: ctx.schema, tables: 'all' }),
+    title: 'ssd init: create the schema and every SSD table that is missing (each CREATE guarded by an existence test), in one transaction',
+    run: (db, ctx) => initTables(db, { schema: ctx.schema, tables: ctx.tables ?? 'all' }),
   },
   {
     id: 'check.all',
@@ -98,7 +98,7 @@ export const coreScenarios: SqlScenario[] = [
       };
     },
     run: async (db, ctx) => {
-      for (const partial of [true, false, true]) {
+      for (const partial of ctx.allVariants ? [true, false, true] : [!!ctx.partial]) {
         await stageChildren(db, stream([child('B'), child('C'), child('D', false)]), { schema: ctx.schema, table: ctx.stagingTable, partial, batchSize: 2 });
       }
     },
@@ -119,7 +119,7 @@ export const coreScenarios: SqlScenario[] = [
       return undefined;
     },
     run: (db, ctx) => runSend(db, {
-      mode: 'test', schema: ctx.schema, table: ctx.stagingTable, timing: NO_SLEEP,
+      mode: 'test', schema: ctx.schema, table: ctx.stagingTable, timing: NO_SLEEP, partial: !!ctx.partial,
       endpoint: { baseUrl: 'https://receiver.invalid/1', tokenUrl: 'https://token.invalid/oauth2/token', laCode: '846', clientId: 'id', scope: 'scope', clientSecret: 'secret', supplierKey: 'key' },
       // Never reaches a network: the answers an API would give.
       fetch: (async (url: string | URL | Request) => {
