@@ -4,6 +4,7 @@ import { Command, Option } from 'commander';
 import { openDb } from '../db/openDb';
 import { ConnectionError, type Db } from '../db/types';
 import { validateIdentifier } from '../db/dialect';
+import { assertSupportedServer } from '../db/mssqlFloor';
 import { redactSecrets } from '../db/connectionSpec';
 import { streamLogger, type Logger, type LogLevel } from '../log';
 
@@ -127,6 +128,8 @@ export async function withDb<T>(opts: GlobalOptions, fn: (db: Db) => Promise<T>)
   const onSigint = () => { void db.cancel(); };
   process.once('SIGINT', onSigint);
   try {
+    // SQL Server below the supported floor (src/db/mssqlFloor.ts): one clear line, exit 2.
+    await assertSupportedServer(db);
     return await fn(db);
   } finally {
     process.off('SIGINT', onSigint);

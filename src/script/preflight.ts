@@ -3,6 +3,7 @@
 // script uses, the target schema exists and accepts CREATE TABLE, the source databases and schemas
 // are readable. Every failure says what to do. Queries live in sql/<dialect>/preflight_*.sql.
 import { loadSql } from '../db/sqlFiles';
+import { floorProblem, MSSQL_FLOOR } from '../db/mssqlFloor';
 import type { Db } from '../db/types';
 import { lexSql, lineStarts, maskNonCode, positionAt, type ScriptDialect } from './lexer';
 import type { ScriptPlan } from './types';
@@ -168,6 +169,8 @@ export async function runPreflight(db: Db, options: PreflightOptions = {}): Prom
     const cloud = s?.engine_edition === 5 || s?.engine_edition === 8; // Azure SQL Database / Managed Instance
     server = { product: cloud ? 'Azure SQL' : MSSQL_NAMES[v.major] ?? `SQL Server (version ${v.major})`, version: s?.product_version ?? '', level: s?.product_level ?? '', edition: s?.edition ?? '', database: s?.database_name ?? '', compatibilityLevel: s?.compatibility_level ?? null };
     checks.push({ id: 'server', title: 'server', status: 'ok', detail: `${server.product} ${server.version} ${server.level ?? ''} (${server.edition}), database ${server.database}, compatibility level ${server.compatibilityLevel ?? 'unknown'}`.replace(/\s+/g, ' ') });
+    const floor = floorProblem({ version: server.version, major: v.major, cloud, compatibilityLevel: server.compatibilityLevel ?? null });
+    checks.push({ id: 'supported-server', title: `${MSSQL_FLOOR.release} or later`, status: floor ? 'fail' : 'ok', detail: floor ?? `SSD Workbench's own T-SQL runs here (${MSSQL_FLOOR.release}+, compatibility level ${MSSQL_FLOOR.compatLevel}+)`, ...(floor ? { fix: `use a server on ${MSSQL_FLOOR.release} or later, or a database at compatibility level ${MSSQL_FLOOR.compatLevel}+` } : {}) });
     // The database the script builds in: USE <db> when it says so, else the current one.
     const targetDb = refs.useDatabases[0] ?? null;
     let compat = server.compatibilityLevel ?? null;

@@ -8,6 +8,7 @@ import { planScript } from '../../script/plan';
 import { runPlan } from '../../script/runner';
 import { runMosaic } from '../../script/mosaic';
 import type { Dialect } from '../../db/types';
+import { assertSupportedServer } from '../../db/mssqlFloor';
 import type { SqlScenario } from '../catalogue';
 import { readsColumns } from './fixtures';
 
@@ -70,6 +71,14 @@ export const scriptScenarios: SqlScenario[] = [
       const plan = planScript(text, { dialect: scriptDialect(db.dialect), file: 'script.sql' });
       return runPreflight(db, { script: { text, file: 'script.sql', dialect: scriptDialect(db.dialect), plan }, schema: ctx.schema });
     },
+  },
+  {
+    id: 'connect.floor',
+    command: 'preflight',
+    dialects: ['mssql'],
+    title: 'every command\'s connect step (SQL Server): the server version and the database compatibility level, against the supported floor',
+    responder: () => () => [{ product_version: '13.0.5026.0', engine_edition: 2, compatibility_level: 130 }],
+    run: (db) => assertSupportedServer(db),
   },
   {
     id: 'preflight.connect',
