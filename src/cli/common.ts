@@ -123,13 +123,18 @@ export function reportError(e: unknown): number {
 }
 
 /** Run fn with an open database, closing it afterwards. */
-export async function withDb<T>(opts: GlobalOptions, fn: (db: Db) => Promise<T>): Promise<T> {
+/**
+ * Open the database, run fn, close. `checkFloor` (default true): refuse a SQL Server below the
+ * supported floor. The script commands pass false: a community script is judged batch by batch by
+ * pre-flight instead, and runs on older servers where its batches allow.
+ */
+export async function withDb<T>(opts: GlobalOptions, fn: (db: Db) => Promise<T>, options: { checkFloor?: boolean } = {}): Promise<T> {
   const db = await openFromOptions(opts);
   const onSigint = () => { void db.cancel(); };
   process.once('SIGINT', onSigint);
   try {
     // SQL Server below the supported floor (src/db/mssqlFloor.ts): one clear line, exit 2.
-    await assertSupportedServer(db);
+    if (options.checkFloor !== false) await assertSupportedServer(db);
     return await fn(db);
   } finally {
     process.off('SIGINT', onSigint);

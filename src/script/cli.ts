@@ -185,14 +185,16 @@ export function registerRun(program: Command): void {
         process.once('SIGINT', onSigint);
         let result: RunResult;
         try {
-          result = await runPlan(db, plan, { signal: ac.signal, continueOnError: !!opts.continueOnError, onEvent: textProgress(say), ...(schema ? { schema } : {}) });
+          const skip = new Set(preflight?.skipBatches ?? []);
+          for (const i of skip) say(`skipping batch ${i + 1} (${plan.batches[i]!.label}): optional, and needs a newer server (see pre-flight)`);
+          result = await runPlan(db, plan, { signal: ac.signal, continueOnError: !!opts.continueOnError, onEvent: textProgress(say), ...(schema ? { schema } : {}), ...(skip.size ? { skipBatches: skip } : {}) });
         } finally {
           process.off('SIGINT', onSigint);
         }
         if (opts.json) printJson({ ...result, preflight, drift });
         else printSummary(result);
         return result.ok ? EXIT.OK : EXIT.PROBLEMS;
-      });
+      }, { checkFloor: false });
     }));
 }
 
@@ -221,7 +223,7 @@ export function registerPreflight(program: Command): void {
         if (opts.json) printJson(r);
         else printPreflight(r, true);
         return r.ok ? EXIT.OK : EXIT.PROBLEMS;
-      });
+      }, { checkFloor: false });
     }));
 }
 
@@ -247,6 +249,6 @@ export function registerDrift(program: Command): void {
           for (const t of r.tables.filter((x) => x.status !== 'drift')) out(`  ${t.status === 'same' ? 'same   ' : 'missing'} ${t.schema}.${t.table}`);
         }
         return r.drift ? EXIT.PROBLEMS : EXIT.OK;
-      });
+      }, { checkFloor: false });
     }));
 }

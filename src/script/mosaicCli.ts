@@ -129,6 +129,6 @@ export function registerMosaic(program: Command): void {
         } finally {
           process.off('SIGINT', onSigint);
         }
-      });
+      }, { checkFloor: false });
     }));
 }

@@ -16,9 +16,11 @@ export interface RunOptions {
   schema?: string;
   /** Count each table's rows at the end (default true). */
   countRows?: boolean;
+  /** Batches (plan indexes) pre-flight judged optional and too new for this server: not sent, status 'skipped'. */
+  skipBatches?: ReadonlySet<number>;
 }
 
-export type BatchStatus = 'ok' | 'errors' | 'failed' | 'cancelled' | 'not run';
+export type BatchStatus = 'ok' | 'errors' | 'failed' | 'cancelled' | 'not run' | 'skipped';
 
 export interface BatchOutcome {
   index: number;
@@ -172,6 +174,7 @@ export async function runPlan(db: Db, plan: ScriptPlan, options: RunOptions = {}
     const out = batches[b.index]!;
     if (stopped || cancelled) continue;
     if (options.signal?.aborted) { cancelled = true; continue; } // never started: stays 'not run'
+    if (options.skipBatches?.has(b.index)) { out.status = 'skipped'; continue; }
     const bt = performance.now();
     let markAt = bt;
     const pending = [...b.tables];
@@ -285,7 +288,7 @@ export async function runPlan(db: Db, plan: ScriptPlan, options: RunOptions = {}
     file: plan.file,
     dialect: plan.dialect,
     perTable: plan.perTable,
-    ok: !cancelled && batches.every((b) => b.status === 'ok'),
+    ok: !cancelled && batches.every((b) => b.status === 'ok' || b.status === 'skipped'),
     cancelled,
     elapsedMs: performance.now() - started,
     total,
