@@ -1,6 +1,8 @@
 -- ssd check: every column of every table in the schema(s) whose name matches $1 case-insensitively.
 -- Standard information_schema (PostgreSQL, PGlite and SQL Server). Views count as tables.
-SELECT c.table_schema, c.table_name, c.column_name, c.data_type, c.character_maximum_length
-FROM information_schema.columns c
-WHERE LOWER(c.table_schema) = LOWER($1)
-ORDER BY c.table_schema, c.table_name, c.ordinal_position
+-- Upper-case catalogue names: a case-sensitive SQL Server database (…_CS_AS) resolves only those.
+SELECT c.TABLE_SCHEMA AS table_schema, c.TABLE_NAME AS table_name, c.COLUMN_NAME AS column_name,
+       c.DATA_TYPE AS data_type, c.CHARACTER_MAXIMUM_LENGTH AS character_maximum_length
+FROM INFORMATION_SCHEMA.COLUMNS c
+WHERE LOWER(c.TABLE_SCHEMA) = LOWER($1)
+ORDER BY c.TABLE_SCHEMA, c.TABLE_NAME, c.ORDINAL_POSITION

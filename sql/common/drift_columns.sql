@@ -1,13 +1,14 @@
 -- Structure drift (ssd drift / ssd run): the live columns of every table in schema $1.
+-- Upper-case catalogue names: a case-sensitive SQL Server database (…_CS_AS) resolves only those.
 SELECT
-    table_name,
-    column_name,
-    data_type,
-    character_maximum_length,
-    numeric_precision,
-    numeric_scale,
-    is_nullable,
-    ordinal_position
-FROM information_schema.columns
-WHERE LOWER(table_schema) = LOWER($1)
-ORDER BY table_name, ordinal_position
+    TABLE_NAME               AS table_name,
+    COLUMN_NAME              AS column_name,
+    DATA_TYPE                AS data_type,
+    CHARACTER_MAXIMUM_LENGTH AS character_maximum_length,
+    NUMERIC_PRECISION        AS numeric_precision,
+    NUMERIC_SCALE            AS numeric_scale,
+    IS_NULLABLE              AS is_nullable,
+    ORDINAL_POSITION         AS ordinal_position
+FROM INFORMATION_SCHEMA.COLUMNS
+WHERE LOWER(TABLE_SCHEMA) = LOWER($1)
+ORDER BY TABLE_NAME, ORDINAL_POSITION

@@ -4,6 +4,7 @@ import { Command, Option } from 'commander';
 import { openDb } from '../db/openDb';
 import { ConnectionError, type Db } from '../db/types';
 import { validateIdentifier } from '../db/dialect';
+import { assertSupportedServer } from '../db/mssqlFloor';
 import { redactSecrets } from '../db/connectionSpec';
 import { streamLogger, type Logger, type LogLevel } from '../log';
 
@@ -164,11 +165,18 @@ export function reportError(e: unknown): number {
 }
 
 /** Run fn with an open database, closing it afterwards. */
-export async function withDb<T>(opts: GlobalOptions, fn: (db: Db) => Promise<T>, openFor: OpenFor = {}): Promise<T> {
-  const db = await openFromOptions(opts, openFor);
+/**
+ * Open the database (`create`: see OpenFor), run fn, close. `checkFloor` (default true): refuse a SQL Server below the
+ * supported floor. The script commands pass false: a community script is judged batch by batch by
+ * pre-flight instead, and runs on older servers where its batches allow.
+ */
+export async function withDb<T>(opts: GlobalOptions, fn: (db: Db) => Promise<T>, options: OpenFor & { checkFloor?: boolean } = {}): Promise<T> {
+  const db = await openFromOptions(opts, options);
   const onSigint = () => { void db.cancel(); };
   process.once('SIGINT', onSigint);
   try {
+    // SQL Server below the supported floor (src/db/mssqlFloor.ts): one clear line, exit 2.
+    if (options.checkFloor !== false) await assertSupportedServer(db);
     return await fn(db);
   } finally {
     process.off('SIGINT', onSigint);

@@ -11,6 +11,7 @@ import { registerFake } from '../fake/cli';
 import { registerDemo } from '../demo/cli';
 import { registerRun, registerPreflight, registerDrift } from '../script/cli';
 import { registerMosaic } from '../script/mosaicCli';
+import { registerSql } from '../sqlCatalogue/cli';
 
 declare const SSD_VERSION: string | undefined;
 
@@ -48,6 +49,7 @@ export function buildProgram(): Command {
   });
   // Every command that connects also takes the SQL Server certificate and lock-wait options.
   for (const c of program.commands) if (c.options.some((o) => o.long === '--db')) for (const o of connectionOptions()) c.addOption(o);
+  registerSql(program);
   return program;
 }
 

@@ -56,16 +56,26 @@ export function trimExpression(dialect: Dialect, expr: string): string {
   return dialect === 'mssql' ? `LTRIM(RTRIM(${expr}))` : `TRIM(${expr})`;
 }
 
+// Catalogue queries are written for a case-sensitive database collation (Latin1_General_CS_AS):
+// SQL Server then resolves INFORMATION_SCHEMA and its column names only in upper case, so they are
+// spelled that way and aliased to the lower-case keys the code reads (PostgreSQL folds both).
+
 /** Does a table exist in the schema? Returns SQL with $1 = schema, $2 = table (case-insensitive). */
 export function tableExistsSql(): string {
-  return `SELECT table_name FROM information_schema.tables WHERE LOWER(table_schema) = LOWER($1) AND LOWER(table_name) = LOWER($2)`;
+  return `SELECT TABLE_SCHEMA AS table_schema, TABLE_NAME AS table_name FROM INFORMATION_SCHEMA.TABLES WHERE LOWER(TABLE_SCHEMA) = LOWER($1) AND LOWER(TABLE_NAME) = LOWER($2)`;
+}
+
+/** Tables of a schema ($1 = schema), names as the catalog stores them. */
+export function tablesSql(): string {
+  return `SELECT TABLE_SCHEMA AS table_schema, TABLE_NAME AS table_name FROM INFORMATION_SCHEMA.TABLES WHERE LOWER(TABLE_SCHEMA) = LOWER($1)`;
 }
 
 /** Columns of all tables in a schema ($1 = schema). Standard information_schema on both. */
 export function columnsSql(): string {
-  return `SELECT table_name, column_name, data_type, character_maximum_length, is_nullable, ordinal_position
-FROM information_schema.columns WHERE LOWER(table_schema) = LOWER($1)
-ORDER BY table_name, ordinal_position`;
+  return `SELECT TABLE_SCHEMA AS table_schema, TABLE_NAME AS table_name, COLUMN_NAME AS column_name, DATA_TYPE AS data_type,
+    CHARACTER_MAXIMUM_LENGTH AS character_maximum_length, IS_NULLABLE AS is_nullable, ORDINAL_POSITION AS ordinal_position
+FROM INFORMATION_SCHEMA.COLUMNS WHERE LOWER(TABLE_SCHEMA) = LOWER($1)
+ORDER BY TABLE_NAME, ORDINAL_POSITION`;
 }
 
 /** Create the schema if missing. */

@@ -7,7 +7,7 @@
 // goes after 'summary': validate and stage the children, print counts and one example payload.
 import { existsSync, mkdirSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
-import { qualify } from '../db/dialect';
+import { qualify, tablesSql } from '../db/dialect';
 import { DirLockedError, lockPathFor, otherHolder } from '../db/dirLock';
 import { openDb } from '../db/openDb';
 import type { Db } from '../db/types';
@@ -76,7 +76,7 @@ const fmt = (n: number) => n.toLocaleString('en-GB');
 /** Row counts of the SSD tables (staging included) present in the schema, in model order. */
 export async function countSsdTables(db: Db, schema: string): Promise<Record<string, number>> {
   const present = new Set((await db.query<{ table_name: string }>(
-    `SELECT table_name FROM information_schema.tables WHERE LOWER(table_schema) = LOWER($1)`, [schema],
+    tablesSql(), [schema],
   )).map((r) => r.table_name.toLowerCase()));
   const out: Record<string, number> = {};
   for (const t of SSD_TABLES) {

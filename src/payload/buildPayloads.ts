@@ -3,7 +3,7 @@
 // dialects). Rows are grouped per child as they arrive; each child is gated (cohort), built,
 // validated and handed on before the next is read, so memory holds one child plus the driver's
 // fetch buffer whatever the number of children. The as-of date is always explicit.
-import { columnsSql, qualify } from '../db/dialect';
+import { columnsSql, qualify, tablesSql } from '../db/dialect';
 import { fillIdentifiers, loadSql } from '../db/sqlFiles';
 import { CancelledError, type Db, type Row } from '../db/types';
 import { BUILDER_TABLES } from '../model/ssdModel';
@@ -63,13 +63,27 @@ export class MissingTablesError extends Error {
   }
 }
 
-/** Check that every table the builder reads exists (one catalogue query); throws MissingTablesError. */
-export async function assertBuilderTables(db: Db, schema: string): Promise<void> {
-  const rows = await db.query<{ table_name: string }>(
-    'SELECT table_name FROM information_schema.tables WHERE LOWER(table_schema) = LOWER($1)', [schema]);
-  const present = new Set(rows.map((r) => String(r.table_name).toLowerCase()));
-  const missing = BUILDER_TABLES.map((t) => t.name).filter((t) => !present.has(t));
+/**
+ * Check that every table the builder reads exists (one catalogue query); throws MissingTablesError.
+ * Returns the schema and table names as the catalog stores them (a case-sensitive database
+ * resolves only those).
+ */
+export async function assertBuilderTables(db: Db, schema: string): Promise<{ schema: string; tables: Map<string, string> }> {
+  const rows = await db.query<{ table_schema?: string; table_name: string }>(
+    tablesSql(), [schema]);
+  const tables = new Map<string, string>();
+  let actualSchema = schema;
+  for (const r of rows) {
+    const key = String(r.table_name).toLowerCase();
+    // Two spellings of one name (PostgreSQL): prefer the model's lower-case one.
+    if (!tables.has(key) || String(r.table_name) === key) {
+      tables.set(key, String(r.table_name));
+      if (r.table_schema) actualSchema = String(r.table_schema);
+    }
+  }
+  const missing = BUILDER_TABLES.map((t) => t.name).filter((t) => !tables.has(t));
   if (missing.length > 0) throw new MissingTablesError(schema, missing);
+  return { schema: actualSchema, tables };
 }
 
 /** The branches of sql/<dialect>/payload_orphan_rows.sql: key 'table.person_column' → SQL. */
@@ -90,11 +104,12 @@ export async function orphanBranchesPresent(db: Db, schema: string): Promise<Set
 
 /**
  * The SQL of the child-rows stream for this database and schema; `orphanBranches` names the
- * branches of payload_orphan_rows.sql to include (rows no payload can hold; default none).
+ * branches of payload_orphan_rows.sql to include (rows no payload can hold; default none);
+ * `actual`: the names as the catalog stores them (a case-sensitive collation), when known.
  */
-export function childRowsSql(db: Db, schema: string, orphanBranches: ReadonlySet<string> = new Set()): string {
+export function childRowsSql(db: Db, schema: string, orphanBranches: ReadonlySet<string> = new Set(), actual?: { schema: string; tables: Map<string, string> }): string {
   const ids: Record<string, string> = {};
-  for (const t of BUILDER_TABLES) ids[t.name] = qualify(db.dialect, schema, t.name);
+  for (const t of BUILDER_TABLES) ids[t.name] = qualify(db.dialect, actual?.schema ?? schema, actual?.tables.get(t.name) ?? t.name);
   const orphans = orphanSections(db).filter((b) => orphanBranches.has(b.key)).map((b) => `  UNION ALL\n${b.sql}`).join('\n');
   ids.orphanBranches = orphans ? fillIdentifiers(orphans, ids) : '';
   return fillIdentifiers(loadSql(db.dialect, 'payload_child_rows'), ids);
@@ -299,8 +314,8 @@ export async function* streamChildPayloads(db: Db, options: StreamOptions): Asyn
   const w = checkOptions(options);
   const schema = options.schema || db.defaultSchema;
   const stats = options.stats ?? emptyStats();
-  await assertBuilderTables(db, schema);
-  const sql = childRowsSql(db, schema, await orphanBranchesPresent(db, schema));
+  const actual = await assertBuilderTables(db, schema);
+  const sql = childRowsSql(db, schema, await orphanBranchesPresent(db, schema), actual);
   const source = db.stream<Row>(sql, [null], { batchSize: options.batchSize ?? DEFAULT_BATCH_SIZE, signal: options.signal });
   for await (const group of groupByPerson(source, stats, options.signal)) {
     stats.persons++;
@@ -322,8 +337,8 @@ export type SingleChildResult = { child: BuiltChild } | { exclusion: CohortExclu
 export async function buildChildPayload(db: Db, personId: string, options: BuildOptions): Promise<SingleChildResult> {
   const w = checkOptions(options);
   const schema = options.schema || db.defaultSchema;
-  await assertBuilderTables(db, schema);
-  const sql = childRowsSql(db, schema, await orphanBranchesPresent(db, schema));
+  const actual = await assertBuilderTables(db, schema);
+  const sql = childRowsSql(db, schema, await orphanBranchesPresent(db, schema), actual);
   const stats = emptyStats();
   let found: PersonGroup | null = null;
   const source = db.stream<Row>(sql, [personId], { batchSize: options.batchSize ?? DEFAULT_BATCH_SIZE, signal: options.signal });

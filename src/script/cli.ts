@@ -218,15 +218,17 @@ export function registerRun(program: Command): void {
         process.once('SIGINT', onSigint);
         let result: RunResult;
         try {
+          const skip = new Set(preflight?.skipBatches ?? []);
+          for (const i of skip) say(`skipping batch ${i + 1} (${plan.batches[i]!.label}): optional, and needs a newer server (see pre-flight)`);
           // One dedicated session for the whole script: SET options, #temp tables and USE carry over.
-          result = await withSession(db, (session) => runPlan(session, plan, { signal: ac.signal, continueOnError: !!opts.continueOnError, atomic: opts.atomic !== false, onEvent: textProgress(say), ...(schema ? { schema } : {}) }));
+          result = await withSession(db, (session) => runPlan(session, plan, { signal: ac.signal, continueOnError: !!opts.continueOnError, atomic: opts.atomic !== false, onEvent: textProgress(say), ...(schema ? { schema } : {}), ...(skip.size ? { skipBatches: skip } : {}) }));
         } finally {
           process.off('SIGINT', onSigint);
         }
         if (opts.json) printJson({ ...result, preflight, drift });
         else printSummary(result);
         return result.ok && !result.shrunk.length ? EXIT.OK : EXIT.PROBLEMS;
-      }, { create: true });
+      }, { create: true, checkFloor: false });
     }));
 }
 
@@ -255,7 +257,7 @@ export function registerPreflight(program: Command): void {
         if (opts.json) printJson(r);
         else printPreflight(r, true);
         return r.ok ? EXIT.OK : EXIT.PROBLEMS;
-      });
+      }, { checkFloor: false });
     }));
 }
 
@@ -281,6 +283,6 @@ export function registerDrift(program: Command): void {
           for (const t of r.tables.filter((x) => x.status !== 'drift')) out(`  ${t.status === 'same' ? 'same   ' : 'missing'} ${t.schema}.${t.table}`);
         }
         return r.drift ? EXIT.PROBLEMS : EXIT.OK;
-      });
+      }, { checkFloor: false });
     }));
 }

@@ -133,6 +133,6 @@ export function registerMosaic(program: Command): void {
         } finally {
           process.off('SIGINT', onSigint);
         }
-      });
+      }, { checkFloor: false });
     }));
 }

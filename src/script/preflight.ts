@@ -3,9 +3,10 @@
 // script uses, the target schema exists and accepts CREATE TABLE, the source databases and schemas
 // are readable. Every failure says what to do. Queries live in sql/<dialect>/preflight_*.sql.
 import { loadSql } from '../db/sqlFiles';
+import { floorProblem, MSSQL_FLOOR } from '../db/mssqlFloor';
 import type { Db } from '../db/types';
 import { lexSql, lineStarts, maskNonCode, positionAt, type ScriptDialect } from './lexer';
-import type { ScriptPlan } from './types';
+import type { PlannedBatch, ScriptPlan } from './types';
 
 export type CheckStatus = 'ok' | 'warn' | 'fail' | 'skip';
 
@@ -23,6 +24,8 @@ export interface PreflightCheck {
 
 export interface PreflightReport {
   ok: boolean;
+  /** Plan indexes of optional batches that need a newer server than this one: skip them (ssd run does). */
+  skipBatches: number[];
   server: { product: string; version: string; level?: string; edition?: string; database?: string; compatibilityLevel?: number | null };
   checks: PreflightCheck[];
 }
@@ -153,6 +156,55 @@ export interface PreflightOptions {
 
 const truthy = (v: unknown) => v === true || v === 1 || v === '1';
 
+/**
+ * Optional batches: those that build no SSD table (a view such as SystemC's
+ * ssd_vw_current_time_windows, a closing SELECT). A batch like that which needs a newer server is
+ * reported and skipped; a batch that builds tables and needs one stops the run.
+ */
+export function isOptionalBatch(b: PlannedBatch): boolean {
+  if (b.kind === 'setup') return false;
+  if (b.container?.type && b.container.type.toLowerCase() !== 'table') return true;
+  return b.tables.length === 0 && b.kind === 'other';
+}
+
+interface BatchJudgement { feature: string; needing: PlannedBatch[]; optionalOnly: boolean }
+
+/** Which batches use each feature the server lacks (by feature name). */
+function judgeBatches(plan: ScriptPlan, dialect: ScriptDialect, lacks: (u: FeatureUse) => boolean): { byFeature: Map<string, BatchJudgement>; skip: Set<number> } {
+  const byFeature = new Map<string, BatchJudgement>();
+  const skip = new Set<number>();
+  for (const b of plan.batches) {
+    for (const u of scanFeatures(b.text, dialect)) {
+      if (!lacks(u)) continue;
+      const j = byFeature.get(u.feature) ?? { feature: u.feature, needing: [], optionalOnly: true };
+      j.needing.push(b);
+      if (!isOptionalBatch(b)) j.optionalOnly = false;
+      byFeature.set(u.feature, j);
+    }
+  }
+  for (const j of byFeature.values()) for (const b of j.needing) if (isOptionalBatch(b)) skip.add(b.index);
+  // An optional batch that reads what a skipped batch creates (the SELECT from the view) goes too.
+  const created: string[] = [];
+  for (const i of skip) {
+    const b = plan.batches[i]!;
+    if (b.container?.name) created.push(b.container.name.toLowerCase());
+    for (const m of maskNonCode(b.text, dialect).matchAll(/\bCREATE\s+(?:OR\s+(?:ALTER|REPLACE)\s+)?(?:VIEW|PROCEDURE|PROC|FUNCTION)\s+([\w$#.[\]"]+)/gi)) {
+      const name = m[1]!.split('.').pop()!.replace(/[[\]"]/g, '').toLowerCase();
+      if (name) created.push(name);
+    }
+  }
+  for (const b of plan.batches) {
+    if (skip.has(b.index) || !isOptionalBatch(b) || !created.length) continue;
+    const lower = b.text.toLowerCase();
+    if (created.some((n) => lower.includes(n)) && plan.batches.some((x) => skip.has(x.index) && x.index < b.index)) skip.add(b.index);
+  }
+  return { byFeature, skip };
+}
+
+function batchList(bs: readonly PlannedBatch[]): string {
+  return bs.map((b) => `batch ${b.index + 1} (${b.label}, line ${b.line})`).join(', ');
+}
+
 export async function runPreflight(db: Db, options: PreflightOptions = {}): Promise<PreflightReport> {
   const checks: PreflightCheck[] = [];
   const script = options.script;
@@ -161,6 +213,7 @@ export async function runPreflight(db: Db, options: PreflightOptions = {}): Prom
   const where = (u: { line: number; column: number }) => (script ? { file: script.file, line: u.line, column: u.column } : {});
   const targetSchemas = refs.targetSchemas.length ? refs.targetSchemas : [(options.schema ?? db.defaultSchema).toLowerCase()];
   let server: PreflightReport['server'];
+  const skipBatches = new Set<number>();
 
   if (db.dialect === 'mssql') {
     const [s] = await db.query<{ product_version: string; product_level: string; edition: string; engine_edition: number; database_name: string; compatibility_level: number | null; can_create_table: number | null }>(loadSql('mssql', 'preflight_server'));
@@ -168,6 +221,10 @@ export async function runPreflight(db: Db, options: PreflightOptions = {}): Prom
     const cloud = s?.engine_edition === 5 || s?.engine_edition === 8; // Azure SQL Database / Managed Instance
     server = { product: cloud ? 'Azure SQL' : MSSQL_NAMES[v.major] ?? `SQL Server (version ${v.major})`, version: s?.product_version ?? '', level: s?.product_level ?? '', edition: s?.edition ?? '', database: s?.database_name ?? '', compatibilityLevel: s?.compatibility_level ?? null };
     checks.push({ id: 'server', title: 'server', status: 'ok', detail: `${server.product} ${server.version} ${server.level ?? ''} (${server.edition}), database ${server.database}, compatibility level ${server.compatibilityLevel ?? 'unknown'}`.replace(/\s+/g, ' ') });
+    const floor = floorProblem({ version: server.version, major: v.major, cloud, compatibilityLevel: server.compatibilityLevel ?? null });
+    // With a script: the script's batches are judged one by one below, and a community script may
+    // run on an older server; only SSD Workbench's own commands (init, check, stage, send) need the floor.
+    checks.push({ id: 'supported-server', title: `${MSSQL_FLOOR.release} or later`, status: floor ? (script ? 'warn' : 'fail') : 'ok', detail: floor ?? `SSD Workbench's own T-SQL runs here (${MSSQL_FLOOR.release}+, compatibility level ${MSSQL_FLOOR.compatLevel}+)`, ...(floor ? { fix: script ? `the script can run here where its batches allow (below); ssd init, check, stage and send need ${MSSQL_FLOOR.release} or later` : `use a server on ${MSSQL_FLOOR.release} or later, or a database at compatibility level ${MSSQL_FLOOR.compatLevel}+` } : {}) });
     // The database the script builds in: USE <db> when it says so, else the current one.
     const targetDb = refs.useDatabases[0] ?? null;
     let compat = server.compatibilityLevel ?? null;
@@ -186,11 +243,20 @@ export async function runPreflight(db: Db, options: PreflightOptions = {}): Prom
       }
     } else {
       const okCreate = truthy(s?.can_create_table);
-      checks.push({ id: 'create-table', title: 'CREATE TABLE permission', status: okCreate ? 'ok' : 'fail', detail: okCreate ? `allowed in ${server.database}` : `not allowed in ${server.database}`, ...(okCreate ? {} : { fix: `ask your DBA for CREATE TABLE in ${server.database} (GRANT CREATE TABLE TO <you>) and ALTER on the SSD schema` }) });
+      checks.push({ id: 'create-table', title: 'CREATE TABLE permission', status: okCreate ? 'ok' : 'fail', detail: okCreate ? `allowed in ${server.database}` : `not allowed in ${server.database}: ssd init needs it for the SSD tables, ssd stage for the staging table and its run work table, a deployment script for its tables`, ...(okCreate ? {} : { fix: `ask your DBA for CREATE TABLE in ${server.database} (GRANT CREATE TABLE TO <you>) and ALTER on the SSD schema` }) });
     }
+    const versionOkFor = (u: FeatureNeed) => cloud || v.major > (u.mssqlMajor ?? 0) || (v.major === (u.mssqlMajor ?? 0) && v.build >= (u.mssqlBuild ?? 0));
+    const compatOkFor = (u: FeatureNeed) => u.compatLevel === undefined || compat === null || compat >= u.compatLevel;
+    const judged = script?.plan ? judgeBatches(script.plan, script.dialect, (u) => !versionOkFor(u) || !compatOkFor(u)) : null;
+    for (const s of judged?.skip ?? []) skipBatches.add(s);
     for (const u of uses) {
-      const versionOk = cloud || v.major > (u.mssqlMajor ?? 0) || (v.major === (u.mssqlMajor ?? 0) && v.build >= (u.mssqlBuild ?? 0));
-      const compatOk = u.compatLevel === undefined || compat === null || compat >= u.compatLevel;
+      const versionOk = versionOkFor(u);
+      const compatOk = compatOkFor(u);
+      const j = judged?.byFeature.get(u.feature);
+      if (!(versionOk && compatOk) && j?.optionalOnly) {
+        checks.push({ id: `feature:${u.feature}`, title: u.feature, status: 'warn', detail: `${u.feature} needs ${u.release}; this database is at level ${compat ?? '?'} on ${server.product} ${server.version}. Only optional ${batchList(j.needing)} use${j.needing.length === 1 ? 's' : ''} it: ${j.needing.length === 1 ? 'it is' : 'they are'} skipped, the tables are built`, fix: `to get ${j.needing.length === 1 ? 'that batch' : 'those batches'} too, run on ${u.release} or later`, ...where(u) });
+        continue;
+      }
       const status: CheckStatus = versionOk && compatOk ? 'ok' : 'fail';
       const detail = `${u.feature} (${u.count} use${u.count === 1 ? '' : 's'}, first at line ${u.line}) needs ${u.release}`;
       const fix = !versionOk
@@ -219,8 +285,15 @@ export async function runPreflight(db: Db, options: PreflightOptions = {}): Prom
     server = { product: db.kind === 'pglite' ? 'PostgreSQL (embedded)' : 'PostgreSQL', version: s?.version ?? '', database: s?.database_name ?? '' };
     checks.push({ id: 'server', title: 'server', status: 'ok', detail: `${server.product} ${server.version}, database ${server.database}` });
     const num = Number(s?.version_num ?? 0);
+    const judged = script?.plan ? judgeBatches(script.plan, script.dialect, (u) => num < (u.pgVersionNum ?? 0)) : null;
+    for (const sk of judged?.skip ?? []) skipBatches.add(sk);
     for (const u of uses) {
       const ok = num >= (u.pgVersionNum ?? 0);
+      const j = judged?.byFeature.get(u.feature);
+      if (!ok && j?.optionalOnly) {
+        checks.push({ id: `feature:${u.feature}`, title: u.feature, status: 'warn', detail: `${u.feature} needs ${u.release}; this server is ${server.version}. Only optional ${batchList(j.needing)} use it: skipped`, fix: `run on ${u.release} or later to get it too`, ...where(u) });
+        continue;
+      }
       checks.push({ id: `feature:${u.feature}`, title: u.feature, status: ok ? 'ok' : 'fail', detail: `${u.feature} (${u.count} use${u.count === 1 ? '' : 's'}, first at line ${u.line}) needs ${u.release}${ok ? '' : `; this server is ${server.version}`}`, ...(ok ? {} : { fix: `run on ${u.release} or later, or rewrite those statements` }), ...where(u) });
     }
     for (const schema of targetSchemas) {
@@ -240,5 +313,5 @@ export async function runPreflight(db: Db, options: PreflightOptions = {}): Prom
       checks.push({ id: `source:${src.schema}`, title: `source ${src.schema}`, status: ok ? 'ok' : 'fail', detail: !r?.schema_exists ? `the script reads schema ${src.schema}, which does not exist` : ok ? 'readable' : `no USAGE permission on schema ${src.schema}`, ...(ok ? {} : { fix: !r?.schema_exists ? `change the script to the schema that holds your case-management views` : `ask your DBA: GRANT USAGE ON SCHEMA ${src.schema} TO ${s?.user_name ?? '<you>'}; and SELECT on its tables` }), ...where(src) });
     }
   }
-  return { ok: !checks.some((c) => c.status === 'fail'), server, checks };
+  return { ok: !checks.some((c) => c.status === 'fail'), skipBatches: [...skipBatches].sort((a, b) => a - b), server, checks };
 }

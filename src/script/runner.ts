@@ -23,10 +23,12 @@ export interface RunOptions {
    * failure or a cancel leaves the rows it had before. See atomic.ts.
    */
   atomic?: boolean;
+  /** Batches (plan indexes) pre-flight judged optional and too new for this server: not sent, status 'skipped'. */
+  skipBatches?: ReadonlySet<number>;
 }
 
 /** 'rolled back': the batch ran, but its table block failed later and was rolled back. */
-export type BatchStatus = 'ok' | 'errors' | 'failed' | 'cancelled' | 'rolled back' | 'not run';
+export type BatchStatus = 'ok' | 'errors' | 'failed' | 'cancelled' | 'rolled back' | 'not run' | 'skipped';
 
 export interface BatchOutcome {
   index: number;
@@ -275,6 +277,7 @@ export async function runPlan(db: Db, plan: ScriptPlan, options: RunOptions = {}
     const out = batches[b.index]!;
     if (stopped || cancelled) return;
     if (options.signal?.aborted) { cancelled = true; return; } // never started: stays 'not run'
+    if (options.skipBatches?.has(b.index)) { out.status = 'skipped'; return; }
     const bt = performance.now();
     let markAt = bt;
     const pending = [...b.tables];
@@ -481,7 +484,7 @@ export async function runPlan(db: Db, plan: ScriptPlan, options: RunOptions = {}
     file: plan.file,
     dialect: plan.dialect,
     perTable: plan.perTable,
-    ok: !cancelled && batches.every((b) => b.status === 'ok'),
+    ok: !cancelled && batches.every((b) => b.status === 'ok' || b.status === 'skipped'),
     cancelled,
     elapsedMs: performance.now() - started,
     total,

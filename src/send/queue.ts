@@ -34,8 +34,9 @@ export async function inspectSendTable(db: Db, schema: string, table: string): P
   if (!(STAGING_TABLES as readonly string[]).includes(table)) {
     throw new SendUsageError(`the staging table must be one of ${STAGING_TABLES.join(', ')}, got ${table}`);
   }
-  const rows = await db.query<{ table_name: string; column_name: string; data_type: string }>(columnsSql(), [schema]);
-  const cols = new Map(rows.filter((r) => r.table_name.toLowerCase() === table).map((r) => [r.column_name.toLowerCase(), r.data_type.toLowerCase()]));
+  const rows = await db.query<{ table_schema?: string; table_name: string; column_name: string; data_type: string }>(columnsSql(), [schema]);
+  const mine = rows.filter((r) => r.table_name.toLowerCase() === table);
+  const cols = new Map(mine.map((r) => [r.column_name.toLowerCase(), r.data_type.toLowerCase()]));
   if (cols.size === 0) throw new SendUsageError(`there is no staging table ${schema}.${table}: run \`ssd stage\` first (or pass --schema / --table)`);
   const missing = REQUIRED_COLUMNS.filter((c) => !cols.has(c));
   if (missing.length) throw new SendUsageError(`${schema}.${table} has no column ${missing.join(', ')}: it is not a staging table the sender can use (see docs/staging.md)`);
@@ -45,7 +46,8 @@ export async function inspectSendTable(db: Db, schema: string, table: string): P
   }
   const jsonType = cols.get('json_payload')!;
   return {
-    schema, table, qualified: qualify(db.dialect, schema, table),
+    // Names as the catalog stores them (a case-sensitive database resolves only those).
+    schema, table, qualified: qualify(db.dialect, mine[0]!.table_schema ?? schema, mine[0]!.table_name),
     jsonColumns: db.dialect === 'postgres' && (jsonType === 'json' || jsonType === 'jsonb'),
   };
 }

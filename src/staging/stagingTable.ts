@@ -40,13 +40,19 @@ export function marksTableName(table: string): string {
   return validateIdentifier(`${table}_run_marks`, 'table');
 }
 
-interface ColumnRow { table_name: string; column_name: string; data_type: string; character_maximum_length: number | string | null }
+interface ColumnRow { table_schema?: string; table_name: string; column_name: string; data_type: string; character_maximum_length: number | string | null }
 
 async function readColumns(db: Db, schema: string, table: string): Promise<Map<string, ColumnRow>> {
   const rows = await db.query<ColumnRow>(columnsSql(), [schema]);
   const out = new Map<string, ColumnRow>();
   for (const r of rows) if (r.table_name.toLowerCase() === table.toLowerCase()) out.set(r.column_name.toLowerCase(), r);
   return out;
+}
+
+/** schema.table as the catalog stores them (a case-sensitive database resolves only those). */
+function storedNames(columns: Map<string, ColumnRow>, schema: string, table: string): { schema: string; table: string } {
+  const r = columns.values().next().value as ColumnRow | undefined;
+  return { schema: r?.table_schema ?? schema, table: r?.table_name ?? table };
 }
 
 function maxLength(c: ColumnRow | undefined): number | null {
@@ -66,11 +72,18 @@ export async function ensureStagingTable(db: Db, options: { schema?: string; tab
     throw new StagingTableError(`staging table must be one of ${STAGING_TABLES.join(', ')}, got ${table}`);
   }
   const d: Dialect = db.dialect;
-  const qualified = qualify(d, schema, table);
+  let qualified = qualify(d, schema, table);
   const marksName = marksTableName(table);
-  const marks = qualify(d, schema, marksName);
+  let marks = qualify(d, schema, marksName);
+  let storedSchema = schema;
 
   let columns = await readColumns(db, schema, table);
+  if (columns.size) {
+    const stored = storedNames(columns, schema, table);
+    storedSchema = stored.schema;
+    qualified = qualify(d, stored.schema, stored.table);
+    marks = qualify(d, stored.schema, marksName);
+  }
   let created = false;
   if (columns.size === 0) {
     if (schema !== db.defaultSchema) await db.execute(createSchemaSql(d, schema));
@@ -93,7 +106,7 @@ export async function ensureStagingTable(db: Db, options: { schema?: string; tab
     if (!['bytea', 'binary', 'varbinary'].includes(t)) throw new StagingTableError(`${schema}.${table}.${h} is ${t}: it must be binary (BYTEA / BINARY(32)) to hold a SHA-256 hash`);
   }
   const jsonType = columns.get('json_payload')!.data_type.toLowerCase();
-  await db.runBatch(fillIdentifiers(loadSql(d, 'staging_marks_create'), { marks, objectName: `${schema}.${marksName}` }));
+  await db.runBatch(fillIdentifiers(loadSql(d, 'staging_marks_create'), { marks, objectName: `${storedSchema}.${marksName}` }));
 
   const dup = await db.query<{ person_id: string }>(fillIdentifiers(loadSql(d, 'staging_duplicates'), { table: qualified }));
   if (dup.length) {

@@ -257,6 +257,7 @@ async function runScriptCommand(c: Ctx, arg: unknown, opts: RunScriptArgs | unde
       continueOnError,
       atomic: opts?.atomic ?? settings.atomicRefresh,
       schema: conn.schema,
+      ...(preflight?.skipBatches.length ? { skipBatches: new Set(preflight.skipBatches) } : {}),
       onEvent: (e) => {
         for (const l of formatRunEvent(e)) output.appendLine(l);
         const p = progressForEvent(e);

@@ -197,14 +197,18 @@ export interface StagingRowDetail {
  */
 export async function readStagingRow(db: Db, schema: string, table: 'ssd_api_data_staging' | 'ssd_api_data_staging_anon', id: string): Promise<StagingRowDetail | undefined> {
   if (!/^\d{1,19}$/.test(id)) throw new Error(`invalid staging row id ${JSON.stringify(id)}`);
-  const present = new Set((await db.query<{ column_name: string }>(
-    `SELECT column_name FROM information_schema.columns WHERE LOWER(table_schema) = LOWER($1) AND LOWER(table_name) = LOWER($2)`, [schema, table],
-  )).map((r) => String(r.column_name).toLowerCase()));
+  // Names as the catalog stores them: a case-sensitive database (…_CS_AS) resolves only those.
+  const found = await db.query<{ table_schema: string; table_name: string; column_name: string }>(
+    `SELECT TABLE_SCHEMA AS table_schema, TABLE_NAME AS table_name, COLUMN_NAME AS column_name FROM INFORMATION_SCHEMA.COLUMNS WHERE LOWER(TABLE_SCHEMA) = LOWER($1) AND LOWER(TABLE_NAME) = LOWER($2)`, [schema, table],
+  );
+  const present = new Map(found.map((r) => [String(r.column_name).toLowerCase(), String(r.column_name)] as const));
   if (!present.size) throw new Error(`${schema}.${table} does not exist`);
   const cols = STAGING_ROW_COLUMNS.filter((c) => present.has(c));
   const q = (c: string) => quoteIdent(db.dialect, c);
-  const select = cols.map((c) => (JSON_COLUMNS.has(c) && db.dialect === 'postgres' ? `CAST(${q(c)} AS TEXT) AS ${q(c)}` : `${q(c)} AS ${q(c)}`));
-  const rows = await db.query<Record<string, unknown>>(`SELECT ${select.join(', ')} FROM ${qualify(db.dialect, schema, table)} WHERE ${q('id')} = $1`, [Number(id)]);
+  const src = (c: string) => q(present.get(c) ?? c);
+  const select = cols.map((c) => (JSON_COLUMNS.has(c) && db.dialect === 'postgres' ? `CAST(${src(c)} AS TEXT) AS ${q(c)}` : `${src(c)} AS ${q(c)}`));
+  const from = qualify(db.dialect, String(found[0]!.table_schema), String(found[0]!.table_name));
+  const rows = await db.query<Record<string, unknown>>(`SELECT ${select.join(', ')} FROM ${from} WHERE ${src('id')} = $1`, [Number(id)]);
   const row = rows[0];
   if (!row) return undefined;
   const values: Record<string, unknown> = {};

@@ -5,7 +5,7 @@ import type { Db } from '../../../src/db/types';
 
 export async function dropPrimaryKey(db: Db, schema: string, table: string): Promise<void> {
   const rows = await db.query<{ constraint_name: string }>(
-    `SELECT constraint_name FROM information_schema.table_constraints WHERE table_schema = $1 AND table_name = $2 AND constraint_type = 'PRIMARY KEY'`,
+    `SELECT CONSTRAINT_NAME AS constraint_name FROM INFORMATION_SCHEMA.TABLE_CONSTRAINTS WHERE TABLE_SCHEMA = $1 AND TABLE_NAME = $2 AND CONSTRAINT_TYPE = 'PRIMARY KEY'`,
     [schema, table],
   );
   for (const r of rows) await db.execute(`ALTER TABLE ${qualify(db.dialect, schema, table)} DROP CONSTRAINT ${quoteIdent(db.dialect, r.constraint_name)}`);

@@ -16,7 +16,7 @@ function recordingDb(dialect: Dialect): { db: Db; sent: Sent[] } {
     data_type: (dialect === 'mssql' ? c.sqlServerType : c.postgresType).toLowerCase().replace(/\(.*$/, ''), character_maximum_length: null,
   })));
   const answer = (sql: string): Row[] => {
-    if (sql.includes('information_schema.columns')) return catalogue;
+    if (/information_schema\.columns/i.test(sql)) return catalogue;
     if (sql.includes('SUM(CASE WHEN')) return [Object.fromEntries([['n_rows', 10], ...Array.from({ length: 40 }, (_, i) => [`r${i}`, 1])])];
     if (sql.includes('UNION ALL')) return [{ r: 0, id: 'X1' }];
     if (sql.includes('COUNT(*) OVER ()')) return [{ id: 'X1', n: 1 }];
@@ -81,7 +81,7 @@ for (const dialect of ['mssql', 'postgres'] as const) {
         const code = sql.replace(/'[^']*'/g, "''").replace(/--[^\n]*/g, '');
         if (dialect === 'mssql') {
           assert.doesNotMatch(code, /\bLIMIT\b|\bCHAR_LENGTH\b|\bINTERVAL\b| ~ |"|\bCHR\(|\bTRIM\(/, sql.slice(0, 160));
-          if (/ORDER BY/.test(code) && !code.includes('information_schema')) assert.match(code, /TOP \(5\)/);
+          if (/ORDER BY/.test(code) && !/information_schema/i.test(code)) assert.match(code, /TOP \(5\)/);
         } else {
           assert.doesNotMatch(code, /\bTOP\b|\[|\bLEN\(|\bTRY_CONVERT\b|\bDATEADD\b|\bCOLLATE\b/, sql.slice(0, 160));
         }

@@ -61,19 +61,36 @@ describe('pre-flight on SQL Server', () => {
     assert.equal(c['use-database'], undefined);
   });
 
-  it('SQL Server 2014: CREATE OR ALTER fails with the line and what to do; TRY_CONVERT passes', async () => {
+  // Issue 11 item 12: pre-flight judges each batch by what it needs. The fixture's CREATE OR ALTER
+  // VIEW is in its last, optional batches (the view and the SELECT from it): reported and skipped.
+  it('SQL Server 2014: the optional view batch using CREATE OR ALTER is reported with its line and skipped, with the SELECT from it; the tables still run', async () => {
     const r = await check({ ...base, version: '12.0.6024.0', compat: { hdm_local: 120, hdm: 120 } });
     const c = byId(r);
-    assert.equal(c['feature:CREATE OR ALTER']!.status, 'fail');
+    assert.equal(c['feature:CREATE OR ALTER']!.status, 'warn');
     assert.equal(c['feature:CREATE OR ALTER']!.line, fixture.slice(0, fixture.indexOf('CREATE OR ALTER VIEW')).split('\n').length);
-    assert.match(c['feature:CREATE OR ALTER']!.fix!, /SQL Server 2016 SP1/);
+    assert.match(c['feature:CREATE OR ALTER']!.detail, /needs SQL Server 2016 SP1.*Only optional batch/);
     assert.equal(c['feature:TRY_CONVERT / TRY_CAST']!.status, 'ok');
+    assert.equal(c['supported-server']!.status, 'warn');
+    const plan = planScript(fixture, { dialect: 'tsql', file: 'x.sql' });
+    const view = plan.batches.find((b) => /CREATE OR ALTER VIEW/.test(b.text))!;
+    const select = plan.batches.find((b) => /^\s*SELECT \* FROM ssd_development\.ssd_vw_current_time_windows/m.test(b.text) && b !== view)!;
+    assert.deepEqual(r.skipBatches, [view.index, select.index].sort((a, b) => a - b));
+    assert.ok(plan.batches.some((b) => b.tables.length > 0 && !r.skipBatches.includes(b.index)));
+    assert.equal(r.ok, true);
+  });
+
+  it('a batch that builds a table and needs a newer server stops the run (fail), not a skip', async () => {
+    const text = `-- META-CONTAINER: {"type": "table", "name": "ssd_person"}\nCREATE OR ALTER PROCEDURE ssd_development.proc_ssd_person AS SELECT 1;\nGO\n-- META-END\n`;
+    const plan = planScript(text, { dialect: 'tsql', file: 'p.sql' });
+    const r = await runPreflight(fakeServer({ ...base, version: '13.0.1601.5', compat: { hdm_local: 130, hdm: 130 } }), { script: { text, file: 'p.sql', dialect: 'tsql', plan }, schema: 'ssd_development' });
+    assert.equal(byId(r)['feature:CREATE OR ALTER']!.status, 'fail');
+    assert.deepEqual(r.skipBatches, []);
     assert.equal(r.ok, false);
   });
 
-  it('SQL Server 2016 before SP1 (13.0.1601): CREATE OR ALTER still fails', async () => {
+  it('SQL Server 2016 before SP1 (13.0.1601): CREATE OR ALTER still lacking (the optional view is skipped)', async () => {
     const c = byId(await check({ ...base, version: '13.0.1601.5', compat: { hdm_local: 130, hdm: 130 } }));
-    assert.equal(c['feature:CREATE OR ALTER']!.status, 'fail');
+    assert.equal(c['feature:CREATE OR ALTER']!.status, 'warn');
     assert.equal(byId(await check({ ...base, version: '13.0.4001.0', compat: { hdm_local: 130, hdm: 130 } }))['feature:CREATE OR ALTER']!.status, 'ok');
   });
 

@@ -1,0 +1,160 @@
+// Scenarios for the commands a DBA reviews before a first run: `ssd init`, `ssd check`,
+// `ssd stage`, `ssd send`, and what the editor reads to browse (tables, children, staging rows).
+import { initTables } from '../../ddl/initTables';
+import { runChecks } from '../../check/runChecks';
+import { stageFromSsd } from '../../staging/runStage';
+import { stageChildren } from '../../staging/stageChildren';
+import { prepareChild } from '../../staging/lifecycle';
+import { deletionPayload } from '../../staging/partialPayload';
+import { runSend } from '../../send/runSend';
+import { buildChildPayload } from '../../payload/buildPayloads';
+import { pagePersonIds, pageStagingRows, readSchemaColumns, readStagingRow, stagingCounts, countRows } from '../../extension/core/inventory';
+import { generateFakeSsd } from '../../fake/generateFakeSsd';
+import { getTable } from '../../model/ssdModel';
+import type { BuiltChild } from '../../payload/types';
+import type { Row } from '../../db/types';
+import type { SqlScenario } from '../catalogue';
+import { builderTableNames, columnRows, dataTypeOf, readsColumns, readsTables, stagingColumnRows } from './fixtures';
+
+const NO_SLEEP = { now: () => Date.now(), random: () => 0.5, sleep: async () => undefined };
+
+function child(personId: string, valid = true): BuiltChild {
+  return {
+    personId, legacyId: `L${personId}`,
+    payload: { la_child_id: personId, mis_child_id: `L${personId}`, child_details: { unique_pupil_number: 'A123456789012', first_name: 'Fake', surname: 'Child' } },
+    problems: valid ? [] : [{ path: '/child_details', rule: 'required', message: 'missing', severity: 'error' }],
+  };
+}
+
+async function* stream<T>(items: readonly T[]): AsyncIterable<T> {
+  for (const i of items) yield i;
+}
+
+export const coreScenarios: SqlScenario[] = [
+  {
+    id: 'init.tables',
+    command: 'init',
+    title: 'ssd init: create the schema and every SSD table that is missing (each CREATE guarded by an existence test), in one transaction',
+    run: (db, ctx) => initTables(db, { schema: ctx.schema, tables: ctx.tables ?? 'all' }),
+  },
+  {
+    id: 'check.all',
+    command: 'check',
+    title: 'ssd check: read the catalogue, then one set-based query per table, rule group and the cohort (counts and up to 5 ids)',
+    responder: (dialect, ctx) => (sql) => {
+      if (readsColumns(sql)) return columnRows(dialect, ctx.schema);
+      if (/AS n_rows/.test(sql)) {
+        const r: Row = { n_rows: 10 };
+        for (let i = 0; i < 200; i++) r[`r${i}`] = 1;
+        return [r];
+      }
+      return undefined;
+    },
+    run: (db, ctx) => runChecks(db, { schema: ctx.schema, asOf: ctx.asOf }),
+  },
+  {
+    id: 'stage.build',
+    command: 'stage',
+    title: 'ssd stage: check the builder tables, create the staging table and its work table when missing, stream every child\'s rows, find children who left the cohort',
+    responder: (dialect, ctx) => {
+      let created = false;
+      return (sql, _params, kind) => {
+        if (kind === 'batch' && /CREATE TABLE/i.test(sql) && !/run_marks/.test(sql)) created = true;
+        if (readsTables(sql)) return builderTableNames();
+        if (readsColumns(sql)) return created ? stagingColumnRows(dialect, ctx.schema, ctx.stagingTable) : [];
+        return undefined;
+      };
+    },
+    run: (db, ctx) => stageFromSsd(db, { schema: ctx.schema, asOf: ctx.asOf, table: ctx.stagingTable, allowEmptyCohort: true }),
+  },
+  {
+    id: 'stage.write',
+    command: 'stage',
+    title: 'ssd stage: write a batch (new, changed and held-back children), mark the batch seen, then mark children who left the cohort (with and without partial payloads, with and without legacy_id)',
+    responder: (dialect, ctx) => {
+      // A, B exist; C is new; D (invalid) exists with its current hash; gone: G1 acknowledged, G2 never sent.
+      const hashOf = (c: BuiltChild) => prepareChild(c).hashHex;
+      const variant = { n: 0 };
+      return (sql, params) => {
+        if (readsColumns(sql)) {
+          variant.n++;
+          return stagingColumnRows(dialect, ctx.schema, ctx.stagingTable, { legacyId: variant.n % 3 !== 0, jsonb: dialect === 'postgres' && variant.n % 2 === 0 });
+        }
+        if (!/AS acknowledged/.test(sql)) return undefined;
+        if (/run_marks/.test(sql)) {
+          // Children who left the cohort (first page only): one acknowledged by the API, one never sent.
+          return Number(params[1]) !== 0 ? [] : [
+            { id: 10, person_id: 'G1', legacy_id: 'LG1', current_hash: 'ee', row_state: 'Unchanged', submission_status: 'Sent', api_response: null, acknowledged: 1, previous_json_payload: '{"la_child_id":"G1"}' },
+            { id: 11, person_id: 'G2', legacy_id: null, current_hash: 'dd', row_state: 'New', submission_status: 'Pending', api_response: null, acknowledged: 0, previous_json_payload: null },
+          ];
+        }
+        const ids = (dialect === 'postgres' ? (params[0] as string[]) : (params as string[])) ?? [];
+        const rows: Row[] = [];
+        for (const id of ids) {
+          if (id === 'B') rows.push({ id: 2, person_id: 'B', current_hash: 'ff', row_state: 'New', submission_status: 'Sent', api_response: null, acknowledged: 1, previous_json: '{"la_child_id":"B"}', partial_json: null });
+          if (id === 'D') rows.push({ id: 4, person_id: 'D', current_hash: hashOf(child('D', false)), row_state: 'New', submission_status: 'Pending', api_response: null, acknowledged: 0, previous_json: null, partial_json: null });
+        }
+        return rows;
+      };
+    },
+    run: async (db, ctx) => {
+      for (const partial of ctx.allVariants ? [true, false, true] : [!!ctx.partial]) {
+        await stageChildren(db, stream([child('B'), child('C'), child('D', false)]), { schema: ctx.schema, table: ctx.stagingTable, partial, batchSize: 2 });
+      }
+    },
+  },
+  {
+    id: 'send.test',
+    command: 'send',
+    title: 'ssd send --mode test|live: read the queue page by page, record each answer (sent, or error with the reason) in one transaction per batch, count superseded rows',
+    responder: (dialect, ctx) => (sql, params) => {
+      if (readsColumns(sql)) return stagingColumnRows(dialect, ctx.schema, ctx.stagingTable);
+      if (/submission_status/.test(sql) && /ORDER BY/i.test(sql) && Number(params[0]) === 0 && params.length === 2) {
+        return [
+          { id: 1, person_id: 'A', row_state: 'Deleted', submission_status: 'Pending', json_payload: JSON.stringify(deletionPayload({ la_child_id: 'A', mis_child_id: null })), partial_json_payload: null, current_hash: 'aa' },
+          { id: 2, person_id: 'B', row_state: 'Updated', submission_status: 'Pending', json_payload: 'not json', partial_json_payload: null, current_hash: 'bb' },
+        ];
+      }
+      if (/COUNT\(\*\) AS n/.test(sql)) return [{ n: 1 }];
+      return undefined;
+    },
+    run: (db, ctx) => runSend(db, {
+      mode: 'test', schema: ctx.schema, table: ctx.stagingTable, timing: NO_SLEEP, partial: !!ctx.partial,
+      endpoint: { baseUrl: 'https://receiver.invalid/1', tokenUrl: 'https://token.invalid/oauth2/token', laCode: '846', clientId: 'id', scope: 'scope', clientSecret: 'secret', supplierKey: 'key' },
+      // Never reaches a network: the answers an API would give.
+      fetch: (async (url: string | URL | Request) => {
+        if (String(url).includes('token')) return new Response(JSON.stringify({ access_token: 't', expires_in: 3600 }), { status: 200, headers: { 'content-type': 'application/json' } });
+        return new Response(JSON.stringify(['2025-03-31_10:00:00.00_123e4567-e89b-12d3-a456-426614174000.json']), { status: 200, headers: { 'content-type': 'application/json' } });
+      }) as typeof fetch,
+    }),
+  },
+  {
+    id: 'fake.generate',
+    command: 'fake',
+    title: 'ssd fake: create the builder tables and the run marker table, check whose rows they hold, then write fake children with multi-row inserts',
+    responder: () => (sql, params) => {
+      if (/format_type/.test(sql)) return getTable(String(params[1])).columns.map((c) => ({ column_name: c.name, type_name: dataTypeOf('postgres', c.postgresType) }));
+      return undefined;
+    },
+    run: (db, ctx) => generateFakeSsd(db, { schema: ctx.schema, children: 3, seed: 1, asOf: ctx.asOf }),
+  },
+  {
+    id: 'browse.editor',
+    command: 'browse',
+    title: 'the editor\'s SSD view and ssd payload: columns, row counts, pages of child ids and staging rows, one staging row, one child\'s rows',
+    responder: (dialect, ctx) => (sql) => {
+      if (readsColumns(sql)) return [...columnRows(dialect, ctx.schema), ...stagingColumnRows(dialect, ctx.schema, ctx.stagingTable)];
+      if (readsTables(sql)) return builderTableNames();
+      return undefined;
+    },
+    run: async (db, ctx) => {
+      await readSchemaColumns(db, ctx.schema);
+      await countRows(db, ctx.schema, 'ssd_person');
+      await pagePersonIds(db, ctx.schema, { after: 'P1', prefix: 'P_1%', pageSize: 100 });
+      await stagingCounts(db, ctx.schema, ctx.stagingTable);
+      await pageStagingRows(db, ctx.schema, ctx.stagingTable, { after: '10', rowState: 'New', submissionStatus: null });
+      await readStagingRow(db, ctx.schema, ctx.stagingTable, '7');
+      await buildChildPayload(db, 'P1', { schema: ctx.schema, asOf: ctx.asOf });
+    },
+  },
+];
