@@ -550,12 +550,29 @@ export interface MssqlOpenOptions {
 
 interface SessionInfo { spid?: number; language?: string }
 
+/** The batch every new connection runs first (see initConnection). */
+export function connectionInitSql(lockTimeoutMs: number): string {
+  return `SET LOCK_TIMEOUT ${lockTimeoutMs > 0 ? Math.round(lockTimeoutMs) : -1}; SELECT @@SPID AS spid, @@LANGUAGE AS language`;
+}
+
+/**
+ * What the driver sends on its own, outside any command's statements, with example parameters:
+ * for `ssd sql` and the grammar test (src/sqlCatalogue/scenarios/core.ts).
+ */
+export function driverOwnStatements(): Array<{ sql: string; params: unknown[] }> {
+  return [
+    { sql: connectionInitSql(DEFAULT_LOCK_TIMEOUT_MS), params: [] },
+    // The blocking watcher: $1 = ',spid,spid,' of our waiting sessions, $2 = our process id.
+    { sql: loadSql('mssql', 'blocking_sessions'), params: [',57,61,', 4242] },
+  ];
+}
+
 /**
  * After tedious's own session settings, every new connection sets the lock timeout and reports
  * its session id (for the blocking watcher) and language. Works for tedious and msnodesqlv8 connections.
  */
 function initConnection(conn: unknown, lockTimeoutMs: number): Promise<SessionInfo> {
-  const text = `SET LOCK_TIMEOUT ${lockTimeoutMs > 0 ? Math.round(lockTimeoutMs) : -1}; SELECT @@SPID AS spid, @@LANGUAGE AS language`;
+  const text = connectionInitSql(lockTimeoutMs);
   const c = conn as { execSqlBatch?: (r: TediousRequest) => void } & { query?: (q: string, cb: (err: unknown, rows?: { spid?: number; language?: string }[]) => void) => void };
   return new Promise((resolve, reject) => {
     if (typeof c.execSqlBatch === 'function') {

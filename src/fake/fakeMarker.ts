@@ -13,7 +13,7 @@
 // The mark is never removed by the tool. Once the fake rows are gone for good and the staging table
 // has been emptied, drop the marker table by hand to send from that schema.
 import { randomUUID } from 'node:crypto';
-import { limitClause, qualify, validateIdentifier } from '../db/dialect';
+import { limitClause, qualify, tableExistsSql, validateIdentifier } from '../db/dialect';
 import { fillIdentifiers, loadSql } from '../db/sqlFiles';
 import type { Db, Queryable } from '../db/types';
 import type { StagingTableName } from '../model/ssdModel';
@@ -38,8 +38,7 @@ export interface FakeDataMark {
 /** Whether the schema holds fake data (the marker table with at least one row); undefined if not. */
 export async function readFakeMark(q: Queryable, schema: string): Promise<FakeDataMark | undefined> {
   validateIdentifier(schema, 'schema');
-  const present = await q.query(
-    'SELECT 1 AS one FROM information_schema.tables WHERE LOWER(table_schema) = LOWER($1) AND LOWER(table_name) = $2', [schema, FAKE_MARKER_TABLE]);
+  const present = await q.query(tableExistsSql(), [schema, FAKE_MARKER_TABLE]);
   if (!present.length) return undefined;
   const t = qualify(q.dialect, schema, FAKE_MARKER_TABLE);
   const [c] = await q.query<{ n: number | string }>(`SELECT COUNT(*) AS n FROM ${t}`);

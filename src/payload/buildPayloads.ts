@@ -10,7 +10,7 @@ import { BUILDER_TABLES } from '../model/ssdModel';
 import { buildChild, compareCodePoints } from './buildPayload';
 import { emptyChildRows, type ChildRows } from './rows';
 import type { BuildOptions, BuiltChild, CohortExclusion, PayloadProblem, ReportingWindow } from './types';
-import { validatePayload } from './validatePayload';
+import { withSchemaProblems } from './validatePayload';
 import { isIsoDate, reportingWindow } from './window';
 
 export { compareCodePoints as comparePersonIds } from './buildPayload';
@@ -301,7 +301,7 @@ function buildGroup(group: PersonGroup, w: ReportingWindow): { rows: ChildRows; 
 }
 
 function built(group: PersonGroup, rows: ChildRows, result: { payload: Record<string, unknown>; problems: BuiltChild['problems'] }, validate = true): BuiltChild {
-  const problems = [...personIdProblems(group), ...result.problems, ...(validate ? validatePayload(result.payload) : []), ...orphanWarnings(group.orphans)];
+  const problems = [...personIdProblems(group), ...(validate ? withSchemaProblems(result.problems, result.payload) : result.problems), ...orphanWarnings(group.orphans)];
   const legacy = rows.person.pers_legacy_id ?? null;
   return { personId: rows.person.pers_person_id, legacyId: legacy, payload: result.payload, problems };
 }

@@ -126,3 +126,12 @@ export function validatePayload(payload: unknown): PayloadProblem[] {
 export function isValid(problems: readonly PayloadProblem[]): boolean {
   return !problems.some((p) => p.severity === 'error');
 }
+
+/**
+ * A built child's problems: the builder's, then the schema's, less a schema problem at a path the
+ * builder already reported as an error (a factor item that is not a code is one problem, not two).
+ */
+export function withSchemaProblems(builderProblems: readonly PayloadProblem[], payload: unknown): PayloadProblem[] {
+  const explained = new Set(builderProblems.filter((p) => p.severity === 'error').map((p) => p.path));
+  return [...builderProblems, ...validatePayload(payload).filter((p) => !explained.has(p.path))];
+}

@@ -66,9 +66,13 @@ export function sentText(dialect: Dialect, sql: string): string {
   return dialect === 'mssql' ? rewritePlaceholders(sql).text : sql;
 }
 
+/** In a recording no other run holds a staging table's lock (src/send/tableLock.ts): it is granted. */
+const lockGranted: Responder = (sql) => (/sp_getapplock/i.test(sql) ? [{ r: 0 }] : /pg_try_advisory_lock/i.test(sql) ? [{ ok: true }] : undefined);
+
 /** Run one scenario and return its statements. */
 export async function captureScenario(scenario: SqlScenario, dialect: Dialect, ctx: SqlContext = DEFAULT_CONTEXT): Promise<CataloguedStatement[]> {
-  const db = new RecordingDb(dialect, scenario.responder?.(dialect, ctx));
+  const own = scenario.responder?.(dialect, ctx);
+  const db = new RecordingDb(dialect, (sql, params, kind) => own?.(sql, params, kind) ?? lockGranted(sql, params, kind));
   const result = await scenario.run(db, ctx);
   const printed = result && typeof result === 'object' && Array.isArray((result as { printed?: unknown }).printed) ? (result as { printed: string[] }).printed : [];
   const all: Array<Omit<CataloguedStatement, 'scenario' | 'command' | 'dialect' | 'seq' | 'sent'>> = [

@@ -3,7 +3,7 @@
 // it ended. The last completed run is the baseline of the safety stop (safetyStop.ts); the editor
 // lists the latest runs under the staging table. Counts and ids only, never a child's data.
 import { randomUUID } from 'node:crypto';
-import { nowExpression, qualify, validateIdentifier } from '../db/dialect';
+import { nowExpression, qualify, tableExistsSql, validateIdentifier } from '../db/dialect';
 import { fillIdentifiers, loadSql } from '../db/sqlFiles';
 import type { Db } from '../db/types';
 
@@ -133,7 +133,7 @@ function toRecord(r: DbRunRow): StageRunRecord {
  */
 export async function recentStageRuns(db: Db, schema: string, stagingTable: string, options: { limit?: number; outcome?: string } = {}): Promise<StageRunRecord[]> {
   const limit = Math.max(1, Math.min(1000, Math.floor(options.limit ?? 10)));
-  const exists = await db.query('SELECT table_name FROM information_schema.tables WHERE LOWER(table_schema) = LOWER($1) AND LOWER(table_name) = LOWER($2)', [schema, STAGE_RUNS_TABLE]);
+  const exists = await db.query(tableExistsSql(), [schema, STAGE_RUNS_TABLE]);
   if (!exists.length) return [];
   const rows = await db.query<DbRunRow>(fillIdentifiers(loadSql(db.dialect, 'stage_runs_recent'), { runs: stageRunsTable(db, schema), limit: String(limit) }), [stagingTable, options.outcome ?? null]);
   return rows.map(toRecord);

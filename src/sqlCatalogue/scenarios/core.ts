@@ -4,17 +4,21 @@ import { initTables } from '../../ddl/initTables';
 import { runChecks } from '../../check/runChecks';
 import { stageFromSsd } from '../../staging/runStage';
 import { stageChildren } from '../../staging/stageChildren';
+import { planMassChanges, SafetyStopError } from '../../staging/safetyStop';
+import { ensureStagingTable } from '../../staging/stagingTable';
 import { prepareChild } from '../../staging/lifecycle';
 import { deletionPayload } from '../../staging/partialPayload';
 import { runSend } from '../../send/runSend';
+import { TableLockedError } from '../../send/tableLock';
 import { buildChildPayload } from '../../payload/buildPayloads';
 import { pagePersonIds, pageStagingRows, readSchemaColumns, readStagingRow, stagingCounts, countRows } from '../../extension/core/inventory';
 import { generateFakeSsd } from '../../fake/generateFakeSsd';
 import { getTable } from '../../model/ssdModel';
+import { driverOwnStatements } from '../../db/mssqlDriver';
 import type { BuiltChild } from '../../payload/types';
 import type { Row } from '../../db/types';
 import type { SqlScenario } from '../catalogue';
-import { builderTableNames, columnRows, dataTypeOf, readsColumns, readsTables, stagingColumnRows } from './fixtures';
+import { builderColumnRows, builderTableNames, columnRows, dataTypeOf, readsColumns, readsTables, stagingColumnRows } from './fixtures';
 
 const NO_SLEEP = { now: () => Date.now(), random: () => 0.5, sleep: async () => undefined };
 
@@ -61,11 +65,35 @@ export const coreScenarios: SqlScenario[] = [
       return (sql, _params, kind) => {
         if (kind === 'batch' && /CREATE TABLE/i.test(sql) && !/run_marks/.test(sql)) created = true;
         if (readsTables(sql)) return builderTableNames();
-        if (readsColumns(sql)) return created ? stagingColumnRows(dialect, ctx.schema, ctx.stagingTable) : [];
+        // The whole schema's columns (one parameter): the builder tables', so that the row stream
+        // includes every branch of payload_orphan_rows.sql.
+        if (readsColumns(sql)) return created ? [...stagingColumnRows(dialect, ctx.schema, ctx.stagingTable), ...builderColumnRows(dialect, ctx.schema)] : [];
         return undefined;
       };
     },
     run: (db, ctx) => stageFromSsd(db, { schema: ctx.schema, asOf: ctx.asOf, table: ctx.stagingTable, allowEmptyCohort: true }),
+  },
+  {
+    id: 'stage.safetyStop',
+    command: 'stage',
+    title: 'ssd stage over a staging table with many acknowledged children: the safety stop\'s planning pass (which children would be purged or lose every episode) and the stop, before anything is written',
+    responder: (dialect, ctx) => (sql) => {
+      if (readsTables(sql)) return builderTableNames();
+      if (readsColumns(sql)) return [...stagingColumnRows(dialect, ctx.schema, ctx.stagingTable), ...builderColumnRows(dialect, ctx.schema)];
+      if (/AS live/.test(sql)) return [{ live: 1000, acknowledged: 1000 }];
+      return undefined;
+    },
+    run: async (db, ctx) => {
+      try {
+        await stageFromSsd(db, { schema: ctx.schema, asOf: ctx.asOf, table: ctx.stagingTable, allowEmptyCohort: true });
+      } catch (e) {
+        if (!(e instanceof SafetyStopError)) throw e;
+      }
+      // The planning pass over children still in the cohort whose new payload has no episode
+      // (does their acknowledged payload have one?).
+      const info = await ensureStagingTable(db, { schema: ctx.schema, table: ctx.stagingTable });
+      await planMassChanges(db, info, stream([child('E1'), child('E2')]));
+    },
   },
   {
     id: 'stage.write',
@@ -129,6 +157,68 @@ export const coreScenarios: SqlScenario[] = [
     }),
   },
   {
+    id: 'send.stopped',
+    command: 'send',
+    title: 'ssd send stopped before sending (more deletion payloads queued than the safety stop allows): count the deletions, the acknowledged children and the rows not read',
+    responder: (dialect, ctx) => (sql, params) => {
+      if (readsColumns(sql)) return stagingColumnRows(dialect, ctx.schema, ctx.stagingTable);
+      if (/COUNT\(\*\)/i.test(sql)) return [{ n: 30 }];
+      // The deletion scan's first page: 30 deletion payloads (over the limit of 25 for 30 acknowledged).
+      if (/json_payload/.test(sql) && Number(params[0]) === 0) {
+        return Array.from({ length: 30 }, (_, i) => ({ id: i + 1, row_state: 'Deleted', json_payload: JSON.stringify(deletionPayload({ la_child_id: `D${i}`, mis_child_id: null })), partial_json_payload: null }));
+      }
+      return undefined;
+    },
+    run: (db, ctx) => runSend(db, {
+      mode: 'test', schema: ctx.schema, table: ctx.stagingTable, timing: NO_SLEEP,
+      endpoint: { baseUrl: 'https://receiver.invalid/1', tokenUrl: 'https://token.invalid/oauth2/token', laCode: '846', clientId: 'id', scope: 'scope', clientSecret: 'secret', supplierKey: 'key' },
+      fetch: (async () => { throw new Error('the catalogue never sends'); }) as typeof fetch,
+    }),
+  },
+  {
+    id: 'send.rejected',
+    command: 'send',
+    title: 'ssd send: the API rejects a record (400): it is marked Error with the API\'s reason',
+    responder: (dialect, ctx) => (sql, params) => {
+      if (readsColumns(sql)) return stagingColumnRows(dialect, ctx.schema, ctx.stagingTable);
+      if (/submission_status/.test(sql) && /ORDER BY/i.test(sql) && Number(params[0]) === 0) {
+        return [{ id: 1, person_id: 'A', row_state: 'Deleted', submission_status: 'Pending', json_payload: JSON.stringify(deletionPayload({ la_child_id: 'A', mis_child_id: null })), partial_json_payload: null, current_hash: 'aa' }];
+      }
+      if (/COUNT\(\*\)/i.test(sql)) return [{ n: 1 }];
+      return undefined;
+    },
+    run: (db, ctx) => runSend(db, {
+      mode: 'test', schema: ctx.schema, table: ctx.stagingTable, timing: NO_SLEEP,
+      endpoint: { baseUrl: 'https://receiver.invalid/1', tokenUrl: 'https://token.invalid/oauth2/token', laCode: '846', clientId: 'id', scope: 'scope', clientSecret: 'secret', supplierKey: 'key' },
+      fetch: (async (url: string | URL | Request) => {
+        if (String(url).includes('token')) return new Response(JSON.stringify({ access_token: 't', expires_in: 3600 }), { status: 200, headers: { 'content-type': 'application/json' } });
+        return new Response(JSON.stringify({ error: 'la_child_id: unknown child' }), { status: 400, headers: { 'content-type': 'application/json' } });
+      }) as typeof fetch,
+    }),
+  },
+  {
+    id: 'send.locked',
+    command: 'send',
+    title: 'ssd send while another run holds the staging table\'s lock: who holds it (session, host, program, since when); nothing is read or written',
+    responder: (dialect, ctx) => (sql) => {
+      if (readsColumns(sql)) return stagingColumnRows(dialect, ctx.schema, ctx.stagingTable);
+      if (/sp_getapplock/i.test(sql)) return [{ r: -1 }];
+      if (/pg_try_advisory_lock/i.test(sql)) return [{ ok: false }];
+      return undefined;
+    },
+    run: async (db, ctx) => {
+      try {
+        await runSend(db, {
+          mode: 'test', schema: ctx.schema, table: ctx.stagingTable, timing: NO_SLEEP,
+          endpoint: { baseUrl: 'https://receiver.invalid/1', tokenUrl: 'https://token.invalid/oauth2/token', laCode: '846', clientId: 'id', scope: 'scope', clientSecret: 'secret', supplierKey: 'key' },
+          fetch: (async () => { throw new Error('the catalogue never sends'); }) as typeof fetch,
+        });
+      } catch (e) {
+        if (!(e instanceof TableLockedError)) throw e;
+      }
+    },
+  },
+  {
     id: 'fake.generate',
     command: 'fake',
     title: 'ssd fake: create the builder tables and the run marker table, check whose rows they hold, then write fake children with multi-row inserts',
@@ -155,6 +245,15 @@ export const coreScenarios: SqlScenario[] = [
       await pageStagingRows(db, ctx.schema, ctx.stagingTable, { after: '10', rowState: 'New', submissionStatus: null });
       await readStagingRow(db, ctx.schema, ctx.stagingTable, '7');
       await buildChildPayload(db, 'P1', { schema: ctx.schema, asOf: ctx.asOf });
+    },
+  },
+  {
+    id: 'browse.driver',
+    command: 'browse',
+    dialects: ['mssql'],
+    title: 'SQL Server: what the driver sends by itself: on every new connection (lock timeout, session id, language), and while a statement waits for a lock (who blocks it; @spids and @pid are bound by the driver)',
+    run: async (db) => {
+      for (const s of driverOwnStatements()) await db.query(s.sql, s.params);
     },
   },
 ];

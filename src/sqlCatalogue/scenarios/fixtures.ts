@@ -53,6 +53,9 @@ export function stagingColumnRows(dialect: Dialect, schema: string, table: strin
 }
 
 export const builderTableNames = (): Row[] => BUILDER_TABLES.map((t) => ({ table_name: t.name }));
+/** Column rows of the tables the payload builder reads (not the staging tables). */
+export const builderColumnRows = (dialect: Dialect, schema: string): Row[] =>
+  columnRows(dialect, schema, SSD_TABLES.filter((t) => BUILDER_TABLES.some((b) => b.name === t.name)));
 export const modelStagingTables = STAGING_TABLES;
 
 /** Is this a query on information_schema.columns / .tables (any case)? */

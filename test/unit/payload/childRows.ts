@@ -3,7 +3,7 @@
 import { emptyChildRows, type ChildRows, type PersonRow } from '../../../src/payload/rows';
 import { buildChild } from '../../../src/payload/buildPayload';
 import { reportingWindow } from '../../../src/payload/window';
-import { validatePayload } from '../../../src/payload/validatePayload';
+import { withSchemaProblems } from '../../../src/payload/validatePayload';
 
 export const AS_OF = '2026-08-10';
 export const W = reportingWindow(AS_OF);
@@ -24,7 +24,7 @@ export function payloadOf(rows: ChildRows, w = W): Record<string, unknown> {
 export function problemsOf(rows: ChildRows, w = W) {
   const r = buildChild(rows, w);
   if (!r.result) throw new Error(`not in cohort: ${r.decision.exclusion?.reason}`);
-  return [...r.result.problems, ...validatePayload(r.result.payload)];
+  return withSchemaProblems(r.result.problems, r.result.payload);
 }
 
 /** The first social care episode of a built payload. */

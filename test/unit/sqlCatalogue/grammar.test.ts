@@ -66,7 +66,20 @@ describe('SQL catalogue: every statement the tool sends parses with a real gramm
     const root = join(process.cwd(), 'sql');
     for (const dir of ['mssql', 'postgres', 'common']) {
       for (const f of readdirSync(join(root, dir)).filter((x) => x.endsWith('.sql'))) {
-        const first = readFileSync(join(root, dir, f), 'utf8').split('\n')[0]!.trim();
+        const text = readFileSync(join(root, dir, f), 'utf8');
+        // A file of '-- branch x' sections is spliced into another statement: each section must be in one.
+        const branches = [...text.matchAll(/^-- branch (\S+)\n((?:.|\n)*?)(?=^-- branch |(?![\s\S]))/gm)];
+        if (branches.length) {
+          for (const d of dir === 'common' ? ['mssql', 'postgres'] as const : [dir as Dialect]) {
+            for (const b of branches) {
+              const line = b[2]!.split('\n').map((l) => l.trim()).find((l) => l && !l.startsWith('--'))!;
+              const re = new RegExp(line.split(/\{\{\w+\}\}/).map((x) => x.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')).join('.*'));
+              assert.ok(all.some((s) => s.dialect === d && re.test(s.sql)), `sql/${dir}/${f} (${d}): branch ${b[1]} is in no captured statement`);
+            }
+          }
+          continue;
+        }
+        const first = text.split('\n')[0]!.trim();
         // {{placeholders}} are filled with identifiers or placeholder lists.
         const pattern = new RegExp(`^${first.split(/\{\{\w+\}\}/).map((x) => x.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')).join('.*')}$`);
         const dialects: Dialect[] = dir === 'common' ? ['mssql', 'postgres'] : [dir as Dialect];
