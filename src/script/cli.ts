@@ -168,7 +168,7 @@ export function registerRun(program: Command): void {
     .option('--force', 'run even when pre-flight checks fail')
     .addOption(jsonOption())
     .option('--verbose', 'with --json: progress to stderr')
-    .addHelpText('after', '\nExamples:\n  SSD_DB="Server=la-sql;Database=HDM_Local;User Id=me;Password=…" ssd run systemc_sqlserver_v1.4.5.sql --per-table\n  ssd run ssd_person.sql --db postgres://me@localhost/la --continue-on-error\n  ssd run 00_install_all.sql --db mssql://… --var src_db=HDM\n\nEach table refresh (its META-CONTAINER, or from its TRUNCATE/DELETE FROM to the next table) runs in one\ntransaction: when it fails, the table keeps its previous rows. Press Ctrl+C to cancel: the running statement\nis stopped on the server and the table being refreshed is rolled back.\nExit codes: 0 every batch ran, 1 errors, failed pre-flight, cancelled, or an SSD table lost more than half\nof its rows or became empty, 2 bad usage or no connection.')
+    .addHelpText('after', '\nExamples:\n  SSD_DB="Server=la-sql;Database=HDM_Local;User Id=me;Password=…" ssd run systemc_sqlserver_v1.4.5.sql --per-table\n  ssd run ssd_person.sql --db postgres://me@localhost/la --continue-on-error\n  ssd run 00_install_all.sql --db mssql://… --var src_db=HDM\n\nEach table refresh (its META-CONTAINER, or from its TRUNCATE/DELETE FROM to the next table) runs in one\ntransaction: when it fails, the table keeps its previous rows. Press Ctrl+C to cancel: the running statement\nis stopped on the server and the table being refreshed is rolled back.\nExit codes: 0 every batch ran, 1 errors, failed pre-flight, cancelled, or an SSD table lost more than half\nof its rows or became empty, 2 bad usage, no connection, or the connection was lost during the run.')
     .action(action(async (file: string, opts: RunOpts) => {
       const schema = parseSchema(opts.schema);
       const vars = parseVars(opts.var ?? []);
@@ -227,6 +227,11 @@ export function registerRun(program: Command): void {
         }
         if (opts.json) printJson({ ...result, preflight, drift });
         else printSummary(result);
+        if (result.connectionLost) {
+          // As every other command: a lost connection is exit 2 (the batches after it were not sent).
+          process.stderr.write('ssd: the connection to the database was lost during the run; the batches after it were not sent (see the summary). Run the script again when the server is back.\n');
+          return EXIT.USAGE;
+        }
         return result.ok && !result.shrunk.length ? EXIT.OK : EXIT.PROBLEMS;
       }, { create: true, checkFloor: false });
     }));

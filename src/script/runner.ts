@@ -111,6 +111,8 @@ export interface RunResult {
   atomic: boolean;
   /** Row-count watch: tables that lost more than half of their rows or became empty (`ssd run` exits 1). */
   shrunk: ShrunkTable[];
+  /** The connection was lost during the run: later batches were not sent (`ssd run` exits 2). */
+  connectionLost: boolean;
 }
 
 export type RunEvent =
@@ -266,7 +268,12 @@ export async function runPlan(db: Db, plan: ScriptPlan, options: RunOptions = {}
     o.existedBefore = await tableExists(db, schemaOf(t), t.name);
     if (counting) o.rowsBefore = o.existedBefore ? await countRows(db, schemaOf(t), t.name) : null;
   }
-  const countNow = async (t: TableRef): Promise<number | null> => (countable(t) && (await tableExists(db, schemaOf(t), t.name)) ? countRows(db, schemaOf(t), t.name) : null);
+  let connectionLost = false;
+  const countNow = async (t: TableRef): Promise<number | null> => (!connectionLost && countable(t) && (await tableExists(db, schemaOf(t), t.name)) ? countRows(db, schemaOf(t), t.name) : null);
+  /** A lost connection stops the run: every later batch would fail the same way. */
+  const noteLost = (e: unknown) => {
+    if (e instanceof Error && e.name === 'ConnectionError') { connectionLost = true; stopped = true; }
+  };
 
   emit({ type: 'start', total, plan });
   let cancelled = false;
@@ -329,6 +336,7 @@ export async function runPlan(db: Db, plan: ScriptPlan, options: RunOptions = {}
           out.status = 'cancelled';
           break;
         }
+        noteLost(e);
         const details = dbErrorDetails(e) ?? {};
         const pos = locate(b, details);
         failed = { ...pos, message: e instanceof Error ? e.message : String(e), severity: 'error', source: 'server', batchIndex: b.index };
@@ -422,6 +430,7 @@ export async function runPlan(db: Db, plan: ScriptPlan, options: RunOptions = {}
           last.errors.push(txError);
           if (last.status === 'ok') last.status = 'failed';
           if (!continueAll) stopped = true;
+          noteLost(e);
         }
       }
     }
@@ -493,6 +502,7 @@ export async function runPlan(db: Db, plan: ScriptPlan, options: RunOptions = {}
     diagnostics,
     atomic,
     shrunk,
+    connectionLost,
   };
   emit({ type: 'done', result });
   return result;

@@ -2,6 +2,7 @@
 // a dry run that builds and validates the requests and sends nothing). Secrets come only from the
 // environment or a hidden prompt, never from options or settings.
 import { Command, Option } from 'commander';
+import { terminalProgress } from '../cli/progress';
 import { action, cliLogger, dbOption, EXIT, jsonOption, openFromOptions, out, parseSchema, printJson, UsageError } from '../cli/common';
 import { STAGING_TABLES } from '../staging/stagingTable';
 import type { ApiEndpoint } from './apiClient';
@@ -207,13 +208,20 @@ export function registerSend(program: Command): void {
         }
       };
       process.on('SIGINT', onSigint);
+      // A line on the terminal while it works (none with --json or when stderr is not a terminal).
+      const progress = terminalProgress('ssd send', { enabled: !opts.json, text: 'reading the send queue' });
+      progress.waitingFor(mode === 'dry-run' ? 'the database' : 'the database or the DfE API (a slow answer, or a retry after a pause)');
       try {
         const r = await runSend(db, {
           mode, schema, table: opts.table, partial: !!opts.partial, batchSize, limit, endpoint, allowMassDeletion: !!opts.allowMassDeletion,
           baseUrl: opts.baseUrl, laCode: opts.laCode,
-          policy: { requestTimeoutMs: timeoutSeconds * 1000 }, signal: controller.signal, logger,
-          onProgress: opts.verbose ? ({ records, sent }) => logger.debug(`${records} records read, ${sent} sent`) : undefined,
-        });
+          policy: { requestTimeoutMs: timeoutSeconds * 1000 }, signal: controller.signal,
+          logger: { ...logger, warn: (m: string) => { progress.clear(); logger.warn(m); } },
+          onProgress: ({ records, sent }) => {
+            progress.update(mode === 'dry-run' ? `${records.toLocaleString('en-GB')} records checked` : `${records.toLocaleString('en-GB')} records read, ${sent.toLocaleString('en-GB')} sent`);
+            if (opts.verbose) logger.debug(`${records} records read, ${sent} sent`);
+          },
+        }).finally(() => progress.done());
         if (opts.json) printJson(r);
         else printSendReport(r);
         return sendExitCode(r);

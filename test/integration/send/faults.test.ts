@@ -229,10 +229,9 @@ forEachTarget('ssd send under faults', (fx) => {
     }
   });
 
-  // Pending the pg driver's 'error' event handling (issue 18 item 8, another branch): today pg emits
-  // an unhandled 'error' on the checked-out client holding the lock and the process dies. Enable
-  // this test once that lands: the run must then stop with 'lock-lost' before the next batch.
-  it.skip('the session holding the lock is lost (PostgreSQL: backend terminated): the run stops before the next batch, exit 2', async function () {
+  // The pg driver's 'error' event on the client holding the lock is handled (postgresDriver.ts):
+  // the run stops with 'lock-lost' before the next batch instead of the process dying.
+  it('the session holding the lock is lost (PostgreSQL: backend terminated): the run stops before the next batch, exit 2', async function () {
     const { db, schema, target } = fx();
     if (target.name !== 'postgres') this.skip(); // PGlite: in-process, no session to lose
     const { k1, k2 } = lockKeys(schema, table);

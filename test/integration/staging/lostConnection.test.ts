@@ -147,8 +147,9 @@ function assertCleanStop(r: Run, what: RegExp): void {
       const file = join(dir, 'count.sql');
       writeFileSync(file, `SELECT COUNT(*) FROM ${f.schema}.ssd_cin_episodes;\n`);
       const r = await lockedRun(['run', file, '--db', dbUrl]);
-      // ssd run reports the failed batch in its summary (exit 1 today: its exit codes are src/script's).
-      assert.ok(r.code === 1 || r.code === 2, `exit code ${r.code} (stderr: ${r.stderr}, stdout: ${r.stdout})`);
+      // ssd run reports the failed batch in its summary and exits 2, as every command on a lost connection.
+      assert.equal(r.code, 2, `exit code ${r.code} (stderr: ${r.stderr}, stdout: ${r.stdout})`);
+      assert.match(r.stderr, /connection to the database was lost during the run/);
       assert.doesNotMatch(r.stderr, /Unhandled|node:events|\n\s+at /);
       assert.match(r.stderr + r.stdout, /lost connection to PostgreSQL/);
     } finally {
