@@ -57,6 +57,13 @@ function outcomeOf(e: unknown): StageRunEnd['outcome'] {
 
 export async function stageFromSsd(db: Db, options: StageFromSsdOptions): Promise<StageFromSsdReport> {
   const schema = options.schema ?? db.defaultSchema;
+  // One stager or sender per staging table at a time (tableLock.ts), taken before anything is read:
+  // a second run is told who holds the table; the safety stop's planning pass runs under the lock too.
+  return withTableLock(db, { schema: options.stagingSchema ?? schema, table: options.table ?? 'ssd_api_data_staging', purpose: options.lockPurpose ?? 'ssd stage' },
+    () => stageUnderLock(db, options, schema));
+}
+
+async function stageUnderLock(db: Db, options: StageFromSsdOptions, schema: string): Promise<StageFromSsdReport> {
   // Nothing is created (no staging table) before the SSD tables are found.
   await assertBuilderTables(db, schema);
   // Payloads of fake children staged into another schema carry the fake mark there too, so that
@@ -109,10 +116,7 @@ export async function stageFromSsd(db: Db, options: StageFromSsdOptions): Promis
 
   let report: StageReport;
   try {
-    // One stager or sender per staging table at a time (tableLock.ts); the safety stop's planning
-    // pass runs inside beforeWrite, so it too sees a table no one else is changing.
-    report = await withTableLock(db, { schema: options.stagingSchema ?? schema, table: options.table ?? 'ssd_api_data_staging', purpose: options.lockPurpose ?? 'ssd stage' },
-      () => stageChildren(db, children, { ...options, schema: options.stagingSchema ?? schema, beforeWrite }));
+    report = await stageChildren(db, children, { ...options, schema: options.stagingSchema ?? schema, beforeWrite });
   } catch (e) {
     if (run && !(e instanceof SafetyStopError)) {
       const message = e instanceof Error ? e.message : String(e);

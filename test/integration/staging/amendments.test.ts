@@ -138,7 +138,8 @@ forEachTarget('ssd stage: contract amendments 2026-12-05', (fx, target) => {
     const r = await run(['stage', '--db', url, '--schema', schema, '--as-of', AS_OF, '--json']);
     const j = JSON.parse(r.out);
     assert.deepEqual([j.cohort, j.new, j.unchanged, j.invalid, j.warnings], [5, 0, 5, 1, 3]);
-    assert.deepEqual(j.invalidChildren, [{ personId: 'C03', rule: 'factor-not-a-code', path: '/social_care_episodes/0/child_and_family_assessments/0/factors/1' }]);
+    assert.deepEqual(j.invalidChildren.map(({ message: _m, ...rest }: { message: string }) => rest), [{ personId: 'C03', rule: 'factor-not-a-code', path: '/social_care_episodes/0/child_and_family_assessments/0/factors/1' }]);
+    assert.match(j.invalidChildren[0].message, /^assessment A03: factor item 2 'XX' is not a CIN census assessment factor code/);
     assert.deepEqual(j.warningChildren.map((w: { personId: string; rule: string }) => [w.personId, w.rule]),
       [['C01', 'blank-as-null'], ['C02', 'cohort-without-episode'], ['C05', 'sdq-score-not-a-number']]);
   });

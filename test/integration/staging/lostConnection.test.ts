@@ -106,7 +106,7 @@ function assertCleanStop(r: Run, what: RegExp): void {
     await db.execute(`CREATE FUNCTION ${fn}() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN PERFORM pg_sleep(0.1); RETURN NULL; END $$`);
     await db.execute(`CREATE TRIGGER ${quoteIdent('postgres', 'slow_marks')} BEFORE INSERT ON ${info.marks} FOR EACH STATEMENT EXECUTE FUNCTION ${fn}()`);
     const staged = async () => Number((await db.query<{ n: number }>(`SELECT COUNT(*) AS n FROM ${info.qualified}`))[0]!.n);
-    const r = await runCli(['stage', '--db', dbUrl, '--schema', schema, '--as-of', AS_OF, '--batch-size', '5'], async () => {
+    const r = await runCli(['stage', '--db', dbUrl, '--schema', schema, '--as-of', AS_OF, '--batch-size', '5', '--table', 'ssd_api_data_staging'], async () => {
       await until('some batches to commit', async () => (await staged()) >= 20);
       assert.ok(await terminateCli() > 0);
     });
@@ -114,7 +114,7 @@ function assertCleanStop(r: Run, what: RegExp): void {
     const committed = Number(/committed \(([\d,]+) children\)/.exec(r.stderr)![1]!.replace(/,/g, ''));
     assert.equal(await staged(), committed, 'exactly the committed batches are in the table');
     await db.execute(`DROP TRIGGER ${quoteIdent('postgres', 'slow_marks')} ON ${info.marks}`);
-    const again = await runCli(['stage', '--db', dbUrl, '--schema', schema, '--as-of', AS_OF, '--json']);
+    const again = await runCli(['stage', '--db', dbUrl, '--schema', schema, '--as-of', AS_OF, '--table', 'ssd_api_data_staging', '--json']);
     assert.equal(again.code, 0, again.stderr);
     const rep = JSON.parse(again.stdout) as { cohort: number; new: number; unchanged: number; deleted: number };
     assert.deepEqual([rep.new + rep.unchanged, rep.unchanged, rep.deleted], [rep.cohort, committed, 0]);
