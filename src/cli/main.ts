@@ -11,6 +11,7 @@ import { registerFake } from '../fake/cli';
 import { registerDemo } from '../demo/cli';
 import { registerRun, registerPreflight, registerDrift } from '../script/cli';
 import { registerMosaic } from '../script/mosaicCli';
+import { registerScramble } from '../scramble/cli';
 
 declare const SSD_VERSION: string | undefined;
 
@@ -34,6 +35,7 @@ export function buildProgram(): Command {
   registerPreflight(program);
   registerDrift(program);
   registerMosaic(program);
+  registerScramble(program);
   return program;
 }
 
