@@ -297,6 +297,19 @@ export async function runScramble(source: Db, target: Db, options: ScrambleOptio
   return report;
 }
 
+/**
+ * A date/timestamp text as SQL Server reads it into a column of `dataType` whatever the session's
+ * DATEFORMAT: 'YYYY-MM-DD' gets 'T00:00:00' for DATETIME/SMALLDATETIME/DATETIME2 (a bare date is
+ * read y-d-m under a British DATEFORMAT), and DATETIME keeps at most 3 fractional digits.
+ */
+export function mssqlDateText(value: string, dataType: string): string {
+  const t = dataType.toLowerCase();
+  if (!/^(datetime|smalldatetime|datetime2)$/.test(t)) return value;
+  let v = value.length === 10 ? `${value}T00:00:00` : value.replace(' ', 'T');
+  if (t !== 'datetime2') v = v.replace(/(\.\d{3})\d+/, '$1').replace(/(Z|[+-]\d{2}:?\d{2})$/, '');
+  return v;
+}
+
 /** Per-rule finding counts of the source and the copy, side by side. */
 export function compareChecks(source: CheckReport, copy: CheckReport): RuleComparison[] {
   const key = (f: { ruleId: string; table: string; skippedRule?: string }) => `${f.ruleId}|${f.table}|${f.skippedRule ?? ''}`;
@@ -403,8 +416,7 @@ async function copyTable(
             if (DOB_COLUMNS.has(p.lower)) collectDob(values, s);
             offset ??= scrambler.dateOffset(childKey);
             const shifted = shiftDateText(s, offset);
-            v = shifted ?? null;
-            if (typeof v === 'string' && mssqlTarget && /^(datetime|smalldatetime|datetime2)$/.test(p.targetType) && v.length === 10) v = `${v}T00:00:00`;
+            v = shifted === null ? null : mssqlTarget ? mssqlDateText(shifted, p.targetType) : shifted;
             break;
           }
           case 'textDate': {

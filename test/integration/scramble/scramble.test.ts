@@ -134,7 +134,7 @@ forEachTarget('ssd scramble', (fx) => {
       const byKey = new Map<string, Row[]>();
       for (const r of copy) byKey.set(String(r[key]), [...(byKey.get(String(r[key])) ?? []), r]);
       for (const r of await tableRows(db, schema, t.name)) {
-        const child = r[childCol];
+        const child: unknown = r[childCol];
         if (typeof child !== 'string') continue;
         const c = byKey.get(s.id(String(r[key])))?.[0];
         assert.ok(c, `${t.name} row found by pseudonym`);
@@ -186,7 +186,7 @@ forEachTarget('ssd scramble', (fx) => {
     }
     assert.ok(same >= 8);
     for (const id of ['SSD-PERS-006', 'SSD-PERS-007', 'SSD-ADDR-004', 'SSD-CINE-007', 'SSD-SDQ-007', 'SSD-CINA-004']) {
-      const row = r.checks.find((c) => c.ruleId === id);
+      const row: { copy: number; source: number } | undefined = r.checks.find((c) => c.ruleId === id);
       if (row) assert.equal(row.copy, row.source, id);
     }
   });

@@ -47,3 +47,13 @@ describe('scramble/policy: what happens to every column', () => {
     }
   });
 });
+
+describe('scramble: SQL Server date text', () => {
+  it('writes dates SQL Server reads the same under any DATEFORMAT', async () => {
+    const { mssqlDateText } = await import('../../../src/scramble/runScramble');
+    assert.equal(mssqlDateText('2024-02-29', 'datetime'), '2024-02-29T00:00:00');
+    assert.equal(mssqlDateText('2024-02-29T10:11:12.123456', 'datetime'), '2024-02-29T10:11:12.123');
+    assert.equal(mssqlDateText('2024-02-29T10:11:12.123456', 'datetime2'), '2024-02-29T10:11:12.123456');
+    assert.equal(mssqlDateText('2024-02-29', 'date'), '2024-02-29');
+  });
+});
