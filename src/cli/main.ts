@@ -12,6 +12,7 @@ import { registerDemo } from '../demo/cli';
 import { registerRun, registerPreflight, registerDrift } from '../script/cli';
 import { registerMosaic } from '../script/mosaicCli';
 import { registerScramble } from '../scramble/cli';
+import { registerPhases } from '../phases/cli';
 
 declare const SSD_VERSION: string | undefined;
 
@@ -36,6 +37,7 @@ export function buildProgram(): Command {
   registerDrift(program);
   registerMosaic(program);
   registerScramble(program);
+  registerPhases(program);
   return program;
 }
 

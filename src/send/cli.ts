@@ -4,6 +4,7 @@
 import { Command, Option } from 'commander';
 import { action, cliLogger, dbOption, EXIT, jsonOption, openFromOptions, out, parseSchema, printJson, UsageError } from '../cli/common';
 import { STAGING_TABLES } from '../staging/stagingTable';
+import { readPhases, skippedBeforeLive, skippedText } from '../phases/phases';
 import type { ApiEndpoint } from './apiClient';
 import { MAX_BATCH } from './batching';
 import { Redactor } from './redact';
@@ -26,6 +27,7 @@ interface SendCliOptions {
   timeout: string;
   partial?: boolean;
   yesSendLive?: boolean;
+  yesSkipPhases?: boolean;
   json?: boolean;
   verbose?: boolean;
 }
@@ -141,6 +143,7 @@ export function registerSend(program: Command): void {
     .addOption(new Option('--timeout <seconds>', 'timeout of every HTTP request').default('30'))
     .addOption(new Option('--partial', 'send partial payloads for Updated children (New children and deletions always in full)'))
     .addOption(new Option('--yes-send-live', 'required with --mode live: you mean to send to the live DfE endpoint this run'))
+    .addOption(new Option('--yes-skip-phases', 'with --mode live: send although phases 1-3 of connection testing (ssd phases) have no record of success in this database'))
     .addOption(jsonOption())
     .addOption(new Option('-v, --verbose', 'log progress and retries to stderr'))
     .addHelpText('after', '\nSecrets come only from the environment (or a hidden prompt on a terminal):\n'
@@ -183,6 +186,10 @@ export function registerSend(program: Command): void {
       };
       process.on('SIGINT', onSigint);
       try {
+        if (mode === 'live' && !opts.yesSkipPhases && opts.table === 'ssd_api_data_staging') {
+          const skipped = skippedBeforeLive(await readPhases([db]));
+          if (skipped.length) throw new UsageError(`sending live data to the live endpoint before the test phases have succeeded: this database has no record of ${skippedText(skipped)}. See \`ssd phases\`; add --yes-skip-phases to send anyway`);
+        }
         const r = await runSend(db, {
           mode, schema, table: opts.table, partial: !!opts.partial, batchSize, limit, endpoint,
           baseUrl: opts.baseUrl, laCode: opts.laCode,

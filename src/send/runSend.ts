@@ -8,6 +8,7 @@
 // answer says. Cancelling (AbortSignal, Ctrl+C) stops between requests, never inside one.
 import type { Db } from '../db/types';
 import { silentLogger, type Logger } from '../log';
+import { recordSendRun } from '../phases/sendLog';
 import { invalidRecord } from '../staging/lifecycle';
 import { ApiClient, childrenUrl, TokenError, type ApiEndpoint, type FetchFn } from './apiClient';
 import { MAX_BATCH, sendWithBisection, type RecordResult, type StopKind } from './batching';
@@ -270,6 +271,13 @@ export async function runSend(db: Db, options: SendOptions): Promise<SendReport>
     }
   }
   report.seconds = (performance.now() - started) / 1000;
+  // The send history `ssd phases` reads (test and live runs that read a queue; never a dry run).
+  if (client && report.queued > 0) {
+    await recordSendRun(db, t.schema, {
+      mode: options.mode as 'test' | 'live', table: t.table, endpoint: url, queued: report.queued, posted: report.sent + report.rejected + report.failed,
+      acknowledged: report.sent, rejected: report.rejected, failed: report.failed, invalid: report.invalid, stopped: report.stopped?.kind ?? null,
+    }).catch((e) => log.warn(`could not record the send history: ${(e as Error).message}`));
+  }
   return report;
 }
 
