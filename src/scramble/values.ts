@@ -10,7 +10,7 @@
 //   outward-code length and spacing; an invalid one is permuted and stays invalid;
 // - dates: every date of one child moves by the same keyed offset, ±1 to ±45 days, never 0.
 import { createHmac } from 'node:crypto';
-import { POSTCODE } from '../check/codes';
+import { LIMITS, POSTCODE } from '../check/codes';
 import { firstName, lastName } from '../fake/names';
 import { Rng } from '../fake/rng';
 import { UPN_CHECK_LETTERS, makeUpn, upnProblem } from '../fake/upn';
@@ -95,6 +95,12 @@ export function shiftDateText(value: string, days: number): string | null {
     return `${iso.slice(8, 10)}/${iso.slice(5, 7)}/${iso.slice(0, 4)}${value.slice(10)}`;
   }
   return null;
+}
+
+/** A name longer than the payload allows stays too long (the fake name repeated to the same length). */
+function keepTooLong(fake: string, original: string): string {
+  if (original.length <= LIMITS.names) return fake;
+  return `${fake} `.repeat(Math.ceil(original.length / (fake.length + 1))).slice(0, original.length);
 }
 
 /** The keyed transforms. One instance per run; it holds small bounded caches only. */
@@ -236,9 +242,9 @@ export class Scrambler {
     const parts = o.split(/\s+/);
     for (let i = 0; i < NAME_TRIES; i++) {
       const v = make(r);
-      if (v.toLowerCase() !== o && !v.toLowerCase().split(' ').some((p) => parts.includes(p))) return v;
+      if (v.toLowerCase() !== o && !v.toLowerCase().split(' ').some((p) => parts.includes(p))) return keepTooLong(v, original);
     }
-    return 'Redacted';
+    return keepTooLong('Redacted', original);
   }
 
   /** Whether `value` is a name this key makes for that person (the verification scan's test). */
@@ -246,7 +252,10 @@ export class Scrambler {
     if (value === 'Redacted') return true;
     const make = this.nameMaker(kind, sex);
     const r = new Rng(this.hmac('name', `${kind}|${personKey}`).toString('hex'));
-    for (let i = 0; i < NAME_TRIES; i++) if (make(r) === value) return true;
+    for (let i = 0; i < NAME_TRIES; i++) {
+      const v = make(r);
+      if (v === value || (value.length > LIMITS.names && keepTooLong(v, value) === value)) return true;
+    }
     return false;
   }
 

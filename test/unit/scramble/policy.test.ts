@@ -57,3 +57,15 @@ describe('scramble: SQL Server date text', () => {
     assert.equal(mssqlDateText('2024-02-29', 'date'), '2024-02-29');
   });
 });
+
+describe('docs/scramble.md', () => {
+  it('lists every free-text column the scramble blanks', async () => {
+    const { readFileSync } = await import('node:fs');
+    const doc = readFileSync(new URL('../../../docs/scramble.md', import.meta.url), 'utf8');
+    for (const [t, cols] of Object.entries(FREE_TEXT_COLUMNS)) {
+      const line = doc.split('\n').find((l) => l.startsWith(`| ${t} |`));
+      assert.ok(line, `${t} row`);
+      for (const c of cols) assert.ok(line.includes(c), `${t}.${c}`);
+    }
+  });
+});

@@ -129,6 +129,10 @@ describe('scramble/values: keyed transforms', () => {
       }
     }
     assert.equal(s.name('forename', '1', 'F', 'Unborn'), 'Unborn');
+    const long = 'Anne-Marie '.repeat(14);
+    const fake = s.name('surname', '9', null, long);
+    assert.equal(fake.length, long.length, 'a too-long name stays too long');
+    assert.ok(s.isGeneratedName('surname', '9', null, fake));
     assert.ok(!s.isGeneratedName('surname', '1', null, 'Zzyzx'));
   });
 });
