@@ -363,7 +363,11 @@ async function copyTable(
   }
   const firstKey = model.primaryKey[0] ? src.columns.get(model.primaryKey[0].toLowerCase())?.actual : plans[0]?.source;
   const select = `SELECT ${cols.join(', ')}${childExpr ? `, ${childExpr} AS ${CHILD_ALIAS}` : ''} FROM ${qualify(d, fromSchema, src.actual)} t`;
-  const pgTypes = target.dialect === 'postgres' ? await pgColumnTypes(target, toSchema, tgt.actual, plans.map((p) => p.target)) : undefined;
+  // `character` without a length is CHAR(1) as a cast target and would cut a longer value silently:
+  // cast to text instead, so the insert itself says when a value does not fit.
+  const pgTypes = target.dialect === 'postgres'
+    ? (await pgColumnTypes(target, toSchema, tgt.actual, plans.map((p) => p.target))).map((t) => (t === 'character' ? 'text' : t))
+    : undefined;
   const sexCol = SEX_COLUMN[table] ? src.columns.get(SEX_COLUMN[table]!)?.actual : undefined;
   const nameKeyCol = NAME_KEY_COLUMN[table] ? src.columns.get(NAME_KEY_COLUMN[table]!)?.actual : undefined;
   const linkTypeCol = table === 'ssd_linked_identifiers' ? src.columns.get('link_identifier_type')?.actual ?? null : null;
@@ -371,6 +375,7 @@ async function copyTable(
 
   let rowsIn = 0;
   let batch: Row[] = [];
+  let pending: Promise<void> | null = null;
   const flush = async () => {
     if (!batch.length) return;
     // Pseudonyms of the batch's ids in one pass.
@@ -431,16 +436,24 @@ async function copyTable(
       }
       out[r] = values_;
     }
-    await bulkInsert(target, target.dialect, toSchema, tgt.actual, plans.map((p) => p.target), out, { pgTypes, maxRowsPerStatement: batchSize });
-    rowsIn += batch.length;
-    options.onProgress?.({ table, rows: rowsIn });
+    // Write this batch while the next one is read (one insert in flight at a time).
+    if (pending) await pending;
+    const n = batch.length;
+    pending = bulkInsert(target, target.dialect, toSchema, tgt.actual, plans.map((p) => p.target), out, { pgTypes, maxRowsPerStatement: batchSize })
+      .then(() => { rowsIn += n; options.onProgress?.({ table, rows: rowsIn }); });
     batch = [];
   };
-  for await (const row of source.stream<Row>(select, [], { batchSize, signal: options.signal })) {
-    batch.push(row);
-    if (batch.length >= batchSize) await flush();
+  try {
+    for await (const row of source.stream<Row>(select, [], { batchSize, signal: options.signal })) {
+      batch.push(row);
+      if (batch.length >= batchSize) await flush();
+    }
+    await flush();
+    if (pending) await pending;
+  } catch (e) {
+    if (pending) await (pending as Promise<void>).catch(() => undefined);
+    throw e;
   }
-  await flush();
   report.tables.push({ table, rowsIn, rowsOut: 0 });
   return rowsIn;
 }

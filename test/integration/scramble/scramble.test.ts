@@ -160,7 +160,8 @@ forEachTarget('ssd scramble', (fx) => {
     const again = await newSchema(db, 'a2');
     const other = await newSchema(db, 'b');
     made.push(again, other);
-    assert.ok((await runScramble(db, db, { fromSchema: schema, toSchema: again, key: Buffer.from(KEY_A), asOf: null })).ok);
+    // Small batches (many reads and inserts in flight) make the same copy as one big batch.
+    assert.ok((await runScramble(db, db, { fromSchema: schema, toSchema: again, key: Buffer.from(KEY_A), asOf: null, batchSize: 7 })).ok);
     assert.ok((await runScramble(db, db, { fromSchema: schema, toSchema: other, key: KEY_B, asOf: null })).ok);
     for (const t of BUILDER_TABLES) {
       const a = canon(await tableRows(db, copyA, t.name));
@@ -213,6 +214,22 @@ forEachTarget('ssd scramble', (fx) => {
     assert.equal(Number(rows[0]!.n), 5);
     assert.equal(Number(rows[0]!.v), 0, 'blanked');
     void schema;
+  });
+
+  it('drops what it wrote when an insert fails part-way', async () => {
+    const { db } = fx();
+    const src = await newSchema(db, 'w');
+    const dst = await newSchema(db, 'wd');
+    made.push(src, dst);
+    await generateFakeSsd(db, { schema: src, children: 30, seed: 'w', asOf: AS_OF });
+    const t = qualify(db.dialect, src, 'ssd_cin_episodes');
+    // A code wider than the model's column: the copy's insert fails on the last table rows.
+    await db.execute(db.dialect === 'mssql' ? `ALTER TABLE ${t} ALTER COLUMN cine_referral_source_code NVARCHAR(100) NULL` : `ALTER TABLE ${t} ALTER COLUMN cine_referral_source_code TYPE VARCHAR(100)`);
+    const [last] = await db.query<{ id: string }>(`SELECT MAX(cine_referral_id) AS id FROM ${t}`);
+    await db.execute(`UPDATE ${t} SET cine_referral_source_code = $1 WHERE cine_referral_id = $2`, ['9'.repeat(60), last!.id]);
+    await assert.rejects(runScramble(db, db, { fromSchema: src, toSchema: dst, key: KEY_A, asOf: null, batchSize: 5 }));
+    const left = await db.query(`SELECT table_name FROM information_schema.tables WHERE LOWER(table_schema) = LOWER($1)`, [dst]);
+    assert.equal(left.length, 0, 'everything written was dropped');
   });
 
   it('fails the verification and drops what it wrote when an original value would survive', async () => {
