@@ -6,14 +6,14 @@
 // verification fails. Never writes to the source. Pure core: no vscode.
 import { randomUUID } from 'node:crypto';
 import { bulkInsert, pgColumnTypes } from '../db/bulkInsert';
-import { addNullableTextColumnSql, columnsSql, qualify, quoteIdent, validateIdentifier } from '../db/dialect';
+import { addNullableTextColumnSql, columnsSql, qualify, quoteIdent, tableExistsSql, validateIdentifier } from '../db/dialect';
 import { fillIdentifiers, loadSql } from '../db/sqlFiles';
 import { CancelledError, type Db, type Row } from '../db/types';
-import { initTables } from '../ddl/initTables';
+import { createSchemaIfMissingSql, createTableIfMissingSql } from '../ddl/generateDdl';
 import { readCatalogue, type Catalogue } from '../check/introspect';
 import { runChecks } from '../check/runChecks';
 import type { CheckReport } from '../check/types';
-import { findTable, tablesForSet, type TableSet } from '../model/ssdModel';
+import { findTable, tablesForSet, type SsdTableDef, type TableSet } from '../model/ssdModel';
 import { silentLogger, type Logger } from '../log';
 import { CHILD_COLUMN, CHILD_LOOKUP, NAME_KEY_COLUMN, SEX_COLUMN, linkTypeIsUpn, roleOf, type ColumnRole } from './policy';
 import { NAME_PLACEHOLDERS, POSTCODE_PLACEHOLDERS, Scrambler, shiftDateText } from './values';
@@ -214,14 +214,12 @@ export async function runScramble(source: Db, target: Db, options: ScrambleOptio
     if (!srcCat.tables.get(tn)?.columns.has(r.column_name.toLowerCase())) report.unknownColumns.push(`${tn}.${r.column_name}`);
   }
 
-  const init = await initTables(target, { schema: toSchema, tables: tableSet });
-  report.createdTables = init.created.filter((n) => tables.some((t) => t.name === n));
-  const extraCreated = init.created.filter((n) => !report.createdTables.includes(n));
+  report.createdTables = await createCopyTables(target, toSchema, tables);
   const marker = qualify(target.dialect, toSchema, SCRAMBLE_RUNS_TABLE);
   let markerCreated = false;
 
   const dropWritten = async () => {
-    for (const t of [...report.createdTables, ...extraCreated]) {
+    for (const t of report.createdTables) {
       await target.execute(`DROP TABLE ${qualify(target.dialect, toSchema, t)}`).catch((e) => log.warn(`could not drop ${t}: ${(e as Error).message}`));
     }
     for (const t of tables) {
@@ -308,6 +306,25 @@ export function mssqlDateText(value: string, dataType: string): string {
   let v = value.length === 10 ? `${value}T00:00:00` : value.replace(' ', 'T');
   if (t !== 'datetime2') v = v.replace(/(\.\d{3})\d+/, '$1').replace(/(Z|[+-]\d{2}:?\d{2})$/, '');
   return v;
+}
+
+/**
+ * Create the copy's missing tables (of those the source has) from the SSD model, without a primary
+ * key and with every column nullable: the copy must hold the source's duplicate keys and empty ids
+ * too, so that ssd check finds them there. Returns the tables created.
+ */
+async function createCopyTables(db: Db, schema: string, tables: readonly SsdTableDef[]): Promise<string[]> {
+  const created: string[] = [];
+  await db.transaction(async (tx) => {
+    if (schema !== db.defaultSchema) await tx.execute(createSchemaIfMissingSql(db.dialect, schema));
+    for (const t of tables) {
+      if ((await tx.query(tableExistsSql(), [schema, t.name])).length > 0) continue;
+      const relaxed: SsdTableDef = { ...t, primaryKey: [], columns: t.columns.map((c) => ({ ...c, nullable: true, pk: false })) };
+      await tx.execute(createTableIfMissingSql(db.dialect, schema, relaxed));
+      created.push(t.name);
+    }
+  });
+  return created;
 }
 
 /** Per-rule finding counts of the source and the copy, side by side. */
