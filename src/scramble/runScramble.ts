@@ -104,9 +104,17 @@ interface ColumnPlan {
 
 /** Identity of the database a connection is on: equal for two connections to the same database. */
 export async function databaseIdentity(db: Db): Promise<string> {
+  let base: string;
   try {
-    const [r] = await db.query<{ db: string; server: string | null; cluster: string | null }>(loadSql(db.dialect, 'scramble_identity'));
-    return `${db.dialect}|${r?.db ?? ''}|${r?.server ?? ''}|${r?.cluster ?? ''}`;
+    const [r] = await db.query<{ db: string; server: string | null }>(loadSql(db.dialect, 'scramble_identity'));
+    base = `${db.dialect}|${r?.db ?? ''}`;
+    // The server's address as it sees itself, or better the cluster's / database's own id.
+    try {
+      const [c] = await db.query<{ cluster: string | null }>(loadSql(db.dialect, 'scramble_cluster'));
+      return `${base}|${c?.cluster ?? r?.server ?? ''}`;
+    } catch {
+      return `${base}|${r?.server ?? ''}`;
+    }
   } catch {
     return `${db.kind}|${db.description}`;
   }

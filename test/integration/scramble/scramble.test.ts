@@ -198,6 +198,15 @@ forEachTarget('ssd scramble', (fx) => {
     await assert.rejects(runScramble(db, db, { fromSchema: schema, toSchema: copyA, key: KEY_A }), /already hold rows/);
   });
 
+  it('knows two connections to the same server database are one database', async function () {
+    const { db, schema, target } = fx();
+    if (target.name === 'pglite') this.skip();
+    const other = await openDb(target.url);
+    try {
+      await assert.rejects(runScramble(db, other, { fromSchema: schema, toSchema: schema, key: KEY_A }), /onto itself/);
+    } finally { await other.close(); }
+  });
+
   it('blanks and names a column it does not know', async () => {
     const { db, schema } = fx();
     const src = await newSchema(db, 'u');
