@@ -6,6 +6,8 @@ import { SSD_TABLES, getTable, type SsdColumnDef, type SsdTableDef } from '../mo
 export type ColumnRole =
   /** Keyed format-preserving pseudonym (ids, worker ids, team names, registration numbers, URNs). */
   | 'id'
+  /** Social worker registration number: an "SW" prefix kept, the rest pseudonymised. */
+  | 'registration'
   /** UPN or former UPN: valid stays valid, invalid stays invalid. */
   | 'upn'
   /** ssd_linked_identifiers.link_identifier_value: a UPN when the type says so, else an id. */
@@ -39,13 +41,14 @@ export const FREE_TEXT_COLUMNS: Readonly<Record<string, readonly string[]>> = {
 
 /** Columns holding names of teams, departments or placements: pseudonymised like ids. */
 const NAME_LIKE_IDS = new Set([
-  'prof_social_worker_registration_no', 'prof_professional_department', 'dept_team_name', 'dept_team_parent_name',
+  'prof_professional_department', 'dept_team_name', 'dept_team_parent_name',
   'clap_cla_placement_urn', 'perm_placement_provider_urn', 'prep_court_reference', 'send_uln', 'legacy_id',
   'clea_care_leaver_personal_advisor',
 ]);
 
 const EXPLICIT: Readonly<Record<string, ColumnRole>> = {
   pers_upn: 'upn',
+  prof_social_worker_registration_no: 'registration',
   send_upn: 'upn',
   link_identifier_value: 'linkValue',
   pers_forename: 'forename',
@@ -72,7 +75,7 @@ export function roleOf(table: SsdTableDef, col: SsdColumnDef): ColumnRole {
 }
 
 /** Roles whose values the scramble generates (the verification scan can explain a coincidence there). */
-export const GENERATED_ROLES: ReadonlySet<ColumnRole> = new Set(['id', 'upn', 'linkValue', 'forename', 'surname', 'fullName', 'postcode']);
+export const GENERATED_ROLES: ReadonlySet<ColumnRole> = new Set(['id', 'registration', 'upn', 'linkValue', 'forename', 'surname', 'fullName', 'postcode']);
 
 /**
  * The column holding the child (person) a row belongs to, whose keyed offset moves the row's

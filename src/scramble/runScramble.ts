@@ -142,7 +142,7 @@ function str(v: unknown): string | null {
 function collect(set: ValueSet, role: ColumnRole | 'unknown', v: string, row: Row, linkTypeCol: string | null): void {
   if (v.trim().length < 3) return;
   switch (role) {
-    case 'id': case 'upn': case 'linkValue': case 'surname': case 'fullName':
+    case 'id': case 'registration': case 'upn': case 'linkValue': case 'surname': case 'fullName':
       set.add(v);
       if (role === 'fullName') for (const p of v.trim().split(/\s+/)) if (p.length >= 3) set.add(p);
       if (role === 'linkValue' && linkTypeCol && linkTypeIsUpn(row[linkTypeCol])) set.add(v);
@@ -436,6 +436,7 @@ async function copyTable(
             v = linkTypeCol && linkTypeIsUpn(row[linkTypeCol]) ? scrambler.upn(s) : (ids.get(s) ?? scrambler.id(s));
             break;
           case 'upn': v = scrambler.upn(s); break;
+          case 'registration': v = scrambler.registration(s); break;
           case 'forename': case 'surname': case 'fullName': {
             const keyVal = nameKeyCol ? str(row[nameKeyCol]) ?? childKey : childKey;
             v = scrambler.name(p.role, keyVal, sexCol ? str(row[sexCol]) : null, s);

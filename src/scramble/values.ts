@@ -185,6 +185,16 @@ export class Scrambler {
     return this.permute(pseudonym, 'id', undefined, false);
   }
 
+  /**
+   * A social worker registration number: the same format (a Social Work England "SW" prefix is
+   * kept, the rest permuted like an id), the same number in every row.
+   */
+  registration(value: string, forward = true): string {
+    const m = /^(\s*SW)(.*)$/i.exec(value);
+    if (!m) return forward ? this.id(value) : this.unId(value);
+    return m[1]! + this.permute(m[2]!, 'registration', undefined, forward);
+  }
+
   /** Days every date of this child moves by: ±1…±45, never 0, the same in every table. */
   dateOffset(childKey: string): number {
     const hit = this.offsetCache.get(childKey);

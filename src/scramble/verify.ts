@@ -62,6 +62,7 @@ function explained(role: ColumnRole | 'unknown', v: string, row: Row, scrambler:
   };
   switch (role) {
     case 'id': return asId();
+    case 'registration': return byKey(scrambler.registration(v, false));
     case 'upn': return asUpn();
     case 'linkValue': return asId() || asUpn();
     case 'postcode':

@@ -28,7 +28,7 @@ describe('scramble/policy: what happens to every column', () => {
     assert.equal(p.get('pers_ethnicity'), 'keep');
     assert.equal(rolesOf('ssd_address').get('addr_address_postcode'), 'postcode');
     assert.equal(rolesOf('ssd_address').get('addr_address_json'), 'blank');
-    assert.equal(rolesOf('ssd_professionals').get('prof_social_worker_registration_no'), 'id');
+    assert.equal(rolesOf('ssd_professionals').get('prof_social_worker_registration_no'), 'registration');
     assert.equal(rolesOf('ssd_professionals').get('prof_professional_name'), 'fullName');
     assert.equal(rolesOf('ssd_involvements').get('invo_professional_role_id'), 'keep');
     assert.equal(rolesOf('ssd_assessment_factors').get('cinf_assessment_factors_json'), 'keep');

@@ -66,6 +66,17 @@ describe('scramble/values: keyed transforms', () => {
     assert.equal(many.get('M2000123'), new Scrambler(KEY).id('M2000123'));
   });
 
+  it('registration numbers keep their format and an SW prefix', () => {
+    for (const v of ['SW123456', 'sw98765', 'SW-12-AB', '1234567']) {
+      const p = s.registration(v);
+      assert.notEqual(p, v);
+      assert.equal(p.length, v.length);
+      if (/^sw/i.test(v)) assert.equal(p.slice(0, 2), v.slice(0, 2));
+      for (let i = 0; i < v.length; i++) assert.equal(classOf(p[i]!), classOf(v[i]!));
+      assert.equal(s.registration(p, false), v);
+    }
+  });
+
   it('same key, same pseudonyms; another key, others', () => {
     const other = new Scrambler(randomBytes(32));
     const ids = Array.from({ length: 50 }, (_, i) => String(10_000_000 + i));
