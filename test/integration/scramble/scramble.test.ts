@@ -9,6 +9,7 @@ import { createSchemaSql, qualify, quoteIdent } from '../../../src/db/dialect';
 import { openDb } from '../../../src/db/openDb';
 import type { Db, Row } from '../../../src/db/types';
 import { generateFakeSsd } from '../../../src/fake/generateFakeSsd';
+import { initTables } from '../../../src/ddl/initTables';
 import { BUILDER_TABLES, findTable } from '../../../src/model/ssdModel';
 import { CHILD_COLUMN, roleOf } from '../../../src/scramble/policy';
 import { runScramble, ScrambleRefusedError, SCRAMBLE_RUNS_TABLE } from '../../../src/scramble/runScramble';
@@ -91,7 +92,7 @@ forEachTarget('ssd scramble', (fx) => {
           const role = roleOf(model, c);
           const v = r[c.name];
           if (typeof v !== 'string' || v.trim().length < 3) continue;
-          if (role === 'id' || role === 'upn' || role === 'postcode' || role === 'linkValue') {
+          if (role === 'id' || role === 'registration' || role === 'upn' || role === 'postcode' || role === 'linkValue') {
             if (role === 'postcode' && /^(UNKNOWN|N\/A|NFA|TBC)$/.test(v)) continue;
             looked++;
             assert.ok(!cells.has(v.trim().toLowerCase()), `${t.name}.${c.name} value survived`);
@@ -196,6 +197,42 @@ forEachTarget('ssd scramble', (fx) => {
     const { db, schema } = fx();
     await assert.rejects(runScramble(db, db, { fromSchema: schema, toSchema: schema.toUpperCase(), key: KEY_A }), ScrambleRefusedError);
     await assert.rejects(runScramble(db, db, { fromSchema: schema, toSchema: copyA, key: KEY_A }), /already hold rows/);
+  });
+
+  it('--tables all: the other SSD tables too, a mother\'s child\'s dates with the child, text dates, upper-case columns', async () => {
+    const { db } = fx();
+    const src = await newSchema(db, 'all');
+    const dst = await newSchema(db, 'alld');
+    made.push(src, dst);
+    await initTables(db, { schema: src, tables: 'all' });
+    await generateFakeSsd(db, { schema: src, children: 10, seed: 'all', asOf: AS_OF });
+    const q = (t: string) => qualify(db.dialect, src, t);
+    const [p1, p2] = (await db.query<{ id: string; dob: string }>(`SELECT pers_person_id AS id, pers_dob AS dob FROM ${q('ssd_person')} ORDER BY pers_person_id`)).slice(0, 2);
+    const ts = (d: string) => (db.dialect === 'mssql' ? `${d.slice(0, 10)}T00:00:00` : d.slice(0, 10));
+    await db.execute(`INSERT INTO ${q('ssd_mother')} (moth_table_id, moth_person_id, moth_childs_person_id, moth_childs_dob) VALUES ($1, $2, $3, $4)`, ['M1', p1!.id, p2!.id, ts(String(p2!.dob))]);
+    await db.execute(`INSERT INTO ${q('ssd_cla_previous_permanence')} (lapp_table_id, lapp_person_id, lapp_previous_permanence_order_date) VALUES ($1, $2, $3), ($4, $5, $6)`, ['L1', p1!.id, '03/04/2019', 'L2', p2!.id, 'unknown']);
+    const pre = ['FACT_FORM_ID', 'DIM_PERSON_ID', 'ANSWER'].map((c) => quoteIdent(db.dialect, c)).join(', ');
+    await db.execute(`INSERT INTO ${q('ssd_pre_cla_care_plan')} (${pre}) VALUES ($1, $2, $3)`, ['F1', p1!.id, 'free text about the family']);
+    const r = await runScramble(db, db, { fromSchema: src, toSchema: dst, key: KEY_A, asOf: null, tables: 'all' });
+    assert.ok(r.ok, r.failure ?? '');
+    assert.ok(r.tables.some((t) => t.table === 'ssd_mother' && t.rowsOut === 1));
+    assert.ok(r.blankedColumns.includes('ssd_pre_cla_care_plan.ANSWER'));
+    const s = new Scrambler(KEY_A);
+    const d = (t: string) => qualify(db.dialect, dst, t);
+    const [m] = await db.query<Row>(`SELECT * FROM ${d('ssd_mother')}`);
+    const [kid] = await db.query<Row>(`SELECT pers_dob FROM ${d('ssd_person')} WHERE pers_person_id = $1`, [s.id(p2!.id)]);
+    assert.equal(m!.moth_childs_person_id, s.id(p2!.id));
+    assert.equal(String(m!.moth_childs_dob).slice(0, 10), String(kid!.pers_dob).slice(0, 10), 'the child\'s date of birth moved with the child');
+    const lapp = await db.query<Row>(`SELECT lapp_person_id, lapp_previous_permanence_order_date AS d FROM ${d('ssd_cla_previous_permanence')}`);
+    const byPerson = new Map(lapp.map((x) => [x.lapp_person_id, x.d]));
+    const off = s.dateOffset(p1!.id);
+    const want = new Date(Date.UTC(2019, 3, 3) + off * 86_400_000).toISOString().slice(0, 10);
+    assert.equal(byPerson.get(s.id(p1!.id)), `${want.slice(8, 10)}/${want.slice(5, 7)}/${want.slice(0, 4)}`);
+    assert.equal(byPerson.get(s.id(p2!.id)), null, 'a text date that is not a date is blanked');
+    const [pc] = await db.query<Row>(`SELECT * FROM ${d('ssd_pre_cla_care_plan')}`);
+    const get = (k: string) => Object.entries(pc!).find(([c]) => c.toLowerCase() === k)?.[1];
+    assert.equal(get('dim_person_id'), s.id(p1!.id));
+    assert.equal(get('answer'), null);
   });
 
   it('knows two connections to the same server database are one database', async function () {
