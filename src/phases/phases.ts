@@ -9,7 +9,7 @@
 import { qualify } from '../db/dialect';
 import type { Db } from '../db/types';
 import { STAGING_TABLE_NAMES } from '../model/ssdModel';
-import { dataKindOf, SEND_RUNS_TABLE, type DataKind } from './sendLog';
+import { dataKindOf, FAKE_MARKER_TABLE, SCRAMBLE_MARKER_TABLE, SEND_RUNS_TABLE, type DataKind } from './sendLog';
 
 export type PhaseNo = 1 | 2 | 3 | 4;
 
@@ -79,7 +79,14 @@ export async function readPhases(dbs: readonly Db[], options: { schemas?: readon
   const phases: Phase[] = ([1, 2, 3, 4] as PhaseNo[]).map((no) => ({ no, title: TITLES[no], done: false, date: null, runs: 0, posted: 0, acknowledged: 0, staged: 0, where: [], next: null }));
   const lastAck = new Map<PhaseNo, string>();
   const lastAny = new Map<PhaseNo, string>();
+  // Schemas holding fake data or a scrambled copy (for the next command when nothing is staged yet).
+  const sources: Partial<Record<PhaseNo, string>> = {};
   for (const db of dbs) {
+    for (const [no, marker] of [[1, FAKE_MARKER_TABLE], [2, SCRAMBLE_MARKER_TABLE]] as const) {
+      for (const schema of await schemasWith(db, marker)) {
+        if ((await dataKindOf(db, schema, 'ssd_api_data_staging')) === (no === 1 ? 'fake' : 'scrambled')) sources[no] ??= schema;
+      }
+    }
     // Staged rows per kind.
     for (const table of STAGING_TABLE_NAMES) {
       for (const schema of await schemasWith(db, table)) {
@@ -115,29 +122,25 @@ export async function readPhases(dbs: readonly Db[], options: { schemas?: readon
   }
   for (const p of phases) {
     p.date = lastAck.get(p.no) ?? lastAny.get(p.no) ?? null;
-    p.next = p.done ? null : nextCommand(p);
+    p.next = p.done ? null : nextCommand(p, sources[p.no]);
   }
   return { databases: dbs.map((d) => d.description), phases, current: phases.find((p) => !p.done)?.no ?? null };
 }
 
 const SEND_TEST = '--mode test --la-code NNN --base-url https://… --token-url https://… --scope … --client-id …';
 
-function nextCommand(p: Phase): string {
+function nextCommand(p: Phase, source: string | undefined): string {
   const w = p.where[0];
   const schema = w ? ` --schema ${w.schema}` : '';
   switch (p.no) {
     case 1:
-      return p.staged > 0
-        ? `ssd send --db URL${schema} --table ssd_api_data_staging_anon ${SEND_TEST}`
-        : 'ssd fake --db URL --schema ssd_fake --children 1000, then ssd stage --db URL --schema ssd_fake --table ssd_api_data_staging_anon';
+      if (p.staged > 0) return `ssd send --db URL${schema} --table ssd_api_data_staging_anon ${SEND_TEST}`;
+      return source ? `ssd stage --db URL --schema ${source} --table ssd_api_data_staging_anon` : 'ssd fake --db URL --schema ssd_fake --children 1000';
     case 2:
-      return p.staged > 0
-        ? `ssd send --db URL${schema} --table ${w?.table ?? 'ssd_api_data_staging_anon'} ${SEND_TEST}`
-        : 'ssd scramble --from URL --schema S --to-schema ssd_scrambled --key-file scramble.key, then ssd stage --db URL --schema ssd_scrambled --table ssd_api_data_staging_anon';
+      if (p.staged > 0) return `ssd send --db URL${schema} --table ${w?.table ?? 'ssd_api_data_staging_anon'} ${SEND_TEST}`;
+      return source ? `ssd stage --db URL --schema ${source} --table ssd_api_data_staging_anon` : 'ssd scramble --from URL --schema S --to-schema ssd_scrambled --key-file scramble.key';
     case 3:
-      return p.staged > 0
-        ? `ssd send --db URL${schema} --table ssd_api_data_staging ${SEND_TEST}`
-        : 'ssd stage --db URL --schema S --table ssd_api_data_staging';
+      return p.staged > 0 ? `ssd send --db URL${schema} --table ssd_api_data_staging ${SEND_TEST}` : 'ssd stage --db URL --schema S --table ssd_api_data_staging';
     case 4:
       return 'ssd send --db URL --schema S --table ssd_api_data_staging --mode live --yes-send-live --la-code NNN --base-url https://… (live endpoint) …';
   }

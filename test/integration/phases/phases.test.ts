@@ -57,10 +57,14 @@ forEachTarget('ssd phases', (fx) => {
     made.push(fake, scrambled, live);
     const mine = [fake, scrambled, live];
 
+    let r = await phasesOf(db, mine);
+    assert.equal(r.phases[0]!.next, 'ssd fake --db URL --schema ssd_fake --children 1000');
     // Phase 1: fake data in its schema, staged in the _anon table, sent to the test endpoint.
     await generateFakeSsd(db, { schema: fake, children: 5, seed: 'p', asOf: '2026-08-10' });
+    r = await phasesOf(db, mine);
+    assert.equal(r.phases[0]!.next, `ssd stage --db URL --schema ${fake} --table ssd_api_data_staging_anon`);
     await stageChildren(db, stream(['F1', 'F2', 'F3'].map((id) => child(id))), { schema: fake, table: 'ssd_api_data_staging_anon' });
-    let r = await phasesOf(db, mine);
+    r = await phasesOf(db, mine);
     assert.ok(r.phases[0]!.where.some((w) => w.schema === fake && w.table === 'ssd_api_data_staging_anon'));
     assert.equal(r.phases[0]!.staged, 3);
     assert.equal(r.phases[0]!.done, false);
@@ -73,6 +77,7 @@ forEachTarget('ssd phases', (fx) => {
 
     // Phase 2: a scrambled copy of the fake data, staged and sent to the test endpoint.
     assert.ok((await runScramble(db, db, { fromSchema: fake, toSchema: scrambled, key: Buffer.alloc(32, 3), asOf: null })).ok);
+    assert.equal((await phasesOf(db, mine)).phases[1]!.next, `ssd stage --db URL --schema ${scrambled} --table ssd_api_data_staging_anon`);
     await stageChildren(db, stream(['S1', 'S2'].map((id) => child(id))), { schema: scrambled, table: 'ssd_api_data_staging_anon' });
     assert.equal((await sendTest(db, scrambled, 'ssd_api_data_staging_anon')).sent, 2);
 
