@@ -33,12 +33,19 @@ async function dropAll(db: Db, schema: string): Promise<void> {
   await db.execute(`DROP SCHEMA ${quoteIdent('mssql', schema)}`);
 }
 
-forEachTarget('ssd phases', (fx) => {
+forEachTarget('ssd phases', (fx, target) => {
   let api: MockApi;
   const made: string[] = [];
   beforeEach(async () => { api = await startMockApi(); });
   afterEach(async () => { await api.close(); });
-  after(async () => { for (const s of made) await dropAll(fx().db, s).catch(() => undefined); });
+  // The fixture's own connection is closed by then (its after hook runs first): use another one.
+  after(async () => {
+    if (target.name === 'pglite') return;
+    const db = await openDb(target.url);
+    try {
+      for (const s of made) await dropAll(db, s);
+    } finally { await db.close(); }
+  });
 
   const sendTest = (db: Db, schema: string, table: string) => runSend(db, {
     mode: 'test', schema, table, endpoint: endpointOf(api), policy: FAST_POLICY, timing: fakeTiming().timing,
