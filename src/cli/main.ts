@@ -12,6 +12,8 @@ import { registerDemo } from '../demo/cli';
 import { registerRun, registerPreflight, registerDrift } from '../script/cli';
 import { registerMosaic } from '../script/mosaicCli';
 import { registerSql } from '../sqlCatalogue/cli';
+import { registerScramble } from '../scramble/cli';
+import { registerPhases } from '../phases/cli';
 
 declare const SSD_VERSION: string | undefined;
 
@@ -35,6 +37,8 @@ export function buildProgram(): Command {
   registerPreflight(program);
   registerDrift(program);
   registerMosaic(program);
+  registerScramble(program);
+  registerPhases(program);
   // Every command with --as-of takes --force to accept a date outside 2000–2100 (a typo such as
   // 9999-12-31 or 0202-08-10 is refused otherwise, exit 2).
   for (const c of program.commands) {

@@ -84,3 +84,10 @@ export function createSchemaSql(dialect: Dialect, schema: string): string {
     ? `IF SCHEMA_ID(N'${validateIdentifier(schema, 'schema')}') IS NULL EXEC(N'CREATE SCHEMA ${quoteIdent(dialect, schema)}')`
     : `CREATE SCHEMA IF NOT EXISTS ${quoteIdent(dialect, schema)}`;
 }
+
+/** ALTER TABLE … ADD a nullable text column (`ssd scramble`: a source column it does not know, left NULL in the copy). */
+export function addNullableTextColumnSql(dialect: Dialect, qualifiedTable: string, column: string): string {
+  return dialect === 'mssql'
+    ? `ALTER TABLE ${qualifiedTable} ADD ${quoteIdent(dialect, column)} NVARCHAR(MAX) NULL`
+    : `ALTER TABLE ${qualifiedTable} ADD COLUMN ${quoteIdent(dialect, column)} TEXT NULL`;
+}

@@ -11,6 +11,7 @@ import { registerDataCommands } from './commands/dataCommands';
 import { registerPayloadCommands } from './commands/payloadCommands';
 import { registerScriptCommands } from './commands/scriptCommands';
 import { registerSendCommands } from './commands/sendCommands';
+import { registerScrambleCommands } from './commands/scrambleCommands';
 import { ExtensionDemoDatabase } from './demoDatabase';
 import { FindingsIndex } from './findings';
 import { createLogger } from './log';
@@ -49,6 +50,7 @@ export function activate(context: vscode.ExtensionContext): void {
   registerCheckCommands(services);
   registerPayloadCommands(services);
   registerSendCommands(services);
+  registerScrambleCommands(services);
   try {
     context.subscriptions.push(vscode.commands.registerCommand('ssd.showReport', () => reports.show()));
   } catch {

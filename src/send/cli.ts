@@ -5,6 +5,7 @@ import { Command, Option } from 'commander';
 import { terminalProgress } from '../cli/progress';
 import { action, cliLogger, dbOption, EXIT, jsonOption, openFromOptions, out, parseSchema, printJson, UsageError } from '../cli/common';
 import { STAGING_TABLES } from '../staging/stagingTable';
+import { readPhases, skippedBeforeLive, skippedText } from '../phases/phases';
 import type { ApiEndpoint } from './apiClient';
 import { MAX_BATCH } from './batching';
 import { Redactor } from './redact';
@@ -28,6 +29,7 @@ interface SendCliOptions {
   partial?: boolean;
   yesSendLive?: boolean;
   allowMassDeletion?: boolean;
+  yesSkipPhases?: boolean;
   json?: boolean;
   verbose?: boolean;
 }
@@ -167,6 +169,7 @@ export function registerSend(program: Command): void {
     .addOption(new Option('--partial', 'send partial payloads for Updated children (New children and deletions always in full)'))
     .addOption(new Option('--yes-send-live', 'required with --mode live: you mean to send to the live DfE endpoint this run'))
     .addOption(new Option('--allow-mass-deletion', 'send more than max(25, 2% of the acknowledged children) deletion payloads (purges) this run'))
+    .addOption(new Option('--yes-skip-phases', 'with --mode live: send although phases 1-3 of connection testing (ssd phases) have no record of success in this database'))
     .addOption(jsonOption())
     .addOption(new Option('-v, --verbose', 'log progress and retries to stderr'))
     .addHelpText('after', '\nSecrets come only from the environment (or a hidden prompt on a terminal):\n'
@@ -212,6 +215,10 @@ export function registerSend(program: Command): void {
       const progress = terminalProgress('ssd send', { enabled: !opts.json, text: 'reading the send queue' });
       progress.waitingFor(mode === 'dry-run' ? 'the database' : 'the database or the DfE API (a slow answer, or a retry after a pause)');
       try {
+        if (mode === 'live' && !opts.yesSkipPhases && opts.table === 'ssd_api_data_staging') {
+          const skipped = skippedBeforeLive(await readPhases([db]));
+          if (skipped.length) throw new UsageError(`sending live data to the live endpoint before the test phases have succeeded: this database has no record of ${skippedText(skipped)}. See \`ssd phases\`; add --yes-skip-phases to send anyway`);
+        }
         const r = await runSend(db, {
           mode, schema, table: opts.table, partial: !!opts.partial, batchSize, limit, endpoint, allowMassDeletion: !!opts.allowMassDeletion,
           baseUrl: opts.baseUrl, laCode: opts.laCode,

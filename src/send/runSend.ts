@@ -13,6 +13,7 @@
 // max(25, 2%) deletion payloads (purges at the DfE) without allowMassDeletion.
 import type { Db } from '../db/types';
 import { silentLogger, type Logger } from '../log';
+import { recordSendRun } from '../phases/sendLog';
 import { invalidRecord } from '../staging/lifecycle';
 import { assertNotFakeSend } from '../fake/fakeMarker';
 import { ApiClient, childrenUrl, TokenError, type ApiEndpoint, type FetchFn } from './apiClient';
@@ -340,6 +341,13 @@ async function sendQueue(db: Db, options: SendOptions, t: Awaited<ReturnType<typ
     report.notRead = left === null ? null : Math.min(left, limit - report.queued);
   }
   report.seconds = (performance.now() - started) / 1000;
+  // The send history `ssd phases` reads (test and live runs that read a queue; never a dry run).
+  if (client && report.queued > 0) {
+    await recordSendRun(db, t.schema, {
+      mode: options.mode as 'test' | 'live', table: t.table, endpoint: url, queued: report.queued, posted: report.sent + report.rejected + report.failed,
+      acknowledged: report.sent, rejected: report.rejected, failed: report.failed, invalid: report.invalid, stopped: report.stopped?.kind ?? null,
+    }).catch((e) => log.warn(`could not record the send history: ${(e as Error).message}`));
+  }
   return report;
 }
 

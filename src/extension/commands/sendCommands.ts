@@ -23,6 +23,8 @@ import type { ExtensionServices } from '../services';
 import { readSettings } from '../settings';
 import { withWork } from '../work';
 import { requireTrust } from './dataCommands';
+import { readPhases } from '../../phases/phases';
+import { liveSkipConfirmation } from '../core/phasesWork';
 
 const TITLE = 'SSD: Send Staged Payloads';
 const fmt = (n: number) => n.toLocaleString('en-GB');
@@ -112,6 +114,11 @@ async function sendStaged(services: ExtensionServices, arg: unknown): Promise<vo
   });
   const ok = await vscode.window.showWarningMessage(c.message, { modal: true, detail: c.detail }, c.button);
   if (ok !== c.button) { void vscode.window.showInformationMessage('SSD: nothing was sent.'); return; }
+  const skip = mode === 'live' ? liveSkipConfirmation(await readPhases([conn.db])) : null;
+  if (skip && (await vscode.window.showWarningMessage(skip.message, { modal: true, detail: skip.detail }, skip.button)) !== skip.button) {
+    void vscode.window.showInformationMessage('SSD: nothing was sent.');
+    return;
+  }
 
   const endpoint: ApiEndpoint = { baseUrl: api.baseUrl, tokenUrl: api.tokenUrl, laCode: api.laCode!, clientId: api.clientId, scope: api.scope, ...secrets };
   const queued = dry.value.queued;

@@ -1,0 +1,51 @@
+// ssd scramble throughput: children per second copied, scrambled and verified (the side-by-side
+// ssd check is not timed). The fake source is written first (not timed). PGlite in memory (two
+// schemas of one database) and, when SSD_BENCH_PG is set, local PostgreSQL: into a second database
+// when SSD_BENCH_PG_TARGET holds its URL, else into a second scratch schema of the same one.
+import { randomBytes } from 'node:crypto';
+import { quoteIdent } from '../src/db/dialect';
+import { openDb } from '../src/db/openDb';
+import type { Db } from '../src/db/types';
+import { generateFakeSsd } from '../src/fake/generateFakeSsd';
+import { runScramble } from '../src/scramble/runScramble';
+import { BENCH_PG, QUICK, benchMain, timed, type Scenario } from './benchLib';
+
+const AS_OF = '2026-08-10';
+
+function scenario(url: () => string, targetUrl: () => string | undefined, n: number): Scenario {
+  return async () => {
+    const size = QUICK ? Math.min(n, 10_000) : n;
+    const source = await openDb(url());
+    const tu = targetUrl();
+    const target: Db = tu ? await openDb(tu) : source;
+    const tag = randomBytes(4).toString('hex');
+    const from = `ssd_bench_scr_src_${tag}`;
+    const to = `ssd_bench_scr_dst_${tag}`;
+    try {
+      await source.execute(`CREATE SCHEMA ${quoteIdent('postgres', from)}`);
+      const fake = await generateFakeSsd(source, { children: size, schema: from, seed: 'bench', asOf: AS_OF });
+      const { value, seconds } = await timed(() => runScramble(source, target, { fromSchema: from, toSchema: to, key: Buffer.alloc(32, 9), asOf: null }));
+      if (!value.ok) throw new Error(`scramble failed: ${value.failure}`);
+      return {
+        n: size, seconds, rate: size / seconds, unit: 'children/s',
+        note: `${fake.totalRows.toLocaleString('en-GB')} rows, ${value.scan.cellsScanned.toLocaleString('en-GB')} cells scanned${tu ? ', two databases' : ', two schemas'}`,
+      };
+    } finally {
+      for (const [db, s] of [[source, from], [target, to]] as const) await db.execute(`DROP SCHEMA IF EXISTS ${quoteIdent('postgres', s)} CASCADE`).catch(() => undefined);
+      if (target !== source) await target.close();
+      await source.close();
+    }
+  };
+}
+
+const scenarios: Record<string, Scenario> = {};
+for (const [label, n] of [['1k', 1_000], ['10k', 10_000]] as const) {
+  scenarios[`scramble-pglite-${label}`] = scenario(() => 'pglite:memory', () => undefined, n);
+}
+if (BENCH_PG) {
+  for (const [label, n] of [['1k', 1_000], ['10k', 10_000], ['100k', 100_000]] as const) {
+    scenarios[`scramble-pg-${label}`] = scenario(() => BENCH_PG!, () => process.env.SSD_BENCH_PG_TARGET, n);
+  }
+}
+
+await benchMain(scenarios);
