@@ -49,7 +49,11 @@ export function rowsPerStatement(dialect: Dialect, columnCount: number, requeste
 export async function pgColumnTypes(q: Queryable, schema: string, table: string, columns: readonly string[]): Promise<string[]> {
   const rows = await q.query<{ column_name: string; type_name: string }>(loadSql('postgres', 'bulk_insert_column_types'), [schema, table]);
   if (rows.length === 0) throw new Error(`bulk insert: table ${schema}.${table} not found`);
-  const byName = new Map(rows.map((r) => [r.column_name, r.type_name] as const));
+  // Without its length, `character` means character(1) and `bit` bit(1): a cast to them would cut
+  // 'YES' to 'Y' silently. Cast to the unbounded type instead; the column's own length then applies
+  // (a value too long is an error, never cut).
+  const unbounded = (t: string) => (t === 'character' ? 'text' : t === 'bit' ? 'bit varying' : t);
+  const byName = new Map(rows.map((r) => [r.column_name, unbounded(r.type_name)] as const));
   return columns.map((c) => {
     const t = byName.get(c);
     if (!t) throw new Error(`bulk insert: column ${c} not found in ${schema}.${table}`);

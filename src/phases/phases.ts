@@ -68,7 +68,7 @@ interface RunRow {
 }
 
 async function schemasWithTable(db: Db, table: string): Promise<string[]> {
-  const rows = await db.query<{ table_schema: string }>(`SELECT table_schema FROM information_schema.tables WHERE LOWER(table_name) = $1`, [table]);
+  const rows = await db.query<{ table_schema: string }>(`SELECT TABLE_SCHEMA AS table_schema FROM INFORMATION_SCHEMA.TABLES WHERE LOWER(TABLE_NAME) = $1`, [table]);
   return [...new Set(rows.map((r) => r.table_schema))].sort();
 }
 

@@ -1,7 +1,7 @@
 // The send history `ssd phases` reads: one row per test or live run of `ssd send`, in the schema of
 // the staging table (ssd_workbench_send_runs), with the kind of data it sent. Pure core.
 import { randomUUID } from 'node:crypto';
-import { qualify, validateIdentifier } from '../db/dialect';
+import { qualify, tableExistsSql, validateIdentifier } from '../db/dialect';
 import { fillIdentifiers, loadSql } from '../db/sqlFiles';
 import type { Db } from '../db/types';
 
@@ -27,7 +27,7 @@ export interface SendRunEntry {
 }
 
 async function hasTable(db: Db, schema: string, table: string): Promise<boolean> {
-  return (await db.query(`SELECT table_name FROM information_schema.tables WHERE LOWER(table_schema) = LOWER($1) AND LOWER(table_name) = $2`, [schema, table])).length > 0;
+  return (await db.query(tableExistsSql(), [schema, table])).length > 0;
 }
 
 /** What data a staging table of this schema holds, from the schema's markers. */

@@ -242,7 +242,7 @@ export async function runScramble(source: Db, target: Db, options: ScrambleOptio
   const values = new ValueSet();
   try {
     // Marker row first: a copy is recognisable as scrambled from its first row on.
-    markerCreated = (await target.query(`SELECT 1 AS x FROM information_schema.tables WHERE LOWER(table_schema) = LOWER($1) AND LOWER(table_name) = $2`, [toSchema, SCRAMBLE_RUNS_TABLE])).length === 0;
+    markerCreated = (await target.query(tableExistsSql(), [toSchema, SCRAMBLE_RUNS_TABLE])).length === 0;
     await target.execute(fillIdentifiers(loadSql(target.dialect, 'scramble_runs_create'), { table: marker, objectName: `${toSchema}.${SCRAMBLE_RUNS_TABLE}` }));
     await target.execute(
       `INSERT INTO ${marker} (run_id, status, source_database, source_schema, table_set, key_fingerprint, rows_written, tool_version) VALUES ($1, $2, $3, $4, $5, $6, $7, $8)`,
@@ -391,7 +391,7 @@ async function copyTable(
   // `character` without a length is CHAR(1) as a cast target and would cut a longer value silently:
   // cast to text instead, so the insert itself says when a value does not fit.
   const pgTypes = target.dialect === 'postgres'
-    ? (await pgColumnTypes(target, toSchema, tgt.actual, plans.map((p) => p.target))).map((t) => (t === 'character' ? 'text' : t))
+    ? await pgColumnTypes(target, toSchema, tgt.actual, plans.map((p) => p.target))
     : undefined;
   const sexCol = SEX_COLUMN[table] ? src.columns.get(SEX_COLUMN[table]!)?.actual : undefined;
   const nameKeyCol = NAME_KEY_COLUMN[table] ? src.columns.get(NAME_KEY_COLUMN[table]!)?.actual : undefined;

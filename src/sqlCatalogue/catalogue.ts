@@ -15,7 +15,7 @@ import type { Dialect, Row } from '../db/types';
 import { rewritePlaceholders } from '../db/mssqlParams';
 
 /** The commands `ssd sql` prints, and the other groups the grammar tests cover. */
-export const SQL_COMMANDS = ['init', 'check', 'stage', 'send', 'preflight', 'drift', 'mosaic', 'run', 'fake', 'browse'] as const;
+export const SQL_COMMANDS = ['init', 'check', 'stage', 'send', 'preflight', 'drift', 'mosaic', 'run', 'fake', 'browse', 'scramble', 'phases'] as const;
 export type SqlCommand = (typeof SQL_COMMANDS)[number];
 
 export interface SqlContext {

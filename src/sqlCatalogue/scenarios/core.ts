@@ -15,6 +15,8 @@ import { pagePersonIds, pageStagingRows, readSchemaColumns, readStagingRow, stag
 import { generateFakeSsd } from '../../fake/generateFakeSsd';
 import { getTable } from '../../model/ssdModel';
 import { driverOwnStatements } from '../../db/mssqlDriver';
+import { databaseIdentity, runScramble } from '../../scramble/runScramble';
+import { readPhases } from '../../phases/phases';
 import type { BuiltChild } from '../../payload/types';
 import type { Row } from '../../db/types';
 import type { SqlScenario } from '../catalogue';
@@ -255,5 +257,39 @@ export const coreScenarios: SqlScenario[] = [
     run: async (db) => {
       for (const s of driverOwnStatements()) await db.query(s.sql, s.params);
     },
+  },
+  {
+    id: 'scramble.copy',
+    command: 'scramble',
+    title: 'ssd scramble: identify both databases, read the source catalogue, create the copy\'s tables and marker, copy table by table in batches, read the copy back to scan it, then ssd check on both',
+    responder: (dialect, ctx) => {
+      // The source schema holds the builder tables; the copy's schema is empty at its first read and
+      // holds the copy's tables after that.
+      let copyReads = 0;
+      return (sql, params) => {
+        const source = String(params[0]).toLowerCase() === ctx.schema.toLowerCase();
+        if (readsColumns(sql)) return source ? builderColumnRows(dialect, ctx.schema) : copyReads++ === 0 ? [] : builderColumnRows(dialect, `${ctx.schema}_scrambled`);
+        if (readsTables(sql)) return source ? builderTableNames() : [];
+        // PostgreSQL bulk insert: the copy table's column types (params: schema, table).
+        if (/AS type_name/.test(sql)) return builderColumnRows(dialect, String(params[0])).filter((r) => r.table_name === params[1]).map((r) => ({ column_name: r.column_name, type_name: 'text' }));
+        return undefined;
+      };
+    },
+    run: async (db, ctx) => {
+      // Source and copy on two connections: each says which database it is (same one: refused when the schemas are equal too).
+      await databaseIdentity(db);
+      return runScramble(db, db, { fromSchema: ctx.schema, toSchema: `${ctx.schema}_scrambled`, key: Buffer.alloc(32, 7), asOf: ctx.asOf, sameDatabase: true });
+    },
+  },
+  {
+    id: 'phases.read',
+    command: 'phases',
+    title: 'ssd phases: find the staging tables, fake and scrambled markers and send log in every schema, count staged rows and read the send history',
+    responder: (dialect, ctx) => (sql) => {
+      if (readsTables(sql)) return [{ table_schema: ctx.schema, table_name: ctx.stagingTable }];
+      if (readsColumns(sql)) return stagingColumnRows(dialect, ctx.schema, ctx.stagingTable);
+      return undefined;
+    },
+    run: (db) => readPhases([db]),
   },
 ];
