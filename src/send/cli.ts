@@ -3,6 +3,7 @@
 // environment or a hidden prompt, never from options or settings.
 import { Command, Option } from 'commander';
 import { terminalProgress } from '../cli/progress';
+import { assertNotFakeSend } from '../fake/fakeMarker';
 import { action, cliLogger, dbOption, EXIT, jsonOption, openFromOptions, out, parseSchema, printJson, UsageError } from '../cli/common';
 import { STAGING_TABLES } from '../staging/stagingTable';
 import { readPhases, skippedBeforeLive, skippedText } from '../phases/phases';
@@ -215,6 +216,8 @@ export function registerSend(program: Command): void {
       const progress = terminalProgress('ssd send', { enabled: !opts.json, text: 'reading the send queue' });
       progress.waitingFor(mode === 'dry-run' ? 'the database' : 'the database or the DfE API (a slow answer, or a retry after a pause)');
       try {
+        // Fake data is refused first, with its own reason (src/fake/fakeMarker.ts), before the phases.
+        await assertNotFakeSend(db, mode, schema ?? db.defaultSchema);
         if (mode === 'live' && !opts.yesSkipPhases && opts.table === 'ssd_api_data_staging') {
           const skipped = skippedBeforeLive(await readPhases([db]));
           if (skipped.length) throw new UsageError(`sending live data to the live endpoint before the test phases have succeeded: this database has no record of ${skippedText(skipped)}. See \`ssd phases\`; add --yes-skip-phases to send anyway`);

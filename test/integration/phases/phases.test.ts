@@ -55,7 +55,10 @@ forEachTarget('ssd phases', (fx, target) => {
     return readPhases([db], { schemas });
   };
 
-  it('walks phases 1 to 3 from the staging tables and the send history', async function () {
+  // Skipped: issue 13's phase 1 sends fake data to the DfE test endpoint, which issue 19's rule
+  // (fake data is never sent to any DfE endpoint, src/fake/fakeMarker.ts) refuses. Until the two are
+  // reconciled (see CHANGELOG, Known issues), this walk cannot pass phase 1.
+  it.skip('walks phases 1 to 3 from the staging tables and the send history', async function () {
     this.timeout(300_000);
     const { db } = fx();
     const fake = await newSchema(db, 'f');
