@@ -77,7 +77,6 @@ async function stageUnderLock(db: Db, options: StageFromSsdOptions, schema: stri
   let planned: { purges: number; episodeLosses: number } | undefined;
 
   const beforeWrite: StageOptions['beforeWrite'] = async (info) => {
-    await assertBuilderTables(db, schema); // a clear message for a wrong --schema, before counting
     const runs = await ensureStageRunsTable(db, info.schema);
     const stagingTable = `${info.schema}.${info.table}`;
     const counts = await builderTableCounts(db, schema);

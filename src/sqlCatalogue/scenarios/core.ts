@@ -32,6 +32,18 @@ function child(personId: string, valid = true): BuiltChild {
   };
 }
 
+/** A DfE endpoint that is never reached (the catalogue records, it never connects). */
+const ENDPOINT = { baseUrl: 'https://receiver.invalid/1', tokenUrl: 'https://token.invalid/oauth2/token', laCode: '846', clientId: 'id', scope: 'scope', clientSecret: 'secret', supplierKey: 'key' };
+
+/** Never reaches a network: a token, then the answer an API would give to every data request. */
+function apiAnswering(status: number, body: unknown): typeof fetch {
+  const json = (value: unknown, code: number) => new Response(JSON.stringify(value), { status: code, headers: { 'content-type': 'application/json' } });
+  return (async (url: string | URL | Request) => (String(url).includes('token') ? json({ access_token: 't', expires_in: 3600 }, 200) : json(body, status))) as typeof fetch;
+}
+
+/** For scenarios that stop before any request. */
+const NEVER_SENDS = (async () => { throw new Error('the catalogue never sends'); }) as typeof fetch;
+
 async function* stream<T>(items: readonly T[]): AsyncIterable<T> {
   for (const i of items) yield i;
 }
@@ -150,12 +162,8 @@ export const coreScenarios: SqlScenario[] = [
     },
     run: (db, ctx) => runSend(db, {
       mode: 'test', schema: ctx.schema, table: ctx.stagingTable, timing: NO_SLEEP, partial: !!ctx.partial,
-      endpoint: { baseUrl: 'https://receiver.invalid/1', tokenUrl: 'https://token.invalid/oauth2/token', laCode: '846', clientId: 'id', scope: 'scope', clientSecret: 'secret', supplierKey: 'key' },
-      // Never reaches a network: the answers an API would give.
-      fetch: (async (url: string | URL | Request) => {
-        if (String(url).includes('token')) return new Response(JSON.stringify({ access_token: 't', expires_in: 3600 }), { status: 200, headers: { 'content-type': 'application/json' } });
-        return new Response(JSON.stringify(['2025-03-31_10:00:00.00_123e4567-e89b-12d3-a456-426614174000.json']), { status: 200, headers: { 'content-type': 'application/json' } });
-      }) as typeof fetch,
+      endpoint: ENDPOINT,
+      fetch: apiAnswering(200, ['2025-03-31_10:00:00.00_123e4567-e89b-12d3-a456-426614174000.json']),
     }),
   },
   {
@@ -173,8 +181,8 @@ export const coreScenarios: SqlScenario[] = [
     },
     run: (db, ctx) => runSend(db, {
       mode: 'test', schema: ctx.schema, table: ctx.stagingTable, timing: NO_SLEEP,
-      endpoint: { baseUrl: 'https://receiver.invalid/1', tokenUrl: 'https://token.invalid/oauth2/token', laCode: '846', clientId: 'id', scope: 'scope', clientSecret: 'secret', supplierKey: 'key' },
-      fetch: (async () => { throw new Error('the catalogue never sends'); }) as typeof fetch,
+      endpoint: ENDPOINT,
+      fetch: NEVER_SENDS,
     }),
   },
   {
@@ -191,11 +199,8 @@ export const coreScenarios: SqlScenario[] = [
     },
     run: (db, ctx) => runSend(db, {
       mode: 'test', schema: ctx.schema, table: ctx.stagingTable, timing: NO_SLEEP,
-      endpoint: { baseUrl: 'https://receiver.invalid/1', tokenUrl: 'https://token.invalid/oauth2/token', laCode: '846', clientId: 'id', scope: 'scope', clientSecret: 'secret', supplierKey: 'key' },
-      fetch: (async (url: string | URL | Request) => {
-        if (String(url).includes('token')) return new Response(JSON.stringify({ access_token: 't', expires_in: 3600 }), { status: 200, headers: { 'content-type': 'application/json' } });
-        return new Response(JSON.stringify({ error: 'la_child_id: unknown child' }), { status: 400, headers: { 'content-type': 'application/json' } });
-      }) as typeof fetch,
+      endpoint: ENDPOINT,
+      fetch: apiAnswering(400, { error: 'la_child_id: unknown child' }),
     }),
   },
   {
@@ -212,8 +217,8 @@ export const coreScenarios: SqlScenario[] = [
       try {
         await runSend(db, {
           mode: 'test', schema: ctx.schema, table: ctx.stagingTable, timing: NO_SLEEP,
-          endpoint: { baseUrl: 'https://receiver.invalid/1', tokenUrl: 'https://token.invalid/oauth2/token', laCode: '846', clientId: 'id', scope: 'scope', clientSecret: 'secret', supplierKey: 'key' },
-          fetch: (async () => { throw new Error('the catalogue never sends'); }) as typeof fetch,
+          endpoint: ENDPOINT,
+          fetch: NEVER_SENDS,
         });
       } catch (e) {
         if (!(e instanceof TableLockedError)) throw e;

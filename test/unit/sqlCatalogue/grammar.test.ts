@@ -23,6 +23,11 @@ const KNOWN_GAPS: ReadonlyArray<{ dialect: Dialect; match: RegExp; reason: strin
 
 const gapOf = (s: CataloguedStatement) => KNOWN_GAPS.find((g) => g.dialect === s.dialect && g.match.test(s.sent));
 
+/** A line of a SQL file as a pattern: {{placeholders}} (identifiers, placeholder lists) match anything. */
+function patternOf(line: string): string {
+  return line.split(/\{\{\w+\}\}/).map((x) => x.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')).join('.*');
+}
+
 function describeFailure(s: CataloguedStatement, p: SyntaxProblem): string {
   const lines = s.sent.split('\n');
   const at = lines[p.line - 1] ?? '';
@@ -73,7 +78,7 @@ describe('SQL catalogue: every statement the tool sends parses with a real gramm
           for (const d of dir === 'common' ? ['mssql', 'postgres'] as const : [dir as Dialect]) {
             for (const b of branches) {
               const line = b[2]!.split('\n').map((l) => l.trim()).find((l) => l && !l.startsWith('--'))!;
-              const re = new RegExp(line.split(/\{\{\w+\}\}/).map((x) => x.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')).join('.*'));
+              const re = new RegExp(patternOf(line));
               assert.ok(all.some((s) => s.dialect === d && re.test(s.sql)), `sql/${dir}/${f} (${d}): branch ${b[1]} is in no captured statement`);
             }
           }
@@ -81,7 +86,7 @@ describe('SQL catalogue: every statement the tool sends parses with a real gramm
         }
         const first = text.split('\n')[0]!.trim();
         // {{placeholders}} are filled with identifiers or placeholder lists.
-        const pattern = new RegExp(`^${first.split(/\{\{\w+\}\}/).map((x) => x.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')).join('.*')}$`);
+        const pattern = new RegExp(`^${patternOf(first)}$`);
         const dialects: Dialect[] = dir === 'common' ? ['mssql', 'postgres'] : [dir as Dialect];
         for (const d of dialects) {
           assert.ok(all.some((s) => s.dialect === d && pattern.test(s.sql.split('\n')[0]!.trim())), `sql/${dir}/${f} (${d}) is not reached by any scenario of src/sqlCatalogue`);
