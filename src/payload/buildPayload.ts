@@ -12,7 +12,7 @@ import { sourceForPath } from './sources';
 import {
   ASSESSMENT_FACTOR_CODES, CARE_LEAVER_ACCOMMODATION, CARE_LEAVER_ACTIVITY, CHANGE_REASONS, CLOSURE_REASONS, END_REASONS,
   ETHNICITY_CODES, PLACEMENT_TYPES, START_REASONS, UPN_UNKNOWN_CODES,
-} from '../check/codes';
+} from '../model/dfeCodes';
 
 // ---------------------------------------------------------------------------------------------
 // Small helpers shared by the mapping rules
