@@ -142,7 +142,9 @@ export class AsOf {
 
   /** A strict calendar date YYYY-MM-DD; `what` names the option or setting in the error. */
   static parse(text: string, what = 'the as-of date'): AsOf {
-    if (!isIsoDate(text)) throw new AsOfError(`${what} must be a date written YYYY-MM-DD, got ${JSON.stringify(text)}`);
+    // Years 0000-0099 are refused too: Date.UTC reads them as 1900-1999, so day arithmetic on
+    // them would be wrong (the CLI always refused them).
+    if (!isIsoDate(text) || text < '0100') throw new AsOfError(`${what} must be a date written YYYY-MM-DD, got ${JSON.stringify(text)}`);
     return new AsOf(text);
   }
 

@@ -20,7 +20,7 @@ describe('model: the as-of date', () => {
   });
 
   it('rejects what is not a calendar date, naming the option', () => {
-    for (const bad of ['2026-02-30', '2026-13-01', '10/08/2026', '2026-8-1', '', ' 2026-08-10']) {
+    for (const bad of ['2026-02-30', '2026-13-01', '10/08/2026', '2026-8-1', '', ' 2026-08-10', '0050-01-01']) {
       assert.throws(() => AsOf.parse(bad, '--as-of'), (e: Error) => e instanceof AsOfError && e.message.startsWith('--as-of must be a date written YYYY-MM-DD'));
     }
     assert.throws(() => parseIsoDate('2026-02-30'), (e: Error) => e instanceof UsageError && /--as-of must be a date/.test(e.message));
