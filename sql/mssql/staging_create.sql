@@ -1,4 +1,4 @@
--- Staging table for DfE API payloads (payload contract "Staging table"; upstream-api-pipeline §3.1).
+-- Staging table for DfE API payloads (docs/contract.md "Staging table"; columns as docs/upstream.md).
 -- The community column layout, with two widths changed on purpose:
 --   person_id NVARCHAR(48) (community NVARCHAR(20) cannot hold every ssd_person.pers_person_id, NVARCHAR(48),
 --   so a longer id would fail the INSERT);

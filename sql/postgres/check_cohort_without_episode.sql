@@ -1,5 +1,5 @@
 -- ssd check SSD-COHO-001: children in the payload cohort (contract "Window and cohort",
--- upstream-api-pipeline.md §1.2-1.3) who have no CIN episode overlapping the window, so their
+-- docs/contract.md; gates as docs/upstream.md) who have no CIN episode overlapping the window, so their
 -- payload has no social_care_episodes. $1 = window start, $2 = window end (inclusive dates).
 -- Gate B routes that always bring an overlapping episode of the same child (an overlapping
 -- referral, the care-leaver route, which needs an open episode) cannot produce a hit and are left out.

@@ -1,4 +1,4 @@
--- Staging table for DfE API payloads (payload contract "Staging table"; upstream-api-pipeline §3.1).
+-- Staging table for DfE API payloads (docs/contract.md "Staging table"; columns as docs/upstream.md).
 -- Same column names as the community table so its senders can use it; PostgreSQL companion types.
 -- Differences from the community DDL, on purpose:
 --   person_id VARCHAR(48) (community NVARCHAR(20) cannot hold every ssd_person.pers_person_id, NVARCHAR(48));

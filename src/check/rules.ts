@@ -8,11 +8,11 @@
 // - js: values SQL cannot test portably (UPN check letter, JSON, postcodes), streamed once per
 //   table as id + the columns needed and tested in JS;
 // - cohort: the payload cohort computed in SQL (sql/<dialect>/check_cohort_without_episode.sql).
-import { upnProblem } from '../fake/upn';
+import { POSTCODE, upnProblem } from '../model/identifiers';
 import {
   CARE_LEAVER_ACCOMMODATION, CARE_LEAVER_ACTIVITY, CHANGE_REASONS, CLOSURE_REASONS, DISABILITY_CODES, END_REASONS,
-  ETHNICITY_CODES, FLAG_VALUES, LIMITS, PLACEMENT_TYPES, POSTCODE, REFERRAL_SOURCES, START_REASONS, UPN_UNKNOWN_CODES,
-} from './codes';
+  ETHNICITY_CODES, FLAG_VALUES, LIMITS, PLACEMENT_TYPES, REFERRAL_SOURCES, START_REASONS, UPN_UNKNOWN_CODES,
+} from '../model/dfeCodes';
 import { isFactorCode, parseFactors } from '../payload/buildPayload';
 import type { RowExpr } from './sqlExpr';
 import type { RuleDoc, Severity } from './types';

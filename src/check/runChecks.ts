@@ -11,7 +11,7 @@ import { qualify, quoteIdent } from '../db/dialect';
 import { fillIdentifiers, loadSql } from '../db/sqlFiles';
 import { CancelledError, DbError, type Db } from '../db/types';
 import { BUILDER_TABLES, STAGING_TABLES, getTable } from '../model/ssdModel';
-import { addDays, reportingWindow } from '../payload/window';
+import { AsOf } from '../model/asOf';
 import { readCatalogue, type Catalogue } from './introspect';
 import { schemaFindings } from './schemaChecks';
 import { RULES, SCOPED_TABLES, getRule, type CohortRule, type GroupRule, type JsRule, type Need, type OrphanRule, type Rule, type RowRule, type SemiRule } from './rules';
@@ -306,8 +306,9 @@ export async function runChecks(db: Db, options: CheckOptions): Promise<CheckRep
   const started = performance.now();
   const startedAt = new Date().toISOString();
   const schema = options.schema ?? db.defaultSchema;
-  const w = reportingWindow(options.asOf);
-  const bounds: DateBounds = { min: '1900-01-01', afterAsOf: addDays(options.asOf, 1), yearAfterAsOf: addDays(options.asOf, 366) };
+  const asOf = AsOf.parse(options.asOf, 'asOf');
+  const w = asOf.window;
+  const bounds: DateBounds = asOf.checkBounds;
   // Ask the server to stop the running statement. Not on PGlite: it runs in-process and cannot
   // interrupt a statement, and its cancel() would fail the caller's next statement instead (the
   // check stops between statements through throwIfAborted anyway).

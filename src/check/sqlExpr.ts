@@ -3,6 +3,7 @@
 // database's own catalogue and are validated and quoted by src/db/dialect.ts.
 import { lengthExpression, qualify, quoteIdent, trimExpression } from '../db/dialect';
 import type { Dialect } from '../db/types';
+import type { CheckBounds } from '../model/asOf';
 
 export type ColKind = 'text' | 'date' | 'integer' | 'float' | 'boolean' | 'binary' | 'json' | 'other';
 
@@ -64,14 +65,8 @@ export class SqlBuilder {
   }
 }
 
-export interface DateBounds {
-  /** Dates before this are implausible (1900-01-01). */
-  min: string;
-  /** The day after the as-of date: dates on or after it are in the future. */
-  afterAsOf: string;
-  /** As-of date + 366 days (expected dates of birth beyond it are implausible). */
-  yearAfterAsOf: string;
-}
+/** The date bounds the rules compare with, derived from the as-of date (src/model/asOf.ts checkBounds). */
+export type DateBounds = CheckBounds;
 
 /** Expressions over one row of one table (alias t), for one statement. */
 export class RowExpr {

@@ -6,6 +6,7 @@ import { ConnectionError, type Db } from '../db/types';
 import { validateIdentifier } from '../db/dialect';
 import { assertSupportedServer } from '../db/mssqlFloor';
 import { redactSecrets } from '../db/connectionSpec';
+import { AS_OF_YEARS, AsOf, todayAsOf } from '../model/asOf';
 import { streamLogger, type Logger, type LogLevel } from '../log';
 
 /** 0 done, 1 the job found problems, 2 bad usage or no connection. */
@@ -63,19 +64,18 @@ export function parseSchema(value: string | undefined): string | undefined {
   }
 }
 
-/** Parse YYYY-MM-DD strictly (a real calendar date). Returns the same text. */
+/** Parse YYYY-MM-DD strictly (a real calendar date, src/model/asOf.ts). Returns the same text. */
 export function parseIsoDate(value: string | undefined, what = '--as-of'): string | undefined {
   if (value === undefined) return undefined;
-  const m = /^(\d{4})-(\d{2})-(\d{2})$/.exec(value);
-  const d = m ? new Date(Date.UTC(+m[1]!, +m[2]! - 1, +m[3]!)) : null;
-  if (!m || !d || d.getUTCFullYear() !== +m[1]! || d.getUTCMonth() !== +m[2]! - 1 || d.getUTCDate() !== +m[3]!) {
-    throw new UsageError(`${what} must be a date written YYYY-MM-DD, got ${JSON.stringify(value)}`);
+  try {
+    return AsOf.parse(value, what).date;
+  } catch (e) {
+    throw new UsageError((e as Error).message);
   }
-  return value;
 }
 
-/** The years an as-of date may fall in without --force. */
-export const AS_OF_YEARS = { min: 2000, max: 2100 } as const;
+/** The years an as-of date may fall in without --force (src/model/asOf.ts). */
+export { AS_OF_YEARS };
 
 /** Why an --as-of date written YYYY-MM-DD is out of range (undefined when in range or not a date:
  *  parseIsoDate reports the format). */
@@ -87,9 +87,9 @@ export function asOfRangeProblem(value: string): string | undefined {
   return `--as-of ${value} is outside the years ${AS_OF_YEARS.min}–${AS_OF_YEARS.max}: check the date (pass --force if you really mean it)`;
 }
 
+/** Today, YYYY-MM-DD: the local date (the one definition, src/model/asOf.ts todayAsOf). */
 export function todayIso(): string {
-  const d = new Date();
-  return `${d.getFullYear()}-${String(d.getMonth() + 1).padStart(2, '0')}-${String(d.getDate()).padStart(2, '0')}`;
+  return todayAsOf();
 }
 
 /** How a command opens its database. */

@@ -12,6 +12,7 @@ import { DirLockedError, lockPathFor, otherHolder } from '../db/dirLock';
 import { openDb } from '../db/openDb';
 import type { Db } from '../db/types';
 import { initTables, type InitResult } from '../ddl/initTables';
+import { todayAsOf } from '../model/asOf';
 import { SSD_TABLES } from '../model/ssdModel';
 import { generateFakeSsd, DEFAULT_SEED, type FakeSummary } from '../fake/generateFakeSsd';
 import { PROBLEM_INFO, PROBLEM_KINDS } from '../fake/cohort';
@@ -145,7 +146,7 @@ export async function runDemo(options: DemoOptions, print: Print, steps: readonl
   const t0 = performance.now();
   const children = options.children ?? DEFAULT_DEMO_CHILDREN;
   const seed = options.seed ?? DEFAULT_SEED;
-  const asOf = options.asOf ?? new Date().toISOString().slice(0, 10);
+  const asOf = options.asOf ?? todayAsOf();
   const dirOpt = options.dir ?? DEFAULT_DEMO_DIR;
   const memory = dirOpt.toLowerCase() === 'memory';
   const dir = memory ? null : resolve(options.cwd ?? process.cwd(), dirOpt);

@@ -1,6 +1,7 @@
 // The extension's settings, read fresh each time (they can change while a window is open).
 import * as vscode from 'vscode';
 import { validateIdentifier } from '../db/dialect';
+import { todayAsOf } from '../model/asOf';
 
 export interface SsdSettings {
   /** '' when not set. */
@@ -29,9 +30,9 @@ export interface SsdSettings {
   commandTimeoutSeconds: number;
 }
 
+/** Today, YYYY-MM-DD: the local date (the one definition, src/model/asOf.ts todayAsOf). */
 export function todayLocal(): string {
-  const d = new Date();
-  return `${d.getFullYear()}-${String(d.getMonth() + 1).padStart(2, '0')}-${String(d.getDate()).padStart(2, '0')}`;
+  return todayAsOf();
 }
 
 export function readSettings(): SsdSettings {

@@ -11,11 +11,12 @@
 // a child the person id + a 3-digit sequence (so they are unique across tables too),
 // professionals 7 digits (5000000 + p).
 import {
-  ASSESSMENT_FACTORS, CARE_LEAVER_ACCOMMODATION, CARE_LEAVER_ACTIVITIES, CARE_LEAVER_END_REASONS, CLOSURE_REASONS,
+  ASSESSMENT_FACTORS, CARE_LEAVER_ACCOMMODATION, CARE_LEAVER_ACTIVITIES, CARE_LEAVER_END_REASONS,
   DISABILITIES, EPISODE_END_REASONS, EPISODE_START_REASONS, ETHNICITIES, IMMIGRATION_STATUSES, PLACEMENT_CHANGE_REASONS,
   PLACEMENT_TYPES, REFERRAL_SOURCES, UPN_UNKNOWN_REASONS, describe, weightedOf,
 } from './codes';
 import { BAD_POSTCODES, fakePostcode, firstName, lastName } from './names';
+import { reportingWindow as asOfWindow } from '../model/asOf';
 import { Rng } from './rng';
 import { upnFromParts } from './upn';
 
@@ -100,11 +101,10 @@ function addYears(day: number, years: number): number {
 }
 const yearOf = (day: number) => new Date(day * DAY_MS).getUTCFullYear();
 
-/** The API reporting window for an as-of date (contract: 1 April of the FY containing as-of − 24 months, to as-of + 1). */
+/** The API reporting window for an as-of date (src/model/asOf.ts), as day numbers. */
 export function reportingWindow(asOfDay: number): { start: number; end: number } {
-  const anchor = new Date(addYears(asOfDay, -2) * DAY_MS);
-  const fyYear = anchor.getUTCMonth() < 3 ? anchor.getUTCFullYear() - 1 : anchor.getUTCFullYear();
-  return { start: Math.round(Date.UTC(fyYear, 3, 1) / DAY_MS), end: asOfDay + 1 };
+  const w = asOfWindow(isoOf(asOfDay));
+  return { start: dayOf(w.start), end: dayOf(w.end) };
 }
 
 // ---------------------------------------------------------------------------------------------

@@ -14,6 +14,7 @@ import { limitClause, qualify, quoteIdent, validateIdentifier } from '../db/dial
 import { fillIdentifiers, loadSql } from '../db/sqlFiles';
 import { CancelledError, type Db, type Queryable } from '../db/types';
 import { initTables } from '../ddl/initTables';
+import { todayAsOf } from '../model/asOf';
 import { getColumn } from '../model/ssdModel';
 import {
   CHILDREN_PER_TEAM, FAKE_COLUMNS, FAKE_TABLES, MAX_CHILDREN, PROBLEM_KINDS, dateColumns, dayOf, defaultShares,
@@ -106,10 +107,6 @@ export function resolveShares(shares: Partial<ProblemShares> | undefined): Probl
     out[k] = v;
   }
   return out;
-}
-
-function todayUtc(): string {
-  return new Date().toISOString().slice(0, 10);
 }
 
 const keyOf = (t: FakeTable) => FAKE_COLUMNS[t][0];
@@ -212,7 +209,7 @@ export async function generateFakeSsd(db: Db, options: FakeOptions): Promise<Fak
   if (!Number.isInteger(children) || children < 1 || children > MAX_CHILDREN) throw new Error(`children must be a whole number from 1 to ${MAX_CHILDREN}`);
   const seed = String(options.seed ?? DEFAULT_SEED);
   if (seed.length === 0 || seed.length > 100) throw new Error('seed must be 1 to 100 characters');
-  const asOf = options.asOf ?? todayUtc();
+  const asOf = options.asOf ?? todayAsOf();
   const asOfDay = dayOf(asOf);
   if (isoOf(asOfDay) !== asOf) throw new Error(`as-of must be a real date written YYYY-MM-DD, got ${JSON.stringify(asOf)}`);
   const shares = resolveShares(options.shares);

@@ -65,8 +65,8 @@ export function fakePostcode(r: Rng): string {
   return `${r.pick(FAKE_POSTCODE_AREAS)}${r.int(1, 99)} ${inward}`;
 }
 
-/** The UK postcode format (the usual validation pattern, spaces optional). */
-export const POSTCODE_FORMAT = /^[A-PR-UWYZ][A-HK-Y]?\d[A-Z\d]? ?\d[ABD-HJLNP-UW-Z]{2}$/;
+/** The UK postcode format (the usual validation pattern, spaces optional): src/model/identifiers.ts. */
+export { POSTCODE_FORMAT } from '../model/identifiers';
 
 /** Values seen in real LA address tables that are not postcodes. */
 export const BAD_POSTCODES = ['UNKNOWN', 'N/A', 'NFA', 'YY1', 'YY12 3AAB', '12345', 'YY12-3AB', 'TBC'] as const;

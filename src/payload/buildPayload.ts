@@ -9,10 +9,11 @@ import type {
 } from './rows';
 import { addYearsTs, censusDates, datePart, inWindow, normTs, overlaps } from './window';
 import { sourceForPath } from './sources';
+import { AGE_LIMIT_YEARS } from '../model/asOf';
 import {
   ASSESSMENT_FACTOR_CODES, CARE_LEAVER_ACCOMMODATION, CARE_LEAVER_ACTIVITY, CHANGE_REASONS, CLOSURE_REASONS, END_REASONS,
   ETHNICITY_CODES, PLACEMENT_TYPES, START_REASONS, UPN_UNKNOWN_CODES,
-} from '../check/codes';
+} from '../model/dfeCodes';
 
 // ---------------------------------------------------------------------------------------------
 // Small helpers shared by the mapping rules
@@ -274,7 +275,7 @@ export interface CohortDecision {
 /** Gate A (§1.2): aged 25 or under at some point in the window, or unborn with expected DoB in it. */
 export function passesGateA(rows: ChildRows, w: ReportingWindow): boolean {
   const dob = normTs(rows.person.pers_dob);
-  if (dob !== null) return dob <= w.end && addYearsTs(dob, 26) > w.start;
+  if (dob !== null) return dob <= w.end && addYearsTs(dob, AGE_LIMIT_YEARS) > w.start;
   const expected = normTs(rows.person.pers_expected_dob);
   return expected !== null && inWindow(expected, w);
 }
@@ -307,7 +308,7 @@ export function gateBRoutes(rows: ChildRows, w: ReportingWindow): CohortRoute[] 
     && overlaps(normTs(p.clap_cla_placement_start_date), normTs(p.clap_cla_placement_end_date), w));
   if (hasLacA || hasLacB) routes.push('HasLAC');
   const dob = normTs(rows.person.pers_dob);
-  if (dob !== null && addYearsTs(dob, 16) < w.end && addYearsTs(dob, 26) >= w.start
+  if (dob !== null && addYearsTs(dob, 16) < w.end && addYearsTs(dob, AGE_LIMIT_YEARS) >= w.start
     && rows.careLeavers.some((c) => { const t = normTs(c.clea_care_leaver_latest_contact); return t !== null && t >= w.start && t < w.end; })
     && episodes.some((e) => { const r = normTs(e.cine_referral_date); return normTs(e.cine_close_date) === null && r !== null && r <= w.end; })) {
     routes.push('IsCareLeaver16to25');

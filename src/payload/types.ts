@@ -1,11 +1,7 @@
 // The builder's public shapes, shared by `ssd payload`, staging, checks and the extension.
 
-/** Reporting window (contract §Window): start = 1 April of the FY containing as-of − 24 months; end = as-of + 1 day (inclusive). */
-export interface ReportingWindow {
-  asOf: string; // YYYY-MM-DD
-  start: string; // YYYY-MM-DD
-  end: string; // YYYY-MM-DD
-}
+/** Reporting window: start = 1 April of the FY containing as-of − 24 months; end = as-of + 1 day (inclusive). Defined with the as-of date rules in src/model/asOf.ts. */
+export type { ReportingWindow } from '../model/asOf';
 
 export interface BuildOptions {
   /** Schema holding the SSD tables. */

@@ -1,85 +1,13 @@
 // Reporting window and the date arithmetic every payload rule uses. Pure string arithmetic on
 // YYYY-MM-DD (and the drivers' 'YYYY-MM-DDTHH:MM:SS[.fff]' timestamps): no Date objects in local
-// time, no time zones, so the same as-of date gives the same window on every machine.
+// time, no time zones, so the same as-of date gives the same window on every machine. The as-of
+// date rules themselves live in src/model/asOf.ts (re-exported here).
 import type { ReportingWindow } from './types';
+import { addYears, isIsoDate } from '../model/asOf';
 
-const ISO_DATE = /^(\d{4})-(\d{2})-(\d{2})$/;
-
-function pad(n: number, width = 2): string {
-  return String(n).padStart(width, '0');
-}
-
-function isLeap(y: number): boolean {
-  return (y % 4 === 0 && y % 100 !== 0) || y % 400 === 0;
-}
-
-function daysInMonth(y: number, m: number): number {
-  return [31, isLeap(y) ? 29 : 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31][m - 1]!;
-}
-
-/** Parse a strict calendar date YYYY-MM-DD; throws on anything else. */
-export function parseDateParts(date: string): { y: number; m: number; d: number } {
-  const match = ISO_DATE.exec(date);
-  if (!match) throw new Error(`not a date written YYYY-MM-DD (${date.length} characters)`);
-  const y = +match[1]!, m = +match[2]!, d = +match[3]!;
-  if (m < 1 || m > 12 || d < 1 || d > daysInMonth(y, m)) throw new Error('not a calendar date (month or day out of range)');
-  return { y, m, d };
-}
-
-export function isIsoDate(date: string): boolean {
-  try {
-    parseDateParts(date);
-    return true;
-  } catch {
-    return false;
-  }
-}
-
-function format(y: number, m: number, d: number): string {
-  return `${pad(y, 4)}-${pad(m)}-${pad(d)}`;
-}
-
-/** date + n days (n may be negative). */
-export function addDays(date: string, n: number): string {
-  const { y, m, d } = parseDateParts(date);
-  const t = Date.UTC(y, m - 1, d) + n * 86_400_000;
-  const r = new Date(t);
-  return format(r.getUTCFullYear(), r.getUTCMonth() + 1, r.getUTCDate());
-}
-
-/** date + n months, as SQL Server DATEADD(month): the day is clamped to the end of a shorter month. */
-export function addMonths(date: string, n: number): string {
-  const { y, m, d } = parseDateParts(date);
-  const total = y * 12 + (m - 1) + n;
-  const ny = Math.floor(total / 12), nm = (total % 12) + 1;
-  return format(ny, nm, Math.min(d, daysInMonth(ny, nm)));
-}
-
-/** date + n years, as SQL Server DATEADD(year): 29 February becomes 28 February in a common year. */
-export function addYears(date: string, n: number): string {
-  return addMonths(date, 12 * n);
-}
-
-/**
- * Contract §Window: start = 1 April of the financial year containing (as-of − 24 months);
- * end = as-of + 1 day (inclusive).
- */
-export function reportingWindow(asOf: string): ReportingWindow {
-  const anchor = parseDateParts(addMonths(asOf, -24));
-  const fyStartYear = anchor.m >= 4 ? anchor.y : anchor.y - 1;
-  return { asOf, start: format(fyStartYear, 4, 1), end: addDays(asOf, 1) };
-}
-
-/** Every 31 March inside [start, end] (D1: the census dates for care workers). */
-export function censusDates(window: ReportingWindow): string[] {
-  const out: string[] = [];
-  const first = parseDateParts(window.start).y, last = parseDateParts(window.end).y;
-  for (let y = first; y <= last; y++) {
-    const c = format(y, 3, 31);
-    if (c >= window.start && c <= window.end) out.push(c);
-  }
-  return out;
-}
+export {
+  addDays, addMonths, addYears, censusDates, isIsoDate, parseDateParts, reportingWindow,
+} from '../model/asOf';
 
 // --- Timestamps as the drivers return them ---------------------------------------------------
 // DATE/DATETIME values arrive as 'YYYY-MM-DD' or 'YYYY-MM-DDTHH:MM:SS[.fff]'. The community

@@ -1,4 +1,4 @@
-// The 35 local settings of the Mosaic SSD script (fact sheet upstream-ssd-deployment.md §3): table
+// The 35 local settings of the Mosaic SSD script (docs/upstream.md "The SSD deployment scripts"): table
 // variables declared at the top of each ##populate_ssd_<procedure>, filled with LA-specific codes.
 // This catalogue drives the JSON Schema (schemas/mosaic-settings.schema.json) that the editor uses
 // to complete and validate *.ssd-mosaic.json files, and the docs. The injector itself always reads
@@ -11,7 +11,7 @@ export interface MosaicColumn {
 }
 
 export interface MosaicSetting {
-  /** Row number in the fact sheet's table (1-35). */
+  /** Row number in the community research notes' table of Mosaic settings (1-35). */
   n: number;
   /** Procedure suffix: ##populate_ssd_<procedure>. */
   procedure: string;

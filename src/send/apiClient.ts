@@ -1,4 +1,4 @@
-// The DfE children's social care API over HTTP (payload contract §Sending; upstream §5):
+// The DfE children's social care API over HTTP (docs/contract.md "Sending"; docs/upstream.md):
 //   POST {base}/children_social_care_data/{la_code}/children, a JSON array of ≤100 children, UTF-8,
 //   headers Authorization: Bearer <token>, SupplierKey, Content-Type: application/json;
 //   an OAuth2 client-credentials token (form fields grant_type, client_id, client_secret, scope),

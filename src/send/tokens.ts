@@ -1,4 +1,4 @@
-// The DfE API's success body (payload contract §Sending; upstream-api-pipeline §5.5): a JSON array
+// The DfE API's success body (docs/contract.md "Sending"; docs/upstream.md "The community senders"): a JSON array
 // with one token per submitted record, in order, each `yyyy-MM-dd_HH:mm:ss.ff_<uuid>.json`.
 // Anything else is not a success: no record is marked Sent from a body we cannot match one to one,
 // and that includes a body repeating a token (two records cannot share one acknowledgement).

@@ -6,6 +6,7 @@ import { ConnectionError, type Db } from '../db/types';
 import { withTableLock } from '../send/tableLock';
 import { assertBuilderTables, emptyStats, streamChildPayloads, type BuildStats } from '../payload/buildPayloads';
 import { markStagedFromFake, readFakeMark } from '../fake/fakeMarker';
+import { reportingWindow } from '../model/asOf';
 import { stageChildren, type StageOptions, type StageReport } from './stageChildren';
 import {
   builderTableCounts, defaultThresholds, deletionLimit, findingLines, formatDeletionLimit, isStopped, planMassChanges, SafetyStopError,
@@ -36,6 +37,8 @@ export interface StageFromSsdOptions extends Omit<StageOptions, 'schema' | 'befo
 
 export interface StageFromSsdReport extends StageReport {
   asOf: string;
+  /** The reporting window the cohort and date rules used (src/model/asOf.ts). */
+  window?: { start: string; end: string };
   /** People read from ssd_person. */
   persons: number;
   /** ssd_person rows whose person id is NULL: no payload can be built or staged for them. */
@@ -130,7 +133,12 @@ async function stageUnderLock(db: Db, options: StageFromSsdOptions, schema: stri
     plannedPurges: planned?.purges, plannedEpisodeLosses: planned?.episodeLosses,
   });
   return {
-    ...report, asOf: options.asOf, persons: stats.persons, personsWithoutId: stats.personsWithoutId, excludedGateA: stats.excludedGateA, excludedGateB: stats.excludedGateB,
+    ...report, asOf: options.asOf, window: windowOf(options.asOf), persons: stats.persons, personsWithoutId: stats.personsWithoutId, excludedGateA: stats.excludedGateA, excludedGateB: stats.excludedGateB,
     runId: r.runId, safety: safety!,
   };
+}
+
+function windowOf(asOf: string): { start: string; end: string } {
+  const w = reportingWindow(asOf);
+  return { start: w.start, end: w.end };
 }

@@ -1,4 +1,4 @@
-// The payload contract's amendments of 2026-12-05 (../shared/spec/payload-contract.md, end), in
+// The payload contract's amendments of 2026-12-05 (docs/contract.md "Field mapping", restated from the contract's end), in
 // the pure builder: non-numeric SDQ scores, gate B's CLA part across children, D2 negations and
 // start dates, blank scalars, upper-cased codes. (Factor items: factors.test.ts.)
 import assert from 'node:assert/strict';
