@@ -118,7 +118,9 @@ function scenario(t: Target, n: number, kind: 'first' | 'unchanged' | 'changed5'
       let peakHeap = process.memoryUsage().heapUsed;
       const sampler = setInterval(() => { gc?.(); peakHeap = Math.max(peakHeap, process.memoryUsage().heapUsed); }, 500);
       try {
+        const cpu0 = process.cpuUsage();
         const { value: r, seconds } = await timed(() => stageFromSsd(db, { schema, asOf: AS_OF, table: TABLE }).finally(() => clearInterval(sampler)));
+        const cpu = process.cpuUsage(cpu0);
         const jobRss = peakRssMb();
         const floor = await stagingFloor(db, schema, r.cohort);
         const expect = kind === 'first' ? r.new === r.cohort : kind === 'unchanged' ? r.unchanged === r.cohort : r.updated > 0 && r.updated <= changed;
@@ -126,7 +128,7 @@ function scenario(t: Target, n: number, kind: 'first' | 'unchanged' | 'changed5'
         return {
           n: r.cohort, seconds, rate: r.cohort / seconds, unit: 'children/s', peakRssMb: jobRss,
           floorSeconds: floor.seconds, floorNote: floor.note,
-          note: `retained JS heap ${(peakHeap / 1048576).toFixed(0)} MB; ${r.persons} people; new ${r.new}, updated ${r.updated}, unchanged ${r.unchanged}, invalid ${r.invalid}`,
+          note: `CPU of this process ${((cpu.user + cpu.system) / 1e6).toFixed(2)} s; retained JS heap ${(peakHeap / 1048576).toFixed(0)} MB; ${r.persons} people; new ${r.new}, updated ${r.updated}, unchanged ${r.unchanged}, invalid ${r.invalid}`,
         };
       } finally {
         if (kind === 'changed5') await change5(db, schema, true);
