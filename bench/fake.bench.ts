@@ -4,7 +4,7 @@ import { randomBytes } from 'node:crypto';
 import { quoteIdent } from '../src/db/dialect';
 import { openDb } from '../src/db/openDb';
 import { generateFakeSsd } from '../src/fake/generateFakeSsd';
-import { BENCH_PG, QUICK, benchMain, timed, type Scenario } from './benchLib';
+import { BENCH_PG, QUICK, benchMain, benchSizes, timed, type Scenario } from './benchLib';
 
 const AS_OF = '2026-08-10';
 
@@ -24,11 +24,12 @@ function scenario(url: () => string, n: number, scratchSchema: boolean): Scenari
 }
 
 const scenarios: Record<string, Scenario> = {};
-for (const [label, n] of [['1k', 1_000], ['10k', 10_000], ['100k', 100_000]] as const) {
+const sizes = benchSizes([1_000, 10_000, 100_000]).map((n) => [`${n / 1000}k`, n] as const);
+for (const [label, n] of sizes) {
   scenarios[`fake-pglite-${label}`] = scenario(() => 'pglite:memory', n, false);
 }
 if (BENCH_PG) {
-  for (const [label, n] of [['1k', 1_000], ['10k', 10_000], ['100k', 100_000]] as const) {
+  for (const [label, n] of sizes) {
     scenarios[`fake-pg-${label}`] = scenario(() => BENCH_PG!, n, true);
   }
 }

@@ -7,7 +7,7 @@ import { openDb } from '../src/db/openDb';
 import type { Db } from '../src/db/types';
 import { generateFakeSsd } from '../src/fake/generateFakeSsd';
 import { emptyStats, streamChildPayloads } from '../src/payload/buildPayloads';
-import { BENCH_PG, QUICK, benchMain, timed, type BenchResult, type Scenario } from './benchLib';
+import { BENCH_PG, QUICK, benchMain, benchSizes, timed, type BenchResult, type Scenario } from './benchLib';
 
 const AS_OF = '2026-08-10';
 
@@ -45,7 +45,7 @@ function postgres(children: number): Scenario {
   };
 }
 
-const sizes = QUICK ? [1_000, 10_000] : [1_000, 10_000, 100_000];
+const sizes = benchSizes(QUICK ? [1_000, 10_000] : [1_000, 10_000, 100_000]);
 const scenarios: Record<string, Scenario> = {};
 for (const n of sizes) scenarios[`payload stream pglite ${n / 1000}k`] = pglite(n);
 if (BENCH_PG) for (const n of sizes) scenarios[`payload stream postgres ${n / 1000}k`] = postgres(n);

@@ -7,12 +7,17 @@
 // (PGlite: $TMPDIR/ssd-bench-staging/pglite-<n>; PostgreSQL: schema ssd_bench_staging_<n>; made again
 // when ssd_person does not hold n people), so each
 // scenario's peak RSS is the staging run's own. Only the measured run is timed.
+// Each scenario then measures its floor on the same database, in the same process (after the
+// job's peak RSS is taken): streaming every row the builder reads (payload_child_rows.sql, the
+// builder's batch size, rows only counted) plus JSON text and SHA-256 of as many payloads as the
+// cohort, cycling through up to 1,000 of the payloads just staged (same sizes).
 import { spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { BENCH_PG, QUICK, benchMain, timed, type Scenario } from './benchLib';
+import { BENCH_PG, QUICK, benchMain, benchSizes, jsonHashFloor, peakRssMb, streamFloor, timed, type Scenario } from './benchLib';
+import { DEFAULT_BATCH_SIZE, assertBuilderTables, childRowsSql, orphanBranchesPresent } from '../src/payload/buildPayloads';
 import { openDb } from '../src/db/openDb';
 import { qualify, quoteIdent } from '../src/db/dialect';
 import type { Db } from '../src/db/types';
@@ -20,7 +25,7 @@ import { generateFakeSsd } from '../src/fake/generateFakeSsd';
 import { stageFromSsd } from '../src/staging/runStage';
 
 const AS_OF = '2026-08-10';
-const SIZES = QUICK ? [1_000, 5_000] : [1_000, 10_000, 100_000];
+const SIZES = benchSizes(QUICK ? [1_000, 5_000] : [1_000, 10_000, 100_000]);
 const TABLE = 'ssd_api_data_staging';
 
 interface Target { name: 'pglite' | 'postgres'; url(n: number): string; schema(n: number): string }
@@ -80,6 +85,19 @@ async function change5(db: Db, schema: string, undo: boolean): Promise<number> {
   return db.execute(`UPDATE ${p} SET pers_surname = ${set} WHERE MOD(ABS(hashtext(pers_person_id)), 20) = 0 AND pers_surname IS NOT NULL`);
 }
 
+/** The staging floor: stream the builder's rows with no processing + JSON and SHA-256 of `cohort` payloads of the staged sizes. */
+async function stagingFloor(db: Db, schema: string, cohort: number): Promise<{ seconds: number; note: string }> {
+  const sql = childRowsSql(db, schema, await orphanBranchesPresent(db, schema), await assertBuilderTables(db, schema));
+  const read = await streamFloor(db, sql, [null], DEFAULT_BATCH_SIZE);
+  const samples = (await db.query<{ j: string }>(`SELECT CAST(json_payload AS TEXT) AS j FROM ${qualify('postgres', schema, TABLE)} ORDER BY id LIMIT 1000`))
+    .map((x) => JSON.parse(x.j) as unknown);
+  const compute = jsonHashFloor(samples, cohort);
+  return {
+    seconds: read.seconds + compute.seconds,
+    note: `floor: stream ${read.rows.toLocaleString('en-GB')} rows ${read.seconds.toFixed(2)} s + JSON/SHA-256 of ${cohort.toLocaleString('en-GB')} payloads ${compute.seconds.toFixed(2)} s`,
+  };
+}
+
 function scenario(t: Target, n: number, kind: 'first' | 'unchanged' | 'changed5'): Scenario {
   return async () => {
     await ensureData(t, n);
@@ -100,12 +118,17 @@ function scenario(t: Target, n: number, kind: 'first' | 'unchanged' | 'changed5'
       let peakHeap = process.memoryUsage().heapUsed;
       const sampler = setInterval(() => { gc?.(); peakHeap = Math.max(peakHeap, process.memoryUsage().heapUsed); }, 500);
       try {
+        const cpu0 = process.cpuUsage();
         const { value: r, seconds } = await timed(() => stageFromSsd(db, { schema, asOf: AS_OF, table: TABLE }).finally(() => clearInterval(sampler)));
+        const cpu = process.cpuUsage(cpu0);
+        const jobRss = peakRssMb();
+        const floor = await stagingFloor(db, schema, r.cohort);
         const expect = kind === 'first' ? r.new === r.cohort : kind === 'unchanged' ? r.unchanged === r.cohort : r.updated > 0 && r.updated <= changed;
         if (!expect) throw new Error(`unexpected counts for ${kind}: ${JSON.stringify({ cohort: r.cohort, new: r.new, updated: r.updated, unchanged: r.unchanged })}`);
         return {
-          n: r.cohort, seconds, rate: r.cohort / seconds, unit: 'children/s',
-          note: `retained JS heap ${(peakHeap / 1048576).toFixed(0)} MB; ${r.persons} people; new ${r.new}, updated ${r.updated}, unchanged ${r.unchanged}, invalid ${r.invalid}`,
+          n: r.cohort, seconds, rate: r.cohort / seconds, unit: 'children/s', peakRssMb: jobRss,
+          floorSeconds: floor.seconds, floorNote: floor.note,
+          note: `CPU of this process ${((cpu.user + cpu.system) / 1e6).toFixed(2)} s; retained JS heap ${(peakHeap / 1048576).toFixed(0)} MB; ${r.persons} people; new ${r.new}, updated ${r.updated}, unchanged ${r.unchanged}, invalid ${r.invalid}`,
         };
       } finally {
         if (kind === 'changed5') await change5(db, schema, true);

@@ -131,18 +131,28 @@ export class PostgresDb implements Db {
     const onError = (e: unknown) => { broken ??= e; };
     client.on('error', onError);
     const cursor = client.query(new Cursor<R>(sql, params as unknown[], { types: typeOverrides }));
+    // One batch ahead: the next read is on the wire while the consumer works through this one, so
+    // the database and the consumer work at the same time (at most two batches in memory).
+    const read = (): Promise<R[] | { error: unknown }> => cursor.read(size).then((rows) => rows, (error: unknown) => ({ error }));
+    let next: Promise<R[] | { error: unknown }> | undefined = read();
     try {
       for (;;) {
         if (options.signal?.aborted) throw new CancelledError();
-        let rows: R[];
-        try { rows = await cursor.read(size); } catch (e) {
+        const got = await next!;
+        next = undefined;
+        if (!Array.isArray(got)) {
+          const e = got.error;
           if (broken !== undefined || isConnectionLoss(e)) { broken ??= e; throw this.lost(e); }
           throw this.cancelledOr(client, toDbError(e, sql));
         }
+        const rows = got;
+        if (rows.length === size) next = read();
         for (const r of rows) yield r;
         if (rows.length < size) break;
       }
     } finally {
+      // A read still on the wire finishes before the cursor closes (pg-cursor serves one at a time).
+      if (next) await next;
       // Closing a cursor on a dead connection would wait for the server forever.
       if (broken === undefined) await cursor.close().catch(() => undefined);
       this.busy.delete(client);

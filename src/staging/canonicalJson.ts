@@ -24,8 +24,8 @@ export const ENTITY_ID_KEYS: ReadonlySet<string> = new Set([
   'child_looked_after_placement_id',
 ]);
 
-function compareKeys(a: string, b: string): number {
-  // Code point order (not UTF-16 unit order, not locale): stable across platforms.
+/** Code point order by spreading into code points (also right for lone surrogates). */
+function compareKeysSpread(a: string, b: string): number {
   const ca = [...a];
   const cb = [...b];
   const n = Math.min(ca.length, cb.length);
@@ -35,6 +35,25 @@ function compareKeys(a: string, b: string): number {
     if (x !== y) return x - y;
   }
   return ca.length - cb.length;
+}
+
+function compareKeys(a: string, b: string): number {
+  // Code point order (not UTF-16 unit order, not locale): stable across platforms. Keys without
+  // surrogates (all the builder writes) compare unit by unit without copying; at the first
+  // differing unit that is a surrogate the spread comparison decides, as it always did.
+  if (a === b) return 0;
+  const n = Math.min(a.length, b.length);
+  for (let i = 0; i < n; i++) {
+    const x = a.charCodeAt(i);
+    const y = b.charCodeAt(i);
+    if (x === y) {
+      if (x >= 0xd800 && x <= 0xdfff) return compareKeysSpread(a, b);
+      continue;
+    }
+    if ((x >= 0xd800 && x <= 0xdfff) || (y >= 0xd800 && y <= 0xdfff)) return compareKeysSpread(a, b);
+    return x - y;
+  }
+  return a.length - b.length;
 }
 
 function write(value: unknown, skip: ReadonlySet<string> | null, out: string[]): void {

@@ -60,11 +60,13 @@ export interface PrepareOptions {
 }
 
 export function prepareChild(c: { personId: string; legacyId: string | null; payload: Record<string, unknown>; problems: PayloadProblem[] }, options: PrepareOptions = {}): PreparedChild {
+  // The payload text is made only when a row is written (an unchanged child never needs it).
+  let text: string | undefined;
   return {
     personId: c.personId,
     legacyId: c.legacyId,
     payload: c.payload,
-    jsonText: compactJson(c.payload),
+    get jsonText() { return (text ??= compactJson(c.payload)); },
     hashHex: payloadHash(c.payload, { ignoreEntityIds: options.hashIgnoresEntityIds }).toString('hex'),
     problems: c.problems,
     valid: !c.problems.some((p) => p.severity === 'error'),

@@ -301,22 +301,36 @@ export async function stageChildren(db: Db, children: AsyncIterable<BuiltChild>,
   };
 
   let batch: BuiltChild[] = [];
+  // A bounded pipeline: one batch is written (its transaction on its own connection) while the
+  // builder reads and builds the next one; before a second batch goes to the database the first
+  // must have committed, so at most two batches are held and batches commit in order. A failed
+  // batch stops the run at the next batch boundary (or at the end), as before.
+  let inFlight: Promise<void> | undefined;
+  let inFlightError: { error: unknown } | undefined;
+  const settle = async () => {
+    if (inFlight) { await inFlight; inFlight = undefined; }
+    if (inFlightError) throw inFlightError.error;
+  };
   try {
     await options.beforeWrite?.(info);
     for await (const child of children) {
+      if (inFlightError) throw inFlightError.error;
       if (seenInBatch.has(child.personId) || child.personId === previousId) {
         throw new Error(`the payload builder produced person id ${child.personId} twice`);
       }
       seenInBatch.add(child.personId);
       batch.push(child);
       if (batch.length >= batchSize) {
-        await processBatch(batch);
-        previousId = batch[batch.length - 1]!.personId;
+        await settle();
+        const full = batch;
+        inFlight = processBatch(full).catch((error: unknown) => { inFlightError = { error }; });
+        previousId = full[full.length - 1]!.personId;
         batch = [];
         seenInBatch.clear();
       }
       throwIfAborted(options.signal);
     }
+    await settle();
     if (batch.length) await processBatch(batch);
     batch = [];
 
@@ -362,8 +376,11 @@ export async function stageChildren(db: Db, children: AsyncIterable<BuiltChild>,
       if (!more) break;
     }
   } catch (e) {
-    if (e instanceof ConnectionError) throw new ConnectionError(`${e.message}; ${committedSoFar(done)}`, { cause: e });
-    throw e;
+    // A batch still being written settles first, so the counts below say what is committed.
+    if (inFlight) await inFlight;
+    const err = inFlightError && !(e instanceof ConnectionError) ? inFlightError.error : e;
+    if (err instanceof ConnectionError) throw new ConnectionError(`${err.message}; ${committedSoFar(done)}`, { cause: err });
+    throw err;
   } finally {
     await db.execute(`DELETE FROM ${info.marks} WHERE ${quoteIdent(db.dialect, 'run_id')} = $1`, [runId]).catch(() => undefined);
   }

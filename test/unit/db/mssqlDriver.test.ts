@@ -3,7 +3,7 @@
 // test/integration/db (when SSD_TEST_MSSQL is set).
 import assert from 'node:assert/strict';
 import sql from 'mssql';
-import { bindParams, formatDate, formatTimestamp, infoToMessage, MssqlDb, rowNormaliser, sqlParamFor, toMssqlError } from '../../../src/db/mssqlDriver';
+import { bindParams, formatDate, formatTimestamp, infoToMessage, MSSQL_PACKET_SIZE, MssqlDb, rowNormaliser, sqlParamFor, toMssqlError } from '../../../src/db/mssqlDriver';
 import { parseConnectionString, type MssqlSpec } from '../../../src/db/connectionSpec';
 import { CancelledError, ConnectionError, DbError } from '../../../src/db/types';
 
@@ -145,7 +145,7 @@ describe('mssqlDriver: configuration', () => {
     assert.equal(c.connectionTimeout, 9000);
     assert.equal(c.requestTimeout, 0);
     assert.equal(c.authentication, undefined);
-    assert.deepEqual({ ...c.options }, { encrypt: true, trustServerCertificate: true, appName: 'ssd-workbench', useUTC: true, enableArithAbort: true });
+    assert.deepEqual({ ...c.options }, { encrypt: true, trustServerCertificate: true, appName: 'ssd-workbench', useUTC: true, enableArithAbort: true, packetSize: MSSQL_PACKET_SIZE });
   });
 
   it('uses the instance name only when no port is given', () => {

@@ -7,7 +7,7 @@ import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { openDb } from '../../../src/db/openDb';
-import { MSNODESQLV8_NEEDED, MssqlDb, odbcConnectionString, tlsHint, trustedCas } from '../../../src/db/mssqlDriver';
+import { MSNODESQLV8_NEEDED, MSSQL_PACKET_SIZE, MssqlDb, odbcConnectionString, tlsHint, trustedCas } from '../../../src/db/mssqlDriver';
 import tlsModule from 'node:tls';
 import { parseConnectionString, type MssqlSpec } from '../../../src/db/connectionSpec';
 import { withSession } from '../../../src/db/session';
@@ -52,6 +52,8 @@ describe('mssqlDriver on the wire (scripted TDS server)', function () {
       assert.equal(c.login!.database, 'ssd');
       assert.equal(c.login!.appName, 'ssd-workbench');
       assert.equal(c.login!.integratedSecurity, false);
+      // Larger TDS packets for streamed reads (issue 17; the server grants what it can).
+      assert.equal(c.login!.packetSize, MSSQL_PACKET_SIZE);
       // Our own statements are written for us_english / mdy: the pool says so explicitly.
       assert.equal(c.login!.language, 'us_english');
       assert.match(c.initialSql!, /set dateformat mdy/);

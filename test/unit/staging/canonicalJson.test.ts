@@ -77,3 +77,34 @@ describe('canonical JSON and the change hash (D6)', () => {
     }), { numRuns: 300 });
   });
 });
+
+describe('canonical key order without copying strings (issue 17)', () => {
+  // The order as it was first written: spread each key into code points and compare them.
+  function referenceCanonical(v: unknown): string {
+    if (v === null || typeof v !== 'object') return JSON.stringify(v);
+    if (Array.isArray(v)) return `[${v.map((x) => referenceCanonical(x)).join(',')}]`;
+    const cmp = (a: string, b: string) => {
+      const ca = [...a], cb = [...b];
+      for (let i = 0; i < Math.min(ca.length, cb.length); i++) {
+        const x = ca[i]!.codePointAt(0)!, y = cb[i]!.codePointAt(0)!;
+        if (x !== y) return x - y;
+      }
+      return ca.length - cb.length;
+    };
+    const o = v as Record<string, unknown>;
+    return `{${Object.keys(o).sort(cmp).map((k) => `${JSON.stringify(k)}:${referenceCanonical(o[k])}`).join(',')}}`;
+  }
+  // Keys from a small alphabet with BMP letters, U+E000–U+FFFF, pairs above U+FFFF and lone
+  // surrogates, so that prefixes and every kind of first difference occur.
+  const unit = fc.constantFrom('a', 'b', 'B', '_', 'é', '\uE000', '\uFF21', '\u{1F600}', '\u{10000}', '\uD83D', '\uDE00', '\uDBFF');
+  const key = fc.array(unit, { maxLength: 4 }).map((xs) => xs.join(''));
+  const obj = fc.dictionary(key, fc.oneof(fc.integer(), fc.string(), fc.dictionary(key, fc.integer(), { maxKeys: 6 })), { maxKeys: 12 });
+
+  it('gives the same text as the spread comparison for any keys, surrogates included', () => {
+    fc.assert(fc.property(obj, (o) => canonicalJson(o) === referenceCanonical(o)), { numRuns: 2000 });
+  });
+
+  it('sorts a surrogate after U+FFFF and before nothing else of the BMP', () => {
+    assert.equal(canonicalJson({ '\uFFFF': 1, '\u{10000}': 2, '\uD7FF': 3 }), '{"\uD7FF":3,"\uFFFF":1,"\u{10000}":2}');
+  });
+});
