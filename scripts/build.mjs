@@ -1,4 +1,5 @@
-// Bundles the extension and the CLI into dist/extension.cjs (dist/cli.cjs launches the CLI) with esbuild, and copies
+// Bundles the extension and the CLI into dist/extension.cjs (dist/cli.cjs launches the CLI, dist/worker.cjs the
+// editor's worker thread) with esbuild, and copies
 // what they read at run time next to them: sql/, media/ and PGlite's wasm and data. With --production
 // (packaging: vscode:prepublish) PGlite's assets are brotli-compressed (so the .vsix stays small) and
 // cached in .build-cache/ between builds; otherwise (npm run demo, npm test) they are copied as they
@@ -47,6 +48,9 @@ await build({
   outfile: join(dist, entries[0].out),
 });
 writeFileSync(join(dist, 'cli.cjs'), '#!/usr/bin/env node\n\'use strict\';\nrequire(\'./extension.cjs\').runCli();\n');
+// dist/worker.cjs: the editor's worker thread (src/worker/ssdWorker.ts, in the same bundle), where the
+// embedded database and the demo build run, off the extension host's main thread.
+writeFileSync(join(dist, 'worker.cjs'), '\'use strict\';\nrequire(\'./extension.cjs\').runWorker();\n');
 
 cpSync(join(root, 'sql'), join(dist, 'sql'), { recursive: true });
 if (existsSync(join(root, 'media'))) cpSync(join(root, 'media'), join(dist, 'media'), { recursive: true });
@@ -75,4 +79,4 @@ import { chmodSync } from 'node:fs';
 chmodSync(join(dist, 'cli.cjs'), 0o755);
 writeFileSync(join(dist, 'BUNDLED'), `ssd-workbench ${pkg.version}\n`);
 const size = (f) => (statSync(join(dist, f)).size / 1024).toFixed(0) + ' KiB';
-console.log(`built dist/extension.cjs (${size('extension.cjs')}; extension and CLI) and dist/cli.cjs (the CLI launcher)`);
+console.log(`built dist/extension.cjs (${size('extension.cjs')}; extension and CLI), dist/worker.cjs (the editor's worker thread's launcher) and dist/cli.cjs (the CLI launcher)`);

@@ -55,17 +55,19 @@ async function recreateDemo(services: ExtensionServices, demo: ExtensionDemoData
     'Recreate',
   );
   if (ok !== 'Recreate') return;
-  const wasDemo = services.connections.activeConnection?.isDemo === true;
-  if (wasDemo) await services.connections.close();
+  // The demo connection is closed, the demo deleted and made again; the view says "being made…"
+  // meanwhile, and a cancelled remake leaves no demo (never half a one).
+  let conn;
   try {
-    demo.delete();
+    conn = await services.connections.useDemo(() => {
+      demo.delete();
+      services.log.info('demo database deleted; making a new one');
+    });
   } catch (e) {
     void vscode.window.showErrorMessage(`SSD: could not delete the demo database: ${redactSecrets(e instanceof Error ? e.message : String(e))}`);
-    if (wasDemo) await services.connections.reopen();
     return;
   }
-  services.log.info('demo database deleted; making a new one');
-  await openDemo(services);
+  if (conn) await vscode.commands.executeCommand('ssd.tables.focus');
 }
 
 async function generateFakeData(services: ExtensionServices, demo: ExtensionDemoDatabase): Promise<void> {

@@ -91,7 +91,7 @@ export function demoSteps(options: Pick<CreateDemoOptions, 'signal' | 'onProgres
         ctx.print(`Filled the tables the payload builder reads with ${ctx.children.toLocaleString('en-GB')} fake children (seed ${ctx.seed}, as-of ${ctx.asOf}) in ${ctx.fake.seconds.toFixed(1)} s.`);
       },
     },
-    byName('summary'),
+    { name: 'summary', async run(ctx) { check(); options.onProgress?.({ step: 'summary', done: ctx.children, total: ctx.children }); await byName('summary').run(ctx); } },
   ];
 }
 
