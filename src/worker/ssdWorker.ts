@@ -6,6 +6,7 @@
 // - 'demo': makes the extension's demo database (src/extension/core/demoStore.ts createDemo) and
 //   reports its real steps; 'cancel' aborts it (the host also terminates the thread if it lingers).
 // Messages carry ids, counts, SQL text and rows only; nothing is logged here.
+import { constants, setPriority } from 'node:os';
 import { parentPort, workerData } from 'node:worker_threads';
 import type { Db, Queryable, RunBatchOptions } from '../db/types';
 import { serializeError, type DbRequest, type WorkerData, type WorkerReply } from './protocol';
@@ -15,6 +16,12 @@ if (!port) throw new Error('ssdWorker runs in a worker thread only');
 const data = workerData as WorkerData;
 
 const post = (m: WorkerReply): void => port.postMessage(m);
+
+// On Linux a thread's priority is its own: this thread yields to the editor's (and to the user's
+// other programs) when the machine is busy. Elsewhere the call would lower the whole editor process.
+if (process.platform === 'linux') {
+  try { setPriority(constants.priority.PRIORITY_BELOW_NORMAL); } catch { /* not allowed: run as is */ }
+}
 
 if (data.mode === 'demo') {
   const ac = new AbortController();

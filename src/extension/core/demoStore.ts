@@ -10,7 +10,7 @@ import { join } from 'node:path';
 import { CancelledError } from '../../db/types';
 import { acquireLock, describeHolder, DirLockedError, lockPathFor, otherHolder, releaseLock } from '../../db/dirLock';
 import { DEMO_MARK_FILE, DEMO_STEPS, runDemo, type DemoResult, type DemoStep, type Print } from '../../demo/runDemo';
-import { generateFakeSsd, type FakeProgress } from '../../fake/generateFakeSsd';
+import { DEFAULT_CHUNK, generateFakeSsd, type FakeProgress } from '../../fake/generateFakeSsd';
 
 export const DEMO_FOLDER = 'demo';
 export const READY_FILE = 'READY.json';
@@ -85,6 +85,8 @@ export function demoSteps(options: Pick<CreateDemoOptions, 'signal' | 'onProgres
         check();
         ctx.fake = await generateFakeSsd(ctx.db, {
           schema: ctx.schema, children: ctx.children, seed: ctx.seed, asOf: ctx.asOf,
+          // About 20 progress steps (and as many chances to stop on Cancel); the rows do not depend on it.
+          chunkSize: Math.min(DEFAULT_CHUNK, Math.max(100, Math.ceil(ctx.children / 20))),
           ...(options.signal ? { signal: options.signal } : {}),
           onProgress: (p) => options.onProgress?.({ step: 'fake data', ...p }),
         });
