@@ -39,11 +39,50 @@ const common = {
   logOverride: { 'empty-import-meta': 'silent' },
 };
 
+// Third-party packages go in dist/vendor/<group>.cjs, outside the main bundle: the editor reads and
+// compiles only what activation needs (issue 15, item 6), and each group (its packages, in fact) is
+// loaded the first time the code that imports it runs. The main bundle requires a package through a
+// small proxy module: module.exports = require('./vendor/<group>.cjs')['<package>'].
+const VENDOR = {
+  pglite: ['@electric-sql/pglite'],
+  mssql: ['mssql', 'tedious', 'mssql/msnodesqlv8'],
+  pg: ['pg', 'pg-cursor'],
+  faker: ['@faker-js/faker/locale/en_GB'],
+  ajv: ['ajv', 'ajv-formats'],
+  commander: ['commander'],
+};
+const vendorOf = new Map(Object.entries(VENDOR).flatMap(([g, specs]) => specs.map((s) => [s, g])));
+const escapeRe = (t) => t.replace(/[.*+?^${}()|[\]\\/]/g, '\\$&');
+const vendorPlugin = {
+  name: 'ssd-vendor',
+  setup(b) {
+    const filter = new RegExp(`^(${[...vendorOf.keys()].map(escapeRe).join('|')})$`);
+    b.onResolve({ filter }, (a) => ({ path: a.path, namespace: 'ssd-vendor' }));
+    b.onResolve({ filter: /^\.\/vendor\// }, (a) => ({ path: a.path, external: true }));
+    b.onLoad({ filter: /.*/, namespace: 'ssd-vendor' }, (a) => ({
+      contents: `module.exports = require(${JSON.stringify(`./vendor/${vendorOf.get(a.path)}.cjs`)})[${JSON.stringify(a.path)}];`,
+      loader: 'js',
+      resolveDir: root,
+    }));
+  },
+};
+mkdirSync(join(dist, 'vendor'), { recursive: true });
+for (const [group, specs] of Object.entries(VENDOR)) {
+  // Getters: a package of the group is loaded when first asked for (mssql/msnodesqlv8 needs a native module).
+  const contents = `module.exports = {\n${specs.map((s) => `  get ${JSON.stringify(s)}() { return require(${JSON.stringify(s)}); },`).join('\n')}\n};\n`;
+  await build({
+    ...common,
+    stdin: { contents, resolveDir: root, sourcefile: `vendor-${group}.js`, loader: 'js' },
+    outfile: join(dist, 'vendor', `${group}.cjs`),
+  });
+}
+
 // One bundle for the extension and the CLI (src/bundle.ts): the engine ships once in the .vsix.
 // dist/cli.cjs is a launcher for the bundle's CLI.
 const entries = [{ in: 'src/bundle.ts', out: 'extension.cjs' }];
 await build({
   ...common,
+  plugins: [vendorPlugin],
   entryPoints: [join(root, entries[0].in)],
   outfile: join(dist, entries[0].out),
 });

@@ -3,7 +3,7 @@
 // hides them there too) and name the database and schema before they write anywhere but the demo.
 import * as vscode from 'vscode';
 import { redactSecrets } from '../../db/connectionSpec';
-import { generateFakeSsd, type FakeSummary } from '../../fake/generateFakeSsd';
+import type { FakeSummary } from '../../fake/generateFakeSsd';
 import { STAGING_TABLE_NAMES, type StagingTableName } from '../../model/ssdModel';
 import type { ActiveConnection } from '../../connections/vscode/connectionManager';
 import { DEFAULT_MAX_DELETIONS, DEFAULT_MIN_TABLE_SHARE, findingLines, parseMaxDeletions, parseMinTableShare, SafetyStopError, type SafetyThresholds } from '../../staging/safetyStop';
@@ -98,6 +98,8 @@ async function generateFakeData(services: ExtensionServices, demo: ExtensionDemo
   if (ok !== 'Generate') return;
   const run = (replace: boolean) => withWork(`SSD: Generate Fake Data (${target!.schema})`, conn!.db, services.log, async (w) => {
     try {
+      // Loaded on first use, not at activation.
+      const { generateFakeSsd } = await import('../../fake/generateFakeSsd');
       const summary = await generateFakeSsd(conn!.db, {
         schema: target!.schema, children: settings.fakeChildren, seed: settings.fakeSeed, asOf: settings.asOf, replace, signal: w.signal,
         onProgress: (p) => w.report((p.done / p.total) * 100, `${fmt(p.done)} of ${fmt(p.total)} children`),
