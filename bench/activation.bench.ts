@@ -42,12 +42,14 @@ const context = {
   extensionUri: fake.module.Uri.file(root),
   extensionPath: root,
 };
+const c0 = process.cpuUsage();
 const t0 = performance.now();
 const ext = require(join(root, 'dist/extension.cjs'));
 const t1 = performance.now();
 ext.activate(context);
 const t2 = performance.now();
-process.stdout.write(JSON.stringify({ requireMs: t1 - t0, activateMs: t2 - t1 }) + '\\n');
+const c = process.cpuUsage(c0);
+process.stdout.write(JSON.stringify({ requireMs: t1 - t0, activateMs: t2 - t1, cpuMs: (c.user + c.system) / 1000 }) + '\\n');
 process.exit(0);
 `;
 }
@@ -61,19 +63,19 @@ process.exit(0);
       const fakeCjs = join(dir, 'fakeVscode.cjs');
       await build({ entryPoints: [join(root, 'test/integration/extension/fakeVscode.ts')], bundle: true, platform: 'node', format: 'cjs', outfile: fakeCjs, logLevel: 'error' });
       const script = childScript(fakeCjs);
-      const out: { requireMs: number; activateMs: number }[] = [];
+      const out: { requireMs: number; activateMs: number; cpuMs: number }[] = [];
       for (let i = 0; i < runs; i++) {
         const r = spawnSync(process.execPath, ['-e', script], { cwd: root, encoding: 'utf8' });
         const line = r.stdout.trim().split('\n').reverse().find((l) => l.startsWith('{'));
         if (r.status !== 0 || !line) throw new Error(`activation run failed: ${r.stderr.slice(-1000)}`);
-        out.push(JSON.parse(line) as { requireMs: number; activateMs: number });
+        out.push(JSON.parse(line) as { requireMs: number; activateMs: number; cpuMs: number });
       }
       const total = out.map((r) => r.requireMs + r.activateMs).sort((a, b) => a - b);
       const median = total[Math.floor(total.length / 2)]!;
-      const m = (k: 'requireMs' | 'activateMs') => out.map((r) => r[k]).sort((a, b) => a - b)[Math.floor(out.length / 2)]!;
+      const m = (k: 'requireMs' | 'activateMs' | 'cpuMs') => out.map((r) => r[k]).sort((a, b) => a - b)[Math.floor(out.length / 2)]!;
       return {
         n: runs, seconds: median / 1000,
-        note: `activation ${median.toFixed(0)} ms (median of ${runs}: require ${m('requireMs').toFixed(0)} ms + activate ${m('activateMs').toFixed(0)} ms; target ≤ ${TARGET_MS} ms)${median > TARGET_MS ? ' OVER TARGET' : ''}`,
+        note: `activation ${median.toFixed(0)} ms (median of ${runs}: require ${m('requireMs').toFixed(0)} ms + activate ${m('activateMs').toFixed(0)} ms; CPU time ${m('cpuMs').toFixed(0)} ms, which a busy machine does not inflate; target ≤ ${TARGET_MS} ms)${median > TARGET_MS ? ' OVER TARGET' : ''}`,
       };
     },
   });

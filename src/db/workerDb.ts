@@ -10,6 +10,8 @@ import { acquireLock, lockPathFor, releaseLock } from './dirLock';
 import { pgliteDirState } from './pgliteDir';
 import { CancelledError, ConnectionError, type BatchResult, type Db, type DbMessage, type Queryable, type Row, type RunBatchOptions, type StreamOptions } from './types';
 import { startWorker, WorkerChannel } from '../worker/workerClient';
+import type { JobName } from '../worker/protocol';
+import type { Logger } from '../log';
 
 export class WorkerDb implements Db {
   readonly dialect = 'postgres' as const;
@@ -98,6 +100,30 @@ export class WorkerDb implements Db {
     }
     await this.ch.request({ op: 'txEnd', txId, commit: true });
     return value;
+  }
+
+  /**
+   * Run a CPU-heavy job (staging, fake data) in the worker, next to the database, so its payload
+   * building, validation and hashing never run on the caller's thread. Options must be plain data;
+   * progress and log lines come back as they happen; the signal stops the job (and the statement).
+   */
+  async runJob<T>(job: JobName, options: Record<string, unknown>, hooks: { signal?: AbortSignal; onProgress?: (p: unknown) => void; logger?: Logger } = {}): Promise<T> {
+    if (hooks.signal?.aborted) throw new CancelledError();
+    let jobId = -1;
+    const onAbort = () => { if (jobId >= 0) this.ch.post({ op: 'jobCancel', id: -1, jobId }); void this.cancel(); };
+    hooks.signal?.addEventListener('abort', onAbort, { once: true });
+    try {
+      const p = this.ch.request<T>({ op: 'job', job, options }, (ev) => {
+        if (!('event' in ev)) return;
+        if (ev.event === 'jobProgress') hooks.onProgress?.(ev.data);
+        else if (ev.event === 'log') hooks.logger?.[ev.data.level](ev.data.text);
+      });
+      jobId = this.ch.lastId;
+      if (hooks.signal?.aborted) onAbort();
+      return await p;
+    } finally {
+      hooks.signal?.removeEventListener('abort', onAbort);
+    }
   }
 
   /** Takes effect before the next statement (as in-process PGlite); a running one finishes. */

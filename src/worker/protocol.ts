@@ -18,7 +18,13 @@ export type DbRequest = { id: number } & (
   | { op: 'txEnd'; txId: number; commit: boolean }
   | { op: 'cancel' }
   | { op: 'close' }
+  | { op: 'job'; job: JobName; options: Record<string, unknown> }
+  | { op: 'jobCancel'; jobId: number }
 );
+
+/** CPU-heavy work the editor runs in the database's worker, next to the database: staging (build,
+ *  validate, hash every child's payload) and fake data. */
+export type JobName = 'stage' | 'fake';
 
 export interface SerializedError { name: string; message: string; details?: Record<string, unknown> }
 
@@ -27,12 +33,17 @@ export type WorkerReply =
   | { id: number; ok: false; error: SerializedError }
   | { id: number; event: 'progress'; data: FakeProgress & { step: string } }
   | { id: number; event: 'print'; data: string }
-  | { id: number; event: 'message'; data: unknown };
+  | { id: number; event: 'message'; data: unknown }
+  | { id: number; event: 'log'; data: { level: 'trace' | 'debug' | 'info' | 'warn' | 'error'; text: string } }
+  | { id: number; event: 'jobProgress'; data: unknown };
 
 export function serializeError(e: unknown): SerializedError {
   if (e instanceof Error) {
     const details = (e as { details?: unknown }).details;
-    return { name: e.name, message: e.message, ...(details && typeof details === 'object' ? { details: { ...(details as Record<string, unknown>) } } : {}) };
+    // A safety stop carries its findings (table names and counts), shown by the editor's modal.
+    const findings = (e as { findings?: unknown }).findings;
+    const d = details && typeof details === 'object' ? { ...(details as Record<string, unknown>) } : findings !== undefined ? { findings } : undefined;
+    return { name: e.name, message: e.message, ...(d ? { details: d } : {}) };
   }
   if (e && typeof e === 'object' && typeof (e as { message?: unknown }).message === 'string') return { name: 'Error', message: (e as { message: string }).message };
   return { name: 'Error', message: String(e) };
@@ -44,6 +55,7 @@ export function deserializeError(s: SerializedError): Error {
     case 'DbError': e = new DbError(s.message, (s.details ?? {}) as DbError['details']); break;
     case 'ConnectionError': e = new ConnectionError(s.message); break;
     case 'CancelledError': e = new CancelledError(s.message); break;
+    case 'SafetyStopError': e = Object.assign(new Error(s.message), { findings: s.details?.findings }); e.name = s.name; break;
     default: e = new Error(s.message); e.name = s.name;
   }
   return e;

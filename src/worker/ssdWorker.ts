@@ -57,6 +57,7 @@ async function serveDb(dataDir: string | null, description: string, create: bool
   post({ id: 0, ok: true, value: 'ready' });
 
   const streams = new Map<number, AsyncIterator<unknown>>();
+  const jobs = new Map<number, AbortController>();
   const txs = new Map<number, { q: Queryable; end: (commit: boolean) => void }>();
   const target = (txId: number | undefined): Queryable => {
     if (txId === undefined) return db;
@@ -139,6 +140,17 @@ async function serveDb(dataDir: string | null, description: string, create: bool
         if (m.commit && e) throw e;
         return undefined;
       }
+      case 'job': {
+        const ac = new AbortController();
+        jobs.set(m.id, ac);
+        try {
+          return await runJob(db, m.job, m.options, ac.signal, (data) => post({ id: m.id, event: 'jobProgress', data }),
+            (level, text) => post({ id: m.id, event: 'log', data: { level, text } }));
+        } finally {
+          jobs.delete(m.id);
+        }
+      }
+      case 'jobCancel': jobs.get(m.jobId)?.abort(); return undefined;
       case 'cancel': await db.cancel(); return undefined;
       case 'close': {
         for (const it of streams.values()) await it.return?.().catch(() => undefined);
@@ -149,6 +161,24 @@ async function serveDb(dataDir: string | null, description: string, create: bool
     }
   }
   const txEnds = new Map<number, Promise<unknown>>();
+}
+
+type Level = 'trace' | 'debug' | 'info' | 'warn' | 'error';
+
+/** A CPU-heavy job on this thread's database: the same cores the CLI and the editor run in-process. */
+async function runJob(db: Db, job: string, options: Record<string, unknown>, signal: AbortSignal, progress: (p: unknown) => void, log: (level: Level, text: string) => void): Promise<unknown> {
+  const logger = { trace: (t: string) => log('trace', t), debug: (t: string) => log('debug', t), info: (t: string) => log('info', t), warn: (t: string) => log('warn', t), error: (t: string) => log('error', t) };
+  switch (job) {
+    case 'stage': {
+      const { stageWithProgress } = await import('../extension/core/dataWork');
+      return stageWithProgress(db, { ...(options as object), signal, logger } as Parameters<typeof stageWithProgress>[1], progress);
+    }
+    case 'fake': {
+      const { generateFakeSsd } = await import('../fake/generateFakeSsd');
+      return generateFakeSsd(db, { ...(options as object), signal, onProgress: progress } as Parameters<typeof generateFakeSsd>[1]);
+    }
+    default: throw new Error(`unknown job ${job}`);
+  }
 }
 
 class RollbackRequest extends Error {

@@ -75,6 +75,8 @@ export class WorkerChannel {
   }
 
   get stopped(): boolean { return this.dead !== undefined; }
+  /** The id of the last request sent. */
+  get lastId(): number { return this.seq; }
 
   async terminate(): Promise<void> {
     this.fail(new Error('the database worker was stopped'));

@@ -7,7 +7,7 @@ import type { FakeSummary } from '../../fake/generateFakeSsd';
 import { STAGING_TABLE_NAMES, type StagingTableName } from '../../model/ssdModel';
 import type { ActiveConnection } from '../../connections/vscode/connectionManager';
 import { DEFAULT_MAX_DELETIONS, DEFAULT_MIN_TABLE_SHARE, findingLines, parseMaxDeletions, parseMinTableShare, SafetyStopError, type SafetyThresholds } from '../../staging/safetyStop';
-import { fakeReportData, fakeTargets, stagePercent, stageWithProgress, stagingReportData, stagingSummary, stagingTableFor, type FakeTarget } from '../core/dataWork';
+import { fakeInBackground, fakeReportData, fakeTargets, stageInBackground, stagePercent, stagingReportData, stagingSummary, stagingTableFor, type FakeTarget } from '../core/dataWork';
 import { readStagingRow, stagingCounts } from '../core/inventory';
 import { readFakeMark } from '../../fake/fakeMarker';
 import type { ExtensionDemoDatabase } from '../demoDatabase';
@@ -98,9 +98,8 @@ async function generateFakeData(services: ExtensionServices, demo: ExtensionDemo
   if (ok !== 'Generate') return;
   const run = (replace: boolean) => withWork(`SSD: Generate Fake Data (${target!.schema})`, conn!.db, services.log, async (w) => {
     try {
-      // Loaded on first use, not at activation.
-      const { generateFakeSsd } = await import('../../fake/generateFakeSsd');
-      const summary = await generateFakeSsd(conn!.db, {
+      // In the embedded database's worker thread on the demo (the editor stays responsive).
+      const summary = await fakeInBackground(conn!.db, {
         schema: target!.schema, children: settings.fakeChildren, seed: settings.fakeSeed, asOf: settings.asOf, replace, signal: w.signal,
         onProgress: (p) => w.report((p.done / p.total) * 100, `${fmt(p.done)} of ${fmt(p.total)} children`),
       });
@@ -167,7 +166,7 @@ async function buildStaging(services: ExtensionServices): Promise<void> {
   const startedAt = new Date();
   const stage = (allowMassChange: boolean) => withWork(`SSD: Build Staging (${table})`, conn.db, services.log, async (w) => {
     try {
-      return await stageWithProgress(conn.db, {
+      return await stageInBackground(conn.db, {
         schema: conn.schema, asOf: settings.asOf, table, partial: settings.partialPayloads, hashIgnoresEntityIds: settings.hashIgnoresEntityIds,
         signal: w.signal, logger: services.log, thresholds, allowMassChange, stopMessageFor: 'editor',
       }, (p) => w.report(stagePercent(p), `${fmt(p.persons)}${p.totalPersons ? ` of ${fmt(p.totalPersons)}` : ''} people read, ${fmt(p.children)} children staged`));
