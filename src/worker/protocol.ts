@@ -23,8 +23,8 @@ export type DbRequest = { id: number } & (
 );
 
 /** CPU-heavy work the editor runs in the database's worker, next to the database: staging (build,
- *  validate, hash every child's payload) and fake data. */
-export type JobName = 'stage' | 'fake';
+ *  validate, hash every child's payload), fake data, one child's payload. */
+export type JobName = 'stage' | 'fake' | 'payload';
 
 export interface SerializedError { name: string; message: string; details?: Record<string, unknown> }
 

@@ -177,6 +177,11 @@ async function runJob(db: Db, job: string, options: Record<string, unknown>, sig
       const { generateFakeSsd } = await import('../fake/generateFakeSsd');
       return generateFakeSsd(db, { ...(options as object), signal, onProgress: progress } as Parameters<typeof generateFakeSsd>[1]);
     }
+    case 'payload': {
+      const { buildChildPayload } = await import('../payload/buildPayloads');
+      const { personId, ...rest } = options as { personId: string };
+      return buildChildPayload(db, personId, { ...rest, signal } as Parameters<typeof buildChildPayload>[2]);
+    }
     default: throw new Error(`unknown job ${job}`);
   }
 }

@@ -2,8 +2,7 @@
 // Row): which staging table and which fake-data targets apply, staging with progress over the
 // people read, and the reports. No 'vscode'. Reports carry ids, counts and rule names only.
 import type { Db } from '../../db/types';
-import type { FakeOptions, FakeSummary } from '../../fake/generateFakeSsd';
-import { WorkerDb } from '../../db/workerDb';
+import type { FakeSummary } from '../../fake/generateFakeSsd';
 import type { StagingTableName } from '../../model/ssdModel';
 import type { StageFromSsdOptions, StageFromSsdReport } from '../../staging/runStage';
 import { tableExists } from '../../ddl/initTables';
@@ -76,33 +75,6 @@ export async function stageWithProgress(db: Db, options: StageFromSsdOptions, on
       options.onProgress?.(p);
       onProgress?.({ persons: stats.persons, totalPersons, children: p.children });
     },
-  });
-}
-
-/**
- * stageWithProgress, run next to the database when it is the editor's embedded database in its
- * worker thread (src/db/workerDb.ts), so building, validating and hashing the payloads never block
- * the editor; in this thread otherwise (a server does the database work there).
- */
-export async function stageInBackground(db: Db, options: StageFromSsdOptions, onProgress?: (p: StageProgress) => void): Promise<StageFromSsdReport> {
-  if (!(db instanceof WorkerDb)) return stageWithProgress(db, options, onProgress);
-  const { signal, logger, onProgress: _ignored, stats: _stats, ...plain } = options;
-  return db.runJob<StageFromSsdReport>('stage', plain as Record<string, unknown>, {
-    ...(signal ? { signal } : {}), ...(logger ? { logger } : {}),
-    ...(onProgress ? { onProgress: (p) => onProgress(p as StageProgress) } : {}),
-  });
-}
-
-/** generateFakeSsd, in the embedded database's worker thread when it has one (as stageInBackground). */
-export async function fakeInBackground(db: Db, options: FakeOptions): Promise<FakeSummary> {
-  if (!(db instanceof WorkerDb)) {
-    const { generateFakeSsd } = await import('../../fake/generateFakeSsd');
-    return generateFakeSsd(db, options);
-  }
-  const { signal, onProgress, ...plain } = options;
-  return db.runJob<FakeSummary>('fake', plain as Record<string, unknown>, {
-    ...(signal ? { signal } : {}),
-    ...(onProgress ? { onProgress: (p) => onProgress(p as { done: number; total: number }) } : {}),
   });
 }
 
