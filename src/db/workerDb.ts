@@ -39,8 +39,8 @@ export class WorkerDb implements Db {
       if (lockFile) releaseLock(lockFile);
       throw e instanceof ConnectionError ? e : new ConnectionError(`cannot open ${description}: ${(e as Error).message}`, { cause: e });
     }
-    // The thread must not keep the editor (or a test run) alive on its own.
-    ch.worker.unref();
+    // An idle database thread must not keep the editor (or a test run) alive on its own.
+    ch.unrefIdle();
     return new WorkerDb(ch, description, lockFile);
   }
 

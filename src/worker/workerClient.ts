@@ -38,6 +38,7 @@ export class WorkerChannel {
       if (!p) return;
       if ('event' in m) { p.onEvent?.(m); return; }
       this.pending.delete(m.id);
+      this.updateRef();
       if (m.ok) p.resolve(m.value);
       else p.reject(deserializeError(m.error));
     });
@@ -65,7 +66,17 @@ export class WorkerChannel {
     if (this.dead) return Promise.reject(this.dead);
     return new Promise<T>((resolve, reject) => {
       this.pending.set(id, { resolve: resolve as (v: unknown) => void, reject, ...(onEvent ? { onEvent } : {}) });
+      this.updateRef();
     });
+  }
+
+  /** An idle worker does not keep the process alive (unrefIdle); one with a request pending does. */
+  private idleUnref = false;
+  unrefIdle(): void { this.idleUnref = true; this.updateRef(); }
+  private updateRef(): void {
+    if (!this.idleUnref || this.dead) return;
+    if (this.pending.size > 0) this.worker.ref();
+    else this.worker.unref();
   }
 
   private fail(e: Error): void {
