@@ -1,4 +1,5 @@
-// Bundles the extension and the CLI into dist/extension.cjs (dist/cli.cjs launches the CLI) with esbuild, and copies
+// Bundles the extension and the CLI into dist/extension.cjs (dist/cli.cjs launches the CLI, dist/worker.cjs the
+// editor's worker thread) with esbuild, and copies
 // what they read at run time next to them: sql/, media/ and PGlite's wasm and data. With --production
 // (packaging: vscode:prepublish) PGlite's assets are brotli-compressed (so the .vsix stays small) and
 // cached in .build-cache/ between builds; otherwise (npm run demo, npm test) they are copied as they
@@ -38,15 +39,57 @@ const common = {
   logOverride: { 'empty-import-meta': 'silent' },
 };
 
+// Third-party packages go in dist/vendor/<group>.cjs, outside the main bundle: the editor reads and
+// compiles only what activation needs (issue 15, item 6), and each group (its packages, in fact) is
+// loaded the first time the code that imports it runs. The main bundle requires a package through a
+// small proxy module: module.exports = require('./vendor/<group>.cjs')['<package>'].
+const VENDOR = {
+  pglite: ['@electric-sql/pglite'],
+  mssql: ['mssql', 'tedious', 'mssql/msnodesqlv8'],
+  pg: ['pg', 'pg-cursor'],
+  faker: ['@faker-js/faker/locale/en_GB'],
+  ajv: ['ajv', 'ajv-formats'],
+  commander: ['commander'],
+};
+const vendorOf = new Map(Object.entries(VENDOR).flatMap(([g, specs]) => specs.map((s) => [s, g])));
+const escapeRe = (t) => t.replace(/[.*+?^${}()|[\]\\/]/g, '\\$&');
+const vendorPlugin = {
+  name: 'ssd-vendor',
+  setup(b) {
+    const filter = new RegExp(`^(${[...vendorOf.keys()].map(escapeRe).join('|')})$`);
+    b.onResolve({ filter }, (a) => ({ path: a.path, namespace: 'ssd-vendor' }));
+    b.onResolve({ filter: /^\.\/vendor\// }, (a) => ({ path: a.path, external: true }));
+    b.onLoad({ filter: /.*/, namespace: 'ssd-vendor' }, (a) => ({
+      contents: `module.exports = require(${JSON.stringify(`./vendor/${vendorOf.get(a.path)}.cjs`)})[${JSON.stringify(a.path)}];`,
+      loader: 'js',
+      resolveDir: root,
+    }));
+  },
+};
+mkdirSync(join(dist, 'vendor'), { recursive: true });
+for (const [group, specs] of Object.entries(VENDOR)) {
+  // Getters: a package of the group is loaded when first asked for (mssql/msnodesqlv8 needs a native module).
+  const contents = `module.exports = {\n${specs.map((s) => `  get ${JSON.stringify(s)}() { return require(${JSON.stringify(s)}); },`).join('\n')}\n};\n`;
+  await build({
+    ...common,
+    stdin: { contents, resolveDir: root, sourcefile: `vendor-${group}.js`, loader: 'js' },
+    outfile: join(dist, 'vendor', `${group}.cjs`),
+  });
+}
+
 // One bundle for the extension and the CLI (src/bundle.ts): the engine ships once in the .vsix.
 // dist/cli.cjs is a launcher for the bundle's CLI.
 const entries = [{ in: 'src/bundle.ts', out: 'extension.cjs' }];
 await build({
   ...common,
+  plugins: [vendorPlugin],
   entryPoints: [join(root, entries[0].in)],
   outfile: join(dist, entries[0].out),
 });
 writeFileSync(join(dist, 'cli.cjs'), '#!/usr/bin/env node\n\'use strict\';\nrequire(\'./extension.cjs\').runCli();\n');
+// dist/worker.cjs: the editor's worker thread (src/worker/ssdWorker.ts, in the same bundle), where the
+// embedded database and the demo build run, off the extension host's main thread.
+writeFileSync(join(dist, 'worker.cjs'), '\'use strict\';\nrequire(\'./extension.cjs\').runWorker();\n');
 
 cpSync(join(root, 'sql'), join(dist, 'sql'), { recursive: true });
 if (existsSync(join(root, 'media'))) cpSync(join(root, 'media'), join(dist, 'media'), { recursive: true });
@@ -75,4 +118,4 @@ import { chmodSync } from 'node:fs';
 chmodSync(join(dist, 'cli.cjs'), 0o755);
 writeFileSync(join(dist, 'BUNDLED'), `ssd-workbench ${pkg.version}\n`);
 const size = (f) => (statSync(join(dist, f)).size / 1024).toFixed(0) + ' KiB';
-console.log(`built dist/extension.cjs (${size('extension.cjs')}; extension and CLI) and dist/cli.cjs (the CLI launcher)`);
+console.log(`built dist/extension.cjs (${size('extension.cjs')}; extension and CLI), dist/worker.cjs (the editor's worker thread's launcher) and dist/cli.cjs (the CLI launcher)`);

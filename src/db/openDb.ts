@@ -9,6 +9,9 @@ export interface OpenOptions {
   /** Embedded (pglite:<dir>) only: make a new database when the folder holds none (default true).
    *  Read-only commands pass false, so a mistyped path is an error, not a new database. */
   create?: boolean;
+  /** Embedded (pglite:) only: run the database in a worker thread (the editor, so its main thread
+   *  never runs the database); the CLI leaves it in-process. */
+  inWorker?: boolean;
   /** SQL Server: PEM file of CAs to trust (else SSD_CA_FILE). */
   caFile?: string;
   /** SQL Server: seconds a statement waits for a lock (else SSD_LOCK_TIMEOUT, else Lock Timeout= or 600). */
@@ -34,6 +37,10 @@ export async function openDb(target: string | ConnectionSpec, options: OpenOptio
   const description = describeSpec(spec);
   switch (spec.kind) {
     case 'pglite': {
+      if (options.inWorker) {
+        const { WorkerDb } = await import('./workerDb');
+        return WorkerDb.open(spec.dataDir, description, options.create === false ? { create: false } : {});
+      }
       const { PgliteDb } = await import('./pgliteDriver');
       return PgliteDb.open(spec.dataDir, description, options.create === false ? { create: false } : {});
     }

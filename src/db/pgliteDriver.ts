@@ -18,6 +18,9 @@ export interface PgliteOpenOptions {
   /** Make a new database when the directory holds none (default true). Read-only commands pass
    *  false, so a mistyped path is an error instead of a new 39 MB database. */
   create?: boolean;
+  /** The directory's lock is held by this process's main thread (the editor's worker: see
+   *  src/db/workerDb.ts); dirLock counts per process, so the worker thread must not take it again. */
+  lockedByHost?: boolean;
 }
 
 /** A driver's error as one line: PGlite sometimes throws plain objects, not Errors. */
@@ -33,18 +36,8 @@ function causeText(e: unknown): string {
   return String(e);
 }
 
-/** What is at dataDir: nothing (or an empty folder), a PGlite/PostgreSQL data folder, or something else. */
-export function pgliteDirState(dataDir: string): 'none' | 'database' | 'other' {
-  let st;
-  try { st = statSync(dataDir); } catch { return 'none'; }
-  if (!st.isDirectory()) return 'other';
-  if (existsSync(join(dataDir, 'PG_VERSION'))) return 'database';
-  try {
-    return readdirSync(dataDir).length === 0 ? 'none' : 'other';
-  } catch {
-    return 'other';
-  }
-}
+export { pgliteDirState } from './pgliteDir';
+import { pgliteDirState } from './pgliteDir';
 
 /** PGlite writes the files of a new database world-writable (0666) whatever the umask: give them
  *  the permissions the umask allows, as any other program's files have. */
@@ -125,8 +118,10 @@ export class PgliteDb implements Db {
         throw new ConnectionError(`cannot open ${description}: there is no embedded database at ${resolve(dataDir)}: check the path (ssd init, ssd fake or ssd demo make one)`);
       }
       // One process at a time (throws naming the holder), before PGlite touches the directory.
-      lockFile = lockPathFor(dataDir);
-      acquireLock(lockFile, description);
+      if (!openOptions.lockedByHost) {
+        lockFile = lockPathFor(dataDir);
+        acquireLock(lockFile, description);
+      }
     }
     try {
       if (dataDir) mkdirSync(dataDir, { recursive: true });

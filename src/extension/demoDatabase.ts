@@ -4,7 +4,8 @@
 import * as vscode from 'vscode';
 import type { DemoDatabase } from '../connections/vscode/connectionManager';
 import { redactSecrets } from '../db/connectionSpec';
-import { acquireDemoLock, createDemo, deleteDemo, demoPaths, readDemoInfo, releaseDemoLock, type DemoInfo } from './core/demoStore';
+import { acquireDemoLock, deleteDemo, demoPaths, readDemoInfo, releaseDemoLock, type DemoInfo } from './core/demoStore';
+import { createDemoInWorker } from './core/demoWorker';
 import type { ExtensionLogger } from './log';
 import { readSettings } from './settings';
 import { isCancellation } from './work';
@@ -42,15 +43,22 @@ export class ExtensionDemoDatabase implements DemoDatabase {
       await vscode.window.withProgress({ location: vscode.ProgressLocation.Notification, title: 'SSD: making the demo database', cancellable: true }, async (progress, token) => {
         const sub = token.onCancellationRequested(() => ac.abort());
         let last = 0;
+        const advance = (pct: number, message: string) => {
+          progress.report({ increment: Math.max(0, pct - last), message });
+          last = Math.max(last, pct);
+        };
         try {
-          progress.report({ message: 'creating the SSD tables' });
-          await createDemo(this.storageRoot, {
+          progress.report({ message: 'starting' });
+          // In a worker thread: the editor stays responsive, and Cancel stops it within seconds.
+          await createDemoInWorker(this.storageRoot, {
             children: demoChildren, asOf, version: this.version, signal: ac.signal,
             onProgress: (p) => {
-              if (p.step !== 'fake data' || !p.total) return;
-              const pct = Math.round((p.done / p.total) * 100);
-              progress.report({ increment: pct - last, message: `${pct}% · ${p.done.toLocaleString('en-GB')} of ${p.total.toLocaleString('en-GB')} fake children` });
-              last = pct;
+              // Real steps: the tables (5%), the fake children (5–95%), the summary's row counts.
+              if (p.step === 'tables') advance(0, 'creating the SSD tables');
+              else if (p.step === 'fake data' && p.total) {
+                const pct = 5 + Math.round((p.done / p.total) * 90);
+                advance(pct, `${Math.round((p.done / p.total) * 100)}% · ${p.done.toLocaleString('en-GB')} of ${p.total.toLocaleString('en-GB')} fake children`);
+              } else if (p.step === 'summary') advance(95, 'counting the rows of each table');
             },
             // Table names and row counts only (the demo's summary never prints a child's data).
             print: (line) => { if (line && line.trim()) this.log.info(`demo: ${line.trim()}`); },

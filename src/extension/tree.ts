@@ -156,6 +156,9 @@ export class SsdTreeProvider implements vscode.TreeDataProvider<Node>, vscode.Di
 
   private async children(node?: Node): Promise<Node[]> {
     if (!node) {
+      if (this.connections.connectionState === 'makingDemo') {
+        return [{ kind: 'message', text: 'Demo database being made…', detail: 'progress in the notification', icon: 'loading~spin' }];
+      }
       const conn = await this.connections.current();
       if (conn) return [{ kind: 'connection', conn }];
       // No database chosen: the view's welcome content offers the demo. A failure shows its reason.

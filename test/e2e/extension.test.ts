@@ -9,6 +9,8 @@
 // packages the extension from the working tree. Without chromium the suite is skipped, except in
 // CI (CI set), where it fails.
 import assert from 'node:assert/strict';
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
 import { skipReason } from '../../scripts/e2e-setup.mjs';
 import { dropSchema, freshSchema, type SchemaFixture } from '../helpers/targets';
 import { buildOracle, cliJson, type Oracle } from './helpers/oracle';
@@ -227,6 +229,36 @@ describe('SSD Workbench in a real VS Code (code-server + chromium)', function ()
     const text = (await desc.innerText()).trim();
     assert.ok(text === plural(cohort, 'row') || text.startsWith(`${plural(cohort, 'row')} · `), `tree row ssd_api_data_staging_anon: "${text}"`);
     await w.screenshot('6-staging');
+  });
+
+  it('9. SSD: Recreate Demo Database, cancelled while the fake children are written, stops within 2 s, removes the demo and opens nothing', async () => {
+    const w = wb!;
+    const page = w.page;
+    const demoDir = join(w.dir, 'user-data', 'User', 'globalStorage', 'ssd-workbench.ssd-workbench', 'demo');
+    assert.ok(existsSync(demoDir), `the demo of steps 1–6 is in ${demoDir}`);
+    await w.clearNotifications();
+    await w.runCommand('View: Show SSD');
+    await w.runCommand('SSD: Recreate Demo Database');
+    await page.locator('.monaco-dialog-box .monaco-button', { hasText: /^Recreate$/ }).click();
+    // The demo is made in a worker thread: the extension host answers the view (being made…) and
+    // reports the fake children as they are written.
+    await w.treeRow('SSD Tables', 'Demo database being made…').waitFor({ state: 'visible', timeout: 60_000 });
+    const toast = w.notification(/fake children/).first();
+    await toast.waitFor({ state: 'visible', timeout: 120_000 });
+    await w.screenshot('9-recreating');
+    const t0 = Date.now();
+    await toast.locator('.monaco-button', { hasText: /^Cancel$/ }).click();
+    await w.waitForProgressDone(10_000);
+    const stoppedMs = Date.now() - t0;
+    assert.ok(stoppedMs < 2000 + 500, `the progress ended ${stoppedMs} ms after Cancel (2 s, plus the browser's round trip)`);
+    // Nothing opened: the view offers the demo again, and the half-made demo is gone.
+    const pane = page.locator('.pane', { has: page.locator('.pane-header', { hasText: 'SSD Tables' }) });
+    await pane.locator('.welcome-view-content', { hasText: 'No database is chosen yet' }).waitFor({ state: 'visible', timeout: 10_000 });
+    assert.equal(existsSync(demoDir), false, 'the cancelled demo is removed');
+    await new Promise((r) => setTimeout(r, 1000));
+    assert.equal(await w.treeRow('SSD Tables', 'Demo database').count(), 0, 'the cancelled demo is never opened');
+    assert.doesNotMatch(await page.locator('.statusbar').innerText(), /SSD: Demo database/);
+    await w.screenshot('9-cancelled');
   });
 });
 

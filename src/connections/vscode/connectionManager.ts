@@ -41,7 +41,7 @@ export interface DemoDatabase {
   release?(): void;
 }
 
-export type ConnectionState = 'noDemo' | 'opening' | 'open' | 'failed';
+export type ConnectionState = 'noDemo' | 'opening' | 'open' | 'failed' | 'makingDemo';
 
 type Pending =
   | { source: 'demo' }
@@ -89,6 +89,8 @@ export class ConnectionManager implements vscode.Disposable {
     // A connection that failed is tried again only when asked (Refresh, Select, a setting change):
     // retrying on every redraw would hammer the server and could lock the account.
     if (this.state === 'failed') return undefined;
+    // The demo is being made: nothing to open until it is ready.
+    if (this.state === 'makingDemo') return undefined;
     const pending = this.pendingChoice();
     if (!pending) { this.setState('noDemo'); return undefined; }
     this.opening = this.open(pending).finally(() => { this.opening = undefined; });
@@ -153,7 +155,8 @@ export class ConnectionManager implements vscode.Disposable {
         commandTimeoutSeconds: settings.commandTimeoutSeconds,
       };
       if (!opener && spec === undefined) throw new Error('the chosen connection has no address');
-      const db = opener ? await opener() : await openDb(spec!, { ...sqlServer, ...(password !== undefined ? { password } : {}) });
+      // Embedded databases run in a worker thread: the extension host's main thread never runs them.
+      const db = opener ? await opener() : await openDb(spec!, { ...sqlServer, inWorker: true, ...(password !== undefined ? { password } : {}) });
       const conn: ActiveConnection = {
         key, source: p.source, label, description: db.description, db,
         schema: schema ?? db.defaultSchema, isDemo: p.source === 'demo',
@@ -238,9 +241,35 @@ export class ConnectionManager implements vscode.Disposable {
     return c;
   }
 
-  async useDemo(): Promise<ActiveConnection | undefined> {
-    const address = await this.demo.ensure();
-    if (!address) return undefined;
+  /**
+   * Switch to the demo, making it first when missing. `remake` (Recreate Demo Database) deletes the
+   * demo after the demo connection is closed; it may throw (another window has it open), and the
+   * demo connection is then reopened. While the demo is being made the view says so ('makingDemo').
+   */
+  async useDemo(remake?: () => void): Promise<ActiveConnection | undefined> {
+    let address = remake ? undefined : this.demo.existing();
+    if (!address) {
+      if (this.opening) await this.opening.catch(() => undefined);
+      const wasDemo = this.active?.isDemo === true;
+      if (remake && wasDemo) await this.closeActive();
+      this.setState('makingDemo');
+      this.emitter.fire(undefined);
+      try {
+        remake?.();
+        address = await this.demo.ensure();
+      } catch (e) {
+        this.setState(this.active ? 'open' : 'noDemo');
+        if (wasDemo) await this.reopen();
+        else this.emitter.fire(this.active);
+        throw e;
+      }
+      this.setState(this.active ? 'open' : 'noDemo');
+      if (!address) {
+        // Cancelled or failed: nothing was made; whatever was open before stays open.
+        this.emitter.fire(this.active);
+        return undefined;
+      }
+    }
     return this.switchTo(async () => { this.hostChoice = undefined; await this.profiles.setActive({ source: 'demo' }); });
   }
 
@@ -406,7 +435,10 @@ export class ConnectionManager implements vscode.Disposable {
 
   private updateStatus(): void {
     const a = this.active;
-    if (this.state === 'opening') {
+    if (this.state === 'makingDemo') {
+      this.status.text = '$(sync~spin) SSD: making the demo…';
+      this.status.tooltip = 'SSD Workbench is making the demo database (in the background; Cancel in its notification)';
+    } else if (this.state === 'opening') {
       this.status.text = '$(sync~spin) SSD: connecting…';
       this.status.tooltip = 'SSD Workbench is opening the database';
     } else if (a) {

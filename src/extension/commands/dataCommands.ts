@@ -3,11 +3,12 @@
 // hides them there too) and name the database and schema before they write anywhere but the demo.
 import * as vscode from 'vscode';
 import { redactSecrets } from '../../db/connectionSpec';
-import { generateFakeSsd, type FakeSummary } from '../../fake/generateFakeSsd';
+import type { FakeSummary } from '../../fake/generateFakeSsd';
 import { STAGING_TABLE_NAMES, type StagingTableName } from '../../model/ssdModel';
 import type { ActiveConnection } from '../../connections/vscode/connectionManager';
 import { DEFAULT_MAX_DELETIONS, DEFAULT_MIN_TABLE_SHARE, findingLines, parseMaxDeletions, parseMinTableShare, SafetyStopError, type SafetyThresholds } from '../../staging/safetyStop';
-import { fakeReportData, fakeTargets, stagePercent, stageWithProgress, stagingReportData, stagingSummary, stagingTableFor, type FakeTarget } from '../core/dataWork';
+import { fakeInBackground, stageInBackground } from '../core/offThread';
+import { fakeReportData, fakeTargets, stagePercent, stagingReportData, stagingSummary, stagingTableFor, type FakeTarget } from '../core/dataWork';
 import { readStagingRow, stagingCounts } from '../core/inventory';
 import { readFakeMark } from '../../fake/fakeMarker';
 import type { ExtensionDemoDatabase } from '../demoDatabase';
@@ -55,17 +56,19 @@ async function recreateDemo(services: ExtensionServices, demo: ExtensionDemoData
     'Recreate',
   );
   if (ok !== 'Recreate') return;
-  const wasDemo = services.connections.activeConnection?.isDemo === true;
-  if (wasDemo) await services.connections.close();
+  // The demo connection is closed, the demo deleted and made again; the view says "being made…"
+  // meanwhile, and a cancelled remake leaves no demo (never half a one).
+  let conn;
   try {
-    demo.delete();
+    conn = await services.connections.useDemo(() => {
+      demo.delete();
+      services.log.info('demo database deleted; making a new one');
+    });
   } catch (e) {
     void vscode.window.showErrorMessage(`SSD: could not delete the demo database: ${redactSecrets(e instanceof Error ? e.message : String(e))}`);
-    if (wasDemo) await services.connections.reopen();
     return;
   }
-  services.log.info('demo database deleted; making a new one');
-  await openDemo(services);
+  if (conn) await vscode.commands.executeCommand('ssd.tables.focus');
 }
 
 async function generateFakeData(services: ExtensionServices, demo: ExtensionDemoDatabase): Promise<void> {
@@ -96,7 +99,8 @@ async function generateFakeData(services: ExtensionServices, demo: ExtensionDemo
   if (ok !== 'Generate') return;
   const run = (replace: boolean) => withWork(`SSD: Generate Fake Data (${target!.schema})`, conn!.db, services.log, async (w) => {
     try {
-      const summary = await generateFakeSsd(conn!.db, {
+      // In the embedded database's worker thread on the demo (the editor stays responsive).
+      const summary = await fakeInBackground(conn!.db, {
         schema: target!.schema, children: settings.fakeChildren, seed: settings.fakeSeed, asOf: settings.asOf, replace, signal: w.signal,
         onProgress: (p) => w.report((p.done / p.total) * 100, `${fmt(p.done)} of ${fmt(p.total)} children`),
       });
@@ -163,7 +167,7 @@ async function buildStaging(services: ExtensionServices): Promise<void> {
   const startedAt = new Date();
   const stage = (allowMassChange: boolean) => withWork(`SSD: Build Staging (${table})`, conn.db, services.log, async (w) => {
     try {
-      return await stageWithProgress(conn.db, {
+      return await stageInBackground(conn.db, {
         schema: conn.schema, asOf: settings.asOf, table, partial: settings.partialPayloads, hashIgnoresEntityIds: settings.hashIgnoresEntityIds,
         signal: w.signal, logger: services.log, thresholds, allowMassChange, stopMessageFor: 'editor',
       }, (p) => w.report(stagePercent(p), `${fmt(p.persons)}${p.totalPersons ? ` of ${fmt(p.totalPersons)}` : ''} people read, ${fmt(p.children)} children staged`));

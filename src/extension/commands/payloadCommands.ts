@@ -3,7 +3,7 @@
 // read-only JSON document with its problems at their JSON paths and hovers naming the rule and the
 // SSD column. Only ids and counts are logged: never a payload or a value from it.
 import * as vscode from 'vscode';
-import { buildChildPayload } from '../../payload/buildPayloads';
+import { childPayloadInBackground } from '../core/offThread';
 import { reportingWindow } from '../../payload/window';
 import type { PayloadProblem } from '../../payload/types';
 import type { ActiveConnection } from '../../connections/vscode/connectionManager';
@@ -49,7 +49,8 @@ type Built = { payload: Record<string, unknown>; problems: PayloadProblem[] } | 
 
 async function build(conn: ActiveConnection, personId: string, signal?: AbortSignal): Promise<Built> {
   const { asOf } = readSettings();
-  const r = await buildChildPayload(conn.db, personId, { schema: conn.schema, asOf, ...(signal ? { signal } : {}) });
+  // In the embedded database's worker thread on the demo; the builder loads on first use.
+  const r = await childPayloadInBackground(conn.db, personId, { schema: conn.schema, asOf, ...(signal ? { signal } : {}) });
   if ('exclusion' in r) return { exclusion: true, message: exclusionMessage(r.exclusion, asOf, reportingWindow(asOf)) };
   return { payload: r.child.payload, problems: r.child.problems };
 }

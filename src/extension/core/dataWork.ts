@@ -3,20 +3,23 @@
 // people read, and the reports. No 'vscode'. Reports carry ids, counts and rule names only.
 import type { Db } from '../../db/types';
 import type { FakeSummary } from '../../fake/generateFakeSsd';
-import { emptyStats } from '../../payload/buildPayloads';
 import type { StagingTableName } from '../../model/ssdModel';
-import { stageFromSsd, type StageFromSsdOptions, type StageFromSsdReport } from '../../staging/runStage';
-import { STAGING_DEMO_TABLE } from '../../staging/demoStep';
+import type { StageFromSsdOptions, StageFromSsdReport } from '../../staging/runStage';
 import { tableExists } from '../../ddl/initTables';
 import { countRows, type StagingCount } from './inventory';
 import type { ReportBar, ReportData, ReportFinding } from './report';
+
+/** The demo's staging table (src/staging/demoStep.ts STAGING_DEMO_TABLE; a test pins they agree).
+ *  Not imported from there: that module loads the CLI's argument parser, and the editor loads the
+ *  staging code only when it stages (activation stays light). */
+export const DEMO_STAGING_TABLE: StagingTableName = 'ssd_api_data_staging_anon';
 
 /** The `ssd.staging.table` setting: 'auto' = the anonymised table on the demo, the real one elsewhere. */
 export type StagingTableSetting = 'auto' | StagingTableName;
 
 export function stagingTableFor(isDemo: boolean, setting: string | undefined): StagingTableName {
   if (setting === 'ssd_api_data_staging' || setting === 'ssd_api_data_staging_anon') return setting;
-  return isDemo ? STAGING_DEMO_TABLE : 'ssd_api_data_staging';
+  return isDemo ? DEMO_STAGING_TABLE : 'ssd_api_data_staging';
 }
 
 export interface FakeTarget {
@@ -59,6 +62,8 @@ export interface StageProgress {
  * sharing the builder's counters so a caller can show a percentage.
  */
 export async function stageWithProgress(db: Db, options: StageFromSsdOptions, onProgress?: (p: StageProgress) => void): Promise<StageFromSsdReport> {
+  // Loaded on first use (the builder, the DfE schema validator and staging), not at activation.
+  const [{ stageFromSsd }, { emptyStats }] = await Promise.all([import('../../staging/runStage'), import('../../payload/buildPayloads')]);
   const schema = options.schema ?? db.defaultSchema;
   const totalPersons = (await tableExists(db, schema, 'ssd_person')) ? await countRows(db, schema, 'ssd_person') : 0;
   const stats = emptyStats();

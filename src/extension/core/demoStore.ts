@@ -9,8 +9,10 @@ import { existsSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { CancelledError } from '../../db/types';
 import { acquireLock, describeHolder, DirLockedError, lockPathFor, otherHolder, releaseLock } from '../../db/dirLock';
-import { DEMO_MARK_FILE, DEMO_STEPS, runDemo, type DemoResult, type DemoStep, type Print } from '../../demo/runDemo';
-import { generateFakeSsd, type FakeProgress } from '../../fake/generateFakeSsd';
+// The demo's steps and the fake-data generator are loaded when a demo is made (in the editor's
+// worker thread), not when the extension activates.
+import type { DemoResult, DemoStep, Print } from '../../demo/runDemo';
+import type { FakeProgress } from '../../fake/generateFakeSsd';
 
 export const DEMO_FOLDER = 'demo';
 export const READY_FILE = 'READY.json';
@@ -69,7 +71,8 @@ export interface CreateDemoOptions {
 }
 
 /** The demo's steps with progress and cancellation in the fake-data step. */
-export function demoSteps(options: Pick<CreateDemoOptions, 'signal' | 'onProgress'>): DemoStep[] {
+export async function demoSteps(options: Pick<CreateDemoOptions, 'signal' | 'onProgress'>): Promise<DemoStep[]> {
+  const [{ DEMO_STEPS }, { DEFAULT_CHUNK, generateFakeSsd }] = await Promise.all([import('../../demo/runDemo'), import('../../fake/generateFakeSsd')]);
   const byName = (n: string) => {
     const s = DEMO_STEPS.find((x) => x.name === n);
     if (!s) throw new Error(`the demo has no '${n}' step`);
@@ -85,13 +88,15 @@ export function demoSteps(options: Pick<CreateDemoOptions, 'signal' | 'onProgres
         check();
         ctx.fake = await generateFakeSsd(ctx.db, {
           schema: ctx.schema, children: ctx.children, seed: ctx.seed, asOf: ctx.asOf,
+          // About 20 progress steps (and as many chances to stop on Cancel); the rows do not depend on it.
+          chunkSize: Math.min(DEFAULT_CHUNK, Math.max(100, Math.ceil(ctx.children / 20))),
           ...(options.signal ? { signal: options.signal } : {}),
           onProgress: (p) => options.onProgress?.({ step: 'fake data', ...p }),
         });
         ctx.print(`Filled the tables the payload builder reads with ${ctx.children.toLocaleString('en-GB')} fake children (seed ${ctx.seed}, as-of ${ctx.asOf}) in ${ctx.fake.seconds.toFixed(1)} s.`);
       },
     },
-    byName('summary'),
+    { name: 'summary', async run(ctx) { check(); options.onProgress?.({ step: 'summary', done: ctx.children, total: ctx.children }); await byName('summary').run(ctx); } },
   ];
 }
 
@@ -100,6 +105,7 @@ export function demoSteps(options: Pick<CreateDemoOptions, 'signal' | 'onProgres
  * removed, so the next attempt starts clean.
  */
 export async function createDemo(storageRoot: string, options: CreateDemoOptions): Promise<DemoResult> {
+  const { DEMO_MARK_FILE, runDemo } = await import('../../demo/runDemo');
   const p = demoPaths(storageRoot);
   if (existsSync(p.dir) && !existsSync(join(p.dir, DEMO_MARK_FILE)) && existsSync(p.dataDir)) {
     throw new Error(`${p.dir} holds a database SSD Workbench did not make; not touching it`);
@@ -114,7 +120,7 @@ export async function createDemo(storageRoot: string, options: CreateDemoOptions
     const result = await runDemo(
       { dir: p.dir, children: options.children, asOf: options.asOf, ...(options.seed ? { seed: options.seed } : {}) },
       options.print ?? (() => undefined),
-      demoSteps(options),
+      await demoSteps(options),
     );
     const info: DemoInfo = { children: options.children, seed: options.seed ?? '1', asOf: options.asOf, createdAt: new Date().toISOString(), version: options.version ?? '' };
     writeFileSync(p.ready, JSON.stringify(info, null, 2) + '\n');

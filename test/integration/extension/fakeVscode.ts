@@ -30,7 +30,12 @@ export interface FakeVscode {
   closeTab(uri: string): void;
   /** The editor disposes a document (workspace.onDidCloseTextDocument). */
   closeDocument(uri: string): void;
+  /** Every progress notification shown (window.withProgress): its title, messages, whether it
+   *  ended, and its Cancel button. */
+  progress: ProgressNote[];
 }
+
+export interface ProgressNote { title: string; messages: string[]; done: boolean; cancel(): void }
 
 function strict<T extends object>(name: string, o: T): T {
   return new Proxy(o, {
@@ -121,7 +126,7 @@ export function createFakeVscode(packageJson: unknown): FakeVscode {
 
   const fake: FakeVscode = {
     module: {},
-    commands, contexts, messages, logs, shown, config, trusted: true,
+    commands, contexts, messages, logs, shown, config, trusted: true, progress: [],
     treeProvider() { if (!tree) throw new Error('no tree view was created'); return tree; },
     respond: () => undefined,
     async exec(id, ...args) { return (fake.module.commands as { executeCommand: Fn }).executeCommand(id, ...args); },
@@ -179,7 +184,20 @@ export function createFakeVscode(packageJson: unknown): FakeVscode {
       return list.find((i) => (typeof i === 'string' ? i : i.label) === pick);
     },
     showInputBox: async (o?: { title?: string }) => fake.respond({ kind: 'info', text: `input:${o?.title ?? ''}`, items: [], modal: false }),
-    withProgress: async (_o: unknown, task: Fn) => task({ report() {} }, { isCancellationRequested: false, onCancellationRequested: noEvent }),
+    withProgress: async (o: { title?: string }, task: Fn) => {
+      const cancelled = new EventEmitter<void>();
+      const token = { isCancellationRequested: false, onCancellationRequested: cancelled.event };
+      const note: ProgressNote = {
+        title: o?.title ?? '', messages: [], done: false,
+        cancel() { if (!token.isCancellationRequested) { token.isCancellationRequested = true; cancelled.fire(); } },
+      };
+      fake.progress.push(note);
+      try {
+        return await task({ report(r: { message?: string }) { if (r?.message) note.messages.push(r.message); } }, token);
+      } finally {
+        note.done = true;
+      }
+    },
     showTextDocument: async (doc: { uri: Uri; getText(): string; languageId: string }) => {
       shown.push({ uri: doc.uri.toString(), text: doc.getText(), languageId: doc.languageId });
       if (!group.tabs.some((t) => t.input.uri.toString() === doc.uri.toString())) {

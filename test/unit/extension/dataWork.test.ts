@@ -5,7 +5,8 @@ import { spawn } from 'node:child_process';
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { fakeTargets, stagePercent, stagingReportData, stagingSummary, stagingTableFor } from '../../../src/extension/core/dataWork';
+import { DEMO_STAGING_TABLE, fakeTargets, stagePercent, stagingReportData, stagingSummary, stagingTableFor } from '../../../src/extension/core/dataWork';
+import { STAGING_DEMO_TABLE } from '../../../src/staging/demoStep';
 import { acquireDemoLock, DemoLockedError, deleteDemo, demoPaths, heldByOtherProcess, readDemoInfo, releaseDemoLock } from '../../../src/extension/core/demoStore';
 import type { StageFromSsdReport } from '../../../src/staging/runStage';
 
@@ -27,6 +28,8 @@ describe('data commands (pure parts)', () => {
     assert.equal(stagingTableFor(true, 'ssd_api_data_staging'), 'ssd_api_data_staging');
     assert.equal(stagingTableFor(false, 'ssd_api_data_staging_anon'), 'ssd_api_data_staging_anon');
     assert.equal(stagingTableFor(false, 'dbo.other'), 'ssd_api_data_staging', 'an unknown value falls back to auto');
+    // The editor's copy of the demo's staging table name (kept apart so activation stays light) agrees with ssd demo's.
+    assert.equal(DEMO_STAGING_TABLE, STAGING_DEMO_TABLE);
   });
 
   it('offers fake data only to the demo and the listed dev schemas of a real connection', () => {
