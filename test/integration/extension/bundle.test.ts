@@ -285,10 +285,11 @@ describe('bundled extension in a fake editor', function () {
     const notADir = join(storage, 'not-a-folder');
     writeFileSync(notADir, 'x');
     const answers: Record<string, string> = {
-      'quickpick:SSD: Add Connection (1/4)': 'Embedded database folder',
-      'input:SSD: Add Connection (2/4)': `pglite:${join(notADir, 'db')}`,
-      'input:SSD: Add Connection (4/4)': '',
-      'input:SSD: Add Connection': 'Broken folder',
+      'quickpick:SSD: Add Connection (1/5)': 'Embedded database folder',
+      'input:SSD: Add Connection (2/5)': `pglite:${join(notADir, 'db')}`,
+      'input:SSD: Add Connection (4/5)': '',
+      'input:SSD: Add Connection (5/5)': 'Broken folder',
+      'quickpick:SSD: Add Connection: test "Broken folder" before saving?': '$(save) Save without testing',
     };
     fake.respond = (m) => answers[m.text];
     try {
