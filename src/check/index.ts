@@ -6,3 +6,4 @@ export { runChecks } from './runChecks';
 export { ruleDocs, getRule } from './rules';
 export { formatReport } from './format';
 export type { CheckFinding, CheckOptions, CheckProgress, CheckReport, RuleCategory, RuleDoc, Severity, TableSummary, Verdict } from './types';
+export { personColumn, childrenOfFindings, verdictLine } from './people';

@@ -59,8 +59,12 @@ other value.
 
 The text output lists every table in model order with its row count and its findings (severity,
 rule id, column, count, what, example ids and a one-line fix), and ends with one verdict line:
-\`Not fit to build payloads: …\`, \`Fit to build payloads, with N warnings to review.\` or
-\`Fit to build payloads: no errors or warnings.\`
+\`Not fit to build every payload: 3 errors: at least 1 child affected, …\` (errors in the data: the
+children they concern, counted where the check can, may be withheld by Build Staging; the others'
+payloads build), \`Not fit to build payloads: … structure error …\` (a missing table or column stops
+every payload), \`Fit to build payloads, with N warnings to review.\` or
+\`Fit to build payloads: no errors or warnings.\` Findings about children carry their person ids
+(\`personIds\`, the example rows' \`*_person_id\`) and, where counted, \`children\`.
 
 ### JSON (\`--json\`)
 

@@ -13,6 +13,7 @@ import { CancelledError, DbError, type Db } from '../db/types';
 import { BUILDER_TABLES, STAGING_TABLES, getTable } from '../model/ssdModel';
 import { AsOf } from '../model/asOf';
 import { readCatalogue, type Catalogue } from './introspect';
+import { personColumn, verdictLine } from './people';
 import { schemaFindings } from './schemaChecks';
 import { RULES, SCOPED_TABLES, getRule, type CohortRule, type GroupRule, type JsRule, type Need, type OrphanRule, type Rule, type RowRule, type SemiRule } from './rules';
 import { castText, RowExpr, SqlBuilder, type DateBounds, type TableInfo } from './sqlExpr';
@@ -84,10 +85,13 @@ function throwIfAborted(signal?: AbortSignal): void {
   if (signal?.aborted) throw new CancelledError();
 }
 
-function finding(rule: Rule, table: string, count: number, examples: string[]): CheckFinding {
+function finding(rule: Rule, table: string, count: number, examples: string[], people?: { personIds?: string[]; children?: number }): CheckFinding {
   const unit = rule.unit ?? 'rows';
+  const personIds = people?.personIds ? [...new Set(people.personIds)].sort() : undefined;
   return {
     ruleId: rule.id, severity: rule.severity, category: rule.category, table, column: rule.column, count, examples,
+    ...(personIds ? { personIds } : {}),
+    ...(people?.children !== undefined ? { children: people.children } : {}),
     message: `${count.toLocaleString('en-GB')} ${count === 1 ? (SINGULAR[unit] ?? unit) : unit}: ${rule.title}`,
     fix: rule.fix,
   };
@@ -111,6 +115,17 @@ function idExpr(x: RowExpr, info: TableInfo): string | null {
   return col ? x.text(col) : null;
 }
 
+/** The table's person id column (the child the row belongs to), when the model has one and the database too. */
+function personColumnOf(info: TableInfo): string | null {
+  const col = personColumn(info.name);
+  return col && info.columns.has(col) ? col : null;
+}
+
+function personExpr(x: RowExpr, info: TableInfo): string | null {
+  const col = personColumnOf(info);
+  return col ? x.text(col) : null;
+}
+
 function num(v: unknown): number {
   const n = typeof v === 'number' ? v : Number(v ?? 0);
   return Number.isFinite(n) ? n : 0;
@@ -128,21 +143,24 @@ function scopeClause(ctx: Ctx, x: RowExpr): string | null {
   return `EXISTS (SELECT 1 FROM ${qualify(ctx.db.dialect, ctx.cat.schema, parent.actual)} i WHERE ${l} = ${r})`;
 }
 
-/** SELECT … id, COUNT(*) OVER () AS n FROM … WHERE … ORDER BY id, limited to 5 rows. */
-function countWithExamples(x: RowExpr, id: string | null, from: string, where: string): string {
+/** SELECT … id[, pid], COUNT(*) OVER () AS n FROM … WHERE … ORDER BY id, limited to 5 rows. */
+function countWithExamples(x: RowExpr, id: string | null, from: string, where: string, pid?: string | null): string {
   const top = x.dialect === 'mssql' ? `TOP (${MAX_EXAMPLES}) ` : '';
   const limit = x.dialect === 'mssql' ? '' : ` LIMIT ${MAX_EXAMPLES}`;
   if (!id) return `SELECT COUNT(*) AS n FROM ${from} WHERE ${where}`;
-  return `SELECT ${top}${id} AS id, COUNT(*) OVER () AS n FROM ${from} WHERE ${where} ORDER BY id${limit}`;
+  return `SELECT ${top}${id} AS id, ${pid ? `${pid} AS pid, ` : ''}COUNT(*) OVER () AS n FROM ${from} WHERE ${where} ORDER BY id${limit}`;
 }
 
-async function runCountQuery(ctx: Ctx, b: SqlBuilder, sql: string): Promise<{ count: number; examples: string[] }> {
+async function runCountQuery(ctx: Ctx, b: SqlBuilder, sql: string): Promise<{ count: number; examples: string[]; personIds?: string[] }> {
   throwIfAborted(ctx.signal);
-  const rows = await ctx.db.query<{ id?: unknown; n: unknown }>(sql, b.params);
+  const rows = await ctx.db.query<{ id?: unknown; pid?: unknown; n: unknown }>(sql, b.params);
   if (rows.length === 0) return { count: 0, examples: [] };
   const count = num(rows[0]!.n);
-  const examples = rows.filter((r) => r.id !== undefined && r.id !== null).map((r) => String(r.id));
-  return { count, examples };
+  const withId = rows.filter((r) => r.id !== undefined && r.id !== null);
+  const examples = withId.map((r) => String(r.id));
+  if (!('pid' in rows[0]!)) return { count, examples };
+  const personIds = withId.filter((r) => r.pid !== null && r.pid !== undefined && String(r.pid).trim() !== '').map((r) => String(r.pid).trim());
+  return { count, examples, personIds };
 }
 
 /** Run a data step; a database error skips the rule(s) with an info finding instead of stopping the check. */
@@ -177,27 +195,45 @@ async function checkRowRules(ctx: Ctx, info: TableInfo, rules: RowRule[]): Promi
   if (!scope) ctx.rowCounts.set(info.name, num(agg?.n_rows));
   const counts = rules.map((_, i) => num(agg?.[`r${i}`]));
   const fired = rules.map((r, i) => ({ r, i, count: counts[i]! })).filter((f) => f.count > 0);
-  const examples = new Map<number, string[]>();
+  const examples = new Map<number, { id: string; pid: string | null }[]>();
   const idCol = exampleColumn(info);
+  const pidCol = personColumnOf(info);
   if (fired.length > 0 && idCol) {
     const b2 = new SqlBuilder(db.dialect, cat.schema);
     const x2 = new RowExpr(b2, info, bounds);
     const scope2 = scopeClause(ctx, x2);
     const id = x2.text(idCol);
+    const pid = pidCol ? x2.text(pidCol) : 'NULL';
     const top = db.dialect === 'mssql' ? `TOP (${MAX_EXAMPLES}) ` : '';
     const limit = db.dialect === 'mssql' ? '' : ` LIMIT ${MAX_EXAMPLES}`;
     const union = fired.map(({ r, i }) =>
-      `SELECT q${i}.r, q${i}.id FROM (SELECT ${top}${i} AS r, ${id} AS id FROM ${b2.table(info)} t WHERE ${scope2 ? `${scope2} AND ` : ''}(${r.when(x2)}) ORDER BY id${limit}) q${i}`);
+      `SELECT q${i}.r, q${i}.id, q${i}.pid FROM (SELECT ${top}${i} AS r, ${id} AS id, ${pid} AS pid FROM ${b2.table(info)} t WHERE ${scope2 ? `${scope2} AND ` : ''}(${r.when(x2)}) ORDER BY id${limit}) q${i}`);
     throwIfAborted(ctx.signal);
-    const rows = await db.query<{ r: unknown; id: unknown }>(union.join('\nUNION ALL\n'), b2.params);
+    const rows = await db.query<{ r: unknown; id: unknown; pid: unknown }>(union.join('\nUNION ALL\n'), b2.params);
     for (const row of rows) {
       const k = num(row.r);
       const list = examples.get(k) ?? [];
-      if (row.id !== null && row.id !== undefined) list.push(String(row.id));
+      if (row.id !== null && row.id !== undefined) list.push({ id: String(row.id), pid: row.pid === null || row.pid === undefined || String(row.pid).trim() === '' ? null : String(row.pid).trim() });
       examples.set(k, list);
     }
   }
-  for (const { r, i, count } of fired) ctx.findings.push(finding(r, info.name, count, (examples.get(i) ?? []).sort().slice(0, MAX_EXAMPLES)));
+  // The children each fired rule concerns: one more pass, only over tables where a rule fired.
+  const children = new Map<number, number>();
+  if (fired.length > 0 && pidCol) {
+    const b3 = new SqlBuilder(db.dialect, cat.schema);
+    const x3 = new RowExpr(b3, info, bounds);
+    const scope3 = scopeClause(ctx, x3);
+    const pid = x3.text(pidCol);
+    const parts3 = fired.map(({ r, i }) => `COUNT(DISTINCT CASE WHEN (${r.when(x3)}) THEN ${pid} END) AS p${i}`);
+    throwIfAborted(ctx.signal);
+    const [agg3] = await db.query<Record<string, unknown>>(`SELECT ${parts3.join(', ')} FROM ${b3.table(info)} t${scope3 ? ` WHERE ${scope3}` : ''}`, b3.params);
+    for (const { i } of fired) children.set(i, num(agg3?.[`p${i}`]));
+  }
+  for (const { r, i, count } of fired) {
+    const ex = (examples.get(i) ?? []).sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0)).slice(0, MAX_EXAMPLES);
+    const people = pidCol ? { personIds: ex.flatMap((e) => (e.pid === null ? [] : [e.pid])), ...(children.has(i) ? { children: children.get(i)! } : {}) } : undefined;
+    ctx.findings.push(finding(r, info.name, count, ex.map((e) => e.id), people));
+  }
 }
 
 async function checkGroupRule(ctx: Ctx, info: TableInfo, rule: GroupRule): Promise<void> {
@@ -207,7 +243,9 @@ async function checkGroupRule(ctx: Ctx, info: TableInfo, rule: GroupRule): Promi
   const inner = `SELECT ${key} AS k FROM ${b.table(info)} t${rule.where ? ` WHERE ${rule.where(x)}` : ''} GROUP BY ${rule.by.map((c) => x.col(c)).join(', ')} HAVING ${rule.having(x)}`;
   const sql = countWithExamples(x, 'g.k', `(${inner}) g`, '1 = 1');
   const { count, examples } = await runCountQuery(ctx, b, sql);
-  if (count > 0) ctx.findings.push(finding(rule, info.name, count, examples));
+  // Grouped by the child (e.g. duplicate person ids): the keys are the children.
+  const byChild = rule.by[0] === personColumnOf(info);
+  if (count > 0) ctx.findings.push(finding(rule, info.name, count, examples, byChild ? { personIds: examples.map((e) => e.trim()).filter((e) => e !== ''), children: count } : undefined));
 }
 
 async function checkOrphanRule(ctx: Ctx, info: TableInfo, rule: OrphanRule): Promise<void> {
@@ -225,8 +263,8 @@ async function checkOrphanRule(ctx: Ctx, info: TableInfo, rule: OrphanRule): Pro
   const where = rule.nullIsOrphan
     ? `(${x.blank(rule.column)} OR pk.k IS NULL)`
     : `${x.col(rule.column)} IS NOT NULL AND ${x.tt(rule.column)} <> '' AND pk.k IS NULL`;
-  const { count, examples } = await runCountQuery(ctx, b, countWithExamples(x, idExpr(x, info), from, where));
-  if (count > 0) ctx.findings.push(finding(rule, info.name, count, examples));
+  const { count, examples, personIds } = await runCountQuery(ctx, b, countWithExamples(x, idExpr(x, info), from, where, personExpr(x, info)));
+  if (count > 0) ctx.findings.push(finding(rule, info.name, count, examples, personIds ? { personIds } : undefined));
 }
 
 async function checkSemiRule(ctx: Ctx, info: TableInfo, rule: SemiRule): Promise<void> {
@@ -243,8 +281,8 @@ async function checkSemiRule(ctx: Ctx, info: TableInfo, rule: SemiRule): Promise
   // an index on the key (seconds become minutes at 100k children). Grouped, it is one hash pass.
   const keys = `(SELECT ${k} AS k FROM ${b.table(other)} o GROUP BY ${k} HAVING MAX(CASE WHEN (${rule.exists.when(o)}) THEN 1 ELSE 0 END) = 1) g`;
   const from = `${b.table(info)} t JOIN ${keys} ON g.k = ${own}`;
-  const { count, examples } = await runCountQuery(ctx, b, countWithExamples(x, idExpr(x, info), from, `(${rule.when(x)})`));
-  if (count > 0) ctx.findings.push(finding(rule, info.name, count, examples));
+  const { count, examples, personIds } = await runCountQuery(ctx, b, countWithExamples(x, idExpr(x, info), from, `(${rule.when(x)})`, personExpr(x, info)));
+  if (count > 0) ctx.findings.push(finding(rule, info.name, count, examples, personIds ? { personIds } : undefined));
 }
 
 async function checkJsRules(ctx: Ctx, info: TableInfo, rules: JsRule[]): Promise<void> {
@@ -252,12 +290,15 @@ async function checkJsRules(ctx: Ctx, info: TableInfo, rules: JsRule[]): Promise
   const x = new RowExpr(b, info, ctx.bounds);
   const columns = [...new Set(rules.flatMap((r) => r.needs.map((n) => n.column)))];
   const id = idExpr(x, info);
+  const pid = personExpr(x, info);
   const scope = scopeClause(ctx, x);
-  const select = [`${id ?? 'NULL'} AS id`, ...columns.map((c, i) => `${x.text(c)} AS c${i}`)].join(', ');
+  const select = [`${id ?? 'NULL'} AS id`, `${pid ?? 'NULL'} AS pid`, ...columns.map((c, i) => `${x.text(c)} AS c${i}`)].join(', ');
   const filter = [...new Set(rules.map((r) => `(${r.prefilter(x)})`))].join(' OR ');
   const sql = `SELECT ${select} FROM ${b.table(info)} t WHERE ${scope ? `${scope} AND ` : ''}(${filter})`;
   const counts = rules.map(() => 0);
   const examples: string[][] = rules.map(() => []);
+  // Person id of each example row (only the examples' are kept: memory does not grow with the rows).
+  const pids: Map<string, string>[] = rules.map(() => new Map());
   throwIfAborted(ctx.signal);
   for await (const raw of ctx.db.stream<Record<string, unknown>>(sql, b.params, { batchSize: 5000, signal: ctx.signal })) {
     const values: Record<string, unknown> = {};
@@ -265,10 +306,21 @@ async function checkJsRules(ctx: Ctx, info: TableInfo, rules: JsRule[]): Promise
     for (let k = 0; k < rules.length; k++) {
       if (!rules[k]!.test(values)) continue;
       counts[k]!++;
-      if (raw.id !== null && raw.id !== undefined) keepSmallest(examples[k]!, String(raw.id));
+      if (raw.id !== null && raw.id !== undefined) {
+        const idText = String(raw.id);
+        keepSmallest(examples[k]!, idText);
+        if (pid && examples[k]!.includes(idText) && raw.pid !== null && raw.pid !== undefined && String(raw.pid).trim() !== '') {
+          pids[k]!.set(idText, String(raw.pid).trim());
+          if (pids[k]!.size > MAX_EXAMPLES * 4) for (const key of [...pids[k]!.keys()]) if (!examples[k]!.includes(key)) pids[k]!.delete(key);
+        }
+      }
     }
   }
-  rules.forEach((r, k) => { if (counts[k]! > 0) ctx.findings.push(finding(r, info.name, counts[k]!, examples[k]!)); });
+  rules.forEach((r, k) => {
+    if (counts[k]! <= 0) return;
+    const people = pid ? { personIds: examples[k]!.flatMap((e) => (pids[k]!.has(e) ? [pids[k]!.get(e)!] : [])) } : undefined;
+    ctx.findings.push(finding(r, info.name, counts[k]!, examples[k]!, people));
+  });
 }
 
 function keepSmallest(list: string[], id: string): void {
@@ -291,7 +343,9 @@ async function checkCohort(ctx: Ctx, rule: CohortRule): Promise<void> {
   throwIfAborted(ctx.signal);
   const rows = await ctx.db.query<{ id: unknown; n: unknown }>(sql, [ctx.window.start, ctx.window.end]);
   const count = rows.length ? num(rows[0]!.n) : 0;
-  if (count > 0) ctx.findings.push(finding(rule, rule.table, count, rows.map((r) => String(r.id))));
+  // The cohort rule's examples are person ids, and its count counts children.
+  const people = rows.map((r) => String(r.id));
+  if (count > 0) ctx.findings.push(finding(rule, rule.table, count, people, { personIds: people, children: count }));
 }
 
 async function countRows(ctx: Ctx, info: TableInfo): Promise<void> {
@@ -409,12 +463,7 @@ function assemble(db: Db, ctx: Ctx, requestedSchema: string, asOf: string, start
   });
   const errors = tally(findings, 'error'), warnings = tally(findings, 'warning'), infos = tally(findings, 'info');
   const verdict: Verdict = errors > 0 ? 'not-fit' : warnings > 0 ? 'fit-with-warnings' : 'fit';
-  const plural = (n: number, w: string) => `${n} ${w}${n === 1 ? '' : 's'}`;
-  const verdictText = verdict === 'not-fit'
-    ? `Not fit to build payloads: ${plural(errors, 'error')}, ${plural(warnings, 'warning')}. Fix the errors first.`
-    : verdict === 'fit-with-warnings'
-      ? `Fit to build payloads, with ${plural(warnings, 'warning')} to review.`
-      : 'Fit to build payloads: no errors or warnings.';
+  const verdictText = verdictLine(findings);
   return {
     formatVersion: 1, tool: 'ssd check', database: db.description, dialect: db.dialect,
     schema: ctx.cat.tables.size ? ctx.cat.schema : requestedSchema, asOf, window: ctx.window, startedAt, elapsedMs: Math.round(elapsedMs),

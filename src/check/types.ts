@@ -41,6 +41,13 @@ export interface CheckFinding {
   count: number;
   /** Up to 5 example primary-key ids (ids only, never names or dates of birth). */
   examples: string[];
+  /**
+   * Person ids (the table's `*_person_id` column) of the example rows, distinct, when the table
+   * has one: the children the finding concerns, so a finding leads to a child's payload. Ids only.
+   */
+  personIds?: string[];
+  /** How many distinct children the finding concerns, where the engine counts them (row rules, the cohort rule, ssd_person). */
+  children?: number;
   /** One line: what was found (no data values). */
   message: string;
   /** One-line fix hint. */

@@ -128,6 +128,25 @@ export class ProfileStore {
     await this.state.update(PROFILES_KEY, [...all, { ...profile, hasPassword: password !== undefined }]);
   }
 
+  /**
+   * Replace a saved profile (Edit Connection…): same id, new name, address and schema. The
+   * password is kept, replaced or removed as asked.
+   */
+  async update(profile: ConnectionProfile, password: { keep: true } | { value: string | undefined }): Promise<void> {
+    const all = this.list();
+    const old = all.find((p) => p.id === profile.id);
+    if (!old) throw new ProfileError('that connection no longer exists');
+    if (all.some((p) => p.id !== profile.id && p.name.toLowerCase() === profile.name.toLowerCase())) {
+      throw new ProfileError(`a connection named "${profile.name}" already exists`);
+    }
+    let hasPassword = old.hasPassword;
+    if (!('keep' in password)) {
+      if (password.value === undefined) { await this.secrets.delete(secretKey(profile.id)); hasPassword = false; }
+      else { await this.secrets.store(secretKey(profile.id), password.value); hasPassword = true; }
+    }
+    await this.state.update(PROFILES_KEY, all.map((p) => (p.id === profile.id ? { ...profile, hasPassword } : p)));
+  }
+
   async remove(id: string): Promise<boolean> {
     const all = this.list();
     const next = all.filter((p) => p.id !== id);

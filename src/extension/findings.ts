@@ -3,11 +3,14 @@
 import * as vscode from 'vscode';
 import type { CheckFinding } from '../check/types';
 import { indexFindings, withoutStagingTableMissing, type FindingsByTable, type Tally } from './core/findingsIndex';
+import { childrenOfReport } from './core/checkWorkflow';
+import type { ReportChild } from './core/report';
 
 export class FindingsIndex implements vscode.Disposable {
   private byTable = new Map<string, FindingsByTable>();
   private all: CheckFinding[] = [];
   private checkedAtValue: string | undefined;
+  private children: Map<string, ReportChild> | undefined;
   private readonly emitter = new vscode.EventEmitter<void>();
   readonly onDidChange = this.emitter.event;
 
@@ -16,6 +19,7 @@ export class FindingsIndex implements vscode.Disposable {
     this.all = [...findings];
     this.byTable = indexFindings(findings);
     this.checkedAtValue = checkedAt;
+    this.children = undefined;
     this.emitter.fire();
   }
 
@@ -29,6 +33,7 @@ export class FindingsIndex implements vscode.Disposable {
     if (kept.length === this.all.length) return;
     this.all = kept;
     this.byTable = indexFindings(kept);
+    this.children = undefined;
     this.emitter.fire();
   }
 
@@ -37,6 +42,7 @@ export class FindingsIndex implements vscode.Disposable {
     this.all = [];
     this.byTable = new Map();
     this.checkedAtValue = undefined;
+    this.children = undefined;
     this.emitter.fire();
   }
 
@@ -50,6 +56,12 @@ export class FindingsIndex implements vscode.Disposable {
     const e = this.byTable.get(table.toLowerCase());
     if (e) return e.table;
     return this.checked ? { errors: 0, warnings: 0, infos: 0, messages: [] } : undefined;
+  }
+
+  /** The children the last check's findings name (person ids of their example rows), with the rules naming each. */
+  childProblems(): ReadonlyMap<string, ReportChild> {
+    if (!this.children) this.children = new Map(childrenOfReport(this.all).map((c) => [c.personId, c] as const));
+    return this.children;
   }
 
   findingsFor(table: string): readonly CheckFinding[] {

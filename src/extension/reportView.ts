@@ -1,37 +1,59 @@
-// The report webview: one panel, reused, showing the last report. Strict CSP (no scripts, no
-// remote content), rendered by core/report.ts.
+// The report webview: one panel, reused, showing the last report, or a documentation page (the
+// check rules). Strict CSP (no scripts, no remote content), rendered by core/report.ts; its links
+// may run only the commands in REPORT_COMMANDS (Build payload for a child, the rule documentation).
 import * as vscode from 'vscode';
 import { randomBytes } from 'node:crypto';
-import { renderReportHtml, type ReportData } from './core/report';
+import { renderDocumentHtml, renderReportHtml, REPORT_COMMANDS, type ReportData } from './core/report';
 
 export class ReportView implements vscode.Disposable {
   private panel: vscode.WebviewPanel | undefined;
   private last: ReportData | undefined;
+  /** A documentation page shown instead of the report, until the next report. */
+  private doc: { title: string; body: string } | undefined;
 
   get lastReport(): ReportData | undefined { return this.last; }
 
   set(report: ReportData): void {
     this.last = report;
     void vscode.commands.executeCommand('setContext', 'ssd.hasReport', true);
-    if (this.panel) this.render();
+    if (this.panel && !this.doc) this.render();
   }
 
   show(report?: ReportData): void {
     if (report) this.set(report);
     if (!this.last) { void vscode.window.showInformationMessage('SSD: no report yet: run a check, a script or a staging build first.'); return; }
-    if (!this.panel) {
-      this.panel = vscode.window.createWebviewPanel('ssd.report', 'SSD report', vscode.ViewColumn.Active, { enableScripts: false, enableCommandUris: false, localResourceRoots: [] });
-      this.panel.onDidDispose(() => { this.panel = undefined; });
-    } else {
-      this.panel.reveal();
-    }
+    this.doc = undefined;
+    this.open();
     this.render();
   }
 
+  /** Show a documentation page (HTML body made by core/markdown.ts) in the report panel. */
+  showDocument(title: string, body: string): void {
+    this.doc = { title, body };
+    this.open();
+    this.render();
+  }
+
+  private open(): void {
+    if (!this.panel) {
+      this.panel = vscode.window.createWebviewPanel('ssd.report', 'SSD report', vscode.ViewColumn.Active, { enableScripts: false, enableCommandUris: REPORT_COMMANDS, localResourceRoots: [] });
+      this.panel.onDidDispose(() => { this.panel = undefined; this.doc = undefined; });
+    } else {
+      this.panel.reveal();
+    }
+  }
+
   private render(): void {
-    if (!this.panel || !this.last) return;
+    if (!this.panel) return;
+    const nonce = randomBytes(16).toString('base64');
+    if (this.doc) {
+      this.panel.title = `SSD: ${this.doc.title}`;
+      this.panel.webview.html = renderDocumentHtml(this.doc.title, this.doc.body, nonce, this.panel.webview.cspSource);
+      return;
+    }
+    if (!this.last) return;
     this.panel.title = `SSD: ${this.last.title}`;
-    this.panel.webview.html = renderReportHtml(this.last, randomBytes(16).toString('base64'), this.panel.webview.cspSource);
+    this.panel.webview.html = renderReportHtml(this.last, nonce, this.panel.webview.cspSource);
   }
 
   /** Notify the outcome with a "Show report" button. */

@@ -8,7 +8,9 @@ import { redactSecrets } from '../db/connectionSpec';
 import { findTable, type SsdTableDef, type StagingTableName } from '../model/ssdModel';
 import type { Logger } from '../log';
 import type { ActiveConnection, ConnectionManager } from '../connections/vscode/connectionManager';
-import { countRows, GROUP_TABLES, mergeColumns, pagePersonIds, pageStagingRows, readSchemaColumns, stagingCounts, type DbColumn, type TableGroup } from './core/inventory';
+import { countRows, GROUP_TABLES, mergeColumns, pagePersonIds, pageStagingRows, readSchemaColumns, stagingCounts, withheldPersonIds, type DbColumn, type TableGroup } from './core/inventory';
+import { problemNote } from './core/childPicker';
+import { STAGING_TABLE_NAMES } from '../model/ssdModel';
 import type { FindingsIndex } from './findings';
 import { readSettings } from './settings';
 import { recentStageRuns, type StageRunRecord } from '../staging/stageRuns';
@@ -19,7 +21,8 @@ export type Node =
   | { kind: 'table'; def: SsdTableDef; group: TableGroup }
   | { kind: 'column'; table: string; name: string; type: string; present: boolean; inModel: boolean; usedByBuilder: boolean; pk: boolean }
   | { kind: 'children' }
-  | { kind: 'child'; personId: string }
+  | { kind: 'childrenWithProblems' }
+  | { kind: 'child'; personId: string; withheld?: boolean }
   | { kind: 'stagingBucket'; table: StagingTableName; rowState: string | null; submissionStatus: string | null; count: number }
   | { kind: 'stagingRow'; table: StagingTableName; id: string; personId: string; rowState: string | null; submissionStatus: string | null; withheldReason?: string }
   | { kind: 'stageRuns'; table: StagingTableName }
@@ -51,6 +54,8 @@ export class SsdTreeProvider implements vscode.TreeDataProvider<Node>, vscode.Di
   private childLoaded = false;
   private childPrefix = '';
   private readonly stagingPages = new Map<string, { rows: Node[]; next?: string }>();
+  /** Person ids of Withheld staging rows, read when "With problems" is expanded. */
+  private withheld = new Set<string>();
   private readonly disposables: vscode.Disposable[] = [];
 
   constructor(private readonly connections: ConnectionManager, private readonly findings: FindingsIndex, private readonly log: Logger) {
@@ -69,7 +74,16 @@ export class SsdTreeProvider implements vscode.TreeDataProvider<Node>, vscode.Di
     this.snapshotEpoch = -1;
     this.resetChildren();
     this.stagingPages.clear();
+    this.withheld = new Set();
     this.emitter.fire();
+  }
+
+  /** Children with problems (the last check's findings and staging's Withheld rows): id → short note. */
+  childProblemNotes(): Map<string, string> {
+    const out = new Map<string, string>();
+    const fromCheck = this.findings.childProblems();
+    for (const id of new Set([...fromCheck.keys(), ...this.withheld])) out.set(id, problemNote(fromCheck.get(id)?.rules ?? [], this.withheld.has(id)));
+    return out;
   }
 
   get childSearch(): string { return this.childPrefix; }
@@ -198,9 +212,26 @@ export class SsdTreeProvider implements vscode.TreeDataProvider<Node>, vscode.Di
         for (const c of cols) out.push({ kind: 'column', table: node.def.name, ...c });
         return out;
       }
+      case 'childrenWithProblems': {
+        const snap = await this.snap(conn);
+        const withheld = new Set<string>();
+        for (const t of STAGING_TABLE_NAMES) {
+          if (!snap.columns.has(t)) continue;
+          try { for (const id of await withheldPersonIds(conn.db, conn.schema, t, readSettings().childrenPageSize)) withheld.add(id); } catch (e) {
+            this.log.warn(`Withheld children of ${t}: ${redactSecrets(e instanceof Error ? e.message : String(e))}`);
+          }
+        }
+        this.withheld = withheld;
+        const ids = [...this.childProblemNotes().keys()].sort((a, b) => a.localeCompare(b, 'en', { numeric: true }));
+        if (!ids.length) {
+          return [{ kind: 'message', text: this.findings.checked ? 'No child named by the last check or withheld by staging' : 'Run Check Tables (or Build Staging) to find them', icon: 'info' }];
+        }
+        return ids.map((personId) => ({ kind: 'child' as const, personId, ...(withheld.has(personId) ? { withheld: true } : {}) }));
+      }
       case 'children': {
         if (!this.childLoaded) await this.loadChildPage(conn);
         const out: Node[] = this.childIds.map((personId) => ({ kind: 'child', personId }));
+        if (!this.childPrefix) out.unshift({ kind: 'childrenWithProblems' });
         if (this.childNext !== undefined) out.push({ kind: 'more', parent: 'children', after: this.childNext });
         if (!out.length) out.push({ kind: 'message', text: this.childPrefix ? `No child id starts with "${this.childPrefix}"` : 'ssd_person has no rows', icon: 'info' });
         return out;
@@ -310,11 +341,27 @@ export class SsdTreeProvider implements vscode.TreeDataProvider<Node>, vscode.Di
         item.contextValue = this.childPrefix ? 'ssd.children.filtered' : 'ssd.children';
         return item;
       }
+      case 'childrenWithProblems': {
+        const item = new vscode.TreeItem('With problems', C.Collapsed);
+        item.id = `childrenWithProblems:${this.connections.epoch}:${this.findings.checkedAt ?? ''}`;
+        const n = this.findings.childProblems().size;
+        if (n) item.description = String(n);
+        item.tooltip = 'Children named by the last Check Tables (person ids of the findings\' example rows) and children whose staging rows are Withheld. Right-click a child to build its payload.';
+        item.iconPath = new vscode.ThemeIcon('warning', new vscode.ThemeColor('problemsWarningIcon.foreground'));
+        item.contextValue = 'ssd.childrenWithProblems';
+        return item;
+      }
       case 'child': {
         const item = new vscode.TreeItem(node.personId, C.None);
-        item.iconPath = new vscode.ThemeIcon('account');
+        const fromCheck = this.findings.childProblems().get(node.personId);
+        const withheld = node.withheld === true || this.withheld.has(node.personId);
+        const note = fromCheck || withheld ? problemNote(fromCheck?.rules ?? [], withheld) : '';
+        item.iconPath = fromCheck?.severity === 'error' ? new vscode.ThemeIcon('account', new vscode.ThemeColor('problemsErrorIcon.foreground'))
+          : fromCheck || withheld ? new vscode.ThemeIcon('account', new vscode.ThemeColor('problemsWarningIcon.foreground'))
+            : new vscode.ThemeIcon('account');
+        if (note) item.description = note;
         item.contextValue = 'ssd.child';
-        item.tooltip = `Child ${node.personId}: right-click to build the payload`;
+        item.tooltip = `Child ${node.personId}${fromCheck ? `\nLast check: ${fromCheck.rules.join(', ')}` : ''}${withheld ? '\nStaging: Withheld (kept out of every send queue)' : ''}\nRight-click to build the payload.`;
         return item;
       }
       case 'stagingBucket': {

@@ -23,14 +23,19 @@ export function isCancellation(e: unknown, signal?: AbortSignal): boolean {
   return e.name === 'CancelledError' || e.name === 'AbortError' || e.name === 'WorkCancelled' || (e as { details?: { cancelled?: boolean } }).details?.cancelled === true;
 }
 
-export async function withWork<T>(title: string, db: Db | undefined, log: Logger, fn: (w: WorkContext) => Promise<T>): Promise<{ ok: true; value: T } | { ok: false; cancelled: boolean; error?: string }> {
+/** `stop`: a second way to cancel besides the notification's Cancel (e.g. a Stop button in the editor title). */
+export async function withWork<T>(title: string, db: Db | undefined, log: Logger, fn: (w: WorkContext) => Promise<T>, options: { stop?: AbortSignal } = {}): Promise<{ ok: true; value: T } | { ok: false; cancelled: boolean; error?: string }> {
   return vscode.window.withProgress({ location: vscode.ProgressLocation.Notification, title, cancellable: true }, async (progress, token) => {
     const ac = new AbortController();
-    const sub = token.onCancellationRequested(() => {
+    const cancel = () => {
+      if (ac.signal.aborted) return;
       log.info(`${title}: cancel requested`);
       ac.abort();
       if (db) void db.cancel().catch(() => undefined);
-    });
+    };
+    const sub = token.onCancellationRequested(cancel);
+    if (options.stop?.aborted) cancel();
+    options.stop?.addEventListener('abort', cancel, { once: true });
     let last = 0;
     const ctx: WorkContext = {
       signal: ac.signal,
@@ -52,6 +57,7 @@ export async function withWork<T>(title: string, db: Db | undefined, log: Logger
       return { ok: false as const, cancelled: false, error };
     } finally {
       sub.dispose();
+      options.stop?.removeEventListener('abort', cancel);
     }
   });
 }

@@ -25,6 +25,19 @@ export interface RunOptions {
   atomic?: boolean;
   /** Batches (plan indexes) pre-flight judged optional and too new for this server: not sent, status 'skipped'. */
   skipBatches?: ReadonlySet<number>;
+  /**
+   * Keep a summary of each SELECT's result (row count, columns and this many first rows) in the
+   * batch outcome, for the editor's "returned 12 rows" (default 0: results are not collected). The
+   * driver holds a batch's result while it runs: meant for the ad hoc SELECTs of a script.
+   */
+  resultPreview?: number;
+}
+
+/** A SELECT's result, summarised: how many rows, the columns and the first few rows. */
+export interface ResultSummary {
+  rows: number;
+  columns: string[];
+  first: Record<string, unknown>[];
 }
 
 /** 'rolled back': the batch ran, but its table block failed later and was rolled back. */
@@ -44,6 +57,8 @@ export interface BatchOutcome {
   elapsedMs: number;
   /** Errors of this batch, located in the file. */
   errors: ScriptDiagnostic[];
+  /** The batch's SELECT results, summarised (only with RunOptions.resultPreview). */
+  results?: ResultSummary[];
 }
 
 export type TableStatus = 'built' | 'failed' | 'uncertain' | 'not run';
@@ -327,7 +342,11 @@ export async function runPlan(db: Db, plan: ScriptPlan, options: RunOptions = {}
     for (let it = 1; it <= b.repeat; it++) {
       emit({ type: 'batch-start', n: b.index + 1, total, batch: b, iteration: it });
       try {
-        const r = await exec(b.text, { onMessage, ...(options.signal ? { signal: options.signal } : {}) });
+        const preview = options.resultPreview ?? 0;
+        const r = await exec(b.text, { onMessage, ...(options.signal ? { signal: options.signal } : {}), ...(preview > 0 ? { collectResults: true } : {}) });
+        if (preview > 0 && r.resultSets.length) {
+          out.results = [...(out.results ?? []), ...r.resultSets.map((rows) => ({ rows: rows.length, columns: rows[0] ? Object.keys(rows[0]) : [], first: rows.slice(0, preview) }))];
+        }
         out.statementCounts.push(...r.rowsAffected);
         out.rowsAffected += r.rowsAffected.reduce((a, n) => a + n, 0);
       } catch (e) {

@@ -167,10 +167,10 @@ describe('SSD Workbench in a real VS Code (code-server + chromium)', function ()
     assert.ok(labels.some((l) => l.startsWith(`Error: ${problem.path}`) && l.includes('SSD payload')), `Problems panel lists ${problem.path}:\n${labels.join('\n')}`);
   });
 
-  it('4. SSD: Run Script shows the script error on its line in the Problems panel and the editor', async () => {
+  it('4. SSD: Run as SSD Script shows the script error on its line in the Problems panel and the editor', async () => {
     const w = wb!;
     await w.openWorkspaceFile(SCRIPT);
-    await w.runCommand('SSD: Run Script');
+    await w.runCommand('SSD: Run as SSD Script on the SSD Connection…');
     const message = await w.waitForNotification(/e2e_broken\.sql: 1 error/, 120_000);
     assert.match(message, /1 failed/);
     assert.match(message, /1 not run/, 'the run stops at the failing batch (ssd.script.stopOnError)');
@@ -334,7 +334,7 @@ describe('SSD Workbench on PostgreSQL (SSD_TEST_PG)', function () {
 describe('SSD Workbench in Restricted Mode (untrusted folder)', function () {
   this.timeout(180_000);
   let wb: Workbench | undefined;
-  const WRITE_COMMANDS = ['SSD: Run Script', 'SSD: Build Staging', 'SSD: Generate Fake Data', 'SSD: Send Staged Payloads…'];
+  const WRITE_COMMANDS = ['SSD: Run as SSD Script on the SSD Connection…', 'SSD: Build Staging', 'SSD: Generate Fake Data', 'SSD: Send Staged Payloads…'];
   const READ_COMMANDS = ['SSD: Check Tables', 'SSD: Build Payload for Child', 'SSD: Pre-flight', 'SSD: Open Demo Database'];
 
   before(async function () {
@@ -375,10 +375,10 @@ describe('SSD Workbench in Restricted Mode (untrusted folder)', function () {
     for (const c of READ_COMMANDS) assert.ok(untrusted.includes(c), `${c} is offered in Restricted Mode: ${untrusted.join(', ')}`);
     for (const c of WRITE_COMMANDS) assert.ok(!untrusted.includes(c), `${c} must not be offered in Restricted Mode: ${untrusted.join(', ')}`);
     await w.openWorkspaceFile(SCRIPT);
-    // The SQL editor's title bar shows Run Script disabled.
+    // The SSD script's editor title bar shows Run as SSD Script disabled.
     const titleActions = page.locator('.editor-group-container.active .editor-actions');
-    await titleActions.locator('a.action-label.disabled[aria-label="Run Script"]').waitFor({ state: 'visible', timeout: 20_000 });
-    const enabledRun = titleActions.locator('a.action-label[aria-label="Run Script"]:not(.disabled)');
+    await titleActions.locator('a.action-label.disabled[aria-label="Run as SSD Script on the SSD Connection…"]').waitFor({ state: 'visible', timeout: 20_000 });
+    const enabledRun = titleActions.locator('a.action-label[aria-label="Run as SSD Script on the SSD Connection…"]:not(.disabled)');
     assert.equal(await enabledRun.count(), 0, 'no enabled Run Script button on the SQL editor in Restricted Mode');
     await w.screenshot('8-restricted-mode');
 

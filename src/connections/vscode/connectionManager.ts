@@ -10,6 +10,8 @@ import type { Logger } from '../../log';
 import { makeProfile, ProfileError, ProfileStore, randomProfileId, type ConnectionProfile } from '../profiles';
 import { borrowFromMssqlExtension, specFromAzdata, type AzdataApiLike, type BorrowedConnection, type MssqlExtensionApiLike } from '../hostConnections';
 import { readSettings } from '../../extension/settings';
+import { connectionErrorMessage } from '../connectionErrors';
+import { describeConnectionTest, testOpenConnection } from '../testConnection';
 
 export type ConnectionSource = 'demo' | 'profile' | 'mssql-extension' | 'azdata';
 
@@ -102,7 +104,7 @@ export class ConnectionManager implements vscode.Disposable {
     const c = await this.current();
     if (c) return c;
     const pick = await vscode.window.showInformationMessage(
-      this.state === 'failed' ? `SSD: could not open the database: ${this.lastError ?? 'see the log'}` : 'SSD: no database is chosen yet.',
+      this.state === 'failed' ? `SSD: ${this.lastError ?? 'could not open the database: see the log'}` : 'SSD: no database is chosen yet.',
       'Open Demo Database', 'Select Connection…',
     );
     if (pick === 'Open Demo Database') await vscode.commands.executeCommand('ssd.openDemo');
@@ -170,13 +172,15 @@ export class ConnectionManager implements vscode.Disposable {
       return conn;
     } catch (e) {
       if (p.source === 'demo') this.demo.release?.();
-      this.lastError = redactSecrets(e instanceof Error ? e.message : String(e), [password]);
+      const raw = redactSecrets(e instanceof Error ? e.message : String(e), [password]);
+      // One readable line naming the connection and what to do; the driver's words go to the log.
+      this.lastError = connectionErrorMessage(label, e, [password]);
       // A Windows password the server refused is asked again next time, not retried (account lockout).
-      if (p.source === 'profile' && p.profile.hasPassword !== false && /login failed/i.test(this.lastError) && windowsAccount(p.profile)) {
+      if (p.source === 'profile' && p.profile.hasPassword !== false && /login failed/i.test(raw) && windowsAccount(p.profile)) {
         await this.profiles.forgetPassword(p.profile.id).catch(() => undefined);
         this.lastError += ' (the saved Windows password was forgotten: it is asked again next time)';
       }
-      this.log.error(`could not open ${label}: ${this.lastError}`);
+      this.log.error(`could not open ${label}: ${raw}`);
       this.setState('failed');
       this.emitter.fire(undefined);
       return undefined;
@@ -237,7 +241,7 @@ export class ConnectionManager implements vscode.Disposable {
     await change();
     this.clearFailure();
     const c = await this.current();
-    if (!c && this.state === 'failed') void vscode.window.showErrorMessage(`SSD: could not open the database: ${this.lastError ?? 'see the log'}`);
+    if (!c && this.state === 'failed') void vscode.window.showErrorMessage(`SSD: ${this.lastError ?? 'could not open the database: see the log'}`);
     return c;
   }
 
@@ -361,49 +365,138 @@ export class ConnectionManager implements vscode.Disposable {
     return v === undefined ? null : v.trim();
   }
 
-  /** Ask for a new profile, save it and switch to it. */
+  /** Ask for a new profile, test it (unless declined), save it and switch to it. */
   async addProfile(): Promise<ActiveConnection | undefined> {
     const kind = await vscode.window.showQuickPick([
       { label: 'SQL Server', id: 'mssql' as const, detail: 'Server=host,1433;Database=db;User Id=user;Encrypt=true  or  mssql://user@host:1433/db' },
       { label: 'PostgreSQL', id: 'postgres' as const, detail: 'postgres://user@host:5432/db' },
       { label: 'Embedded database folder', id: 'pglite' as const, detail: 'pglite:<folder>: an embedded PostgreSQL kept in a folder on this machine' },
-    ], { title: 'SSD: Add Connection (1/4)', placeHolder: 'What kind of database?' });
+    ], { title: 'SSD: Add Connection (1/5)', placeHolder: 'What kind of database?' });
     if (!kind) return undefined;
-    const example = { mssql: 'Server=sql01,1433;Database=ssd;User Id=ssd_reader;Encrypt=true;TrustServerCertificate=false', postgres: 'postgres://ssd_reader@localhost:5432/ssd', pglite: 'pglite:/path/to/folder' }[kind.id];
-    const address = await vscode.window.showInputBox({
-      title: 'SSD: Add Connection (2/4)',
-      prompt: 'Connection string or URL. Leave the password out: it is asked next and kept in the editor\'s secret storage.',
-      placeHolder: example,
-      ignoreFocusOut: true,
-      validateInput: (s) => {
-        if (!s.trim()) return 'a connection string is needed';
-        try { const r = makeProfile({ name: 'x', address: s }, () => 'x'); return r.profile.kind === kind.id ? undefined : `that is a ${kindName(r.profile.kind)} address, not ${kind.label}`; } catch (e) { return e instanceof ProfileError ? redactSecrets(e.message) : 'not a valid address'; }
-      },
-    });
-    if (!address) return undefined;
-    let password: string | undefined;
-    if (kind.id !== 'pglite') {
-      password = await vscode.window.showInputBox({ title: 'SSD: Add Connection (3/4)', prompt: 'Password (empty for none, or if the address holds it). Kept in the editor\'s secret storage.', password: true, ignoreFocusOut: true });
-      if (password === undefined) return undefined;
-    }
-    const schema = await vscode.window.showInputBox({
-      title: 'SSD: Add Connection (4/4)', prompt: 'Schema holding the SSD tables (empty: the database default; SystemC deployments use ssd_development)', ignoreFocusOut: true,
-      validateInput: (s) => (s.trim() === '' || /^[A-Za-z_][A-Za-z0-9_$#]{0,127}$/.test(s.trim()) ? undefined : 'letters, digits, _, $ and # only, starting with a letter or _, at most 128 characters'),
-    });
-    if (schema === undefined) return undefined;
-    const suggested = suggestName(address);
-    const name = await vscode.window.showInputBox({ title: 'SSD: Add Connection', prompt: 'A name for this connection', value: suggested, ignoreFocusOut: true, validateInput: (s) => (s.trim() ? undefined : 'a name is needed') });
-    if (!name) return undefined;
+    const form = await this.profileForm({ kind: kind.id, label: kind.label, title: 'SSD: Add Connection' });
+    if (!form) return undefined;
     try {
-      const made = makeProfile({ name, address, schema, ...(password ? { password } : {}) }, randomProfileId);
+      const made = makeProfile({ name: form.name, address: form.address, schema: form.schema, ...(form.password ? { password: form.password } : {}) }, randomProfileId);
       await this.profiles.add(made.profile, made.password);
       this.log.info(`connection profile added (${made.profile.kind})`);
       await this.setContext();
       return this.useProfile(made.profile.id);
     } catch (e) {
-      void vscode.window.showErrorMessage(`SSD: ${redactSecrets(e instanceof Error ? e.message : String(e), [password])}`);
+      void vscode.window.showErrorMessage(`SSD: ${redactSecrets(e instanceof Error ? e.message : String(e), [form.password])}`);
       return undefined;
     }
+  }
+
+  /** Change a saved profile (address, password, schema, name), test it and reopen it when it is the one in use. */
+  async editProfile(id?: string): Promise<ActiveConnection | undefined> {
+    const list = this.profiles.list();
+    if (!list.length) { void vscode.window.showInformationMessage('SSD: there are no saved connections to edit: use Add Connection….'); return undefined; }
+    let profile = id ? this.profiles.get(id) : undefined;
+    if (!profile) {
+      const activeId = this.active?.source === 'profile' ? this.active.key : undefined;
+      const items = list.map((p) => ({ label: p.name, description: `${kindName(p.kind)}${p.id === activeId ? ' · in use' : ''}`, detail: safeAddress(p), id: p.id }));
+      const pick = await vscode.window.showQuickPick(items, { title: 'SSD: Edit Connection', placeHolder: 'Which saved connection?' });
+      if (!pick) return undefined;
+      profile = this.profiles.get(pick.id);
+      if (!profile) return undefined;
+    }
+    const form = await this.profileForm({ kind: profile.kind, label: kindName(profile.kind), title: `SSD: Edit Connection "${profile.name}"`, existing: profile });
+    if (!form) return undefined;
+    try {
+      const made = makeProfile({ name: form.name, address: form.address, schema: form.schema, ...(form.password ? { password: form.password } : {}) }, () => profile!.id);
+      // An empty password keeps the saved one; a password written in the address replaces it.
+      await this.profiles.update(made.profile, made.password !== undefined ? { value: made.password } : { keep: true });
+      this.log.info(`connection profile edited (${made.profile.kind})`);
+      await this.setContext();
+      if (this.active?.key === profile.id) return this.switchTo(() => undefined);
+      return this.active;
+    } catch (e) {
+      void vscode.window.showErrorMessage(`SSD: ${redactSecrets(e instanceof Error ? e.message : String(e), [form.password])}`);
+      return undefined;
+    }
+  }
+
+  /**
+   * The steps of Add/Edit Connection: address, password, schema, name, then Test (or save without
+   * testing). A failed test offers to change the answers (kept) or save anyway. Undefined = cancelled.
+   */
+  private async profileForm(o: { kind: ConnectionProfile['kind']; label: string; title: string; existing?: ConnectionProfile }): Promise<{ address: string; password?: string; schema: string; name: string } | undefined> {
+    const example = { mssql: 'Server=sql01,1433;Database=ssd;User Id=ssd_reader;Encrypt=true;TrustServerCertificate=false', postgres: 'postgres://ssd_reader@localhost:5432/ssd', pglite: 'pglite:/path/to/folder' }[o.kind];
+    const editing = o.existing !== undefined;
+    let values = { address: o.existing?.address ?? '', password: undefined as string | undefined, schema: o.existing?.schema ?? '', name: o.existing?.name ?? '' };
+    for (;;) {
+      const address = await vscode.window.showInputBox({
+        title: `${o.title} (2/5)`,
+        prompt: 'Connection string or URL. Leave the password out: it is asked next and kept in the editor\'s secret storage.',
+        placeHolder: example,
+        value: values.address,
+        ignoreFocusOut: true,
+        validateInput: (s) => {
+          if (!s.trim()) return 'a connection string is needed';
+          try { const r = makeProfile({ name: 'x', address: s }, () => 'x'); return r.profile.kind === o.kind ? undefined : `that is a ${kindName(r.profile.kind)} address, not ${o.label}`; } catch (e) { return e instanceof ProfileError ? redactSecrets(e.message) : 'not a valid address'; }
+        },
+      });
+      if (!address) return undefined;
+      let password: string | undefined;
+      if (o.kind !== 'pglite') {
+        password = await vscode.window.showInputBox({
+          title: `${o.title} (3/5)`,
+          prompt: editing && o.existing!.hasPassword
+            ? 'New password (empty: keep the saved one). Kept in the editor\'s secret storage.'
+            : 'Password (empty for none, or if the address holds it). Kept in the editor\'s secret storage.',
+          password: true, ignoreFocusOut: true, value: values.password ?? '',
+        });
+        if (password === undefined) return undefined;
+      }
+      const schema = await vscode.window.showInputBox({
+        title: `${o.title} (4/5)`, prompt: 'Schema holding the SSD tables (empty: the database default; SystemC deployments use ssd_development)', ignoreFocusOut: true, value: values.schema,
+        validateInput: (s) => (s.trim() === '' || /^[A-Za-z_][A-Za-z0-9_$#]{0,127}$/.test(s.trim()) ? undefined : 'letters, digits, _, $ and # only, starting with a letter or _, at most 128 characters'),
+      });
+      if (schema === undefined) return undefined;
+      const name = await vscode.window.showInputBox({ title: `${o.title} (5/5)`, prompt: 'A name for this connection', value: values.name || suggestName(address), ignoreFocusOut: true, validateInput: (s) => (s.trim() ? undefined : 'a name is needed') });
+      if (!name) return undefined;
+      values = { address, password: password || undefined, schema, name };
+      const testIt = { label: '$(plug) Test, then save', detail: 'Connect now, count the SSD tables in the schema, then save (nothing is written).', test: true };
+      const saveIt = { label: '$(save) Save without testing', detail: 'Save the connection as it is.', test: false };
+      const how = await vscode.window.showQuickPick([testIt, saveIt], { title: `${o.title}: test "${name}" before saving?`, ignoreFocusOut: true });
+      if (!how) return undefined;
+      if (!how.test) return values;
+      let usePassword = values.password;
+      if (usePassword === undefined && o.existing?.hasPassword) usePassword = await this.profiles.password(o.existing.id);
+      const outcome = await this.testAddress(name, address, schema, usePassword);
+      if (outcome.ok) {
+        void vscode.window.showInformationMessage(`SSD: ${outcome.message}`);
+        return values;
+      }
+      const pick = await vscode.window.showWarningMessage(`SSD: ${outcome.message}`, { modal: true, detail: 'Change the answers and test again, or save the connection as it is.' }, 'Change Answers', 'Save Anyway');
+      if (pick === 'Save Anyway') return values;
+      if (pick !== 'Change Answers') return undefined;
+    }
+  }
+
+  /** Open the address once (with progress), count the schema's SSD tables, close it. */
+  private async testAddress(label: string, address: string, schema: string, password: string | undefined): Promise<{ ok: boolean; message: string }> {
+    const settings = readSettings();
+    return vscode.window.withProgress({ location: vscode.ProgressLocation.Notification, title: `SSD: testing "${label}"…` }, async () => {
+      let db: Db | undefined;
+      try {
+        const split = makeProfile({ name: 'x', address, ...(password ? { password } : {}) }, () => 'x');
+        db = await openDb(split.profile.address, {
+          create: false,
+          ...(split.password !== undefined ? { password: split.password } : {}),
+          ...(settings.sqlServerCaFile ? { caFile: settings.sqlServerCaFile } : {}),
+          lockTimeoutSeconds: settings.lockTimeoutSeconds, commandTimeoutSeconds: settings.commandTimeoutSeconds,
+        });
+        const r = await testOpenConnection(db, schema.trim() || (settings.schema || db.defaultSchema));
+        this.log.info(`connection test: ${r.ssdTables} SSD tables`);
+        return { ok: true, message: describeConnectionTest(label, r) };
+      } catch (e) {
+        this.log.warn(`connection test failed: ${redactSecrets(e instanceof Error ? e.message : String(e), [password])}`);
+        return { ok: false, message: connectionErrorMessage(label, e, [password]) };
+      } finally {
+        await db?.close().catch(() => undefined);
+      }
+    });
   }
 
   async removeProfile(): Promise<void> {
@@ -430,6 +523,7 @@ export class ConnectionManager implements vscode.Disposable {
     await vscode.commands.executeCommand('setContext', 'ssd.state', this.state);
     await vscode.commands.executeCommand('setContext', 'ssd.connected', this.state === 'open');
     await vscode.commands.executeCommand('setContext', 'ssd.isDemo', this.active?.isDemo === true);
+    await vscode.commands.executeCommand('setContext', 'ssd.activeIsProfile', this.active?.source === 'profile');
     await vscode.commands.executeCommand('setContext', 'ssd.hasProfiles', this.profiles.list().length > 0);
   }
 

@@ -1,7 +1,10 @@
 // "SSD: Check Tables" and "SSD: Open Table Document": run src/check's runChecks with progress,
 // hand the findings to the tree (services.findings) and the Problems panel ('ssd-check': on the
 // CREATE TABLE of an open SSD script, else on the read-only per-table document), end with a report.
+import { readFile } from 'node:fs/promises';
+import { join } from 'node:path';
 import * as vscode from 'vscode';
+import { renderMarkdown } from '../core/markdown';
 import { runChecks } from '../../check/index';
 import { SSD_TABLES } from '../../model/ssdModel';
 import { checkReportData, TableTimer, tableDocumentUri } from '../core/checkWorkflow';
@@ -16,6 +19,7 @@ export function registerCheckCommands(services: ExtensionServices): void {
     diagnostics,
     vscode.commands.registerCommand('ssd.checkTables', () => checkTables(services, diagnostics)),
     vscode.commands.registerCommand('ssd.openTableDocument', (arg?: unknown) => openTableDocument(services, arg)),
+    vscode.commands.registerCommand('ssd.showCheckRules', () => showCheckRules(services)),
   );
 }
 
@@ -73,4 +77,18 @@ async function openTableDocument(services: ExtensionServices, arg: unknown): Pro
   }
   const doc = await vscode.workspace.openTextDocument(vscode.Uri.parse(tableDocumentUri(table), true));
   await vscode.window.showTextDocument(doc, { preview: true });
+}
+
+/** docs/check-rules.md (shipped in the .vsix) rendered in the report view. */
+async function showCheckRules(services: ExtensionServices): Promise<void> {
+  const file = join(services.context.extensionPath, 'docs', 'check-rules.md');
+  let md: string;
+  try {
+    md = await readFile(file, 'utf8');
+  } catch (e) {
+    services.log.error(`check rules: cannot read ${file}: ${e instanceof Error ? e.message : String(e)}`);
+    void vscode.window.showErrorMessage('SSD: the rule documentation (docs/check-rules.md) is missing from this installation: reinstall SSD Workbench.');
+    return;
+  }
+  services.reports.showDocument('Check rules', renderMarkdown(md));
 }

@@ -19,6 +19,12 @@ export function registerConnectionCommands(services: ExtensionServices): void {
   services.context.subscriptions.push(
     vscode.commands.registerCommand('ssd.addConnection', guarded('Add Connection', () => connections.addProfile())),
     vscode.commands.registerCommand('ssd.selectConnection', guarded('Select Connection', () => connections.select())),
+    vscode.commands.registerCommand('ssd.editConnection', guarded('Edit Connection', async (arg) => {
+      // From the tree's connection node: that profile; else a pick of the saved ones.
+      const node = arg as Partial<Extract<Node, { kind: 'connection' }>> | undefined;
+      const id = node?.kind === 'connection' && node.conn?.source === 'profile' ? node.conn.key : undefined;
+      await connections.editProfile(id);
+    })),
     vscode.commands.registerCommand('ssd.removeConnection', guarded('Remove Connection', () => connections.removeProfile())),
     vscode.commands.registerCommand('ssd.refresh', guarded('Refresh', async () => {
       // A connection that failed (or none yet) is tried again; an open one is re-read.

@@ -22,6 +22,10 @@ import { isSqlDocument } from '../diagnostics/checkDiagnostics';
 import type { ExtensionServices } from '../services';
 import { readSettings } from '../settings';
 import { withWork } from '../work';
+import { confirmRunText, looksLikeSsdScript, resultLines, scriptTarget, selectSummary } from '../core/scriptRun';
+
+/** First rows of each SELECT a script returns, shown in the SSD Script output. */
+const RESULT_PREVIEW_ROWS = 5;
 
 /** Options a caller (a test, another command) may pass after the script's URI. */
 export interface RunScriptArgs {
@@ -31,6 +35,8 @@ export interface RunScriptArgs {
   atomic?: boolean;
   /** Skip the pre-flight and drift questions (they still run and are reported). */
   noPrompt?: boolean;
+  /** The target was confirmed by the caller: skip the "Run on server/database/schema?" question. */
+  confirmed?: boolean;
 }
 
 function runArgs(v: unknown): RunScriptArgs | undefined {
@@ -41,6 +47,7 @@ function runArgs(v: unknown): RunScriptArgs | undefined {
   if (typeof o.continueOnError === 'boolean') out.continueOnError = o.continueOnError;
   if (typeof o.atomic === 'boolean') out.atomic = o.atomic;
   if (typeof o.noPrompt === 'boolean') out.noPrompt = o.noPrompt;
+  if (typeof o.confirmed === 'boolean') out.confirmed = o.confirmed;
   return out;
 }
 
@@ -57,10 +64,17 @@ export function registerScriptCommands(services: ExtensionServices): void {
   const diagnostics = new ScriptDiagnostics();
   /** Values given for sqlcmd variables this session, per script. */
   const varValues = new Map<string, Record<string, string>>();
-  const ctx: Ctx = { services, output, diagnostics, varValues };
+  const ctx: Ctx = { services, output, diagnostics, varValues, running: undefined };
+  const scan = new SsdScriptContext();
   services.context.subscriptions.push(
     output,
     diagnostics,
+    scan,
+    vscode.commands.registerCommand('ssd.stopScript', () => {
+      if (!ctx.running) return;
+      output.appendLine('stop requested: the running statement is being cancelled…');
+      ctx.running.abort();
+    }),
     // From the explorer the second argument is the list of selected URIs: only a plain options object counts.
     vscode.commands.registerCommand('ssd.runScript', (arg?: unknown, opts?: unknown) => runScriptCommand(ctx, arg, runArgs(opts))),
     vscode.commands.registerCommand('ssd.preflight', (arg?: unknown) => preflightCommand(ctx, arg)),
@@ -73,6 +87,41 @@ interface Ctx {
   output: vscode.OutputChannel;
   diagnostics: ScriptDiagnostics;
   varValues: Map<string, Record<string, string>>;
+  /** The run in progress (one at a time): Stop aborts it. */
+  running: AbortController | undefined;
+}
+
+/**
+ * The `ssd.isSsdScript` context key: the active editor holds a SQL file that looks like an SSD
+ * script (META tags, statements writing ssd_ tables), so the editor title offers "Run as SSD
+ * Script" there and not on every .sql file. A cheap scan, repeated half a second after typing stops.
+ */
+class SsdScriptContext implements vscode.Disposable {
+  private readonly subs: vscode.Disposable[] = [];
+  private timer: NodeJS.Timeout | undefined;
+  private last: boolean | undefined;
+  constructor() {
+    this.subs.push(
+      vscode.window.onDidChangeActiveTextEditor(() => this.update()),
+      vscode.workspace.onDidChangeTextDocument((e) => {
+        if (e.document !== vscode.window.activeTextEditor?.document) return;
+        if (this.timer) clearTimeout(this.timer);
+        this.timer = setTimeout(() => this.update(), 500);
+      }),
+    );
+    this.update();
+  }
+  private update(): void {
+    const d = vscode.window.activeTextEditor?.document;
+    const is = !!d && isSqlDocument(d) && looksLikeSsdScript(d.getText());
+    if (is === this.last) return;
+    this.last = is;
+    void vscode.commands.executeCommand('setContext', 'ssd.isSsdScript', is);
+  }
+  dispose(): void {
+    if (this.timer) clearTimeout(this.timer);
+    for (const s of this.subs) s.dispose();
+  }
 }
 
 function isUriLike(v: unknown): v is vscode.Uri {
@@ -170,6 +219,16 @@ async function runScriptCommand(c: Ctx, arg: unknown, opts: RunScriptArgs | unde
   const conn = await services.connections.require();
   if (!conn) return;
   if (!vscode.workspace.isTrusted) { refuseUntrusted('running a script'); return; }
+  if (c.running) {
+    void vscode.window.showWarningMessage('SSD: a script is already running: stop it first (Stop in the editor title or Cancel in its progress notification).');
+    return;
+  }
+  // Anything but the demo: say where it will write (server, database, schema) and ask.
+  if (!conn.isDemo && !opts?.confirmed) {
+    const q = confirmRunText(src.name, scriptTarget(conn.label, conn.description, conn.schema));
+    const go = await vscode.window.showWarningMessage(q.message, { modal: true, detail: q.detail }, 'Run');
+    if (go !== 'Run') return;
+  }
   const settings = readSettings();
   const dialect = dialectForDb(conn.db);
   let plan = await planWithVariables(c, src, dialect, false);
@@ -183,7 +242,7 @@ async function runScriptCommand(c: Ctx, arg: unknown, opts: RunScriptArgs | unde
   const startedAt = new Date();
   output.clear();
   output.show(true);
-  output.appendLine(`SSD: Run Script ${src.name} on ${conn.label} (${conn.description}), schema ${conn.schema}, started ${startedAt.toISOString().slice(0, 19).replace('T', ' ')} UTC`);
+  output.appendLine(`SSD: Run as SSD Script ${src.name} on ${conn.label} (${conn.description}), schema ${conn.schema}, started ${startedAt.toISOString().slice(0, 19).replace('T', ' ')} UTC`);
   for (const w of plan.warnings) output.appendLine(`${basename(w.file)}:${w.line}:${w.column}: ${w.severity}: ${w.message}`);
 
   // Pre-flight and drift first (they only read).
@@ -247,7 +306,10 @@ async function runScriptCommand(c: Ctx, arg: unknown, opts: RunScriptArgs | unde
   }
 
   const continueOnError = opts?.continueOnError ?? !settings.stopOnError;
-  const run = await withWork(`SSD: Run Script ${src.name}`, conn.db, services.log, async (w) => {
+  const stop = new AbortController();
+  c.running = stop;
+  void vscode.commands.executeCommand('setContext', 'ssd.scriptRunning', true);
+  const run = await withWork(`SSD: Run Script ${src.name} on ${conn.label}`, conn.db, services.log, async (w) => {
     const errors = [...preDiags];
     let lastPercent = 0;
     let batchAt = '';
@@ -257,9 +319,11 @@ async function runScriptCommand(c: Ctx, arg: unknown, opts: RunScriptArgs | unde
       continueOnError,
       atomic: opts?.atomic ?? settings.atomicRefresh,
       schema: conn.schema,
+      resultPreview: RESULT_PREVIEW_ROWS,
       ...(preflight?.skipBatches.length ? { skipBatches: new Set(preflight.skipBatches) } : {}),
       onEvent: (e) => {
         for (const l of formatRunEvent(e)) output.appendLine(l);
+        if (e.type === 'batch-end' && e.outcome.results?.length) for (const l of resultLines(e.outcome.results)) output.appendLine(l);
         const p = progressForEvent(e);
         if (p && p.percent >= 0) { w.report(p.percent, p.message); lastPercent = p.percent; batchAt = e.type === 'batch-start' ? `batch ${e.n} of ${e.total}` : batchAt; }
         else if (p) w.report(lastPercent, batchAt ? `${batchAt} · ${p.message}` : p.message);
@@ -269,6 +333,9 @@ async function runScriptCommand(c: Ctx, arg: unknown, opts: RunScriptArgs | unde
         }
       },
     }));
+  }, { stop: stop.signal }).finally(() => {
+    c.running = undefined;
+    void vscode.commands.executeCommand('setContext', 'ssd.scriptRunning', false);
   });
   if (!run.ok) {
     if (run.cancelled) { output.appendLine('cancelled.'); return; }
@@ -280,7 +347,8 @@ async function runScriptCommand(c: Ctx, arg: unknown, opts: RunScriptArgs | unde
   const n = c.diagnostics.set(src.uri, src.file, src.text, [...preDiags, ...result.diagnostics]);
   services.log.info(`Run Script ${src.name}: ${result.total} batches, ${result.batches.filter((b) => b.status === 'ok').length} ok, ${result.diagnostics.filter((d) => d.severity === 'error').length} errors${result.cancelled ? ', cancelled' : ''}`);
   const report = scriptRunReport(result, meta(conn, startedAt), { ...(preflight ? { preflight } : {}), ...(drift ? { drift } : {}) });
-  const summary = `SSD: ${runSummaryLine(result)}${n && !result.ok ? ' · errors are in the Problems panel' : ''}`;
+  const selects = selectSummary(result);
+  const summary = `SSD: ${runSummaryLine(result)}${selects ? ` · ${selects}` : ''}${n && !result.ok ? ' · errors are in the Problems panel' : ''}`;
   void services.reports.notify(report, summary);
   if (result.tables.length) void vscode.commands.executeCommand('ssd.refresh').then(undefined, () => undefined);
 }

@@ -7,7 +7,7 @@ import type { ScriptDialect } from '../../script/lexer';
 import { findTable } from '../../model/ssdModel';
 import { locateCreateTables } from './findingsIndex';
 import { lineOffsets, rangeFromOffsets, rangeOfLine, type DiagnosticRecord, type Range0 } from './diagnosticRecords';
-import type { ReportData, ReportFinding } from './report';
+import type { ReportChild, ReportData, ReportFinding } from './report';
 import { renderTableDocument, type TableDocument } from './tableDocument';
 
 export const CHECK_SOURCE = 'SSD check';
@@ -132,6 +132,26 @@ export class TableTimer {
 }
 
 const MAX_REPORT_FINDINGS = 300;
+const MAX_REPORT_CHILDREN = 200;
+
+/**
+ * The children the findings name (person ids of their example rows), most severe first, each with
+ * the rules that name them. Ids only.
+ */
+export function childrenOfReport(findings: readonly CheckFinding[]): ReportChild[] {
+  const rank = { error: 0, warning: 1, info: 2 } as const;
+  const by = new Map<string, ReportChild>();
+  for (const f of findings) {
+    if (f.skippedRule) continue;
+    for (const id of f.personIds ?? []) {
+      let c = by.get(id);
+      if (!c) by.set(id, (c = { personId: id, rules: [], severity: f.severity }));
+      if (!c.rules.includes(f.ruleId)) c.rules.push(f.ruleId);
+      if (rank[f.severity] < rank[c.severity]) c.severity = f.severity;
+    }
+  }
+  return [...by.values()].sort((a, b) => rank[a.severity] - rank[b.severity] || a.personId.localeCompare(b.personId, 'en', { numeric: true }));
+}
 
 /** Report of a check: counts by severity, the findings, a chart of findings by table, time per table. */
 export function checkReportData(r: CheckReport, meta: { target: string; times?: ReadonlyMap<string, number> }): ReportData {
@@ -160,13 +180,14 @@ export function checkReportData(r: CheckReport, meta: { target: string; times?: 
     severity: f.severity,
     where: f.column ? `${f.table}.${f.column}` : f.table,
     rule: f.ruleId,
-    message: `${f.message}${f.examples.length ? `; e.g. ids ${f.examples.join(', ')}` : ''}. Fix: ${f.fix}`,
+    message: `${f.message}${f.examples.length ? `; e.g. ids ${f.examples.join(', ')}` : ''}${f.personIds?.length && f.personIds.join() !== f.examples.join() ? ` (children ${f.personIds.join(', ')})` : ''}. Fix: ${f.fix}`,
     count: f.count,
   }));
   const byTable = r.tables.map((t) => ({ label: t.table, value: t.errors + t.warnings })).filter((b) => b.value > 0);
   const charts = [{ title: 'Findings by table (errors and warnings)', bars: byTable }];
   const timings = meta.times ? [...meta.times].map(([label, value]) => ({ label, value })) : [];
   const skipped = r.findings.filter((f) => f.skippedRule).length;
+  const children = childrenOfReport(r.findings);
   return {
     title: 'Check Tables',
     outcome: r.verdict === 'not-fit' ? 'problems' : r.verdict === 'fit-with-warnings' ? 'problems' : 'done',
@@ -179,11 +200,13 @@ export function checkReportData(r: CheckReport, meta: { target: string; times?: 
     charts,
     findings,
     ...(listed.length > MAX_REPORT_FINDINGS ? { moreFindings: listed.length - MAX_REPORT_FINDINGS } : {}),
+    ...(children.length ? { children: children.slice(0, MAX_REPORT_CHILDREN) } : {}),
+    ...(children.length > MAX_REPORT_CHILDREN ? { moreChildren: children.length - MAX_REPORT_CHILDREN } : {}),
+    links: [{ label: 'Rule documentation (every rule: what it finds, why it matters, how to fix it)', command: 'ssd.showCheckRules' }],
     notes: [
       r.verdictText,
       `As of ${r.asOf}; reporting window ${r.window.start} to ${r.window.end}.`,
       ...(skipped ? [`${skipped} rule${skipped === 1 ? ' was' : 's were'} not run because a table or column is missing or of the wrong type (see the Problems panel, SSD-SCHEMA-006).`] : []),
-      'Rule documentation: docs/check-rules.md.',
     ],
   };
 }

@@ -222,3 +222,21 @@ export async function readStagingRow(db: Db, schema: string, table: 'ssd_api_dat
   }
   return { id, values };
 }
+
+/** Person ids of a staging table's Withheld rows (ids only), distinct, at most `limit`. */
+export async function withheldPersonIds(db: Db, schema: string, table: 'ssd_api_data_staging' | 'ssd_api_data_staging_anon', limit = 100): Promise<string[]> {
+  const { top, limit: lim } = limitClause(db.dialect, limit);
+  const q = (c: string) => quoteIdent(db.dialect, c);
+  const rows = await db.query<{ person_id: unknown }>(
+    `SELECT DISTINCT ${top}${q('person_id')} AS person_id FROM ${qualify(db.dialect, schema, table)} WHERE LOWER(${q('submission_status')}) = 'withheld' AND ${q('person_id')} IS NOT NULL ORDER BY person_id${lim}`,
+  );
+  return rows.map((r) => String(r.person_id));
+}
+
+/** Whether ssd_person has a row with exactly this person id. */
+export async function personExists(db: Db, schema: string, personId: string): Promise<boolean> {
+  const col = quoteIdent(db.dialect, 'pers_person_id');
+  const { top, limit } = limitClause(db.dialect, 1);
+  const rows = await db.query(`SELECT ${top}1 AS x FROM ${qualify(db.dialect, schema, 'ssd_person')} WHERE ${col} = $1${limit}`, [personId]);
+  return rows.length > 0;
+}

@@ -36,7 +36,35 @@ export interface ReportData {
   findings?: ReportFinding[];
   /** Findings beyond those listed (the list is capped). */
   moreFindings?: number;
+  /** Children the findings concern (person ids only), each with a "Build payload" link. */
+  children?: ReportChild[];
+  /** Children beyond those listed. */
+  moreChildren?: number;
   notes?: string[];
+  /** Links to editor commands shown under the notes (e.g. the rule documentation). */
+  links?: ReportLink[];
+}
+
+export interface ReportChild {
+  personId: string;
+  /** Rule ids of the findings that name the child. */
+  rules: string[];
+  severity: 'error' | 'warning' | 'info';
+}
+
+export interface ReportLink {
+  label: string;
+  command: string;
+  args?: unknown[];
+}
+
+/** Commands the report's links may run (the webview allows only these). */
+export const REPORT_COMMANDS: readonly string[] = ['ssd.buildPayload', 'ssd.showCheckRules'];
+
+/** A `command:` link for the webview (arguments as a JSON array, URI-encoded). */
+export function commandHref(command: string, args?: readonly unknown[]): string {
+  if (!REPORT_COMMANDS.includes(command)) throw new Error(`not a report command: ${command}`);
+  return `command:${command}${args && args.length ? `?${encodeURIComponent(JSON.stringify(args))}` : ''}`;
 }
 
 export function escapeHtml(s: string): string {
@@ -90,15 +118,37 @@ export function renderReportHtml(r: ReportData, nonce: string, cspSource: string
     const more = r.moreFindings ? `<p>…and ${fmt(r.moreFindings)} more (see the Problems panel).</p>` : '';
     sections.push(`<section><h2>Findings</h2>${list}${more}</section>`);
   }
+  if (r.children && r.children.length) {
+    const rows = r.children.map((c) =>
+      `<tr class="${c.severity}"><td><code>${escapeHtml(c.personId)}</code></td><td>${c.rules.map((x) => `<code>${escapeHtml(x)}</code>`).join(' ')}</td><td><a href="${escapeHtml(commandHref('ssd.buildPayload', [c.personId]))}">Build payload</a></td></tr>`).join('');
+    const more = r.moreChildren ? `<p>…and ${fmt(r.moreChildren)} more (the Children node of the SSD view lists them under "With problems").</p>` : '';
+    sections.push(`<section><h2>Children affected</h2><p class="meta">Person ids of the example rows of each finding (up to 5 per finding).</p><table class="children"><thead><tr><th>Child</th><th>Rules</th><th></th></tr></thead><tbody>${rows}</tbody></table>${more}</section>`);
+  }
   if (r.timings && r.timings.length) sections.push(`<section><h2>Timings</h2>${table(r.timings, formatMs)}</section>`);
-  if (r.notes && r.notes.length) sections.push(`<section><h2>Notes</h2><ul>${r.notes.map((n) => `<li>${escapeHtml(n)}</li>`).join('')}</ul></section>`);
+  if ((r.notes && r.notes.length) || (r.links && r.links.length)) {
+    const notes = (r.notes ?? []).map((n) => `<li>${escapeHtml(n)}</li>`);
+    const links = (r.links ?? []).map((l) => `<li><a href="${escapeHtml(commandHref(l.command, l.args))}">${escapeHtml(l.label)}</a></li>`);
+    sections.push(`<section><h2>Notes</h2><ul>${[...notes, ...links].join('')}</ul></section>`);
+  }
+  return pageHtml(r.title, `<h1>${escapeHtml(r.title)}</h1>
+<p><span class="outcome ${r.outcome}">${outcome}</span></p>
+<p class="meta">${escapeHtml(r.target)}${r.schema ? ` · schema <code>${escapeHtml(r.schema)}</code>` : ''} · started ${escapeHtml(r.startedAt.toISOString().replace('T', ' ').slice(0, 19))} UTC · took ${formatMs(r.elapsedMs)}</p>
+${sections.join('\n')}`, nonce, cspSource);
+}
+
+/** A document page (e.g. the rule documentation rendered from Markdown) in the report's style. */
+export function renderDocumentHtml(title: string, bodyHtml: string, nonce: string, cspSource: string): string {
+  return pageHtml(title, bodyHtml, nonce, cspSource);
+}
+
+function pageHtml(title: string, body: string, nonce: string, cspSource: string): string {
   return `<!DOCTYPE html>
 <html lang="en-GB">
 <head>
 <meta charset="utf-8">
 <meta http-equiv="Content-Security-Policy" content="default-src 'none'; img-src ${cspSource} data:; style-src 'nonce-${nonce}';">
 <meta name="viewport" content="width=device-width, initial-scale=1">
-<title>${escapeHtml(r.title)}</title>
+<title>${escapeHtml(title)}</title>
 <style nonce="${nonce}">
 body { font-family: var(--vscode-font-family); font-size: var(--vscode-font-size); color: var(--vscode-foreground); padding: 0 1.5em 2em; line-height: 1.45; }
 h1 { font-size: 1.5em; margin-bottom: 0.2em; }
@@ -115,14 +165,13 @@ table.findings td, table.findings th { border-bottom: 1px solid var(--vscode-pan
 tr.error td:first-child { color: var(--vscode-errorForeground, #c72e0f); }
 tr.warning td:first-child { color: var(--vscode-editorWarning-foreground, #b89500); }
 svg .bar { fill: var(--vscode-charts-blue, #3794ff); }
+pre { background: var(--vscode-textCodeBlock-background, #8881); padding: 0.6em; overflow-x: auto; }
+a { color: var(--vscode-textLink-foreground); }
 svg .lbl, svg .val { fill: var(--vscode-foreground, #333); font-size: 12px; font-family: var(--vscode-font-family, sans-serif); }
 </style>
 </head>
 <body>
-<h1>${escapeHtml(r.title)}</h1>
-<p><span class="outcome ${r.outcome}">${outcome}</span></p>
-<p class="meta">${escapeHtml(r.target)}${r.schema ? ` · schema <code>${escapeHtml(r.schema)}</code>` : ''} · started ${escapeHtml(r.startedAt.toISOString().replace('T', ' ').slice(0, 19))} UTC · took ${formatMs(r.elapsedMs)}</p>
-${sections.join('\n')}
+${body}
 </body>
 </html>`;
 }

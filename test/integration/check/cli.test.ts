@@ -44,7 +44,7 @@ describe('ssd check (CLI, PGlite directory)', function () {
     assert.ok(person > 0, 'a heading for ssd_person');
     assert.match(lines[person + 1]!, /ERROR\s+SSD-PERS-001\s+pers_person_id\s+1 row: .*e\.g\. 'BAD ID'$/);
     assert.match(lines[person + 2]!, /fix: /);
-    assert.match(lines.at(-1)!, /Not fit to build payloads: 1 error/);
+    assert.match(lines.at(-1)!, /Not fit to build every payload: 1 error: 1 child affected/);
     assert.doesNotMatch(r.stdout, /Zebedee|2015-01-01/, 'no names or dates of birth');
   });
 

@@ -381,7 +381,29 @@ forEachTarget('ssd check: every seeded data problem is found', (fx) => {
     const errors = report.findings.filter((f) => f.severity === 'error').length;
     assert.equal(report.summary.errors, errors);
     assert.ok(errors > 40);
-    assert.match(report.verdictText, /^Not fit/);
+    assert.match(report.verdictText, /^Not fit to build every payload: \d+ errors: at least \d+ child(ren)? affected/);
+  });
+
+  it('findings about children carry the person ids of their example rows, and row rules count the children', () => {
+    const one = (id: string) => report.findings.find((x) => x.ruleId === id)!;
+    // Row rule on ssd_address (A3: postcode too long, child GOOD1): the row id and the child.
+    assert.deepEqual(one('SSD-ADDR-003').examples, ['A3']);
+    assert.deepEqual(one('SSD-ADDR-003').personIds, ['GOOD1']);
+    assert.equal(one('SSD-ADDR-003').children, 1);
+    // Two rows of the same child: two rows, one child.
+    assert.equal(one('SSD-ADDR-004').count, 2);
+    assert.deepEqual(one('SSD-ADDR-004').personIds, ['GOOD1']);
+    assert.equal(one('SSD-ADDR-004').children, undefined, 'a streamed (js) rule does not count children');
+    // Orphan: the child id the row names (not in ssd_person, but the id the analyst looks for).
+    assert.deepEqual(one('SSD-ADDR-002').personIds, ['NOBODY']);
+    // ssd_person: the key is the child.
+    assert.deepEqual(one('SSD-PERS-003').personIds, ['P4']);
+    assert.equal(one('SSD-PERS-003').children, 1);
+    // A table without a person id column carries none.
+    for (const f of report.findings.filter((x) => x.table === 'ssd_professionals' || x.table === 'ssd_assessment_factors')) assert.equal(f.personIds, undefined, f.ruleId);
+    // Ids only: every person id is one the seed wrote.
+    const seeded = new Set(Object.values(seed()).flat().flatMap((r) => Object.entries(r).filter(([k]) => k.endsWith('_person_id')).map(([, v]) => String(v).trim())));
+    for (const f of report.findings) for (const p of f.personIds ?? []) assert.ok(seeded.has(p), `${f.ruleId}: ${p} is a seeded person id`);
   });
 
   it('never carries names or dates in findings', () => {

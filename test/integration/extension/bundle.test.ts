@@ -102,7 +102,11 @@ describe('bundled extension in a fake editor', function () {
     const staging = await child(conn, 'Staging');
     assert.match(String(item(staging).description), /^0 of 2 present/);
     const children = await child(conn, 'Children');
-    const ids = (await tree().getChildren(children)) as TreeNode[];
+    const all = (await tree().getChildren(children)) as TreeNode[];
+    // "With problems" first (issue 15), then the ids.
+    assert.equal(all[0]!.kind, 'childrenWithProblems');
+    assert.equal(label(all[0]!), 'With problems');
+    const ids = all.slice(1);
     assert.equal(ids.length, 30);
     assert.equal(item(ids[0]).contextValue, 'ssd.child');
   });
@@ -174,6 +178,16 @@ describe('bundled extension in a fake editor', function () {
     const restored = JSON.parse((await ws.openTextDocument(uri)).getText()) as { id: number; person_id: string };
     assert.equal(String(restored.id), other.id);
     assert.equal(restored.person_id, other.personId);
+
+    // Children → With problems: the children the check's findings name and the Withheld ones, marked.
+    const withProblems = ((await tree().getChildren(await child(await child(undefined, 'Demo database'), 'Children'))) as TreeNode[])[0]!;
+    assert.equal(withProblems.kind, 'childrenWithProblems');
+    const flagged = (await tree().getChildren(withProblems)) as TreeNode[];
+    const withheldIds = new Set((await Promise.all(((await tree().getChildren(anon)) as TreeNode[]).filter((b) => b.kind === 'stagingBucket' && b.submissionStatus === 'Withheld')
+      .map(async (b) => ((await tree().getChildren(b)) as TreeNode[]).filter((r) => r.kind === 'stagingRow').map((r) => String(r.personId))))).flat());
+    assert.ok(flagged.length > 0 && flagged.every((n) => n.kind === 'child'), flagged.map(label).join(', '));
+    for (const id of withheldIds) assert.ok(flagged.some((n) => n.personId === id), `Withheld child ${id} is listed`);
+    for (const n of flagged) assert.match(String(item(n).description), /check finding|Withheld/, `${label(n)} is marked`);
   });
 
   it('builds a child\'s payload from the tree', async () => {
@@ -240,12 +254,13 @@ describe('bundled extension in a fake editor', function () {
     fake.config.set('ssd.children.pageSize', 10);
     (tree() as unknown as { refresh(): void }).refresh();
     const conn = await child(undefined, 'Demo database');
-    let kids = (await tree().getChildren(await child(conn, 'Children'))) as TreeNode[];
+    const idNodes = async () => ((await tree().getChildren(await child(conn, 'Children'))) as TreeNode[]).filter((n) => n.kind !== 'childrenWithProblems');
+    let kids = await idNodes();
     assert.equal(kids.length, 11);
     const more = kids[10]!;
     assert.equal(label(more), 'Load more…');
     await fake.exec('ssd.loadMore', more);
-    kids = (await tree().getChildren(await child(conn, 'Children'))) as TreeNode[];
+    kids = await idNodes();
     const ids = kids.map(label);
     assert.equal(ids.length, 20, ids.join(', '));
     assert.equal(new Set(ids).size, 20);
@@ -270,10 +285,11 @@ describe('bundled extension in a fake editor', function () {
     const notADir = join(storage, 'not-a-folder');
     writeFileSync(notADir, 'x');
     const answers: Record<string, string> = {
-      'quickpick:SSD: Add Connection (1/4)': 'Embedded database folder',
-      'input:SSD: Add Connection (2/4)': `pglite:${join(notADir, 'db')}`,
-      'input:SSD: Add Connection (4/4)': '',
-      'input:SSD: Add Connection': 'Broken folder',
+      'quickpick:SSD: Add Connection (1/5)': 'Embedded database folder',
+      'input:SSD: Add Connection (2/5)': `pglite:${join(notADir, 'db')}`,
+      'input:SSD: Add Connection (4/5)': '',
+      'input:SSD: Add Connection (5/5)': 'Broken folder',
+      'quickpick:SSD: Add Connection: test "Broken folder" before saving?': '$(save) Save without testing',
     };
     fake.respond = (m) => answers[m.text];
     try {

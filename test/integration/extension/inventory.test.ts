@@ -6,7 +6,7 @@ import { generateFakeSsd } from '../../../src/fake/generateFakeSsd';
 import { findTable } from '../../../src/model/ssdModel';
 import { stageWithProgress, type StageProgress } from '../../../src/extension/core/dataWork';
 import {
-  countRows, escapeLike, mergeColumns, pagePersonIds, pageStagingRows, readSchemaColumns, readStagingRow, stagingCounts,
+  countRows, escapeLike, mergeColumns, pagePersonIds, pageStagingRows, personExists, readSchemaColumns, readStagingRow, stagingCounts, withheldPersonIds,
 } from '../../../src/extension/core/inventory';
 import { forEachTarget } from '../../helpers/targets';
 
@@ -99,6 +99,22 @@ forEachTarget('extension inventory', (fx) => {
       assert.equal(only.rows.length, pending.count);
       assert.ok(only.rows.every((x) => x.submissionStatus === 'Pending'));
     }
+  });
+
+  it('lists the person ids of Withheld staging rows (the tree\'s "With problems"), and tells an existing id from a prefix', async () => {
+    const { db, schema, t } = fx();
+    // Withhold two children's rows by hand: the list is theirs, distinct and ordered.
+    const people = (await pageStagingRows(db, schema, TABLE, { pageSize: 1000 })).rows.map((r) => r.personId);
+    const picked = [...new Set(people)].sort().slice(0, 2);
+    const before = await withheldPersonIds(db, schema, TABLE, 1000);
+    await db.execute(`UPDATE ${t(TABLE)} SET submission_status = 'Withheld' WHERE person_id IN ($1, $2)`, picked);
+    const after = await withheldPersonIds(db, schema, TABLE, 1000);
+    assert.deepEqual(after, [...new Set([...before, ...picked])].sort());
+    assert.equal((await withheldPersonIds(db, schema, TABLE, 1)).length, 1, 'limited');
+    const id = picked[0]!;
+    assert.equal(await personExists(db, schema, id), true);
+    assert.equal(await personExists(db, schema, id.slice(0, -1)), false, 'a prefix is not an id');
+    assert.equal(await personExists(db, schema, `${id}' OR '1'='1`), false);
   });
 
   it('reads one staging row with its payload parsed, and nothing for an unknown id', async () => {

@@ -37,6 +37,27 @@ forEachTarget('ssd run: multi-batch scripts', (fx, target) => {
     assert.equal(t1.created, true);
   });
 
+  it('summarises SELECT results when asked (row count, columns, first rows), and not otherwise', async () => {
+    const { db, schema } = fx();
+    const text = [
+      `CREATE TABLE ${schema}.sel1 (id int PRIMARY KEY, code varchar(5));`,
+      `INSERT INTO ${schema}.sel1 SELECT g, 'c' || g FROM generate_series(1, 12) g;`,
+      `SELECT id, code FROM ${schema}.sel1 ORDER BY id;`,
+      `SELECT COUNT(*) AS n FROM ${schema}.sel1 WHERE id > 100;`,
+    ].join('\n');
+    const { result } = await runScript(db, { file: 'sel.sql', text, resultPreview: 3 });
+    assert.equal(result.ok, true);
+    assert.equal(result.batches[0]!.results, undefined, 'a CREATE returns no result');
+    const sel = result.batches[2]!.results!;
+    assert.equal(sel.length, 1);
+    assert.equal(sel[0]!.rows, 12);
+    assert.deepEqual(sel[0]!.columns, ['id', 'code']);
+    assert.deepEqual(sel[0]!.first.map((r) => [Number(r.id), r.code]), [[1, 'c1'], [2, 'c2'], [3, 'c3']]);
+    assert.equal(Number(result.batches[3]!.results![0]!.first[0]!.n), 0);
+    const plain = await runScript(db, { file: 'sel.sql', text: `SELECT id FROM ${schema}.sel1;` });
+    assert.equal(plain.result.batches[0]!.results, undefined, 'not collected unless asked');
+  });
+
   it('--continue-on-error runs the rest', async () => {
     const { db, schema } = fx();
     const text = `CREATE TABLE ${schema}.t2 (id int PRIMARY KEY);\nINSERT INTO ${schema}.t2 VALUES (1);\nINSERT INTO ${schema}.t2 VALUES (1);\nINSERT INTO ${schema}.t2 VALUES (2);\n`;

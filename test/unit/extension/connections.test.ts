@@ -94,6 +94,28 @@ describe('connection profiles', () => {
     assert.equal(store.active(), undefined);
   });
 
+  it('updates a profile in place (Edit Connection…): keeps, replaces or removes its password; names stay unique', async () => {
+    const state = new MemoryState();
+    const secrets = new MemorySecrets();
+    const store = new ProfileStore(state, secrets);
+    const a = makeProfile({ name: 'A', address: 'postgres://u@h:5432/d', password: 'pw1' }, () => 'aaaa');
+    const b = makeProfile({ name: 'B', address: 'postgres://u@h:5432/e' }, () => 'bbbb');
+    await store.add(a.profile, a.password);
+    await store.add(b.profile);
+    const edited = makeProfile({ name: 'A renamed', address: 'postgres://u@h2:5432/d', schema: 'ssd_development' }, () => 'aaaa');
+    await store.update(edited.profile, { keep: true });
+    assert.deepEqual(store.get('aaaa'), { ...edited.profile, hasPassword: true });
+    assert.equal(await store.password('aaaa'), 'pw1');
+    await store.update(edited.profile, { value: 'pw2' });
+    assert.equal(await store.password('aaaa'), 'pw2');
+    await store.update(edited.profile, { value: undefined });
+    assert.equal(await store.password('aaaa'), undefined);
+    assert.equal(store.get('aaaa')!.hasPassword, false);
+    await assert.rejects(store.update({ ...edited.profile, name: 'b' }, { keep: true }), ProfileError);
+    await assert.rejects(store.update({ ...edited.profile, id: 'gone' }, { keep: true }), /no longer exists/);
+    assert.deepEqual(store.list().map((p) => p.name), ['A renamed', 'B']);
+  });
+
   it('makes random hex ids', () => {
     const ids = new Set(Array.from({ length: 50 }, randomProfileId));
     assert.equal(ids.size, 50);
