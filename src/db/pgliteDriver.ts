@@ -3,7 +3,7 @@
 // - stream() uses a WITH HOLD cursor (the result is held by the embedded server, not in JS) and
 //   fetches in batches, letting other statements run between fetches;
 // - cancel() takes effect between statements (a running statement cannot be interrupted in-process).
-import { chmodSync, existsSync, lstatSync, readdirSync, readFileSync, mkdirSync, statSync } from 'node:fs';
+import { chmodSync, existsSync, lstatSync, readdirSync, readFileSync, mkdirSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { brotliDecompressSync } from 'node:zlib';
 import { PGlite, type PGliteOptions } from '@electric-sql/pglite';
