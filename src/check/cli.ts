@@ -1,6 +1,6 @@
 // `ssd check`: is this SSD fit to build payloads from? Exit 1 when any error is found.
 import { Command, Option } from 'commander';
-import { action, asOfOption, dbOption, EXIT, jsonOption, out, parseIsoDate, parseSchema, printJson, requireSchema, schemaOption, todayIso, UsageError, withDb } from '../cli/common';
+import { action, asOfOption, dbOption, EXIT, jsonOption, out, parseIsoDate, parseSchema, printJson, requireSchema, schemaOption, todayIso, UsageError, withDb } from '../cliSupport/common';
 import { BUILDER_TABLES } from '../model/ssdModel';
 import { formatReport } from './format';
 import { ruleDocs } from './rules';

@@ -1,7 +1,7 @@
 // The `ssd` command-line tool. Each capability registers its own subcommands; this file only
 // assembles them. Exit codes: 0 done, 1 the job found problems, 2 bad usage or no connection.
 import { Command, CommanderError, Option } from 'commander';
-import { asOfRangeProblem, connectionOptions, EXIT } from './common';
+import { asOfRangeProblem, connectionOptions, EXIT } from '../cliSupport/common';
 import { registerInit } from '../ddl/cli';
 import { registerCheck } from '../check/cli';
 import { registerPayload } from '../payload/cli';

@@ -1,5 +1,5 @@
 import { Command, Option } from 'commander';
-import { action, dbOption, EXIT, jsonOption, out, parseSchema, printJson, schemaOption, UsageError, withDb } from '../cli/common';
+import { action, dbOption, EXIT, jsonOption, out, parseSchema, printJson, schemaOption, UsageError, withDb } from '../cliSupport/common';
 import { initTables } from './initTables';
 
 export function registerInit(program: Command): void {

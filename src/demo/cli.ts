@@ -1,6 +1,6 @@
 // `ssd demo`: embedded database, SSD tables, fake children, summary (see runDemo.ts).
 import { Command, Option } from 'commander';
-import { action, asOfOption, EXIT, jsonOption, out, parseIsoDate, printJson, todayIso, UsageError } from '../cli/common';
+import { action, asOfOption, EXIT, jsonOption, out, parseIsoDate, printJson, todayIso, UsageError } from '../cliSupport/common';
 import { parseChildren } from '../fake/cli';
 import { DEFAULT_SEED } from '../fake/generateFakeSsd';
 import { DEFAULT_DEMO_CHILDREN, DEFAULT_DEMO_DIR, DEMO_MARK_FILE, DEMO_STEPS, runDemo, type DemoStep } from './runDemo';

@@ -2,7 +2,7 @@
 import { Command, Option } from 'commander';
 import {
   action, asOfOption, dbOption, EXIT, jsonOption, out, parseIsoDate, parseSchema, printJson, schemaOption, todayIso, UsageError, withDb,
-} from '../cli/common';
+} from '../cliSupport/common';
 import { FAKE_TABLES, MAX_CHILDREN, PROBLEM_INFO, PROBLEM_KINDS, type ProblemKind, type ProblemShares } from './cohort';
 import { DEFAULT_SEED, FakeRefusedError, generateFakeSsd, type FakeSummary } from './generateFakeSsd';
 

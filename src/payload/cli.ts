@@ -2,7 +2,7 @@
 // (JSON path, rule, the value's shape — never a name or date of birth), or which cohort gate
 // excluded the child. Exit 0 valid, 1 invalid or not in the cohort, 2 bad usage or no connection.
 import { Command } from 'commander';
-import { action, asOfOption, dbOption, EXIT, jsonOption, out, parseIsoDate, parseSchema, printJson, schemaOption, todayIso, UsageError, withDb } from '../cli/common';
+import { action, asOfOption, dbOption, EXIT, jsonOption, out, parseIsoDate, parseSchema, printJson, schemaOption, todayIso, UsageError, withDb } from '../cliSupport/common';
 import { buildChildPayload, MissingTablesError } from './buildPayloads';
 import type { PayloadProblem } from './types';
 import { isValid } from './validatePayload';

@@ -1,7 +1,7 @@
 // `ssd phases`: where the LA is on the phased connection-testing path (fake → scrambled → live to
 // test → live to live), from the staging tables and the send history.
 import { Command, Option } from 'commander';
-import { action, dbOption, EXIT, jsonOption, out, printJson, UsageError } from '../cli/common';
+import { action, dbOption, EXIT, jsonOption, out, printJson, UsageError } from '../cliSupport/common';
 import { openDb } from '../db/openDb';
 import type { Db } from '../db/types';
 import { readPhases, type PhasesReport } from './phases';

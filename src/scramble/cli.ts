@@ -1,7 +1,7 @@
 // `ssd scramble`: a scrambled, anonymised copy of the SSD tables in another schema or database.
 import { resolve } from 'node:path';
 import { Command, Option } from 'commander';
-import { action, asOfOption, cliLogger, EXIT, jsonOption, out, parseIsoDate, parseSchema, printJson, todayIso, UsageError } from '../cli/common';
+import { action, asOfOption, cliLogger, EXIT, jsonOption, out, parseIsoDate, parseSchema, printJson, todayIso, UsageError } from '../cliSupport/common';
 import { parseConnectionString } from '../db/connectionSpec';
 import { openDb } from '../db/openDb';
 import type { Db } from '../db/types';

@@ -2,7 +2,7 @@
 // face of src/script. Exit codes: 0 done, 1 the job found problems, 2 bad usage or no connection.
 import { existsSync } from 'node:fs';
 import { Command, Option } from 'commander';
-import { action, dbOption, EXIT, jsonOption, out, parseSchema, printJson, schemaOption, UsageError, withDb } from '../cli/common';
+import { action, dbOption, EXIT, jsonOption, out, parseSchema, printJson, schemaOption, UsageError, withDb } from '../cliSupport/common';
 import { parseConnectionString } from '../db/connectionSpec';
 import type { Db } from '../db/types';
 import { withSession } from '../db/session';

@@ -3,7 +3,7 @@
 // configured script for SSMS. Without either it checks the settings and the script only.
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { Command, Option } from 'commander';
-import { action, dbOption, EXIT, jsonOption, out, printJson, UsageError, withDb } from '../cli/common';
+import { action, dbOption, EXIT, jsonOption, out, printJson, UsageError, withDb } from '../cliSupport/common';
 import { positionAt, lineStarts } from './lexer';
 import { injectMosaicSettings, MosaicSettingsError, runMosaic, validateMosaicSettings, type MosaicSettingsFile } from './mosaic';
 import { readScript, textProgress } from './cli';

@@ -4,7 +4,7 @@
 import { Command, Option } from 'commander';
 import { terminalProgress } from '../cli/progress';
 import { assertNotFakeSend } from '../fake/fakeMarker';
-import { action, cliLogger, dbOption, EXIT, jsonOption, openFromOptions, out, parseSchema, printJson, UsageError } from '../cli/common';
+import { action, cliLogger, dbOption, EXIT, jsonOption, openFromOptions, out, parseSchema, printJson, UsageError } from '../cliSupport/common';
 import { STAGING_TABLES } from '../staging/stagingTable';
 import { readPhases, skippedBeforeLive, skippedText } from '../phases/phases';
 import type { ApiEndpoint } from './apiClient';

@@ -4,7 +4,7 @@
 // statements that create or change objects are printed, as a script a DBA can save and run
 // (GO between batches for SSMS / sqlcmd; `;` for psql).
 import { Command, Option } from 'commander';
-import { action, EXIT, out, parseIsoDate, parseSchema, UsageError } from '../cli/common';
+import { action, EXIT, out, parseIsoDate, parseSchema, UsageError } from '../cliSupport/common';
 import type { Dialect } from '../db/types';
 import { captureAll, distinct, DEFAULT_CONTEXT, type CataloguedStatement, type SqlContext } from './catalogue';
 import { SQL_SCENARIOS } from './index';

@@ -3,7 +3,7 @@ import { Command, Option } from 'commander';
 import {
   action, asOfOption, cliLogger, dbOption, EXIT, jsonOption, out, parseIsoDate, parseSchema, printJson, schemaOption,
   todayIso, UsageError, withDb,
-} from '../cli/common';
+} from '../cliSupport/common';
 import { STAGING_TABLES } from './stagingTable';
 import { defaultStagingTable, readFakeMark } from '../fake/fakeMarker';
 import { terminalProgress } from '../cli/progress';

@@ -4,7 +4,7 @@ import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { AGE_LIMIT_YEARS, AsOf, AsOfError, checkBounds, reportingWindow, todayAsOf } from '../../../src/model/asOf';
 import { dayOf, isoOf, reportingWindow as fakeWindow } from '../../../src/fake/cohort';
-import { parseIsoDate, todayIso, UsageError } from '../../../src/cli/common';
+import { parseIsoDate, todayIso, UsageError } from '../../../src/cliSupport/common';
 
 describe('model: the as-of date', () => {
   it('parses a calendar date once and derives window, census dates, check bounds and age cut-off', () => {
