@@ -5,7 +5,7 @@ import { parseChildren } from '../fake/cli';
 import { DEFAULT_SEED } from '../fake/generateFakeSsd';
 import { DEFAULT_DEMO_CHILDREN, DEFAULT_DEMO_DIR, DEMO_MARK_FILE, DEMO_STEPS, runDemo, type DemoStep } from './runDemo';
 import { generateFakeSsd } from '../fake/generateFakeSsd';
-import { terminalProgress, type TerminalProgress } from '../cli/progress';
+import { terminalProgress, type TerminalProgress } from '../cliSupport/progress';
 
 const STEP_TEXT: Record<string, string> = {
   tables: 'creating the SSD tables',

@@ -2,7 +2,7 @@
 // a dry run that builds and validates the requests and sends nothing). Secrets come only from the
 // environment or a hidden prompt, never from options or settings.
 import { Command, Option } from 'commander';
-import { terminalProgress } from '../cli/progress';
+import { terminalProgress } from '../cliSupport/progress';
 import { assertNotFakeSend } from '../fake/fakeMarker';
 import { action, cliLogger, dbOption, EXIT, jsonOption, openFromOptions, out, parseSchema, printJson, UsageError } from '../cliSupport/common';
 import { STAGING_TABLES } from '../staging/stagingTable';

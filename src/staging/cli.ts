@@ -6,7 +6,7 @@ import {
 } from '../cliSupport/common';
 import { STAGING_TABLES } from './stagingTable';
 import { defaultStagingTable, readFakeMark } from '../fake/fakeMarker';
-import { terminalProgress } from '../cli/progress';
+import { terminalProgress } from '../cliSupport/progress';
 import { stageFromSsd, type StageFromSsdReport } from './runStage';
 import {
   DEFAULT_MAX_DELETIONS, DEFAULT_MIN_TABLE_SHARE, findingLines, parseMaxDeletions, parseMinTableShare, SafetyStopError, type SafetyThresholds,

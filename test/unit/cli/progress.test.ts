@@ -1,7 +1,7 @@
 // Terminal progress for stage, send and demo: a line on a terminal, rewritten in place, saying what
 // a stalled job waits for; nothing at all when stderr is not a terminal or with --json.
 import assert from 'node:assert/strict';
-import { terminalProgress } from '../../../src/cli/progress';
+import { terminalProgress } from '../../../src/cliSupport/progress';
 
 function fakeStream(isTTY: boolean) {
   const writes: string[] = [];
