@@ -4,7 +4,7 @@
 import { limitClause, qualify, quoteIdent } from '../db/dialect';
 import type { DemoStep } from '../demo/runDemo';
 import { stageFromSsd } from './runStage';
-import { printStageReport } from './cli';
+import { printStageReport } from './format';
 
 export const STAGING_DEMO_TABLE = 'ssd_api_data_staging_anon';
 
