@@ -9,7 +9,7 @@ import type { ActiveConnection } from '../../connections/vscode/connectionManage
 import { DEFAULT_MAX_DELETIONS, DEFAULT_MIN_TABLE_SHARE, findingLines, parseMaxDeletions, parseMinTableShare, SafetyStopError, type SafetyThresholds } from '../../staging/safetyStop';
 import { fakeInBackground, stageInBackground } from '../core/offThread';
 import { fakeReportData, fakeTargets, stagePercent, stagingReportData, stagingSummary, stagingTableFor, type FakeTarget } from '../core/dataWork';
-import { readStagingRow, stagingCounts } from '../core/inventory';
+import { readStagingRow, stagingCounts } from '../../browse/inventory';
 import { readFakeMark } from '../../fake/fakeMarker';
 import type { ExtensionDemoDatabase } from '../demoDatabase';
 import type { Node } from '../tree';

@@ -7,7 +7,7 @@ import { childPayloadInBackground } from '../core/offThread';
 import { reportingWindow } from '../../payload/window';
 import type { PayloadProblem } from '../../payload/types';
 import type { ActiveConnection } from '../../connections/vscode/connectionManager';
-import { pagePersonIds } from '../core/inventory';
+import { pagePersonIds } from '../../browse/inventory';
 import { exclusionMessage, payloadSummary, payloadText, personIdFromPayloadPath } from '../core/payloadWorkflow';
 import { PAYLOAD_SCHEME, PayloadDocuments } from '../diagnostics/payloadDocuments';
 import type { ExtensionServices } from '../services';

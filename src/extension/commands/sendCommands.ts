@@ -14,7 +14,7 @@ import { runSend, type SendMode, type SendReport } from '../../send/runSend';
 import type { ActiveConnection } from '../../connections/vscode/connectionManager';
 import { stagingTableFor } from '../core/dataWork';
 import { readFakeMark } from '../../fake/fakeMarker';
-import { stagingCounts } from '../core/inventory';
+import { stagingCounts } from '../../browse/inventory';
 import {
   apiSettingsProblem, missingApiSettings, packSecret, SECRET_KEYS, secretScope, SEND_MODE_ITEMS, sendConfirmation, sendPercent,
   sendRefusal, sendReportData, sendSummary, statusBars, unpackSecret, type ApiSettings, type SecretKind,

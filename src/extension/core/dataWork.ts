@@ -6,7 +6,7 @@ import type { FakeSummary } from '../../fake/generateFakeSsd';
 import type { StagingTableName } from '../../model/ssdModel';
 import type { StageFromSsdOptions, StageFromSsdReport } from '../../staging/runStage';
 import { tableExists } from '../../ddl/initTables';
-import { countRows, type StagingCount } from './inventory';
+import { countRows, type StagingCount } from '../../browse/inventory';
 import type { ReportBar, ReportData, ReportFinding } from './report';
 
 /** The demo's staging table (src/staging/demoStep.ts STAGING_DEMO_TABLE; a test pins they agree).

@@ -11,7 +11,7 @@ import { deletionPayload } from '../../staging/partialPayload';
 import { runSend } from '../../send/runSend';
 import { TableLockedError } from '../../send/tableLock';
 import { buildChildPayload } from '../../payload/buildPayloads';
-import { pagePersonIds, pageStagingRows, readSchemaColumns, readStagingRow, stagingCounts, countRows } from '../../extension/core/inventory';
+import { pagePersonIds, pageStagingRows, readSchemaColumns, readStagingRow, stagingCounts, countRows } from '../../browse/inventory';
 import { generateFakeSsd } from '../../fake/generateFakeSsd';
 import { getTable } from '../../model/ssdModel';
 import { driverOwnStatements } from '../../db/mssqlDriver';

@@ -7,7 +7,7 @@ import { findTable } from '../../../src/model/ssdModel';
 import { stageWithProgress, type StageProgress } from '../../../src/extension/core/dataWork';
 import {
   countRows, escapeLike, mergeColumns, pagePersonIds, pageStagingRows, personExists, readSchemaColumns, readStagingRow, stagingCounts, withheldPersonIds,
-} from '../../../src/extension/core/inventory';
+} from '../../../src/browse/inventory';
 import { forEachTarget } from '../../helpers/targets';
 
 const TABLE = 'ssd_api_data_staging_anon';

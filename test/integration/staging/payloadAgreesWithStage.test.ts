@@ -5,7 +5,7 @@
 // Error) with the reason when not; rows no payload can hold give their child a warning.
 import assert from 'node:assert/strict';
 import { initTables } from '../../../src/ddl/initTables';
-import { pageStagingRows } from '../../../src/extension/core/inventory';
+import { pageStagingRows } from '../../../src/browse/inventory';
 import { qualify, quoteIdent } from '../../../src/db/dialect';
 import type { Db } from '../../../src/db/types';
 import { PROBLEM_KINDS, type ProblemKind } from '../../../src/fake/cohort';

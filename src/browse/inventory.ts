@@ -1,10 +1,10 @@
 // What the "SSD Tables" tree shows, read from the database: which SSD tables are present (and
 // their columns), row counts, pages of child ids, staging counts. Pure (no 'vscode'): the tree
 // calls these asynchronously. Ids and counts only: nothing here reads a child's other data.
-import { columnsSql, limitClause, qualify, quoteIdent } from '../../db/dialect';
-import type { Db } from '../../db/types';
-import { BUILDER_TABLES, OTHER_TABLES, STAGING_TABLES, type SsdTableDef } from '../../model/ssdModel';
-import { withheldReason } from '../../staging/lifecycle';
+import { columnsSql, limitClause, qualify, quoteIdent } from '../db/dialect';
+import type { Db } from '../db/types';
+import { BUILDER_TABLES, OTHER_TABLES, STAGING_TABLES, type SsdTableDef } from '../model/ssdModel';
+import { withheldReason } from '../staging/lifecycle';
 
 export type TableGroup = 'builder' | 'other' | 'staging';
 
