@@ -2,7 +2,7 @@
 // first use with a cancellable progress notification (src/extension/core/demoStore.ts does the
 // work with the demo's own steps). Fake children only; nothing leaves the machine.
 import * as vscode from 'vscode';
-import type { DemoDatabase } from '../connections/vscode/connectionManager';
+import type { DemoDatabase } from './connections/connectionManager';
 import { redactSecrets } from '../db/connectionSpec';
 import { acquireDemoLock, deleteDemo, demoPaths, readDemoInfo, releaseDemoLock, type DemoInfo } from './core/demoStore';
 import { createDemoInWorker } from './core/demoWorker';

@@ -4,7 +4,7 @@
 // payload/table/staging-row document or the walkthrough.
 import { mkdirSync } from 'node:fs';
 import * as vscode from 'vscode';
-import { ConnectionManager } from '../connections/vscode/connectionManager';
+import { ConnectionManager } from './connections/connectionManager';
 import { registerCheckCommands } from './commands/checkCommands';
 import { registerConnectionCommands } from './commands/connectionCommands';
 import { registerDataCommands } from './commands/dataCommands';

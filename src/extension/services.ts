@@ -2,7 +2,7 @@
 // activate(). Command modules export `register…(services)` and push their disposables onto
 // services.context.subscriptions.
 import type * as vscode from 'vscode';
-import type { ConnectionManager } from '../connections/vscode/connectionManager';
+import type { ConnectionManager } from './connections/connectionManager';
 import type { FindingsIndex } from './findings';
 import type { ExtensionLogger } from './log';
 import type { ReportView } from './reportView';

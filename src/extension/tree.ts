@@ -7,7 +7,7 @@ import * as vscode from 'vscode';
 import { redactSecrets } from '../db/connectionSpec';
 import { findTable, type SsdTableDef, type StagingTableName } from '../model/ssdModel';
 import type { Logger } from '../log';
-import type { ActiveConnection, ConnectionManager } from '../connections/vscode/connectionManager';
+import type { ActiveConnection, ConnectionManager } from './connections/connectionManager';
 import { countRows, GROUP_TABLES, mergeColumns, pagePersonIds, pageStagingRows, readSchemaColumns, stagingCounts, withheldPersonIds, type DbColumn, type TableGroup } from './core/inventory';
 import { problemNote } from './core/childPicker';
 import { STAGING_TABLE_NAMES } from '../model/ssdModel';

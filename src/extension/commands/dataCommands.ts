@@ -5,7 +5,7 @@ import * as vscode from 'vscode';
 import { redactSecrets } from '../../db/connectionSpec';
 import type { FakeSummary } from '../../fake/generateFakeSsd';
 import { STAGING_TABLE_NAMES, type StagingTableName } from '../../model/ssdModel';
-import type { ActiveConnection } from '../../connections/vscode/connectionManager';
+import type { ActiveConnection } from '../connections/connectionManager';
 import { DEFAULT_MAX_DELETIONS, DEFAULT_MIN_TABLE_SHARE, findingLines, parseMaxDeletions, parseMinTableShare, SafetyStopError, type SafetyThresholds } from '../../staging/safetyStop';
 import { fakeInBackground, stageInBackground } from '../core/offThread';
 import { fakeReportData, fakeTargets, stagePercent, stagingReportData, stagingSummary, stagingTableFor, type FakeTarget } from '../core/dataWork';

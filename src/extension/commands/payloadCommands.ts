@@ -6,7 +6,7 @@ import * as vscode from 'vscode';
 import { childPayloadInBackground } from '../core/offThread';
 import { reportingWindow } from '../../payload/window';
 import type { PayloadProblem } from '../../payload/types';
-import type { ActiveConnection } from '../../connections/vscode/connectionManager';
+import type { ActiveConnection } from '../connections/connectionManager';
 import { pagePersonIds } from '../../browse/inventory';
 import { exclusionMessage, payloadSummary, payloadText, personIdFromPayloadPath } from '../core/payloadWorkflow';
 import { PAYLOAD_SCHEME, PayloadDocuments } from '../diagnostics/payloadDocuments';

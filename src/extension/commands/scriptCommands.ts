@@ -12,7 +12,7 @@ import { runPreflight, type PreflightReport } from '../../script/preflight';
 import { runPlan } from '../../script/runner';
 import { withSession } from '../../db/session';
 import { ScriptPlanError, type ScriptDialect, type ScriptPlan } from '../../script/types';
-import type { ActiveConnection } from '../../connections/vscode/connectionManager';
+import type { ActiveConnection } from '../connections/connectionManager';
 import {
   driftDiagnostics, driftReport, driftReviewSql, formatDrift, formatPreflight, formatRunEvent, hasTableContainers,
   preflightDiagnostics, preflightProblems, preflightReport, progressForEvent, runSummaryLine, scriptRunReport, unsetVariables,

@@ -11,7 +11,7 @@ import { redactSecrets } from '../../db/connectionSpec';
 import { STAGING_TABLE_NAMES, type StagingTableName } from '../../model/ssdModel';
 import type { ApiEndpoint } from '../../send/apiClient';
 import { runSend, type SendMode, type SendReport } from '../../send/runSend';
-import type { ActiveConnection } from '../../connections/vscode/connectionManager';
+import type { ActiveConnection } from '../connections/connectionManager';
 import { stagingTableFor } from '../core/dataWork';
 import { readFakeMark } from '../../fake/fakeMarker';
 import { stagingCounts } from '../../browse/inventory';

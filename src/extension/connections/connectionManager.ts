@@ -7,11 +7,11 @@ import { describeSpec, parseConnectionString, redactSecrets, type ConnectionSpec
 import { openDb } from '../../db/openDb';
 import type { Db } from '../../db/types';
 import type { Logger } from '../../log';
-import { makeProfile, ProfileError, ProfileStore, randomProfileId, type ConnectionProfile } from '../profiles';
-import { borrowFromMssqlExtension, specFromAzdata, type AzdataApiLike, type BorrowedConnection, type MssqlExtensionApiLike } from '../hostConnections';
-import { readSettings } from '../../extension/settings';
-import { connectionErrorMessage } from '../connectionErrors';
-import { describeConnectionTest, testOpenConnection } from '../testConnection';
+import { makeProfile, ProfileError, ProfileStore, randomProfileId, type ConnectionProfile } from '../../connections/profiles';
+import { borrowFromMssqlExtension, specFromAzdata, type AzdataApiLike, type BorrowedConnection, type MssqlExtensionApiLike } from '../../connections/hostConnections';
+import { readSettings } from '../settings';
+import { connectionErrorMessage } from '../../connections/connectionErrors';
+import { describeConnectionTest, testOpenConnection } from '../../connections/testConnection';
 
 export type ConnectionSource = 'demo' | 'profile' | 'mssql-extension' | 'azdata';
 
