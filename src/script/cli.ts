@@ -5,12 +5,12 @@ import { Command, Option } from 'commander';
 import { action, dbOption, EXIT, jsonOption, out, parseSchema, printJson, schemaOption, UsageError, withDb } from '../cliSupport/common';
 import { parseConnectionString } from '../db/connectionSpec';
 import type { Db } from '../db/types';
-import { withSession } from '../db/session';
 import { checkDrift, type DriftReport } from './drift';
 import { dialectForDb, diskIncludeReader, formatDiagnostic, parseDialect, readScriptFile } from './index';
 import { planScript } from './plan';
 import { runPreflight, type PreflightReport } from './preflight';
-import { refreshText, runPlan, type RunEvent, type RunResult } from './runner';
+import { refreshText, type RunEvent, type RunResult } from './runner';
+import { runScriptJob } from './job';
 import { ScriptPlanError, type ScriptDialect, type ScriptPlan } from './types';
 
 function collect(value: string, previous: string[]): string[] {
@@ -198,33 +198,40 @@ export function registerRun(program: Command): void {
         const say = opts.json ? (opts.verbose ? (l: string) => process.stderr.write(l + '\n') : () => undefined) : out;
         if (dialect !== dialectForDb(db)) say(`warning: running a ${dialect} script on ${db.description}`);
         for (const w of plan.warnings) say(formatDiagnostic(w));
-        let preflight: PreflightReport | undefined;
-        if (opts.preflight) {
-          preflight = await runPreflight(db, { script: { text, file, dialect, plan }, ...(schema ? { schema } : {}) });
-          if (!opts.json) printPreflight(preflight);
-          if (!preflight.ok && !opts.force) {
-            if (opts.json) printJson({ ok: false, planned: true, preflight });
-            else out('not running: fix the pre-flight failures above, or pass --force (or --no-preflight)');
-            return EXIT.PROBLEMS;
-          }
+        let preflightSkips: readonly number[] = [];
+        const job = await runScriptJob(db, {
+          plan, text, ...(schema ? { schema } : {}),
+          preflight: opts.preflight, drift: opts.drift,
+          // Without --force a failed pre-flight stops before the drift check and the run.
+          stopWhenPreflightFails: !opts.force,
+          onChecks: ({ preflight, drift }) => {
+            preflightSkips = preflight?.skipBatches ?? [];
+            if (opts.json) return;
+            if (preflight) printPreflight(preflight);
+            if (preflight && !preflight.ok && !opts.force) return;
+            if (drift?.drift) printDrift(drift);
+          },
+          step: async (phase, work) => {
+            if (phase !== 'run') return work({ report: () => undefined });
+            const ac = new AbortController();
+            const onSigint = () => ac.abort();
+            process.once('SIGINT', onSigint);
+            try {
+              for (const i of preflightSkips) say(`skipping batch ${i + 1} (${plan.batches[i]!.label}): optional, and needs a newer server (see pre-flight)`);
+              return await work({ signal: ac.signal, report: () => undefined });
+            } finally {
+              process.off('SIGINT', onSigint);
+            }
+          },
+          continueOnError: !!opts.continueOnError, atomic: opts.atomic !== false, onEvent: textProgress(say),
+        });
+        const { preflight, drift } = job.checks;
+        if (!job.ran) {
+          if (opts.json) printJson({ ok: false, planned: true, preflight });
+          else out('not running: fix the pre-flight failures above, or pass --force (or --no-preflight)');
+          return EXIT.PROBLEMS;
         }
-        let drift: DriftReport | undefined;
-        if (opts.drift) {
-          drift = await checkDrift(db, text, dialect, { file, ...(schema ? { schema } : {}) });
-          if (!opts.json && drift.drift) printDrift(drift);
-        }
-        const ac = new AbortController();
-        const onSigint = () => ac.abort();
-        process.once('SIGINT', onSigint);
-        let result: RunResult;
-        try {
-          const skip = new Set(preflight?.skipBatches ?? []);
-          for (const i of skip) say(`skipping batch ${i + 1} (${plan.batches[i]!.label}): optional, and needs a newer server (see pre-flight)`);
-          // One dedicated session for the whole script: SET options, #temp tables and USE carry over.
-          result = await withSession(db, (session) => runPlan(session, plan, { signal: ac.signal, continueOnError: !!opts.continueOnError, atomic: opts.atomic !== false, onEvent: textProgress(say), ...(schema ? { schema } : {}), ...(skip.size ? { skipBatches: skip } : {}) }));
-        } finally {
-          process.off('SIGINT', onSigint);
-        }
+        const result = job.result;
         if (opts.json) printJson({ ...result, preflight, drift });
         else printSummary(result);
         if (result.connectionLost) {

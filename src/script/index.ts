@@ -1,4 +1,6 @@
-// The script-running API for the CLI (`ssd run`) and the editor ("SSD: Run Script").
+// The script-running API for the CLI (`ssd run`) and the editor ("SSD: Run Script"). Both run a
+// script through `runScriptJob` (job.ts: pre-flight, drift, the questions, the run); `runScript`
+// plans a file and runs it without the checks:
 //
 //   const { plan, result } = await runScript(db, { file: path, text, perTable, vars, signal, onEvent });
 //   for (const d of result.diagnostics) → editor diagnostic at d.file, d.line, d.column
@@ -9,13 +11,15 @@
 import { readFileSync } from 'node:fs';
 import { dirname, isAbsolute, resolve } from 'node:path';
 import type { Db } from '../db/types';
-import { withSession } from '../db/session';
 import { planScript, type IncludeReader } from './plan';
-import { runPlan, type RunOptions, type RunResult } from './runner';
+import type { RunOptions, RunResult } from './runner';
+import { runScriptJob } from './job';
 import type { ScriptDiagnostic, ScriptDialect, ScriptPlan } from './types';
 
 export { planScript, mapBatchLine, mapBatchPosition } from './plan';
 export { runPlan } from './runner';
+export { runScriptJob, progressForEvent } from './job';
+export type { ScriptJobOptions, ScriptJobOutcome, ScriptJobQuestion, ScriptChecks, JobStep, ScriptJobPhase } from './job';
 export type { RunEvent, RunOptions, RunResult, BatchOutcome, TableOutcome } from './runner';
 export type { ScriptDiagnostic, ScriptPlan, PlannedBatch, ScriptDialect, TableRef } from './types';
 export { ScriptPlanError } from './types';
@@ -86,7 +90,10 @@ export interface RunScriptOptions extends RunOptions {
   readInclude?: IncludeReader;
 }
 
-/** Plan and run a script. Throws ScriptPlanError (with diagnostics) when it cannot be planned. */
+/**
+ * Plan and run a script (no pre-flight or drift check: `runScriptJob` in job.ts adds them). Throws
+ * ScriptPlanError (with diagnostics) when it cannot be planned.
+ */
 export async function runScript(db: Db, options: RunScriptOptions): Promise<{ plan: ScriptPlan; result: RunResult }> {
   const text = options.text ?? readScriptFile(options.file);
   const plan = planScript(text, {
@@ -96,9 +103,10 @@ export async function runScript(db: Db, options: RunScriptOptions): Promise<{ pl
     ...(options.vars ? { vars: options.vars } : {}),
     readInclude: options.readInclude ?? diskIncludeReader,
   });
-  // One dedicated session for the whole script (see Db.session).
-  const result = await withSession(db, (session) => runPlan(session, plan, options));
-  return { plan, result };
+  const { file: _file, text: _text, dialect: _dialect, perTable: _perTable, vars: _vars, readInclude: _readInclude, ...runOptions } = options;
+  const job = await runScriptJob(db, { ...runOptions, plan, text, preflight: false, drift: false });
+  if (!job.ran) throw new Error('the script was not run'); // cannot happen: no checks, no questions
+  return { plan, result: job.result };
 }
 
 /** `file:line:col: severity: message`, the form editors and terminals link. */

@@ -1,21 +1,21 @@
 // "SSD: Run Script", "SSD: Pre-flight" and the structure drift check on a SQL script: the active
 // editor's document or a .sql file chosen in the explorer. The work is src/script's (planScript,
-// runPreflight, checkDrift, runPlan); this layer asks, shows progress, streams server messages to
-// the "SSD Script" output channel, puts errors on their lines ('ssd-script' diagnostics) and ends
-// with a report. Running a script writes to the database: refused in untrusted workspaces.
+// runPreflight, checkDrift, and runScriptJob for the run: the same flow as `ssd run`); this layer
+// asks, shows progress, streams server messages to the "SSD Script" output channel, puts errors on
+// their lines ('ssd-script' diagnostics) and ends with a report. Running a script writes to the
+// database: refused in untrusted workspaces.
 import { basename } from 'node:path';
 import * as vscode from 'vscode';
 import { checkDrift, type DriftReport } from '../../script/drift';
 import { decodeScript, dialectForDb, diskIncludeReader } from '../../script/index';
 import { planScript } from '../../script/plan';
-import { runPreflight, type PreflightReport } from '../../script/preflight';
-import { runPlan } from '../../script/runner';
-import { withSession } from '../../db/session';
-import { ScriptPlanError, type ScriptDialect, type ScriptPlan } from '../../script/types';
+import { runPreflight } from '../../script/preflight';
+import { runScriptJob, type ScriptJobOutcome, type ScriptJobPhase, type ScriptJobQuestion } from '../../script/job';
+import { ScriptPlanError, type ScriptDiagnostic, type ScriptDialect, type ScriptPlan } from '../../script/types';
 import type { ActiveConnection } from '../connections/connectionManager';
 import {
   driftDiagnostics, driftReport, driftReviewSql, formatDrift, formatPreflight, formatRunEvent, hasTableContainers,
-  preflightDiagnostics, preflightProblems, preflightReport, progressForEvent, runSummaryLine, scriptRunReport, unsetVariables,
+  preflightDiagnostics, preflightProblems, preflightReport, runSummaryLine, scriptRunReport, unsetVariables,
 } from '../core/scriptWorkflow';
 import { ScriptDiagnostics } from '../diagnostics/scriptDiagnostics';
 import { isSqlDocument } from '../diagnostics/checkDiagnostics';
@@ -245,105 +245,60 @@ async function runScriptCommand(c: Ctx, arg: unknown, opts: RunScriptArgs | unde
   output.appendLine(`SSD: Run as SSD Script ${src.name} on ${conn.label} (${conn.description}), schema ${conn.schema}, started ${startedAt.toISOString().slice(0, 19).replace('T', ' ')} UTC`);
   for (const w of plan.warnings) output.appendLine(`${basename(w.file)}:${w.line}:${w.column}: ${w.severity}: ${w.message}`);
 
-  // Pre-flight and drift first (they only read).
-  const before = await withWork(`SSD: Pre-flight for ${src.name}`, conn.db, services.log, async (w) => {
-    w.report(5, 'server, schemas and permissions');
-    let preflight: PreflightReport | undefined;
-    let preflightError: string | undefined;
-    try {
-      preflight = await runPreflight(conn.db, { script: { text: src.text, file: src.file, dialect, plan: plan! }, schema: conn.schema });
-    } catch (e) {
-      if (w.signal.aborted) throw e;
-      preflightError = e instanceof Error ? e.message : String(e);
-    }
-    w.report(50, 'structure drift');
-    let drift: DriftReport | undefined;
-    try {
-      drift = await checkDrift(conn.db, src.text, dialect, { file: src.file, schema: conn.schema });
-    } catch (e) {
-      if (w.signal.aborted) throw e;
-      services.log.warn(`Run Script: drift check could not run: ${e instanceof Error ? e.message : String(e)}`);
-    }
-    w.report(100);
-    return { preflight, preflightError, drift };
-  });
-  if (!before.ok) {
-    if (before.cancelled) output.appendLine('cancelled before the run.');
-    else void vscode.window.showErrorMessage(`SSD: pre-flight for ${src.name} failed: ${before.error ?? 'unknown error'}`);
-    return;
-  }
-  const { preflight, preflightError, drift } = before.value;
-  const preDiags = [...(preflight ? preflightDiagnostics(preflight, src.file) : []), ...(drift ? driftDiagnostics(drift) : [])];
-  c.diagnostics.set(src.uri, src.file, src.text, preDiags);
-  if (preflight) for (const l of formatPreflight(preflight)) output.appendLine(l);
-  if (preflightError) output.appendLine(`pre-flight could not run: ${preflightError}`);
-  if (drift?.drift) for (const l of formatDrift(drift)) output.appendLine(l);
-
-  if (!opts?.noPrompt) {
-    if (preflight && !preflight.ok) {
-      const problems = preflightProblems(preflight);
-      const go = await vscode.window.showWarningMessage(
-        `SSD: pre-flight found ${problems.length} problem${problems.length === 1 ? '' : 's'} for ${src.name}. Run it anyway?`,
-        { modal: true, detail: problems.slice(0, 6).join('\n') + (problems.length > 6 ? `\n…and ${problems.length - 6} more (see the SSD Script output)` : '') },
-        'Run Anyway',
-      );
-      if (go !== 'Run Anyway') { output.appendLine('not run: fix the pre-flight failures above, or run again and choose Run Anyway.'); return; }
-    } else if (preflightError) {
-      const go = await vscode.window.showWarningMessage(`SSD: the pre-flight checks could not run (${preflightError}). Run ${src.name} anyway?`, { modal: true }, 'Run Anyway');
-      if (go !== 'Run Anyway') return;
-    }
-    if (drift?.drift) {
-      const n = drift.tables.filter((t) => t.status === 'drift').length;
-      const review = 'Review Statements';
-      const go = await vscode.window.showWarningMessage(
-        `SSD: ${n} table${n === 1 ? '' : 's'} already exist${n === 1 ? 's' : ''} with other columns than ${src.name} defines. The script will not change ${n === 1 ? 'it' : 'them'}, so its INSERTs may fail.`,
-        { modal: true, detail: `${drift.tables.filter((t) => t.status === 'drift').map((t) => `${t.schema}.${t.table}`).join(', ')}\n\nReview Statements opens the ALTER/DROP statements in a new editor (nothing is run).` },
-        review, 'Run Anyway',
-      );
-      if (go === review) { await openDriftReview(drift, dialect, src.file); return; }
-      if (go !== 'Run Anyway') return;
-    }
-  }
-
+  // Pre-flight and drift first (they only read), each phase under its own progress notification.
   const continueOnError = opts?.continueOnError ?? !settings.stopOnError;
-  const stop = new AbortController();
-  c.running = stop;
-  void vscode.commands.executeCommand('setContext', 'ssd.scriptRunning', true);
-  const run = await withWork(`SSD: Run Script ${src.name} on ${conn.label}`, conn.db, services.log, async (w) => {
-    const errors = [...preDiags];
-    let lastPercent = 0;
-    let batchAt = '';
-    // One dedicated session for the whole script (SET options, #temp tables, USE carry over).
-    return withSession(conn.db, (session) => runPlan(session, plan!, {
-      signal: w.signal,
-      continueOnError,
-      atomic: opts?.atomic ?? settings.atomicRefresh,
-      schema: conn.schema,
-      resultPreview: RESULT_PREVIEW_ROWS,
-      ...(preflight?.skipBatches.length ? { skipBatches: new Set(preflight.skipBatches) } : {}),
+  let preDiags: ScriptDiagnostic[] = [];
+  const errors: ScriptDiagnostic[] = [];
+  let job: ScriptJobOutcome;
+  try {
+    job = await runScriptJob(conn.db, {
+      plan, text: src.text, schema: conn.schema, checkErrors: 'report',
+      continueOnError, atomic: opts?.atomic ?? settings.atomicRefresh, resultPreview: RESULT_PREVIEW_ROWS,
+      step: async (phase, work) => {
+        if (phase === 'checks') return phaseValue(phase, await withWork(`SSD: Pre-flight for ${src.name}`, conn.db, services.log, work));
+        const stop = new AbortController();
+        c.running = stop;
+        void vscode.commands.executeCommand('setContext', 'ssd.scriptRunning', true);
+        const run = await withWork(`SSD: Run Script ${src.name} on ${conn.label}`, conn.db, services.log, work, { stop: stop.signal }).finally(() => {
+          c.running = undefined;
+          void vscode.commands.executeCommand('setContext', 'ssd.scriptRunning', false);
+        });
+        return phaseValue(phase, run);
+      },
+      onChecks: ({ preflight, preflightError, drift, driftError }) => {
+        if (driftError !== undefined) services.log.warn(`Run Script: drift check could not run: ${driftError}`);
+        preDiags = [...(preflight ? preflightDiagnostics(preflight, src.file) : []), ...(drift ? driftDiagnostics(drift) : [])];
+        errors.push(...preDiags);
+        c.diagnostics.set(src.uri, src.file, src.text, preDiags);
+        if (preflight) for (const l of formatPreflight(preflight)) output.appendLine(l);
+        if (preflightError) output.appendLine(`pre-flight could not run: ${preflightError}`);
+        if (drift?.drift) for (const l of formatDrift(drift)) output.appendLine(l);
+      },
+      ...(opts?.noPrompt ? {} : { confirm: (q: ScriptJobQuestion) => confirmRun(q, src, dialect, output) }),
       onEvent: (e) => {
         for (const l of formatRunEvent(e)) output.appendLine(l);
         if (e.type === 'batch-end' && e.outcome.results?.length) for (const l of resultLines(e.outcome.results)) output.appendLine(l);
-        const p = progressForEvent(e);
-        if (p && p.percent >= 0) { w.report(p.percent, p.message); lastPercent = p.percent; batchAt = e.type === 'batch-start' ? `batch ${e.n} of ${e.total}` : batchAt; }
-        else if (p) w.report(lastPercent, batchAt ? `${batchAt} · ${p.message}` : p.message);
         if (e.type === 'batch-end' && e.outcome.errors.length) {
           errors.push(...e.outcome.errors);
           c.diagnostics.set(src.uri, src.file, src.text, errors);
         }
       },
-    }));
-  }, { stop: stop.signal }).finally(() => {
-    c.running = undefined;
-    void vscode.commands.executeCommand('setContext', 'ssd.scriptRunning', false);
-  });
-  if (!run.ok) {
-    if (run.cancelled) { output.appendLine('cancelled.'); return; }
-    output.appendLine(`failed: ${run.error ?? 'unknown error'}`);
-    void vscode.window.showErrorMessage(`SSD: Run Script ${src.name} failed: ${run.error ?? 'unknown error'}`);
+    });
+  } catch (e) {
+    if (!(e instanceof PhaseStopped)) throw e;
+    if (e.phase === 'checks') {
+      if (e.cancelled) output.appendLine('cancelled before the run.');
+      else void vscode.window.showErrorMessage(`SSD: pre-flight for ${src.name} failed: ${e.error ?? 'unknown error'}`);
+      return;
+    }
+    if (e.cancelled) { output.appendLine('cancelled.'); return; }
+    output.appendLine(`failed: ${e.error ?? 'unknown error'}`);
+    void vscode.window.showErrorMessage(`SSD: Run Script ${src.name} failed: ${e.error ?? 'unknown error'}`);
     return;
   }
-  const result = run.value;
+  if (!job.ran) return;
+  const { preflight, drift } = job.checks;
+  const result = job.result;
   const n = c.diagnostics.set(src.uri, src.file, src.text, [...preDiags, ...result.diagnostics]);
   services.log.info(`Run Script ${src.name}: ${result.total} batches, ${result.batches.filter((b) => b.status === 'ok').length} ok, ${result.diagnostics.filter((d) => d.severity === 'error').length} errors${result.cancelled ? ', cancelled' : ''}`);
   const report = scriptRunReport(result, meta(conn, startedAt), { ...(preflight ? { preflight } : {}), ...(drift ? { drift } : {}) });
@@ -351,6 +306,47 @@ async function runScriptCommand(c: Ctx, arg: unknown, opts: RunScriptArgs | unde
   const summary = `SSD: ${runSummaryLine(result)}${selects ? ` · ${selects}` : ''}${n && !result.ok ? ' · errors are in the Problems panel' : ''}`;
   void services.reports.notify(report, summary);
   if (result.tables.length) void vscode.commands.executeCommand('ssd.refresh').then(undefined, () => undefined);
+}
+
+/** A phase of the run-script job that did not finish (withWork already logged an error). */
+class PhaseStopped extends Error {
+  constructor(readonly phase: ScriptJobPhase, readonly cancelled: boolean, readonly error: string | undefined) {
+    super(cancelled ? 'cancelled' : error ?? 'unknown error');
+    this.name = 'PhaseStopped';
+  }
+}
+
+function phaseValue<T>(phase: ScriptJobPhase, r: { ok: true; value: T } | { ok: false; cancelled: boolean; error?: string }): T {
+  if (r.ok) return r.value;
+  throw new PhaseStopped(phase, r.cancelled, r.error);
+}
+
+/** The questions before a script writes: pre-flight failed or could not run, drift found. */
+async function confirmRun(q: ScriptJobQuestion, src: ScriptSource, dialect: ScriptDialect, output: vscode.OutputChannel): Promise<boolean> {
+  if (q.kind === 'preflight-failed') {
+    const problems = preflightProblems(q.preflight);
+    const go = await vscode.window.showWarningMessage(
+      `SSD: pre-flight found ${problems.length} problem${problems.length === 1 ? '' : 's'} for ${src.name}. Run it anyway?`,
+      { modal: true, detail: problems.slice(0, 6).join('\n') + (problems.length > 6 ? `\n…and ${problems.length - 6} more (see the SSD Script output)` : '') },
+      'Run Anyway',
+    );
+    if (go !== 'Run Anyway') output.appendLine('not run: fix the pre-flight failures above, or run again and choose Run Anyway.');
+    return go === 'Run Anyway';
+  }
+  if (q.kind === 'preflight-error') {
+    const go = await vscode.window.showWarningMessage(`SSD: the pre-flight checks could not run (${q.error}). Run ${src.name} anyway?`, { modal: true }, 'Run Anyway');
+    return go === 'Run Anyway';
+  }
+  const drift = q.drift;
+  const n = drift.tables.filter((t) => t.status === 'drift').length;
+  const review = 'Review Statements';
+  const go = await vscode.window.showWarningMessage(
+    `SSD: ${n} table${n === 1 ? '' : 's'} already exist${n === 1 ? 's' : ''} with other columns than ${src.name} defines. The script will not change ${n === 1 ? 'it' : 'them'}, so its INSERTs may fail.`,
+    { modal: true, detail: `${drift.tables.filter((t) => t.status === 'drift').map((t) => `${t.schema}.${t.table}`).join(', ')}\n\nReview Statements opens the ALTER/DROP statements in a new editor (nothing is run).` },
+    review, 'Run Anyway',
+  );
+  if (go === review) { await openDriftReview(drift, dialect, src.file); return false; }
+  return go === 'Run Anyway';
 }
 
 async function openDriftReview(drift: DriftReport, dialect: ScriptDialect, file: string): Promise<void> {

@@ -104,16 +104,8 @@ export function hasTableContainers(plan: Pick<ScriptPlan, 'containers'>): boolea
   return plan.containers.some((c) => c.type.toLowerCase() === 'table');
 }
 
-/** Progress bar update for a runner event: percent done and a short message (table names and counts only). */
-export function progressForEvent(e: RunEvent): { percent: number; message: string } | undefined {
-  switch (e.type) {
-    case 'start': return { percent: 0, message: `${e.total} batch${e.total === 1 ? '' : 'es'}` };
-    case 'batch-start': return { percent: ((e.n - 1) / Math.max(1, e.total)) * 100, message: `batch ${e.n} of ${e.total} · ${e.batch.label}${e.batch.repeat > 1 ? ` (run ${e.iteration} of ${e.batch.repeat})` : ''}` };
-    case 'table': return e.state === 'building' ? { percent: -1, message: `building ${e.name}` } : undefined;
-    case 'batch-end': return { percent: (e.n / Math.max(1, e.total)) * 100, message: `batch ${e.n} of ${e.total} ${e.outcome.status}` };
-    default: return undefined;
-  }
-}
+/** Progress bar update for a runner event (src/script/job.ts, which reports it for the run). */
+export { progressForEvent } from '../../script/job';
 
 const plural = (n: number, w: string, ws = `${w}s`) => `${n.toLocaleString('en-GB')} ${n === 1 ? w : ws}`;
 
