@@ -5,7 +5,8 @@
 // - the cores import neither the CLI (src/cli/, src/cliSupport/, any capability's cli.ts or
 //   *Cli.ts) nor the editor (src/extension/);
 // - a capability's cli.ts imports the cores and src/cliSupport/, never the CLI's top (src/cli/)
-//   or the editor; the editor never imports the CLI; src/cli/ (main.ts) is the top.
+//   or the editor; the editor (and its worker thread, src/worker/) never imports the CLI; src/cli/
+//   (main.ts) is the top.
 // Run by `npm run lint`, part of `npm test`; test/unit/lint/layering.test.ts pins the rules.
 import js from '@eslint/js';
 import tseslint from 'typescript-eslint';
@@ -69,6 +70,12 @@ export default tseslint.config(
     // The editor layer: the only code that may import vscode; it calls the cores, never the CLI.
     files: ['src/extension/**/*.ts'],
     rules: { '@typescript-eslint/no-restricted-imports': restrict([], [TOP_CLI, CLI_SUPPORT, CAPABILITY_CLI]) },
+  },
+  {
+    // The editor's worker thread (no vscode: it runs in a worker): the cores and the editor's pure
+    // helpers (src/extension/core/), never the CLI.
+    files: ['src/worker/**/*.ts'],
+    rules: { '@typescript-eslint/no-restricted-imports': restrict([VSCODE], [TOP_CLI, CLI_SUPPORT, CAPABILITY_CLI]) },
   },
   {
     // The bundle entry hands over to the editor layer.

@@ -1,5 +1,7 @@
-// Build every child's payload from the SSD tables and stage them: the work behind `ssd stage`, the
-// demo's staging step, the editor's "SSD: Build Staging" and the benchmark. Each run is logged in
+// Build every child's payload from the SSD tables and stage them: the one staging job behind
+// `ssd stage`, the demo's staging step, the editor's "SSD: Build Staging" (through the worker) and
+// the benchmark; progress (onProgress, onStageProgress), cancellation (signal) and the safety stop
+// are options. Each run is logged in
 // ssd_api_stage_runs (stageRuns.ts) and passes the safety stop (safetyStop.ts) before anything is
 // written to the staging table.
 import { ConnectionError, type Db } from '../db/types';
@@ -7,6 +9,8 @@ import { withTableLock } from '../send/tableLock';
 import { assertBuilderTables, emptyStats, streamChildPayloads, type BuildStats } from '../payload/buildPayloads';
 import { markStagedFromFake, readFakeMark } from '../fake/fakeMarker';
 import { reportingWindow } from '../model/asOf';
+import { tableExists } from '../ddl/initTables';
+import { countRows } from '../browse/inventory';
 import { stageChildren, type StageOptions, type StageReport } from './stageChildren';
 import {
   builderTableCounts, defaultThresholds, deletionLimit, findingLines, formatDeletionLimit, isStopped, planMassChanges, SafetyStopError,
@@ -33,6 +37,20 @@ export interface StageFromSsdOptions extends Omit<StageOptions, 'schema' | 'befo
   stopMessageFor?: 'cli' | 'editor';
   /** The builder's counters while it streams (the editor's progress). */
   stats?: BuildStats;
+  /**
+   * Progress over the people read, for a percentage (the editor's Build Staging): ssd_person is
+   * counted first, then each committed batch reports people read, that count and children staged.
+   */
+  onStageProgress?: (p: StageProgress) => void;
+}
+
+export interface StageProgress {
+  /** People read from ssd_person so far. */
+  persons: number;
+  /** People in ssd_person when the run started (0 when the table is missing). */
+  totalPersons: number;
+  /** Children staged (committed) so far. */
+  children: number;
 }
 
 export interface StageFromSsdReport extends StageReport {
@@ -60,6 +78,7 @@ function outcomeOf(e: unknown): StageRunEnd['outcome'] {
 
 export async function stageFromSsd(db: Db, options: StageFromSsdOptions): Promise<StageFromSsdReport> {
   const schema = options.schema ?? db.defaultSchema;
+  if (options.onStageProgress) options = await withStageProgress(db, schema, options, options.onStageProgress);
   // One stager or sender per staging table at a time (tableLock.ts), taken before anything is read:
   // a second run is told who holds the table; the safety stop's planning pass runs under the lock too.
   return withTableLock(db, { schema: options.stagingSchema ?? schema, table: options.table ?? 'ssd_api_data_staging', purpose: options.lockPurpose ?? 'ssd stage' },
@@ -135,6 +154,20 @@ async function stageUnderLock(db: Db, options: StageFromSsdOptions, schema: stri
   return {
     ...report, asOf: options.asOf, window: windowOf(options.asOf), persons: stats.persons, personsWithoutId: stats.personsWithoutId, excludedGateA: stats.excludedGateA, excludedGateB: stats.excludedGateB,
     runId: r.runId, safety: safety!,
+  };
+}
+
+/** Options that report StageProgress through the builder's counters (shared with stageUnderLock). */
+async function withStageProgress(db: Db, schema: string, options: StageFromSsdOptions, report: (p: StageProgress) => void): Promise<StageFromSsdOptions> {
+  const totalPersons = (await tableExists(db, schema, 'ssd_person')) ? await countRows(db, schema, 'ssd_person') : 0;
+  const stats = options.stats ?? emptyStats();
+  return {
+    ...options,
+    stats,
+    onProgress: (p) => {
+      options.onProgress?.(p);
+      report({ persons: stats.persons, totalPersons, children: p.children });
+    },
   };
 }
 

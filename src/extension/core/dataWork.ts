@@ -4,9 +4,8 @@
 import type { Db } from '../../db/types';
 import type { FakeSummary } from '../../fake/generateFakeSsd';
 import type { StagingTableName } from '../../model/ssdModel';
-import type { StageFromSsdOptions, StageFromSsdReport } from '../../staging/runStage';
-import { tableExists } from '../../ddl/initTables';
-import { countRows, type StagingCount } from '../../browse/inventory';
+import type { StageFromSsdOptions, StageFromSsdReport, StageProgress } from '../../staging/runStage';
+import type { StagingCount } from '../../browse/inventory';
 import type { ReportBar, ReportData, ReportFinding } from './report';
 
 /** The demo's staging table (src/staging/demoStep.ts STAGING_DEMO_TABLE; a test pins they agree).
@@ -48,34 +47,16 @@ export function fakeTargets(active: { isDemo: boolean; label: string } | undefin
   return out;
 }
 
-export interface StageProgress {
-  /** People read from ssd_person so far. */
-  persons: number;
-  /** People in ssd_person when the run started (0 when the table is missing). */
-  totalPersons: number;
-  /** Children staged (committed) so far. */
-  children: number;
-}
+export type { StageProgress } from '../../staging/runStage';
 
 /**
- * stageFromSsd with progress over the people read: the same builder stream and staging lifecycle,
- * sharing the builder's counters so a caller can show a percentage.
+ * The staging job (stageFromSsd) as the editor runs it: its lock named for Build Staging, progress
+ * over the people read (onStageProgress).
  */
 export async function stageWithProgress(db: Db, options: StageFromSsdOptions, onProgress?: (p: StageProgress) => void): Promise<StageFromSsdReport> {
   // Loaded on first use (the builder, the DfE schema validator and staging), not at activation.
-  const [{ stageFromSsd }, { emptyStats }] = await Promise.all([import('../../staging/runStage'), import('../../payload/buildPayloads')]);
-  const schema = options.schema ?? db.defaultSchema;
-  const totalPersons = (await tableExists(db, schema, 'ssd_person')) ? await countRows(db, schema, 'ssd_person') : 0;
-  const stats = emptyStats();
-  return stageFromSsd(db, {
-    ...options,
-    lockPurpose: options.lockPurpose ?? "the editor's Build Staging",
-    stats,
-    onProgress: (p) => {
-      options.onProgress?.(p);
-      onProgress?.({ persons: stats.persons, totalPersons, children: p.children });
-    },
-  });
+  const { stageFromSsd } = await import('../../staging/runStage');
+  return stageFromSsd(db, { ...options, lockPurpose: options.lockPurpose ?? "the editor's Build Staging", onStageProgress: onProgress ?? (() => undefined) });
 }
 
 /** Percent done of a staging run (people read of those present at the start), 0–99 until it ends. */

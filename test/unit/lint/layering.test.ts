@@ -62,6 +62,7 @@ describe('lint: the layers (cores, CLI commands, editor, CLI top)', function () 
       ['src/extension/commands/x.ts', '../../staging/cli'],
       ['src/extension/x.ts', '../cli/main'],
       ['src/cli/x.ts', '../extension/extension'],
+      ['src/worker/x.ts', '../cliSupport/common'],
     ];
     for (const [p, spec] of cases) assert.equal(await restricted(p, importFrom(spec)), true, `${p} → ${spec}`);
   });
