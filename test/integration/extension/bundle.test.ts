@@ -304,7 +304,7 @@ describe('bundled extension in a fake editor', function () {
     for (let i = 0; i < 3; i++) {
       const nodes = (await tree().getChildren()) as TreeNode[];
       assert.deepEqual(nodes.map(label), ['Could not open the database', 'Select Connection…', 'Try Again', 'Show Log']);
-      assert.match(String(item(nodes[0]).description), /cannot open/);
+      assert.match(String(item(nodes[0]).description), /^Could not open "Broken folder": cannot write its lock file/);
     }
     assert.equal(failures(), 1, 'redrawing the tree does not reconnect');
     await fake.exec('ssd.refresh');
@@ -335,12 +335,15 @@ describe('bundled extension in a fake editor', function () {
       const own = await openDb(`pglite:${folder}`);
       try { await own.execute('DROP TABLE public.ssd_workbench_fake_runs'); } finally { await own.close(); }
       fake.respond = byText([
-        [/^quickpick:SSD: Add Connection \(1\/4\)$/, 'Embedded database folder'],
-        [/^input:SSD: Add Connection \(2\/4\)$/, `pglite:${folder}`],
-        [/^input:SSD: Add Connection \(4\/4\)$/, ''],
-        [/^input:SSD: Add Connection$/, 'Send test'],
+        [/^quickpick:SSD: Add Connection \(1\/5\)$/, 'Embedded database folder'],
+        [/^input:SSD: Add Connection \(2\/5\)$/, `pglite:${folder}`],
+        [/^input:SSD: Add Connection \(4\/5\)$/, ''],
+        [/^input:SSD: Add Connection \(5\/5\)$/, 'Send test'],
+        [/^quickpick:SSD: Add Connection: test "Send test" before saving\?$/, '$(plug) Test, then save'],
       ]);
+      before = fake.messages.length;
       await fake.exec('ssd.addConnection');
+      assert.match(texts(before), /^SSD: Connected to "Send test": schema public has \d+ SSD tables\.$/m, texts(before));
       assert.equal(fake.contexts.get('ssd.isDemo'), false);
       fake.respond = byText([
         [/^Build staging in Send test, table public\.ssd_api_data_staging\?$/, 'Build Staging'],
