@@ -16,6 +16,9 @@ import { dropSchema, freshSchema, type SchemaFixture } from '../helpers/targets'
 import { buildOracle, cliJson, type Oracle } from './helpers/oracle';
 import { prepare, Workbench } from './helpers/workbench';
 
+/** The SSD Workbench sidebar's view (container "SSD Workbench", view "Tables"). */
+const VIEW = 'Tables';
+
 const AS_OF = '2026-03-31';
 const CHILDREN = 1000;
 const SCRIPT = 'scripts/e2e_broken.sql';
@@ -65,24 +68,24 @@ describe('SSD Workbench in a real VS Code (code-server + chromium)', function ()
     const o = oracle!;
     await w.runCommand('View: Show SSD');
     // A fresh editor has no database yet: the view's welcome offers the demo.
-    const pane = w.page.locator('.pane', { has: w.page.locator('.pane-header', { hasText: 'SSD Tables' }) });
+    const pane = w.page.locator('.pane', { has: w.page.locator('.pane-header', { hasText: VIEW }) });
     await pane.locator('.welcome-view-content', { hasText: 'No database is chosen yet' })
       .locator('.monaco-button', { hasText: 'Open Demo Database' }).waitFor({ state: 'visible', timeout: 30_000 });
     await w.screenshot('1-welcome');
     await w.runCommand('SSD: Open Demo Database');
     // Making the demo shows a progress notification; the tree then lists the tables.
-    await w.treeRow('SSD Tables', 'Demo database').waitFor({ state: 'visible', timeout: 150_000 });
+    await w.treeRow(VIEW, 'Demo database').waitFor({ state: 'visible', timeout: 150_000 });
     const builderTables = Object.keys(o.builderRows);
     assert.equal(builderTables.length, 19, 'the CLI demo reports the 19 tables the builder reads');
     for (const table of builderTables) {
-      const row = w.treeRow('SSD Tables', table);
+      const row = w.treeRow(VIEW, table);
       // The counts arrive after the table names: wait for one, then compare it.
       const desc = row.locator('.label-description', { hasText: /rows?$|missing|count failed/ });
       await desc.waitFor({ state: 'visible', timeout: 60_000 });
       const description = (await desc.innerText()).trim();
       assert.equal(description, plural(o.builderRows[table]!, 'row'), `tree row ${table}`);
     }
-    const group = w.treeRow('SSD Tables', 'Tables the API builder reads');
+    const group = w.treeRow(VIEW, 'Tables the API builder reads');
     assert.match(await group.locator('.label-description').innerText(), /^19 of 19 present/);
     assert.match(await w.page.locator('.statusbar').innerText(), /SSD: Demo database/);
     await w.screenshot('1-demo-tables');
@@ -134,7 +137,7 @@ describe('SSD Workbench in a real VS Code (code-server + chromium)', function ()
     const withErrors = new Map<string, number>();
     for (const f of o.check.findings) if (f.severity === 'error') withErrors.set(f.table, (withErrors.get(f.table) ?? 0) + 1);
     for (const [table, n] of withErrors) {
-      const description = await w.treeRow('SSD Tables', table).locator('.label-description').innerText();
+      const description = await w.treeRow(VIEW, table).locator('.label-description').innerText();
       assert.ok(description.includes(plural(n, 'error')), `tree row ${table}: "${description}"`);
     }
   });
@@ -194,13 +197,13 @@ describe('SSD Workbench in a real VS Code (code-server + chromium)', function ()
     const { personId, problems } = oracle!.invalidChild;
     await w.runCommand('View: Close All Editors');
     await w.runCommand('View: Show SSD');
-    await w.treeRow('SSD Tables', 'Children').waitFor({ state: 'visible', timeout: 30_000 });
+    await w.treeRow(VIEW, 'Children').waitFor({ state: 'visible', timeout: 30_000 });
     await w.runCommand('SSD: Search Children by Id…');
     await w.answerQuickInput(personId);
-    const children = w.treeRow('SSD Tables', 'Children');
+    const children = w.treeRow(VIEW, 'Children');
     await children.locator('.label-description', { hasText: personId }).waitFor({ state: 'visible', timeout: 30_000 });
     if ((await children.getAttribute('aria-expanded')) !== 'true') await children.click();
-    const child = w.treeRow('SSD Tables', personId);
+    const child = w.treeRow(VIEW, personId);
     await child.waitFor({ state: 'visible', timeout: 30_000 });
     await child.click({ button: 'right' });
     const menu = w.page.locator('.context-view .monaco-menu');
@@ -221,10 +224,10 @@ describe('SSD Workbench in a real VS Code (code-server + chromium)', function ()
     assert.ok(message.startsWith(`SSD: Staged ${fmt(cohort)} children into ssd_api_data_staging_anon:`), message);
     assert.match(message, new RegExp(`\\b${invalid} invalid\\b`));
     await w.runCommand('View: Show SSD');
-    const staging = w.treeRow('SSD Tables', 'Staging');
+    const staging = w.treeRow(VIEW, 'Staging');
     if ((await staging.getAttribute('aria-expanded')) !== 'true') await staging.click();
     // "<n> rows", then the markers of the earlier check, less its stale "not present yet" info.
-    const desc = w.treeRow('SSD Tables', 'ssd_api_data_staging_anon').locator('.label-description', { hasText: /\brows?\b/ });
+    const desc = w.treeRow(VIEW, 'ssd_api_data_staging_anon').locator('.label-description', { hasText: /\brows?\b/ });
     await desc.waitFor({ state: 'visible', timeout: 30_000 });
     const text = (await desc.innerText()).trim();
     assert.ok(text === plural(cohort, 'row') || text.startsWith(`${plural(cohort, 'row')} · `), `tree row ssd_api_data_staging_anon: "${text}"`);
@@ -242,7 +245,7 @@ describe('SSD Workbench in a real VS Code (code-server + chromium)', function ()
     await page.locator('.monaco-dialog-box .monaco-button', { hasText: /^Recreate$/ }).click();
     // The demo is made in a worker thread: the extension host answers the view (being made…) and
     // reports the fake children as they are written.
-    await w.treeRow('SSD Tables', 'Demo database being made…').waitFor({ state: 'visible', timeout: 60_000 });
+    await w.treeRow(VIEW, 'Demo database being made…').waitFor({ state: 'visible', timeout: 60_000 });
     const toast = w.notification(/fake children/).first();
     await toast.waitFor({ state: 'visible', timeout: 120_000 });
     await w.screenshot('9-recreating');
@@ -252,11 +255,11 @@ describe('SSD Workbench in a real VS Code (code-server + chromium)', function ()
     const stoppedMs = Date.now() - t0;
     assert.ok(stoppedMs < 2000 + 500, `the progress ended ${stoppedMs} ms after Cancel (2 s, plus the browser's round trip)`);
     // Nothing opened: the view offers the demo again, and the half-made demo is gone.
-    const pane = page.locator('.pane', { has: page.locator('.pane-header', { hasText: 'SSD Tables' }) });
+    const pane = page.locator('.pane', { has: page.locator('.pane-header', { hasText: VIEW }) });
     await pane.locator('.welcome-view-content', { hasText: 'No database is chosen yet' }).waitFor({ state: 'visible', timeout: 10_000 });
     assert.equal(existsSync(demoDir), false, 'the cancelled demo is removed');
     await new Promise((r) => setTimeout(r, 1000));
-    assert.equal(await w.treeRow('SSD Tables', 'Demo database').count(), 0, 'the cancelled demo is never opened');
+    assert.equal(await w.treeRow(VIEW, 'Demo database').count(), 0, 'the cancelled demo is never opened');
     assert.doesNotMatch(await page.locator('.statusbar').innerText(), /SSD: Demo database/);
     await w.screenshot('9-cancelled');
   });
@@ -311,10 +314,10 @@ describe('SSD Workbench on PostgreSQL (SSD_TEST_PG)', function () {
     await w.answerQuickInput(schema, undefined, 'SSD: Add Connection (4/4)');
     await w.answerQuickInput('E2E PostgreSQL', undefined, 'SSD: Add Connection');
     await w.runCommand('View: Show SSD');
-    await w.treeRow('SSD Tables', 'E2E PostgreSQL').waitFor({ state: 'visible', timeout: 60_000 });
-    assert.match(await w.treeRow('SSD Tables', 'E2E PostgreSQL').locator('.label-description').innerText(), new RegExp(`schema ${schema}`));
+    await w.treeRow(VIEW, 'E2E PostgreSQL').waitFor({ state: 'visible', timeout: 60_000 });
+    assert.match(await w.treeRow(VIEW, 'E2E PostgreSQL').locator('.label-description').innerText(), new RegExp(`schema ${schema}`));
     for (const [table, n] of Object.entries(e.rows)) {
-      const desc = w.treeRow('SSD Tables', table).locator('.label-description', { hasText: /rows?$|missing|count failed/ });
+      const desc = w.treeRow(VIEW, table).locator('.label-description', { hasText: /rows?$|missing|count failed/ });
       await desc.waitFor({ state: 'visible', timeout: 60_000 });
       assert.equal((await desc.innerText()).trim(), plural(n, 'row'), `tree row ${table} on PostgreSQL`);
     }
@@ -369,7 +372,7 @@ describe('SSD Workbench in Restricted Mode (untrusted folder)', function () {
     // Reading works in Restricted Mode: the demo database opens (Send is offered only when connected).
     await w.runCommand('SSD: Open Demo Database');
     await w.runCommand('View: Show SSD');
-    await w.treeRow('SSD Tables', 'Demo database').waitFor({ state: 'visible', timeout: 150_000 });
+    await w.treeRow(VIEW, 'Demo database').waitFor({ state: 'visible', timeout: 150_000 });
 
     const untrusted = await w.paletteLabels('SSD: ', 'SSD: Check Tables');
     for (const c of READ_COMMANDS) assert.ok(untrusted.includes(c), `${c} is offered in Restricted Mode: ${untrusted.join(', ')}`);
