@@ -12,6 +12,7 @@ import { countRows, GROUP_TABLES, mergeColumns, pagePersonIds, pageStagingRows, 
 import { problemNote } from './core/childPicker';
 import { STAGING_TABLE_NAMES } from '../model/ssdModel';
 import type { FindingsIndex } from './findings';
+import type { Tally } from './core/findingsIndex';
 import { readSettings } from './settings';
 import { recentStageRuns, type StageRunRecord } from '../staging/stageRuns';
 
@@ -19,6 +20,7 @@ export type Node =
   | { kind: 'connection'; conn: ActiveConnection }
   | { kind: 'group'; group: TableGroup }
   | { kind: 'table'; def: SsdTableDef; group: TableGroup }
+  | { kind: 'columns'; def: SsdTableDef }
   | { kind: 'column'; table: string; name: string; type: string; present: boolean; inModel: boolean; usedByBuilder: boolean; pk: boolean }
   | { kind: 'children' }
   | { kind: 'childrenWithProblems' }
@@ -208,9 +210,16 @@ export class SsdTreeProvider implements vscode.TreeDataProvider<Node>, vscode.Di
           for (const c of counts) out.push({ kind: 'stagingBucket', table: node.def.name as StagingTableName, rowState: c.rowState, submissionStatus: c.submissionStatus, count: c.count });
           if (!counts.length) out.push({ kind: 'message', text: 'No staged rows yet', detail: 'Run SSD: Build Staging', icon: 'info' });
           out.push({ kind: 'stageRuns', table: node.def.name as StagingTableName });
+          // A staging table's rows by state come first; its columns apart, under their own node.
+          out.push({ kind: 'columns', def: node.def });
+          return out;
         }
         for (const c of cols) out.push({ kind: 'column', table: node.def.name, ...c });
         return out;
+      }
+      case 'columns': {
+        const snap = await this.snap(conn);
+        return mergeColumns(node.def, snap.columns.get(node.def.name), conn.db.dialect).map((c) => ({ kind: 'column' as const, table: node.def.name, ...c }));
       }
       case 'childrenWithProblems': {
         const snap = await this.snap(conn);
@@ -273,12 +282,20 @@ export class SsdTreeProvider implements vscode.TreeDataProvider<Node>, vscode.Di
         item.id = `group:${node.group}:${this.connections.epoch}`;
         const snap = this.peekSnapshot();
         const defs = GROUP_TABLES[node.group];
+        const parts: string[] = [];
+        const tip: string[] = [`**${GROUP_LABEL[node.group]}**`];
         if (snap) {
           const present = defs.filter((d) => snap.columns.has(d.name)).length;
-          item.description = `${present} of ${defs.length} present`;
+          parts.push(`${present} of ${defs.length}`);
+          tip.push(`${present} of the ${defs.length} tables are present.`);
         }
         const f = this.findings.groupTotal(defs.map((d) => d.name));
-        if (f.errors + f.warnings > 0) item.description = `${item.description ?? ''} · ${plural(f.errors, 'error')}, ${plural(f.warnings, 'warning')}`;
+        if (f.errors + f.warnings > 0) {
+          parts.push(badges(f));
+          tip.push(`Last check: ${plural(f.errors, 'error')}, ${plural(f.warnings, 'warning')}.`);
+        }
+        if (parts.length) item.description = parts.join(' · ');
+        item.tooltip = new vscode.MarkdownString(tip.join('\n\n'));
         item.iconPath = new vscode.ThemeIcon(node.group === 'staging' ? 'inbox' : node.group === 'builder' ? 'symbol-class' : 'folder-library');
         item.contextValue = `ssd.group.${node.group}`;
         return item;
@@ -288,24 +305,24 @@ export class SsdTreeProvider implements vscode.TreeDataProvider<Node>, vscode.Di
         const present = snap ? snap.columns.has(node.def.name) : undefined;
         const item = new vscode.TreeItem(node.def.name, C.Collapsed);
         item.id = `table:${node.def.name}:${this.connections.epoch}`;
+        // Short enough for the default sidebar width: the count and the findings as badges;
+        // the words are in the tooltip.
         const parts: string[] = [];
+        const n = present && snap ? snap.counts.get(node.def.name) : undefined;
         if (present === false) parts.push('missing');
-        else if (snap) {
-          const n = snap.counts.get(node.def.name);
-          if (n !== undefined) parts.push(n < 0 ? 'count failed' : plural(n, 'row'));
-        }
+        else if (n !== undefined) parts.push(n < 0 ? 'count failed' : n === 0 ? 'empty' : plural(n, 'row'));
         const f = this.findings.forTable(node.def.name);
-        if (f) {
-          if (f.errors) parts.push(plural(f.errors, 'error'));
-          if (f.warnings) parts.push(plural(f.warnings, 'warning'));
-          if (f.infos) parts.push(plural(f.infos, 'info'));
-          if (!f.errors && !f.warnings && !f.infos) parts.push('no findings');
-        }
+        if (f && f.errors + f.warnings + f.infos > 0) parts.push(badges(f));
         item.description = parts.join(' · ');
-        const md = new vscode.MarkdownString(`**${node.def.name}**${present === false ? ' (missing)' : ''}\n\n${escapeMd(node.def.description)}\n\n*Row:* ${escapeMd(node.def.rowGrain)}`);
+        const facts = [
+          present === false ? 'Missing from the database.' : n === undefined ? '' : n < 0 ? 'The row count failed (see the log).' : n === 0 ? 'Empty: no rows.' : `${plural(n, 'row')}.`,
+          f ? `Last check: ${findingWords(f)}.` : '',
+        ].filter(Boolean).join(' ');
+        const md = new vscode.MarkdownString(`**${node.def.name}**${facts ? `\n\n${escapeMd(facts)}` : ''}\n\n${escapeMd(node.def.description)}\n\n*Row:* ${escapeMd(node.def.rowGrain)}`);
         item.tooltip = md;
         item.iconPath = present === false
           ? new vscode.ThemeIcon('circle-slash', new vscode.ThemeColor('disabledForeground'))
+          : n === 0 ? new vscode.ThemeIcon('circle-large-outline', new vscode.ThemeColor('disabledForeground'))
           : f && f.errors ? new vscode.ThemeIcon('table', new vscode.ThemeColor('problemsErrorIcon.foreground'))
             : f && f.warnings ? new vscode.ThemeIcon('table', new vscode.ThemeColor('problemsWarningIcon.foreground'))
               : new vscode.ThemeIcon('table');
@@ -313,18 +330,27 @@ export class SsdTreeProvider implements vscode.TreeDataProvider<Node>, vscode.Di
         item.command = { command: 'ssd.openTableDocument', title: 'Show table', arguments: [node.def.name] };
         return item;
       }
+      case 'columns': {
+        const item = new vscode.TreeItem('Columns', C.Collapsed);
+        item.id = `columns:${node.def.name}:${this.connections.epoch}`;
+        item.description = String(node.def.columns.length);
+        item.tooltip = `The columns of ${node.def.name}.`;
+        item.iconPath = new vscode.ThemeIcon('symbol-field');
+        item.contextValue = 'ssd.columns';
+        return item;
+      }
       case 'column': {
         const item = new vscode.TreeItem(node.name, C.None);
-        const bits = [node.type];
+        // "● varchar(48) · key · missing · ⚠1": the words are in the tooltip.
+        const bits = [`${node.usedByBuilder ? '● ' : ''}${node.type}`];
         if (node.pk) bits.push('key');
-        if (node.usedByBuilder) bits.push('● builder');
         if (!node.present) bits.push('missing');
-        if (!node.inModel) bits.push('not in the SSD model');
+        if (!node.inModel) bits.push('extra');
         const f = this.findings.forColumn(node.table, node.name);
-        if (f) bits.push(`⚠ ${plural(f.errors + f.warnings + f.infos, 'finding')}`);
+        if (f) bits.push(badges(f));
         item.description = bits.join(' · ');
         const def = findTable(node.table)?.columns.find((c) => c.name === node.name);
-        item.tooltip = `${node.table}.${node.name}: ${node.type}${node.usedByBuilder ? '\nRead by the DfE API payload builder.' : ''}${def?.fk ? `\nRefers to ${def.fk}.` : ''}${node.present ? '' : '\nMissing from the database.'}${f ? `\n${f.messages.slice(0, 3).join('\n')}` : ''}`;
+        item.tooltip = `${node.table}.${node.name}: ${node.type}${node.pk ? ' (key)' : ''}${node.usedByBuilder ? '\n● Read by the DfE API payload builder.' : ''}${def?.fk ? `\nRefers to ${def.fk}.` : ''}${node.present ? '' : '\nMissing from the database.'}${node.inModel ? '' : '\nExtra: not in the SSD model.'}${f ? `\nLast check: ${findingWords(f)}.\n${f.messages.slice(0, 3).join('\n')}` : ''}`;
         item.iconPath = !node.present ? new vscode.ThemeIcon('warning', new vscode.ThemeColor('problemsWarningIcon.foreground'))
           : f && f.errors ? new vscode.ThemeIcon('symbol-field', new vscode.ThemeColor('problemsErrorIcon.foreground'))
             : f ? new vscode.ThemeIcon('symbol-field', new vscode.ThemeColor('problemsWarningIcon.foreground'))
@@ -335,7 +361,7 @@ export class SsdTreeProvider implements vscode.TreeDataProvider<Node>, vscode.Di
       case 'children': {
         const item = new vscode.TreeItem('Children', C.Collapsed);
         item.id = `children:${this.childPrefix}:${this.connections.epoch}`;
-        item.description = this.childPrefix ? `ids starting "${this.childPrefix}"` : 'ssd_person ids';
+        item.description = this.childPrefix ? `starting "${this.childPrefix}"` : 'ssd_person ids';
         item.tooltip = 'Child ids from ssd_person (ids only), a page at a time. Right-click a child to build its payload.';
         item.iconPath = new vscode.ThemeIcon('person');
         item.contextValue = this.childPrefix ? 'ssd.children.filtered' : 'ssd.children';
@@ -381,13 +407,12 @@ export class SsdTreeProvider implements vscode.TreeDataProvider<Node>, vscode.Di
       }
       case 'stageRun': {
         const r = node.run;
-        const item = new vscode.TreeItem(`${r.startedAt.replace('T', ' ').slice(0, 16)} · ${r.outcome}${r.massChangeAllowed ? ' (mass change allowed)' : ''}`, C.None);
+        const item = new vscode.TreeItem(r.startedAt.replace('T', ' ').slice(0, 16), C.None);
         const c = (v: number | null) => (v === null ? '–' : v.toLocaleString('en-GB'));
-        item.description = r.outcome === 'stopped'
-          ? `would purge ${c(r.plannedPurges)}, strip ${c(r.plannedEpisodeLosses)}`
-          : `cohort ${c(r.cohort)} · new ${c(r.new)} · updated ${c(r.updated)} · deleted ${c(r.deleted)}`;
-        item.tooltip = [`Run ${r.runId}, as of ${r.asOf ?? '?'}, SSD schema ${r.ssdSchema}`, `Outcome: ${r.outcome}`,
+        item.description = r.outcome === 'completed' ? `completed · ${c(r.cohort)}` : r.outcome;
+        item.tooltip = [`Run ${r.runId}, as of ${r.asOf ?? '?'}, SSD schema ${r.ssdSchema}`, `Outcome: ${r.outcome}${r.massChangeAllowed ? ' (mass change allowed)' : ''}`,
           ...(r.stopReason ? [`Reason: ${r.stopReason}`] : []),
+          ...(r.outcome === 'stopped' ? [`Would purge ${c(r.plannedPurges)}, strip ${c(r.plannedEpisodeLosses)}`] : []),
           `Cohort ${c(r.cohort)}, new ${c(r.new)}, updated ${c(r.updated)}, unchanged ${c(r.unchanged)}, deleted ${c(r.deleted)} (${c(r.deletionPayloads)} purges), invalid ${c(r.invalid)}`,
           `Acknowledged rows at the start: ${c(r.acknowledgedRows)}`].join('\n');
         item.iconPath = new vscode.ThemeIcon(r.outcome === 'completed' ? 'pass' : r.outcome === 'stopped' ? 'warning' : r.outcome === 'running' ? 'sync' : 'error');
@@ -396,7 +421,7 @@ export class SsdTreeProvider implements vscode.TreeDataProvider<Node>, vscode.Di
       }
       case 'stagingRow': {
         const item = new vscode.TreeItem(`#${node.id}`, C.None);
-        item.description = `child ${node.personId}${node.withheldReason ? ` · ${node.withheldReason}` : ''}`;
+        item.description = `child ${node.personId}${node.withheldReason ? ' · withheld' : ''}`;
         item.tooltip = `${node.table} row ${node.id} (child ${node.personId}): ${node.rowState ?? 'NULL'} / ${node.submissionStatus ?? 'NULL'}${node.withheldReason ? `\nWithheld: ${node.withheldReason}. Kept out of every send queue; the full reason is in api_response.` : ''}`;
         item.iconPath = new vscode.ThemeIcon('json');
         item.contextValue = 'ssd.stagingRow';
@@ -432,6 +457,17 @@ export class SsdTreeProvider implements vscode.TreeDataProvider<Node>, vscode.Di
   }
 
   private loaded: Snapshot | undefined;
+}
+
+/** Findings as short badges: "✕2 ⚠1 ℹ3" (errors, warnings, infos; zeros left out). */
+function badges(t: Tally): string {
+  return [t.errors ? `✕${t.errors}` : '', t.warnings ? `⚠${t.warnings}` : '', t.infos ? `ℹ${t.infos}` : ''].filter(Boolean).join(' ');
+}
+
+/** Findings in words, for tooltips: "2 errors, 1 warning" or "no findings". */
+function findingWords(t: Tally): string {
+  const parts = [t.errors ? plural(t.errors, 'error') : '', t.warnings ? plural(t.warnings, 'warning') : '', t.infos ? plural(t.infos, 'info') : ''].filter(Boolean);
+  return parts.length ? parts.join(', ') : 'no findings';
 }
 
 function plural(n: number, word: string): string {

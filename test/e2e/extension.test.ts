@@ -66,7 +66,7 @@ describe('SSD Workbench in a real VS Code (code-server + chromium)', function ()
   it('1. opens the SSD view, runs SSD: Open Demo Database and shows the demo tables with their row counts', async () => {
     const w = wb!;
     const o = oracle!;
-    await w.runCommand('View: Show SSD');
+    await w.runCommand('View: Show SSD Workbench');
     // A fresh editor has no database yet: the view's welcome offers the demo.
     const pane = w.page.locator('.pane', { has: w.page.locator('.pane-header', { hasText: VIEW }) });
     await pane.locator('.welcome-view-content', { hasText: 'No database is chosen yet' })
@@ -138,7 +138,7 @@ describe('SSD Workbench in a real VS Code (code-server + chromium)', function ()
     for (const f of o.check.findings) if (f.severity === 'error') withErrors.set(f.table, (withErrors.get(f.table) ?? 0) + 1);
     for (const [table, n] of withErrors) {
       const description = await w.treeRow(VIEW, table).locator('.label-description').innerText();
-      assert.ok(description.includes(plural(n, 'error')), `tree row ${table}: "${description}"`);
+      assert.ok(description.includes(`✕${n}`), `tree row ${table}: "${description}" (errors as a badge)`);
     }
   });
 
@@ -196,7 +196,7 @@ describe('SSD Workbench in a real VS Code (code-server + chromium)', function ()
     const w = wb!;
     const { personId, problems } = oracle!.invalidChild;
     await w.runCommand('View: Close All Editors');
-    await w.runCommand('View: Show SSD');
+    await w.runCommand('View: Show SSD Workbench');
     await w.treeRow(VIEW, 'Children').waitFor({ state: 'visible', timeout: 30_000 });
     await w.runCommand('SSD: Search Children by Id…');
     await w.answerQuickInput(personId);
@@ -223,7 +223,7 @@ describe('SSD Workbench in a real VS Code (code-server + chromium)', function ()
     const message = await w.waitForNotification(/^SSD: Staged /, 150_000);
     assert.ok(message.startsWith(`SSD: Staged ${fmt(cohort)} children into ssd_api_data_staging_anon:`), message);
     assert.match(message, new RegExp(`\\b${invalid} invalid\\b`));
-    await w.runCommand('View: Show SSD');
+    await w.runCommand('View: Show SSD Workbench');
     const staging = w.treeRow(VIEW, 'Staging');
     if ((await staging.getAttribute('aria-expanded')) !== 'true') await staging.click();
     // "<n> rows", then the markers of the earlier check, less its stale "not present yet" info.
@@ -240,7 +240,7 @@ describe('SSD Workbench in a real VS Code (code-server + chromium)', function ()
     const demoDir = join(w.dir, 'user-data', 'User', 'globalStorage', 'ssd-workbench.ssd-workbench', 'demo');
     assert.ok(existsSync(demoDir), `the demo of steps 1–6 is in ${demoDir}`);
     await w.clearNotifications();
-    await w.runCommand('View: Show SSD');
+    await w.runCommand('View: Show SSD Workbench');
     await w.runCommand('SSD: Recreate Demo Database');
     await page.locator('.monaco-dialog-box .monaco-button', { hasText: /^Recreate$/ }).click();
     // The demo is made in a worker thread: the extension host answers the view (being made…) and
@@ -308,18 +308,19 @@ describe('SSD Workbench on PostgreSQL (SSD_TEST_PG)', function () {
     const password = decodeURIComponent(address.password);
     address.password = '';
     await w.runCommand('SSD: Add Connection…');
-    await w.answerQuickInput('PostgreSQL', /^PostgreSQL$/, 'SSD: Add Connection (1/4)');
-    await w.answerQuickInput(address.toString(), undefined, 'SSD: Add Connection (2/4)');
-    await w.answerQuickInput(password, undefined, 'SSD: Add Connection (3/4)');
-    await w.answerQuickInput(schema, undefined, 'SSD: Add Connection (4/4)');
-    await w.answerQuickInput('E2E PostgreSQL', undefined, 'SSD: Add Connection');
-    await w.runCommand('View: Show SSD');
+    await w.answerQuickInput('PostgreSQL', /^PostgreSQL$/, 'SSD: Add Connection (1/5)');
+    await w.answerQuickInput(address.toString(), undefined, 'SSD: Add Connection (2/5)');
+    await w.answerQuickInput(password, undefined, 'SSD: Add Connection (3/5)');
+    await w.answerQuickInput(schema, undefined, 'SSD: Add Connection (4/5)');
+    await w.answerQuickInput('E2E PostgreSQL', undefined, 'SSD: Add Connection (5/5)');
+    await w.answerQuickInput('', /Test, then save/, 'SSD: Add Connection: test "E2E PostgreSQL" before saving?');
+    await w.runCommand('View: Show SSD Workbench');
     await w.treeRow(VIEW, 'E2E PostgreSQL').waitFor({ state: 'visible', timeout: 60_000 });
     assert.match(await w.treeRow(VIEW, 'E2E PostgreSQL').locator('.label-description').innerText(), new RegExp(`schema ${schema}`));
     for (const [table, n] of Object.entries(e.rows)) {
-      const desc = w.treeRow(VIEW, table).locator('.label-description', { hasText: /rows?$|missing|count failed/ });
+      const desc = w.treeRow(VIEW, table).locator('.label-description', { hasText: /rows?$|empty|missing|count failed/ });
       await desc.waitFor({ state: 'visible', timeout: 60_000 });
-      assert.equal((await desc.innerText()).trim(), plural(n, 'row'), `tree row ${table} on PostgreSQL`);
+      assert.equal((await desc.innerText()).trim(), n === 0 ? 'empty' : plural(n, 'row'), `tree row ${table} on PostgreSQL`);
     }
     assert.match(await w.page.locator('.statusbar').innerText(), new RegExp(`SSD: E2E PostgreSQL · ${schema}`));
     await w.screenshot('7-postgres-tables');
@@ -371,7 +372,7 @@ describe('SSD Workbench in Restricted Mode (untrusted folder)', function () {
     await page.locator('.statusbar', { hasText: 'Restricted Mode' }).waitFor({ timeout: 20_000 });
     // Reading works in Restricted Mode: the demo database opens (Send is offered only when connected).
     await w.runCommand('SSD: Open Demo Database');
-    await w.runCommand('View: Show SSD');
+    await w.runCommand('View: Show SSD Workbench');
     await w.treeRow(VIEW, 'Demo database').waitFor({ state: 'visible', timeout: 150_000 });
 
     const untrusted = await w.paletteLabels('SSD: ', 'SSD: Check Tables');

@@ -17,7 +17,7 @@ import { readFakeMark } from '../../fake/fakeMarker';
 import { stagingCounts } from '../core/inventory';
 import {
   apiSettingsProblem, missingApiSettings, packSecret, SECRET_KEYS, secretScope, SEND_MODE_ITEMS, sendConfirmation, sendPercent,
-  sendRefusal, sendReportData, sendSummary, statusBars, unpackSecret, type ApiSettings, type SecretKind,
+  sendRefusal, sendRefusedUpFront, sendReportData, sendSummary, statusBars, unpackSecret, type ApiSettings, type SecretKind,
 } from '../core/sendWork';
 import type { ExtensionServices } from '../services';
 import { readSettings } from '../settings';
@@ -53,17 +53,27 @@ async function sendStaged(services: ExtensionServices, arg: unknown): Promise<vo
   if (!(await requireTrust('Send Staged Payloads'))) return;
   const conn = await services.connections.require();
   if (!conn) return;
-  const settings = readSettings();
   // Fake data (ssd fake, the demo) stages into the _anon table and is never sent (src/fake/fakeMarker.ts).
   const fake = await readFakeMark(conn.db, conn.schema).catch(() => undefined);
   const table = tableOf(arg) ?? stagingTableFor(conn.isDemo || !!fake, vscode.workspace.getConfiguration('ssd').get<string>('staging.table', 'auto'));
 
+  // The demo (or a schema of fake data) is never sent: say so before offering any endpoint.
+  const upFront = sendRefusedUpFront({ isDemo: conn.isDemo, table, ...(fake ? { fake } : {}) });
+  if (upFront) {
+    const dryRun = 'Dry Run';
+    const p = await vscode.window.showWarningMessage(`SSD: ${upFront}`, dryRun);
+    if (p === dryRun) await sendMode(services, conn, table, 'dry-run', fake);
+    return;
+  }
   const pick = await vscode.window.showQuickPick(SEND_MODE_ITEMS.map((i) => ({ label: i.label, description: i.description, detail: i.detail, mode: i.mode })), {
     title: TITLE, placeHolder: `Send the queue of ${conn.schema}.${table} (${conn.label}) where?`, ignoreFocusOut: true,
   });
   if (!pick) return;
-  const mode: SendMode = pick.mode;
+  await sendMode(services, conn, table, pick.mode, fake);
+}
 
+async function sendMode(services: ExtensionServices, conn: ActiveConnection, table: StagingTableName, mode: SendMode, fake: Awaited<ReturnType<typeof readFakeMark>> | undefined): Promise<void> {
+  const settings = readSettings();
   const refusal = sendRefusal(mode, { isDemo: conn.isDemo, table, ...(fake ? { fake } : {}) });
   if (refusal) { void vscode.window.showErrorMessage(`SSD: ${refusal}`); return; }
   const api: ApiSettings = { baseUrl: settings.apiBaseUrl, tokenUrl: settings.apiTokenUrl, scope: settings.apiScope, clientId: settings.apiClientId, laCode: settings.laCode };
