@@ -12,26 +12,13 @@ import { countRows, GROUP_TABLES, mergeColumns, pagePersonIds, pageStagingRows, 
 import { problemNote } from './core/childPicker';
 import { STAGING_TABLE_NAMES } from '../model/ssdModel';
 import type { FindingsIndex } from './findings';
+import { contextValueOf, type TreeNode } from './core/treeModel';
 import type { Tally } from './core/findingsIndex';
 import { readSettings } from './settings';
-import { recentStageRuns, type StageRunRecord } from '../staging/stageRuns';
+import { recentStageRuns } from '../staging/stageRuns';
 
-export type Node =
-  | { kind: 'connection'; conn: ActiveConnection }
-  | { kind: 'group'; group: TableGroup }
-  | { kind: 'table'; def: SsdTableDef; group: TableGroup }
-  | { kind: 'columns'; def: SsdTableDef }
-  | { kind: 'column'; table: string; name: string; type: string; present: boolean; inModel: boolean; usedByBuilder: boolean; pk: boolean }
-  | { kind: 'children' }
-  | { kind: 'childrenWithProblems' }
-  | { kind: 'child'; personId: string; withheld?: boolean }
-  | { kind: 'stagingBucket'; table: StagingTableName; rowState: string | null; submissionStatus: string | null; count: number }
-  | { kind: 'stagingRow'; table: StagingTableName; id: string; personId: string; rowState: string | null; submissionStatus: string | null; withheldReason?: string }
-  | { kind: 'stageRuns'; table: StagingTableName }
-  | { kind: 'stageRun'; run: StageRunRecord }
-  | { kind: 'more'; parent: 'children' | string; after: string }
-  | { kind: 'message'; text: string; detail?: string; icon?: string }
-  | { kind: 'action'; text: string; command: string; icon: string };
+/** The tree's nodes: kinds, context values and type guards live in the pure model. */
+export type Node = TreeNode;
 
 const GROUP_LABEL: Record<TableGroup, string> = {
   builder: 'Tables the API builder reads',
@@ -266,6 +253,13 @@ export class SsdTreeProvider implements vscode.TreeDataProvider<Node>, vscode.Di
   }
 
   getTreeItem(node: Node): vscode.TreeItem {
+    const item = this.treeItem(node);
+    const present = node.kind === 'table' ? this.peekSnapshot()?.columns.has(node.def.name) : undefined;
+    item.contextValue = contextValueOf(node, { ...(present !== undefined ? { present } : {}), childSearch: this.childPrefix });
+    return item;
+  }
+
+  private treeItem(node: Node): vscode.TreeItem {
     const C = vscode.TreeItemCollapsibleState;
     switch (node.kind) {
       case 'connection': {
@@ -274,7 +268,6 @@ export class SsdTreeProvider implements vscode.TreeDataProvider<Node>, vscode.Di
         item.description = `schema ${node.conn.schema}`;
         item.tooltip = new vscode.MarkdownString(`**${escapeMd(node.conn.label)}**\n\n${escapeMd(node.conn.description)}\n\nSchema \`${node.conn.schema}\`${node.conn.isDemo ? '\n\nEmbedded demo database: fake children only.' : ''}`);
         item.iconPath = new vscode.ThemeIcon(node.conn.isDemo ? 'beaker' : 'database');
-        item.contextValue = 'ssd.connection';
         return item;
       }
       case 'group': {
@@ -297,7 +290,6 @@ export class SsdTreeProvider implements vscode.TreeDataProvider<Node>, vscode.Di
         if (parts.length) item.description = parts.join(' · ');
         item.tooltip = new vscode.MarkdownString(tip.join('\n\n'));
         item.iconPath = new vscode.ThemeIcon(node.group === 'staging' ? 'inbox' : node.group === 'builder' ? 'symbol-class' : 'folder-library');
-        item.contextValue = `ssd.group.${node.group}`;
         return item;
       }
       case 'table': {
@@ -326,7 +318,6 @@ export class SsdTreeProvider implements vscode.TreeDataProvider<Node>, vscode.Di
           : f && f.errors ? new vscode.ThemeIcon('table', new vscode.ThemeColor('problemsErrorIcon.foreground'))
             : f && f.warnings ? new vscode.ThemeIcon('table', new vscode.ThemeColor('problemsWarningIcon.foreground'))
               : new vscode.ThemeIcon('table');
-        item.contextValue = present === false ? 'ssd.table.missing' : 'ssd.table';
         item.command = { command: 'ssd.openTableDocument', title: 'Show table', arguments: [node.def.name] };
         return item;
       }
@@ -336,7 +327,6 @@ export class SsdTreeProvider implements vscode.TreeDataProvider<Node>, vscode.Di
         item.description = String(node.def.columns.length);
         item.tooltip = `The columns of ${node.def.name}.`;
         item.iconPath = new vscode.ThemeIcon('symbol-field');
-        item.contextValue = 'ssd.columns';
         return item;
       }
       case 'column': {
@@ -355,7 +345,6 @@ export class SsdTreeProvider implements vscode.TreeDataProvider<Node>, vscode.Di
           : f && f.errors ? new vscode.ThemeIcon('symbol-field', new vscode.ThemeColor('problemsErrorIcon.foreground'))
             : f ? new vscode.ThemeIcon('symbol-field', new vscode.ThemeColor('problemsWarningIcon.foreground'))
               : new vscode.ThemeIcon(node.pk ? 'key' : 'symbol-field');
-        item.contextValue = node.usedByBuilder ? 'ssd.column.builder' : 'ssd.column';
         return item;
       }
       case 'children': {
@@ -364,7 +353,6 @@ export class SsdTreeProvider implements vscode.TreeDataProvider<Node>, vscode.Di
         item.description = this.childPrefix ? `starting "${this.childPrefix}"` : 'ssd_person ids';
         item.tooltip = 'Child ids from ssd_person (ids only), a page at a time. Right-click a child to build its payload.';
         item.iconPath = new vscode.ThemeIcon('person');
-        item.contextValue = this.childPrefix ? 'ssd.children.filtered' : 'ssd.children';
         return item;
       }
       case 'childrenWithProblems': {
@@ -374,7 +362,6 @@ export class SsdTreeProvider implements vscode.TreeDataProvider<Node>, vscode.Di
         if (n) item.description = String(n);
         item.tooltip = 'Children named by the last Check Tables (person ids of the findings\' example rows) and children whose staging rows are Withheld. Right-click a child to build its payload.';
         item.iconPath = new vscode.ThemeIcon('warning', new vscode.ThemeColor('problemsWarningIcon.foreground'));
-        item.contextValue = 'ssd.childrenWithProblems';
         return item;
       }
       case 'child': {
@@ -386,7 +373,6 @@ export class SsdTreeProvider implements vscode.TreeDataProvider<Node>, vscode.Di
           : fromCheck || withheld ? new vscode.ThemeIcon('account', new vscode.ThemeColor('problemsWarningIcon.foreground'))
             : new vscode.ThemeIcon('account');
         if (note) item.description = note;
-        item.contextValue = 'ssd.child';
         item.tooltip = `Child ${node.personId}${fromCheck ? `\nLast check: ${fromCheck.rules.join(', ')}` : ''}${withheld ? '\nStaging: Withheld (kept out of every send queue)' : ''}\nRight-click to build the payload.`;
         return item;
       }
@@ -395,14 +381,12 @@ export class SsdTreeProvider implements vscode.TreeDataProvider<Node>, vscode.Di
         item.description = plural(node.count, 'row');
         item.tooltip = `${node.table}: row_state ${node.rowState ?? 'NULL'}, submission_status ${node.submissionStatus ?? 'NULL'}${isWithheld(node.submissionStatus) ? `\n${WITHHELD_TOOLTIP}` : ''}`;
         item.iconPath = new vscode.ThemeIcon(node.submissionStatus === 'Error' ? 'error' : node.submissionStatus === 'Sent' ? 'pass' : isWithheld(node.submissionStatus) ? 'circle-slash' : 'circle-outline');
-        item.contextValue = 'ssd.stagingBucket';
         return item;
       }
       case 'stageRuns': {
         const item = new vscode.TreeItem('Last stage runs', C.Collapsed);
         item.tooltip = `The latest runs of Build Staging / ssd stage into ${node.table} (ssd_api_stage_runs): the safety stop's baseline.`;
         item.iconPath = new vscode.ThemeIcon('history');
-        item.contextValue = 'ssd.stageRuns';
         return item;
       }
       case 'stageRun': {
@@ -416,7 +400,6 @@ export class SsdTreeProvider implements vscode.TreeDataProvider<Node>, vscode.Di
           `Cohort ${c(r.cohort)}, new ${c(r.new)}, updated ${c(r.updated)}, unchanged ${c(r.unchanged)}, deleted ${c(r.deleted)} (${c(r.deletionPayloads)} purges), invalid ${c(r.invalid)}`,
           `Acknowledged rows at the start: ${c(r.acknowledgedRows)}`].join('\n');
         item.iconPath = new vscode.ThemeIcon(r.outcome === 'completed' ? 'pass' : r.outcome === 'stopped' ? 'warning' : r.outcome === 'running' ? 'sync' : 'error');
-        item.contextValue = 'ssd.stageRun';
         return item;
       }
       case 'stagingRow': {
@@ -424,7 +407,6 @@ export class SsdTreeProvider implements vscode.TreeDataProvider<Node>, vscode.Di
         item.description = `child ${node.personId}${node.withheldReason ? ' · withheld' : ''}`;
         item.tooltip = `${node.table} row ${node.id} (child ${node.personId}): ${node.rowState ?? 'NULL'} / ${node.submissionStatus ?? 'NULL'}${node.withheldReason ? `\nWithheld: ${node.withheldReason}. Kept out of every send queue; the full reason is in api_response.` : ''}`;
         item.iconPath = new vscode.ThemeIcon('json');
-        item.contextValue = 'ssd.stagingRow';
         item.command = { command: 'ssd.showStagingRow', title: 'Show Staging Row', arguments: [node] };
         return item;
       }
@@ -432,21 +414,18 @@ export class SsdTreeProvider implements vscode.TreeDataProvider<Node>, vscode.Di
         const item = new vscode.TreeItem('Load more…', C.None);
         item.iconPath = new vscode.ThemeIcon('ellipsis');
         item.command = { command: 'ssd.loadMore', title: 'Load more', arguments: [node] };
-        item.contextValue = 'ssd.more';
         return item;
       }
       case 'message': {
         const item = new vscode.TreeItem(node.text, C.None);
         if (node.detail) { item.description = node.detail; item.tooltip = node.detail; }
         item.iconPath = new vscode.ThemeIcon(node.icon ?? 'info');
-        item.contextValue = 'ssd.message';
         return item;
       }
       case 'action': {
         const item = new vscode.TreeItem(node.text, C.None);
         item.iconPath = new vscode.ThemeIcon(node.icon);
         item.command = { command: node.command, title: node.text };
-        item.contextValue = 'ssd.action';
         return item;
       }
     }

@@ -14,6 +14,7 @@ import { PAYLOAD_SCHEME, PayloadDocuments } from '../diagnostics/payloadDocument
 import type { ExtensionServices } from '../services';
 import { readSettings } from '../settings';
 import { withWork } from '../work';
+import { isTreeNode, personIdOfNode } from '../core/treeModel';
 
 export function registerPayloadCommands(services: ExtensionServices): void {
   const docs = new PayloadDocuments(async (personId) => {
@@ -39,9 +40,12 @@ export function personIdFromArg(arg: unknown): string | undefined {
   if (typeof arg === 'string') return arg.trim() || undefined;
   if (typeof arg === 'number' && Number.isFinite(arg)) return String(arg);
   if (arg instanceof vscode.Uri) return arg.scheme === PAYLOAD_SCHEME ? personIdFromPayloadPath(arg.path) : undefined;
-  if (typeof arg === 'object' && arg !== null) {
-    const n = arg as { kind?: string; personId?: unknown };
-    if ((n.kind === 'child' || n.kind === 'stagingRow' || n.kind === undefined) && typeof n.personId === 'string' && n.personId.trim()) return n.personId;
+  // A tree node (a child or a staging row): the model's guard; another node kind is no child.
+  if (isTreeNode(arg)) return personIdOfNode(arg);
+  // The report's "Build payload" link passes { personId }.
+  if (typeof arg === 'object' && arg !== null && (arg as { kind?: unknown }).kind === undefined) {
+    const id = (arg as { personId?: unknown }).personId;
+    if (typeof id === 'string' && id.trim()) return id;
   }
   return undefined;
 }

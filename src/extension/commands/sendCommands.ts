@@ -8,7 +8,7 @@
 // core/sendWork.ts; nothing here logs a payload or a secret.
 import * as vscode from 'vscode';
 import { redactSecrets } from '../../db/connectionSpec';
-import { STAGING_TABLE_NAMES, type StagingTableName } from '../../model/ssdModel';
+import type { StagingTableName } from '../../model/ssdModel';
 import type { ApiEndpoint } from '../../send/apiClient';
 import { runSend, type SendMode, type SendReport } from '../../send/runSend';
 import type { ActiveConnection } from '../../connections/vscode/connectionManager';
@@ -25,6 +25,7 @@ import { withWork } from '../work';
 import { requireTrust } from './dataCommands';
 import { readPhases } from '../../phases/phases';
 import { liveSkipConfirmation } from '../core/phasesWork';
+import { stagingTableOfNode } from '../core/treeModel';
 
 const TITLE = 'SSD: Send Staged Payloads';
 const fmt = (n: number) => n.toLocaleString('en-GB');
@@ -43,10 +44,7 @@ export function registerSendCommands(services: ExtensionServices): void {
 
 /** The staging table of the tree node the command was run on, if any. */
 function tableOf(arg: unknown): StagingTableName | undefined {
-  const n = arg as { kind?: unknown; group?: unknown; def?: { name?: unknown }; table?: unknown } | undefined;
-  if (!n || typeof n !== 'object') return undefined;
-  const name = n.kind === 'table' && n.group === 'staging' ? n.def?.name : n.kind === 'stagingBucket' || n.kind === 'stagingRow' ? n.table : undefined;
-  return (STAGING_TABLE_NAMES as readonly unknown[]).includes(name) ? (name as StagingTableName) : undefined;
+  return stagingTableOfNode(arg);
 }
 
 async function sendStaged(services: ExtensionServices, arg: unknown): Promise<void> {
