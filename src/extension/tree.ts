@@ -1,30 +1,25 @@
-// The "SSD Tables" tree: connection → groups (tables the API builder reads / other SSD tables /
+// The Tables view (SSD Workbench sidebar): connection → groups (tables the API builder reads / other SSD tables /
 // staging) → table (present or missing, row count, findings) → columns; a "Children" node paging
 // through ssd_person ids with a search; staging counts by row_state and submission_status, and
 // the staging rows under each count. Everything is loaded lazily and asynchronously; a failure
-// shows as one node with the reason instead of an empty tree.
+// shows as one node with the reason instead of an empty tree. This file loads the nodes and renders
+// them: their kinds and context values are in core/treeModel.ts, their looks in core/treeItems.ts.
 import * as vscode from 'vscode';
 import { redactSecrets } from '../db/connectionSpec';
-import { findTable, type SsdTableDef, type StagingTableName } from '../model/ssdModel';
+import type { SsdTableDef, StagingTableName } from '../model/ssdModel';
 import type { Logger } from '../log';
 import type { ActiveConnection, ConnectionManager } from '../connections/vscode/connectionManager';
-import { countRows, GROUP_TABLES, mergeColumns, pagePersonIds, pageStagingRows, readSchemaColumns, stagingCounts, withheldPersonIds, type DbColumn, type TableGroup } from './core/inventory';
+import { countRows, GROUP_TABLES, mergeColumns, pagePersonIds, pageStagingRows, readSchemaColumns, stagingCounts, withheldPersonIds, type DbColumn } from './core/inventory';
 import { problemNote } from './core/childPicker';
 import { STAGING_TABLE_NAMES } from '../model/ssdModel';
 import type { FindingsIndex } from './findings';
 import { contextValueOf, type TreeNode } from './core/treeModel';
-import type { Tally } from './core/findingsIndex';
+import { presentNode, type ItemView } from './core/treeItems';
 import { readSettings } from './settings';
 import { recentStageRuns } from '../staging/stageRuns';
 
 /** The tree's nodes: kinds, context values and type guards live in the pure model. */
 export type Node = TreeNode;
-
-const GROUP_LABEL: Record<TableGroup, string> = {
-  builder: 'Tables the API builder reads',
-  other: 'Other SSD tables',
-  staging: 'Staging',
-};
 
 interface Snapshot {
   epoch: number;
@@ -260,175 +255,7 @@ export class SsdTreeProvider implements vscode.TreeDataProvider<Node>, vscode.Di
   }
 
   private treeItem(node: Node): vscode.TreeItem {
-    const C = vscode.TreeItemCollapsibleState;
-    switch (node.kind) {
-      case 'connection': {
-        const item = new vscode.TreeItem(node.conn.label, C.Expanded);
-        item.id = `conn:${node.conn.key}:${this.connections.epoch}`;
-        item.description = `schema ${node.conn.schema}`;
-        item.tooltip = new vscode.MarkdownString(`**${escapeMd(node.conn.label)}**\n\n${escapeMd(node.conn.description)}\n\nSchema \`${node.conn.schema}\`${node.conn.isDemo ? '\n\nEmbedded demo database: fake children only.' : ''}`);
-        item.iconPath = new vscode.ThemeIcon(node.conn.isDemo ? 'beaker' : 'database');
-        return item;
-      }
-      case 'group': {
-        const item = new vscode.TreeItem(GROUP_LABEL[node.group], node.group === 'builder' ? C.Expanded : C.Collapsed);
-        item.id = `group:${node.group}:${this.connections.epoch}`;
-        const snap = this.peekSnapshot();
-        const defs = GROUP_TABLES[node.group];
-        const parts: string[] = [];
-        const tip: string[] = [`**${GROUP_LABEL[node.group]}**`];
-        if (snap) {
-          const present = defs.filter((d) => snap.columns.has(d.name)).length;
-          parts.push(`${present} of ${defs.length}`);
-          tip.push(`${present} of the ${defs.length} tables are present.`);
-        }
-        const f = this.findings.groupTotal(defs.map((d) => d.name));
-        if (f.errors + f.warnings > 0) {
-          parts.push(badges(f));
-          tip.push(`Last check: ${plural(f.errors, 'error')}, ${plural(f.warnings, 'warning')}.`);
-        }
-        if (parts.length) item.description = parts.join(' · ');
-        item.tooltip = new vscode.MarkdownString(tip.join('\n\n'));
-        item.iconPath = new vscode.ThemeIcon(node.group === 'staging' ? 'inbox' : node.group === 'builder' ? 'symbol-class' : 'folder-library');
-        return item;
-      }
-      case 'table': {
-        const snap = this.peekSnapshot();
-        const present = snap ? snap.columns.has(node.def.name) : undefined;
-        const item = new vscode.TreeItem(node.def.name, C.Collapsed);
-        item.id = `table:${node.def.name}:${this.connections.epoch}`;
-        // Short enough for the default sidebar width: the count and the findings as badges;
-        // the words are in the tooltip.
-        const parts: string[] = [];
-        const n = present && snap ? snap.counts.get(node.def.name) : undefined;
-        if (present === false) parts.push('missing');
-        else if (n !== undefined) parts.push(n < 0 ? 'count failed' : n === 0 ? 'empty' : plural(n, 'row'));
-        const f = this.findings.forTable(node.def.name);
-        if (f && f.errors + f.warnings + f.infos > 0) parts.push(badges(f));
-        item.description = parts.join(' · ');
-        const facts = [
-          present === false ? 'Missing from the database.' : n === undefined ? '' : n < 0 ? 'The row count failed (see the log).' : n === 0 ? 'Empty: no rows.' : `${plural(n, 'row')}.`,
-          f ? `Last check: ${findingWords(f)}.` : '',
-        ].filter(Boolean).join(' ');
-        const md = new vscode.MarkdownString(`**${node.def.name}**${facts ? `\n\n${escapeMd(facts)}` : ''}\n\n${escapeMd(node.def.description)}\n\n*Row:* ${escapeMd(node.def.rowGrain)}`);
-        item.tooltip = md;
-        item.iconPath = present === false
-          ? new vscode.ThemeIcon('circle-slash', new vscode.ThemeColor('disabledForeground'))
-          : n === 0 ? new vscode.ThemeIcon('circle-large-outline', new vscode.ThemeColor('disabledForeground'))
-          : f && f.errors ? new vscode.ThemeIcon('table', new vscode.ThemeColor('problemsErrorIcon.foreground'))
-            : f && f.warnings ? new vscode.ThemeIcon('table', new vscode.ThemeColor('problemsWarningIcon.foreground'))
-              : new vscode.ThemeIcon('table');
-        item.command = { command: 'ssd.openTableDocument', title: 'Show table', arguments: [node.def.name] };
-        return item;
-      }
-      case 'columns': {
-        const item = new vscode.TreeItem('Columns', C.Collapsed);
-        item.id = `columns:${node.def.name}:${this.connections.epoch}`;
-        item.description = String(node.def.columns.length);
-        item.tooltip = `The columns of ${node.def.name}.`;
-        item.iconPath = new vscode.ThemeIcon('symbol-field');
-        return item;
-      }
-      case 'column': {
-        const item = new vscode.TreeItem(node.name, C.None);
-        // "● varchar(48) · key · missing · ⚠1": the words are in the tooltip.
-        const bits = [`${node.usedByBuilder ? '● ' : ''}${node.type}`];
-        if (node.pk) bits.push('key');
-        if (!node.present) bits.push('missing');
-        if (!node.inModel) bits.push('extra');
-        const f = this.findings.forColumn(node.table, node.name);
-        if (f) bits.push(badges(f));
-        item.description = bits.join(' · ');
-        const def = findTable(node.table)?.columns.find((c) => c.name === node.name);
-        item.tooltip = `${node.table}.${node.name}: ${node.type}${node.pk ? ' (key)' : ''}${node.usedByBuilder ? '\n● Read by the DfE API payload builder.' : ''}${def?.fk ? `\nRefers to ${def.fk}.` : ''}${node.present ? '' : '\nMissing from the database.'}${node.inModel ? '' : '\nExtra: not in the SSD model.'}${f ? `\nLast check: ${findingWords(f)}.\n${f.messages.slice(0, 3).join('\n')}` : ''}`;
-        item.iconPath = !node.present ? new vscode.ThemeIcon('warning', new vscode.ThemeColor('problemsWarningIcon.foreground'))
-          : f && f.errors ? new vscode.ThemeIcon('symbol-field', new vscode.ThemeColor('problemsErrorIcon.foreground'))
-            : f ? new vscode.ThemeIcon('symbol-field', new vscode.ThemeColor('problemsWarningIcon.foreground'))
-              : new vscode.ThemeIcon(node.pk ? 'key' : 'symbol-field');
-        return item;
-      }
-      case 'children': {
-        const item = new vscode.TreeItem('Children', C.Collapsed);
-        item.id = `children:${this.childPrefix}:${this.connections.epoch}`;
-        item.description = this.childPrefix ? `starting "${this.childPrefix}"` : 'ssd_person ids';
-        item.tooltip = 'Child ids from ssd_person (ids only), a page at a time. Right-click a child to build its payload.';
-        item.iconPath = new vscode.ThemeIcon('person');
-        return item;
-      }
-      case 'childrenWithProblems': {
-        const item = new vscode.TreeItem('With problems', C.Collapsed);
-        item.id = `childrenWithProblems:${this.connections.epoch}:${this.findings.checkedAt ?? ''}`;
-        const n = this.findings.childProblems().size;
-        if (n) item.description = String(n);
-        item.tooltip = 'Children named by the last Check Tables (person ids of the findings\' example rows) and children whose staging rows are Withheld. Right-click a child to build its payload.';
-        item.iconPath = new vscode.ThemeIcon('warning', new vscode.ThemeColor('problemsWarningIcon.foreground'));
-        return item;
-      }
-      case 'child': {
-        const item = new vscode.TreeItem(node.personId, C.None);
-        const fromCheck = this.findings.childProblems().get(node.personId);
-        const withheld = node.withheld === true || this.withheld.has(node.personId);
-        const note = fromCheck || withheld ? problemNote(fromCheck?.rules ?? [], withheld) : '';
-        item.iconPath = fromCheck?.severity === 'error' ? new vscode.ThemeIcon('account', new vscode.ThemeColor('problemsErrorIcon.foreground'))
-          : fromCheck || withheld ? new vscode.ThemeIcon('account', new vscode.ThemeColor('problemsWarningIcon.foreground'))
-            : new vscode.ThemeIcon('account');
-        if (note) item.description = note;
-        item.tooltip = `Child ${node.personId}${fromCheck ? `\nLast check: ${fromCheck.rules.join(', ')}` : ''}${withheld ? '\nStaging: Withheld (kept out of every send queue)' : ''}\nRight-click to build the payload.`;
-        return item;
-      }
-      case 'stagingBucket': {
-        const item = new vscode.TreeItem(`${node.rowState ?? '(no row_state)'} / ${node.submissionStatus ?? '(no status)'}`, C.Collapsed);
-        item.description = plural(node.count, 'row');
-        item.tooltip = `${node.table}: row_state ${node.rowState ?? 'NULL'}, submission_status ${node.submissionStatus ?? 'NULL'}${isWithheld(node.submissionStatus) ? `\n${WITHHELD_TOOLTIP}` : ''}`;
-        item.iconPath = new vscode.ThemeIcon(node.submissionStatus === 'Error' ? 'error' : node.submissionStatus === 'Sent' ? 'pass' : isWithheld(node.submissionStatus) ? 'circle-slash' : 'circle-outline');
-        return item;
-      }
-      case 'stageRuns': {
-        const item = new vscode.TreeItem('Last stage runs', C.Collapsed);
-        item.tooltip = `The latest runs of Build Staging / ssd stage into ${node.table} (ssd_api_stage_runs): the safety stop's baseline.`;
-        item.iconPath = new vscode.ThemeIcon('history');
-        return item;
-      }
-      case 'stageRun': {
-        const r = node.run;
-        const item = new vscode.TreeItem(r.startedAt.replace('T', ' ').slice(0, 16), C.None);
-        const c = (v: number | null) => (v === null ? '–' : v.toLocaleString('en-GB'));
-        item.description = r.outcome === 'completed' ? `completed · ${c(r.cohort)}` : r.outcome;
-        item.tooltip = [`Run ${r.runId}, as of ${r.asOf ?? '?'}, SSD schema ${r.ssdSchema}`, `Outcome: ${r.outcome}${r.massChangeAllowed ? ' (mass change allowed)' : ''}`,
-          ...(r.stopReason ? [`Reason: ${r.stopReason}`] : []),
-          ...(r.outcome === 'stopped' ? [`Would purge ${c(r.plannedPurges)}, strip ${c(r.plannedEpisodeLosses)}`] : []),
-          `Cohort ${c(r.cohort)}, new ${c(r.new)}, updated ${c(r.updated)}, unchanged ${c(r.unchanged)}, deleted ${c(r.deleted)} (${c(r.deletionPayloads)} purges), invalid ${c(r.invalid)}`,
-          `Acknowledged rows at the start: ${c(r.acknowledgedRows)}`].join('\n');
-        item.iconPath = new vscode.ThemeIcon(r.outcome === 'completed' ? 'pass' : r.outcome === 'stopped' ? 'warning' : r.outcome === 'running' ? 'sync' : 'error');
-        return item;
-      }
-      case 'stagingRow': {
-        const item = new vscode.TreeItem(`#${node.id}`, C.None);
-        item.description = `child ${node.personId}${node.withheldReason ? ' · withheld' : ''}`;
-        item.tooltip = `${node.table} row ${node.id} (child ${node.personId}): ${node.rowState ?? 'NULL'} / ${node.submissionStatus ?? 'NULL'}${node.withheldReason ? `\nWithheld: ${node.withheldReason}. Kept out of every send queue; the full reason is in api_response.` : ''}`;
-        item.iconPath = new vscode.ThemeIcon('json');
-        item.command = { command: 'ssd.showStagingRow', title: 'Show Staging Row', arguments: [node] };
-        return item;
-      }
-      case 'more': {
-        const item = new vscode.TreeItem('Load more…', C.None);
-        item.iconPath = new vscode.ThemeIcon('ellipsis');
-        item.command = { command: 'ssd.loadMore', title: 'Load more', arguments: [node] };
-        return item;
-      }
-      case 'message': {
-        const item = new vscode.TreeItem(node.text, C.None);
-        if (node.detail) { item.description = node.detail; item.tooltip = node.detail; }
-        item.iconPath = new vscode.ThemeIcon(node.icon ?? 'info');
-        return item;
-      }
-      case 'action': {
-        const item = new vscode.TreeItem(node.text, C.None);
-        item.iconPath = new vscode.ThemeIcon(node.icon);
-        item.command = { command: node.command, title: node.text };
-        return item;
-      }
-    }
+    return renderItem(presentNode(node, { epoch: this.connections.epoch, childSearch: this.childPrefix, findings: this.findings, withheld: this.withheld, ...(this.peekSnapshot() ? { snapshot: this.peekSnapshot()! } : {}) }));
   }
 
   private peekSnapshot(): Snapshot | undefined {
@@ -438,28 +265,15 @@ export class SsdTreeProvider implements vscode.TreeDataProvider<Node>, vscode.Di
   private loaded: Snapshot | undefined;
 }
 
-/** Findings as short badges: "✕2 ⚠1 ℹ3" (errors, warnings, infos; zeros left out). */
-function badges(t: Tally): string {
-  return [t.errors ? `✕${t.errors}` : '', t.warnings ? `⚠${t.warnings}` : '', t.infos ? `ℹ${t.infos}` : ''].filter(Boolean).join(' ');
-}
 
-/** Findings in words, for tooltips: "2 errors, 1 warning" or "no findings". */
-function findingWords(t: Tally): string {
-  const parts = [t.errors ? plural(t.errors, 'error') : '', t.warnings ? plural(t.warnings, 'warning') : '', t.infos ? plural(t.infos, 'info') : ''].filter(Boolean);
-  return parts.length ? parts.join(', ') : 'no findings';
+/** An ItemView (core/treeItems.ts) as the editor's TreeItem. */
+function renderItem(v: ItemView): vscode.TreeItem {
+  const C = vscode.TreeItemCollapsibleState;
+  const item = new vscode.TreeItem(v.label, v.collapsible === 'expanded' ? C.Expanded : v.collapsible === 'collapsed' ? C.Collapsed : C.None);
+  if (v.id !== undefined) item.id = v.id;
+  if (v.description !== undefined) item.description = v.description;
+  if (v.tooltip !== undefined) item.tooltip = typeof v.tooltip === 'string' ? v.tooltip : new vscode.MarkdownString(v.tooltip.markdown);
+  if (v.iconPath) item.iconPath = v.iconPath.color ? new vscode.ThemeIcon(v.iconPath.id, new vscode.ThemeColor(v.iconPath.color)) : new vscode.ThemeIcon(v.iconPath.id);
+  if (v.command) item.command = v.command;
+  return item;
 }
-
-function plural(n: number, word: string): string {
-  return `${n.toLocaleString('en-GB')} ${word}${n === 1 ? '' : 's'}`;
-}
-
-function escapeMd(s: string): string {
-  return s.replace(/[\\`*_{}[\]()#+\-.!|<>]/g, '\\$&');
-}
-
-/** Rows ssd stage keeps out of every send queue (invalid, or left before any acknowledgement). */
-function isWithheld(status: string | null): boolean {
-  return (status ?? '').trim().toLowerCase() === 'withheld';
-}
-
-const WITHHELD_TOOLTIP = 'Withheld: kept out of every send queue by the staging build (an invalid payload, or a child who left the cohort before any acknowledgement). Each row\'s reason is in its api_response and on the row below.';
