@@ -180,7 +180,14 @@ describe('SSD Workbench in a real VS Code (code-server + chromium)', function ()
 
     const widget = await w.goToNextProblem();
     assert.ok(widget.includes(SCRIPT_ERROR.text), `marker: ${widget}`);
-    assert.equal(await w.cursorPosition(), `Ln ${SCRIPT_ERROR.line}, Col ${SCRIPT_ERROR.column}`);
+    // The status bar shows the cursor a moment after the jump: wait for it instead of reading it once.
+    const want = `Ln ${SCRIPT_ERROR.line}, Col ${SCRIPT_ERROR.column}`;
+    let pos = await w.cursorPosition();
+    for (const end = Date.now() + 10_000; pos !== want && Date.now() < end;) {
+      await w.page.waitForTimeout(200);
+      pos = await w.cursorPosition();
+    }
+    assert.equal(pos, want);
     await w.screenshot('4-script-error-editor');
     await w.page.keyboard.press('Escape');
 
