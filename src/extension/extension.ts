@@ -35,6 +35,11 @@ export function activate(context: vscode.ExtensionContext): void {
   const view = vscode.window.createTreeView('ssd.tables', { treeDataProvider: tree, showCollapseAll: true });
   const reports = new ReportView();
   context.subscriptions.push(findings, connections, tree, view, reports);
+  // The view's badge: the last check's errors (the tables' own badges are in their descriptions).
+  context.subscriptions.push(findings.onDidChange(() => {
+    const errors = findings.findings.filter((f) => f.severity === 'error').length;
+    view.badge = errors ? { value: errors, tooltip: `${errors} error finding${errors === 1 ? '' : 's'} in the last check` } : undefined;
+  }));
 
   const services: ExtensionServices = { context, log, connections, findings, tree, reports };
 

@@ -1,41 +1,25 @@
-// The "SSD Tables" tree: connection → groups (tables the API builder reads / other SSD tables /
+// The Tables view (SSD Workbench sidebar): connection → groups (tables the API builder reads / other SSD tables /
 // staging) → table (present or missing, row count, findings) → columns; a "Children" node paging
 // through ssd_person ids with a search; staging counts by row_state and submission_status, and
 // the staging rows under each count. Everything is loaded lazily and asynchronously; a failure
-// shows as one node with the reason instead of an empty tree.
+// shows as one node with the reason instead of an empty tree. This file loads the nodes and renders
+// them: their kinds and context values are in core/treeModel.ts, their looks in core/treeItems.ts.
 import * as vscode from 'vscode';
 import { redactSecrets } from '../db/connectionSpec';
-import { findTable, type SsdTableDef, type StagingTableName } from '../model/ssdModel';
+import type { SsdTableDef, StagingTableName } from '../model/ssdModel';
 import type { Logger } from '../log';
 import type { ActiveConnection, ConnectionManager } from './connections/connectionManager';
-import { countRows, GROUP_TABLES, mergeColumns, pagePersonIds, pageStagingRows, readSchemaColumns, stagingCounts, withheldPersonIds, type DbColumn, type TableGroup } from './core/inventory';
+import { countRows, GROUP_TABLES, mergeColumns, pagePersonIds, pageStagingRows, readSchemaColumns, stagingCounts, withheldPersonIds, type DbColumn } from '../browse/inventory';
 import { problemNote } from './core/childPicker';
 import { STAGING_TABLE_NAMES } from '../model/ssdModel';
 import type { FindingsIndex } from './findings';
+import { contextValueOf, type TreeNode } from './core/treeModel';
+import { presentNode, type ItemView } from './core/treeItems';
 import { readSettings } from './settings';
-import { recentStageRuns, type StageRunRecord } from '../staging/stageRuns';
+import { recentStageRuns } from '../staging/stageRuns';
 
-export type Node =
-  | { kind: 'connection'; conn: ActiveConnection }
-  | { kind: 'group'; group: TableGroup }
-  | { kind: 'table'; def: SsdTableDef; group: TableGroup }
-  | { kind: 'column'; table: string; name: string; type: string; present: boolean; inModel: boolean; usedByBuilder: boolean; pk: boolean }
-  | { kind: 'children' }
-  | { kind: 'childrenWithProblems' }
-  | { kind: 'child'; personId: string; withheld?: boolean }
-  | { kind: 'stagingBucket'; table: StagingTableName; rowState: string | null; submissionStatus: string | null; count: number }
-  | { kind: 'stagingRow'; table: StagingTableName; id: string; personId: string; rowState: string | null; submissionStatus: string | null; withheldReason?: string }
-  | { kind: 'stageRuns'; table: StagingTableName }
-  | { kind: 'stageRun'; run: StageRunRecord }
-  | { kind: 'more'; parent: 'children' | string; after: string }
-  | { kind: 'message'; text: string; detail?: string; icon?: string }
-  | { kind: 'action'; text: string; command: string; icon: string };
-
-const GROUP_LABEL: Record<TableGroup, string> = {
-  builder: 'Tables the API builder reads',
-  other: 'Other SSD tables',
-  staging: 'Staging',
-};
+/** The tree's nodes: kinds, context values and type guards live in the pure model. */
+export type Node = TreeNode;
 
 interface Snapshot {
   epoch: number;
@@ -208,9 +192,16 @@ export class SsdTreeProvider implements vscode.TreeDataProvider<Node>, vscode.Di
           for (const c of counts) out.push({ kind: 'stagingBucket', table: node.def.name as StagingTableName, rowState: c.rowState, submissionStatus: c.submissionStatus, count: c.count });
           if (!counts.length) out.push({ kind: 'message', text: 'No staged rows yet', detail: 'Run SSD: Build Staging', icon: 'info' });
           out.push({ kind: 'stageRuns', table: node.def.name as StagingTableName });
+          // A staging table's rows by state come first; its columns apart, under their own node.
+          out.push({ kind: 'columns', def: node.def });
+          return out;
         }
         for (const c of cols) out.push({ kind: 'column', table: node.def.name, ...c });
         return out;
+      }
+      case 'columns': {
+        const snap = await this.snap(conn);
+        return mergeColumns(node.def, snap.columns.get(node.def.name), conn.db.dialect).map((c) => ({ kind: 'column' as const, table: node.def.name, ...c }));
       }
       case 'childrenWithProblems': {
         const snap = await this.snap(conn);
@@ -257,174 +248,14 @@ export class SsdTreeProvider implements vscode.TreeDataProvider<Node>, vscode.Di
   }
 
   getTreeItem(node: Node): vscode.TreeItem {
-    const C = vscode.TreeItemCollapsibleState;
-    switch (node.kind) {
-      case 'connection': {
-        const item = new vscode.TreeItem(node.conn.label, C.Expanded);
-        item.id = `conn:${node.conn.key}:${this.connections.epoch}`;
-        item.description = `schema ${node.conn.schema}`;
-        item.tooltip = new vscode.MarkdownString(`**${escapeMd(node.conn.label)}**\n\n${escapeMd(node.conn.description)}\n\nSchema \`${node.conn.schema}\`${node.conn.isDemo ? '\n\nEmbedded demo database: fake children only.' : ''}`);
-        item.iconPath = new vscode.ThemeIcon(node.conn.isDemo ? 'beaker' : 'database');
-        item.contextValue = 'ssd.connection';
-        return item;
-      }
-      case 'group': {
-        const item = new vscode.TreeItem(GROUP_LABEL[node.group], node.group === 'builder' ? C.Expanded : C.Collapsed);
-        item.id = `group:${node.group}:${this.connections.epoch}`;
-        const snap = this.peekSnapshot();
-        const defs = GROUP_TABLES[node.group];
-        if (snap) {
-          const present = defs.filter((d) => snap.columns.has(d.name)).length;
-          item.description = `${present} of ${defs.length} present`;
-        }
-        const f = this.findings.groupTotal(defs.map((d) => d.name));
-        if (f.errors + f.warnings > 0) item.description = `${item.description ?? ''} · ${plural(f.errors, 'error')}, ${plural(f.warnings, 'warning')}`;
-        item.iconPath = new vscode.ThemeIcon(node.group === 'staging' ? 'inbox' : node.group === 'builder' ? 'symbol-class' : 'folder-library');
-        item.contextValue = `ssd.group.${node.group}`;
-        return item;
-      }
-      case 'table': {
-        const snap = this.peekSnapshot();
-        const present = snap ? snap.columns.has(node.def.name) : undefined;
-        const item = new vscode.TreeItem(node.def.name, C.Collapsed);
-        item.id = `table:${node.def.name}:${this.connections.epoch}`;
-        const parts: string[] = [];
-        if (present === false) parts.push('missing');
-        else if (snap) {
-          const n = snap.counts.get(node.def.name);
-          if (n !== undefined) parts.push(n < 0 ? 'count failed' : plural(n, 'row'));
-        }
-        const f = this.findings.forTable(node.def.name);
-        if (f) {
-          if (f.errors) parts.push(plural(f.errors, 'error'));
-          if (f.warnings) parts.push(plural(f.warnings, 'warning'));
-          if (f.infos) parts.push(plural(f.infos, 'info'));
-          if (!f.errors && !f.warnings && !f.infos) parts.push('no findings');
-        }
-        item.description = parts.join(' · ');
-        const md = new vscode.MarkdownString(`**${node.def.name}**${present === false ? ' (missing)' : ''}\n\n${escapeMd(node.def.description)}\n\n*Row:* ${escapeMd(node.def.rowGrain)}`);
-        item.tooltip = md;
-        item.iconPath = present === false
-          ? new vscode.ThemeIcon('circle-slash', new vscode.ThemeColor('disabledForeground'))
-          : f && f.errors ? new vscode.ThemeIcon('table', new vscode.ThemeColor('problemsErrorIcon.foreground'))
-            : f && f.warnings ? new vscode.ThemeIcon('table', new vscode.ThemeColor('problemsWarningIcon.foreground'))
-              : new vscode.ThemeIcon('table');
-        item.contextValue = present === false ? 'ssd.table.missing' : 'ssd.table';
-        item.command = { command: 'ssd.openTableDocument', title: 'Show table', arguments: [node.def.name] };
-        return item;
-      }
-      case 'column': {
-        const item = new vscode.TreeItem(node.name, C.None);
-        const bits = [node.type];
-        if (node.pk) bits.push('key');
-        if (node.usedByBuilder) bits.push('● builder');
-        if (!node.present) bits.push('missing');
-        if (!node.inModel) bits.push('not in the SSD model');
-        const f = this.findings.forColumn(node.table, node.name);
-        if (f) bits.push(`⚠ ${plural(f.errors + f.warnings + f.infos, 'finding')}`);
-        item.description = bits.join(' · ');
-        const def = findTable(node.table)?.columns.find((c) => c.name === node.name);
-        item.tooltip = `${node.table}.${node.name}: ${node.type}${node.usedByBuilder ? '\nRead by the DfE API payload builder.' : ''}${def?.fk ? `\nRefers to ${def.fk}.` : ''}${node.present ? '' : '\nMissing from the database.'}${f ? `\n${f.messages.slice(0, 3).join('\n')}` : ''}`;
-        item.iconPath = !node.present ? new vscode.ThemeIcon('warning', new vscode.ThemeColor('problemsWarningIcon.foreground'))
-          : f && f.errors ? new vscode.ThemeIcon('symbol-field', new vscode.ThemeColor('problemsErrorIcon.foreground'))
-            : f ? new vscode.ThemeIcon('symbol-field', new vscode.ThemeColor('problemsWarningIcon.foreground'))
-              : new vscode.ThemeIcon(node.pk ? 'key' : 'symbol-field');
-        item.contextValue = node.usedByBuilder ? 'ssd.column.builder' : 'ssd.column';
-        return item;
-      }
-      case 'children': {
-        const item = new vscode.TreeItem('Children', C.Collapsed);
-        item.id = `children:${this.childPrefix}:${this.connections.epoch}`;
-        item.description = this.childPrefix ? `ids starting "${this.childPrefix}"` : 'ssd_person ids';
-        item.tooltip = 'Child ids from ssd_person (ids only), a page at a time. Right-click a child to build its payload.';
-        item.iconPath = new vscode.ThemeIcon('person');
-        item.contextValue = this.childPrefix ? 'ssd.children.filtered' : 'ssd.children';
-        return item;
-      }
-      case 'childrenWithProblems': {
-        const item = new vscode.TreeItem('With problems', C.Collapsed);
-        item.id = `childrenWithProblems:${this.connections.epoch}:${this.findings.checkedAt ?? ''}`;
-        const n = this.findings.childProblems().size;
-        if (n) item.description = String(n);
-        item.tooltip = 'Children named by the last Check Tables (person ids of the findings\' example rows) and children whose staging rows are Withheld. Right-click a child to build its payload.';
-        item.iconPath = new vscode.ThemeIcon('warning', new vscode.ThemeColor('problemsWarningIcon.foreground'));
-        item.contextValue = 'ssd.childrenWithProblems';
-        return item;
-      }
-      case 'child': {
-        const item = new vscode.TreeItem(node.personId, C.None);
-        const fromCheck = this.findings.childProblems().get(node.personId);
-        const withheld = node.withheld === true || this.withheld.has(node.personId);
-        const note = fromCheck || withheld ? problemNote(fromCheck?.rules ?? [], withheld) : '';
-        item.iconPath = fromCheck?.severity === 'error' ? new vscode.ThemeIcon('account', new vscode.ThemeColor('problemsErrorIcon.foreground'))
-          : fromCheck || withheld ? new vscode.ThemeIcon('account', new vscode.ThemeColor('problemsWarningIcon.foreground'))
-            : new vscode.ThemeIcon('account');
-        if (note) item.description = note;
-        item.contextValue = 'ssd.child';
-        item.tooltip = `Child ${node.personId}${fromCheck ? `\nLast check: ${fromCheck.rules.join(', ')}` : ''}${withheld ? '\nStaging: Withheld (kept out of every send queue)' : ''}\nRight-click to build the payload.`;
-        return item;
-      }
-      case 'stagingBucket': {
-        const item = new vscode.TreeItem(`${node.rowState ?? '(no row_state)'} / ${node.submissionStatus ?? '(no status)'}`, C.Collapsed);
-        item.description = plural(node.count, 'row');
-        item.tooltip = `${node.table}: row_state ${node.rowState ?? 'NULL'}, submission_status ${node.submissionStatus ?? 'NULL'}${isWithheld(node.submissionStatus) ? `\n${WITHHELD_TOOLTIP}` : ''}`;
-        item.iconPath = new vscode.ThemeIcon(node.submissionStatus === 'Error' ? 'error' : node.submissionStatus === 'Sent' ? 'pass' : isWithheld(node.submissionStatus) ? 'circle-slash' : 'circle-outline');
-        item.contextValue = 'ssd.stagingBucket';
-        return item;
-      }
-      case 'stageRuns': {
-        const item = new vscode.TreeItem('Last stage runs', C.Collapsed);
-        item.tooltip = `The latest runs of Build Staging / ssd stage into ${node.table} (ssd_api_stage_runs): the safety stop's baseline.`;
-        item.iconPath = new vscode.ThemeIcon('history');
-        item.contextValue = 'ssd.stageRuns';
-        return item;
-      }
-      case 'stageRun': {
-        const r = node.run;
-        const item = new vscode.TreeItem(`${r.startedAt.replace('T', ' ').slice(0, 16)} · ${r.outcome}${r.massChangeAllowed ? ' (mass change allowed)' : ''}`, C.None);
-        const c = (v: number | null) => (v === null ? '–' : v.toLocaleString('en-GB'));
-        item.description = r.outcome === 'stopped'
-          ? `would purge ${c(r.plannedPurges)}, strip ${c(r.plannedEpisodeLosses)}`
-          : `cohort ${c(r.cohort)} · new ${c(r.new)} · updated ${c(r.updated)} · deleted ${c(r.deleted)}`;
-        item.tooltip = [`Run ${r.runId}, as of ${r.asOf ?? '?'}, SSD schema ${r.ssdSchema}`, `Outcome: ${r.outcome}`,
-          ...(r.stopReason ? [`Reason: ${r.stopReason}`] : []),
-          `Cohort ${c(r.cohort)}, new ${c(r.new)}, updated ${c(r.updated)}, unchanged ${c(r.unchanged)}, deleted ${c(r.deleted)} (${c(r.deletionPayloads)} purges), invalid ${c(r.invalid)}`,
-          `Acknowledged rows at the start: ${c(r.acknowledgedRows)}`].join('\n');
-        item.iconPath = new vscode.ThemeIcon(r.outcome === 'completed' ? 'pass' : r.outcome === 'stopped' ? 'warning' : r.outcome === 'running' ? 'sync' : 'error');
-        item.contextValue = 'ssd.stageRun';
-        return item;
-      }
-      case 'stagingRow': {
-        const item = new vscode.TreeItem(`#${node.id}`, C.None);
-        item.description = `child ${node.personId}${node.withheldReason ? ` · ${node.withheldReason}` : ''}`;
-        item.tooltip = `${node.table} row ${node.id} (child ${node.personId}): ${node.rowState ?? 'NULL'} / ${node.submissionStatus ?? 'NULL'}${node.withheldReason ? `\nWithheld: ${node.withheldReason}. Kept out of every send queue; the full reason is in api_response.` : ''}`;
-        item.iconPath = new vscode.ThemeIcon('json');
-        item.contextValue = 'ssd.stagingRow';
-        item.command = { command: 'ssd.showStagingRow', title: 'Show Staging Row', arguments: [node] };
-        return item;
-      }
-      case 'more': {
-        const item = new vscode.TreeItem('Load more…', C.None);
-        item.iconPath = new vscode.ThemeIcon('ellipsis');
-        item.command = { command: 'ssd.loadMore', title: 'Load more', arguments: [node] };
-        item.contextValue = 'ssd.more';
-        return item;
-      }
-      case 'message': {
-        const item = new vscode.TreeItem(node.text, C.None);
-        if (node.detail) { item.description = node.detail; item.tooltip = node.detail; }
-        item.iconPath = new vscode.ThemeIcon(node.icon ?? 'info');
-        item.contextValue = 'ssd.message';
-        return item;
-      }
-      case 'action': {
-        const item = new vscode.TreeItem(node.text, C.None);
-        item.iconPath = new vscode.ThemeIcon(node.icon);
-        item.command = { command: node.command, title: node.text };
-        item.contextValue = 'ssd.action';
-        return item;
-      }
-    }
+    const item = this.treeItem(node);
+    const present = node.kind === 'table' ? this.peekSnapshot()?.columns.has(node.def.name) : undefined;
+    item.contextValue = contextValueOf(node, { ...(present !== undefined ? { present } : {}), childSearch: this.childPrefix });
+    return item;
+  }
+
+  private treeItem(node: Node): vscode.TreeItem {
+    return renderItem(presentNode(node, { epoch: this.connections.epoch, childSearch: this.childPrefix, findings: this.findings, withheld: this.withheld, ...(this.peekSnapshot() ? { snapshot: this.peekSnapshot()! } : {}) }));
   }
 
   private peekSnapshot(): Snapshot | undefined {
@@ -434,17 +265,15 @@ export class SsdTreeProvider implements vscode.TreeDataProvider<Node>, vscode.Di
   private loaded: Snapshot | undefined;
 }
 
-function plural(n: number, word: string): string {
-  return `${n.toLocaleString('en-GB')} ${word}${n === 1 ? '' : 's'}`;
-}
 
-function escapeMd(s: string): string {
-  return s.replace(/[\\`*_{}[\]()#+\-.!|<>]/g, '\\$&');
+/** An ItemView (core/treeItems.ts) as the editor's TreeItem. */
+function renderItem(v: ItemView): vscode.TreeItem {
+  const C = vscode.TreeItemCollapsibleState;
+  const item = new vscode.TreeItem(v.label, v.collapsible === 'expanded' ? C.Expanded : v.collapsible === 'collapsed' ? C.Collapsed : C.None);
+  if (v.id !== undefined) item.id = v.id;
+  if (v.description !== undefined) item.description = v.description;
+  if (v.tooltip !== undefined) item.tooltip = typeof v.tooltip === 'string' ? v.tooltip : new vscode.MarkdownString(v.tooltip.markdown);
+  if (v.iconPath) item.iconPath = v.iconPath.color ? new vscode.ThemeIcon(v.iconPath.id, new vscode.ThemeColor(v.iconPath.color)) : new vscode.ThemeIcon(v.iconPath.id);
+  if (v.command) item.command = v.command;
+  return item;
 }
-
-/** Rows ssd stage keeps out of every send queue (invalid, or left before any acknowledgement). */
-function isWithheld(status: string | null): boolean {
-  return (status ?? '').trim().toLowerCase() === 'withheld';
-}
-
-const WITHHELD_TOOLTIP = 'Withheld: kept out of every send queue by the staging build (an invalid payload, or a child who left the cohort before any acknowledgement). Each row\'s reason is in its api_response and on the row below.';

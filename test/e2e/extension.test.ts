@@ -16,6 +16,9 @@ import { dropSchema, freshSchema, type SchemaFixture } from '../helpers/targets'
 import { buildOracle, cliJson, type Oracle } from './helpers/oracle';
 import { prepare, Workbench } from './helpers/workbench';
 
+/** The SSD Workbench sidebar's view (container "SSD Workbench", view "Tables"). */
+const VIEW = 'Tables';
+
 const AS_OF = '2026-03-31';
 const CHILDREN = 1000;
 const SCRIPT = 'scripts/e2e_broken.sql';
@@ -63,26 +66,26 @@ describe('SSD Workbench in a real VS Code (code-server + chromium)', function ()
   it('1. opens the SSD view, runs SSD: Open Demo Database and shows the demo tables with their row counts', async () => {
     const w = wb!;
     const o = oracle!;
-    await w.runCommand('View: Show SSD');
+    await w.runCommand('View: Show SSD Workbench');
     // A fresh editor has no database yet: the view's welcome offers the demo.
-    const pane = w.page.locator('.pane', { has: w.page.locator('.pane-header', { hasText: 'SSD Tables' }) });
+    const pane = w.page.locator('.pane', { has: w.page.locator('.pane-header', { hasText: VIEW }) });
     await pane.locator('.welcome-view-content', { hasText: 'No database is chosen yet' })
       .locator('.monaco-button', { hasText: 'Open Demo Database' }).waitFor({ state: 'visible', timeout: 30_000 });
     await w.screenshot('1-welcome');
     await w.runCommand('SSD: Open Demo Database');
     // Making the demo shows a progress notification; the tree then lists the tables.
-    await w.treeRow('SSD Tables', 'Demo database').waitFor({ state: 'visible', timeout: 150_000 });
+    await w.treeRow(VIEW, 'Demo database').waitFor({ state: 'visible', timeout: 150_000 });
     const builderTables = Object.keys(o.builderRows);
     assert.equal(builderTables.length, 19, 'the CLI demo reports the 19 tables the builder reads');
     for (const table of builderTables) {
-      const row = w.treeRow('SSD Tables', table);
+      const row = w.treeRow(VIEW, table);
       // The counts arrive after the table names: wait for one, then compare it.
       const desc = row.locator('.label-description', { hasText: /rows?$|missing|count failed/ });
       await desc.waitFor({ state: 'visible', timeout: 60_000 });
       const description = (await desc.innerText()).trim();
       assert.equal(description, plural(o.builderRows[table]!, 'row'), `tree row ${table}`);
     }
-    const group = w.treeRow('SSD Tables', 'Tables the API builder reads');
+    const group = w.treeRow(VIEW, 'Tables the API builder reads');
     assert.match(await group.locator('.label-description').innerText(), /^19 of 19 present/);
     assert.match(await w.page.locator('.statusbar').innerText(), /SSD: Demo database/);
     await w.screenshot('1-demo-tables');
@@ -134,8 +137,8 @@ describe('SSD Workbench in a real VS Code (code-server + chromium)', function ()
     const withErrors = new Map<string, number>();
     for (const f of o.check.findings) if (f.severity === 'error') withErrors.set(f.table, (withErrors.get(f.table) ?? 0) + 1);
     for (const [table, n] of withErrors) {
-      const description = await w.treeRow('SSD Tables', table).locator('.label-description').innerText();
-      assert.ok(description.includes(plural(n, 'error')), `tree row ${table}: "${description}"`);
+      const description = await w.treeRow(VIEW, table).locator('.label-description').innerText();
+      assert.ok(description.includes(`✕${n}`), `tree row ${table}: "${description}" (errors as a badge)`);
     }
   });
 
@@ -177,7 +180,14 @@ describe('SSD Workbench in a real VS Code (code-server + chromium)', function ()
 
     const widget = await w.goToNextProblem();
     assert.ok(widget.includes(SCRIPT_ERROR.text), `marker: ${widget}`);
-    assert.equal(await w.cursorPosition(), `Ln ${SCRIPT_ERROR.line}, Col ${SCRIPT_ERROR.column}`);
+    // The status bar shows the cursor a moment after the jump: wait for it instead of reading it once.
+    const want = `Ln ${SCRIPT_ERROR.line}, Col ${SCRIPT_ERROR.column}`;
+    let pos = await w.cursorPosition();
+    for (const end = Date.now() + 10_000; pos !== want && Date.now() < end;) {
+      await w.page.waitForTimeout(200);
+      pos = await w.cursorPosition();
+    }
+    assert.equal(pos, want);
     await w.screenshot('4-script-error-editor');
     await w.page.keyboard.press('Escape');
 
@@ -193,14 +203,14 @@ describe('SSD Workbench in a real VS Code (code-server + chromium)', function ()
     const w = wb!;
     const { personId, problems } = oracle!.invalidChild;
     await w.runCommand('View: Close All Editors');
-    await w.runCommand('View: Show SSD');
-    await w.treeRow('SSD Tables', 'Children').waitFor({ state: 'visible', timeout: 30_000 });
+    await w.runCommand('View: Show SSD Workbench');
+    await w.treeRow(VIEW, 'Children').waitFor({ state: 'visible', timeout: 30_000 });
     await w.runCommand('SSD: Search Children by Id…');
     await w.answerQuickInput(personId);
-    const children = w.treeRow('SSD Tables', 'Children');
+    const children = w.treeRow(VIEW, 'Children');
     await children.locator('.label-description', { hasText: personId }).waitFor({ state: 'visible', timeout: 30_000 });
     if ((await children.getAttribute('aria-expanded')) !== 'true') await children.click();
-    const child = w.treeRow('SSD Tables', personId);
+    const child = w.treeRow(VIEW, personId);
     await child.waitFor({ state: 'visible', timeout: 30_000 });
     await child.click({ button: 'right' });
     const menu = w.page.locator('.context-view .monaco-menu');
@@ -220,11 +230,11 @@ describe('SSD Workbench in a real VS Code (code-server + chromium)', function ()
     const message = await w.waitForNotification(/^SSD: Staged /, 150_000);
     assert.ok(message.startsWith(`SSD: Staged ${fmt(cohort)} children into ssd_api_data_staging_anon:`), message);
     assert.match(message, new RegExp(`\\b${invalid} invalid\\b`));
-    await w.runCommand('View: Show SSD');
-    const staging = w.treeRow('SSD Tables', 'Staging');
+    await w.runCommand('View: Show SSD Workbench');
+    const staging = w.treeRow(VIEW, 'Staging');
     if ((await staging.getAttribute('aria-expanded')) !== 'true') await staging.click();
     // "<n> rows", then the markers of the earlier check, less its stale "not present yet" info.
-    const desc = w.treeRow('SSD Tables', 'ssd_api_data_staging_anon').locator('.label-description', { hasText: /\brows?\b/ });
+    const desc = w.treeRow(VIEW, 'ssd_api_data_staging_anon').locator('.label-description', { hasText: /\brows?\b/ });
     await desc.waitFor({ state: 'visible', timeout: 30_000 });
     const text = (await desc.innerText()).trim();
     assert.ok(text === plural(cohort, 'row') || text.startsWith(`${plural(cohort, 'row')} · `), `tree row ssd_api_data_staging_anon: "${text}"`);
@@ -237,12 +247,12 @@ describe('SSD Workbench in a real VS Code (code-server + chromium)', function ()
     const demoDir = join(w.dir, 'user-data', 'User', 'globalStorage', 'ssd-workbench.ssd-workbench', 'demo');
     assert.ok(existsSync(demoDir), `the demo of steps 1–6 is in ${demoDir}`);
     await w.clearNotifications();
-    await w.runCommand('View: Show SSD');
+    await w.runCommand('View: Show SSD Workbench');
     await w.runCommand('SSD: Recreate Demo Database');
     await page.locator('.monaco-dialog-box .monaco-button', { hasText: /^Recreate$/ }).click();
     // The demo is made in a worker thread: the extension host answers the view (being made…) and
     // reports the fake children as they are written.
-    await w.treeRow('SSD Tables', 'Demo database being made…').waitFor({ state: 'visible', timeout: 60_000 });
+    await w.treeRow(VIEW, 'Demo database being made…').waitFor({ state: 'visible', timeout: 60_000 });
     const toast = w.notification(/fake children/).first();
     await toast.waitFor({ state: 'visible', timeout: 120_000 });
     await w.screenshot('9-recreating');
@@ -252,11 +262,11 @@ describe('SSD Workbench in a real VS Code (code-server + chromium)', function ()
     const stoppedMs = Date.now() - t0;
     assert.ok(stoppedMs < 2000 + 500, `the progress ended ${stoppedMs} ms after Cancel (2 s, plus the browser's round trip)`);
     // Nothing opened: the view offers the demo again, and the half-made demo is gone.
-    const pane = page.locator('.pane', { has: page.locator('.pane-header', { hasText: 'SSD Tables' }) });
+    const pane = page.locator('.pane', { has: page.locator('.pane-header', { hasText: VIEW }) });
     await pane.locator('.welcome-view-content', { hasText: 'No database is chosen yet' }).waitFor({ state: 'visible', timeout: 10_000 });
     assert.equal(existsSync(demoDir), false, 'the cancelled demo is removed');
     await new Promise((r) => setTimeout(r, 1000));
-    assert.equal(await w.treeRow('SSD Tables', 'Demo database').count(), 0, 'the cancelled demo is never opened');
+    assert.equal(await w.treeRow(VIEW, 'Demo database').count(), 0, 'the cancelled demo is never opened');
     assert.doesNotMatch(await page.locator('.statusbar').innerText(), /SSD: Demo database/);
     await w.screenshot('9-cancelled');
   });
@@ -305,18 +315,19 @@ describe('SSD Workbench on PostgreSQL (SSD_TEST_PG)', function () {
     const password = decodeURIComponent(address.password);
     address.password = '';
     await w.runCommand('SSD: Add Connection…');
-    await w.answerQuickInput('PostgreSQL', /^PostgreSQL$/, 'SSD: Add Connection (1/4)');
-    await w.answerQuickInput(address.toString(), undefined, 'SSD: Add Connection (2/4)');
-    await w.answerQuickInput(password, undefined, 'SSD: Add Connection (3/4)');
-    await w.answerQuickInput(schema, undefined, 'SSD: Add Connection (4/4)');
-    await w.answerQuickInput('E2E PostgreSQL', undefined, 'SSD: Add Connection');
-    await w.runCommand('View: Show SSD');
-    await w.treeRow('SSD Tables', 'E2E PostgreSQL').waitFor({ state: 'visible', timeout: 60_000 });
-    assert.match(await w.treeRow('SSD Tables', 'E2E PostgreSQL').locator('.label-description').innerText(), new RegExp(`schema ${schema}`));
+    await w.answerQuickInput('PostgreSQL', /^PostgreSQL$/, 'SSD: Add Connection (1/5)');
+    await w.answerQuickInput(address.toString(), undefined, 'SSD: Add Connection (2/5)');
+    await w.answerQuickInput(password, undefined, 'SSD: Add Connection (3/5)');
+    await w.answerQuickInput(schema, undefined, 'SSD: Add Connection (4/5)');
+    await w.answerQuickInput('E2E PostgreSQL', undefined, 'SSD: Add Connection (5/5)');
+    await w.answerQuickInput('', /Test, then save/, 'SSD: Add Connection: test "E2E PostgreSQL" before saving?');
+    await w.runCommand('View: Show SSD Workbench');
+    await w.treeRow(VIEW, 'E2E PostgreSQL').waitFor({ state: 'visible', timeout: 60_000 });
+    assert.match(await w.treeRow(VIEW, 'E2E PostgreSQL').locator('.label-description').innerText(), new RegExp(`schema ${schema}`));
     for (const [table, n] of Object.entries(e.rows)) {
-      const desc = w.treeRow('SSD Tables', table).locator('.label-description', { hasText: /rows?$|missing|count failed/ });
+      const desc = w.treeRow(VIEW, table).locator('.label-description', { hasText: /rows?$|empty|missing|count failed/ });
       await desc.waitFor({ state: 'visible', timeout: 60_000 });
-      assert.equal((await desc.innerText()).trim(), plural(n, 'row'), `tree row ${table} on PostgreSQL`);
+      assert.equal((await desc.innerText()).trim(), n === 0 ? 'empty' : plural(n, 'row'), `tree row ${table} on PostgreSQL`);
     }
     assert.match(await w.page.locator('.statusbar').innerText(), new RegExp(`SSD: E2E PostgreSQL · ${schema}`));
     await w.screenshot('7-postgres-tables');
@@ -368,8 +379,8 @@ describe('SSD Workbench in Restricted Mode (untrusted folder)', function () {
     await page.locator('.statusbar', { hasText: 'Restricted Mode' }).waitFor({ timeout: 20_000 });
     // Reading works in Restricted Mode: the demo database opens (Send is offered only when connected).
     await w.runCommand('SSD: Open Demo Database');
-    await w.runCommand('View: Show SSD');
-    await w.treeRow('SSD Tables', 'Demo database').waitFor({ state: 'visible', timeout: 150_000 });
+    await w.runCommand('View: Show SSD Workbench');
+    await w.treeRow(VIEW, 'Demo database').waitFor({ state: 'visible', timeout: 150_000 });
 
     const untrusted = await w.paletteLabels('SSD: ', 'SSD: Check Tables');
     for (const c of READ_COMMANDS) assert.ok(untrusted.includes(c), `${c} is offered in Restricted Mode: ${untrusted.join(', ')}`);

@@ -12,6 +12,7 @@ import { CheckDiagnostics } from '../diagnostics/checkDiagnostics';
 import type { ExtensionServices } from '../services';
 import { readSettings } from '../settings';
 import { withWork } from '../work';
+import { isTreeNode, tableOfNode } from '../core/treeModel';
 
 export function registerCheckCommands(services: ExtensionServices): void {
   const diagnostics = new CheckDiagnostics(services.findings);
@@ -55,11 +56,8 @@ async function checkTables(services: ExtensionServices, diagnostics: CheckDiagno
 
 function tableFromArg(arg: unknown): string | undefined {
   if (typeof arg === 'string' && arg.trim()) return arg.trim().toLowerCase();
-  if (typeof arg === 'object' && arg !== null) {
-    const n = arg as { kind?: string; def?: { name?: string }; table?: string };
-    if (n.kind === 'table' && typeof n.def?.name === 'string') return n.def.name.toLowerCase();
-    if (typeof n.table === 'string') return n.table.toLowerCase();
-  }
+  // A node of the tree (a table, its columns or a column, a staging node): the model says which table.
+  if (isTreeNode(arg)) return tableOfNode(arg);
   return undefined;
 }
 

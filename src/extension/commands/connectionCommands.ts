@@ -2,7 +2,7 @@
 // Children node's search and paging. The work is the ConnectionManager's and the tree's.
 import * as vscode from 'vscode';
 import { redactSecrets } from '../../db/connectionSpec';
-import type { Node } from '../tree';
+import { isNodeKind } from '../core/treeModel';
 import type { ExtensionServices } from '../services';
 
 export function registerConnectionCommands(services: ExtensionServices): void {
@@ -21,8 +21,7 @@ export function registerConnectionCommands(services: ExtensionServices): void {
     vscode.commands.registerCommand('ssd.selectConnection', guarded('Select Connection', () => connections.select())),
     vscode.commands.registerCommand('ssd.editConnection', guarded('Edit Connection', async (arg) => {
       // From the tree's connection node: that profile; else a pick of the saved ones.
-      const node = arg as Partial<Extract<Node, { kind: 'connection' }>> | undefined;
-      const id = node?.kind === 'connection' && node.conn?.source === 'profile' ? node.conn.key : undefined;
+      const id = isNodeKind(arg, 'connection') && arg.conn.source === 'profile' ? arg.conn.key : undefined;
       await connections.editProfile(id);
     })),
     vscode.commands.registerCommand('ssd.removeConnection', guarded('Remove Connection', () => connections.removeProfile())),
@@ -44,7 +43,7 @@ export function registerConnectionCommands(services: ExtensionServices): void {
     })),
     vscode.commands.registerCommand('ssd.clearChildSearch', () => tree.setChildSearch('')),
     vscode.commands.registerCommand('ssd.loadMore', guarded('Load More', async (node) => {
-      if (node && typeof node === 'object' && (node as Node).kind === 'more') await tree.loadMore(node as Node);
+      if (isNodeKind(node, 'more')) await tree.loadMore(node);
     })),
   );
 }

@@ -12,10 +12,10 @@ import { fakeReportData, fakeTargets, stagePercent, stagingReportData, stagingSu
 import { readStagingRow, stagingCounts } from '../../browse/inventory';
 import { readFakeMark } from '../../fake/fakeMarker';
 import type { ExtensionDemoDatabase } from '../demoDatabase';
-import type { Node } from '../tree';
 import type { ExtensionServices } from '../services';
 import { readSettings } from '../settings';
 import { withWork } from '../work';
+import { isNodeKind } from '../core/treeModel';
 
 export const STAGING_ROW_SCHEME = 'ssd-staging';
 
@@ -249,10 +249,9 @@ class StagingRowDocuments implements vscode.TextDocumentContentProvider, vscode.
     if (!conn) return;
     let table: StagingTableName | undefined;
     let id: string | undefined;
-    const n = arg as Partial<Extract<Node, { kind: 'stagingRow' }>> | undefined;
-    if (n && typeof n === 'object' && n.kind === 'stagingRow' && n.table && n.id) {
-      table = n.table;
-      id = n.id;
+    if (isNodeKind(arg, 'stagingRow') && arg.table && arg.id) {
+      table = arg.table;
+      id = arg.id;
     } else {
       const t = await vscode.window.showQuickPick([...STAGING_TABLE_NAMES], { title: 'SSD: Show Staging Row (1/2)', placeHolder: 'Which staging table?' });
       if (!t) return;

@@ -7,12 +7,14 @@ import { childPayloadInBackground } from '../core/offThread';
 import { reportingWindow } from '../../payload/window';
 import type { PayloadProblem } from '../../payload/types';
 import type { ActiveConnection } from '../connections/connectionManager';
-import { pagePersonIds } from '../../browse/inventory';
+import { pagePersonIds, personExists } from '../../browse/inventory';
+import { ChildPickerSession, type PickerItem } from '../core/childPicker';
 import { exclusionMessage, payloadSummary, payloadText, personIdFromPayloadPath } from '../core/payloadWorkflow';
 import { PAYLOAD_SCHEME, PayloadDocuments } from '../diagnostics/payloadDocuments';
 import type { ExtensionServices } from '../services';
 import { readSettings } from '../settings';
 import { withWork } from '../work';
+import { isTreeNode, personIdOfNode } from '../core/treeModel';
 
 export function registerPayloadCommands(services: ExtensionServices): void {
   const docs = new PayloadDocuments(async (personId) => {
@@ -38,9 +40,12 @@ export function personIdFromArg(arg: unknown): string | undefined {
   if (typeof arg === 'string') return arg.trim() || undefined;
   if (typeof arg === 'number' && Number.isFinite(arg)) return String(arg);
   if (arg instanceof vscode.Uri) return arg.scheme === PAYLOAD_SCHEME ? personIdFromPayloadPath(arg.path) : undefined;
-  if (typeof arg === 'object' && arg !== null) {
-    const n = arg as { kind?: string; personId?: unknown };
-    if ((n.kind === 'child' || n.kind === 'stagingRow' || n.kind === undefined) && typeof n.personId === 'string' && n.personId.trim()) return n.personId;
+  // A tree node (a child or a staging row): the model's guard; another node kind is no child.
+  if (isTreeNode(arg)) return personIdOfNode(arg);
+  // The report's "Build payload" link passes { personId }.
+  if (typeof arg === 'object' && arg !== null && (arg as { kind?: unknown }).kind === undefined) {
+    const id = (arg as { personId?: unknown }).personId;
+    if (typeof id === 'string' && id.trim()) return id;
   }
   return undefined;
 }
@@ -58,7 +63,7 @@ async function build(conn: ActiveConnection, personId: string, signal?: AbortSig
 async function buildPayloadCommand(services: ExtensionServices, docs: PayloadDocuments, arg: unknown): Promise<void> {
   const conn = await services.connections.require();
   if (!conn) return;
-  const personId = personIdFromArg(arg) ?? await pickPersonId(conn);
+  const personId = personIdFromArg(arg) ?? await pickPersonId(services, conn);
   if (!personId) return;
   const res = await withWork(`SSD: Build Payload for ${personId}`, conn.db, services.log, async (w) => {
     w.report(10, 'reading the child\'s SSD rows');
@@ -92,51 +97,66 @@ async function buildPayloadCommand(services: ExtensionServices, docs: PayloadDoc
   } else void vscode.window.showInformationMessage(`SSD: ${summary}`);
 }
 
-/** A QuickPick over ssd_person ids that searches by prefix as the user types (ids only). */
-async function pickPersonId(conn: ActiveConnection): Promise<string | undefined> {
+/**
+ * A QuickPick over ssd_person ids that searches as the user types (a bounded, parameterised prefix
+ * lookup): children with problems first, then the ids found. Enter builds only an id that exists
+ * (src/extension/core/childPicker.ts decides); a prefix or an unknown id gets a message and the
+ * picker stays open. Ids only.
+ */
+async function pickPersonId(services: ExtensionServices, conn: ActiveConnection): Promise<string | undefined> {
+  const session = new ChildPickerSession({
+    search: async (prefix, limit) => (await pagePersonIds(conn.db, conn.schema, { ...(prefix ? { prefix } : {}), pageSize: limit })).ids,
+    exists: (id) => personExists(conn.db, conn.schema, id),
+  }, services.tree.childProblemNotes());
   const qp = vscode.window.createQuickPick<vscode.QuickPickItem>();
   qp.title = 'SSD: Build Payload for Child';
-  qp.placeholder = 'Type a child\'s person id (ssd_person.pers_person_id); the list shows ids starting with what you type';
+  qp.placeholder = 'Type a child\'s person id (ssd_person.pers_person_id): ids starting with it are listed, children with problems first';
   qp.matchOnDescription = false;
   qp.ignoreFocusOut = true;
-  let generation = 0;
   let timer: NodeJS.Timeout | undefined;
-  let found: string[] = [];
-  const render = (typed: string) => {
-    const items: vscode.QuickPickItem[] = found.map((id) => ({ label: id }));
-    if (typed && !found.includes(typed)) items.unshift({ label: typed, description: 'build for this id', alwaysShow: true });
-    qp.items = items;
+  const render = (items: PickerItem[]) => {
+    const typed = qp.value.trim();
+    const shown: vscode.QuickPickItem[] = items.map((i) => ({ label: i.id, ...(i.note ? { description: `$(warning) ${i.note}` } : {}) }));
+    if (typed && !items.length && !qp.busy) shown.push({ label: NOT_LISTED, description: `no listed id starts with "${typed}": Enter checks whether it is an id`, alwaysShow: true });
+    qp.items = shown;
   };
   const search = (typed: string) => {
-    const g = ++generation;
     qp.busy = true;
-    pagePersonIds(conn.db, conn.schema, { ...(typed ? { prefix: typed } : {}), pageSize: 50 }).then((page) => {
-      if (g !== generation) return;
-      found = page.ids;
+    session.search(typed).then((items) => {
+      if (!items) return;
       qp.busy = false;
-      render(qp.value.trim());
+      render(session.items(qp.value));
     }, (e: unknown) => {
-      if (g !== generation) return;
       qp.busy = false;
-      found = [];
       qp.placeholder = `Could not list ids (${e instanceof Error ? e.message : String(e)}); type an id and press Enter`;
-      render(qp.value.trim());
+      render(session.items(qp.value));
     });
   };
   return new Promise<string | undefined>((resolve) => {
     let done = false;
     const finish = (v: string | undefined) => { if (done) return; done = true; if (timer) clearTimeout(timer); resolve(v); qp.dispose(); };
     qp.onDidChangeValue((v) => {
-      render(v.trim());
+      render(session.items(v));
       if (timer) clearTimeout(timer);
-      timer = setTimeout(() => search(v.trim()), 200);
+      timer = setTimeout(() => search(v), 200);
     });
     qp.onDidAccept(() => {
-      const v = qp.selectedItems[0]?.label ?? qp.activeItems[0]?.label ?? (qp.value.trim() || undefined);
-      finish(v);
+      const label = qp.activeItems[0]?.label ?? qp.selectedItems[0]?.label;
+      qp.busy = true;
+      session.accept(qp.value, label === NOT_LISTED ? undefined : label).then((r) => {
+        qp.busy = false;
+        if ('build' in r) finish(r.build);
+        else if ('message' in r) void vscode.window.showWarningMessage(`SSD: ${r.message}`);
+      }, (e: unknown) => {
+        qp.busy = false;
+        void vscode.window.showErrorMessage(`SSD: could not look the id up: ${e instanceof Error ? e.message : String(e)}`);
+      });
     });
     qp.onDidHide(() => finish(undefined));
     qp.show();
+    render(session.items(''));
     search('');
   });
 }
+
+const NOT_LISTED = '$(search) Not listed';

@@ -8,7 +8,7 @@
 // core/sendWork.ts; nothing here logs a payload or a secret.
 import * as vscode from 'vscode';
 import { redactSecrets } from '../../db/connectionSpec';
-import { STAGING_TABLE_NAMES, type StagingTableName } from '../../model/ssdModel';
+import type { StagingTableName } from '../../model/ssdModel';
 import type { ApiEndpoint } from '../../send/apiClient';
 import { runSend, type SendMode, type SendReport } from '../../send/runSend';
 import type { ActiveConnection } from '../connections/connectionManager';
@@ -17,7 +17,7 @@ import { readFakeMark } from '../../fake/fakeMarker';
 import { stagingCounts } from '../../browse/inventory';
 import {
   apiSettingsProblem, missingApiSettings, packSecret, SECRET_KEYS, secretScope, SEND_MODE_ITEMS, sendConfirmation, sendPercent,
-  sendRefusal, sendReportData, sendSummary, statusBars, unpackSecret, type ApiSettings, type SecretKind,
+  sendRefusal, sendRefusedUpFront, sendReportData, sendSummary, statusBars, unpackSecret, type ApiSettings, type SecretKind,
 } from '../core/sendWork';
 import type { ExtensionServices } from '../services';
 import { readSettings } from '../settings';
@@ -25,6 +25,7 @@ import { withWork } from '../work';
 import { requireTrust } from './dataCommands';
 import { readPhases } from '../../phases/phases';
 import { liveSkipConfirmation } from '../core/phasesWork';
+import { stagingTableOfNode } from '../core/treeModel';
 
 const TITLE = 'SSD: Send Staged Payloads';
 const fmt = (n: number) => n.toLocaleString('en-GB');
@@ -43,27 +44,34 @@ export function registerSendCommands(services: ExtensionServices): void {
 
 /** The staging table of the tree node the command was run on, if any. */
 function tableOf(arg: unknown): StagingTableName | undefined {
-  const n = arg as { kind?: unknown; group?: unknown; def?: { name?: unknown }; table?: unknown } | undefined;
-  if (!n || typeof n !== 'object') return undefined;
-  const name = n.kind === 'table' && n.group === 'staging' ? n.def?.name : n.kind === 'stagingBucket' || n.kind === 'stagingRow' ? n.table : undefined;
-  return (STAGING_TABLE_NAMES as readonly unknown[]).includes(name) ? (name as StagingTableName) : undefined;
+  return stagingTableOfNode(arg);
 }
 
 async function sendStaged(services: ExtensionServices, arg: unknown): Promise<void> {
   if (!(await requireTrust('Send Staged Payloads'))) return;
   const conn = await services.connections.require();
   if (!conn) return;
-  const settings = readSettings();
   // Fake data (ssd fake, the demo) stages into the _anon table and is never sent (src/fake/fakeMarker.ts).
   const fake = await readFakeMark(conn.db, conn.schema).catch(() => undefined);
   const table = tableOf(arg) ?? stagingTableFor(conn.isDemo || !!fake, vscode.workspace.getConfiguration('ssd').get<string>('staging.table', 'auto'));
 
+  // The demo (or a schema of fake data) is never sent: say so before offering any endpoint.
+  const upFront = sendRefusedUpFront({ isDemo: conn.isDemo, table, ...(fake ? { fake } : {}) });
+  if (upFront) {
+    const dryRun = 'Dry Run';
+    const p = await vscode.window.showWarningMessage(`SSD: ${upFront}`, dryRun);
+    if (p === dryRun) await sendMode(services, conn, table, 'dry-run', fake);
+    return;
+  }
   const pick = await vscode.window.showQuickPick(SEND_MODE_ITEMS.map((i) => ({ label: i.label, description: i.description, detail: i.detail, mode: i.mode })), {
     title: TITLE, placeHolder: `Send the queue of ${conn.schema}.${table} (${conn.label}) where?`, ignoreFocusOut: true,
   });
   if (!pick) return;
-  const mode: SendMode = pick.mode;
+  await sendMode(services, conn, table, pick.mode, fake);
+}
 
+async function sendMode(services: ExtensionServices, conn: ActiveConnection, table: StagingTableName, mode: SendMode, fake: Awaited<ReturnType<typeof readFakeMark>> | undefined): Promise<void> {
+  const settings = readSettings();
   const refusal = sendRefusal(mode, { isDemo: conn.isDemo, table, ...(fake ? { fake } : {}) });
   if (refusal) { void vscode.window.showErrorMessage(`SSD: ${refusal}`); return; }
   const api: ApiSettings = { baseUrl: settings.apiBaseUrl, tokenUrl: settings.apiTokenUrl, scope: settings.apiScope, clientId: settings.apiClientId, laCode: settings.laCode };

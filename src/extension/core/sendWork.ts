@@ -75,6 +75,16 @@ export function sendRefusal(mode: SendMode, target: { isDemo: boolean; table: St
   return undefined;
 }
 
+/**
+ * Refused before any endpoint is offered: when neither the test nor the live endpoint may take
+ * this target (the demo, a schema holding fake data), the reason, shown up front with only a dry
+ * run offered. Undefined when some endpoint may be chosen (each choice is still checked).
+ */
+export function sendRefusedUpFront(target: { isDemo: boolean; table: StagingTableName; fake?: FakeDataMark }): string | undefined {
+  const test = sendRefusal('test', target);
+  return test && sendRefusal('live', target) ? test.replace('to the DfE test endpoint', 'to a DfE endpoint') : undefined;
+}
+
 /** The host of an endpoint URL (what the confirmation names). */
 export function endpointHost(url: string): string {
   try { return new URL(url).host; } catch { return url; }

@@ -320,7 +320,7 @@ export class Workbench {
       .contentFrame().locator('iframe#active-frame').contentFrame().locator('body');
   }
 
-  /** The rows of the view pane with this title (e.g. "SSD Tables"). */
+  /** The rows of the view pane with this title (e.g. "Tables"). */
   viewRows(paneTitle: string): Locator {
     const pane = this.page.locator('.pane').filter({ has: this.page.locator('.pane-header', { hasText: paneTitle }) });
     return pane.locator('.monaco-list-row');

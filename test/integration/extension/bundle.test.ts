@@ -95,12 +95,14 @@ describe('bundled extension in a fake editor', function () {
     assert.equal(tables.length, 19);
     const person = tables.find((t) => label(t) === 'ssd_person')!;
     assert.match(String(item(person).description), /^30 rows/);
+    // Short enough for the default sidebar width; the details are in the tooltip.
+    for (const t of tables) assert.ok(String(item(t).description).length <= 24, `${label(t)}: "${String(item(t).description)}"`);
     assert.equal(item(person).command?.command, 'ssd.openTableDocument');
     const cols = (await tree().getChildren(person)) as TreeNode[];
     assert.ok(cols.some((c) => label(c) === 'pers_person_id' && /key/.test(String(item(c).description))));
     await child(conn, 'Other SSD tables');
     const staging = await child(conn, 'Staging');
-    assert.match(String(item(staging).description), /^0 of 2 present/);
+    assert.equal(String(item(staging).description), '0 of 2');
     const children = await child(conn, 'Children');
     const all = (await tree().getChildren(children)) as TreeNode[];
     // "With problems" first (issue 15), then the ids.
@@ -140,7 +142,7 @@ describe('bundled extension in a fake editor', function () {
     assert.deepEqual(rules(anonDoc), ['SSD-SCHEMA-005']);
     assert.deepEqual(rules(stagingDoc), ['SSD-SCHEMA-005']);
     const markedBefore = await child(await child(await child(undefined, 'Demo database'), 'Staging'), 'ssd_api_data_staging_anon');
-    assert.match(String(item(markedBefore).description), /1 info/);
+    assert.equal(String(item(markedBefore).description), 'missing · ℹ1', 'findings as badges');
     const before = fake.messages.length;
     await fake.exec('ssd.buildStaging');
     const done = fake.messages.slice(before).find((m) => /^SSD: Staged \d+ children into ssd_api_data_staging_anon/.test(m.text));
@@ -149,7 +151,7 @@ describe('bundled extension in a fake editor', function () {
     assert.deepEqual(rules(anonDoc), []);
     assert.deepEqual(rules(stagingDoc), ['SSD-SCHEMA-005']);
     const markedAfter = await child(await child(await child(undefined, 'Demo database'), 'Staging'), 'ssd_api_data_staging_anon');
-    assert.doesNotMatch(String(item(markedAfter).description), /info/);
+    assert.doesNotMatch(String(item(markedAfter).description), /ℹ/);
     assert.deepEqual(done.items, ['Show report']);
     assert.equal(fake.contexts.get('ssd.hasReport'), true);
     const conn = await child(undefined, 'Demo database');
@@ -157,6 +159,11 @@ describe('bundled extension in a fake editor', function () {
     const anon = await child(staging, 'ssd_api_data_staging_anon');
     const bucket = await child(anon, /^New \/ (Pending|Error)$/);
     assert.match(String(item(bucket).description), /^\d+ rows?$/);
+    // Rows by state first; the columns apart, under their own node.
+    const anonKids = (await tree().getChildren(anon)) as TreeNode[];
+    assert.ok(!anonKids.some((k) => k.kind === 'column'), 'no column beside the buckets');
+    assert.equal(anonKids[anonKids.length - 1]!.kind, 'columns');
+    assert.ok(((await tree().getChildren(anonKids[anonKids.length - 1])) as TreeNode[]).some((c) => label(c) === 'person_id'));
     const rows = (await tree().getChildren(bucket)) as TreeNode[];
     assert.ok(rows.length > 0);
     const row = rows[0]!;
@@ -247,7 +254,7 @@ describe('bundled extension in a fake editor', function () {
     const person = await child(builder, 'ssd_person');
     assert.match(String(item(person).description), /^20 rows/);
     const staging = await child(conn, 'Staging');
-    assert.match(String(item(staging).description), /^0 of 2 present/, 'a new demo has no staging yet');
+    assert.equal(String(item(staging).description), '0 of 2', 'a new demo has no staging yet');
   });
 
   it('pages through child ids and searches them by prefix', async () => {
@@ -304,7 +311,7 @@ describe('bundled extension in a fake editor', function () {
     for (let i = 0; i < 3; i++) {
       const nodes = (await tree().getChildren()) as TreeNode[];
       assert.deepEqual(nodes.map(label), ['Could not open the database', 'Select Connection…', 'Try Again', 'Show Log']);
-      assert.match(String(item(nodes[0]).description), /cannot open/);
+      assert.match(String(item(nodes[0]).description), /^Could not open "Broken folder": cannot write its lock file/);
     }
     assert.equal(failures(), 1, 'redrawing the tree does not reconnect');
     await fake.exec('ssd.refresh');
@@ -322,11 +329,15 @@ describe('bundled extension in a fake editor', function () {
     const texts = (n: number) => since(n).map((m) => m.text).join('\n');
     try {
       // The demo is never sent anywhere, whatever the settings.
+      // Refused up front, before any endpoint is offered; a dry run is the only choice.
       await fake.exec('ssd.openDemo');
       let before = fake.messages.length;
-      fake.respond = byText([[/^quickpick:SSD: Send Staged Payloads$/, 'DfE test endpoint']]);
+      const asked: string[] = [];
+      fake.respond = (m) => { asked.push(m.text); return m.text.startsWith('quickpick:') ? 'DfE test endpoint' : undefined; };
       await fake.exec('ssd.send');
       assert.match(texts(before), /demo database holds fake children made on this machine: it is never sent/);
+      assert.deepEqual(asked.filter((t) => t.startsWith('quickpick:') || t.startsWith('input:')), [], 'no endpoint was offered');
+      assert.deepEqual(since(before).find((m) => /demo database/.test(m.text))?.items, ['Dry Run']);
 
       // A database of one's own, with children staged into ssd_api_data_staging. They are made by
       // `ssd fake`, whose mark would make every test or live send refuse (fake data is never sent,
@@ -335,12 +346,15 @@ describe('bundled extension in a fake editor', function () {
       const own = await openDb(`pglite:${folder}`);
       try { await own.execute('DROP TABLE public.ssd_workbench_fake_runs'); } finally { await own.close(); }
       fake.respond = byText([
-        [/^quickpick:SSD: Add Connection \(1\/4\)$/, 'Embedded database folder'],
-        [/^input:SSD: Add Connection \(2\/4\)$/, `pglite:${folder}`],
-        [/^input:SSD: Add Connection \(4\/4\)$/, ''],
-        [/^input:SSD: Add Connection$/, 'Send test'],
+        [/^quickpick:SSD: Add Connection \(1\/5\)$/, 'Embedded database folder'],
+        [/^input:SSD: Add Connection \(2\/5\)$/, `pglite:${folder}`],
+        [/^input:SSD: Add Connection \(4\/5\)$/, ''],
+        [/^input:SSD: Add Connection \(5\/5\)$/, 'Send test'],
+        [/^quickpick:SSD: Add Connection: test "Send test" before saving\?$/, '$(plug) Test, then save'],
       ]);
+      before = fake.messages.length;
       await fake.exec('ssd.addConnection');
+      assert.match(texts(before), /^SSD: Connected to "Send test": schema public has \d+ SSD tables\.$/m, texts(before));
       assert.equal(fake.contexts.get('ssd.isDemo'), false);
       fake.respond = byText([
         [/^Build staging in Send test, table public\.ssd_api_data_staging\?$/, 'Build Staging'],

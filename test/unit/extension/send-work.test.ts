@@ -3,7 +3,7 @@
 import assert from 'node:assert/strict';
 import {
   apiSettingsProblem, endpointHost, missingApiSettings, packSecret, secretScope, SEND_MODE_ITEMS, sendConfirmation, sendPercent,
-  sendRefusal, sendReportData, sendSummary, statusBars, unpackSecret, type ApiSettings,
+  sendRefusal, sendRefusedUpFront, sendReportData, sendSummary, statusBars, unpackSecret, type ApiSettings,
 } from '../../../src/extension/core/sendWork';
 import type { SendReport } from '../../../src/send/runSend';
 
@@ -70,6 +70,14 @@ describe('send command (pure parts)', () => {
     const fake = { schema: 'dev', runs: 1, latest: { runNo: 1, status: 'complete', children: 10, asOf: '2026-08-10', startedAt: null, stagedFrom: null } };
     assert.match(sendRefusal('test', { isDemo: false, table: 'ssd_api_data_staging', fake })!, /^Refusing to send to the DfE test endpoint: schema dev holds fake data .* Use a dry run to see the requests/);
     assert.equal(sendRefusal('dry-run', { isDemo: false, table: 'ssd_api_data_staging', fake }), undefined);
+  });
+
+  it('refuses the demo and fake data up front (before any endpoint is offered), not a table only live refuses', () => {
+    assert.match(sendRefusedUpFront({ isDemo: true, table: 'ssd_api_data_staging_anon' })!, /^The demo database holds fake children made on this machine: it is never sent to a DfE endpoint/);
+    const fake = { schema: 'dev', runs: 1, latest: { runNo: 1, status: 'complete', children: 10, asOf: '2026-08-10', startedAt: null, stagedFrom: null } };
+    assert.match(sendRefusedUpFront({ isDemo: false, table: 'ssd_api_data_staging', fake })!, /^Refusing to send to a DfE endpoint: schema dev holds fake data/);
+    assert.equal(sendRefusedUpFront({ isDemo: false, table: 'ssd_api_data_staging_anon' }), undefined, 'test may take the _anon table');
+    assert.equal(sendRefusedUpFront({ isDemo: false, table: 'ssd_api_data_staging' }), undefined);
   });
 
   it('asks before sending, naming the endpoint host, LA code, table and records', () => {
