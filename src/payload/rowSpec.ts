@@ -358,13 +358,20 @@ function s(v: unknown): string | null {
 /** A decoder of one kind: streamed row → the named columns, keys in field order. */
 export type RowDecoder = (r: Row) => Record<string, string | null>;
 
+const NAME = /^[A-Za-z_][A-Za-z0-9_]*$/;
+
+/**
+ * The decoder of one kind, compiled once into one object literal (the builder decodes every row
+ * of the stream: a literal is about twice as fast as filling an object key by key). Only field
+ * and slot names of this file go into the text, each checked to be a plain name.
+ */
 function decoderOf(kind: KindSpec): RowDecoder {
-  const plan = slotsOf(kind).map(({ field, type, slot }) => ({ field, slot, key: type === 'id' || type === 'pid' }));
-  return (r) => {
-    const o: Record<string, string | null> = {};
-    for (const p of plan) o[p.field] = p.key ? (s(r[p.slot]) ?? '') : s(r[p.slot]);
-    return o;
-  };
+  const props = slotsOf(kind).map(({ field, type, slot }) => {
+    if (!NAME.test(field) || !NAME.test(slot)) throw new Error(`payload row kind ${kind.k}: bad field or slot name ${JSON.stringify(field)}`);
+    return `${field}: ${type === 'id' || type === 'pid' ? 'id' : 's'}(r.${slot})`;
+  });
+  const id = (v: unknown) => s(v) ?? '';
+  return new Function('s', 'id', `return (r) => ({ ${props.join(', ')} });`)(s, id) as RowDecoder;
 }
 
 /** A kind's decoder and the ChildRows list it fills ('person' for the person row, null for orphans). */
