@@ -1,3 +1,4 @@
+-- Generated from src/check/cohortSql.ts by `npx tsx scripts/render-sql.ts`: edit that, not this file.
 -- ssd check SSD-COHO-001: children in the payload cohort (contract "Window and cohort",
 -- docs/contract.md; gates as docs/upstream.md) who have no CIN episode overlapping the window, so their
 -- payload has no social_care_episodes. $1 = window start, $2 = window end (inclusive dates).

@@ -1,13 +1,15 @@
+-- Generated from src/payload/rowSpec.ts by `npx tsx scripts/render-sql.ts`: edit the spec, not this file.
 -- The rows the DfE payload builder reads, one stream for every child: each row of the 19 SSD
--- tables tagged with the person it belongs to (pid) and its kind (k), in pid order (BIN2 collation:
--- code-point order, the order src/payload compares in), so the builder groups consecutive rows
--- per child and never holds more than one child in memory. Rows reached through a referral
--- (assessments, factors, plans, S47s, CP plans, CLA episodes, involvements) take the person of
--- their CIN episode; placements and permanence also come through the child's CLA episodes.
--- Joins use the database collation, as the community T-SQL does; the keys the builder matches on
--- in memory (referral, CLA and person ids) are taken from the joined row, so its matching agrees.
--- Generic columns: s1-s7 text, d1-d3 datetimes, n1 int, x long text; the meaning of each per kind
--- is in src/payload/buildPayloads.ts (addRow).
+-- tables tagged with the person it belongs to (pid) and its kind (k), in pid order (code-point
+-- order, the order src/payload compares in, by the collation of the ORDER BY), so the builder
+-- groups consecutive rows per child and never holds more than one child in memory. Rows reached
+-- through a referral (assessments, factors, plans, S47s, CP plans, CLA episodes, involvements)
+-- take the person of their CIN episode; placements and permanence also come through the
+-- child's CLA episodes. Joins use the database collation, as the community T-SQL does; the keys
+-- the builder matches on in memory (referral, CLA and person ids) are taken from the joined row,
+-- so its matching agrees.
+-- Generic columns: s1-s7 text, d1-d3 timestamps, n1 integer, x long text;
+-- which column of which table each one carries, per kind, is in src/payload/rowSpec.ts.
 -- Values the builder reads as numbers (the SDQ score) come as text and are parsed in TypeScript,
 -- so a text column holding 'N/A' or '7.5' gives that row a warning instead of aborting the stream
 -- for everyone (n1 is kept, always NULL, for the column layout).

@@ -1,3 +1,4 @@
+-- Generated from src/payload/rowSpec.ts by `npx tsx scripts/render-sql.ts`: edit the spec, not this file.
 -- Rows the payload builder cannot attach to any payload (issue 19.3): an assessment, plan, S47,
 -- CP plan, CLA episode or involvement whose referral is not in ssd_cin_episodes (or is empty), a
 -- placement whose CLA id is in no ssd_cla_episodes row. They are reached through a referral or CLA

@@ -91,3 +91,63 @@ export function addNullableTextColumnSql(dialect: Dialect, qualifiedTable: strin
     ? `ALTER TABLE ${qualifiedTable} ADD ${quoteIdent(dialect, column)} NVARCHAR(MAX) NULL`
     : `ALTER TABLE ${qualifiedTable} ADD COLUMN ${quoteIdent(dialect, column)} TEXT NULL`;
 }
+
+/**
+ * The dialect's pieces of the SQL rendered from specs (scripts/render-sql.ts): the payload row
+ * stream (src/payload/rowSpec.ts → sql/<dialect>/payload_child_rows.sql, payload_orphan_rows.sql)
+ * and the cohort rule of the checks (src/check/cohortSql.ts → check_cohort_without_episode.sql).
+ * Those files are rendered from these alone, so a new dialect adds one entry to SQL_SYNTAX and
+ * re-renders them.
+ */
+export interface SqlSyntax {
+  /** Type of the person id column (pid) and of $1. */
+  readonly personId: string;
+  /** Type of the row kind tag (k). */
+  readonly kind: string;
+  /** Types of the generic columns: s1… text, d1… timestamps, n1 integer, x long text. */
+  readonly text: string;
+  readonly timestamp: string;
+  readonly integer: string;
+  readonly longText: string;
+  /** A string literal (the kind tags, table and column names of orphan rows). */
+  literal(value: string): string;
+  /** ORDER BY term sorting an expression in code-point order (the builder's person-id order). */
+  orderByCodePoint(expr: string): string;
+  /** Line after the stream's ORDER BY ('' for none). */
+  readonly queryHint: string;
+  /**
+   * A date or timestamp plus whole years, keeping the time of day; 29 February becomes
+   * 28 February in a common year (addYears in src/model/asOf.ts, the T-SQL's DATEADD).
+   */
+  addYears(expr: string, years: number): string;
+}
+
+const quoteLiteral = (value: string) => `'${value.replace(/'/g, "''")}'`;
+const wholeYears = (years: number) => {
+  if (!Number.isInteger(years)) throw new Error(`invalid number of years ${years}`);
+  return years;
+};
+
+const SQL_SYNTAX: Readonly<Record<Dialect, SqlSyntax>> = {
+  postgres: {
+    personId: 'VARCHAR', kind: 'VARCHAR', text: 'VARCHAR', timestamp: 'TIMESTAMP', integer: 'INTEGER', longText: 'TEXT',
+    literal: quoteLiteral,
+    orderByCodePoint: (expr) => `${expr} COLLATE "C"`,
+    queryHint: '',
+    addYears: (expr, years) => `${expr} + INTERVAL '${wholeYears(years)} years'`,
+  },
+  mssql: {
+    personId: 'NVARCHAR(48)', kind: 'NVARCHAR(2)', text: 'NVARCHAR(4000)', timestamp: 'DATETIME2', integer: 'INT', longText: 'NVARCHAR(MAX)',
+    literal: (value) => `N${quoteLiteral(value)}`,
+    orderByCodePoint: (expr) => `${expr} COLLATE Latin1_General_BIN2`,
+    // A fresh plan per call: $1 is NULL (everyone) or one person id, two very different reads.
+    queryHint: 'OPTION (RECOMPILE)',
+    addYears: (expr, years) => `DATEADD(year, ${wholeYears(years)}, ${expr})`,
+  },
+};
+
+export function sqlSyntax(dialect: Dialect): SqlSyntax {
+  const syntax = SQL_SYNTAX[dialect];
+  if (!syntax) throw new Error(`no SQL syntax for dialect ${String(dialect)}`);
+  return syntax;
+}

@@ -16,7 +16,7 @@ import {
   PLACEMENT_TYPES, REFERRAL_SOURCES, UPN_UNKNOWN_REASONS, describe, weightedOf,
 } from './codes';
 import { BAD_POSTCODES, fakePostcode, firstName, lastName } from './names';
-import { reportingWindow as asOfWindow } from '../model/asOf';
+import { addYears as addIsoYears, reportingWindow as asOfWindow } from '../model/asOf';
 import { Rng } from './rng';
 import { upnFromParts } from './upn';
 
@@ -91,13 +91,9 @@ export function dayOf(iso: string): number {
 export function isoOf(day: number): string {
   return new Date(day * DAY_MS).toISOString().slice(0, 10);
 }
+/** day + whole years: addYears of src/model/asOf.ts (29 February → 28 February in a common year, UK practice for birthdays). */
 function addYears(day: number, years: number): number {
-  const d = new Date(day * DAY_MS);
-  const y = d.getUTCFullYear() + years;
-  const m = d.getUTCMonth();
-  // 29 February → 28 February in a non-leap year (UK practice for birthdays).
-  const dd = Math.min(d.getUTCDate(), new Date(Date.UTC(y, m + 1, 0)).getUTCDate());
-  return Math.round(Date.UTC(y, m, dd) / DAY_MS);
+  return dayOf(addIsoYears(isoOf(day), years));
 }
 const yearOf = (day: number) => new Date(day * DAY_MS).getUTCFullYear();
 

@@ -31,8 +31,9 @@ export const MIN_PLAUSIBLE_DATE = '1900-01-01';
 
 /** A young person is in the payload cohort until this birthday (born after window start − 26
  *  years, as the community T-SQL's DATEADD(year, 26, dob) > window start). The cohort SQL of the
- *  checks (sql/<dialect>/check_cohort_without_episode.sql) writes the same number; a unit test
- *  (test/unit/model/asOf.test.ts) keeps them equal. */
+ *  checks is rendered from this constant (src/check/cohortSql.ts ageRuleSql →
+ *  sql/<dialect>/check_cohort_without_episode.sql); test/integration/check/cohortSql.test.ts
+ *  evaluates it on real databases against addYears and AsOf.ageCutoff. */
 export const AGE_LIMIT_YEARS = 26;
 
 /** The years an as-of date may fall in without --force (ssd CLI). */

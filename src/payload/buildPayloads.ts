@@ -8,7 +8,8 @@ import { fillIdentifiers, loadSql } from '../db/sqlFiles';
 import { CancelledError, type Db, type Row } from '../db/types';
 import { BUILDER_TABLES } from '../model/ssdModel';
 import { buildChild, compareCodePoints } from './buildPayload';
-import { emptyChildRows, type ChildRows } from './rows';
+import { emptyChildRows, type ChildRows, type PersonRow } from './rows';
+import { ORPHAN_ROWS, PAYLOAD_ROWS, ROW_DECODERS, STREAM_SLOTS } from './rowSpec';
 import type { BuildOptions, BuiltChild, CohortExclusion, PayloadProblem, ReportingWindow } from './types';
 import { withSchemaProblems } from './validatePayload';
 import { isIsoDate, reportingWindow } from './window';
@@ -126,34 +127,18 @@ function id(v: unknown): string {
   return s(v) ?? '';
 }
 
-/** Add one streamed row to the child's rows, by kind. */
+/** Add one streamed row to the child's rows, by kind (decoded as src/payload/rowSpec.ts says). */
 export function addRow(rows: ChildRows, r: Row): void {
-  switch (r.k) {
-    case 'ad': rows.addresses.push({ addr_table_id: id(r.s1), addr_address_postcode: s(r.s2), addr_address_start_date: s(r.d1) }); break;
-    case 'di': rows.disabilities.push({ disa_table_id: id(r.s1), disa_disability_code: s(r.s2) }); break;
-    case 'im': rows.immigration.push({ immi_immigration_status_id: id(r.s1), immi_immigration_status: s(r.s2), immi_immigration_status_start_date: s(r.d1), immi_immigration_status_end_date: s(r.d2) }); break;
-    case 'li': rows.linkedIds.push({ link_table_id: id(r.s1), link_identifier_type: s(r.s2), link_identifier_value: s(r.s3), link_valid_from_date: s(r.d1) }); break;
-    case 'ce': rows.cinEpisodes.push({ cine_referral_id: id(r.s1), cine_person_id: rows.person.pers_person_id, cine_referral_source_code: s(r.s2), cine_referral_nfa: s(r.s3), cine_close_reason: s(r.s4), cine_referral_date: s(r.d1), cine_close_date: s(r.d2) }); break;
-    case 'ca': rows.assessments.push({ cina_assessment_id: id(r.s1), cina_referral_id: s(r.s2), cina_assessment_start_date: s(r.d1), cina_assessment_auth_date: s(r.d2) }); break;
-    case 'af': rows.factors.push({ cinf_table_id: id(r.s1), cinf_assessment_id: id(r.s2), cinf_assessment_factors_json: s(r.x) }); break;
-    case 'cp': rows.cinPlans.push({ cinp_cin_plan_id: id(r.s1), cinp_referral_id: s(r.s2), cinp_person_id: s(r.s3), cinp_cin_plan_start_date: s(r.d1), cinp_cin_plan_end_date: s(r.d2) }); break;
-    case 's4': rows.s47.push({ s47e_s47_enquiry_id: id(r.s1), s47e_referral_id: s(r.s2), s47e_s47_start_date: s(r.d1), s47e_s47_end_date: s(r.d2), latest_icpc_date: s(r.d3), s47e_s47_outcome_json: s(r.x) }); break;
-    case 'pp': rows.cpPlans.push({ cppl_cp_plan_id: id(r.s1), cppl_referral_id: s(r.s2), cppl_cp_plan_start_date: s(r.d1), cppl_cp_plan_end_date: s(r.d2) }); break;
-    case 'cl': rows.claEpisodes.push({ clae_cla_episode_id: id(r.s1), clae_cla_id: s(r.s2), clae_referral_id: s(r.s3), clae_person_id: s(r.s4), clae_cla_episode_start_reason: s(r.s5), clae_cla_episode_ceased_reason: s(r.s6), linked_referral_date: s(r.d1), linked_close_date: s(r.d2) }); break;
-    case 'pl': rows.placements.push({ clap_cla_placement_id: id(r.s1), clap_cla_id: s(r.s2), clap_cla_placement_type: s(r.s3), clap_cla_placement_postcode: s(r.s4), clap_cla_placement_change_reason: s(r.s5), clap_cla_placement_start_date: s(r.d1), clap_cla_placement_end_date: s(r.d2) }); break;
-    case 'pm': rows.permanence.push({ perm_table_id: id(r.s1), perm_person_id: s(r.s2), perm_cla_id: s(r.s3), perm_adm_decision_date: s(r.d1), perm_matched_date: s(r.d2), perm_placed_for_adoption_date: s(r.d3) }); break;
-    case 'cv': rows.careLeavers.push({ clea_table_id: id(r.s1), clea_care_leaver_activity: s(r.s2), clea_care_leaver_accommodation: s(r.s3), clea_care_leaver_latest_contact: s(r.d1) }); break;
-    case 'iv': rows.involvements.push({ invo_involvements_id: id(r.s1), invo_referral_id: s(r.s2), invo_professional_role_id: s(r.s3), prof_social_worker_registration_no: s(r.s4), invo_involvement_start_date: s(r.d1), invo_involvement_end_date: s(r.d2) }); break;
-    case 'sd': rows.sdq.push({ csdq_table_id: id(r.s1), csdq_sdq_completed_date: s(r.d1), csdq_sdq_score: s(r.s2) }); break;
-    default: throw new Error(`unexpected row kind in the payload stream`);
-  }
+  const kind = ROW_DECODERS.get(r.k as string);
+  if (!kind || kind.list === null || kind.list === 'person') throw new Error(`unexpected row kind in the payload stream`);
+  (rows[kind.list] as object[]).push(kind.decode(r));
 }
 
+const PERSON = ROW_DECODERS.get(PAYLOAD_ROWS.person.k)!;
+const ORPHAN = ROW_DECODERS.get(ORPHAN_ROWS.k)!;
+
 function personFrom(r: Row): ChildRows {
-  return emptyChildRows({
-    pers_person_id: id(r.pid), pers_legacy_id: s(r.s1), pers_upn: s(r.s2), pers_forename: s(r.s3), pers_surname: s(r.s4),
-    pers_sex: s(r.s5), pers_ethnicity: s(r.s6), pers_upn_unknown: s(r.s7), pers_dob: s(r.d1), pers_expected_dob: s(r.d2),
-  });
+  return emptyChildRows(PERSON.decode(r) as unknown as PersonRow);
 }
 
 /** A row the builder cannot attach to any payload (payload_orphan_rows.sql), tagged with its own person id. */
@@ -174,7 +159,7 @@ export interface PersonGroup {
   orphans: OrphanRow[];
 }
 
-const ROW_FIELDS = ['k', 's1', 's2', 's3', 's4', 's5', 's6', 's7', 'd1', 'd2', 'd3', 'n1', 'x'] as const;
+const ROW_FIELDS = ['k', ...STREAM_SLOTS];
 
 function rowKey(r: Row): string {
   return JSON.stringify(ROW_FIELDS.map((f) => s(r[f])));
@@ -187,9 +172,9 @@ function rowKey(r: Row): string {
  * other rows, joined once per person row, are de-duplicated.
  */
 function assembleGroup(pid: string, group: Row[]): PersonGroup | null {
-  const persons = group.filter((r) => r.k === 'p');
+  const persons = group.filter((r) => r.k === PAYLOAD_ROWS.person.k);
   if (persons.length === 0) return null; // cannot happen: every branch joins ssd_person
-  let others = group.filter((r) => r.k !== 'p');
+  let others = group.filter((r) => r.k !== PAYLOAD_ROWS.person.k);
   if (persons.length > 1) {
     const keyed = persons.map((r) => ({ r, key: rowKey(r) })).sort((a, b) => compareCodePoints(a.key, b.key));
     persons.splice(0, persons.length, ...keyed.map((x) => x.r));
@@ -197,8 +182,8 @@ function assembleGroup(pid: string, group: Row[]): PersonGroup | null {
     others = others.filter((r) => { const k = rowKey(r); if (seen.has(k)) return false; seen.add(k); return true; });
   }
   const orphans: OrphanRow[] = [];
-  for (const r of others) if (r.k === 'or') orphans.push({ table: id(r.s1), id: id(r.s2), ref: s(r.s3), refColumn: id(r.s4) });
-  const rest = others.filter((r) => r.k !== 'or');
+  for (const r of others) if (r.k === ORPHAN_ROWS.k) orphans.push(ORPHAN.decode(r) as unknown as OrphanRow);
+  const rest = others.filter((r) => r.k !== ORPHAN_ROWS.k);
   const variants = persons.map((pr) => {
     const rows = personFrom(pr);
     for (const r of rest) addRow(rows, r);
@@ -221,7 +206,7 @@ async function* groupByPerson(source: AsyncIterable<Row>, stats: BuildStats, sig
     if (signal?.aborted) throw new CancelledError();
     stats.rows++;
     if (r.pid === null || r.pid === undefined) {
-      if (r.k === 'p') stats.personsWithoutId++;
+      if (r.k === PAYLOAD_ROWS.person.k) stats.personsWithoutId++;
       continue;
     }
     const pid = id(r.pid);
