@@ -3,8 +3,8 @@
 // `#temp` tables belong to one server session, so the run opens a dedicated session (Db.session)
 // and does everything that touches the work table on it: its batch transactions, the planning pass
 // of the safety stop and the anti-join at the end. The builder keeps reading on the pool meanwhile.
-// PGlite is one connection: its session is the database itself, so there the table gets a name of
-// its own per run (two runs on different staging tables in one process do not share it); it is
+// PGlite is one connection: its session is the database itself, so the table gets a name of its
+// own per run (two runs on different staging tables in one process do not share it); it is
 // dropped when the run ends. A killed run leaves nothing: the server drops a session's temporary
 // tables when the session ends (PGlite's never outlive the process).
 import { randomUUID } from 'node:crypto';
@@ -24,9 +24,10 @@ export interface RunMarks {
 /** Open a session of its own for a staging run and create the run's temporary work table on it. */
 export async function openRunMarks(db: Db): Promise<RunMarks> {
   const session = db.session ? await db.session() : db;
-  // A dedicated server session holds one run: a fixed name. PGlite's one session may hold two runs
-  // (on two staging tables) at once: a name per run.
-  const name = db.kind === 'pglite' ? `ssd_run_marks_${randomUUID().replace(/-/g, '').slice(0, 12)}` : 'ssd_run_marks';
+  // A name per run: PGlite's one session, and the SQL Server extension's one shared connection, may
+  // hold two runs (on two staging tables) at once. (A Db without sessions, the SQL catalogue's
+  // recorder, gets the plain name, so the catalogue reads the same every time.)
+  const name = db.session ? `ssd_run_marks_${randomUUID().replace(/-/g, '').slice(0, 12)}` : 'ssd_run_marks';
   const table = db.dialect === 'mssql' ? `#${name}` : quoteIdent('postgres', name);
   const end = async () => { if (session !== db) await session.close().catch(() => undefined); };
   try {
