@@ -1,11 +1,16 @@
-// Fake data is never sent to a DfE endpoint: the one rule, shared by `ssd stage`, `ssd send` and
-// the editor ("SSD: Build Staging", "SSD: Send Staged Payloads…").
+// Fake data never reaches the DfE live endpoint, and reaches the DfE test endpoint only when the
+// user chose that for the run: the one rule, shared by `ssd stage`, `ssd send`, `ssd phases` and the
+// editor ("SSD: Build Staging", "SSD: Send Staged Payloads…").
 //
 // A schema holds fake data when it holds the marker table of `ssd fake` (ssd_workbench_fake_runs)
 // with at least one row: every `ssd fake` run and every `ssd demo` (and the editor's demo
 // database and "Generate Fake Data") records itself there. On such a schema:
 // - staging defaults to the anonymised table ssd_api_data_staging_anon;
-// - a test or live send of anything staged there is refused, with the reason (a dry run is fine).
+// - a live send of anything staged there is always refused, with the reason;
+// - a test send is refused too unless that run explicitly allows fake data to the test endpoint
+//   (`ssd send --mode test --allow-fake-to-test`: phase 1 of phased connection testing, issue 13);
+// - a dry run is fine.
+// The editor never offers the test-endpoint exception (its Send refuses fake data to both).
 // A staging build that reads a fake schema and writes its staging table into another schema
 // (--staging-schema) records the fact in that schema's marker table too, so the send, which only
 // sees the staging schema, refuses it as well.
@@ -66,16 +71,27 @@ export function defaultStagingTable(mark: FakeDataMark | undefined): StagingTabl
   return mark ? FAKE_STAGING_TABLE : 'ssd_api_data_staging';
 }
 
+/** What the user chose for this run. */
+export interface FakeSendChoice {
+  /** Fake data may go to the DfE *test* endpoint this run (`--allow-fake-to-test`). Never live. */
+  allowFakeToTest?: boolean;
+}
+
 /**
  * THE rule: why a send of this staging schema to this mode is refused (undefined: allowed). A dry
- * run is always allowed; a test or live send is refused when the schema holds fake data.
+ * run is always allowed. When the schema holds fake data, a live send is always refused, and a test
+ * send is refused unless the run explicitly allows fake data to the test endpoint.
  */
-export function fakeSendRefusal(mode: 'dry-run' | 'test' | 'live', mark: FakeDataMark | undefined): string | undefined {
+export function fakeSendRefusal(mode: 'dry-run' | 'test' | 'live', mark: FakeDataMark | undefined, choice: FakeSendChoice = {}): string | undefined {
   if (mode === 'dry-run' || !mark) return undefined;
+  if (mode === 'test' && choice.allowFakeToTest === true) return undefined;
   const what = mark.latest.stagedFrom
     ? `payloads staged from the fake data in schema ${mark.latest.stagedFrom}`
     : `fake data made by ssd fake or ssd demo (${mark.runs} run${mark.runs === 1 ? '' : 's'} recorded in ${mark.schema}.${FAKE_MARKER_TABLE})`;
-  return `refusing to send to the DfE ${mode} endpoint: schema ${mark.schema} holds ${what}, and fake children are never sent to a DfE endpoint. `
+  const rule = mode === 'live'
+    ? 'and fake children are never sent to the live endpoint. '
+    : 'and fake children go to the test endpoint only when you choose it for the run: add --allow-fake-to-test (phase 1 of `ssd phases`). ';
+  return `refusing to send to the DfE ${mode} endpoint: schema ${mark.schema} holds ${what}, ${rule}`
     + `Use --mode dry-run to see the requests. If this schema now holds only real data, empty its staging table, then drop ${mark.schema}.${FAKE_MARKER_TABLE}.`;
 }
 
@@ -88,9 +104,9 @@ export class FakeSendRefusedError extends Error {
 }
 
 /** Throws FakeSendRefusedError when a test or live send of this staging schema must be refused. */
-export async function assertNotFakeSend(db: Queryable, mode: 'dry-run' | 'test' | 'live', stagingSchema: string): Promise<void> {
+export async function assertNotFakeSend(db: Queryable, mode: 'dry-run' | 'test' | 'live', stagingSchema: string, choice: FakeSendChoice = {}): Promise<void> {
   if (mode === 'dry-run') return;
-  const reason = fakeSendRefusal(mode, await readFakeMark(db, stagingSchema));
+  const reason = fakeSendRefusal(mode, await readFakeMark(db, stagingSchema), choice);
   if (reason) throw new FakeSendRefusedError(reason);
 }
 

@@ -1,7 +1,9 @@
 // Phased connection testing (`ssd phases`): where a local authority is on the path the seed guide
 // describes, from the staging tables and the send history (sendLog.ts) of every schema of the
 // databases given:
-//   1. fake data staged (ssd_api_data_staging_anon) and sent to the DfE test endpoint;
+//   1. fake data staged (ssd_api_data_staging_anon) and sent to the DfE test endpoint (the one
+//      case where fake data leaves the machine, and only by the run's explicit
+//      `ssd send --mode test --allow-fake-to-test`; never live: src/fake/fakeMarker.ts);
 //   2. a scrambled copy (ssd scramble) staged and sent to the test endpoint;
 //   3. live data staged in ssd_api_data_staging and sent to the test endpoint;
 //   4. live data sent to the live endpoint.
@@ -134,7 +136,8 @@ function nextCommand(p: Phase, source: string | undefined): string {
   const schema = w ? ` --schema ${w.schema}` : '';
   switch (p.no) {
     case 1:
-      if (p.staged > 0) return `ssd send --db URL${schema} --table ssd_api_data_staging_anon ${SEND_TEST}`;
+      // Fake data goes to the test endpoint only when the run says so (src/fake/fakeMarker.ts).
+      if (p.staged > 0) return `ssd send --db URL${schema} --table ssd_api_data_staging_anon ${SEND_TEST} --allow-fake-to-test`;
       return source ? `ssd stage --db URL --schema ${source} --table ssd_api_data_staging_anon` : 'ssd fake --db URL --schema ssd_fake --children 1000';
     case 2:
       if (p.staged > 0) return `ssd send --db URL${schema} --table ${w?.table ?? 'ssd_api_data_staging_anon'} ${SEND_TEST}`;

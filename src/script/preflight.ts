@@ -243,8 +243,10 @@ export async function runPreflight(db: Db, options: PreflightOptions = {}): Prom
       }
     } else {
       const okCreate = truthy(s?.can_create_table);
-      checks.push({ id: 'create-table', title: 'CREATE TABLE permission', status: okCreate ? 'ok' : 'fail', detail: okCreate ? `allowed in ${server.database}` : `not allowed in ${server.database}: ssd init needs it for the SSD tables, ssd stage for the staging table and its run work table, a deployment script for its tables`, ...(okCreate ? {} : { fix: `ask your DBA for CREATE TABLE in ${server.database} (GRANT CREATE TABLE TO <you>) and ALTER on the SSD schema` }) });
+      checks.push({ id: 'create-table', title: 'CREATE TABLE permission', status: okCreate ? 'ok' : 'fail', detail: okCreate ? `allowed in ${server.database}` : `not allowed in ${server.database}: ssd init needs it for the SSD tables, ssd stage for the staging table and its run log, ssd send for its send log, a deployment script for its tables`, ...(okCreate ? {} : { fix: `ask your DBA for CREATE TABLE in ${server.database} (GRANT CREATE TABLE TO <you>) and ALTER on the SSD schema` }) });
     }
+    // The run's work table of ssd stage is a #temp table: any login may create one in tempdb.
+    checks.push({ id: 'temp-tables', title: '#temp tables', status: 'ok', detail: 'ssd stage keeps its run\'s work table (the cohort\'s ids) in a #temp table, which needs no permission; it creates no other work table' });
     const versionOkFor = (u: FeatureNeed) => cloud || v.major > (u.mssqlMajor ?? 0) || (v.major === (u.mssqlMajor ?? 0) && v.build >= (u.mssqlBuild ?? 0));
     const compatOkFor = (u: FeatureNeed) => u.compatLevel === undefined || compat === null || compat >= u.compatLevel;
     const judged = script?.plan ? judgeBatches(script.plan, script.dialect, (u) => !versionOkFor(u) || !compatOkFor(u)) : null;
@@ -281,9 +283,12 @@ export async function runPreflight(db: Db, options: PreflightOptions = {}): Prom
       else checks.push({ id: `source:${name}`, title: `source ${name}`, status: 'ok', detail: `readable`, ...where(src) });
     }
   } else {
-    const [s] = await db.query<{ version_num: number; version: string; database_name: string; user_name: string; can_create_schema: boolean }>(loadSql('postgres', 'preflight_server'));
+    const [s] = await db.query<{ version_num: number; version: string; database_name: string; user_name: string; can_create_schema: boolean; can_create_temp: boolean }>(loadSql('postgres', 'preflight_server'));
     server = { product: db.kind === 'pglite' ? 'PostgreSQL (embedded)' : 'PostgreSQL', version: s?.version ?? '', database: s?.database_name ?? '' };
     checks.push({ id: 'server', title: 'server', status: 'ok', detail: `${server.product} ${server.version}, database ${server.database}` });
+    // ssd stage keeps its run's work table (the cohort's ids) in a temporary table: TEMP privilege.
+    const okTemp = !!s?.can_create_temp;
+    checks.push({ id: 'temp-tables', title: 'TEMP privilege', status: okTemp ? 'ok' : 'fail', detail: okTemp ? `allowed in ${server.database}: ssd stage keeps its run's work table in a temporary table (no other work table is created)` : `not allowed in ${server.database}: ssd stage keeps its run's work table (the cohort's ids) in a temporary table, and cannot stage without it`, ...(okTemp ? {} : { fix: `ask your DBA: GRANT TEMP ON DATABASE ${server.database} TO ${s?.user_name ?? '<you>'};` }) });
     const num = Number(s?.version_num ?? 0);
     const judged = script?.plan ? judgeBatches(script.plan, script.dialect, (u) => num < (u.pgVersionNum ?? 0)) : null;
     for (const sk of judged?.skip ?? []) skipBatches.add(sk);
@@ -304,7 +309,7 @@ export async function runPreflight(db: Db, options: PreflightOptions = {}): Prom
         checks.push({ id: `target-schema:${schema}`, title: `target schema ${schema}`, status: created && canCreate ? 'warn' : 'fail', detail: created ? `schema ${schema} does not exist yet; the script creates it${canCreate ? '' : ', but you may not create schemas in this database'}` : `schema ${schema} does not exist, and the script never creates it`, ...(created && canCreate ? {} : { fix: created ? `ask your DBA: GRANT CREATE ON DATABASE ${server.database} TO ${s?.user_name ?? '<you>'}; or create the schema for you` : `create it first: CREATE SCHEMA ${schema};` }) });
       } else if (!r.can_create || !r.can_use) {
         checks.push({ id: `target-schema:${schema}`, title: `target schema ${schema}`, status: 'fail', detail: `schema ${schema} exists but you cannot create tables in it`, fix: `ask your DBA: GRANT USAGE, CREATE ON SCHEMA ${schema} TO ${s?.user_name ?? '<you>'};` });
-      } else checks.push({ id: `target-schema:${schema}`, title: `target schema ${schema}`, status: 'ok', detail: `exists; you can create tables in it` });
+      } else checks.push({ id: `target-schema:${schema}`, title: `target schema ${schema}`, status: 'ok', detail: `exists; you can create tables in it (ssd init's SSD tables, ssd stage's staging table and run log, ssd send's send log)` });
     }
     for (const src of refs.sources) {
       if (src.database) continue; // cross-database names do not exist in PostgreSQL

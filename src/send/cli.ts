@@ -3,7 +3,7 @@
 // environment or a hidden prompt, never from options or settings.
 import { Command, Option } from 'commander';
 import { terminalProgress } from '../cliSupport/progress';
-import { assertNotFakeSend } from '../fake/fakeMarker';
+import { assertNotFakeSend, readFakeMark } from '../fake/fakeMarker';
 import { action, cliLogger, dbOption, EXIT, jsonOption, openFromOptions, out, parseSchema, printJson, UsageError } from '../cliSupport/common';
 import { STAGING_TABLES } from '../staging/stagingTable';
 import { readPhases, skippedBeforeLive, skippedText } from '../phases/phases';
@@ -31,6 +31,7 @@ interface SendCliOptions {
   yesSendLive?: boolean;
   allowMassDeletion?: boolean;
   yesSkipPhases?: boolean;
+  allowFakeToTest?: boolean;
   json?: boolean;
   verbose?: boolean;
 }
@@ -151,6 +152,10 @@ export function sendExitCode(r: SendReport): number {
   return EXIT.OK;
 }
 
+function hostOf(url: string): string {
+  try { return new URL(url).host; } catch { return url; }
+}
+
 export function registerSend(program: Command): void {
   program
     .command('send')
@@ -170,6 +175,7 @@ export function registerSend(program: Command): void {
     .addOption(new Option('--partial', 'send partial payloads for Updated children (New children and deletions always in full)'))
     .addOption(new Option('--yes-send-live', 'required with --mode live: you mean to send to the live DfE endpoint this run'))
     .addOption(new Option('--allow-mass-deletion', 'send more than max(25, 2% of the acknowledged children) deletion payloads (purges) this run'))
+    .addOption(new Option('--allow-fake-to-test', 'with --mode test: send fake data (a schema filled by ssd fake or ssd demo) to the DfE test endpoint this run, for phase 1 of ssd phases; fake data is never sent live'))
     .addOption(new Option('--yes-skip-phases', 'with --mode live: send although phases 1-3 of connection testing (ssd phases) have no record of success in this database'))
     .addOption(jsonOption())
     .addOption(new Option('-v, --verbose', 'log progress and retries to stderr'))
@@ -187,6 +193,7 @@ export function registerSend(program: Command): void {
       let endpoint: ApiEndpoint | undefined;
       const redactor = new Redactor();
       if (mode !== 'dry-run') {
+        if (opts.allowFakeToTest && mode !== 'test') throw new UsageError('--allow-fake-to-test is for --mode test only: fake data is never sent to the live endpoint');
         if (mode === 'live' && !opts.yesSendLive) throw new UsageError('--mode live sends children\'s data to the live DfE endpoint: add --yes-send-live to confirm, each run');
         const missing = [['--la-code', opts.laCode], ['--base-url', opts.baseUrl], ['--token-url', opts.tokenUrl], ['--scope', opts.scope], ['--client-id', opts.clientId]]
           .filter(([, v]) => !v).map(([k]) => k);
@@ -217,13 +224,20 @@ export function registerSend(program: Command): void {
       progress.waitingFor(mode === 'dry-run' ? 'the database' : 'the database or the DfE API (a slow answer, or a retry after a pause)');
       try {
         // Fake data is refused first, with its own reason (src/fake/fakeMarker.ts), before the phases.
-        await assertNotFakeSend(db, mode, schema ?? db.defaultSchema);
+        await assertNotFakeSend(db, mode, schema ?? db.defaultSchema, { allowFakeToTest: !!opts.allowFakeToTest });
+        if (opts.allowFakeToTest) {
+          const mark = await readFakeMark(db, schema ?? db.defaultSchema);
+          // Said every time, before anything is sent: what goes where, by the user's choice.
+          process.stderr.write(mark
+            ? `ssd: --allow-fake-to-test: sending the FAKE data staged in ${mark.schema}.${opts.table} to the DfE TEST endpoint ${hostOf(opts.baseUrl!)} (phase 1 of ssd phases), as you chose for this run\n`
+            : `ssd: --allow-fake-to-test: ${schema ?? db.defaultSchema} holds no fake-data marker; sending as a normal test run\n`);
+        }
         if (mode === 'live' && !opts.yesSkipPhases && opts.table === 'ssd_api_data_staging') {
           const skipped = skippedBeforeLive(await readPhases([db]));
           if (skipped.length) throw new UsageError(`sending live data to the live endpoint before the test phases have succeeded: this database has no record of ${skippedText(skipped)}. See \`ssd phases\`; add --yes-skip-phases to send anyway`);
         }
         const r = await runSend(db, {
-          mode, schema, table: opts.table, partial: !!opts.partial, batchSize, limit, endpoint, allowMassDeletion: !!opts.allowMassDeletion,
+          mode, schema, table: opts.table, partial: !!opts.partial, batchSize, limit, endpoint, allowMassDeletion: !!opts.allowMassDeletion, allowFakeToTest: !!opts.allowFakeToTest,
           baseUrl: opts.baseUrl, laCode: opts.laCode,
           policy: { requestTimeoutMs: timeoutSeconds * 1000 }, signal: controller.signal,
           logger: { ...logger, warn: (m: string) => { progress.clear(); logger.warn(m); } },

@@ -49,6 +49,11 @@ export interface SendOptions {
   maxConsecutiveRejections?: number;
   /** Send more deletion payloads than the safety stop allows (max(25, 2% of the acknowledged children)), this run only. */
   allowMassDeletion?: boolean;
+  /**
+   * Send fake data (a schema marked by `ssd fake` / `ssd demo`) to the DfE *test* endpoint this run:
+   * phase 1 of phased connection testing. Ignored for live, where fake data is always refused.
+   */
+  allowFakeToTest?: boolean;
   /** Who takes the table's lock, for a run refused while this one holds it (default "ssd send"). */
   lockPurpose?: string;
   signal?: AbortSignal;
@@ -173,8 +178,9 @@ export function massDeletionLimit(acknowledged: number): number {
 export async function runSend(db: Db, options: SendOptions): Promise<SendReport> {
   const started = performance.now();
   const { batchSize, limit } = checkOptions(options);
-  // Fake data never goes to a DfE endpoint (the rule the editor shares: src/fake/fakeMarker.ts).
-  await assertNotFakeSend(db, options.mode, options.schema ?? db.defaultSchema);
+  // Fake data never goes to the live endpoint, and to the test endpoint only when this run allows it
+  // (the rule the editor shares: src/fake/fakeMarker.ts).
+  await assertNotFakeSend(db, options.mode, options.schema ?? db.defaultSchema, { allowFakeToTest: options.allowFakeToTest === true });
   const live = options.mode !== 'dry-run';
   const schema = options.schema ?? db.defaultSchema;
   const table = options.table ?? 'ssd_api_data_staging';

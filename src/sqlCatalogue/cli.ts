@@ -26,11 +26,14 @@ export function paramTypeLabel(dialect: Dialect, v: unknown): string {
 
 const CODE_CHANGES_OBJECTS = /\b(CREATE|ALTER|DROP)\s+(TABLE|SCHEMA|INDEX|UNIQUE|VIEW)\b|\bEXEC\s*\(\s*N?'CREATE\s+SCHEMA/i;
 
-/** Does the statement create or change objects (and need no parameters)? */
+/** A run's own temporary table (PostgreSQL TEMP, SQL Server #name): made and dropped by the run, not by a DBA. */
+const TEMP_TABLE = /\bCREATE\s+TEMP(ORARY)?\s+TABLE\b|\b(CREATE|DROP)\s+TABLE\s+(\[?#|"?ssd_run_marks)/i;
+
+/** Does the statement create or change permanent objects (and need no parameters)? */
 export function isDdl(s: CataloguedStatement): boolean {
   if (s.params.length > 0 || s.kind === 'query' || s.kind === 'stream') return false;
   const code = s.sql.replace(/--[^\n]*/g, '');
-  return CODE_CHANGES_OBJECTS.test(code);
+  return CODE_CHANGES_OBJECTS.test(code) && !TEMP_TABLE.test(code);
 }
 
 export interface RenderOptions {

@@ -98,7 +98,7 @@ async function stageUnderLock(db: Db, options: StageFromSsdOptions, schema: stri
   let safety: SafetyFindings | undefined;
   let planned: { purges: number; episodeLosses: number } | undefined;
 
-  const beforeWrite: StageOptions['beforeWrite'] = async (info) => {
+  const beforeWrite: StageOptions['beforeWrite'] = async (info, marks) => {
     const runs = await ensureStageRunsTable(db, info.schema);
     const stagingTable = `${info.schema}.${info.table}`;
     const counts = await builderTableCounts(db, schema);
@@ -118,7 +118,7 @@ async function stageUnderLock(db: Db, options: StageFromSsdOptions, schema: stri
     // The planning pass can only fire when more children are acknowledged than the limit.
     if (!options.allowMassChange && acknowledged > limit) {
       const plan = planMassChanges(db, info, streamChildPayloads(db, { schema, asOf: options.asOf, batchSize: options.readBatchSize, signal: options.signal, validate: false }), {
-        batchSize: options.batchSize, signal: options.signal, hashIgnoresEntityIds: options.hashIgnoresEntityIds,
+        batchSize: options.batchSize, signal: options.signal, hashIgnoresEntityIds: options.hashIgnoresEntityIds, marks,
       });
       planned = await plan;
       f.purges = planned.purges;

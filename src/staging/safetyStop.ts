@@ -21,6 +21,7 @@ import type { BuiltChild } from '../payload/types';
 import { decideGone } from './lifecycle';
 import { markSeen, StagingSql } from './stageChildren';
 import type { StagingTableInfo } from './stagingTable';
+import { openRunMarks, type RunMarks } from './runMarks';
 
 export const DEFAULT_MAX_DELETIONS = '25,2%';
 export const DEFAULT_MIN_TABLE_SHARE = '70%';
@@ -244,15 +245,28 @@ export interface PlanOptions {
   signal?: AbortSignal;
   partial?: boolean;
   hashIgnoresEntityIds?: boolean;
+  /** The staging run's work table and session (stageChildren's); without it the pass opens its own. */
+  marks?: RunMarks;
 }
 
 /**
  * The planning pass: what staging these children would do to the acknowledged rows, writing
- * nothing to the staging table (the ids go to the work table under their own run id, removed at
- * the end). `children` must be the same cohort the real pass will stage.
+ * nothing to the staging table (the ids go to the run's temporary work table under their own run
+ * id, removed at the end). `children` must be the same cohort the real pass will stage.
  */
 export async function planMassChanges(db: Db, info: StagingTableInfo, children: AsyncIterable<BuiltChild>, options: PlanOptions = {}): Promise<{ cohort: number; purges: number; episodeLosses: number }> {
-  const sql = new StagingSql(info, db.dialect, false);
+  if (!options.marks) {
+    const marks = await openRunMarks(db);
+    try {
+      return await planMassChanges(db, info, children, { ...options, marks });
+    } finally {
+      await marks.close();
+    }
+  }
+  const marks = options.marks;
+  // Everything naming the work table runs on its session; the children stream from the pool.
+  const work = marks.db;
+  const sql = new StagingSql(info, db.dialect, false, marks.table);
   const runId = randomUUID();
   const batchSize = Math.max(1, options.batchSize ?? 1000);
   let cohort = 0;
@@ -263,8 +277,8 @@ export async function planMassChanges(db: Db, info: StagingTableInfo, children: 
     let withoutEpisodes: string[] = [];
     const flush = async () => {
       if (options.signal?.aborted) throw new CancelledError('staging cancelled before anything was written');
-      if (ids.length) await markSeen(db, sql, runId, ids);
-      if (withoutEpisodes.length) episodeLosses += await countEpisodeLosses(db, sql, withoutEpisodes);
+      if (ids.length) await markSeen(work, sql, runId, ids);
+      if (withoutEpisodes.length) episodeLosses += await countEpisodeLosses(work, sql, withoutEpisodes);
       ids = [];
       withoutEpisodes = [];
     };
@@ -275,12 +289,12 @@ export async function planMassChanges(db: Db, info: StagingTableInfo, children: 
       if (ids.length >= batchSize) await flush();
     }
     await flush();
-    await db.execute(db.dialect === 'mssql' ? `UPDATE STATISTICS ${info.marks}` : `ANALYZE ${info.marks}`).catch(() => undefined);
+    await work.execute(db.dialect === 'mssql' ? `UPDATE STATISTICS ${marks.table}` : `ANALYZE ${marks.table}`).catch(() => undefined);
     let lastId: number | string = 0;
     const pageSize = 500;
     for (;;) {
       if (options.signal?.aborted) throw new CancelledError('staging cancelled before anything was written');
-      const rows: GoneDbRow[] = await db.query<GoneDbRow>(sql.fill('staging_select_gone'), [runId, lastId, pageSize]);
+      const rows: GoneDbRow[] = await work.query<GoneDbRow>(sql.fill('staging_select_gone'), [runId, lastId, pageSize]);
       for (const r of rows) {
         const d = decideGone({
           id: r.id, personId: r.person_id, legacyId: r.legacy_id, currentHash: r.current_hash, rowState: r.row_state,
@@ -293,7 +307,7 @@ export async function planMassChanges(db: Db, info: StagingTableInfo, children: 
       if (rows.length < pageSize) break;
     }
   } finally {
-    await db.execute(`DELETE FROM ${info.marks} WHERE ${db.dialect === 'mssql' ? '[run_id]' : '"run_id"'} = $1`, [runId]).catch(() => undefined);
+    await work.execute(`DELETE FROM ${marks.table} WHERE ${db.dialect === 'mssql' ? '[run_id]' : '"run_id"'} = $1`, [runId]).catch(() => undefined);
   }
   return { cohort, purges, episodeLosses };
 }

@@ -3,7 +3,8 @@
 // Children arrive as an async iterable (the builder's streamChildPayloads, or hand-made values in
 // tests). They are taken in batches; each batch is one transaction that reads the batch's existing
 // rows (one query), writes multi-row inserts and updates, and records the batch's person ids in the
-// run's work table. When the stream ends, rows whose person id was not recorded by this run are the
+// run's work table (a temporary table on the run's own session, runMarks.ts: the batches are
+// written on that session, the builder reads on the pool). When the stream ends, rows whose person id was not recorded by this run are the
 // children who left the cohort; they are found and marked page by page (set-based anti-join, so the
 // staging table is never held in memory). Killing the process at any moment therefore leaves every
 // row in its old or its new state: each batch commits whole or not at all, and a later run
@@ -16,6 +17,7 @@ import type { BuiltChild, PayloadProblem } from '../payload/types';
 import { silentLogger, type Logger } from '../log';
 import { decideChild, decideGone, prepareChild, type ExistingRow, type GoneRow, type PreparedChild, type RowWrite } from './lifecycle';
 import { ensureStagingTable, type StagingTableInfo } from './stagingTable';
+import { openRunMarks, type RunMarks } from './runMarks';
 
 export interface StageOptions {
   schema?: string;
@@ -35,9 +37,10 @@ export interface StageOptions {
   onProgress?: (p: { children: number }) => void;
   /**
    * Called once the staging table is ready and before anything is written to it: the safety stop
-   * (safetyStop.ts) decides here, and throws to stop the run with no row changed.
+   * (safetyStop.ts) decides here, and throws to stop the run with no row changed. `marks` is the
+   * run's work table and its session (the planning pass uses them).
    */
-  beforeWrite?: (info: StagingTableInfo) => Promise<void>;
+  beforeWrite?: (info: StagingTableInfo, marks: RunMarks) => Promise<void>;
 }
 
 export interface ChildIssue {
@@ -106,7 +109,8 @@ function valuesPlaceholders(rows: number, cols: number, offset = 0): string {
 /** The SQL of one staging table, filled once per run. */
 export class StagingSql {
   readonly d: Dialect;
-  constructor(private readonly info: StagingTableInfo, dialect: Dialect, private readonly partial: boolean) {
+  /** `marks`: the run's work table (RunMarks.table), for the statements that name it. */
+  constructor(private readonly info: StagingTableInfo, dialect: Dialect, private readonly partial: boolean, private readonly marks = '') {
     this.d = dialect;
   }
 
@@ -116,7 +120,7 @@ export class StagingSql {
     const bit = this.d === 'mssql' ? ' = 1' : '';
     return {
       table: this.info.qualified,
-      marks: this.info.marks,
+      marks: this.marks,
       jsonCast: this.info.jsonColumns ? '::jsonb' : '',
       legacyColumn: legacy ? `${q('legacy_id')}, ` : '',
       legacyValue: legacy ? 'v.legacy_id, ' : '',
@@ -234,21 +238,34 @@ export async function stageChildren(db: Db, children: AsyncIterable<BuiltChild>,
   const log = options.logger ?? silentLogger;
   const partial = options.partial ?? false;
   const hashIgnoresEntityIds = options.hashIgnoresEntityIds ?? false;
-  const batchSize = Math.max(1, options.batchSize ?? 1000);
   throwIfAborted(options.signal);
   const info = await ensureStagingTable(db, { schema: options.schema, table: options.table });
   if (info.created) log.info(`created ${info.schema}.${info.table}`);
-  const sql = new StagingSql(info, db.dialect, partial);
   const runId = randomUUID();
   const report: StageReport = {
     schema: info.schema, table: info.table, tableCreated: info.created, partial, hashIgnoresEntityIds,
     cohort: 0, new: 0, updated: 0, unchanged: 0, deleted: 0, deletionPayloads: 0, invalid: 0, withheldConverted: 0, warnings: 0, notStaged: 0,
     invalidChildren: [], warningChildren: [], seconds: 0,
   };
-  // Work-table rows of runs killed more than a day ago.
-  await db.execute(db.dialect === 'mssql'
-    ? `DELETE FROM ${info.marks} WHERE [marked_at] < DATEADD(day, -1, GETDATE())`
-    : `DELETE FROM ${info.marks} WHERE "marked_at" < CURRENT_TIMESTAMP - INTERVAL '1 day'`);
+  // The run's work table, on a session of its own: every write below goes through that session.
+  const marks = await openRunMarks(db);
+  const work = marks.db;
+  const sql = new StagingSql(info, db.dialect, partial, marks.table);
+  try {
+    return await stageWithMarks(db, work, marks, info, sql, runId, report, children, options, started);
+  } finally {
+    await marks.close();
+  }
+}
+
+async function stageWithMarks(
+  db: Db, work: Db, marks: RunMarks, info: StagingTableInfo, sql: StagingSql, runId: string, report: StageReport,
+  children: AsyncIterable<BuiltChild>, options: StageOptions, started: number,
+): Promise<StageReport> {
+  const log = options.logger ?? silentLogger;
+  const partial = options.partial ?? false;
+  const hashIgnoresEntityIds = options.hashIgnoresEntityIds ?? false;
+  const batchSize = Math.max(1, options.batchSize ?? 1000);
   // Rows held back as Error by earlier versions become Withheld (counted in the report).
   report.withheldConverted = await db.execute(sql.fill('staging_convert_withheld'));
 
@@ -282,7 +299,7 @@ export async function stageChildren(db: Db, children: AsyncIterable<BuiltChild>,
     }
     const ids = batch.map((c) => c.personId);
     done.inBatch = done.batches + 1;
-    await db.transaction(async (tx) => {
+    await work.transaction(async (tx) => {
       const existing = await readExisting(tx, sql, prepared.map((p) => p.personId), partial);
       const writes: RowWrite[] = [];
       for (const p of prepared) {
@@ -312,7 +329,7 @@ export async function stageChildren(db: Db, children: AsyncIterable<BuiltChild>,
     if (inFlightError) throw inFlightError.error;
   };
   try {
-    await options.beforeWrite?.(info);
+    await options.beforeWrite?.(info, marks);
     for await (const child of children) {
       if (inFlightError) throw inFlightError.error;
       if (seenInBatch.has(child.personId) || child.personId === previousId) {
@@ -344,7 +361,7 @@ export async function stageChildren(db: Db, children: AsyncIterable<BuiltChild>,
     }
     // Fresh statistics on the work table, or the planner may take it for empty and scan it once per
     // staging row in the anti-join below.
-    await db.execute(db.dialect === 'mssql' ? `UPDATE STATISTICS ${info.marks}` : `ANALYZE ${info.marks}`)
+    await work.execute(db.dialect === 'mssql' ? `UPDATE STATISTICS ${marks.table}` : `ANALYZE ${marks.table}`)
       .catch((e: unknown) => log.debug(`could not refresh statistics of the work table: ${e instanceof Error ? e.message : String(e)}`));
     let lastId: number | string = 0;
     const pageSize = 500;
@@ -352,7 +369,7 @@ export async function stageChildren(db: Db, children: AsyncIterable<BuiltChild>,
     for (;;) {
       throwIfAborted(options.signal);
       done.inPage = done.pages + 1;
-      const more = await db.transaction(async (tx) => {
+      const more = await work.transaction(async (tx) => {
         const rows = await tx.query<{ id: number | string; person_id: string; legacy_id: string | null; current_hash: string | null; row_state: string | null; submission_status: string | null; api_response: string | null; acknowledged: number | boolean; previous_json_payload: string | null }>(
           sql.fill('staging_select_gone'), [runId, lastId, pageSize]);
         const writes: RowWrite[] = [];
@@ -381,8 +398,6 @@ export async function stageChildren(db: Db, children: AsyncIterable<BuiltChild>,
     const err = inFlightError && !(e instanceof ConnectionError) ? inFlightError.error : e;
     if (err instanceof ConnectionError) throw new ConnectionError(`${err.message}; ${committedSoFar(done)}`, { cause: err });
     throw err;
-  } finally {
-    await db.execute(`DELETE FROM ${info.marks} WHERE ${quoteIdent(db.dialect, 'run_id')} = $1`, [runId]).catch(() => undefined);
   }
   report.seconds = (performance.now() - started) / 1000;
   log.info(`staged ${report.cohort} children into ${info.schema}.${info.table}: ${report.new} new, ${report.updated} updated, ${report.unchanged} unchanged, ${report.deleted} deleted, ${report.invalid} invalid`);

@@ -3,6 +3,7 @@
 import { columnsSql, createSchemaSql, qualify, quoteIdent, validateIdentifier } from '../db/dialect';
 import { fillIdentifiers, loadSql } from '../db/sqlFiles';
 import type { Db, Dialect } from '../db/types';
+import { dropOldMarksTable, oldMarksTableName } from './runMarks';
 
 export const STAGING_TABLES = ['ssd_api_data_staging', 'ssd_api_data_staging_anon'] as const;
 export type StagingTableName = (typeof STAGING_TABLES)[number];
@@ -18,8 +19,6 @@ export interface StagingTableInfo {
   table: string;
   /** Quoted schema.table. */
   qualified: string;
-  /** Quoted schema.table of the run's work table (cohort marks). */
-  marks: string;
   created: boolean;
   hasLegacyId: boolean;
   /** Max characters of person_id / legacy_id (null = unlimited). */
@@ -36,16 +35,15 @@ export class StagingTableError extends Error {
   }
 }
 
-export function marksTableName(table: string): string {
-  return validateIdentifier(`${table}_run_marks`, 'table');
-}
-
 interface ColumnRow { table_schema?: string; table_name: string; column_name: string; data_type: string; character_maximum_length: number | string | null }
 
-async function readColumns(db: Db, schema: string, table: string): Promise<Map<string, ColumnRow>> {
+async function readColumns(db: Db, schema: string, table: string, also?: { table: string; columns: ColumnRow[] }): Promise<Map<string, ColumnRow>> {
   const rows = await db.query<ColumnRow>(columnsSql(), [schema]);
   const out = new Map<string, ColumnRow>();
-  for (const r of rows) if (r.table_name.toLowerCase() === table.toLowerCase()) out.set(r.column_name.toLowerCase(), r);
+  for (const r of rows) {
+    if (r.table_name.toLowerCase() === table.toLowerCase()) out.set(r.column_name.toLowerCase(), r);
+    else if (also && r.table_name.toLowerCase() === also.table.toLowerCase()) also.columns.push(r);
+  }
   return out;
 }
 
@@ -62,8 +60,10 @@ function maxLength(c: ColumnRow | undefined): number | null {
 }
 
 /**
- * Make sure the staging table (and the run's work table) exist in `schema`; return what the writer
- * needs to know about the table. Fails with a clear message when an existing table lacks a column.
+ * Make sure the staging table exists in `schema`; return what the writer needs to know about the
+ * table. Fails with a clear message when an existing table lacks a column. The run's work table is
+ * a temporary table of the run's session (runMarks.ts), not made here; an empty permanent one left
+ * by an earlier version is dropped.
  */
 export async function ensureStagingTable(db: Db, options: { schema?: string; table?: string } = {}): Promise<StagingTableInfo> {
   const schema = validateIdentifier(options.schema ?? db.defaultSchema, 'schema');
@@ -73,16 +73,12 @@ export async function ensureStagingTable(db: Db, options: { schema?: string; tab
   }
   const d: Dialect = db.dialect;
   let qualified = qualify(d, schema, table);
-  const marksName = marksTableName(table);
-  let marks = qualify(d, schema, marksName);
-  let storedSchema = schema;
+  const old = { table: oldMarksTableName(table), columns: [] as ColumnRow[] };
 
-  let columns = await readColumns(db, schema, table);
+  let columns = await readColumns(db, schema, table, old);
   if (columns.size) {
     const stored = storedNames(columns, schema, table);
-    storedSchema = stored.schema;
     qualified = qualify(d, stored.schema, stored.table);
-    marks = qualify(d, stored.schema, marksName);
   }
   let created = false;
   if (columns.size === 0) {
@@ -106,7 +102,10 @@ export async function ensureStagingTable(db: Db, options: { schema?: string; tab
     if (!['bytea', 'binary', 'varbinary'].includes(t)) throw new StagingTableError(`${schema}.${table}.${h} is ${t}: it must be binary (BYTEA / BINARY(32)) to hold a SHA-256 hash`);
   }
   const jsonType = columns.get('json_payload')!.data_type.toLowerCase();
-  await db.runBatch(fillIdentifiers(loadSql(d, 'staging_marks_create'), { marks, objectName: `${storedSchema}.${marksName}` }));
+  if (old.columns.length) {
+    const o = old.columns[0]!;
+    await dropOldMarksTable(db, o.table_schema ?? schema, o.table_name, old.columns.map((c) => c.column_name));
+  }
 
   const dup = await db.query<{ person_id: string }>(fillIdentifiers(loadSql(d, 'staging_duplicates'), { table: qualified }));
   if (dup.length) {
@@ -115,7 +114,7 @@ export async function ensureStagingTable(db: Db, options: { schema?: string; tab
       + 'the lifecycle needs one row per child. Merge or remove the duplicates, then run again.');
   }
   return {
-    schema, table, qualified, marks, created,
+    schema, table, qualified, created,
     hasLegacyId: columns.has('legacy_id'),
     personIdMax: maxLength(columns.get('person_id')),
     legacyIdMax: maxLength(columns.get('legacy_id')),

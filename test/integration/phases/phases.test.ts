@@ -47,18 +47,18 @@ forEachTarget('ssd phases', (fx, target) => {
     } finally { await db.close(); }
   });
 
-  const sendTest = (db: Db, schema: string, table: string) => runSend(db, {
-    mode: 'test', schema, table, endpoint: endpointOf(api), policy: FAST_POLICY, timing: fakeTiming().timing,
+  const sendTest = (db: Db, schema: string, table: string, allowFakeToTest = false) => runSend(db, {
+    mode: 'test', schema, table, endpoint: endpointOf(api), policy: FAST_POLICY, timing: fakeTiming().timing, allowFakeToTest,
   });
   const phasesOf = async (db: Db, schemas: string[]) => {
     // Other suites may share the database: this suite's schemas only.
     return readPhases([db], { schemas });
   };
 
-  // Skipped: issue 13's phase 1 sends fake data to the DfE test endpoint, which issue 19's rule
-  // (fake data is never sent to any DfE endpoint, src/fake/fakeMarker.ts) refuses. Until the two are
-  // reconciled (see CHANGELOG, Known issues), this walk cannot pass phase 1.
-  it.skip('walks phases 1 to 3 from the staging tables and the send history', async function () {
+  // Phase 1 sends fake data to the DfE test endpoint only because the run says so (allowFakeToTest,
+  // `--allow-fake-to-test`); without it, and to live whatever the run says, fake data is refused
+  // (the rule of src/fake/fakeMarker.ts, issues 13 and 19).
+  it('walks phases 1 to 3 from the staging tables and the send history', async function () {
     this.timeout(300_000);
     const { db } = fx();
     const fake = await newSchema(db, 'f');
@@ -78,9 +78,14 @@ forEachTarget('ssd phases', (fx, target) => {
     assert.ok(r.phases[0]!.where.some((w) => w.schema === fake && w.table === 'ssd_api_data_staging_anon'));
     assert.equal(r.phases[0]!.staged, 3);
     assert.equal(r.phases[0]!.done, false);
-    assert.match(r.phases[0]!.next!, /ssd send .*--table ssd_api_data_staging_anon --mode test/);
+    assert.match(r.phases[0]!.next!, /ssd send .*--table ssd_api_data_staging_anon --mode test .*--allow-fake-to-test/);
     assert.equal(r.current, 1);
-    const s1 = await sendTest(db, fake, 'ssd_api_data_staging_anon');
+    // Not without the run's explicit choice, and never to live.
+    await assert.rejects(sendTest(db, fake, 'ssd_api_data_staging_anon'), /refusing to send to the DfE test endpoint: .*add --allow-fake-to-test/);
+    await assert.rejects(runSend(db, { mode: 'live', schema: fake, table: 'ssd_api_data_staging', endpoint: endpointOf(api), policy: FAST_POLICY, timing: fakeTiming().timing, allowFakeToTest: true }),
+      /refusing to send to the DfE live endpoint: .*never sent to the live endpoint/);
+    assert.equal(api.requests.length + api.tokenRequests, 0, 'nothing was sent by the refused runs');
+    const s1 = await sendTest(db, fake, 'ssd_api_data_staging_anon', true);
     assert.equal(s1.sent, 3);
     const [h] = await db.query<{ mode: string; data_kind: string; acknowledged: number | string }>(`SELECT mode, data_kind, acknowledged FROM ${qualify(db.dialect, fake, SEND_RUNS_TABLE)}`);
     assert.deepEqual([h!.mode, h!.data_kind, Number(h!.acknowledged)], ['test', 'fake', 3]);

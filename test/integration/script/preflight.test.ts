@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { forEachTarget } from '../../helpers/targets';
 import { runPreflight } from '../../../src/script/preflight';
+import { stageChildren } from '../../../src/staging/stageChildren';
 
 forEachTarget('ssd preflight', (fx, target) => {
   if (target.name === 'mssql') {
@@ -22,7 +23,42 @@ forEachTarget('ssd preflight', (fx, target) => {
     assert.equal(r.ok, true, JSON.stringify(r.checks));
     assert.ok(r.checks.some((c) => c.id === `target-schema:${schema}` && c.status === 'ok'));
     assert.match(r.server.version, /^\d+/);
+    // ssd stage's work table is a temporary table: the TEMP privilege is checked too.
+    assert.equal(r.checks.find((c) => c.id === 'temp-tables')?.status, 'ok');
   });
+
+  if (target.name === 'pglite') {
+    it('names the missing TEMP privilege that ssd stage needs, and staging refuses with the same fix', async () => {
+      // The privilege is taken away from PUBLIC in this in-memory database, and given back after.
+      const { db, schema } = fx();
+      const [{ d }] = await db.query<{ d: string }>('SELECT current_database() AS d') as [{ d: string }];
+      await db.execute('CREATE ROLE ssd_no_temp');
+      await db.execute(`REVOKE TEMP ON DATABASE "${d}" FROM PUBLIC`);
+      await db.execute(`GRANT USAGE, CREATE ON SCHEMA "${schema}" TO ssd_no_temp`);
+      await db.execute(`GRANT CREATE ON DATABASE "${d}" TO ssd_no_temp`);
+      await db.execute('SET ROLE ssd_no_temp');
+      try {
+        const r = await runPreflight(db, { schema });
+        const c = r.checks.find((x) => x.id === 'temp-tables')!;
+        assert.equal(c.status, 'fail');
+        assert.equal(r.ok, false);
+        assert.match(c.detail, /ssd stage keeps its run's work table .* in a temporary table/);
+        assert.match(c.fix!, /GRANT TEMP ON DATABASE .* TO ssd_no_temp/);
+        await assert.rejects(stageChildren(db, (async function* () { /* no child */ })(), { schema, allowEmptyCohort: true }),
+          /temporary work table.*GRANT TEMP ON DATABASE/);
+        // Nothing permanent besides the staging table itself.
+        const tables = (await db.query<{ t: string }>('SELECT tablename AS t FROM pg_tables WHERE schemaname = $1 ORDER BY 1', [schema])).map((x) => x.t);
+        assert.deepEqual(tables, ['ssd_api_data_staging']);
+      } finally {
+        await db.execute('RESET ROLE');
+        await db.execute(`GRANT TEMP ON DATABASE "${d}" TO PUBLIC`);
+        await db.execute(`DROP TABLE IF EXISTS "${schema}".ssd_api_data_staging`);
+        await db.execute(`REVOKE ALL ON SCHEMA "${schema}" FROM ssd_no_temp`);
+        await db.execute(`REVOKE ALL ON DATABASE "${d}" FROM ssd_no_temp`);
+        await db.execute('DROP ROLE ssd_no_temp');
+      }
+    });
+  }
 
   it('fails with a fix when the target schema is missing and the script does not create it', async () => {
     const { db } = fx();

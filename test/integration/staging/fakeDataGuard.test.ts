@@ -58,6 +58,14 @@ describe('fake data marker: the one rule', () => {
     }
     assert.match(fakeSendRefusal('test', { ...mark, latest: { ...mark.latest, stagedFrom: 'dev' } })!, /holds payloads staged from the fake data in schema dev/);
   });
+  it('allows fake data to the test endpoint only when the run chose it, and never to live', () => {
+    const mark = { schema: 's', runs: 1, latest: { runNo: 1, status: 'complete', children: 30, asOf: AS_OF, startedAt: null, stagedFrom: null } };
+    assert.match(fakeSendRefusal('test', mark)!, /add --allow-fake-to-test/);
+    assert.match(fakeSendRefusal('test', mark, { allowFakeToTest: false })!, /refusing to send to the DfE test endpoint/);
+    assert.equal(fakeSendRefusal('test', mark, { allowFakeToTest: true }), undefined);
+    assert.match(fakeSendRefusal('live', mark, { allowFakeToTest: true })!, /refusing to send to the DfE live endpoint: .*never sent to the live endpoint/);
+    assert.doesNotMatch(fakeSendRefusal('live', mark)!, /allow-fake-to-test/);
+  });
 });
 
 for (const target of targets) {
@@ -135,6 +143,20 @@ for (const target of targets) {
       assert.equal(r.code, 2);
       assert.match(r.stderr, new RegExp(`schema ${other} holds payloads staged from the fake data in schema ${ssd}`));
       assert.equal(api.requests.length + api.tokenRequests, 0);
+    });
+
+    it('--allow-fake-to-test sends fake data to the test endpoint for that run, saying so; with live it is refused', async () => {
+      const live = await runCli(['send', '--db', url, '--schema', ssd, '--table', 'ssd_api_data_staging', '--mode', 'live', '--yes-send-live', '--allow-fake-to-test', ...endpoint()]);
+      assert.equal(live.code, 2, live.stdout + live.stderr);
+      assert.match(live.stderr, /--allow-fake-to-test is for --mode test only: fake data is never sent to the live endpoint/);
+      assert.equal(api.requests.length + api.tokenRequests, 0, 'nothing was sent live');
+      const pending = await pendingIn(ssd, 'ssd_api_data_staging_anon');
+      assert.ok(pending > 0);
+      const r = await runCli(['send', '--db', url, '--schema', ssd, '--table', 'ssd_api_data_staging_anon', '--mode', 'test', '--allow-fake-to-test', ...endpoint()]);
+      assert.equal(r.code, 0, r.stdout + r.stderr);
+      assert.match(r.stderr, new RegExp(`--allow-fake-to-test: sending the FAKE data staged in ${ssd}\\.ssd_api_data_staging_anon to the DfE TEST endpoint`));
+      assert.ok(api.requests.length > 0, 'the test endpoint received the fake children');
+      assert.equal(await pendingIn(ssd, 'ssd_api_data_staging_anon'), 0, 'all sent');
     });
   });
 }

@@ -101,10 +101,12 @@ function assertCleanStop(r: Run, what: RegExp): void {
   it('ssd stage: batches committed so far are kept and named, no child is marked Deleted; the next run finishes', async () => {
     const { db, schema } = f;
     const info = await ensureStagingTable(db, { schema });
-    // Slow every batch down (a statement trigger on the run's work table) so the kill lands mid-run.
+    // Slow every batch down (a statement trigger on the staging table's inserts: every child is new
+    // here, so each batch inserts; the run's work table is a temporary table of its own session) so
+    // the kill lands mid-run.
     const fn = qualify('postgres', schema, 'slow_marks');
     await db.execute(`CREATE FUNCTION ${fn}() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN PERFORM pg_sleep(0.1); RETURN NULL; END $$`);
-    await db.execute(`CREATE TRIGGER ${quoteIdent('postgres', 'slow_marks')} BEFORE INSERT ON ${info.marks} FOR EACH STATEMENT EXECUTE FUNCTION ${fn}()`);
+    await db.execute(`CREATE TRIGGER ${quoteIdent('postgres', 'slow_marks')} BEFORE INSERT ON ${info.qualified} FOR EACH STATEMENT EXECUTE FUNCTION ${fn}()`);
     const staged = async () => Number((await db.query<{ n: number }>(`SELECT COUNT(*) AS n FROM ${info.qualified}`))[0]!.n);
     const r = await runCli(['stage', '--db', dbUrl, '--schema', schema, '--as-of', AS_OF, '--batch-size', '5', '--table', 'ssd_api_data_staging'], async () => {
       await until('some batches to commit', async () => (await staged()) >= 20);
@@ -113,7 +115,7 @@ function assertCleanStop(r: Run, what: RegExp): void {
     assertCleanStop(r, /staging batches 1–\d+ committed \([\d,]+ children\)(, batch \d+ rolled back)?, no child was marked Deleted; run it again to finish$/);
     const committed = Number(/committed \(([\d,]+) children\)/.exec(r.stderr)![1]!.replace(/,/g, ''));
     assert.equal(await staged(), committed, 'exactly the committed batches are in the table');
-    await db.execute(`DROP TRIGGER ${quoteIdent('postgres', 'slow_marks')} ON ${info.marks}`);
+    await db.execute(`DROP TRIGGER ${quoteIdent('postgres', 'slow_marks')} ON ${info.qualified}`);
     const again = await runCli(['stage', '--db', dbUrl, '--schema', schema, '--as-of', AS_OF, '--table', 'ssd_api_data_staging', '--json']);
     assert.equal(again.code, 0, again.stderr);
     const rep = JSON.parse(again.stdout) as { cohort: number; new: number; unchanged: number; deleted: number };

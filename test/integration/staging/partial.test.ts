@@ -97,8 +97,11 @@ forEachTarget('staging cancellation', (fx) => {
     const r = await stageChildren(db, stream(kids), { schema, batchSize: 10 });
     assert.deepEqual([r.new, r.unchanged, r.deleted], [30, 20, 0]);
     assert.equal(await count(), 50);
-    // The cancelled run's work rows are gone.
-    const marks = Number((await db.query<{ n: number }>(`SELECT COUNT(*) AS n FROM ${fx().t('ssd_api_data_staging_run_marks')}`))[0]!.n);
+    // The cancelled run's work table is gone: it was a temporary table, dropped with the run, and
+    // no permanent work table was made.
+    const marks = Number((await db.query<{ n: number }>(db.dialect === 'mssql'
+      ? `SELECT (SELECT COUNT(*) FROM sys.tables WHERE name LIKE '%run[_]marks%') + (SELECT COUNT(*) FROM tempdb.sys.tables WHERE name LIKE '#ssd[_]run[_]marks%') AS n`
+      : `SELECT COUNT(*) AS n FROM pg_class WHERE relname LIKE '%run\\_marks%'`))[0]!.n);
     assert.equal(marks, 0);
   });
 
