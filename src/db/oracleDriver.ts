@@ -24,7 +24,7 @@ import { CancelledError, ConnectionError, DbError, type BatchResult, type Db, ty
 /** The part of oracledb's API this driver uses (see node-oracledb's documentation). */
 export interface OracleMetaData { name: string; dbType?: unknown; dbTypeName?: string }
 export interface OracleResultSet { getRows(n: number): Promise<unknown[]>; close(): Promise<void>; metaData?: OracleMetaData[] }
-export interface OracleExecuteResult { rows?: unknown[]; metaData?: OracleMetaData[]; rowsAffected?: number; resultSet?: OracleResultSet; outBinds?: unknown }
+export interface OracleExecuteResult { rows?: unknown[]; metaData?: OracleMetaData[]; rowsAffected?: number; resultSet?: OracleResultSet; outBinds?: unknown; warning?: { message?: string; code?: string; errorNum?: number } }
 export interface OracleExecuteOptions {
   outFormat?: unknown;
   autoCommit?: boolean;
@@ -102,6 +102,10 @@ export function oracleDbError(e: unknown, sql?: string): DbError {
     const before = sql.slice(0, x.offset);
     details.line = before.split('\n').length;
     details.position = x.offset + 1;
+  } else {
+    // PL/SQL: "ORA-06550: line 3, column 7:" names the place within the block.
+    const m = /ORA-06550: line (\d+), column \d+/.exec(message);
+    if (m) details.line = Number(m[1]);
   }
   return new DbError(message, details, { cause: e });
 }
@@ -128,9 +132,11 @@ function lowerRow(r: unknown): Row {
 
 /** A single trailing ';' after a SQL statement is SQL*Plus's terminator, not part of the statement. */
 export function oracleStatementText(sql: string): string {
-  const t = sql.trim();
-  if (/^(declare|begin)\b/i.test(t) || /^create\s+(or\s+replace\s+)?(editionable\s+|noneditionable\s+)?(procedure|function|package|trigger|type)\b/i.test(t)) return t;
-  return t.replace(/;\s*$/, '');
+  // Leading text stays as it is, so the server's error offsets match the caller's text.
+  const t = sql.trimEnd();
+  const head = t.replace(/^(\s|--[^\n]*\n|\/\*[\s\S]*?\*\/)*/, '');
+  if (/^(declare|begin|<<)/i.test(head) || /^create\s+(or\s+replace\s+)?(editionable\s+|noneditionable\s+)?(procedure|function|package|trigger|type|library)\b/i.test(head)) return t;
+  return t.replace(/;$/, '');
 }
 
 class ConnQueryable implements Queryable {
@@ -322,7 +328,12 @@ export class OracleDb implements Db {
     const q = new ConnQueryable(this.ora, conn, autoCommit);
     try {
       if (options.onMessage) await conn.execute('BEGIN DBMS_OUTPUT.ENABLE(NULL); END;').catch(() => undefined);
-      const res = await q.run(oracleStatementText(sql), []);
+      const text = oracleStatementText(sql);
+      let res: OracleExecuteResult;
+      // Script text is sent as written: no $n rewriting (a batch has no parameters).
+      try { res = await conn.execute(text, {}, q.options()); } catch (e) { throw oracleDbError(e, text); }
+      // CREATE PROCEDURE … with compilation errors succeeds with a warning, as SQL*Plus shows it.
+      if (res.warning) options.onMessage?.({ kind: 'warning', text: `${res.warning.message ?? 'created with compilation errors'} (query USER_ERRORS for the details)`, ...(oracleCode(res.warning) ? { code: oracleCode(res.warning)! } : {}) });
       if (options.onMessage) for (const line of await this.outputLines(conn)) options.onMessage({ kind: 'info', text: line });
       const isSelect = Array.isArray(res.rows);
       return {

@@ -28,16 +28,21 @@ export function qQuoteCloser(open: string): string {
  * Unterminated ones run to the end of the text.
  */
 export function qQuoteLength(sql: string, i: number): number {
+  return qQuoteAt(sql, i)?.length ?? 0;
+}
+
+/** The q-quote starting at i (its length, and whether it is closed), or undefined. */
+export function qQuoteAt(sql: string, i: number): { length: number; closed: boolean } | undefined {
   let j = i;
   const c0 = sql[j]?.toLowerCase();
   if (c0 === 'n' && sql[j + 1]?.toLowerCase() === 'q') j++;
-  else if (c0 !== 'q') return 0;
-  if (i > 0 && isIdentChar(sql.charCodeAt(i - 1))) return 0;
-  if (sql[j + 1] !== "'") return 0;
+  else if (c0 !== 'q') return undefined;
+  if (i > 0 && isIdentChar(sql.charCodeAt(i - 1))) return undefined;
+  if (sql[j + 1] !== "'") return undefined;
   const open = sql[j + 2];
-  if (open === undefined || /\s/.test(open)) return 0;
+  if (open === undefined || /\s/.test(open)) return undefined;
   const end = sql.indexOf(`${qQuoteCloser(open)}'`, j + 3);
-  return end < 0 ? sql.length - i : end + 2 - i;
+  return end < 0 ? { length: sql.length - i, closed: false } : { length: end + 2 - i, closed: true };
 }
 
 export function rewriteOraclePlaceholders(sql: string): OracleRewrittenSql {

@@ -50,6 +50,8 @@ describe('oracle: placeholders', () => {
 
   it('drops a trailing ; after SQL but keeps PL/SQL blocks whole', () => {
     assert.equal(oracleStatementText('SELECT 1 FROM dual;  '), 'SELECT 1 FROM dual');
+    assert.equal(oracleStatementText('\n-- note\nSELECT 1 FROM dual;'), '\n-- note\nSELECT 1 FROM dual');
+    assert.equal(oracleStatementText('-- c\nDECLARE x NUMBER; BEGIN NULL; END;'), '-- c\nDECLARE x NUMBER; BEGIN NULL; END;');
     assert.equal(oracleStatementText('BEGIN NULL; END;'), 'BEGIN NULL; END;');
     assert.equal(oracleStatementText('create or replace procedure p as begin null; end;'), 'create or replace procedure p as begin null; end;');
   });
