@@ -421,7 +421,7 @@ export class ConnectionManager implements vscode.Disposable {
    * testing). A failed test offers to change the answers (kept) or save anyway. Undefined = cancelled.
    */
   private async profileForm(o: { kind: ConnectionProfile['kind']; label: string; title: string; existing?: ConnectionProfile }): Promise<{ address: string; password?: string; schema: string; name: string } | undefined> {
-    const example = { mssql: 'Server=sql01,1433;Database=ssd;User Id=ssd_reader;Encrypt=true;TrustServerCertificate=false', postgres: 'postgres://ssd_reader@localhost:5432/ssd', pglite: 'pglite:/path/to/folder' }[o.kind];
+    const example = { mssql: 'Server=sql01,1433;Database=ssd;User Id=ssd_reader;Encrypt=true;TrustServerCertificate=false', postgres: 'postgres://ssd_reader@localhost:5432/ssd', pglite: 'pglite:/path/to/folder', oracle: 'oracle://ssd_reader@db01:1521/FREEPDB1' }[o.kind];
     const editing = o.existing !== undefined;
     let values = { address: o.existing?.address ?? '', password: undefined as string | undefined, schema: o.existing?.schema ?? '', name: o.existing?.name ?? '' };
     for (;;) {
