@@ -196,3 +196,21 @@ describe('oracle: driver against a scripted oracledb', () => {
     } finally { await db.close(); }
   });
 });
+
+describe('oracle: bulkInsert', () => {
+  it('inserts in executeMany chunks with quoted upper-case names', async () => {
+    const { bulkInsert } = await import('../../../src/db/bulkInsert');
+    const stored: unknown[][] = [];
+    const fake = new FakeOracledb().on(/^INSERT INTO "SSD"\."SSD_PERSON"/, (_s, b) => { stored.push(b as unknown[]); return { rowsAffected: 1 }; });
+    const db = await open(fake);
+    try {
+      const rows = Array.from({ length: 5 }, (_, i) => [`P${i}`, i % 2 === 0]);
+      assert.equal(await db.transaction((tx) => bulkInsert(tx, 'oracle', 'ssd', 'ssd_person', ['person_id', 'flag'], rows, { maxRowsPerStatement: 2 })), 5);
+      const many = fake.calls.filter((c) => c.many);
+      assert.deepEqual(many.map((c) => (c.binds as unknown[]).length), [2, 2, 1]);
+      assert.equal(many[0]!.sql, 'INSERT INTO "SSD"."SSD_PERSON" ("PERSON_ID", "FLAG") VALUES (:b1, :b2)');
+      assert.deepEqual(stored[4], ['P4', 1]);
+      assert.equal(fake.committedWork.length, 3);
+    } finally { await db.close(); }
+  });
+});
