@@ -12,6 +12,8 @@ import { rewriteOraclePlaceholders } from '../../../src/db/oracleParams';
 import { createTableIfMissingSql, createTableSql } from '../../../src/ddl/generateDdl';
 import { SSD_TABLES, tablesForSet } from '../../../src/model/ssdModel';
 import { parseOracle } from '../../helpers/sqlParsers';
+import { runCli } from '../../helpers/runCli';
+import { planScript } from '../../../src/script/plan';
 
 const sent = (sql: string) => rewriteOraclePlaceholders(sql).text;
 
@@ -67,5 +69,18 @@ describe('SQL catalogue (Oracle): what the tool generates parses with the PL/SQL
     }
     assertParses('DBMS_OUTPUT.ENABLE', 'BEGIN DBMS_OUTPUT.ENABLE(NULL); END;');
     assertParses('DBMS_OUTPUT.GET_LINE', 'BEGIN DBMS_OUTPUT.GET_LINE(:line, :status); END;');
+  });
+
+  it('ssd sql init --dialect oracle --ddl prints a SQL*Plus script whose every unit parses; other commands say they are not there yet', async () => {
+    const r = await runCli(['sql', 'init', '--dialect', 'oracle', '--schema', 'ssd_development', '--tables', 'api', '--ddl']);
+    assert.equal(r.code, 0, r.stderr);
+    // Cut as `ssd run` cuts an Oracle script (SQL*Plus rules): one unit per table (the schema is a user the DBA makes).
+    const plan = planScript(r.stdout, { dialect: 'oracle', file: 'ssd_tables.sql' });
+    assert.equal(plan.batches.length, tablesForSet('api').length);
+    assert.doesNotMatch(r.stdout, /:b\d|\$\d/);
+    for (const b of plan.batches.slice(0, 4)) assertParses(`batch ${b.index + 1}`, b.text.trim());
+    const stage = await runCli(['sql', 'stage', '--dialect', 'oracle']);
+    assert.notEqual(stage.code, 0);
+    assert.match(stage.stderr, /only init runs on Oracle so far/);
   });
 });
