@@ -573,7 +573,7 @@ function loadAzdata(): AzdataApiLike | undefined {
 }
 
 export function kindName(kind: string): string {
-  return kind === 'mssql' ? 'SQL Server' : kind === 'postgres' ? 'PostgreSQL' : 'embedded';
+  return kind === 'mssql' ? 'SQL Server' : kind === 'postgres' ? 'PostgreSQL' : kind === 'oracle' ? 'Oracle' : 'embedded';
 }
 
 function safeAddress(p: ConnectionProfile): string {

@@ -214,3 +214,20 @@ describe('oracle: bulkInsert', () => {
     } finally { await db.close(); }
   });
 });
+
+describe('oracle: profiles and connection error classes', () => {
+  it('a saved Oracle profile keeps its password out of the address', async () => {
+    const { makeProfile } = await import('../../../src/connections/profiles');
+    const r = makeProfile({ name: 'Azeus', address: 'oracle://ssd:s3cret@db01:1521/AZEUS' }, () => 'id1');
+    assert.equal(r.profile.kind, 'oracle');
+    assert.equal(r.password, 's3cret');
+    assert.doesNotMatch(r.profile.address, /s3cret/);
+  });
+
+  it('ORA-/NJS- codes map to the editor\'s problem classes', async () => {
+    const { classifyConnectionError } = await import('../../../src/connections/connectionErrors');
+    assert.equal(classifyConnectionError(new OraError(1017, 'invalid credential or not authorized; logon denied')), 'login');
+    assert.equal(classifyConnectionError(Object.assign(new Error('NJS-518: cannot connect'), { code: 'NJS-518' })), 'database-missing');
+    assert.equal(classifyConnectionError(Object.assign(new Error('NJS-503: connection to host 127.0.0.1 port 1 could not be established'), { code: 'NJS-503' })), 'unreachable');
+  });
+});
