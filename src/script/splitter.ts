@@ -259,6 +259,10 @@ function splitOracle(
       }
     }
   }
+  if (state === 'plsql') {
+    const at = text.length;
+    warnings.push({ offset: at, ...positionAt(starts, at), message: 'the last PL/SQL block has no line holding only "/" after it: SQL*Plus would not run it; here it is run' });
+  }
 }
 
 /** Whether [start, end) holds any non-blank code character. */

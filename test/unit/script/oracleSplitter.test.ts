@@ -80,6 +80,13 @@ describe('oracle script splitting', () => {
     assert.deepEqual(batches("BEGIN\n  v := '\n/\n';\nEND;\n/\n/*\n/\n*/\nSELECT 1 FROM dual;"), ["BEGIN\n  v := '\n/\n';\nEND;", '/*\n/\n*/\nSELECT 1 FROM dual']);
   });
 
+  it('warns when the last PL/SQL block has no / line', () => {
+    const r = splitScript('BEGIN\n  NULL;\nEND;\n', 'oracle');
+    assert.deepEqual(r.batches.filter((b) => !b.blank).map((b) => rawBatchText('BEGIN\n  NULL;\nEND;\n', b).trim()), ['BEGIN\n  NULL;\nEND;']);
+    assert.match(r.warnings[0]!.message, /no line holding only "\/"/);
+    assert.equal(splitScript('BEGIN\n  NULL;\nEND;\n/\n', 'oracle').warnings.length, 0);
+  });
+
   it('treats SET TRANSACTION as SQL and SET SERVEROUTPUT as a SQL*Plus command', () => {
     const r = splitScript('SET SERVEROUTPUT ON\nSET TRANSACTION READ ONLY;\n', 'oracle');
     assert.deepEqual(r.pieces.map((p) => p.kind), ['directive', 'text', 'separator', 'text']);
