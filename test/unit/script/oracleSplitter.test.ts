@@ -141,3 +141,12 @@ describe('oracle script splitting', () => {
     } finally { await db.close(); }
   });
 });
+
+describe('oracle: the script dialect an address implies', () => {
+  it('an Oracle address means Oracle scripts', async () => {
+    const { dialectForAddress } = await import('../../../src/script/cli');
+    assert.equal(dialectForAddress('oracle://ssd@db01:1521/AZEUS'), 'oracle');
+    assert.equal(dialectForAddress('ssd@db01:1521/AZEUS'), 'oracle');
+    assert.equal(dialectForAddress('Server=x;Database=y'), 'tsql');
+  });
+});
