@@ -47,6 +47,7 @@ const VENDOR = {
   pglite: ['@electric-sql/pglite'],
   mssql: ['mssql', 'tedious', 'mssql/msnodesqlv8'],
   pg: ['pg', 'pg-cursor'],
+  oracle: ['oracledb'],
   faker: ['@faker-js/faker/locale/en_GB'],
   ajv: ['ajv', 'ajv-formats'],
   commander: ['commander'],

@@ -2,7 +2,7 @@
 // their columns), row counts, pages of child ids, staging counts. Pure (no 'vscode'): the tree
 // calls these asynchronously. Ids and counts only: nothing here reads a child's other data.
 import { columnsSql, limitClause, qualify, quoteIdent } from '../db/dialect';
-import type { Db } from '../db/types';
+import type { Db, Dialect } from '../db/types';
 import { BUILDER_TABLES, OTHER_TABLES, STAGING_TABLES, type SsdTableDef } from '../model/ssdModel';
 import { withheldReason } from '../staging/lifecycle';
 
@@ -23,7 +23,7 @@ export interface DbColumn {
 
 /** The columns of every table in a schema, keyed by lower-case table name. */
 export async function readSchemaColumns(db: Db, schema: string): Promise<Map<string, DbColumn[]>> {
-  const rows = await db.query<{ table_name: string; column_name: string; data_type: string; character_maximum_length: number | string | null; is_nullable: string }>(columnsSql(), [schema]);
+  const rows = await db.query<{ table_name: string; column_name: string; data_type: string; character_maximum_length: number | string | null; is_nullable: string }>(columnsSql(db.dialect), [schema]);
   const out = new Map<string, DbColumn[]>();
   for (const r of rows) {
     const key = String(r.table_name).toLowerCase();
@@ -161,7 +161,7 @@ export interface ColumnView {
 }
 
 /** Model columns merged with the database's: model order first, then extra database columns. */
-export function mergeColumns(def: SsdTableDef, dbCols: readonly DbColumn[] | undefined, dialect: 'postgres' | 'mssql'): ColumnView[] {
+export function mergeColumns(def: SsdTableDef, dbCols: readonly DbColumn[] | undefined, dialect: Dialect): ColumnView[] {
   const byName = new Map((dbCols ?? []).map((c) => [c.name, c] as const));
   const out: ColumnView[] = def.columns.map((c) => {
     const d = byName.get(c.name);

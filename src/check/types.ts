@@ -3,6 +3,8 @@
 // A finding never carries a value of a child's data: only rule ids, table/column names, counts
 // and up to five primary-key ids.
 
+import type { Dialect } from '../db/types';
+
 export type Severity = 'error' | 'warning' | 'info';
 
 /** schema: structure (tables, columns, types); data: values; cohort: who gets a payload. */
@@ -79,7 +81,7 @@ export interface CheckReport {
   tool: 'ssd check';
   /** Safe description of the database (never a password). */
   database: string;
-  dialect: 'postgres' | 'mssql';
+  dialect: Dialect;
   schema: string;
   asOf: string;
   /** Reporting window the date and cohort rules used (contract: start = 1 April of the FY containing as-of − 24 months, end = as-of + 1 day). */

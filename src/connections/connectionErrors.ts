@@ -38,18 +38,18 @@ export function classifyConnectionError(err: unknown): ConnectionProblem {
   if (/is in use by|can be opened by one process at a time/i.test(text)) return 'in-use';
   if (/no embedded database at|is not an embedded database/i.test(text)) return 'no-embedded';
   // The database (SQL Server 4060 says "Cannot open database … The login failed": the database comes first).
-  if (has('3D000', '4060') || /database "[^"]*" does not exist|cannot open database/i.test(text)) return 'database-missing';
+  if (has('3D000', '4060', 'ORA-12514', 'NJS-518') || /database "[^"]*" does not exist|cannot open database/i.test(text)) return 'database-missing';
   if (/schema "[^"]*" does not exist|the schema .* does not exist/i.test(text)) return 'schema-missing';
   // Certificates and TLS.
   if (/SELF_SIGNED_CERT|DEPTH_ZERO_SELF_SIGNED_CERT|UNABLE_TO_VERIFY_LEAF_SIGNATURE|UNABLE_TO_GET_ISSUER_CERT|CERT_HAS_EXPIRED|ERR_TLS_CERT_ALTNAME_INVALID|CERT_/.test(codes.join(' '))
     || /self[- ]signed certificate|unable to verify the first certificate|certificate (has expired|is not trusted|chain)|unable to get (local )?issuer certificate|hostname\/IP does not match|does not support SSL|certificate verify failed|altnames/i.test(text)) return 'certificate';
   // Sign-in.
   if (/client password must be a string|asks for a password and none was given|needs its password/i.test(text)) return 'no-password';
-  if (has('28P01', '28000', 'ELOGIN', '18456') || /password authentication failed|login failed|no pg_hba\.conf entry|role "[^"]*" does not exist|authentication failed/i.test(text)) return 'login';
+  if (has('28P01', '28000', 'ELOGIN', '18456', 'ORA-01017', 'ORA-28000', 'ORA-28001') || /password authentication failed|login failed|no pg_hba\.conf entry|role "[^"]*" does not exist|authentication failed/i.test(text)) return 'login';
   // The network.
-  if (has('ETIMEOUT', 'ETIMEDOUT') || /timeout expired|timed out|connection timeout|in \d+ ?ms/i.test(text)) return 'timeout';
+  if (has('ETIMEOUT', 'ETIMEDOUT', 'NJS-510') || /timeout expired|timed out|connection timeout|in \d+ ?ms/i.test(text)) return 'timeout';
   if (has('ENOTFOUND', 'EAI_AGAIN') || /getaddrinfo (ENOTFOUND|EAI_AGAIN)/.test(text)) return 'unknown-host';
-  if (has('ECONNREFUSED', 'ENOTFOUND', 'EAI_AGAIN', 'EHOSTUNREACH', 'ENETUNREACH', 'ECONNRESET', 'ESOCKET')
+  if (has('ECONNREFUSED', 'ENOTFOUND', 'EAI_AGAIN', 'EHOSTUNREACH', 'ENETUNREACH', 'ECONNRESET', 'ESOCKET', 'NJS-503', 'NJS-511', 'ORA-12541')
     || /ECONNREFUSED|ENOTFOUND|EAI_AGAIN|EHOSTUNREACH|ENETUNREACH|getaddrinfo|could not connect|failed to connect|connection refused/i.test(text)) return 'unreachable';
   return 'other';
 }

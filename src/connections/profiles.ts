@@ -65,7 +65,7 @@ export function splitPassword(address: string): { address: string; password?: st
     throw new ProfileError((e as Error).message);
   }
   const lower = text.toLowerCase();
-  if (/^(postgres|postgresql|mssql|sqlserver):\/\//.test(lower)) {
+  if (/^(postgres|postgresql|mssql|sqlserver|oracle):\/\//.test(lower)) {
     const u = new URL(text);
     if (!u.password) return { address: text, spec };
     const password = decodeURIComponent(u.password);
@@ -193,7 +193,7 @@ function isProfile(x: unknown): x is ConnectionProfile {
   if (!x || typeof x !== 'object') return false;
   const p = x as Record<string, unknown>;
   return typeof p.id === 'string' && typeof p.name === 'string' && typeof p.address === 'string'
-    && (p.kind === 'mssql' || p.kind === 'postgres' || p.kind === 'pglite') && typeof p.hasPassword === 'boolean';
+    && (p.kind === 'mssql' || p.kind === 'postgres' || p.kind === 'pglite' || p.kind === 'oracle') && typeof p.hasPassword === 'boolean';
 }
 
 /** A random profile id (hex). */

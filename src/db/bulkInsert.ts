@@ -6,6 +6,8 @@
 //   query per call) unless the caller passes them.
 // - SQL Server: multi-row `VALUES ($1, $2), (…)` chunked under the 2,100-parameter limit (with a
 //   margin) and the 1,000-row limit of a VALUES list.
+// - Oracle: one `INSERT … VALUES (:b1, …)` run for a chunk of rows with executeMany (array DML:
+//   one round trip per chunk).
 // Values are always bound parameters; schema, table and column names are validated and quoted.
 import { qualify, quoteIdent, validateIdentifier } from './dialect';
 import { loadSql } from './sqlFiles';
@@ -35,7 +37,7 @@ export function rowsPerStatement(dialect: Dialect, columnCount: number, requeste
   if (!Number.isInteger(columnCount) || columnCount < 1) throw new Error('bulk insert needs at least one column');
   const cap = dialect === 'mssql'
     ? Math.min(MSSQL_MAX_VALUES_ROWS, Math.floor(MSSQL_MAX_PARAMS / columnCount))
-    : PG_DEFAULT_ROWS;
+    : PG_DEFAULT_ROWS; // Oracle: rows per executeMany, as PostgreSQL's per statement
   if (cap < 1) throw new Error(`bulk insert: ${columnCount} columns exceed the SQL Server parameter limit`);
   if (requested !== undefined) {
     if (!Number.isInteger(requested) || requested < 1) throw new Error(`invalid maxRowsPerStatement ${requested}`);
@@ -106,6 +108,17 @@ export async function bulkInsert(
         for (let c = 0; c < columns.length; c++) arrays[c]![r - start] = row[c] === undefined ? null : row[c];
       }
       await q.execute(sql, arrays);
+      inserted += end - start;
+    }
+    return inserted;
+  }
+
+  if (dialect === 'oracle') {
+    if (!q.executeMany) throw new Error('bulk insert on Oracle needs a connection with executeMany');
+    const sql = `INSERT INTO ${target} VALUES (${columns.map((_, i) => `$${i + 1}`).join(', ')})`;
+    for (let start = 0; start < rows.length; start += chunk) {
+      const end = Math.min(rows.length, start + chunk);
+      await q.executeMany(sql, rows.slice(start, end));
       inserted += end - start;
     }
     return inserted;

@@ -7,6 +7,8 @@
 //   Server=host,1433;Database=d;User Id=u;Password=p;Encrypt=true;TrustServerCertificate=true  (ADO)
 //   Server=host;Database=d;Domain=LA;User Id=u (or User Id=LA\u);Password=p    Windows account over NTLM
 //   Server=host;Database=d;Trusted_Connection=yes (Integrated Security=SSPI)   Windows sign-in (msnodesqlv8)
+//   oracle://user:pass@host:1521/service?connectTimeout=30                  Oracle (oracledb Thin mode)
+//   [user@]host[:port]/service (EZConnect), oracle:<EZConnect> or oracle:(DESCRIPTION=…)   Oracle
 import { ConnectionError } from './types';
 
 export interface PgliteSpec { kind: 'pglite'; dataDir: string | null }
@@ -43,7 +45,19 @@ export interface MssqlSpec {
   commandTimeoutMs?: number;
   applicationName?: string;
 }
-export type ConnectionSpec = PgliteSpec | PostgresSpec | MssqlSpec;
+export interface OracleSpec {
+  kind: 'oracle';
+  /** What oracledb's connectString gets: host:port/service (EZConnect) or a (DESCRIPTION=…) descriptor. */
+  connectString: string;
+  host: string;
+  port?: number;
+  /** Service name (EZConnect path); undefined for a descriptor without SERVICE_NAME. */
+  service?: string;
+  user?: string;
+  password?: string;
+  connectTimeoutMs?: number;
+}
+export type ConnectionSpec = PgliteSpec | PostgresSpec | MssqlSpec | OracleSpec;
 
 const truthy = (v: string | undefined, dflt: boolean): boolean => {
   if (v === undefined || v === '') return dflt;
@@ -228,6 +242,50 @@ function parseMssqlUrl(text: string): MssqlSpec {
   return spec;
 }
 
+/** Oracle: oracle://user:pass@host:port/service, [user@]host[:port]/service, or oracle:(DESCRIPTION=…). */
+function parseOracle(text: string): OracleSpec {
+  const lower = text.toLowerCase();
+  if (lower.startsWith('oracle://')) {
+    let u: URL;
+    try { u = new URL(text); } catch { throw new ConnectionError('invalid oracle:// URL'); }
+    const host = decodePart(u.hostname, 'host', 'oracle://');
+    if (!host) throw new ConnectionError('oracle:// URL has no host: write oracle://user@host:1521/service');
+    const service = decodePart(u.pathname.replace(/^\//, ''), 'service name', 'oracle://');
+    if (!service) throw new ConnectionError(`oracle://${host} has no service name: write oracle://user@${host}:1521/SERVICE (e.g. FREEPDB1)`);
+    const port = u.port ? Number(u.port) : undefined;
+    const spec: OracleSpec = { kind: 'oracle', connectString: `${host}:${port ?? 1521}/${service}`, host, service };
+    if (port) spec.port = port;
+    if (u.username) spec.user = decodePart(u.username, 'user name', 'oracle://');
+    if (u.password) spec.password = decodePart(u.password, 'password', 'oracle://');
+    const t = u.searchParams.get('connectTimeout') ?? u.searchParams.get('connect_timeout');
+    if (t) spec.connectTimeoutMs = parseTimeoutSeconds(t);
+    return spec;
+  }
+  const rest = lower.startsWith('oracle:') ? text.slice('oracle:'.length).trim() : text;
+  if (rest.startsWith('(')) {
+    // A connect descriptor: passed on as it is; host and service read out for messages only.
+    const host = /\(\s*HOST\s*=\s*([^)\s]+)\s*\)/i.exec(rest)?.[1];
+    if (!host) throw new ConnectionError('Oracle connect descriptor has no (HOST=…)');
+    const port = /\(\s*PORT\s*=\s*(\d+)\s*\)/i.exec(rest)?.[1];
+    const service = /\(\s*SERVICE_NAME\s*=\s*([^)\s]+)\s*\)/i.exec(rest)?.[1];
+    const spec: OracleSpec = { kind: 'oracle', connectString: rest, host };
+    if (port) spec.port = Number(port);
+    if (service) spec.service = service;
+    return spec;
+  }
+  const m = EZCONNECT.exec(rest);
+  if (!m) throw new ConnectionError('invalid Oracle address: write oracle://user@host:1521/service or user@host:1521/service');
+  const [, user, host, port, service] = m;
+  if (port !== undefined && (!Number.isInteger(Number(port)) || Number(port) <= 0 || Number(port) > 65535)) throw new ConnectionError(`invalid port in Oracle address ${host}:${port}`);
+  const spec: OracleSpec = { kind: 'oracle', connectString: `${host}:${port ?? 1521}/${service}`, host: host!, service: service! };
+  if (port) spec.port = Number(port);
+  if (user) spec.user = user;
+  return spec;
+}
+
+/** EZConnect without a password: [user@]host[:port]/service (service names: letters, digits, _ . $ # -). */
+const EZCONNECT = /^(?:([A-Za-z][A-Za-z0-9_$#]*)@)?([A-Za-z0-9][A-Za-z0-9.-]*)(?::(\d+))?\/([A-Za-z][A-Za-z0-9_.$#-]*)$/;
+
 export function parseConnectionString(text: string): ConnectionSpec {
   const s = (text ?? '').trim();
   if (!s) throw new ConnectionError('no database given: pass --db (e.g. pglite:memory, postgres://…, or a SQL Server connection string) or set SSD_DB');
@@ -251,7 +309,8 @@ export function parseConnectionString(text: string): ConnectionSpec {
   }
   if (lower.startsWith('mssql://') || lower.startsWith('sqlserver://')) return parseMssqlUrl(s.replace(/^sqlserver:/i, 'mssql:'));
   if (/(^|;)\s*(server|data source|address|addr)\s*=/i.test(s)) return parseMssqlAdo(s);
-  throw new ConnectionError('unrecognised database address: expected pglite:memory, pglite:<dir>, postgres://…, mssql://… or Server=…;Database=…');
+  if (lower.startsWith('oracle:') || EZCONNECT.test(s)) return parseOracle(s);
+  throw new ConnectionError('unrecognised database address: expected pglite:memory, pglite:<dir>, postgres://…, mssql://…, Server=…;Database=…, oracle://… or host:1521/service');
 }
 
 /** One safe line naming the target: kind, user, host, port, database. Never a password or token. */
@@ -266,6 +325,8 @@ export function describeSpec(spec: ConnectionSpec): string {
       }
       return `PostgreSQL ${spec.user ? spec.user + '@' : ''}${spec.host ?? 'localhost'}:${spec.port ?? 5432}/${spec.database ?? ''}`;
     }
+    case 'oracle':
+      return `Oracle ${spec.user ? spec.user + '@' : ''}${spec.host}:${spec.port ?? 1521}/${spec.service ?? '(descriptor)'}`;
     case 'mssql':
       return `SQL Server ${spec.user ? (spec.domain ? spec.domain + '\\' : '') + spec.user + '@' : spec.accessToken ? '(Entra ID token)@' : spec.integrated ? '(Windows sign-in)@' : ''}${spec.server}${spec.instanceName ? '\\' + spec.instanceName : ''}${spec.port ? ',' + spec.port : ''}/${spec.database ?? ''}`;
   }

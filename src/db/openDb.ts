@@ -1,4 +1,4 @@
-// Open a Db from a connection string or spec. The one place that knows the three drivers.
+// Open a Db from a connection string or spec. The one place that knows the four drivers.
 import { describeSpec, parseConnectionString, parseLimitSeconds, type ConnectionSpec } from './connectionSpec';
 import type { Db } from './types';
 
@@ -58,6 +58,11 @@ export async function openDb(target: string | ConnectionSpec, options: OpenOptio
       if (options.password !== undefined) s.password = options.password;
       if (options.accessToken !== undefined) s.accessToken = options.accessToken;
       return MssqlDb.open(s, description);
+    }
+    case 'oracle': {
+      const { OracleDb } = await import('./oracleDriver');
+      // Password: the profile's (options), else the address's, else SSD_ORACLE_PASSWORD.
+      return OracleDb.open(spec, description, options.password !== undefined ? { password: options.password } : {});
     }
   }
 }

@@ -3,6 +3,7 @@
 // (src/sqlCatalogue/) drives the real code of each command through it, so `ssd sql <command>`
 // prints, and the grammar tests parse, exactly the statements that command builds.
 import type { BatchResult, Db, Dialect, Queryable, Row, RunBatchOptions, StreamOptions } from './types';
+import { defaultSchemaFor } from './dialect';
 
 export type StatementKind = 'query' | 'execute' | 'stream' | 'batch';
 
@@ -25,9 +26,9 @@ export class RecordingDb implements Db {
   private depth = 0;
 
   constructor(readonly dialect: Dialect, private readonly responder: Responder = () => undefined, defaultSchema?: string) {
-    this.kind = dialect === 'mssql' ? 'mssql' as const : 'postgres' as const;
-    this.description = `${dialect === 'mssql' ? 'SQL Server' : 'PostgreSQL'} (not connected: statements are recorded, never run)`;
-    this.defaultSchema = defaultSchema ?? (dialect === 'mssql' ? 'dbo' : 'public');
+    this.kind = dialect;
+    this.description = `${{ mssql: 'SQL Server', postgres: 'PostgreSQL', oracle: 'Oracle' }[dialect]} (not connected: statements are recorded, never run)`;
+    this.defaultSchema = defaultSchema ?? defaultSchemaFor(dialect);
   }
 
   private record(kind: StatementKind, sql: string, params: readonly unknown[] = []): Row[] {

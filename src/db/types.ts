@@ -1,16 +1,18 @@
-// The database interface every capability uses. Three drivers implement it: SQL Server (mssql/
-// tedious), PostgreSQL (pg) and embedded PostgreSQL (PGlite). Nothing outside src/db knows which.
+// The database interface every capability uses. Four drivers implement it: SQL Server (mssql/
+// tedious), PostgreSQL (pg), embedded PostgreSQL (PGlite) and Oracle (oracledb, Thin mode).
+// Nothing outside src/db knows which.
 //
 // Conventions shared by all drivers:
 // - SQL text uses $1, $2, ... placeholders in every dialect; the SQL Server driver rewrites them
-//   to @p1, @p2 (outside strings, comments and brackets). Never build SQL from values.
+//   to @p1, @p2 (outside strings, comments and brackets), the Oracle driver to :b1, :b2. Never
+//   build SQL from values.
 // - DATE / DATETIME / TIMESTAMP values come back as text: 'YYYY-MM-DD' for dates and
 //   'YYYY-MM-DDTHH:MM:SS[.fff]' for timestamps (no time zone, never shifted by the local zone).
 //   timestamptz comes back as ISO text with 'Z'.
 // - 64-bit integers come back as JS numbers when safe, else as strings.
 // - Binary values come back as Uint8Array (Buffer on Node).
-export type Dialect = 'postgres' | 'mssql';
-export type DriverKind = 'mssql' | 'postgres' | 'pglite';
+export type Dialect = 'postgres' | 'mssql' | 'oracle';
+export type DriverKind = 'mssql' | 'postgres' | 'pglite' | 'oracle';
 
 export type Row = Record<string, unknown>;
 
@@ -56,6 +58,9 @@ export interface Queryable {
    *  Db; on a transaction handle when the driver can run batches inside the transaction, on its
    *  connection (the script runner's atomic table refresh uses it, else execute()). */
   runBatch?(sql: string, options?: RunBatchOptions): Promise<BatchResult>;
+  /** One statement run once per row of binds in one round trip (Oracle's executeMany; bulkInsert
+   *  uses it when present). Returns the rows affected in all. */
+  executeMany?(sql: string, rows: readonly (readonly unknown[])[]): Promise<number>;
 }
 
 export interface Db extends Queryable {

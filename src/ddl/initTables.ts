@@ -11,7 +11,7 @@ export interface InitResult {
 }
 
 export async function tableExists(db: Db, schema: string, table: string): Promise<boolean> {
-  return (await db.query(tableExistsSql(), [schema, table])).length > 0;
+  return (await db.query(tableExistsSql(db.dialect), [schema, table])).length > 0;
 }
 
 export async function initTables(db: Db, options: { schema?: string; tables?: TableSet } = {}): Promise<InitResult> {
@@ -21,7 +21,7 @@ export async function initTables(db: Db, options: { schema?: string; tables?: Ta
   await db.transaction(async (tx) => {
     if (schema !== db.defaultSchema) await tx.execute(createSchemaIfMissingSql(db.dialect, schema));
     for (const table of tablesForSet(options.tables ?? 'api')) {
-      if ((await tx.query(tableExistsSql(), [schema, table.name])).length > 0) {
+      if ((await tx.query(tableExistsSql(tx.dialect), [schema, table.name])).length > 0) {
         result.alreadyPresent.push(table.name);
         continue;
       }

@@ -77,7 +77,7 @@ const fmt = (n: number) => n.toLocaleString('en-GB');
 /** Row counts of the SSD tables (staging included) present in the schema, in model order. */
 export async function countSsdTables(db: Db, schema: string): Promise<Record<string, number>> {
   const present = new Set((await db.query<{ table_name: string }>(
-    tablesSql(), [schema],
+    tablesSql(db.dialect), [schema],
   )).map((r) => r.table_name.toLowerCase()));
   const out: Record<string, number> = {};
   for (const t of SSD_TABLES) {

@@ -43,7 +43,7 @@ export interface FakeDataMark {
 /** Whether the schema holds fake data (the marker table with at least one row); undefined if not. */
 export async function readFakeMark(q: Queryable, schema: string): Promise<FakeDataMark | undefined> {
   validateIdentifier(schema, 'schema');
-  const present = await q.query(tableExistsSql(), [schema, FAKE_MARKER_TABLE]);
+  const present = await q.query(tableExistsSql(q.dialect), [schema, FAKE_MARKER_TABLE]);
   if (!present.length) return undefined;
   const t = qualify(q.dialect, schema, FAKE_MARKER_TABLE);
   const [c] = await q.query<{ n: number | string }>(`SELECT COUNT(*) AS n FROM ${t}`);

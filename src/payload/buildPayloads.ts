@@ -71,7 +71,7 @@ export class MissingTablesError extends Error {
  */
 export async function assertBuilderTables(db: Db, schema: string): Promise<{ schema: string; tables: Map<string, string> }> {
   const rows = await db.query<{ table_schema?: string; table_name: string }>(
-    tablesSql(), [schema]);
+    tablesSql(db.dialect), [schema]);
   const tables = new Map<string, string>();
   let actualSchema = schema;
   for (const r of rows) {
@@ -98,7 +98,7 @@ function orphanSections(db: Db): Array<{ key: string; sql: string }> {
 
 /** The orphan branches whose person-id column exists in the schema (older SSDs lack some). */
 export async function orphanBranchesPresent(db: Db, schema: string): Promise<Set<string>> {
-  const rows = await db.query<{ table_name: string; column_name: string }>(columnsSql(), [schema]);
+  const rows = await db.query<{ table_name: string; column_name: string }>(columnsSql(db.dialect), [schema]);
   const present = new Set(rows.map((r) => `${String(r.table_name).toLowerCase()}.${String(r.column_name).toLowerCase()}`));
   return new Set(orphanSections(db).map((b) => b.key).filter((k) => present.has(k)));
 }

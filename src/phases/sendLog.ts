@@ -27,7 +27,7 @@ export interface SendRunEntry {
 }
 
 async function hasTable(db: Db, schema: string, table: string): Promise<boolean> {
-  return (await db.query(tableExistsSql(), [schema, table])).length > 0;
+  return (await db.query(tableExistsSql(db.dialect), [schema, table])).length > 0;
 }
 
 /** What data a staging table of this schema holds, from the schema's markers. */

@@ -215,7 +215,7 @@ export async function runScramble(source: Db, target: Db, options: ScrambleOptio
   };
 
   // Columns of the source the catalogue could not use (odd names): not copied, named.
-  const allCols = await source.query<{ table_name: string; column_name: string }>(columnsSql(), [fromSchema]);
+  const allCols = await source.query<{ table_name: string; column_name: string }>(columnsSql(source.dialect), [fromSchema]);
   for (const r of allCols) {
     const tn = r.table_name.toLowerCase();
     if (!tables.some((t) => t.name === tn)) continue;
@@ -242,7 +242,7 @@ export async function runScramble(source: Db, target: Db, options: ScrambleOptio
   const values = new ValueSet();
   try {
     // Marker row first: a copy is recognisable as scrambled from its first row on.
-    markerCreated = (await target.query(tableExistsSql(), [toSchema, SCRAMBLE_RUNS_TABLE])).length === 0;
+    markerCreated = (await target.query(tableExistsSql(target.dialect), [toSchema, SCRAMBLE_RUNS_TABLE])).length === 0;
     await target.execute(fillIdentifiers(loadSql(target.dialect, 'scramble_runs_create'), { table: marker, objectName: `${toSchema}.${SCRAMBLE_RUNS_TABLE}` }));
     await target.execute(
       `INSERT INTO ${marker} (run_id, status, source_database, source_schema, table_set, key_fingerprint, rows_written, tool_version) VALUES ($1, $2, $3, $4, $5, $6, $7, $8)`,
@@ -326,7 +326,7 @@ async function createCopyTables(db: Db, schema: string, tables: readonly SsdTabl
   await db.transaction(async (tx) => {
     if (schema !== db.defaultSchema) await tx.execute(createSchemaIfMissingSql(db.dialect, schema));
     for (const t of tables) {
-      if ((await tx.query(tableExistsSql(), [schema, t.name])).length > 0) continue;
+      if ((await tx.query(tableExistsSql(tx.dialect), [schema, t.name])).length > 0) continue;
       const relaxed: SsdTableDef = { ...t, primaryKey: [], columns: t.columns.map((c) => ({ ...c, nullable: true, pk: false })) };
       await tx.execute(createTableIfMissingSql(db.dialect, schema, relaxed));
       created.push(t.name);

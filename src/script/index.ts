@@ -34,15 +34,16 @@ export const MOSAIC_SETTINGS_SCHEMA_PATH = 'schemas/mosaic-settings.schema.json'
 
 /** Script dialect that matches a connection. */
 export function dialectForDb(db: Pick<Db, 'dialect'>): ScriptDialect {
-  return db.dialect === 'mssql' ? 'tsql' : 'postgres';
+  return db.dialect === 'mssql' ? 'tsql' : db.dialect === 'oracle' ? 'oracle' : 'postgres';
 }
 
-/** Parse --dialect: tsql (also mssql, sqlserver) or postgres (also pg, postgresql). */
+/** Parse --dialect: tsql (also mssql, sqlserver), postgres (also pg, postgresql) or oracle (plsql). */
 export function parseDialect(value: string): ScriptDialect {
   const v = value.trim().toLowerCase();
   if (['tsql', 't-sql', 'mssql', 'sqlserver'].includes(v)) return 'tsql';
   if (['postgres', 'postgresql', 'pg', 'plpgsql'].includes(v)) return 'postgres';
-  throw new Error(`unknown dialect ${JSON.stringify(value)}: use tsql or postgres`);
+  if (['oracle', 'plsql', 'pl/sql', 'sqlplus'].includes(v)) return 'oracle';
+  throw new Error(`unknown dialect ${JSON.stringify(value)}: use tsql, postgres or oracle`);
 }
 
 /** Reads `:r` includes from disk, relative to the including file (sqlcmd resolves them from its working folder, which is the script's folder in the SSD instructions). */

@@ -6,7 +6,12 @@
 //        "..." identifiers ("" escapes), [...] identifiers (]] escapes).
 // PostgreSQL: -- line comments, nested /* */ comments, '...' strings ('' escapes), E'...' strings
 //        (backslash escapes too), "..." identifiers, $tag$...$tag$ dollar-quoted bodies.
-export type ScriptDialect = 'tsql' | 'postgres';
+// Oracle: -- line comments, /* */ comments (not nested), '...' strings ('' escapes; N'...' is N +
+//        string), q'X...X' / nq'X...X' alternative quoting (any delimiter; [ ( { < close with their
+//        pair) as strings, "..." identifiers.
+import { qQuoteAt } from '../db/oracleParams';
+
+export type ScriptDialect = 'tsql' | 'postgres' | 'oracle';
 
 export type SpanKind = 'code' | 'line-comment' | 'block-comment' | 'string' | 'ident' | 'dollar';
 
@@ -98,9 +103,21 @@ export function lexSql(text: string, dialect: ScriptDialect): Span[] {
       continue;
     }
     if (c === 47 && text.charCodeAt(i + 1) === 42) {
+      if (dialect === 'oracle') {
+        const close = text.indexOf('*/', i + 2);
+        push('block-comment', i, close < 0 ? n : close + 2, close >= 0);
+        continue;
+      }
       const [end, closed] = blockCommentEnd(text, i);
       push('block-comment', i, end, closed);
       continue;
+    }
+    if (dialect === 'oracle' && (c === 113 || c === 81 || c === 110 || c === 78) /* q Q n N */) {
+      const q = qQuoteAt(text, i);
+      if (q) {
+        push('string', i, i + q.length, q.closed);
+        continue;
+      }
     }
     if (c === 39 /* ' */) {
       let backslash = false;

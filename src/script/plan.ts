@@ -35,6 +35,8 @@ interface SourceFile {
 
 const VAR_NAME = /^[A-Za-z_][A-Za-z0-9_]*$/;
 const VAR_REF = /\$\(([^)\s]*)\)/g;
+/** SQL*Plus substitution variables: &name or &&name, an optional '.' ending the name (&v.suffix). */
+const ORACLE_VAR_REF = /&&?([A-Za-z_][A-Za-z0-9_$#]*)\.?/g;
 const TAG_LINE = /^[ \t]*--[ \t]*META-CONTAINER:[ \t]*(\{[^\n]*\})/;
 const NAME_PART = String.raw`(?:\[[^\]\n]+\]|"[^"\n]+"|[A-Za-z_#@][\w$#@]*)`;
 const QUALIFIED = String.raw`(${NAME_PART}(?:\s*\.\s*${NAME_PART}){0,3})`;
@@ -139,6 +141,8 @@ class Planner {
   readonly errors: ScriptDiagnostic[] = [];
   readonly vars = new Map<string, string>();
   onError: 'exit' | 'ignore' | undefined;
+  /** Oracle: SET DEFINE OFF turns &var substitution off (SET DEFINE ON back on). */
+  substitution = true;
   private cur: SourceSegment[] = [];
   private curText = '';
   private curLines = 1;
@@ -169,6 +173,7 @@ class Planner {
   /** Text of [start, end) of src with $(var) replaced in code and strings (T-SQL only). */
   substitute(src: SourceFile, start: number, end: number): { text: string; verbatim: boolean } {
     const raw = src.text.slice(start, end);
+    if (this.opts.dialect === 'oracle') return this.substituteOracle(src, start, end, raw);
     if (this.opts.dialect !== 'tsql' || raw.indexOf('$(') < 0) return { text: raw, verbatim: true };
     let out = '';
     let verbatim = true;
@@ -189,6 +194,65 @@ class Planner {
       } else out += piece;
     }
     return { text: out, verbatim };
+  }
+
+  /** Oracle: &var / &&var replaced in code and strings (SQL*Plus also does it in strings). */
+  private substituteOracle(src: SourceFile, start: number, end: number, raw: string): { text: string; verbatim: boolean } {
+    if (!this.substitution || raw.indexOf('&') < 0) return { text: raw, verbatim: true };
+    let out = '';
+    let verbatim = true;
+    for (const s of src.spans) {
+      if (s.end <= start) continue;
+      if (s.start >= end) break;
+      const a = Math.max(s.start, start);
+      const b = Math.min(s.end, end);
+      const piece = src.text.slice(a, b);
+      if (s.kind === 'code' || s.kind === 'string' || s.kind === 'ident') {
+        out += piece.replace(ORACLE_VAR_REF, (whole: string, name: string, rel: number) => {
+          const v = this.vars.get(name.toLowerCase());
+          if (v !== undefined) { verbatim = false; return v; }
+          this.errors.push(this.diag(src, a + rel, `substitution variable "${name}" is not defined: pass --var ${name}=value, add "DEFINE ${name} = value" before this line, or "SET DEFINE OFF" when the & is meant literally`));
+          return whole;
+        });
+      } else out += piece;
+    }
+    return { text: out, verbatim };
+  }
+
+  /** Oracle: a SQL*Plus command line (DEFINE, UNDEFINE, SET DEFINE, WHENEVER SQLERROR; harmless
+   *  display commands are skipped with a note; the rest are errors, as they cannot run here). */
+  private oracleDirective(src: SourceFile, start: number, line: string): void {
+    const text = line.replace(/;\s*$/, '').trim();
+    const m = /^(@@?|\S+)\s*(.*)$/.exec(text);
+    const cmd = (m?.[1] ?? '').toLowerCase();
+    const rest = (m?.[2] ?? '').trim();
+    const unquoted = (v: string) => (v.length >= 2 && /^(['"]).*\1$/.test(v) ? v.slice(1, -1) : v);
+    if (cmd === 'def' || cmd === 'define') {
+      const mm = /^([A-Za-z_][A-Za-z0-9_$#]*)\s*(?:=\s*(.*))?$/.exec(rest);
+      if (!mm || mm[2] === undefined) { this.errors.push(this.diag(src, start, 'DEFINE needs a value here: "DEFINE name = value" (listing variables is not supported)')); return; }
+      this.setVar(mm[1]!, unquoted(mm[2].trim()), { src, offset: start });
+      return;
+    }
+    if (cmd === 'undef' || cmd === 'undefine') { for (const n of rest.split(/\s+/)) if (n) this.vars.delete(n.toLowerCase()); return; }
+    if (cmd === 'set') {
+      const mm = /^def(?:ine)?\s+(on|off)$/i.exec(rest);
+      if (mm) { this.substitution = mm[1]!.toLowerCase() === 'on'; return; }
+      if (/^def(?:ine)?\b/i.test(rest)) { this.errors.push(this.diag(src, start, `"SET ${rest}": only SET DEFINE ON and SET DEFINE OFF are supported (the substitution character is &)`)); return; }
+      return; // SET SERVEROUTPUT, ECHO, FEEDBACK, LINESIZE …: display settings, nothing to do here
+    }
+    if (cmd === 'whenever') {
+      const mm = /^sqlerror\s+(exit|continue)\b/i.exec(rest);
+      if (mm) { this.onError = mm[1]!.toLowerCase() === 'exit' ? 'exit' : 'ignore'; return; }
+      if (/^oserror\b/i.test(rest)) return;
+      this.errors.push(this.diag(src, start, '"WHENEVER" takes SQLERROR EXIT or SQLERROR CONTINUE'));
+      return;
+    }
+    if (['pro', 'prompt', 'rem', 'remark', 'spo', 'spool', 'col', 'column', 'sho', 'show', 'ttitle', 'btitle', 'break', 'clear', 'timing', 'pause', 'repfooter', 'repheader'].includes(cmd)) return;
+    if (cmd === 'exec' || cmd === 'execute') {
+      this.errors.push(this.diag(src, start, `"${cmd.toUpperCase()} …" is a SQL*Plus shorthand: write it as a block, "BEGIN ${rest.replace(/;$/, '')}; END;" followed by a line holding only "/"`));
+      return;
+    }
+    this.errors.push(this.diag(src, start, `SQL*Plus command "${cmd.toUpperCase()}" is not supported here: remove it, or run the file with SQL*Plus/SQLcl`));
   }
 
   addSegment(src: SourceFile, start: number, end: number): void {
@@ -306,6 +370,7 @@ class Planner {
   /** Handle a directive line; returns an included source to walk, if any. */
   directive(src: SourceFile, start: number, end: number): { include?: { file: string; text: string } } {
     const line = src.text.slice(start, end).replace(/\r?\n$/, '').trim();
+    if (this.opts.dialect === 'oracle') { this.oracleDirective(src, start, line); return {}; }
     if (this.opts.dialect === 'postgres') {
       this.errors.push(this.diag(src, start, `psql meta-command ${JSON.stringify(line.split(/\s+/)[0])} is not supported: remove it, or run the file with psql`));
       return {};
@@ -438,6 +503,9 @@ function planPerTable(planner: Planner, src: SourceFile, tags: Tag[], sources: M
     throw new ScriptPlanError([{ file: src.file, line: 1, column: 1, severity: 'error', source: 'split', message: '--per-table cannot be used with :r includes: run the script without --per-table' }]);
   }
 
+  if (planner.opts.dialect === 'oracle') {
+    throw new ScriptPlanError([{ file: src.file, line: 1, column: 1, severity: 'error', source: 'split', message: '--per-table is not available for Oracle scripts yet: run the script without --per-table' }]);
+  }
   if (planner.opts.dialect === 'postgres') {
     // No GO: the configuration is everything before the first table container, sent in front of each container.
     for (const p of pieces) if (p.kind === 'directive' && p.start < src.text.length) planner.directive(src, p.start, p.end);

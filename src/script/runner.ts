@@ -181,7 +181,7 @@ function batchLineOf(batch: PlannedBatch, details: { line?: number; position?: n
 
 async function tableExists(db: Db, schema: string, name: string): Promise<boolean | null> {
   try {
-    return (await db.query(tableExistsSql(), [schema, name])).length > 0;
+    return (await db.query(tableExistsSql(db.dialect), [schema, name])).length > 0;
   } catch {
     return null;
   }

@@ -6,6 +6,11 @@
 // commands such as :setvar, :r, :on error) and `!!` are reported as directives.
 // PostgreSQL (psql): a statement ends at `;` outside strings, E'' strings, dollar-quoted bodies,
 // quoted identifiers, comments and parentheses. Lines starting with `\` are psql meta-commands.
+// Oracle (SQL*Plus / SQLcl): a SQL statement ends at `;` outside strings (q'[…]' too), quoted
+// identifiers and comments, or at a line holding only `/`. A PL/SQL unit (DECLARE, BEGIN, CREATE
+// [OR REPLACE] [EDITIONABLE|NONEDITIONABLE] PROCEDURE|FUNCTION|PACKAGE [BODY]|TRIGGER|TYPE [BODY]|
+// LIBRARY) keeps its inner `;` and ends only at a line holding only `/`. SQL*Plus command lines
+// (SET, PROMPT, DEFINE, WHENEVER, SPOOL, REM, @file, …) between statements are directives.
 //
 // The pieces (text, separator, directive) cover the input exactly, in order: joining their texts
 // gives the input back. Batches are built from the text pieces between separators.
@@ -73,6 +78,13 @@ export interface SplitResult {
 const GO_LINE = /^[ \t]*go(?:[ \t]+(\d+))?[ \t]*(?:--[^\n]*)?$/i;
 const TSQL_DIRECTIVE = /^[ \t]*(?::[A-Za-z]|!!)/;
 const PSQL_META = /^[ \t]*\\[A-Za-z!?]/;
+/** A line holding only `/` (blanks around it allowed): runs the buffer in SQL*Plus. */
+const SLASH_LINE = /^[ \t]*\/[ \t]*\r?$/;
+/** The start of a PL/SQL unit, which only a `/` line ends (read on text with comments blanked). */
+export const PLSQL_START = /^(?:declare\b|begin\b|<<|create\s+(?:or\s+replace\s+)?(?:(?:editionable|noneditionable)\s+)?(?:procedure|function|package|trigger|type|library)\b)/i;
+/** SQL*Plus / SQLcl commands (lines of their own, between statements). SET TRANSACTION, SET ROLE
+ *  and SET CONSTRAINTS are SQL. */
+const SQLPLUS_COMMAND = /^[ \t]*(?:@@?|(?:set(?![ \t]+(?:transaction|role|constraints?)\b)|pro|prompt|spo|spool|whenever|def|define|undef|undefine|rem|remark|col|column|sho|show|ttitle|btitle|break|clear|exec|execute|start|conn|connect|disc|disconnect|exit|quit|var|variable|print|accept|pause|timing|host|store|repfooter|repheader)(?=[ \t;]|\r?$))/i;
 
 /** For each line start, whether it lies in code (not strictly inside a comment, string or identifier). */
 function lineStartsInCode(starts: readonly number[], spans: readonly Span[]): boolean[] {
@@ -144,6 +156,8 @@ export function splitScript(text: string, dialect: ScriptDialect): SplitResult {
         cut('directive', ls, le);
       }
     }
+  } else if (dialect === 'oracle') {
+    splitOracle(text, spans, starts, cut, warnings);
   } else {
     const inCode = lineStartsInCode(starts, spans);
     let li = 0;
@@ -193,6 +207,62 @@ export function splitScript(text: string, dialect: ScriptDialect): SplitResult {
   }
   if (cur) batches.push(cur);
   return { dialect, pieces, batches, warnings, spans, lineStarts: starts };
+}
+
+/** The Oracle cuts (see the header): statements by `;` or `/` lines, PL/SQL units by `/` lines. */
+function splitOracle(
+  text: string,
+  spans: readonly Span[],
+  starts: readonly number[],
+  cut: (kind: PieceKind, start: number, end: number) => void,
+  warnings: SplitWarning[],
+): void {
+  const inCode = lineStartsInCode(starts, spans);
+  // Code with comments and strings blanked (same offsets), so keywords and ; are found only in code.
+  const masked = spans.map((s) => {
+    const piece = text.slice(s.start, s.end);
+    return s.kind === 'code' ? piece : piece.replace(/[^\n]/g, s.kind === 'ident' ? '_' : ' ');
+  }).join('');
+  type State = 'idle' | 'sql' | 'plsql';
+  let state: State = 'idle';
+  let endedBySemicolon = false;
+  for (let li = 0; li < starts.length; li++) {
+    const ls = starts[li]!;
+    const le = lineEnd(text, starts, li);
+    let content = text.slice(ls, le);
+    if (content.endsWith('\n')) content = content.slice(0, -1);
+    if (inCode[li] && SLASH_LINE.test(content)) {
+      if (state === 'idle' && endedBySemicolon) {
+        warnings.push({ offset: ls, line: li + 1, column: 1, message: 'a "/" line after a statement ended by ";" runs that statement again in SQL*Plus; here it is run once' });
+      }
+      cut('separator', ls, le);
+      state = 'idle';
+      endedBySemicolon = false;
+      continue;
+    }
+    if (state === 'idle' && inCode[li] && SQLPLUS_COMMAND.test(content) && /^\s*\S/.test(masked.slice(ls, le))) {
+      cut('directive', ls, le);
+      continue;
+    }
+    for (let i = ls; i < le; i++) {
+      const c = masked.charCodeAt(i);
+      if (c === 32 || c === 9 || c === 10 || c === 13) continue;
+      if (state === 'idle') {
+        if (c === 59) continue; // a stray ; between statements
+        state = PLSQL_START.test(masked.slice(i, i + 200)) ? 'plsql' : 'sql';
+        endedBySemicolon = false;
+      }
+      if (state === 'sql' && c === 59) {
+        cut('separator', i, i + 1);
+        state = 'idle';
+        endedBySemicolon = true;
+      }
+    }
+  }
+  if (state === 'plsql') {
+    const at = text.length;
+    warnings.push({ offset: at, ...positionAt(starts, at), message: 'the last PL/SQL block has no line holding only "/" after it: SQL*Plus would not run it; here it is run' });
+  }
 }
 
 /** Whether [start, end) holds any non-blank code character. */

@@ -34,7 +34,7 @@ export async function inspectSendTable(db: Db, schema: string, table: string): P
   if (!(STAGING_TABLES as readonly string[]).includes(table)) {
     throw new SendUsageError(`the staging table must be one of ${STAGING_TABLES.join(', ')}, got ${table}`);
   }
-  const rows = await db.query<{ table_schema?: string; table_name: string; column_name: string; data_type: string }>(columnsSql(), [schema]);
+  const rows = await db.query<{ table_schema?: string; table_name: string; column_name: string; data_type: string }>(columnsSql(db.dialect), [schema]);
   const mine = rows.filter((r) => r.table_name.toLowerCase() === table);
   const cols = new Map(mine.map((r) => [r.column_name.toLowerCase(), r.data_type.toLowerCase()]));
   if (cols.size === 0) throw new SendUsageError(`there is no staging table ${schema}.${table}: run \`ssd stage\` first (or pass --schema / --table)`);

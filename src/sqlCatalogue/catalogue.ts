@@ -13,6 +13,7 @@
 import { RecordingDb, type RecordedStatement, type Responder } from '../db/recordingDb';
 import type { Dialect, Row } from '../db/types';
 import { rewritePlaceholders } from '../db/mssqlParams';
+import { rewriteOraclePlaceholders } from '../db/oracleParams';
 
 /** The commands `ssd sql` prints, and the other groups the grammar tests cover. */
 export const SQL_COMMANDS = ['init', 'check', 'stage', 'send', 'preflight', 'drift', 'mosaic', 'run', 'fake', 'browse', 'scramble', 'phases'] as const;
@@ -39,7 +40,7 @@ export interface SqlScenario {
   command: SqlCommand;
   /** What the scenario drives, in words (printed above its statements). */
   title: string;
-  /** Dialects it applies to (default both). */
+  /** Dialects it applies to (default SQL Server and PostgreSQL; Oracle only where listed: issue 16). */
   dialects?: readonly Dialect[];
   /** Rows to answer with, so the code reaches every statement. Default: no rows. */
   responder?: (dialect: Dialect, ctx: SqlContext) => Responder;
@@ -63,7 +64,7 @@ export const DEFAULT_CONTEXT: SqlContext = { schema: 'ssd_development', stagingT
 
 /** Text the driver sends for a statement. */
 export function sentText(dialect: Dialect, sql: string): string {
-  return dialect === 'mssql' ? rewritePlaceholders(sql).text : sql;
+  return dialect === 'mssql' ? rewritePlaceholders(sql).text : dialect === 'oracle' ? rewriteOraclePlaceholders(sql).text : sql;
 }
 
 /** In a recording no other run holds a staging table's lock (src/send/tableLock.ts): it is granted. */

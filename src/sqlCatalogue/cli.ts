@@ -6,6 +6,7 @@
 import { Command, Option } from 'commander';
 import { action, EXIT, out, parseIsoDate, parseSchema, UsageError } from '../cliSupport/common';
 import type { Dialect } from '../db/types';
+import { defaultSchemaFor } from '../db/dialect';
 import { captureAll, distinct, DEFAULT_CONTEXT, type CataloguedStatement, type SqlContext } from './catalogue';
 import { SQL_SCENARIOS } from './index';
 
@@ -46,16 +47,17 @@ export interface RenderOptions {
 /** The review text for a command. */
 export function renderSql(statements: readonly CataloguedStatement[], o: RenderOptions): string {
   const mssql = o.dialect === 'mssql';
-  const server = mssql ? 'SQL Server' : 'PostgreSQL';
+  const oracle = o.dialect === 'oracle';
+  const server = mssql ? 'SQL Server' : oracle ? 'Oracle' : 'PostgreSQL';
   const list = distinct(statements).filter((s) => !o.ddlOnly || isDdl(s));
   const lines: string[] = [];
   lines.push(`-- ssd sql ${o.command} --dialect ${o.dialect} --schema ${o.ctx.schema}${o.ddlOnly ? ' --ddl' : ''}`);
   if (o.ddlOnly) {
     lines.push(`-- The objects \`ssd ${o.command}\` creates on ${server} when they are missing, as a script to review and run`
-      + ` (${mssql ? 'SSMS or sqlcmd; GO ends each batch' : 'psql'}). Running it again changes nothing.`);
+      + ` (${mssql ? 'SSMS or sqlcmd; GO ends each batch' : oracle ? 'SQL*Plus or SQLcl; a line holding only / ends each PL/SQL block' : 'psql'}). Running it again changes nothing.`);
   } else {
     lines.push(`-- The SQL \`ssd ${o.command}\` sends to ${server}, in order, for review. Printed without connecting.`);
-    lines.push(`-- Values are bound parameters, never pasted into the text: ${mssql ? '@p1, @p2, … (sp_executesql)' : '$1, $2, …'}.`);
+    lines.push(`-- Values are bound parameters, never pasted into the text: ${mssql ? '@p1, @p2, … (sp_executesql)' : oracle ? ':b1, :b2, …' : '$1, $2, …'}.`);
     lines.push('-- Statements with one row of placeholders per child are shown for one or two rows: the tool sends up to');
     lines.push(`-- ${mssql ? '2,000 parameters' : 'one array parameter per column'} per statement. A statement sent many times is shown once.`);
     lines.push('-- Queries whose shape depends on the data found (check rules that fired) are shown as they would be sent.');
@@ -73,12 +75,13 @@ export function renderSql(statements: readonly CataloguedStatement[], o: RenderO
     if (!o.ddlOnly) {
       const how = s.kind === 'batch' ? 'batch' : s.kind === 'stream' ? 'query, rows streamed' : s.kind;
       const params = s.params.length
-        ? `; parameters: ${s.params.slice(0, 12).map((v, i) => `${mssql ? '@p' : '$'}${i + 1} ${paramTypeLabel(o.dialect, v)}`).join(', ')}${s.params.length > 12 ? `, … (${s.params.length} in all)` : ''}`
+        ? `; parameters: ${s.params.slice(0, 12).map((v, i) => `${mssql ? '@p' : oracle ? ':b' : '$'}${i + 1} ${paramTypeLabel(o.dialect, v)}`).join(', ')}${s.params.length > 12 ? `, … (${s.params.length} in all)` : ''}`
         : '';
       lines.push(`-- [${n}] ${how}${s.inTransaction ? ', inside a transaction' : ''}${params}`);
     }
     const text = s.sent.replace(/\s+$/, '');
     if (mssql) lines.push(text, 'GO', '');
+    else if (oracle) lines.push(/;\s*$/.test(text) ? `${text}\n/` : `${text};`, '');
     else lines.push(/;\s*$/.test(text) ? text : `${text};`, '');
   }
   if (list.length === 0) lines.push(`-- (no ${o.ddlOnly ? 'DDL' : 'statements'})`);
@@ -90,7 +93,7 @@ export function registerSql(program: Command): void {
     .command('sql')
     .description('print the SQL a command sends (init, check, stage, send), without connecting, for a DBA to review')
     .argument('<command>', `one of ${REVIEW_COMMANDS.join(', ')}`)
-    .addOption(new Option('--dialect <dialect>', 'the database the SQL is for').choices(['mssql', 'postgres']).default('mssql'))
+    .addOption(new Option('--dialect <dialect>', 'the database the SQL is for').choices(['mssql', 'postgres', 'oracle']).default('mssql'))
     .addOption(new Option('--schema <name>', 'schema of the SSD tables (as you will pass to the command)').env('SSD_SCHEMA'))
     .addOption(new Option('--table <name>', 'staging table (stage, send)').choices(['ssd_api_data_staging', 'ssd_api_data_staging_anon']).default('ssd_api_data_staging'))
     .addOption(new Option('--tables <set>', 'init: api (the 19 the payload builder reads) or all').choices(['api', 'all']).default('api'))
@@ -100,8 +103,9 @@ export function registerSql(program: Command): void {
     .addHelpText('after', '\nExamples:\n  ssd sql init --dialect mssql --schema ssd_development --ddl > ssd_tables.sql\n  ssd sql stage --dialect mssql --schema ssd_development > stage_review.sql\n  ssd sql check --dialect postgres\n\nNothing is connected to; --db is not needed.')
     .action(action(async (command: string, opts: { dialect: Dialect; schema?: string; table: SqlContext['stagingTable']; tables: 'api' | 'all'; partial?: boolean; asOf?: string; ddl?: boolean }) => {
       if (!(REVIEW_COMMANDS as readonly string[]).includes(command)) throw new UsageError(`ssd sql prints the SQL of ${REVIEW_COMMANDS.join(', ')}; got ${JSON.stringify(command)}`);
+      if (opts.dialect === 'oracle' && command !== 'init') throw new UsageError(`ssd sql ${command} --dialect oracle: only init runs on Oracle so far (issue 16)`);
       const ctx: SqlContext = {
-        schema: parseSchema(opts.schema) ?? (opts.dialect === 'mssql' ? 'dbo' : 'public'),
+        schema: parseSchema(opts.schema) ?? defaultSchemaFor(opts.dialect),
         stagingTable: opts.table,
         asOf: parseIsoDate(opts.asOf) ?? DEFAULT_CONTEXT.asOf,
         tables: opts.tables,

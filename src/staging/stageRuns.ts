@@ -133,7 +133,7 @@ function toRecord(r: DbRunRow): StageRunRecord {
  */
 export async function recentStageRuns(db: Db, schema: string, stagingTable: string, options: { limit?: number; outcome?: string } = {}): Promise<StageRunRecord[]> {
   const limit = Math.max(1, Math.min(1000, Math.floor(options.limit ?? 10)));
-  const exists = await db.query(tableExistsSql(), [schema, STAGE_RUNS_TABLE]);
+  const exists = await db.query(tableExistsSql(db.dialect), [schema, STAGE_RUNS_TABLE]);
   if (!exists.length) return [];
   const rows = await db.query<DbRunRow>(fillIdentifiers(loadSql(db.dialect, 'stage_runs_recent'), { runs: stageRunsTable(db, schema), limit: String(limit) }), [stagingTable, options.outcome ?? null]);
   return rows.map(toRecord);

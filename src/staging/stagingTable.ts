@@ -38,7 +38,7 @@ export class StagingTableError extends Error {
 interface ColumnRow { table_schema?: string; table_name: string; column_name: string; data_type: string; character_maximum_length: number | string | null }
 
 async function readColumns(db: Db, schema: string, table: string, also?: { table: string; columns: ColumnRow[] }): Promise<Map<string, ColumnRow>> {
-  const rows = await db.query<ColumnRow>(columnsSql(), [schema]);
+  const rows = await db.query<ColumnRow>(columnsSql(db.dialect), [schema]);
   const out = new Map<string, ColumnRow>();
   for (const r of rows) {
     if (r.table_name.toLowerCase() === table.toLowerCase()) out.set(r.column_name.toLowerCase(), r);

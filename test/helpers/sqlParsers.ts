@@ -65,3 +65,26 @@ export async function parsePostgres(text: string): Promise<SyntaxProblem | null>
     return { line, column: pos - before.lastIndexOf('\n'), message: e instanceof Error ? e.message : String(e) };
   }
 }
+
+interface Antlr4tsPlsql {
+  getTokens(sql: string, listeners?: AntlrErrorListener[]): unknown;
+  getParser(tokens: unknown, listeners?: AntlrErrorListener[]): { sql_script(): unknown; interpreter: { setPredictionMode(mode: number): void } };
+}
+let plsql: Antlr4tsPlsql | undefined;
+
+/** Parse Oracle text (one statement or PL/SQL block, as the Oracle driver sends it) with the grammars-v4 PL/SQL grammar. */
+export function parseOracle(text: string): SyntaxProblem | null {
+  if (!plsql) {
+    const mod = require('antlr4ts-sql') as { antlr4tsSQL: new (d: unknown) => Antlr4tsPlsql; SQLDialect: Record<string, unknown> };
+    plsql = new mod.antlr4tsSQL(mod.SQLDialect.PLSQL);
+  }
+  const problems: SyntaxProblem[] = [];
+  const listener: AntlrErrorListener = { syntaxError: (_r, _s, line, col, msg) => { problems.push({ line, column: col + 1, message: msg }); } };
+  // The grammar's sql_script wants statements ended by ; or / : a SQL statement as sent has none.
+  const script = /;\s*$/.test(text) ? `${text}\n/\n` : `${text};\n`;
+  const parser = plsql.getParser(plsql.getTokens(script, [listener]), [listener]);
+  parser.interpreter.setPredictionMode(LL);
+  parser.sql_script();
+  const p = problems[0];
+  return p ? { ...p, message: p.message.slice(0, 200) } : null;
+}

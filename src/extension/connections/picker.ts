@@ -127,6 +127,7 @@ export class ConnectionPicker {
     const kind = await vscode.window.showQuickPick([
       { label: 'SQL Server', id: 'mssql' as const, detail: 'Server=host,1433;Database=db;User Id=user;Encrypt=true  or  mssql://user@host:1433/db' },
       { label: 'PostgreSQL', id: 'postgres' as const, detail: 'postgres://user@host:5432/db' },
+      { label: 'Oracle (Azeus; init and scripts so far)', id: 'oracle' as const, detail: 'oracle://user@host:1521/service  or  user@host:1521/service' },
       { label: 'Embedded database folder', id: 'pglite' as const, detail: 'pglite:<folder>: an embedded PostgreSQL kept in a folder on this machine' },
     ], { title: 'SSD: Add Connection (1/5)', placeHolder: 'What kind of database?' });
     if (!kind) return undefined;
@@ -178,7 +179,7 @@ export class ConnectionPicker {
    * testing). A failed test offers to change the answers (kept) or save anyway. Undefined = cancelled.
    */
   private async profileForm(o: { kind: ConnectionProfile['kind']; label: string; title: string; existing?: ConnectionProfile }): Promise<{ address: string; password?: string; schema: string; name: string } | undefined> {
-    const example = { mssql: 'Server=sql01,1433;Database=ssd;User Id=ssd_reader;Encrypt=true;TrustServerCertificate=false', postgres: 'postgres://ssd_reader@localhost:5432/ssd', pglite: 'pglite:/path/to/folder' }[o.kind];
+    const example = { mssql: 'Server=sql01,1433;Database=ssd;User Id=ssd_reader;Encrypt=true;TrustServerCertificate=false', postgres: 'postgres://ssd_reader@localhost:5432/ssd', pglite: 'pglite:/path/to/folder', oracle: 'oracle://ssd_reader@db01:1521/FREEPDB1' }[o.kind];
     const editing = o.existing !== undefined;
     let values = { address: o.existing?.address ?? '', password: undefined as string | undefined, schema: o.existing?.schema ?? '', name: o.existing?.name ?? '' };
     for (;;) {
@@ -303,7 +304,7 @@ function loadAzdata(): AzdataApiLike | undefined {
 }
 
 export function kindName(kind: string): string {
-  return kind === 'mssql' ? 'SQL Server' : kind === 'postgres' ? 'PostgreSQL' : 'embedded';
+  return kind === 'mssql' ? 'SQL Server' : kind === 'postgres' ? 'PostgreSQL' : kind === 'oracle' ? 'Oracle' : 'embedded';
 }
 
 function safeAddress(p: ConnectionProfile): string {

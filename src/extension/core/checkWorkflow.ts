@@ -2,6 +2,7 @@
 // SSD script, a column's line inside it, else the read-only per-table document), the diagnostic
 // text (rule, count, example ids only, fix hint), time per table from the check's progress, and
 // the report. Pure (no 'vscode'); the findings come from src/check.
+import type { Dialect } from '../../db/types';
 import type { CheckFinding, CheckProgress, CheckReport } from '../../check/types';
 import type { ScriptDialect } from '../../script/lexer';
 import { findTable } from '../../model/ssdModel';
@@ -42,7 +43,7 @@ export interface OpenScript {
 }
 
 /** The per-table document of a table: the model's description and the findings (text and line numbers). */
-export function tableDocumentFor(table: string, dialect: 'postgres' | 'mssql', findings: readonly CheckFinding[], checkedAt?: string): TableDocument {
+export function tableDocumentFor(table: string, dialect: Dialect, findings: readonly CheckFinding[], checkedAt?: string): TableDocument {
   const def = findTable(table);
   if (def) return renderTableDocument(def, dialect, findings, checkedAt);
   // A table outside the SSD model (none today): a minimal document so findings still have a home.
@@ -70,7 +71,7 @@ export interface Placement {
  * its name in the CREATE TABLE, column findings on the column's definition), else to the table's
  * read-only document (the table heading, each column's line).
  */
-export function placeFindings(findings: readonly CheckFinding[], scripts: readonly OpenScript[], dialect: 'postgres' | 'mssql', checkedAt?: string): Placement {
+export function placeFindings(findings: readonly CheckFinding[], scripts: readonly OpenScript[], dialect: Dialect, checkedAt?: string): Placement {
   const byTable = new Map<string, CheckFinding[]>();
   for (const f of findings) {
     const k = f.table.toLowerCase();

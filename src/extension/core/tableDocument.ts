@@ -1,6 +1,7 @@
 // The read-only per-table document (scheme ssd-table) that check findings attach to when no SSD
 // script creating the table is open: the table's model description, its columns and the last
 // check's findings, with the line of the table and of each column so diagnostics land on them. Pure.
+import type { Dialect } from '../../db/types';
 import type { CheckFinding } from '../../check/types';
 import type { SsdTableDef } from '../../model/ssdModel';
 
@@ -12,7 +13,7 @@ export interface TableDocument {
   columnLines: Map<string, number>;
 }
 
-export function renderTableDocument(def: SsdTableDef, dialect: 'postgres' | 'mssql', findings: readonly CheckFinding[], checkedAt?: string): TableDocument {
+export function renderTableDocument(def: SsdTableDef, dialect: Dialect, findings: readonly CheckFinding[], checkedAt?: string): TableDocument {
   const lines: string[] = [];
   const columnLines = new Map<string, number>();
   lines.push(`# ${def.name}`);

@@ -52,6 +52,7 @@ export const coreScenarios: SqlScenario[] = [
   {
     id: 'init.tables',
     command: 'init',
+    dialects: ['mssql', 'postgres', 'oracle'],
     title: 'ssd init: create the schema and every SSD table that is missing (each CREATE guarded by an existence test), in one transaction',
     run: (db, ctx) => initTables(db, { schema: ctx.schema, tables: ctx.tables ?? 'all' }),
   },

@@ -10,7 +10,7 @@ import { join } from 'node:path';
 import { SQL_COMMANDS, SQL_SCENARIOS, captureAll, distinct, type CataloguedStatement } from '../../../src/sqlCatalogue/index';
 import { rewritePlaceholders } from '../../../src/db/mssqlParams';
 import type { Dialect } from '../../../src/db/types';
-import { parsePostgres, parseTsql, type SyntaxProblem } from '../../helpers/sqlParsers';
+import { parseOracle, parsePostgres, parseTsql, type SyntaxProblem } from '../../helpers/sqlParsers';
 
 /**
  * Statements a grammar rejects although the server accepts them: what to match, and why. Every
@@ -37,7 +37,7 @@ function describeFailure(s: CataloguedStatement, p: SyntaxProblem): string {
 }
 
 async function parse(s: CataloguedStatement): Promise<SyntaxProblem | null> {
-  return s.dialect === 'mssql' ? parseTsql(s.sent) : parsePostgres(s.sent);
+  return s.dialect === 'mssql' ? parseTsql(s.sent) : s.dialect === 'oracle' ? parseOracle(s.sent) : parsePostgres(s.sent);
 }
 
 describe('SQL catalogue: every statement the tool sends parses with a real grammar', function () {
