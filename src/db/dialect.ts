@@ -214,18 +214,18 @@ export function trimExpression(dialect: Dialect, expr: string): string {
 }
 
 /** Does a table exist in the schema? Returns SQL with $1 = schema, $2 = table (case-insensitive).
- *  Without a dialect: the INFORMATION_SCHEMA form SQL Server and PostgreSQL share. */
-export function tableExistsSql(dialect: Dialect = 'postgres'): string {
+ *  The dialect is required: Oracle reads its own catalogue, not INFORMATION_SCHEMA. */
+export function tableExistsSql(dialect: Dialect): string {
   return DIALECTS[dialect].tableExists;
 }
 
 /** Tables of a schema ($1 = schema), names as the catalog stores them (lower case on Oracle). */
-export function tablesSql(dialect: Dialect = 'postgres'): string {
+export function tablesSql(dialect: Dialect): string {
   return DIALECTS[dialect].tables;
 }
 
 /** Columns of all tables in a schema ($1 = schema). */
-export function columnsSql(dialect: Dialect = 'postgres'): string {
+export function columnsSql(dialect: Dialect): string {
   return DIALECTS[dialect].columns;
 }
 

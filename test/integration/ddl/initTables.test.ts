@@ -10,7 +10,7 @@ import { tablesForSet } from '../../../src/model/ssdModel';
 interface ColumnRow { table_name: string; column_name: string; data_type: string; is_nullable: string }
 
 async function columnsBySchema(fx: SchemaFixture, schema: string): Promise<Map<string, ColumnRow[]>> {
-  const raw = await fx.db.query<Record<string, unknown>>(columnsSql(), [schema]);
+  const raw = await fx.db.query<Record<string, unknown>>(columnsSql(fx.db.dialect), [schema]);
   // Key case as the server reports it does not matter here.
   const rows = raw.map((r) => Object.fromEntries(Object.entries(r).map(([k, v]) => [k.toLowerCase(), v])) as unknown as ColumnRow);
   const out = new Map<string, ColumnRow[]>();
