@@ -59,11 +59,8 @@ export async function stageWithProgress(db: Db, options: StageFromSsdOptions, on
   return stageFromSsd(db, { ...options, lockPurpose: options.lockPurpose ?? "the editor's Build Staging", onStageProgress: onProgress ?? (() => undefined) });
 }
 
-/** Percent done of a staging run (people read of those present at the start), 0–99 until it ends. */
-export function stagePercent(p: StageProgress): number | undefined {
-  if (!p.totalPersons) return undefined;
-  return Math.min(99, (p.persons / p.totalPersons) * 100);
-}
+/** Percent done of a staging run: the staging job's (src/staging/job.ts). */
+export { stagePercent } from '../../staging/job';
 
 function sumBy(counts: readonly StagingCount[], key: 'rowState' | 'submissionStatus'): ReportBar[] {
   const m = new Map<string, number>();
