@@ -1,10 +1,9 @@
 // `ssd check`: is this SSD fit to build payloads from? Exit 1 when any error is found.
 import { Command, Option } from 'commander';
 import { action, asOfOption, dbOption, EXIT, jsonOption, out, parseIsoDate, parseSchema, printJson, requireSchema, schemaOption, todayIso, UsageError, withDb } from '../cliSupport/common';
-import { BUILDER_TABLES } from '../model/ssdModel';
 import { formatReport } from './format';
 import { ruleDocs } from './rules';
-import { runChecks } from './runChecks';
+import { NoSsdTablesError, runCheckJob } from './job';
 
 interface CheckCliOptions {
   db?: string;
@@ -38,16 +37,17 @@ export function registerCheck(program: Command): void {
       const showProgress = opts.progress !== false && !opts.json && process.stderr.isTTY === true;
       const report = await withDb(opts, async (db) => {
         await requireSchema(db, schema ?? db.defaultSchema);
-        const r = await runChecks(db, {
-          schema, asOf,
-          onProgress: showProgress ? (p) => process.stderr.write(`\r[${p.done}/${p.total}] ${p.message}`.padEnd(60) + (p.message === 'done' ? '\n' : '')) : undefined,
-        });
-        // Not one of the tables: the wrong schema or no SSD yet, not findings about an SSD.
-        const missing = r.findings.filter((f) => f.ruleId === 'SSD-SCHEMA-001').length;
-        if (missing === BUILDER_TABLES.length) {
-          throw new UsageError(`schema ${r.schema} holds none of the ${BUILDER_TABLES.length} SSD tables the payload builder reads: check --schema, or create them with ssd init`);
+        try {
+          const r = await runCheckJob(db, {
+            schema, asOf, requireSsdTables: true,
+            onProgress: showProgress ? (p) => process.stderr.write(`\r[${p.done}/${p.total}] ${p.message}`.padEnd(60) + (p.message === 'done' ? '\n' : '')) : undefined,
+          });
+          return r.report;
+        } catch (e) {
+          // Not one of the tables: the wrong schema or no SSD yet, not findings about an SSD.
+          if (e instanceof NoSsdTablesError) throw new UsageError(e.message);
+          throw e;
         }
-        return r;
       });
       if (opts.json) printJson(report);
       else for (const l of formatReport(report)) out(l);

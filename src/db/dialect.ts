@@ -1,8 +1,21 @@
 // The SQL differences between the dialects (SQL Server, PostgreSQL, Oracle) that code (not sql/
-// files) needs: one entry per dialect in DIALECTS below, so a dialect is one entry plus its sql/<dialect>/
-// folder. The functions exported here are the entry points the rest of the code calls.
-// (Some capabilities still branch on `dialect === 'mssql'` in their own files: issue 14, item 7;
-// a branch touched for Oracle moves here.)
+// files) needs: one entry per dialect in DIALECTS below; the functions exported here are the entry
+// points the rest of the code calls. Not every difference lives here yet. What remains outside
+// (`grep -rn "dialect === 'mssql'\|kind === 'mssql'\|dialect === 'oracle'" src`), to move into
+// DIALECTS as each is next touched (a branch touched for Oracle moves here):
+// - SQL built in code with a two-way branch, so Oracle falls on the PostgreSQL side:
+//   src/check/{runChecks,sqlExpr,schemaChecks}.ts (TOP/LIMIT, CHAR/CHR, casts, the model's type),
+//   src/staging/{safetyStop,stageChildren,runMarks}.ts (parameter caps, UPDATE STATISTICS/ANALYZE,
+//   #temp work tables), src/send/tableLock.ts (sp_getapplock/advisory locks),
+//   src/db/bulkInsert.ts (parameter caps, Oracle's INSERT ALL), src/fake/generateFakeSsd.ts,
+//   src/scramble/runScramble.ts, src/browse/inventory.ts and the editor's table document and
+//   check placement (src/extension/core/{tableDocument,checkWorkflow}.ts: the model's type names);
+// - connection kinds rather than SQL: src/connections/profiles.ts, src/extension/connections/*,
+//   src/db/mssqlFloor.ts (SQL Server's version floor), the drivers (src/db/*Driver.ts);
+// - the script runner's own dialect, T-SQL or PostgreSQL scripts (src/script/lexer.ts,
+//   splitter.ts, plan.ts, drift.ts, preflight.ts, mosaic*.ts, cli.ts);
+// - the SQL catalogue's scenarios and fixtures (src/sqlCatalogue/), which document each dialect.
+// SQL longer than a line is in sql/<dialect>/ or sql/common/ (src/db/sqlFiles.ts loadSql).
 //
 // Identifiers on Oracle: quoted in UPPER case ("SSD_PERSON"), the case Oracle folds unquoted names
 // to, so `ssd_person` in a DBA's own SQL names the same table; the Oracle driver returns column

@@ -3,9 +3,9 @@ import { Command, Option } from 'commander';
 import { action, asOfOption, EXIT, jsonOption, out, parseIsoDate, printJson, todayIso, UsageError } from '../cliSupport/common';
 import { parseChildren } from '../fake/cli';
 import { DEFAULT_SEED } from '../fake/generateFakeSsd';
-import { DEFAULT_DEMO_CHILDREN, DEFAULT_DEMO_DIR, DEMO_MARK_FILE, DEMO_STEPS, runDemo, type DemoStep } from './runDemo';
-import { generateFakeSsd } from '../fake/generateFakeSsd';
-import { terminalProgress, type TerminalProgress } from '../cliSupport/progress';
+import { DEFAULT_DEMO_CHILDREN, DEFAULT_DEMO_DIR, DEMO_MARK_FILE, type DemoProgress } from './runDemo';
+import { runDemoJob } from './job';
+import { terminalProgress } from '../cliSupport/progress';
 
 const STEP_TEXT: Record<string, string> = {
   tables: 'creating the SSD tables',
@@ -14,22 +14,12 @@ const STEP_TEXT: Record<string, string> = {
   staging: 'validating and staging the children',
 };
 
-/** The demo's steps, each saying on the terminal what it is doing (the fake data with its count). */
-export function demoStepsWithProgress(progress: TerminalProgress, steps: readonly DemoStep[] = DEMO_STEPS): DemoStep[] {
-  return steps.map((step) => ({
-    name: step.name,
-    async run(ctx) {
-      progress.update(STEP_TEXT[step.name] ?? step.name);
-      if (step.name !== 'fake data') return step.run(ctx);
-      // The same work as the 'fake data' step, with a count of the children written.
-      const fmt = (v: number) => v.toLocaleString('en-GB');
-      ctx.fake = await generateFakeSsd(ctx.db, {
-        schema: ctx.schema, children: ctx.children, seed: ctx.seed, asOf: ctx.asOf,
-        onProgress: (p) => progress.update(`writing the fake children: ${fmt(p.done)} of ${fmt(p.total)}`),
-      });
-      ctx.print(`Filled the 19 tables the payload builder reads with ${fmt(ctx.children)} fake children (seed ${ctx.seed}, as-of ${ctx.asOf}) in ${ctx.fake.seconds.toFixed(1)} s.`);
-    },
-  }));
+const fmt = (v: number) => v.toLocaleString('en-GB');
+
+/** The demo job's progress as the terminal line: what each step is doing, the fake children with their count. */
+export function demoProgressText(p: DemoProgress): string {
+  if (p.starting) return STEP_TEXT[p.step] ?? p.step;
+  return p.step === 'fake data' ? `writing the fake children: ${fmt(p.done)} of ${fmt(p.total)}` : STEP_TEXT[p.step] ?? p.step;
 }
 
 export function registerDemo(program: Command): void {
@@ -59,7 +49,10 @@ directory (holding a ${DEMO_MARK_FILE} file). Needs no network. Exit codes: 0 do
       const print = opts.json ? (line = '') => { lines.push(line); } : (line = '') => { progress.clear(); out(line); };
       let result;
       try {
-        result = await runDemo({ dir: opts.dir, children, seed: opts.seed, asOf }, print, demoStepsWithProgress(progress));
+        // The demo job (job.ts); no confirm hook: an earlier demo in --dir is replaced, as documented.
+        const outcome = await runDemoJob({ dir: opts.dir, children, seed: opts.seed, asOf, print, onProgress: (p) => progress.update(demoProgressText(p)) });
+        if (!outcome.ran) throw new UsageError(`${outcome.dir} holds an earlier demo`); // not reached: no confirm hook
+        result = outcome.result;
       } catch (e) {
         if (e instanceof Error && /is not an ssd demo directory/.test(e.message)) throw new UsageError(e.message);
         throw e;

@@ -1,20 +1,23 @@
 // `ssd demo` / `npm run demo`: an embedded database (PGlite) with the SSD tables and fake
 // children, and a readable summary. Works offline on a fresh machine.
 //
-// The demo is a list of steps run in order against one DemoContext. To extend it, add a step to
-// DEMO_STEPS (or pass your own list to runDemo); a step reads what earlier steps left in the
-// context (ctx.fake is the fake-data summary) and prints with ctx.print. The next planned step
-// goes after 'summary': validate and stage the children, print counts and one example payload.
+// The demo is a list of steps run in order against one DemoContext: the SSD tables, the fake
+// children, the summary, then staging (src/staging/demoStep.ts: counts and one example payload).
+// To extend it, add a step to DEMO_STEPS (or pass your own list to runDemo); a step reads what
+// earlier steps left in the context (ctx.fake is the fake-data summary) and prints with ctx.print.
+// Progress (each step's start, the fake children written) and cancellation (checked before each
+// step and inside the long ones) are options; `ssd demo` and the editor's demo both run it through
+// the demo job (job.ts).
 import { existsSync, mkdirSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { qualify, tablesSql } from '../db/dialect';
 import { DirLockedError, lockPathFor, otherHolder } from '../db/dirLock';
 import { openDb } from '../db/openDb';
-import type { Db } from '../db/types';
+import { CancelledError, type Db } from '../db/types';
 import { initTables, type InitResult } from '../ddl/initTables';
 import { todayAsOf } from '../model/asOf';
 import { SSD_TABLES } from '../model/ssdModel';
-import { generateFakeSsd, DEFAULT_SEED, type FakeSummary } from '../fake/generateFakeSsd';
+import { generateFakeSsd, DEFAULT_SEED, type FakeProgress, type FakeSummary } from '../fake/generateFakeSsd';
 import { PROBLEM_INFO, PROBLEM_KINDS } from '../fake/cohort';
 import { stagingDemoStep } from '../staging/demoStep';
 
@@ -28,10 +31,22 @@ export interface DemoOptions {
   dir?: string;
   children?: number;
   seed?: string;
-  /** As-of date (default: today, UTC). */
+  /** As-of date (default: today, the local date: todayAsOf of src/model/asOf.ts). */
   asOf?: string;
   /** Base for a relative dir (default: the current directory). */
   cwd?: string;
+  /** Stops the demo before the next step, and inside the fake data and staging (CancelledError). */
+  signal?: AbortSignal;
+  /** Each step's start (starting: true), then the fake children written. */
+  onProgress?: (p: DemoProgress) => void;
+  /** Children per fake-data chunk (more chunks: more progress steps and chances to stop; the rows do not depend on it). */
+  fakeChunkSize?: number;
+}
+
+/** Progress of the demo: a step starts (done 0 of the children), or fake children were written. */
+export interface DemoProgress extends FakeProgress {
+  step: string;
+  starting?: boolean;
 }
 
 export type Print = (line?: string) => void;
@@ -54,6 +69,9 @@ export interface DemoContext {
   tableRows?: Record<string, number>;
   /** Anything later steps want to hand on. */
   readonly extra: Record<string, unknown>;
+  readonly signal?: AbortSignal;
+  readonly onProgress?: (p: DemoProgress) => void;
+  readonly fakeChunkSize?: number;
 }
 
 export interface DemoStep {
@@ -99,7 +117,12 @@ export const DEMO_STEPS: DemoStep[] = [
   {
     name: 'fake data',
     async run(ctx) {
-      ctx.fake = await generateFakeSsd(ctx.db, { schema: ctx.schema, children: ctx.children, seed: ctx.seed, asOf: ctx.asOf });
+      ctx.fake = await generateFakeSsd(ctx.db, {
+        schema: ctx.schema, children: ctx.children, seed: ctx.seed, asOf: ctx.asOf,
+        ...(ctx.fakeChunkSize ? { chunkSize: ctx.fakeChunkSize } : {}),
+        ...(ctx.signal ? { signal: ctx.signal } : {}),
+        onProgress: (p) => ctx.onProgress?.({ step: 'fake data', ...p }),
+      });
       ctx.print(`Filled the 19 tables the payload builder reads with ${fmt(ctx.children)} fake children (seed ${ctx.seed}, as-of ${ctx.asOf}) in ${ctx.fake.seconds.toFixed(1)} s.`);
     },
   },
@@ -129,6 +152,17 @@ export const DEMO_STEPS: DemoStep[] = [
   stagingDemoStep,
 ];
 
+/** The demo's directory, absolute (null: in memory). */
+export function demoDirOf(options: Pick<DemoOptions, 'dir' | 'cwd'>): string | null {
+  const dirOpt = options.dir ?? DEFAULT_DEMO_DIR;
+  return dirOpt.toLowerCase() === 'memory' ? null : resolve(options.cwd ?? process.cwd(), dirOpt);
+}
+
+/** True when the directory holds an earlier demo that a run would delete and make again. */
+export function holdsEarlierDemo(dir: string): boolean {
+  return existsSync(dir) && readdirSync(dir).includes(DEMO_MARK_FILE);
+}
+
 function prepareDir(dir: string): void {
   if (existsSync(dir)) {
     const entries = readdirSync(dir);
@@ -147,9 +181,7 @@ export async function runDemo(options: DemoOptions, print: Print, steps: readonl
   const children = options.children ?? DEFAULT_DEMO_CHILDREN;
   const seed = options.seed ?? DEFAULT_SEED;
   const asOf = options.asOf ?? todayAsOf();
-  const dirOpt = options.dir ?? DEFAULT_DEMO_DIR;
-  const memory = dirOpt.toLowerCase() === 'memory';
-  const dir = memory ? null : resolve(options.cwd ?? process.cwd(), dirOpt);
+  const dir = demoDirOf(options);
   // The database lives in a subfolder, so the mark file sits beside it, not inside PGlite's data.
   // Never delete a demo another process has open (its lock names it).
   const holder = dir ? otherHolder(lockPathFor(join(dir, 'db'))) : undefined;
@@ -158,10 +190,16 @@ export async function runDemo(options: DemoOptions, print: Print, steps: readonl
   const url = dir ? `pglite:${join(dir, 'db')}` : 'pglite:memory';
   print(`SSD Workbench demo: embedded PostgreSQL (PGlite) ${dir ? `in ${dir}` : 'in memory'}.`);
   const db = await openDb(url);
-  const ctx: DemoContext = { db, schema: db.defaultSchema, url, dir, children, seed, asOf, print, extra: {} };
+  const ctx: DemoContext = {
+    db, schema: db.defaultSchema, url, dir, children, seed, asOf, print, extra: {},
+    ...(options.signal ? { signal: options.signal } : {}), ...(options.onProgress ? { onProgress: options.onProgress } : {}),
+    ...(options.fakeChunkSize ? { fakeChunkSize: options.fakeChunkSize } : {}),
+  };
   const done: string[] = [];
   try {
     for (const step of steps) {
+      if (options.signal?.aborted) throw new CancelledError();
+      options.onProgress?.({ step: step.name, starting: true, done: 0, total: children });
       await step.run(ctx);
       done.push(step.name);
     }

@@ -97,8 +97,8 @@ function addYears(day: number, years: number): number {
 }
 const yearOf = (day: number) => new Date(day * DAY_MS).getUTCFullYear();
 
-/** The API reporting window for an as-of date (src/model/asOf.ts), as day numbers. */
-export function reportingWindow(asOfDay: number): { start: number; end: number } {
+/** The API reporting window of src/model/asOf.ts (the one rule) for an as-of day, as day numbers. */
+export function windowInDays(asOfDay: number): { start: number; end: number } {
   const w = asOfWindow(isoOf(asOfDay));
   return { start: dayOf(w.start), end: dayOf(w.end) };
 }

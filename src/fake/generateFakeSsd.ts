@@ -18,7 +18,7 @@ import { todayAsOf } from '../model/asOf';
 import { getColumn } from '../model/ssdModel';
 import {
   CHILDREN_PER_TEAM, FAKE_COLUMNS, FAKE_TABLES, MAX_CHILDREN, PROBLEM_KINDS, dateColumns, dayOf, defaultShares,
-  generateChild, generateTeam, isoOf, reportingWindow,
+  generateChild, generateTeam, isoOf, windowInDays,
   type CohortContext, type FakeTable, type ProblemKind, type ProblemShares,
 } from './cohort';
 
@@ -300,7 +300,7 @@ export async function generateFakeSsd(db: Db, options: FakeOptions): Promise<Fak
   await db.execute(`UPDATE ${marker} SET status = $1, finished_at = CURRENT_TIMESTAMP WHERE run_no = $2`, ['complete', runNo]);
 
   const rows = Object.fromEntries(FAKE_TABLES.map((t) => [t, state[t].rows])) as Record<FakeTable, number>;
-  const win = reportingWindow(asOfDay);
+  const win = windowInDays(asOfDay);
   return {
     schema, runNo, runId, seed, asOf, window: { start: isoOf(win.start), end: isoOf(win.end) }, children,
     createdTables: init.created, deleted, rows, totalRows: Object.values(rows).reduce((a, b) => a + b, 0),

@@ -3,14 +3,15 @@
 // environment or a hidden prompt, never from options or settings.
 import { Command, Option } from 'commander';
 import { terminalProgress } from '../cliSupport/progress';
-import { assertNotFakeSend, readFakeMark } from '../fake/fakeMarker';
+import { readFakeMark } from '../fake/fakeMarker';
 import { action, cliLogger, dbOption, EXIT, jsonOption, openFromOptions, out, parseSchema, printJson, UsageError } from '../cliSupport/common';
 import { STAGING_TABLES } from '../staging/stagingTable';
-import { readPhases, skippedBeforeLive, skippedText } from '../phases/phases';
+import { skippedText } from '../phases/phases';
 import type { ApiEndpoint } from './apiClient';
 import { MAX_BATCH } from './batching';
 import { Redactor } from './redact';
-import { checkLaCode, runSend, SEND_MODES, type SendMode, type SendReport } from './runSend';
+import { checkLaCode, SEND_MODES, type SendMode, type SendReport } from './runSend';
+import { runSendJob } from './job';
 
 export const SECRET_ENV = { clientSecret: 'SSD_API_CLIENT_SECRET', supplierKey: 'SSD_API_SUPPLIER_KEY' } as const;
 
@@ -223,29 +224,33 @@ export function registerSend(program: Command): void {
       const progress = terminalProgress('ssd send', { enabled: !opts.json, text: 'reading the send queue' });
       progress.waitingFor(mode === 'dry-run' ? 'the database' : 'the database or the DfE API (a slow answer, or a retry after a pause)');
       try {
-        // Fake data is refused first, with its own reason (src/fake/fakeMarker.ts), before the phases.
-        await assertNotFakeSend(db, mode, schema ?? db.defaultSchema, { allowFakeToTest: !!opts.allowFakeToTest });
         if (opts.allowFakeToTest) {
+          // Only with --mode test (refused above otherwise), where the fake-data rule lets it through.
           const mark = await readFakeMark(db, schema ?? db.defaultSchema);
           // Said every time, before anything is sent: what goes where, by the user's choice.
           process.stderr.write(mark
             ? `ssd: --allow-fake-to-test: sending the FAKE data staged in ${mark.schema}.${opts.table} to the DfE TEST endpoint ${hostOf(opts.baseUrl!)} (phase 1 of ssd phases), as you chose for this run\n`
             : `ssd: --allow-fake-to-test: ${schema ?? db.defaultSchema} holds no fake-data marker; sending as a normal test run\n`);
         }
-        if (mode === 'live' && !opts.yesSkipPhases && opts.table === 'ssd_api_data_staging') {
-          const skipped = skippedBeforeLive(await readPhases([db]));
-          if (skipped.length) throw new UsageError(`sending live data to the live endpoint before the test phases have succeeded: this database has no record of ${skippedText(skipped)}. See \`ssd phases\`; add --yes-skip-phases to send anyway`);
-        }
-        const r = await runSend(db, {
+        // The send job (job.ts): the options answer its questions (--yes-send-live was required above).
+        const outcome = await runSendJob(db, {
           mode, schema, table: opts.table, partial: !!opts.partial, batchSize, limit, endpoint, allowMassDeletion: !!opts.allowMassDeletion, allowFakeToTest: !!opts.allowFakeToTest,
           baseUrl: opts.baseUrl, laCode: opts.laCode,
           policy: { requestTimeoutMs: timeoutSeconds * 1000 }, signal: controller.signal,
           logger: { ...logger, warn: (m: string) => { progress.clear(); logger.warn(m); } },
+          confirm: (q) => (q.kind === 'send' ? q.mode !== 'live' || !!opts.yesSendLive : !!opts.yesSkipPhases),
           onProgress: ({ records, sent }) => {
             progress.update(mode === 'dry-run' ? `${records.toLocaleString('en-GB')} records checked` : `${records.toLocaleString('en-GB')} records read, ${sent.toLocaleString('en-GB')} sent`);
             if (opts.verbose) logger.debug(`${records} records read, ${sent} sent`);
           },
         }).finally(() => progress.done());
+        if (!outcome.ran) {
+          if ('declined' in outcome && outcome.declined === 'skip-phases') {
+            throw new UsageError(`sending live data to the live endpoint before the test phases have succeeded: this database has no record of ${skippedText(outcome.skipped ?? [])}. See \`ssd phases\`; add --yes-skip-phases to send anyway`);
+          }
+          throw new UsageError('--mode live sends children\'s data to the live DfE endpoint: add --yes-send-live to confirm, each run');
+        }
+        const r = outcome.report;
         if (opts.json) printJson(r);
         else printSendReport(r);
         return sendExitCode(r);

@@ -5,9 +5,9 @@ import {
   todayIso, UsageError, withDb,
 } from '../cliSupport/common';
 import { STAGING_TABLES } from './stagingTable';
-import { defaultStagingTable, readFakeMark } from '../fake/fakeMarker';
+import type { StagingTableName } from '../model/ssdModel';
 import { terminalProgress } from '../cliSupport/progress';
-import { stageFromSsd } from './runStage';
+import { runStageJob } from './job';
 import { printStageReport } from './format';
 import {
   DEFAULT_MAX_DELETIONS, DEFAULT_MIN_TABLE_SHARE, parseMaxDeletions, parseMinTableShare, SafetyStopError, type SafetyThresholds,
@@ -73,20 +73,21 @@ export function registerStage(program: Command): void {
       // A line on the terminal while it works (none with --json or when stderr is not a terminal).
       const progress = terminalProgress('ssd stage', { enabled: !opts.json, text: 'opening the database' });
       try {
-        const r = await withDb(opts, async (db) => {
-          const ssdSchema = schema ?? db.defaultSchema;
-          const table = opts.table ?? defaultStagingTable(await readFakeMark(db, ssdSchema));
-          progress.waitingFor(`the database (a lock on ${stagingSchema ?? ssdSchema}.${table} held by another session, or a slow query)`);
-          progress.update('reading the SSD tables');
-          return stageFromSsd(db, {
-            schema, stagingSchema, asOf, table, partial: !!opts.partial, hashIgnoresEntityIds: !!opts.hashIgnoresEntityIds,
-            allowEmptyCohort: !!opts.allowEmptyCohort, allowMassChange: !!opts.allowMassChange, thresholds, batchSize, signal: controller.signal, logger,
-            onProgress: ({ children }) => {
-              progress.update(`${n(children)} children staged`);
-              if (opts.verbose) logger.debug(`staged ${children} children`);
-            },
-          });
-        }).finally(() => progress.done());
+        // The staging job (job.ts); without a confirm hook the safety stop is thrown (--allow-mass-change answers it up front).
+        const outcome = await withDb(opts, (db) => runStageJob(db, {
+          schema, stagingSchema, asOf, table: opts.table as StagingTableName | undefined, partial: !!opts.partial, hashIgnoresEntityIds: !!opts.hashIgnoresEntityIds,
+          allowEmptyCohort: !!opts.allowEmptyCohort, allowMassChange: !!opts.allowMassChange, thresholds, batchSize, signal: controller.signal, logger,
+          onStart: ({ table, stagingSchema: where }) => {
+            progress.waitingFor(`the database (a lock on ${where}.${table} held by another session, or a slow query)`);
+            progress.update('reading the SSD tables');
+          },
+          onProgress: ({ children }) => {
+            progress.update(`${n(children)} children staged`);
+            if (opts.verbose) logger.debug(`staged ${children} children`);
+          },
+        })).finally(() => progress.done());
+        if (!outcome.staged) throw outcome.stop; // not reached: no confirm hook, so a stop is thrown
+        const r = outcome.report;
         if (opts.json) printJson(r);
         else printStageReport(r, out);
         return r.invalid + r.notStaged + r.personsWithoutId > 0 ? EXIT.PROBLEMS : EXIT.OK;

@@ -11,7 +11,7 @@ export const STAGING_DEMO_TABLE = 'ssd_api_data_staging_anon';
 export const stagingDemoStep: DemoStep = {
   name: 'staging',
   async run(ctx) {
-    const report = await stageFromSsd(ctx.db, { schema: ctx.schema, asOf: ctx.asOf, table: STAGING_DEMO_TABLE });
+    const report = await stageFromSsd(ctx.db, { schema: ctx.schema, asOf: ctx.asOf, table: STAGING_DEMO_TABLE, ...(ctx.signal ? { signal: ctx.signal } : {}) });
     ctx.extra.staging = report;
     ctx.print('');
     printStageReport(report, ctx.print);

@@ -5,9 +5,9 @@ import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import * as vscode from 'vscode';
 import { renderMarkdown } from '../core/markdown';
-import { runChecks } from '../../check/index';
+import { runCheckJob } from '../../check/job';
 import { SSD_TABLES } from '../../model/ssdModel';
-import { checkReportData, TableTimer, tableDocumentUri } from '../core/checkWorkflow';
+import { checkReportData, tableDocumentUri } from '../core/checkWorkflow';
 import { CheckDiagnostics } from '../diagnostics/checkDiagnostics';
 import type { ExtensionServices } from '../services';
 import { readSettings } from '../settings';
@@ -28,29 +28,25 @@ async function checkTables(services: ExtensionServices, diagnostics: CheckDiagno
   const conn = await services.connections.require();
   if (!conn) return;
   const settings = readSettings();
-  const timer = new TableTimer();
-  const res = await withWork('SSD: Check Tables', conn.db, services.log, (w) => runChecks(conn.db, {
+  // The check job (src/check/job.ts): percentages and the time per table come with it.
+  const res = await withWork('SSD: Check Tables', conn.db, services.log, (w) => runCheckJob(conn.db, {
     schema: conn.schema,
     asOf: settings.asOf,
     signal: w.signal,
-    onProgress: (p) => {
-      timer.onProgress(p);
-      w.report(p.total ? (p.done / p.total) * 100 : undefined, p.message);
-    },
+    onProgress: (p) => w.report(p.percent, p.message),
   }));
-  timer.stop();
   if (!res.ok) {
     if (res.cancelled) void vscode.window.showInformationMessage('SSD: Check Tables cancelled; the previous findings are kept.');
     else void vscode.window.showErrorMessage(`SSD: Check Tables failed: ${res.error ?? 'unknown error'}`);
     return;
   }
-  const report = res.value;
+  const { report, times } = res.value;
   diagnostics.setDialect(conn.db.dialect);
   // Setting the findings refreshes the tree's markers and (through the listener) the Problems panel.
   services.findings.set(report.findings, report.startedAt);
   const { errors, warnings, infos } = report.summary;
   services.log.info(`Check Tables: ${errors} errors, ${warnings} warnings, ${infos} info, ${report.summary.rulesRun} rules in ${Math.round(report.elapsedMs)} ms`);
-  const data = checkReportData(report, { target: `${conn.label}: ${conn.description}`, times: timer.times });
+  const data = checkReportData(report, { target: `${conn.label}: ${conn.description}`, times });
   void services.reports.notify(data, `SSD: ${report.verdictText}`);
 }
 

@@ -6,15 +6,16 @@ import { redactSecrets } from '../../db/connectionSpec';
 import type { FakeSummary } from '../../fake/generateFakeSsd';
 import { STAGING_TABLE_NAMES, type StagingTableName } from '../../model/ssdModel';
 import type { ActiveConnection } from '../connections/connectionManager';
-import { DEFAULT_MAX_DELETIONS, DEFAULT_MIN_TABLE_SHARE, findingLines, parseMaxDeletions, parseMinTableShare, SafetyStopError, type SafetyThresholds } from '../../staging/safetyStop';
+import { DEFAULT_MAX_DELETIONS, DEFAULT_MIN_TABLE_SHARE, findingLines, parseMaxDeletions, parseMinTableShare, type SafetyThresholds } from '../../staging/safetyStop';
+import { runStageJob, type StageJobOutcome } from '../../staging/job';
 import { fakeInBackground, stageInBackground } from '../core/offThread';
-import { fakeReportData, fakeTargets, stagePercent, stagingReportData, stagingSummary, stagingTableFor, type FakeTarget } from '../core/dataWork';
+import { fakeReportData, fakeTargets, stagingReportData, stagingSummary, stagingTableFor, type FakeTarget } from '../core/dataWork';
 import { readStagingRow, stagingCounts } from '../../browse/inventory';
 import { readFakeMark } from '../../fake/fakeMarker';
 import type { ExtensionDemoDatabase } from '../demoDatabase';
 import type { ExtensionServices } from '../services';
 import { readSettings } from '../settings';
-import { withWork } from '../work';
+import { withWork, WorkCancelled } from '../work';
 import { isNodeKind } from '../core/treeModel';
 
 export const STAGING_ROW_SCHEME = 'ssd-staging';
@@ -165,35 +166,41 @@ async function buildStaging(services: ExtensionServices): Promise<void> {
     return;
   }
   const startedAt = new Date();
-  const stage = (allowMassChange: boolean) => withWork(`SSD: Build Staging (${table})`, conn.db, services.log, async (w) => {
-    try {
-      return await stageInBackground(conn.db, {
-        schema: conn.schema, asOf: settings.asOf, table, partial: settings.partialPayloads, hashIgnoresEntityIds: settings.hashIgnoresEntityIds,
-        signal: w.signal, logger: services.log, thresholds, allowMassChange, stopMessageFor: 'editor',
-      }, (p) => w.report(stagePercent(p), `${fmt(p.persons)}${p.totalPersons ? ` of ${fmt(p.totalPersons)}` : ''} people read, ${fmt(p.children)} children staged`));
-    } catch (e) {
-      if (e instanceof SafetyStopError) return e; // shown as a modal below: nothing was written
-      throw e;
-    }
-  });
-  let res = await stage(false);
-  if (res.ok && res.value instanceof SafetyStopError) {
-    const stop = res.value;
-    services.log.warn(`Build Staging: safety stop, nothing written: ${findingLines(stop.findings).join('; ')}`);
-    services.tree.refresh();
-    const [head, ...rest] = stop.message.split('\n');
-    const choice = await vscode.window.showWarningMessage(head!, { modal: true, detail: rest.map((l) => l.trim()).join('\n') }, 'Stage Anyway (this run only)');
-    if (choice !== 'Stage Anyway (this run only)') return;
-    res = await stage(true);
+  // The staging job (src/staging/job.ts): each attempt under its own notification with Cancel, in
+  // the embedded database's worker thread on the demo; the safety stop is asked as a modal between
+  // them (nothing was written).
+  let failed = undefined as { ok: false; cancelled: boolean; error?: string } | undefined;
+  let outcome: StageJobOutcome | undefined;
+  try {
+    outcome = await runStageJob(conn.db, {
+      schema: conn.schema, asOf: settings.asOf, table, partial: settings.partialPayloads, hashIgnoresEntityIds: settings.hashIgnoresEntityIds,
+      logger: services.log, thresholds, stopMessageFor: 'editor',
+      stage: stageInBackground,
+      step: async (_attempt, work) => {
+        const r = await withWork(`SSD: Build Staging (${table})`, conn.db, services.log, work);
+        if (!r.ok) { failed = r; throw new WorkCancelled(); }
+        return r.value;
+      },
+      confirm: async ({ stop }) => {
+        services.log.warn(`Build Staging: safety stop, nothing written: ${findingLines(stop.findings).join('; ')}`);
+        services.tree.refresh();
+        const [head, ...rest] = stop.message.split('\n');
+        const choice = await vscode.window.showWarningMessage(head!, { modal: true, detail: rest.map((l) => l.trim()).join('\n') }, 'Stage Anyway (this run only)');
+        return choice === 'Stage Anyway (this run only)';
+      },
+    });
+  } catch (e) {
+    if (!failed) throw e;
   }
+  const res = failed ?? { ok: true as const, value: outcome! };
   services.tree.refresh();
   if (!res.ok) {
     if (res.cancelled) void vscode.window.showInformationMessage('SSD: Build Staging cancelled. Batches already committed stay staged; run it again to finish.');
     else void vscode.window.showErrorMessage(`SSD: Build Staging failed: ${res.error ?? 'unknown error'}`);
     return;
   }
-  if (res.value instanceof SafetyStopError) return;
-  const r = res.value;
+  if (!res.value.staged) return;
+  const r = res.value.report;
   // The staging table exists now: the last check's "not present yet" finding for it is stale.
   services.findings.stagingTableCreated(table);
   services.log.info(`Build Staging: cohort ${r.cohort}, new ${r.new}, updated ${r.updated}, unchanged ${r.unchanged}, deleted ${r.deleted}, invalid ${r.invalid + r.notStaged} in ${r.seconds.toFixed(1)} s`);

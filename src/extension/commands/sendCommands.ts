@@ -9,21 +9,20 @@
 import * as vscode from 'vscode';
 import { redactSecrets } from '../../db/connectionSpec';
 import type { StagingTableName } from '../../model/ssdModel';
-import type { ApiEndpoint } from '../../send/apiClient';
-import { runSend, type SendMode, type SendReport } from '../../send/runSend';
+import type { SendMode, SendReport } from '../../send/runSend';
+import { runSendJob, type SendJobOutcome, type SendJobPhase } from '../../send/job';
 import type { ActiveConnection } from '../connections/connectionManager';
 import { stagingTableFor } from '../core/dataWork';
 import { readFakeMark } from '../../fake/fakeMarker';
 import { stagingCounts } from '../../browse/inventory';
 import {
-  apiSettingsProblem, missingApiSettings, packSecret, SECRET_KEYS, secretScope, SEND_MODE_ITEMS, sendConfirmation, sendPercent,
+  apiSettingsProblem, missingApiSettings, packSecret, SECRET_KEYS, secretScope, SEND_MODE_ITEMS, sendConfirmation,
   sendRefusal, sendRefusedUpFront, sendReportData, sendSummary, statusBars, unpackSecret, type ApiSettings, type SecretKind,
 } from '../core/sendWork';
 import type { ExtensionServices } from '../services';
 import { readSettings } from '../settings';
-import { withWork } from '../work';
+import { withWork, WorkCancelled } from '../work';
 import { requireTrust } from './dataCommands';
-import { readPhases } from '../../phases/phases';
 import { liveSkipConfirmation } from '../core/phasesWork';
 import { stagingTableOfNode } from '../core/treeModel';
 
@@ -92,75 +91,88 @@ async function sendMode(services: ExtensionServices, conn: ActiveConnection, tab
     return;
   }
 
-  // The dry run first, whatever the mode: what is queued, every record checked; nothing sent or written.
+  // The send job (src/send/job.ts): the dry run first, whatever the mode (what is queued, every
+  // record checked; nothing sent or written), then the secrets and the modal naming the endpoint,
+  // the phases question for live, and the send, each phase under its own notification.
   const startedAt = new Date();
-  const upTo = await queuedUpperBound(conn, table);
-  const dry = await withWork(`SSD: Send: checking ${table}`, undefined, services.log, (w) => runSend(conn.db, {
-    mode: 'dry-run', schema: conn.schema, table, partial: settings.partialPayloads,
-    ...(api.baseUrl && api.laCode ? { baseUrl: api.baseUrl, laCode: api.laCode } : {}),
-    signal: w.signal, logger: services.log,
-    onProgress: (p) => w.report(sendPercent(p.records, upTo), `${fmt(p.records)} records read and checked`),
-  }));
-  if (!dry.ok) {
-    if (dry.cancelled) void vscode.window.showInformationMessage('SSD: Send cancelled; nothing was sent.');
-    else void vscode.window.showErrorMessage(`SSD: Send failed: ${dry.error ?? 'unknown error'}`);
-    return;
+  let sendStarted = startedAt;
+  let queuedLine: string | undefined;
+  let secrets: { clientSecret: string; supplierKey: string } | undefined;
+  let failed = undefined as { phase: SendJobPhase; cancelled: boolean; error?: string } | undefined;
+  let outcome: SendJobOutcome | undefined;
+  try {
+    outcome = await runSendJob(conn.db, {
+      mode, schema: conn.schema, table, partial: settings.partialPayloads, dryRunFirst: true,
+      ...(api.baseUrl && api.laCode ? { baseUrl: api.baseUrl, laCode: api.laCode } : {}),
+      logger: services.log, lockPurpose: 'the editor\'s Send',
+      endpoint: () => ({ baseUrl: api.baseUrl, tokenUrl: api.tokenUrl, laCode: api.laCode!, clientId: api.clientId, scope: api.scope, ...secrets! }),
+      step: async (phase, work) => {
+        if (phase === 'send') {
+          if (queuedLine) services.log.info(queuedLine);
+          sendStarted = new Date();
+        }
+        // No database handle for withWork: Cancel aborts the request in flight through the core's
+        // signal (its records stay queued); answers already received are recorded. Another run
+        // holding the table (ssd send, ssd stage, Build Staging) makes this one fail at once, naming it.
+        const title = phase === 'dry-run' ? `SSD: Send: checking ${table}` : `SSD: Send to the ${mode} endpoint (${table})`;
+        const r = await withWork(title, undefined, services.log, async (w) => {
+          try {
+            return await work(w);
+          } catch (e) {
+            if (secrets && e instanceof Error) e.message = redactSecrets(e.message, [secrets.clientSecret, secrets.supplierKey]);
+            throw e;
+          }
+        });
+        if (!r.ok) { failed = { phase, cancelled: r.cancelled, ...(r.error !== undefined ? { error: r.error } : {}) }; throw new WorkCancelled(); }
+        return r.value;
+      },
+      confirm: async (q) => {
+        if (q.kind === 'skip-phases') {
+          const skip = liveSkipConfirmation(q.phases);
+          return !skip || (await vscode.window.showWarningMessage(skip.message, { modal: true, detail: skip.detail }, skip.button)) === skip.button;
+        }
+        const dry = q.dryRun!;
+        secrets = await apiSecrets(services, api);
+        if (!secrets) return false;
+        const c = sendConfirmation({
+          mode: q.mode, baseUrl: api.baseUrl, laCode: api.laCode!, connection: `${conn.label} (${conn.description})`, schema: dry.schema, table,
+          queued: dry.queued, invalid: dry.invalid, partial: settings.partialPayloads,
+          deletions: dry.deletionsQueued, deletionLimit: dry.deletionLimit,
+        });
+        const ok = (await vscode.window.showWarningMessage(c.message, { modal: true, detail: c.detail }, c.button)) === c.button;
+        if (ok) queuedLine = `Send (${mode}): ${fmt(dry.queued)} records queued in ${dry.schema}.${table}`;
+        return ok;
+      },
+    });
+  } catch (e) {
+    if (!failed) throw e;
   }
-  if (mode === 'dry-run' || dry.value.queued === 0 || dry.value.queued === dry.value.invalid) {
-    const r = dry.value;
-    const why = mode === 'dry-run' ? '' : r.queued === 0 ? ` Nothing is queued in ${r.schema}.${r.table}: nothing to send (run SSD: Build Staging).` : ' None of the queued records passes the DfE schema: nothing to send.';
-    await finish(services, conn, r, startedAt, why);
-    return;
-  }
-
-  const secrets = await apiSecrets(services, api);
-  if (!secrets) return;
-  const c = sendConfirmation({
-    mode, baseUrl: api.baseUrl, laCode: api.laCode!, connection: `${conn.label} (${conn.description})`, schema: dry.value.schema, table,
-    queued: dry.value.queued, invalid: dry.value.invalid, partial: settings.partialPayloads,
-    deletions: dry.value.deletionsQueued, deletionLimit: dry.value.deletionLimit,
-  });
-  const ok = await vscode.window.showWarningMessage(c.message, { modal: true, detail: c.detail }, c.button);
-  if (ok !== c.button) { void vscode.window.showInformationMessage('SSD: nothing was sent.'); return; }
-  const skip = mode === 'live' ? liveSkipConfirmation(await readPhases([conn.db])) : null;
-  if (skip && (await vscode.window.showWarningMessage(skip.message, { modal: true, detail: skip.detail }, skip.button)) !== skip.button) {
-    void vscode.window.showInformationMessage('SSD: nothing was sent.');
-    return;
-  }
-
-  const endpoint: ApiEndpoint = { baseUrl: api.baseUrl, tokenUrl: api.tokenUrl, laCode: api.laCode!, clientId: api.clientId, scope: api.scope, ...secrets };
-  const queued = dry.value.queued;
-  services.log.info(`Send (${mode}): ${fmt(queued)} records queued in ${dry.value.schema}.${table}`);
-  const sendStarted = new Date();
-  // No database handle for withWork: Cancel aborts the request in flight through the core's signal
-  // (its records stay queued); answers already received are recorded. Another run holding the
-  // table (ssd send, ssd stage, Build Staging) makes this one fail at once, naming it.
-  const res = await withWork(`SSD: Send to the ${mode} endpoint (${table})`, undefined, services.log, async (w) => {
-    try {
-      return await runSend(conn.db, {
-        mode, schema: conn.schema, table, partial: settings.partialPayloads, limit: queued, endpoint, signal: w.signal, logger: services.log,
-        allowMassDeletion: c.allowMassDeletion, lockPurpose: 'the editor\'s Send',
-        onProgress: (p) => w.report(sendPercent(p.records, queued), `${fmt(p.records)} of ${fmt(queued)} records, ${fmt(p.sent)} sent`),
-      });
-    } catch (e) {
-      if (e instanceof Error) e.message = redactSecrets(e.message, [secrets.clientSecret, secrets.supplierKey]);
-      throw e;
+  if (failed) {
+    if (failed.phase === 'dry-run') {
+      if (failed.cancelled) void vscode.window.showInformationMessage('SSD: Send cancelled; nothing was sent.');
+      else void vscode.window.showErrorMessage(`SSD: Send failed: ${failed.error ?? 'unknown error'}`);
+      return;
     }
-  });
-  services.tree.refresh();
-  if (!res.ok) {
-    if (res.cancelled) void vscode.window.showInformationMessage('SSD: Send cancelled. Answers already received are recorded; the rest stay queued.');
-    else if (/ is in use by another run: /.test(res.error ?? '')) void vscode.window.showErrorMessage(`SSD: Send refused: ${res.error ?? ''}`);
-    else void vscode.window.showErrorMessage(`SSD: Send failed: ${redactSecrets(res.error ?? 'unknown error', [secrets.clientSecret, secrets.supplierKey])}`);
+    services.tree.refresh();
+    if (failed.cancelled) void vscode.window.showInformationMessage('SSD: Send cancelled. Answers already received are recorded; the rest stay queued.');
+    else if (/ is in use by another run: /.test(failed.error ?? '')) void vscode.window.showErrorMessage(`SSD: Send refused: ${failed.error ?? ''}`);
+    else void vscode.window.showErrorMessage(`SSD: Send failed: ${redactSecrets(failed.error ?? 'unknown error', secrets ? [secrets.clientSecret, secrets.supplierKey] : [])}`);
     return;
   }
-  await finish(services, conn, res.value, sendStarted, '');
-}
-
-/** Rows whose status says Pending or Error (the queue is at most these): the dry run's percentages. */
-async function queuedUpperBound(conn: ActiveConnection, table: StagingTableName): Promise<number> {
-  const counts = await stagingCounts(conn.db, conn.schema, table).catch(() => []);
-  return counts.filter((c) => ['pending', 'error'].includes((c.submissionStatus ?? '').trim().toLowerCase())).reduce((a, c) => a + c.count, 0);
+  const out = outcome!;
+  if (!out.ran && 'nothing' in out) {
+    const why = out.nothing === 'nothing-queued' ? ` Nothing is queued in ${out.dryRun.schema}.${out.dryRun.table}: nothing to send (run SSD: Build Staging).` : ' None of the queued records passes the DfE schema: nothing to send.';
+    await finish(services, conn, out.dryRun, startedAt, why);
+    return;
+  }
+  if (!out.ran) {
+    // The secrets' boxes were closed (nothing said) or a modal was answered no.
+    if (out.declined === 'skip-phases' || secrets) void vscode.window.showInformationMessage('SSD: nothing was sent.');
+    return;
+  }
+  if (mode === 'dry-run') { await finish(services, conn, out.report, startedAt, ''); return; }
+  services.tree.refresh();
+  await finish(services, conn, out.report, sendStarted, '');
 }
 
 async function finish(services: ExtensionServices, conn: ActiveConnection, r: SendReport, startedAt: Date, extra: string): Promise<void> {

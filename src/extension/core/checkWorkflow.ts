@@ -3,7 +3,7 @@
 // text (rule, count, example ids only, fix hint), time per table from the check's progress, and
 // the report. Pure (no 'vscode'); the findings come from src/check.
 import type { Dialect } from '../../db/types';
-import type { CheckFinding, CheckProgress, CheckReport } from '../../check/types';
+import type { CheckFinding, CheckReport } from '../../check/types';
 import type { ScriptDialect } from '../../script/lexer';
 import { findTable } from '../../model/ssdModel';
 import { locateCreateTables } from './findingsIndex';
@@ -112,25 +112,8 @@ export function placeFindings(findings: readonly CheckFinding[], scripts: readon
   return { byUri, tableHome };
 }
 
-/** Time spent on each table, from the check's progress events (the time until the next table starts). */
-export class TableTimer {
-  private current: string | undefined;
-  private since = 0;
-  readonly times = new Map<string, number>();
-  constructor(private readonly now: () => number = () => performance.now()) {}
-
-  onProgress(p: CheckProgress): void {
-    const table = p.table;
-    if (table === this.current) return;
-    this.stop();
-    if (table) { this.current = table; this.since = this.now(); }
-  }
-
-  stop(): void {
-    if (this.current !== undefined) this.times.set(this.current, (this.times.get(this.current) ?? 0) + (this.now() - this.since));
-    this.current = undefined;
-  }
-}
+/** Time spent on each table: the check job's (src/check/job.ts). */
+export { TableTimer } from '../../check/job';
 
 const MAX_REPORT_FINDINGS = 300;
 const MAX_REPORT_CHILDREN = 200;

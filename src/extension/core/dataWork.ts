@@ -1,6 +1,7 @@
 // The pure parts of the extension's data commands (Generate Fake Data, Build Staging, Show Staging
 // Row): which staging table and which fake-data targets apply, staging with progress over the
-// people read, and the reports. No 'vscode'. Reports carry ids, counts and rule names only.
+// people read (the worker's side of the staging job, src/staging/job.ts), and the reports. No
+// 'vscode'. Reports carry ids, counts and rule names only.
 import type { Db } from '../../db/types';
 import type { FakeSummary } from '../../fake/generateFakeSsd';
 import type { StagingTableName } from '../../model/ssdModel';
@@ -9,8 +10,8 @@ import type { StagingCount } from '../../browse/inventory';
 import type { ReportBar, ReportData, ReportFinding } from './report';
 
 /** The demo's staging table (src/staging/demoStep.ts STAGING_DEMO_TABLE; a test pins they agree).
- *  Not imported from there: that module loads the CLI's argument parser, and the editor loads the
- *  staging code only when it stages (activation stays light). */
+ *  Not imported from there: that module loads the staging code (the builder and the DfE schema
+ *  validator), which the editor loads only when it stages (activation stays light). */
 export const DEMO_STAGING_TABLE: StagingTableName = 'ssd_api_data_staging_anon';
 
 /** The `ssd.staging.table` setting: 'auto' = the anonymised table on the demo, the real one elsewhere. */
@@ -59,11 +60,8 @@ export async function stageWithProgress(db: Db, options: StageFromSsdOptions, on
   return stageFromSsd(db, { ...options, lockPurpose: options.lockPurpose ?? "the editor's Build Staging", onStageProgress: onProgress ?? (() => undefined) });
 }
 
-/** Percent done of a staging run (people read of those present at the start), 0–99 until it ends. */
-export function stagePercent(p: StageProgress): number | undefined {
-  if (!p.totalPersons) return undefined;
-  return Math.min(99, (p.persons / p.totalPersons) * 100);
-}
+/** Percent done of a staging run: the staging job's (src/staging/job.ts). */
+export { stagePercent } from '../../staging/job';
 
 function sumBy(counts: readonly StagingCount[], key: 'rowState' | 'submissionStatus'): ReportBar[] {
   const m = new Map<string, number>();

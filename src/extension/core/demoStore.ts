@@ -1,5 +1,5 @@
 // The extension's embedded demo database: a PGlite folder under the extension's global storage,
-// made by the demo's own steps (src/demo/runDemo.ts: SSD tables, fake children, summary). Pure (no
+// made by the demo job (src/demo/job.ts: SSD tables, fake children, summary). Pure (no
 // 'vscode'): the extension passes the storage folder, the number of children, progress and
 // cancellation. A READY file is written only when every step finished, so a half-made demo is never
 // opened; the lock file every embedded database has (src/db/dirLock.ts: <data folder>.lock, naming
@@ -7,12 +7,10 @@
 // same folder, which PGlite does not support.
 import { existsSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { CancelledError } from '../../db/types';
 import { acquireLock, describeHolder, DirLockedError, lockPathFor, otherHolder, releaseLock } from '../../db/dirLock';
 // The demo's steps and the fake-data generator are loaded when a demo is made (in the editor's
 // worker thread), not when the extension activates.
-import type { DemoResult, DemoStep, Print } from '../../demo/runDemo';
-import type { FakeProgress } from '../../fake/generateFakeSsd';
+import type { DemoProgress, DemoResult, Print } from '../../demo/runDemo';
 
 export const DEMO_FOLDER = 'demo';
 export const READY_FILE = 'READY.json';
@@ -65,39 +63,9 @@ export interface CreateDemoOptions {
   version?: string;
   signal?: AbortSignal;
   /** Fake children written so far. */
-  onProgress?: (p: FakeProgress & { step: string }) => void;
+  onProgress?: (p: DemoProgress) => void;
   /** The demo's readable summary (table names and counts; no child's data). */
   print?: Print;
-}
-
-/** The demo's steps with progress and cancellation in the fake-data step. */
-export async function demoSteps(options: Pick<CreateDemoOptions, 'signal' | 'onProgress'>): Promise<DemoStep[]> {
-  const [{ DEMO_STEPS }, { DEFAULT_CHUNK, generateFakeSsd }] = await Promise.all([import('../../demo/runDemo'), import('../../fake/generateFakeSsd')]);
-  const byName = (n: string) => {
-    const s = DEMO_STEPS.find((x) => x.name === n);
-    if (!s) throw new Error(`the demo has no '${n}' step`);
-    return s;
-  };
-  const check = (): void => { if (options.signal?.aborted) throw new CancelledError(); };
-  const tables = byName('tables');
-  return [
-    { name: tables.name, async run(ctx) { check(); options.onProgress?.({ step: 'tables', done: 0, total: ctx.children }); await tables.run(ctx); } },
-    {
-      name: 'fake data',
-      async run(ctx) {
-        check();
-        ctx.fake = await generateFakeSsd(ctx.db, {
-          schema: ctx.schema, children: ctx.children, seed: ctx.seed, asOf: ctx.asOf,
-          // About 20 progress steps (and as many chances to stop on Cancel); the rows do not depend on it.
-          chunkSize: Math.min(DEFAULT_CHUNK, Math.max(100, Math.ceil(ctx.children / 20))),
-          ...(options.signal ? { signal: options.signal } : {}),
-          onProgress: (p) => options.onProgress?.({ step: 'fake data', ...p }),
-        });
-        ctx.print(`Filled the tables the payload builder reads with ${ctx.children.toLocaleString('en-GB')} fake children (seed ${ctx.seed}, as-of ${ctx.asOf}) in ${ctx.fake.seconds.toFixed(1)} s.`);
-      },
-    },
-    { name: 'summary', async run(ctx) { check(); options.onProgress?.({ step: 'summary', done: ctx.children, total: ctx.children }); await byName('summary').run(ctx); } },
-  ];
 }
 
 /**
@@ -105,7 +73,7 @@ export async function demoSteps(options: Pick<CreateDemoOptions, 'signal' | 'onP
  * removed, so the next attempt starts clean.
  */
 export async function createDemo(storageRoot: string, options: CreateDemoOptions): Promise<DemoResult> {
-  const { DEMO_MARK_FILE, runDemo } = await import('../../demo/runDemo');
+  const [{ DEMO_MARK_FILE }, { runDemoJob }, { DEFAULT_CHUNK }] = await Promise.all([import('../../demo/runDemo'), import('../../demo/job'), import('../../fake/generateFakeSsd')]);
   const p = demoPaths(storageRoot);
   if (existsSync(p.dir) && !existsSync(join(p.dir, DEMO_MARK_FILE)) && existsSync(p.dataDir)) {
     throw new Error(`${p.dir} holds a database SSD Workbench did not make; not touching it`);
@@ -117,11 +85,18 @@ export async function createDemo(storageRoot: string, options: CreateDemoOptions
   if (heldByOtherProcess(making)) throw new DemoLockedError('the demo database is being made in another editor window: wait for it there');
   writeFileSync(making, JSON.stringify({ pid: process.pid, since: new Date().toISOString() }) + '\n');
   try {
-    const result = await runDemo(
-      { dir: p.dir, children: options.children, asOf: options.asOf, ...(options.seed ? { seed: options.seed } : {}) },
-      options.print ?? (() => undefined),
-      await demoSteps(options),
-    );
+    // The demo job (src/demo/job.ts) without its staging step; no confirm hook: an unfinished demo is replaced.
+    const outcome = await runDemoJob({
+      dir: p.dir, children: options.children, asOf: options.asOf, ...(options.seed ? { seed: options.seed } : {}),
+      steps: ['tables', 'fake data', 'summary'],
+      // About 20 progress steps (and as many chances to stop on Cancel); the rows do not depend on it.
+      fakeChunkSize: Math.min(DEFAULT_CHUNK, Math.max(100, Math.ceil(options.children / 20))),
+      ...(options.signal ? { signal: options.signal } : {}),
+      ...(options.onProgress ? { onProgress: options.onProgress } : {}),
+      ...(options.print ? { print: options.print } : {}),
+    });
+    if (!outcome.ran) throw new Error('the demo was not made'); // not reached: no confirm hook
+    const result = outcome.result;
     const info: DemoInfo = { children: options.children, seed: options.seed ?? '1', asOf: options.asOf, createdAt: new Date().toISOString(), version: options.version ?? '' };
     writeFileSync(p.ready, JSON.stringify(info, null, 2) + '\n');
     return result;

@@ -172,11 +172,8 @@ export function unpackSecret(stored: string | undefined, scope: string): string 
   }
 }
 
-/** Percent done of a send: records read of those the dry run queued, 0–99 until it ends. */
-export function sendPercent(records: number, queued: number): number | undefined {
-  if (!queued) return undefined;
-  return Math.min(99, (records / queued) * 100);
-}
+/** Percent done of a send: the send job's (src/send/job.ts). */
+export { sendPercent } from '../../send/job';
 
 const MODE_NAME: Record<SendMode, string> = { 'dry-run': 'dry run', test: 'test endpoint', live: 'live endpoint' };
 

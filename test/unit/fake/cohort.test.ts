@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { FAKE_TABLES, PROBLEM_KINDS, dayOf, defaultShares, generateChild, generateTeam, isoOf, registrationNumber, reportingWindow, type CohortContext } from '../../../src/fake/cohort';
+import { FAKE_TABLES, PROBLEM_KINDS, dayOf, defaultShares, generateChild, generateTeam, isoOf, registrationNumber, windowInDays as reportingWindow, type CohortContext } from '../../../src/fake/cohort';
 import { parseChildren, parseShare, sharesFromOptions } from '../../../src/fake/cli';
 import { getColumn } from '../../../src/model/ssdModel';
 import { isValidUpn } from '../../../src/fake/upn';

@@ -3,7 +3,7 @@
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { AGE_LIMIT_YEARS, AsOf, AsOfError, checkBounds, reportingWindow, todayAsOf } from '../../../src/model/asOf';
-import { dayOf, isoOf, reportingWindow as fakeWindow } from '../../../src/fake/cohort';
+import { dayOf, isoOf, windowInDays as fakeWindow } from '../../../src/fake/cohort';
 import { parseIsoDate, todayIso, UsageError } from '../../../src/cliSupport/common';
 
 describe('model: the as-of date', () => {
