@@ -267,6 +267,10 @@ export interface SqlSyntax {
    * 28 February in a common year (addYears in src/model/asOf.ts, the T-SQL's DATEADD).
    */
   addYears(expr: string, years: number): string;
+  /** A 'YYYY-MM-DD' date parameter ($1) as a DATE (default CAST($1 AS DATE)). */
+  dateParam?(param: string): string;
+  /** The long-text column x from an expression, where CAST cannot make it (default CAST(… AS longText)). */
+  castLongText?(expr: string): string;
 }
 
 const quoteLiteral = (value: string) => `'${value.replace(/'/g, "''")}'`;
@@ -275,8 +279,26 @@ const wholeYears = (years: number) => {
   return years;
 };
 
-// Oracle has no entry yet (issue 16): its payload stream and checks are not ported, and "+ n years"
-// needs care there (ADD_MONTHS moves 28 February to 29 February in a leap year, unlike DATEADD).
+/**
+ * Oracle's "+ n years", as DATEADD(year, n, x) and src/model/asOf.ts's addYears count them:
+ * - ADD_MONTHS alone is wrong: it keeps "last day of the month" as last day, so 28 February 2023
+ *   + 1 year gives 29 February 2024 (DATEADD: 28 February 2024); it also returns a DATE, dropping
+ *   the fraction of a TIMESTAMP.
+ * - x + NUMTOYMINTERVAL(n, 'YEAR') alone is wrong: 29 February + 1 year raises ORA-01839 (date not
+ *   valid for month specified) instead of giving 28 February.
+ * So: the interval for every day but 29 February (any other month-day exists in every year, so
+ * the interval keeps day and time exactly); for 29 February, ADD_MONTHS on the day (TRUNC, a DATE)
+ * gives the last day of February n years on (29th in a leap year, 28th otherwise: DATEADD's rule),
+ * and the difference in days is added to x as a day interval, which keeps the time of day and a
+ * TIMESTAMP's fraction (TIMESTAMP + INTERVAL DAY TO SECOND stays a TIMESTAMP, DATE stays DATE).
+ * TO_CHAR(x, 'MM-DD') names its format, so the session's NLS settings play no part; a NULL x takes
+ * the ELSE branch and stays NULL.
+ */
+function oracleAddYears(expr: string, years: number): string {
+  const n = wholeYears(years);
+  return `CASE WHEN TO_CHAR(${expr}, 'MM-DD') = '02-29' THEN ${expr} + NUMTODSINTERVAL(ADD_MONTHS(TRUNC(${expr}), ${12 * n}) - TRUNC(${expr}), 'DAY') ELSE ${expr} + NUMTOYMINTERVAL(${n}, 'YEAR') END`;
+}
+
 const SQL_SYNTAX: Readonly<Partial<Record<Dialect, SqlSyntax>>> = {
   postgres: {
     personId: 'VARCHAR', kind: 'VARCHAR', text: 'VARCHAR', timestamp: 'TIMESTAMP', integer: 'INTEGER', longText: 'TEXT',
@@ -292,6 +314,22 @@ const SQL_SYNTAX: Readonly<Partial<Record<Dialect, SqlSyntax>>> = {
     // A fresh plan per call: $1 is NULL (everyone) or one person id, two very different reads.
     queryHint: 'OPTION (RECOMPILE)',
     addYears: (expr, years) => `DATEADD(year, ${wholeYears(years)}, ${expr})`,
+  },
+  oracle: {
+    // NVARCHAR2 holds any character whatever the database character set; 2,000 characters is its
+    // limit under the default MAX_STRING_SIZE. Long text (JSON) travels as CLOB, made by TO_CLOB
+    // (CAST does not convert to LOBs).
+    personId: 'NVARCHAR2(48)', kind: 'NVARCHAR2(2)', text: 'NVARCHAR2(2000)', timestamp: 'TIMESTAMP(3)', integer: 'NUMBER(10)', longText: 'CLOB',
+    literal: (value) => `N${quoteLiteral(value)}`,
+    // Code-point order whatever the character sets: the UTF-8 bytes of the id, compared as RAW
+    // (byte by byte). NLSSORT(…, 'NLS_SORT=BINARY') on NVARCHAR2 would compare UTF-16 code units,
+    // which puts characters above U+FFFF before U+E000–U+FFFF (compareCodePoints does not).
+    orderByCodePoint: (expr) => `UTL_I18N.STRING_TO_RAW(${expr}, 'AL32UTF8')`,
+    queryHint: '',
+    castLongText: (expr) => `TO_CLOB(${expr})`,
+    // Not CAST(… AS DATE), which reads the text in the session's NLS_DATE_FORMAT.
+    dateParam: (param) => DIALECTS.oracle.castDate(param),
+    addYears: oracleAddYears,
   },
 };
 

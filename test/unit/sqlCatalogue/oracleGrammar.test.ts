@@ -14,6 +14,11 @@ import { SSD_TABLES, tablesForSet } from '../../../src/model/ssdModel';
 import { parseOracle } from '../../helpers/sqlParsers';
 import { runCli } from '../../helpers/runCli';
 import { planScript } from '../../../src/script/plan';
+import { RecordingDb } from '../../../src/db/recordingDb';
+import { buildChildPayload, streamChildPayloads } from '../../../src/payload/buildPayloads';
+import { ORPHAN_BRANCH_KEYS } from '../../../src/payload/rowSpec';
+import { sqlSyntax } from '../../../src/db/dialect';
+import { builderColumnRows, builderTableNames, readsColumns, readsTables } from '../../../src/sqlCatalogue/scenarios/fixtures';
 
 const sent = (sql: string) => rewriteOraclePlaceholders(sql).text;
 
@@ -54,6 +59,40 @@ describe('SQL catalogue (Oracle): what the tool generates parses with the PL/SQL
     assertParses('addNullableTextColumn', addNullableTextColumnSql('oracle', qualify('oracle', 'ssd_development', 'ssd_person'), 'extra_col'));
     const lim = limitClause('oracle', 50);
     assertParses('limit', `SELECT ${lim.top}${r.trim(r.length('"A"'))} AS n, ${r.now} AS t, ${r.castDate(':b1')} AS d FROM ${qualify('oracle', 'ssd', 'ssd_person')}${lim.limit}`);
+  });
+
+  it('ssd payload: the catalogue reads and the row stream with every orphan branch, for everyone and for one child (driven through the builder)', async () => {
+    const db = new RecordingDb('oracle', (sql) => {
+      if (readsTables(sql)) return builderTableNames();
+      if (readsColumns(sql)) return builderColumnRows('oracle', 'ssd_development');
+      return undefined;
+    });
+    for await (const _ of streamChildPayloads(db, { asOf: '2025-03-31', schema: 'ssd_development' })) { /* no rows */ }
+    await buildChildPayload(db, 'P1', { asOf: '2025-03-31', schema: 'ssd_development' });
+    const streams = db.statements.filter((s) => s.kind === 'stream');
+    assert.equal(streams.length, 2);
+    assert.deepEqual(streams.map((s) => s.params), [[null], ['P1']]);
+    for (const s of streams) {
+      // Every orphan branch is in (the schema has their person-id columns), identifiers in upper case.
+      assert.equal(s.sql.split('\n').filter((l) => l.startsWith("  SELECT ")).length, 21 + ORPHAN_BRANCH_KEYS.length);
+      assert.match(s.sql, /FROM "SSD_DEVELOPMENT"\."SSD_PERSON" p/);
+      assert.doesNotMatch(s.sql, /\{\{|COLLATE|LIMIT|TOP \(/);
+      assert.match(sent(s.sql), /u\.pid = CAST\(:b1 AS NVARCHAR2\(48\)\)/);
+    }
+    for (const s of db.statements) assertParses(`payload ${s.kind}`, sent(s.sql));
+  });
+
+  it('"+ n years" (gate A\'s age rule) parses, and routes 29 February through ADD_MONTHS, every other day through a year interval', () => {
+    const syntax = sqlSyntax('oracle');
+    for (const n of [26, -26, 1, 4]) {
+      const e = syntax.addYears('p.dob', n);
+      assertParses(`addYears ${n}`, `SELECT ${e} AS d FROM t p WHERE ${e} > ${syntax.dateParam!(':b1')}`);
+      // 29 February: ADD_MONTHS keeps "last day of February", so 2024-02-29 + 1 year = 2025-02-28
+      // (DATEADD's answer); the interval, which would raise ORA-01839 on it, is used only for other days,
+      // where it keeps day and time (ADD_MONTHS would move 2023-02-28 + 1 year to 2024-02-29).
+      assert.equal(e, `CASE WHEN TO_CHAR(p.dob, 'MM-DD') = '02-29' THEN p.dob + NUMTODSINTERVAL(ADD_MONTHS(TRUNC(p.dob), ${12 * n}) - TRUNC(p.dob), 'DAY') ELSE p.dob + NUMTOYMINTERVAL(${n}, 'YEAR') END`);
+    }
+    assert.throws(() => syntax.addYears('p.dob', 1.5), /invalid number of years/);
   });
 
   it('the driver\'s own statements', () => {
