@@ -10,7 +10,7 @@ import { prepareChild } from '../../staging/lifecycle';
 import { deletionPayload } from '../../staging/partialPayload';
 import { runSend } from '../../send/runSend';
 import { TableLockedError } from '../../send/tableLock';
-import { buildChildPayload } from '../../payload/buildPayloads';
+import { buildChildPayload, streamChildPayloads } from '../../payload/buildPayloads';
 import { pagePersonIds, pageStagingRows, readSchemaColumns, readStagingRow, stagingCounts, countRows } from '../../browse/inventory';
 import { generateFakeSsd } from '../../fake/generateFakeSsd';
 import { getTable } from '../../model/ssdModel';
@@ -59,6 +59,7 @@ export const coreScenarios: SqlScenario[] = [
   {
     id: 'check.all',
     command: 'check',
+    dialects: ['mssql', 'postgres', 'oracle'],
     title: 'ssd check: read the catalogue, then one set-based query per table, rule group and the cohort (counts and up to 5 ids)',
     responder: (dialect, ctx) => (sql) => {
       if (readsColumns(sql)) return columnRows(dialect, ctx.schema);
@@ -70,6 +71,21 @@ export const coreScenarios: SqlScenario[] = [
       return undefined;
     },
     run: (db, ctx) => runChecks(db, { schema: ctx.schema, asOf: ctx.asOf }),
+  },
+  {
+    id: 'payload.build',
+    command: 'payload',
+    dialects: ['mssql', 'postgres', 'oracle'],
+    title: 'ssd payload: check the builder tables, find the orphan branches\' columns, stream every child\'s rows, then one child\'s',
+    responder: (dialect, ctx) => (sql) => {
+      if (readsTables(sql)) return builderTableNames();
+      if (readsColumns(sql)) return builderColumnRows(dialect, ctx.schema);
+      return undefined;
+    },
+    run: async (db, ctx) => {
+      for await (const _ of streamChildPayloads(db, { schema: ctx.schema, asOf: ctx.asOf })) { /* the recording has no rows */ }
+      return buildChildPayload(db, 'P1', { schema: ctx.schema, asOf: ctx.asOf });
+    },
   },
   {
     id: 'stage.build',

@@ -2,8 +2,10 @@
 // (antlr4ts-sql's PlSqlParser): `ssd init`'s DDL for every SSD table (driven through the real code
 // against a RecordingDb), the dialect layer's catalogue and schema statements, and the Oracle
 // driver's own session statements, in the text the driver sends ($n → :bn).
-// Not yet covered, because the commands do not run on Oracle yet: check, stage, send, fake,
-// preflight, payload (issue 16; their sql/oracle/ files are still to write).
+// Also the payload row stream (driven through the builder) and every `ssd check` query (driven
+// through runChecks, every rule firing).
+// Not yet covered, because the commands do not run on Oracle yet: stage, send, fake, preflight,
+// scramble, phases (issue 16; their sql/oracle/ files are still to write).
 import assert from 'node:assert/strict';
 import { captureScenario, SQL_SCENARIOS } from '../../../src/sqlCatalogue/index';
 import { DIALECTS, addNullableTextColumnSql, createSchemaSql, limitClause, qualify } from '../../../src/db/dialect';
@@ -82,6 +84,21 @@ describe('SQL catalogue (Oracle): what the tool generates parses with the PL/SQL
     for (const s of db.statements) assertParses(`payload ${s.kind}`, sent(s.sql));
   });
 
+  it('ssd check: the catalogue read and every rule\'s query, every rule firing (driven through runChecks)', async () => {
+    const scenario = SQL_SCENARIOS.find((s) => s.id === 'check.all')!;
+    const statements = await captureScenario(scenario, 'oracle');
+    assert.ok(statements.length > 40, `${statements.length} statements`);
+    const all = statements.map((s) => s.sent).join('\n');
+    // The Oracle spellings, not the others'.
+    assert.doesNotMatch(all, /\bLIMIT \d|TOP \(|COLLATE|TRY_CONVERT|\bLEFT\(| ~ '|<> ''|= ''/);
+    assert.match(all, /FETCH FIRST 5 ROWS ONLY/);
+    assert.match(all, /FROM all_tab_columns/);
+    assert.match(all, /REGEXP_LIKE\(/);
+    assert.match(all, /TO_DATE\(SUBSTR\(:b\d+, 1, 10\), 'YYYY-MM-DD'\)/);
+    assert.match(all, /NUMTOYMINTERVAL\(26, 'YEAR'\)/, 'the cohort rule ran');
+    for (const s of statements) assertParses(`check statement ${s.seq}`, s.sent);
+  });
+
   it('"+ n years" (gate A\'s age rule) parses, and routes 29 February through ADD_MONTHS, every other day through a year interval', () => {
     const syntax = sqlSyntax('oracle');
     for (const n of [26, -26, 1, 4]) {
@@ -120,6 +137,10 @@ describe('SQL catalogue (Oracle): what the tool generates parses with the PL/SQL
     for (const b of plan.batches.slice(0, 4)) assertParses(`batch ${b.index + 1}`, b.text.trim());
     const stage = await runCli(['sql', 'stage', '--dialect', 'oracle']);
     assert.notEqual(stage.code, 0);
-    assert.match(stage.stderr, /only init runs on Oracle so far/);
+    assert.match(stage.stderr, /only init and check run on Oracle so far/);
+    const check = await runCli(['sql', 'check', '--dialect', 'oracle', '--schema', 'ssd_development']);
+    assert.equal(check.code, 0, check.stderr);
+    assert.match(check.stdout, /FETCH FIRST 5 ROWS ONLY/);
+    assert.match(check.stdout, /:b1/);
   });
 });
