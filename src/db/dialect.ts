@@ -59,6 +59,11 @@ export interface DialectRules {
   wholeNumber(trimmed: string): string;
   /** The community builder's referral-source coercion (§2.4) of a trimmed value: a CIN code, or NULL. */
   referralSourceCode(v: string): string;
+  /** Dates bound into DATETIME / TIMESTAMP columns are sent as 'YYYY-MM-DDT00:00:00', not 'YYYY-MM-DD'
+   *  (SQL Server reads the short form by the session's DATEFORMAT; Oracle by its NLS format). */
+  bindDatesWithTime: boolean;
+  /** Emptying a table the tool owns (PostgreSQL: TRUNCATE; the others DELETE, which a transaction can undo everywhere). */
+  emptyTable(qualifiedTable: string): string;
   /** Catalogue queries; lower-case keys table_schema, table_name, … (see the functions below). */
   tableExists: string;
   tables: string;
@@ -144,6 +149,8 @@ export const DIALECTS: Readonly<Record<Dialect, DialectRules>> = {
     chr: 'CHAR',
     wholeNumber: (t) => `TRY_CONVERT(INT, ${t})`,
     referralSourceCode: (v) => `CASE WHEN ${v} LIKE '10%' THEN '10' WHEN ${v} LIKE '[1-3][A-F]%' THEN LEFT(${v}, 2) WHEN ${v} LIKE '5[A-D]%' THEN LEFT(${v}, 2) WHEN ${v} LIKE '[46789]%' THEN LEFT(${v}, 1) END`,
+    bindDatesWithTime: true,
+    emptyTable: (t) => `DELETE FROM ${t}`,
     tableExists: INFO_TABLE_EXISTS,
     tables: INFO_TABLES,
     columns: INFO_COLUMNS,
@@ -173,6 +180,8 @@ export const DIALECTS: Readonly<Record<Dialect, DialectRules>> = {
     chr: 'CHR',
     wholeNumber: (t) => `CASE WHEN ${t} ~ '^-?[0-9]{1,9}$' THEN CAST(${t} AS INTEGER) END`,
     referralSourceCode: (v) => `CASE WHEN ${v} LIKE '10%' THEN '10' WHEN ${v} ~ '^[1-3][A-Fa-f]' THEN LEFT(${v}, 2) WHEN ${v} ~ '^5[A-Da-d]' THEN LEFT(${v}, 2) WHEN ${v} ~ '^[46789]' THEN LEFT(${v}, 1) END`,
+    bindDatesWithTime: false,
+    emptyTable: (t) => `TRUNCATE TABLE ${t}`,
     tableExists: INFO_TABLE_EXISTS,
     tables: INFO_TABLES,
     columns: INFO_COLUMNS,
@@ -209,6 +218,8 @@ export const DIALECTS: Readonly<Record<Dialect, DialectRules>> = {
     chr: 'CHR',
     wholeNumber: (t) => `CASE WHEN REGEXP_LIKE(${t}, '^-?[0123456789]{1,9}$') THEN CAST(${t} AS NUMBER(10)) END`,
     referralSourceCode: (v) => `CASE WHEN ${v} LIKE '10%' THEN '10' WHEN REGEXP_LIKE(${v}, '^[123][ABCDEFabcdef]') THEN SUBSTR(${v}, 1, 2) WHEN REGEXP_LIKE(${v}, '^5[ABCDabcd]') THEN SUBSTR(${v}, 1, 2) WHEN REGEXP_LIKE(${v}, '^[46789]') THEN SUBSTR(${v}, 1, 1) END`,
+    bindDatesWithTime: true,
+    emptyTable: (t) => `DELETE FROM ${t}`,
     tableExists: ORA_TABLE_EXISTS,
     tables: ORA_TABLES,
     columns: ORA_COLUMNS,

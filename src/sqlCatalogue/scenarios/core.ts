@@ -245,6 +245,7 @@ export const coreScenarios: SqlScenario[] = [
   {
     id: 'fake.generate',
     command: 'fake',
+    dialects: ['mssql', 'postgres', 'oracle'],
     title: 'ssd fake: create the builder tables and the run marker table, check whose rows they hold, then write fake children with multi-row inserts',
     responder: () => (sql, params) => {
       if (/format_type/.test(sql)) return getTable(String(params[1])).columns.map((c) => ({ column_name: c.name, type_name: dataTypeOf('postgres', c.postgresType) }));

@@ -4,7 +4,8 @@
 // driver's own session statements, in the text the driver sends ($n → :bn).
 // Also the payload row stream (driven through the builder) and every `ssd check` query (driven
 // through runChecks, every rule firing).
-// Not yet covered, because the commands do not run on Oracle yet: stage, send, fake, preflight,
+// Also `ssd fake`'s statements (driven through generateFakeSsd).
+// Not yet covered, because the commands do not run on Oracle yet: stage, send, preflight,
 // scramble, phases (issue 16; their sql/oracle/ files are still to write).
 import assert from 'node:assert/strict';
 import { captureScenario, SQL_SCENARIOS } from '../../../src/sqlCatalogue/index';
@@ -97,6 +98,19 @@ describe('SQL catalogue (Oracle): what the tool generates parses with the PL/SQL
     assert.match(all, /TO_DATE\(SUBSTR\(:b\d+, 1, 10\), 'YYYY-MM-DD'\)/);
     assert.match(all, /NUMTOYMINTERVAL\(26, 'YEAR'\)/, 'the cohort rule ran');
     for (const s of statements) assertParses(`check statement ${s.seq}`, s.sent);
+  });
+
+  it('ssd fake: the marker table, the ownership reads, the array inserts (executeMany) and the run updates (driven through generateFakeSsd)', async () => {
+    const scenario = SQL_SCENARIOS.find((s) => s.id === 'fake.generate')!;
+    const statements = await captureScenario(scenario, 'oracle');
+    const all = statements.map((s) => s.sent);
+    assert.ok(all.some((s) => /EXECUTE IMMEDIATE 'CREATE TABLE "SSD_DEVELOPMENT"\."SSD_WORKBENCH_FAKE_RUNS"/.test(s)));
+    assert.ok(all.some((s) => /^INSERT INTO "SSD_DEVELOPMENT"\."SSD_PERSON" \("PERS_PERSON_ID", .*\) VALUES \(:b1, :b2/.test(s)));
+    assert.ok(all.some((s) => /ORDER BY run_no DESC FETCH FIRST 1 ROWS ONLY$/.test(s)));
+    // Dates go out with a time of day, as the session's NLS_DATE_FORMAT reads them.
+    const person = statements.find((s) => /^INSERT INTO "SSD_DEVELOPMENT"\."SSD_PERSON"/.test(s.sent))!;
+    assert.ok(person.params.some((v) => typeof v === 'string' && /^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d$/.test(v)), JSON.stringify(person.params));
+    for (const s of statements) assertParses(`fake statement ${s.seq}`, s.sent);
   });
 
   it('"+ n years" (gate A\'s age rule) parses, and routes 29 February through ADD_MONTHS, every other day through a year interval', () => {
