@@ -226,6 +226,16 @@ export const DIALECTS: Readonly<Record<Dialect, DialectRules>> = {
   },
 };
 
+/** Commands whose SQL is not written for a dialect yet (issue 16: Oracle is being ported command by command). */
+const NOT_PORTED: Readonly<Partial<Record<Dialect, readonly string[]>>> = { oracle: ['stage', 'send'] };
+
+/** Refuse, before anything is read or written, a command whose SQL is not written for this dialect yet. */
+export function assertPorted(dialect: Dialect, command: string): void {
+  if (NOT_PORTED[dialect]?.includes(command)) {
+    throw new Error(`ssd ${command} does not run on Oracle yet (issue 16): init, check, payload and fake do; nothing was read or written`);
+  }
+}
+
 export function quoteIdent(dialect: Dialect, name: string): string {
   validateIdentifier(name);
   return DIALECTS[dialect].quote(name);

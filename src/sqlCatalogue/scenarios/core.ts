@@ -4,7 +4,8 @@ import { initTables } from '../../ddl/initTables';
 import { runChecks } from '../../check/runChecks';
 import { stageFromSsd } from '../../staging/runStage';
 import { stageChildren } from '../../staging/stageChildren';
-import { planMassChanges, SafetyStopError } from '../../staging/safetyStop';
+import { builderTableCounts, planMassChanges, SafetyStopError, stagingSafetyCounts } from '../../staging/safetyStop';
+import { ensureStageRunsTable, finishStageRun, recentStageRuns, startStageRun } from '../../staging/stageRuns';
 import { ensureStagingTable } from '../../staging/stagingTable';
 import { prepareChild } from '../../staging/lifecycle';
 import { deletionPayload } from '../../staging/partialPayload';
@@ -85,6 +86,32 @@ export const coreScenarios: SqlScenario[] = [
     run: async (db, ctx) => {
       for await (const _ of streamChildPayloads(db, { schema: ctx.schema, asOf: ctx.asOf })) { /* the recording has no rows */ }
       return buildChildPayload(db, 'P1', { schema: ctx.schema, asOf: ctx.asOf });
+    },
+  },
+  {
+    id: 'stage.tables',
+    command: 'stage',
+    // SQL Server and PostgreSQL send these statements within stage.build; on Oracle the rest of
+    // ssd stage (work table, row writes, table lock) is not ported yet (issue 16).
+    dialects: ['oracle'],
+    title: 'ssd stage (the parts ported to Oracle): create the staging table and the run log when missing, count the builder tables and the live staging rows, open, close and list runs',
+    responder: (dialect, ctx) => {
+      let created = false;
+      return (sql, _params, kind) => {
+        if (kind === 'batch' && /CREATE TABLE/i.test(sql)) created = true;
+        if (readsTables(sql)) return [{ table_schema: ctx.schema, table_name: 'ssd_api_stage_runs' }];
+        if (readsColumns(sql)) return created ? stagingColumnRows(dialect, ctx.schema, ctx.stagingTable) : [];
+        return undefined;
+      };
+    },
+    run: async (db, ctx) => {
+      const info = await ensureStagingTable(db, { schema: ctx.schema, table: ctx.stagingTable });
+      await builderTableCounts(db, ctx.schema);
+      await stagingSafetyCounts(db, info);
+      const runs = await ensureStageRunsTable(db, ctx.schema);
+      const runId = await startStageRun(db, runs, { asOf: ctx.asOf, stagingTable: `${ctx.schema}.${ctx.stagingTable}`, ssdSchema: ctx.schema, sourceRowCounts: { ssd_person: 1 }, liveRows: 0, acknowledgedRows: 0, massChangeAllowed: false });
+      await finishStageRun(db, runs, runId, { outcome: 'completed', cohort: 1, new: 1 });
+      return recentStageRuns(db, ctx.schema, `${ctx.schema}.${ctx.stagingTable}`, { outcome: 'completed' });
     },
   },
   {

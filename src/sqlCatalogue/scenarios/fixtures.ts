@@ -36,12 +36,13 @@ export function columnRows(dialect: Dialect, schema: string, tables: readonly Ss
 
 /** The staging table's columns as our staging_create makes them. */
 export function stagingColumnRows(dialect: Dialect, schema: string, table: string, options: { legacyId?: boolean; jsonb?: boolean } = {}): Row[] {
-  const text = dialect === 'mssql' ? 'nvarchar' : 'character varying';
-  const long = dialect === 'mssql' ? 'nvarchar' : options.jsonb ? 'jsonb' : 'text';
-  const bin = dialect === 'mssql' ? 'binary' : 'bytea';
-  const ts = dialect === 'mssql' ? 'datetime' : 'timestamp without time zone';
+  const ora = dialect === 'oracle';
+  const text = dialect === 'mssql' ? 'nvarchar' : ora ? 'nvarchar2' : 'character varying';
+  const long = dialect === 'mssql' ? 'nvarchar' : ora ? 'clob' : options.jsonb ? 'jsonb' : 'text';
+  const bin = dialect === 'mssql' ? 'binary' : ora ? 'raw' : 'bytea';
+  const ts = dialect === 'mssql' ? 'datetime' : ora ? 'timestamp(3)' : 'timestamp without time zone';
   const cols: Array<[string, string, number | null]> = [
-    ['id', dialect === 'mssql' ? 'int' : 'integer', null], ['person_id', text, 48],
+    ['id', dialect === 'mssql' ? 'int' : ora ? 'number' : 'integer', null], ['person_id', text, 48],
     ...(options.legacyId === false ? [] : [['legacy_id', text, 48] as [string, string, number | null]]),
     ['previous_json_payload', long, -1], ['json_payload', long, -1], ['partial_json_payload', long, -1],
     ['current_hash', bin, 32], ['previous_hash', bin, 32], ['submission_status', text, 50], ['submission_timestamp', ts, null],

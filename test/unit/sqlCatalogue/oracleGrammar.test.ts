@@ -5,7 +5,8 @@
 // Also the payload row stream (driven through the builder) and every `ssd check` query (driven
 // through runChecks, every rule firing).
 // Also `ssd fake`'s statements (driven through generateFakeSsd).
-// Not yet covered, because the commands do not run on Oracle yet: stage, send, preflight,
+// And the parts of `ssd stage` ported so far: the staging table and run log (scenario stage.tables).
+// Not yet covered, because the commands do not run on Oracle yet: the rest of stage, send, preflight,
 // scramble, phases (issue 16; their sql/oracle/ files are still to write).
 import assert from 'node:assert/strict';
 import { captureScenario, SQL_SCENARIOS } from '../../../src/sqlCatalogue/index';
@@ -111,6 +112,20 @@ describe('SQL catalogue (Oracle): what the tool generates parses with the PL/SQL
     const person = statements.find((s) => /^INSERT INTO "SSD_DEVELOPMENT"\."SSD_PERSON"/.test(s.sent))!;
     assert.ok(person.params.some((v) => typeof v === 'string' && /^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d$/.test(v)), JSON.stringify(person.params));
     for (const s of statements) assertParses(`fake statement ${s.seq}`, s.sent);
+  });
+
+  it('ssd stage, the parts ported: staging table and run log DDL, the safety stop\'s counts, the run log\'s writes and reads', async () => {
+    const scenario = SQL_SCENARIOS.find((s) => s.id === 'stage.tables')!;
+    const statements = await captureScenario(scenario, 'oracle');
+    const all = statements.map((s) => s.sent).join('\n');
+    assert.match(all, /EXECUTE IMMEDIATE 'CREATE TABLE "SSD_DEVELOPMENT"\."SSD_API_DATA_STAGING"/);
+    assert.match(all, /EXECUTE IMMEDIATE 'CREATE UNIQUE INDEX "UX_SSD_API_DATA_STAGING_PERSON_ID"/);
+    assert.match(all, /EXECUTE IMMEDIATE 'CREATE TABLE "SSD_DEVELOPMENT"\."SSD_API_STAGE_RUNS"/);
+    assert.match(all, /TO_DATE\(SUBSTR\(:b2, 1, 10\), 'YYYY-MM-DD'\)/);
+    assert.match(all, /SET finished_at = SYSTIMESTAMP/);
+    assert.match(all, /FETCH FIRST 20 ROWS ONLY|FETCH FIRST 10 ROWS ONLY/);
+    assert.doesNotMatch(all.replace(/--[^\n]*/g, ''), /COALESCE\([^)]*, ''\)|\$\d|\{\{/);
+    for (const s of statements) assertParses(`stage statement ${s.seq}`, s.sent);
   });
 
   it('"+ n years" (gate A\'s age rule) parses, and routes 29 February through ADD_MONTHS, every other day through a year interval', () => {
