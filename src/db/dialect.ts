@@ -64,6 +64,8 @@ export interface DialectRules {
   bindDatesWithTime: boolean;
   /** Emptying a table the tool owns (PostgreSQL: TRUNCATE; the others DELETE, which a transaction can undo everywhere). */
   emptyTable(qualifiedTable: string): string;
+  /** One row when the schema ($1, any case) exists (Oracle: the user). */
+  schemaExists: string;
   /** Catalogue queries; lower-case keys table_schema, table_name, … (see the functions below). */
   tableExists: string;
   tables: string;
@@ -73,6 +75,7 @@ export interface DialectRules {
 // Catalogue queries are written for a case-sensitive database collation (Latin1_General_CS_AS):
 // SQL Server then resolves INFORMATION_SCHEMA and its column names only in upper case, so they are
 // spelled that way and aliased to the lower-case keys the code reads (PostgreSQL folds both).
+const INFO_SCHEMA_EXISTS = 'SELECT 1 AS one FROM information_schema.schemata WHERE LOWER(schema_name) = LOWER($1)';
 const INFO_TABLE_EXISTS = `SELECT TABLE_SCHEMA AS table_schema, TABLE_NAME AS table_name FROM INFORMATION_SCHEMA.TABLES WHERE LOWER(TABLE_SCHEMA) = LOWER($1) AND LOWER(TABLE_NAME) = LOWER($2)`;
 const INFO_TABLES = `SELECT TABLE_SCHEMA AS table_schema, TABLE_NAME AS table_name FROM INFORMATION_SCHEMA.TABLES WHERE LOWER(TABLE_SCHEMA) = LOWER($1)`;
 const INFO_COLUMNS = `SELECT TABLE_SCHEMA AS table_schema, TABLE_NAME AS table_name, COLUMN_NAME AS column_name, DATA_TYPE AS data_type,
@@ -151,6 +154,7 @@ export const DIALECTS: Readonly<Record<Dialect, DialectRules>> = {
     referralSourceCode: (v) => `CASE WHEN ${v} LIKE '10%' THEN '10' WHEN ${v} LIKE '[1-3][A-F]%' THEN LEFT(${v}, 2) WHEN ${v} LIKE '5[A-D]%' THEN LEFT(${v}, 2) WHEN ${v} LIKE '[46789]%' THEN LEFT(${v}, 1) END`,
     bindDatesWithTime: true,
     emptyTable: (t) => `DELETE FROM ${t}`,
+    schemaExists: INFO_SCHEMA_EXISTS,
     tableExists: INFO_TABLE_EXISTS,
     tables: INFO_TABLES,
     columns: INFO_COLUMNS,
@@ -182,6 +186,7 @@ export const DIALECTS: Readonly<Record<Dialect, DialectRules>> = {
     referralSourceCode: (v) => `CASE WHEN ${v} LIKE '10%' THEN '10' WHEN ${v} ~ '^[1-3][A-Fa-f]' THEN LEFT(${v}, 2) WHEN ${v} ~ '^5[A-Da-d]' THEN LEFT(${v}, 2) WHEN ${v} ~ '^[46789]' THEN LEFT(${v}, 1) END`,
     bindDatesWithTime: false,
     emptyTable: (t) => `TRUNCATE TABLE ${t}`,
+    schemaExists: INFO_SCHEMA_EXISTS,
     tableExists: INFO_TABLE_EXISTS,
     tables: INFO_TABLES,
     columns: INFO_COLUMNS,
@@ -220,6 +225,7 @@ export const DIALECTS: Readonly<Record<Dialect, DialectRules>> = {
     referralSourceCode: (v) => `CASE WHEN ${v} LIKE '10%' THEN '10' WHEN REGEXP_LIKE(${v}, '^[123][ABCDEFabcdef]') THEN SUBSTR(${v}, 1, 2) WHEN REGEXP_LIKE(${v}, '^5[ABCDabcd]') THEN SUBSTR(${v}, 1, 2) WHEN REGEXP_LIKE(${v}, '^[46789]') THEN SUBSTR(${v}, 1, 1) END`,
     bindDatesWithTime: true,
     emptyTable: (t) => `DELETE FROM ${t}`,
+    schemaExists: `SELECT 1 AS one FROM all_users WHERE UPPER(username) = UPPER($1)`,
     tableExists: ORA_TABLE_EXISTS,
     tables: ORA_TABLES,
     columns: ORA_COLUMNS,
@@ -277,6 +283,11 @@ export function lengthExpression(dialect: Dialect, expr: string): string {
 /** Trim both ends. */
 export function trimExpression(dialect: Dialect, expr: string): string {
   return DIALECTS[dialect].trim(expr);
+}
+
+/** Does the schema exist? SQL with $1 = schema (case-insensitive); a row when it does. */
+export function schemaExistsSql(dialect: Dialect): string {
+  return DIALECTS[dialect].schemaExists;
 }
 
 /** Does a table exist in the schema? Returns SQL with $1 = schema, $2 = table (case-insensitive).
