@@ -64,6 +64,8 @@ export interface DialectRules {
   bindDatesWithTime: boolean;
   /** Emptying a table the tool owns (PostgreSQL: TRUNCATE; the others DELETE, which a transaction can undo everywhere). */
   emptyTable(qualifiedTable: string): string;
+  /** Tables of schema $1 (n) and how many are named ssd_… (ssd): a connection profile's "Test". */
+  tableCounts: string;
   /** One row when the schema ($1, any case) exists (Oracle: the user). */
   schemaExists: string;
   /** Catalogue queries; lower-case keys table_schema, table_name, … (see the functions below). */
@@ -75,6 +77,8 @@ export interface DialectRules {
 // Catalogue queries are written for a case-sensitive database collation (Latin1_General_CS_AS):
 // SQL Server then resolves INFORMATION_SCHEMA and its column names only in upper case, so they are
 // spelled that way and aliased to the lower-case keys the code reads (PostgreSQL folds both).
+// Upper-case catalogue names: PostgreSQL folds them, and a case-sensitive SQL Server collation needs them.
+const INFO_TABLE_COUNTS = `SELECT COUNT(*) AS n, SUM(CASE WHEN LOWER(LEFT(TABLE_NAME, 4)) = 'ssd_' THEN 1 ELSE 0 END) AS ssd FROM INFORMATION_SCHEMA.TABLES WHERE TABLE_SCHEMA = $1`;
 const INFO_SCHEMA_EXISTS = 'SELECT 1 AS one FROM information_schema.schemata WHERE LOWER(schema_name) = LOWER($1)';
 const INFO_TABLE_EXISTS = `SELECT TABLE_SCHEMA AS table_schema, TABLE_NAME AS table_name FROM INFORMATION_SCHEMA.TABLES WHERE LOWER(TABLE_SCHEMA) = LOWER($1) AND LOWER(TABLE_NAME) = LOWER($2)`;
 const INFO_TABLES = `SELECT TABLE_SCHEMA AS table_schema, TABLE_NAME AS table_name FROM INFORMATION_SCHEMA.TABLES WHERE LOWER(TABLE_SCHEMA) = LOWER($1)`;
@@ -155,6 +159,7 @@ export const DIALECTS: Readonly<Record<Dialect, DialectRules>> = {
     bindDatesWithTime: true,
     emptyTable: (t) => `DELETE FROM ${t}`,
     schemaExists: INFO_SCHEMA_EXISTS,
+    tableCounts: INFO_TABLE_COUNTS,
     tableExists: INFO_TABLE_EXISTS,
     tables: INFO_TABLES,
     columns: INFO_COLUMNS,
@@ -187,6 +192,7 @@ export const DIALECTS: Readonly<Record<Dialect, DialectRules>> = {
     bindDatesWithTime: false,
     emptyTable: (t) => `TRUNCATE TABLE ${t}`,
     schemaExists: INFO_SCHEMA_EXISTS,
+    tableCounts: INFO_TABLE_COUNTS,
     tableExists: INFO_TABLE_EXISTS,
     tables: INFO_TABLES,
     columns: INFO_COLUMNS,
@@ -226,6 +232,7 @@ export const DIALECTS: Readonly<Record<Dialect, DialectRules>> = {
     bindDatesWithTime: true,
     emptyTable: (t) => `DELETE FROM ${t}`,
     schemaExists: `SELECT 1 AS one FROM all_users WHERE UPPER(username) = UPPER($1)`,
+    tableCounts: `SELECT COUNT(*) AS n, SUM(CASE WHEN LOWER(SUBSTR(table_name, 1, 4)) = 'ssd_' THEN 1 ELSE 0 END) AS ssd FROM all_tables WHERE UPPER(owner) = UPPER($1)`,
     tableExists: ORA_TABLE_EXISTS,
     tables: ORA_TABLES,
     columns: ORA_COLUMNS,

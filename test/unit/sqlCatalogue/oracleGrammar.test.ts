@@ -58,7 +58,7 @@ describe('SQL catalogue (Oracle): what the tool generates parses with the PL/SQL
 
   it('the dialect layer\'s statements', () => {
     const r = DIALECTS.oracle;
-    for (const [what, sql] of Object.entries({ schemaExists: r.schemaExists, tableExists: r.tableExists, tables: r.tables, columns: r.columns })) assertParses(what, sent(sql));
+    for (const [what, sql] of Object.entries({ schemaExists: r.schemaExists, tableCounts: r.tableCounts, tableExists: r.tableExists, tables: r.tables, columns: r.columns })) assertParses(what, sent(sql));
     assert.match(r.schemaExists, /FROM all_users/);
     for (const [what, sql] of Object.entries({ left: r.left('x', ':b1'), castText: r.castText('x'), present: r.present('x', 'TRIM(x)'), blank: r.blank('x', 'TRIM(x)'), badId: r.badId('x'), wholeNumber: r.wholeNumber('TRIM(x)'), referralSourceCode: r.referralSourceCode('TRIM(x)'), chr: `${r.chr}(9)` })) {
       assertParses(`check fragment ${what}`, `SELECT CASE WHEN ${what === 'present' || what === 'blank' || what === 'badId' ? sql : `${sql} IS NULL`} THEN 1 END AS v FROM t`);
