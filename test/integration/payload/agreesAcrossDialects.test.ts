@@ -3,13 +3,16 @@
 // set) is compared with an in-process PGlite holding the same rows. On Oracle this is where the
 // rendered sql/oracle/ files (payload stream, cohort rule, every check rule) meet a real server: the
 // GitHub Actions job runs it against Oracle Database Free. The rows avoid empty strings, which
-// Oracle stores as NULL (a documented difference, see docs/connections.md).
+// Oracle stores as NULL (a documented difference, see docs/connections.md). The second suite does
+// the same with children written by ssd fake (its array inserts, on Oracle executeMany).
 import assert from 'node:assert/strict';
 import { runChecks } from '../../../src/check/runChecks';
 import type { CheckFinding } from '../../../src/check/types';
 import { openDb } from '../../../src/db/openDb';
 import type { Db } from '../../../src/db/types';
 import { initTables } from '../../../src/ddl/initTables';
+import { defaultShares } from '../../../src/fake/cohort';
+import { generateFakeSsd } from '../../../src/fake/generateFakeSsd';
 import { buildChildPayload, streamChildPayloads } from '../../../src/payload/buildPayloads';
 import type { BuiltChild } from '../../../src/payload/types';
 import { forEachTarget } from '../../helpers/targets';
@@ -99,5 +102,31 @@ forEachTarget('payloads and check findings agree with PGlite', (fx) => {
     const { db, schema } = fx();
     const report = await runChecks(db, { schema, asOf: AS_OF });
     assert.deepEqual(report.findings.map(gist), reference.findings);
+  });
+}, { oracle: true });
+
+forEachTarget('ssd fake writes the same children as on PGlite, and they build the same payloads', (fx) => {
+  // No injected problems: some are empty strings, which Oracle stores as NULL.
+  const options = { children: 150, seed: 'agree', asOf: AS_OF, chunkSize: 40, shares: defaultShares(0) };
+
+  it('same rows per table, same payloads and problems', async function () {
+    this.timeout(300_000);
+    const ref = await openDb('pglite:memory');
+    let want: { rows: Record<string, number>; payloads: BuiltChild[] };
+    try {
+      await ref.execute('CREATE SCHEMA ssd_ref');
+      const summary = await generateFakeSsd(ref, { ...options, schema: 'ssd_ref' });
+      want = { rows: summary.rows, payloads: await payloadsOf(ref, 'ssd_ref') };
+    } finally {
+      await ref.close();
+    }
+    const { db, schema } = fx();
+    const got = await generateFakeSsd(db, { ...options, schema });
+    assert.deepEqual(got.rows, want.rows);
+    assert.ok(want.payloads.length > 50, `${want.payloads.length} children in the cohort`);
+    const payloads = await payloadsOf(db, schema);
+    assert.deepEqual(payloads.map((c) => c.personId), want.payloads.map((c) => c.personId));
+    assert.equal(JSON.stringify(payloads.map((c) => c.payload)), JSON.stringify(want.payloads.map((c) => c.payload)));
+    assert.deepEqual(payloads.map((c) => c.problems), want.payloads.map((c) => c.problems));
   });
 }, { oracle: true });
