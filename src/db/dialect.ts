@@ -43,7 +43,7 @@ export interface DialectRules {
   identity(col: SsdColumnDef, type: string): string;
   /** CREATE TABLE that does nothing when the table exists (schema and table validated). */
   createTableIfMissing(createSql: string, schema: string, table: string): string;
-  /** `ssd check`'s building blocks (src/check/sqlExpr.ts). */
+  // `ssd check`'s building blocks (src/check/sqlExpr.ts):
   /** The first n characters (n a placeholder or number). */
   left(expr: string, n: string): string;
   /** Any value as text (an INT id, a date). */
@@ -77,7 +77,6 @@ export interface DialectRules {
 // Catalogue queries are written for a case-sensitive database collation (Latin1_General_CS_AS):
 // SQL Server then resolves INFORMATION_SCHEMA and its column names only in upper case, so they are
 // spelled that way and aliased to the lower-case keys the code reads (PostgreSQL folds both).
-// Upper-case catalogue names: PostgreSQL folds them, and a case-sensitive SQL Server collation needs them.
 const INFO_TABLE_COUNTS = `SELECT COUNT(*) AS n, SUM(CASE WHEN LOWER(LEFT(TABLE_NAME, 4)) = 'ssd_' THEN 1 ELSE 0 END) AS ssd FROM INFORMATION_SCHEMA.TABLES WHERE TABLE_SCHEMA = $1`;
 const INFO_SCHEMA_EXISTS = 'SELECT 1 AS one FROM information_schema.schemata WHERE LOWER(schema_name) = LOWER($1)';
 const INFO_TABLE_EXISTS = `SELECT TABLE_SCHEMA AS table_schema, TABLE_NAME AS table_name FROM INFORMATION_SCHEMA.TABLES WHERE LOWER(TABLE_SCHEMA) = LOWER($1) AND LOWER(TABLE_NAME) = LOWER($2)`;
