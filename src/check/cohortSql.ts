@@ -14,27 +14,34 @@ import { AGE_LIMIT_YEARS } from '../model/asOf';
 /** The window's bounds as the cohort SQL binds them: $1 = start, $2 = end (inclusive dates). */
 export const WINDOW_PARAMS = { start: 'CAST($1 AS DATE)', end: 'CAST($2 AS DATE)' } as const;
 
+/** The bounds in a dialect's spelling (Oracle converts the 'YYYY-MM-DD' text with an explicit format). */
+function windowParams(syntax?: SqlSyntax): { start: string; end: string } {
+  return syntax?.dateParam ? { start: syntax.dateParam('$1'), end: syntax.dateParam('$2') } : WINDOW_PARAMS;
+}
+
 /** Gate A's age rule: still under the age limit on the window start (passesGateA in src/payload/buildPayload.ts). */
 export function ageRuleSql(syntax: SqlSyntax, dob: string): string {
-  return `${syntax.addYears(dob, AGE_LIMIT_YEARS)} > ${WINDOW_PARAMS.start}`;
+  return `${syntax.addYears(dob, AGE_LIMIT_YEARS)} > ${windowParams(syntax).start}`;
 }
 
 /** A date inside the window (inWindow in src/payload/window.ts). */
-export function inWindowSql(date: string): string {
-  return `${date} >= ${WINDOW_PARAMS.start} AND ${date} <= ${WINDOW_PARAMS.end}`;
+export function inWindowSql(date: string, syntax?: SqlSyntax): string {
+  const w = windowParams(syntax);
+  return `${date} >= ${w.start} AND ${date} <= ${w.end}`;
 }
 
 /** A record from `start` to `end` (NULL: open) overlapping the window (overlaps in src/payload/window.ts); `indent` starts the second line. */
-export function overlapsWindowSql(start: string, end: string, indent: string): string {
-  return `${start} <= ${WINDOW_PARAMS.end}\n${indent}AND (${end} IS NULL OR ${end} >= ${WINDOW_PARAMS.start})`;
+export function overlapsWindowSql(start: string, end: string, indent: string, syntax?: SqlSyntax): string {
+  const w = windowParams(syntax);
+  return `${start} <= ${w.end}\n${indent}AND (${end} IS NULL OR ${end} >= ${w.start})`;
 }
 
 /** Gate A (docs/contract.md "Window and cohort"): under the age limit at some point in the window, or unborn with the expected date of birth in it. */
 export function gateASql(syntax: SqlSyntax, dob: string, expectedDob: string): string {
-  return `(${dob} IS NOT NULL AND ${dob} <= ${WINDOW_PARAMS.end}\n`
+  return `(${dob} IS NOT NULL AND ${dob} <= ${windowParams(syntax).end}\n`
     + `         AND ${ageRuleSql(syntax, dob)})\n`
     + `     OR (${dob} IS NULL AND ${expectedDob} IS NOT NULL\n`
-    + `         AND ${inWindowSql(expectedDob)})`;
+    + `         AND ${inWindowSql(expectedDob, syntax)})`;
 }
 
 /** sql/<dialect>/check_cohort_without_episode.sql. */
@@ -61,17 +68,17 @@ admitted AS (
   UNION
   SELECT cp.{{cinp_person_id}}
   FROM {{ssd_cin_plans}} cp
-  WHERE ${overlapsWindowSql('cp.{{cinp_cin_plan_start_date}}', 'cp.{{cinp_cin_plan_end_date}}', '    ')}
+  WHERE ${overlapsWindowSql('cp.{{cinp_cin_plan_start_date}}', 'cp.{{cinp_cin_plan_end_date}}', '    ', syntax)}
   UNION
   SELECT ce.{{clae_person_id}}
   FROM {{ssd_cla_episodes}} ce
   JOIN {{ssd_cin_episodes}} e2 ON e2.{{cine_referral_id}} = ce.{{clae_referral_id}}
-  WHERE ${overlapsWindowSql('e2.{{cine_referral_date}}', 'e2.{{cine_close_date}}', '    ')}
+  WHERE ${overlapsWindowSql('e2.{{cine_referral_date}}', 'e2.{{cine_close_date}}', '    ', syntax)}
   UNION
   SELECT ce.{{clae_person_id}}
   FROM {{ssd_cla_episodes}} ce
   JOIN {{ssd_cla_placement}} pl ON pl.{{clap_cla_id}} = ce.{{clae_cla_id}}
-  WHERE ${overlapsWindowSql('pl.{{clap_cla_placement_start_date}}', 'pl.{{clap_cla_placement_end_date}}', '    ')}
+  WHERE ${overlapsWindowSql('pl.{{clap_cla_placement_start_date}}', 'pl.{{clap_cla_placement_end_date}}', '    ', syntax)}
 ),
 hits AS (
   SELECT DISTINCT g.person_id
@@ -79,7 +86,7 @@ hits AS (
   WHERE EXISTS (SELECT 1 FROM admitted ad WHERE ad.person_id = g.person_id)
     AND NOT EXISTS (SELECT 1 FROM {{ssd_cin_episodes}} e3
                     WHERE e3.{{cine_person_id}} = g.person_id
-                      AND ${overlapsWindowSql('e3.{{cine_referral_date}}', 'e3.{{cine_close_date}}', '                      ')})
+                      AND ${overlapsWindowSql('e3.{{cine_referral_date}}', 'e3.{{cine_close_date}}', '                      ', syntax)})
 )
 SELECT ${top}CAST(h.person_id AS ${syntax.text}) AS id, COUNT(*) OVER () AS n
 FROM hits h

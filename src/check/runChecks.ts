@@ -7,7 +7,7 @@
 // - one streamed pass (id + the columns needed) for the rules SQL cannot test portably;
 // - one cohort query.
 // No per-row round trips. Findings hold counts and ids only, never other values.
-import { qualify, quoteIdent } from '../db/dialect';
+import { DIALECTS, limitClause, qualify, quoteIdent } from '../db/dialect';
 import { fillIdentifiers, loadSql } from '../db/sqlFiles';
 import { CancelledError, DbError, type Db } from '../db/types';
 import { BUILDER_TABLES, STAGING_TABLES, getTable } from '../model/ssdModel';
@@ -145,8 +145,7 @@ function scopeClause(ctx: Ctx, x: RowExpr): string | null {
 
 /** SELECT … id[, pid], COUNT(*) OVER () AS n FROM … WHERE … ORDER BY id, limited to 5 rows. */
 function countWithExamples(x: RowExpr, id: string | null, from: string, where: string, pid?: string | null): string {
-  const top = x.dialect === 'mssql' ? `TOP (${MAX_EXAMPLES}) ` : '';
-  const limit = x.dialect === 'mssql' ? '' : ` LIMIT ${MAX_EXAMPLES}`;
+  const { top, limit } = limitClause(x.dialect, MAX_EXAMPLES);
   if (!id) return `SELECT COUNT(*) AS n FROM ${from} WHERE ${where}`;
   return `SELECT ${top}${id} AS id, ${pid ? `${pid} AS pid, ` : ''}COUNT(*) OVER () AS n FROM ${from} WHERE ${where} ORDER BY id${limit}`;
 }
@@ -204,8 +203,7 @@ async function checkRowRules(ctx: Ctx, info: TableInfo, rules: RowRule[]): Promi
     const scope2 = scopeClause(ctx, x2);
     const id = x2.text(idCol);
     const pid = pidCol ? x2.text(pidCol) : 'NULL';
-    const top = db.dialect === 'mssql' ? `TOP (${MAX_EXAMPLES}) ` : '';
-    const limit = db.dialect === 'mssql' ? '' : ` LIMIT ${MAX_EXAMPLES}`;
+    const { top, limit } = limitClause(db.dialect, MAX_EXAMPLES);
     const union = fired.map(({ r, i }) =>
       `SELECT q${i}.r, q${i}.id, q${i}.pid FROM (SELECT ${top}${i} AS r, ${id} AS id, ${pid} AS pid FROM ${b2.table(info)} t WHERE ${scope2 ? `${scope2} AND ` : ''}(${r.when(x2)}) ORDER BY id${limit}) q${i}`);
     throwIfAborted(ctx.signal);
@@ -262,7 +260,7 @@ async function checkOrphanRule(ctx: Ctx, info: TableInfo, rule: OrphanRule): Pro
   const from = `${b.table(info)} t LEFT JOIN (SELECT DISTINCT ${r} AS k FROM ${b.table(parent)} p) pk ON pk.k = ${l}`;
   const where = rule.nullIsOrphan
     ? `(${x.blank(rule.column)} OR pk.k IS NULL)`
-    : `${x.col(rule.column)} IS NOT NULL AND ${x.tt(rule.column)} <> '' AND pk.k IS NULL`;
+    : `${DIALECTS[x.dialect].present(x.col(rule.column), x.tt(rule.column))} AND pk.k IS NULL`;
   const { count, examples, personIds } = await runCountQuery(ctx, b, countWithExamples(x, idExpr(x, info), from, where, personExpr(x, info)));
   if (count > 0) ctx.findings.push(finding(rule, info.name, count, examples, personIds ? { personIds } : undefined));
 }

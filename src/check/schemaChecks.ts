@@ -1,5 +1,6 @@
 // Schema checks: the 19 builder tables and their columns against the SSD model, type kinds per
 // dialect, and the staging tables' columns.
+import { columnType } from '../db/dialect';
 import type { Dialect } from '../db/types';
 import { BUILDER_TABLES, STAGING_TABLES, type SsdColumnDef, type SsdTableDef } from '../model/ssdModel';
 import type { Catalogue } from './introspect';
@@ -8,7 +9,7 @@ import { kindOfModelType, type ColKind, type ColumnInfo } from './sqlExpr';
 import type { CheckFinding } from './types';
 
 export function modelKind(dialect: Dialect, c: SsdColumnDef): ColKind {
-  return kindOfModelType(dialect === 'mssql' ? c.sqlServerType : c.postgresType);
+  return kindOfModelType(columnType(dialect, c));
 }
 
 /** Whether a column of kind `actual` can stand in for the model's `expected` kind without surprises. */
@@ -32,7 +33,7 @@ function finding(ruleId: string, table: string, column: string | null, count: nu
 function typeFinding(dialect: Dialect, t: SsdTableDef, c: SsdColumnDef, info: ColumnInfo): CheckFinding | null {
   const expected = modelKind(dialect, c);
   if (compatibleKinds(expected, info.kind)) return null;
-  const modelType = dialect === 'mssql' ? c.sqlServerType : c.postgresType;
+  const modelType = columnType(dialect, c);
   const what = expected === 'date' && info.kind === 'text' ? 'a date held as text' : `${kindWord(expected)} held as ${kindWord(info.kind)}`;
   return finding('SSD-SCHEMA-003', t.name, c.name, 1, `${t.name}.${c.name} is ${info.dataType}, the model has ${modelType}: ${what}`);
 }

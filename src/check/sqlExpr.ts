@@ -1,7 +1,7 @@
 // SQL fragments the check rules are written with. Every dialect difference of the rules lives
 // here; values (dates, numbers, code lists) are bound parameters, identifiers come from the
 // database's own catalogue and are validated and quoted by src/db/dialect.ts.
-import { lengthExpression, qualify, quoteIdent, trimExpression } from '../db/dialect';
+import { castDate, DIALECTS, lengthExpression, qualify, quoteIdent, trimExpression } from '../db/dialect';
 import type { Dialect } from '../db/types';
 import type { CheckBounds } from '../model/asOf';
 
@@ -23,15 +23,16 @@ export interface TableInfo {
   columns: Map<string, ColumnInfo>;
 }
 
-/** Category of an information_schema data_type (either dialect). */
+/** Category of an information_schema data_type (any dialect; Oracle's ALL_TAB_COLUMNS.DATA_TYPE, e.g. timestamp(3)). */
 export function kindOfDataType(dataType: string): ColKind {
-  const t = dataType.toLowerCase().trim();
-  if (/^(n?varchar|n?char|character varying|character|text|ntext|citext|bpchar|name|uniqueidentifier|sysname|uuid)$/.test(t)) return 'text';
-  if (/^(date|datetime|datetime2|smalldatetime|datetimeoffset|timestamp|timestamp without time zone|timestamp with time zone|timestamptz)$/.test(t)) return 'date';
-  if (/^(int|integer|bigint|smallint|tinyint|int2|int4|int8|numeric|decimal|bigserial|serial)$/.test(t)) return 'integer';
-  if (/^(float|real|double precision|float4|float8|money|smallmoney)$/.test(t)) return 'float';
+  const t = dataType.toLowerCase().trim().replace(/\(\d+\)/, '');
+  // Oracle's CLOB is text here: its long values (JSON) are read as they are, never cast to a shorter type.
+  if (/^(n?varchar|n?char|character varying|character|text|ntext|citext|bpchar|name|uniqueidentifier|sysname|uuid|n?varchar2|n?clob)$/.test(t)) return 'text';
+  if (/^(date|datetime|datetime2|smalldatetime|datetimeoffset|timestamp|timestamp without time zone|timestamp with time zone|timestamptz|timestamp with local time zone)$/.test(t)) return 'date';
+  if (/^(int|integer|bigint|smallint|tinyint|int2|int4|int8|numeric|decimal|bigserial|serial|number)$/.test(t)) return 'integer';
+  if (/^(float|real|double precision|float4|float8|money|smallmoney|binary_double|binary_float)$/.test(t)) return 'float';
   if (/^(bit|boolean|bool)$/.test(t)) return 'boolean';
-  if (/^(binary|varbinary|bytea|image)$/.test(t)) return 'binary';
+  if (/^(binary|varbinary|bytea|image|raw|blob)$/.test(t)) return 'binary';
   if (/^(json|jsonb)$/.test(t)) return 'json';
   return 'other';
 }
@@ -61,7 +62,7 @@ export class SqlBuilder {
   }
 
   date(iso: string): string {
-    return `CAST(${this.p(iso)} AS DATE)`;
+    return castDate(this.dialect, this.p(iso));
   }
 }
 
@@ -110,16 +111,16 @@ export class RowExpr {
   }
 
   left(expr: string, n: number): string {
-    return `LEFT(${expr}, ${this.b.p(n)})`;
+    return DIALECTS[this.dialect].left(expr, this.b.p(n));
   }
 
   /** Non-null and not blank. */
   present(name: string): string {
-    return `(${this.col(name)} IS NOT NULL AND ${this.tt(name)} <> '')`;
+    return `(${DIALECTS[this.dialect].present(this.col(name), this.tt(name))})`;
   }
 
   blank(name: string): string {
-    return `(${this.col(name)} IS NULL OR ${this.tt(name)} = '')`;
+    return `(${DIALECTS[this.dialect].blank(this.col(name), this.tt(name))})`;
   }
 
   inList(expr: string, values: readonly unknown[]): string {
@@ -132,14 +133,12 @@ export class RowExpr {
 
   /** An id the payload would reject: empty, or a character outside A-Z a-z 0-9 _ -. */
   badId(expr: string): string {
-    return this.dialect === 'mssql'
-      ? `(${expr} = N'' OR ${expr} COLLATE Latin1_General_BIN LIKE N'%[^A-Za-z0-9_-]%')`
-      : `(${expr} = '' OR ${expr} ~ '[^A-Za-z0-9_-]')`;
+    return DIALECTS[this.dialect].badId(expr);
   }
 
   /** Whitespace (space, tab, LF, CR) removed. */
   stripWs(expr: string): string {
-    const ch = this.dialect === 'mssql' ? 'CHAR' : 'CHR';
+    const ch = DIALECTS[this.dialect].chr;
     return `REPLACE(REPLACE(REPLACE(REPLACE(${expr}, ' ', ''), ${ch}(9), ''), ${ch}(10), ''), ${ch}(13), '')`;
   }
 
@@ -147,9 +146,7 @@ export class RowExpr {
   num(name: string): string {
     const c = this.column(name);
     if (c.kind === 'integer' || c.kind === 'float') return this.col(name);
-    return this.dialect === 'mssql'
-      ? `TRY_CONVERT(INT, ${this.tt(name)})`
-      : `CASE WHEN ${this.tt(name)} ~ '^-?[0-9]{1,9}$' THEN CAST(${this.tt(name)} AS INTEGER) END`;
+    return DIALECTS[this.dialect].wholeNumber(this.tt(name));
   }
 
   /** Date before 1900-01-01 or after the as-of date. */
@@ -173,14 +170,10 @@ export class RowExpr {
 
   /** The community builder's referral-source coercion (§2.4): trimmed value to a CIN code, or NULL. */
   coercedReferralSource(name: string): string {
-    const v = this.tt(name);
-    if (this.dialect === 'mssql') {
-      return `CASE WHEN ${v} LIKE '10%' THEN '10' WHEN ${v} LIKE '[1-3][A-F]%' THEN LEFT(${v}, 2) WHEN ${v} LIKE '5[A-D]%' THEN LEFT(${v}, 2) WHEN ${v} LIKE '[46789]%' THEN LEFT(${v}, 1) END`;
-    }
-    return `CASE WHEN ${v} LIKE '10%' THEN '10' WHEN ${v} ~ '^[1-3][A-Fa-f]' THEN LEFT(${v}, 2) WHEN ${v} ~ '^5[A-Da-d]' THEN LEFT(${v}, 2) WHEN ${v} ~ '^[46789]' THEN LEFT(${v}, 1) END`;
+    return DIALECTS[this.dialect].referralSourceCode(this.tt(name));
   }
 }
 
 export function castText(dialect: Dialect, expr: string): string {
-  return dialect === 'mssql' ? `CAST(${expr} AS NVARCHAR(4000))` : `CAST(${expr} AS VARCHAR)`;
+  return DIALECTS[dialect].castText(expr);
 }

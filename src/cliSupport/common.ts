@@ -3,7 +3,7 @@
 import { Command, Option } from 'commander';
 import { openDb } from '../db/openDb';
 import { ConnectionError, type Db } from '../db/types';
-import { validateIdentifier } from '../db/dialect';
+import { schemaExistsSql, validateIdentifier } from '../db/dialect';
 import { assertSupportedServer } from '../db/mssqlFloor';
 import { redactSecrets } from '../db/connectionSpec';
 import { AS_OF_YEARS, AsOf, todayAsOf } from '../model/asOf';
@@ -186,7 +186,7 @@ export async function withDb<T>(opts: GlobalOptions, fn: (db: Db) => Promise<T>,
 
 /** Throws UsageError when the schema does not exist (or this login cannot see it). */
 export async function requireSchema(db: Db, schema: string): Promise<void> {
-  const rows = await db.query('SELECT 1 AS one FROM information_schema.schemata WHERE LOWER(schema_name) = LOWER($1)', [schema]);
+  const rows = await db.query(schemaExistsSql(db.dialect), [schema]);
   if (rows.length === 0) throw new UsageError(`schema ${schema} does not exist in ${db.description} (or this login cannot see it): check --schema`);
 }
 

@@ -1,5 +1,6 @@
 // "Test" of a connection profile before it is saved: open, ask the server one cheap question and
 // see whether the schema holds SSD tables. Pure (no 'vscode'); the editor layer shows the outcome.
+import { DIALECTS } from '../db/dialect';
 import type { Db } from '../db/types';
 
 export interface ConnectionTestResult {
@@ -11,11 +12,7 @@ export interface ConnectionTestResult {
 }
 
 export async function testOpenConnection(db: Db, schema: string): Promise<ConnectionTestResult> {
-  // Upper-case catalogue names: PostgreSQL folds them, and a case-sensitive SQL Server collation needs them.
-  const rows = await db.query<{ n: unknown; ssd: unknown }>(
-    `SELECT COUNT(*) AS n, SUM(CASE WHEN LOWER(LEFT(TABLE_NAME, 4)) = 'ssd_' THEN 1 ELSE 0 END) AS ssd FROM INFORMATION_SCHEMA.TABLES WHERE TABLE_SCHEMA = $1`,
-    [schema],
-  );
+  const rows = await db.query<{ n: unknown; ssd: unknown }>(DIALECTS[db.dialect].tableCounts, [schema]);
   const n = Number(rows[0]?.n ?? 0);
   const ssd = Number(rows[0]?.ssd ?? 0);
   return { ssdTables: Number.isFinite(ssd) ? ssd : 0, schemaHasTables: n > 0, schema };

@@ -56,6 +56,31 @@ export interface DialectRules {
   identity(col: SsdColumnDef, type: string): string;
   /** CREATE TABLE that does nothing when the table exists (schema and table validated). */
   createTableIfMissing(createSql: string, schema: string, table: string): string;
+  // `ssd check`'s building blocks (src/check/sqlExpr.ts):
+  /** The first n characters (n a placeholder or number). */
+  left(expr: string, n: string): string;
+  /** Any value as text (an INT id, a date). */
+  castText(expr: string): string;
+  /** Not NULL and not blank (col: the column; trimmed: its trimmed text), unparenthesised. Oracle stores '' as NULL. */
+  present(col: string, trimmed: string): string;
+  blank(col: string, trimmed: string): string;
+  /** An id the payload would reject: empty, or a character outside A-Z a-z 0-9 _ -. */
+  badId(expr: string): string;
+  /** The character-from-code function (CHAR / CHR). */
+  chr: string;
+  /** Trimmed text as a whole number (up to 9 digits), NULL when it is not one. */
+  wholeNumber(trimmed: string): string;
+  /** The community builder's referral-source coercion (§2.4) of a trimmed value: a CIN code, or NULL. */
+  referralSourceCode(v: string): string;
+  /** Dates bound into DATETIME / TIMESTAMP columns are sent as 'YYYY-MM-DDT00:00:00', not 'YYYY-MM-DD'
+   *  (SQL Server reads the short form by the session's DATEFORMAT; Oracle by its NLS format). */
+  bindDatesWithTime: boolean;
+  /** Emptying a table the tool owns (PostgreSQL: TRUNCATE; the others DELETE, which a transaction can undo everywhere). */
+  emptyTable(qualifiedTable: string): string;
+  /** Tables of schema $1 (n) and how many are named ssd_… (ssd): a connection profile's "Test". */
+  tableCounts: string;
+  /** One row when the schema ($1, any case) exists (Oracle: the user). */
+  schemaExists: string;
   /** Catalogue queries; lower-case keys table_schema, table_name, … (see the functions below). */
   tableExists: string;
   tables: string;
@@ -65,6 +90,8 @@ export interface DialectRules {
 // Catalogue queries are written for a case-sensitive database collation (Latin1_General_CS_AS):
 // SQL Server then resolves INFORMATION_SCHEMA and its column names only in upper case, so they are
 // spelled that way and aliased to the lower-case keys the code reads (PostgreSQL folds both).
+const INFO_TABLE_COUNTS = `SELECT COUNT(*) AS n, SUM(CASE WHEN LOWER(LEFT(TABLE_NAME, 4)) = 'ssd_' THEN 1 ELSE 0 END) AS ssd FROM INFORMATION_SCHEMA.TABLES WHERE TABLE_SCHEMA = $1`;
+const INFO_SCHEMA_EXISTS = 'SELECT 1 AS one FROM information_schema.schemata WHERE LOWER(schema_name) = LOWER($1)';
 const INFO_TABLE_EXISTS = `SELECT TABLE_SCHEMA AS table_schema, TABLE_NAME AS table_name FROM INFORMATION_SCHEMA.TABLES WHERE LOWER(TABLE_SCHEMA) = LOWER($1) AND LOWER(TABLE_NAME) = LOWER($2)`;
 const INFO_TABLES = `SELECT TABLE_SCHEMA AS table_schema, TABLE_NAME AS table_name FROM INFORMATION_SCHEMA.TABLES WHERE LOWER(TABLE_SCHEMA) = LOWER($1)`;
 const INFO_COLUMNS = `SELECT TABLE_SCHEMA AS table_schema, TABLE_NAME AS table_name, COLUMN_NAME AS column_name, DATA_TYPE AS data_type,
@@ -79,6 +106,8 @@ const ORA_COLUMNS = `SELECT LOWER(owner) AS table_schema, LOWER(table_name) AS t
     CASE WHEN char_used IS NOT NULL THEN char_length END AS character_maximum_length, CASE nullable WHEN 'Y' THEN 'YES' ELSE 'NO' END AS is_nullable, column_id AS ordinal_position
 FROM all_tab_columns WHERE UPPER(owner) = UPPER($1)
 ORDER BY table_name, column_id`;
+
+const ORA_NOT_ID_CHAR = '[^ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789_-]';
 
 const checkLimit = (n: number) => { if (!Number.isInteger(n) || n < 0) throw new Error(`invalid row limit ${n}`); return n; };
 
@@ -131,6 +160,18 @@ export const DIALECTS: Readonly<Record<Dialect, DialectRules>> = {
     columnDefinition: (n, t, nullable, d) => `${n} ${t}${nullable ? ' NULL' : ' NOT NULL'}${d}`,
     identity: (c) => `${c.sqlServerType} IDENTITY(1,1)`,
     createTableIfMissing: (sql, schema, table) => `IF OBJECT_ID(N'${schema}.${table}', N'U') IS NULL\n${sql}`,
+    left: (e, n) => `LEFT(${e}, ${n})`,
+    castText: (e) => `CAST(${e} AS NVARCHAR(4000))`,
+    present: (c, t) => `${c} IS NOT NULL AND ${t} <> ''`,
+    blank: (c, t) => `${c} IS NULL OR ${t} = ''`,
+    badId: (e) => `(${e} = N'' OR ${e} COLLATE Latin1_General_BIN LIKE N'%[^A-Za-z0-9_-]%')`,
+    chr: 'CHAR',
+    wholeNumber: (t) => `TRY_CONVERT(INT, ${t})`,
+    referralSourceCode: (v) => `CASE WHEN ${v} LIKE '10%' THEN '10' WHEN ${v} LIKE '[1-3][A-F]%' THEN LEFT(${v}, 2) WHEN ${v} LIKE '5[A-D]%' THEN LEFT(${v}, 2) WHEN ${v} LIKE '[46789]%' THEN LEFT(${v}, 1) END`,
+    bindDatesWithTime: true,
+    emptyTable: (t) => `DELETE FROM ${t}`,
+    schemaExists: INFO_SCHEMA_EXISTS,
+    tableCounts: INFO_TABLE_COUNTS,
     tableExists: INFO_TABLE_EXISTS,
     tables: INFO_TABLES,
     columns: INFO_COLUMNS,
@@ -152,6 +193,18 @@ export const DIALECTS: Readonly<Record<Dialect, DialectRules>> = {
     columnDefinition: (n, t, nullable, d) => `${n} ${t}${nullable ? ' NULL' : ' NOT NULL'}${d}`,
     identity: (c, t) => (c.postgresType === 'BIGSERIAL' ? 'BIGSERIAL' : `${t} GENERATED BY DEFAULT AS IDENTITY`),
     createTableIfMissing: (sql) => sql.replace(/^CREATE TABLE /, 'CREATE TABLE IF NOT EXISTS '),
+    left: (e, n) => `LEFT(${e}, ${n})`,
+    castText: (e) => `CAST(${e} AS VARCHAR)`,
+    present: (c, t) => `${c} IS NOT NULL AND ${t} <> ''`,
+    blank: (c, t) => `${c} IS NULL OR ${t} = ''`,
+    badId: (e) => `(${e} = '' OR ${e} ~ '[^A-Za-z0-9_-]')`,
+    chr: 'CHR',
+    wholeNumber: (t) => `CASE WHEN ${t} ~ '^-?[0-9]{1,9}$' THEN CAST(${t} AS INTEGER) END`,
+    referralSourceCode: (v) => `CASE WHEN ${v} LIKE '10%' THEN '10' WHEN ${v} ~ '^[1-3][A-Fa-f]' THEN LEFT(${v}, 2) WHEN ${v} ~ '^5[A-Da-d]' THEN LEFT(${v}, 2) WHEN ${v} ~ '^[46789]' THEN LEFT(${v}, 1) END`,
+    bindDatesWithTime: false,
+    emptyTable: (t) => `TRUNCATE TABLE ${t}`,
+    schemaExists: INFO_SCHEMA_EXISTS,
+    tableCounts: INFO_TABLE_COUNTS,
     tableExists: INFO_TABLE_EXISTS,
     tables: INFO_TABLES,
     columns: INFO_COLUMNS,
@@ -177,11 +230,36 @@ export const DIALECTS: Readonly<Record<Dialect, DialectRules>> = {
     identity: (_c, t) => `${t} GENERATED BY DEFAULT AS IDENTITY`,
     // No IF NOT EXISTS before 23ai: run the CREATE and take ORA-00955 (name already used) as "there".
     createTableIfMissing: (sql) => `BEGIN\n  EXECUTE IMMEDIATE '${sql.replace(/'/g, "''")}';\nEXCEPTION\n  WHEN OTHERS THEN\n    IF SQLCODE != -955 THEN RAISE; END IF;\nEND;`,
+    left: (e, n) => `SUBSTR(${e}, 1, ${n})`,
+    castText: (e) => `CAST(${e} AS NVARCHAR2(2000))`,
+    // '' is NULL in Oracle, and TRIM of blanks is NULL: "x <> ''" would be true for no row.
+    present: (_c, t) => `${t} IS NOT NULL`,
+    blank: (_c, t) => `${t} IS NULL`,
+    // Classes spelt out rather than as ranges (A-Z), whose meaning follows NLS_SORT; no empty
+    // value exists to test for. 'c': case-sensitive whatever NLS_COMP says.
+    badId: (e) => `REGEXP_LIKE(${e}, '${ORA_NOT_ID_CHAR}', 'c')`,
+    chr: 'CHR',
+    wholeNumber: (t) => `CASE WHEN REGEXP_LIKE(${t}, '^-?[0123456789]{1,9}$') THEN CAST(${t} AS NUMBER(10)) END`,
+    referralSourceCode: (v) => `CASE WHEN ${v} LIKE '10%' THEN '10' WHEN REGEXP_LIKE(${v}, '^[123][ABCDEFabcdef]') THEN SUBSTR(${v}, 1, 2) WHEN REGEXP_LIKE(${v}, '^5[ABCDabcd]') THEN SUBSTR(${v}, 1, 2) WHEN REGEXP_LIKE(${v}, '^[46789]') THEN SUBSTR(${v}, 1, 1) END`,
+    bindDatesWithTime: true,
+    emptyTable: (t) => `DELETE FROM ${t}`,
+    schemaExists: `SELECT 1 AS one FROM all_users WHERE UPPER(username) = UPPER($1)`,
+    tableCounts: `SELECT COUNT(*) AS n, SUM(CASE WHEN LOWER(SUBSTR(table_name, 1, 4)) = 'ssd_' THEN 1 ELSE 0 END) AS ssd FROM all_tables WHERE UPPER(owner) = UPPER($1)`,
     tableExists: ORA_TABLE_EXISTS,
     tables: ORA_TABLES,
     columns: ORA_COLUMNS,
   },
 };
+
+/** Commands whose SQL is not written for a dialect yet (issue 16: Oracle is being ported command by command). */
+const NOT_PORTED: Readonly<Partial<Record<Dialect, readonly string[]>>> = { oracle: ['stage', 'send'] };
+
+/** Refuse, before anything is read or written, a command whose SQL is not written for this dialect yet. */
+export function assertPorted(dialect: Dialect, command: string): void {
+  if (NOT_PORTED[dialect]?.includes(command)) {
+    throw new Error(`ssd ${command} does not run on Oracle yet (issue 16): init, check, payload and fake do; nothing was read or written`);
+  }
+}
 
 export function quoteIdent(dialect: Dialect, name: string): string {
   validateIdentifier(name);
@@ -224,6 +302,11 @@ export function lengthExpression(dialect: Dialect, expr: string): string {
 /** Trim both ends. */
 export function trimExpression(dialect: Dialect, expr: string): string {
   return DIALECTS[dialect].trim(expr);
+}
+
+/** Does the schema exist? SQL with $1 = schema (case-insensitive); a row when it does. */
+export function schemaExistsSql(dialect: Dialect): string {
+  return DIALECTS[dialect].schemaExists;
 }
 
 /** Does a table exist in the schema? Returns SQL with $1 = schema, $2 = table (case-insensitive).
@@ -280,6 +363,10 @@ export interface SqlSyntax {
    * 28 February in a common year (addYears in src/model/asOf.ts, the T-SQL's DATEADD).
    */
   addYears(expr: string, years: number): string;
+  /** A 'YYYY-MM-DD' date parameter ($1) as a DATE (default CAST($1 AS DATE)). */
+  dateParam?(param: string): string;
+  /** The long-text column x from an expression, where CAST cannot make it (default CAST(… AS longText)). */
+  castLongText?(expr: string): string;
 }
 
 const quoteLiteral = (value: string) => `'${value.replace(/'/g, "''")}'`;
@@ -288,8 +375,26 @@ const wholeYears = (years: number) => {
   return years;
 };
 
-// Oracle has no entry yet (issue 16): its payload stream and checks are not ported, and "+ n years"
-// needs care there (ADD_MONTHS moves 28 February to 29 February in a leap year, unlike DATEADD).
+/**
+ * Oracle's "+ n years", as DATEADD(year, n, x) and src/model/asOf.ts's addYears count them:
+ * - ADD_MONTHS alone is wrong: it keeps "last day of the month" as last day, so 28 February 2023
+ *   + 1 year gives 29 February 2024 (DATEADD: 28 February 2024); it also returns a DATE, dropping
+ *   the fraction of a TIMESTAMP.
+ * - x + NUMTOYMINTERVAL(n, 'YEAR') alone is wrong: 29 February + 1 year raises ORA-01839 (date not
+ *   valid for month specified) instead of giving 28 February.
+ * So: the interval for every day but 29 February (any other month-day exists in every year, so
+ * the interval keeps day and time exactly); for 29 February, ADD_MONTHS on the day (TRUNC, a DATE)
+ * gives the last day of February n years on (29th in a leap year, 28th otherwise: DATEADD's rule),
+ * and the difference in days is added to x as a day interval, which keeps the time of day and a
+ * TIMESTAMP's fraction (TIMESTAMP + INTERVAL DAY TO SECOND stays a TIMESTAMP, DATE stays DATE).
+ * TO_CHAR(x, 'MM-DD') names its format, so the session's NLS settings play no part; a NULL x takes
+ * the ELSE branch and stays NULL.
+ */
+function oracleAddYears(expr: string, years: number): string {
+  const n = wholeYears(years);
+  return `CASE WHEN TO_CHAR(${expr}, 'MM-DD') = '02-29' THEN ${expr} + NUMTODSINTERVAL(ADD_MONTHS(TRUNC(${expr}), ${12 * n}) - TRUNC(${expr}), 'DAY') ELSE ${expr} + NUMTOYMINTERVAL(${n}, 'YEAR') END`;
+}
+
 const SQL_SYNTAX: Readonly<Partial<Record<Dialect, SqlSyntax>>> = {
   postgres: {
     personId: 'VARCHAR', kind: 'VARCHAR', text: 'VARCHAR', timestamp: 'TIMESTAMP', integer: 'INTEGER', longText: 'TEXT',
@@ -305,6 +410,22 @@ const SQL_SYNTAX: Readonly<Partial<Record<Dialect, SqlSyntax>>> = {
     // A fresh plan per call: $1 is NULL (everyone) or one person id, two very different reads.
     queryHint: 'OPTION (RECOMPILE)',
     addYears: (expr, years) => `DATEADD(year, ${wholeYears(years)}, ${expr})`,
+  },
+  oracle: {
+    // NVARCHAR2 holds any character whatever the database character set; 2,000 characters is its
+    // limit under the default MAX_STRING_SIZE. Long text (JSON) travels as CLOB, made by TO_CLOB
+    // (CAST does not convert to LOBs).
+    personId: 'NVARCHAR2(48)', kind: 'NVARCHAR2(2)', text: 'NVARCHAR2(2000)', timestamp: 'TIMESTAMP(3)', integer: 'NUMBER(10)', longText: 'CLOB',
+    literal: (value) => `N${quoteLiteral(value)}`,
+    // Code-point order whatever the character sets: the UTF-8 bytes of the id, compared as RAW
+    // (byte by byte). NLSSORT(…, 'NLS_SORT=BINARY') on NVARCHAR2 would compare UTF-16 code units,
+    // which puts characters above U+FFFF before U+E000–U+FFFF (compareCodePoints does not).
+    orderByCodePoint: (expr) => `UTL_I18N.STRING_TO_RAW(${expr}, 'AL32UTF8')`,
+    queryHint: '',
+    castLongText: (expr) => `TO_CLOB(${expr})`,
+    // Not CAST(… AS DATE), which reads the text in the session's NLS_DATE_FORMAT.
+    dateParam: (param) => DIALECTS.oracle.castDate(param),
+    addYears: oracleAddYears,
   },
 };
 

@@ -45,6 +45,12 @@ export class RecordingDb implements Db {
     return 1;
   }
 
+  /** Oracle's array DML (bulkInsert): recorded once, with the first row's values. */
+  async executeMany(sql: string, rows: readonly (readonly unknown[])[]): Promise<number> {
+    this.record('execute', sql, rows[0] ?? []);
+    return rows.length;
+  }
+
   async *stream<R = Row>(sql: string, params?: readonly unknown[], _options?: StreamOptions): AsyncIterable<R> {
     for (const r of this.record('stream', sql, params)) yield r as R;
   }

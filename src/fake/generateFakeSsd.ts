@@ -10,7 +10,7 @@
 // first, in one transaction. Our own earlier fake rows are always replaced.
 import { randomUUID } from 'node:crypto';
 import { bulkInsert, pgColumnTypes } from '../db/bulkInsert';
-import { limitClause, qualify, quoteIdent, validateIdentifier } from '../db/dialect';
+import { DIALECTS, limitClause, qualify, quoteIdent, validateIdentifier } from '../db/dialect';
 import { fillIdentifiers, loadSql } from '../db/sqlFiles';
 import { CancelledError, type Db, type Queryable } from '../db/types';
 import { initTables } from '../ddl/initTables';
@@ -163,7 +163,7 @@ export interface Chunk {
   cohort: FakeCohortCounts;
 }
 
-export function generateChunk(from: number, to: number, ctx: CohortContext, mssql: boolean): Chunk {
+export function generateChunk(from: number, to: number, ctx: CohortContext, datesWithTime: boolean): Chunk {
   const rows = Object.fromEntries(FAKE_TABLES.map((t) => [t, [] as unknown[][]])) as unknown as Record<FakeTable, unknown[][]>;
   const problems = Object.fromEntries(PROBLEM_KINDS.map((k) => [k, 0])) as Record<ProblemKind, number>;
   const cohort: FakeCohortCounts = { children: 0, unborn: 0, lookedAfter: 0, careLeavers: 0, uasc: 0, openReferral: 0, cpPlan: 0, adopted: 0, professionals: 0 };
@@ -190,9 +190,10 @@ export function generateChunk(from: number, to: number, ctx: CohortContext, mssq
     if (f.cpPlan) cohort.cpPlan++;
     if (f.adopted) cohort.adopted++;
   }
-  // SQL Server reads 'YYYY-MM-DD' into DATETIME by the session's DATEFORMAT (British: y-d-m);
-  // the ISO form with a time is read the same way everywhere.
-  if (mssql) {
+  // SQL Server reads 'YYYY-MM-DD' into DATETIME by the session's DATEFORMAT (British: y-d-m),
+  // Oracle by the session's NLS format ('YYYY-MM-DD"T"HH24:MI:SS', set by the driver); the ISO
+  // form with a time is read the same way everywhere.
+  if (datesWithTime) {
     for (const t of FAKE_TABLES) {
       const idx = dateColumns(t).map((c) => (FAKE_COLUMNS[t] as readonly string[]).indexOf(c));
       for (const row of rows[t]) for (const i of idx) if (typeof row[i] === 'string') row[i] = `${row[i]}T00:00:00`;
@@ -237,7 +238,7 @@ export async function generateFakeSsd(db: Db, options: FakeOptions): Promise<Fak
       const n = (await fingerprintOf(tx, schema, table)).rows;
       if (n === 0) continue;
       const target = qualify(db.dialect, schema, table);
-      await tx.execute(db.dialect === 'postgres' ? `TRUNCATE TABLE ${target}` : `DELETE FROM ${target}`);
+      await tx.execute(DIALECTS[db.dialect].emptyTable(target));
       deleted[table] = n;
     }
     const [m] = await tx.query<{ n: number | string | null }>(`SELECT MAX(run_no) AS n FROM ${marker}`);
@@ -273,7 +274,7 @@ export async function generateFakeSsd(db: Db, options: FakeOptions): Promise<Fak
     for (let from = 0; from < children; from += chunkSize) {
       checkCancel();
       const to = Math.min(children, from + chunkSize);
-      const chunk = generateChunk(from, to, ctx, db.dialect === 'mssql');
+      const chunk = generateChunk(from, to, ctx, DIALECTS[db.dialect].bindDatesWithTime);
       for (const t of FAKE_TABLES) {
         const s = state[t];
         for (const row of chunk.rows[t]) {

@@ -394,6 +394,12 @@ function typeOf(syntax: SqlSyntax, slot: string): string {
   }
 }
 
+/** A slot's value in its type: CAST, or the dialect's conversion to long text (Oracle: TO_CLOB). */
+function castSlot(syntax: SqlSyntax, slot: string, expr: string): string {
+  if (slot === 'x' && syntax.castLongText) return syntax.castLongText(expr);
+  return `CAST(${expr} AS ${typeOf(syntax, slot)})`;
+}
+
 function exprSql(syntax: SqlSyntax, e: Expr): string {
   return typeof e === 'string' ? e : syntax.literal(e.literal);
 }
@@ -412,7 +418,7 @@ function branchSql(syntax: SqlSyntax, kind: KindSpec, branch: number): string {
   const cols = [
     `CAST(p.pers_person_id AS ${syntax.personId}) AS pid`,
     `CAST(${syntax.literal(kind.k)} AS ${syntax.kind}) AS k`,
-    ...STREAM_SLOTS.map((slot) => `CAST(${bySlot.has(slot) ? exprSql(syntax, bySlot.get(slot)!) : 'NULL'} AS ${typeOf(syntax, slot)}) AS ${slot}`),
+    ...STREAM_SLOTS.map((slot) => `${castSlot(syntax, slot, bySlot.has(slot) ? exprSql(syntax, bySlot.get(slot)!) : 'NULL')} AS ${slot}`),
   ];
   return `  SELECT ${cols.join(', ')}\n  FROM ${kind.from[branch]}`;
 }

@@ -22,6 +22,7 @@ import { countQueueAfter, countAcknowledged, inspectSendTable, markError, markSe
 import { ChildValues, oneLine, payloadValues, Redactor } from './redact';
 import { acquireTableLock, LockLostError, type TableLock } from './tableLock';
 import { DEFAULT_RETRY_POLICY, REAL_TIMING, type RetryPolicy, type Timing } from './retry';
+import { assertPorted } from '../db/dialect';
 
 export const SEND_MODES = ['dry-run', 'test', 'live'] as const;
 export type SendMode = (typeof SEND_MODES)[number];
@@ -176,6 +177,7 @@ export function massDeletionLimit(acknowledged: number): number {
 
 /** Send (or, in a dry run, build and check) every queued row. */
 export async function runSend(db: Db, options: SendOptions): Promise<SendReport> {
+  assertPorted(db.dialect, 'send');
   const started = performance.now();
   const { batchSize, limit } = checkOptions(options);
   // Fake data never goes to the live endpoint, and to the test endpoint only when this run allows it

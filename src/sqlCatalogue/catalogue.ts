@@ -16,7 +16,7 @@ import { rewritePlaceholders } from '../db/mssqlParams';
 import { rewriteOraclePlaceholders } from '../db/oracleParams';
 
 /** The commands `ssd sql` prints, and the other groups the grammar tests cover. */
-export const SQL_COMMANDS = ['init', 'check', 'stage', 'send', 'preflight', 'drift', 'mosaic', 'run', 'fake', 'browse', 'scramble', 'phases'] as const;
+export const SQL_COMMANDS = ['init', 'check', 'stage', 'send', 'preflight', 'drift', 'mosaic', 'run', 'fake', 'browse', 'scramble', 'phases', 'payload'] as const;
 export type SqlCommand = (typeof SQL_COMMANDS)[number];
 
 export interface SqlContext {

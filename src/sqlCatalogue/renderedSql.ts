@@ -6,7 +6,7 @@ import { renderCohortWithoutEpisodeSql } from '../check/cohortSql';
 import { renderChildRowsSql, renderOrphanRowsSql } from '../payload/rowSpec';
 
 /** Every dialect the rendered files exist for. */
-export const RENDERED_DIALECTS: readonly Dialect[] = ['postgres', 'mssql'];
+export const RENDERED_DIALECTS: readonly Dialect[] = ['postgres', 'mssql', 'oracle'];
 
 export interface RenderedSqlFile {
   dialect: Dialect;

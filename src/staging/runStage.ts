@@ -17,6 +17,7 @@ import {
   stagingSafetyCounts, tableFindings, type SafetyFindings, type SafetyThresholds,
 } from './safetyStop';
 import { ensureStageRunsTable, finishStageRun, lastCompletedRun, startStageRun, type StageRunEnd } from './stageRuns';
+import { assertPorted } from '../db/dialect';
 
 export interface StageFromSsdOptions extends Omit<StageOptions, 'schema' | 'beforeWrite'> {
   /** Schema holding the SSD tables (default: the connection's default schema). */
@@ -77,6 +78,7 @@ function outcomeOf(e: unknown): StageRunEnd['outcome'] {
 }
 
 export async function stageFromSsd(db: Db, options: StageFromSsdOptions): Promise<StageFromSsdReport> {
+  assertPorted(db.dialect, 'stage');
   const schema = options.schema ?? db.defaultSchema;
   if (options.onStageProgress) options = await withStageProgress(db, schema, options, options.onStageProgress);
   // One stager or sender per staging table at a time (tableLock.ts), taken before anything is read:

@@ -99,7 +99,7 @@ export async function ensureStagingTable(db: Db, options: { schema?: string; tab
   }
   for (const h of ['current_hash', 'previous_hash']) {
     const t = columns.get(h)!.data_type.toLowerCase();
-    if (!['bytea', 'binary', 'varbinary'].includes(t)) throw new StagingTableError(`${schema}.${table}.${h} is ${t}: it must be binary (BYTEA / BINARY(32)) to hold a SHA-256 hash`);
+    if (!['bytea', 'binary', 'varbinary', 'raw'].includes(t)) throw new StagingTableError(`${schema}.${table}.${h} is ${t}: it must be binary (BYTEA / BINARY(32) / RAW(32)) to hold a SHA-256 hash`);
   }
   const jsonType = columns.get('json_payload')!.data_type.toLowerCase();
   if (old.columns.length) {

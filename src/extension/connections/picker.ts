@@ -127,7 +127,7 @@ export class ConnectionPicker {
     const kind = await vscode.window.showQuickPick([
       { label: 'SQL Server', id: 'mssql' as const, detail: 'Server=host,1433;Database=db;User Id=user;Encrypt=true  or  mssql://user@host:1433/db' },
       { label: 'PostgreSQL', id: 'postgres' as const, detail: 'postgres://user@host:5432/db' },
-      { label: 'Oracle (Azeus; init and scripts so far)', id: 'oracle' as const, detail: 'oracle://user@host:1521/service  or  user@host:1521/service' },
+      { label: 'Oracle (Azeus; init, check, payload, fake and scripts so far)', id: 'oracle' as const, detail: 'oracle://user@host:1521/service  or  user@host:1521/service' },
       { label: 'Embedded database folder', id: 'pglite' as const, detail: 'pglite:<folder>: an embedded PostgreSQL kept in a folder on this machine' },
     ], { title: 'SSD: Add Connection (1/5)', placeHolder: 'What kind of database?' });
     if (!kind) return undefined;

@@ -4,13 +4,14 @@ import { initTables } from '../../ddl/initTables';
 import { runChecks } from '../../check/runChecks';
 import { stageFromSsd } from '../../staging/runStage';
 import { stageChildren } from '../../staging/stageChildren';
-import { planMassChanges, SafetyStopError } from '../../staging/safetyStop';
+import { builderTableCounts, planMassChanges, SafetyStopError, stagingSafetyCounts } from '../../staging/safetyStop';
+import { ensureStageRunsTable, finishStageRun, recentStageRuns, startStageRun } from '../../staging/stageRuns';
 import { ensureStagingTable } from '../../staging/stagingTable';
 import { prepareChild } from '../../staging/lifecycle';
 import { deletionPayload } from '../../staging/partialPayload';
 import { runSend } from '../../send/runSend';
 import { TableLockedError } from '../../send/tableLock';
-import { buildChildPayload } from '../../payload/buildPayloads';
+import { buildChildPayload, streamChildPayloads } from '../../payload/buildPayloads';
 import { pagePersonIds, pageStagingRows, readSchemaColumns, readStagingRow, stagingCounts, countRows } from '../../browse/inventory';
 import { generateFakeSsd } from '../../fake/generateFakeSsd';
 import { getTable } from '../../model/ssdModel';
@@ -59,6 +60,7 @@ export const coreScenarios: SqlScenario[] = [
   {
     id: 'check.all',
     command: 'check',
+    dialects: ['mssql', 'postgres', 'oracle'],
     title: 'ssd check: read the catalogue, then one set-based query per table, rule group and the cohort (counts and up to 5 ids)',
     responder: (dialect, ctx) => (sql) => {
       if (readsColumns(sql)) return columnRows(dialect, ctx.schema);
@@ -70,6 +72,47 @@ export const coreScenarios: SqlScenario[] = [
       return undefined;
     },
     run: (db, ctx) => runChecks(db, { schema: ctx.schema, asOf: ctx.asOf }),
+  },
+  {
+    id: 'payload.build',
+    command: 'payload',
+    dialects: ['mssql', 'postgres', 'oracle'],
+    title: 'ssd payload: check the builder tables, find the orphan branches\' columns, stream every child\'s rows, then one child\'s',
+    responder: (dialect, ctx) => (sql) => {
+      if (readsTables(sql)) return builderTableNames();
+      if (readsColumns(sql)) return builderColumnRows(dialect, ctx.schema);
+      return undefined;
+    },
+    run: async (db, ctx) => {
+      for await (const _ of streamChildPayloads(db, { schema: ctx.schema, asOf: ctx.asOf })) { /* the recording has no rows */ }
+      return buildChildPayload(db, 'P1', { schema: ctx.schema, asOf: ctx.asOf });
+    },
+  },
+  {
+    id: 'stage.tables',
+    command: 'stage',
+    // SQL Server and PostgreSQL send these statements within stage.build; on Oracle the rest of
+    // ssd stage (work table, row writes, table lock) is not ported yet (issue 16).
+    dialects: ['oracle'],
+    title: 'ssd stage (the parts ported to Oracle): create the staging table and the run log when missing, count the builder tables and the live staging rows, open, close and list runs',
+    responder: (dialect, ctx) => {
+      let created = false;
+      return (sql, _params, kind) => {
+        if (kind === 'batch' && /CREATE TABLE/i.test(sql)) created = true;
+        if (readsTables(sql)) return [{ table_schema: ctx.schema, table_name: 'ssd_api_stage_runs' }];
+        if (readsColumns(sql)) return created ? stagingColumnRows(dialect, ctx.schema, ctx.stagingTable) : [];
+        return undefined;
+      };
+    },
+    run: async (db, ctx) => {
+      const info = await ensureStagingTable(db, { schema: ctx.schema, table: ctx.stagingTable });
+      await builderTableCounts(db, ctx.schema);
+      await stagingSafetyCounts(db, info);
+      const runs = await ensureStageRunsTable(db, ctx.schema);
+      const runId = await startStageRun(db, runs, { asOf: ctx.asOf, stagingTable: `${ctx.schema}.${ctx.stagingTable}`, ssdSchema: ctx.schema, sourceRowCounts: { ssd_person: 1 }, liveRows: 0, acknowledgedRows: 0, massChangeAllowed: false });
+      await finishStageRun(db, runs, runId, { outcome: 'completed', cohort: 1, new: 1 });
+      return recentStageRuns(db, ctx.schema, `${ctx.schema}.${ctx.stagingTable}`, { outcome: 'completed' });
+    },
   },
   {
     id: 'stage.build',
@@ -229,6 +272,7 @@ export const coreScenarios: SqlScenario[] = [
   {
     id: 'fake.generate',
     command: 'fake',
+    dialects: ['mssql', 'postgres', 'oracle'],
     title: 'ssd fake: create the builder tables and the run marker table, check whose rows they hold, then write fake children with multi-row inserts',
     responder: () => (sql, params) => {
       if (/format_type/.test(sql)) return getTable(String(params[1])).columns.map((c) => ({ column_name: c.name, type_name: dataTypeOf('postgres', c.postgresType) }));

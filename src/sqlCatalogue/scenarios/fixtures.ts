@@ -2,11 +2,12 @@
 // that holds them would return them, so the code under capture takes its normal paths.
 import type { Dialect, Row } from '../../db/types';
 import { BUILDER_TABLES, SSD_TABLES, STAGING_TABLES, type SsdTableDef } from '../../model/ssdModel';
+import { oracleColumnType } from '../../db/dialect';
 
 /** information_schema data_type for a model type in a dialect (lower case, no length). */
 export function dataTypeOf(dialect: Dialect, modelType: string): string {
   const base = modelType.toLowerCase().replace(/\(.*$/, '').trim();
-  if (dialect === 'mssql') return base;
+  if (dialect === 'mssql' || dialect === 'oracle') return base;
   const pg: Record<string, string> = { varchar: 'character varying', timestamp: 'timestamp without time zone', bigserial: 'bigint', serial: 'integer', int: 'integer' };
   return pg[base] ?? base;
 }
@@ -22,7 +23,7 @@ export function columnRows(dialect: Dialect, schema: string, tables: readonly Ss
   const out: Row[] = [];
   for (const t of tables) {
     t.columns.forEach((c, i) => {
-      const type = dialect === 'mssql' ? c.sqlServerType : c.postgresType;
+      const type = dialect === 'mssql' ? c.sqlServerType : dialect === 'oracle' ? oracleColumnType(c.sqlServerType) : c.postgresType;
       out.push({
         table_schema: schema, table_name: t.name, column_name: c.name, data_type: dataTypeOf(dialect, type),
         character_maximum_length: lengthOf(type), numeric_precision: null, numeric_scale: null,
@@ -35,12 +36,13 @@ export function columnRows(dialect: Dialect, schema: string, tables: readonly Ss
 
 /** The staging table's columns as our staging_create makes them. */
 export function stagingColumnRows(dialect: Dialect, schema: string, table: string, options: { legacyId?: boolean; jsonb?: boolean } = {}): Row[] {
-  const text = dialect === 'mssql' ? 'nvarchar' : 'character varying';
-  const long = dialect === 'mssql' ? 'nvarchar' : options.jsonb ? 'jsonb' : 'text';
-  const bin = dialect === 'mssql' ? 'binary' : 'bytea';
-  const ts = dialect === 'mssql' ? 'datetime' : 'timestamp without time zone';
+  const ora = dialect === 'oracle';
+  const text = dialect === 'mssql' ? 'nvarchar' : ora ? 'nvarchar2' : 'character varying';
+  const long = dialect === 'mssql' ? 'nvarchar' : ora ? 'clob' : options.jsonb ? 'jsonb' : 'text';
+  const bin = dialect === 'mssql' ? 'binary' : ora ? 'raw' : 'bytea';
+  const ts = dialect === 'mssql' ? 'datetime' : ora ? 'timestamp(3)' : 'timestamp without time zone';
   const cols: Array<[string, string, number | null]> = [
-    ['id', dialect === 'mssql' ? 'int' : 'integer', null], ['person_id', text, 48],
+    ['id', dialect === 'mssql' ? 'int' : ora ? 'number' : 'integer', null], ['person_id', text, 48],
     ...(options.legacyId === false ? [] : [['legacy_id', text, 48] as [string, string, number | null]]),
     ['previous_json_payload', long, -1], ['json_payload', long, -1], ['partial_json_payload', long, -1],
     ['current_hash', bin, 32], ['previous_hash', bin, 32], ['submission_status', text, 50], ['submission_timestamp', ts, null],
@@ -58,6 +60,6 @@ export const builderColumnRows = (dialect: Dialect, schema: string): Row[] =>
   columnRows(dialect, schema, SSD_TABLES.filter((t) => BUILDER_TABLES.some((b) => b.name === t.name)));
 export const modelStagingTables = STAGING_TABLES;
 
-/** Is this a query on information_schema.columns / .tables (any case)? */
-export const readsColumns = (sql: string): boolean => /information_schema\.columns/i.test(sql);
-export const readsTables = (sql: string): boolean => /information_schema\.tables/i.test(sql);
+/** Is this a query on information_schema.columns / .tables (any case), or Oracle's all_tab_columns / all_objects? */
+export const readsColumns = (sql: string): boolean => /information_schema\.columns|\ball_tab_columns\b/i.test(sql);
+export const readsTables = (sql: string): boolean => /information_schema\.tables|\ball_objects\b/i.test(sql);

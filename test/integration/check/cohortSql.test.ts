@@ -3,7 +3,8 @@
 // must agree with: addYears of src/model/asOf.ts, gate A of the builder (passesGateA) and
 // AsOf.ageCutoff, the window's overlaps/inWindow (src/payload/window.ts). Boundary dates: the
 // 26th birthday on the window start and on the as-of date, births on 29 February, as-of dates on
-// 29 February, times of day on the boundary dates, open-ended records.
+// 29 February, times of day on the boundary dates, open-ended records. Runs on Oracle too when
+// SSD_TEST_ORACLE is set (there "+ n years" is a CASE over NUMTOYMINTERVAL and ADD_MONTHS).
 import assert from 'node:assert/strict';
 import { columnType, quoteIdent, sqlSyntax } from '../../../src/db/dialect';
 import { ageRuleSql, gateASql, inWindowSql, overlapsWindowSql } from '../../../src/check/cohortSql';
@@ -78,7 +79,7 @@ forEachTarget('cohort date rules in SQL agree with src/model/asOf.ts and the bui
       for (const n of [AGE_LIMIT_YEARS, -AGE_LIMIT_YEARS, 1, -1, 4, 25]) {
         const want = ts(addYearsTs(v, n));
         const [row] = await db.query<{ ok: number }>(
-          `SELECT CASE WHEN ${syntax.addYears(`CAST($1 AS ${tsType})`, n)} = CAST($2 AS ${tsType}) THEN 1 ELSE 0 END AS ok`, [ts(v), want]);
+          `SELECT CASE WHEN ${syntax.addYears(`CAST($1 AS ${tsType})`, n)} = CAST($2 AS ${tsType}) THEN 1 ELSE 0 END AS ok${db.dialect === 'oracle' ? ' FROM dual' : ''}`, [ts(v), want]);
         assert.equal(Number(row!.ok), 1, `${v} + ${n} years should be ${want}`);
       }
     }
@@ -128,12 +129,14 @@ forEachTarget('cohort date rules in SQL agree with src/model/asOf.ts and the bui
       ];
       await fx().db.execute(`DELETE FROM ${table}`);
       const ids = await fill(rows);
-      const sqlOverlap = await matching(overlapsWindowSql('p.s', 'p.e', '  '), asOf);
-      const sqlInside = await matching(inWindowSql('p.edob'), asOf);
+      // The dialect's spelling of the window's bounds (Oracle: TO_DATE with an explicit format).
+      const syntax = sqlSyntax(fx().db.dialect);
+      const sqlOverlap = await matching(overlapsWindowSql('p.s', 'p.e', '  ', syntax), asOf);
+      const sqlInside = await matching(inWindowSql('p.edob', syntax), asOf);
       rows.forEach((r, i) => {
         if (r.s !== null) assert.equal(sqlOverlap.has(ids[i]!), overlaps(r.s, r.e, asOf.window), `as-of ${date}: ${r.s} to ${r.e}`);
         if (r.edob !== null) assert.equal(sqlInside.has(ids[i]!), inWindow(r.edob, asOf.window), `as-of ${date}: ${r.edob} in the window`);
       });
     }
   });
-});
+}, { oracle: true });

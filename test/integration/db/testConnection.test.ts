@@ -18,4 +18,4 @@ forEachTarget('Test connection', (fx) => {
     const other = await testOpenConnection(db, 'no_such_schema_h15');
     assert.deepEqual([other.ssdTables, other.schemaHasTables], [0, false]);
   });
-});
+}, { oracle: true });

@@ -2,8 +2,12 @@
 // (antlr4ts-sql's PlSqlParser): `ssd init`'s DDL for every SSD table (driven through the real code
 // against a RecordingDb), the dialect layer's catalogue and schema statements, and the Oracle
 // driver's own session statements, in the text the driver sends ($n → :bn).
-// Not yet covered, because the commands do not run on Oracle yet: check, stage, send, fake,
-// preflight, payload (issue 16; their sql/oracle/ files are still to write).
+// Also the payload row stream (driven through the builder) and every `ssd check` query (driven
+// through runChecks, every rule firing).
+// Also `ssd fake`'s statements (driven through generateFakeSsd).
+// And the parts of `ssd stage` ported so far: the staging table and run log (scenario stage.tables).
+// Not yet covered, because the commands do not run on Oracle yet: the rest of stage, send, preflight,
+// scramble, phases (issue 16; their sql/oracle/ files are still to write).
 import assert from 'node:assert/strict';
 import { captureScenario, SQL_SCENARIOS } from '../../../src/sqlCatalogue/index';
 import { DIALECTS, addNullableTextColumnSql, createSchemaSql, limitClause, qualify } from '../../../src/db/dialect';
@@ -14,6 +18,11 @@ import { SSD_TABLES, tablesForSet } from '../../../src/model/ssdModel';
 import { parseOracle } from '../../helpers/sqlParsers';
 import { runCli } from '../../helpers/runCli';
 import { planScript } from '../../../src/script/plan';
+import { RecordingDb } from '../../../src/db/recordingDb';
+import { buildChildPayload, streamChildPayloads } from '../../../src/payload/buildPayloads';
+import { ORPHAN_BRANCH_KEYS } from '../../../src/payload/rowSpec';
+import { sqlSyntax } from '../../../src/db/dialect';
+import { builderColumnRows, builderTableNames, readsColumns, readsTables } from '../../../src/sqlCatalogue/scenarios/fixtures';
 
 const sent = (sql: string) => rewriteOraclePlaceholders(sql).text;
 
@@ -49,11 +58,91 @@ describe('SQL catalogue (Oracle): what the tool generates parses with the PL/SQL
 
   it('the dialect layer\'s statements', () => {
     const r = DIALECTS.oracle;
-    for (const [what, sql] of Object.entries({ tableExists: r.tableExists, tables: r.tables, columns: r.columns })) assertParses(what, sent(sql));
+    for (const [what, sql] of Object.entries({ schemaExists: r.schemaExists, tableCounts: r.tableCounts, tableExists: r.tableExists, tables: r.tables, columns: r.columns })) assertParses(what, sent(sql));
+    assert.match(r.schemaExists, /FROM all_users/);
+    for (const [what, sql] of Object.entries({ left: r.left('x', ':b1'), castText: r.castText('x'), present: r.present('x', 'TRIM(x)'), blank: r.blank('x', 'TRIM(x)'), badId: r.badId('x'), wholeNumber: r.wholeNumber('TRIM(x)'), referralSourceCode: r.referralSourceCode('TRIM(x)'), chr: `${r.chr}(9)` })) {
+      assertParses(`check fragment ${what}`, `SELECT CASE WHEN ${what === 'present' || what === 'blank' || what === 'badId' ? sql : `${sql} IS NULL`} THEN 1 END AS v FROM t`);
+    }
     assertParses('createSchema', createSchemaSql('oracle', 'ssd_development'));
     assertParses('addNullableTextColumn', addNullableTextColumnSql('oracle', qualify('oracle', 'ssd_development', 'ssd_person'), 'extra_col'));
     const lim = limitClause('oracle', 50);
     assertParses('limit', `SELECT ${lim.top}${r.trim(r.length('"A"'))} AS n, ${r.now} AS t, ${r.castDate(':b1')} AS d FROM ${qualify('oracle', 'ssd', 'ssd_person')}${lim.limit}`);
+  });
+
+  it('ssd payload: the catalogue reads and the row stream with every orphan branch, for everyone and for one child (driven through the builder)', async () => {
+    const db = new RecordingDb('oracle', (sql) => {
+      if (readsTables(sql)) return builderTableNames();
+      if (readsColumns(sql)) return builderColumnRows('oracle', 'ssd_development');
+      return undefined;
+    });
+    for await (const _ of streamChildPayloads(db, { asOf: '2025-03-31', schema: 'ssd_development' })) { /* no rows */ }
+    await buildChildPayload(db, 'P1', { asOf: '2025-03-31', schema: 'ssd_development' });
+    const streams = db.statements.filter((s) => s.kind === 'stream');
+    assert.equal(streams.length, 2);
+    assert.deepEqual(streams.map((s) => s.params), [[null], ['P1']]);
+    for (const s of streams) {
+      // Every orphan branch is in (the schema has their person-id columns), identifiers in upper case.
+      assert.equal(s.sql.split('\n').filter((l) => l.startsWith("  SELECT ")).length, 21 + ORPHAN_BRANCH_KEYS.length);
+      assert.match(s.sql, /FROM "SSD_DEVELOPMENT"\."SSD_PERSON" p/);
+      assert.doesNotMatch(s.sql, /\{\{|COLLATE|LIMIT|TOP \(/);
+      assert.match(sent(s.sql), /u\.pid = CAST\(:b1 AS NVARCHAR2\(48\)\)/);
+    }
+    for (const s of db.statements) assertParses(`payload ${s.kind}`, sent(s.sql));
+  });
+
+  it('ssd check: the catalogue read and every rule\'s query, every rule firing (driven through runChecks)', async () => {
+    const scenario = SQL_SCENARIOS.find((s) => s.id === 'check.all')!;
+    const statements = await captureScenario(scenario, 'oracle');
+    assert.ok(statements.length > 40, `${statements.length} statements`);
+    const all = statements.map((s) => s.sent).join('\n');
+    // The Oracle spellings, not the others'.
+    assert.doesNotMatch(all, /\bLIMIT \d|TOP \(|COLLATE|TRY_CONVERT|\bLEFT\(| ~ '|<> ''|= ''/);
+    assert.match(all, /FETCH FIRST 5 ROWS ONLY/);
+    assert.match(all, /FROM all_tab_columns/);
+    assert.match(all, /REGEXP_LIKE\(/);
+    assert.match(all, /TO_DATE\(SUBSTR\(:b\d+, 1, 10\), 'YYYY-MM-DD'\)/);
+    assert.match(all, /NUMTOYMINTERVAL\(26, 'YEAR'\)/, 'the cohort rule ran');
+    for (const s of statements) assertParses(`check statement ${s.seq}`, s.sent);
+  });
+
+  it('ssd fake: the marker table, the ownership reads, the array inserts (executeMany) and the run updates (driven through generateFakeSsd)', async () => {
+    const scenario = SQL_SCENARIOS.find((s) => s.id === 'fake.generate')!;
+    const statements = await captureScenario(scenario, 'oracle');
+    const all = statements.map((s) => s.sent);
+    assert.ok(all.some((s) => /EXECUTE IMMEDIATE 'CREATE TABLE "SSD_DEVELOPMENT"\."SSD_WORKBENCH_FAKE_RUNS"/.test(s)));
+    assert.ok(all.some((s) => /^INSERT INTO "SSD_DEVELOPMENT"\."SSD_PERSON" \("PERS_PERSON_ID", .*\) VALUES \(:b1, :b2/.test(s)));
+    assert.ok(all.some((s) => /ORDER BY run_no DESC FETCH FIRST 1 ROWS ONLY$/.test(s)));
+    // Dates go out with a time of day, as the session's NLS_DATE_FORMAT reads them.
+    const person = statements.find((s) => /^INSERT INTO "SSD_DEVELOPMENT"\."SSD_PERSON"/.test(s.sent))!;
+    assert.ok(person.params.some((v) => typeof v === 'string' && /^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d$/.test(v)), JSON.stringify(person.params));
+    for (const s of statements) assertParses(`fake statement ${s.seq}`, s.sent);
+  });
+
+  it('ssd stage, the parts ported: staging table and run log DDL, the safety stop\'s counts, the run log\'s writes and reads', async () => {
+    const scenario = SQL_SCENARIOS.find((s) => s.id === 'stage.tables')!;
+    const statements = await captureScenario(scenario, 'oracle');
+    const all = statements.map((s) => s.sent).join('\n');
+    assert.match(all, /EXECUTE IMMEDIATE 'CREATE TABLE "SSD_DEVELOPMENT"\."SSD_API_DATA_STAGING"/);
+    assert.match(all, /EXECUTE IMMEDIATE 'CREATE UNIQUE INDEX "UX_SSD_API_DATA_STAGING_PERSON_ID"/);
+    assert.match(all, /EXECUTE IMMEDIATE 'CREATE TABLE "SSD_DEVELOPMENT"\."SSD_API_STAGE_RUNS"/);
+    assert.match(all, /TO_DATE\(SUBSTR\(:b2, 1, 10\), 'YYYY-MM-DD'\)/);
+    assert.match(all, /SET finished_at = SYSTIMESTAMP/);
+    assert.match(all, /FETCH FIRST 20 ROWS ONLY|FETCH FIRST 10 ROWS ONLY/);
+    assert.doesNotMatch(all.replace(/--[^\n]*/g, ''), /COALESCE\([^)]*, ''\)|\$\d|\{\{/);
+    for (const s of statements) assertParses(`stage statement ${s.seq}`, s.sent);
+  });
+
+  it('"+ n years" (gate A\'s age rule) parses, and routes 29 February through ADD_MONTHS, every other day through a year interval', () => {
+    const syntax = sqlSyntax('oracle');
+    for (const n of [26, -26, 1, 4]) {
+      const e = syntax.addYears('p.dob', n);
+      assertParses(`addYears ${n}`, `SELECT ${e} AS d FROM t p WHERE ${e} > ${syntax.dateParam!(':b1')}`);
+      // 29 February: ADD_MONTHS keeps "last day of February", so 2024-02-29 + 1 year = 2025-02-28
+      // (DATEADD's answer); the interval, which would raise ORA-01839 on it, is used only for other days,
+      // where it keeps day and time (ADD_MONTHS would move 2023-02-28 + 1 year to 2024-02-29).
+      assert.equal(e, `CASE WHEN TO_CHAR(p.dob, 'MM-DD') = '02-29' THEN p.dob + NUMTODSINTERVAL(ADD_MONTHS(TRUNC(p.dob), ${12 * n}) - TRUNC(p.dob), 'DAY') ELSE p.dob + NUMTOYMINTERVAL(${n}, 'YEAR') END`);
+    }
+    assert.throws(() => syntax.addYears('p.dob', 1.5), /invalid number of years/);
   });
 
   it('the driver\'s own statements', () => {
@@ -81,6 +170,10 @@ describe('SQL catalogue (Oracle): what the tool generates parses with the PL/SQL
     for (const b of plan.batches.slice(0, 4)) assertParses(`batch ${b.index + 1}`, b.text.trim());
     const stage = await runCli(['sql', 'stage', '--dialect', 'oracle']);
     assert.notEqual(stage.code, 0);
-    assert.match(stage.stderr, /only init runs on Oracle so far/);
+    assert.match(stage.stderr, /only init and check run on Oracle so far/);
+    const check = await runCli(['sql', 'check', '--dialect', 'oracle', '--schema', 'ssd_development']);
+    assert.equal(check.code, 0, check.stderr);
+    assert.match(check.stdout, /FETCH FIRST 5 ROWS ONLY/);
+    assert.match(check.stdout, /:b1/);
   });
 });
