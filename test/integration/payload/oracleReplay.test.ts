@@ -60,7 +60,7 @@ describe('payload builder on the Oracle driver (scripted oracledb, rows computed
   this.timeout(120_000);
   let pg: Db;
   let streamRows: Row[] = [];
-  let expected: BuiltChild[] = [];
+  const expected: BuiltChild[] = [];
 
   before(async () => {
     pg = await openDb('pglite:memory');
