@@ -5,7 +5,6 @@ import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import * as vscode from 'vscode';
 import { renderMarkdown } from '../core/markdown';
-import { runChecks } from '../../check/index';
 import { SSD_TABLES } from '../../model/ssdModel';
 import { checkReportData, TableTimer, tableDocumentUri } from '../core/checkWorkflow';
 import { CheckDiagnostics } from '../diagnostics/checkDiagnostics';
@@ -29,6 +28,8 @@ async function checkTables(services: ExtensionServices, diagnostics: CheckDiagno
   if (!conn) return;
   const settings = readSettings();
   const timer = new TableTimer();
+  // The rules load on first use, not at activation (issue 15, item 6).
+  const { runChecks } = await import('../../check/index');
   const res = await withWork('SSD: Check Tables', conn.db, services.log, (w) => runChecks(conn.db, {
     schema: conn.schema,
     asOf: settings.asOf,

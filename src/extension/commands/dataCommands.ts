@@ -6,7 +6,7 @@ import { redactSecrets } from '../../db/connectionSpec';
 import type { FakeSummary } from '../../fake/generateFakeSsd';
 import { STAGING_TABLE_NAMES, type StagingTableName } from '../../model/ssdModel';
 import type { ActiveConnection } from '../connections/connectionManager';
-import { DEFAULT_MAX_DELETIONS, DEFAULT_MIN_TABLE_SHARE, findingLines, parseMaxDeletions, parseMinTableShare, SafetyStopError, type SafetyThresholds } from '../../staging/safetyStop';
+import type { SafetyThresholds } from '../../staging/safetyStop';
 import { fakeInBackground, stageInBackground } from '../core/offThread';
 import { fakeReportData, fakeTargets, stagePercent, stagingReportData, stagingSummary, stagingTableFor, type FakeTarget } from '../core/dataWork';
 import { readStagingRow, stagingCounts } from '../../browse/inventory';
@@ -153,6 +153,8 @@ async function buildStaging(services: ExtensionServices): Promise<void> {
     );
     if (ok !== 'Build Staging') return;
   }
+  // The staging core loads on first use, not at activation (issue 15, item 6).
+  const { DEFAULT_MAX_DELETIONS, DEFAULT_MIN_TABLE_SHARE, findingLines, parseMaxDeletions, parseMinTableShare, SafetyStopError } = await import('../../staging/safetyStop');
   let thresholds: SafetyThresholds;
   try {
     const c = vscode.workspace.getConfiguration('ssd');

@@ -10,7 +10,7 @@ import * as vscode from 'vscode';
 import { redactSecrets } from '../../db/connectionSpec';
 import type { StagingTableName } from '../../model/ssdModel';
 import type { ApiEndpoint } from '../../send/apiClient';
-import { runSend, type SendMode, type SendReport } from '../../send/runSend';
+import type { SendMode, SendReport } from '../../send/runSend';
 import type { ActiveConnection } from '../connections/connectionManager';
 import { stagingTableFor } from '../core/dataWork';
 import { readFakeMark } from '../../fake/fakeMarker';
@@ -95,6 +95,8 @@ async function sendMode(services: ExtensionServices, conn: ActiveConnection, tab
   // The dry run first, whatever the mode: what is queued, every record checked; nothing sent or written.
   const startedAt = new Date();
   const upTo = await queuedUpperBound(conn, table);
+  // The sender (and its payload validator) loads on first use, not at activation (issue 15, item 6).
+  const { runSend } = await import('../../send/runSend');
   const dry = await withWork(`SSD: Send: checking ${table}`, undefined, services.log, (w) => runSend(conn.db, {
     mode: 'dry-run', schema: conn.schema, table, partial: settings.partialPayloads,
     ...(api.baseUrl && api.laCode ? { baseUrl: api.baseUrl, laCode: api.laCode } : {}),
