@@ -85,15 +85,16 @@ describe('SSD Workbench in a real VS Code (code-server + chromium)', function ()
       const description = (await desc.innerText()).trim();
       assert.equal(description, plural(o.builderRows[table]!, 'row'), `tree row ${table}`);
     }
-    // The demo is made in a worker thread: the extension host measured its own event-loop delay meanwhile.
-    const made = /demo database made with .* longest event-loop delay on the extension host (\d+) ms/.exec(w.extensionLog());
-    assert.ok(made, `the log channel reports the demo build:\n${w.extensionLog().split('\n').slice(-10).join('\n')}`);
-    process.stderr.write(`      extension host's longest event-loop delay while the demo was made: ${made[1]} ms\n`);
-    assert.ok(Number(made[1]) <= 200, `the extension host was blocked for ${made[1]} ms at a time while the demo was made (limit 200 ms)`);
     const group = w.treeRow(VIEW, 'Tables the API builder reads');
     assert.match(await group.locator('.label-description').innerText(), /^19 of 19\b/);
     assert.match(await w.page.locator('.statusbar').innerText(), /SSD: Demo database/);
     await w.screenshot('1-demo-tables');
+    // Last (so a slow machine does not hide the checks above): the demo is made in a worker thread,
+    // and the extension host measured its own event-loop delay meanwhile.
+    const made = /demo database made with .* longest event-loop delay on the extension host (\d+) ms/.exec(w.extensionLog());
+    assert.ok(made, `the log channel reports the demo build:\n${w.extensionLog().split('\n').slice(-10).join('\n')}`);
+    process.stderr.write(`      extension host's longest event-loop delay while the demo was made: ${made[1]} ms\n`);
+    assert.ok(Number(made[1]) <= 200, `the extension host was blocked for ${made[1]} ms at a time while the demo was made (limit 200 ms)`);
   });
 
   it('2. SSD: Check Tables ends with the verdict notification and puts the findings in the Problems panel and the tree', async () => {
@@ -253,19 +254,27 @@ describe('SSD Workbench in a real VS Code (code-server + chromium)', function ()
     const prefix = oracle!.invalidChild.personId.slice(0, 4);
     await w.runCommand('SSD: Build Payload for Child');
     const widget = w.page.locator('.quick-input-widget');
-    await widget.locator('.quick-input-box input').fill(prefix);
-    const first = widget.locator('.quick-input-list .monaco-list-row').first();
-    await first.locator('.label-description').filter({ hasText: /\S/ }).waitFor({ state: 'visible', timeout: 30_000 });
-    const id = (await first.locator('.label-name').innerText()).trim();
-    const note = (await first.locator('.label-description').innerText()).trim();
-    assert.match(id, new RegExp(`^${prefix}\\d+$`), `the first item is a real id starting with ${prefix}, not the prefix`);
-    assert.match(note, /check|Withheld/i, `the first item carries its problems: "${note}"`);
-    await w.screenshot('10-picker-children-with-problems');
-    // Enter builds the highlighted real id (never the typed prefix).
-    await widget.locator('.quick-input-box input').press('Enter');
-    await w.page.locator('.tabs-container .tab.active', { hasText: `${id}.json` }).waitFor({ timeout: 60_000 });
-    await w.waitForNotification(new RegExp(`${id}`), 60_000);
-    await w.screenshot('10-child-payload');
+    // The picker ignores focus-out: close it whatever happens, or it covers the next step.
+    try {
+      await pickFlagged();
+    } finally {
+      await w.closeQuickInput();
+    }
+    async function pickFlagged(): Promise<void> {
+      await widget.locator('.quick-input-box input').fill(prefix);
+      const first = widget.locator('.quick-input-list .monaco-list-row').first();
+      await first.locator('.label-description').filter({ hasText: /\S/ }).waitFor({ state: 'visible', timeout: 30_000 });
+      const id = (await first.locator('.label-name').innerText()).trim();
+      const note = (await first.locator('.label-description').innerText()).trim();
+      assert.match(id, new RegExp(`^${prefix}\\d+$`), `the first item is a real id starting with ${prefix}, not the prefix`);
+      assert.match(note, /check|Withheld/i, `the first item carries its problems: "${note}"`);
+      await w.screenshot('10-picker-children-with-problems');
+      // Enter builds the highlighted real id (never the typed prefix).
+      await widget.locator('.quick-input-box input').press('Enter');
+      await w.page.locator('.tabs-container .tab.active', { hasText: `${id}.json` }).waitFor({ timeout: 60_000 });
+      await w.waitForNotification(new RegExp(`${id}`), 60_000);
+      await w.screenshot('10-child-payload');
+    }
   });
 
   it('9. SSD: Recreate Demo Database, cancelled while the fake children are written, stops within 2 s, removes the demo and opens nothing', async () => {
@@ -273,6 +282,7 @@ describe('SSD Workbench in a real VS Code (code-server + chromium)', function ()
     const page = w.page;
     const demoDir = join(w.dir, 'user-data', 'User', 'globalStorage', 'ssd-workbench.ssd-workbench', 'demo');
     assert.ok(existsSync(demoDir), `the demo of steps 1–6 is in ${demoDir}`);
+    await w.closeQuickInput();
     await w.clearNotifications();
     await w.runCommand('View: Show SSD Workbench');
     await w.runCommand('SSD: Recreate Demo Database');
