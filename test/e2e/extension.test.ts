@@ -285,8 +285,21 @@ describe('SSD Workbench in a real VS Code (code-server + chromium)', function ()
     await w.closeQuickInput();
     await w.clearNotifications();
     await w.runCommand('View: Show SSD Workbench');
-    await w.runCommand('SSD: Recreate Demo Database');
-    await page.locator('.monaco-dialog-box .monaco-button', { hasText: /^Recreate$/ }).click();
+    // A demo large enough that its fake children take many seconds to write: with 1,000 the worker
+    // finished them before a loaded machine's UI showed the progress, and Cancel came too late.
+    w.setUserSettings({ 'ssd.demo.children': 20_000 });
+    const dialog = page.locator('.monaco-dialog-box');
+    for (let attempt = 0; ; attempt++) {
+      await w.runCommand('SSD: Recreate Demo Database');
+      await dialog.waitFor({ state: 'visible', timeout: 30_000 });
+      if ((await dialog.innerText()).includes('20,000 fake children')) break;
+      // The editor has not read the changed settings file yet: ask again in a moment.
+      await dialog.locator('.monaco-button', { hasText: /^Cancel$/ }).click();
+      await dialog.waitFor({ state: 'hidden', timeout: 10_000 });
+      assert.ok(attempt < 20, 'the editor never read ssd.demo.children = 20000 from the settings file');
+      await page.waitForTimeout(500);
+    }
+    await dialog.locator('.monaco-button', { hasText: /^Recreate$/ }).click();
     // The demo is made in a worker thread: the extension host answers the view (being made…) and
     // reports the fake children as they are written.
     await w.treeRow(VIEW, 'Demo database being made…').waitFor({ state: 'visible', timeout: 60_000 });

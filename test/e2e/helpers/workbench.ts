@@ -188,6 +188,13 @@ export class Workbench {
     return tail(join(this.dir, 'code-server.log'), 200);
   }
 
+  /** Change user settings (User/settings.json, which the editor watches) on top of the current ones. */
+  setUserSettings(extra: Record<string, unknown>): void {
+    const file = join(this.dir, 'user-data', 'User', 'settings.json');
+    const now = JSON.parse(readFileSync(file, 'utf8')) as Record<string, unknown>;
+    writeFileSync(file, JSON.stringify({ ...now, ...extra }, null, 2));
+  }
+
   /** The SSD Workbench log channel as the editor wrote it (under the user-data logs folder), '' when none yet. */
   extensionLog(): string {
     const found: string[] = [];
