@@ -10,6 +10,7 @@ import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { brotliCompressSync, constants } from 'node:zlib';
 import { createHash } from 'node:crypto';
+import { createRequire } from 'node:module';
 
 const root = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 const dist = join(root, 'dist');
@@ -61,7 +62,7 @@ const vendorPlugin = {
     b.onResolve({ filter }, (a) => ({ path: a.path, namespace: 'ssd-vendor' }));
     b.onResolve({ filter: /^\.\/vendor\// }, (a) => ({ path: a.path, external: true }));
     b.onLoad({ filter: /.*/, namespace: 'ssd-vendor' }, (a) => ({
-      contents: `module.exports = require(${JSON.stringify(`./vendor/${vendorOf.get(a.path)}.cjs`)})[${JSON.stringify(a.path)}];`,
+      contents: LAZY.has(a.path) ? lazyProxy(a.path) : `module.exports = require(${JSON.stringify(`./vendor/${vendorOf.get(a.path)}.cjs`)})[${JSON.stringify(a.path)}];`,
       loader: 'js',
       resolveDir: root,
     }));
@@ -76,6 +77,30 @@ for (const [group, specs] of Object.entries(VENDOR)) {
     stdin: { contents, resolveDir: root, sourcefile: `vendor-${group}.js`, loader: 'js' },
     outfile: join(dist, 'vendor', `${group}.cjs`),
   });
+}
+
+// Packages imported (statically) by modules that activation evaluates, used only inside functions: their proxy
+// loads the vendor group on the first access to an export, not when the importing module is evaluated
+// (esbuild's __toESM copies exports as getters, so importing reads no property). The export names are read
+// from the vendor bundle just built. A package whose exports are a function (ajv's class, ajv-formats'
+// plugin) gets a function stand-in that calls or constructs the real one.
+const LAZY = new Set(['ajv', 'ajv-formats', '@faker-js/faker/locale/en_GB']);
+const requireHere = createRequire(import.meta.url);
+function lazyProxy(spec) {
+  const file = `./vendor/${vendorOf.get(spec)}.cjs`;
+  const real = requireHere(join(dist, file))[spec];
+  const skip = new Set(['length', 'name', 'prototype', 'caller', 'arguments']);
+  const keys = Object.getOwnPropertyNames(real).filter((k) => !skip.has(k) && k !== '__esModule');
+  return [
+    `let m;`,
+    `const load = () => (m ??= require(${JSON.stringify(file)})[${JSON.stringify(spec)}]);`,
+    typeof real === 'function'
+      ? `const lazy = function (...a) { const f = load(); return new.target ? Reflect.construct(f, a) : f.apply(this, a); };`
+      : `const lazy = {};`,
+    `for (const k of ${JSON.stringify(keys)}) Object.defineProperty(lazy, k, { get: () => load()[k], enumerable: true, configurable: true });`,
+    ...(real.__esModule ? [`Object.defineProperty(lazy, '__esModule', { value: true });`] : []),
+    `module.exports = lazy;`,
+  ].join('\n');
 }
 
 // One bundle for the extension and the CLI (src/bundle.ts): the engine ships once in the .vsix.

@@ -8,9 +8,10 @@ import schema from './dfePayload.schema.json';
 import { sourceForPath } from './sources';
 import type { PayloadProblem } from './types';
 
-// ajv and ajv-formats are CommonJS; under ESM/tsx/esbuild the class may sit on .default.
-const Ajv = ((AjvModule as unknown as { default?: typeof AjvModule }).default ?? AjvModule) as unknown as typeof AjvModule;
-const addFormats = ((addFormatsModule as unknown as { default?: typeof addFormatsModule }).default ?? addFormatsModule) as typeof addFormatsModule;
+// ajv and ajv-formats are CommonJS; under ESM/tsx/esbuild the class may sit on .default. Resolved when
+// first used, not when this module is evaluated: the bundle loads ajv on first access (issue 15, item 6).
+const ajvClass = () => ((AjvModule as unknown as { default?: typeof AjvModule }).default ?? AjvModule) as unknown as typeof AjvModule;
+const addFormatsFn = () => ((addFormatsModule as unknown as { default?: typeof addFormatsModule }).default ?? addFormatsModule) as typeof addFormatsModule;
 
 /** The schema object (for the editor, the sender and tests). */
 export const DFE_PAYLOAD_SCHEMA: Readonly<Record<string, unknown>> = schema as Record<string, unknown>;
@@ -19,8 +20,9 @@ let compiled: ValidateFunction | undefined;
 
 function validator(): ValidateFunction {
   if (!compiled) {
+    const Ajv = ajvClass();
     const ajv = new Ajv({ allErrors: true, verbose: true, strict: true, strictTypes: false, strictRequired: false });
-    addFormats(ajv, ['date']);
+    addFormatsFn()(ajv, ['date']);
     compiled = ajv.compile(schema);
   }
   return compiled;

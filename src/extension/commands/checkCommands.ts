@@ -5,7 +5,6 @@ import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import * as vscode from 'vscode';
 import { renderMarkdown } from '../core/markdown';
-import { runCheckJob } from '../../check/job';
 import { SSD_TABLES } from '../../model/ssdModel';
 import { checkReportData, tableDocumentUri } from '../core/checkWorkflow';
 import { CheckDiagnostics } from '../diagnostics/checkDiagnostics';
@@ -28,7 +27,9 @@ async function checkTables(services: ExtensionServices, diagnostics: CheckDiagno
   const conn = await services.connections.require();
   if (!conn) return;
   const settings = readSettings();
-  // The check job (src/check/job.ts): percentages and the time per table come with it.
+  // The check job (src/check/job.ts): percentages and the time per table come with it. The rules
+  // load on first use, not at activation (issue 15, item 6).
+  const { runCheckJob } = await import('../../check/job');
   const res = await withWork('SSD: Check Tables', conn.db, services.log, (w) => runCheckJob(conn.db, {
     schema: conn.schema,
     asOf: settings.asOf,

@@ -6,8 +6,8 @@ import { redactSecrets } from '../../db/connectionSpec';
 import type { FakeSummary } from '../../fake/generateFakeSsd';
 import { STAGING_TABLE_NAMES, type StagingTableName } from '../../model/ssdModel';
 import type { ActiveConnection } from '../connections/connectionManager';
-import { DEFAULT_MAX_DELETIONS, DEFAULT_MIN_TABLE_SHARE, findingLines, parseMaxDeletions, parseMinTableShare, type SafetyThresholds } from '../../staging/safetyStop';
-import { runStageJob, type StageJobOutcome } from '../../staging/job';
+import type { SafetyThresholds } from '../../staging/safetyStop';
+import type { StageJobOutcome } from '../../staging/job';
 import { fakeInBackground, stageInBackground } from '../core/offThread';
 import { fakeReportData, fakeTargets, stagingReportData, stagingSummary, stagingTableFor, type FakeTarget } from '../core/dataWork';
 import { readStagingRow, stagingCounts } from '../../browse/inventory';
@@ -154,6 +154,9 @@ async function buildStaging(services: ExtensionServices): Promise<void> {
     );
     if (ok !== 'Build Staging') return;
   }
+  // The staging core loads on first use, not at activation (issue 15, item 6).
+  const { DEFAULT_MAX_DELETIONS, DEFAULT_MIN_TABLE_SHARE, findingLines, parseMaxDeletions, parseMinTableShare } = await import('../../staging/safetyStop');
+  const { runStageJob } = await import('../../staging/job');
   let thresholds: SafetyThresholds;
   try {
     const c = vscode.workspace.getConfiguration('ssd');

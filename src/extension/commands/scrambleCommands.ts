@@ -6,7 +6,6 @@ import * as vscode from 'vscode';
 import { readPhases } from '../../phases/phases';
 import { printScrambleReport } from '../../scramble/format';
 import { KeyFileError, loadOrCreateKey } from '../../scramble/keyFile';
-import { runScramble } from '../../scramble/runScramble';
 import { copySchemaProblem, phaseItems } from '../core/phasesWork';
 import type { ExtensionServices } from '../services';
 import { readSettings } from '../settings';
@@ -46,6 +45,8 @@ async function makeScrambledCopy(services: ExtensionServices): Promise<void> {
     return;
   }
   const { asOf } = readSettings();
+  // Loaded on first use, not at activation (issue 15, item 6).
+  const { runScramble } = await import('../../scramble/runScramble');
   const res = await withWork(`SSD: Scrambling ${conn.schema} into ${schema.trim()}`, undefined, services.log, (w) => runScramble(conn.db, conn.db, {
     fromSchema: conn.schema, toSchema: schema.trim(), key, asOf: asOf || undefined, sameDatabase: true, signal: w.signal, logger: services.log,
     onProgress: (p) => w.report(undefined, `${p.table}: ${p.rows.toLocaleString('en-GB')} rows`),

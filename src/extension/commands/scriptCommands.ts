@@ -6,11 +6,8 @@
 // database: refused in untrusted workspaces.
 import { basename } from 'node:path';
 import * as vscode from 'vscode';
-import { checkDrift, type DriftReport } from '../../script/drift';
-import { decodeScript, dialectForDb, diskIncludeReader } from '../../script/index';
-import { planScript } from '../../script/plan';
-import { runPreflight } from '../../script/preflight';
-import { runScriptJob, type ScriptJobOutcome, type ScriptJobPhase, type ScriptJobQuestion } from '../../script/job';
+import type { DriftReport } from '../../script/drift';
+import type { ScriptJobOutcome, ScriptJobPhase, ScriptJobQuestion } from '../../script/job';
 import { ScriptPlanError, type ScriptDiagnostic, type ScriptDialect, type ScriptPlan } from '../../script/types';
 import type { ActiveConnection } from '../connections/connectionManager';
 import {
@@ -57,6 +54,17 @@ interface ScriptSource {
   file: string;
   text: string;
   name: string;
+}
+
+/** The script engine (src/script), loaded on first use, not at activation (issue 15, item 6). */
+async function engine() {
+  const [index, plan, preflight, job, drift] = await Promise.all([
+    import('../../script/index'), import('../../script/plan'), import('../../script/preflight'), import('../../script/job'), import('../../script/drift'),
+  ]);
+  return {
+    decodeScript: index.decodeScript, dialectForDb: index.dialectForDb, diskIncludeReader: index.diskIncludeReader,
+    planScript: plan.planScript, runPreflight: preflight.runPreflight, runScriptJob: job.runScriptJob, checkDrift: drift.checkDrift,
+  };
 }
 
 export function registerScriptCommands(services: ExtensionServices): void {
@@ -146,6 +154,7 @@ async function resolveScript(arg: unknown, required: boolean): Promise<ScriptSou
   if (open) text = open.getText();
   else {
     try {
+      const { decodeScript } = await engine();
       text = decodeScript(await vscode.workspace.fs.readFile(uri)).text;
     } catch (e) {
       void vscode.window.showErrorMessage(`SSD: cannot read ${basename(uri.path)}: ${e instanceof Error ? e.message : String(e)}`);
@@ -172,6 +181,7 @@ function meta(conn: ActiveConnection, startedAt: Date) {
 /** Plan the script, asking for any sqlcmd variable it uses that is not set. Undefined when it cannot be planned (problems shown). */
 async function planWithVariables(c: Ctx, src: ScriptSource, dialect: ScriptDialect, perTable: boolean): Promise<ScriptPlan | undefined> {
   const vars = { ...(c.varValues.get(src.uri.toString()) ?? {}) };
+  const { planScript, diskIncludeReader } = await engine();
   for (let attempt = 0; attempt < 20; attempt++) {
     try {
       return planScript(src.text, { dialect, file: src.file, perTable, vars, readInclude: diskIncludeReader });
@@ -230,6 +240,7 @@ async function runScriptCommand(c: Ctx, arg: unknown, opts: RunScriptArgs | unde
     if (go !== 'Run') return;
   }
   const settings = readSettings();
+  const { dialectForDb, runScriptJob } = await engine();
   const dialect = dialectForDb(conn.db);
   let plan = await planWithVariables(c, src, dialect, false);
   if (!plan) return;
@@ -359,6 +370,7 @@ async function preflightCommand(c: Ctx, arg: unknown): Promise<void> {
   const src = await resolveScript(arg, false);
   const conn = await services.connections.require();
   if (!conn) return;
+  const { dialectForDb, planScript, diskIncludeReader, runPreflight } = await engine();
   const dialect = dialectForDb(conn.db);
   let plan: ScriptPlan | undefined;
   if (src) {
@@ -396,6 +408,7 @@ async function driftCommand(c: Ctx, arg: unknown): Promise<void> {
   if (!src) return;
   const conn = await services.connections.require();
   if (!conn) return;
+  const { dialectForDb, checkDrift } = await engine();
   const dialect = dialectForDb(conn.db);
   const startedAt = new Date();
   const t0 = performance.now();

@@ -10,7 +10,7 @@ import * as vscode from 'vscode';
 import { redactSecrets } from '../../db/connectionSpec';
 import type { StagingTableName } from '../../model/ssdModel';
 import type { SendMode, SendReport } from '../../send/runSend';
-import { runSendJob, type SendJobOutcome, type SendJobPhase } from '../../send/job';
+import type { SendJobOutcome, SendJobPhase } from '../../send/job';
 import type { ActiveConnection } from '../connections/connectionManager';
 import { stagingTableFor } from '../core/dataWork';
 import { readFakeMark } from '../../fake/fakeMarker';
@@ -100,6 +100,8 @@ async function sendMode(services: ExtensionServices, conn: ActiveConnection, tab
   let secrets: { clientSecret: string; supplierKey: string } | undefined;
   let failed = undefined as { phase: SendJobPhase; cancelled: boolean; error?: string } | undefined;
   let outcome: SendJobOutcome | undefined;
+  // The sender (and its payload validator) loads on first use, not at activation (issue 15, item 6).
+  const { runSendJob } = await import('../../send/job');
   try {
     outcome = await runSendJob(conn.db, {
       mode, schema: conn.schema, table, partial: settings.partialPayloads, dryRunFirst: true,

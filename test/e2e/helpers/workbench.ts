@@ -6,7 +6,7 @@
 // in its own process group, which close() ends (no orphan extension hosts or file watchers).
 // Waits are on DOM state (waitFor with timeouts), never fixed sleeps.
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
-import { cpSync, mkdirSync, mkdtempSync, openSync, closeSync, readFileSync, rmSync, writeFileSync, existsSync } from 'node:fs';
+import { cpSync, mkdirSync, mkdtempSync, openSync, closeSync, readdirSync, readFileSync, rmSync, writeFileSync, existsSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
@@ -186,6 +186,26 @@ export class Workbench {
   /** The code-server log (extension host errors end up here and in the SSD output channel). */
   serverLog(): string {
     return tail(join(this.dir, 'code-server.log'), 200);
+  }
+
+  /** Change user settings (User/settings.json, which the editor watches) on top of the current ones. */
+  setUserSettings(extra: Record<string, unknown>): void {
+    const file = join(this.dir, 'user-data', 'User', 'settings.json');
+    const now = JSON.parse(readFileSync(file, 'utf8')) as Record<string, unknown>;
+    writeFileSync(file, JSON.stringify({ ...now, ...extra }, null, 2));
+  }
+
+  /** The SSD Workbench log channel as the editor wrote it (under the user-data logs folder), '' when none yet. */
+  extensionLog(): string {
+    const found: string[] = [];
+    const walk = (d: string): void => {
+      for (const e of readdirSync(d, { withFileTypes: true })) {
+        if (e.isDirectory()) walk(join(d, e.name));
+        else if (/SSD Workbench\.log$/.test(e.name)) found.push(join(d, e.name));
+      }
+    };
+    try { walk(join(this.dir, 'user-data', 'logs')); } catch { return ''; }
+    return found.map((f) => readFileSync(f, 'utf8')).join('\n');
   }
 
   async screenshot(name: string): Promise<string> {

@@ -175,4 +175,31 @@ describe('demo database made off the editor thread', function () {
     assert.ok(fake.logs.some((l) => /making the demo database was cancelled/.test(l)), fake.logs.slice(-5).join('\n'));
     fake.respond = () => undefined;
   });
+
+  it('a Cancel pressed as the last step starts still removes the demo and opens nothing', async () => {
+    fake.respond = (m) => (m.items.includes('Recreate') ? 'Recreate' : undefined);
+    const before = fake.progress.length;
+    const done = fake.exec('ssd.recreateDemo');
+    // Press Cancel the moment the last step (the row counts) is reported: the worker has no step
+    // left that checks for it, so the job finishes; the demo must still be removed, never opened.
+    let pressed = false;
+    const deadline = Date.now() + 120_000;
+    let note;
+    while (Date.now() < deadline && !(note = fake.progress.slice(before).find((p) => /making the demo/.test(p.title)))) await new Promise((r) => setTimeout(r, 5));
+    assert.ok(note, 'the demo is being made');
+    const n = note;
+    const push = n.messages.push.bind(n.messages);
+    n.messages.push = (...items: string[]) => {
+      const r = push(...items);
+      if (!pressed && items.some((m) => /counting the rows/.test(m))) { pressed = true; n.cancel(); }
+      return r;
+    };
+    await done;
+    assert.ok(pressed, `Cancel was pressed at the last step (${n.messages.join(' | ')})`);
+    assert.equal(existsSync(join(storage, 'demo')), false, 'the cancelled demo is removed');
+    assert.equal(fake.contexts.get('ssd.state'), 'noDemo', 'nothing is open');
+    assert.deepEqual(await rootLabels(), [], 'the view offers the demo again (welcome content)');
+    assert.ok(fake.logs.some((l) => /making the demo database was cancelled/.test(l)), fake.logs.slice(-5).join('\n'));
+    fake.respond = () => undefined;
+  });
 });
