@@ -170,35 +170,22 @@ class Planner {
     this.vars.set(name.toLowerCase(), value);
   }
 
-  /** Text of [start, end) of src with $(var) replaced in code and strings (T-SQL only). */
+  /** Text of [start, end) of src with $(var) (T-SQL) or &var (Oracle) replaced in code and strings. */
   substitute(src: SourceFile, start: number, end: number): { text: string; verbatim: boolean } {
     const raw = src.text.slice(start, end);
-    if (this.opts.dialect === 'oracle') return this.substituteOracle(src, start, end, raw);
-    if (this.opts.dialect !== 'tsql' || raw.indexOf('$(') < 0) return { text: raw, verbatim: true };
-    let out = '';
-    let verbatim = true;
-    for (const s of src.spans) {
-      if (s.end <= start) continue;
-      if (s.start >= end) break;
-      const a = Math.max(s.start, start);
-      const b = Math.min(s.end, end);
-      const piece = src.text.slice(a, b);
-      if (s.kind === 'code' || s.kind === 'string' || s.kind === 'ident') {
-        out += piece.replace(VAR_REF, (whole: string, name: string, rel: number) => {
-          const v = this.vars.get(name.toLowerCase());
-          if (v !== undefined) { verbatim = false; return v; }
-          // Undefined in code, a string or a quoted name: an error, as in sqlcmd.
-          this.errors.push(this.diag(src, a + rel, `scripting variable "${name}" is not defined: pass --var ${name || 'NAME'}=value or add ":setvar ${name || 'NAME'} value" before this line`));
-          return whole;
-        });
-      } else out += piece;
+    if (this.opts.dialect === 'oracle') {
+      // SQL*Plus also replaces &var in strings.
+      if (!this.substitution || raw.indexOf('&') < 0) return { text: raw, verbatim: true };
+      return this.replaceVariables(src, start, end, ORACLE_VAR_REF, (name) => `substitution variable "${name}" is not defined: pass --var ${name}=value, add "DEFINE ${name} = value" before this line, or "SET DEFINE OFF" when the & is meant literally`);
     }
-    return { text: out, verbatim };
+    if (this.opts.dialect !== 'tsql' || raw.indexOf('$(') < 0) return { text: raw, verbatim: true };
+    // Undefined in code, a string or a quoted name: an error, as in sqlcmd.
+    return this.replaceVariables(src, start, end, VAR_REF, (name) => `scripting variable "${name}" is not defined: pass --var ${name || 'NAME'}=value or add ":setvar ${name || 'NAME'} value" before this line`);
   }
 
-  /** Oracle: &var / &&var replaced in code and strings (SQL*Plus also does it in strings). */
-  private substituteOracle(src: SourceFile, start: number, end: number, raw: string): { text: string; verbatim: boolean } {
-    if (!this.substitution || raw.indexOf('&') < 0) return { text: raw, verbatim: true };
+  /** [start, end) of src with each `pattern` match in code, strings and quoted names replaced by its
+   *  variable's value; an undefined variable is an error at its position (`undefinedMessage`). */
+  private replaceVariables(src: SourceFile, start: number, end: number, pattern: RegExp, undefinedMessage: (name: string) => string): { text: string; verbatim: boolean } {
     let out = '';
     let verbatim = true;
     for (const s of src.spans) {
@@ -208,10 +195,10 @@ class Planner {
       const b = Math.min(s.end, end);
       const piece = src.text.slice(a, b);
       if (s.kind === 'code' || s.kind === 'string' || s.kind === 'ident') {
-        out += piece.replace(ORACLE_VAR_REF, (whole: string, name: string, rel: number) => {
+        out += piece.replace(pattern, (whole: string, name: string, rel: number) => {
           const v = this.vars.get(name.toLowerCase());
           if (v !== undefined) { verbatim = false; return v; }
-          this.errors.push(this.diag(src, a + rel, `substitution variable "${name}" is not defined: pass --var ${name}=value, add "DEFINE ${name} = value" before this line, or "SET DEFINE OFF" when the & is meant literally`));
+          this.errors.push(this.diag(src, a + rel, undefinedMessage(name)));
           return whole;
         });
       } else out += piece;
