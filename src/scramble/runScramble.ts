@@ -277,7 +277,10 @@ export async function runScramble(source: Db, target: Db, options: ScrambleOptio
       const n = await copyTable(source, target, srcCat, tgtCat, fromSchema, toSchema, t.name, scrambler, values, batchSize, report, options);
       total += n;
     }
+    const tCopy = performance.now();
     await values.seal();
+    const tSeal = performance.now();
+    log.debug(`scramble: copied ${total} rows in ${((tCopy - t0) / 1000).toFixed(2)} s; scan set indexed in ${((tSeal - tCopy) / 1000).toFixed(2)} s`);
     report.unknownColumns = [...new Set(report.unknownColumns)].sort();
 
     // Rows in = rows out.
@@ -287,6 +290,7 @@ export async function runScramble(source: Db, target: Db, options: ScrambleOptio
     // Verification scan of the copy.
     checkCancel();
     report.scan = await verifyCopy(target, tgtCat, toSchema, report.tables.map((x) => x.table), scrambler, values, { batchSize, signal: options.signal });
+    log.debug(`scramble: scanned ${report.scan.cellsScanned} cells in ${((performance.now() - tSeal) / 1000).toFixed(2)} s, ${values.lookups} lookups, ${report.scan.valuesKnown} values known`);
     await values.close();
     values = null;
 

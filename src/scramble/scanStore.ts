@@ -2,9 +2,9 @@
 // in the number of children:
 // - each value (trimmed, lower-cased) is reduced to a 128-bit hash keyed by the scramble key
 //   (never the text itself; without the key a hash cannot be matched to a name or a date);
-// - 64 bits of it go to a temporary table (one column, BIGINT) of a dedicated session on the
-//   copy's database, indexed once the copy is written: the exact set (as exact as the in-memory
-//   ValueSet was: two values share a key with odds of about n² / 2⁶⁵). A temporary table lives
+// - 53 bits of it go to a temporary table (one column, BIGINT) of a dedicated session on the
+//   copy's database, indexed once the copy is written: the exact set (see keyOf for the odds of
+//   two values sharing a key: they can only fail a copy, never pass one). A temporary table lives
 //   only as long as the session: it is dropped when the scan ends and vanishes with the session if
 //   the process dies;
 // - the other 64 bits set bits of a Bloom filter of a fixed size (16 MB) in memory, so that the
@@ -26,9 +26,15 @@ const INSERT_BATCH = 20_000;
 const LOOKUP_BATCH = 1_000;
 const RECENT_MAX = 100_000;
 
-/** The table's key: 64 bits of the hash as the decimal text of a signed BIGINT. */
-function keyOf(h: readonly number[]): string {
-  return BigInt.asIntN(64, (BigInt(h[0]!) << 32n) | BigInt(h[1]!)).toString();
+/**
+ * The table's key: 53 bits of the hash (a safe JS integer, a BIGINT in the table). The filter's
+ * positions come from the other 64 bits, so a value the scan looks up in the table matches a source
+ * value it is not only when both the filter and the key collide (odds about 1 in 2⁵³ per source
+ * value for each of the few values the filter lets through), and such a collision can only make
+ * the scan fail a copy, never miss a value.
+ */
+function keyOf(h: readonly number[]): number {
+  return (h[0]! >>> 11) * 4294967296 + h[1]!;
 }
 
 /** The hash128 of src/fake/rng with the state seeded from the scramble key. */
@@ -54,8 +60,8 @@ function keyedHash(seed: readonly [number, number, number, number], text: string
 
 export class ScanStore {
   private readonly bloom = new Uint32Array((1 << BLOOM_BITS_LOG2) >>> 5);
-  private readonly recent = new Set<string>();
-  private buffer: string[] = [];
+  private readonly recent = new Set<number>();
+  private buffer: number[] = [];
   private pending: Promise<unknown> | null = null;
   private sealed = false;
   private distinct = 0;
@@ -125,7 +131,7 @@ export class ScanStore {
     else this.pending = p.catch((e: unknown) => { this.pending = null; throw e; });
   }
 
-  private async insert(keys: string[]): Promise<void> {
+  private async insert(keys: number[]): Promise<void> {
     const d = this.session.dialect;
     if (d === 'postgres') {
       await this.session.execute(fillIdentifiers(loadSql(d, 'scramble_scan_insert'), { table: this.table }), [keys]);
@@ -157,22 +163,22 @@ export class ScanStore {
   }
 
   /** The value's key when the Bloom filter cannot rule it out (it may be a source value), else null. */
-  candidate(value: string): string | null {
+  candidate(value: string): number | null {
     const h = this.hash(value);
     return this.bits(h, false) ? keyOf(h) : null;
   }
 
   /** Of these candidate keys, those that are source values (exact lookups in the table). */
-  async confirm(keys: Iterable<string>): Promise<Set<string>> {
+  async confirm(keys: Iterable<number>): Promise<Set<number>> {
     if (!this.sealed) throw new Error('scan store: seal() before looking values up');
     const unique = [...new Set(keys)];
-    const found = new Set<string>();
+    const found = new Set<number>();
     for (let i = 0; i < unique.length; i += LOOKUP_BATCH) {
       const part = unique.slice(i, i + LOOKUP_BATCH);
       this.lookups++;
       const rows = await this.session.query<{ h: number | string }>(
         `SELECT DISTINCT h FROM ${this.table} WHERE h IN (${part.map((_, j) => `CAST($${j + 1} AS BIGINT)`).join(', ')})`, part);
-      for (const r of rows) found.add(String(r.h));
+      for (const r of rows) found.add(Number(r.h));
     }
     return found;
   }
@@ -180,7 +186,7 @@ export class ScanStore {
   /** Whether these values are source values: each value's answer, in order. */
   async hasMany(values: readonly string[]): Promise<boolean[]> {
     const keys = values.map((v) => this.candidate(v));
-    const found = await this.confirm(keys.filter((k): k is string => k !== null));
+    const found = await this.confirm(keys.filter((k): k is number => k !== null));
     return keys.map((k) => k !== null && found.has(k));
   }
 

@@ -56,9 +56,9 @@ export interface ScanValues {
   /** Distinct values known (after the copy). */
   readonly size: number;
   /** The value's key when it may be a source value, else null (null means: certainly not). */
-  candidate(value: string): string | null;
+  candidate(value: string): number | null;
   /** Of these keys, those of source values. */
-  confirm(keys: Iterable<string>): Promise<Set<string>>;
+  confirm(keys: Iterable<number>): Promise<Set<number>>;
 }
 
 /**
@@ -119,7 +119,7 @@ export async function verifyCopy(
     const survive = (col: number) => counts.set(text[col]!.actual, (counts.get(text[col]!.actual) ?? 0) + 1);
     let rows: Row[] = [];
     const scanRows = async () => {
-      const hits: { row: Row; col: number; part: string; key: string }[] = [];
+      const hits: { row: Row; col: number; part: string; key: number }[] = [];
       for (const row of rows) {
         for (let i = 0; i < text.length; i++) {
           const raw = row[text[i]!.actual];
@@ -136,13 +136,13 @@ export async function verifyCopy(
       rows = [];
       if (!hits.length) return;
       const found = await values.confirm(hits.map((h) => h.key));
-      const open: { col: number; keys: string[] }[] = [];
+      const open: { col: number; keys: number[] }[] = [];
       for (const h of hits) {
         if (!found.has(h.key)) continue;
         const role = roles[h.col]!;
         if (!GENERATED_ROLES.has(role as ColumnRole)) { survive(h.col); continue; }
         const e = explanation(role, h.part, h.row, scrambler, table, cols);
-        const keys = Array.isArray(e) ? e.map((u) => values.candidate(u)).filter((k): k is string => k !== null) : [];
+        const keys = Array.isArray(e) ? e.map((u) => values.candidate(u)).filter((k): k is number => k !== null) : [];
         if (e === true) result.coincidences++;
         else if (keys.length) open.push({ col: h.col, keys });
         else survive(h.col);
