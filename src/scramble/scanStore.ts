@@ -11,7 +11,7 @@
 //   scan asks the database only about the cells the filter cannot rule out. A Bloom filter has no
 //   false negatives; its false positives (more of them the more children) cost a database lookup,
 //   never a wrong answer.
-// Values added are buffered and inserted in batches (one insert in flight); a bounded set of
+// Values added are buffered and inserted in batches (one insert in flight); a fixed-size table of
 // recently added keys drops most repeats (an id is in many rows) before they are sent.
 import { randomBytes } from 'node:crypto';
 import { fillIdentifiers, loadSql } from '../db/sqlFiles';
@@ -24,7 +24,7 @@ const BLOOM_K = 7;
 /** Keys buffered before an insert, keys per lookup statement, recent keys kept to drop repeats. */
 const INSERT_BATCH = 20_000;
 const LOOKUP_BATCH = 1_000;
-const RECENT_MAX = 100_000;
+const RECENT_SLOTS_LOG2 = 16;
 
 /**
  * The table's key: 53 bits of the hash (a safe JS integer, a BIGINT in the table). The filter's
@@ -60,7 +60,8 @@ function keyedHash(seed: readonly [number, number, number, number], text: string
 
 export class ScanStore {
   private readonly bloom = new Uint32Array((1 << BLOOM_BITS_LOG2) >>> 5);
-  private readonly recent = new Set<number>();
+  /** Keys added lately, direct-mapped (a slot holds the last key that fell on it): drops most repeats. */
+  private readonly recent = new Float64Array(1 << RECENT_SLOTS_LOG2).fill(-1);
   private buffer: number[] = [];
   private pending: Promise<unknown> | null = null;
   private sealed = false;
@@ -112,9 +113,9 @@ export class ScanStore {
     const h = this.hash(value);
     this.bits(h, true);
     const key = keyOf(h);
-    if (this.recent.has(key)) return;
-    if (this.recent.size >= RECENT_MAX) this.recent.clear();
-    this.recent.add(key);
+    const slot = h[1]! & ((1 << RECENT_SLOTS_LOG2) - 1);
+    if (this.recent[slot] === key) return;
+    this.recent[slot] = key;
     this.buffer.push(key);
   }
 
@@ -148,7 +149,6 @@ export class ScanStore {
   async seal(): Promise<void> {
     if (this.sealed) return;
     await this.drain(true);
-    this.recent.clear();
     this.sealed = true;
     await this.session.execute(fillIdentifiers(loadSql(this.session.dialect, 'scramble_scan_index'), { table: this.table, index: `${this.table.replace('#', '')}_h` }));
     // Temporary tables get no automatic statistics: without them the lookups may scan the table.

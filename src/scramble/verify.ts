@@ -115,6 +115,7 @@ export async function verifyCopy(
       const m = model?.columns.find((x) => x.name.toLowerCase() === c.name);
       return m && model ? roleOf(model, m) : 'unknown' as const;
     });
+    const generated = roles.map((r) => GENERATED_ROLES.has(r as ColumnRole));
     const counts = new Map<string, number>();
     const survive = (col: number) => counts.set(text[col]!.actual, (counts.get(text[col]!.actual) ?? 0) + 1);
     let rows: Row[] = [];
@@ -125,9 +126,16 @@ export async function verifyCopy(
           const raw = row[text[i]!.actual];
           if (typeof raw !== 'string' || raw.trim().length === 0) continue;
           result.cellsScanned++;
-          const generated = GENERATED_ROLES.has(roles[i] as ColumnRole);
-          for (const part of generated ? [raw] : cellParts(raw)) {
-            if (part.trim().length < 3) continue;
+          if (generated[i]) {
+            // A generated column's cell is looked up whole (its parts are the scramble's own).
+            if (raw.length >= 3 && raw.trim().length >= 3) {
+              const key = values.candidate(raw);
+              if (key !== null) hits.push({ row, col: i, part: raw, key });
+            }
+            continue;
+          }
+          for (const part of cellParts(raw)) {
+            if (part.length < 3 || part.trim().length < 3) continue;
             const key = values.candidate(part);
             if (key !== null) hits.push({ row, col: i, part, key });
           }
