@@ -24,6 +24,7 @@ const BLOOM_K = 7;
 /** Keys buffered before an insert, keys per lookup statement, recent keys kept to drop repeats. */
 const INSERT_BATCH = 20_000;
 const LOOKUP_BATCH = 1_000;
+const PG_LOOKUP_BATCH = 50_000;
 const RECENT_SLOTS_LOG2 = 16;
 
 /**
@@ -64,6 +65,7 @@ export class ScanStore {
   private readonly recent = new Float64Array(1 << RECENT_SLOTS_LOG2).fill(-1);
   private buffer: number[] = [];
   private pending: Promise<unknown> | null = null;
+  private failed: Error | null = null;
   private sealed = false;
   private distinct = 0;
   /** Database lookups made (for the report and tests). */
@@ -122,15 +124,22 @@ export class ScanStore {
   /** Send the buffered values once there are enough of them (one insert in flight). */
   async drain(force = false): Promise<void> {
     if (!force && this.buffer.length < INSERT_BATCH) return;
-    if (this.pending) await this.pending;
-    this.pending = null;
+    // One insert in flight, whoever calls (tables may be copied side by side).
+    while (this.pending) await this.pending;
+    if (this.failed) throw this.failed;
     if (!this.buffer.length) return;
     const keys = this.buffer;
     this.buffer = [];
-    const p = this.insert(keys);
-    if (force) await p;
-    else this.pending = p.catch((e: unknown) => { this.pending = null; throw e; });
+    const p: Promise<void> = this.insert(keys)
+      .then(() => undefined, (e: unknown) => { this.failed = e instanceof Error ? e : new Error(String(e)); })
+      .finally(() => { if (this.pending === p) this.pending = null; });
+    this.pending = p;
+    if (force) {
+      await p;
+      if (this.failed) throw this.failed;
+    }
   }
+
 
   private async insert(keys: number[]): Promise<void> {
     const d = this.session.dialect;
@@ -173,11 +182,15 @@ export class ScanStore {
     if (!this.sealed) throw new Error('scan store: seal() before looking values up');
     const unique = [...new Set(keys)];
     const found = new Set<number>();
-    for (let i = 0; i < unique.length; i += LOOKUP_BATCH) {
-      const part = unique.slice(i, i + LOOKUP_BATCH);
+    const pg = this.session.dialect === 'postgres';
+    const step = pg ? PG_LOOKUP_BATCH : LOOKUP_BATCH;
+    for (let i = 0; i < unique.length; i += step) {
+      const part = unique.slice(i, i + step);
       this.lookups++;
-      const rows = await this.session.query<{ h: number | string }>(
-        `SELECT DISTINCT h FROM ${this.table} WHERE h IN (${part.map((_, j) => `CAST($${j + 1} AS BIGINT)`).join(', ')})`, part);
+      // PostgreSQL: one array parameter; SQL Server: an IN list under its parameter limit.
+      const rows = pg
+        ? await this.session.query<{ h: number | string }>(fillIdentifiers(loadSql('postgres', 'scramble_scan_lookup'), { table: this.table }), [part])
+        : await this.session.query<{ h: number | string }>(`SELECT DISTINCT h FROM ${this.table} WHERE h IN (${part.map((_, j) => `CAST($${j + 1} AS BIGINT)`).join(', ')})`, part);
       for (const r of rows) found.add(Number(r.h));
     }
     return found;

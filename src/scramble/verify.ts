@@ -51,6 +51,8 @@ export function cellParts(v: string): string[] {
   return out;
 }
 
+const SCAN_ROWS = 10_000;
+
 /** What the source's identifying values look like to the scan (scanStore.ts). */
 export interface ScanValues {
   /** Distinct values known (after the copy). */
@@ -103,6 +105,8 @@ export async function verifyCopy(
 ): Promise<ScanResult> {
   const result: ScanResult = { cellsScanned: 0, valuesKnown: values.size, survivors: [], coincidences: 0 };
   const batchSize = options.batchSize ?? 2000;
+  // Rows scanned per lookup round trip (more than are fetched at a time: fewer round trips).
+  const scanRowsPer = Math.max(batchSize, SCAN_ROWS);
   for (const table of tables) {
     const info = cat.tables.get(table);
     if (!info) continue;
@@ -165,7 +169,7 @@ export async function verifyCopy(
     const sql = `SELECT ${text.map((c) => quoteIdent(db.dialect, c.actual)).join(', ')} FROM ${qualify(db.dialect, schema, info.actual)}`;
     for await (const row of db.stream<Row>(sql, [], { batchSize, signal: options.signal })) {
       rows.push(row);
-      if (rows.length >= batchSize) await scanRows();
+      if (rows.length >= scanRowsPer) await scanRows();
     }
     await scanRows();
     for (const [column, count] of counts) result.survivors.push({ table, column, count });
