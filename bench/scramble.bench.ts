@@ -32,12 +32,15 @@ function scenario(url: () => string, targetUrl: () => string | undefined, n: num
       let heap = 0;
       const sample = () => { const m = process.memoryUsage(); jobRss = Math.max(jobRss, m.rss / 2 ** 20); heap = Math.max(heap, m.heapUsed / 2 ** 20); };
       const sampler = setInterval(sample, 20);
+      const cpu0 = process.cpuUsage();
       const { value, seconds } = await timed(() => runScramble(source, target, { fromSchema: from, toSchema: to, key: Buffer.alloc(32, 9), asOf: null })).finally(() => clearInterval(sampler));
       sample();
+      const cpu = process.cpuUsage(cpu0);
+      const cpuSeconds = (cpu.user + cpu.system) / 1e6;
       if (!value.ok) throw new Error(`scramble failed: ${value.failure}`);
       return {
         n: size, seconds, rate: size / seconds, unit: 'children/s', peakRssMb: jobRss,
-        note: `${fake.totalRows.toLocaleString('en-GB')} rows, ${value.scan.cellsScanned.toLocaleString('en-GB')} cells scanned, RSS ${rssBefore.toFixed(0)} MB before, heap peak ${heap.toFixed(0)} MB (peak RSS sampled during the scramble)${tu ? ', two databases' : ', two schemas'}`,
+        note: `${fake.totalRows.toLocaleString('en-GB')} rows, ${value.scan.cellsScanned.toLocaleString('en-GB')} cells scanned, node CPU ${cpuSeconds.toFixed(1)} s, RSS ${rssBefore.toFixed(0)} MB before, heap peak ${heap.toFixed(0)} MB (peak RSS sampled during the scramble)${tu ? ', two databases' : ', two schemas'}`,
       };
     } finally {
       for (const [db, s] of [[source, from], [target, to]] as const) await db.execute(`DROP SCHEMA IF EXISTS ${quoteIdent('postgres', s)} CASCADE`).catch(() => undefined);
