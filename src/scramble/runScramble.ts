@@ -23,8 +23,6 @@ import { verifyCopy, type ScanResult } from './verify';
 
 export const SCRAMBLE_RUNS_TABLE = 'ssd_workbench_scramble_runs';
 export const DEFAULT_BATCH = 2000;
-/** Tables copied side by side between server databases. */
-const COPY_LANES = 2;
 const CHILD_ALIAS = 'ssd_scramble_child';
 declare const SSD_VERSION: string | undefined;
 
@@ -273,31 +271,12 @@ export async function runScramble(source: Db, target: Db, options: ScrambleOptio
 
     // The scan's value set: keyed hashes in a temporary table of the copy's database.
     values = await ScanStore.open(target, scrambler.hmac('scan', runId));
-    // Tables are copied two at a time between server databases (one table's reads and writes
-    // overlap the other's scrambling); one at a time on PGlite (one in-process connection).
     let total = 0;
-    const queue = [...tables];
-    const store = values;
-    const worker = async () => {
-      try {
-        for (let t = queue.shift(); t; t = queue.shift()) {
-          checkCancel();
-          const n = await copyTable(source, target, srcCat, tgtCat, fromSchema, toSchema, t.name, scrambler, store, batchSize, report, options);
-          total += n;
-        }
-      } catch (e) {
-        queue.length = 0; // the other lane stops after its table
-        throw e;
-      }
-    };
-    const lanes = source.kind === 'pglite' || target.kind === 'pglite' ? 1 : COPY_LANES;
-    const settled = await Promise.allSettled(Array.from({ length: lanes }, () => worker()));
-    const failed = settled.find((x): x is PromiseRejectedResult => x.status === 'rejected');
-    if (failed) throw failed.reason;
-    // In the model's order, whichever lane copied them.
-    const order = new Map(tables.map((t, i) => [t.name, i] as const));
-    report.tables.sort((a, b) => order.get(a.table)! - order.get(b.table)!);
-    report.blankedColumns.sort((a, b) => order.get(a.split('.')[0]!)! - order.get(b.split('.')[0]!)!);
+    for (const t of tables) {
+      checkCancel();
+      const n = await copyTable(source, target, srcCat, tgtCat, fromSchema, toSchema, t.name, scrambler, values, batchSize, report, options);
+      total += n;
+    }
     const tCopy = performance.now();
     await values.seal();
     const tSeal = performance.now();
