@@ -1,9 +1,10 @@
 // `ssd scramble`: copy the SSD tables into another database or schema, scrambled (values.ts,
 // policy.ts), then verify the copy (verify.ts) and compare `ssd check` on both (compare in the
 // report). Streams the source in batches and writes parameterised multi-row inserts (bulkInsert),
-// so memory stays flat in the number of children (the scan's value set excepted: ~16 bytes a
-// distinct identifying value). Anything it wrote is dropped again when the copy or its
-// verification fails. Never writes to the source. Pure core: no vscode.
+// and keeps the scan's set of identifying values in a temporary table of the copy's database
+// behind a fixed-size filter (scanStore.ts), so memory stays flat in the number of children.
+// Anything it wrote is dropped again when the copy or its verification fails. Never writes to the
+// source. Pure core: no vscode.
 import { randomUUID } from 'node:crypto';
 import { bulkInsert, pgColumnTypes } from '../db/bulkInsert';
 import { addNullableTextColumnSql, columnsSql, qualify, quoteIdent, tableExistsSql, validateIdentifier } from '../db/dialect';
@@ -17,7 +18,7 @@ import { findTable, tablesForSet, type SsdTableDef, type TableSet } from '../mod
 import { silentLogger, type Logger } from '../log';
 import { CHILD_COLUMN, CHILD_LOOKUP, NAME_KEY_COLUMN, SEX_COLUMN, linkTypeIsUpn, roleOf, type ColumnRole } from './policy';
 import { NAME_PLACEHOLDERS, POSTCODE_PLACEHOLDERS, Scrambler, shiftDateText } from './values';
-import { ValueSet } from './valueSet';
+import { ScanStore } from './scanStore';
 import { verifyCopy, type ScanResult } from './verify';
 
 export const SCRAMBLE_RUNS_TABLE = 'ssd_workbench_scramble_runs';
@@ -138,8 +139,13 @@ function str(v: unknown): string | null {
   return typeof v === 'string' ? v : String(v);
 }
 
+/** Where the identifying values of the source go (the scan store; a ValueSet in tests). */
+interface ValueSink {
+  add(value: string): void;
+}
+
 /** Add the identifying values of a source row to the scan set. */
-function collect(set: ValueSet, role: ColumnRole | 'unknown', v: string, row: Row, linkTypeCol: string | null): void {
+function collect(set: ValueSink, role: ColumnRole | 'unknown', v: string, row: Row, linkTypeCol: string | null): void {
   if (v.trim().length < 3) return;
   switch (role) {
     case 'id': case 'registration': case 'upn': case 'linkValue': case 'surname': case 'fullName':
@@ -159,7 +165,7 @@ function collect(set: ValueSet, role: ColumnRole | 'unknown', v: string, row: Ro
 }
 
 /** Dates of birth in the forms they could appear in text. */
-function collectDob(set: ValueSet, v: string): void {
+function collectDob(set: ValueSink, v: string): void {
   const m = /^(\d{4})-(\d{2})-(\d{2})/.exec(v);
   if (!m) return;
   set.add(`${m[1]}-${m[2]}-${m[3]}`);
@@ -239,7 +245,7 @@ export async function runScramble(source: Db, target: Db, options: ScrambleOptio
     else await target.execute(`DELETE FROM ${marker} WHERE run_id = $1`, [runId]).catch(() => undefined);
   };
 
-  const values = new ValueSet();
+  let values: ScanStore | null = null;
   try {
     // Marker row first: a copy is recognisable as scrambled from its first row on.
     markerCreated = (await target.query(tableExistsSql(target.dialect), [toSchema, SCRAMBLE_RUNS_TABLE])).length === 0;
@@ -263,12 +269,18 @@ export async function runScramble(source: Db, target: Db, options: ScrambleOptio
     }
     tgtCat = await readCatalogue(target, toSchema);
 
+    // The scan's value set: keyed hashes in a temporary table of the copy's database.
+    values = await ScanStore.open(target, scrambler.hmac('scan', runId));
     let total = 0;
     for (const t of tables) {
       checkCancel();
       const n = await copyTable(source, target, srcCat, tgtCat, fromSchema, toSchema, t.name, scrambler, values, batchSize, report, options);
       total += n;
     }
+    const tCopy = performance.now();
+    await values.seal();
+    const tSeal = performance.now();
+    log.debug(`scramble: copied ${total} rows in ${((tCopy - t0) / 1000).toFixed(2)} s; scan set indexed in ${((tSeal - tCopy) / 1000).toFixed(2)} s`);
     report.unknownColumns = [...new Set(report.unknownColumns)].sort();
 
     // Rows in = rows out.
@@ -278,6 +290,9 @@ export async function runScramble(source: Db, target: Db, options: ScrambleOptio
     // Verification scan of the copy.
     checkCancel();
     report.scan = await verifyCopy(target, tgtCat, toSchema, report.tables.map((x) => x.table), scrambler, values, { batchSize, signal: options.signal });
+    log.debug(`scramble: scanned ${report.scan.cellsScanned} cells in ${((performance.now() - tSeal) / 1000).toFixed(2)} s, ${values.lookups} lookups, ${report.scan.valuesKnown} values known`);
+    await values.close();
+    values = null;
 
     if (uneven.length) report.failure = `rows in and out differ: ${uneven.map((u) => `${u.table} ${u.rowsIn} in, ${u.rowsOut} out`).join('; ')}`;
     else if (report.scan.survivors.length) report.failure = `the verification scan found ${report.scan.survivors.reduce((a, s) => a + s.count, 0)} original values in the copy`;
@@ -296,6 +311,7 @@ export async function runScramble(source: Db, target: Db, options: ScrambleOptio
       report.ok = true;
     }
   } catch (e) {
+    if (values) await values.close().catch((x) => log.warn(`could not drop the scan's temporary table: ${(x as Error).message}`));
     await dropWritten();
     throw e;
   }
@@ -354,7 +370,7 @@ export function compareChecks(source: CheckReport, copy: CheckReport): RuleCompa
 
 async function copyTable(
   source: Db, target: Db, srcCat: Catalogue, tgtCat: Catalogue, fromSchema: string, toSchema: string, table: string,
-  scrambler: Scrambler, values: ValueSet, batchSize: number, report: ScrambleReport, options: ScrambleOptions,
+  scrambler: Scrambler, values: ScanStore, batchSize: number, report: ScrambleReport, options: ScrambleOptions,
 ): Promise<number> {
   const model = findTable(table)!;
   const src = srcCat.tables.get(table)!;
@@ -468,6 +484,7 @@ async function copyTable(
     pending = bulkInsert(target, target.dialect, toSchema, tgt.actual, plans.map((p) => p.target), out, { pgTypes, maxRowsPerStatement: batchSize })
       .then(() => { rowsIn += n; options.onProgress?.({ table, rows: rowsIn }); });
     batch = [];
+    await values.drain();
   };
   try {
     for await (const row of source.stream<Row>(select, [], { batchSize, signal: options.signal })) {
@@ -476,6 +493,7 @@ async function copyTable(
     }
     await flush();
     if (pending) await pending;
+    await values.drain(true);
   } catch (e) {
     if (pending) await (pending as Promise<void>).catch(() => undefined);
     throw e;

@@ -14,7 +14,6 @@ import { upnProblem } from '../fake/upn';
 import { findTable } from '../model/ssdModel';
 import { GENERATED_ROLES, NAME_KEY_COLUMN, SEX_COLUMN, roleOf, type ColumnRole } from './policy';
 import { Scrambler, type NameKind } from './values';
-import type { ValueSet } from './valueSet';
 
 export interface Survivor {
   table: string;
@@ -52,22 +51,38 @@ export function cellParts(v: string): string[] {
   return out;
 }
 
-function explained(role: ColumnRole | 'unknown', v: string, row: Row, scrambler: Scrambler, values: ValueSet, table: string, cols: Map<string, string>): boolean {
-  const byKey = (u: string | null) => u !== null && u !== v && values.has(u);
-  const asId = () => byKey(scrambler.unId(v));
-  const asUpn = () => {
+const SCAN_ROWS = 10_000;
+
+/** What the source's identifying values look like to the scan (scanStore.ts). */
+export interface ScanValues {
+  /** Distinct values known (after the copy). */
+  readonly size: number;
+  /** The value's key when it may be a source value, else null (null means: certainly not). */
+  candidate(value: string): number | null;
+  /** Of these keys, those of source values. */
+  confirm(keys: Iterable<number>): Promise<Set<number>>;
+}
+
+/**
+ * How a generated value that equals a source value may be explained by the key: true / false when
+ * that is known without the source's values, else the original values it may have been made from
+ * (explained when one of them is a source value other than itself).
+ */
+function explanation(role: ColumnRole | 'unknown', v: string, row: Row, scrambler: Scrambler, table: string, cols: Map<string, string>): boolean | string[] {
+  const asUpn = (): (string | null)[] => {
     const p = upnProblem(v);
-    if (p === null) return byKey(scrambler.unUpn(v));
-    return byKey(scrambler.permute(v, 'upn-invalid', (s) => upnProblem(s) === p, false));
+    if (p === null) return [scrambler.unUpn(v)];
+    return [scrambler.permute(v, 'upn-invalid', (s) => upnProblem(s) === p, false)];
   };
+  const originals = (us: (string | null)[]): string[] => us.filter((u): u is string => u !== null && u !== v);
   switch (role) {
-    case 'id': return asId();
-    case 'registration': return byKey(scrambler.registration(v, false));
-    case 'upn': return asUpn();
-    case 'linkValue': return asId() || asUpn();
+    case 'id': return originals([scrambler.unId(v)]);
+    case 'registration': return originals([scrambler.registration(v, false)]);
+    case 'upn': return originals(asUpn());
+    case 'linkValue': return originals([scrambler.unId(v), ...asUpn()]);
     case 'postcode':
       if (POSTCODE.test(v)) return Scrambler.isFakePostcode(v);
-      return byKey(scrambler.permute(v, 'postcode-invalid', (s) => !POSTCODE.test(s), false));
+      return originals([scrambler.permute(v, 'postcode-invalid', (s) => !POSTCODE.test(s), false)]);
     case 'forename': case 'surname': case 'fullName': {
       const keyCol = NAME_KEY_COLUMN[table] ? cols.get(NAME_KEY_COLUMN[table]!) : undefined;
       const sexCol = SEX_COLUMN[table] ? cols.get(SEX_COLUMN[table]!) : undefined;
@@ -79,11 +94,19 @@ function explained(role: ColumnRole | 'unknown', v: string, row: Row, scrambler:
   }
 }
 
+/**
+ * Scan every text cell of the copy, a batch of rows at a time: the values the in-memory filter
+ * cannot rule out are looked up in the database (one lookup per batch, and one more for the
+ * explanations of the few that are source values), so memory is one batch of rows.
+ */
 export async function verifyCopy(
-  db: Db, cat: Catalogue, schema: string, tables: readonly string[], scrambler: Scrambler, values: ValueSet,
+  db: Db, cat: Catalogue, schema: string, tables: readonly string[], scrambler: Scrambler, values: ScanValues,
   options: { batchSize?: number; signal?: AbortSignal } = {},
 ): Promise<ScanResult> {
   const result: ScanResult = { cellsScanned: 0, valuesKnown: values.size, survivors: [], coincidences: 0 };
+  const batchSize = options.batchSize ?? 2000;
+  // Rows scanned per lookup round trip (more than are fetched at a time: fewer round trips).
+  const scanRowsPer = Math.max(batchSize, SCAN_ROWS);
   for (const table of tables) {
     const info = cat.tables.get(table);
     if (!info) continue;
@@ -96,22 +119,59 @@ export async function verifyCopy(
       const m = model?.columns.find((x) => x.name.toLowerCase() === c.name);
       return m && model ? roleOf(model, m) : 'unknown' as const;
     });
+    const generated = roles.map((r) => GENERATED_ROLES.has(r as ColumnRole));
     const counts = new Map<string, number>();
-    const sql = `SELECT ${text.map((c) => quoteIdent(db.dialect, c.actual)).join(', ')} FROM ${qualify(db.dialect, schema, info.actual)}`;
-    for await (const row of db.stream<Row>(sql, [], { batchSize: options.batchSize, signal: options.signal })) {
-      for (let i = 0; i < text.length; i++) {
-        const raw = row[text[i]!.actual];
-        if (typeof raw !== 'string' || raw.trim().length === 0) continue;
-        result.cellsScanned++;
-        const role = roles[i]!;
-        const generated = GENERATED_ROLES.has(role as ColumnRole);
-        for (const part of generated ? [raw] : cellParts(raw)) {
-          if (part.trim().length < 3 || !values.has(part)) continue;
-          if (generated && explained(role, part, row, scrambler, values, table, cols)) { result.coincidences++; continue; }
-          counts.set(text[i]!.actual, (counts.get(text[i]!.actual) ?? 0) + 1);
+    const survive = (col: number) => counts.set(text[col]!.actual, (counts.get(text[col]!.actual) ?? 0) + 1);
+    let rows: Row[] = [];
+    const scanRows = async () => {
+      const hits: { row: Row; col: number; part: string; key: number }[] = [];
+      for (const row of rows) {
+        for (let i = 0; i < text.length; i++) {
+          const raw = row[text[i]!.actual];
+          if (typeof raw !== 'string' || raw.trim().length === 0) continue;
+          result.cellsScanned++;
+          if (generated[i]) {
+            // A generated column's cell is looked up whole (its parts are the scramble's own).
+            if (raw.length >= 3 && raw.trim().length >= 3) {
+              const key = values.candidate(raw);
+              if (key !== null) hits.push({ row, col: i, part: raw, key });
+            }
+            continue;
+          }
+          for (const part of cellParts(raw)) {
+            if (part.length < 3 || part.trim().length < 3) continue;
+            const key = values.candidate(part);
+            if (key !== null) hits.push({ row, col: i, part, key });
+          }
         }
       }
+      rows = [];
+      if (!hits.length) return;
+      const found = await values.confirm(hits.map((h) => h.key));
+      const open: { col: number; keys: number[] }[] = [];
+      for (const h of hits) {
+        if (!found.has(h.key)) continue;
+        const role = roles[h.col]!;
+        if (!GENERATED_ROLES.has(role as ColumnRole)) { survive(h.col); continue; }
+        const e = explanation(role, h.part, h.row, scrambler, table, cols);
+        const keys = Array.isArray(e) ? e.map((u) => values.candidate(u)).filter((k): k is number => k !== null) : [];
+        if (e === true) result.coincidences++;
+        else if (keys.length) open.push({ col: h.col, keys });
+        else survive(h.col);
+      }
+      if (!open.length) return;
+      const originals = await values.confirm(open.flatMap((o) => o.keys));
+      for (const o of open) {
+        if (o.keys.some((k) => originals.has(k))) result.coincidences++;
+        else survive(o.col);
+      }
+    };
+    const sql = `SELECT ${text.map((c) => quoteIdent(db.dialect, c.actual)).join(', ')} FROM ${qualify(db.dialect, schema, info.actual)}`;
+    for await (const row of db.stream<Row>(sql, [], { batchSize, signal: options.signal })) {
+      rows.push(row);
+      if (rows.length >= scanRowsPer) await scanRows();
     }
+    await scanRows();
     for (const [column, count] of counts) result.survivors.push({ table, column, count });
   }
   return result;

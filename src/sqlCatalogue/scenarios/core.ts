@@ -17,6 +17,7 @@ import { generateFakeSsd } from '../../fake/generateFakeSsd';
 import { getTable } from '../../model/ssdModel';
 import { driverOwnStatements } from '../../db/mssqlDriver';
 import { databaseIdentity, runScramble } from '../../scramble/runScramble';
+import { ScanStore } from '../../scramble/scanStore';
 import { readPhases } from '../../phases/phases';
 import type { BuiltChild } from '../../payload/types';
 import type { Row } from '../../db/types';
@@ -311,7 +312,7 @@ export const coreScenarios: SqlScenario[] = [
   {
     id: 'scramble.copy',
     command: 'scramble',
-    title: 'ssd scramble: identify both databases, read the source catalogue, create the copy\'s tables and marker, copy table by table in batches, read the copy back to scan it, then ssd check on both',
+    title: 'ssd scramble: identify both databases, read the source catalogue, create the copy\'s tables and marker, copy table by table in batches (the source\'s identifying values as keyed hashes into a temporary table), read the copy back to scan it (looking up the cells the filter lets through), then ssd check on both',
     responder: (dialect, ctx) => {
       // The source schema holds the builder tables; the copy's schema is empty at its first read and
       // holds the copy's tables after that.
@@ -328,7 +329,15 @@ export const coreScenarios: SqlScenario[] = [
     run: async (db, ctx) => {
       // Source and copy on two connections: each says which database it is (same one: refused when the schemas are equal too).
       await databaseIdentity(db);
-      return runScramble(db, db, { fromSchema: ctx.schema, toSchema: `${ctx.schema}_scrambled`, key: Buffer.alloc(32, 7), asOf: ctx.asOf, sameDatabase: true });
+      const report = await runScramble(db, db, { fromSchema: ctx.schema, toSchema: `${ctx.schema}_scrambled`, key: Buffer.alloc(32, 7), asOf: ctx.asOf, sameDatabase: true });
+      // The scan's value store with values in it (the recorded source has no rows): insert, index, look up, drop.
+      const store = await ScanStore.open(db, Buffer.alloc(32, 7));
+      store.add('P1');
+      store.add('Smith');
+      await store.seal();
+      await store.hasMany(['smith']);
+      await store.close();
+      return report;
     },
   },
   {

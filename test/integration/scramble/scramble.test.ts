@@ -303,6 +303,37 @@ forEachTarget('ssd scramble', (fx, target) => {
     const left = await db.query(`SELECT table_name FROM information_schema.tables WHERE LOWER(table_schema) = LOWER($1)`, [dst]);
     assert.equal(left.length, 0, 'everything written was dropped');
   });
+
+  it('the scan (values in a temporary table behind a filter) catches a name, a date of birth and a postcode planted in kept columns, any case, inside a JSON list', async () => {
+    const { db } = fx();
+    const src = await newSchema(db, 'l');
+    const dst = await newSchema(db, 'ld');
+    made.push(src, dst);
+    await generateFakeSsd(db, { schema: src, children: 30, seed: 'leak', asOf: AS_OF });
+    const q = (t: string) => qualify(db.dialect, src, t);
+    // One child's surname (upper-cased) as the referral source code of another child's referrals.
+    const [p] = await db.query<{ id: string; surname: string; dob: string }>(`SELECT pers_person_id AS id, pers_surname AS surname, pers_dob AS dob FROM ${q('ssd_person')} WHERE pers_dob IS NOT NULL AND pers_person_id = (SELECT MAX(pers_person_id) FROM ${q('ssd_person')} WHERE pers_dob IS NOT NULL)`);
+    const [pc] = await db.query<{ pc: string }>(`SELECT MIN(addr_address_postcode) AS pc FROM ${q('ssd_address')} WHERE addr_address_postcode LIKE $1`, ['% %']);
+    assert.ok(p && pc?.pc);
+    const surname = String(p.surname).toUpperCase().slice(0, 20);
+    assert.ok(surname.length >= 3);
+    const [e] = await db.query<{ id: string }>(`SELECT MIN(cine_referral_id) AS id FROM ${q('ssd_cin_episodes')} WHERE cine_person_id <> $1`, [p.id]);
+    assert.equal(await db.execute(`UPDATE ${q('ssd_cin_episodes')} SET cine_referral_source_code = $1 WHERE cine_referral_id = $2`, [surname, e!.id]), 1);
+    // Its date of birth (DD/MM/YYYY) and a postcode (lower case) as items of an assessment's factors list.
+    const dob = String(p.dob).slice(0, 10);
+    const factors = JSON.stringify(['1A', `${dob.slice(8, 10)}/${dob.slice(5, 7)}/${dob.slice(0, 4)}`, pc.pc.toLowerCase()]);
+    const [f] = await db.query<{ id: string }>(`SELECT MIN(cinf_table_id) AS id FROM ${q('ssd_assessment_factors')}`);
+    assert.ok(f?.id, 'the fake data has assessment factors');
+    assert.equal(await db.execute(`UPDATE ${q('ssd_assessment_factors')} SET cinf_assessment_factors_json = $1 WHERE cinf_table_id = $2`, [factors, f.id]), 1);
+    const r = await runScramble(db, db, { fromSchema: src, toSchema: dst, key: KEY_A, asOf: null });
+    assert.equal(r.ok, false);
+    const found = (table: string, column: string) => r.scan.survivors.find((x) => x.table === table && x.column === column)?.count ?? 0;
+    assert.equal(found('ssd_cin_episodes', 'cine_referral_source_code'), 1, 'the surname');
+    assert.equal(found('ssd_assessment_factors', 'cinf_assessment_factors_json'), 2, 'the date of birth and the postcode');
+    assert.ok(r.scan.valuesKnown > 30 * 3);
+    const left = await db.query(`SELECT table_name FROM information_schema.tables WHERE LOWER(table_schema) = LOWER($1)`, [dst]);
+    assert.equal(left.length, 0, 'everything written was dropped');
+  });
 });
 
 describe('ssd scramble (CLI)', () => {
