@@ -1,4 +1,4 @@
--- Rows whose payload changes (Updated, re-entry, deletion payload): {{values}} = 10 parameters per row (the last the validation stamp).
+-- Rows whose payload changes (Updated, re-entry, deletion payload): {{values}} = 9 parameters per row, 10 with the validation stamp.
 UPDATE s SET
     {{legacySet}}[json_payload] = v.json_payload,
     [partial_json_payload] = v.partial_json_payload,
@@ -9,5 +9,5 @@ UPDATE s SET
     {{stampSet}}    [last_updated] = GETDATE()
 FROM {{table}} AS s
 JOIN (VALUES {{values}})
-     AS v(id, set_legacy, legacy_id, json_payload, partial_json_payload, current_hash, submission_status, api_response, row_state, validation_stamp)
+     AS v(id, set_legacy, legacy_id, json_payload, partial_json_payload, current_hash, submission_status, api_response, row_state{{stampAlias}})
   ON s.[id] = v.id

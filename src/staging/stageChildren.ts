@@ -134,6 +134,9 @@ export class StagingSql {
       stampColumn: this.info.hasStamp ? `${q('validation_stamp')}, ` : '',
       stampValue: this.info.hasStamp ? 'v.validation_stamp, ' : '',
       stampSet: this.info.hasStamp ? `${q('validation_stamp')} = v.validation_stamp,\n    ` : '',
+      stampAlias: this.info.hasStamp ? ', validation_stamp' : '',
+      stampParam9: this.info.hasStamp ? ', $9::text[]' : '',
+      stampParam10: this.info.hasStamp ? ', $10::text[]' : '',
       stampSelect: this.info.hasStamp ? `, s.${q('validation_stamp')} AS validation_stamp` : ', NULL AS validation_stamp',
       partialColumns: this.partial
         ? this.d === 'mssql'
@@ -193,8 +196,10 @@ async function applyWrites(tx: Queryable, sql: StagingSql, writes: RowWrite[], s
   const inserts = writes.filter((w): w is Extract<RowWrite, { kind: 'insert' }> => w.kind === 'insert');
   const fulls = writes.filter((w): w is Extract<RowWrite, { kind: 'full' }> => w.kind === 'full');
   const metas = writes.filter((w): w is Extract<RowWrite, { kind: 'meta' }> => w.kind === 'meta');
-  const insertRow = (w: (typeof inserts)[number]) => [w.personId, w.legacyId, w.jsonPayload, w.partialPayload, w.currentHash, w.submissionStatus, w.apiResponse, w.rowState, stamps?.get(w) ?? null];
-  const fullRow = (w: (typeof fulls)[number]) => [w.id, w.setLegacy, w.legacyId, w.jsonPayload, w.partialPayload, w.currentHash, w.submissionStatus, w.apiResponse, w.rowState, stamps?.get(w) ?? null];
+  const insertRow = (w: (typeof inserts)[number]) => [w.personId, w.legacyId, w.jsonPayload, w.partialPayload, w.currentHash, w.submissionStatus, w.apiResponse, w.rowState, ...stampCell(w)];
+  const fullRow = (w: (typeof fulls)[number]) => [w.id, w.setLegacy, w.legacyId, w.jsonPayload, w.partialPayload, w.currentHash, w.submissionStatus, w.apiResponse, w.rowState, ...stampCell(w)];
+  // The stamp is a parameter only when the table has the column.
+  const stampCell = (w: RowWrite): Array<string | null> => (sql.hasStamp ? [stamps?.get(w) ?? null] : []);
   const metaRow = (w: (typeof metas)[number]) => [w.id, w.submissionStatus, w.apiResponse, w.setPartial, w.partialPayload, w.rowState];
   const run = async (name: string, rows: unknown[][], cols: number) => {
     if (!rows.length) return;
@@ -209,8 +214,8 @@ async function applyWrites(tx: Queryable, sql: StagingSql, writes: RowWrite[], s
       await tx.execute(sql.fill(name, { values: valuesPlaceholders(part.length, cols) }), params);
     }
   };
-  await run('staging_insert', inserts.map(insertRow), 9);
-  await run('staging_update_full', fulls.map(fullRow), 10);
+  await run('staging_insert', inserts.map(insertRow), sql.hasStamp ? 9 : 8);
+  await run('staging_update_full', fulls.map(fullRow), sql.hasStamp ? 10 : 9);
   await run('staging_update_meta', metas.map(metaRow), 6);
   if (sql.hasStamp) await run('staging_update_stamp', stampOnly, 2);
 }
