@@ -38,8 +38,12 @@ export interface StreamOptions extends BuildOptions {
   onExcluded?: (e: CohortExclusion) => void;
   /** Filled in while streaming. */
   stats?: BuildStats;
-  /** Validate against the DfE schema (default true; the staging safety stop's planning pass needs only the cohort). */
-  validate?: boolean;
+  /**
+   * Validate against the DfE schema (default true; the staging safety stop's planning pass needs
+   * only the cohort). 'deferred': each child carries withSchemaValidation instead, for staging to
+   * call when the child's staging row does not already prove the result.
+   */
+  validate?: boolean | 'deferred';
 }
 
 export function emptyStats(): BuildStats {
@@ -285,9 +289,17 @@ function buildGroup(group: PersonGroup, w: ReportingWindow): { rows: ChildRows; 
   return first!;
 }
 
-function built(group: PersonGroup, rows: ChildRows, result: { payload: Record<string, unknown>; problems: BuiltChild['problems'] }, validate = true): BuiltChild {
-  const problems = [...personIdProblems(group), ...(validate ? withSchemaProblems(result.problems, result.payload) : result.problems), ...orphanWarnings(group.orphans)];
+function built(group: PersonGroup, rows: ChildRows, result: { payload: Record<string, unknown>; problems: BuiltChild['problems'] }, validate: boolean | 'deferred' = true): BuiltChild {
   const legacy = rows.person.pers_legacy_id ?? null;
+  if (validate === 'deferred') {
+    const head = personIdProblems(group);
+    const tail = orphanWarnings(group.orphans);
+    return {
+      personId: rows.person.pers_person_id, legacyId: legacy, payload: result.payload, problems: [...head, ...result.problems, ...tail],
+      withSchemaValidation: () => [...head, ...withSchemaProblems(result.problems, result.payload), ...tail],
+    };
+  }
+  const problems = [...personIdProblems(group), ...(validate ? withSchemaProblems(result.problems, result.payload) : result.problems), ...orphanWarnings(group.orphans)];
   return { personId: rows.person.pers_person_id, legacyId: legacy, payload: result.payload, problems };
 }
 
@@ -312,7 +324,7 @@ export async function* streamChildPayloads(db: Db, options: StreamOptions): Asyn
       continue;
     }
     stats.cohort++;
-    yield built(group, rows, result, options.validate !== false);
+    yield built(group, rows, result, options.validate ?? true);
   }
 }
 

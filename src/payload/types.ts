@@ -33,6 +33,12 @@ export interface BuiltChild {
   payload: Record<string, unknown>;
   /** Errors make the child invalid (kept out of the send queue); warnings do not. */
   problems: PayloadProblem[];
+  /**
+   * Set when DfE schema validation was deferred (streamChildPayloads with validate 'deferred'):
+   * `problems` then lacks the schema's problems, and this gives the complete list, in the order an
+   * eagerly validated child has. Staging calls it unless it can prove the result (issue 17).
+   */
+  withSchemaValidation?: () => PayloadProblem[];
 }
 
 export type CohortGate = 'A' | 'B';

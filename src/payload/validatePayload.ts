@@ -2,6 +2,7 @@
 // and turn ajv's errors into PayloadProblems: JSON Pointer, rule keyword, a message naming the
 // constraint and the SHAPE of the value (length, type, characters not allowed) — never the value
 // itself, which may be a child's name or date of birth — and the SSD column that feeds the path.
+import { createHash } from 'node:crypto';
 import AjvModule, { type ErrorObject, type ValidateFunction } from 'ajv';
 import addFormatsModule from 'ajv-formats';
 import schema from './dfePayload.schema.json';
@@ -18,10 +19,32 @@ export const DFE_PAYLOAD_SCHEMA: Readonly<Record<string, unknown>> = schema as R
 
 let compiled: ValidateFunction | undefined;
 
+const AJV_OPTIONS = { allErrors: true, verbose: true, strict: true, strictTypes: false, strictRequired: false } as const;
+/** Bump when the validation changes in a way the schema text and options do not show (e.g. formats added). */
+const VALIDATION_REVISION = 1;
+
+/**
+ * Names the validation a payload passes: SHA-256 over the revision, the ajv options, the formats
+ * and the schema text. A staging row whose payload passed this validation with no problem records
+ * validationStamp(its hash) (issue 17), so an unchanged child need not be validated again; a new
+ * schema or option gives a new id, and every child is validated again.
+ */
+export const VALIDATION_ID: string = createHash('sha256')
+  .update(`ssd-workbench schema validation r${VALIDATION_REVISION}\n${JSON.stringify(AJV_OPTIONS)}\nformats: date\n${JSON.stringify(schema)}`, 'utf8')
+  .digest('hex');
+
+/**
+ * The stamp of a payload with this change hash (hex) that passed VALIDATION_ID with no problem:
+ * bound to the hash, so it proves nothing for any other payload, whoever rewrites current_hash.
+ */
+export function validationStamp(hashHex: string): string {
+  return createHash('sha256').update(`${VALIDATION_ID}:${hashHex.toLowerCase()}`, 'utf8').digest('hex');
+}
+
 function validator(): ValidateFunction {
   if (!compiled) {
     const Ajv = ajvClass();
-    const ajv = new Ajv({ allErrors: true, verbose: true, strict: true, strictTypes: false, strictRequired: false });
+    const ajv = new Ajv({ ...AJV_OPTIONS });
     addFormatsFn()(ajv, ['date']);
     compiled = ajv.compile(schema);
   }

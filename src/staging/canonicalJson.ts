@@ -56,6 +56,36 @@ function compareKeys(a: string, b: string): number {
   return a.length - b.length;
 }
 
+/**
+ * The sorted order of an object's keys, cached per key list: the builder writes thousands of
+ * objects with the same few key lists, so each list is sorted once. An entry is found by the first
+ * key and the number of keys, then compared key by key (keys are strings, so equal lists give the
+ * same order; a different list with the same first key and length gets its own entry).
+ */
+const ORDER_CACHE = new Map<string, Array<{ keys: string[]; sorted: string[] }>>();
+const ORDER_CACHE_MAX = 4096;
+let orderCacheSize = 0;
+
+function sortedKeys(keys: string[]): string[] {
+  if (keys.length < 2) return keys;
+  const head = keys[0]!;
+  const list = ORDER_CACHE.get(head);
+  if (list) {
+    outer: for (const e of list) {
+      if (e.keys.length !== keys.length) continue;
+      for (let i = 1; i < keys.length; i++) if (e.keys[i] !== keys[i]) continue outer;
+      return e.sorted;
+    }
+  }
+  const sorted = [...keys].sort(compareKeys);
+  if (orderCacheSize < ORDER_CACHE_MAX) {
+    orderCacheSize++;
+    if (list) list.push({ keys, sorted });
+    else ORDER_CACHE.set(head, [{ keys, sorted }]);
+  }
+  return sorted;
+}
+
 function write(value: unknown, skip: ReadonlySet<string> | null, out: string[]): void {
   if (value === null) { out.push('null'); return; }
   switch (typeof value) {
@@ -70,22 +100,30 @@ function write(value: unknown, skip: ReadonlySet<string> | null, out: string[]):
   }
   if (Array.isArray(value)) {
     out.push('[');
-    value.forEach((v, i) => {
+    for (let i = 0; i < value.length; i++) {
+      // Holes of a sparse array are passed over, as forEach did (no payload has them).
+      if (!(i in value)) continue;
       if (i) out.push(',');
+      const v: unknown = value[i];
       // As JSON.stringify: undefined inside arrays becomes null.
       write(v === undefined ? null : v, skip, out);
-    });
+    }
     out.push(']');
     return;
   }
   const obj = value as Record<string, unknown>;
-  const keys = Object.keys(obj).filter((k) => obj[k] !== undefined && !(skip && skip.has(k))).sort(compareKeys);
+  // Members whose value is undefined, and skipped keys, are left out (in the sorted order).
+  const keys = sortedKeys(Object.keys(obj));
   out.push('{');
-  keys.forEach((k, i) => {
-    if (i) out.push(',');
+  let first = true;
+  for (const k of keys) {
+    const v = obj[k];
+    if (v === undefined || (skip && skip.has(k))) continue;
+    if (!first) out.push(',');
+    first = false;
     out.push(JSON.stringify(k), ':');
-    write(obj[k], skip, out);
-  });
+    write(v, skip, out);
+  }
   out.push('}');
 }
 

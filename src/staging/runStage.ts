@@ -95,7 +95,9 @@ async function stageUnderLock(db: Db, options: StageFromSsdOptions, schema: stri
   if (options.stagingSchema && (await readFakeMark(db, schema))) await markStagedFromFake(db, schema, options.stagingSchema, options.asOf);
   const stats = options.stats ?? emptyStats();
   const thresholds = options.thresholds ?? defaultThresholds();
-  const children = streamChildPayloads(db, { schema, asOf: options.asOf, batchSize: options.readBatchSize, signal: options.signal, stats });
+  // Schema validation is deferred to staging, which skips it for an unchanged child whose row
+  // proves it passed the same validation (validation_stamp, issue 17).
+  const children = streamChildPayloads(db, { schema, asOf: options.asOf, batchSize: options.readBatchSize, signal: options.signal, stats, validate: 'deferred' });
   let run: { runs: string; runId: string } | undefined;
   let safety: SafetyFindings | undefined;
   let planned: { purges: number; episodeLosses: number } | undefined;

@@ -17,6 +17,7 @@ import type { BuiltChild, PayloadProblem } from '../payload/types';
 import { silentLogger, type Logger } from '../log';
 import { decideChild, decideGone, prepareChild, type ExistingRow, type GoneRow, type PreparedChild, type RowWrite } from './lifecycle';
 import { ensureStagingTable, type StagingTableInfo } from './stagingTable';
+import { validationStamp } from '../payload/validatePayload';
 import { openRunMarks, type RunMarks } from './runMarks';
 
 export interface StageOptions {
@@ -114,6 +115,10 @@ export class StagingSql {
     this.d = dialect;
   }
 
+  get hasStamp(): boolean {
+    return this.info.hasStamp;
+  }
+
   private ids(extra: Record<string, string> = {}): Record<string, string> {
     const q = (c: string) => quoteIdent(this.d, c);
     const legacy = this.info.hasLegacyId;
@@ -126,6 +131,13 @@ export class StagingSql {
       legacyValue: legacy ? 'v.legacy_id, ' : '',
       legacySet: legacy ? `${q('legacy_id')} = CASE WHEN v.set_legacy${bit} THEN v.legacy_id ELSE s.${q('legacy_id')} END,\n    ` : '',
       legacySelect: legacy ? `s.${q('legacy_id')}` : 'NULL',
+      stampColumn: this.info.hasStamp ? `${q('validation_stamp')}, ` : '',
+      stampValue: this.info.hasStamp ? 'v.validation_stamp, ' : '',
+      stampSet: this.info.hasStamp ? `${q('validation_stamp')} = v.validation_stamp,\n    ` : '',
+      stampAlias: this.info.hasStamp ? ', validation_stamp' : '',
+      stampParam9: this.info.hasStamp ? ', $9::text[]' : '',
+      stampParam10: this.info.hasStamp ? ', $10::text[]' : '',
+      stampSelect: this.info.hasStamp ? `, s.${q('validation_stamp')} AS validation_stamp` : ', NULL AS validation_stamp',
       partialColumns: this.partial
         ? this.d === 'mssql'
           ? ', s.[previous_json_payload] AS previous_json, s.[partial_json_payload] AS partial_json'
@@ -148,11 +160,12 @@ interface ExistingDbRow {
   submission_status: string | null;
   api_response: string | null;
   acknowledged: number | boolean;
+  validation_stamp?: string | null;
   previous_json?: string | null;
   partial_json?: string | null;
 }
 
-async function readExisting(tx: Queryable, sql: StagingSql, personIds: string[], partial: boolean): Promise<Map<string, ExistingRow>> {
+async function readExisting(tx: Queryable, sql: StagingSql, personIds: string[], partial: boolean, stamps?: Map<string, string | null>): Promise<Map<string, ExistingRow>> {
   const out = new Map<string, ExistingRow>();
   if (!personIds.length) return out;
   const parts = sql.d === 'mssql' ? chunks(personIds, MSSQL_MAX_PARAMS) : [personIds];
@@ -167,17 +180,26 @@ async function readExisting(tx: Queryable, sql: StagingSql, personIds: string[],
       };
       if (partial) { row.previousJson = r.previous_json ?? null; row.partialJson = r.partial_json ?? null; }
       out.set(r.person_id, row);
+      stamps?.set(r.person_id, r.validation_stamp ?? null);
     }
   }
   return out;
 }
 
-async function applyWrites(tx: Queryable, sql: StagingSql, writes: RowWrite[]): Promise<void> {
+/**
+ * Write the decisions of a batch. `stamps`: the validation stamp of an insert or full write whose
+ * payload passed schema validation with no problem (any other row gets NULL); `stampOnly`: rows
+ * whose payload is unchanged and passed, whose stamp is missing or stale (only when the table has
+ * the column).
+ */
+async function applyWrites(tx: Queryable, sql: StagingSql, writes: RowWrite[], stamps?: Map<RowWrite, string>, stampOnly: Array<[number | string, string]> = []): Promise<void> {
   const inserts = writes.filter((w): w is Extract<RowWrite, { kind: 'insert' }> => w.kind === 'insert');
   const fulls = writes.filter((w): w is Extract<RowWrite, { kind: 'full' }> => w.kind === 'full');
   const metas = writes.filter((w): w is Extract<RowWrite, { kind: 'meta' }> => w.kind === 'meta');
-  const insertRow = (w: (typeof inserts)[number]) => [w.personId, w.legacyId, w.jsonPayload, w.partialPayload, w.currentHash, w.submissionStatus, w.apiResponse, w.rowState];
-  const fullRow = (w: (typeof fulls)[number]) => [w.id, w.setLegacy, w.legacyId, w.jsonPayload, w.partialPayload, w.currentHash, w.submissionStatus, w.apiResponse, w.rowState];
+  const insertRow = (w: (typeof inserts)[number]) => [w.personId, w.legacyId, w.jsonPayload, w.partialPayload, w.currentHash, w.submissionStatus, w.apiResponse, w.rowState, ...stampCell(w)];
+  const fullRow = (w: (typeof fulls)[number]) => [w.id, w.setLegacy, w.legacyId, w.jsonPayload, w.partialPayload, w.currentHash, w.submissionStatus, w.apiResponse, w.rowState, ...stampCell(w)];
+  // The stamp is a parameter only when the table has the column.
+  const stampCell = (w: RowWrite): Array<string | null> => (sql.hasStamp ? [stamps?.get(w) ?? null] : []);
   const metaRow = (w: (typeof metas)[number]) => [w.id, w.submissionStatus, w.apiResponse, w.setPartial, w.partialPayload, w.rowState];
   const run = async (name: string, rows: unknown[][], cols: number) => {
     if (!rows.length) return;
@@ -192,9 +214,10 @@ async function applyWrites(tx: Queryable, sql: StagingSql, writes: RowWrite[]): 
       await tx.execute(sql.fill(name, { values: valuesPlaceholders(part.length, cols) }), params);
     }
   };
-  await run('staging_insert', inserts.map(insertRow), 8);
-  await run('staging_update_full', fulls.map(fullRow), 9);
+  await run('staging_insert', inserts.map(insertRow), sql.hasStamp ? 9 : 8);
+  await run('staging_update_full', fulls.map(fullRow), sql.hasStamp ? 10 : 9);
   await run('staging_update_meta', metas.map(metaRow), 6);
+  if (sql.hasStamp) await run('staging_update_stamp', stampOnly, 2);
 }
 
 export async function markSeen(tx: Queryable, sql: StagingSql, runId: string, personIds: string[]): Promise<void> {
@@ -275,39 +298,61 @@ async function stageWithMarks(
   let previousId: string | undefined;
   const processBatch = async (batch: BuiltChild[]) => {
     throwIfAborted(options.signal);
-    const prepared: PreparedChild[] = [];
+    // Each child's hash first (to compare with its row), in batch order; too long to stage: no p.
+    const entries: Array<{ c: BuiltChild; p?: PreparedChild }> = [];
     for (const c of batch) {
-      report.cohort++;
       const tooLong = (info.personIdMax !== null && c.personId.length > info.personIdMax)
         || (info.hasLegacyId && info.legacyIdMax !== null && c.legacyId !== null && c.legacyId.length > info.legacyIdMax);
-      if (tooLong) {
-        report.notStaged++;
-        report.invalidChildren.push({ personId: c.personId, rule: 'staging-column-length', path: '' });
-        continue;
-      }
-      const p = prepareChild(c, { hashIgnoresEntityIds });
-      if (!p.valid) {
-        report.invalid++;
-        const i = firstIssue(c.personId, c.problems, 'error');
-        if (i) report.invalidChildren.push(i);
-      } else if (c.problems.length) {
-        report.warnings++;
-        const i = firstIssue(c.personId, c.problems, 'warning');
-        if (i) report.warningChildren.push(i);
-      }
-      prepared.push(p);
+      entries.push(tooLong ? { c } : { c, p: prepareChild(c, { hashIgnoresEntityIds }) });
     }
     const ids = batch.map((c) => c.personId);
+    // Stamps prove a hash only when the hash covers the whole payload (not with hashIgnoresEntityIds).
+    const stamping = sql.hasStamp && !hashIgnoresEntityIds;
     done.inBatch = done.batches + 1;
     await work.transaction(async (tx) => {
-      const existing = await readExisting(tx, sql, prepared.map((p) => p.personId), partial);
+      const rowStamps = new Map<string, string | null>();
+      const existing = await readExisting(tx, sql, entries.flatMap((e) => (e.p ? [e.p.personId] : [])), partial, rowStamps);
       const writes: RowWrite[] = [];
-      for (const p of prepared) {
-        const d = decideChild(p, existing.get(p.personId), { partial });
+      const writeStamps = new Map<RowWrite, string>();
+      const stampOnly: Array<[number | string, string]> = [];
+      for (const { c, p } of entries) {
+        report.cohort++;
+        if (!p) {
+          report.notStaged++;
+          report.invalidChildren.push({ personId: c.personId, rule: 'staging-column-length', path: '' });
+          continue;
+        }
+        const row = existing.get(p.personId);
+        // Deferred schema validation (issue 17): skipped only when the row holds this very payload
+        // (same hash) and the stamp that it passed this validation with no problem, which proves
+        // the schema's problems are none; otherwise validated now. A child that came validated (or
+        // hand-made) gets no stamp.
+        let stamp: string | null = null;
+        if (c.withSchemaValidation) {
+          stamp = stamping ? validationStamp(p.hashHex) : null;
+          const proven = stamp !== null && row !== undefined && (row.currentHash ?? '').toLowerCase() === p.hashHex && rowStamps.get(p.personId) === stamp;
+          if (!proven) {
+            p.problems = c.withSchemaValidation();
+            p.valid = !p.problems.some((x) => x.severity === 'error');
+          }
+        }
+        if (!p.valid) {
+          report.invalid++;
+          const i = firstIssue(c.personId, p.problems, 'error');
+          if (i) report.invalidChildren.push(i);
+        } else if (p.problems.length) {
+          report.warnings++;
+          const i = firstIssue(c.personId, p.problems, 'warning');
+          if (i) report.warningChildren.push(i);
+        }
+        const d = decideChild(p, row, { partial });
         report[d.outcome]++;
         if (d.write) writes.push(d.write);
+        if (stamp === null || !p.valid) continue;
+        if (d.write && (d.write.kind === 'insert' || d.write.kind === 'full')) writeStamps.set(d.write, stamp);
+        else if (row && rowStamps.get(p.personId) !== stamp) stampOnly.push([row.id, stamp]);
       }
-      await applyWrites(tx, sql, writes);
+      await applyWrites(tx, sql, writes, writeStamps, stampOnly);
       // Every cohort child is recorded, staged or not, so that none is taken for a deletion.
       await markSeen(tx, sql, runId, ids);
     });

@@ -14,6 +14,9 @@ export const REQUIRED_COLUMNS = [
   'previous_hash', 'submission_status', 'submission_timestamp', 'api_response', 'row_state', 'last_updated',
 ] as const;
 
+/** Our optional column: the DfE schema validation the row's payload passed (src/payload/validatePayload.ts validationStamp). */
+export const STAMP_COLUMN = 'validation_stamp';
+
 export interface StagingTableInfo {
   schema: string;
   table: string;
@@ -26,6 +29,11 @@ export interface StagingTableInfo {
   legacyIdMax: number | null;
   /** PostgreSQL: the payload columns are json/jsonb and values need a cast. */
   jsonColumns: boolean;
+  /**
+   * The table has validation_stamp (added when missing; false only when it could not be added,
+   * e.g. no ALTER permission): unchanged children whose stamp matches skip DfE schema validation.
+   */
+  hasStamp: boolean;
 }
 
 export class StagingTableError extends Error {
@@ -102,6 +110,17 @@ export async function ensureStagingTable(db: Db, options: { schema?: string; tab
     if (!['bytea', 'binary', 'varbinary', 'raw'].includes(t)) throw new StagingTableError(`${schema}.${table}.${h} is ${t}: it must be binary (BYTEA / BINARY(32) / RAW(32)) to hold a SHA-256 hash`);
   }
   const jsonType = columns.get('json_payload')!.data_type.toLowerCase();
+  // The validation stamp (issue 17) is an addition of ours: added when missing; a table it cannot
+  // be added to is staged as before, every child validated.
+  let hasStamp = columns.has(STAMP_COLUMN);
+  if (!hasStamp) {
+    try {
+      await db.execute(fillIdentifiers(loadSql(d, 'staging_add_stamp'), { table: qualified, objectName: `${schema}.${table}` }));
+      hasStamp = (await readColumns(db, schema, table)).has(STAMP_COLUMN);
+    } catch {
+      hasStamp = false;
+    }
+  }
   if (old.columns.length) {
     const o = old.columns[0]!;
     await dropOldMarksTable(db, o.table_schema ?? schema, o.table_name, old.columns.map((c) => c.column_name));
@@ -119,5 +138,6 @@ export async function ensureStagingTable(db: Db, options: { schema?: string; tab
     personIdMax: maxLength(columns.get('person_id')),
     legacyIdMax: maxLength(columns.get('legacy_id')),
     jsonColumns: d === 'postgres' && (jsonType === 'jsonb' || jsonType === 'json'),
+    hasStamp,
   };
 }

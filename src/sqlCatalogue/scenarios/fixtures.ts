@@ -35,7 +35,7 @@ export function columnRows(dialect: Dialect, schema: string, tables: readonly Ss
 }
 
 /** The staging table's columns as our staging_create makes them. */
-export function stagingColumnRows(dialect: Dialect, schema: string, table: string, options: { legacyId?: boolean; jsonb?: boolean } = {}): Row[] {
+export function stagingColumnRows(dialect: Dialect, schema: string, table: string, options: { legacyId?: boolean; jsonb?: boolean; stamp?: boolean } = {}): Row[] {
   const ora = dialect === 'oracle';
   const text = dialect === 'mssql' ? 'nvarchar' : ora ? 'nvarchar2' : 'character varying';
   const long = dialect === 'mssql' ? 'nvarchar' : ora ? 'clob' : options.jsonb ? 'jsonb' : 'text';
@@ -47,6 +47,7 @@ export function stagingColumnRows(dialect: Dialect, schema: string, table: strin
     ['previous_json_payload', long, -1], ['json_payload', long, -1], ['partial_json_payload', long, -1],
     ['current_hash', bin, 32], ['previous_hash', bin, 32], ['submission_status', text, 50], ['submission_timestamp', ts, null],
     ['api_response', long, -1], ['row_state', text, 10], ['last_updated', ts, null],
+    ...(options.stamp ? [['validation_stamp', dialect === 'mssql' ? 'varchar' : ora ? 'varchar2' : 'character varying', 64] as [string, string, number | null]] : []),
   ];
   return cols.map(([name, type, len], i) => ({
     table_schema: schema, table_name: table, column_name: name, data_type: type, character_maximum_length: len,

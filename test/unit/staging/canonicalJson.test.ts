@@ -107,4 +107,12 @@ describe('canonical key order without copying strings (issue 17)', () => {
   it('sorts a surrogate after U+FFFF and before nothing else of the BMP', () => {
     assert.equal(canonicalJson({ '\uFFFF': 1, '\u{10000}': 2, '\uD7FF': 3 }), '{"\uD7FF":3,"\uFFFF":1,"\u{10000}":2}');
   });
+  it('sorts each key list on its own when lists share a first key and a length (the sort is cached per list)', () => {
+    for (let round = 0; round < 2; round++) {
+      assert.equal(canonicalJson({ m: 1, z: 2, a: 3 }), '{"a":3,"m":1,"z":2}');
+      assert.equal(canonicalJson({ m: 1, b: 2, y: 3 }), '{"b":2,"m":1,"y":3}');
+      assert.equal(canonicalJson({ m: 1, y: 2, b: 3 }), '{"b":3,"m":1,"y":2}');
+      assert.equal(canonicalJson({ m: 1, z: undefined, a: 3 }), '{"a":3,"m":1}');
+    }
+  });
 });
