@@ -188,11 +188,50 @@ export class Workbench {
     return tail(join(this.dir, 'code-server.log'), 200);
   }
 
-  /** Change user settings (User/settings.json, which the editor watches) on top of the current ones. */
-  setUserSettings(extra: Record<string, unknown>): void {
+  /**
+   * Change a user setting as a user does: Preferences: Open Settings (UI), its key in the search,
+   * the value typed into its input and committed (Tab), the Settings editor closed. The Settings
+   * editor writes through the editor's configuration service, which reloads the user settings
+   * itself; writing User/settings.json from outside depended on code-server's file watcher
+   * noticing the change, and on a CI machine it never did. Returns once the value is in
+   * User/settings.json and the Settings editor is closed. For a setting with a text or number input.
+   */
+  async setUserSetting(key: string, value: string | number): Promise<void> {
+    const page = this.page;
     const file = join(this.dir, 'user-data', 'User', 'settings.json');
-    const now = JSON.parse(readFileSync(file, 'utf8')) as Record<string, unknown>;
-    writeFileSync(file, JSON.stringify({ ...now, ...extra }, null, 2));
+    await this.closeQuickInput();
+    await this.runCommand('Preferences: Open Settings (UI)');
+    const editor = page.locator('.settings-editor');
+    await editor.waitFor({ state: 'visible', timeout: 30_000 });
+    // The User tab (not Workspace): the value goes into User/settings.json.
+    await editor.locator('.settings-tabs-widget .action-label.checked', { hasText: /^User$/ }).waitFor({ state: 'visible', timeout: 15_000 });
+    // The search box is a small editor: focus it and type the key.
+    await editor.locator('.settings-header .search-container .suggest-input-container .monaco-editor').first().click();
+    await page.keyboard.press('ControlOrMeta+A');
+    await page.keyboard.type(key);
+    const row = editor.locator(`.setting-item-contents[data-key="${key}"]`);
+    await row.waitFor({ state: 'visible', timeout: 30_000 });
+    const input = row.locator('.setting-item-control input').first();
+    await input.waitFor({ state: 'visible', timeout: 10_000 });
+    await input.fill(String(value));
+    await input.press('Tab');
+    // The Settings editor writes a typed value after a short pause; wait until it is in the file.
+    const written = (): boolean => {
+      try {
+        return (JSON.parse(readFileSync(file, 'utf8')) as Record<string, unknown>)[key] === value;
+      } catch {
+        return false; // being written
+      }
+    };
+    for (const end = Date.now() + 20_000; !written();) {
+      if (Date.now() > end) throw new Error(`the Settings editor did not write ${key} = ${JSON.stringify(value)} to ${file}`);
+      await delay(200);
+    }
+    // Closed with its tab's close button: the Settings editor re-renders the changed setting and
+    // takes the focus back, which would close a command palette opened meanwhile.
+    const tab = page.locator('.tabs-container .tab', { has: page.locator('.label-name', { hasText: /^Settings$/ }) }).first();
+    await tab.locator('.tab-actions .action-label').first().click();
+    await editor.waitFor({ state: 'hidden', timeout: 10_000 });
   }
 
   /** The SSD Workbench log channel as the editor wrote it (under the user-data logs folder), '' when none yet. */
@@ -233,8 +272,9 @@ export class Workbench {
       await this.closeQuickInput();
       await page.keyboard.press('F1');
       await input.waitFor({ state: 'visible', timeout: 15_000 });
-      await input.fill(`>${title}`);
       try {
+        // The palette closes when something else takes the focus (a view re-rendered): then open it again.
+        await input.fill(`>${title}`, { timeout: 5_000 });
         await row.waitFor({ state: 'visible', timeout: Math.max(1_000, Math.min(5_000, deadline - Date.now())) });
         break;
       } catch (e) {
