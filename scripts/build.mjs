@@ -1,5 +1,6 @@
-// Bundles the extension and the CLI into dist/extension.cjs (dist/cli.cjs launches the CLI, dist/worker.cjs the
-// editor's worker thread) with esbuild, and copies
+// Bundles the extension (dist/extension.cjs), the CLI (dist/cli.cjs) and the editor's worker thread
+// (dist/worker.cjs) with esbuild, as entries of one code-split build whose shared and on-demand chunks
+// sit beside them in dist/ (third-party packages in dist/vendor/), and copies
 // what they read at run time next to them: sql/, media/ and PGlite's wasm and data. With --production
 // (packaging: vscode:prepublish) PGlite's assets are brotli-compressed (so the .vsix stays small) and
 // cached in .build-cache/ between builds; otherwise (npm run demo, npm test) they are copied as they
@@ -146,6 +147,7 @@ const LAZY_MODULES = [
   'src/extension/core/markdown.ts',
 ];
 const lazyFile = (m) => `lazy-${m.replace(/^src\//, '').replace(/\.ts$/, '').replace(/\//g, '-')}`;
+const LAZY_BUILTINS = /^node:(crypto|fs\/promises|perf_hooks|worker_threads)$/;
 const lazyByPath = new Map(LAZY_MODULES.map((m) => [join(root, m), m]));
 /** The names a lazy module exports (a small bundle of it, for its metafile). */
 async function exportsOf(m) {
@@ -163,6 +165,22 @@ const lazyModulesPlugin = {
       const m = lazyByPath.get(r.path);
       return m ? { path: m, namespace: 'ssd-lazy' } : undefined;
     });
+    // Node built-in modules the editor's modules import for one call (a nonce, a lock's id, the
+    // worker thread, the event-loop monitor): required on first use too.
+    b.onResolve({ filter: LAZY_BUILTINS }, (a) => (a.kind === 'import-statement' && a.namespace === 'file' && a.importer.startsWith(join(root, 'src')) ? { path: a.path, namespace: 'ssd-lazy-builtin' } : undefined));
+    b.onLoad({ filter: /.*/, namespace: 'ssd-lazy-builtin' }, (a) => ({
+      loader: 'js',
+      resolveDir: root,
+      contents: [
+        `let m;`,
+        `const load = () => (m ??= require(${JSON.stringify(a.path)}));`,
+        `const lazy = {};`,
+        `for (const k of ${JSON.stringify(Object.keys(requireHere(a.path)))}) Object.defineProperty(lazy, k, { get: () => load()[k], enumerable: true, configurable: true });`,
+        `Object.defineProperty(lazy, 'default', { get: load, enumerable: true, configurable: true });`,
+        `Object.defineProperty(lazy, '__esModule', { value: true });`,
+        `module.exports = lazy;`,
+      ].join('\n'),
+    }));
     b.onLoad({ filter: /.*/, namespace: 'ssd-lazy' }, (a) => ({
       loader: 'js',
       resolveDir: root,
