@@ -215,7 +215,8 @@ const step1 = await build({
   banner: undefined,
   format: 'esm',
   splitting: true,
-  minify: false,
+  // Minified in production here too: esbuild then shortens the names the chunks import from each other.
+  minify: production,
   sourcemap: production ? false : 'linked',
   plugins: [lazyModulesPlugin, vendorPlugin],
   entryPoints: { ...Object.fromEntries(Object.entries(ENTRIES).map(([out, src]) => [out, join(root, src)])), ...Object.fromEntries(LAZY_MODULES.map((m) => [lazyFile(m), join(root, m)])) },
