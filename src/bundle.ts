@@ -1,32 +1,6 @@
-// The one bundle (dist/extension.cjs) holding both the VS Code extension and the CLI, so the .vsix
-// carries the engine once. The extension layer (which needs the editor's 'vscode' module) and the
-// CLI are each loaded only when used: esbuild turns these require() calls into lazy module
-// initialisers. dist/cli.cjs is a two-line launcher calling runCli(); dist/worker.cjs calls
-// runWorker() in the editor's worker thread.
-import type * as vscode from 'vscode';
-import type * as Extension from './extension/extension';
-
-function extension(): typeof Extension {
-  // eslint-disable-next-line @typescript-eslint/no-require-imports
-  return require('./extension/extension') as typeof Extension;
-}
-
-export function activate(context: vscode.ExtensionContext): void {
-  extension().activate(context);
-}
-
-export function deactivate(): Promise<void> {
-  return extension().deactivate();
-}
-
-/** Serve the editor's worker thread (dist/worker.cjs calls this inside the thread: src/worker/ssdWorker.ts). */
-export function runWorker(): void {
-  // eslint-disable-next-line @typescript-eslint/no-require-imports
-  require('./worker/ssdWorker');
-}
-
-/** Run the `ssd` command line (process.argv), as dist/cli.cjs does. */
-export function runCli(): void {
-  // eslint-disable-next-line @typescript-eslint/no-require-imports
-  require('./cli/index');
-}
+// The VS Code extension's entry (dist/extension.cjs, package.json "main"). scripts/build.mjs builds it
+// with the CLI (src/cli/index.ts, dist/cli.cjs) and the editor's worker thread (src/worker/ssdWorker.ts,
+// dist/worker.cjs) as three entry points of one code-split build: the editor reads this entry and the
+// shared chunks it imports, never the CLI's code, and the engines its commands import() on first run
+// are read then (issue 15, item 6).
+export { activate, deactivate } from './extension/extension';

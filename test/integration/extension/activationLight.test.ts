@@ -1,11 +1,14 @@
 // Activation stays light (issue 15, item 6): the bundle (dist/extension.cjs, `npm run build` first)
 // is required and activated with the fake 'vscode' module in a fresh Node process, and what it
-// loaded is read from that process's require cache: no dist/vendor/ group (database drivers,
-// PGlite, ajv, faker, commander) may be loaded by activation. Then the lazy stand-ins the build puts
-// in place of ajv (a class) and faker must still work when first used, through the CLI.
+// loaded is read from that process's require cache: only the extension entry and the shared chunks
+// it imports, no dist/vendor/ group (database drivers, PGlite, ajv, faker, commander, jsonc-parser),
+// no lazy engine module (dist/lazy-*.cjs), no CLI, no chunk a command loads on first run; and, from
+// the dev build's source maps, none of the engine's big modules (check rules, SSD model, script
+// engine, sender, staging core, payload builder). Then the lazy stand-ins the build puts in place of
+// ajv (a class) and faker must still work when first used, through the CLI.
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
-import { existsSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -68,7 +71,29 @@ describe('activation stays light (the bundle)', function () {
     assert.ok(commands > 20, `activation registered the commands (${commands})`);
     const groups = readdirSync(join(root, 'dist/vendor')).filter((f) => f.endsWith('.cjs'));
     assert.ok(groups.length >= 5, `dist/vendor holds the third-party groups: ${groups.join(', ')}`);
-    assert.deepEqual(loaded, ['dist/extension.cjs'], `activation loaded only the bundle, not ${loaded.filter((f) => f !== 'dist/extension.cjs').join(', ')}`);
+    const lazy = readdirSync(join(root, 'dist')).filter((f) => /^lazy-.*\.cjs$/.test(f));
+    assert.ok(lazy.length >= 10, `dist/ holds the lazy engine modules: ${lazy.join(', ')}`);
+    assert.ok(loaded.includes('dist/extension.cjs'), loaded.join(', '));
+    // Shared chunks are named chunk-<hash>.cjs (scripts/build.mjs); anything else is the CLI, the
+    // worker, a vendor group, a lazy module or a chunk a command import()s on first run.
+    const unexpected = loaded.filter((f) => f !== 'dist/extension.cjs' && !/^dist\/chunk-[A-Z0-9]+\.cjs$/.test(f));
+    assert.deepEqual(unexpected, [], `activation loaded only the extension entry and its shared chunks, not ${unexpected.join(', ')}`);
+    // What those files hold, from their source maps (the dev build writes one beside each file).
+    const sources = new Set(loaded.flatMap((f) => {
+      const map = join(root, `${f}.map`);
+      assert.ok(existsSync(map), `${f}.map is missing: this test reads the dev build's source maps (npm run build, not --production)`);
+      return (JSON.parse(readFileSync(map, 'utf8')) as { sources: string[] }).sources.map((s) => s.replace(/^(\.\.\/)+/, ''));
+    }));
+    assert.ok(sources.has('src/extension/extension.ts') && sources.has('src/extension/tree.ts'), [...sources].join(', '));
+    const heavy = [
+      'src/model/ssdTables.generated.ts', 'src/model/ssdModel.ts', 'src/check/rules.ts', 'src/check/runChecks.ts', 'src/payload/buildPayload.ts',
+      'src/script/plan.ts', 'src/script/runner.ts', 'src/script/preflight.ts', 'src/send/runSend.ts', 'src/send/apiClient.ts',
+      'src/staging/stageChildren.ts', 'src/staging/safetyStop.ts', 'src/browse/inventory.ts', 'src/cli/main.ts',
+      'src/extension/core/scriptWorkflow.ts', 'src/extension/core/sendWork.ts',
+    ];
+    const evaluated = heavy.filter((m) => sources.has(m));
+    assert.deepEqual(evaluated, [], `activation loaded engine modules it does not need: ${evaluated.join(', ')}`);
+    assert.ok(![...sources].some((s) => s.includes('node_modules/')), `activation loaded a third-party package: ${[...sources].filter((s) => s.includes('node_modules/')).join(', ')}`);
   });
 
   it('loads ajv when first used: a Mosaic settings file that breaks the schema is refused with the problems', () => {
