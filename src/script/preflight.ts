@@ -2,6 +2,7 @@
 // --no-preflight): server version and database compatibility level against the features the
 // script uses, the target schema exists and accepts CREATE TABLE, the source databases and schemas
 // are readable. Every failure says what to do. Queries live in sql/<dialect>/preflight_*.sql.
+import { assertPorted } from '../db/dialect';
 import { loadSql } from '../db/sqlFiles';
 import { floorProblem, MSSQL_FLOOR } from '../db/mssqlFloor';
 import type { Db } from '../db/types';
@@ -206,6 +207,7 @@ function batchList(bs: readonly PlannedBatch[]): string {
 }
 
 export async function runPreflight(db: Db, options: PreflightOptions = {}): Promise<PreflightReport> {
+  assertPorted(db.dialect, 'preflight');
   const checks: PreflightCheck[] = [];
   const script = options.script;
   const uses = script ? scanFeatures(script.text, script.dialect) : [];
