@@ -9,7 +9,7 @@
 // tables when the session ends (PGlite's never outlive the process).
 // Oracle (DialectRules.workTable 'global'): a global temporary table in the staging schema,
 // `ssd_workbench_run_marks`, created once; its rows belong to the session that wrote them, so the
-// run's own session still does all the work, and closing deletes the session's rows instead of
+// run's own session still does all the work, and closing truncates the session's rows instead of
 // dropping the table (another session may be using it).
 import { randomUUID } from 'node:crypto';
 import { DIALECTS, quoteIdent, qualify, validateIdentifier } from '../db/dialect';
@@ -63,8 +63,9 @@ export async function openRunMarks(db: Db, schema?: string): Promise<RunMarks> {
     close: async () => {
       if (closed) return;
       closed = true;
-      // Oracle: the global temporary table stays; this session's rows go (DELETE sees no other session's).
-      await session.execute(global ? `DELETE FROM ${table}` : `DROP TABLE ${table}`).catch(() => undefined);
+      // Oracle: the global temporary table stays; TRUNCATE empties this session's rows only and
+      // unbinds the session from it (while bound, nobody may drop or alter the table: ORA-14452).
+      await session.execute(global ? `TRUNCATE TABLE ${table}` : `DROP TABLE ${table}`).catch(() => undefined);
       await end();
     },
   };

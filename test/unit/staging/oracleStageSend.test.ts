@@ -164,7 +164,7 @@ class OracleStaging {
           rows: page.map((r) => [r.ID, r.PERSON_ID, r.LEGACY_ID, r.CURRENT_HASH, r.ROW_STATE, r.SUBMISSION_STATUS, r.API_RESPONSE, r.PREVIOUS_HASH !== null || r.PREVIOUS_JSON_PAYLOAD !== null ? 1 : 0, r.PREVIOUS_JSON_PAYLOAD]),
         };
       })
-      .on(/^DELETE FROM "SSD"\."SSD_WORKBENCH_RUN_MARKS"$/, () => { const n = this.marks.length; this.marks = []; return { rowsAffected: n }; })
+      .on(/^TRUNCATE TABLE "SSD"\."SSD_WORKBENCH_RUN_MARKS"$/, () => { const n = this.marks.length; this.marks = []; return { rowsAffected: n }; })
       // The table lock.
       .on(/^-- The lock row of one staging table/, (_sql, b) => { this.lockRows.add(String((b as Record<string, unknown>).b1)); return { rowsAffected: 1 }; })
       .on(/FOR UPDATE SKIP LOCKED\s*$/, (_sql, b) => {
