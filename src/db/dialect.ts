@@ -5,8 +5,8 @@
 // DIALECTS as each is next touched (a branch touched for Oracle moves here):
 // - SQL built in code with a two-way branch, so Oracle falls on the PostgreSQL side:
 //   src/check/{runChecks,sqlExpr,schemaChecks}.ts (TOP/LIMIT, CHAR/CHR, casts, the model's type),
-//   src/staging/{safetyStop,stageChildren,runMarks}.ts (parameter caps, UPDATE STATISTICS/ANALYZE,
-//   #temp work tables), src/send/tableLock.ts (sp_getapplock/advisory locks),
+//   src/staging/runMarks.ts (#temp / TEMP table names), src/send/tableLock.ts (sp_getapplock,
+//   advisory locks, Oracle's row lock),
 //   src/db/bulkInsert.ts (parameter caps, Oracle's INSERT ALL), src/fake/generateFakeSsd.ts,
 //   src/scramble/runScramble.ts, src/browse/inventory.ts and the editor's table document and
 //   check placement (src/extension/core/{tableDocument,checkWorkflow}.ts: the model's type names);
