@@ -2,8 +2,8 @@
 -- safety stop): the payloads only when short enough to be a deletion payload (two ids and
 -- "purge": true); a longer one is a child's full payload and is not read.
 SELECT s.id AS id,
-       CASE WHEN DBMS_LOB.GETLENGTH(s.json_payload) <= 1000 THEN s.json_payload END AS json_payload,
-       CASE WHEN DBMS_LOB.GETLENGTH(s.partial_json_payload) <= 1000 THEN s.partial_json_payload END AS partial_json_payload,
+       CASE WHEN LENGTH(s.json_payload) <= 1000 THEN s.json_payload END AS json_payload,
+       CASE WHEN LENGTH(s.partial_json_payload) <= 1000 THEN s.partial_json_payload END AS partial_json_payload,
        s.row_state AS row_state
 FROM {{table}} s
 WHERE s.id > $1

@@ -65,7 +65,10 @@ export async function openRunMarks(db: Db, schema?: string): Promise<RunMarks> {
       closed = true;
       // Oracle: the global temporary table stays; TRUNCATE empties this session's rows only and
       // unbinds the session from it (while bound, nobody may drop or alter the table: ORA-14452).
-      await session.execute(global ? `TRUNCATE TABLE ${table}` : `DROP TABLE ${table}`).catch(() => undefined);
+      // TRUNCATE of another user's table needs DROP ANY TABLE: without it, DELETE (the session stays
+      // bound until it ends; the rows are gone either way).
+      if (global) await session.execute(`TRUNCATE TABLE ${table}`).catch(() => session.execute(`DELETE FROM ${table}`)).catch(() => undefined);
+      else await session.execute(`DROP TABLE ${table}`).catch(() => undefined);
       await end();
     },
   };

@@ -7,8 +7,8 @@
 // Also `ssd fake`'s statements (driven through generateFakeSsd).
 // And `ssd stage` and `ssd send` (every stage.* and send.* scenario: the staging table, run log, work
 // table, table lock, row writes, the safety stop's planning pass, the send queue and its marks).
-// Not yet covered, because the commands do not run on Oracle yet: preflight, scramble, phases
-// (issue 16; they refuse Oracle up front).
+// And `ssd preflight` without a script (scenario preflight.connect). Not yet covered, because the
+// commands do not run on Oracle yet: scramble, phases (issue 16; they refuse Oracle up front).
 import assert from 'node:assert/strict';
 import { captureScenario, SQL_SCENARIOS } from '../../../src/sqlCatalogue/index';
 import { DIALECTS, addNullableTextColumnSql, createSchemaSql, limitClause, qualify } from '../../../src/db/dialect';
@@ -155,6 +155,14 @@ describe('SQL catalogue (Oracle): what the tool generates parses with the PL/SQL
       /FETCH FIRST :b2 ROWS ONLY/, /\(run_id, "MODE", table_name/, /DBMS_LOB\.COMPARE\(s\.json_payload, TO_CLOB\(:b3\)\) = 0/,
     ]) assert.match(all, re);
     for (const s of statements) assertParses(`${s.id} statement ${s.seq}`, s.sent);
+  });
+
+  it('ssd preflight: the server and privilege read and the schema read (driven through runPreflight)', async () => {
+    const statements = await captureScenario(SQL_SCENARIOS.find((s) => s.id === 'preflight.connect')!, 'oracle');
+    const all = statements.map((s) => s.sent).join('\n');
+    assert.match(all, /FROM session_privs sp WHERE sp\.privilege = 'CREATE TABLE'/);
+    assert.match(all, /FROM all_users u\nWHERE u\.username = UPPER\(:b1\)/);
+    for (const s of statements) assertParses(`preflight statement ${s.seq}`, s.sent);
   });
 
   it('"+ n years" (gate A\'s age rule) parses, and routes 29 February through ADD_MONTHS, every other day through a year interval', () => {
