@@ -296,6 +296,7 @@ export const coreScenarios: SqlScenario[] = [
   {
     id: 'browse.editor',
     command: 'browse',
+    dialects: ['mssql', 'postgres', 'oracle'],
     title: 'the editor\'s SSD view and ssd payload: columns, row counts, pages of child ids and staging rows, one staging row, one child\'s rows',
     responder: (dialect, ctx) => (sql) => {
       if (readsColumns(sql)) return [...columnRows(dialect, ctx.schema), ...stagingColumnRows(dialect, ctx.schema, ctx.stagingTable)];

@@ -165,6 +165,14 @@ describe('SQL catalogue (Oracle): what the tool generates parses with the PL/SQL
     for (const s of statements) assertParses(`preflight statement ${s.seq}`, s.sent);
   });
 
+  it('the editor\'s browsing (the tree\'s table inventory, pages of child ids, staging counts and rows): every statement (driven through src/browse/inventory.ts)', async () => {
+    const statements = await captureScenario(SQL_SCENARIOS.find((s) => s.id === 'browse.editor')!, 'oracle');
+    const all = statements.map((s) => s.sent).join('\n');
+    assert.doesNotMatch(all, /INFORMATION_SCHEMA|\bLIMIT \d|TOP \(/i);
+    assert.match(all, /LIKE :b2 ESCAPE '!' ORDER BY "PERS_PERSON_ID" FETCH FIRST 101 ROWS ONLY/);
+    for (const s of statements) assertParses(`browse statement ${s.seq}`, s.sent);
+  });
+
   it('"+ n years" (gate A\'s age rule) parses, and routes 29 February through ADD_MONTHS, every other day through a year interval', () => {
     const syntax = sqlSyntax('oracle');
     for (const n of [26, -26, 1, 4]) {
