@@ -8,6 +8,7 @@ import { OracleDb } from '../../../src/db/oracleDriver';
 import { countRows, mergeColumns, readSchemaColumns, readStagingRow } from '../../../src/browse/inventory';
 import { getTable } from '../../../src/model/ssdModel';
 import { FakeOracledb, type FakeColumn } from '../../helpers/fakeOracledb';
+import { renderTableDocument } from '../../../src/extension/core/tableDocument';
 
 const spec = parseConnectionString('oracle://ssd@db.example.org:1521/AZEUS') as OracleSpec;
 const txt = (name: string): FakeColumn => ({ name, type: 'VARCHAR2' });
@@ -45,5 +46,12 @@ describe('the editor\'s table inventory on Oracle (scripted oracledb)', () => {
     } finally {
       await db.close();
     }
+  });
+
+  it('the table document (the tree\'s "Show Table") names Oracle\'s types', () => {
+    const doc = renderTableDocument(getTable('ssd_person'), 'oracle', []);
+    assert.match(doc.text, /## Columns \(Oracle types from the SSD model/);
+    const line = doc.text.split('\n')[doc.columnLines.get('pers_dob')!]!;
+    assert.match(line, /pers_dob\s+TIMESTAMP\(3\)/);
   });
 });
