@@ -1,7 +1,7 @@
 // What the "SSD Tables" tree shows, read from the database: which SSD tables are present (and
 // their columns), row counts, pages of child ids, staging counts. Pure (no 'vscode'): the tree
 // calls these asynchronously. Ids and counts only: nothing here reads a child's other data.
-import { columnsSql, limitClause, qualify, quoteIdent } from '../db/dialect';
+import { columnsSql, columnType, limitClause, qualify, quoteIdent } from '../db/dialect';
 import type { Db, Dialect } from '../db/types';
 import { BUILDER_TABLES, OTHER_TABLES, STAGING_TABLES, type SsdTableDef } from '../model/ssdModel';
 import { withheldReason } from '../staging/lifecycle';
@@ -167,7 +167,7 @@ export function mergeColumns(def: SsdTableDef, dbCols: readonly DbColumn[] | und
     const d = byName.get(c.name);
     return {
       name: c.name,
-      type: d ? formatDbType(d) : (dialect === 'mssql' ? c.sqlServerType : c.postgresType).toLowerCase(),
+      type: d ? formatDbType(d) : columnType(dialect, c).toLowerCase(),
       present: d !== undefined,
       inModel: true,
       usedByBuilder: c.usedByBuilder === true,
@@ -198,9 +198,9 @@ export interface StagingRowDetail {
 export async function readStagingRow(db: Db, schema: string, table: 'ssd_api_data_staging' | 'ssd_api_data_staging_anon', id: string): Promise<StagingRowDetail | undefined> {
   if (!/^\d{1,19}$/.test(id)) throw new Error(`invalid staging row id ${JSON.stringify(id)}`);
   // Names as the catalog stores them: a case-sensitive database (…_CS_AS) resolves only those.
-  const found = await db.query<{ table_schema: string; table_name: string; column_name: string }>(
-    `SELECT TABLE_SCHEMA AS table_schema, TABLE_NAME AS table_name, COLUMN_NAME AS column_name FROM INFORMATION_SCHEMA.COLUMNS WHERE LOWER(TABLE_SCHEMA) = LOWER($1) AND LOWER(TABLE_NAME) = LOWER($2)`, [schema, table],
-  );
+  // The dialect's catalogue query (Oracle has no INFORMATION_SCHEMA), this table's columns only.
+  const found = (await db.query<{ table_schema: string; table_name: string; column_name: string }>(columnsSql(db.dialect), [schema]))
+    .filter((r) => String(r.table_name).toLowerCase() === table);
   const present = new Map(found.map((r) => [String(r.column_name).toLowerCase(), String(r.column_name)] as const));
   if (!present.size) throw new Error(`${schema}.${table} does not exist`);
   const cols = STAGING_ROW_COLUMNS.filter((c) => present.has(c));

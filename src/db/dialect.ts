@@ -5,8 +5,8 @@
 // DIALECTS as each is next touched (a branch touched for Oracle moves here):
 // - SQL built in code with a two-way branch, so Oracle falls on the PostgreSQL side:
 //   src/check/{runChecks,sqlExpr,schemaChecks}.ts (TOP/LIMIT, CHAR/CHR, casts, the model's type),
-//   src/staging/{safetyStop,stageChildren,runMarks}.ts (parameter caps, UPDATE STATISTICS/ANALYZE,
-//   #temp work tables), src/send/tableLock.ts (sp_getapplock/advisory locks),
+//   src/staging/runMarks.ts (#temp / TEMP table names), src/send/tableLock.ts (sp_getapplock,
+//   advisory locks, Oracle's row lock),
 //   src/db/bulkInsert.ts (parameter caps, Oracle's INSERT ALL), src/fake/generateFakeSsd.ts,
 //   src/scramble/runScramble.ts, src/browse/inventory.ts and the editor's table document and
 //   check placement (src/extension/core/{tableDocument,checkWorkflow}.ts: the model's type names);
@@ -85,6 +85,22 @@ export interface DialectRules {
   tableExists: string;
   tables: string;
   columns: string;
+  // How code sends the staging table's many-row writes and lookups (src/staging/stageChildren.ts,
+  // safetyStop.ts):
+  /** 'arrays': one array parameter per column (PostgreSQL's unnest); 'values': a VALUES list of
+   *  placeholder rows, capped by maxParams (SQL Server); 'many': the one-row statement run once per
+   *  row in one round trip (Oracle's executeMany). */
+  rowBinding: 'arrays' | 'values' | 'many';
+  /** Most placeholders in one VALUES list or IN (…) list (Oracle: 1,000 expressions in a list, ORA-01795). */
+  maxListParams: number;
+  /** A query that returns one row and touches no table (the table lock's "still connected?"). */
+  ping: string;
+  /** Refresh the optimiser's statistics of the staging run's work table; null: not needed (Oracle samples a
+   *  temporary table without statistics when it plans the anti-join). */
+  refreshStatistics(table: string): string | null;
+  /** The staging run's work table: a temporary table of the session (#temp / CREATE TEMP TABLE), or,
+   *  on Oracle, a global temporary table in the staging schema whose rows belong to the session. */
+  workTable: 'session' | 'global';
 }
 
 // Catalogue queries are written for a case-sensitive database collation (Latin1_General_CS_AS):
@@ -175,6 +191,11 @@ export const DIALECTS: Readonly<Record<Dialect, DialectRules>> = {
     tableExists: INFO_TABLE_EXISTS,
     tables: INFO_TABLES,
     columns: INFO_COLUMNS,
+    rowBinding: 'values',
+    maxListParams: 2000,
+    ping: 'SELECT 1 AS one',
+    refreshStatistics: (t) => `UPDATE STATISTICS ${t}`,
+    workTable: 'session',
   },
   postgres: {
     quote: (n) => `"${n}"`,
@@ -208,6 +229,11 @@ export const DIALECTS: Readonly<Record<Dialect, DialectRules>> = {
     tableExists: INFO_TABLE_EXISTS,
     tables: INFO_TABLES,
     columns: INFO_COLUMNS,
+    rowBinding: 'arrays',
+    maxListParams: 2000,
+    ping: 'SELECT 1 AS one',
+    refreshStatistics: (t) => `ANALYZE ${t}`,
+    workTable: 'session',
   },
   oracle: {
     quote: (n) => `"${n.toUpperCase()}"`,
@@ -248,16 +274,21 @@ export const DIALECTS: Readonly<Record<Dialect, DialectRules>> = {
     tableExists: ORA_TABLE_EXISTS,
     tables: ORA_TABLES,
     columns: ORA_COLUMNS,
+    rowBinding: 'many',
+    maxListParams: 1000,
+    ping: 'SELECT 1 AS one FROM dual',
+    refreshStatistics: () => null,
+    workTable: 'global',
   },
 };
 
 /** Commands whose SQL is not written for a dialect yet (issue 16: Oracle is being ported command by command). */
-const NOT_PORTED: Readonly<Partial<Record<Dialect, readonly string[]>>> = { oracle: ['stage', 'send'] };
+const NOT_PORTED: Readonly<Partial<Record<Dialect, readonly string[]>>> = { oracle: ['scramble', 'phases'] };
 
 /** Refuse, before anything is read or written, a command whose SQL is not written for this dialect yet. */
 export function assertPorted(dialect: Dialect, command: string): void {
   if (NOT_PORTED[dialect]?.includes(command)) {
-    throw new Error(`ssd ${command} does not run on Oracle yet (issue 16): init, check, payload and fake do; nothing was read or written`);
+    throw new Error(`ssd ${command} does not run on Oracle yet (issue 16): init, check, payload, fake, stage, send and preflight do; nothing was read or written`);
   }
 }
 

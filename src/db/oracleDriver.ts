@@ -4,7 +4,11 @@
 // How the project's conventions (types.ts) are kept on Oracle:
 // - $1, $2 placeholders become named binds :b1, :b2 (so a repeated $1 binds one value), outside
 //   strings, q'[…]' literals, "quoted identifiers" and comments (oracleParams.ts). Booleans bind as
-//   1/0 (no SQL BOOLEAN before 23ai), Uint8Array as Buffer, undefined as NULL.
+//   1/0 (no SQL BOOLEAN before 23ai), Uint8Array as Buffer, undefined as NULL. A string longer than
+//   1,000 characters (more than 4,000 bytes may be, the VARCHAR2 limit of a SQL bind) is bound as a
+//   CLOB in execute(), so that it may stand anywhere a CLOB may (DBMS_LOB.COMPARE, a CASE, a CLOB
+//   column); executeMany() sends such strings as oracledb does (a LONG bind: the value of a column
+//   in INSERT … VALUES or UPDATE … SET, never inside an expression, which the SQL respects).
 // - Result column names come back in lower case: Oracle folds unquoted names (and aliases) to upper
 //   case, and every caller reads the lower-case keys the other dialects return.
 // - DATE and TIMESTAMP values come back as text: the session's NLS formats are set on connect and
@@ -160,7 +164,7 @@ class ConnQueryable implements Queryable {
   }
 
   async run(sql: string, params: readonly unknown[], extra?: OracleExecuteOptions): Promise<OracleExecuteResult> {
-    const { text, binds } = bindParams(sql, params);
+    const { text, binds } = bindParams(sql, params, this.ora.DB_TYPE_CLOB);
     try {
       return await this.conn.execute(text, binds, this.options(extra));
     } catch (e) { throw oracleDbError(e, text); }
@@ -186,13 +190,20 @@ class ConnQueryable implements Queryable {
   }
 }
 
-/** $n → :bn with a named bind object (a repeated $n binds one value). */
-export function bindParams(sql: string, params: readonly unknown[]): { text: string; binds: Record<string, unknown> } {
+/** Strings longer than this many characters are bound as CLOBs by execute() (see the header). */
+export const ORACLE_CLOB_BIND_CHARS = 1000;
+
+/**
+ * $n → :bn with a named bind object (a repeated $n binds one value). With `clobType` (the driver's
+ * DB_TYPE_CLOB), a string longer than ORACLE_CLOB_BIND_CHARS is bound as { val, type: CLOB }.
+ */
+export function bindParams(sql: string, params: readonly unknown[], clobType?: unknown): { text: string; binds: Record<string, unknown> } {
   const { text, indexes } = rewriteOraclePlaceholders(sql);
   const binds: Record<string, unknown> = {};
   for (const n of indexes) {
     if (n > params.length) throw new DbError(`statement uses $${n} but only ${params.length} parameter(s) were given`);
-    binds[`b${n}`] = toOracleBind(params[n - 1]);
+    const v = toOracleBind(params[n - 1]);
+    binds[`b${n}`] = clobType !== undefined && typeof v === 'string' && v.length > ORACLE_CLOB_BIND_CHARS ? { val: v, type: clobType } : v;
   }
   return { text, binds };
 }

@@ -8,7 +8,7 @@
 //   3. live data staged in ssd_api_data_staging and sent to the test endpoint;
 //   4. live data sent to the live endpoint.
 // A phase is done when a run of that kind had at least one record acknowledged. Pure core.
-import { qualify } from '../db/dialect';
+import { assertPorted, qualify } from '../db/dialect';
 import type { Db } from '../db/types';
 import { STAGING_TABLE_NAMES } from '../model/ssdModel';
 import { dataKindOf, FAKE_MARKER_TABLE, SCRAMBLE_MARKER_TABLE, SEND_RUNS_TABLE, type DataKind } from './sendLog';
@@ -76,6 +76,7 @@ async function schemasWithTable(db: Db, table: string): Promise<string[]> {
 
 /** Read the phases from every schema of the given databases (or only the schemas named). */
 export async function readPhases(dbs: readonly Db[], options: { schemas?: readonly string[] } = {}): Promise<PhasesReport> {
+  for (const db of dbs) assertPorted(db.dialect, 'phases');
   const wanted = options.schemas?.map((s) => s.toLowerCase());
   const schemasWith = async (db: Db, table: string) => (await schemasWithTable(db, table)).filter((s) => !wanted || wanted.includes(s.toLowerCase()));
   const phases: Phase[] = ([1, 2, 3, 4] as PhaseNo[]).map((no) => ({ no, title: TITLES[no], done: false, date: null, runs: 0, posted: 0, acknowledged: 0, staged: 0, where: [], next: null }));

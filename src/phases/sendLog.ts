@@ -1,7 +1,7 @@
 // The send history `ssd phases` reads: one row per test or live run of `ssd send`, in the schema of
 // the staging table (ssd_workbench_send_runs), with the kind of data it sent. Pure core.
 import { randomUUID } from 'node:crypto';
-import { qualify, tableExistsSql, validateIdentifier } from '../db/dialect';
+import { qualify, quoteIdent, tableExistsSql, validateIdentifier } from '../db/dialect';
 import { fillIdentifiers, loadSql } from '../db/sqlFiles';
 import type { Db } from '../db/types';
 
@@ -50,7 +50,8 @@ export async function recordSendRun(db: Db, schema: string, entry: SendRunEntry)
   await db.execute(fillIdentifiers(loadSql(db.dialect, 'send_runs_create'), { table, objectName: `${schema}.${SEND_RUNS_TABLE}` }));
   const kind = await dataKindOf(db, schema, entry.table);
   await db.execute(
-    `INSERT INTO ${table} (run_id, mode, table_name, data_kind, endpoint, queued, posted, acknowledged, rejected, failed, invalid, stopped) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12)`,
+    // MODE is a reserved word in Oracle (its column is "MODE"): quoted as the dialect quotes.
+    `INSERT INTO ${table} (run_id, ${quoteIdent(db.dialect, 'mode')}, table_name, data_kind, endpoint, queued, posted, acknowledged, rejected, failed, invalid, stopped) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12)`,
     [randomUUID(), entry.mode, entry.table, kind, entry.endpoint?.slice(0, 400) ?? null, entry.queued, entry.posted, entry.acknowledged, entry.rejected, entry.failed, entry.invalid, entry.stopped?.slice(0, 200) ?? null],
   );
 }

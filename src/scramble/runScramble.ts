@@ -7,7 +7,7 @@
 // source. Pure core: no vscode.
 import { randomUUID } from 'node:crypto';
 import { bulkInsert, pgColumnTypes } from '../db/bulkInsert';
-import { addNullableTextColumnSql, columnsSql, qualify, quoteIdent, tableExistsSql, validateIdentifier } from '../db/dialect';
+import { addNullableTextColumnSql, assertPorted, columnsSql, qualify, quoteIdent, tableExistsSql, validateIdentifier } from '../db/dialect';
 import { fillIdentifiers, loadSql } from '../db/sqlFiles';
 import { CancelledError, type Db, type Row } from '../db/types';
 import { createSchemaIfMissingSql, createTableIfMissingSql } from '../ddl/generateDdl';
@@ -176,6 +176,8 @@ const DOB_COLUMNS = new Set(['pers_dob', 'pers_expected_dob', 'moth_childs_dob']
 
 /** Make a scrambled copy, verify it and compare the checks; drops the copy again on failure. */
 export async function runScramble(source: Db, target: Db, options: ScrambleOptions): Promise<ScrambleReport> {
+  assertPorted(source.dialect, 'scramble');
+  assertPorted(target.dialect, 'scramble');
   const t0 = performance.now();
   const log = options.logger ?? silentLogger;
   const fromSchema = validateIdentifier(options.fromSchema ?? source.defaultSchema, 'schema');

@@ -2,6 +2,7 @@
 // --no-preflight): server version and database compatibility level against the features the
 // script uses, the target schema exists and accepts CREATE TABLE, the source databases and schemas
 // are readable. Every failure says what to do. Queries live in sql/<dialect>/preflight_*.sql.
+import { assertPorted } from '../db/dialect';
 import { loadSql } from '../db/sqlFiles';
 import { floorProblem, MSSQL_FLOOR } from '../db/mssqlFloor';
 import type { Db } from '../db/types';
@@ -205,7 +206,64 @@ function batchList(bs: readonly PlannedBatch[]): string {
   return bs.map((b) => `batch ${b.index + 1} (${b.label}, line ${b.line})`).join(', ');
 }
 
+/** Oracle's floor: identity columns and FETCH FIRST (staging, the run log) came in 12c. */
+export const ORACLE_FLOOR_MAJOR = 12;
+
+/**
+ * Oracle: the server against the floor, and for each schema the tables go to, whether this login may
+ * create tables there (its own schema: CREATE TABLE and room on its default tablespace; another
+ * user's: CREATE ANY TABLE). ssd stage's work table is a global temporary table in the staging
+ * schema, so that permission covers it too. Each source schema the script reads must show this
+ * login some table or view. No feature of a script is version-checked on Oracle yet.
+ */
+async function oraclePreflight(
+  db: Db, checks: PreflightCheck[], targetSchemas: readonly string[], sources: ScriptReferences['sources'],
+  where: (u: { line: number; column: number }) => Partial<PreflightCheck>,
+): Promise<NonNullable<PreflightReport['server']>> {
+  type ServerRow = { version: string | null; database_name: string | null; service_name: string | null; user_name: string; can_create_table: number; can_create_any_table: number; unlimited_tablespace: number; own_quota: number };
+  const [s] = await db.query<ServerRow>(loadSql('oracle', 'preflight_server'));
+  const version = s?.version ?? '';
+  const server = { product: 'Oracle', version, database: s?.service_name ?? s?.database_name ?? '' };
+  const major = Number(version.split('.')[0]);
+  const floorOk = Number.isFinite(major) && major >= ORACLE_FLOOR_MAJOR;
+  checks.push({ id: 'server', title: 'server', status: floorOk ? 'ok' : 'fail', detail: `Oracle ${version || '(version not readable)'}, service ${server.database}, signed in as ${s?.user_name ?? '?'}${floorOk ? '' : `: SSD Workbench needs Oracle ${ORACLE_FLOOR_MAJOR}c or later (identity columns, FETCH FIRST)`}`, ...(floorOk ? {} : { fix: `use an Oracle ${ORACLE_FLOOR_MAJOR}c or later database` }) });
+  const me = String(s?.user_name ?? '').toUpperCase();
+  const canCreateOwn = Number(s?.can_create_table) > 0;
+  const room = Number(s?.unlimited_tablespace) > 0 || Number(s?.own_quota) > 0;
+  const canCreateAny = Number(s?.can_create_any_table) > 0;
+  for (const schema of targetSchemas) {
+    const [r] = await db.query<{ schema_name: string; is_own: number; visible_objects: number }>(loadSql('oracle', 'preflight_schema'), [schema]);
+    const name = schema.toUpperCase();
+    if (!r) {
+      checks.push({ id: `target-schema:${schema}`, title: `target schema ${schema}`, status: 'fail', detail: `schema ${name} does not exist (in Oracle a schema is a user)`, fix: `ask your DBA to create the user: CREATE USER ${name} … QUOTA UNLIMITED ON <tablespace>;` });
+      continue;
+    }
+    const own = Number(r.is_own) === 1;
+    const ok = own ? canCreateOwn && room : canCreateAny;
+    const fix = own
+      ? (!canCreateOwn ? `ask your DBA: GRANT CREATE TABLE TO ${me};` : `ask your DBA: ALTER USER ${me} QUOTA UNLIMITED ON <your default tablespace>;`)
+      : `sign in as ${name}, or ask your DBA: GRANT CREATE ANY TABLE TO ${me}; (or have the DBA create the tables from ssd sql init --dialect oracle --ddl)`;
+    checks.push({
+      id: `target-schema:${schema}`, title: `target schema ${schema}`, status: ok ? 'ok' : 'fail',
+      detail: ok
+        ? `exists; you can create tables in it (ssd init's SSD tables; ssd stage's staging table, run log, work table (a global temporary table) and lock table; ssd send's send log)`
+        : own ? (!canCreateOwn ? `your own schema, but you may not create tables (no CREATE TABLE privilege)` : `your own schema, but you have no quota on its default tablespace`) : `schema ${name} is another user's and you may not create tables in it (no CREATE ANY TABLE privilege)`,
+      ...(ok ? {} : { fix }),
+    });
+  }
+  const tempOk = targetSchemas.length === 0 ? canCreateOwn : checks.filter((c) => c.id.startsWith('target-schema:')).every((c) => c.status === 'ok');
+  checks.push({ id: 'temp-tables', title: 'work table', status: tempOk ? 'ok' : 'fail', detail: tempOk ? `ssd stage can keep its run's work table in a global temporary table (ssd_workbench_run_marks) in the staging schema, created once; its rows are the run's session's only` : `ssd stage keeps its run's work table in a global temporary table (ssd_workbench_run_marks) in the staging schema, which needs the same permission to create tables there`, ...(tempOk ? {} : { fix: `the fix for the target schema above, or a DBA who creates ssd_workbench_run_marks from ssd sql stage --dialect oracle` }) });
+  for (const src of sources) {
+    if (src.database) continue; // no three-part names in Oracle (database links are not read)
+    const [r] = await db.query<{ schema_name: string; is_own: number; visible_objects: number }>(loadSql('oracle', 'preflight_schema'), [src.schema]);
+    const ok = !!r && Number(r.visible_objects) > 0;
+    checks.push({ id: `source:${src.schema}`, title: `source ${src.schema}`, status: ok ? 'ok' : 'fail', detail: !r ? `the script reads schema ${src.schema.toUpperCase()}, which does not exist` : ok ? `readable (${Number(r.visible_objects)} tables and views visible)` : `you can see no table or view of ${src.schema.toUpperCase()}`, ...(ok ? {} : { fix: !r ? 'change the script to the schema that holds your case-management views' : `ask your DBA: GRANT SELECT ON ${src.schema.toUpperCase()}.<table> TO ${me}; for each table the script reads` }), ...where(src) });
+  }
+  return server;
+}
+
 export async function runPreflight(db: Db, options: PreflightOptions = {}): Promise<PreflightReport> {
+  assertPorted(db.dialect, 'preflight');
   const checks: PreflightCheck[] = [];
   const script = options.script;
   const uses = script ? scanFeatures(script.text, script.dialect) : [];
@@ -282,6 +340,8 @@ export async function runPreflight(db: Db, options: PreflightOptions = {}): Prom
       else if (!truthy(r?.can_select)) checks.push({ id: `source:${name}`, title: `source ${name}`, status: 'fail', detail: `no SELECT permission on schema ${src.schema} in ${r?.database_name}`, fix: `ask your DBA: GRANT SELECT ON SCHEMA::${src.schema} TO <you> (in ${r?.database_name})`, ...where(src) });
       else checks.push({ id: `source:${name}`, title: `source ${name}`, status: 'ok', detail: `readable`, ...where(src) });
     }
+  } else if (db.dialect === 'oracle') {
+    server = await oraclePreflight(db, checks, targetSchemas, refs.sources, where);
   } else {
     const [s] = await db.query<{ version_num: number; version: string; database_name: string; user_name: string; can_create_schema: boolean; can_create_temp: boolean }>(loadSql('postgres', 'preflight_server'));
     server = { product: db.kind === 'pglite' ? 'PostgreSQL (embedded)' : 'PostgreSQL', version: s?.version ?? '', database: s?.database_name ?? '' };

@@ -42,7 +42,7 @@ export async function inspectSendTable(db: Db, schema: string, table: string): P
   if (missing.length) throw new SendUsageError(`${schema}.${table} has no column ${missing.join(', ')}: it is not a staging table the sender can use (see docs/staging.md)`);
   for (const h of ['current_hash', 'previous_hash']) {
     const t = cols.get(h)!;
-    if (!['bytea', 'binary', 'varbinary'].includes(t)) throw new SendUsageError(`${schema}.${table}.${h} is ${t}: it must be binary (BYTEA / BINARY(32))`);
+    if (!['bytea', 'binary', 'varbinary', 'raw'].includes(t)) throw new SendUsageError(`${schema}.${table}.${h} is ${t}: it must be binary (BYTEA / BINARY(32) / RAW(32))`);
   }
   const jsonType = cols.get('json_payload')!;
   return {

@@ -5,14 +5,18 @@
 //     and table, taken on a connection of the run's own, held in a transaction that does nothing
 //     else (so pg_stat_activity shows since when, with the run's name as application_name);
 //   - SQL Server: an exclusive sp_getapplock with @LockOwner = 'Session', the same way;
+//   - Oracle: a row lock (SELECT … FOR UPDATE SKIP LOCKED) on the table's row of ssd_workbench_locks
+//     in the staging schema, the same way (DBMS_LOCK needs a grant most logins lack); the session's
+//     module says what holds it and its action names the lock, for the holder query;
 //   - PGlite (embedded, one process): the database directory can be open in one process only, so
 //     the lock is the open database's, in memory: a second run in the same process (the editor
 //     sending while Build Staging runs, two commands at once) is refused the same way.
 // The server releases the lock when the run ends, is killed, or its session is lost. A second run
 // does not wait: it fails with TableLockedError, naming who holds the lock and since when.
 import { createHash } from 'node:crypto';
-import { loadSql } from '../db/sqlFiles';
-import type { Db, Queryable } from '../db/types';
+import { DIALECTS, qualify } from '../db/dialect';
+import { fillIdentifiers, loadSql } from '../db/sqlFiles';
+import { DbError, type Db, type Queryable } from '../db/types';
 
 export interface TableLockTarget {
   schema: string;
@@ -141,11 +145,14 @@ function holderFrom(r: Row | undefined): LockHolder | null {
   return h;
 }
 
+/** Oracle's lock table (one row per staging table) in the staging schema. */
+export const ORACLE_LOCKS_TABLE = 'ssd_workbench_locks';
+
 async function whoHolds(db: Queryable, t: TableLockTarget): Promise<LockHolder | null> {
   const { k1, k2, name } = lockKeys(t.schema, t.table);
   try {
-    const rows = db.dialect === 'mssql'
-      ? await db.query<Row>(loadSql('mssql', 'staging_lock_holder'), [name])
+    const rows = db.dialect === 'mssql' || db.dialect === 'oracle'
+      ? await db.query<Row>(loadSql(db.dialect, 'staging_lock_holder'), [name])
       : await db.query<Row>(loadSql('postgres', 'staging_lock_holder'), [k1, k2]);
     return holderFrom(rows[0]);
   } catch {
@@ -165,12 +172,28 @@ async function serverLock(db: Db, t: TableLockTarget): Promise<TableLock> {
   let session: Queryable | undefined;
   let lost: unknown;
   let holdDone: Promise<unknown> = Promise.resolve();
+  const locks = db.dialect === 'oracle' ? qualify('oracle', t.schema, ORACLE_LOCKS_TABLE) : '';
+  if (db.dialect === 'oracle') {
+    // The lock table and the table's row, committed before the lock is taken (DDL commits anyway).
+    await db.runBatch(fillIdentifiers(loadSql('oracle', 'staging_lock_create'), { locks }));
+    try {
+      await db.execute(fillIdentifiers(loadSql('oracle', 'staging_lock_row'), { locks }), [name]);
+    } catch (e) {
+      // Two runs adding the row at once: the other one's is there.
+      if (!(e instanceof DbError && e.details.code === 'ORA-00001')) throw e;
+    }
+  }
   const acquired = new Promise<void>((resolveAcquired, rejectAcquired) => {
     const done = db.transaction(async (tx) => {
       let granted: boolean;
       if (tx.dialect === 'mssql') {
         const r = await tx.query<{ r: number }>(loadSql('mssql', 'staging_lock_acquire'), [name, me]);
         granted = Number(r[0]?.r) >= 0;
+      } else if (tx.dialect === 'oracle') {
+        const r = await tx.query(fillIdentifiers(loadSql('oracle', 'staging_lock_acquire'), { locks }), [name]);
+        granted = r.length === 1;
+        // Named after the run (module) and the lock (action), for the holder query.
+        if (granted) await tx.execute('BEGIN DBMS_APPLICATION_INFO.SET_MODULE($1, $2); END;', [me.slice(0, 48), name]);
       } else {
         // Not cut short by a server default while the run works on other connections; named after the run.
         await tx.query(`SELECT set_config('idle_in_transaction_session_timeout', '0', true), set_config('application_name', $1, true)`, [me]);
@@ -187,6 +210,9 @@ async function serverLock(db: Db, t: TableLockTarget): Promise<TableLock> {
       // Release explicitly: the connection goes back to the pool afterwards.
       if (tx.dialect === 'mssql') {
         await tx.execute(`EXEC sp_releaseapplock @Resource = $1, @LockOwner = 'Session'; SET CONTEXT_INFO 0x`, [name]);
+      } else if (tx.dialect === 'oracle') {
+        // The row lock goes with the commit that follows; the session forgets the names.
+        await tx.execute('BEGIN DBMS_APPLICATION_INFO.SET_MODULE(NULL, NULL); END;');
       } else {
         await tx.query('SELECT pg_advisory_unlock($1::int, $2::int)', [k1, k2]);
       }
@@ -200,7 +226,7 @@ async function serverLock(db: Db, t: TableLockTarget): Promise<TableLock> {
     assertHeld: async () => {
       if (lost !== undefined) throw new LockLostError(`the connection holding the lock on ${t.schema}.${t.table} was lost`);
       try {
-        await session!.query('SELECT 1 AS one');
+        await session!.query(DIALECTS[session!.dialect].ping);
       } catch {
         lost ??= true;
         throw new LockLostError(`the connection holding the lock on ${t.schema}.${t.table} was lost`);

@@ -68,7 +68,8 @@ export function sentText(dialect: Dialect, sql: string): string {
 }
 
 /** In a recording no other run holds a staging table's lock (src/send/tableLock.ts): it is granted. */
-const lockGranted: Responder = (sql) => (/sp_getapplock/i.test(sql) ? [{ r: 0 }] : /pg_try_advisory_lock/i.test(sql) ? [{ ok: true }] : undefined);
+const lockGranted: Responder = (sql) => (/sp_getapplock/i.test(sql) ? [{ r: 0 }] : /pg_try_advisory_lock/i.test(sql) ? [{ ok: true }]
+  : /FOR UPDATE SKIP LOCKED/i.test(sql) ? [{ lock_name: 'ssd-staging:0' }] : undefined);
 
 /** Run one scenario and return its statements. */
 export async function captureScenario(scenario: SqlScenario, dialect: Dialect, ctx: SqlContext = DEFAULT_CONTEXT): Promise<CataloguedStatement[]> {

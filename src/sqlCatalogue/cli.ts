@@ -13,7 +13,7 @@ import { SQL_SCENARIOS } from './index';
 export const REVIEW_COMMANDS = ['init', 'check', 'stage', 'send'] as const;
 export type ReviewCommand = (typeof REVIEW_COMMANDS)[number];
 /** The review commands whose SQL is written for Oracle so far (issue 16). */
-const ORACLE_COMMANDS: readonly string[] = ['init', 'check'];
+const ORACLE_COMMANDS: readonly string[] = ['init', 'check', 'stage', 'send'];
 
 /** The SQL type a parameter of this value is bound as (what a DBA sees in a trace). */
 export function paramTypeLabel(dialect: Dialect, v: unknown): string {
@@ -105,7 +105,7 @@ export function registerSql(program: Command): void {
     .addHelpText('after', '\nExamples:\n  ssd sql init --dialect mssql --schema ssd_development --ddl > ssd_tables.sql\n  ssd sql stage --dialect mssql --schema ssd_development > stage_review.sql\n  ssd sql check --dialect postgres\n\nNothing is connected to; --db is not needed.')
     .action(action(async (command: string, opts: { dialect: Dialect; schema?: string; table: SqlContext['stagingTable']; tables: 'api' | 'all'; partial?: boolean; asOf?: string; ddl?: boolean }) => {
       if (!(REVIEW_COMMANDS as readonly string[]).includes(command)) throw new UsageError(`ssd sql prints the SQL of ${REVIEW_COMMANDS.join(', ')}; got ${JSON.stringify(command)}`);
-      if (opts.dialect === 'oracle' && !ORACLE_COMMANDS.includes(command)) throw new UsageError(`ssd sql ${command} --dialect oracle: only ${ORACLE_COMMANDS.join(' and ')} run on Oracle so far (issue 16)`);
+      if (opts.dialect === 'oracle' && !ORACLE_COMMANDS.includes(command)) throw new UsageError(`ssd sql ${command} --dialect oracle: only ${ORACLE_COMMANDS.join(', ')} run on Oracle so far (issue 16)`);
       const ctx: SqlContext = {
         schema: parseSchema(opts.schema) ?? defaultSchemaFor(opts.dialect),
         stagingTable: opts.table,

@@ -7,8 +7,12 @@
 // own per run (two runs on different staging tables in one process do not share it); it is
 // dropped when the run ends. A killed run leaves nothing: the server drops a session's temporary
 // tables when the session ends (PGlite's never outlive the process).
+// Oracle (DialectRules.workTable 'global'): a global temporary table in the staging schema,
+// `ssd_workbench_run_marks`, created once; its rows belong to the session that wrote them, so the
+// run's own session still does all the work, and closing truncates the session's rows instead of
+// dropping the table (another session may be using it).
 import { randomUUID } from 'node:crypto';
-import { quoteIdent, qualify } from '../db/dialect';
+import { DIALECTS, quoteIdent, qualify, validateIdentifier } from '../db/dialect';
 import { fillIdentifiers, loadSql } from '../db/sqlFiles';
 import { DbError, type Db } from '../db/types';
 
@@ -21,14 +25,23 @@ export interface RunMarks {
   close(): Promise<void>;
 }
 
-/** Open a session of its own for a staging run and create the run's temporary work table on it. */
-export async function openRunMarks(db: Db): Promise<RunMarks> {
+/** The Oracle work table (a global temporary table) in a staging schema. */
+export const GLOBAL_MARKS_TABLE = 'ssd_workbench_run_marks';
+
+/**
+ * Open a session of its own for a staging run and create the run's temporary work table on it.
+ * `schema`: the staging schema (where Oracle's global temporary table lives; default the connection's).
+ */
+export async function openRunMarks(db: Db, schema?: string): Promise<RunMarks> {
+  const global = DIALECTS[db.dialect].workTable === 'global';
   const session = db.session ? await db.session() : db;
   // A name per run: PGlite's one session, and the SQL Server extension's one shared connection, may
   // hold two runs (on two staging tables) at once. (A Db without sessions, the SQL catalogue's
   // recorder, gets the plain name, so the catalogue reads the same every time.)
   const name = db.session ? `ssd_run_marks_${randomUUID().replace(/-/g, '').slice(0, 12)}` : 'ssd_run_marks';
-  const table = db.dialect === 'mssql' ? `#${name}` : quoteIdent('postgres', name);
+  const table = global
+    ? qualify(db.dialect, validateIdentifier(schema ?? db.defaultSchema, 'schema'), GLOBAL_MARKS_TABLE)
+    : db.dialect === 'mssql' ? `#${name}` : quoteIdent('postgres', name);
   const end = async () => { if (session !== db) await session.close().catch(() => undefined); };
   try {
     await session.runBatch(fillIdentifiers(loadSql(db.dialect, 'staging_marks_create'), { marks: table }));
@@ -39,7 +52,9 @@ export async function openRunMarks(db: Db): Promise<RunMarks> {
     throw new Error(`cannot create the staging run's temporary work table on ${db.description}: ${why}. `
       + (db.dialect === 'postgres'
         ? 'Staging needs the TEMP privilege on the database (ask your DBA: GRANT TEMP ON DATABASE <database> TO <you>); `ssd preflight` checks it.'
-        : 'Staging needs to create #temp tables in tempdb, which any login may do unless tempdb is full or unavailable.'), { cause: e });
+        : global
+          ? `Staging needs a global temporary table ${GLOBAL_MARKS_TABLE} in the staging schema: the CREATE TABLE privilege there, or a DBA who creates it (sql/oracle/staging_marks_create.sql).`
+          : 'Staging needs to create #temp tables in tempdb, which any login may do unless tempdb is full or unavailable.'), { cause: e });
   }
   let closed = false;
   return {
@@ -48,7 +63,12 @@ export async function openRunMarks(db: Db): Promise<RunMarks> {
     close: async () => {
       if (closed) return;
       closed = true;
-      await session.execute(`DROP TABLE ${table}`).catch(() => undefined);
+      // Oracle: the global temporary table stays; TRUNCATE empties this session's rows only and
+      // unbinds the session from it (while bound, nobody may drop or alter the table: ORA-14452).
+      // TRUNCATE of another user's table needs DROP ANY TABLE: without it, DELETE (the session stays
+      // bound until it ends; the rows are gone either way).
+      if (global) await session.execute(`TRUNCATE TABLE ${table}`).catch(() => session.execute(`DELETE FROM ${table}`)).catch(() => undefined);
+      else await session.execute(`DROP TABLE ${table}`).catch(() => undefined);
       await end();
     },
   };

@@ -16,10 +16,10 @@ import { randomUUID } from 'node:crypto';
 import { fillIdentifiers, loadSql } from '../db/sqlFiles';
 import { CancelledError, type Db } from '../db/types';
 import { BUILDER_TABLES } from '../model/ssdModel';
-import { qualify } from '../db/dialect';
+import { DIALECTS, qualify, quoteIdent } from '../db/dialect';
 import type { BuiltChild } from '../payload/types';
 import { decideGone } from './lifecycle';
-import { markSeen, StagingSql } from './stageChildren';
+import { markSeen, queryList, StagingSql } from './stageChildren';
 import type { StagingTableInfo } from './stagingTable';
 import { openRunMarks, type RunMarks } from './runMarks';
 
@@ -222,19 +222,10 @@ function parse(text: string | null): Record<string, unknown> | null {
   }
 }
 
-const MSSQL_MAX_PARAMS = 2000;
-
 async function countEpisodeLosses(db: Db, sql: StagingSql, personIds: string[]): Promise<number> {
   let lost = 0;
-  const parts: string[][] = [];
-  if (db.dialect === 'mssql') for (let i = 0; i < personIds.length; i += MSSQL_MAX_PARAMS) parts.push(personIds.slice(i, i + MSSQL_MAX_PARAMS));
-  else parts.push(personIds);
-  for (const part of parts) {
-    const rows = db.dialect === 'mssql'
-      ? await db.query<{ json_payload: string | null }>(sql.fill('staging_select_ack_payloads', { ids: part.map((_, i) => `$${i + 1}`).join(',') }), part)
-      : await db.query<{ json_payload: string | null }>(sql.fill('staging_select_ack_payloads'), [part]);
-    for (const r of rows) if (hasEpisodes(parse(r.json_payload))) lost++;
-  }
+  const rows = await queryList<{ json_payload: string | null }>(db, (ids) => sql.fill('staging_select_ack_payloads', ids === undefined ? {} : { ids }), personIds);
+  for (const r of rows) if (hasEpisodes(parse(r.json_payload))) lost++;
   return lost;
 }
 
@@ -256,7 +247,7 @@ export interface PlanOptions {
  */
 export async function planMassChanges(db: Db, info: StagingTableInfo, children: AsyncIterable<BuiltChild>, options: PlanOptions = {}): Promise<{ cohort: number; purges: number; episodeLosses: number }> {
   if (!options.marks) {
-    const marks = await openRunMarks(db);
+    const marks = await openRunMarks(db, info.schema);
     try {
       return await planMassChanges(db, info, children, { ...options, marks });
     } finally {
@@ -289,7 +280,8 @@ export async function planMassChanges(db: Db, info: StagingTableInfo, children: 
       if (ids.length >= batchSize) await flush();
     }
     await flush();
-    await work.execute(db.dialect === 'mssql' ? `UPDATE STATISTICS ${marks.table}` : `ANALYZE ${marks.table}`).catch(() => undefined);
+    const analyze = DIALECTS[db.dialect].refreshStatistics(marks.table);
+    if (analyze) await work.execute(analyze).catch(() => undefined);
     let lastId: number | string = 0;
     const pageSize = 500;
     for (;;) {
@@ -307,7 +299,7 @@ export async function planMassChanges(db: Db, info: StagingTableInfo, children: 
       if (rows.length < pageSize) break;
     }
   } finally {
-    await work.execute(`DELETE FROM ${marks.table} WHERE ${db.dialect === 'mssql' ? '[run_id]' : '"run_id"'} = $1`, [runId]).catch(() => undefined);
+    await work.execute(`DELETE FROM ${marks.table} WHERE ${quoteIdent(db.dialect, 'run_id')} = $1`, [runId]).catch(() => undefined);
   }
   return { cohort, purges, episodeLosses };
 }

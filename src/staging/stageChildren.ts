@@ -11,7 +11,7 @@
 // recomputes everything from the SSD tables.
 import { randomUUID } from 'node:crypto';
 import { fillIdentifiers, loadSql } from '../db/sqlFiles';
-import { quoteIdent } from '../db/dialect';
+import { DIALECTS, limitClause, quoteIdent } from '../db/dialect';
 import { CancelledError, ConnectionError, type Db, type Dialect, type Queryable } from '../db/types';
 import type { BuiltChild, PayloadProblem } from '../payload/types';
 import { silentLogger, type Logger } from '../log';
@@ -82,7 +82,6 @@ export interface StageReport {
   seconds: number;
 }
 
-const MSSQL_MAX_PARAMS = 2000;
 
 function firstIssue(personId: string, problems: readonly PayloadProblem[], severity: 'error' | 'warning'): ChildIssue | undefined {
   const p = problems.find((x) => x.severity === severity);
@@ -107,6 +106,49 @@ function valuesPlaceholders(rows: number, cols: number, offset = 0): string {
   return out.join(',');
 }
 
+/** Placeholders "$1,$2,…" of an IN list of n values. */
+function listPlaceholders(n: number): string {
+  return Array.from({ length: n }, (_, i) => `$${i + 1}`).join(',');
+}
+
+/**
+ * Run a many-row write: one array parameter per column ('arrays'), VALUES lists of placeholder rows
+ * ('values', {{values}} filled), or the one-row statement once per row in one round trip ('many').
+ * `fill` gives the statement's text, with {{values}} when asked.
+ */
+export async function writeRows(tx: Queryable, fill: (values?: string) => string, rows: unknown[][], cols: number, offset: readonly unknown[] = []): Promise<void> {
+  if (!rows.length) return;
+  const rules = DIALECTS[tx.dialect];
+  if (rules.rowBinding === 'arrays') {
+    const columns = Array.from({ length: cols }, (_, c) => rows.map((r) => r[c]));
+    await tx.execute(fill(), [...offset, ...columns]);
+    return;
+  }
+  if (rules.rowBinding === 'many') {
+    const all = rows.map((r) => [...offset, ...r]);
+    if (tx.executeMany) await tx.executeMany(fill(), all);
+    else for (const r of all) await tx.execute(fill(), r);
+    return;
+  }
+  for (const part of chunks(rows, Math.floor((rules.maxListParams - offset.length) / cols))) {
+    const params = part.flat().map((v) => (typeof v === 'boolean' ? (v ? 1 : 0) : v));
+    await tx.execute(fill(valuesPlaceholders(part.length, cols, offset.length)), [...offset, ...params]);
+  }
+}
+
+/**
+ * A query over a list of values (person ids): one array parameter ('arrays'), or IN lists of
+ * placeholders of at most the dialect's list size, {{ids}} filled.
+ */
+export async function queryList<R>(q: Queryable, fill: (ids?: string) => string, values: string[]): Promise<R[]> {
+  if (!values.length) return [];
+  const rules = DIALECTS[q.dialect];
+  if (rules.rowBinding === 'arrays') return q.query<R>(fill(), [values]);
+  const out: R[] = [];
+  for (const part of chunks(values, rules.maxListParams)) out.push(...await q.query<R>(fill(listPlaceholders(part.length)), part));
+  return out;
+}
+
 /** The SQL of one staging table, filled once per run. */
 export class StagingSql {
   readonly d: Dialect;
@@ -122,26 +164,30 @@ export class StagingSql {
   private ids(extra: Record<string, string> = {}): Record<string, string> {
     const q = (c: string) => quoteIdent(this.d, c);
     const legacy = this.info.hasLegacyId;
-    const bit = this.d === 'mssql' ? ' = 1' : '';
+    const bit = this.d === 'postgres' ? '' : ' = 1';
+    // Oracle runs the one-row statement per row (executeMany): its values are placeholders, not v.….
+    const many = DIALECTS[this.d].rowBinding === 'many';
+    const v = (column: string, param: number) => (many ? `$${param}` : `v.${column}`);
     return {
       table: this.info.qualified,
       marks: this.marks,
       jsonCast: this.info.jsonColumns ? '::jsonb' : '',
       legacyColumn: legacy ? `${q('legacy_id')}, ` : '',
-      legacyValue: legacy ? 'v.legacy_id, ' : '',
-      legacySet: legacy ? `${q('legacy_id')} = CASE WHEN v.set_legacy${bit} THEN v.legacy_id ELSE s.${q('legacy_id')} END,\n    ` : '',
+      legacyValue: legacy ? `${v('legacy_id', 2)}, ` : '',
+      legacySet: legacy ? `${many ? 's.' : ''}${q('legacy_id')} = CASE WHEN ${v('set_legacy', 2)}${bit} THEN ${v('legacy_id', 3)} ELSE s.${q('legacy_id')} END,\n    ` : '',
       legacySelect: legacy ? `s.${q('legacy_id')}` : 'NULL',
       stampColumn: this.info.hasStamp ? `${q('validation_stamp')}, ` : '',
-      stampValue: this.info.hasStamp ? 'v.validation_stamp, ' : '',
-      stampSet: this.info.hasStamp ? `${q('validation_stamp')} = v.validation_stamp,\n    ` : '',
+      stampValue: this.info.hasStamp ? `${v('validation_stamp', 9)}, ` : '',
+      stampSet: this.info.hasStamp ? `${many ? 's.' : ''}${q('validation_stamp')} = ${v('validation_stamp', 10)},\n    ` : '',
       stampAlias: this.info.hasStamp ? ', validation_stamp' : '',
       stampParam9: this.info.hasStamp ? ', $9::text[]' : '',
       stampParam10: this.info.hasStamp ? ', $10::text[]' : '',
       stampSelect: this.info.hasStamp ? `, s.${q('validation_stamp')} AS validation_stamp` : ', NULL AS validation_stamp',
       partialColumns: this.partial
-        ? this.d === 'mssql'
-          ? ', s.[previous_json_payload] AS previous_json, s.[partial_json_payload] AS partial_json'
-          : ', CAST(s."previous_json_payload" AS TEXT) AS previous_json, CAST(s."partial_json_payload" AS TEXT) AS partial_json'
+        ? this.d === 'postgres'
+          ? ', CAST(s."previous_json_payload" AS TEXT) AS previous_json, CAST(s."partial_json_payload" AS TEXT) AS partial_json'
+          // SQL Server NVARCHAR(MAX), Oracle CLOB (the driver reads CLOBs as text).
+          : `, s.${q('previous_json_payload')} AS previous_json, s.${q('partial_json_payload')} AS partial_json`
         : '',
       ...extra,
     };
@@ -168,11 +214,8 @@ interface ExistingDbRow {
 async function readExisting(tx: Queryable, sql: StagingSql, personIds: string[], partial: boolean, stamps?: Map<string, string | null>): Promise<Map<string, ExistingRow>> {
   const out = new Map<string, ExistingRow>();
   if (!personIds.length) return out;
-  const parts = sql.d === 'mssql' ? chunks(personIds, MSSQL_MAX_PARAMS) : [personIds];
-  for (const part of parts) {
-    const rows = sql.d === 'mssql'
-      ? await tx.query<ExistingDbRow>(sql.fill('staging_select_existing', { ids: part.map((_, i) => `$${i + 1}`).join(',') }), part)
-      : await tx.query<ExistingDbRow>(sql.fill('staging_select_existing'), [part]);
+  {
+    const rows = await queryList<ExistingDbRow>(tx, (ids) => sql.fill('staging_select_existing', ids === undefined ? {} : { ids }), personIds);
     for (const r of rows) {
       const row: ExistingRow = {
         id: r.id, personId: r.person_id, currentHash: r.current_hash, rowState: r.row_state,
@@ -201,34 +244,32 @@ async function applyWrites(tx: Queryable, sql: StagingSql, writes: RowWrite[], s
   // The stamp is a parameter only when the table has the column.
   const stampCell = (w: RowWrite): Array<string | null> => (sql.hasStamp ? [stamps?.get(w) ?? null] : []);
   const metaRow = (w: (typeof metas)[number]) => [w.id, w.submissionStatus, w.apiResponse, w.setPartial, w.partialPayload, w.rowState];
-  const run = async (name: string, rows: unknown[][], cols: number) => {
-    if (!rows.length) return;
-    if (sql.d === 'postgres') {
-      // One array parameter per column.
-      const columns = Array.from({ length: cols }, (_, c) => rows.map((r) => r[c]));
-      await tx.execute(sql.fill(name), columns);
-      return;
-    }
-    for (const part of chunks(rows, Math.floor(MSSQL_MAX_PARAMS / cols))) {
-      const params = part.flat().map((v) => (typeof v === 'boolean' ? (v ? 1 : 0) : v));
-      await tx.execute(sql.fill(name, { values: valuesPlaceholders(part.length, cols) }), params);
-    }
-  };
+  const run = (name: string, rows: unknown[][], cols: number) =>
+    writeRows(tx, (values) => sql.fill(name, values === undefined ? {} : { values }), rows, cols);
   await run('staging_insert', inserts.map(insertRow), sql.hasStamp ? 9 : 8);
   await run('staging_update_full', fulls.map(fullRow), sql.hasStamp ? 10 : 9);
-  await run('staging_update_meta', metas.map(metaRow), 6);
+  if (DIALECTS[sql.d].rowBinding === 'many') {
+    // Oracle: rows that write their partial payload and rows that keep it, in two statements
+    // (sql/oracle/staging_update_meta.sql says why).
+    for (const setPartial of [true, false]) {
+      const part = metas.filter((w) => !!w.setPartial === setPartial).map(metaRow);
+      await writeRows(tx, () => sql.fill('staging_update_meta', { partialSet: setPartial ? 's.partial_json_payload = $5,' : '' }), part, 6);
+    }
+  } else {
+    await run('staging_update_meta', metas.map(metaRow), 6);
+  }
   if (sql.hasStamp) await run('staging_update_stamp', stampOnly, 2);
 }
 
 export async function markSeen(tx: Queryable, sql: StagingSql, runId: string, personIds: string[]): Promise<void> {
   if (!personIds.length) return;
-  if (sql.d === 'postgres') {
+  // PostgreSQL: $1 the run id, $2 the ids as one array; SQL Server: a VALUES row per id after $1;
+  // Oracle: ($1, $2) once per id.
+  if (DIALECTS[tx.dialect].rowBinding === 'arrays') {
     await tx.execute(sql.fill('staging_marks_insert'), [runId, personIds]);
     return;
   }
-  for (const part of chunks(personIds, MSSQL_MAX_PARAMS - 1)) {
-    await tx.execute(sql.fill('staging_marks_insert', { values: valuesPlaceholders(part.length, 1, 1) }), [runId, ...part]);
-  }
+  await writeRows(tx, (values) => sql.fill('staging_marks_insert', values === undefined ? {} : { values }), personIds.map((p) => [p]), 1, [runId]);
 }
 
 function throwIfAborted(signal: AbortSignal | undefined): void {
@@ -271,7 +312,7 @@ export async function stageChildren(db: Db, children: AsyncIterable<BuiltChild>,
     invalidChildren: [], warningChildren: [], seconds: 0,
   };
   // The run's work table, on a session of its own: every write below goes through that session.
-  const marks = await openRunMarks(db);
+  const marks = await openRunMarks(db, info.schema);
   const work = marks.db;
   const sql = new StagingSql(info, db.dialect, partial, marks.table);
   try {
@@ -398,7 +439,9 @@ async function stageWithMarks(
 
     // Children who left the cohort.
     if (report.cohort === 0 && !options.allowEmptyCohort) {
-      const live = await db.query(fillIdentifiers(`SELECT ${db.dialect === 'mssql' ? 'TOP (1) ' : ''}1 AS one FROM {{table}} WHERE LOWER(COALESCE(row_state, '')) <> 'deleted'${db.dialect === 'mssql' ? '' : ' LIMIT 1'}`, { table: info.qualified }));
+      // "Not Deleted" without COALESCE(row_state, ''): Oracle stores '' as NULL.
+      const one = limitClause(db.dialect, 1);
+      const live = await db.query(fillIdentifiers(`SELECT ${one.top}1 AS one FROM {{table}} WHERE row_state IS NULL OR LOWER(row_state) <> 'deleted'${one.limit}`, { table: info.qualified }));
       if (live.length) {
         throw new Error('the cohort is empty but the staging table has live rows: refusing to mark every child Deleted '
           + '(check the SSD tables and the as-of date; pass allowEmptyCohort / --allow-empty-cohort if this is really so)');
@@ -406,8 +449,11 @@ async function stageWithMarks(
     }
     // Fresh statistics on the work table, or the planner may take it for empty and scan it once per
     // staging row in the anti-join below.
-    await work.execute(db.dialect === 'mssql' ? `UPDATE STATISTICS ${marks.table}` : `ANALYZE ${marks.table}`)
-      .catch((e: unknown) => log.debug(`could not refresh statistics of the work table: ${e instanceof Error ? e.message : String(e)}`));
+    const analyze = DIALECTS[db.dialect].refreshStatistics(marks.table);
+    if (analyze) {
+      await work.execute(analyze)
+        .catch((e: unknown) => log.debug(`could not refresh statistics of the work table: ${e instanceof Error ? e.message : String(e)}`));
+    }
     let lastId: number | string = 0;
     const pageSize = 500;
     done.deleting = true;

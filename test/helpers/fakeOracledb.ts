@@ -5,7 +5,9 @@
 // - rows as objects with UPPER-case keys under OUT_FORMAT_OBJECT, as arrays otherwise; metaData;
 // - DATE/TIMESTAMP columns as JS Dates unless fetchTypeHandler asks for STRING, then formatted by
 //   the session's NLS_DATE_FORMAT (default DD-MON-RR, as a fresh Oracle session has);
-// - named binds (:b1) must all be supplied, else ORA-01008; positional executeMany binds;
+// - named binds (:b1) must all be supplied, else ORA-01008 (a ':name' inside a 'string' or a comment
+//   is not a bind); positional executeMany binds; a { val, type } bind (the driver's CLOB binds) reaches
+//   the handler as its value;
 // - errors carry errorNum, code 'ORA-nnnnn', message 'ORA-nnnnn: …' and offset;
 // - break() makes the statement in flight fail with ORA-01013;
 // - a trailing ';' on a SQL statement is ORA-00933 (as the server says), an unknown table ORA-00942.
@@ -35,6 +37,11 @@ const T = {
 } as const;
 
 const dbTypeOf = (t: FakeColumn['type']) => t === 'NUMBER' ? T.DB_TYPE_NUMBER : t === 'DATE' ? T.DB_TYPE_DATE : t === 'TIMESTAMP' ? T.DB_TYPE_TIMESTAMP : t === 'CLOB' ? T.DB_TYPE_CLOB : T.DB_TYPE_VARCHAR;
+/** A bind given with its type ({ val, type }, not an OUT bind). */
+function typedBind(v: unknown): v is { val: unknown; type: unknown } {
+  return !!v && typeof v === 'object' && !Buffer.isBuffer(v) && 'val' in v && 'type' in v && !('dir' in v);
+}
+
 const MON = ['JAN', 'FEB', 'MAR', 'APR', 'MAY', 'JUN', 'JUL', 'AUG', 'SEP', 'OCT', 'NOV', 'DEC'];
 
 export class FakeConnection implements OracleConnectionLike {
@@ -58,12 +65,15 @@ export class FakeConnection implements OracleConnectionLike {
     }
     if (!/^\s*(BEGIN|DECLARE)\b/i.test(sql) && /;\s*$/.test(sql)) throw new OraError(933, 'SQL command not properly ended', sql.length - 1);
     // Named binds: every :name in the text must be supplied (ORA-01008).
+    let values = binds;
     if (binds && !Array.isArray(binds)) {
-      for (const m of sql.matchAll(/:([A-Za-z]\w*)/g)) if (!(m[1]! in (binds as Record<string, unknown>))) throw new OraError(1008, 'not all variables bound');
+      const code = sql.replace(/'(?:[^']|'')*'|--[^\n]*|\/\*[\s\S]*?\*\//g, ' ');
+      for (const m of code.matchAll(/:([A-Za-z]\w*)/g)) if (!(m[1]! in (binds as Record<string, unknown>))) throw new OraError(1008, 'not all variables bound');
+      values = Object.fromEntries(Object.entries(binds as Record<string, unknown>).map(([k, v]) => [k, typedBind(v) ? v.val : v]));
     }
     const handler = this.fake.handlerFor(sql);
     if (!handler) throw new OraError(900, 'invalid SQL statement');
-    const work = Promise.resolve().then(() => handler(sql, binds as Record<string, unknown>, this));
+    const work = Promise.resolve().then(() => handler(sql, values as Record<string, unknown>, this));
     const res = await new Promise<FakeResult>((resolve, reject) => {
       this.inFlight = reject;
       work.then(resolve, reject);

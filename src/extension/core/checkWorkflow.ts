@@ -79,7 +79,7 @@ export function placeFindings(findings: readonly CheckFinding[], scripts: readon
     if (!list) byTable.set(k, (list = []));
     list.push(f);
   }
-  const scriptDialect: ScriptDialect = dialect === 'mssql' ? 'tsql' : 'postgres';
+  const scriptDialect: ScriptDialect = dialect === 'mssql' ? 'tsql' : dialect === 'oracle' ? 'oracle' : 'postgres';
   const tables = [...byTable.keys()];
   const located = scripts.map((s) => ({ s, starts: lineOffsets(s.text), where: locateCreateTables(s.text, tables, scriptDialect) }));
   const byUri = new Map<string, DiagnosticRecord[]>();

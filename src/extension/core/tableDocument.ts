@@ -2,6 +2,7 @@
 // script creating the table is open: the table's model description, its columns and the last
 // check's findings, with the line of the table and of each column so diagnostics land on them. Pure.
 import type { Dialect } from '../../db/types';
+import { columnType } from '../../db/dialect';
 import type { CheckFinding } from '../../check/types';
 import type { SsdTableDef } from '../../model/ssdModel';
 
@@ -25,12 +26,12 @@ export function renderTableDocument(def: SsdTableDef, dialect: Dialect, findings
   lines.push(`Primary key: ${def.primaryKey.length ? def.primaryKey.join(', ') : '(none)'}`);
   lines.push(`DfE API builder: ${def.apiUsage === 'READ' ? 'reads this table' : def.apiUsage === 'READ_WRITE' ? 'writes this table (staging)' : 'does not use this table'}`);
   lines.push('');
-  lines.push(`## Columns (${dialect === 'mssql' ? 'SQL Server' : 'PostgreSQL'} types from the SSD model; ● = read by the builder)`);
+  lines.push(`## Columns (${{ mssql: 'SQL Server', postgres: 'PostgreSQL', oracle: 'Oracle' }[dialect]} types from the SSD model; ● = read by the builder)`);
   lines.push('');
   const w = Math.max(...def.columns.map((c) => c.name.length)) + 2;
   for (const c of def.columns) {
     columnLines.set(c.name, lines.length);
-    const type = dialect === 'mssql' ? c.sqlServerType : c.postgresType;
+    const type = columnType(dialect, c);
     const flags = [c.pk ? 'key' : '', c.nullable ? '' : 'NOT NULL', c.fk ? `→ ${c.fk}` : ''].filter(Boolean).join(' ');
     lines.push(`${c.usedByBuilder ? '●' : ' '} ${c.name.padEnd(w)}${type.padEnd(16)}${flags}`.trimEnd());
   }

@@ -92,10 +92,10 @@ export const coreScenarios: SqlScenario[] = [
   {
     id: 'stage.tables',
     command: 'stage',
-    // SQL Server and PostgreSQL send these statements within stage.build; on Oracle the rest of
-    // ssd stage (work table, row writes, table lock) is not ported yet (issue 16).
+    // SQL Server and PostgreSQL send these statements within stage.build (which, on Oracle, finds
+    // the staging table there already: this one creates it).
     dialects: ['oracle'],
-    title: 'ssd stage (the parts ported to Oracle): create the staging table and the run log when missing, count the builder tables and the live staging rows, open, close and list runs',
+    title: 'ssd stage (Oracle): create the staging table and the run log when missing, count the builder tables and the live staging rows, open, close and list runs',
     responder: (dialect, ctx) => {
       let created = false;
       return (sql, _params, kind) => {
@@ -118,11 +118,12 @@ export const coreScenarios: SqlScenario[] = [
   {
     id: 'stage.build',
     command: 'stage',
+    dialects: ['mssql', 'postgres', 'oracle'],
     title: 'ssd stage: check the builder tables, create the staging table and its work table when missing, stream every child\'s rows, find children who left the cohort',
     responder: (dialect, ctx) => {
       let created = false;
       return (sql, _params, kind) => {
-        if (kind === 'batch' && /CREATE TABLE/i.test(sql) && !/run_marks/.test(sql)) created = true;
+        if (kind === 'batch' && /CREATE TABLE/i.test(sql) && /ssd_api_data_staging/i.test(sql) && !/run_marks/i.test(sql)) created = true;
         if (readsTables(sql)) return builderTableNames();
         // The whole schema's columns (one parameter): the builder tables', so that the row stream
         // includes every branch of payload_orphan_rows.sql.
@@ -135,6 +136,7 @@ export const coreScenarios: SqlScenario[] = [
   {
     id: 'stage.safetyStop',
     command: 'stage',
+    dialects: ['mssql', 'postgres', 'oracle'],
     title: 'ssd stage over a staging table with many acknowledged children: the safety stop\'s planning pass (which children would be purged or lose every episode) and the stop, before anything is written',
     responder: (dialect, ctx) => (sql) => {
       if (readsTables(sql)) return builderTableNames();
@@ -157,6 +159,7 @@ export const coreScenarios: SqlScenario[] = [
   {
     id: 'stage.write',
     command: 'stage',
+    dialects: ['mssql', 'postgres', 'oracle'],
     title: 'ssd stage: write a batch (new, changed and held-back children), mark the batch seen, then mark children who left the cohort (with and without partial payloads, with and without legacy_id)',
     responder: (dialect, ctx) => {
       // A, B exist; C is new; D (invalid) exists with its current hash; gone: G1 acknowledged, G2 never sent.
@@ -168,7 +171,7 @@ export const coreScenarios: SqlScenario[] = [
           return stagingColumnRows(dialect, ctx.schema, ctx.stagingTable, { legacyId: variant.n % 3 !== 0, jsonb: dialect === 'postgres' && variant.n % 2 === 0, stamp: variant.n % 2 === 1 });
         }
         if (!/AS acknowledged/.test(sql)) return undefined;
-        if (/run_marks/.test(sql)) {
+        if (/run_marks/i.test(sql)) {
           // Children who left the cohort (first page only): one acknowledged by the API, one never sent.
           return Number(params[1]) !== 0 ? [] : [
             { id: 10, person_id: 'G1', legacy_id: 'LG1', current_hash: 'ee', row_state: 'Unchanged', submission_status: 'Sent', api_response: null, acknowledged: 1, previous_json_payload: '{"la_child_id":"G1"}' },
@@ -197,6 +200,7 @@ export const coreScenarios: SqlScenario[] = [
   {
     id: 'send.test',
     command: 'send',
+    dialects: ['mssql', 'postgres', 'oracle'],
     title: 'ssd send --mode test|live: read the queue page by page, record each answer (sent, or error with the reason) in one transaction per batch, count superseded rows',
     responder: (dialect, ctx) => (sql, params) => {
       if (readsColumns(sql)) return stagingColumnRows(dialect, ctx.schema, ctx.stagingTable);
@@ -218,6 +222,7 @@ export const coreScenarios: SqlScenario[] = [
   {
     id: 'send.stopped',
     command: 'send',
+    dialects: ['mssql', 'postgres', 'oracle'],
     title: 'ssd send stopped before sending (more deletion payloads queued than the safety stop allows): count the deletions, the acknowledged children and the rows not read',
     responder: (dialect, ctx) => (sql, params) => {
       if (readsColumns(sql)) return stagingColumnRows(dialect, ctx.schema, ctx.stagingTable);
@@ -237,6 +242,7 @@ export const coreScenarios: SqlScenario[] = [
   {
     id: 'send.rejected',
     command: 'send',
+    dialects: ['mssql', 'postgres', 'oracle'],
     title: 'ssd send: the API rejects a record (400): it is marked Error with the API\'s reason',
     responder: (dialect, ctx) => (sql, params) => {
       if (readsColumns(sql)) return stagingColumnRows(dialect, ctx.schema, ctx.stagingTable);
@@ -255,11 +261,13 @@ export const coreScenarios: SqlScenario[] = [
   {
     id: 'send.locked',
     command: 'send',
+    dialects: ['mssql', 'postgres', 'oracle'],
     title: 'ssd send while another run holds the staging table\'s lock: who holds it (session, host, program, since when); nothing is read or written',
     responder: (dialect, ctx) => (sql) => {
       if (readsColumns(sql)) return stagingColumnRows(dialect, ctx.schema, ctx.stagingTable);
       if (/sp_getapplock/i.test(sql)) return [{ r: -1 }];
       if (/pg_try_advisory_lock/i.test(sql)) return [{ ok: false }];
+      if (/FOR UPDATE SKIP LOCKED/i.test(sql)) return [];
       return undefined;
     },
     run: async (db, ctx) => {
@@ -288,6 +296,7 @@ export const coreScenarios: SqlScenario[] = [
   {
     id: 'browse.editor',
     command: 'browse',
+    dialects: ['mssql', 'postgres', 'oracle'],
     title: 'the editor\'s SSD view and ssd payload: columns, row counts, pages of child ids and staging rows, one staging row, one child\'s rows',
     responder: (dialect, ctx) => (sql) => {
       if (readsColumns(sql)) return [...columnRows(dialect, ctx.schema), ...stagingColumnRows(dialect, ctx.schema, ctx.stagingTable)];

@@ -83,7 +83,15 @@ export const scriptScenarios: SqlScenario[] = [
   {
     id: 'preflight.connect',
     command: 'preflight',
+    dialects: ['mssql', 'postgres', 'oracle'],
     title: 'ssd preflight (no script): the server, database and CREATE TABLE permission',
+    // Oracle: a 19c server, the login's own schema, allowed to create tables there.
+    responder: (dialect) => (sql) => {
+      if (dialect !== 'oracle') return undefined;
+      if (/product_component_version/.test(sql)) return [{ version: '19.0.0.0.0', database_name: 'ORCLCDB', service_name: 'AZEUS', user_name: 'SSD_DEVELOPMENT', can_create_table: 1, can_create_any_table: 0, unlimited_tablespace: 0, own_quota: 1 }];
+      if (/FROM all_users u/.test(sql)) return [{ schema_name: 'SSD_DEVELOPMENT', is_own: 1, visible_objects: 3 }];
+      return undefined;
+    },
     run: (db, ctx) => runPreflight(db, { schema: ctx.schema }),
   },
   {

@@ -107,4 +107,4 @@ forEachTarget('send job', (fx) => {
     assert.equal(asked, 0);
     assert.equal(api.requests.length + api.tokenRequests, 0);
   });
-});
+}, { oracle: true });

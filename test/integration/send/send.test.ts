@@ -24,8 +24,9 @@ interface Row {
 }
 
 async function rows(db: Db, t: string): Promise<Map<string, Row>> {
-  const hex = db.dialect === 'mssql' ? (c: string) => `LOWER(CONVERT(VARCHAR(64), ${c}, 2))` : (c: string) => `encode(${c}, 'hex')`;
-  const ts = db.dialect === 'mssql' ? (c: string) => `CONVERT(VARCHAR(30), ${c}, 126)` : (c: string) => `to_char(${c} AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS')`;
+  const hex = db.dialect === 'mssql' ? (c: string) => `LOWER(CONVERT(VARCHAR(64), ${c}, 2))` : db.dialect === 'oracle' ? (c: string) => `LOWER(RAWTOHEX(${c}))` : (c: string) => `encode(${c}, 'hex')`;
+  // Oracle: TIMESTAMP(3) holds the UTC time as written (as SQL Server's DATETIME does).
+  const ts = db.dialect === 'mssql' ? (c: string) => `CONVERT(VARCHAR(30), ${c}, 126)` : db.dialect === 'oracle' ? (c: string) => `TO_CHAR(${c}, 'YYYY-MM-DD"T"HH24:MI:SS.FF3')` : (c: string) => `to_char(${c} AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS')`;
   const r = await db.query<Row>(`SELECT id, person_id, json_payload, partial_json_payload, previous_json_payload,
     ${hex('current_hash')} AS current_hash, ${hex('previous_hash')} AS previous_hash, submission_status, ${ts('submission_timestamp')} AS submission_timestamp,
     api_response, row_state, ${ts('last_updated')} AS last_updated FROM ${t} ORDER BY id`);
@@ -286,4 +287,4 @@ forEachTarget('ssd send', (fx) => {
     assert.equal(row.submission_status, 'Withheld', 'not Error: the community senders would send it');
     assert.match(row.api_response!, /^\{"stage":"invalid","problems":\[\{"path":"\/la_child_id","rule":"pattern"/);
   });
-});
+}, { oracle: true });

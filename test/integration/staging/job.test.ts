@@ -86,4 +86,4 @@ forEachTarget('staging job', (fx) => {
     assert.equal(yes.report.safety?.stopped, true, 'staged past the stop');
     assert.notEqual(await rowsOf(db, schema, table), before);
   });
-});
+}, { oracle: true });

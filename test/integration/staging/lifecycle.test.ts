@@ -23,8 +23,8 @@ interface StagingRow {
 }
 
 async function rows(db: Db, t: string): Promise<Map<string, StagingRow>> {
-  const hex = db.dialect === 'mssql' ? (c: string) => `LOWER(CONVERT(VARCHAR(64), ${c}, 2))` : (c: string) => `encode(${c}, 'hex')`;
-  const ts = db.dialect === 'mssql' ? (c: string) => `CONVERT(VARCHAR(30), ${c}, 126)` : (c: string) => `CAST(${c} AS TEXT)`;
+  const hex = db.dialect === 'mssql' ? (c: string) => `LOWER(CONVERT(VARCHAR(64), ${c}, 2))` : db.dialect === 'oracle' ? (c: string) => `LOWER(RAWTOHEX(${c}))` : (c: string) => `encode(${c}, 'hex')`;
+  const ts = db.dialect === 'mssql' ? (c: string) => `CONVERT(VARCHAR(30), ${c}, 126)` : db.dialect === 'oracle' ? (c: string) => `TO_CHAR(${c}, 'YYYY-MM-DD"T"HH24:MI:SS.FF3')` : (c: string) => `CAST(${c} AS TEXT)`;
   const r = await db.query<StagingRow>(`SELECT id, person_id, legacy_id, json_payload, partial_json_payload, previous_json_payload,
     ${hex('current_hash')} AS current_hash, ${hex('previous_hash')} AS previous_hash, submission_status, ${ts('submission_timestamp')} AS submission_timestamp,
     api_response, row_state, ${ts('last_updated')} AS last_updated FROM ${t} ORDER BY id`);
@@ -218,7 +218,7 @@ forEachTarget('staging lifecycle', (fx) => {
   it('uses an existing table as it is and fails clearly when a needed column is missing', async () => {
     const { db, schema } = fx();
     const other = fx().t('ssd_api_data_staging_anon');
-    await db.execute(`CREATE TABLE ${other} (id INT PRIMARY KEY, person_id VARCHAR(48), json_payload TEXT)`.replace('TEXT', db.dialect === 'mssql' ? 'NVARCHAR(MAX)' : 'TEXT'));
+    await db.execute(`CREATE TABLE ${other} (id INT PRIMARY KEY, person_id VARCHAR(48), json_payload TEXT)`.replace('TEXT', db.dialect === 'mssql' ? 'NVARCHAR(MAX)' : db.dialect === 'oracle' ? 'CLOB' : 'TEXT'));
     await assert.rejects(stageChildren(db, stream([child('P001')]), { schema, table: 'ssd_api_data_staging_anon' }), /has no columns previous_json_payload, partial_json_payload, current_hash/);
   });
-});
+}, { oracle: true });

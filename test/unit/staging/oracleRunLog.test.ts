@@ -1,4 +1,4 @@
-// The parts of ssd stage ported to Oracle so far (issue 16), on the Oracle driver against the
+// Parts of ssd stage on Oracle (issue 16; the whole of stage and send: oracleStageSend.test.ts), on the Oracle driver against the
 // scripted oracledb fake (no Oracle here): the staging table is created and accepted with Oracle's
 // types (RAW hashes, CLOB payloads), and the stage run log is created, written and read back with
 // the values in the shapes the code expects (booleans as 1/0, the as-of date as a DATE bound through
@@ -13,7 +13,9 @@ import { stagingColumnRows } from '../../../src/sqlCatalogue/scenarios/fixtures'
 import { FakeOracledb, type FakeColumn } from '../../helpers/fakeOracledb';
 import { RecordingDb } from '../../../src/db/recordingDb';
 import { stageFromSsd } from '../../../src/staging/runStage';
-import { runSend } from '../../../src/send/runSend';
+import { runPreflight } from '../../../src/script/preflight';
+import { runScramble } from '../../../src/scramble/runScramble';
+import { readPhases } from '../../../src/phases/phases';
 
 const spec = parseConnectionString('oracle://ssd@db.example.org:1521/FREEPDB1') as OracleSpec;
 const open = (fake: FakeOracledb) => OracleDb.open(spec, describeSpec(spec), { driver: fake, password: 'pw' });
@@ -25,7 +27,7 @@ const RUN_COLUMNS: FakeColumn[] = [
   { name: 'MASS_CHANGE_ALLOWED', type: 'NUMBER' }, { name: 'OUTCOME', type: 'VARCHAR2' }, { name: 'STOP_REASON', type: 'CLOB' },
 ];
 
-describe('ssd stage on Oracle, the parts ported (scripted oracledb)', () => {
+describe('ssd stage on Oracle: staging table and run log (scripted oracledb)', () => {
   it('creates the staging table with a guarded block and accepts its Oracle types', async () => {
     let created = false;
     const fake = new FakeOracledb()
@@ -95,10 +97,15 @@ describe('ssd stage on Oracle, the parts ported (scripted oracledb)', () => {
     }
   });
 
-  it('ssd stage and ssd send, not ported yet, refuse on Oracle before reading or writing anything', async () => {
+  it('ssd scramble and phases, not ported yet, refuse on Oracle before reading or writing anything', async () => {
     const db = new RecordingDb('oracle');
-    await assert.rejects(stageFromSsd(db, { asOf: '2025-03-31' }), /ssd stage does not run on Oracle yet \(issue 16\)/);
-    await assert.rejects(runSend(db, {} as Parameters<typeof runSend>[1]), /ssd send does not run on Oracle yet \(issue 16\)/);
+    const recorded: ReadonlyArray<{ sql: string }> = db.statements;
+    await assert.rejects(runScramble(db, new RecordingDb('postgres'), { fromSchema: 'ssd', toSchema: 'ssd_s', key: Buffer.alloc(32, 1), asOf: '2025-03-31' }), /ssd scramble does not run on Oracle yet \(issue 16\): init, check, payload, fake, stage, send and preflight do; nothing was read or written/);
+    await assert.rejects(readPhases([db]), /ssd phases does not run on Oracle yet/);
     assert.deepEqual(db.statements, []);
+    // Stage (oracleStageSend.test.ts) and preflight (oraclePreflight.test.ts) run: they get as far as the database.
+    await assert.rejects(stageFromSsd(db, { asOf: '2025-03-31' }), (e: Error) => !/does not run on Oracle/.test(e.message));
+    await runPreflight(db, { schema: 'ssd' });
+    assert.ok(recorded.some((x) => /session_privs/.test(x.sql)));
   });
 });
