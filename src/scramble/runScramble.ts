@@ -6,7 +6,7 @@
 // Anything it wrote is dropped again when the copy or its verification fails. Never writes to the
 // source. Pure core: no vscode.
 import { randomUUID } from 'node:crypto';
-import { bulkInsert, pgColumnTypes } from '../db/bulkInsert';
+import { bulkCopy, pgColumnTypes } from '../db/bulkInsert';
 import { addNullableTextColumnSql, columnsSql, qualify, quoteIdent, tableExistsSql, validateIdentifier } from '../db/dialect';
 import { fillIdentifiers, loadSql } from '../db/sqlFiles';
 import { CancelledError, type Db, type Row } from '../db/types';
@@ -481,7 +481,7 @@ async function copyTable(
     // Write this batch while the next one is read (one insert in flight at a time).
     if (pending) await pending;
     const n = batch.length;
-    pending = bulkInsert(target, target.dialect, toSchema, tgt.actual, plans.map((p) => p.target), out, { pgTypes, maxRowsPerStatement: batchSize })
+    pending = bulkCopy(target, target.dialect, toSchema, tgt.actual, plans.map((p) => p.target), out, { pgTypes, maxRowsPerStatement: batchSize })
       .then(() => { rowsIn += n; options.onProgress?.({ table, rows: rowsIn }); });
     batch = [];
     await values.drain();
