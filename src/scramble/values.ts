@@ -153,11 +153,21 @@ export class Scrambler {
    * value to its pseudonym. Use for a batch of rows; id() gives the same answers one at a time.
    */
   idMany(values: Iterable<string>): Map<string, string> {
+    return this.permuteIds(values, true);
+  }
+
+  /** The identifiers many pseudonyms were made from, at once (as unId, one AES pass per shape and round). */
+  unIdMany(values: Iterable<string>): Map<string, string> {
+    return this.permuteIds(values, false);
+  }
+
+  private permuteIds(values: Iterable<string>, forward: boolean): Map<string, string> {
+    const cache = forward ? this.idCache : null;
     const out = new Map<string, string>();
     const groups = new Map<string, { shape: Shape; value: string }[]>();
     for (const v of values) {
       if (out.has(v)) continue;
-      const hit = this.idCache.get(v);
+      const hit = cache?.get(v);
       if (hit !== undefined) { out.set(v, hit); continue; }
       const shape = shapeOf(v);
       if (shape.positions.length === 0) { out.set(v, v); continue; }
@@ -169,12 +179,14 @@ export class Scrambler {
     }
     for (const g of groups.values()) {
       const radices = g[0]!.shape.radices;
-      const enc = this.fpe.encryptMany(g.map((x) => x.shape.digits), radices, 'id');
+      const digits = g.map((x) => x.shape.digits);
+      const enc = forward ? this.fpe.encryptMany(digits, radices, 'id') : this.fpe.decryptMany(digits, radices, 'id');
       g.forEach((x, i) => {
         const p = applyShape(x.value, x.shape, enc[i]!);
         out.set(x.value, p);
-        if (this.idCache.size >= CACHE_MAX) this.idCache.clear();
-        this.idCache.set(x.value, p);
+        if (!cache) return;
+        if (cache.size >= CACHE_MAX) cache.clear();
+        cache.set(x.value, p);
       });
     }
     return out;
