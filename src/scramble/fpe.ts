@@ -98,13 +98,32 @@ export class FormatPreservingPermutation {
     for (const r of radices) nNum *= r;
     if (nNum > 2 ** NUMBER_BITS) return values.map((d) => this.run(d, radices, domain, forward));
     if (nNum <= 1) return values.map((d) => [...d]);
+    const xs = values.map((d) => { let x = 0; for (let i = 0; i < d.length; i++) x = x * radices[i]! + d[i]!; return x; });
+    this.permuteNumbers(xs, radices, domain, forward);
+    return xs.map((x0) => {
+      let x = x0;
+      const out = new Array<number>(radices.length);
+      for (let i = radices.length - 1; i >= 0; i--) { out[i] = x % radices[i]!; x = Math.floor(x / radices[i]!); }
+      return out;
+    });
+  }
+
+  /**
+   * The same permutation as encryptMany/decryptMany on values given (and returned, in place) as the
+   * numbers their digits spell in the mixed radix (the first digit most significant); domains up to
+   * 2^52 only. No per-value arrays: what the scramble's batched pseudonyms use.
+   */
+  permuteNumbers(xs: number[], radices: readonly number[], domain: string, forward: boolean): void {
+    let nNum = 1;
+    for (const r of radices) nNum *= r;
+    if (nNum > 2 ** NUMBER_BITS) throw new Error('permuteNumbers: domain larger than 2^52');
+    if (nNum <= 1) return;
     const tweak = this.tweak(radices, domain);
     const b = Math.max(2, Math.ceil(Math.log2(nNum)));
     const a = b >> 1;
     const c = b - a;
     const mc = 2 ** c;
     const ma = 2 ** a;
-    const xs = values.map((d) => { let x = 0; for (let i = 0; i < d.length; i++) x = x * radices[i]! + d[i]!; return x; });
     let todo = xs.map((_, i) => i);
     const blocks = Buffer.alloc(16 * xs.length);
     for (let i = 0; i < xs.length; i++) { tweak.copy(blocks, i * 16, 0, 8); blocks[i * 16 + 9] = a; blocks[i * 16 + 10] = c; }
@@ -139,12 +158,6 @@ export class FormatPreservingPermutation {
       }
       todo = again;
     }
-    return xs.map((x0) => {
-      let x = x0;
-      const out = new Array<number>(radices.length);
-      for (let i = radices.length - 1; i >= 0; i--) { out[i] = x % radices[i]!; x = Math.floor(x / radices[i]!); }
-      return out;
-    });
   }
 
   /** Round function for halves of at most 26 bits: AES on one block, 32 bits of output. */
