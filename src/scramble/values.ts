@@ -119,17 +119,46 @@ function withDigits(value: string, x: number): string {
   return String.fromCharCode.apply(null, codes.subarray(0, value.length) as unknown as number[]);
 }
 
+/** Days since 1970-01-01 of a proleptic Gregorian date (y ≥ 0). */
+function daysFromCivil(y0: number, m: number, d: number): number {
+  const y = m <= 2 ? y0 - 1 : y0;
+  const era = Math.floor(y / 400);
+  const yoe = y - era * 400;
+  const doy = Math.floor((153 * (m + (m > 2 ? -3 : 9)) + 2) / 5) + d - 1;
+  return era * 146097 + yoe * 365 + Math.floor(yoe / 4) - Math.floor(yoe / 100) + doy - 719468;
+}
+
+const MONTH_DAYS = [31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31];
+const digit = (s: string, i: number) => s.charCodeAt(i) - 48;
+
 function isoDay(iso: string): number | null {
   const m = /^(\d{4})-(\d{2})-(\d{2})/.exec(iso);
   if (!m) return null;
-  const t = Date.UTC(+m[1]!, +m[2]! - 1, +m[3]!);
-  const d = new Date(t);
-  if (d.getUTCFullYear() !== +m[1]! || d.getUTCMonth() !== +m[2]! - 1 || d.getUTCDate() !== +m[3]!) return null;
-  return Math.round(t / DAY_MS);
+  const y = digit(iso, 0) * 1000 + digit(iso, 1) * 100 + digit(iso, 2) * 10 + digit(iso, 3);
+  const mo = digit(iso, 5) * 10 + digit(iso, 6);
+  const d = digit(iso, 8) * 10 + digit(iso, 9);
+  // Years 0-99 are not dates here (Date.UTC reads them as 1900-1999, which this always refused).
+  if (y < 100 || mo < 1 || mo > 12 || d < 1) return null;
+  const leap = mo === 2 && y % 4 === 0 && (y % 100 !== 0 || y % 400 === 0);
+  if (d > MONTH_DAYS[mo - 1]! + (leap ? 1 : 0)) return null;
+  return daysFromCivil(y, mo, d);
 }
 
+const pad2 = (n: number) => (n < 10 ? `0${n}` : String(n));
+
 function isoOfDay(day: number): string {
-  return new Date(day * DAY_MS).toISOString().slice(0, 10);
+  // civil_from_days (H. Hinnant); outside years 1000-9999 Date's own text (e.g. +010000-…).
+  const z = day + 719468;
+  const era = Math.floor(z / 146097);
+  const doe = z - era * 146097;
+  const yoe = Math.floor((doe - Math.floor(doe / 1460) + Math.floor(doe / 36524) - Math.floor(doe / 146096)) / 365);
+  const doy = doe - (365 * yoe + Math.floor(yoe / 4) - Math.floor(yoe / 100));
+  const mp = Math.floor((5 * doy + 2) / 153);
+  const d = doy - Math.floor((153 * mp + 2) / 5) + 1;
+  const m = mp < 10 ? mp + 3 : mp - 9;
+  const y = yoe + era * 400 + (m <= 2 ? 1 : 0);
+  if (y < 1000 || y > 9999) return new Date(day * DAY_MS).toISOString().slice(0, 10);
+  return `${y}-${pad2(m)}-${pad2(d)}`;
 }
 
 /** Shift a date or timestamp given as text ('YYYY-MM-DD…' or 'DD/MM/YYYY…') by `days`, keeping the rest of the text. */
