@@ -1,8 +1,9 @@
 // `ssd scramble`: copy the SSD tables into another database or schema, scrambled (values.ts,
 // policy.ts), then verify the copy (verify.ts) and compare `ssd check` on both (compare in the
-// report). Streams the source in batches and writes parameterised multi-row inserts (bulkInsert),
-// and keeps the scan's set of identifying values in a temporary table of the copy's database
-// behind a fixed-size filter (scanStore.ts), so memory stays flat in the number of children.
+// report). Streams the source in batches and writes them with bulkCopy (COPY FROM STDIN on pg,
+// else parameterised multi-row inserts), and keeps the scan's set of identifying values in a
+// temporary table of the copy's database behind a fixed-size filter (scanStore.ts), so memory
+// stays flat in the number of children.
 // Anything it wrote is dropped again when the copy or its verification fails. Never writes to the
 // source. Pure core: no vscode.
 import { randomUUID } from 'node:crypto';
