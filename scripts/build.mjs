@@ -55,7 +55,7 @@ const common = {
 const VENDOR = {
   pglite: ['@electric-sql/pglite'],
   mssql: ['mssql', 'tedious', 'mssql/msnodesqlv8'],
-  pg: ['pg', 'pg-cursor'],
+  pg: ['pg', 'pg-cursor', 'pg-copy-streams'],
   oracle: ['oracledb'],
   faker: ['@faker-js/faker/locale/en_GB'],
   ajv: ['ajv', 'ajv-formats'],

@@ -9,6 +9,7 @@
 // - Oracle: one `INSERT … VALUES (:b1, …)` run for a chunk of rows with executeMany (array DML:
 //   one round trip per chunk).
 // Values are always bound parameters; schema, table and column names are validated and quoted.
+// bulkCopy (below) writes the same rows with PostgreSQL's COPY FROM STDIN where the driver can.
 import { qualify, quoteIdent, validateIdentifier } from './dialect';
 import { loadSql } from './sqlFiles';
 import type { Dialect, Queryable } from './types';
@@ -144,4 +145,73 @@ export async function bulkInsert(
     inserted += end - start;
   }
   return inserted;
+}
+
+/** Rows per chunk of COPY data handed to the driver (a chunk is one string). */
+const COPY_CHUNK_ROWS = 500;
+
+/**
+ * One value in PostgreSQL's COPY text format: NULL as \N; backslash, newline, carriage return and
+ * tab escaped (the only characters the format gives a meaning). Non-strings become the text the pg
+ * driver sends for them as parameters, so a COPY stores what bulkInsert's `unnest` stores.
+ */
+export function copyTextValue(v: unknown): string {
+  if (v === null || v === undefined) return '\\N';
+  let s: string;
+  if (typeof v === 'string') s = v;
+  else if (typeof v === 'number' || typeof v === 'bigint' || typeof v === 'boolean') s = String(v);
+  else if (v instanceof Uint8Array) return `\\\\x${Buffer.from(v.buffer, v.byteOffset, v.byteLength).toString('hex')}`;
+  else if (v instanceof Date || Array.isArray(v)) throw new Error('bulk copy: dates and arrays must be given as text');
+  else s = JSON.stringify(v);
+  // Most values need no escaping: test before replacing.
+  return /[\\\n\r\t]/.test(s) ? s.replace(/[\\\n\r\t]/g, (c) => (c === '\\' ? '\\\\' : c === '\n' ? '\\n' : c === '\r' ? '\\r' : '\\t')) : s;
+}
+
+/** The COPY text-format lines of rows, a chunk of rows per string. */
+export function* copyTextChunks(rows: readonly (readonly unknown[])[], chunkRows = COPY_CHUNK_ROWS): Generator<string> {
+  for (let start = 0; start < rows.length; start += chunkRows) {
+    let out = '';
+    const end = Math.min(rows.length, start + chunkRows);
+    for (let r = start; r < end; r++) {
+      const row = rows[r]!;
+      for (let c = 0; c < row.length; c++) out += (c ? '\t' : '') + copyTextValue(row[c]);
+      out += '\n';
+    }
+    yield out;
+  }
+}
+
+/**
+ * Like bulkInsert, but on a PostgreSQL connection that can stream a COPY (pg: Queryable.copyFrom)
+ * the rows go as one `COPY schema.table (columns) FROM STDIN` in text format: no statement
+ * parameters to encode, and some 2-3 times less work for client and server than `unnest` arrays.
+ * Elsewhere (PGlite, SQL Server, Oracle, a wrapper without copyFrom) it is bulkInsert. The values
+ * stored are the same either way: COPY reads each value with the column type's input function,
+ * as the `unnest` path's casts do. Returns the number of rows written.
+ */
+export async function bulkCopy(
+  q: Queryable,
+  dialect: Dialect,
+  schema: string,
+  table: string,
+  columns: readonly string[],
+  rows: readonly (readonly unknown[])[],
+  options: BulkInsertOptions = {},
+): Promise<number> {
+  if (dialect !== 'postgres' || !q.copyFrom) return bulkInsert(q, dialect, schema, table, columns, rows, options);
+  validateIdentifier(schema, 'schema');
+  validateIdentifier(table, 'table');
+  if (columns.length === 0) throw new Error('bulk insert needs at least one column');
+  const seen = new Set<string>();
+  for (const c of columns) {
+    validateIdentifier(c, 'column');
+    if (seen.has(c.toLowerCase())) throw new Error(`bulk insert: column ${c} given twice`);
+    seen.add(c.toLowerCase());
+  }
+  rows.forEach((r, i) => {
+    if (r.length !== columns.length) throw new Error(`bulk insert into ${table}: row ${i + 1} has ${r.length} values for ${columns.length} columns`);
+  });
+  if (rows.length === 0) return 0;
+  const sql = `COPY ${qualify(dialect, schema, table)} (${columns.map((c) => quoteIdent(dialect, c)).join(', ')}) FROM STDIN`;
+  return q.copyFrom(sql, copyTextChunks(rows));
 }

@@ -1,6 +1,9 @@
 // PostgreSQL via pg: postgres:// URLs or the PG* environment variables. A small pool: streams and
 // transactions each hold their own client, so a staging build can read and write at once.
+import { Readable } from 'node:stream';
+import { pipeline } from 'node:stream/promises';
 import pg from 'pg';
+import { from as copyFromStdin } from 'pg-copy-streams';
 import Cursor from 'pg-cursor';
 import { pgParsers, noticeToMessage, toDbError } from './pgCommon';
 import { redactSecrets } from './connectionSpec';
@@ -26,9 +29,25 @@ export function isConnectionLoss(e: unknown): boolean {
   return x.cause !== undefined && x.cause !== e && isConnectionLoss(x.cause);
 }
 
+/**
+ * `COPY … FROM STDIN` on one client, the data streamed from `chunks`. A failed COPY's error context
+ * (`where`) quotes the offending line's value: it is dropped, so no value reaches a message or log.
+ */
+async function copyOn(client: pg.ClientBase, sql: string, chunks: Iterable<string> | AsyncIterable<string>): Promise<number> {
+  const stream = client.query(copyFromStdin(sql));
+  try {
+    await pipeline(Readable.from(chunks, { objectMode: false }), stream);
+  } catch (e) {
+    if (e && typeof e === 'object' && 'where' in e) delete (e as { where?: unknown }).where;
+    throw toDbError(e, sql);
+  }
+  return stream.rowCount;
+}
+
 class ClientQueryable implements Queryable {
   readonly dialect = 'postgres' as const;
   runBatch?: Queryable['runBatch'];
+  copyFrom?: Queryable['copyFrom'];
   constructor(private readonly client: pg.ClientBase | pg.Pool) {}
   async query<R = Row>(sql: string, params: readonly unknown[] = []): Promise<R[]> {
     try {
@@ -121,6 +140,10 @@ export class PostgresDb implements Db {
     return this.withClient((c) => new ClientQueryable(c).execute(sql, params));
   }
 
+  copyFrom(sql: string, chunks: Iterable<string> | AsyncIterable<string>): Promise<number> {
+    return this.withClient((c) => copyOn(c, sql, chunks));
+  }
+
   async *stream<R = Row>(sql: string, params: readonly unknown[] = [], options: StreamOptions = {}): AsyncIterable<R> {
     const size = options.batchSize ?? 2000;
     const client = await this.connectClient();
@@ -197,6 +220,7 @@ export class PostgresDb implements Db {
       try {
         const tx = new ClientQueryable(client);
         tx.runBatch = (text: string, options: RunBatchOptions = {}) => this.batchOn(client, text, options);
+        tx.copyFrom = (text, chunks) => copyOn(client, text, chunks);
         const out = await fn(tx);
         await client.query('COMMIT');
         return out;

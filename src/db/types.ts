@@ -61,6 +61,10 @@ export interface Queryable {
   /** One statement run once per row of binds in one round trip (Oracle's executeMany; bulkInsert
    *  uses it when present). Returns the rows affected in all. */
   executeMany?(sql: string, rows: readonly (readonly unknown[])[]): Promise<number>;
+  /** PostgreSQL's `COPY … FROM STDIN` (text format), the data sent as the chunks given; returns the
+   *  rows copied. Only on drivers that can stream a COPY (pg; not PGlite, SQL Server or Oracle):
+   *  bulkCopy (bulkInsert.ts) uses it when present and falls back to bulkInsert otherwise. */
+  copyFrom?(sql: string, chunks: Iterable<string> | AsyncIterable<string>): Promise<number>;
 }
 
 export interface Db extends Queryable {

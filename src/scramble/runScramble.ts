@@ -1,12 +1,13 @@
 // `ssd scramble`: copy the SSD tables into another database or schema, scrambled (values.ts,
 // policy.ts), then verify the copy (verify.ts) and compare `ssd check` on both (compare in the
-// report). Streams the source in batches and writes parameterised multi-row inserts (bulkInsert),
-// and keeps the scan's set of identifying values in a temporary table of the copy's database
-// behind a fixed-size filter (scanStore.ts), so memory stays flat in the number of children.
+// report). Streams the source in batches and writes them with bulkCopy (COPY FROM STDIN on pg,
+// else parameterised multi-row inserts), and keeps the scan's set of identifying values in a
+// temporary table of the copy's database behind a fixed-size filter (scanStore.ts), so memory
+// stays flat in the number of children.
 // Anything it wrote is dropped again when the copy or its verification fails. Never writes to the
 // source. Pure core: no vscode.
 import { randomUUID } from 'node:crypto';
-import { bulkInsert, pgColumnTypes } from '../db/bulkInsert';
+import { bulkCopy, pgColumnTypes } from '../db/bulkInsert';
 import { addNullableTextColumnSql, assertPorted, columnsSql, qualify, quoteIdent, tableExistsSql, validateIdentifier } from '../db/dialect';
 import { fillIdentifiers, loadSql } from '../db/sqlFiles';
 import { CancelledError, type Db, type Row } from '../db/types';
@@ -483,7 +484,7 @@ async function copyTable(
     // Write this batch while the next one is read (one insert in flight at a time).
     if (pending) await pending;
     const n = batch.length;
-    pending = bulkInsert(target, target.dialect, toSchema, tgt.actual, plans.map((p) => p.target), out, { pgTypes, maxRowsPerStatement: batchSize })
+    pending = bulkCopy(target, target.dialect, toSchema, tgt.actual, plans.map((p) => p.target), out, { pgTypes, maxRowsPerStatement: batchSize })
       .then(() => { rowsIn += n; options.onProgress?.({ table, rows: rowsIn }); });
     batch = [];
     await values.drain();

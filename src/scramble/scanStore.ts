@@ -11,8 +11,9 @@
 //   scan asks the database only about the cells the filter cannot rule out. A Bloom filter has no
 //   false negatives; its false positives (more of them the more children) cost a database lookup,
 //   never a wrong answer.
-// Values added are buffered and inserted in batches (one insert in flight); a fixed-size table of
-// recently added keys drops most repeats (an id is in many rows) before they are sent.
+// Values added are buffered and inserted in batches (one insert in flight; COPY FROM STDIN on
+// PostgreSQL where the driver can); a fixed-size table of recently added keys drops most repeats
+// (an id is in many rows) before they are sent.
 import { randomBytes } from 'node:crypto';
 import { fillIdentifiers, loadSql } from '../db/sqlFiles';
 import type { Db } from '../db/types';
@@ -143,6 +144,11 @@ export class ScanStore {
 
   private async insert(keys: number[]): Promise<void> {
     const d = this.session.dialect;
+    if (d === 'postgres' && this.session.copyFrom) {
+      // COPY where the driver can stream it (pg): no 20,000-element array parameter to encode.
+      await this.session.copyFrom(`COPY ${this.table} (h) FROM STDIN`, [`${keys.join('\n')}\n`]);
+      return;
+    }
     if (d === 'postgres') {
       await this.session.execute(fillIdentifiers(loadSql(d, 'scramble_scan_insert'), { table: this.table }), [keys]);
       return;

@@ -68,17 +68,97 @@ function applyShape(value: string, s: Shape, digits: readonly number[]): string 
   return chars.join('');
 }
 
+/**
+ * A bounded cache of recent entries in two generations: when the newer one is full it becomes the
+ * older one (the oldest entries go), and a hit in the older one moves to the newer. At most
+ * 2 × CACHE_MAX entries; unlike emptying one map when full, the values used in every table (a
+ * child's id, a child's date offset) stay cached however many other values come between.
+ */
+class RecentCache<V> {
+  private young = new Map<string, V>();
+  private old = new Map<string, V>();
+
+  get(k: string): V | undefined {
+    const y = this.young.get(k);
+    if (y !== undefined) return y;
+    const o = this.old.get(k);
+    if (o !== undefined) this.set(k, o);
+    return o;
+  }
+
+  set(k: string, v: V): void {
+    if (this.young.size >= CACHE_MAX) {
+      this.old = this.young;
+      this.young = new Map();
+    }
+    this.young.set(k, v);
+  }
+}
+
+/** Char codes of a pseudonym being built (ids are short; longer ones get their own buffer). */
+const CODES = new Uint16Array(256);
+
+/**
+ * `value` with its changing positions (as shapeOf finds them) replaced by the mixed-radix digits of
+ * `x`, the last position least significant: applyShape without the shape's arrays.
+ */
+function withDigits(value: string, x: number): string {
+  const codes = value.length <= CODES.length ? CODES : new Uint16Array(value.length);
+  let y = x;
+  for (let i = value.length - 1; i >= 0; i--) {
+    const c = value.charCodeAt(i);
+    let base = -1;
+    let r = 0;
+    if (c >= 48 && c <= 57) {
+      if (i === 0) { if (c !== 48) { base = 49; r = 9; } } else { base = 48; r = 10; }
+    } else if (c >= 65 && c <= 90) { base = 65; r = 26; } else if (c >= 97 && c <= 122) { base = 97; r = 26; }
+    if (base < 0) { codes[i] = c; continue; }
+    codes[i] = base + (y % r);
+    y = Math.floor(y / r);
+  }
+  return String.fromCharCode.apply(null, codes.subarray(0, value.length) as unknown as number[]);
+}
+
+/** Days since 1970-01-01 of a proleptic Gregorian date (y ≥ 0). */
+function daysFromCivil(y0: number, m: number, d: number): number {
+  const y = m <= 2 ? y0 - 1 : y0;
+  const era = Math.floor(y / 400);
+  const yoe = y - era * 400;
+  const doy = Math.floor((153 * (m + (m > 2 ? -3 : 9)) + 2) / 5) + d - 1;
+  return era * 146097 + yoe * 365 + Math.floor(yoe / 4) - Math.floor(yoe / 100) + doy - 719468;
+}
+
+const MONTH_DAYS = [31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31];
+const digit = (s: string, i: number) => s.charCodeAt(i) - 48;
+
 function isoDay(iso: string): number | null {
   const m = /^(\d{4})-(\d{2})-(\d{2})/.exec(iso);
   if (!m) return null;
-  const t = Date.UTC(+m[1]!, +m[2]! - 1, +m[3]!);
-  const d = new Date(t);
-  if (d.getUTCFullYear() !== +m[1]! || d.getUTCMonth() !== +m[2]! - 1 || d.getUTCDate() !== +m[3]!) return null;
-  return Math.round(t / DAY_MS);
+  const y = digit(iso, 0) * 1000 + digit(iso, 1) * 100 + digit(iso, 2) * 10 + digit(iso, 3);
+  const mo = digit(iso, 5) * 10 + digit(iso, 6);
+  const d = digit(iso, 8) * 10 + digit(iso, 9);
+  // Years 0-99 are not dates here (Date.UTC reads them as 1900-1999, which this always refused).
+  if (y < 100 || mo < 1 || mo > 12 || d < 1) return null;
+  const leap = mo === 2 && y % 4 === 0 && (y % 100 !== 0 || y % 400 === 0);
+  if (d > MONTH_DAYS[mo - 1]! + (leap ? 1 : 0)) return null;
+  return daysFromCivil(y, mo, d);
 }
 
+const pad2 = (n: number) => (n < 10 ? `0${n}` : String(n));
+
 function isoOfDay(day: number): string {
-  return new Date(day * DAY_MS).toISOString().slice(0, 10);
+  // civil_from_days (H. Hinnant); outside years 1000-9999 Date's own text (e.g. +010000-…).
+  const z = day + 719468;
+  const era = Math.floor(z / 146097);
+  const doe = z - era * 146097;
+  const yoe = Math.floor((doe - Math.floor(doe / 1460) + Math.floor(doe / 36524) - Math.floor(doe / 146096)) / 365);
+  const doy = doe - (365 * yoe + Math.floor(yoe / 4) - Math.floor(yoe / 100));
+  const mp = Math.floor((5 * doy + 2) / 153);
+  const d = doy - Math.floor((153 * mp + 2) / 5) + 1;
+  const m = mp < 10 ? mp + 3 : mp - 9;
+  const y = yoe + era * 400 + (m <= 2 ? 1 : 0);
+  if (y < 1000 || y > 9999) return new Date(day * DAY_MS).toISOString().slice(0, 10);
+  return `${y}-${pad2(m)}-${pad2(d)}`;
 }
 
 /** Shift a date or timestamp given as text ('YYYY-MM-DD…' or 'DD/MM/YYYY…') by `days`, keeping the rest of the text. */
@@ -107,8 +187,8 @@ function keepTooLong(fake: string, original: string): string {
 export class Scrambler {
   private readonly fpe: FormatPreservingPermutation;
   private readonly key: Buffer;
-  private readonly idCache = new Map<string, string>();
-  private readonly offsetCache = new Map<string, number>();
+  private readonly idCache = new RecentCache<string>();
+  private readonly offsetCache = new RecentCache<number>();
 
   constructor(key: Buffer) {
     this.key = key;
@@ -143,7 +223,6 @@ export class Scrambler {
     const hit = this.idCache.get(value);
     if (hit !== undefined) return hit;
     const out = this.permute(value, 'id');
-    if (this.idCache.size >= CACHE_MAX) this.idCache.clear();
     this.idCache.set(value, out);
     return out;
   }
@@ -153,29 +232,61 @@ export class Scrambler {
    * value to its pseudonym. Use for a batch of rows; id() gives the same answers one at a time.
    */
   idMany(values: Iterable<string>): Map<string, string> {
+    return this.permuteIds(values, true);
+  }
+
+  /** The identifiers many pseudonyms were made from, at once (as unId, one AES pass per shape and round). */
+  unIdMany(values: Iterable<string>): Map<string, string> {
+    return this.permuteIds(values, false);
+  }
+
+  private permuteIds(values: Iterable<string>, forward: boolean): Map<string, string> {
+    const cache = forward ? this.idCache : null;
     const out = new Map<string, string>();
-    const groups = new Map<string, { shape: Shape; value: string }[]>();
+    // Values grouped by shape (the radices of their changing positions, packed in a number: 2 bits
+    // a position), each value as the number its digits spell: no per-value arrays.
+    const groups = new Map<number, { values: string[]; xs: number[] }>();
     for (const v of values) {
       if (out.has(v)) continue;
-      const hit = this.idCache.get(v);
+      const hit = cache?.get(v);
       if (hit !== undefined) { out.set(v, hit); continue; }
-      const shape = shapeOf(v);
-      if (shape.positions.length === 0) { out.set(v, v); continue; }
+      let sig = 1;
+      let x = 0;
+      let n = 1;
+      for (let i = 0; i < v.length; i++) {
+        const c = v.charCodeAt(i);
+        if (c >= 48 && c <= 57) {
+          if (i === 0) {
+            if (c === 48) continue; // a leading zero stays (as in shapeOf)
+            sig = sig * 4 + 1; x = x * 9 + (c - 49); n *= 9;
+          } else { sig = sig * 4 + 2; x = x * 10 + (c - 48); n *= 10; }
+        } else if (c >= 65 && c <= 90) { sig = sig * 4 + 3; x = x * 26 + (c - 65); n *= 26; } else if (c >= 97 && c <= 122) { sig = sig * 4 + 3; x = x * 26 + (c - 97); n *= 26; }
+      }
+      if (n === 1) { out.set(v, v); continue; }
+      if (n > 2 ** 52) {
+        // Too long for the batched path: one at a time (the same permutation).
+        const p = this.permute(v, 'id', undefined, forward);
+        out.set(v, p);
+        cache?.set(v, p);
+        continue;
+      }
       out.set(v, v); // placeholder, replaced below
-      const sig = shape.radices.join(',');
       let g = groups.get(sig);
-      if (!g) groups.set(sig, g = []);
-      g.push({ shape, value: v });
+      if (!g) groups.set(sig, g = { values: [], xs: [] });
+      g.values.push(v);
+      g.xs.push(x);
     }
-    for (const g of groups.values()) {
-      const radices = g[0]!.shape.radices;
-      const enc = this.fpe.encryptMany(g.map((x) => x.shape.digits), radices, 'id');
-      g.forEach((x, i) => {
-        const p = applyShape(x.value, x.shape, enc[i]!);
-        out.set(x.value, p);
-        if (this.idCache.size >= CACHE_MAX) this.idCache.clear();
-        this.idCache.set(x.value, p);
-      });
+    for (const [sig, g] of groups) {
+      const radices: number[] = [];
+      for (let t = sig; t > 1; t = Math.floor(t / 4)) radices.push([0, 9, 10, 26][t % 4]!);
+      radices.reverse();
+      this.fpe.permuteNumbers(g.xs, radices, 'id', forward);
+      for (let k = 0; k < g.values.length; k++) {
+        const v = g.values[k]!;
+        const p = withDigits(v, g.xs[k]!);
+        out.set(v, p);
+        cache?.set(v, p);
+      }
     }
     return out;
   }
@@ -202,7 +313,6 @@ export class Scrambler {
     const h = this.hmac('date', childKey).readUInt32BE(0);
     const mag = 1 + (h % MAX_DATE_SHIFT);
     const out = (h >>> 31) === 1 ? -mag : mag;
-    if (this.offsetCache.size >= CACHE_MAX) this.offsetCache.clear();
     this.offsetCache.set(childKey, out);
     return out;
   }

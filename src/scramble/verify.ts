@@ -68,7 +68,10 @@ export interface ScanValues {
  * that is known without the source's values, else the original values it may have been made from
  * (explained when one of them is a source value other than itself).
  */
-function explanation(role: ColumnRole | 'unknown', v: string, row: Row, scrambler: Scrambler, table: string, cols: Map<string, string>): boolean | string[] {
+function explanation(
+  role: ColumnRole | 'unknown', v: string, row: Row, scrambler: Scrambler, table: string, cols: Map<string, string>,
+  unId: (pseudonym: string) => string = (p) => scrambler.unId(p),
+): boolean | string[] {
   const asUpn = (): (string | null)[] => {
     const p = upnProblem(v);
     if (p === null) return [scrambler.unUpn(v)];
@@ -76,17 +79,17 @@ function explanation(role: ColumnRole | 'unknown', v: string, row: Row, scramble
   };
   const originals = (us: (string | null)[]): string[] => us.filter((u): u is string => u !== null && u !== v);
   switch (role) {
-    case 'id': return originals([scrambler.unId(v)]);
+    case 'id': return originals([unId(v)]);
     case 'registration': return originals([scrambler.registration(v, false)]);
     case 'upn': return originals(asUpn());
-    case 'linkValue': return originals([scrambler.unId(v), ...asUpn()]);
+    case 'linkValue': return originals([unId(v), ...asUpn()]);
     case 'postcode':
       if (POSTCODE.test(v)) return Scrambler.isFakePostcode(v);
       return originals([scrambler.permute(v, 'postcode-invalid', (s) => !POSTCODE.test(s), false)]);
     case 'forename': case 'surname': case 'fullName': {
       const keyCol = NAME_KEY_COLUMN[table] ? cols.get(NAME_KEY_COLUMN[table]!) : undefined;
       const sexCol = SEX_COLUMN[table] ? cols.get(SEX_COLUMN[table]!) : undefined;
-      const key = keyCol && typeof row[keyCol] === 'string' ? scrambler.unId(row[keyCol] as string) : null;
+      const key = keyCol && typeof row[keyCol] === 'string' ? unId(row[keyCol] as string) : null;
       if (key === null) return false;
       return scrambler.isGeneratedName(role as NameKind, key, sexCol ? (row[sexCol] as string | null) : null, v);
     }
@@ -148,12 +151,23 @@ export async function verifyCopy(
       rows = [];
       if (!hits.length) return;
       const found = await values.confirm(hits.map((h) => h.key));
+      // The originals of the pseudonyms to explain, all at once (one AES pass per shape and round).
+      const pseudonyms: string[] = [];
+      const nameKeyCol = NAME_KEY_COLUMN[table] ? cols.get(NAME_KEY_COLUMN[table]!) : undefined;
+      for (const h of hits) {
+        if (!found.has(h.key)) continue;
+        const role = roles[h.col]!;
+        if (role === 'id' || role === 'linkValue') pseudonyms.push(h.part);
+        else if ((role === 'forename' || role === 'surname' || role === 'fullName') && nameKeyCol && typeof h.row[nameKeyCol] === 'string') pseudonyms.push(h.row[nameKeyCol] as string);
+      }
+      const originalsOf = scrambler.unIdMany(pseudonyms);
+      const unId = (p: string) => originalsOf.get(p) ?? scrambler.unId(p);
       const open: { col: number; keys: number[] }[] = [];
       for (const h of hits) {
         if (!found.has(h.key)) continue;
         const role = roles[h.col]!;
         if (!GENERATED_ROLES.has(role as ColumnRole)) { survive(h.col); continue; }
-        const e = explanation(role, h.part, h.row, scrambler, table, cols);
+        const e = explanation(role, h.part, h.row, scrambler, table, cols, unId);
         const keys = Array.isArray(e) ? e.map((u) => values.candidate(u)).filter((k): k is number => k !== null) : [];
         if (e === true) result.coincidences++;
         else if (keys.length) open.push({ col: h.col, keys });
