@@ -19,7 +19,7 @@ const VSCODE = {
 // their path segments.
 const TOP_CLI = { regex: '(^|/)cli/', message: 'src/cli/ is the top layer (main.ts): nothing imports it; shared CLI helpers live in src/cliSupport/.' };
 const CLI_SUPPORT = { regex: '(^|/)cliSupport/', message: 'src/cliSupport/ is for the CLI commands (cli.ts): a core takes plain options and callbacks instead.' };
-const CAPABILITY_CLI = { regex: '(^|/)(cli|[A-Za-z0-9_]+Cli)$', message: 'a capability\'s cli.ts is the CLI layer: move what a core needs out of it (e.g. a formatter into format.ts).' };
+const CAPABILITY_CLI = { regex: '(^|/)(cli|[A-Za-z0-9_]+Cli)$', message: "a capability's cli.ts is the CLI layer: move what a core needs out of it (e.g. a formatter into format.ts)." };
 const EDITOR = { regex: '(^|/)extension/', message: 'src/extension/ is the editor layer: nothing below it imports it; move pure code into a core folder.' };
 
 const restrict = (paths, patterns) => ['error', { paths, patterns }];

@@ -72,7 +72,11 @@ async function measure(bundleDir: string, label: string): Promise<{ n: number; s
     const load = loadavg()[0]!;
     for (let i = 0; i < runs; i++) {
       const r = spawnSync(process.execPath, ['-e', script], { cwd: root, encoding: 'utf8' });
-      const line = r.stdout.trim().split('\n').reverse().find((l) => l.startsWith('{'));
+      const line = r.stdout
+        .trim()
+        .split('\n')
+        .reverse()
+        .find((l) => l.startsWith('{'));
       if (r.status !== 0 || !line) throw new Error(`activation run failed: ${r.stderr.slice(-1000)}`);
       out.push(JSON.parse(line) as { requireMs: number; activateMs: number; cpuMs: number });
     }
@@ -80,7 +84,8 @@ async function measure(bundleDir: string, label: string): Promise<{ n: number; s
     const median = total[Math.floor(total.length / 2)]!;
     const m = (k: 'requireMs' | 'activateMs' | 'cpuMs') => out.map((r) => r[k]).sort((a, b) => a - b)[Math.floor(out.length / 2)]!;
     return {
-      n: runs, seconds: median / 1000,
+      n: runs,
+      seconds: median / 1000,
       note: `${label}: activation ${median.toFixed(0)} ms (median of ${runs}: require ${m('requireMs').toFixed(0)} ms + activate ${m('activateMs').toFixed(0)} ms; CPU time ${m('cpuMs').toFixed(0)} ms, which a busy machine does not inflate; load average ${load.toFixed(1)}; target ≤ ${TARGET_MS} ms)${median > TARGET_MS ? ' OVER TARGET' : ''}`,
     };
   } finally {

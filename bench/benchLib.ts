@@ -25,7 +25,10 @@ export const BENCH_PG = process.env.SSD_BENCH_PG;
 
 /** Sizes to run: those of BENCH_SIZES (run.mjs --sizes 1000,10000) when given, else `defaults`. */
 export function benchSizes(defaults: readonly number[]): number[] {
-  const asked = (process.env.BENCH_SIZES ?? '').split(',').map((x) => Number(x.trim())).filter((x) => Number.isInteger(x) && x > 0);
+  const asked = (process.env.BENCH_SIZES ?? '')
+    .split(',')
+    .map((x) => Number(x.trim()))
+    .filter((x) => Number.isInteger(x) && x > 0);
   return asked.length ? asked : [...defaults];
 }
 

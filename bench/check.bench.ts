@@ -29,8 +29,13 @@ async function checkRun(db: Db, schema: string, children: number): Promise<Await
     floorRows += f.rows;
   }
   return {
-    n: children, seconds, rate: children / seconds, unit: 'children/s', peakRssMb: jobRss,
-    floorSeconds, floorNote: `floor: stream ${floorRows.toLocaleString('en-GB')} rows of the ${BUILDER_TABLES.length} builder tables ${floorSeconds.toFixed(2)} s`,
+    n: children,
+    seconds,
+    rate: children / seconds,
+    unit: 'children/s',
+    peakRssMb: jobRss,
+    floorSeconds,
+    floorNote: `floor: stream ${floorRows.toLocaleString('en-GB')} rows of the ${BUILDER_TABLES.length} builder tables ${floorSeconds.toFixed(2)} s`,
     note: `${fake.totalRows} rows, ${r.summary.rulesRun} rules, ${r.summary.errors} errors / ${r.summary.warnings} warnings found`,
   };
 }
@@ -38,7 +43,11 @@ async function checkRun(db: Db, schema: string, children: number): Promise<Await
 function pglite(children: number): Scenario {
   return async () => {
     const db = await openDb('pglite:memory');
-    try { return await checkRun(db, 'public', children); } finally { await db.close(); }
+    try {
+      return await checkRun(db, 'public', children);
+    } finally {
+      await db.close();
+    }
   };
 }
 
@@ -47,7 +56,9 @@ function postgres(children: number): Scenario {
     const db = await openDb(BENCH_PG!);
     const schema = `ssd_bench_${randomBytes(4).toString('hex')}`;
     await db.execute(`CREATE SCHEMA ${quoteIdent('postgres', schema)}`);
-    try { return await checkRun(db, schema, children); } finally {
+    try {
+      return await checkRun(db, schema, children);
+    } finally {
       await db.execute(`DROP SCHEMA ${quoteIdent('postgres', schema)} CASCADE`).catch(() => undefined);
       await db.close();
     }

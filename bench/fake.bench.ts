@@ -15,7 +15,13 @@ function scenario(url: () => string, n: number, scratchSchema: boolean): Scenari
     const schema = scratchSchema ? `ssd_bench_fake_${randomBytes(4).toString('hex')}` : undefined;
     try {
       const { value, seconds } = await timed(() => generateFakeSsd(db, { children: size, schema, seed: 'bench', asOf: AS_OF }));
-      return { n: size, seconds, rate: size / seconds, unit: 'children/s', note: `${value.totalRows.toLocaleString('en-GB')} rows, ${Math.round(value.totalRows / seconds).toLocaleString('en-GB')} rows/s` };
+      return {
+        n: size,
+        seconds,
+        rate: size / seconds,
+        unit: 'children/s',
+        note: `${value.totalRows.toLocaleString('en-GB')} rows, ${Math.round(value.totalRows / seconds).toLocaleString('en-GB')} rows/s`,
+      };
     } finally {
       if (schema) await db.execute(`DROP SCHEMA IF EXISTS ${quoteIdent('postgres', schema)} CASCADE`).catch(() => undefined);
       await db.close();

@@ -21,7 +21,10 @@ async function streamRate(db: Db, schema: string, children: number): Promise<Omi
     }
   });
   return {
-    n: children, seconds, rate: stats.persons / seconds, unit: 'persons/s',
+    n: children,
+    seconds,
+    rate: stats.persons / seconds,
+    unit: 'persons/s',
     note: `cohort ${stats.cohort} (${Math.round(stats.cohort / seconds)} children/s), invalid ${invalid}, rows ${stats.rows}`,
   };
 }
@@ -29,7 +32,11 @@ async function streamRate(db: Db, schema: string, children: number): Promise<Omi
 function pglite(children: number): Scenario {
   return async () => {
     const db = await openDb('pglite:memory');
-    try { return await streamRate(db, 'public', children); } finally { await db.close(); }
+    try {
+      return await streamRate(db, 'public', children);
+    } finally {
+      await db.close();
+    }
   };
 }
 
@@ -38,7 +45,9 @@ function postgres(children: number): Scenario {
     const db = await openDb(BENCH_PG!);
     const schema = `ssd_bench_${randomBytes(4).toString('hex')}`;
     await db.execute(`CREATE SCHEMA ${quoteIdent('postgres', schema)}`);
-    try { return await streamRate(db, schema, children); } finally {
+    try {
+      return await streamRate(db, schema, children);
+    } finally {
       await db.execute(`DROP SCHEMA ${quoteIdent('postgres', schema)} CASCADE`).catch(() => undefined);
       await db.close();
     }

@@ -16,26 +16,50 @@ const here = dirname(fileURLToPath(import.meta.url));
 const args = process.argv.slice(2);
 const only = args.includes('--only') ? args[args.indexOf('--only') + 1] : undefined;
 const sizes = args.includes('--sizes') ? args[args.indexOf('--sizes') + 1] : undefined;
-if (sizes !== undefined && !/^\s*\d+(\s*,\s*\d+)*\s*$/.test(sizes)) { console.error('--sizes takes numbers of children separated by commas, e.g. --sizes 1000,10000'); process.exit(2); }
+if (sizes !== undefined && !/^\s*\d+(\s*,\s*\d+)*\s*$/.test(sizes)) {
+  console.error('--sizes takes numbers of children separated by commas, e.g. --sizes 1000,10000');
+  process.exit(2);
+}
 const env = { ...process.env, ...(args.includes('--quick') ? { BENCH_QUICK: '1' } : {}), ...(sizes ? { BENCH_SIZES: sizes } : {}) };
 if (!env.SSD_BENCH_PG && env.SSD_TEST_PG) env.SSD_BENCH_PG = env.SSD_TEST_PG;
 
-const files = readdirSync(here).filter((f) => f.endsWith('.bench.ts')).sort();
+const files = readdirSync(here)
+  .filter((f) => f.endsWith('.bench.ts'))
+  .sort();
 const node = (file, extra) => spawnSync(process.execPath, ['--expose-gc', '--import', 'tsx', join(here, file), ...extra], { env, encoding: 'utf8', maxBuffer: 64 << 20 });
 const rows = [];
-console.log(`SSD Workbench benchmarks on ${process.platform} ${process.arch}, node ${process.version}${env.SSD_BENCH_PG ? ', with local PostgreSQL' : ', PGlite only (set SSD_BENCH_PG for PostgreSQL)'}`);
+console.log(
+  `SSD Workbench benchmarks on ${process.platform} ${process.arch}, node ${process.version}${env.SSD_BENCH_PG ? ', with local PostgreSQL' : ', PGlite only (set SSD_BENCH_PG for PostgreSQL)'}`,
+);
 for (const file of files) {
   const list = node(file, ['--list']);
-  if (list.status !== 0) { console.error(`${file}: --list failed\n${list.stderr}`); process.exitCode = 1; continue; }
-  for (const name of list.stdout.split('\n').map((s) => s.trim()).filter(Boolean)) {
+  if (list.status !== 0) {
+    console.error(`${file}: --list failed\n${list.stderr}`);
+    process.exitCode = 1;
+    continue;
+  }
+  for (const name of list.stdout
+    .split('\n')
+    .map((s) => s.trim())
+    .filter(Boolean)) {
     if (only && !name.includes(only)) continue;
     const r = node(file, ['--scenario', name]);
-    const line = r.stdout.trim().split('\n').reverse().find((l) => l.startsWith('{'));
-    if (r.status !== 0 || !line) { console.error(`${name}: failed\n${r.stderr.slice(-2000)}`); process.exitCode = 1; continue; }
+    const line = r.stdout
+      .trim()
+      .split('\n')
+      .reverse()
+      .find((l) => l.startsWith('{'));
+    if (r.status !== 0 || !line) {
+      console.error(`${name}: failed\n${r.stderr.slice(-2000)}`);
+      process.exitCode = 1;
+      continue;
+    }
     const res = JSON.parse(line);
     rows.push(res);
     const rate = res.rate !== undefined ? `${Math.round(res.rate).toLocaleString('en-GB')} ${res.unit ?? 'children/s'}` : '';
     const floor = res.floorSeconds ? `  floor ${res.floorSeconds.toFixed(2)} s, ratio ${(res.seconds / res.floorSeconds).toFixed(2)}×` : '';
-    console.log(`${name.padEnd(48)} ${String(res.n ?? '').padStart(8)} ${res.seconds.toFixed(2).padStart(8)} s ${rate.padStart(20)}  peak RSS ${(res.peakRssMb ?? 0).toFixed(0).padStart(5)} MB${floor}${res.note ? '  ' + res.note : ''}${res.floorNote ? '  (' + res.floorNote + ')' : ''}`);
+    console.log(
+      `${name.padEnd(48)} ${String(res.n ?? '').padStart(8)} ${res.seconds.toFixed(2).padStart(8)} s ${rate.padStart(20)}  peak RSS ${(res.peakRssMb ?? 0).toFixed(0).padStart(5)} MB${floor}${res.note ? '  ' + res.note : ''}${res.floorNote ? '  (' + res.floorNote + ')' : ''}`,
+    );
   }
 }

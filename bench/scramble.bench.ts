@@ -33,7 +33,11 @@ function scenario(url: () => string, targetUrl: () => string | undefined, n: num
       const rssBefore = process.memoryUsage().rss / 2 ** 20;
       let jobRss = rssBefore;
       let heap = 0;
-      const sample = () => { const m = process.memoryUsage(); jobRss = Math.max(jobRss, m.rss / 2 ** 20); heap = Math.max(heap, m.heapUsed / 2 ** 20); };
+      const sample = () => {
+        const m = process.memoryUsage();
+        jobRss = Math.max(jobRss, m.rss / 2 ** 20);
+        heap = Math.max(heap, m.heapUsed / 2 ** 20);
+      };
       const sampler = setInterval(sample, 20);
       const cpu0 = process.cpuUsage();
       const { value, seconds } = await timed(() => runScramble(source, target, { fromSchema: from, toSchema: to, key: Buffer.alloc(32, 9), asOf: null })).finally(() => clearInterval(sampler));
@@ -42,11 +46,19 @@ function scenario(url: () => string, targetUrl: () => string | undefined, n: num
       const cpuSeconds = (cpu.user + cpu.system) / 1e6;
       if (!value.ok) throw new Error(`scramble failed: ${value.failure}`);
       return {
-        n: size, seconds, rate: size / seconds, unit: 'children/s', peakRssMb: jobRss,
+        n: size,
+        seconds,
+        rate: size / seconds,
+        unit: 'children/s',
+        peakRssMb: jobRss,
         note: `${fake.totalRows.toLocaleString('en-GB')} rows, ${value.scan.cellsScanned.toLocaleString('en-GB')} cells scanned, node CPU ${cpuSeconds.toFixed(1)} s, RSS ${rssBefore.toFixed(0)} MB before, heap peak ${heap.toFixed(0)} MB (peak RSS sampled during the scramble)${tu ? ', two databases' : ', two schemas'}`,
       };
     } finally {
-      for (const [db, s] of [[source, from], [target, to]] as const) await db.execute(`DROP SCHEMA IF EXISTS ${quoteIdent('postgres', s)} CASCADE`).catch(() => undefined);
+      for (const [db, s] of [
+        [source, from],
+        [target, to],
+      ] as const)
+        await db.execute(`DROP SCHEMA IF EXISTS ${quoteIdent('postgres', s)} CASCADE`).catch(() => undefined);
       if (target !== source) await target.close();
       await source.close();
     }
@@ -57,9 +69,19 @@ const label = (n: number) => (n % 1000 === 0 ? `${n / 1000}k` : String(n));
 const pgliteSizes = benchSizes(QUICK ? [1_000] : [1_000, 10_000]);
 const pgSizes = benchSizes(QUICK ? [10_000] : [1_000, 10_000, 100_000]);
 const scenarios: Record<string, Scenario> = {};
-for (const n of pgliteSizes) scenarios[`scramble-pglite-${label(n)}`] = scenario(() => 'pglite:memory', () => undefined, n);
+for (const n of pgliteSizes)
+  scenarios[`scramble-pglite-${label(n)}`] = scenario(
+    () => 'pglite:memory',
+    () => undefined,
+    n,
+  );
 if (BENCH_PG) {
-  for (const n of pgSizes) scenarios[`scramble-pg-${label(n)}`] = scenario(() => BENCH_PG!, () => process.env.SSD_BENCH_PG_TARGET, n);
+  for (const n of pgSizes)
+    scenarios[`scramble-pg-${label(n)}`] = scenario(
+      () => BENCH_PG!,
+      () => process.env.SSD_BENCH_PG_TARGET,
+      n,
+    );
 }
 
 await benchMain(scenarios);

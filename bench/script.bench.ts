@@ -15,7 +15,8 @@ export function bigTaggedScript(dialect: ScriptDialect, bytes = TARGET_BYTES): s
   const file = dialect === 'tsql' ? 'ssd_systemc_like.sql' : 'ssd_postgres_tagged.sql';
   const text = readFileSync(join(root, 'test/fixtures/scripts', file), 'utf8');
   const firstTable = text.indexOf('-- META-CONTAINER: {"type": "table"');
-  const tailAt = dialect === 'tsql' ? text.indexOf('-- META-CONTAINER: {"type": "table", "name": "ssd_api_data_staging"}') : text.indexOf('-- META-CONTAINER: {"type": "settings", "name": "end_of_run"}');
+  const tailAt =
+    dialect === 'tsql' ? text.indexOf('-- META-CONTAINER: {"type": "table", "name": "ssd_api_data_staging"}') : text.indexOf('-- META-CONTAINER: {"type": "settings", "name": "end_of_run"}');
   const head = text.slice(0, firstTable);
   const body = text.slice(firstTable, tailAt);
   const tail = text.slice(tailAt);

@@ -28,13 +28,19 @@ const AS_OF = '2026-08-10';
 const SIZES = benchSizes(QUICK ? [1_000, 5_000] : [1_000, 10_000, 100_000]);
 const TABLE = 'ssd_api_data_staging';
 
-interface Target { name: 'pglite' | 'postgres'; url(n: number): string; schema(n: number): string }
+interface Target {
+  name: 'pglite' | 'postgres';
+  url(n: number): string;
+  schema(n: number): string;
+}
 
-const targets: Target[] = [{
-  name: 'pglite',
-  url: (n) => `pglite:${join(tmpdir(), 'ssd-bench-staging', `pglite-${n}`)}`,
-  schema: () => 'public',
-}];
+const targets: Target[] = [
+  {
+    name: 'pglite',
+    url: (n) => `pglite:${join(tmpdir(), 'ssd-bench-staging', `pglite-${n}`)}`,
+    schema: () => 'public',
+  },
+];
 if (BENCH_PG) targets.push({ name: 'postgres', url: () => BENCH_PG!, schema: (n) => `ssd_bench_staging_${n}` });
 
 /** Generate the fake cohort (in this process: called through --setup in a child process). */
@@ -89,8 +95,7 @@ async function change5(db: Db, schema: string, undo: boolean): Promise<number> {
 async function stagingFloor(db: Db, schema: string, cohort: number): Promise<{ seconds: number; note: string }> {
   const sql = childRowsSql(db, schema, await orphanBranchesPresent(db, schema), await assertBuilderTables(db, schema));
   const read = await streamFloor(db, sql, [null], DEFAULT_BATCH_SIZE);
-  const samples = (await db.query<{ j: string }>(`SELECT CAST(json_payload AS TEXT) AS j FROM ${qualify('postgres', schema, TABLE)} ORDER BY id LIMIT 1000`))
-    .map((x) => JSON.parse(x.j) as unknown);
+  const samples = (await db.query<{ j: string }>(`SELECT CAST(json_payload AS TEXT) AS j FROM ${qualify('postgres', schema, TABLE)} ORDER BY id LIMIT 1000`)).map((x) => JSON.parse(x.j) as unknown);
   const compute = jsonHashFloor(samples, cohort);
   return {
     seconds: read.seconds + compute.seconds,
@@ -116,7 +121,10 @@ function scenario(t: Target, n: number, kind: 'first' | 'unchanged' | 'changed5'
       // embedded server lives outside the JS heap and counts only in RSS.
       const gc = (globalThis as { gc?: () => void }).gc;
       let peakHeap = process.memoryUsage().heapUsed;
-      const sampler = setInterval(() => { gc?.(); peakHeap = Math.max(peakHeap, process.memoryUsage().heapUsed); }, 500);
+      const sampler = setInterval(() => {
+        gc?.();
+        peakHeap = Math.max(peakHeap, process.memoryUsage().heapUsed);
+      }, 500);
       try {
         const cpu0 = process.cpuUsage();
         const { value: r, seconds } = await timed(() => stageFromSsd(db, { schema, asOf: AS_OF, table: TABLE }).finally(() => clearInterval(sampler)));
@@ -126,8 +134,13 @@ function scenario(t: Target, n: number, kind: 'first' | 'unchanged' | 'changed5'
         const expect = kind === 'first' ? r.new === r.cohort : kind === 'unchanged' ? r.unchanged === r.cohort : r.updated > 0 && r.updated <= changed;
         if (!expect) throw new Error(`unexpected counts for ${kind}: ${JSON.stringify({ cohort: r.cohort, new: r.new, updated: r.updated, unchanged: r.unchanged })}`);
         return {
-          n: r.cohort, seconds, rate: r.cohort / seconds, unit: 'children/s', peakRssMb: jobRss,
-          floorSeconds: floor.seconds, floorNote: floor.note,
+          n: r.cohort,
+          seconds,
+          rate: r.cohort / seconds,
+          unit: 'children/s',
+          peakRssMb: jobRss,
+          floorSeconds: floor.seconds,
+          floorNote: floor.note,
           note: `CPU of this process ${((cpu.user + cpu.system) / 1e6).toFixed(2)} s; retained JS heap ${(peakHeap / 1048576).toFixed(0)} MB; ${r.persons} people; new ${r.new}, updated ${r.updated}, unchanged ${r.unchanged}, invalid ${r.invalid}`,
         };
       } finally {
@@ -156,7 +169,9 @@ if (args[0] === '--setup') {
     try {
       const { seconds } = await timed(() => db.query('SELECT COUNT(*) AS n FROM ssd_person'));
       return { seconds, note: 'PGlite opened on the largest fake database, one COUNT(*)' };
-    } finally { await db.close(); }
+    } finally {
+      await db.close();
+    }
   };
   for (const t of targets) {
     for (const n of SIZES) {

@@ -103,9 +103,7 @@ function lazyProxy(spec) {
   return [
     `let m;`,
     `const load = () => (m ??= require(${JSON.stringify(file)})[${JSON.stringify(spec)}]);`,
-    typeof real === 'function'
-      ? `const lazy = function (...a) { const f = load(); return new.target ? Reflect.construct(f, a) : f.apply(this, a); };`
-      : `const lazy = {};`,
+    typeof real === 'function' ? `const lazy = function (...a) { const f = load(); return new.target ? Reflect.construct(f, a) : f.apply(this, a); };` : `const lazy = {};`,
     `for (const k of ${JSON.stringify(keys)}) Object.defineProperty(lazy, k, { get: () => load()[k], enumerable: true, configurable: true });`,
     ...(real.__esModule ? [`Object.defineProperty(lazy, '__esModule', { value: true });`] : []),
     `module.exports = lazy;`,
@@ -146,12 +144,26 @@ const LAZY_MODULES = [
   'src/extension/core/payloadWorkflow.ts',
   'src/extension/core/markdown.ts',
 ];
-const lazyFile = (m) => `lazy-${m.replace(/^src\//, '').replace(/\.ts$/, '').replace(/\//g, '-')}`;
+const lazyFile = (m) =>
+  `lazy-${m
+    .replace(/^src\//, '')
+    .replace(/\.ts$/, '')
+    .replace(/\//g, '-')}`;
 const LAZY_BUILTINS = /^node:(crypto|fs\/promises|perf_hooks|worker_threads)$/;
 const lazyByPath = new Map(LAZY_MODULES.map((m) => [join(root, m), m]));
 /** The names a lazy module exports (a small bundle of it, for its metafile). */
 async function exportsOf(m) {
-  const r = await build({ ...common, banner: undefined, format: 'esm', entryPoints: [join(root, m)], write: false, metafile: true, outdir: join(root, '.build-cache', 'exports'), packages: 'external', plugins: [vendorPlugin] });
+  const r = await build({
+    ...common,
+    banner: undefined,
+    format: 'esm',
+    entryPoints: [join(root, m)],
+    write: false,
+    metafile: true,
+    outdir: join(root, '.build-cache', 'exports'),
+    packages: 'external',
+    plugins: [vendorPlugin],
+  });
   return Object.values(r.metafile.outputs).find((o) => o.entryPoint)?.exports ?? [];
 }
 const lazyExports = new Map(await Promise.all(LAZY_MODULES.map(async (m) => [m, await exportsOf(m)])));
@@ -167,7 +179,9 @@ const lazyModulesPlugin = {
     });
     // Node built-in modules the editor's modules import for one call (a nonce, a lock's id, the
     // worker thread, the event-loop monitor): required on first use too.
-    b.onResolve({ filter: LAZY_BUILTINS }, (a) => (a.kind === 'import-statement' && a.namespace === 'file' && a.importer.startsWith(join(root, 'src')) ? { path: a.path, namespace: 'ssd-lazy-builtin' } : undefined));
+    b.onResolve({ filter: LAZY_BUILTINS }, (a) =>
+      a.kind === 'import-statement' && a.namespace === 'file' && a.importer.startsWith(join(root, 'src')) ? { path: a.path, namespace: 'ssd-lazy-builtin' } : undefined,
+    );
     b.onLoad({ filter: /.*/, namespace: 'ssd-lazy-builtin' }, (a) => ({
       loader: 'js',
       resolveDir: root,
@@ -226,14 +240,23 @@ const step1 = await build({
   metafile: true,
 });
 writeFileSync(join(esmDir, 'meta.json'), JSON.stringify(step1.metafile));
-const outputs = Object.keys(step1.metafile.outputs).filter((f) => f.endsWith('.cjs')).map((f) => resolve(f));
+const outputs = Object.keys(step1.metafile.outputs)
+  .filter((f) => f.endsWith('.cjs'))
+  .map((f) => resolve(f));
 await build({
   ...common,
   entryPoints: outputs,
   outbase: esmDir,
   outdir: dist,
   // Every import is another file of dist/ (or node:*, vscode, a vendor group): kept, as require().
-  plugins: [{ name: 'ssd-keep-imports', setup(b) { b.onResolve({ filter: /.*/ }, (a) => (a.kind === 'entry-point' ? undefined : { path: a.path, external: true })); } }],
+  plugins: [
+    {
+      name: 'ssd-keep-imports',
+      setup(b) {
+        b.onResolve({ filter: /.*/ }, (a) => (a.kind === 'entry-point' ? undefined : { path: a.path, external: true }));
+      },
+    },
+  ],
   supported: { 'dynamic-import': false },
   define: undefined,
   outExtension: { '.js': '.cjs' },
@@ -272,4 +295,6 @@ const size = (f) => (statSync(join(dist, f)).size / 1024).toFixed(0) + ' KiB';
 const chunks = outputs.map((f) => f.slice(esmDir.length + 1)).filter((f) => !['extension.cjs', 'cli.cjs', 'worker.cjs'].includes(f));
 const kib = (files) => (files.reduce((a, f) => a + statSync(join(dist, f)).size, 0) / 1024).toFixed(0) + ' KiB';
 const d = dist.startsWith(root) ? dist.slice(root.length + 1) : dist;
-console.log(`built ${d}/extension.cjs (${size('extension.cjs')}; the extension), ${d}/cli.cjs (${size('cli.cjs')}; the CLI), ${d}/worker.cjs (${size('worker.cjs')}; the editor's worker thread) and ${chunks.length} shared or on-demand chunks beside them (${kib(chunks)})`);
+console.log(
+  `built ${d}/extension.cjs (${size('extension.cjs')}; the extension), ${d}/cli.cjs (${size('cli.cjs')}; the CLI), ${d}/worker.cjs (${size('worker.cjs')}; the editor's worker thread) and ${chunks.length} shared or on-demand chunks beside them (${kib(chunks)})`,
+);

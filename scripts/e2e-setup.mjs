@@ -101,7 +101,10 @@ function npmEnv(extra = {}) {
   for (const [k, v] of Object.entries(process.env)) if (!/^npm_/i.test(k)) env[k] = v;
   const nodedir = process.env.npm_config_nodedir || localNodeDir();
   return {
-    ...env, npm_config_audit: 'false', npm_config_fund: 'false', npm_config_update_notifier: 'false',
+    ...env,
+    npm_config_audit: 'false',
+    npm_config_fund: 'false',
+    npm_config_update_notifier: 'false',
     ...(nodedir ? { npm_config_nodedir: nodedir } : {}),
     ...extra,
   };
@@ -137,9 +140,10 @@ export function ensureCodeServer() {
     mustRun('building VS Code native modules', npm, ['rebuild', '@vscode/spdlog', 'native-watchdog'], { cwd: tmp.vscode, env: buildEnv });
     for (const optional of ['kerberos', 'node-pty']) {
       const r = run(npm, ['rebuild', optional], { cwd: tmp.vscode, env: buildEnv });
-      const built = optional === 'kerberos'
-        ? existsSync(join(tmp.vscode, 'node_modules', 'kerberos', 'build', 'Release', 'kerberos.node'))
-        : existsSync(join(tmp.vscode, 'node_modules', 'node-pty', 'build', 'Release', 'pty.node'));
+      const built =
+        optional === 'kerberos'
+          ? existsSync(join(tmp.vscode, 'node_modules', 'kerberos', 'build', 'Release', 'kerberos.node'))
+          : existsSync(join(tmp.vscode, 'node_modules', 'node-pty', 'build', 'Release', 'pty.node'));
       // node-pty's post-install step only generates compile_commands.json (and needs npx): the
       // module itself is built before it runs.
       if (!built) log(`note: ${optional} could not be built here (exit ${r.status}); the suite does not use it`);

@@ -17,7 +17,14 @@ const guide = readFileSync(resolve(specDir, 'seed-deploy-ssd-guide.txt'), 'utf8'
 const minimal = new Map();
 for (const line of guide.split(/\r?\n/)) {
   const m = /^(ssd_[a-z0-9_]+)(?:\s+\([^)]*\))?\s+(READ_WRITE|READ)\s+(.+)$/.exec(line.trim());
-  if (m) minimal.set(m[1], { usage: m[2], columns: m[3].split(';').map((c) => c.trim()).filter(Boolean) });
+  if (m)
+    minimal.set(m[1], {
+      usage: m[2],
+      columns: m[3]
+        .split(';')
+        .map((c) => c.trim())
+        .filter(Boolean),
+    });
 }
 if (minimal.size !== 20) throw new Error(`expected 20 tables in the seed's minimal list, found ${minimal.size}`);
 
@@ -63,7 +70,10 @@ const tables = schema.tables.map((t) => {
   const columns = t.columns.map((c) => {
     let postgresType = c.postgres_type ?? c.postgres_type_companion ?? null;
     let derived = false;
-    if (!postgresType) { postgresType = pgFromMssql(c.sqlserver_type); derived = true; }
+    if (!postgresType) {
+      postgresType = pgFromMssql(c.sqlserver_type);
+      derived = true;
+    }
     const col = {
       name: c.name,
       sqlServerType: c.sqlserver_type.toUpperCase(),

@@ -21,7 +21,8 @@ try {
   const text = (c: string) => (db.dialect === 'postgres' ? `CAST(${c} AS TEXT)` : c);
   const digest = async (): Promise<string> => {
     const rows = await db.query<{ person_id: string; j: string; h: Uint8Array | null; s: string; r: string; a: string | null }>(
-      `SELECT person_id, ${text('json_payload')} AS j, current_hash AS h, submission_status AS s, row_state AS r, ${text('api_response')} AS a FROM ${qualify(db.dialect, schema, TABLE)}`);
+      `SELECT person_id, ${text('json_payload')} AS j, current_hash AS h, submission_status AS s, row_state AS r, ${text('api_response')} AS a FROM ${qualify(db.dialect, schema, TABLE)}`,
+    );
     rows.sort((x, y) => (x.person_id < y.person_id ? -1 : x.person_id > y.person_id ? 1 : 0));
     const h = createHash('sha256');
     for (const x of rows) h.update(JSON.stringify([x.person_id, x.j, x.h === null ? null : Buffer.from(x.h).toString('hex'), x.s, x.r, x.a]));

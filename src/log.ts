@@ -14,7 +14,9 @@ const order: LogLevel[] = ['trace', 'debug', 'info', 'warn', 'error', 'off'];
 
 export function streamLogger(write: (line: string) => void, level: LogLevel = 'info'): Logger {
   const min = order.indexOf(level);
-  const at = (l: LogLevel) => (msg: string) => { if (order.indexOf(l) >= min) write(`[${l}] ${msg}`); };
+  const at = (l: LogLevel) => (msg: string) => {
+    if (order.indexOf(l) >= min) write(`[${l}] ${msg}`);
+  };
   return { trace: at('trace'), debug: at('debug'), info: at('info'), warn: at('warn'), error: at('error') };
 }
 

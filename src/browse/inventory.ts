@@ -75,7 +75,10 @@ export async function pagePersonIds(db: Db, schema: string, options: { after?: s
   const col = quoteIdent(db.dialect, 'pers_person_id');
   const where: string[] = [`${col} IS NOT NULL`];
   const params: unknown[] = [];
-  if (options.after !== undefined) { params.push(options.after); where.push(`${col} > $${params.length}`); }
+  if (options.after !== undefined) {
+    params.push(options.after);
+    where.push(`${col} > $${params.length}`);
+  }
   if (options.prefix) {
     params.push(escapeLike(options.prefix) + '%');
     where.push(`${col} LIKE $${params.length} ESCAPE '!'`);
@@ -121,18 +124,32 @@ export interface StagingRowRef {
 }
 
 /** One page of staging rows (ids, person id, states only; never the payload), in id order. */
-export async function pageStagingRows(db: Db, schema: string, table: 'ssd_api_data_staging' | 'ssd_api_data_staging_anon', options: { after?: string; rowState?: string | null; submissionStatus?: string | null; pageSize?: number } = {}): Promise<{ rows: StagingRowRef[]; next?: string }> {
+export async function pageStagingRows(
+  db: Db,
+  schema: string,
+  table: 'ssd_api_data_staging' | 'ssd_api_data_staging_anon',
+  options: { after?: string; rowState?: string | null; submissionStatus?: string | null; pageSize?: number } = {},
+): Promise<{ rows: StagingRowRef[]; next?: string }> {
   const size = options.pageSize ?? 100;
   if (!Number.isInteger(size) || size < 1 || size > 10000) throw new Error(`invalid page size ${size}`);
   const { top, limit } = limitClause(db.dialect, size + 1);
   const q = (c: string) => quoteIdent(db.dialect, c);
   const where: string[] = [];
   const params: unknown[] = [];
-  if (options.after !== undefined) { params.push(Number(options.after)); where.push(`${q('id')} > $${params.length}`); }
-  for (const [col, v] of [['row_state', options.rowState], ['submission_status', options.submissionStatus]] as const) {
+  if (options.after !== undefined) {
+    params.push(Number(options.after));
+    where.push(`${q('id')} > $${params.length}`);
+  }
+  for (const [col, v] of [
+    ['row_state', options.rowState],
+    ['submission_status', options.submissionStatus],
+  ] as const) {
     if (v === undefined) continue;
     if (v === null) where.push(`${q(col)} IS NULL`);
-    else { params.push(v); where.push(`${q(col)} = $${params.length}`); }
+    else {
+      params.push(v);
+      where.push(`${q(col)} = $${params.length}`);
+    }
   }
   // api_response only of Withheld rows: the build's own record (rules and paths), never a sender's response.
   const reason = `CASE WHEN LOWER(${q('submission_status')}) = 'withheld' THEN ${db.dialect === 'postgres' ? `CAST(${q('api_response')} AS TEXT)` : q('api_response')} END AS withheld_record`;
@@ -182,7 +199,18 @@ export function mergeColumns(def: SsdTableDef, dbCols: readonly DbColumn[] | und
 }
 
 /** The columns of a staging row shown by "Show Staging Row", when the table has them. */
-const STAGING_ROW_COLUMNS = ['person_id', 'legacy_id', 'row_state', 'submission_status', 'submission_timestamp', 'last_updated', 'api_response', 'json_payload', 'partial_json_payload', 'previous_json_payload'] as const;
+const STAGING_ROW_COLUMNS = [
+  'person_id',
+  'legacy_id',
+  'row_state',
+  'submission_status',
+  'submission_timestamp',
+  'last_updated',
+  'api_response',
+  'json_payload',
+  'partial_json_payload',
+  'previous_json_payload',
+] as const;
 const JSON_COLUMNS = new Set(['json_payload', 'partial_json_payload', 'previous_json_payload']);
 
 export interface StagingRowDetail {
@@ -199,8 +227,7 @@ export async function readStagingRow(db: Db, schema: string, table: 'ssd_api_dat
   if (!/^\d{1,19}$/.test(id)) throw new Error(`invalid staging row id ${JSON.stringify(id)}`);
   // Names as the catalog stores them: a case-sensitive database (…_CS_AS) resolves only those.
   // The dialect's catalogue query (Oracle has no INFORMATION_SCHEMA), this table's columns only.
-  const found = (await db.query<{ table_schema: string; table_name: string; column_name: string }>(columnsSql(db.dialect), [schema]))
-    .filter((r) => String(r.table_name).toLowerCase() === table);
+  const found = (await db.query<{ table_schema: string; table_name: string; column_name: string }>(columnsSql(db.dialect), [schema])).filter((r) => String(r.table_name).toLowerCase() === table);
   const present = new Map(found.map((r) => [String(r.column_name).toLowerCase(), String(r.column_name)] as const));
   if (!present.size) throw new Error(`${schema}.${table} does not exist`);
   const cols = STAGING_ROW_COLUMNS.filter((c) => present.has(c));
@@ -215,7 +242,11 @@ export async function readStagingRow(db: Db, schema: string, table: 'ssd_api_dat
   for (const c of cols) {
     let v = row[c] ?? row[c.toUpperCase()] ?? null;
     if (JSON_COLUMNS.has(c) && typeof v === 'string') {
-      try { v = JSON.parse(v); } catch { /* keep the text as stored */ }
+      try {
+        v = JSON.parse(v);
+      } catch {
+        /* keep the text as stored */
+      }
     }
     if (v instanceof Date) v = v.toISOString();
     values[c] = v;

@@ -24,33 +24,40 @@ export function registerCheck(program: Command): void {
     .addOption(jsonOption())
     .addOption(new Option('--list-rules', 'print every rule (id, severity, table, column, title) and exit; with --json, the full documentation'))
     .addOption(new Option('--no-progress', 'do not print progress to stderr'))
-    .addHelpText('after', '\nExamples:\n  ssd check --db postgres://me@localhost/la --schema ssd_development\n  ssd check --db pglite:./ssd-db --as-of 2026-03-31 --json > findings.json\n\nExit codes: 0 no errors (warnings allowed), 1 errors found, 2 bad usage or no connection.\nRules: docs/check-rules.md')
-    .action(action(async (opts: CheckCliOptions) => {
-      if (opts.listRules) {
-        const docs = ruleDocs();
-        if (opts.json) printJson(docs);
-        else for (const d of docs) out(`${d.id.padEnd(15)} ${d.severity.padEnd(8)} ${d.table}${d.column ? '.' + d.column : ''}: ${d.title}`);
-        return EXIT.OK;
-      }
-      const schema = parseSchema(opts.schema);
-      const asOf = parseIsoDate(opts.asOf) ?? todayIso();
-      const showProgress = opts.progress !== false && !opts.json && process.stderr.isTTY === true;
-      const report = await withDb(opts, async (db) => {
-        await requireSchema(db, schema ?? db.defaultSchema);
-        try {
-          const r = await runCheckJob(db, {
-            schema, asOf, requireSsdTables: true,
-            onProgress: showProgress ? (p) => process.stderr.write(`\r[${p.done}/${p.total}] ${p.message}`.padEnd(60) + (p.message === 'done' ? '\n' : '')) : undefined,
-          });
-          return r.report;
-        } catch (e) {
-          // Not one of the tables: the wrong schema or no SSD yet, not findings about an SSD.
-          if (e instanceof NoSsdTablesError) throw new UsageError(e.message);
-          throw e;
+    .addHelpText(
+      'after',
+      '\nExamples:\n  ssd check --db postgres://me@localhost/la --schema ssd_development\n  ssd check --db pglite:./ssd-db --as-of 2026-03-31 --json > findings.json\n\nExit codes: 0 no errors (warnings allowed), 1 errors found, 2 bad usage or no connection.\nRules: docs/check-rules.md',
+    )
+    .action(
+      action(async (opts: CheckCliOptions) => {
+        if (opts.listRules) {
+          const docs = ruleDocs();
+          if (opts.json) printJson(docs);
+          else for (const d of docs) out(`${d.id.padEnd(15)} ${d.severity.padEnd(8)} ${d.table}${d.column ? '.' + d.column : ''}: ${d.title}`);
+          return EXIT.OK;
         }
-      });
-      if (opts.json) printJson(report);
-      else for (const l of formatReport(report)) out(l);
-      return report.summary.errors > 0 ? EXIT.PROBLEMS : EXIT.OK;
-    }));
+        const schema = parseSchema(opts.schema);
+        const asOf = parseIsoDate(opts.asOf) ?? todayIso();
+        const showProgress = opts.progress !== false && !opts.json && process.stderr.isTTY === true;
+        const report = await withDb(opts, async (db) => {
+          await requireSchema(db, schema ?? db.defaultSchema);
+          try {
+            const r = await runCheckJob(db, {
+              schema,
+              asOf,
+              requireSsdTables: true,
+              onProgress: showProgress ? (p) => process.stderr.write(`\r[${p.done}/${p.total}] ${p.message}`.padEnd(60) + (p.message === 'done' ? '\n' : '')) : undefined,
+            });
+            return r.report;
+          } catch (e) {
+            // Not one of the tables: the wrong schema or no SSD yet, not findings about an SSD.
+            if (e instanceof NoSsdTablesError) throw new UsageError(e.message);
+            throw e;
+          }
+        });
+        if (opts.json) printJson(report);
+        else for (const l of formatReport(report)) out(l);
+        return report.summary.errors > 0 ? EXIT.PROBLEMS : EXIT.OK;
+      }),
+    );
 }

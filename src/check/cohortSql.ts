@@ -38,10 +38,12 @@ export function overlapsWindowSql(start: string, end: string, indent: string, sy
 
 /** Gate A (docs/contract.md "Window and cohort"): under the age limit at some point in the window, or unborn with the expected date of birth in it. */
 export function gateASql(syntax: SqlSyntax, dob: string, expectedDob: string): string {
-  return `(${dob} IS NOT NULL AND ${dob} <= ${windowParams(syntax).end}\n`
-    + `         AND ${ageRuleSql(syntax, dob)})\n`
-    + `     OR (${dob} IS NULL AND ${expectedDob} IS NOT NULL\n`
-    + `         AND ${inWindowSql(expectedDob, syntax)})`;
+  return (
+    `(${dob} IS NOT NULL AND ${dob} <= ${windowParams(syntax).end}\n` +
+    `         AND ${ageRuleSql(syntax, dob)})\n` +
+    `     OR (${dob} IS NULL AND ${expectedDob} IS NOT NULL\n` +
+    `         AND ${inWindowSql(expectedDob, syntax)})`
+  );
 }
 
 /** sql/<dialect>/check_cohort_without_episode.sql. */

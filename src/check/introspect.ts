@@ -33,7 +33,7 @@ export async function readCatalogue(db: Db, schema: string): Promise<Catalogue> 
   const rows = await db.query<ColumnRow>(loadSql(db.dialect, 'check_columns'), [schema]);
   // Several schemas can differ only by case (PostgreSQL): prefer the exact spelling.
   const schemas = [...new Set(rows.map((r) => r.table_schema))];
-  const chosen = schemas.includes(schema) ? schema : schemas.sort()[0] ?? schema;
+  const chosen = schemas.includes(schema) ? schema : (schemas.sort()[0] ?? schema);
   const tables = new Map<string, TableInfo>();
   for (const r of rows) {
     if (r.table_schema !== chosen || !usable(r.table_name) || !usable(r.column_name)) continue;

@@ -43,7 +43,10 @@ export class TableTimer {
     const table = p.table;
     if (table === this.current) return;
     this.stop();
-    if (table) { this.current = table; this.since = this.now(); }
+    if (table) {
+      this.current = table;
+      this.since = this.now();
+    }
   }
 
   stop(): void {

@@ -31,7 +31,8 @@ const plural = (n: number, w: string, ws = `${w}s`) => `${n.toLocaleString('en-G
  */
 export function verdictLine(findings: readonly CheckFinding[]): string {
   const tally = (s: Severity) => findings.filter((f) => f.severity === s).length;
-  const errors = tally('error'), warnings = tally('warning');
+  const errors = tally('error'),
+    warnings = tally('warning');
   if (errors === 0) return warnings > 0 ? `Fit to build payloads, with ${plural(warnings, 'warning')} to review.` : 'Fit to build payloads: no errors or warnings.';
   const errs = findings.filter((f) => f.severity === 'error');
   const structural = errs.filter((f) => f.category === 'schema').length;

@@ -148,10 +148,18 @@ export function renderRulesDoc(): string {
     lines.push(`## ${t === '*' ? 'Schema' : t}`, '');
     for (const r of rs) lines.push(...ruleSection(r));
   }
-  return lines.join('\n').replace(/\n{3,}/g, '\n\n').trimEnd() + '\n';
+  return (
+    lines
+      .join('\n')
+      .replace(/\n{3,}/g, '\n\n')
+      .trimEnd() + '\n'
+  );
 }
 
 /** GitHub's heading anchor for "ID: title" after the id part. */
 function slug(title: string): string {
-  return title.toLowerCase().replace(/[^a-z0-9 _-]/g, '').replace(/ /g, '-');
+  return title
+    .toLowerCase()
+    .replace(/[^a-z0-9 _-]/g, '')
+    .replace(/ /g, '-');
 }

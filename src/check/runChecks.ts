@@ -21,7 +21,14 @@ import type { CheckFinding, CheckOptions, CheckReport, Severity, TableSummary, V
 
 const MAX_EXAMPLES = 5;
 const SINGULAR: Record<string, string> = {
-  rows: 'row', 'key values': 'key value', people: 'person', children: 'child', assessments: 'assessment', columns: 'column', tables: 'table', rules: 'rule',
+  rows: 'row',
+  'key values': 'key value',
+  people: 'person',
+  children: 'child',
+  assessments: 'assessment',
+  columns: 'column',
+  tables: 'table',
+  rules: 'rule',
 };
 const SEVERITY_ORDER: Record<Severity, number> = { error: 0, warning: 1, info: 2 };
 
@@ -63,14 +70,23 @@ function skipReason(rule: Rule, cat: Catalogue): string | null {
     return null;
   };
   switch (rule.kind) {
-    case 'schema': return null;
-    case 'row': case 'js': case 'group': return needsOf(rule.table, rule.needs);
-    case 'semi': return needsOf(rule.table, rule.needs) ?? needsOf(rule.exists.table, rule.exists.needs);
-    case 'orphan': return needsOf(rule.table, [{ column: rule.column }]) ?? needsOf(rule.parent.table, [{ column: rule.parent.column }]);
+    case 'schema':
+      return null;
+    case 'row':
+    case 'js':
+    case 'group':
+      return needsOf(rule.table, rule.needs);
+    case 'semi':
+      return needsOf(rule.table, rule.needs) ?? needsOf(rule.exists.table, rule.exists.needs);
+    case 'orphan':
+      return needsOf(rule.table, [{ column: rule.column }]) ?? needsOf(rule.parent.table, [{ column: rule.parent.column }]);
     case 'cohort': {
       for (const n of rule.needs) {
         const model = getTable(n.table);
-        const r = needsOf(n.table, n.columns.map((c) => ({ column: c, as: model.columns.find((m) => m.name === c)?.sqlServerType === 'DATETIME' ? 'date' as const : undefined })));
+        const r = needsOf(
+          n.table,
+          n.columns.map((c) => ({ column: c, as: model.columns.find((m) => m.name === c)?.sqlServerType === 'DATETIME' ? ('date' as const) : undefined })),
+        );
         if (r) return r;
       }
       return null;
@@ -89,7 +105,13 @@ function finding(rule: Rule, table: string, count: number, examples: string[], p
   const unit = rule.unit ?? 'rows';
   const personIds = people?.personIds ? [...new Set(people.personIds)].sort() : undefined;
   return {
-    ruleId: rule.id, severity: rule.severity, category: rule.category, table, column: rule.column, count, examples,
+    ruleId: rule.id,
+    severity: rule.severity,
+    category: rule.category,
+    table,
+    column: rule.column,
+    count,
+    examples,
     ...(personIds ? { personIds } : {}),
     ...(people?.children !== undefined ? { children: people.children } : {}),
     message: `${count.toLocaleString('en-GB')} ${count === 1 ? (SINGULAR[unit] ?? unit) : unit}: ${rule.title}`,
@@ -100,8 +122,16 @@ function finding(rule: Rule, table: string, count: number, examples: string[], p
 function skippedFinding(rule: Rule, reason: string): CheckFinding {
   const meta = getRule('SSD-SCHEMA-006');
   return {
-    ruleId: meta.id, severity: meta.severity, category: meta.category, table: rule.table, column: rule.column, count: 0, examples: [],
-    message: `${rule.id} not run: ${reason}`, fix: meta.fix, skippedRule: rule.id,
+    ruleId: meta.id,
+    severity: meta.severity,
+    category: meta.category,
+    table: rule.table,
+    column: rule.column,
+    count: 0,
+    examples: [],
+    message: `${rule.id} not run: ${reason}`,
+    fix: meta.fix,
+    skippedRule: rule.id,
   };
 }
 
@@ -204,8 +234,10 @@ async function checkRowRules(ctx: Ctx, info: TableInfo, rules: RowRule[]): Promi
     const id = x2.text(idCol);
     const pid = pidCol ? x2.text(pidCol) : 'NULL';
     const { top, limit } = limitClause(db.dialect, MAX_EXAMPLES);
-    const union = fired.map(({ r, i }) =>
-      `SELECT q${i}.r, q${i}.id, q${i}.pid FROM (SELECT ${top}${i} AS r, ${id} AS id, ${pid} AS pid FROM ${b2.table(info)} t WHERE ${scope2 ? `${scope2} AND ` : ''}(${r.when(x2)}) ORDER BY id${limit}) q${i}`);
+    const union = fired.map(
+      ({ r, i }) =>
+        `SELECT q${i}.r, q${i}.id, q${i}.pid FROM (SELECT ${top}${i} AS r, ${id} AS id, ${pid} AS pid FROM ${b2.table(info)} t WHERE ${scope2 ? `${scope2} AND ` : ''}(${r.when(x2)}) ORDER BY id${limit}) q${i}`,
+    );
     throwIfAborted(ctx.signal);
     const rows = await db.query<{ r: unknown; id: unknown; pid: unknown }>(union.join('\nUNION ALL\n'), b2.params);
     for (const row of rows) {
@@ -230,7 +262,15 @@ async function checkRowRules(ctx: Ctx, info: TableInfo, rules: RowRule[]): Promi
   for (const { r, i, count } of fired) {
     const ex = (examples.get(i) ?? []).sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0)).slice(0, MAX_EXAMPLES);
     const people = pidCol ? { personIds: ex.flatMap((e) => (e.pid === null ? [] : [e.pid])), ...(children.has(i) ? { children: children.get(i)! } : {}) } : undefined;
-    ctx.findings.push(finding(r, info.name, count, ex.map((e) => e.id), people));
+    ctx.findings.push(
+      finding(
+        r,
+        info.name,
+        count,
+        ex.map((e) => e.id),
+        people,
+      ),
+    );
   }
 }
 
@@ -258,9 +298,7 @@ async function checkOrphanRule(ctx: Ctx, info: TableInfo, rule: OrphanRule): Pro
   // the anti-join into a correlated sub-plan, which PostgreSQL only hashes while it fits in
   // work_mem (and a parent column such as clae_cla_id has no index). The join is one hash pass.
   const from = `${b.table(info)} t LEFT JOIN (SELECT DISTINCT ${r} AS k FROM ${b.table(parent)} p) pk ON pk.k = ${l}`;
-  const where = rule.nullIsOrphan
-    ? `(${x.blank(rule.column)} OR pk.k IS NULL)`
-    : `${DIALECTS[x.dialect].present(x.col(rule.column), x.tt(rule.column))} AND pk.k IS NULL`;
+  const where = rule.nullIsOrphan ? `(${x.blank(rule.column)} OR pk.k IS NULL)` : `${DIALECTS[x.dialect].present(x.col(rule.column), x.tt(rule.column))} AND pk.k IS NULL`;
   const { count, examples, personIds } = await runCountQuery(ctx, b, countWithExamples(x, idExpr(x, info), from, where, personExpr(x, info)));
   if (count > 0) ctx.findings.push(finding(rule, info.name, count, examples, personIds ? { personIds } : undefined));
 }
@@ -300,7 +338,9 @@ async function checkJsRules(ctx: Ctx, info: TableInfo, rules: JsRule[]): Promise
   throwIfAborted(ctx.signal);
   for await (const raw of ctx.db.stream<Record<string, unknown>>(sql, b.params, { batchSize: 5000, signal: ctx.signal })) {
     const values: Record<string, unknown> = {};
-    columns.forEach((c, i) => { values[c] = raw[`c${i}`]; });
+    columns.forEach((c, i) => {
+      values[c] = raw[`c${i}`];
+    });
     for (let k = 0; k < rules.length; k++) {
       if (!rules[k]!.test(values)) continue;
       counts[k]!++;
@@ -364,7 +404,9 @@ export async function runChecks(db: Db, options: CheckOptions): Promise<CheckRep
   // Ask the server to stop the running statement. Not on PGlite: it runs in-process and cannot
   // interrupt a statement, and its cancel() would fail the caller's next statement instead (the
   // check stops between statements through throwIfAborted anyway).
-  const onAbort = () => { if (db.kind !== 'pglite') void db.cancel().catch(() => undefined); };
+  const onAbort = () => {
+    if (db.kind !== 'pglite') void db.cancel().catch(() => undefined);
+  };
   options.signal?.addEventListener('abort', onAbort, { once: true });
   try {
     throwIfAborted(options.signal);
@@ -376,8 +418,15 @@ export async function runChecks(db: Db, options: CheckOptions): Promise<CheckRep
     progress('reading the schema');
     const cat = await readCatalogue(db, schema);
     const ctx: Ctx = {
-      db, cat, bounds, window: { start: w.start, end: w.end }, signal: options.signal,
-      findings: [], rulesRun: new Set(), rulesSkipped: new Set(), rowCounts: new Map(),
+      db,
+      cat,
+      bounds,
+      window: { start: w.start, end: w.end },
+      signal: options.signal,
+      findings: [],
+      rulesRun: new Set(),
+      rulesSkipped: new Set(),
+      rowCounts: new Map(),
     };
     ctx.findings.push(...schemaFindings(db.dialect, cat));
     done++;
@@ -443,29 +492,48 @@ export async function runChecks(db: Db, options: CheckOptions): Promise<CheckRep
 
 function assemble(db: Db, ctx: Ctx, requestedSchema: string, asOf: string, startedAt: string, elapsedMs: number): CheckReport {
   const order = new Map<string, number>([...BUILDER_TABLES, ...STAGING_TABLES].map((t, i) => [t.name, i] as const));
-  const findings = ctx.findings.sort((a, b) =>
-    (order.get(a.table) ?? 99) - (order.get(b.table) ?? 99)
-    || SEVERITY_ORDER[a.severity] - SEVERITY_ORDER[b.severity]
-    || a.ruleId.localeCompare(b.ruleId)
-    || (a.skippedRule ?? '').localeCompare(b.skippedRule ?? '')
-    || (a.column ?? '').localeCompare(b.column ?? ''));
+  const findings = ctx.findings.sort(
+    (a, b) =>
+      (order.get(a.table) ?? 99) - (order.get(b.table) ?? 99) ||
+      SEVERITY_ORDER[a.severity] - SEVERITY_ORDER[b.severity] ||
+      a.ruleId.localeCompare(b.ruleId) ||
+      (a.skippedRule ?? '').localeCompare(b.skippedRule ?? '') ||
+      (a.column ?? '').localeCompare(b.column ?? ''),
+  );
   const tally = (fs: CheckFinding[], s: Severity) => fs.filter((f) => f.severity === s).length;
   const tables: TableSummary[] = [...BUILDER_TABLES, ...STAGING_TABLES].map((t) => {
     const info = ctx.cat.tables.get(t.name);
     const mine = findings.filter((f) => f.table === t.name);
     return {
-      table: t.name, present: !!info, ...(info ? { actualName: info.actual } : {}), rows: ctx.rowCounts.get(t.name) ?? null,
-      role: t.apiUsage === 'READ' ? 'builder' as const : 'staging' as const,
-      errors: tally(mine, 'error'), warnings: tally(mine, 'warning'), infos: tally(mine, 'info'),
+      table: t.name,
+      present: !!info,
+      ...(info ? { actualName: info.actual } : {}),
+      rows: ctx.rowCounts.get(t.name) ?? null,
+      role: t.apiUsage === 'READ' ? ('builder' as const) : ('staging' as const),
+      errors: tally(mine, 'error'),
+      warnings: tally(mine, 'warning'),
+      infos: tally(mine, 'info'),
     };
   });
-  const errors = tally(findings, 'error'), warnings = tally(findings, 'warning'), infos = tally(findings, 'info');
+  const errors = tally(findings, 'error'),
+    warnings = tally(findings, 'warning'),
+    infos = tally(findings, 'info');
   const verdict: Verdict = errors > 0 ? 'not-fit' : warnings > 0 ? 'fit-with-warnings' : 'fit';
   const verdictText = verdictLine(findings);
   return {
-    formatVersion: 1, tool: 'ssd check', database: db.description, dialect: db.dialect,
-    schema: ctx.cat.tables.size ? ctx.cat.schema : requestedSchema, asOf, window: ctx.window, startedAt, elapsedMs: Math.round(elapsedMs),
+    formatVersion: 1,
+    tool: 'ssd check',
+    database: db.description,
+    dialect: db.dialect,
+    schema: ctx.cat.tables.size ? ctx.cat.schema : requestedSchema,
+    asOf,
+    window: ctx.window,
+    startedAt,
+    elapsedMs: Math.round(elapsedMs),
     summary: { errors, warnings, infos, rulesRun: ctx.rulesRun.size, rulesSkipped: ctx.rulesSkipped.size },
-    verdict, verdictText, tables, findings,
+    verdict,
+    verdictText,
+    tables,
+    findings,
   };
 }

@@ -22,7 +22,21 @@ export function compatibleKinds(expected: ColKind, actual: ColKind): boolean {
 }
 
 function kindWord(k: ColKind): string {
-  return k === 'text' ? 'text' : k === 'date' ? 'a date/time' : k === 'integer' ? 'a whole number' : k === 'float' ? 'a number' : k === 'boolean' ? 'a boolean' : k === 'binary' ? 'binary' : k === 'json' ? 'JSON' : 'an unusual type';
+  return k === 'text'
+    ? 'text'
+    : k === 'date'
+      ? 'a date/time'
+      : k === 'integer'
+        ? 'a whole number'
+        : k === 'float'
+          ? 'a number'
+          : k === 'boolean'
+            ? 'a boolean'
+            : k === 'binary'
+              ? 'binary'
+              : k === 'json'
+                ? 'JSON'
+                : 'an unusual type';
 }
 
 function finding(ruleId: string, table: string, column: string | null, count: number, message: string): CheckFinding {

@@ -25,7 +25,10 @@ export interface TableInfo {
 
 /** Category of an information_schema data_type (any dialect; Oracle's ALL_TAB_COLUMNS.DATA_TYPE, e.g. timestamp(3)). */
 export function kindOfDataType(dataType: string): ColKind {
-  const t = dataType.toLowerCase().trim().replace(/\(\d+\)/, '');
+  const t = dataType
+    .toLowerCase()
+    .trim()
+    .replace(/\(\d+\)/, '');
   // Oracle's CLOB is text here: its long values (JSON) are read as they are, never cast to a shorter type.
   if (/^(n?varchar|n?char|character varying|character|text|ntext|citext|bpchar|name|uniqueidentifier|sysname|uuid|n?varchar2|n?clob)$/.test(t)) return 'text';
   if (/^(date|datetime|datetime2|smalldatetime|datetimeoffset|timestamp|timestamp without time zone|timestamp with time zone|timestamptz|timestamp with local time zone)$/.test(t)) return 'date';
@@ -46,7 +49,10 @@ export function kindOfModelType(modelType: string): ColKind {
 /** Builds one statement: collects bound parameters in order ($1, $2, …). */
 export class SqlBuilder {
   readonly params: unknown[] = [];
-  constructor(readonly dialect: Dialect, readonly schema: string) {}
+  constructor(
+    readonly dialect: Dialect,
+    readonly schema: string,
+  ) {}
 
   p(value: unknown): string {
     this.params.push(value);
@@ -72,7 +78,12 @@ export type DateBounds = CheckBounds;
 /** Expressions over one row of one table (alias t), for one statement. */
 export class RowExpr {
   readonly dialect: Dialect;
-  constructor(readonly b: SqlBuilder, readonly info: TableInfo, readonly bounds: DateBounds, readonly alias = 't') {
+  constructor(
+    readonly b: SqlBuilder,
+    readonly info: TableInfo,
+    readonly bounds: DateBounds,
+    readonly alias = 't',
+  ) {
     this.dialect = b.dialect;
   }
 

@@ -2,7 +2,9 @@
 import { main } from './main';
 
 main(process.argv).then(
-  (code) => { process.exitCode = code; },
+  (code) => {
+    process.exitCode = code;
+  },
   (e: unknown) => {
     process.stderr.write(`ssd: ${e instanceof Error ? e.message : String(e)}\n`);
     process.exitCode = 1;

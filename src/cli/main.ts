@@ -21,10 +21,13 @@ export function buildProgram(): Command {
   const program = new Command();
   program
     .name('ssd')
-    .description('SSD Workbench: deploy, check and stage the Standard Safeguarding Dataset and build DfE children\'s social care API payloads.')
+    .description("SSD Workbench: deploy, check and stage the Standard Safeguarding Dataset and build DfE children's social care API payloads.")
     .version(typeof SSD_VERSION === 'string' ? SSD_VERSION : 'dev')
     .showHelpAfterError('(run with --help for usage)')
-    .addHelpText('after', '\nEvery command takes --db (or SSD_DB) and most take --schema (or SSD_SCHEMA).\nExit codes: 0 done, 1 the job found problems, 2 bad usage or no connection.\nRun `ssd <command> --help` for a command\'s options.');
+    .addHelpText(
+      'after',
+      "\nEvery command takes --db (or SSD_DB) and most take --schema (or SSD_SCHEMA).\nExit codes: 0 done, 1 the job found problems, 2 bad usage or no connection.\nRun `ssd <command> --help` for a command's options.",
+    );
   program.exitOverride();
   registerInit(program);
   registerCheck(program);

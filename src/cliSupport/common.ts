@@ -38,8 +38,10 @@ export function dbOption(): Option {
 /** SQL Server connection options every command that connects takes (added in main.ts). */
 export function connectionOptions(): Option[] {
   return [
-    new Option('--ca-file <file>', 'SQL Server: PEM file of the certificate authority that signed the server\'s certificate (e.g. the council\'s internal CA)').env('SSD_CA_FILE'),
-    new Option('--lock-timeout <seconds>', 'SQL Server: how long a statement waits for a lock held by another session before it fails, naming that session (default 600; 0 = forever)').env('SSD_LOCK_TIMEOUT'),
+    new Option('--ca-file <file>', "SQL Server: PEM file of the certificate authority that signed the server's certificate (e.g. the council's internal CA)").env('SSD_CA_FILE'),
+    new Option('--lock-timeout <seconds>', 'SQL Server: how long a statement waits for a lock held by another session before it fails, naming that session (default 600; 0 = forever)').env(
+      'SSD_LOCK_TIMEOUT',
+    ),
   ];
 }
 
@@ -104,7 +106,8 @@ export async function openFromOptions(opts: GlobalOptions, openFor: OpenFor = {}
   let lockTimeoutSeconds: number | undefined;
   if (opts.lockTimeout !== undefined && opts.lockTimeout !== '') {
     lockTimeoutSeconds = Number(opts.lockTimeout);
-    if (!/^\d+(\.\d+)?$/.test(opts.lockTimeout.trim()) || !Number.isFinite(lockTimeoutSeconds)) throw new UsageError(`--lock-timeout takes a number of seconds (0 = forever), got ${JSON.stringify(opts.lockTimeout)}`);
+    if (!/^\d+(\.\d+)?$/.test(opts.lockTimeout.trim()) || !Number.isFinite(lockTimeoutSeconds))
+      throw new UsageError(`--lock-timeout takes a number of seconds (0 = forever), got ${JSON.stringify(opts.lockTimeout)}`);
   }
   return openDb(opts.db, { create: !!openFor.create, ...(opts.caFile ? { caFile: opts.caFile } : {}), ...(lockTimeoutSeconds !== undefined ? { lockTimeoutSeconds } : {}) });
 }
@@ -172,7 +175,9 @@ export function reportError(e: unknown): number {
  */
 export async function withDb<T>(opts: GlobalOptions, fn: (db: Db) => Promise<T>, options: OpenFor & { checkFloor?: boolean } = {}): Promise<T> {
   const db = await openFromOptions(opts, options);
-  const onSigint = () => { void db.cancel(); };
+  const onSigint = () => {
+    void db.cancel();
+  };
   process.once('SIGINT', onSigint);
   try {
     // SQL Server below the supported floor (src/db/mssqlFloor.ts): one clear line, exit 2.

@@ -52,12 +52,17 @@ export function terminalProgress(label: string, options: { enabled?: boolean; st
   draw();
   return {
     update(next) {
-      if (next !== text) { text = next; lastChange = now(); }
+      if (next !== text) {
+        text = next;
+        lastChange = now();
+      }
       // Drawn here too (at most 5 times a second): work that never yields to timers (the embedded
       // database runs in this thread) still shows its progress.
       if (now() - lastDrawAt >= 200) draw();
     },
-    waitingFor(what) { waiting = what; },
+    waitingFor(what) {
+      waiting = what;
+    },
     clear() {
       if (finished || !lastDrawn) return;
       lastDrawn = '';

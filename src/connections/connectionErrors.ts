@@ -7,7 +7,10 @@ import { redactSecrets } from '../db/connectionSpec';
 
 export type ConnectionProblem = 'unknown-host' | 'unreachable' | 'timeout' | 'login' | 'no-password' | 'certificate' | 'database-missing' | 'schema-missing' | 'in-use' | 'no-embedded' | 'other';
 
-interface Facts { text: string; codes: string[] }
+interface Facts {
+  text: string;
+  codes: string[];
+}
 
 /** Every message and code along the error and its causes (mssql wraps tedious, ours wrap both). */
 function facts(err: unknown): Facts {
@@ -17,8 +20,14 @@ function facts(err: unknown): Facts {
   const visit = (e: unknown, depth: number) => {
     if (e === null || e === undefined || depth > 6 || seen.has(e)) return;
     seen.add(e);
-    if (typeof e === 'string') { texts.push(e); return; }
-    if (typeof e !== 'object') { texts.push(String(e)); return; }
+    if (typeof e === 'string') {
+      texts.push(e);
+      return;
+    }
+    if (typeof e !== 'object') {
+      texts.push(String(e));
+      return;
+    }
     const o = e as { message?: unknown; code?: unknown; number?: unknown; cause?: unknown; originalError?: unknown; errors?: unknown; details?: { code?: unknown } };
     if (typeof o.message === 'string') texts.push(o.message);
     for (const c of [o.code, o.number, o.details?.code]) if (typeof c === 'string' || typeof c === 'number') codes.push(String(c));
@@ -41,16 +50,28 @@ export function classifyConnectionError(err: unknown): ConnectionProblem {
   if (has('3D000', '4060', 'ORA-12514', 'NJS-518') || /database "[^"]*" does not exist|cannot open database/i.test(text)) return 'database-missing';
   if (/schema "[^"]*" does not exist|the schema .* does not exist/i.test(text)) return 'schema-missing';
   // Certificates and TLS.
-  if (/SELF_SIGNED_CERT|DEPTH_ZERO_SELF_SIGNED_CERT|UNABLE_TO_VERIFY_LEAF_SIGNATURE|UNABLE_TO_GET_ISSUER_CERT|CERT_HAS_EXPIRED|ERR_TLS_CERT_ALTNAME_INVALID|CERT_/.test(codes.join(' '))
-    || /self[- ]signed certificate|unable to verify the first certificate|certificate (has expired|is not trusted|chain)|unable to get (local )?issuer certificate|hostname\/IP does not match|does not support SSL|certificate verify failed|altnames/i.test(text)) return 'certificate';
+  if (
+    /SELF_SIGNED_CERT|DEPTH_ZERO_SELF_SIGNED_CERT|UNABLE_TO_VERIFY_LEAF_SIGNATURE|UNABLE_TO_GET_ISSUER_CERT|CERT_HAS_EXPIRED|ERR_TLS_CERT_ALTNAME_INVALID|CERT_/.test(codes.join(' ')) ||
+    /self[- ]signed certificate|unable to verify the first certificate|certificate (has expired|is not trusted|chain)|unable to get (local )?issuer certificate|hostname\/IP does not match|does not support SSL|certificate verify failed|altnames/i.test(
+      text,
+    )
+  )
+    return 'certificate';
   // Sign-in.
   if (/client password must be a string|asks for a password and none was given|needs its password/i.test(text)) return 'no-password';
-  if (has('28P01', '28000', 'ELOGIN', '18456', 'ORA-01017', 'ORA-28000', 'ORA-28001') || /password authentication failed|login failed|no pg_hba\.conf entry|role "[^"]*" does not exist|authentication failed/i.test(text)) return 'login';
+  if (
+    has('28P01', '28000', 'ELOGIN', '18456', 'ORA-01017', 'ORA-28000', 'ORA-28001') ||
+    /password authentication failed|login failed|no pg_hba\.conf entry|role "[^"]*" does not exist|authentication failed/i.test(text)
+  )
+    return 'login';
   // The network.
   if (has('ETIMEOUT', 'ETIMEDOUT', 'NJS-510') || /timeout expired|timed out|connection timeout|in \d+ ?ms/i.test(text)) return 'timeout';
   if (has('ENOTFOUND', 'EAI_AGAIN') || /getaddrinfo (ENOTFOUND|EAI_AGAIN)/.test(text)) return 'unknown-host';
-  if (has('ECONNREFUSED', 'ENOTFOUND', 'EAI_AGAIN', 'EHOSTUNREACH', 'ENETUNREACH', 'ECONNRESET', 'ESOCKET', 'NJS-503', 'NJS-511', 'ORA-12541')
-    || /ECONNREFUSED|ENOTFOUND|EAI_AGAIN|EHOSTUNREACH|ENETUNREACH|getaddrinfo|could not connect|failed to connect|connection refused/i.test(text)) return 'unreachable';
+  if (
+    has('ECONNREFUSED', 'ENOTFOUND', 'EAI_AGAIN', 'EHOSTUNREACH', 'ENETUNREACH', 'ECONNRESET', 'ESOCKET', 'NJS-503', 'NJS-511', 'ORA-12541') ||
+    /ECONNREFUSED|ENOTFOUND|EAI_AGAIN|EHOSTUNREACH|ENETUNREACH|getaddrinfo|could not connect|failed to connect|connection refused/i.test(text)
+  )
+    return 'unreachable';
   return 'other';
 }
 
@@ -59,8 +80,9 @@ const ADVICE: Record<Exclude<ConnectionProblem, 'other'>, string> = {
   unreachable: 'cannot reach the server. Check the server name and port, that the server is running and that this machine can reach it (VPN, firewall)',
   timeout: 'the server did not answer in time. Check the server name and port and your network (VPN, firewall); a busy server may need a longer Connect Timeout=',
   login: 'the server refused the login. Check the user name and password (Edit Connection… to change them) and that this login may use the database',
-  'no-password': 'the server asks for a password and none was given. Add it with Edit Connection… (it is kept in the editor\'s secret storage)',
-  certificate: 'the server\'s certificate is not trusted. Set ssd.sqlServer.caFile to your authority\'s CA certificate (PEM), or ask the DBA for a certificate signed by a trusted authority; TrustServerCertificate=true skips the check (not for live data)',
+  'no-password': "the server asks for a password and none was given. Add it with Edit Connection… (it is kept in the editor's secret storage)",
+  certificate:
+    "the server's certificate is not trusted. Set ssd.sqlServer.caFile to your authority's CA certificate (PEM), or ask the DBA for a certificate signed by a trusted authority; TrustServerCertificate=true skips the check (not for live data)",
   'database-missing': 'the database does not exist on that server (or this login cannot open it). Use Edit Connection… to check the Database= (or path) part of the address',
   'schema-missing': 'the schema does not exist in that database. Use Edit Connection… or the ssd.schema setting to correct it',
   'in-use': 'the embedded database folder is in use by another process (a terminal running ssd, or another window). Close that, then try again',

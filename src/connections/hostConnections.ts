@@ -63,9 +63,15 @@ function splitServer(server: string): { server: string; port?: number; instanceN
   let port: number | undefined;
   let instanceName: string | undefined;
   const comma = s.lastIndexOf(',');
-  if (comma >= 0) { port = Number(s.slice(comma + 1)); s = s.slice(0, comma); }
+  if (comma >= 0) {
+    port = Number(s.slice(comma + 1));
+    s = s.slice(0, comma);
+  }
   const slash = s.indexOf('\\');
-  if (slash >= 0) { instanceName = s.slice(slash + 1); s = s.slice(0, slash); }
+  if (slash >= 0) {
+    instanceName = s.slice(slash + 1);
+    s = s.slice(0, slash);
+  }
   if (s === '.' || s.toLowerCase() === '(local)') s = 'localhost';
   const out: { server: string; port?: number; instanceName?: string } = { server: s };
   if (port !== undefined && Number.isInteger(port) && port > 0) out.port = port;
@@ -86,8 +92,12 @@ export function specFromHostConnectionString(connectionString: string, accessTok
     text = [...kv].map(([k, v]) => `${k}=${/[;{}]/.test(v) ? `{${v.replace(/}/g, '}}')}}` : v}`).join(';');
   }
   const spec = parseConnectionString(text);
-  if (spec.kind !== 'mssql') throw new ConnectionError('the editor\'s connection is not a SQL Server connection');
-  if (accessToken) { spec.accessToken = accessToken; delete spec.user; delete spec.password; }
+  if (spec.kind !== 'mssql') throw new ConnectionError("the editor's connection is not a SQL Server connection");
+  if (accessToken) {
+    spec.accessToken = accessToken;
+    delete spec.user;
+    delete spec.password;
+  }
   return spec;
 }
 
@@ -96,7 +106,11 @@ export function specFromMssqlConnectionInfo(info: MssqlConnectionInfoLike): Mssq
   if (info.connectionString) return specFromHostConnectionString(info.connectionString, info.azureAccountToken);
   const auth = (info.authenticationType ?? 'SqlLogin').toLowerCase();
   if (auth === 'integrated') {
-    throw new ConnectionError('a Windows (Integrated) sign-in cannot be borrowed from here: in VS Code, the SQL Server extension shares it (version ' + CONNECTION_SHARING_MIN_VERSION + ' or later); or add a connection with Domain=…;User Id=… and the Windows password (NTLM)');
+    throw new ConnectionError(
+      'a Windows (Integrated) sign-in cannot be borrowed from here: in VS Code, the SQL Server extension shares it (version ' +
+        CONNECTION_SHARING_MIN_VERSION +
+        ' or later); or add a connection with Domain=…;User Id=… and the Windows password (NTLM)',
+    );
   }
   const server = splitServer(info.server);
   const spec: MssqlSpec = {
@@ -144,7 +158,9 @@ export async function borrowFromMssqlExtension(api: MssqlExtensionApiLike, exten
   if (!sharing || typeof sharing.connect !== 'function' || typeof sharing.executeSimpleQuery !== 'function') {
     // An older extension: Entra MFA can still go with the token it gives; Windows sign-in cannot.
     if (kind === 'entra-mfa' && info.azureAccountToken) return specFromPromptedInfo(api, info);
-    throw new ConnectionError(`a connection with ${what} is used through the SQL Server extension's connection sharing API, which this version of the extension does not have: update the SQL Server (mssql) extension to ${CONNECTION_SHARING_MIN_VERSION} or later`);
+    throw new ConnectionError(
+      `a connection with ${what} is used through the SQL Server extension's connection sharing API, which this version of the extension does not have: update the SQL Server (mssql) extension to ${CONNECTION_SHARING_MIN_VERSION} or later`,
+    );
   }
   const connectionId = info.id || (await sharing.getActiveEditorConnectionId(extensionId));
   if (!connectionId) {

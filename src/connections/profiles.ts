@@ -77,8 +77,12 @@ export function splitPassword(address: string): { address: string; password?: st
     let password: string | undefined;
     const parts: string[] = [];
     for (const [k, v] of kv) {
-      if (k === 'password' || k === 'pwd') { password = v; continue; }
-      if (k === 'access token' || k === 'accesstoken') throw new ProfileError('an access token cannot be saved in a profile: use SQL authentication, or the SQL Server extension\'s connection for Entra ID');
+      if (k === 'password' || k === 'pwd') {
+        password = v;
+        continue;
+      }
+      if (k === 'access token' || k === 'accesstoken')
+        throw new ProfileError("an access token cannot be saved in a profile: use SQL authentication, or the SQL Server extension's connection for Entra ID");
       parts.push(`${k}=${adoValue(v)}`);
     }
     return password === undefined ? { address: parts.join(';'), spec } : { address: parts.join(';'), password, spec };
@@ -87,17 +91,18 @@ export function splitPassword(address: string): { address: string; password?: st
 }
 
 /** Validate the user's input and make a profile (plus the password to keep in the secret store). */
-export function makeProfile(
-  input: { name: string; address: string; schema?: string; password?: string },
-  newId: () => string,
-): { profile: ConnectionProfile; password?: string } {
+export function makeProfile(input: { name: string; address: string; schema?: string; password?: string }, newId: () => string): { profile: ConnectionProfile; password?: string } {
   const name = input.name.trim();
   if (!name) throw new ProfileError('a connection needs a name');
   if (name.length > 80) throw new ProfileError('a connection name is at most 80 characters');
   const { address, password: inAddress, spec } = splitPassword(input.address);
   let schema: string | undefined;
   if (input.schema !== undefined && input.schema.trim() !== '') {
-    try { schema = validateIdentifier(input.schema.trim(), 'schema'); } catch (e) { throw new ProfileError((e as Error).message); }
+    try {
+      schema = validateIdentifier(input.schema.trim(), 'schema');
+    } catch (e) {
+      throw new ProfileError((e as Error).message);
+    }
   }
   const password = input.password !== undefined && input.password !== '' ? input.password : inAddress;
   if (password !== undefined && spec.kind === 'pglite') throw new ProfileError('an embedded database has no password');
@@ -107,7 +112,10 @@ export function makeProfile(
 
 /** Profiles kept in a key-value store, their passwords in a secret store. */
 export class ProfileStore {
-  constructor(private readonly state: KeyValueStore, private readonly secrets: SecretStore) {}
+  constructor(
+    private readonly state: KeyValueStore,
+    private readonly secrets: SecretStore,
+  ) {}
 
   list(): ConnectionProfile[] {
     const raw = this.state.get<unknown>(PROFILES_KEY);
@@ -141,10 +149,18 @@ export class ProfileStore {
     }
     let hasPassword = old.hasPassword;
     if (!('keep' in password)) {
-      if (password.value === undefined) { await this.secrets.delete(secretKey(profile.id)); hasPassword = false; }
-      else { await this.secrets.store(secretKey(profile.id), password.value); hasPassword = true; }
+      if (password.value === undefined) {
+        await this.secrets.delete(secretKey(profile.id));
+        hasPassword = false;
+      } else {
+        await this.secrets.store(secretKey(profile.id), password.value);
+        hasPassword = true;
+      }
     }
-    await this.state.update(PROFILES_KEY, all.map((p) => (p.id === profile.id ? { ...profile, hasPassword } : p)));
+    await this.state.update(
+      PROFILES_KEY,
+      all.map((p) => (p.id === profile.id ? { ...profile, hasPassword } : p)),
+    );
   }
 
   async remove(id: string): Promise<boolean> {
@@ -165,7 +181,10 @@ export class ProfileStore {
   /** Forget a saved password (a Windows password the server refused: it is asked again next time). */
   async forgetPassword(id: string): Promise<void> {
     await this.secrets.delete(secretKey(id));
-    await this.state.update(PROFILES_KEY, this.list().map((p) => (p.id === id ? { ...p, hasPassword: false } : p)));
+    await this.state.update(
+      PROFILES_KEY,
+      this.list().map((p) => (p.id === id ? { ...p, hasPassword: false } : p)),
+    );
   }
 
   /** Keep a password asked for later (a Windows account's, asked once) in the secret store. */
@@ -173,7 +192,10 @@ export class ProfileStore {
     const all = this.list();
     if (!all.some((p) => p.id === id)) throw new ProfileError('that connection no longer exists');
     await this.secrets.store(secretKey(id), password);
-    await this.state.update(PROFILES_KEY, all.map((p) => (p.id === id ? { ...p, hasPassword: true } : p)));
+    await this.state.update(
+      PROFILES_KEY,
+      all.map((p) => (p.id === id ? { ...p, hasPassword: true } : p)),
+    );
   }
 
   active(): ActiveChoice | undefined {
@@ -192,8 +214,13 @@ export class ProfileStore {
 function isProfile(x: unknown): x is ConnectionProfile {
   if (!x || typeof x !== 'object') return false;
   const p = x as Record<string, unknown>;
-  return typeof p.id === 'string' && typeof p.name === 'string' && typeof p.address === 'string'
-    && (p.kind === 'mssql' || p.kind === 'postgres' || p.kind === 'pglite' || p.kind === 'oracle') && typeof p.hasPassword === 'boolean';
+  return (
+    typeof p.id === 'string' &&
+    typeof p.name === 'string' &&
+    typeof p.address === 'string' &&
+    (p.kind === 'mssql' || p.kind === 'postgres' || p.kind === 'pglite' || p.kind === 'oracle') &&
+    typeof p.hasPassword === 'boolean'
+  );
 }
 
 /** A random profile id (hex). */

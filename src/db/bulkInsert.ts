@@ -36,9 +36,7 @@ export interface BulkInsertOptions {
 /** Rows one statement may carry for a table of `columnCount` columns. */
 export function rowsPerStatement(dialect: Dialect, columnCount: number, requested?: number): number {
   if (!Number.isInteger(columnCount) || columnCount < 1) throw new Error('bulk insert needs at least one column');
-  const cap = dialect === 'mssql'
-    ? Math.min(MSSQL_MAX_VALUES_ROWS, Math.floor(MSSQL_MAX_PARAMS / columnCount))
-    : PG_DEFAULT_ROWS; // Oracle: rows per executeMany, as PostgreSQL's per statement
+  const cap = dialect === 'mssql' ? Math.min(MSSQL_MAX_VALUES_ROWS, Math.floor(MSSQL_MAX_PARAMS / columnCount)) : PG_DEFAULT_ROWS; // Oracle: rows per executeMany, as PostgreSQL's per statement
   if (cap < 1) throw new Error(`bulk insert: ${columnCount} columns exceed the SQL Server parameter limit`);
   if (requested !== undefined) {
     if (!Number.isInteger(requested) || requested < 1) throw new Error(`invalid maxRowsPerStatement ${requested}`);
@@ -46,7 +44,6 @@ export function rowsPerStatement(dialect: Dialect, columnCount: number, requeste
   }
   return cap;
 }
-
 
 /** The cast target of each column (PostgreSQL), in the order given. */
 export async function pgColumnTypes(q: Queryable, schema: string, table: string, columns: readonly string[]): Promise<string[]> {
@@ -97,7 +94,7 @@ export async function bulkInsert(
   let inserted = 0;
 
   if (dialect === 'postgres') {
-    const types = options.pgTypes ?? await pgColumnTypes(q, schema, table, columns);
+    const types = options.pgTypes ?? (await pgColumnTypes(q, schema, table, columns));
     if (types.length !== columns.length) throw new Error(`bulk insert into ${table}: ${types.length} types for ${columns.length} columns`);
     for (const t of types) if (!PG_TYPE_NAME.test(t)) throw new Error(`bulk insert: unusable column type ${JSON.stringify(t)}`);
     const sql = `INSERT INTO ${target} SELECT * FROM unnest(${types.map((t, i) => `$${i + 1}::${t}[]`).join(', ')})`;

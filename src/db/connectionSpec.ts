@@ -11,12 +11,18 @@
 //   [user@]host[:port]/service (EZConnect), oracle:<EZConnect> or oracle:(DESCRIPTION=…)   Oracle
 import { ConnectionError } from './types';
 
-export interface PgliteSpec { kind: 'pglite'; dataDir: string | null }
+export interface PgliteSpec {
+  kind: 'pglite';
+  dataDir: string | null;
+}
 export interface PostgresSpec {
   kind: 'postgres';
   /** Connection string for pg, or null to use the PG* environment variables. */
   url: string | null;
-  host?: string; port?: number; database?: string; user?: string;
+  host?: string;
+  port?: number;
+  database?: string;
+  user?: string;
 }
 export interface MssqlSpec {
   kind: 'mssql';
@@ -91,7 +97,11 @@ export function parseAdoString(text: string): Map<string, string> {
       for (;;) {
         if (i >= n) throw new ConnectionError(`unterminated ${q}quoted value for "${key.trim()}" in connection string`);
         if (text[i] === close) {
-          if (text[i + 1] === close) { value += close; i += 2; continue; }
+          if (text[i + 1] === close) {
+            value += close;
+            i += 2;
+            continue;
+          }
           i++;
           break;
         }
@@ -138,7 +148,10 @@ export function splitDomainUser(user: string): { domain?: string; user: string }
 function applyWindowsAuth(spec: MssqlSpec, integrated: boolean, domain: string | undefined): void {
   if (spec.user) {
     const split = splitDomainUser(spec.user);
-    if (split.domain) { spec.user = split.user; spec.domain ??= split.domain; }
+    if (split.domain) {
+      spec.user = split.user;
+      spec.domain ??= split.domain;
+    }
   }
   if (domain) spec.domain = domain;
   if (spec.domain && !spec.user) throw new ConnectionError(`Domain=${spec.domain} needs User Id= (the Windows account name)`);
@@ -153,7 +166,10 @@ function applyWindowsAuth(spec: MssqlSpec, integrated: boolean, domain: string |
 
 function parseMssqlAdo(text: string): MssqlSpec {
   const kv = parseAdoString(text);
-  const get = (...names: string[]) => { for (const k of names) if (kv.has(k)) return kv.get(k); return undefined; };
+  const get = (...names: string[]) => {
+    for (const k of names) if (kv.has(k)) return kv.get(k);
+    return undefined;
+  };
   let server = get('server', 'data source', 'address', 'addr', 'network address');
   if (!server) throw new ConnectionError('SQL Server connection string has no Server=');
   server = server.replace(/^tcp:/i, '');
@@ -166,7 +182,10 @@ function parseMssqlAdo(text: string): MssqlSpec {
     server = server.slice(0, comma);
   }
   const slash = server.indexOf('\\');
-  if (slash >= 0) { instanceName = server.slice(slash + 1); server = server.slice(0, slash); }
+  if (slash >= 0) {
+    instanceName = server.slice(slash + 1);
+    server = server.slice(0, slash);
+  }
   if (server === '.' || server.toLowerCase() === '(local)') server = 'localhost';
   const auth = get('authentication')?.toLowerCase();
   const integrated = get('integrated security', 'trusted_connection');
@@ -214,7 +233,11 @@ function decodePart(text: string, what: string, scheme: string): string {
 
 function parseMssqlUrl(text: string): MssqlSpec {
   let u: URL;
-  try { u = new URL(text); } catch { throw new ConnectionError('invalid mssql:// URL'); }
+  try {
+    u = new URL(text);
+  } catch {
+    throw new ConnectionError('invalid mssql:// URL');
+  }
   const p = u.searchParams;
   const spec: MssqlSpec = {
     kind: 'mssql',
@@ -225,8 +248,10 @@ function parseMssqlUrl(text: string): MssqlSpec {
   if (u.port) spec.port = Number(u.port);
   const path = decodePart(u.pathname.replace(/^\//, ''), 'database name', 'mssql://');
   const [dbOrInstance, maybeDb] = path.split('/');
-  if (maybeDb !== undefined) { spec.instanceName = dbOrInstance; if (maybeDb) spec.database = maybeDb; }
-  else if (dbOrInstance) spec.database = dbOrInstance;
+  if (maybeDb !== undefined) {
+    spec.instanceName = dbOrInstance;
+    if (maybeDb) spec.database = maybeDb;
+  } else if (dbOrInstance) spec.database = dbOrInstance;
   if (p.get('instanceName')) spec.instanceName = p.get('instanceName')!;
   if (u.username) spec.user = decodePart(u.username, 'user name', 'mssql://');
   if (u.password) spec.password = decodePart(u.password, 'password', 'mssql://');
@@ -247,7 +272,11 @@ function parseOracle(text: string): OracleSpec {
   const lower = text.toLowerCase();
   if (lower.startsWith('oracle://')) {
     let u: URL;
-    try { u = new URL(text); } catch { throw new ConnectionError('invalid oracle:// URL'); }
+    try {
+      u = new URL(text);
+    } catch {
+      throw new ConnectionError('invalid oracle:// URL');
+    }
     const host = decodePart(u.hostname, 'host', 'oracle://');
     if (!host) throw new ConnectionError('oracle:// URL has no host: write oracle://user@host:1521/service');
     const service = decodePart(u.pathname.replace(/^\//, ''), 'service name', 'oracle://');
@@ -298,7 +327,11 @@ export function parseConnectionString(text: string): ConnectionSpec {
   if (lower === 'postgres:' || lower === 'pg:' || lower === 'postgresql:') return { kind: 'postgres', url: null };
   if (lower.startsWith('postgres://') || lower.startsWith('postgresql://')) {
     let u: URL;
-    try { u = new URL(s); } catch { throw new ConnectionError('invalid postgres:// URL'); }
+    try {
+      u = new URL(s);
+    } catch {
+      throw new ConnectionError('invalid postgres:// URL');
+    }
     const spec: PostgresSpec = { kind: 'postgres', url: s, host: decodePart(u.hostname, 'host', 'postgres://') || undefined };
     if (u.port) spec.port = Number(u.port);
     const db = decodePart(u.pathname.replace(/^\//, ''), 'database name', 'postgres://');

@@ -125,7 +125,10 @@ ORDER BY table_name, column_id`;
 
 const ORA_NOT_ID_CHAR = '[^ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789_-]';
 
-const checkLimit = (n: number) => { if (!Number.isInteger(n) || n < 0) throw new Error(`invalid row limit ${n}`); return n; };
+const checkLimit = (n: number) => {
+  if (!Number.isInteger(n) || n < 0) throw new Error(`invalid row limit ${n}`);
+  return n;
+};
 
 /**
  * Oracle type of an SSD column, derived from its SQL Server type (the model's reference): text up to
@@ -144,15 +147,30 @@ export function oracleColumnType(sqlServerType: string): string {
   if ((m = /^N?CHAR\((\d+)\)$/.exec(t))) return t.startsWith('N') ? `NCHAR(${m[1]})` : `CHAR(${m[1]} CHAR)`;
   if ((m = /^(?:VAR)?BINARY\((\d+)\)$/.exec(t))) return `RAW(${m[1]})`;
   switch (t) {
-    case 'DATE': return 'DATE';
-    case 'DATETIME': case 'DATETIME2': case 'SMALLDATETIME': return 'TIMESTAMP(3)';
-    case 'INT': case 'INTEGER': return 'NUMBER(10)';
-    case 'BIGINT': return 'NUMBER(19)';
-    case 'SMALLINT': return 'NUMBER(5)';
-    case 'TINYINT': return 'NUMBER(3)';
-    case 'BIT': return 'NUMBER(1)';
-    case 'FLOAT': case 'REAL': return 'BINARY_DOUBLE';
-    case 'NVARCHAR(MAX)': case 'NTEXT': case 'TEXT': return 'CLOB';
+    case 'DATE':
+      return 'DATE';
+    case 'DATETIME':
+    case 'DATETIME2':
+    case 'SMALLDATETIME':
+      return 'TIMESTAMP(3)';
+    case 'INT':
+    case 'INTEGER':
+      return 'NUMBER(10)';
+    case 'BIGINT':
+      return 'NUMBER(19)';
+    case 'SMALLINT':
+      return 'NUMBER(5)';
+    case 'TINYINT':
+      return 'NUMBER(3)';
+    case 'BIT':
+      return 'NUMBER(1)';
+    case 'FLOAT':
+    case 'REAL':
+      return 'BINARY_DOUBLE';
+    case 'NVARCHAR(MAX)':
+    case 'NTEXT':
+    case 'TEXT':
+      return 'CLOB';
   }
   if ((m = /^DECIMAL\((\d+)(?:,\s*(\d+))?\)$/.exec(t))) return `NUMBER(${m[1]}${m[2] !== undefined ? `,${m[2]}` : ''})`;
   throw new Error(`no Oracle type for SQL Server type ${sqlServerType}: add it to oracleColumnType (src/db/dialect.ts)`);
@@ -183,7 +201,8 @@ export const DIALECTS: Readonly<Record<Dialect, DialectRules>> = {
     badId: (e) => `(${e} = N'' OR ${e} COLLATE Latin1_General_BIN LIKE N'%[^A-Za-z0-9_-]%')`,
     chr: 'CHAR',
     wholeNumber: (t) => `TRY_CONVERT(INT, ${t})`,
-    referralSourceCode: (v) => `CASE WHEN ${v} LIKE '10%' THEN '10' WHEN ${v} LIKE '[1-3][A-F]%' THEN LEFT(${v}, 2) WHEN ${v} LIKE '5[A-D]%' THEN LEFT(${v}, 2) WHEN ${v} LIKE '[46789]%' THEN LEFT(${v}, 1) END`,
+    referralSourceCode: (v) =>
+      `CASE WHEN ${v} LIKE '10%' THEN '10' WHEN ${v} LIKE '[1-3][A-F]%' THEN LEFT(${v}, 2) WHEN ${v} LIKE '5[A-D]%' THEN LEFT(${v}, 2) WHEN ${v} LIKE '[46789]%' THEN LEFT(${v}, 1) END`,
     bindDatesWithTime: true,
     emptyTable: (t) => `DELETE FROM ${t}`,
     schemaExists: INFO_SCHEMA_EXISTS,
@@ -221,7 +240,8 @@ export const DIALECTS: Readonly<Record<Dialect, DialectRules>> = {
     badId: (e) => `(${e} = '' OR ${e} ~ '[^A-Za-z0-9_-]')`,
     chr: 'CHR',
     wholeNumber: (t) => `CASE WHEN ${t} ~ '^-?[0-9]{1,9}$' THEN CAST(${t} AS INTEGER) END`,
-    referralSourceCode: (v) => `CASE WHEN ${v} LIKE '10%' THEN '10' WHEN ${v} ~ '^[1-3][A-Fa-f]' THEN LEFT(${v}, 2) WHEN ${v} ~ '^5[A-Da-d]' THEN LEFT(${v}, 2) WHEN ${v} ~ '^[46789]' THEN LEFT(${v}, 1) END`,
+    referralSourceCode: (v) =>
+      `CASE WHEN ${v} LIKE '10%' THEN '10' WHEN ${v} ~ '^[1-3][A-Fa-f]' THEN LEFT(${v}, 2) WHEN ${v} ~ '^5[A-Da-d]' THEN LEFT(${v}, 2) WHEN ${v} ~ '^[46789]' THEN LEFT(${v}, 1) END`,
     bindDatesWithTime: false,
     emptyTable: (t) => `TRUNCATE TABLE ${t}`,
     schemaExists: INFO_SCHEMA_EXISTS,
@@ -247,7 +267,8 @@ export const DIALECTS: Readonly<Record<Dialect, DialectRules>> = {
     length: (e) => `LENGTH(${e})`,
     trim: (e) => `TRIM(${e})`,
     // A schema is a user in Oracle: creating one is the DBA's job, so only its presence is checked.
-    createSchema: (s) => `DECLARE n NUMBER; BEGIN SELECT COUNT(*) INTO n FROM all_users WHERE username = '${s.toUpperCase()}'; IF n = 0 THEN RAISE_APPLICATION_ERROR(-20001, 'schema ${s.toUpperCase()} does not exist: in Oracle a schema is a user, which the DBA creates (CREATE USER ${s.toUpperCase()} ...)'); END IF; END;`,
+    createSchema: (s) =>
+      `DECLARE n NUMBER; BEGIN SELECT COUNT(*) INTO n FROM all_users WHERE username = '${s.toUpperCase()}'; IF n = 0 THEN RAISE_APPLICATION_ERROR(-20001, 'schema ${s.toUpperCase()} does not exist: in Oracle a schema is a user, which the DBA creates (CREATE USER ${s.toUpperCase()} ...)'); END IF; END;`,
     addNullableTextColumn: (t, c) => `ALTER TABLE ${t} ADD (${c} CLOB NULL)`,
     defaultNow: 'SYSTIMESTAMP',
     defaultUuid: 'LOWER(RAWTOHEX(SYS_GUID()))',
@@ -266,7 +287,8 @@ export const DIALECTS: Readonly<Record<Dialect, DialectRules>> = {
     badId: (e) => `REGEXP_LIKE(${e}, '${ORA_NOT_ID_CHAR}', 'c')`,
     chr: 'CHR',
     wholeNumber: (t) => `CASE WHEN REGEXP_LIKE(${t}, '^-?[0123456789]{1,9}$') THEN CAST(${t} AS NUMBER(10)) END`,
-    referralSourceCode: (v) => `CASE WHEN ${v} LIKE '10%' THEN '10' WHEN REGEXP_LIKE(${v}, '^[123][ABCDEFabcdef]') THEN SUBSTR(${v}, 1, 2) WHEN REGEXP_LIKE(${v}, '^5[ABCDabcd]') THEN SUBSTR(${v}, 1, 2) WHEN REGEXP_LIKE(${v}, '^[46789]') THEN SUBSTR(${v}, 1, 1) END`,
+    referralSourceCode: (v) =>
+      `CASE WHEN ${v} LIKE '10%' THEN '10' WHEN REGEXP_LIKE(${v}, '^[123][ABCDEFabcdef]') THEN SUBSTR(${v}, 1, 2) WHEN REGEXP_LIKE(${v}, '^5[ABCDabcd]') THEN SUBSTR(${v}, 1, 2) WHEN REGEXP_LIKE(${v}, '^[46789]') THEN SUBSTR(${v}, 1, 1) END`,
     bindDatesWithTime: true,
     emptyTable: (t) => `DELETE FROM ${t}`,
     schemaExists: `SELECT 1 AS one FROM all_users WHERE UPPER(username) = UPPER($1)`,
@@ -428,14 +450,24 @@ function oracleAddYears(expr: string, years: number): string {
 
 const SQL_SYNTAX: Readonly<Partial<Record<Dialect, SqlSyntax>>> = {
   postgres: {
-    personId: 'VARCHAR', kind: 'VARCHAR', text: 'VARCHAR', timestamp: 'TIMESTAMP', integer: 'INTEGER', longText: 'TEXT',
+    personId: 'VARCHAR',
+    kind: 'VARCHAR',
+    text: 'VARCHAR',
+    timestamp: 'TIMESTAMP',
+    integer: 'INTEGER',
+    longText: 'TEXT',
     literal: quoteLiteral,
     orderByCodePoint: (expr) => `${expr} COLLATE "C"`,
     queryHint: '',
     addYears: (expr, years) => `${expr} + INTERVAL '${wholeYears(years)} years'`,
   },
   mssql: {
-    personId: 'NVARCHAR(48)', kind: 'NVARCHAR(2)', text: 'NVARCHAR(4000)', timestamp: 'DATETIME2', integer: 'INT', longText: 'NVARCHAR(MAX)',
+    personId: 'NVARCHAR(48)',
+    kind: 'NVARCHAR(2)',
+    text: 'NVARCHAR(4000)',
+    timestamp: 'DATETIME2',
+    integer: 'INT',
+    longText: 'NVARCHAR(MAX)',
     literal: (value) => `N${quoteLiteral(value)}`,
     orderByCodePoint: (expr) => `${expr} COLLATE Latin1_General_BIN2`,
     // A fresh plan per call: $1 is NULL (everyone) or one person id, two very different reads.
@@ -446,7 +478,12 @@ const SQL_SYNTAX: Readonly<Partial<Record<Dialect, SqlSyntax>>> = {
     // NVARCHAR2 holds any character whatever the database character set; 2,000 characters is its
     // limit under the default MAX_STRING_SIZE. Long text (JSON) travels as CLOB, made by TO_CLOB
     // (CAST does not convert to LOBs).
-    personId: 'NVARCHAR2(48)', kind: 'NVARCHAR2(2)', text: 'NVARCHAR2(2000)', timestamp: 'TIMESTAMP(3)', integer: 'NUMBER(10)', longText: 'CLOB',
+    personId: 'NVARCHAR2(48)',
+    kind: 'NVARCHAR2(2)',
+    text: 'NVARCHAR2(2000)',
+    timestamp: 'TIMESTAMP(3)',
+    integer: 'NUMBER(10)',
+    longText: 'CLOB',
     literal: (value) => `N${quoteLiteral(value)}`,
     // Code-point order whatever the character sets: the UTF-8 bytes of the id, compared as RAW
     // (byte by byte). NLSSORT(…, 'NLS_SORT=BINARY') on NVARCHAR2 would compare UTF-16 code units,

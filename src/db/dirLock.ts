@@ -74,7 +74,10 @@ export function describeHolder(h: LockHolder): string {
 }
 
 export class DirLockedError extends ConnectionError {
-  constructor(readonly what: string, readonly holder: LockHolder) {
+  constructor(
+    readonly what: string,
+    readonly holder: LockHolder,
+  ) {
     super(`${what} is in use by ${describeHolder(holder)}: an embedded database can be opened by one process at a time. Wait for it to finish (or stop it), then try again.`);
   }
 }
@@ -88,7 +91,10 @@ const held = new Map<string, { count: number; token: string }>();
 export function acquireLock(lockFile: string, what: string, command = currentCommand()): void {
   const key = resolve(lockFile);
   const mine = held.get(key);
-  if (mine && readLock(key)?.token === mine.token) { mine.count++; return; }
+  if (mine && readLock(key)?.token === mine.token) {
+    mine.count++;
+    return;
+  }
   for (let attempt = 0; attempt < 5; attempt++) {
     const token = randomUUID();
     const text = JSON.stringify({ pid: process.pid, command, since: new Date().toISOString(), token } satisfies LockHolder) + '\n';

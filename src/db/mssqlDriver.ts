@@ -110,25 +110,42 @@ export function formatTime(d: Date): string {
 
 type Convert = (v: unknown) => unknown;
 
-const asDate = (f: (d: Date) => string): Convert => (v) => (v instanceof Date ? (Number.isNaN(v.getTime()) ? null : f(v)) : v);
+const asDate =
+  (f: (d: Date) => string): Convert =>
+  (v) =>
+    v instanceof Date ? (Number.isNaN(v.getTime()) ? null : f(v)) : v;
 const int8: Convert = (v) => {
-  if (typeof v === 'string') { const n = Number(v); return Number.isSafeInteger(n) ? n : v; }
+  if (typeof v === 'string') {
+    const n = Number(v);
+    return Number.isSafeInteger(n) ? n : v;
+  }
   if (typeof v === 'bigint') return v >= BigInt(Number.MIN_SAFE_INTEGER) && v <= BigInt(Number.MAX_SAFE_INTEGER) ? Number(v) : v.toString();
   return v;
 };
 
 function converterFor(type: unknown): Convert | undefined {
   switch (type) {
-    case sql.Date: return asDate(formatDate);
-    case sql.DateTime: case sql.DateTime2: case sql.SmallDateTime: return asDate(formatTimestamp);
-    case sql.DateTimeOffset: return asDate((d) => d.toISOString());
-    case sql.Time: return asDate(formatTime);
-    case sql.BigInt: return int8;
-    default: return undefined;
+    case sql.Date:
+      return asDate(formatDate);
+    case sql.DateTime:
+    case sql.DateTime2:
+    case sql.SmallDateTime:
+      return asDate(formatTimestamp);
+    case sql.DateTimeOffset:
+      return asDate((d) => d.toISOString());
+    case sql.Time:
+      return asDate(formatTime);
+    case sql.BigInt:
+      return int8;
+    default:
+      return undefined;
   }
 }
 
-interface ColumnMeta { name?: string; type?: unknown }
+interface ColumnMeta {
+  name?: string;
+  type?: unknown;
+}
 
 /** A function normalising the rows of one result set, given mssql's column metadata. */
 export function rowNormaliser(columns: Record<string, ColumnMeta> | undefined): (row: Row) => Row {
@@ -176,8 +193,7 @@ export function toMssqlError(err: unknown, description: string): Error {
   const message = oneLine(redactSecrets(e.message ?? String(err)));
   // A dropped connection under a request (KILL, a restart, a reset) arrives as EREQUEST/ECLOSE
   // wrapping tedious's "Connection lost" (ESOCKET) or "Connection closed before request completed".
-  const lost = e.code === 'ECLOSE' || (e.originalError as { code?: string } | undefined)?.code === 'ESOCKET'
-    || /^Connection (lost|closed before request completed)\b/.test(message);
+  const lost = e.code === 'ECLOSE' || (e.originalError as { code?: string } | undefined)?.code === 'ESOCKET' || /^Connection (lost|closed before request completed)\b/.test(message);
   if ((e.code && CONNECTION_CODES.has(e.code)) || lost) return new ConnectionError(`lost connection to ${description}: ${message}`, { cause: err });
   const details: DbError['details'] = {};
   const number = e.number ?? info?.number;
@@ -192,7 +208,13 @@ export function toMssqlError(err: unknown, description: string): Error {
   return new DbError(`${message}${proc ? ` (in ${proc})` : ''}${more}`, details, { cause: err });
 }
 
-interface InfoEvent { message: string; number?: number; class?: number; lineNumber?: number; procName?: string }
+interface InfoEvent {
+  message: string;
+  number?: number;
+  class?: number;
+  lineNumber?: number;
+  procName?: string;
+}
 
 /** PRINT → notice; RAISERROR severity ≤ 10 → notice; server "Warning: …" messages → warning; other server information → info. */
 export function infoToMessage(m: InfoEvent): DbMessage {
@@ -247,7 +269,11 @@ export interface MssqlLib {
 export function systemCaCertificates(): string[] {
   const get = (tls as unknown as { getCACertificates?: (type: string) => string[] }).getCACertificates;
   if (typeof get !== 'function') return [];
-  try { return get('system') ?? []; } catch { return []; }
+  try {
+    return get('system') ?? [];
+  } catch {
+    return [];
+  }
 }
 
 /** The CAs to trust when more than Node's own are needed (a CA file, the system store); undefined otherwise. */
@@ -255,10 +281,13 @@ export function trustedCas(spec: MssqlSpec, system: string[] = systemCaCertifica
   const extra: string[] = [];
   if (spec.caFile) {
     let text: string;
-    try { text = readFileSync(spec.caFile, 'utf8'); } catch (e) {
+    try {
+      text = readFileSync(spec.caFile, 'utf8');
+    } catch (e) {
       throw new ConnectionError(`cannot read the CA file ${spec.caFile}: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`);
     }
-    if (!/-----BEGIN CERTIFICATE-----/.test(text)) throw new ConnectionError(`the CA file ${spec.caFile} holds no PEM certificate (-----BEGIN CERTIFICATE-----): export the CA certificate as Base-64 (PEM)`);
+    if (!/-----BEGIN CERTIFICATE-----/.test(text))
+      throw new ConnectionError(`the CA file ${spec.caFile} holds no PEM certificate (-----BEGIN CERTIFICATE-----): export the CA certificate as Base-64 (PEM)`);
     extra.push(text);
   }
   if (!extra.length && !system.length) return undefined;
@@ -270,28 +299,33 @@ export function tlsHint(text: string): string | undefined {
   const t = text.toLowerCase();
   const caHelp = 'give the certificate of the authority that signed it with --ca-file, SSD_CA_FILE or the ssd.sqlServer.caFile setting';
   if (/self[- ]signed certificate|depth_zero_self_signed_cert|self_signed_cert_in_chain/.test(t)) {
-    return `the server presented a self-signed certificate, which cannot prove it is the server you meant. Ask the DBA for the certificate (or its CA) and ${caHelp}; ` +
-      'or, as a deliberate choice, add TrustServerCertificate=true: the connection stays encrypted but the server is not verified, so anyone able to intercept the network could pose as it and read the password';
+    return (
+      `the server presented a self-signed certificate, which cannot prove it is the server you meant. Ask the DBA for the certificate (or its CA) and ${caHelp}; ` +
+      'or, as a deliberate choice, add TrustServerCertificate=true: the connection stays encrypted but the server is not verified, so anyone able to intercept the network could pose as it and read the password'
+    );
   }
   if (/unable to get local issuer certificate|unable_to_verify_leaf_signature|unable to verify the first certificate|unable_to_get_issuer_cert/.test(t)) {
-    return `the server's certificate was issued by an authority this machine does not trust (often the council's internal CA): ${caHelp}` +
-      (systemCaCertificates().length ? '' : ' (this runtime cannot read the operating system\'s certificate store; Node 22.15 or later can)');
+    return (
+      `the server's certificate was issued by an authority this machine does not trust (often the council's internal CA): ${caHelp}` +
+      (systemCaCertificates().length ? '' : " (this runtime cannot read the operating system's certificate store; Node 22.15 or later can)")
+    );
   }
   if (/err_tls_cert_altname_invalid|does not match certificate's altnames|hostname\/ip does not match/.test(t)) {
-    return 'the server\'s certificate is for another name: connect with the server name written in the certificate (ask the DBA), not an alias or IP address';
+    return "the server's certificate is for another name: connect with the server name written in the certificate (ask the DBA), not an alias or IP address";
   }
-  if (/certificate has expired|cert_has_expired/.test(t)) return 'the server\'s certificate has expired: ask the DBA to renew it';
+  if (/certificate has expired|cert_has_expired/.test(t)) return "the server's certificate has expired: ask the DBA to renew it";
   if (/unsupported protocol|wrong version number|err_ssl_unsupported_protocol|tlsv1 alert protocol version|no protocols available|tlsv1_alert_protocol_version|version too low/.test(t)) {
-    return 'the server speaks only TLS 1.0/1.1, which this runtime refuses as insecure: ask the DBA to enable TLS 1.2 on the server ' +
-      '(SQL Server 2016 and later have it; older versions need the TLS 1.2 update). Encrypt=false would connect but send the password in clear: not recommended';
+    return (
+      'the server speaks only TLS 1.0/1.1, which this runtime refuses as insecure: ask the DBA to enable TLS 1.2 on the server ' +
+      '(SQL Server 2016 and later have it; older versions need the TLS 1.2 update). Encrypt=false would connect but send the password in clear: not recommended'
+    );
   }
   if (/server requires encryption/.test(t)) return 'the server requires encryption: remove Encrypt=false from the connection string';
   return undefined;
 }
 
 export const UNENCRYPTED_REFUSED =
-  'the server does not offer encryption, and Encrypt=true asks for it: the password was not sent. ' +
-  'Ask the DBA to enable encryption on the server; Encrypt=false would send the password in clear';
+  'the server does not offer encryption, and Encrypt=true asks for it: the password was not sent. ' + 'Ask the DBA to enable encryption on the server; Encrypt=false would send the password in clear';
 
 /**
  * tedious goes on without TLS when Encrypt=true asked for it but the server's PRELOGIN answer
@@ -315,7 +349,9 @@ function guardUnencryptedLogin(): void {
       this.close();
       // tedious moves to its "login sent" state next: stay closed.
       const transitionTo = this.transitionTo;
-      this.transitionTo = () => { this.transitionTo = transitionTo; };
+      this.transitionTo = () => {
+        this.transitionTo = transitionTo;
+      };
       return;
     }
     send.call(this);
@@ -391,7 +427,15 @@ export function odbcConnectionString(spec: MssqlSpec): string {
 
 // ---------------------------------------------------------------- blocking sessions
 
-export interface BlockInfo { waiting: number; blocker: number; waitType: string; waitMs: number; login?: string; host?: string; program?: string }
+export interface BlockInfo {
+  waiting: number;
+  blocker: number;
+  waitType: string;
+  waitMs: number;
+  login?: string;
+  host?: string;
+  program?: string;
+}
 
 /** "session 57 (login LA\\bob, host PC12, program SSMS)" */
 export function describeBlocker(b: BlockInfo): string {
@@ -426,7 +470,11 @@ class BlockWatch {
   }
 
   private async poll(): Promise<void> {
-    if (!this.running.size) { this.stop(); this.seen.clear(); return; }
+    if (!this.running.size) {
+      this.stop();
+      this.seen.clear();
+      return;
+    }
     const now = Date.now();
     if (![...this.running].some((r) => r.started !== undefined && now - r.started >= this.afterMs)) return;
     const pool = this.lookup();
@@ -436,7 +484,9 @@ class BlockWatch {
       const req = new sql.Request(pool);
       req.input('spids', sql.NVarChar(4000), `,${[...this.spids].join(',')},`);
       req.input('pid', sql.Int(), process.pid);
-      const r = await req.query<{ waiting: number; blocker: number; wait_type: string | null; wait_ms: number; login_name: string | null; host_name: string | null; program_name: string | null }>(loadSql('mssql', 'blocking_sessions'));
+      const r = await req.query<{ waiting: number; blocker: number; wait_type: string | null; wait_ms: number; login_name: string | null; host_name: string | null; program_name: string | null }>(
+        loadSql('mssql', 'blocking_sessions'),
+      );
       for (const x of r.recordset) {
         const b: BlockInfo = { waiting: x.waiting, blocker: x.blocker, waitType: x.wait_type ?? '', waitMs: Number(x.wait_ms) || 0 };
         if (x.login_name) b.login = x.login_name;
@@ -491,18 +541,31 @@ function withBlocker(err: Error, shared: Shared, timedOutMs?: number): Error {
 /** Runs single statements on a pool or a transaction; remembers running requests for cancel(). */
 class MssqlRunner implements Queryable {
   readonly dialect = 'mssql' as const;
-  constructor(protected readonly parent: Parent, protected readonly shared: Shared) {}
+  constructor(
+    protected readonly parent: Parent,
+    protected readonly shared: Shared,
+  ) {}
 
   protected async run(text: string, params: readonly unknown[]): Promise<sql.IResult<Row>> {
     const { lib, running, description, commandTimeoutMs, watch } = this.shared;
     const request: Running = new lib.Request(this.parent as sql.ConnectionPool);
     let out: string;
-    try { out = bindParams(request, text, params); } catch (e) { throw toMssqlError(e, description); }
+    try {
+      out = bindParams(request, text, params);
+    } catch (e) {
+      throw toMssqlError(e, description);
+    }
     request.started = Date.now();
     running.add(request);
     watch.arm();
     let timedOut = false;
-    const timer = commandTimeoutMs > 0 ? setTimeout(() => { timedOut = true; request.cancel(); }, commandTimeoutMs) : undefined;
+    const timer =
+      commandTimeoutMs > 0
+        ? setTimeout(() => {
+            timedOut = true;
+            request.cancel();
+          }, commandTimeoutMs)
+        : undefined;
     try {
       // No parameters: a plain batch (no sp_executesql scope), else sp_executesql with @p1..@pn.
       return params.length === 0 && out === text ? await request.batch<Row>(out) : await request.query<Row>(out);
@@ -551,7 +614,10 @@ export interface MssqlOpenOptions {
   blockWatchAfterMs?: number;
 }
 
-interface SessionInfo { spid?: number; language?: string }
+interface SessionInfo {
+  spid?: number;
+  language?: string;
+}
 
 /** The batch every new connection runs first (see initConnection). */
 export function connectionInitSql(lockTimeoutMs: number): string {
@@ -641,16 +707,23 @@ export class MssqlDb implements Db {
     private readonly owner?: MssqlDb,
   ) {
     this.shared = {
-      lib, description, running, watch,
+      lib,
+      description,
+      running,
+      watch,
       commandTimeoutMs: spec.commandTimeoutMs ?? DEFAULT_COMMAND_TIMEOUT_MS,
     };
     this.base = new MssqlRunner(pool, this.shared);
   }
 
   /** The session id (@@SPID) of a session's connection; undefined for the pool. */
-  get sessionId(): number | undefined { return this.owner ? this.sessionInfo.spid : undefined; }
+  get sessionId(): number | undefined {
+    return this.owner ? this.sessionInfo.spid : undefined;
+  }
   /** The session's language (@@LANGUAGE): the login's default, as in SSMS. */
-  get sessionLanguage(): string | undefined { return this.owner ? this.sessionInfo.language : undefined; }
+  get sessionLanguage(): string | undefined {
+    return this.owner ? this.sessionInfo.language : undefined;
+  }
 
   /**
    * The mssql configuration for a spec (exported for tests; contains the secret, never log it).
@@ -715,7 +788,9 @@ export class MssqlDb implements Db {
     const running = new Set<Running>();
     let rootPool: sql.ConnectionPool | undefined;
     const watch = new BlockWatch(() => rootPool, running, openOptions.blockWatchAfterMs ?? BLOCK_WATCH_AFTER_MS);
-    const pool = await MssqlDb.connectPool(lib, spec, description, { ...(ca ? { ca } : {}) }, (info) => { if (info.spid !== undefined) watch.spids.add(info.spid); });
+    const pool = await MssqlDb.connectPool(lib, spec, description, { ...(ca ? { ca } : {}) }, (info) => {
+      if (info.spid !== undefined) watch.spids.add(info.spid);
+    });
     rootPool = pool;
     let schema = 'dbo';
     try {
@@ -756,7 +831,10 @@ export class MssqlDb implements Db {
     const watch = new BlockWatch(() => this.pool, running, this.openOptions.blockWatchAfterMs ?? BLOCK_WATCH_AFTER_MS);
     const pool = await MssqlDb.connectPool(this.shared.lib, this.spec, this.description, { session: true, ...(ca ? { ca } : {}) }, (i) => {
       Object.assign(info, i);
-      if (i.spid !== undefined) { watch.spids.clear(); watch.spids.add(i.spid); }
+      if (i.spid !== undefined) {
+        watch.spids.clear();
+        watch.spids.add(i.spid);
+      }
     });
     // mssql connects lazily after its test connection: open the session's own connection now.
     try {
@@ -786,7 +864,11 @@ export class MssqlDb implements Db {
     const { lib, running, description } = this.shared;
     const request: Running = new lib.Request(this.pool);
     let out: string;
-    try { out = bindParams(request, text, params); } catch (e) { throw toMssqlError(e, description); }
+    try {
+      out = bindParams(request, text, params);
+    } catch (e) {
+      throw toMssqlError(e, description);
+    }
     request.stream = true;
 
     let buffer: Row[] = [];
@@ -794,21 +876,40 @@ export class MssqlDb implements Db {
     let finished = false;
     let failure: unknown;
     let wake: (() => void) | undefined;
-    const notify = () => { const w = wake; wake = undefined; w?.(); };
+    const notify = () => {
+      const w = wake;
+      wake = undefined;
+      w?.();
+    };
     let normalise: (r: Row) => Row = (r) => r;
 
-    request.on('recordset', (columns: Record<string, ColumnMeta>) => { normalise = rowNormaliser(columns); });
+    request.on('recordset', (columns: Record<string, ColumnMeta>) => {
+      normalise = rowNormaliser(columns);
+    });
     request.on('row', (row: Row) => {
       buffer.push(normalise(row));
       // Backpressure: stop reading from the socket until the consumer has taken this batch.
-      if (buffer.length >= batchSize && !paused) { paused = true; request.pause(); }
+      if (buffer.length >= batchSize && !paused) {
+        paused = true;
+        request.pause();
+      }
       notify();
     });
-    request.on('error', (e: unknown) => { failure ??= e; notify(); });
-    const done = new Promise<void>((resolve) => {
-      request.on('done', () => { finished = true; notify(); resolve(); });
+    request.on('error', (e: unknown) => {
+      failure ??= e;
+      notify();
     });
-    const onAbort = () => { request.cancel(); notify(); };
+    const done = new Promise<void>((resolve) => {
+      request.on('done', () => {
+        finished = true;
+        notify();
+        resolve();
+      });
+    });
+    const onAbort = () => {
+      request.cancel();
+      notify();
+    };
     signal?.addEventListener('abort', onAbort);
     request.started = Date.now();
     running.add(request);
@@ -822,13 +923,18 @@ export class MssqlDb implements Db {
         if (buffer.length) {
           const chunk = buffer;
           buffer = [];
-          if (paused) { paused = false; request.resume(); }
+          if (paused) {
+            paused = false;
+            request.resume();
+          }
           for (const r of chunk) yield r as R;
           continue;
         }
         if (failure !== undefined) throw withBlocker(toMssqlError(failure, description), this.shared);
         if (finished) return;
-        await new Promise<void>((resolve) => { wake = resolve; });
+        await new Promise<void>((resolve) => {
+          wake = resolve;
+        });
       }
     } finally {
       signal?.removeEventListener('abort', onAbort);
@@ -836,7 +942,10 @@ export class MssqlDb implements Db {
         // The consumer stopped early (break, error or abort): stop the statement and let the
         // connection go back to the pool once the server has acknowledged.
         request.cancel();
-        if (paused) { paused = false; request.resume(); }
+        if (paused) {
+          paused = false;
+          request.resume();
+        }
         await done;
       }
       running.delete(request);
@@ -862,7 +971,10 @@ export class MssqlDb implements Db {
 
     request.on('info', (m: InfoEvent) => onMessage?.(infoToMessage(m)));
     request.on('error', (e: MssqlErrorLike) => {
-      if (e?.code === 'ECANCEL') { cancelled = true; return; }
+      if (e?.code === 'ECANCEL') {
+        cancelled = true;
+        return;
+      }
       errorCount++;
       if (held) onMessage?.(errorToMessage(held));
       held = e;
@@ -910,7 +1022,9 @@ export class MssqlDb implements Db {
   async transaction<T>(fn: (tx: Queryable) => Promise<T>): Promise<T> {
     const tx = new this.shared.lib.Transaction(this.pool);
     let aborted = false;
-    tx.on('rollback', (abortedByServer: boolean) => { if (abortedByServer) aborted = true; });
+    tx.on('rollback', (abortedByServer: boolean) => {
+      if (abortedByServer) aborted = true;
+    });
     try {
       await tx.begin();
     } catch (e) {
@@ -938,7 +1052,11 @@ export class MssqlDb implements Db {
 
   async cancel(): Promise<void> {
     for (const r of [...this.shared.running]) {
-      try { r.cancel(); } catch { /* finished already */ }
+      try {
+        r.cancel();
+      } catch {
+        /* finished already */
+      }
     }
     for (const s of this.sessions) await s.cancel();
   }

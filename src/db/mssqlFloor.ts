@@ -17,8 +17,15 @@ export const MSSQL_FLOOR = {
 } as const;
 
 export const MSSQL_RELEASES: Record<number, string> = {
-  9: 'SQL Server 2005', 10: 'SQL Server 2008', 11: 'SQL Server 2012', 12: 'SQL Server 2014', 13: 'SQL Server 2016',
-  14: 'SQL Server 2017', 15: 'SQL Server 2019', 16: 'SQL Server 2022', 17: 'SQL Server 2025',
+  9: 'SQL Server 2005',
+  10: 'SQL Server 2008',
+  11: 'SQL Server 2012',
+  12: 'SQL Server 2014',
+  13: 'SQL Server 2016',
+  14: 'SQL Server 2017',
+  15: 'SQL Server 2019',
+  16: 'SQL Server 2022',
+  17: 'SQL Server 2025',
 };
 
 export interface MssqlServerInfo {
@@ -48,7 +55,8 @@ export async function readMssqlServer(db: Queryable): Promise<MssqlServerInfo> {
   const [r] = await db.query<{ product_version: string | null; engine_edition: number | null; compatibility_level: number | null }>(SERVER_INFO_SQL);
   const version = r?.product_version ?? '';
   return {
-    version, major: Number(version.split('.')[0]) || 0,
+    version,
+    major: Number(version.split('.')[0]) || 0,
     cloud: r?.engine_edition === 5 || r?.engine_edition === 8,
     compatibilityLevel: r?.compatibility_level === null || r?.compatibility_level === undefined ? null : Number(r.compatibility_level),
   };

@@ -39,7 +39,10 @@ export function rewritePlaceholders(sql: string): RewrittenSql {
     i++;
     while (i < n) {
       if (sql.charCodeAt(i) === close) {
-        if (sql.charCodeAt(i + 1) === close) { i += 2; continue; }
+        if (sql.charCodeAt(i + 1) === close) {
+          i += 2;
+          continue;
+        }
         i++;
         return;
       }
@@ -49,9 +52,18 @@ export function rewritePlaceholders(sql: string): RewrittenSql {
 
   while (i < n) {
     const c = sql.charCodeAt(i);
-    if (c === 39 /* ' */) { skipDelimited(39); continue; }
-    if (c === 91 /* [ */) { skipDelimited(93); continue; }
-    if (c === 34 /* " */) { skipDelimited(34); continue; }
+    if (c === 39 /* ' */) {
+      skipDelimited(39);
+      continue;
+    }
+    if (c === 91 /* [ */) {
+      skipDelimited(93);
+      continue;
+    }
+    if (c === 34 /* " */) {
+      skipDelimited(34);
+      continue;
+    }
     if (c === 45 /* - */ && sql.charCodeAt(i + 1) === 45) {
       i += 2;
       while (i < n && sql.charCodeAt(i) !== 10 && sql.charCodeAt(i) !== 13) i++;
@@ -63,8 +75,16 @@ export function rewritePlaceholders(sql: string): RewrittenSql {
       i += 2;
       while (i < n && depth > 0) {
         const d = sql.charCodeAt(i);
-        if (d === 47 && sql.charCodeAt(i + 1) === 42) { depth++; i += 2; continue; }
-        if (d === 42 && sql.charCodeAt(i + 1) === 47) { depth--; i += 2; continue; }
+        if (d === 47 && sql.charCodeAt(i + 1) === 42) {
+          depth++;
+          i += 2;
+          continue;
+        }
+        if (d === 42 && sql.charCodeAt(i + 1) === 47) {
+          depth--;
+          i += 2;
+          continue;
+        }
         i++;
       }
       continue;
@@ -73,7 +93,10 @@ export function rewritePlaceholders(sql: string): RewrittenSql {
       let j = i + 1;
       while (j < n && isDigit(sql.charCodeAt(j))) j++;
       // $1abc is not a placeholder followed by a name: leave such text alone.
-      if (j < n && isIdentChar(sql.charCodeAt(j)) && sql.charCodeAt(j) !== 36) { i = j; continue; }
+      if (j < n && isIdentChar(sql.charCodeAt(j)) && sql.charCodeAt(j) !== 36) {
+        i = j;
+        continue;
+      }
       const index = Number(sql.slice(i + 1, j));
       if (index === 0) throw new Error(`invalid parameter placeholder $0 (placeholders start at $1)`);
       used.add(index);

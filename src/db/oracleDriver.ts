@@ -26,9 +26,24 @@ import { rewriteOraclePlaceholders } from './oracleParams';
 import { CancelledError, ConnectionError, DbError, type BatchResult, type Db, type Queryable, type Row, type RunBatchOptions, type StreamOptions } from './types';
 
 /** The part of oracledb's API this driver uses (see node-oracledb's documentation). */
-export interface OracleMetaData { name: string; dbType?: unknown; dbTypeName?: string }
-export interface OracleResultSet { getRows(n: number): Promise<unknown[]>; close(): Promise<void>; metaData?: OracleMetaData[] }
-export interface OracleExecuteResult { rows?: unknown[]; metaData?: OracleMetaData[]; rowsAffected?: number; resultSet?: OracleResultSet; outBinds?: unknown; warning?: { message?: string; code?: string; errorNum?: number } }
+export interface OracleMetaData {
+  name: string;
+  dbType?: unknown;
+  dbTypeName?: string;
+}
+export interface OracleResultSet {
+  getRows(n: number): Promise<unknown[]>;
+  close(): Promise<void>;
+  metaData?: OracleMetaData[];
+}
+export interface OracleExecuteResult {
+  rows?: unknown[];
+  metaData?: OracleMetaData[];
+  rowsAffected?: number;
+  resultSet?: OracleResultSet;
+  outBinds?: unknown;
+  warning?: { message?: string; code?: string; errorNum?: number };
+}
 export interface OracleExecuteOptions {
   outFormat?: unknown;
   autoCommit?: boolean;
@@ -146,7 +161,11 @@ export function oracleStatementText(sql: string): string {
 class ConnQueryable implements Queryable {
   readonly dialect = 'oracle' as const;
   runBatch?: Queryable['runBatch'];
-  constructor(protected readonly ora: OracleDriverModule, protected readonly conn: OracleConnectionLike, private readonly autoCommit: boolean) {}
+  constructor(
+    protected readonly ora: OracleDriverModule,
+    protected readonly conn: OracleConnectionLike,
+    private readonly autoCommit: boolean,
+  ) {}
 
   options(extra: OracleExecuteOptions = {}): OracleExecuteOptions {
     const o = this.ora;
@@ -155,7 +174,8 @@ class ConnQueryable implements Queryable {
       autoCommit: this.autoCommit,
       fetchTypeHandler: (m) => {
         const t = m.dbType;
-        if (t === o.DB_TYPE_DATE || t === o.DB_TYPE_TIMESTAMP || t === o.DB_TYPE_TIMESTAMP_TZ || t === o.DB_TYPE_TIMESTAMP_LTZ || t === o.DB_TYPE_CLOB || t === o.DB_TYPE_NCLOB) return { type: o.STRING };
+        if (t === o.DB_TYPE_DATE || t === o.DB_TYPE_TIMESTAMP || t === o.DB_TYPE_TIMESTAMP_TZ || t === o.DB_TYPE_TIMESTAMP_LTZ || t === o.DB_TYPE_CLOB || t === o.DB_TYPE_NCLOB)
+          return { type: o.STRING };
         if (t === o.DB_TYPE_BLOB) return { type: o.BUFFER };
         return undefined;
       },
@@ -167,7 +187,9 @@ class ConnQueryable implements Queryable {
     const { text, binds } = bindParams(sql, params, this.ora.DB_TYPE_CLOB);
     try {
       return await this.conn.execute(text, binds, this.options(extra));
-    } catch (e) { throw oracleDbError(e, text); }
+    } catch (e) {
+      throw oracleDbError(e, text);
+    }
   }
 
   async query<R = Row>(sql: string, params: readonly unknown[] = []): Promise<R[]> {
@@ -186,7 +208,9 @@ class ConnQueryable implements Queryable {
     const binds = rows.map((r) => order.map((n) => toOracleBind(r[n - 1])));
     try {
       return (await this.conn.executeMany(text, binds, { autoCommit: this.autoCommit })).rowsAffected ?? 0;
-    } catch (e) { throw oracleDbError(e, text); }
+    } catch (e) {
+      throw oracleDbError(e, text);
+    }
   }
 }
 
@@ -248,7 +272,10 @@ export class OracleDb implements Db {
       poolTimeout: 30,
       connectTimeout: Math.ceil((spec.connectTimeoutMs ?? 15_000) / 1000),
       sessionCallback: (conn: OracleConnectionLike, _tag: unknown, done: (e?: unknown) => void) => {
-        conn.execute(ORACLE_SESSION_SETUP).then(() => done(), (e: unknown) => done(e));
+        conn.execute(ORACLE_SESSION_SETUP).then(
+          () => done(),
+          (e: unknown) => done(e),
+        );
       },
     };
     let pool: OraclePoolLike | undefined;
@@ -267,7 +294,9 @@ export class OracleDb implements Db {
   async session(): Promise<Db> {
     if (this.owner) return this;
     let conn: OracleConnectionLike;
-    try { conn = await this.pool.getConnection(); } catch (e) {
+    try {
+      conn = await this.pool.getConnection();
+    } catch (e) {
       throw new ConnectionError(`cannot open a session on ${this.description}: ${redactSecrets(e instanceof Error ? e.message : String(e))}`, { cause: e });
     }
     let held = false;
@@ -277,8 +306,12 @@ export class OracleDb implements Db {
         held = true;
         return conn;
       },
-      release: async () => { held = false; },
-      end: async () => { await conn.close().catch(() => undefined); },
+      release: async () => {
+        held = false;
+      },
+      end: async () => {
+        await conn.close().catch(() => undefined);
+      },
     };
     const s = new OracleDb(this.ora, lease, this.description, this.defaultSchema, this.pool, this);
     this.sessions.add(s);
@@ -307,16 +340,26 @@ export class OracleDb implements Db {
       const q = new ConnQueryable(this.ora, conn, true);
       const res = await q.run(sql, params, { resultSet: true, fetchArraySize: size });
       rs = res.resultSet;
-      if (!rs) { for (const r of res.rows ?? []) yield lowerRow(r) as R; return; }
+      if (!rs) {
+        for (const r of res.rows ?? []) yield lowerRow(r) as R;
+        return;
+      }
       for (;;) {
         if (options.signal?.aborted) throw new CancelledError();
         let rows: unknown[];
-        try { rows = await rs.getRows(size); } catch (e) { throw oracleDbError(e, sql); }
+        try {
+          rows = await rs.getRows(size);
+        } catch (e) {
+          throw oracleDbError(e, sql);
+        }
         for (const r of rows) yield lowerRow(r) as R;
         if (rows.length < size) break;
       }
     } catch (e) {
-      if (isOracleConnectionLoss(e) || isOracleConnectionLoss((e as { cause?: unknown })?.cause)) { broken = true; throw this.lost(e); }
+      if (isOracleConnectionLoss(e) || isOracleConnectionLoss((e as { cause?: unknown })?.cause)) {
+        broken = true;
+        throw this.lost(e);
+      }
       throw this.cancelledOr(conn, e);
     } finally {
       if (rs && !broken) await rs.close().catch(() => undefined);
@@ -333,7 +376,9 @@ export class OracleDb implements Db {
   /** One statement or PL/SQL block; DBMS_OUTPUT lines become messages when someone listens. */
   private async batchOn(conn: OracleConnectionLike, sql: string, options: RunBatchOptions, autoCommit: boolean): Promise<BatchResult> {
     if (options.signal?.aborted) throw new CancelledError();
-    const onAbort = () => { void this.breakConn(conn); };
+    const onAbort = () => {
+      void this.breakConn(conn);
+    };
     options.signal?.addEventListener('abort', onAbort);
     const start = performance.now();
     const q = new ConnQueryable(this.ora, conn, autoCommit);
@@ -342,9 +387,18 @@ export class OracleDb implements Db {
       const text = oracleStatementText(sql);
       let res: OracleExecuteResult;
       // Script text is sent as written: no $n rewriting (a batch has no parameters).
-      try { res = await conn.execute(text, {}, q.options()); } catch (e) { throw oracleDbError(e, text); }
+      try {
+        res = await conn.execute(text, {}, q.options());
+      } catch (e) {
+        throw oracleDbError(e, text);
+      }
       // CREATE PROCEDURE … with compilation errors succeeds with a warning, as SQL*Plus shows it.
-      if (res.warning) options.onMessage?.({ kind: 'warning', text: `${res.warning.message ?? 'created with compilation errors'} (query USER_ERRORS for the details)`, ...(oracleCode(res.warning) ? { code: oracleCode(res.warning)! } : {}) });
+      if (res.warning)
+        options.onMessage?.({
+          kind: 'warning',
+          text: `${res.warning.message ?? 'created with compilation errors'} (query USER_ERRORS for the details)`,
+          ...(oracleCode(res.warning) ? { code: oracleCode(res.warning)! } : {}),
+        });
       if (options.onMessage) for (const line of await this.outputLines(conn)) options.onMessage({ kind: 'info', text: line });
       const isSelect = Array.isArray(res.rows);
       return {
@@ -365,10 +419,12 @@ export class OracleDb implements Db {
   private async outputLines(conn: OracleConnectionLike): Promise<string[]> {
     const out: string[] = [];
     for (let round = 0; round < 100; round++) {
-      const res = await conn.execute('BEGIN DBMS_OUTPUT.GET_LINE(:line, :status); END;', {
-        line: { dir: this.ora.BIND_OUT, type: this.ora.STRING, maxSize: 32767 },
-        status: { dir: this.ora.BIND_OUT, type: this.ora.DB_TYPE_NUMBER },
-      }).catch(() => undefined);
+      const res = await conn
+        .execute('BEGIN DBMS_OUTPUT.GET_LINE(:line, :status); END;', {
+          line: { dir: this.ora.BIND_OUT, type: this.ora.STRING, maxSize: 32767 },
+          status: { dir: this.ora.BIND_OUT, type: this.ora.DB_TYPE_NUMBER },
+        })
+        .catch(() => undefined);
       const ob = res?.outBinds as { line?: string | null; status?: number } | undefined;
       if (!ob || ob.status !== 0) break;
       out.push(ob.line ?? '');
@@ -429,7 +485,10 @@ export class OracleDb implements Db {
     try {
       return await fn(conn);
     } catch (e) {
-      if (isOracleConnectionLoss(e) || isOracleConnectionLoss((e as { cause?: unknown })?.cause)) { broken = true; throw this.lost(e); }
+      if (isOracleConnectionLoss(e) || isOracleConnectionLoss((e as { cause?: unknown })?.cause)) {
+        broken = true;
+        throw this.lost(e);
+      }
       throw this.cancelledOr(conn, e);
     } finally {
       this.busy.delete(conn);
@@ -440,7 +499,11 @@ export class OracleDb implements Db {
 
   async close(): Promise<void> {
     for (const s of [...this.sessions]) await s.close().catch(() => undefined);
-    if (this.owner) { this.owner.sessions.delete(this); await this.lease.end(); return; }
+    if (this.owner) {
+      this.owner.sessions.delete(this);
+      await this.lease.end();
+      return;
+    }
     await this.lease.end();
   }
 }
@@ -448,7 +511,9 @@ export class OracleDb implements Db {
 function poolLease(pool: OraclePoolLike): Lease {
   return {
     acquire: () => pool.getConnection(),
-    release: async (c, broken) => { await c.close(broken ? { drop: true } : undefined).catch(() => undefined); },
+    release: async (c, broken) => {
+      await c.close(broken ? { drop: true } : undefined).catch(() => undefined);
+    },
     end: () => pool.close(0),
   };
 }
@@ -468,8 +533,10 @@ export function oracleConnectError(spec: OracleSpec, e: unknown, password?: stri
     'NJS-511': 'the connection was refused (check host and port)',
     'NJS-510': 'the server did not answer in time',
   };
-  const cause = (code && known[code]) ? `${known[code]} (${code})` : raw;
-  return new ConnectionError(`cannot connect to Oracle ${spec.user ? spec.user + '@' : ''}${spec.host}:${spec.port ?? 1521} service ${spec.service ?? '(descriptor)'}: ${cause}`.slice(0, 400), { cause: e });
+  const cause = code && known[code] ? `${known[code]} (${code})` : raw;
+  return new ConnectionError(`cannot connect to Oracle ${spec.user ? spec.user + '@' : ''}${spec.host}:${spec.port ?? 1521} service ${spec.service ?? '(descriptor)'}: ${cause}`.slice(0, 400), {
+    cause: e,
+  });
 }
 
 async function loadOracledb(): Promise<OracleDriverModule> {

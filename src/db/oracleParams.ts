@@ -15,8 +15,7 @@ export interface OracleRewrittenSql {
 }
 
 const isDigit = (c: number): boolean => c >= 48 && c <= 57;
-const isIdentChar = (c: number): boolean =>
-  (c >= 48 && c <= 57) || (c >= 65 && c <= 90) || (c >= 97 && c <= 122) || c === 95 || c === 36 || c === 35 || c > 127;
+const isIdentChar = (c: number): boolean => (c >= 48 && c <= 57) || (c >= 65 && c <= 90) || (c >= 97 && c <= 122) || c === 95 || c === 36 || c === 35 || c > 127;
 
 /** The closing character of a q-quote opened with `open`. */
 export function qQuoteCloser(open: string): string {
@@ -56,7 +55,10 @@ export function rewriteOraclePlaceholders(sql: string): OracleRewrittenSql {
     i++;
     while (i < n) {
       if (sql[i] === close) {
-        if (sql[i + 1] === close) { i += 2; continue; }
+        if (sql[i + 1] === close) {
+          i += 2;
+          continue;
+        }
         i++;
         return;
       }
@@ -66,9 +68,18 @@ export function rewriteOraclePlaceholders(sql: string): OracleRewrittenSql {
   while (i < n) {
     const c = sql.charCodeAt(i);
     const q = qQuoteLength(sql, i);
-    if (q > 0) { i += q; continue; }
-    if (c === 39) { skipTo("'"); continue; }
-    if (c === 34) { skipTo('"'); continue; }
+    if (q > 0) {
+      i += q;
+      continue;
+    }
+    if (c === 39) {
+      skipTo("'");
+      continue;
+    }
+    if (c === 34) {
+      skipTo('"');
+      continue;
+    }
     if (c === 45 && sql.charCodeAt(i + 1) === 45) {
       while (i < n && sql[i] !== '\n' && sql[i] !== '\r') i++;
       continue;

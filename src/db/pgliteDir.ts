@@ -6,7 +6,11 @@ import { join } from 'node:path';
 /** What is at dataDir: nothing (or an empty folder), a PGlite/PostgreSQL data folder, or something else. */
 export function pgliteDirState(dataDir: string): 'none' | 'database' | 'other' {
   let st;
-  try { st = statSync(dataDir); } catch { return 'none'; }
+  try {
+    st = statSync(dataDir);
+  } catch {
+    return 'none';
+  }
   if (!st.isDirectory()) return 'other';
   if (existsSync(join(dataDir, 'PG_VERSION'))) return 'database';
   try {

@@ -31,7 +31,11 @@ function causeText(e: unknown): string {
     if (typeof o.message === 'string' && o.message) return o.message;
     if (typeof o.code === 'string') return `file system error ${o.code}`;
     if (typeof o.errno === 'number') return `file system error ${o.errno}`;
-    try { return JSON.stringify(e).slice(0, 200); } catch { /* fall through */ }
+    try {
+      return JSON.stringify(e).slice(0, 200);
+    } catch {
+      /* fall through */
+    }
   }
   return String(e);
 }
@@ -57,11 +61,8 @@ async function bundledOptions(): Promise<Partial<PGliteOptions>> {
   // brotli-compressed (a packaged build: build --production, for the .vsix); see scripts/build.mjs.
   const dir = bundledAssetDir('pglite');
   if (!dir) return {};
-  const read = (f: string) => existsSync(join(dir, f)) ? readFileSync(join(dir, f)) : brotliDecompressSync(readFileSync(join(dir, f + '.br')));
-  const [pgliteWasmModule, initdbWasmModule] = await Promise.all([
-    WebAssembly.compile(read('pglite.wasm')),
-    WebAssembly.compile(read('initdb.wasm')),
-  ]);
+  const read = (f: string) => (existsSync(join(dir, f)) ? readFileSync(join(dir, f)) : brotliDecompressSync(readFileSync(join(dir, f + '.br'))));
+  const [pgliteWasmModule, initdbWasmModule] = await Promise.all([WebAssembly.compile(read('pglite.wasm')), WebAssembly.compile(read('initdb.wasm'))]);
   return { pgliteWasmModule, initdbWasmModule, fsBundle: new Blob([read('pglite.data')]) };
 }
 
@@ -72,12 +73,16 @@ class PgliteTx implements Queryable {
   async query<R = Row>(sql: string, params: readonly unknown[] = []): Promise<R[]> {
     try {
       return (await this.tx.query<R>(sql, params as unknown[], { parsers: pgParsers })).rows;
-    } catch (e) { throw toDbError(e, sql); }
+    } catch (e) {
+      throw toDbError(e, sql);
+    }
   }
   async execute(sql: string, params: readonly unknown[] = []): Promise<number> {
     try {
       return (await this.tx.query(sql, params as unknown[])).affectedRows ?? 0;
-    } catch (e) { throw toDbError(e, sql); }
+    } catch (e) {
+      throw toDbError(e, sql);
+    }
   }
 }
 
@@ -99,7 +104,9 @@ export function perStatementCounts(results: readonly { affectedRows?: number; fi
 // hundreds of them), the first new database of the process keeps its fresh image (about 40 MB,
 // dumped before any statement runs) and later new ones load it instead. Off by default. Kept on globalThis so every copy
 // of this module in a process shares it.
-interface MemoryTemplate { image?: File | Blob }
+interface MemoryTemplate {
+  image?: File | Blob;
+}
 const TEMPLATE_KEY = Symbol.for('ssd-workbench.pgliteMemoryTemplate');
 function memoryTemplate(): MemoryTemplate | undefined {
   return (globalThis as unknown as Record<symbol, MemoryTemplate | undefined>)[TEMPLATE_KEY];
@@ -118,7 +125,10 @@ export class PgliteDb implements Db {
   private cancelRequested = false;
   private readonly base: PgliteTx;
 
-  private constructor(private readonly pg: PGlite, readonly description: string) {
+  private constructor(
+    private readonly pg: PGlite,
+    readonly description: string,
+  ) {
     this.base = new PgliteTx(pg);
   }
 
@@ -176,7 +186,9 @@ export class PgliteDb implements Db {
     const name = `ssd_cursor_${++cursorSeq}`;
     try {
       await this.pg.query(`DECLARE ${name} NO SCROLL CURSOR WITH HOLD FOR ${sql}`, params as unknown[]);
-    } catch (e) { throw toDbError(e, sql); }
+    } catch (e) {
+      throw toDbError(e, sql);
+    }
     try {
       for (;;) {
         if (options.signal?.aborted) throw new CancelledError();
@@ -226,7 +238,9 @@ export class PgliteDb implements Db {
               resultSets: options.collectResults ? results.filter((r) => r.fields.length > 0).map((r) => r.rows as Row[]) : [],
               elapsedMs: performance.now() - start,
             };
-          } catch (e) { throw toDbError(e, sql); }
+          } catch (e) {
+            throw toDbError(e, sql);
+          }
         };
         return fn(q);
       });
@@ -255,7 +269,10 @@ export class PgliteDb implements Db {
   async session(): Promise<Db> {
     const db = this as Db;
     const session: Db = {
-      dialect: db.dialect, kind: db.kind, description: db.description, defaultSchema: db.defaultSchema,
+      dialect: db.dialect,
+      kind: db.kind,
+      description: db.description,
+      defaultSchema: db.defaultSchema,
       query: (sql, params) => db.query(sql, params),
       execute: (sql, params) => db.execute(sql, params),
       stream: (sql, params, options) => db.stream(sql, params, options),
@@ -272,7 +289,10 @@ export class PgliteDb implements Db {
     try {
       if (!this.pg.closed) await this.pg.close();
     } finally {
-      if (this.lockFile) { releaseLock(this.lockFile); this.lockFile = null; }
+      if (this.lockFile) {
+        releaseLock(this.lockFile);
+        this.lockFile = null;
+      }
     }
   }
 }

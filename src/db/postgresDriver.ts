@@ -52,12 +52,16 @@ class ClientQueryable implements Queryable {
   async query<R = Row>(sql: string, params: readonly unknown[] = []): Promise<R[]> {
     try {
       return (await this.client.query({ text: sql, values: params as unknown[], types: typeOverrides })).rows as R[];
-    } catch (e) { throw toDbError(e, sql); }
+    } catch (e) {
+      throw toDbError(e, sql);
+    }
   }
   async execute(sql: string, params: readonly unknown[] = []): Promise<number> {
     try {
       return (await this.client.query({ text: sql, values: params as unknown[], types: typeOverrides })).rowCount ?? 0;
-    } catch (e) { throw toDbError(e, sql); }
+    } catch (e) {
+      throw toDbError(e, sql);
+    }
   }
 }
 
@@ -73,7 +77,11 @@ export class PostgresDb implements Db {
   /** Sessions opened from this Db (cancel() and close() reach them too). */
   private readonly sessions = new Set<PostgresDb>();
 
-  private constructor(private readonly pool: pg.Pool, readonly description: string, private readonly owner?: PostgresDb) {
+  private constructor(
+    private readonly pool: pg.Pool,
+    readonly description: string,
+    private readonly owner?: PostgresDb,
+  ) {
     this.base = new ClientQueryable(pool);
   }
 
@@ -102,7 +110,10 @@ export class PostgresDb implements Db {
       // pg lets the connection string's (absent) password override config.password: put it in the URL.
       if (url) {
         const u = new URL(url);
-        if (u.host) { u.password = password; config.connectionString = u.toString(); }
+        if (u.host) {
+          u.password = password;
+          config.connectionString = u.toString();
+        }
       }
     }
     // The clients the pool makes, so a failed first connection can be closed for sure: when the
@@ -111,7 +122,10 @@ export class PostgresDb implements Db {
     const made: pg.Client[] = [];
     let probing = true;
     config.Client = class extends pg.Client {
-      constructor(c?: string | pg.ClientConfig) { super(c); if (probing) made.push(this); }
+      constructor(c?: string | pg.ClientConfig) {
+        super(c);
+        if (probing) made.push(this);
+      }
     };
     const pool = new pg.Pool(config);
     pool.on('error', () => undefined); // idle client errors surface on the next query
@@ -151,12 +165,18 @@ export class PostgresDb implements Db {
     // A checked-out client has no 'error' listener of the pool's: without ours, a dropped
     // connection would be an unhandled 'error' event (a crash).
     let broken: unknown;
-    const onError = (e: unknown) => { broken ??= e; };
+    const onError = (e: unknown) => {
+      broken ??= e;
+    };
     client.on('error', onError);
     const cursor = client.query(new Cursor<R>(sql, params as unknown[], { types: typeOverrides }));
     // One batch ahead: the next read is on the wire while the consumer works through this one, so
     // the database and the consumer work at the same time (at most two batches in memory).
-    const read = (): Promise<R[] | { error: unknown }> => cursor.read(size).then((rows) => rows, (error: unknown) => ({ error }));
+    const read = (): Promise<R[] | { error: unknown }> =>
+      cursor.read(size).then(
+        (rows) => rows,
+        (error: unknown) => ({ error }),
+      );
     let next: Promise<R[] | { error: unknown }> | undefined = read();
     try {
       for (;;) {
@@ -165,7 +185,10 @@ export class PostgresDb implements Db {
         next = undefined;
         if (!Array.isArray(got)) {
           const e = got.error;
-          if (broken !== undefined || isConnectionLoss(e)) { broken ??= e; throw this.lost(e); }
+          if (broken !== undefined || isConnectionLoss(e)) {
+            broken ??= e;
+            throw this.lost(e);
+          }
           throw this.cancelledOr(client, toDbError(e, sql));
         }
         const rows = got;
@@ -192,7 +215,9 @@ export class PostgresDb implements Db {
   private async batchOn(client: pg.PoolClient, sql: string, options: RunBatchOptions): Promise<BatchResult> {
     if (options.signal?.aborted) throw new CancelledError();
     const onNotice = (n: Parameters<typeof noticeToMessage>[0]) => options.onMessage?.(noticeToMessage(n, sql));
-    const onAbort = () => { void this.cancelClient(client); };
+    const onAbort = () => {
+      void this.cancelClient(client);
+    };
     client.on('notice', onNotice);
     options.signal?.addEventListener('abort', onAbort);
     const start = performance.now();
@@ -279,12 +304,17 @@ export class PostgresDb implements Db {
     const client = await this.connectClient();
     this.busy.add(client);
     let broken: unknown;
-    const onError = (e: unknown) => { broken ??= e; };
+    const onError = (e: unknown) => {
+      broken ??= e;
+    };
     client.on('error', onError);
     try {
       return await fn(client);
     } catch (e) {
-      if (broken !== undefined || isConnectionLoss(e)) { broken ??= e; throw this.lost(e); }
+      if (broken !== undefined || isConnectionLoss(e)) {
+        broken ??= e;
+        throw this.lost(e);
+      }
       throw this.cancelledOr(client, e);
     } finally {
       this.busy.delete(client);

@@ -25,7 +25,11 @@ export class RecordingDb implements Db {
   readonly statements: RecordedStatement[] = [];
   private depth = 0;
 
-  constructor(readonly dialect: Dialect, private readonly responder: Responder = () => undefined, defaultSchema?: string) {
+  constructor(
+    readonly dialect: Dialect,
+    private readonly responder: Responder = () => undefined,
+    defaultSchema?: string,
+  ) {
     this.kind = dialect;
     this.description = `${{ mssql: 'SQL Server', postgres: 'PostgreSQL', oracle: 'Oracle' }[dialect]} (not connected: statements are recorded, never run)`;
     this.defaultSchema = defaultSchema ?? defaultSchemaFor(dialect);
@@ -33,7 +37,7 @@ export class RecordingDb implements Db {
 
   private record(kind: StatementKind, sql: string, params: readonly unknown[] = []): Row[] {
     this.statements.push({ kind, sql, params: [...params], inTransaction: this.depth > 0 });
-    return kind === 'execute' ? [] : this.responder(sql, params, kind) ?? [];
+    return kind === 'execute' ? [] : (this.responder(sql, params, kind) ?? []);
   }
 
   async query<R = Row>(sql: string, params?: readonly unknown[]): Promise<R[]> {
@@ -69,6 +73,10 @@ export class RecordingDb implements Db {
     }
   }
 
-  async cancel(): Promise<void> { /* nothing runs */ }
-  async close(): Promise<void> { /* nothing to close */ }
+  async cancel(): Promise<void> {
+    /* nothing runs */
+  }
+  async close(): Promise<void> {
+    /* nothing to close */
+  }
 }

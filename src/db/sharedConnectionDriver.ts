@@ -17,10 +17,27 @@ import { CancelledError, DbError, type BatchResult, type Db, type Queryable, typ
 /** The version of the SQL Server extension that has the connection sharing API. */
 export const CONNECTION_SHARING_MIN_VERSION = '1.34';
 
-export interface SharedCell { displayValue: string; isNull: boolean; invariantCultureDisplayValue?: string }
-export interface SharedColumn { columnName: string; dataTypeName?: string; dataType?: string }
-export interface SimpleExecuteResult { rowCount: number; columnInfo: SharedColumn[]; rows: SharedCell[][] }
-export interface SharedServerInfo { serverVersion?: string; serverMajorVersion?: number; serverEdition?: string; isCloud?: boolean }
+export interface SharedCell {
+  displayValue: string;
+  isNull: boolean;
+  invariantCultureDisplayValue?: string;
+}
+export interface SharedColumn {
+  columnName: string;
+  dataTypeName?: string;
+  dataType?: string;
+}
+export interface SimpleExecuteResult {
+  rowCount: number;
+  columnInfo: SharedColumn[];
+  rows: SharedCell[][];
+}
+export interface SharedServerInfo {
+  serverVersion?: string;
+  serverMajorVersion?: number;
+  serverEdition?: string;
+  isCloud?: boolean;
+}
 
 /** The part of ms-mssql.mssql's exported `connectionSharing` service we use. */
 export interface ConnectionSharingLike {
@@ -47,7 +64,8 @@ export function sharedParam(value: unknown, index: number): { decl: string; lite
   const name = `@p${index}`;
   if (value === null || value === undefined) return { decl: `${name} NVARCHAR(1)`, literal: 'NULL' };
   switch (typeof value) {
-    case 'string': return { decl: `${name} NVARCHAR(MAX)`, literal: nstr(value) };
+    case 'string':
+      return { decl: `${name} NVARCHAR(MAX)`, literal: nstr(value) };
     case 'number':
       if (Number.isSafeInteger(value)) return { decl: `${name} ${value >= -2147483648 && value <= 2147483647 ? 'INT' : 'BIGINT'}`, literal: String(value) };
       if (Number.isFinite(value)) return { decl: `${name} FLOAT`, literal: value.toExponential() };
@@ -55,7 +73,8 @@ export function sharedParam(value: unknown, index: number): { decl: string; lite
     case 'bigint':
       if (value < -(2n ** 63n) || value > 2n ** 63n - 1n) throw new DbError(`parameter $${index} is outside the BIGINT range`);
       return { decl: `${name} BIGINT`, literal: value.toString() };
-    case 'boolean': return { decl: `${name} BIT`, literal: value ? '1' : '0' };
+    case 'boolean':
+      return { decl: `${name} BIT`, literal: value ? '1' : '0' };
     case 'object': {
       if (value instanceof Date) {
         if (Number.isNaN(value.getTime())) throw new DbError(`parameter $${index} is an invalid date`);
@@ -84,8 +103,14 @@ export function sharedStatement(text: string, params: readonly unknown[]): { sql
 
 type Convert = (text: string) => unknown;
 
-const number: Convert = (t) => { const n = Number(t); return Number.isFinite(n) ? n : t; };
-const int8: Convert = (t) => { const n = Number(t); return Number.isSafeInteger(n) ? n : t; };
+const number: Convert = (t) => {
+  const n = Number(t);
+  return Number.isFinite(n) ? n : t;
+};
+const int8: Convert = (t) => {
+  const n = Number(t);
+  return Number.isSafeInteger(n) ? n : t;
+};
 /** '2024-01-02 13:45:00.1230000' → '2024-01-02T13:45:00.123' (milliseconds, trailing zeros dropped, as the driver does). */
 const timestamp: Convert = (t) => {
   const m = /^(\d{4}-\d{2}-\d{2})[ T](\d{2}:\d{2}:\d{2})(?:\.(\d+))?/.exec(t);
@@ -94,8 +119,11 @@ const timestamp: Convert = (t) => {
   const frac = ms.replace(/0+$/, '');
   return `${m[1]}T${m[2]}${frac ? '.' + frac : ''}`;
 };
-const date: Convert = (t) => (/^\d{4}-\d{2}-\d{2}/.exec(t)?.[0] ?? t);
-const offset: Convert = (t) => { const d = new Date(t.replace(' ', 'T').replace(/ ([+-]\d{2}:\d{2})$/, '$1')); return Number.isNaN(d.getTime()) ? t : d.toISOString(); };
+const date: Convert = (t) => /^\d{4}-\d{2}-\d{2}/.exec(t)?.[0] ?? t;
+const offset: Convert = (t) => {
+  const d = new Date(t.replace(' ', 'T').replace(/ ([+-]\d{2}:\d{2})$/, '$1'));
+  return Number.isNaN(d.getTime()) ? t : d.toISOString();
+};
 const bit: Convert = (t) => (/^(1|true)$/i.test(t) ? true : /^(0|false)$/i.test(t) ? false : t);
 const binary: Convert = (t) => (/^0x[0-9a-f]*$/i.test(t) ? Buffer.from(t.slice(2), 'hex') : t);
 
@@ -103,14 +131,36 @@ const binary: Convert = (t) => (/^0x[0-9a-f]*$/i.test(t) ? Buffer.from(t.slice(2
 export function sharedConverter(typeName: string | undefined): Convert | undefined {
   const t = (typeName ?? '').toLowerCase().replace(/\(.*$/, '').trim();
   switch (t) {
-    case 'int': case 'smallint': case 'tinyint': case 'decimal': case 'numeric': case 'float': case 'real': case 'money': case 'smallmoney': return number;
-    case 'bigint': return int8;
-    case 'bit': return bit;
-    case 'date': return date;
-    case 'datetime': case 'datetime2': case 'smalldatetime': return timestamp;
-    case 'datetimeoffset': return offset;
-    case 'binary': case 'varbinary': case 'image': case 'timestamp': case 'rowversion': return binary;
-    default: return undefined;
+    case 'int':
+    case 'smallint':
+    case 'tinyint':
+    case 'decimal':
+    case 'numeric':
+    case 'float':
+    case 'real':
+    case 'money':
+    case 'smallmoney':
+      return number;
+    case 'bigint':
+      return int8;
+    case 'bit':
+      return bit;
+    case 'date':
+      return date;
+    case 'datetime':
+    case 'datetime2':
+    case 'smalldatetime':
+      return timestamp;
+    case 'datetimeoffset':
+      return offset;
+    case 'binary':
+    case 'varbinary':
+    case 'image':
+    case 'timestamp':
+    case 'rowversion':
+      return binary;
+    default:
+      return undefined;
   }
 }
 
@@ -121,7 +171,10 @@ function toRows(result: SimpleExecuteResult, types?: (string | undefined)[]): Ro
     const row: Row = {};
     cols.forEach((c, i) => {
       const cell = cells[i];
-      if (!cell || cell.isNull) { row[c.columnName] = null; return; }
+      if (!cell || cell.isNull) {
+        row[c.columnName] = null;
+        return;
+      }
       const text = cell.invariantCultureDisplayValue ?? cell.displayValue;
       const f = conv[i];
       row[c.columnName] = f ? f(text) : text;
@@ -139,7 +192,11 @@ function toError(e: unknown, description: string): Error {
   const text = oneLine(e instanceof Error ? e.message : String(e));
   const details: DbError['details'] = {};
   const msg = /Msg (\d+), Level (\d+), State \d+, Line (\d+)/i.exec(text);
-  if (msg) { details.code = Number(msg[1]); details.severity = Number(msg[2]); details.line = Number(msg[3]); }
+  if (msg) {
+    details.code = Number(msg[1]);
+    details.severity = Number(msg[2]);
+    details.line = Number(msg[3]);
+  }
   return new DbError(`${text || 'the SQL Server extension reported an error'} (through the SQL Server extension's connection to ${description})`, details, { cause: e });
 }
 
@@ -163,10 +220,18 @@ export class SharedConnectionDb implements Db {
   /** Open over a connection of the SQL Server extension (its permission prompt shows on first use). */
   static async open(api: ConnectionSharingLike, extensionId: string, connectionId: string, label: string, database?: string): Promise<SharedConnectionDb> {
     const uri = await api.connect(extensionId, connectionId, database);
-    if (!uri) throw new DbError(`the SQL Server extension did not share the connection "${label}" (permission refused, or the connection failed): allow SSD Workbench when it asks, or run its "Edit Connection Sharing Permissions" command`);
+    if (!uri)
+      throw new DbError(
+        `the SQL Server extension did not share the connection "${label}" (permission refused, or the connection failed): allow SSD Workbench when it asks, or run its "Edit Connection Sharing Permissions" command`,
+      );
     // The server's version, as the extension reports it (informational; never a secret).
     let version = '';
-    try { const info = await api.getServerInfo?.(uri); if (info?.serverVersion) version = ` ${info.serverVersion}`; } catch { /* older extension */ }
+    try {
+      const info = await api.getServerInfo?.(uri);
+      if (info?.serverVersion) version = ` ${info.serverVersion}`;
+    } catch {
+      /* older extension */
+    }
     const description = `SQL Server${version} ${label} (through the SQL Server extension)`;
     const probe = new SharedConnectionDb(api, uri, description, 'dbo');
     const [s] = await probe.query<{ s: string | null }>('SELECT SCHEMA_NAME() AS s');
@@ -176,8 +241,15 @@ export class SharedConnectionDb implements Db {
   /** One call at a time: the extension runs one query per connection. */
   private call(text: string): Promise<SimpleExecuteResult> {
     const next = this.chain.then(async () => {
-      if (this.cancelRequested) { this.cancelRequested = false; throw new CancelledError('cancelled by user'); }
-      try { return await this.api.executeSimpleQuery(this.uri, text); } catch (e) { throw toError(e, this.description); }
+      if (this.cancelRequested) {
+        this.cancelRequested = false;
+        throw new CancelledError('cancelled by user');
+      }
+      try {
+        return await this.api.executeSimpleQuery(this.uri, text);
+      } catch (e) {
+        throw toError(e, this.description);
+      }
     });
     this.chain = next.catch(() => undefined);
     return next;
@@ -201,9 +273,11 @@ export class SharedConnectionDb implements Db {
     const signal = options.signal;
     const st = sharedStatement(text, params);
     // The columns of the result, to make the #temp table that holds it.
-    const cols = toRows(await this.call(
-      `SELECT name, system_type_name AS type FROM sys.dm_exec_describe_first_result_set(${nstr(st.inner)}, ${st.declarations ? nstr(st.declarations) : 'NULL'}, 0) WHERE is_hidden = 0 ORDER BY column_ordinal;`,
-    )) as { name: string | null; type: string | null }[];
+    const cols = toRows(
+      await this.call(
+        `SELECT name, system_type_name AS type FROM sys.dm_exec_describe_first_result_set(${nstr(st.inner)}, ${st.declarations ? nstr(st.declarations) : 'NULL'}, 0) WHERE is_hidden = 0 ORDER BY column_ordinal;`,
+      ),
+    ) as { name: string | null; type: string | null }[];
     if (!cols.length || cols.some((c) => !c.name || !c.type)) {
       throw new DbError('a statement read through the SQL Server extension must return named columns');
     }
@@ -212,10 +286,12 @@ export class SharedConnectionDb implements Db {
     const list = cols.map((c) => q(c.name!)).join(', ');
     const types = cols.map((c) => c.type!);
     // Rows are numbered in the order the statement returns them (INSERT … EXEC keeps it).
-    const counted = toRows(await this.call(
-      `CREATE TABLE ${table} (ssd_rn BIGINT IDENTITY(1,1) PRIMARY KEY, ${cols.map((c) => `${q(c.name!)} ${c.type} NULL`).join(', ')});\n` +
-      `INSERT INTO ${table} (${list}) ${st.call};\nSELECT COUNT_BIG(*) AS n FROM ${table};`,
-    ));
+    const counted = toRows(
+      await this.call(
+        `CREATE TABLE ${table} (ssd_rn BIGINT IDENTITY(1,1) PRIMARY KEY, ${cols.map((c) => `${q(c.name!)} ${c.type} NULL`).join(', ')});\n` +
+          `INSERT INTO ${table} (${list}) ${st.call};\nSELECT COUNT_BIG(*) AS n FROM ${table};`,
+      ),
+    );
     const total = Number(counted[0]?.n ?? 0);
     try {
       for (let from = 1; from <= total; from += size) {
@@ -268,10 +344,18 @@ export class SharedConnectionDb implements Db {
   async session(): Promise<Db> {
     const db = this as Db;
     const s: Db = {
-      dialect: 'mssql', kind: 'mssql', description: db.description, defaultSchema: db.defaultSchema,
-      query: (a, b) => db.query(a, b), execute: (a, b) => db.execute(a, b), stream: (a, b, c) => db.stream(a, b, c),
-      runBatch: (a, b) => db.runBatch(a, b), transaction: (f) => db.transaction(f), cancel: () => db.cancel(),
-      session: async () => s, close: async () => undefined,
+      dialect: 'mssql',
+      kind: 'mssql',
+      description: db.description,
+      defaultSchema: db.defaultSchema,
+      query: (a, b) => db.query(a, b),
+      execute: (a, b) => db.execute(a, b),
+      stream: (a, b, c) => db.stream(a, b, c),
+      runBatch: (a, b) => db.runBatch(a, b),
+      transaction: (f) => db.transaction(f),
+      cancel: () => db.cancel(),
+      session: async () => s,
+      close: async () => undefined,
     };
     return s;
   }
@@ -281,4 +365,3 @@ export class SharedConnectionDb implements Db {
     await this.onClose?.();
   }
 }
-

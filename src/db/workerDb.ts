@@ -19,15 +19,21 @@ export class WorkerDb implements Db {
   readonly defaultSchema = 'public';
   private closed = false;
 
-  private constructor(private readonly ch: WorkerChannel, readonly description: string, private lockFile: string | null) {}
+  private constructor(
+    private readonly ch: WorkerChannel,
+    readonly description: string,
+    private lockFile: string | null,
+  ) {}
 
   static async open(dataDir: string | null, description: string, options: { create?: boolean } = {}): Promise<WorkerDb> {
     let lockFile: string | null = null;
     if (dataDir) {
       // The same refusals as PgliteDb.open, before a thread is started.
       const state = pgliteDirState(dataDir);
-      if (state === 'other') throw new ConnectionError(`cannot open ${description}: ${resolve(dataDir)} is not an embedded database (no PG_VERSION file in it, and it is not an empty folder): check the path`);
-      if (state === 'none' && options.create === false) throw new ConnectionError(`cannot open ${description}: there is no embedded database at ${resolve(dataDir)}: check the path (ssd init, ssd fake or ssd demo make one)`);
+      if (state === 'other')
+        throw new ConnectionError(`cannot open ${description}: ${resolve(dataDir)} is not an embedded database (no PG_VERSION file in it, and it is not an empty folder): check the path`);
+      if (state === 'none' && options.create === false)
+        throw new ConnectionError(`cannot open ${description}: there is no embedded database at ${resolve(dataDir)}: check the path (ssd init, ssd fake or ssd demo make one)`);
       lockFile = lockPathFor(dataDir);
       acquireLock(lockFile, description);
     }
@@ -54,8 +60,12 @@ export class WorkerDb implements Db {
     };
   }
 
-  query<R = Row>(sql: string, params?: readonly unknown[]): Promise<R[]> { return this.q().query<R>(sql, params); }
-  execute(sql: string, params?: readonly unknown[]): Promise<number> { return this.q().execute(sql, params); }
+  query<R = Row>(sql: string, params?: readonly unknown[]): Promise<R[]> {
+    return this.q().query<R>(sql, params);
+  }
+  execute(sql: string, params?: readonly unknown[]): Promise<number> {
+    return this.q().execute(sql, params);
+  }
 
   async *stream<R = Row>(sql: string, params: readonly unknown[] = [], options: StreamOptions = {}): AsyncIterable<R> {
     const batchSize = options.batchSize ?? 2000;
@@ -75,19 +85,22 @@ export class WorkerDb implements Db {
 
   private async batch(sql: string, options: RunBatchOptions, txId?: number): Promise<BatchResult> {
     if (options.signal?.aborted) throw new CancelledError();
-    const onAbort = () => { void this.cancel(); };
+    const onAbort = () => {
+      void this.cancel();
+    };
     options.signal?.addEventListener('abort', onAbort, { once: true });
     try {
-      return await this.ch.request<BatchResult>(
-        { op: 'runBatch', sql, collectResults: options.collectResults === true, ...(txId !== undefined ? { txId } : {}) },
-        (ev) => { if ('event' in ev && ev.event === 'message') options.onMessage?.(ev.data as DbMessage); },
-      );
+      return await this.ch.request<BatchResult>({ op: 'runBatch', sql, collectResults: options.collectResults === true, ...(txId !== undefined ? { txId } : {}) }, (ev) => {
+        if ('event' in ev && ev.event === 'message') options.onMessage?.(ev.data as DbMessage);
+      });
     } finally {
       options.signal?.removeEventListener('abort', onAbort);
     }
   }
 
-  runBatch(sql: string, options: RunBatchOptions = {}): Promise<BatchResult> { return this.batch(sql, options); }
+  runBatch(sql: string, options: RunBatchOptions = {}): Promise<BatchResult> {
+    return this.batch(sql, options);
+  }
 
   async transaction<T>(fn: (tx: Queryable) => Promise<T>): Promise<T> {
     const txId = await this.ch.request<number>({ op: 'txBegin' });
@@ -110,7 +123,10 @@ export class WorkerDb implements Db {
   async runJob<T>(job: JobName, options: Record<string, unknown>, hooks: { signal?: AbortSignal; onProgress?: (p: unknown) => void; logger?: Logger } = {}): Promise<T> {
     if (hooks.signal?.aborted) throw new CancelledError();
     let jobId = -1;
-    const onAbort = () => { if (jobId >= 0) this.ch.post({ op: 'jobCancel', id: -1, jobId }); void this.cancel(); };
+    const onAbort = () => {
+      if (jobId >= 0) this.ch.post({ op: 'jobCancel', id: -1, jobId });
+      void this.cancel();
+    };
     hooks.signal?.addEventListener('abort', onAbort, { once: true });
     try {
       const p = this.ch.request<T>({ op: 'job', job, options }, (ev) => {
@@ -134,7 +150,10 @@ export class WorkerDb implements Db {
   /** PGlite is one connection: the session is this Db, except that closing it leaves the database open. */
   async session(): Promise<Db> {
     const session: Db = {
-      dialect: this.dialect, kind: this.kind, description: this.description, defaultSchema: this.defaultSchema,
+      dialect: this.dialect,
+      kind: this.kind,
+      description: this.description,
+      defaultSchema: this.defaultSchema,
       query: (sql, params) => this.query(sql, params),
       execute: (sql, params) => this.execute(sql, params),
       stream: (sql, params, options) => this.stream(sql, params, options),
@@ -154,7 +173,10 @@ export class WorkerDb implements Db {
       if (!this.ch.stopped) await this.ch.request({ op: 'close' });
     } finally {
       await this.ch.terminate().catch(() => undefined);
-      if (this.lockFile) { releaseLock(this.lockFile); this.lockFile = null; }
+      if (this.lockFile) {
+        releaseLock(this.lockFile);
+        this.lockFile = null;
+      }
     }
   }
 }

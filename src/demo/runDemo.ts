@@ -94,9 +94,7 @@ const fmt = (n: number) => n.toLocaleString('en-GB');
 
 /** Row counts of the SSD tables (staging included) present in the schema, in model order. */
 export async function countSsdTables(db: Db, schema: string): Promise<Record<string, number>> {
-  const present = new Set((await db.query<{ table_name: string }>(
-    tablesSql(db.dialect), [schema],
-  )).map((r) => r.table_name.toLowerCase()));
+  const present = new Set((await db.query<{ table_name: string }>(tablesSql(db.dialect), [schema])).map((r) => r.table_name.toLowerCase()));
   const out: Record<string, number> = {};
   for (const t of SSD_TABLES) {
     if (!present.has(t.name)) continue;
@@ -118,7 +116,10 @@ export const DEMO_STEPS: DemoStep[] = [
     name: 'fake data',
     async run(ctx) {
       ctx.fake = await generateFakeSsd(ctx.db, {
-        schema: ctx.schema, children: ctx.children, seed: ctx.seed, asOf: ctx.asOf,
+        schema: ctx.schema,
+        children: ctx.children,
+        seed: ctx.seed,
+        asOf: ctx.asOf,
         ...(ctx.fakeChunkSize ? { chunkSize: ctx.fakeChunkSize } : {}),
         ...(ctx.signal ? { signal: ctx.signal } : {}),
         onProgress: (p) => ctx.onProgress?.({ step: 'fake data', ...p }),
@@ -129,7 +130,7 @@ export const DEMO_STEPS: DemoStep[] = [
   {
     name: 'summary',
     async run(ctx) {
-      const rows = ctx.tableRows = await countSsdTables(ctx.db, ctx.schema);
+      const rows = (ctx.tableRows = await countSsdTables(ctx.db, ctx.schema));
       const names = Object.keys(rows);
       const w = Math.max(...names.map((n) => n.length));
       const used = new Set(SSD_TABLES.filter((t) => t.apiUsage === 'READ').map((t) => t.name));
@@ -191,8 +192,17 @@ export async function runDemo(options: DemoOptions, print: Print, steps: readonl
   print(`SSD Workbench demo: embedded PostgreSQL (PGlite) ${dir ? `in ${dir}` : 'in memory'}.`);
   const db = await openDb(url);
   const ctx: DemoContext = {
-    db, schema: db.defaultSchema, url, dir, children, seed, asOf, print, extra: {},
-    ...(options.signal ? { signal: options.signal } : {}), ...(options.onProgress ? { onProgress: options.onProgress } : {}),
+    db,
+    schema: db.defaultSchema,
+    url,
+    dir,
+    children,
+    seed,
+    asOf,
+    print,
+    extra: {},
+    ...(options.signal ? { signal: options.signal } : {}),
+    ...(options.onProgress ? { onProgress: options.onProgress } : {}),
     ...(options.fakeChunkSize ? { fakeChunkSize: options.fakeChunkSize } : {}),
   };
   const done: string[] = [];

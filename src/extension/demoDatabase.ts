@@ -15,24 +15,39 @@ export class ExtensionDemoDatabase implements DemoDatabase {
   readonly schema = 'public';
   private creating: Promise<string | undefined> | undefined;
 
-  constructor(private readonly storageRoot: string, private readonly log: ExtensionLogger, private readonly version: string) {}
+  constructor(
+    private readonly storageRoot: string,
+    private readonly log: ExtensionLogger,
+    private readonly version: string,
+  ) {}
 
-  get info(): DemoInfo | undefined { return readDemoInfo(this.storageRoot); }
+  get info(): DemoInfo | undefined {
+    return readDemoInfo(this.storageRoot);
+  }
 
   existing(): string | undefined {
     return this.info ? demoPaths(this.storageRoot).address : undefined;
   }
 
-  acquire(): void { acquireDemoLock(this.storageRoot); }
-  release(): void { releaseDemoLock(this.storageRoot); }
+  acquire(): void {
+    acquireDemoLock(this.storageRoot);
+  }
+  release(): void {
+    releaseDemoLock(this.storageRoot);
+  }
 
   /** Delete the demo (the caller closes it first). */
-  delete(): void { deleteDemo(this.storageRoot); }
+  delete(): void {
+    deleteDemo(this.storageRoot);
+  }
 
   ensure(): Promise<string | undefined> {
     const have = this.existing();
     if (have) return Promise.resolve(have);
-    if (!this.creating) this.creating = this.create().finally(() => { this.creating = undefined; });
+    if (!this.creating)
+      this.creating = this.create().finally(() => {
+        this.creating = undefined;
+      });
     return this.creating;
   }
 
@@ -44,7 +59,10 @@ export class ExtensionDemoDatabase implements DemoDatabase {
     // logged (the end-to-end suite reads it from the log channel).
     const loop = monitorEventLoopDelay({ resolution: 10 });
     loop.enable();
-    const loopNote = () => { loop.disable(); return `longest event-loop delay on the extension host ${Math.round(loop.max / 1e6)} ms`; };
+    const loopNote = () => {
+      loop.disable();
+      return `longest event-loop delay on the extension host ${Math.round(loop.max / 1e6)} ms`;
+    };
     try {
       await vscode.window.withProgress({ location: vscode.ProgressLocation.Notification, title: 'SSD: making the demo database', cancellable: true }, async (progress, token) => {
         const sub = token.onCancellationRequested(() => ac.abort());
@@ -57,7 +75,10 @@ export class ExtensionDemoDatabase implements DemoDatabase {
           progress.report({ message: 'starting' });
           // In a worker thread: the editor stays responsive, and Cancel stops it within seconds.
           await createDemoInWorker(this.storageRoot, {
-            children: demoChildren, asOf, version: this.version, signal: ac.signal,
+            children: demoChildren,
+            asOf,
+            version: this.version,
+            signal: ac.signal,
             onProgress: (p) => {
               // Real steps: the tables (5%), the fake children (5–95%), the summary's row counts.
               if (p.step === 'tables') advance(0, 'creating the SSD tables');
@@ -67,7 +88,9 @@ export class ExtensionDemoDatabase implements DemoDatabase {
               } else if (p.step === 'summary') advance(95, 'counting the rows of each table');
             },
             // Table names and row counts only (the demo's summary never prints a child's data).
-            print: (line) => { if (line && line.trim()) this.log.info(`demo: ${line.trim()}`); },
+            print: (line) => {
+              if (line && line.trim()) this.log.info(`demo: ${line.trim()}`);
+            },
           });
         } finally {
           sub.dispose();

@@ -36,18 +36,22 @@ export function activate(context: vscode.ExtensionContext): void {
   const reports = new ReportView();
   context.subscriptions.push(findings, connections, tree, view, reports);
   // The view's badge: the last check's errors (the tables' own badges are in their descriptions).
-  context.subscriptions.push(findings.onDidChange(() => {
-    const errors = findings.findings.filter((f) => f.severity === 'error').length;
-    view.badge = errors ? { value: errors, tooltip: `${errors} error finding${errors === 1 ? '' : 's'} in the last check` } : undefined;
-  }));
+  context.subscriptions.push(
+    findings.onDidChange(() => {
+      const errors = findings.findings.filter((f) => f.severity === 'error').length;
+      view.badge = errors ? { value: errors, tooltip: `${errors} error finding${errors === 1 ? '' : 's'} in the last check` } : undefined;
+    }),
+  );
 
   const services: ExtensionServices = { context, log, connections, findings, tree, reports };
 
   // A check's findings describe one database: forget them when the connection changes.
-  context.subscriptions.push(connections.onDidChange((c) => {
-    findings.clear();
-    view.description = c ? `${c.label} · ${c.schema}` : undefined;
-  }));
+  context.subscriptions.push(
+    connections.onDidChange((c) => {
+      findings.clear();
+      view.description = c ? `${c.label} · ${c.schema}` : undefined;
+    }),
+  );
 
   registerConnectionCommands(services);
   registerDataCommands(services, demo);
@@ -62,14 +66,16 @@ export function activate(context: vscode.ExtensionContext): void {
     // Registered by one of the command modules.
   }
 
-  context.subscriptions.push(vscode.workspace.onDidChangeConfiguration((e) => {
-    if (e.affectsConfiguration('ssd.schema')) {
-      const a = connections.activeConnection;
-      if (a && !a.isDemo) void connections.reopen();
-    } else if (e.affectsConfiguration('ssd.children.pageSize')) {
-      tree.refresh();
-    }
-  }));
+  context.subscriptions.push(
+    vscode.workspace.onDidChangeConfiguration((e) => {
+      if (e.affectsConfiguration('ssd.schema')) {
+        const a = connections.activeConnection;
+        if (a && !a.isDemo) void connections.reopen();
+      } else if (e.affectsConfiguration('ssd.children.pageSize')) {
+        tree.refresh();
+      }
+    }),
+  );
 
   log.info(`SSD Workbench ${version} activated in ${vscode.env.appName}`);
 }

@@ -47,9 +47,15 @@ export class FindingsIndex implements vscode.Disposable {
   }
 
   /** True once a check has run on this connection. */
-  get checked(): boolean { return this.checkedAtValue !== undefined; }
-  get checkedAt(): string | undefined { return this.checkedAtValue; }
-  get findings(): readonly CheckFinding[] { return this.all; }
+  get checked(): boolean {
+    return this.checkedAtValue !== undefined;
+  }
+  get checkedAt(): string | undefined {
+    return this.checkedAtValue;
+  }
+  get findings(): readonly CheckFinding[] {
+    return this.all;
+  }
 
   /** A table's tally; after a check, an all-zero tally for a table without findings; before any check, undefined. */
   forTable(table: string): Tally | undefined {
@@ -84,5 +90,7 @@ export class FindingsIndex implements vscode.Disposable {
     return t;
   }
 
-  dispose(): void { this.emitter.dispose(); }
+  dispose(): void {
+    this.emitter.dispose();
+  }
 }

@@ -13,17 +13,29 @@ export function createLogger(context: vscode.ExtensionContext): ExtensionLogger 
   const channel = vscode.window.createOutputChannel('SSD Workbench', { log: true });
   context.subscriptions.push(channel);
   let floor = readFloor();
-  context.subscriptions.push(vscode.workspace.onDidChangeConfiguration((e) => {
-    if (e.affectsConfiguration('ssd.logLevel')) floor = readFloor();
-  }));
+  context.subscriptions.push(
+    vscode.workspace.onDidChangeConfiguration((e) => {
+      if (e.affectsConfiguration('ssd.logLevel')) floor = readFloor();
+    }),
+  );
   const ok = (l: LogLevel) => order.indexOf(l) >= order.indexOf(floor);
   return {
     channel,
-    trace: (m) => { if (ok('trace')) channel.trace(m); },
-    debug: (m) => { if (ok('debug')) channel.debug(m); },
-    info: (m) => { if (ok('info')) channel.info(m); },
-    warn: (m) => { if (ok('warn')) channel.warn(m); },
-    error: (m) => { if (ok('error')) channel.error(m); },
+    trace: (m) => {
+      if (ok('trace')) channel.trace(m);
+    },
+    debug: (m) => {
+      if (ok('debug')) channel.debug(m);
+    },
+    info: (m) => {
+      if (ok('info')) channel.info(m);
+    },
+    warn: (m) => {
+      if (ok('warn')) channel.warn(m);
+    },
+    error: (m) => {
+      if (ok('error')) channel.error(m);
+    },
   };
 }
 

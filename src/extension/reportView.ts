@@ -11,7 +11,9 @@ export class ReportView implements vscode.Disposable {
   /** A documentation page shown instead of the report, until the next report. */
   private doc: { title: string; body: string } | undefined;
 
-  get lastReport(): ReportData | undefined { return this.last; }
+  get lastReport(): ReportData | undefined {
+    return this.last;
+  }
 
   set(report: ReportData): void {
     this.last = report;
@@ -21,7 +23,10 @@ export class ReportView implements vscode.Disposable {
 
   show(report?: ReportData): void {
     if (report) this.set(report);
-    if (!this.last) { void vscode.window.showInformationMessage('SSD: no report yet: run a check, a script or a staging build first.'); return; }
+    if (!this.last) {
+      void vscode.window.showInformationMessage('SSD: no report yet: run a check, a script or a staging build first.');
+      return;
+    }
     this.doc = undefined;
     this.open();
     this.render();
@@ -37,7 +42,10 @@ export class ReportView implements vscode.Disposable {
   private open(): void {
     if (!this.panel) {
       this.panel = vscode.window.createWebviewPanel('ssd.report', 'SSD report', vscode.ViewColumn.Active, { enableScripts: false, enableCommandUris: REPORT_COMMANDS, localResourceRoots: [] });
-      this.panel.onDidDispose(() => { this.panel = undefined; this.doc = undefined; });
+      this.panel.onDidDispose(() => {
+        this.panel = undefined;
+        this.doc = undefined;
+      });
     } else {
       this.panel.reveal();
     }
@@ -60,8 +68,7 @@ export class ReportView implements vscode.Disposable {
   async notify(report: ReportData, summary: string): Promise<void> {
     this.set(report);
     const show = 'Show report';
-    const fn = report.outcome === 'failed' ? vscode.window.showErrorMessage
-      : report.outcome === 'problems' ? vscode.window.showWarningMessage : vscode.window.showInformationMessage;
+    const fn = report.outcome === 'failed' ? vscode.window.showErrorMessage : report.outcome === 'problems' ? vscode.window.showWarningMessage : vscode.window.showInformationMessage;
     const pick = await fn(summary, show);
     if (pick === show) this.show(report);
   }

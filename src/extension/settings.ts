@@ -41,7 +41,11 @@ export function readSettings(): SsdSettings {
   const schemaRaw = (c.get<string>('schema', '') ?? '').trim();
   let schema = '';
   if (schemaRaw) {
-    try { schema = validateIdentifier(schemaRaw, 'schema'); } catch { schema = ''; }
+    try {
+      schema = validateIdentifier(schemaRaw, 'schema');
+    } catch {
+      schema = '';
+    }
   }
   const asOfRaw = (c.get<string>('asOf', '') ?? '').trim();
   const laRaw = (c.get<string>('laCode', '') ?? '').trim();

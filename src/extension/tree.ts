@@ -42,7 +42,11 @@ export class SsdTreeProvider implements vscode.TreeDataProvider<Node>, vscode.Di
   private withheld = new Set<string>();
   private readonly disposables: vscode.Disposable[] = [];
 
-  constructor(private readonly connections: ConnectionManager, private readonly findings: FindingsIndex, private readonly log: Logger) {
+  constructor(
+    private readonly connections: ConnectionManager,
+    private readonly findings: FindingsIndex,
+    private readonly log: Logger,
+  ) {
     this.disposables.push(connections.onDidChange(() => this.refresh()));
     this.disposables.push(findings.onDidChange(() => this.emitter.fire()));
   }
@@ -70,7 +74,9 @@ export class SsdTreeProvider implements vscode.TreeDataProvider<Node>, vscode.Di
     return out;
   }
 
-  get childSearch(): string { return this.childPrefix; }
+  get childSearch(): string {
+    return this.childPrefix;
+  }
 
   setChildSearch(prefix: string): void {
     this.childPrefix = prefix;
@@ -102,7 +108,11 @@ export class SsdTreeProvider implements vscode.TreeDataProvider<Node>, vscode.Di
   }
 
   private async loadChildPage(conn: ActiveConnection, after?: string): Promise<void> {
-    const page = await pagePersonIds(conn.db, conn.schema, { ...(after !== undefined ? { after } : {}), ...(this.childPrefix ? { prefix: this.childPrefix } : {}), pageSize: readSettings().childrenPageSize });
+    const page = await pagePersonIds(conn.db, conn.schema, {
+      ...(after !== undefined ? { after } : {}),
+      ...(this.childPrefix ? { prefix: this.childPrefix } : {}),
+      pageSize: readSettings().childrenPageSize,
+    });
     this.childIds.push(...page.ids);
     this.childNext = page.next;
     this.childLoaded = true;
@@ -121,7 +131,9 @@ export class SsdTreeProvider implements vscode.TreeDataProvider<Node>, vscode.Di
       this.loaded = snap;
       return snap;
     })();
-    this.snapshot.catch(() => { this.snapshot = undefined; });
+    this.snapshot.catch(() => {
+      this.snapshot = undefined;
+    });
     return this.snapshot;
   }
 
@@ -173,7 +185,11 @@ export class SsdTreeProvider implements vscode.TreeDataProvider<Node>, vscode.Di
     switch (node.kind) {
       case 'connection': {
         const snap = await this.snap(conn);
-        const out: Node[] = [{ kind: 'group', group: 'builder' }, { kind: 'group', group: 'other' }, { kind: 'group', group: 'staging' }];
+        const out: Node[] = [
+          { kind: 'group', group: 'builder' },
+          { kind: 'group', group: 'other' },
+          { kind: 'group', group: 'staging' },
+        ];
         if (snap.columns.has('ssd_person')) out.push({ kind: 'children' });
         return out;
       }
@@ -208,7 +224,9 @@ export class SsdTreeProvider implements vscode.TreeDataProvider<Node>, vscode.Di
         const withheld = new Set<string>();
         for (const t of STAGING_TABLE_NAMES) {
           if (!snap.columns.has(t)) continue;
-          try { for (const id of await withheldPersonIds(conn.db, conn.schema, t, readSettings().childrenPageSize)) withheld.add(id); } catch (e) {
+          try {
+            for (const id of await withheldPersonIds(conn.db, conn.schema, t, readSettings().childrenPageSize)) withheld.add(id);
+          } catch (e) {
             this.log.warn(`Withheld children of ${t}: ${redactSecrets(e instanceof Error ? e.message : String(e))}`);
           }
         }
@@ -255,7 +273,15 @@ export class SsdTreeProvider implements vscode.TreeDataProvider<Node>, vscode.Di
   }
 
   private treeItem(node: Node): vscode.TreeItem {
-    return renderItem(presentNode(node, { epoch: this.connections.epoch, childSearch: this.childPrefix, findings: this.findings, withheld: this.withheld, ...(this.peekSnapshot() ? { snapshot: this.peekSnapshot()! } : {}) }));
+    return renderItem(
+      presentNode(node, {
+        epoch: this.connections.epoch,
+        childSearch: this.childPrefix,
+        findings: this.findings,
+        withheld: this.withheld,
+        ...(this.peekSnapshot() ? { snapshot: this.peekSnapshot()! } : {}),
+      }),
+    );
   }
 
   private peekSnapshot(): Snapshot | undefined {
@@ -264,7 +290,6 @@ export class SsdTreeProvider implements vscode.TreeDataProvider<Node>, vscode.Di
 
   private loaded: Snapshot | undefined;
 }
-
 
 /** An ItemView (core/treeItems.ts) as the editor's TreeItem. */
 function renderItem(v: ItemView): vscode.TreeItem {

@@ -13,7 +13,10 @@ export interface WorkContext {
 }
 
 export class WorkCancelled extends Error {
-  constructor() { super('cancelled'); this.name = 'WorkCancelled'; }
+  constructor() {
+    super('cancelled');
+    this.name = 'WorkCancelled';
+  }
 }
 
 /** True when an error means "the user cancelled". */
@@ -24,7 +27,13 @@ export function isCancellation(e: unknown, signal?: AbortSignal): boolean {
 }
 
 /** `stop`: a second way to cancel besides the notification's Cancel (e.g. a Stop button in the editor title). */
-export async function withWork<T>(title: string, db: Db | undefined, log: Logger, fn: (w: WorkContext) => Promise<T>, options: { stop?: AbortSignal } = {}): Promise<{ ok: true; value: T } | { ok: false; cancelled: boolean; error?: string }> {
+export async function withWork<T>(
+  title: string,
+  db: Db | undefined,
+  log: Logger,
+  fn: (w: WorkContext) => Promise<T>,
+  options: { stop?: AbortSignal } = {},
+): Promise<{ ok: true; value: T } | { ok: false; cancelled: boolean; error?: string }> {
   return vscode.window.withProgress({ location: vscode.ProgressLocation.Notification, title, cancellable: true }, async (progress, token) => {
     const ac = new AbortController();
     const cancel = () => {
@@ -40,7 +49,10 @@ export async function withWork<T>(title: string, db: Db | undefined, log: Logger
     const ctx: WorkContext = {
       signal: ac.signal,
       report(percent, message) {
-        if (percent === undefined) { progress.report(message !== undefined ? { message } : {}); return; }
+        if (percent === undefined) {
+          progress.report(message !== undefined ? { message } : {});
+          return;
+        }
         const p = Math.max(last, Math.min(100, percent));
         const inc = p - last;
         last = p;

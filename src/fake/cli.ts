@@ -1,8 +1,6 @@
 // `ssd fake`: fill the 19 builder tables with a synthetic cohort.
 import { Command, Option } from 'commander';
-import {
-  action, asOfOption, dbOption, EXIT, jsonOption, out, parseIsoDate, parseSchema, printJson, schemaOption, todayIso, UsageError, withDb,
-} from '../cliSupport/common';
+import { action, asOfOption, dbOption, EXIT, jsonOption, out, parseIsoDate, parseSchema, printJson, schemaOption, todayIso, UsageError, withDb } from '../cliSupport/common';
 import { FAKE_TABLES, MAX_CHILDREN, PROBLEM_INFO, PROBLEM_KINDS, type ProblemKind, type ProblemShares } from './cohort';
 import { DEFAULT_SEED, FakeRefusedError, generateFakeSsd, type FakeSummary } from './generateFakeSsd';
 
@@ -51,8 +49,10 @@ export function printFakeSummary(s: FakeSummary, print: (line?: string) => void 
   print(`  ${'total'.padEnd(w)} ${fmt(s.totalRows).padStart(12)}`);
   print('');
   const c = s.cohort;
-  print(`Children: ${fmt(c.lookedAfter + c.careLeavers)} looked after now or before (${fmt(c.careLeavers)} care leavers), ${fmt(c.uasc)} UASC, ${fmt(c.unborn)} unborn, ` +
-    `${fmt(c.cpPlan)} with a child protection plan, ${fmt(c.adopted)} adopted, ${fmt(c.openReferral)} with an open referral; ${fmt(c.professionals)} professionals.`);
+  print(
+    `Children: ${fmt(c.lookedAfter + c.careLeavers)} looked after now or before (${fmt(c.careLeavers)} care leavers), ${fmt(c.uasc)} UASC, ${fmt(c.unborn)} unborn, ` +
+      `${fmt(c.cpPlan)} with a child protection plan, ${fmt(c.adopted)} adopted, ${fmt(c.openReferral)} with an open referral; ${fmt(c.professionals)} professionals.`,
+  );
   print('');
   const injected = PROBLEM_KINDS.filter((k) => s.shares[k] > 0);
   if (!injected.length) {
@@ -83,7 +83,9 @@ export function registerFake(program: Command): void {
   cmd
     .addOption(new Option('--chunk <n>', 'children per transaction').default('1000').hideHelp())
     .addOption(jsonOption())
-    .addHelpText('after', `
+    .addHelpText(
+      'after',
+      `
 Examples:
   ssd fake --db pglite:./ssd-db --children 1000
   ssd fake --db postgres://me@localhost/ssd --schema ssd_development --children 100000 --seed 7 --as-of 2026-03-31
@@ -91,33 +93,47 @@ Examples:
 
 Missing SSD tables are created. Each run is recorded in the table ssd_workbench_fake_runs; rows an
 earlier ssd fake run wrote are replaced, but if the tables hold anyone else's rows it refuses
-(exit 1) unless --replace. Exit codes: 0 done, 1 refused or failed, 2 bad usage or no connection.`)
-    .action(action(async (opts: Record<string, unknown> & { db?: string; schema?: string; children?: string; seed: string; asOf?: string; replace?: boolean; chunk: string; json?: boolean }) => {
-      const schema = parseSchema(opts.schema);
-      const children = parseChildren(opts.children);
-      const asOf = parseIsoDate(opts.asOf) ?? todayIso();
-      const shares = sharesFromOptions(opts);
-      if (!opts.seed || opts.seed.length > 100) throw new UsageError('--seed must be 1 to 100 characters');
-      const chunkSize = Number(opts.chunk);
-      if (!Number.isInteger(chunkSize) || chunkSize < 1) throw new UsageError('--chunk must be a positive whole number');
-      const progress = !opts.json && process.stderr.isTTY;
-      try {
-        const summary = await withDb(opts, (db) => generateFakeSsd(db, {
-          schema, children, seed: opts.seed, asOf, shares, replace: !!opts.replace, chunkSize,
-          onProgress: progress ? (p) => process.stderr.write(`\r  ${fmt(p.done)} / ${fmt(p.total)} children`) : undefined,
-        }), { create: true });
-        if (progress) process.stderr.write('\r\x1b[K');
-        if (opts.json) printJson(summary);
-        else printFakeSummary(summary);
-        return EXIT.OK;
-      } catch (e) {
-        if (progress) process.stderr.write('\n');
-        if (e instanceof FakeRefusedError) {
-          if (opts.json) printJson({ refused: true, schema: e.schema, foreignTables: e.foreign });
-          process.stderr.write(`ssd: ${e.message}\n`);
-          return EXIT.PROBLEMS;
+(exit 1) unless --replace. Exit codes: 0 done, 1 refused or failed, 2 bad usage or no connection.`,
+    )
+    .action(
+      action(async (opts: Record<string, unknown> & { db?: string; schema?: string; children?: string; seed: string; asOf?: string; replace?: boolean; chunk: string; json?: boolean }) => {
+        const schema = parseSchema(opts.schema);
+        const children = parseChildren(opts.children);
+        const asOf = parseIsoDate(opts.asOf) ?? todayIso();
+        const shares = sharesFromOptions(opts);
+        if (!opts.seed || opts.seed.length > 100) throw new UsageError('--seed must be 1 to 100 characters');
+        const chunkSize = Number(opts.chunk);
+        if (!Number.isInteger(chunkSize) || chunkSize < 1) throw new UsageError('--chunk must be a positive whole number');
+        const progress = !opts.json && process.stderr.isTTY;
+        try {
+          const summary = await withDb(
+            opts,
+            (db) =>
+              generateFakeSsd(db, {
+                schema,
+                children,
+                seed: opts.seed,
+                asOf,
+                shares,
+                replace: !!opts.replace,
+                chunkSize,
+                onProgress: progress ? (p) => process.stderr.write(`\r  ${fmt(p.done)} / ${fmt(p.total)} children`) : undefined,
+              }),
+            { create: true },
+          );
+          if (progress) process.stderr.write('\r\x1b[K');
+          if (opts.json) printJson(summary);
+          else printFakeSummary(summary);
+          return EXIT.OK;
+        } catch (e) {
+          if (progress) process.stderr.write('\n');
+          if (e instanceof FakeRefusedError) {
+            if (opts.json) printJson({ refused: true, schema: e.schema, foreignTables: e.foreign });
+            process.stderr.write(`ssd: ${e.message}\n`);
+            return EXIT.PROBLEMS;
+          }
+          throw e;
         }
-        throw e;
-      }
-    }));
+      }),
+    );
 }

@@ -51,17 +51,25 @@ export async function readFakeMark(q: Queryable, schema: string): Promise<FakeDa
   if (runs === 0) return undefined;
   const { top, limit } = limitClause(q.dialect, 1);
   const [r] = await q.query<{ run_no: number | string; status: string; children: number | string; as_of: string; started_at: string | null; options_json: string }>(
-    `SELECT ${top}run_no, status, children, as_of, started_at, options_json FROM ${t} ORDER BY run_no DESC${limit}`);
+    `SELECT ${top}run_no, status, children, as_of, started_at, options_json FROM ${t} ORDER BY run_no DESC${limit}`,
+  );
   let stagedFrom: string | null = null;
   try {
     const o = JSON.parse(r?.options_json ?? '{}') as { stagedFrom?: unknown };
     if (typeof o.stagedFrom === 'string') stagedFrom = o.stagedFrom;
-  } catch { /* a row written by hand: still a mark */ }
+  } catch {
+    /* a row written by hand: still a mark */
+  }
   return {
-    schema, runs,
+    schema,
+    runs,
     latest: {
-      runNo: Number(r?.run_no ?? 0), status: String(r?.status ?? ''), children: Number(r?.children ?? 0), asOf: String(r?.as_of ?? ''),
-      startedAt: r?.started_at ? String(r.started_at) : null, stagedFrom,
+      runNo: Number(r?.run_no ?? 0),
+      status: String(r?.status ?? ''),
+      children: Number(r?.children ?? 0),
+      asOf: String(r?.as_of ?? ''),
+      startedAt: r?.started_at ? String(r.started_at) : null,
+      stagedFrom,
     },
   };
 }
@@ -88,11 +96,14 @@ export function fakeSendRefusal(mode: 'dry-run' | 'test' | 'live', mark: FakeDat
   const what = mark.latest.stagedFrom
     ? `payloads staged from the fake data in schema ${mark.latest.stagedFrom}`
     : `fake data made by ssd fake or ssd demo (${mark.runs} run${mark.runs === 1 ? '' : 's'} recorded in ${mark.schema}.${FAKE_MARKER_TABLE})`;
-  const rule = mode === 'live'
-    ? 'and fake children are never sent to the live endpoint. '
-    : 'and fake children go to the test endpoint only when you choose it for the run: add --allow-fake-to-test (phase 1 of `ssd phases`). ';
-  return `refusing to send to the DfE ${mode} endpoint: schema ${mark.schema} holds ${what}, ${rule}`
-    + `Use --mode dry-run to see the requests. If this schema now holds only real data, empty its staging table, then drop ${mark.schema}.${FAKE_MARKER_TABLE}.`;
+  const rule =
+    mode === 'live'
+      ? 'and fake children are never sent to the live endpoint. '
+      : 'and fake children go to the test endpoint only when you choose it for the run: add --allow-fake-to-test (phase 1 of `ssd phases`). ';
+  return (
+    `refusing to send to the DfE ${mode} endpoint: schema ${mark.schema} holds ${what}, ${rule}` +
+    `Use --mode dry-run to see the requests. If this schema now holds only real data, empty its staging table, then drop ${mark.schema}.${FAKE_MARKER_TABLE}.`
+  );
 }
 
 /** Refused (exit 2 in the CLI): named UsageError so the CLI maps it. */
@@ -117,15 +128,25 @@ export async function assertNotFakeSend(db: Queryable, mode: 'dry-run' | 'test' 
 export async function markStagedFromFake(db: Db, fakeSchema: string, stagingSchema: string, asOf: string): Promise<void> {
   if (fakeSchema.toLowerCase() === stagingSchema.toLowerCase()) return;
   const t = qualify(db.dialect, stagingSchema, FAKE_MARKER_TABLE);
-  await db.execute(fillIdentifiers(loadSql(db.dialect, 'fake_runs_create'), {
-    table: t,
-    objectName: `${validateIdentifier(stagingSchema, 'schema')}.${FAKE_MARKER_TABLE}`,
-  }));
+  await db.execute(
+    fillIdentifiers(loadSql(db.dialect, 'fake_runs_create'), {
+      table: t,
+      objectName: `${validateIdentifier(stagingSchema, 'schema')}.${FAKE_MARKER_TABLE}`,
+    }),
+  );
   await db.transaction(async (tx) => {
     const [m] = await tx.query<{ n: number | string | null }>(`SELECT MAX(run_no) AS n FROM ${t}`);
-    await tx.execute(
-      `INSERT INTO ${t} (run_no, run_id, status, seed, as_of, children, children_written, options_json, tables_json, tool_version) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)`,
-      [Number(m?.n ?? 0) + 1, randomUUID(), STAGED_FROM_FAKE, '-', asOf, 0, 0, JSON.stringify({ stagedFrom: fakeSchema }), '{}', typeof SSD_VERSION === 'string' ? SSD_VERSION : 'dev'],
-    );
+    await tx.execute(`INSERT INTO ${t} (run_no, run_id, status, seed, as_of, children, children_written, options_json, tables_json, tool_version) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)`, [
+      Number(m?.n ?? 0) + 1,
+      randomUUID(),
+      STAGED_FROM_FAKE,
+      '-',
+      asOf,
+      0,
+      0,
+      JSON.stringify({ stagedFrom: fakeSchema }),
+      '{}',
+      typeof SSD_VERSION === 'string' ? SSD_VERSION : 'dev',
+    ]);
   });
 }

@@ -17,9 +17,22 @@ import { initTables } from '../ddl/initTables';
 import { todayAsOf } from '../model/asOf';
 import { getColumn } from '../model/ssdModel';
 import {
-  CHILDREN_PER_TEAM, FAKE_COLUMNS, FAKE_TABLES, MAX_CHILDREN, PROBLEM_KINDS, dateColumns, dayOf, defaultShares,
-  generateChild, generateTeam, isoOf, windowInDays,
-  type CohortContext, type FakeTable, type ProblemKind, type ProblemShares,
+  CHILDREN_PER_TEAM,
+  FAKE_COLUMNS,
+  FAKE_TABLES,
+  MAX_CHILDREN,
+  PROBLEM_KINDS,
+  dateColumns,
+  dayOf,
+  defaultShares,
+  generateChild,
+  generateTeam,
+  isoOf,
+  windowInDays,
+  type CohortContext,
+  type FakeTable,
+  type ProblemKind,
+  type ProblemShares,
 } from './cohort';
 
 export const FAKE_RUNS_TABLE = 'ssd_workbench_fake_runs';
@@ -89,10 +102,13 @@ export interface FakeSummary {
 }
 
 export class FakeRefusedError extends Error {
-  constructor(readonly schema: string, readonly foreign: { table: string; rows: number }[]) {
+  constructor(
+    readonly schema: string,
+    readonly foreign: { table: string; rows: number }[],
+  ) {
     super(
       `refusing to write fake data into schema ${schema}: ${foreign.map((f) => `${f.table} (${f.rows} rows)`).join(', ')} ` +
-      `hold rows that ssd fake did not create. Use another schema, or pass --replace to delete the rows of the 19 builder tables first.`,
+        `hold rows that ssd fake did not create. Use another schema, or pass --replace to delete the rows of the 19 builder tables first.`,
     );
     this.name = 'FakeRefusedError';
   }
@@ -113,9 +129,7 @@ const keyOf = (t: FakeTable) => FAKE_COLUMNS[t][0];
 
 async function fingerprintOf(q: Queryable, schema: string, table: FakeTable): Promise<TableFingerprint> {
   const k = quoteIdent(q.dialect, keyOf(table));
-  const [row] = await q.query<{ n: number | string; lo: string | null; hi: string | null }>(
-    `SELECT COUNT(*) AS n, MIN(${k}) AS lo, MAX(${k}) AS hi FROM ${qualify(q.dialect, schema, table)}`,
-  );
+  const [row] = await q.query<{ n: number | string; lo: string | null; hi: string | null }>(`SELECT COUNT(*) AS n, MIN(${k}) AS lo, MAX(${k}) AS hi FROM ${qualify(q.dialect, schema, table)}`);
   return { rows: Number(row?.n ?? 0), min: row?.lo ?? null, max: row?.hi ?? null };
 }
 
@@ -131,7 +145,11 @@ async function latestRun(q: Queryable, schema: string): Promise<{ runNo: number;
   const r = rows[0];
   if (!r) return null;
   let tables: Partial<Record<FakeTable, TableFingerprint>> = {};
-  try { tables = JSON.parse(r.tables_json) as typeof tables; } catch { tables = {}; }
+  try {
+    tables = JSON.parse(r.tables_json) as typeof tables;
+  } catch {
+    tables = {};
+  }
   return { runNo: Number(r.run_no), tables };
 }
 
@@ -175,7 +193,10 @@ export function generateChunk(from: number, to: number, ctx: CohortContext, date
   };
   for (let k = from; k < to; k++) {
     if (k % CHILDREN_PER_TEAM === 0) {
-      for (const p of generateTeam(k / CHILDREN_PER_TEAM, ctx)) { push('ssd_professionals', p); cohort.professionals++; }
+      for (const p of generateTeam(k / CHILDREN_PER_TEAM, ctx)) {
+        push('ssd_professionals', p);
+        cohort.professionals++;
+      }
     }
     const child = generateChild(k, ctx);
     for (const t of FAKE_TABLES) for (const rec of child.tables[t]) push(t, rec);
@@ -218,7 +239,9 @@ export async function generateFakeSsd(db: Db, options: FakeOptions): Promise<Fak
   if (!Number.isInteger(chunkSize) || chunkSize < 1) throw new Error('chunkSize must be a positive whole number');
   for (const t of FAKE_TABLES) for (const c of FAKE_COLUMNS[t]) getColumn(t, c);
   const signal = options.signal;
-  const checkCancel = () => { if (signal?.aborted) throw new CancelledError(); };
+  const checkCancel = () => {
+    if (signal?.aborted) throw new CancelledError();
+  };
 
   // Tables, marker, ownership.
   const init = await initTables(db, { schema, tables: 'api' });
@@ -303,8 +326,20 @@ export async function generateFakeSsd(db: Db, options: FakeOptions): Promise<Fak
   const rows = Object.fromEntries(FAKE_TABLES.map((t) => [t, state[t].rows])) as Record<FakeTable, number>;
   const win = windowInDays(asOfDay);
   return {
-    schema, runNo, runId, seed, asOf, window: { start: isoOf(win.start), end: isoOf(win.end) }, children,
-    createdTables: init.created, deleted, rows, totalRows: Object.values(rows).reduce((a, b) => a + b, 0),
-    shares, problems, cohort, seconds: (performance.now() - t0) / 1000,
+    schema,
+    runNo,
+    runId,
+    seed,
+    asOf,
+    window: { start: isoOf(win.start), end: isoOf(win.end) },
+    children,
+    createdTables: init.created,
+    deleted,
+    rows,
+    totalRows: Object.values(rows).reduce((a, b) => a + b, 0),
+    shares,
+    problems,
+    cohort,
+    seconds: (performance.now() - t0) / 1000,
   };
 }

@@ -7,25 +7,31 @@
 import { faker } from '@faker-js/faker/locale/en_GB';
 import type { Rng } from './rng';
 
-const BRITISH_SURNAMES = new Set(`Adams Anderson Armstrong Bailey Barton Beatty Boyle Brown Carroll Carter Cartwright Cole
+const BRITISH_SURNAMES = new Set(
+  `Adams Anderson Armstrong Bailey Barton Beatty Boyle Brown Carroll Carter Cartwright Cole
 Collier Collins Connelly Conroy Cummings Davis Dickens Dickinson Donnelly Dooley Douglas Doyle Farrell Fisher Gibson Glover
 Goodwin Graham Grant Green Hackett Harris Harvey Hayes Heathcote Howe Howell Hudson Jacobs Jenkins Johns Johnson Johnston
 Jones Keeling King Lang Larkin Little Lowe Lynch Marks McDermott McKenzie McLaughlin Medhurst Miller Mills Mitchell Moore
 Murphy Murray Nolan O'Connell O'Hara O'Keefe O'Reilly Parker Price Reilly Reynolds Rice Ritchie Roberts Rowe Rutherford
-Ryan Shields Smith Spencer Stokes Swift Thompson Turner Walker Walsh Ward Waters Welch West White Wilkinson Williamson`.split(/\s+/));
+Ryan Shields Smith Spencer Stokes Swift Thompson Turner Walker Walsh Ward Waters Welch West White Wilkinson Williamson`.split(/\s+/),
+);
 
-const BRITISH_MALE = new Set(`Aaron Adam Aidan Alan Albert Alex Alexander Alfie Alfred Andrew Archie Arthur Austin Ben
+const BRITISH_MALE = new Set(
+  `Aaron Adam Aidan Alan Albert Alex Alexander Alfie Alfred Andrew Archie Arthur Austin Ben
 Benjamin Billy Blake Bradley Brandon Callum Cameron Charlie Christopher Connor Daniel David Dominic Dylan Edward Elliot
 Ethan Evan Finley Frankie Freddie Gabriel George Harrison Harry Harvey Henry Hugo Isaac Jack Jacob Jake James Jamie Jasper
 Jayden Jenson Joe Joel John Jonah Joseph Joshua Jude Kai Kian Kyle Leo Leon Lewis Liam Logan Louis Luca Lucas Luke Mason
 Matthew Max Michael Mohammed Nathan Noah Oliver Oscar Owen Patrick Reece Reggie Riley Robert Ronnie Rory Ryan Sam Samuel
-Sebastian Stanley Theo Thomas Toby Tommy Tyler William Zachary`.split(/\s+/));
+Sebastian Stanley Theo Thomas Toby Tommy Tyler William Zachary`.split(/\s+/),
+);
 
-const BRITISH_FEMALE = new Set(`Abigail Ada Alice Amber Amelia Amy Anna Aria Ava Bella Bethany Caitlin Charlotte Chloe Daisy
+const BRITISH_FEMALE = new Set(
+  `Abigail Ada Alice Amber Amelia Amy Anna Aria Ava Bella Bethany Caitlin Charlotte Chloe Daisy
 Eleanor Eliza Elizabeth Ella Ellie Eloise Elsie Emily Emma Erin Esme Eva Evie Faith Florence Freya Georgia Grace Hannah Harriet
 Heidi Holly Imogen Isabel Isabella Isabelle Isla Ivy Jasmine Jessica Julia Katie Lacey Lauren Layla Leah Lily Lola Lucy Lydia
 Maisie Martha Matilda Megan Mia Millie Molly Naomi Niamh Olivia Paige Phoebe Poppy Rebecca Rose Rosie Ruby Sarah Scarlett
-Sienna Sofia Sophia Sophie Summer Thea Victoria Violet Willow Zara`.split(/\s+/));
+Sienna Sofia Sophia Sophie Summer Thea Victoria Violet Willow Zara`.split(/\s+/),
+);
 
 function keep(list: readonly string[] | undefined, allow: Set<string>, what: string): readonly string[] {
   const kept = [...new Set((list ?? []).filter((n) => allow.has(n)))].sort();

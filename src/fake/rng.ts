@@ -5,7 +5,10 @@
 
 /** 128-bit string hash (cyrb128) → four 32-bit words. */
 export function hash128(text: string): [number, number, number, number] {
-  let h1 = 1779033703, h2 = 3144134277, h3 = 1013904242, h4 = 2773480762;
+  let h1 = 1779033703,
+    h2 = 3144134277,
+    h3 = 1013904242,
+    h4 = 2773480762;
   for (let i = 0; i < text.length; i++) {
     const k = text.charCodeAt(i);
     h1 = h2 ^ Math.imul(h1 ^ k, 597399067);
@@ -84,7 +87,10 @@ export class Rng {
       const j = Math.floor(this.next() * (i + 1));
       [idx[i], idx[j]] = [idx[j]!, idx[i]!];
     }
-    return idx.slice(0, Math.min(n, items.length)).sort((x, y) => x - y).map((i) => items[i]!);
+    return idx
+      .slice(0, Math.min(n, items.length))
+      .sort((x, y) => x - y)
+      .map((i) => items[i]!);
   }
 
   /** Roughly normal (sum of uniforms), clamped to [lo, hi] and rounded. */

@@ -57,7 +57,9 @@ function daysInMonth(y: number, m: number): number {
 export function parseDateParts(date: string): { y: number; m: number; d: number } {
   const match = ISO_DATE.exec(date);
   if (!match) throw new Error(`not a date written YYYY-MM-DD (${date.length} characters)`);
-  const y = +match[1]!, m = +match[2]!, d = +match[3]!;
+  const y = +match[1]!,
+    m = +match[2]!,
+    d = +match[3]!;
   if (m < 1 || m > 12 || d < 1 || d > daysInMonth(y, m)) throw new Error('not a calendar date (month or day out of range)');
   return { y, m, d };
 }
@@ -87,7 +89,8 @@ export function addDays(date: string, n: number): string {
 export function addMonths(date: string, n: number): string {
   const { y, m, d } = parseDateParts(date);
   const total = y * 12 + (m - 1) + n;
-  const ny = Math.floor(total / 12), nm = (total % 12) + 1;
+  const ny = Math.floor(total / 12),
+    nm = (total % 12) + 1;
   return format(ny, nm, Math.min(d, daysInMonth(ny, nm)));
 }
 
@@ -109,7 +112,8 @@ export function reportingWindow(asOf: string): ReportingWindow {
 /** Every 31 March inside [start, end] (D1: the census dates for care workers). */
 export function censusDates(window: ReportingWindow): string[] {
   const out: string[] = [];
-  const first = parseDateParts(window.start).y, last = parseDateParts(window.end).y;
+  const first = parseDateParts(window.start).y,
+    last = parseDateParts(window.end).y;
   for (let y = first; y <= last; y++) {
     const c = format(y, 3, 31);
     if (c >= window.start && c <= window.end) out.push(c);

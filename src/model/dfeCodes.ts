@@ -92,8 +92,7 @@ export interface CodeEntry {
   readonly weight: number;
 }
 
-const list = (rows: readonly (readonly [string, string, number])[]): readonly CodeEntry[] =>
-  rows.map(([code, description, weight]) => ({ code, description, weight }));
+const list = (rows: readonly (readonly [string, string, number])[]): readonly CodeEntry[] => rows.map(([code, description, weight]) => ({ code, description, weight }));
 
 /** CIN census referral source (cine_referral_source_code). */
 export const REFERRAL_SOURCE_ENTRIES = list([
@@ -231,7 +230,7 @@ export const UPN_UNKNOWN_REASON_ENTRIES = list([
   ['UN2', 'Child has never attended a school in England and so has never been assigned a UPN', 3],
   ['UN3', 'Child is educated at home', 2],
   ['UN4', 'Child is newly arrived from overseas and has not yet been assigned a UPN', 2],
-  ['UN5', 'Sources that collate UPNs do not hold this child\'s UPN', 3],
+  ['UN5', "Sources that collate UPNs do not hold this child's UPN", 3],
   ['UN6', 'UPN unknown reason UN6 (CIN census guide)', 0],
   ['UN7', 'Referral with no further action', 2],
   ['UN8', 'UPN unknown reason UN8 (CIN census guide)', 0],
@@ -245,9 +244,9 @@ export const PLACEMENT_TYPE_ENTRIES = list([
   ['A4', 'Placed for adoption with parental consent not with current foster carer(s)', 0],
   ['A5', 'Placed for adoption with placement order with current foster carer(s)', 0],
   ['A6', 'Placed for adoption with placement order not with current foster carer(s)', 0],
-  ['H5', 'Semi-independent living accommodation not subject to children\'s homes regulations', 4],
-  ['K1', 'Secure children\'s home', 0.5],
-  ['K2', 'Children\'s home subject to children\'s homes regulations', 11],
+  ['H5', "Semi-independent living accommodation not subject to children's homes regulations", 4],
+  ['K1', "Secure children's home", 0.5],
+  ['K2', "Children's home subject to children's homes regulations", 11],
   ['P1', 'Placed with own parent(s) or other person(s) with parental responsibility', 6],
   ['P2', 'Independent living, e.g. in a flat, lodgings, bedsit or bed and breakfast', 1],
   ['P3', 'Residential employment', 0.1],
@@ -255,7 +254,7 @@ export const PLACEMENT_TYPE_ENTRIES = list([
   ['R2', 'NHS/health trust or other establishment providing medical or nursing care', 0.3],
   ['R3', 'Family centre or mother and baby unit', 0.5],
   ['R5', 'Young offender institution or prison', 0.3],
-  ['S1', 'All residential schools, except where dual-registered as a school and children\'s home', 0.7],
+  ['S1', "All residential schools, except where dual-registered as a school and children's home", 0.7],
   ['U1', 'Foster placement with relative or friend: long-term fostering', 3],
   ['U2', 'Foster placement with relative or friend who is also an approved adopter: FFA/concurrent', 0.3],
   ['U3', 'Foster placement with relative or friend: not long-term or FFA/concurrent', 7],
@@ -320,8 +319,8 @@ export const PLACEMENT_CHANGE_REASON_ENTRIES = list([
   ['ALLEG', 'Allegation (s47)', 2],
   ['STAND', 'Standards of care concern', 3],
   ['APPRR', 'Approval removed', 1],
-  ['CREQB', 'Carer requests placement end due to child\'s behaviour', 12],
-  ['CREQO', 'Carer requests placement end other than due to child\'s behaviour', 10],
+  ['CREQB', "Carer requests placement end due to child's behaviour", 12],
+  ['CREQO', "Carer requests placement end other than due to child's behaviour", 10],
   ['CHILD', 'Child requests placement end', 7],
   ['LAREQ', 'Responsible or area authority requests placement end', 5],
   ['PLACE', 'Change in the status of the placement only', 4],
@@ -379,8 +378,7 @@ export const INVOLVEMENT_ROLE_ENTRIES = list([
 ]);
 
 export const codesOf = (entries: readonly CodeEntry[]): string[] => entries.map((e) => e.code);
-export const weightedOf = (entries: readonly CodeEntry[]): (readonly [string, number])[] =>
-  entries.filter((e) => e.weight > 0).map((e) => [e.code, e.weight] as const);
+export const weightedOf = (entries: readonly CodeEntry[]): (readonly [string, number])[] => entries.filter((e) => e.weight > 0).map((e) => [e.code, e.weight] as const);
 export function describe(entries: readonly CodeEntry[], code: string): string {
   const e = entries.find((x) => x.code === code);
   if (!e) throw new Error(`unknown code ${code}`);

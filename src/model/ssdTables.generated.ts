@@ -3,4349 +3,4271 @@
 import type { SsdTableDef } from './ssdModel';
 
 export const SSD_SOURCE = {
-  "repo": "data-to-insight/ssd-data-model",
-  "commit": "4987c73f5369395fa873397277fb8a66e9aa5243",
-  "systemcScriptVersion": "1.4.5"
+  repo: 'data-to-insight/ssd-data-model',
+  commit: '4987c73f5369395fa873397277fb8a66e9aa5243',
+  systemcScriptVersion: '1.4.5',
 } as const;
 
 export const SSD_TABLE_DEFS: readonly SsdTableDef[] = [
   {
-    "name": "ssd_dim_date",
-    "description": "Calendar dimension (in development) generated inside the script: every day from 2015-01-01 up to the run date, with calendar, ISO-week and UK financial-year (April start) attributes. It feeds the ssd_vw_current_time_windows view and is meant to replace the hard-coded timeframe variables later.",
-    "rowGrain": "One row per calendar day (date_key = yyyymmdd) from 2015-01-01 to the run date.",
-    "primaryKey": [
-      "date_key"
+    name: 'ssd_dim_date',
+    description:
+      'Calendar dimension (in development) generated inside the script: every day from 2015-01-01 up to the run date, with calendar, ISO-week and UK financial-year (April start) attributes. It feeds the ssd_vw_current_time_windows view and is meant to replace the hard-coded timeframe variables later.',
+    rowGrain: 'One row per calendar day (date_key = yyyymmdd) from 2015-01-01 to the run date.',
+    primaryKey: ['date_key'],
+    apiUsage: null,
+    presentIn: {
+      systemc_single_script: true,
+      systemc_proc_variant: true,
+      mosaic: false,
+      eclipse_postgres: false,
+      data_objects_yml: false,
+    },
+    columns: [
+      {
+        name: 'date_key',
+        sqlServerType: 'INT',
+        postgresType: 'INTEGER',
+        nullable: false,
+        pk: true,
+        postgresTypeDerived: true,
+      },
+      {
+        name: 'full_date',
+        sqlServerType: 'DATE',
+        postgresType: 'DATE',
+        nullable: false,
+        pk: false,
+        postgresTypeDerived: true,
+      },
+      {
+        name: 'calendar_year',
+        sqlServerType: 'INT',
+        postgresType: 'INTEGER',
+        nullable: false,
+        pk: false,
+        postgresTypeDerived: true,
+      },
+      {
+        name: 'calendar_quarter',
+        sqlServerType: 'TINYINT',
+        postgresType: 'SMALLINT',
+        nullable: false,
+        pk: false,
+        postgresTypeDerived: true,
+      },
+      {
+        name: 'month_number',
+        sqlServerType: 'TINYINT',
+        postgresType: 'SMALLINT',
+        nullable: false,
+        pk: false,
+        postgresTypeDerived: true,
+      },
+      {
+        name: 'day_of_month',
+        sqlServerType: 'TINYINT',
+        postgresType: 'SMALLINT',
+        nullable: false,
+        pk: false,
+        postgresTypeDerived: true,
+      },
+      {
+        name: 'iso_year',
+        sqlServerType: 'INT',
+        postgresType: 'INTEGER',
+        nullable: false,
+        pk: false,
+        postgresTypeDerived: true,
+      },
+      {
+        name: 'iso_week',
+        sqlServerType: 'TINYINT',
+        postgresType: 'SMALLINT',
+        nullable: false,
+        pk: false,
+        postgresTypeDerived: true,
+      },
+      {
+        name: 'day_of_week_monday1',
+        sqlServerType: 'TINYINT',
+        postgresType: 'SMALLINT',
+        nullable: false,
+        pk: false,
+        postgresTypeDerived: true,
+      },
+      {
+        name: 'is_weekend',
+        sqlServerType: 'BIT',
+        postgresType: 'BOOLEAN',
+        nullable: false,
+        pk: false,
+        postgresTypeDerived: true,
+      },
+      {
+        name: 'month_start_date',
+        sqlServerType: 'DATE',
+        postgresType: 'DATE',
+        nullable: false,
+        pk: false,
+        postgresTypeDerived: true,
+      },
+      {
+        name: 'month_end_date',
+        sqlServerType: 'DATE',
+        postgresType: 'DATE',
+        nullable: false,
+        pk: false,
+        postgresTypeDerived: true,
+      },
+      {
+        name: 'quarter_start_date',
+        sqlServerType: 'DATE',
+        postgresType: 'DATE',
+        nullable: false,
+        pk: false,
+        postgresTypeDerived: true,
+      },
+      {
+        name: 'quarter_end_date',
+        sqlServerType: 'DATE',
+        postgresType: 'DATE',
+        nullable: false,
+        pk: false,
+        postgresTypeDerived: true,
+      },
+      {
+        name: 'year_start_date',
+        sqlServerType: 'DATE',
+        postgresType: 'DATE',
+        nullable: false,
+        pk: false,
+        postgresTypeDerived: true,
+      },
+      {
+        name: 'year_end_date',
+        sqlServerType: 'DATE',
+        postgresType: 'DATE',
+        nullable: false,
+        pk: false,
+        postgresTypeDerived: true,
+      },
+      {
+        name: 'fiscal_year_start_year',
+        sqlServerType: 'INT',
+        postgresType: 'INTEGER',
+        nullable: false,
+        pk: false,
+        postgresTypeDerived: true,
+      },
+      {
+        name: 'fiscal_year_label',
+        sqlServerType: 'VARCHAR(7)',
+        postgresType: 'VARCHAR(7)',
+        nullable: false,
+        pk: false,
+        postgresTypeDerived: true,
+      },
+      {
+        name: 'fiscal_year_start_date',
+        sqlServerType: 'DATE',
+        postgresType: 'DATE',
+        nullable: false,
+        pk: false,
+        postgresTypeDerived: true,
+      },
+      {
+        name: 'fiscal_year_end_date',
+        sqlServerType: 'DATE',
+        postgresType: 'DATE',
+        nullable: false,
+        pk: false,
+        postgresTypeDerived: true,
+      },
+      {
+        name: 'fiscal_quarter',
+        sqlServerType: 'TINYINT',
+        postgresType: 'SMALLINT',
+        nullable: false,
+        pk: false,
+        postgresTypeDerived: true,
+      },
+      {
+        name: 'fiscal_quarter_start_date',
+        sqlServerType: 'DATE',
+        postgresType: 'DATE',
+        nullable: false,
+        pk: false,
+        postgresTypeDerived: true,
+      },
+      {
+        name: 'fiscal_quarter_end_date',
+        sqlServerType: 'DATE',
+        postgresType: 'DATE',
+        nullable: false,
+        pk: false,
+        postgresTypeDerived: true,
+      },
     ],
-    "apiUsage": null,
-    "presentIn": {
-      "systemc_single_script": true,
-      "systemc_proc_variant": true,
-      "mosaic": false,
-      "eclipse_postgres": false,
-      "data_objects_yml": false
-    },
-    "columns": [
-      {
-        "name": "date_key",
-        "sqlServerType": "INT",
-        "postgresType": "INTEGER",
-        "nullable": false,
-        "pk": true,
-        "postgresTypeDerived": true
-      },
-      {
-        "name": "full_date",
-        "sqlServerType": "DATE",
-        "postgresType": "DATE",
-        "nullable": false,
-        "pk": false,
-        "postgresTypeDerived": true
-      },
-      {
-        "name": "calendar_year",
-        "sqlServerType": "INT",
-        "postgresType": "INTEGER",
-        "nullable": false,
-        "pk": false,
-        "postgresTypeDerived": true
-      },
-      {
-        "name": "calendar_quarter",
-        "sqlServerType": "TINYINT",
-        "postgresType": "SMALLINT",
-        "nullable": false,
-        "pk": false,
-        "postgresTypeDerived": true
-      },
-      {
-        "name": "month_number",
-        "sqlServerType": "TINYINT",
-        "postgresType": "SMALLINT",
-        "nullable": false,
-        "pk": false,
-        "postgresTypeDerived": true
-      },
-      {
-        "name": "day_of_month",
-        "sqlServerType": "TINYINT",
-        "postgresType": "SMALLINT",
-        "nullable": false,
-        "pk": false,
-        "postgresTypeDerived": true
-      },
-      {
-        "name": "iso_year",
-        "sqlServerType": "INT",
-        "postgresType": "INTEGER",
-        "nullable": false,
-        "pk": false,
-        "postgresTypeDerived": true
-      },
-      {
-        "name": "iso_week",
-        "sqlServerType": "TINYINT",
-        "postgresType": "SMALLINT",
-        "nullable": false,
-        "pk": false,
-        "postgresTypeDerived": true
-      },
-      {
-        "name": "day_of_week_monday1",
-        "sqlServerType": "TINYINT",
-        "postgresType": "SMALLINT",
-        "nullable": false,
-        "pk": false,
-        "postgresTypeDerived": true
-      },
-      {
-        "name": "is_weekend",
-        "sqlServerType": "BIT",
-        "postgresType": "BOOLEAN",
-        "nullable": false,
-        "pk": false,
-        "postgresTypeDerived": true
-      },
-      {
-        "name": "month_start_date",
-        "sqlServerType": "DATE",
-        "postgresType": "DATE",
-        "nullable": false,
-        "pk": false,
-        "postgresTypeDerived": true
-      },
-      {
-        "name": "month_end_date",
-        "sqlServerType": "DATE",
-        "postgresType": "DATE",
-        "nullable": false,
-        "pk": false,
-        "postgresTypeDerived": true
-      },
-      {
-        "name": "quarter_start_date",
-        "sqlServerType": "DATE",
-        "postgresType": "DATE",
-        "nullable": false,
-        "pk": false,
-        "postgresTypeDerived": true
-      },
-      {
-        "name": "quarter_end_date",
-        "sqlServerType": "DATE",
-        "postgresType": "DATE",
-        "nullable": false,
-        "pk": false,
-        "postgresTypeDerived": true
-      },
-      {
-        "name": "year_start_date",
-        "sqlServerType": "DATE",
-        "postgresType": "DATE",
-        "nullable": false,
-        "pk": false,
-        "postgresTypeDerived": true
-      },
-      {
-        "name": "year_end_date",
-        "sqlServerType": "DATE",
-        "postgresType": "DATE",
-        "nullable": false,
-        "pk": false,
-        "postgresTypeDerived": true
-      },
-      {
-        "name": "fiscal_year_start_year",
-        "sqlServerType": "INT",
-        "postgresType": "INTEGER",
-        "nullable": false,
-        "pk": false,
-        "postgresTypeDerived": true
-      },
-      {
-        "name": "fiscal_year_label",
-        "sqlServerType": "VARCHAR(7)",
-        "postgresType": "VARCHAR(7)",
-        "nullable": false,
-        "pk": false,
-        "postgresTypeDerived": true
-      },
-      {
-        "name": "fiscal_year_start_date",
-        "sqlServerType": "DATE",
-        "postgresType": "DATE",
-        "nullable": false,
-        "pk": false,
-        "postgresTypeDerived": true
-      },
-      {
-        "name": "fiscal_year_end_date",
-        "sqlServerType": "DATE",
-        "postgresType": "DATE",
-        "nullable": false,
-        "pk": false,
-        "postgresTypeDerived": true
-      },
-      {
-        "name": "fiscal_quarter",
-        "sqlServerType": "TINYINT",
-        "postgresType": "SMALLINT",
-        "nullable": false,
-        "pk": false,
-        "postgresTypeDerived": true
-      },
-      {
-        "name": "fiscal_quarter_start_date",
-        "sqlServerType": "DATE",
-        "postgresType": "DATE",
-        "nullable": false,
-        "pk": false,
-        "postgresTypeDerived": true
-      },
-      {
-        "name": "fiscal_quarter_end_date",
-        "sqlServerType": "DATE",
-        "postgresType": "DATE",
-        "nullable": false,
-        "pk": false,
-        "postgresTypeDerived": true
-      }
-    ]
   },
   {
-    "name": "ssd_person",
-    "description": "Core person table and hub of the model: CMS person id, legacy id, UPN and UPN-unknown reason, names, sex and gender, DfE ethnicity code, date of birth, expected date of birth for unborn children, date of death, NHS-number slot, SEN flag, mother flag and nationality. In SystemC the cohort is client records (IS_CLIENT='Y') that are not duplicates and have a contact, a referral, in-touch care-leaver activity, care-leaver eligibility or an allocated involvement in the SSD window.",
-    "rowGrain": "One row per person (DIM_PERSON_ID) in the SSD cohort.",
-    "primaryKey": [
-      "pers_person_id"
+    name: 'ssd_person',
+    description:
+      "Core person table and hub of the model: CMS person id, legacy id, UPN and UPN-unknown reason, names, sex and gender, DfE ethnicity code, date of birth, expected date of birth for unborn children, date of death, NHS-number slot, SEN flag, mother flag and nationality. In SystemC the cohort is client records (IS_CLIENT='Y') that are not duplicates and have a contact, a referral, in-touch care-leaver activity, care-leaver eligibility or an allocated involvement in the SSD window.",
+    rowGrain: 'One row per person (DIM_PERSON_ID) in the SSD cohort.',
+    primaryKey: ['pers_person_id'],
+    apiUsage: 'READ',
+    presentIn: {
+      systemc_single_script: true,
+      systemc_proc_variant: true,
+      mosaic: true,
+      eclipse_postgres: true,
+      data_objects_yml: true,
+    },
+    columns: [
+      {
+        name: 'pers_legacy_id',
+        sqlServerType: 'NVARCHAR(48)',
+        postgresType: 'VARCHAR(48)',
+        nullable: true,
+        pk: false,
+        itemRef: 'PERS014A',
+        usedByBuilder: true,
+      },
+      {
+        name: 'pers_person_id',
+        sqlServerType: 'NVARCHAR(48)',
+        postgresType: 'VARCHAR(48)',
+        nullable: false,
+        pk: true,
+        itemRef: 'PERS001A',
+        usedByBuilder: true,
+      },
+      {
+        name: 'pers_upn',
+        sqlServerType: 'NVARCHAR(13)',
+        postgresType: 'VARCHAR(13)',
+        nullable: true,
+        pk: false,
+        itemRef: 'PERS006A',
+        usedByBuilder: true,
+      },
+      {
+        name: 'pers_forename',
+        sqlServerType: 'NVARCHAR(100)',
+        postgresType: 'VARCHAR(100)',
+        nullable: true,
+        pk: false,
+        itemRef: 'PERS015A',
+        usedByBuilder: true,
+      },
+      {
+        name: 'pers_surname',
+        sqlServerType: 'NVARCHAR(255)',
+        postgresType: 'VARCHAR(255)',
+        nullable: true,
+        pk: false,
+        itemRef: 'PERS016A',
+        usedByBuilder: true,
+      },
+      {
+        name: 'pers_sex',
+        sqlServerType: 'NVARCHAR(20)',
+        postgresType: 'VARCHAR(20)',
+        nullable: true,
+        pk: false,
+        itemRef: 'PERS002A',
+        usedByBuilder: true,
+      },
+      {
+        name: 'pers_gender',
+        sqlServerType: 'NVARCHAR(10)',
+        postgresType: 'VARCHAR(10)',
+        nullable: true,
+        pk: false,
+        itemRef: 'PERS003A',
+      },
+      {
+        name: 'pers_ethnicity',
+        sqlServerType: 'NVARCHAR(48)',
+        postgresType: 'VARCHAR(48)',
+        nullable: true,
+        pk: false,
+        itemRef: 'PERS004A',
+        usedByBuilder: true,
+      },
+      {
+        name: 'pers_dob',
+        sqlServerType: 'DATETIME',
+        postgresType: 'TIMESTAMP',
+        nullable: true,
+        pk: false,
+        itemRef: 'PERS005A',
+        usedByBuilder: true,
+      },
+      {
+        name: 'pers_single_unique_id',
+        sqlServerType: 'NVARCHAR(48)',
+        postgresType: 'VARCHAR(48)',
+        nullable: true,
+        pk: false,
+        itemRef: 'PERS013A',
+      },
+      {
+        name: 'pers_upn_unknown',
+        sqlServerType: 'NVARCHAR(6)',
+        postgresType: 'VARCHAR(6)',
+        nullable: true,
+        pk: false,
+        itemRef: 'PERS007A',
+        usedByBuilder: true,
+      },
+      {
+        name: 'pers_send_flag',
+        sqlServerType: 'NCHAR(5)',
+        postgresType: 'CHAR(5)',
+        nullable: true,
+        pk: false,
+        itemRef: 'PERS008A',
+      },
+      {
+        name: 'pers_expected_dob',
+        sqlServerType: 'DATETIME',
+        postgresType: 'TIMESTAMP',
+        nullable: true,
+        pk: false,
+        itemRef: 'PERS009A',
+        usedByBuilder: true,
+      },
+      {
+        name: 'pers_death_date',
+        sqlServerType: 'DATETIME',
+        postgresType: 'TIMESTAMP',
+        nullable: true,
+        pk: false,
+        itemRef: 'PERS010A',
+      },
+      {
+        name: 'pers_is_mother',
+        sqlServerType: 'NCHAR(1)',
+        postgresType: 'CHAR(1)',
+        nullable: true,
+        pk: false,
+        itemRef: 'PERS011A',
+      },
+      {
+        name: 'pers_nationality',
+        sqlServerType: 'NVARCHAR(48)',
+        postgresType: 'VARCHAR(48)',
+        nullable: true,
+        pk: false,
+        itemRef: 'PERS012A',
+      },
     ],
-    "apiUsage": "READ",
-    "presentIn": {
-      "systemc_single_script": true,
-      "systemc_proc_variant": true,
-      "mosaic": true,
-      "eclipse_postgres": true,
-      "data_objects_yml": true
-    },
-    "columns": [
-      {
-        "name": "pers_legacy_id",
-        "sqlServerType": "NVARCHAR(48)",
-        "postgresType": "VARCHAR(48)",
-        "nullable": true,
-        "pk": false,
-        "itemRef": "PERS014A",
-        "usedByBuilder": true
-      },
-      {
-        "name": "pers_person_id",
-        "sqlServerType": "NVARCHAR(48)",
-        "postgresType": "VARCHAR(48)",
-        "nullable": false,
-        "pk": true,
-        "itemRef": "PERS001A",
-        "usedByBuilder": true
-      },
-      {
-        "name": "pers_upn",
-        "sqlServerType": "NVARCHAR(13)",
-        "postgresType": "VARCHAR(13)",
-        "nullable": true,
-        "pk": false,
-        "itemRef": "PERS006A",
-        "usedByBuilder": true
-      },
-      {
-        "name": "pers_forename",
-        "sqlServerType": "NVARCHAR(100)",
-        "postgresType": "VARCHAR(100)",
-        "nullable": true,
-        "pk": false,
-        "itemRef": "PERS015A",
-        "usedByBuilder": true
-      },
-      {
-        "name": "pers_surname",
-        "sqlServerType": "NVARCHAR(255)",
-        "postgresType": "VARCHAR(255)",
-        "nullable": true,
-        "pk": false,
-        "itemRef": "PERS016A",
-        "usedByBuilder": true
-      },
-      {
-        "name": "pers_sex",
-        "sqlServerType": "NVARCHAR(20)",
-        "postgresType": "VARCHAR(20)",
-        "nullable": true,
-        "pk": false,
-        "itemRef": "PERS002A",
-        "usedByBuilder": true
-      },
-      {
-        "name": "pers_gender",
-        "sqlServerType": "NVARCHAR(10)",
-        "postgresType": "VARCHAR(10)",
-        "nullable": true,
-        "pk": false,
-        "itemRef": "PERS003A"
-      },
-      {
-        "name": "pers_ethnicity",
-        "sqlServerType": "NVARCHAR(48)",
-        "postgresType": "VARCHAR(48)",
-        "nullable": true,
-        "pk": false,
-        "itemRef": "PERS004A",
-        "usedByBuilder": true
-      },
-      {
-        "name": "pers_dob",
-        "sqlServerType": "DATETIME",
-        "postgresType": "TIMESTAMP",
-        "nullable": true,
-        "pk": false,
-        "itemRef": "PERS005A",
-        "usedByBuilder": true
-      },
-      {
-        "name": "pers_single_unique_id",
-        "sqlServerType": "NVARCHAR(48)",
-        "postgresType": "VARCHAR(48)",
-        "nullable": true,
-        "pk": false,
-        "itemRef": "PERS013A"
-      },
-      {
-        "name": "pers_upn_unknown",
-        "sqlServerType": "NVARCHAR(6)",
-        "postgresType": "VARCHAR(6)",
-        "nullable": true,
-        "pk": false,
-        "itemRef": "PERS007A",
-        "usedByBuilder": true
-      },
-      {
-        "name": "pers_send_flag",
-        "sqlServerType": "NCHAR(5)",
-        "postgresType": "CHAR(5)",
-        "nullable": true,
-        "pk": false,
-        "itemRef": "PERS008A"
-      },
-      {
-        "name": "pers_expected_dob",
-        "sqlServerType": "DATETIME",
-        "postgresType": "TIMESTAMP",
-        "nullable": true,
-        "pk": false,
-        "itemRef": "PERS009A",
-        "usedByBuilder": true
-      },
-      {
-        "name": "pers_death_date",
-        "sqlServerType": "DATETIME",
-        "postgresType": "TIMESTAMP",
-        "nullable": true,
-        "pk": false,
-        "itemRef": "PERS010A"
-      },
-      {
-        "name": "pers_is_mother",
-        "sqlServerType": "NCHAR(1)",
-        "postgresType": "CHAR(1)",
-        "nullable": true,
-        "pk": false,
-        "itemRef": "PERS011A"
-      },
-      {
-        "name": "pers_nationality",
-        "sqlServerType": "NVARCHAR(48)",
-        "postgresType": "VARCHAR(48)",
-        "nullable": true,
-        "pk": false,
-        "itemRef": "PERS012A"
-      }
-    ]
   },
   {
-    "name": "ssd_cohort",
-    "description": "Helper table in development that shows why each person is in scope. It holds flags for contact, referral, 903 presence, care leaver, eligibility, client flag and involvement, plus the first and last activity dates. It is the only SystemC table whose source database and schema come from @src_db/@src_schema (built with dynamic SQL).",
-    "rowGrain": "One row per DIM_PERSON_ID with at least one inclusion signal.",
-    "primaryKey": [
-      "dim_person_id"
+    name: 'ssd_cohort',
+    description:
+      'Helper table in development that shows why each person is in scope. It holds flags for contact, referral, 903 presence, care leaver, eligibility, client flag and involvement, plus the first and last activity dates. It is the only SystemC table whose source database and schema come from @src_db/@src_schema (built with dynamic SQL).',
+    rowGrain: 'One row per DIM_PERSON_ID with at least one inclusion signal.',
+    primaryKey: ['dim_person_id'],
+    apiUsage: null,
+    presentIn: {
+      systemc_single_script: true,
+      systemc_proc_variant: true,
+      mosaic: false,
+      eclipse_postgres: false,
+      data_objects_yml: false,
+    },
+    columns: [
+      {
+        name: 'dim_person_id',
+        sqlServerType: 'NVARCHAR(48)',
+        postgresType: 'VARCHAR(48)',
+        nullable: false,
+        pk: true,
+        postgresTypeDerived: true,
+      },
+      {
+        name: 'legacy_id',
+        sqlServerType: 'NVARCHAR(48)',
+        postgresType: 'VARCHAR(48)',
+        nullable: true,
+        pk: false,
+        postgresTypeDerived: true,
+      },
+      {
+        name: 'has_contact',
+        sqlServerType: 'BIT',
+        postgresType: 'BOOLEAN',
+        nullable: false,
+        pk: false,
+        postgresTypeDerived: true,
+        default: '(0)',
+      },
+      {
+        name: 'has_referral',
+        sqlServerType: 'BIT',
+        postgresType: 'BOOLEAN',
+        nullable: false,
+        pk: false,
+        postgresTypeDerived: true,
+        default: '(0)',
+      },
+      {
+        name: 'has_903',
+        sqlServerType: 'BIT',
+        postgresType: 'BOOLEAN',
+        nullable: false,
+        pk: false,
+        postgresTypeDerived: true,
+        default: '(0)',
+      },
+      {
+        name: 'is_care_leaver',
+        sqlServerType: 'BIT',
+        postgresType: 'BOOLEAN',
+        nullable: false,
+        pk: false,
+        postgresTypeDerived: true,
+        default: '(0)',
+      },
+      {
+        name: 'has_eligibility',
+        sqlServerType: 'BIT',
+        postgresType: 'BOOLEAN',
+        nullable: false,
+        pk: false,
+        postgresTypeDerived: true,
+        default: '(0)',
+      },
+      {
+        name: 'has_client_flag',
+        sqlServerType: 'BIT',
+        postgresType: 'BOOLEAN',
+        nullable: false,
+        pk: false,
+        postgresTypeDerived: true,
+        default: '(0)',
+      },
+      {
+        name: 'has_involvement',
+        sqlServerType: 'BIT',
+        postgresType: 'BOOLEAN',
+        nullable: false,
+        pk: false,
+        postgresTypeDerived: true,
+        default: '(0)',
+      },
+      {
+        name: 'first_activity_dttm',
+        sqlServerType: 'DATETIME',
+        postgresType: 'TIMESTAMP',
+        nullable: true,
+        pk: false,
+        postgresTypeDerived: true,
+      },
+      {
+        name: 'last_activity_dttm',
+        sqlServerType: 'DATETIME',
+        postgresType: 'TIMESTAMP',
+        nullable: true,
+        pk: false,
+        postgresTypeDerived: true,
+      },
     ],
-    "apiUsage": null,
-    "presentIn": {
-      "systemc_single_script": true,
-      "systemc_proc_variant": true,
-      "mosaic": false,
-      "eclipse_postgres": false,
-      "data_objects_yml": false
-    },
-    "columns": [
-      {
-        "name": "dim_person_id",
-        "sqlServerType": "NVARCHAR(48)",
-        "postgresType": "VARCHAR(48)",
-        "nullable": false,
-        "pk": true,
-        "postgresTypeDerived": true
-      },
-      {
-        "name": "legacy_id",
-        "sqlServerType": "NVARCHAR(48)",
-        "postgresType": "VARCHAR(48)",
-        "nullable": true,
-        "pk": false,
-        "postgresTypeDerived": true
-      },
-      {
-        "name": "has_contact",
-        "sqlServerType": "BIT",
-        "postgresType": "BOOLEAN",
-        "nullable": false,
-        "pk": false,
-        "postgresTypeDerived": true,
-        "default": "(0)"
-      },
-      {
-        "name": "has_referral",
-        "sqlServerType": "BIT",
-        "postgresType": "BOOLEAN",
-        "nullable": false,
-        "pk": false,
-        "postgresTypeDerived": true,
-        "default": "(0)"
-      },
-      {
-        "name": "has_903",
-        "sqlServerType": "BIT",
-        "postgresType": "BOOLEAN",
-        "nullable": false,
-        "pk": false,
-        "postgresTypeDerived": true,
-        "default": "(0)"
-      },
-      {
-        "name": "is_care_leaver",
-        "sqlServerType": "BIT",
-        "postgresType": "BOOLEAN",
-        "nullable": false,
-        "pk": false,
-        "postgresTypeDerived": true,
-        "default": "(0)"
-      },
-      {
-        "name": "has_eligibility",
-        "sqlServerType": "BIT",
-        "postgresType": "BOOLEAN",
-        "nullable": false,
-        "pk": false,
-        "postgresTypeDerived": true,
-        "default": "(0)"
-      },
-      {
-        "name": "has_client_flag",
-        "sqlServerType": "BIT",
-        "postgresType": "BOOLEAN",
-        "nullable": false,
-        "pk": false,
-        "postgresTypeDerived": true,
-        "default": "(0)"
-      },
-      {
-        "name": "has_involvement",
-        "sqlServerType": "BIT",
-        "postgresType": "BOOLEAN",
-        "nullable": false,
-        "pk": false,
-        "postgresTypeDerived": true,
-        "default": "(0)"
-      },
-      {
-        "name": "first_activity_dttm",
-        "sqlServerType": "DATETIME",
-        "postgresType": "TIMESTAMP",
-        "nullable": true,
-        "pk": false,
-        "postgresTypeDerived": true
-      },
-      {
-        "name": "last_activity_dttm",
-        "sqlServerType": "DATETIME",
-        "postgresType": "TIMESTAMP",
-        "nullable": true,
-        "pk": false,
-        "postgresTypeDerived": true
-      }
-    ]
   },
   {
-    "name": "ssd_family",
-    "description": "Connects people to a family identifier, taken from the family-of-residence lookup on contact records. Described as part of the early-help model.",
-    "rowGrain": "One row per contact record (FACT_CONTACTS.EXTERNAL_ID) for an SSD person, giving a person-to-family link.",
-    "primaryKey": [
-      "fami_table_id"
+    name: 'ssd_family',
+    description: 'Connects people to a family identifier, taken from the family-of-residence lookup on contact records. Described as part of the early-help model.',
+    rowGrain: 'One row per contact record (FACT_CONTACTS.EXTERNAL_ID) for an SSD person, giving a person-to-family link.',
+    primaryKey: ['fami_table_id'],
+    apiUsage: null,
+    presentIn: {
+      systemc_single_script: true,
+      systemc_proc_variant: true,
+      mosaic: false,
+      eclipse_postgres: true,
+      data_objects_yml: true,
+    },
+    columns: [
+      {
+        name: 'fami_table_id',
+        sqlServerType: 'NVARCHAR(48)',
+        postgresType: 'VARCHAR(48)',
+        nullable: false,
+        pk: true,
+        itemRef: 'FAMI003A',
+      },
+      {
+        name: 'fami_family_id',
+        sqlServerType: 'NVARCHAR(48)',
+        postgresType: 'VARCHAR(48)',
+        nullable: true,
+        pk: false,
+        itemRef: 'FAMI001A',
+      },
+      {
+        name: 'fami_person_id',
+        sqlServerType: 'NVARCHAR(48)',
+        postgresType: 'VARCHAR(48)',
+        nullable: true,
+        pk: false,
+        itemRef: 'FAMI002A',
+        fk: 'ssd_person.pers_person_id',
+      },
     ],
-    "apiUsage": null,
-    "presentIn": {
-      "systemc_single_script": true,
-      "systemc_proc_variant": true,
-      "mosaic": false,
-      "eclipse_postgres": true,
-      "data_objects_yml": true
-    },
-    "columns": [
-      {
-        "name": "fami_table_id",
-        "sqlServerType": "NVARCHAR(48)",
-        "postgresType": "VARCHAR(48)",
-        "nullable": false,
-        "pk": true,
-        "itemRef": "FAMI003A"
-      },
-      {
-        "name": "fami_family_id",
-        "sqlServerType": "NVARCHAR(48)",
-        "postgresType": "VARCHAR(48)",
-        "nullable": true,
-        "pk": false,
-        "itemRef": "FAMI001A"
-      },
-      {
-        "name": "fami_person_id",
-        "sqlServerType": "NVARCHAR(48)",
-        "postgresType": "VARCHAR(48)",
-        "nullable": true,
-        "pk": false,
-        "itemRef": "FAMI002A",
-        "fk": "ssd_person.pers_person_id"
-      }
-    ]
   },
   {
-    "name": "ssd_address",
-    "description": "Address history for SSD people: address type, start and end dates, a cleaned postcode (blanks out all-X and 'nopostcode' values) and the address parts (room, floor, flat, building, house, street, town, UPRN, easting, northing) packed into a JSON-style string.",
-    "rowGrain": "One row per person-address record (DIM_PERSON_ADDRESS_ID).",
-    "primaryKey": [
-      "addr_table_id"
+    name: 'ssd_address',
+    description:
+      "Address history for SSD people: address type, start and end dates, a cleaned postcode (blanks out all-X and 'nopostcode' values) and the address parts (room, floor, flat, building, house, street, town, UPRN, easting, northing) packed into a JSON-style string.",
+    rowGrain: 'One row per person-address record (DIM_PERSON_ADDRESS_ID).',
+    primaryKey: ['addr_table_id'],
+    apiUsage: 'READ',
+    presentIn: {
+      systemc_single_script: true,
+      systemc_proc_variant: true,
+      mosaic: true,
+      eclipse_postgres: true,
+      data_objects_yml: true,
+    },
+    columns: [
+      {
+        name: 'addr_table_id',
+        sqlServerType: 'NVARCHAR(48)',
+        postgresType: 'VARCHAR(48)',
+        nullable: false,
+        pk: true,
+        itemRef: 'ADDR007A',
+        usedByBuilder: true,
+      },
+      {
+        name: 'addr_person_id',
+        sqlServerType: 'NVARCHAR(48)',
+        postgresType: 'VARCHAR(48)',
+        nullable: true,
+        pk: false,
+        itemRef: 'ADDR002A',
+        fk: 'ssd_person.pers_person_id',
+        usedByBuilder: true,
+      },
+      {
+        name: 'addr_address_type',
+        sqlServerType: 'NVARCHAR(48)',
+        postgresType: 'VARCHAR(48)',
+        nullable: true,
+        pk: false,
+        itemRef: 'ADDR003A',
+      },
+      {
+        name: 'addr_address_start_date',
+        sqlServerType: 'DATETIME',
+        postgresType: 'TIMESTAMP',
+        nullable: true,
+        pk: false,
+        itemRef: 'ADDR004A',
+        usedByBuilder: true,
+      },
+      {
+        name: 'addr_address_end_date',
+        sqlServerType: 'DATETIME',
+        postgresType: 'TIMESTAMP',
+        nullable: true,
+        pk: false,
+        itemRef: 'ADDR005A',
+      },
+      {
+        name: 'addr_address_postcode',
+        sqlServerType: 'NVARCHAR(15)',
+        postgresType: 'VARCHAR(15)',
+        nullable: true,
+        pk: false,
+        itemRef: 'ADDR006A',
+        usedByBuilder: true,
+      },
+      {
+        name: 'addr_address_json',
+        sqlServerType: 'NVARCHAR(1000)',
+        postgresType: 'VARCHAR(1000)',
+        nullable: true,
+        pk: false,
+        itemRef: 'ADDR001A',
+      },
     ],
-    "apiUsage": "READ",
-    "presentIn": {
-      "systemc_single_script": true,
-      "systemc_proc_variant": true,
-      "mosaic": true,
-      "eclipse_postgres": true,
-      "data_objects_yml": true
-    },
-    "columns": [
-      {
-        "name": "addr_table_id",
-        "sqlServerType": "NVARCHAR(48)",
-        "postgresType": "VARCHAR(48)",
-        "nullable": false,
-        "pk": true,
-        "itemRef": "ADDR007A",
-        "usedByBuilder": true
-      },
-      {
-        "name": "addr_person_id",
-        "sqlServerType": "NVARCHAR(48)",
-        "postgresType": "VARCHAR(48)",
-        "nullable": true,
-        "pk": false,
-        "itemRef": "ADDR002A",
-        "fk": "ssd_person.pers_person_id",
-        "usedByBuilder": true
-      },
-      {
-        "name": "addr_address_type",
-        "sqlServerType": "NVARCHAR(48)",
-        "postgresType": "VARCHAR(48)",
-        "nullable": true,
-        "pk": false,
-        "itemRef": "ADDR003A"
-      },
-      {
-        "name": "addr_address_start_date",
-        "sqlServerType": "DATETIME",
-        "postgresType": "TIMESTAMP",
-        "nullable": true,
-        "pk": false,
-        "itemRef": "ADDR004A",
-        "usedByBuilder": true
-      },
-      {
-        "name": "addr_address_end_date",
-        "sqlServerType": "DATETIME",
-        "postgresType": "TIMESTAMP",
-        "nullable": true,
-        "pk": false,
-        "itemRef": "ADDR005A"
-      },
-      {
-        "name": "addr_address_postcode",
-        "sqlServerType": "NVARCHAR(15)",
-        "postgresType": "VARCHAR(15)",
-        "nullable": true,
-        "pk": false,
-        "itemRef": "ADDR006A",
-        "usedByBuilder": true
-      },
-      {
-        "name": "addr_address_json",
-        "sqlServerType": "NVARCHAR(1000)",
-        "postgresType": "VARCHAR(1000)",
-        "nullable": true,
-        "pk": false,
-        "itemRef": "ADDR001A"
-      }
-    ]
   },
   {
-    "name": "ssd_disability",
-    "description": "Disabilities that are still open, coded with the DfE national code (NAT_ID from the disability lookup).",
-    "rowGrain": "One row per open disability record (FACT_DISABILITY_ID) that has a national code.",
-    "primaryKey": [
-      "disa_table_id"
+    name: 'ssd_disability',
+    description: 'Disabilities that are still open, coded with the DfE national code (NAT_ID from the disability lookup).',
+    rowGrain: 'One row per open disability record (FACT_DISABILITY_ID) that has a national code.',
+    primaryKey: ['disa_table_id'],
+    apiUsage: 'READ',
+    presentIn: {
+      systemc_single_script: true,
+      systemc_proc_variant: true,
+      mosaic: true,
+      eclipse_postgres: true,
+      data_objects_yml: true,
+    },
+    columns: [
+      {
+        name: 'disa_table_id',
+        sqlServerType: 'NVARCHAR(48)',
+        postgresType: 'VARCHAR(48)',
+        nullable: false,
+        pk: true,
+        itemRef: 'DISA003A',
+        usedByBuilder: true,
+      },
+      {
+        name: 'disa_person_id',
+        sqlServerType: 'NVARCHAR(48)',
+        postgresType: 'VARCHAR(48)',
+        nullable: false,
+        pk: false,
+        itemRef: 'DISA001A',
+        fk: 'ssd_person.pers_person_id',
+        usedByBuilder: true,
+      },
+      {
+        name: 'disa_disability_code',
+        sqlServerType: 'NVARCHAR(48)',
+        postgresType: 'VARCHAR(48)',
+        nullable: false,
+        pk: false,
+        itemRef: 'DISA002A',
+        usedByBuilder: true,
+      },
     ],
-    "apiUsage": "READ",
-    "presentIn": {
-      "systemc_single_script": true,
-      "systemc_proc_variant": true,
-      "mosaic": true,
-      "eclipse_postgres": true,
-      "data_objects_yml": true
-    },
-    "columns": [
-      {
-        "name": "disa_table_id",
-        "sqlServerType": "NVARCHAR(48)",
-        "postgresType": "VARCHAR(48)",
-        "nullable": false,
-        "pk": true,
-        "itemRef": "DISA003A",
-        "usedByBuilder": true
-      },
-      {
-        "name": "disa_person_id",
-        "sqlServerType": "NVARCHAR(48)",
-        "postgresType": "VARCHAR(48)",
-        "nullable": false,
-        "pk": false,
-        "itemRef": "DISA001A",
-        "fk": "ssd_person.pers_person_id",
-        "usedByBuilder": true
-      },
-      {
-        "name": "disa_disability_code",
-        "sqlServerType": "NVARCHAR(48)",
-        "postgresType": "VARCHAR(48)",
-        "nullable": false,
-        "pk": false,
-        "itemRef": "DISA002A",
-        "usedByBuilder": true
-      }
-    ]
   },
   {
-    "name": "ssd_immigration_status",
-    "description": "Immigration status periods, for example UASC or refugee status, with start and end dates.",
-    "rowGrain": "One row per immigration-status record (FACT_IMMIGRATION_STATUS_ID).",
-    "primaryKey": [
-      "immi_immigration_status_id"
+    name: 'ssd_immigration_status',
+    description: 'Immigration status periods, for example UASC or refugee status, with start and end dates.',
+    rowGrain: 'One row per immigration-status record (FACT_IMMIGRATION_STATUS_ID).',
+    primaryKey: ['immi_immigration_status_id'],
+    apiUsage: 'READ',
+    presentIn: {
+      systemc_single_script: true,
+      systemc_proc_variant: true,
+      mosaic: true,
+      eclipse_postgres: true,
+      data_objects_yml: true,
+    },
+    columns: [
+      {
+        name: 'immi_immigration_status_id',
+        sqlServerType: 'NVARCHAR(48)',
+        postgresType: 'VARCHAR(48)',
+        nullable: false,
+        pk: true,
+        itemRef: 'IMMI005A',
+        usedByBuilder: true,
+      },
+      {
+        name: 'immi_person_id',
+        sqlServerType: 'NVARCHAR(48)',
+        postgresType: 'VARCHAR(48)',
+        nullable: true,
+        pk: false,
+        itemRef: 'IMMI001A',
+        fk: 'ssd_person.pers_person_id',
+        usedByBuilder: true,
+      },
+      {
+        name: 'immi_immigration_status_start_date',
+        sqlServerType: 'DATETIME',
+        postgresType: 'TIMESTAMP',
+        nullable: true,
+        pk: false,
+        itemRef: 'IMMI003A',
+        usedByBuilder: true,
+      },
+      {
+        name: 'immi_immigration_status_end_date',
+        sqlServerType: 'DATETIME',
+        postgresType: 'TIMESTAMP',
+        nullable: true,
+        pk: false,
+        itemRef: 'IMMI004A',
+        usedByBuilder: true,
+      },
+      {
+        name: 'immi_immigration_status',
+        sqlServerType: 'NVARCHAR(100)',
+        postgresType: 'VARCHAR(100)',
+        nullable: true,
+        pk: false,
+        itemRef: 'IMMI002A',
+        usedByBuilder: true,
+      },
     ],
-    "apiUsage": "READ",
-    "presentIn": {
-      "systemc_single_script": true,
-      "systemc_proc_variant": true,
-      "mosaic": true,
-      "eclipse_postgres": true,
-      "data_objects_yml": true
-    },
-    "columns": [
-      {
-        "name": "immi_immigration_status_id",
-        "sqlServerType": "NVARCHAR(48)",
-        "postgresType": "VARCHAR(48)",
-        "nullable": false,
-        "pk": true,
-        "itemRef": "IMMI005A",
-        "usedByBuilder": true
-      },
-      {
-        "name": "immi_person_id",
-        "sqlServerType": "NVARCHAR(48)",
-        "postgresType": "VARCHAR(48)",
-        "nullable": true,
-        "pk": false,
-        "itemRef": "IMMI001A",
-        "fk": "ssd_person.pers_person_id",
-        "usedByBuilder": true
-      },
-      {
-        "name": "immi_immigration_status_start_date",
-        "sqlServerType": "DATETIME",
-        "postgresType": "TIMESTAMP",
-        "nullable": true,
-        "pk": false,
-        "itemRef": "IMMI003A",
-        "usedByBuilder": true
-      },
-      {
-        "name": "immi_immigration_status_end_date",
-        "sqlServerType": "DATETIME",
-        "postgresType": "TIMESTAMP",
-        "nullable": true,
-        "pk": false,
-        "itemRef": "IMMI004A",
-        "usedByBuilder": true
-      },
-      {
-        "name": "immi_immigration_status",
-        "sqlServerType": "NVARCHAR(100)",
-        "postgresType": "VARCHAR(100)",
-        "nullable": true,
-        "pk": false,
-        "itemRef": "IMMI002A",
-        "usedByBuilder": true
-      }
-    ]
   },
   {
-    "name": "ssd_cin_episodes",
-    "description": "Referral (children-in-need) episodes: referral date, referral source code and description, primary need code (N0-N9), a JSON-style set of referral outcome flags with comments, an NFA flag, closure reason and date, and the responsible team and worker.",
-    "rowGrain": "One row per referral (FACT_REFERRAL_ID) that started in the window or is still open.",
-    "primaryKey": [
-      "cine_referral_id"
+    name: 'ssd_cin_episodes',
+    description:
+      'Referral (children-in-need) episodes: referral date, referral source code and description, primary need code (N0-N9), a JSON-style set of referral outcome flags with comments, an NFA flag, closure reason and date, and the responsible team and worker.',
+    rowGrain: 'One row per referral (FACT_REFERRAL_ID) that started in the window or is still open.',
+    primaryKey: ['cine_referral_id'],
+    apiUsage: 'READ',
+    presentIn: {
+      systemc_single_script: true,
+      systemc_proc_variant: true,
+      mosaic: true,
+      eclipse_postgres: true,
+      data_objects_yml: true,
+    },
+    columns: [
+      {
+        name: 'cine_referral_id',
+        sqlServerType: 'NVARCHAR(48)',
+        postgresType: 'VARCHAR(48)',
+        nullable: false,
+        pk: true,
+        itemRef: 'CINE001A',
+        usedByBuilder: true,
+      },
+      {
+        name: 'cine_person_id',
+        sqlServerType: 'NVARCHAR(48)',
+        postgresType: 'VARCHAR(48)',
+        nullable: true,
+        pk: false,
+        itemRef: 'CINE002A',
+        fk: 'ssd_person.pers_person_id',
+        usedByBuilder: true,
+      },
+      {
+        name: 'cine_referral_date',
+        sqlServerType: 'DATETIME',
+        postgresType: 'TIMESTAMP',
+        nullable: true,
+        pk: false,
+        itemRef: 'CINE003A',
+        usedByBuilder: true,
+      },
+      {
+        name: 'cine_cin_primary_need_code',
+        sqlServerType: 'NVARCHAR(3)',
+        postgresType: 'VARCHAR(3)',
+        nullable: true,
+        pk: false,
+        itemRef: 'CINE010A',
+      },
+      {
+        name: 'cine_referral_source_code',
+        sqlServerType: 'NVARCHAR(48)',
+        postgresType: 'VARCHAR(48)',
+        nullable: true,
+        pk: false,
+        itemRef: 'CINE004A',
+        usedByBuilder: true,
+      },
+      {
+        name: 'cine_referral_source_desc',
+        sqlServerType: 'NVARCHAR(255)',
+        postgresType: 'VARCHAR(255)',
+        nullable: true,
+        pk: false,
+        itemRef: 'CINE012A',
+      },
+      {
+        name: 'cine_referral_outcome_json',
+        sqlServerType: 'NVARCHAR(4000)',
+        postgresType: 'VARCHAR(4000)',
+        nullable: true,
+        pk: false,
+        itemRef: 'CINE005A',
+      },
+      {
+        name: 'cine_referral_nfa',
+        sqlServerType: 'NCHAR(1)',
+        postgresType: 'CHAR(1)',
+        nullable: true,
+        pk: false,
+        itemRef: 'CINE011A',
+        usedByBuilder: true,
+      },
+      {
+        name: 'cine_close_reason',
+        sqlServerType: 'NVARCHAR(100)',
+        postgresType: 'VARCHAR(100)',
+        nullable: true,
+        pk: false,
+        itemRef: 'CINE006A',
+        usedByBuilder: true,
+      },
+      {
+        name: 'cine_close_date',
+        sqlServerType: 'DATETIME',
+        postgresType: 'TIMESTAMP',
+        nullable: true,
+        pk: false,
+        itemRef: 'CINE007A',
+        usedByBuilder: true,
+      },
+      {
+        name: 'cine_referral_team',
+        sqlServerType: 'NVARCHAR(48)',
+        postgresType: 'VARCHAR(48)',
+        nullable: true,
+        pk: false,
+        itemRef: 'CINE008A',
+      },
+      {
+        name: 'cine_referral_worker_id',
+        sqlServerType: 'NVARCHAR(48)',
+        postgresType: 'VARCHAR(100)',
+        nullable: true,
+        pk: false,
+        itemRef: 'CINE009A',
+      },
     ],
-    "apiUsage": "READ",
-    "presentIn": {
-      "systemc_single_script": true,
-      "systemc_proc_variant": true,
-      "mosaic": true,
-      "eclipse_postgres": true,
-      "data_objects_yml": true
-    },
-    "columns": [
-      {
-        "name": "cine_referral_id",
-        "sqlServerType": "NVARCHAR(48)",
-        "postgresType": "VARCHAR(48)",
-        "nullable": false,
-        "pk": true,
-        "itemRef": "CINE001A",
-        "usedByBuilder": true
-      },
-      {
-        "name": "cine_person_id",
-        "sqlServerType": "NVARCHAR(48)",
-        "postgresType": "VARCHAR(48)",
-        "nullable": true,
-        "pk": false,
-        "itemRef": "CINE002A",
-        "fk": "ssd_person.pers_person_id",
-        "usedByBuilder": true
-      },
-      {
-        "name": "cine_referral_date",
-        "sqlServerType": "DATETIME",
-        "postgresType": "TIMESTAMP",
-        "nullable": true,
-        "pk": false,
-        "itemRef": "CINE003A",
-        "usedByBuilder": true
-      },
-      {
-        "name": "cine_cin_primary_need_code",
-        "sqlServerType": "NVARCHAR(3)",
-        "postgresType": "VARCHAR(3)",
-        "nullable": true,
-        "pk": false,
-        "itemRef": "CINE010A"
-      },
-      {
-        "name": "cine_referral_source_code",
-        "sqlServerType": "NVARCHAR(48)",
-        "postgresType": "VARCHAR(48)",
-        "nullable": true,
-        "pk": false,
-        "itemRef": "CINE004A",
-        "usedByBuilder": true
-      },
-      {
-        "name": "cine_referral_source_desc",
-        "sqlServerType": "NVARCHAR(255)",
-        "postgresType": "VARCHAR(255)",
-        "nullable": true,
-        "pk": false,
-        "itemRef": "CINE012A"
-      },
-      {
-        "name": "cine_referral_outcome_json",
-        "sqlServerType": "NVARCHAR(4000)",
-        "postgresType": "VARCHAR(4000)",
-        "nullable": true,
-        "pk": false,
-        "itemRef": "CINE005A"
-      },
-      {
-        "name": "cine_referral_nfa",
-        "sqlServerType": "NCHAR(1)",
-        "postgresType": "CHAR(1)",
-        "nullable": true,
-        "pk": false,
-        "itemRef": "CINE011A",
-        "usedByBuilder": true
-      },
-      {
-        "name": "cine_close_reason",
-        "sqlServerType": "NVARCHAR(100)",
-        "postgresType": "VARCHAR(100)",
-        "nullable": true,
-        "pk": false,
-        "itemRef": "CINE006A",
-        "usedByBuilder": true
-      },
-      {
-        "name": "cine_close_date",
-        "sqlServerType": "DATETIME",
-        "postgresType": "TIMESTAMP",
-        "nullable": true,
-        "pk": false,
-        "itemRef": "CINE007A",
-        "usedByBuilder": true
-      },
-      {
-        "name": "cine_referral_team",
-        "sqlServerType": "NVARCHAR(48)",
-        "postgresType": "VARCHAR(48)",
-        "nullable": true,
-        "pk": false,
-        "itemRef": "CINE008A"
-      },
-      {
-        "name": "cine_referral_worker_id",
-        "sqlServerType": "NVARCHAR(48)",
-        "postgresType": "VARCHAR(100)",
-        "nullable": true,
-        "pk": false,
-        "itemRef": "CINE009A"
-      }
-    ]
   },
   {
-    "name": "ssd_mother",
-    "description": "Mother-child links: people who are not male and have an open 'child' relationship to another person, with the child's id and date of birth.",
-    "rowGrain": "One row per open parent-to-child relationship record (FACT_PERSON_RELATION_ID).",
-    "primaryKey": [
-      "moth_table_id"
+    name: 'ssd_mother',
+    description: "Mother-child links: people who are not male and have an open 'child' relationship to another person, with the child's id and date of birth.",
+    rowGrain: 'One row per open parent-to-child relationship record (FACT_PERSON_RELATION_ID).',
+    primaryKey: ['moth_table_id'],
+    apiUsage: null,
+    presentIn: {
+      systemc_single_script: true,
+      systemc_proc_variant: true,
+      mosaic: true,
+      eclipse_postgres: true,
+      data_objects_yml: true,
+    },
+    columns: [
+      {
+        name: 'moth_table_id',
+        sqlServerType: 'NVARCHAR(48)',
+        postgresType: 'VARCHAR(48)',
+        nullable: false,
+        pk: true,
+        itemRef: 'MOTH004A',
+      },
+      {
+        name: 'moth_person_id',
+        sqlServerType: 'NVARCHAR(48)',
+        postgresType: 'VARCHAR(48)',
+        nullable: true,
+        pk: false,
+        itemRef: 'MOTH002A',
+        fk: 'ssd_person.pers_person_id',
+      },
+      {
+        name: 'moth_childs_person_id',
+        sqlServerType: 'NVARCHAR(48)',
+        postgresType: 'VARCHAR(48)',
+        nullable: true,
+        pk: false,
+        itemRef: 'MOTH001A',
+        fk: 'ssd_person.pers_person_id',
+      },
+      {
+        name: 'moth_childs_dob',
+        sqlServerType: 'DATETIME',
+        postgresType: 'TIMESTAMP',
+        nullable: true,
+        pk: false,
+        itemRef: 'MOTH003A',
+      },
     ],
-    "apiUsage": null,
-    "presentIn": {
-      "systemc_single_script": true,
-      "systemc_proc_variant": true,
-      "mosaic": true,
-      "eclipse_postgres": true,
-      "data_objects_yml": true
-    },
-    "columns": [
-      {
-        "name": "moth_table_id",
-        "sqlServerType": "NVARCHAR(48)",
-        "postgresType": "VARCHAR(48)",
-        "nullable": false,
-        "pk": true,
-        "itemRef": "MOTH004A"
-      },
-      {
-        "name": "moth_person_id",
-        "sqlServerType": "NVARCHAR(48)",
-        "postgresType": "VARCHAR(48)",
-        "nullable": true,
-        "pk": false,
-        "itemRef": "MOTH002A",
-        "fk": "ssd_person.pers_person_id"
-      },
-      {
-        "name": "moth_childs_person_id",
-        "sqlServerType": "NVARCHAR(48)",
-        "postgresType": "VARCHAR(48)",
-        "nullable": true,
-        "pk": false,
-        "itemRef": "MOTH001A",
-        "fk": "ssd_person.pers_person_id"
-      },
-      {
-        "name": "moth_childs_dob",
-        "sqlServerType": "DATETIME",
-        "postgresType": "TIMESTAMP",
-        "nullable": true,
-        "pk": false,
-        "itemRef": "MOTH003A"
-      }
-    ]
   },
   {
-    "name": "ssd_legal_status",
-    "description": "Legal status periods, such as care orders and section 20 accommodation, with start and end dates.",
-    "rowGrain": "One row per legal-status record (FACT_LEGAL_STATUS_ID) that ended in the window or is still open.",
-    "primaryKey": [
-      "lega_legal_status_id"
+    name: 'ssd_legal_status',
+    description: 'Legal status periods, such as care orders and section 20 accommodation, with start and end dates.',
+    rowGrain: 'One row per legal-status record (FACT_LEGAL_STATUS_ID) that ended in the window or is still open.',
+    primaryKey: ['lega_legal_status_id'],
+    apiUsage: null,
+    presentIn: {
+      systemc_single_script: true,
+      systemc_proc_variant: true,
+      mosaic: true,
+      eclipse_postgres: true,
+      data_objects_yml: true,
+    },
+    columns: [
+      {
+        name: 'lega_legal_status_id',
+        sqlServerType: 'NVARCHAR(48)',
+        postgresType: 'VARCHAR(48)',
+        nullable: false,
+        pk: true,
+        itemRef: 'LEGA001A',
+      },
+      {
+        name: 'lega_person_id',
+        sqlServerType: 'NVARCHAR(48)',
+        postgresType: 'VARCHAR(48)',
+        nullable: true,
+        pk: false,
+        itemRef: 'LEGA002A',
+        fk: 'ssd_person.pers_person_id',
+      },
+      {
+        name: 'lega_legal_status',
+        sqlServerType: 'NVARCHAR(100)',
+        postgresType: 'VARCHAR(100)',
+        nullable: true,
+        pk: false,
+        itemRef: 'LEGA003A',
+      },
+      {
+        name: 'lega_legal_status_start_date',
+        sqlServerType: 'DATETIME',
+        postgresType: 'TIMESTAMP',
+        nullable: true,
+        pk: false,
+        itemRef: 'LEGA004A',
+      },
+      {
+        name: 'lega_legal_status_end_date',
+        sqlServerType: 'DATETIME',
+        postgresType: 'TIMESTAMP',
+        nullable: true,
+        pk: false,
+        itemRef: 'LEGA005A',
+      },
     ],
-    "apiUsage": null,
-    "presentIn": {
-      "systemc_single_script": true,
-      "systemc_proc_variant": true,
-      "mosaic": true,
-      "eclipse_postgres": true,
-      "data_objects_yml": true
-    },
-    "columns": [
-      {
-        "name": "lega_legal_status_id",
-        "sqlServerType": "NVARCHAR(48)",
-        "postgresType": "VARCHAR(48)",
-        "nullable": false,
-        "pk": true,
-        "itemRef": "LEGA001A"
-      },
-      {
-        "name": "lega_person_id",
-        "sqlServerType": "NVARCHAR(48)",
-        "postgresType": "VARCHAR(48)",
-        "nullable": true,
-        "pk": false,
-        "itemRef": "LEGA002A",
-        "fk": "ssd_person.pers_person_id"
-      },
-      {
-        "name": "lega_legal_status",
-        "sqlServerType": "NVARCHAR(100)",
-        "postgresType": "VARCHAR(100)",
-        "nullable": true,
-        "pk": false,
-        "itemRef": "LEGA003A"
-      },
-      {
-        "name": "lega_legal_status_start_date",
-        "sqlServerType": "DATETIME",
-        "postgresType": "TIMESTAMP",
-        "nullable": true,
-        "pk": false,
-        "itemRef": "LEGA004A"
-      },
-      {
-        "name": "lega_legal_status_end_date",
-        "sqlServerType": "DATETIME",
-        "postgresType": "TIMESTAMP",
-        "nullable": true,
-        "pk": false,
-        "itemRef": "LEGA005A"
-      }
-    ]
   },
   {
-    "name": "ssd_contacts",
-    "description": "Contacts received by children's social care: contact date, contact source code and description, and a JSON-style set of outcome flags (new referral, CP enquiry, NFA, advice and so on) with comments.",
-    "rowGrain": "One row per contact (FACT_CONTACT_ID) dated within the window.",
-    "primaryKey": [
-      "cont_contact_id"
+    name: 'ssd_contacts',
+    description:
+      "Contacts received by children's social care: contact date, contact source code and description, and a JSON-style set of outcome flags (new referral, CP enquiry, NFA, advice and so on) with comments.",
+    rowGrain: 'One row per contact (FACT_CONTACT_ID) dated within the window.',
+    primaryKey: ['cont_contact_id'],
+    apiUsage: null,
+    presentIn: {
+      systemc_single_script: true,
+      systemc_proc_variant: true,
+      mosaic: true,
+      eclipse_postgres: true,
+      data_objects_yml: true,
+    },
+    columns: [
+      {
+        name: 'cont_contact_id',
+        sqlServerType: 'NVARCHAR(48)',
+        postgresType: 'VARCHAR(48)',
+        nullable: false,
+        pk: true,
+        itemRef: 'CONT001A',
+      },
+      {
+        name: 'cont_person_id',
+        sqlServerType: 'NVARCHAR(48)',
+        postgresType: 'VARCHAR(48)',
+        nullable: true,
+        pk: false,
+        itemRef: 'CONT002A',
+        fk: 'ssd_person.pers_person_id',
+      },
+      {
+        name: 'cont_contact_date',
+        sqlServerType: 'DATETIME',
+        postgresType: 'TIMESTAMP',
+        nullable: true,
+        pk: false,
+        itemRef: 'CONT003A',
+      },
+      {
+        name: 'cont_contact_source_code',
+        sqlServerType: 'NVARCHAR(48)',
+        postgresType: 'VARCHAR(48)',
+        nullable: true,
+        pk: false,
+        itemRef: 'CONT004A',
+      },
+      {
+        name: 'cont_contact_source_desc',
+        sqlServerType: 'NVARCHAR(255)',
+        postgresType: 'VARCHAR(255)',
+        nullable: true,
+        pk: false,
+        itemRef: 'CONT006A',
+      },
+      {
+        name: 'cont_contact_outcome_json',
+        sqlServerType: 'NVARCHAR(4000)',
+        postgresType: 'VARCHAR(4000)',
+        nullable: true,
+        pk: false,
+        itemRef: 'CONT005A',
+      },
     ],
-    "apiUsage": null,
-    "presentIn": {
-      "systemc_single_script": true,
-      "systemc_proc_variant": true,
-      "mosaic": true,
-      "eclipse_postgres": true,
-      "data_objects_yml": true
-    },
-    "columns": [
-      {
-        "name": "cont_contact_id",
-        "sqlServerType": "NVARCHAR(48)",
-        "postgresType": "VARCHAR(48)",
-        "nullable": false,
-        "pk": true,
-        "itemRef": "CONT001A"
-      },
-      {
-        "name": "cont_person_id",
-        "sqlServerType": "NVARCHAR(48)",
-        "postgresType": "VARCHAR(48)",
-        "nullable": true,
-        "pk": false,
-        "itemRef": "CONT002A",
-        "fk": "ssd_person.pers_person_id"
-      },
-      {
-        "name": "cont_contact_date",
-        "sqlServerType": "DATETIME",
-        "postgresType": "TIMESTAMP",
-        "nullable": true,
-        "pk": false,
-        "itemRef": "CONT003A"
-      },
-      {
-        "name": "cont_contact_source_code",
-        "sqlServerType": "NVARCHAR(48)",
-        "postgresType": "VARCHAR(48)",
-        "nullable": true,
-        "pk": false,
-        "itemRef": "CONT004A"
-      },
-      {
-        "name": "cont_contact_source_desc",
-        "sqlServerType": "NVARCHAR(255)",
-        "postgresType": "VARCHAR(255)",
-        "nullable": true,
-        "pk": false,
-        "itemRef": "CONT006A"
-      },
-      {
-        "name": "cont_contact_outcome_json",
-        "sqlServerType": "NVARCHAR(4000)",
-        "postgresType": "VARCHAR(4000)",
-        "nullable": true,
-        "pk": false,
-        "itemRef": "CONT005A"
-      }
-    ]
   },
   {
-    "name": "ssd_early_help_episodes",
-    "description": "Early help (CAF) episodes: start and end dates, reason for starting, reason for ending, the originating organisation and a worker slot (currently the 'SSD_PH' placeholder in SystemC).",
-    "rowGrain": "One row per CAF episode (FACT_CAF_EPISODE_ID) that ended in the window or is still open.",
-    "primaryKey": [
-      "earl_episode_id"
+    name: 'ssd_early_help_episodes',
+    description:
+      "Early help (CAF) episodes: start and end dates, reason for starting, reason for ending, the originating organisation and a worker slot (currently the 'SSD_PH' placeholder in SystemC).",
+    rowGrain: 'One row per CAF episode (FACT_CAF_EPISODE_ID) that ended in the window or is still open.',
+    primaryKey: ['earl_episode_id'],
+    apiUsage: null,
+    presentIn: {
+      systemc_single_script: true,
+      systemc_proc_variant: true,
+      mosaic: true,
+      eclipse_postgres: true,
+      data_objects_yml: true,
+    },
+    columns: [
+      {
+        name: 'earl_episode_id',
+        sqlServerType: 'NVARCHAR(48)',
+        postgresType: 'VARCHAR(48)',
+        nullable: false,
+        pk: true,
+        itemRef: 'EARL001A',
+      },
+      {
+        name: 'earl_person_id',
+        sqlServerType: 'NVARCHAR(48)',
+        postgresType: 'VARCHAR(48)',
+        nullable: true,
+        pk: false,
+        itemRef: 'EARL002A',
+        fk: 'ssd_person.pers_person_id',
+      },
+      {
+        name: 'earl_episode_start_date',
+        sqlServerType: 'DATETIME',
+        postgresType: 'TIMESTAMP',
+        nullable: true,
+        pk: false,
+        itemRef: 'EARL003A',
+      },
+      {
+        name: 'earl_episode_end_date',
+        sqlServerType: 'DATETIME',
+        postgresType: 'TIMESTAMP',
+        nullable: true,
+        pk: false,
+        itemRef: 'EARL004A',
+      },
+      {
+        name: 'earl_episode_reason',
+        sqlServerType: 'NVARCHAR(MAX)',
+        postgresType: 'TEXT',
+        nullable: true,
+        pk: false,
+        itemRef: 'EARL005A',
+      },
+      {
+        name: 'earl_episode_end_reason',
+        sqlServerType: 'NVARCHAR(MAX)',
+        postgresType: 'TEXT',
+        nullable: true,
+        pk: false,
+        itemRef: 'EARL006A',
+      },
+      {
+        name: 'earl_episode_organisation',
+        sqlServerType: 'NVARCHAR(MAX)',
+        postgresType: 'TEXT',
+        nullable: true,
+        pk: false,
+        itemRef: 'EARL007A',
+      },
+      {
+        name: 'earl_episode_worker_id',
+        sqlServerType: 'NVARCHAR(100)',
+        postgresType: 'VARCHAR(100)',
+        nullable: true,
+        pk: false,
+        itemRef: 'EARL008A',
+      },
     ],
-    "apiUsage": null,
-    "presentIn": {
-      "systemc_single_script": true,
-      "systemc_proc_variant": true,
-      "mosaic": true,
-      "eclipse_postgres": true,
-      "data_objects_yml": true
-    },
-    "columns": [
-      {
-        "name": "earl_episode_id",
-        "sqlServerType": "NVARCHAR(48)",
-        "postgresType": "VARCHAR(48)",
-        "nullable": false,
-        "pk": true,
-        "itemRef": "EARL001A"
-      },
-      {
-        "name": "earl_person_id",
-        "sqlServerType": "NVARCHAR(48)",
-        "postgresType": "VARCHAR(48)",
-        "nullable": true,
-        "pk": false,
-        "itemRef": "EARL002A",
-        "fk": "ssd_person.pers_person_id"
-      },
-      {
-        "name": "earl_episode_start_date",
-        "sqlServerType": "DATETIME",
-        "postgresType": "TIMESTAMP",
-        "nullable": true,
-        "pk": false,
-        "itemRef": "EARL003A"
-      },
-      {
-        "name": "earl_episode_end_date",
-        "sqlServerType": "DATETIME",
-        "postgresType": "TIMESTAMP",
-        "nullable": true,
-        "pk": false,
-        "itemRef": "EARL004A"
-      },
-      {
-        "name": "earl_episode_reason",
-        "sqlServerType": "NVARCHAR(MAX)",
-        "postgresType": "TEXT",
-        "nullable": true,
-        "pk": false,
-        "itemRef": "EARL005A"
-      },
-      {
-        "name": "earl_episode_end_reason",
-        "sqlServerType": "NVARCHAR(MAX)",
-        "postgresType": "TEXT",
-        "nullable": true,
-        "pk": false,
-        "itemRef": "EARL006A"
-      },
-      {
-        "name": "earl_episode_organisation",
-        "sqlServerType": "NVARCHAR(MAX)",
-        "postgresType": "TEXT",
-        "nullable": true,
-        "pk": false,
-        "itemRef": "EARL007A"
-      },
-      {
-        "name": "earl_episode_worker_id",
-        "sqlServerType": "NVARCHAR(100)",
-        "postgresType": "VARCHAR(100)",
-        "nullable": true,
-        "pk": false,
-        "itemRef": "EARL008A"
-      }
-    ]
   },
   {
-    "name": "ssd_cin_assessments",
-    "description": "Single (child and family) assessments: linked referral, start date, whether the child was seen, authorisation date, a JSON-style set of outcome flags with comments, an NFA flag, and the completing team and worker. Draft and cancelled assessments are excluded.",
-    "rowGrain": "One row per single assessment (FACT_SINGLE_ASSESSMENT_ID), excluding drafts and cancelled ones, authorised in the window or not yet authorised.",
-    "primaryKey": [
-      "cina_assessment_id"
+    name: 'ssd_cin_assessments',
+    description:
+      'Single (child and family) assessments: linked referral, start date, whether the child was seen, authorisation date, a JSON-style set of outcome flags with comments, an NFA flag, and the completing team and worker. Draft and cancelled assessments are excluded.',
+    rowGrain: 'One row per single assessment (FACT_SINGLE_ASSESSMENT_ID), excluding drafts and cancelled ones, authorised in the window or not yet authorised.',
+    primaryKey: ['cina_assessment_id'],
+    apiUsage: 'READ',
+    presentIn: {
+      systemc_single_script: true,
+      systemc_proc_variant: true,
+      mosaic: true,
+      eclipse_postgres: true,
+      data_objects_yml: true,
+    },
+    columns: [
+      {
+        name: 'cina_assessment_id',
+        sqlServerType: 'NVARCHAR(48)',
+        postgresType: 'VARCHAR(48)',
+        nullable: false,
+        pk: true,
+        itemRef: 'CINA001A',
+        usedByBuilder: true,
+      },
+      {
+        name: 'cina_person_id',
+        sqlServerType: 'NVARCHAR(48)',
+        postgresType: 'VARCHAR(48)',
+        nullable: true,
+        pk: false,
+        itemRef: 'CINA002A',
+        fk: 'ssd_person.pers_person_id',
+      },
+      {
+        name: 'cina_referral_id',
+        sqlServerType: 'NVARCHAR(48)',
+        postgresType: 'VARCHAR(48)',
+        nullable: true,
+        pk: false,
+        itemRef: 'CINA010A',
+        usedByBuilder: true,
+      },
+      {
+        name: 'cina_assessment_start_date',
+        sqlServerType: 'DATETIME',
+        postgresType: 'TIMESTAMP',
+        nullable: true,
+        pk: false,
+        itemRef: 'CINA003A',
+        usedByBuilder: true,
+      },
+      {
+        name: 'cina_assessment_child_seen',
+        sqlServerType: 'NCHAR(1)',
+        postgresType: 'CHAR(1)',
+        nullable: true,
+        pk: false,
+        itemRef: 'CINA004A',
+      },
+      {
+        name: 'cina_assessment_auth_date',
+        sqlServerType: 'DATETIME',
+        postgresType: 'TIMESTAMP',
+        nullable: true,
+        pk: false,
+        itemRef: 'CINA005A',
+        usedByBuilder: true,
+      },
+      {
+        name: 'cina_assessment_outcome_json',
+        sqlServerType: 'NVARCHAR(1000)',
+        postgresType: 'VARCHAR(1000)',
+        nullable: true,
+        pk: false,
+        itemRef: 'CINA006A',
+      },
+      {
+        name: 'cina_assessment_outcome_nfa',
+        sqlServerType: 'NCHAR(1)',
+        postgresType: 'CHAR(1)',
+        nullable: true,
+        pk: false,
+        itemRef: 'CINA009A',
+      },
+      {
+        name: 'cina_assessment_team',
+        sqlServerType: 'NVARCHAR(48)',
+        postgresType: 'VARCHAR(48)',
+        nullable: true,
+        pk: false,
+        itemRef: 'CINA007A',
+      },
+      {
+        name: 'cina_assessment_worker_id',
+        sqlServerType: 'NVARCHAR(100)',
+        postgresType: 'VARCHAR(100)',
+        nullable: true,
+        pk: false,
+        itemRef: 'CINA008A',
+      },
     ],
-    "apiUsage": "READ",
-    "presentIn": {
-      "systemc_single_script": true,
-      "systemc_proc_variant": true,
-      "mosaic": true,
-      "eclipse_postgres": true,
-      "data_objects_yml": true
-    },
-    "columns": [
-      {
-        "name": "cina_assessment_id",
-        "sqlServerType": "NVARCHAR(48)",
-        "postgresType": "VARCHAR(48)",
-        "nullable": false,
-        "pk": true,
-        "itemRef": "CINA001A",
-        "usedByBuilder": true
-      },
-      {
-        "name": "cina_person_id",
-        "sqlServerType": "NVARCHAR(48)",
-        "postgresType": "VARCHAR(48)",
-        "nullable": true,
-        "pk": false,
-        "itemRef": "CINA002A",
-        "fk": "ssd_person.pers_person_id"
-      },
-      {
-        "name": "cina_referral_id",
-        "sqlServerType": "NVARCHAR(48)",
-        "postgresType": "VARCHAR(48)",
-        "nullable": true,
-        "pk": false,
-        "itemRef": "CINA010A",
-        "usedByBuilder": true
-      },
-      {
-        "name": "cina_assessment_start_date",
-        "sqlServerType": "DATETIME",
-        "postgresType": "TIMESTAMP",
-        "nullable": true,
-        "pk": false,
-        "itemRef": "CINA003A",
-        "usedByBuilder": true
-      },
-      {
-        "name": "cina_assessment_child_seen",
-        "sqlServerType": "NCHAR(1)",
-        "postgresType": "CHAR(1)",
-        "nullable": true,
-        "pk": false,
-        "itemRef": "CINA004A"
-      },
-      {
-        "name": "cina_assessment_auth_date",
-        "sqlServerType": "DATETIME",
-        "postgresType": "TIMESTAMP",
-        "nullable": true,
-        "pk": false,
-        "itemRef": "CINA005A",
-        "usedByBuilder": true
-      },
-      {
-        "name": "cina_assessment_outcome_json",
-        "sqlServerType": "NVARCHAR(1000)",
-        "postgresType": "VARCHAR(1000)",
-        "nullable": true,
-        "pk": false,
-        "itemRef": "CINA006A"
-      },
-      {
-        "name": "cina_assessment_outcome_nfa",
-        "sqlServerType": "NCHAR(1)",
-        "postgresType": "CHAR(1)",
-        "nullable": true,
-        "pk": false,
-        "itemRef": "CINA009A"
-      },
-      {
-        "name": "cina_assessment_team",
-        "sqlServerType": "NVARCHAR(48)",
-        "postgresType": "VARCHAR(48)",
-        "nullable": true,
-        "pk": false,
-        "itemRef": "CINA007A"
-      },
-      {
-        "name": "cina_assessment_worker_id",
-        "sqlServerType": "NVARCHAR(100)",
-        "postgresType": "VARCHAR(100)",
-        "nullable": true,
-        "pk": false,
-        "itemRef": "CINA008A"
-      }
-    ]
   },
   {
-    "name": "ssd_assessment_factors",
-    "description": "Factors identified at assessment (CIN census factor codes such as 1A, 2B, 21) stored as a JSON array of the codes answered 'Yes'. It is built through two temp tables and is the only part of the script wrapped in TRY/CATCH with a transaction.",
-    "rowGrain": "One row per assessment (composite key: assessment EXTERNAL_ID + FACT_SINGLE_ASSESSMENT_ID) with at least one factor answered 'Yes'. There is no date window and no limit to the ssd_person cohort (the limit to ssd_cin_assessments is commented out).",
-    "primaryKey": [
-      "cinf_table_id",
-      "cinf_assessment_id"
+    name: 'ssd_assessment_factors',
+    description:
+      "Factors identified at assessment (CIN census factor codes such as 1A, 2B, 21) stored as a JSON array of the codes answered 'Yes'. It is built through two temp tables and is the only part of the script wrapped in TRY/CATCH with a transaction.",
+    rowGrain:
+      "One row per assessment (composite key: assessment EXTERNAL_ID + FACT_SINGLE_ASSESSMENT_ID) with at least one factor answered 'Yes'. There is no date window and no limit to the ssd_person cohort (the limit to ssd_cin_assessments is commented out).",
+    primaryKey: ['cinf_table_id', 'cinf_assessment_id'],
+    apiUsage: 'READ',
+    presentIn: {
+      systemc_single_script: true,
+      systemc_proc_variant: true,
+      mosaic: true,
+      eclipse_postgres: true,
+      data_objects_yml: true,
+    },
+    columns: [
+      {
+        name: 'cinf_table_id',
+        sqlServerType: 'NVARCHAR(48)',
+        postgresType: 'VARCHAR(48)',
+        nullable: false,
+        pk: true,
+        itemRef: 'CINF003A',
+        usedByBuilder: true,
+      },
+      {
+        name: 'cinf_assessment_id',
+        sqlServerType: 'NVARCHAR(48)',
+        postgresType: 'VARCHAR(48)',
+        nullable: false,
+        pk: true,
+        itemRef: 'CINF001A',
+        fk: 'ssd_cin_assessments.cina_assessment_id',
+        usedByBuilder: true,
+      },
+      {
+        name: 'cinf_assessment_factors_json',
+        sqlServerType: 'NVARCHAR(MAX)',
+        postgresType: 'TEXT',
+        nullable: true,
+        pk: false,
+        itemRef: 'CINF002A',
+        usedByBuilder: true,
+      },
     ],
-    "apiUsage": "READ",
-    "presentIn": {
-      "systemc_single_script": true,
-      "systemc_proc_variant": true,
-      "mosaic": true,
-      "eclipse_postgres": true,
-      "data_objects_yml": true
-    },
-    "columns": [
-      {
-        "name": "cinf_table_id",
-        "sqlServerType": "NVARCHAR(48)",
-        "postgresType": "VARCHAR(48)",
-        "nullable": false,
-        "pk": true,
-        "itemRef": "CINF003A",
-        "usedByBuilder": true
-      },
-      {
-        "name": "cinf_assessment_id",
-        "sqlServerType": "NVARCHAR(48)",
-        "postgresType": "VARCHAR(48)",
-        "nullable": false,
-        "pk": true,
-        "itemRef": "CINF001A",
-        "fk": "ssd_cin_assessments.cina_assessment_id",
-        "usedByBuilder": true
-      },
-      {
-        "name": "cinf_assessment_factors_json",
-        "sqlServerType": "NVARCHAR(MAX)",
-        "postgresType": "TEXT",
-        "nullable": true,
-        "pk": false,
-        "itemRef": "CINF002A",
-        "usedByBuilder": true
-      }
-    ]
   },
   {
-    "name": "ssd_cin_plans",
-    "description": "Child in need plans: linked referral, start and end dates, and the coordinating team and worker.",
-    "rowGrain": "One row per CIN plan summary (FACT_CARE_PLAN_SUMMARY_ID of plan type 'FP') that ended in the window or is still open.",
-    "primaryKey": [
-      "cinp_cin_plan_id"
+    name: 'ssd_cin_plans',
+    description: 'Child in need plans: linked referral, start and end dates, and the coordinating team and worker.',
+    rowGrain: "One row per CIN plan summary (FACT_CARE_PLAN_SUMMARY_ID of plan type 'FP') that ended in the window or is still open.",
+    primaryKey: ['cinp_cin_plan_id'],
+    apiUsage: 'READ',
+    presentIn: {
+      systemc_single_script: true,
+      systemc_proc_variant: true,
+      mosaic: true,
+      eclipse_postgres: true,
+      data_objects_yml: true,
+    },
+    columns: [
+      {
+        name: 'cinp_cin_plan_id',
+        sqlServerType: 'NVARCHAR(48)',
+        postgresType: 'VARCHAR(48)',
+        nullable: false,
+        pk: true,
+        itemRef: 'CINP001A',
+        usedByBuilder: true,
+      },
+      {
+        name: 'cinp_referral_id',
+        sqlServerType: 'NVARCHAR(48)',
+        postgresType: 'VARCHAR(48)',
+        nullable: true,
+        pk: false,
+        itemRef: 'CINP007A',
+        usedByBuilder: true,
+      },
+      {
+        name: 'cinp_person_id',
+        sqlServerType: 'NVARCHAR(48)',
+        postgresType: 'VARCHAR(48)',
+        nullable: true,
+        pk: false,
+        itemRef: 'CINP002A',
+        fk: 'ssd_person.pers_person_id',
+        usedByBuilder: true,
+      },
+      {
+        name: 'cinp_cin_plan_start_date',
+        sqlServerType: 'DATETIME',
+        postgresType: 'TIMESTAMP',
+        nullable: true,
+        pk: false,
+        itemRef: 'CINP003A',
+        usedByBuilder: true,
+      },
+      {
+        name: 'cinp_cin_plan_end_date',
+        sqlServerType: 'DATETIME',
+        postgresType: 'TIMESTAMP',
+        nullable: true,
+        pk: false,
+        itemRef: 'CINP004A',
+        usedByBuilder: true,
+      },
+      {
+        name: 'cinp_cin_plan_team',
+        sqlServerType: 'NVARCHAR(48)',
+        postgresType: 'VARCHAR(48)',
+        nullable: true,
+        pk: false,
+        itemRef: 'CINP005A',
+      },
+      {
+        name: 'cinp_cin_plan_worker_id',
+        sqlServerType: 'NVARCHAR(100)',
+        postgresType: 'VARCHAR(100)',
+        nullable: true,
+        pk: false,
+        itemRef: 'CINP006A',
+      },
     ],
-    "apiUsage": "READ",
-    "presentIn": {
-      "systemc_single_script": true,
-      "systemc_proc_variant": true,
-      "mosaic": true,
-      "eclipse_postgres": true,
-      "data_objects_yml": true
-    },
-    "columns": [
-      {
-        "name": "cinp_cin_plan_id",
-        "sqlServerType": "NVARCHAR(48)",
-        "postgresType": "VARCHAR(48)",
-        "nullable": false,
-        "pk": true,
-        "itemRef": "CINP001A",
-        "usedByBuilder": true
-      },
-      {
-        "name": "cinp_referral_id",
-        "sqlServerType": "NVARCHAR(48)",
-        "postgresType": "VARCHAR(48)",
-        "nullable": true,
-        "pk": false,
-        "itemRef": "CINP007A",
-        "usedByBuilder": true
-      },
-      {
-        "name": "cinp_person_id",
-        "sqlServerType": "NVARCHAR(48)",
-        "postgresType": "VARCHAR(48)",
-        "nullable": true,
-        "pk": false,
-        "itemRef": "CINP002A",
-        "fk": "ssd_person.pers_person_id",
-        "usedByBuilder": true
-      },
-      {
-        "name": "cinp_cin_plan_start_date",
-        "sqlServerType": "DATETIME",
-        "postgresType": "TIMESTAMP",
-        "nullable": true,
-        "pk": false,
-        "itemRef": "CINP003A",
-        "usedByBuilder": true
-      },
-      {
-        "name": "cinp_cin_plan_end_date",
-        "sqlServerType": "DATETIME",
-        "postgresType": "TIMESTAMP",
-        "nullable": true,
-        "pk": false,
-        "itemRef": "CINP004A",
-        "usedByBuilder": true
-      },
-      {
-        "name": "cinp_cin_plan_team",
-        "sqlServerType": "NVARCHAR(48)",
-        "postgresType": "VARCHAR(48)",
-        "nullable": true,
-        "pk": false,
-        "itemRef": "CINP005A"
-      },
-      {
-        "name": "cinp_cin_plan_worker_id",
-        "sqlServerType": "NVARCHAR(100)",
-        "postgresType": "VARCHAR(100)",
-        "nullable": true,
-        "pk": false,
-        "itemRef": "CINP006A"
-      }
-    ]
   },
   {
-    "name": "ssd_cin_visits",
-    "description": "Visits taken from case notes (statutory, home, CIN, CP and CLA visit note types), with flags for child seen, seen alone and bedroom seen.",
-    "rowGrain": "One row per qualifying case note (FACT_CASENOTE_ID) in the window.",
-    "primaryKey": [
-      "cinv_cin_visit_id"
+    name: 'ssd_cin_visits',
+    description: 'Visits taken from case notes (statutory, home, CIN, CP and CLA visit note types), with flags for child seen, seen alone and bedroom seen.',
+    rowGrain: 'One row per qualifying case note (FACT_CASENOTE_ID) in the window.',
+    primaryKey: ['cinv_cin_visit_id'],
+    apiUsage: null,
+    presentIn: {
+      systemc_single_script: true,
+      systemc_proc_variant: true,
+      mosaic: true,
+      eclipse_postgres: true,
+      data_objects_yml: true,
+    },
+    columns: [
+      {
+        name: 'cinv_cin_visit_id',
+        sqlServerType: 'NVARCHAR(48)',
+        postgresType: 'VARCHAR(48)',
+        nullable: false,
+        pk: true,
+        itemRef: 'CINV001A',
+      },
+      {
+        name: 'cinv_person_id',
+        sqlServerType: 'NVARCHAR(48)',
+        postgresType: 'VARCHAR(48)',
+        nullable: true,
+        pk: false,
+        itemRef: 'CINV007A',
+        fk: 'ssd_person.pers_person_id',
+      },
+      {
+        name: 'cinv_cin_visit_date',
+        sqlServerType: 'DATETIME',
+        postgresType: 'TIMESTAMP',
+        nullable: true,
+        pk: false,
+        itemRef: 'CINV003A',
+      },
+      {
+        name: 'cinv_cin_visit_seen',
+        sqlServerType: 'NCHAR(1)',
+        postgresType: 'CHAR(1)',
+        nullable: true,
+        pk: false,
+        itemRef: 'CINV004A',
+      },
+      {
+        name: 'cinv_cin_visit_seen_alone',
+        sqlServerType: 'NCHAR(1)',
+        postgresType: 'CHAR(1)',
+        nullable: true,
+        pk: false,
+        itemRef: 'CINV005A',
+      },
+      {
+        name: 'cinv_cin_visit_bedroom',
+        sqlServerType: 'NCHAR(1)',
+        postgresType: 'CHAR(1)',
+        nullable: true,
+        pk: false,
+        itemRef: 'CINV006A',
+      },
     ],
-    "apiUsage": null,
-    "presentIn": {
-      "systemc_single_script": true,
-      "systemc_proc_variant": true,
-      "mosaic": true,
-      "eclipse_postgres": true,
-      "data_objects_yml": true
-    },
-    "columns": [
-      {
-        "name": "cinv_cin_visit_id",
-        "sqlServerType": "NVARCHAR(48)",
-        "postgresType": "VARCHAR(48)",
-        "nullable": false,
-        "pk": true,
-        "itemRef": "CINV001A"
-      },
-      {
-        "name": "cinv_person_id",
-        "sqlServerType": "NVARCHAR(48)",
-        "postgresType": "VARCHAR(48)",
-        "nullable": true,
-        "pk": false,
-        "itemRef": "CINV007A",
-        "fk": "ssd_person.pers_person_id"
-      },
-      {
-        "name": "cinv_cin_visit_date",
-        "sqlServerType": "DATETIME",
-        "postgresType": "TIMESTAMP",
-        "nullable": true,
-        "pk": false,
-        "itemRef": "CINV003A"
-      },
-      {
-        "name": "cinv_cin_visit_seen",
-        "sqlServerType": "NCHAR(1)",
-        "postgresType": "CHAR(1)",
-        "nullable": true,
-        "pk": false,
-        "itemRef": "CINV004A"
-      },
-      {
-        "name": "cinv_cin_visit_seen_alone",
-        "sqlServerType": "NCHAR(1)",
-        "postgresType": "CHAR(1)",
-        "nullable": true,
-        "pk": false,
-        "itemRef": "CINV005A"
-      },
-      {
-        "name": "cinv_cin_visit_bedroom",
-        "sqlServerType": "NCHAR(1)",
-        "postgresType": "CHAR(1)",
-        "nullable": true,
-        "pk": false,
-        "itemRef": "CINV006A"
-      }
-    ]
   },
   {
-    "name": "ssd_s47_enquiry",
-    "description": "Section 47 enquiries: linked referral, start and end dates, NFA flag, a JSON-style set of outcome flags with comments, and the completing team and worker.",
-    "rowGrain": "One row per S47 enquiry (FACT_S47_ID) in the window.",
-    "primaryKey": [
-      "s47e_s47_enquiry_id"
+    name: 'ssd_s47_enquiry',
+    description: 'Section 47 enquiries: linked referral, start and end dates, NFA flag, a JSON-style set of outcome flags with comments, and the completing team and worker.',
+    rowGrain: 'One row per S47 enquiry (FACT_S47_ID) in the window.',
+    primaryKey: ['s47e_s47_enquiry_id'],
+    apiUsage: 'READ',
+    presentIn: {
+      systemc_single_script: true,
+      systemc_proc_variant: true,
+      mosaic: true,
+      eclipse_postgres: true,
+      data_objects_yml: true,
+    },
+    columns: [
+      {
+        name: 's47e_s47_enquiry_id',
+        sqlServerType: 'NVARCHAR(48)',
+        postgresType: 'VARCHAR(48)',
+        nullable: false,
+        pk: true,
+        itemRef: 'S47E001A',
+        usedByBuilder: true,
+      },
+      {
+        name: 's47e_referral_id',
+        sqlServerType: 'NVARCHAR(48)',
+        postgresType: 'VARCHAR(48)',
+        nullable: true,
+        pk: false,
+        itemRef: 'S47E010A',
+        usedByBuilder: true,
+      },
+      {
+        name: 's47e_person_id',
+        sqlServerType: 'NVARCHAR(48)',
+        postgresType: 'VARCHAR(48)',
+        nullable: true,
+        pk: false,
+        itemRef: 'S47E002A',
+        fk: 'ssd_person.pers_person_id',
+      },
+      {
+        name: 's47e_s47_start_date',
+        sqlServerType: 'DATETIME',
+        postgresType: 'TIMESTAMP',
+        nullable: true,
+        pk: false,
+        itemRef: 'S47E004A',
+        usedByBuilder: true,
+      },
+      {
+        name: 's47e_s47_end_date',
+        sqlServerType: 'DATETIME',
+        postgresType: 'TIMESTAMP',
+        nullable: true,
+        pk: false,
+        itemRef: 'S47E005A',
+        usedByBuilder: true,
+      },
+      {
+        name: 's47e_s47_nfa',
+        sqlServerType: 'NCHAR(1)',
+        postgresType: 'CHAR(1)',
+        nullable: true,
+        pk: false,
+        itemRef: 'S47E006A',
+      },
+      {
+        name: 's47e_s47_outcome_json',
+        sqlServerType: 'NVARCHAR(1000)',
+        postgresType: 'VARCHAR(1000)',
+        nullable: true,
+        pk: false,
+        itemRef: 'S47E007A',
+        usedByBuilder: true,
+      },
+      {
+        name: 's47e_s47_completed_by_team',
+        sqlServerType: 'NVARCHAR(48)',
+        postgresType: 'VARCHAR(48)',
+        nullable: true,
+        pk: false,
+        itemRef: 'S47E009A',
+      },
+      {
+        name: 's47e_s47_completed_by_worker_id',
+        sqlServerType: 'NVARCHAR(100)',
+        postgresType: 'VARCHAR(100)',
+        nullable: true,
+        pk: false,
+        itemRef: 'S47E008A',
+      },
     ],
-    "apiUsage": "READ",
-    "presentIn": {
-      "systemc_single_script": true,
-      "systemc_proc_variant": true,
-      "mosaic": true,
-      "eclipse_postgres": true,
-      "data_objects_yml": true
-    },
-    "columns": [
-      {
-        "name": "s47e_s47_enquiry_id",
-        "sqlServerType": "NVARCHAR(48)",
-        "postgresType": "VARCHAR(48)",
-        "nullable": false,
-        "pk": true,
-        "itemRef": "S47E001A",
-        "usedByBuilder": true
-      },
-      {
-        "name": "s47e_referral_id",
-        "sqlServerType": "NVARCHAR(48)",
-        "postgresType": "VARCHAR(48)",
-        "nullable": true,
-        "pk": false,
-        "itemRef": "S47E010A",
-        "usedByBuilder": true
-      },
-      {
-        "name": "s47e_person_id",
-        "sqlServerType": "NVARCHAR(48)",
-        "postgresType": "VARCHAR(48)",
-        "nullable": true,
-        "pk": false,
-        "itemRef": "S47E002A",
-        "fk": "ssd_person.pers_person_id"
-      },
-      {
-        "name": "s47e_s47_start_date",
-        "sqlServerType": "DATETIME",
-        "postgresType": "TIMESTAMP",
-        "nullable": true,
-        "pk": false,
-        "itemRef": "S47E004A",
-        "usedByBuilder": true
-      },
-      {
-        "name": "s47e_s47_end_date",
-        "sqlServerType": "DATETIME",
-        "postgresType": "TIMESTAMP",
-        "nullable": true,
-        "pk": false,
-        "itemRef": "S47E005A",
-        "usedByBuilder": true
-      },
-      {
-        "name": "s47e_s47_nfa",
-        "sqlServerType": "NCHAR(1)",
-        "postgresType": "CHAR(1)",
-        "nullable": true,
-        "pk": false,
-        "itemRef": "S47E006A"
-      },
-      {
-        "name": "s47e_s47_outcome_json",
-        "sqlServerType": "NVARCHAR(1000)",
-        "postgresType": "VARCHAR(1000)",
-        "nullable": true,
-        "pk": false,
-        "itemRef": "S47E007A",
-        "usedByBuilder": true
-      },
-      {
-        "name": "s47e_s47_completed_by_team",
-        "sqlServerType": "NVARCHAR(48)",
-        "postgresType": "VARCHAR(48)",
-        "nullable": true,
-        "pk": false,
-        "itemRef": "S47E009A"
-      },
-      {
-        "name": "s47e_s47_completed_by_worker_id",
-        "sqlServerType": "NVARCHAR(100)",
-        "postgresType": "VARCHAR(100)",
-        "nullable": true,
-        "pk": false,
-        "itemRef": "S47E008A"
-      }
-    ]
   },
   {
-    "name": "ssd_initial_cp_conference",
-    "description": "Initial child protection conferences: meeting id, linked S47 and referral, the resulting CP plan, transfer-in flag, due (target) date, actual date, CP-plan outcome flag, a JSON-style set of outcome flags, and the organising team and worker.",
-    "rowGrain": "One row per CP conference (FACT_CP_CONFERENCE_ID) held as a 'CPConference' meeting. The LEFT JOIN to FACT_CP_PLAN can repeat a conference if more than one plan points to it.",
-    "primaryKey": [
-      "icpc_icpc_id"
+    name: 'ssd_initial_cp_conference',
+    description:
+      'Initial child protection conferences: meeting id, linked S47 and referral, the resulting CP plan, transfer-in flag, due (target) date, actual date, CP-plan outcome flag, a JSON-style set of outcome flags, and the organising team and worker.',
+    rowGrain: "One row per CP conference (FACT_CP_CONFERENCE_ID) held as a 'CPConference' meeting. The LEFT JOIN to FACT_CP_PLAN can repeat a conference if more than one plan points to it.",
+    primaryKey: ['icpc_icpc_id'],
+    apiUsage: 'READ',
+    presentIn: {
+      systemc_single_script: true,
+      systemc_proc_variant: true,
+      mosaic: true,
+      eclipse_postgres: true,
+      data_objects_yml: true,
+    },
+    columns: [
+      {
+        name: 'icpc_icpc_id',
+        sqlServerType: 'NVARCHAR(48)',
+        postgresType: 'VARCHAR(48)',
+        nullable: false,
+        pk: true,
+        itemRef: 'ICPC001A',
+        usedByBuilder: true,
+      },
+      {
+        name: 'icpc_icpc_meeting_id',
+        sqlServerType: 'NVARCHAR(48)',
+        postgresType: 'VARCHAR(48)',
+        nullable: true,
+        pk: false,
+        itemRef: 'ICPC009A',
+      },
+      {
+        name: 'icpc_s47_enquiry_id',
+        sqlServerType: 'NVARCHAR(48)',
+        postgresType: 'VARCHAR(48)',
+        nullable: true,
+        pk: false,
+        itemRef: 'ICPC002A',
+        usedByBuilder: true,
+      },
+      {
+        name: 'icpc_person_id',
+        sqlServerType: 'NVARCHAR(48)',
+        postgresType: 'VARCHAR(48)',
+        nullable: true,
+        pk: false,
+        itemRef: 'ICPC010A',
+        fk: 'ssd_person.pers_person_id',
+      },
+      {
+        name: 'icpc_cp_plan_id',
+        sqlServerType: 'NVARCHAR(48)',
+        postgresType: 'VARCHAR(48)',
+        nullable: true,
+        pk: false,
+        itemRef: 'ICPC011A',
+      },
+      {
+        name: 'icpc_referral_id',
+        sqlServerType: 'NVARCHAR(48)',
+        postgresType: 'VARCHAR(48)',
+        nullable: true,
+        pk: false,
+        itemRef: 'ICPC012A',
+        fk: 'ssd_cin_episodes.cine_referral_id',
+      },
+      {
+        name: 'icpc_icpc_transfer_in',
+        sqlServerType: 'NCHAR(1)',
+        postgresType: 'CHAR(1)',
+        nullable: true,
+        pk: false,
+        itemRef: 'ICPC003A',
+      },
+      {
+        name: 'icpc_icpc_target_date',
+        sqlServerType: 'DATETIME',
+        postgresType: 'TIMESTAMP',
+        nullable: true,
+        pk: false,
+        itemRef: 'ICPC004A',
+      },
+      {
+        name: 'icpc_icpc_date',
+        sqlServerType: 'DATETIME',
+        postgresType: 'TIMESTAMP',
+        nullable: true,
+        pk: false,
+        itemRef: 'ICPC005A',
+        usedByBuilder: true,
+      },
+      {
+        name: 'icpc_icpc_outcome_cp_flag',
+        sqlServerType: 'NCHAR(1)',
+        postgresType: 'CHAR(1)',
+        nullable: true,
+        pk: false,
+        itemRef: 'ICPC013A',
+      },
+      {
+        name: 'icpc_icpc_outcome_json',
+        sqlServerType: 'NVARCHAR(1000)',
+        postgresType: 'VARCHAR(1000)',
+        nullable: true,
+        pk: false,
+        itemRef: 'ICPC006A',
+      },
+      {
+        name: 'icpc_icpc_team',
+        sqlServerType: 'NVARCHAR(48)',
+        postgresType: 'VARCHAR(48)',
+        nullable: true,
+        pk: false,
+        itemRef: 'ICPC007A',
+      },
+      {
+        name: 'icpc_icpc_worker_id',
+        sqlServerType: 'NVARCHAR(100)',
+        postgresType: 'VARCHAR(100)',
+        nullable: true,
+        pk: false,
+        itemRef: 'ICPC008A',
+      },
     ],
-    "apiUsage": "READ",
-    "presentIn": {
-      "systemc_single_script": true,
-      "systemc_proc_variant": true,
-      "mosaic": true,
-      "eclipse_postgres": true,
-      "data_objects_yml": true
-    },
-    "columns": [
-      {
-        "name": "icpc_icpc_id",
-        "sqlServerType": "NVARCHAR(48)",
-        "postgresType": "VARCHAR(48)",
-        "nullable": false,
-        "pk": true,
-        "itemRef": "ICPC001A",
-        "usedByBuilder": true
-      },
-      {
-        "name": "icpc_icpc_meeting_id",
-        "sqlServerType": "NVARCHAR(48)",
-        "postgresType": "VARCHAR(48)",
-        "nullable": true,
-        "pk": false,
-        "itemRef": "ICPC009A"
-      },
-      {
-        "name": "icpc_s47_enquiry_id",
-        "sqlServerType": "NVARCHAR(48)",
-        "postgresType": "VARCHAR(48)",
-        "nullable": true,
-        "pk": false,
-        "itemRef": "ICPC002A",
-        "usedByBuilder": true
-      },
-      {
-        "name": "icpc_person_id",
-        "sqlServerType": "NVARCHAR(48)",
-        "postgresType": "VARCHAR(48)",
-        "nullable": true,
-        "pk": false,
-        "itemRef": "ICPC010A",
-        "fk": "ssd_person.pers_person_id"
-      },
-      {
-        "name": "icpc_cp_plan_id",
-        "sqlServerType": "NVARCHAR(48)",
-        "postgresType": "VARCHAR(48)",
-        "nullable": true,
-        "pk": false,
-        "itemRef": "ICPC011A"
-      },
-      {
-        "name": "icpc_referral_id",
-        "sqlServerType": "NVARCHAR(48)",
-        "postgresType": "VARCHAR(48)",
-        "nullable": true,
-        "pk": false,
-        "itemRef": "ICPC012A",
-        "fk": "ssd_cin_episodes.cine_referral_id"
-      },
-      {
-        "name": "icpc_icpc_transfer_in",
-        "sqlServerType": "NCHAR(1)",
-        "postgresType": "CHAR(1)",
-        "nullable": true,
-        "pk": false,
-        "itemRef": "ICPC003A"
-      },
-      {
-        "name": "icpc_icpc_target_date",
-        "sqlServerType": "DATETIME",
-        "postgresType": "TIMESTAMP",
-        "nullable": true,
-        "pk": false,
-        "itemRef": "ICPC004A"
-      },
-      {
-        "name": "icpc_icpc_date",
-        "sqlServerType": "DATETIME",
-        "postgresType": "TIMESTAMP",
-        "nullable": true,
-        "pk": false,
-        "itemRef": "ICPC005A",
-        "usedByBuilder": true
-      },
-      {
-        "name": "icpc_icpc_outcome_cp_flag",
-        "sqlServerType": "NCHAR(1)",
-        "postgresType": "CHAR(1)",
-        "nullable": true,
-        "pk": false,
-        "itemRef": "ICPC013A"
-      },
-      {
-        "name": "icpc_icpc_outcome_json",
-        "sqlServerType": "NVARCHAR(1000)",
-        "postgresType": "VARCHAR(1000)",
-        "nullable": true,
-        "pk": false,
-        "itemRef": "ICPC006A"
-      },
-      {
-        "name": "icpc_icpc_team",
-        "sqlServerType": "NVARCHAR(48)",
-        "postgresType": "VARCHAR(48)",
-        "nullable": true,
-        "pk": false,
-        "itemRef": "ICPC007A"
-      },
-      {
-        "name": "icpc_icpc_worker_id",
-        "sqlServerType": "NVARCHAR(100)",
-        "postgresType": "VARCHAR(100)",
-        "nullable": true,
-        "pk": false,
-        "itemRef": "ICPC008A"
-      }
-    ]
   },
   {
-    "name": "ssd_cp_plans",
-    "description": "Child protection plans: linked referral and ICPC, start and end dates, other-local-authority flag, and the initial and latest category of abuse.",
-    "rowGrain": "One row per CP plan (FACT_CP_PLAN_ID) that ended in the window or is still open.",
-    "primaryKey": [
-      "cppl_cp_plan_id"
+    name: 'ssd_cp_plans',
+    description: 'Child protection plans: linked referral and ICPC, start and end dates, other-local-authority flag, and the initial and latest category of abuse.',
+    rowGrain: 'One row per CP plan (FACT_CP_PLAN_ID) that ended in the window or is still open.',
+    primaryKey: ['cppl_cp_plan_id'],
+    apiUsage: 'READ',
+    presentIn: {
+      systemc_single_script: true,
+      systemc_proc_variant: true,
+      mosaic: true,
+      eclipse_postgres: true,
+      data_objects_yml: true,
+    },
+    columns: [
+      {
+        name: 'cppl_cp_plan_id',
+        sqlServerType: 'NVARCHAR(48)',
+        postgresType: 'VARCHAR(48)',
+        nullable: false,
+        pk: true,
+        itemRef: 'CPPL001A',
+        usedByBuilder: true,
+      },
+      {
+        name: 'cppl_referral_id',
+        sqlServerType: 'NVARCHAR(48)',
+        postgresType: 'VARCHAR(48)',
+        nullable: true,
+        pk: false,
+        itemRef: 'CPPL007A',
+        usedByBuilder: true,
+      },
+      {
+        name: 'cppl_icpc_id',
+        sqlServerType: 'NVARCHAR(48)',
+        postgresType: 'VARCHAR(48)',
+        nullable: true,
+        pk: false,
+        itemRef: 'CPPL008A',
+        fk: 'ssd_initial_cp_conference.icpc_icpc_id',
+      },
+      {
+        name: 'cppl_person_id',
+        sqlServerType: 'NVARCHAR(48)',
+        postgresType: 'VARCHAR(48)',
+        nullable: true,
+        pk: false,
+        itemRef: 'CPPL002A',
+        fk: 'ssd_person.pers_person_id',
+        usedByBuilder: true,
+      },
+      {
+        name: 'cppl_cp_plan_start_date',
+        sqlServerType: 'DATETIME',
+        postgresType: 'TIMESTAMP',
+        nullable: true,
+        pk: false,
+        itemRef: 'CPPL003A',
+        usedByBuilder: true,
+      },
+      {
+        name: 'cppl_cp_plan_end_date',
+        sqlServerType: 'DATETIME',
+        postgresType: 'TIMESTAMP',
+        nullable: true,
+        pk: false,
+        itemRef: 'CPPL004A',
+        usedByBuilder: true,
+      },
+      {
+        name: 'cppl_cp_plan_ola',
+        sqlServerType: 'NCHAR(1)',
+        postgresType: 'CHAR(1)',
+        nullable: true,
+        pk: false,
+        itemRef: 'CPPL011A',
+      },
+      {
+        name: 'cppl_cp_plan_initial_category',
+        sqlServerType: 'NVARCHAR(100)',
+        postgresType: 'VARCHAR(100)',
+        nullable: true,
+        pk: false,
+        itemRef: 'CPPL009A',
+      },
+      {
+        name: 'cppl_cp_plan_latest_category',
+        sqlServerType: 'NVARCHAR(100)',
+        postgresType: 'VARCHAR(100)',
+        nullable: true,
+        pk: false,
+        itemRef: 'CPPL010A',
+      },
     ],
-    "apiUsage": "READ",
-    "presentIn": {
-      "systemc_single_script": true,
-      "systemc_proc_variant": true,
-      "mosaic": true,
-      "eclipse_postgres": true,
-      "data_objects_yml": true
-    },
-    "columns": [
-      {
-        "name": "cppl_cp_plan_id",
-        "sqlServerType": "NVARCHAR(48)",
-        "postgresType": "VARCHAR(48)",
-        "nullable": false,
-        "pk": true,
-        "itemRef": "CPPL001A",
-        "usedByBuilder": true
-      },
-      {
-        "name": "cppl_referral_id",
-        "sqlServerType": "NVARCHAR(48)",
-        "postgresType": "VARCHAR(48)",
-        "nullable": true,
-        "pk": false,
-        "itemRef": "CPPL007A",
-        "usedByBuilder": true
-      },
-      {
-        "name": "cppl_icpc_id",
-        "sqlServerType": "NVARCHAR(48)",
-        "postgresType": "VARCHAR(48)",
-        "nullable": true,
-        "pk": false,
-        "itemRef": "CPPL008A",
-        "fk": "ssd_initial_cp_conference.icpc_icpc_id"
-      },
-      {
-        "name": "cppl_person_id",
-        "sqlServerType": "NVARCHAR(48)",
-        "postgresType": "VARCHAR(48)",
-        "nullable": true,
-        "pk": false,
-        "itemRef": "CPPL002A",
-        "fk": "ssd_person.pers_person_id",
-        "usedByBuilder": true
-      },
-      {
-        "name": "cppl_cp_plan_start_date",
-        "sqlServerType": "DATETIME",
-        "postgresType": "TIMESTAMP",
-        "nullable": true,
-        "pk": false,
-        "itemRef": "CPPL003A",
-        "usedByBuilder": true
-      },
-      {
-        "name": "cppl_cp_plan_end_date",
-        "sqlServerType": "DATETIME",
-        "postgresType": "TIMESTAMP",
-        "nullable": true,
-        "pk": false,
-        "itemRef": "CPPL004A",
-        "usedByBuilder": true
-      },
-      {
-        "name": "cppl_cp_plan_ola",
-        "sqlServerType": "NCHAR(1)",
-        "postgresType": "CHAR(1)",
-        "nullable": true,
-        "pk": false,
-        "itemRef": "CPPL011A"
-      },
-      {
-        "name": "cppl_cp_plan_initial_category",
-        "sqlServerType": "NVARCHAR(100)",
-        "postgresType": "VARCHAR(100)",
-        "nullable": true,
-        "pk": false,
-        "itemRef": "CPPL009A"
-      },
-      {
-        "name": "cppl_cp_plan_latest_category",
-        "sqlServerType": "NVARCHAR(100)",
-        "postgresType": "VARCHAR(100)",
-        "nullable": true,
-        "pk": false,
-        "itemRef": "CPPL010A"
-      }
-    ]
   },
   {
-    "name": "ssd_cp_visits",
-    "description": "Child protection visits taken from case notes of type STVC, linked to the CP plan where one is recorded, with seen, seen-alone and bedroom flags.",
-    "rowGrain": "One row per STVC case note (FACT_CASENOTE_ID) in the window, de-duplicated with ROW_NUMBER. Not limited to the ssd_person cohort.",
-    "primaryKey": [
-      "cppv_cp_visit_id"
+    name: 'ssd_cp_visits',
+    description: 'Child protection visits taken from case notes of type STVC, linked to the CP plan where one is recorded, with seen, seen-alone and bedroom flags.',
+    rowGrain: 'One row per STVC case note (FACT_CASENOTE_ID) in the window, de-duplicated with ROW_NUMBER. Not limited to the ssd_person cohort.',
+    primaryKey: ['cppv_cp_visit_id'],
+    apiUsage: null,
+    presentIn: {
+      systemc_single_script: true,
+      systemc_proc_variant: true,
+      mosaic: true,
+      eclipse_postgres: true,
+      data_objects_yml: true,
+    },
+    columns: [
+      {
+        name: 'cppv_cp_visit_id',
+        sqlServerType: 'NVARCHAR(48)',
+        postgresType: 'VARCHAR(48)',
+        nullable: false,
+        pk: true,
+        itemRef: 'CPPV007A',
+      },
+      {
+        name: 'cppv_person_id',
+        sqlServerType: 'NVARCHAR(48)',
+        postgresType: 'VARCHAR(48)',
+        nullable: true,
+        pk: false,
+        itemRef: 'CPPV008A',
+      },
+      {
+        name: 'cppv_cp_plan_id',
+        sqlServerType: 'NVARCHAR(48)',
+        postgresType: 'VARCHAR(48)',
+        nullable: true,
+        pk: false,
+        itemRef: 'CPPV001A',
+        fk: 'ssd_cp_plans.cppl_cp_plan_id',
+      },
+      {
+        name: 'cppv_cp_visit_date',
+        sqlServerType: 'DATETIME',
+        postgresType: 'TIMESTAMP',
+        nullable: true,
+        pk: false,
+        itemRef: 'CPPV003A',
+      },
+      {
+        name: 'cppv_cp_visit_seen',
+        sqlServerType: 'NCHAR(1)',
+        postgresType: 'CHAR(1)',
+        nullable: true,
+        pk: false,
+        itemRef: 'CPPV004A',
+      },
+      {
+        name: 'cppv_cp_visit_seen_alone',
+        sqlServerType: 'NCHAR(1)',
+        postgresType: 'CHAR(1)',
+        nullable: true,
+        pk: false,
+        itemRef: 'CPPV005A',
+      },
+      {
+        name: 'cppv_cp_visit_bedroom',
+        sqlServerType: 'NCHAR(1)',
+        postgresType: 'CHAR(1)',
+        nullable: true,
+        pk: false,
+        itemRef: 'CPPV006A',
+      },
     ],
-    "apiUsage": null,
-    "presentIn": {
-      "systemc_single_script": true,
-      "systemc_proc_variant": true,
-      "mosaic": true,
-      "eclipse_postgres": true,
-      "data_objects_yml": true
-    },
-    "columns": [
-      {
-        "name": "cppv_cp_visit_id",
-        "sqlServerType": "NVARCHAR(48)",
-        "postgresType": "VARCHAR(48)",
-        "nullable": false,
-        "pk": true,
-        "itemRef": "CPPV007A"
-      },
-      {
-        "name": "cppv_person_id",
-        "sqlServerType": "NVARCHAR(48)",
-        "postgresType": "VARCHAR(48)",
-        "nullable": true,
-        "pk": false,
-        "itemRef": "CPPV008A"
-      },
-      {
-        "name": "cppv_cp_plan_id",
-        "sqlServerType": "NVARCHAR(48)",
-        "postgresType": "VARCHAR(48)",
-        "nullable": true,
-        "pk": false,
-        "itemRef": "CPPV001A",
-        "fk": "ssd_cp_plans.cppl_cp_plan_id"
-      },
-      {
-        "name": "cppv_cp_visit_date",
-        "sqlServerType": "DATETIME",
-        "postgresType": "TIMESTAMP",
-        "nullable": true,
-        "pk": false,
-        "itemRef": "CPPV003A"
-      },
-      {
-        "name": "cppv_cp_visit_seen",
-        "sqlServerType": "NCHAR(1)",
-        "postgresType": "CHAR(1)",
-        "nullable": true,
-        "pk": false,
-        "itemRef": "CPPV004A"
-      },
-      {
-        "name": "cppv_cp_visit_seen_alone",
-        "sqlServerType": "NCHAR(1)",
-        "postgresType": "CHAR(1)",
-        "nullable": true,
-        "pk": false,
-        "itemRef": "CPPV005A"
-      },
-      {
-        "name": "cppv_cp_visit_bedroom",
-        "sqlServerType": "NCHAR(1)",
-        "postgresType": "CHAR(1)",
-        "nullable": true,
-        "pk": false,
-        "itemRef": "CPPV006A"
-      }
-    ]
   },
   {
-    "name": "ssd_cp_reviews",
-    "description": "Child protection review conferences: linked plan, due date, actual date, meeting id, whether the plan continues, and a quorate answer taken from the outcome form. The participation field is a placeholder.",
-    "rowGrain": "One row per CP review (FACT_CP_REVIEW_ID), in the window or with no meeting date. Because the GROUP BY includes form-answer columns, a review can appear more than once.",
-    "primaryKey": [
-      "cppr_cp_review_id"
+    name: 'ssd_cp_reviews',
+    description:
+      'Child protection review conferences: linked plan, due date, actual date, meeting id, whether the plan continues, and a quorate answer taken from the outcome form. The participation field is a placeholder.',
+    rowGrain: 'One row per CP review (FACT_CP_REVIEW_ID), in the window or with no meeting date. Because the GROUP BY includes form-answer columns, a review can appear more than once.',
+    primaryKey: ['cppr_cp_review_id'],
+    apiUsage: null,
+    presentIn: {
+      systemc_single_script: true,
+      systemc_proc_variant: true,
+      mosaic: true,
+      eclipse_postgres: true,
+      data_objects_yml: true,
+    },
+    columns: [
+      {
+        name: 'cppr_cp_review_id',
+        sqlServerType: 'NVARCHAR(48)',
+        postgresType: 'VARCHAR(48)',
+        nullable: false,
+        pk: true,
+        itemRef: 'CPPR001A',
+      },
+      {
+        name: 'cppr_person_id',
+        sqlServerType: 'NVARCHAR(48)',
+        postgresType: 'VARCHAR(48)',
+        nullable: true,
+        pk: false,
+        itemRef: 'CPPR008A',
+      },
+      {
+        name: 'cppr_cp_plan_id',
+        sqlServerType: 'NVARCHAR(48)',
+        postgresType: 'VARCHAR(48)',
+        nullable: true,
+        pk: false,
+        itemRef: 'CPPR002A',
+        fk: 'ssd_cp_plans.cppl_cp_plan_id',
+      },
+      {
+        name: 'cppr_cp_review_due',
+        sqlServerType: 'DATETIME',
+        postgresType: 'TIMESTAMP',
+        nullable: true,
+        pk: false,
+        itemRef: 'CPPR003A',
+      },
+      {
+        name: 'cppr_cp_review_date',
+        sqlServerType: 'DATETIME',
+        postgresType: 'TIMESTAMP',
+        nullable: true,
+        pk: false,
+        itemRef: 'CPPR004A',
+      },
+      {
+        name: 'cppr_cp_review_meeting_id',
+        sqlServerType: 'NVARCHAR(48)',
+        postgresType: 'VARCHAR(48)',
+        nullable: true,
+        pk: false,
+        itemRef: 'CPPR009A',
+      },
+      {
+        name: 'cppr_cp_review_outcome_continue_cp',
+        sqlServerType: 'NCHAR(1)',
+        postgresType: 'CHAR(1)',
+        nullable: true,
+        pk: false,
+        itemRef: 'CPPR005A',
+      },
+      {
+        name: 'cppr_cp_review_quorate',
+        sqlServerType: 'NVARCHAR(100)',
+        postgresType: 'VARCHAR(100)',
+        nullable: true,
+        pk: false,
+        itemRef: 'CPPR006A',
+      },
+      {
+        name: 'cppr_cp_review_participation',
+        sqlServerType: 'NVARCHAR(100)',
+        postgresType: 'VARCHAR(100)',
+        nullable: true,
+        pk: false,
+        itemRef: 'CPPR007A',
+      },
     ],
-    "apiUsage": null,
-    "presentIn": {
-      "systemc_single_script": true,
-      "systemc_proc_variant": true,
-      "mosaic": true,
-      "eclipse_postgres": true,
-      "data_objects_yml": true
-    },
-    "columns": [
-      {
-        "name": "cppr_cp_review_id",
-        "sqlServerType": "NVARCHAR(48)",
-        "postgresType": "VARCHAR(48)",
-        "nullable": false,
-        "pk": true,
-        "itemRef": "CPPR001A"
-      },
-      {
-        "name": "cppr_person_id",
-        "sqlServerType": "NVARCHAR(48)",
-        "postgresType": "VARCHAR(48)",
-        "nullable": true,
-        "pk": false,
-        "itemRef": "CPPR008A"
-      },
-      {
-        "name": "cppr_cp_plan_id",
-        "sqlServerType": "NVARCHAR(48)",
-        "postgresType": "VARCHAR(48)",
-        "nullable": true,
-        "pk": false,
-        "itemRef": "CPPR002A",
-        "fk": "ssd_cp_plans.cppl_cp_plan_id"
-      },
-      {
-        "name": "cppr_cp_review_due",
-        "sqlServerType": "DATETIME",
-        "postgresType": "TIMESTAMP",
-        "nullable": true,
-        "pk": false,
-        "itemRef": "CPPR003A"
-      },
-      {
-        "name": "cppr_cp_review_date",
-        "sqlServerType": "DATETIME",
-        "postgresType": "TIMESTAMP",
-        "nullable": true,
-        "pk": false,
-        "itemRef": "CPPR004A"
-      },
-      {
-        "name": "cppr_cp_review_meeting_id",
-        "sqlServerType": "NVARCHAR(48)",
-        "postgresType": "VARCHAR(48)",
-        "nullable": true,
-        "pk": false,
-        "itemRef": "CPPR009A"
-      },
-      {
-        "name": "cppr_cp_review_outcome_continue_cp",
-        "sqlServerType": "NCHAR(1)",
-        "postgresType": "CHAR(1)",
-        "nullable": true,
-        "pk": false,
-        "itemRef": "CPPR005A"
-      },
-      {
-        "name": "cppr_cp_review_quorate",
-        "sqlServerType": "NVARCHAR(100)",
-        "postgresType": "VARCHAR(100)",
-        "nullable": true,
-        "pk": false,
-        "itemRef": "CPPR006A"
-      },
-      {
-        "name": "cppr_cp_review_participation",
-        "sqlServerType": "NVARCHAR(100)",
-        "postgresType": "VARCHAR(100)",
-        "nullable": true,
-        "pk": false,
-        "itemRef": "CPPR007A"
-      }
-    ]
   },
   {
-    "name": "ssd_cla_episodes",
-    "description": "Looked-after (care) episodes: linked placement, start date and reason, CIN primary need code, end date and reason, the overall CLA period id, linked referral, latest IRO case note date and the date the child entered care.",
-    "rowGrain": "One row per care episode (FACT_CARE_EPISODES_ID) that ended in the window or is still open.",
-    "primaryKey": [
-      "clae_cla_episode_id"
+    name: 'ssd_cla_episodes',
+    description:
+      'Looked-after (care) episodes: linked placement, start date and reason, CIN primary need code, end date and reason, the overall CLA period id, linked referral, latest IRO case note date and the date the child entered care.',
+    rowGrain: 'One row per care episode (FACT_CARE_EPISODES_ID) that ended in the window or is still open.',
+    primaryKey: ['clae_cla_episode_id'],
+    apiUsage: 'READ',
+    presentIn: {
+      systemc_single_script: true,
+      systemc_proc_variant: true,
+      mosaic: true,
+      eclipse_postgres: true,
+      data_objects_yml: true,
+    },
+    columns: [
+      {
+        name: 'clae_cla_episode_id',
+        sqlServerType: 'NVARCHAR(48)',
+        postgresType: 'VARCHAR(48)',
+        nullable: false,
+        pk: true,
+        itemRef: 'CLAE001A',
+        usedByBuilder: true,
+      },
+      {
+        name: 'clae_person_id',
+        sqlServerType: 'NVARCHAR(48)',
+        postgresType: 'VARCHAR(48)',
+        nullable: true,
+        pk: false,
+        itemRef: 'CLAE002A',
+        fk: 'ssd_person.pers_person_id',
+        usedByBuilder: true,
+      },
+      {
+        name: 'clae_cla_placement_id',
+        sqlServerType: 'NVARCHAR(48)',
+        postgresType: 'VARCHAR(48)',
+        nullable: true,
+        pk: false,
+        itemRef: 'CLAE013A',
+        fk: 'ssd_cla_placement.clap_cla_placement_id',
+      },
+      {
+        name: 'clae_cla_episode_start_date',
+        sqlServerType: 'DATETIME',
+        postgresType: 'TIMESTAMP',
+        nullable: true,
+        pk: false,
+        itemRef: 'CLAE003A',
+        usedByBuilder: true,
+      },
+      {
+        name: 'clae_cla_episode_start_reason',
+        sqlServerType: 'NVARCHAR(100)',
+        postgresType: 'VARCHAR(100)',
+        nullable: true,
+        pk: false,
+        itemRef: 'CLAE004A',
+        usedByBuilder: true,
+      },
+      {
+        name: 'clae_cla_primary_need_code',
+        sqlServerType: 'NVARCHAR(3)',
+        postgresType: 'VARCHAR(3)',
+        nullable: true,
+        pk: false,
+        itemRef: 'CLAE009A',
+      },
+      {
+        name: 'clae_cla_episode_ceased_date',
+        sqlServerType: 'DATETIME',
+        postgresType: 'TIMESTAMP',
+        nullable: true,
+        pk: false,
+        itemRef: 'CLAE005A',
+      },
+      {
+        name: 'clae_cla_episode_ceased_reason',
+        sqlServerType: 'NVARCHAR(255)',
+        postgresType: 'VARCHAR(255)',
+        nullable: true,
+        pk: false,
+        itemRef: 'CLAE006A',
+        usedByBuilder: true,
+      },
+      {
+        name: 'clae_cla_id',
+        sqlServerType: 'NVARCHAR(48)',
+        postgresType: 'VARCHAR(48)',
+        nullable: true,
+        pk: false,
+        itemRef: 'CLAE010A',
+        usedByBuilder: true,
+      },
+      {
+        name: 'clae_referral_id',
+        sqlServerType: 'NVARCHAR(48)',
+        postgresType: 'VARCHAR(48)',
+        nullable: true,
+        pk: false,
+        itemRef: 'CLAE011A',
+        usedByBuilder: true,
+      },
+      {
+        name: 'clae_cla_last_iro_contact_date',
+        sqlServerType: 'DATETIME',
+        postgresType: 'TIMESTAMP',
+        nullable: true,
+        pk: false,
+        itemRef: 'CLAE012A',
+      },
+      {
+        name: 'clae_entered_care_date',
+        sqlServerType: 'DATETIME',
+        postgresType: 'TIMESTAMP',
+        nullable: true,
+        pk: false,
+        itemRef: 'CLAE014A',
+      },
     ],
-    "apiUsage": "READ",
-    "presentIn": {
-      "systemc_single_script": true,
-      "systemc_proc_variant": true,
-      "mosaic": true,
-      "eclipse_postgres": true,
-      "data_objects_yml": true
-    },
-    "columns": [
-      {
-        "name": "clae_cla_episode_id",
-        "sqlServerType": "NVARCHAR(48)",
-        "postgresType": "VARCHAR(48)",
-        "nullable": false,
-        "pk": true,
-        "itemRef": "CLAE001A",
-        "usedByBuilder": true
-      },
-      {
-        "name": "clae_person_id",
-        "sqlServerType": "NVARCHAR(48)",
-        "postgresType": "VARCHAR(48)",
-        "nullable": true,
-        "pk": false,
-        "itemRef": "CLAE002A",
-        "fk": "ssd_person.pers_person_id",
-        "usedByBuilder": true
-      },
-      {
-        "name": "clae_cla_placement_id",
-        "sqlServerType": "NVARCHAR(48)",
-        "postgresType": "VARCHAR(48)",
-        "nullable": true,
-        "pk": false,
-        "itemRef": "CLAE013A",
-        "fk": "ssd_cla_placement.clap_cla_placement_id"
-      },
-      {
-        "name": "clae_cla_episode_start_date",
-        "sqlServerType": "DATETIME",
-        "postgresType": "TIMESTAMP",
-        "nullable": true,
-        "pk": false,
-        "itemRef": "CLAE003A",
-        "usedByBuilder": true
-      },
-      {
-        "name": "clae_cla_episode_start_reason",
-        "sqlServerType": "NVARCHAR(100)",
-        "postgresType": "VARCHAR(100)",
-        "nullable": true,
-        "pk": false,
-        "itemRef": "CLAE004A",
-        "usedByBuilder": true
-      },
-      {
-        "name": "clae_cla_primary_need_code",
-        "sqlServerType": "NVARCHAR(3)",
-        "postgresType": "VARCHAR(3)",
-        "nullable": true,
-        "pk": false,
-        "itemRef": "CLAE009A"
-      },
-      {
-        "name": "clae_cla_episode_ceased_date",
-        "sqlServerType": "DATETIME",
-        "postgresType": "TIMESTAMP",
-        "nullable": true,
-        "pk": false,
-        "itemRef": "CLAE005A"
-      },
-      {
-        "name": "clae_cla_episode_ceased_reason",
-        "sqlServerType": "NVARCHAR(255)",
-        "postgresType": "VARCHAR(255)",
-        "nullable": true,
-        "pk": false,
-        "itemRef": "CLAE006A",
-        "usedByBuilder": true
-      },
-      {
-        "name": "clae_cla_id",
-        "sqlServerType": "NVARCHAR(48)",
-        "postgresType": "VARCHAR(48)",
-        "nullable": true,
-        "pk": false,
-        "itemRef": "CLAE010A",
-        "usedByBuilder": true
-      },
-      {
-        "name": "clae_referral_id",
-        "sqlServerType": "NVARCHAR(48)",
-        "postgresType": "VARCHAR(48)",
-        "nullable": true,
-        "pk": false,
-        "itemRef": "CLAE011A",
-        "usedByBuilder": true
-      },
-      {
-        "name": "clae_cla_last_iro_contact_date",
-        "sqlServerType": "DATETIME",
-        "postgresType": "TIMESTAMP",
-        "nullable": true,
-        "pk": false,
-        "itemRef": "CLAE012A"
-      },
-      {
-        "name": "clae_entered_care_date",
-        "sqlServerType": "DATETIME",
-        "postgresType": "TIMESTAMP",
-        "nullable": true,
-        "pk": false,
-        "itemRef": "CLAE014A"
-      }
-    ]
   },
   {
-    "name": "ssd_cla_convictions",
-    "description": "Offences recorded against SSD people (intended for looked-after children), with date and description.",
-    "rowGrain": "One row per offence record (FACT_OFFENCE_ID).",
-    "primaryKey": [
-      "clac_cla_conviction_id"
+    name: 'ssd_cla_convictions',
+    description: 'Offences recorded against SSD people (intended for looked-after children), with date and description.',
+    rowGrain: 'One row per offence record (FACT_OFFENCE_ID).',
+    primaryKey: ['clac_cla_conviction_id'],
+    apiUsage: null,
+    presentIn: {
+      systemc_single_script: true,
+      systemc_proc_variant: true,
+      mosaic: true,
+      eclipse_postgres: true,
+      data_objects_yml: true,
+    },
+    columns: [
+      {
+        name: 'clac_cla_conviction_id',
+        sqlServerType: 'NVARCHAR(48)',
+        postgresType: 'VARCHAR(48)',
+        nullable: false,
+        pk: true,
+        itemRef: 'CLAC001A',
+      },
+      {
+        name: 'clac_person_id',
+        sqlServerType: 'NVARCHAR(48)',
+        postgresType: 'VARCHAR(48)',
+        nullable: true,
+        pk: false,
+        itemRef: 'CLAC002A',
+        fk: 'ssd_person.pers_person_id',
+      },
+      {
+        name: 'clac_cla_conviction_date',
+        sqlServerType: 'DATETIME',
+        postgresType: 'TIMESTAMP',
+        nullable: true,
+        pk: false,
+        itemRef: 'CLAC003A',
+      },
+      {
+        name: 'clac_cla_conviction_offence',
+        sqlServerType: 'NVARCHAR(1000)',
+        postgresType: 'VARCHAR(1000)',
+        nullable: true,
+        pk: false,
+        itemRef: 'CLAC004A',
+      },
     ],
-    "apiUsage": null,
-    "presentIn": {
-      "systemc_single_script": true,
-      "systemc_proc_variant": true,
-      "mosaic": true,
-      "eclipse_postgres": true,
-      "data_objects_yml": true
-    },
-    "columns": [
-      {
-        "name": "clac_cla_conviction_id",
-        "sqlServerType": "NVARCHAR(48)",
-        "postgresType": "VARCHAR(48)",
-        "nullable": false,
-        "pk": true,
-        "itemRef": "CLAC001A"
-      },
-      {
-        "name": "clac_person_id",
-        "sqlServerType": "NVARCHAR(48)",
-        "postgresType": "VARCHAR(48)",
-        "nullable": true,
-        "pk": false,
-        "itemRef": "CLAC002A",
-        "fk": "ssd_person.pers_person_id"
-      },
-      {
-        "name": "clac_cla_conviction_date",
-        "sqlServerType": "DATETIME",
-        "postgresType": "TIMESTAMP",
-        "nullable": true,
-        "pk": false,
-        "itemRef": "CLAC003A"
-      },
-      {
-        "name": "clac_cla_conviction_offence",
-        "sqlServerType": "NVARCHAR(1000)",
-        "postgresType": "VARCHAR(1000)",
-        "nullable": true,
-        "pk": false,
-        "itemRef": "CLAC004A"
-      }
-    ]
   },
   {
-    "name": "ssd_cla_health",
-    "description": "Health checks and assessments (type, date, status) for SSD people.",
-    "rowGrain": "One row per health check (FACT_HEALTH_CHECK_ID) that started in the window or has no start date.",
-    "primaryKey": [
-      "clah_health_check_id"
+    name: 'ssd_cla_health',
+    description: 'Health checks and assessments (type, date, status) for SSD people.',
+    rowGrain: 'One row per health check (FACT_HEALTH_CHECK_ID) that started in the window or has no start date.',
+    primaryKey: ['clah_health_check_id'],
+    apiUsage: null,
+    presentIn: {
+      systemc_single_script: true,
+      systemc_proc_variant: true,
+      mosaic: true,
+      eclipse_postgres: true,
+      data_objects_yml: true,
+    },
+    columns: [
+      {
+        name: 'clah_health_check_id',
+        sqlServerType: 'NVARCHAR(48)',
+        postgresType: 'VARCHAR(48)',
+        nullable: false,
+        pk: true,
+        itemRef: 'CLAH001A',
+      },
+      {
+        name: 'clah_person_id',
+        sqlServerType: 'NVARCHAR(48)',
+        postgresType: 'VARCHAR(48)',
+        nullable: true,
+        pk: false,
+        itemRef: 'CLAH002A',
+        fk: 'ssd_cla_episodes.clae_person_id',
+      },
+      {
+        name: 'clah_health_check_type',
+        sqlServerType: 'NVARCHAR(500)',
+        postgresType: 'VARCHAR(500)',
+        nullable: true,
+        pk: false,
+        itemRef: 'CLAH003A',
+      },
+      {
+        name: 'clah_health_check_date',
+        sqlServerType: 'DATETIME',
+        postgresType: 'TIMESTAMP',
+        nullable: true,
+        pk: false,
+        itemRef: 'CLAH004A',
+      },
+      {
+        name: 'clah_health_check_status',
+        sqlServerType: 'NVARCHAR(48)',
+        postgresType: 'VARCHAR(48)',
+        nullable: true,
+        pk: false,
+        itemRef: 'CLAH005A',
+      },
     ],
-    "apiUsage": null,
-    "presentIn": {
-      "systemc_single_script": true,
-      "systemc_proc_variant": true,
-      "mosaic": true,
-      "eclipse_postgres": true,
-      "data_objects_yml": true
-    },
-    "columns": [
-      {
-        "name": "clah_health_check_id",
-        "sqlServerType": "NVARCHAR(48)",
-        "postgresType": "VARCHAR(48)",
-        "nullable": false,
-        "pk": true,
-        "itemRef": "CLAH001A"
-      },
-      {
-        "name": "clah_person_id",
-        "sqlServerType": "NVARCHAR(48)",
-        "postgresType": "VARCHAR(48)",
-        "nullable": true,
-        "pk": false,
-        "itemRef": "CLAH002A",
-        "fk": "ssd_cla_episodes.clae_person_id"
-      },
-      {
-        "name": "clah_health_check_type",
-        "sqlServerType": "NVARCHAR(500)",
-        "postgresType": "VARCHAR(500)",
-        "nullable": true,
-        "pk": false,
-        "itemRef": "CLAH003A"
-      },
-      {
-        "name": "clah_health_check_date",
-        "sqlServerType": "DATETIME",
-        "postgresType": "TIMESTAMP",
-        "nullable": true,
-        "pk": false,
-        "itemRef": "CLAH004A"
-      },
-      {
-        "name": "clah_health_check_status",
-        "sqlServerType": "NVARCHAR(48)",
-        "postgresType": "VARCHAR(48)",
-        "nullable": true,
-        "pk": false,
-        "itemRef": "CLAH005A"
-      }
-    ]
   },
   {
-    "name": "ssd_cla_immunisations",
-    "description": "Whether the person's immunisations are up to date, taken from their most recently updated CLA record.",
-    "rowGrain": "One row per person (latest FACT_CLA record by LAST_UPDATED_DTTM).",
-    "primaryKey": [
-      "clai_person_id"
+    name: 'ssd_cla_immunisations',
+    description: "Whether the person's immunisations are up to date, taken from their most recently updated CLA record.",
+    rowGrain: 'One row per person (latest FACT_CLA record by LAST_UPDATED_DTTM).',
+    primaryKey: ['clai_person_id'],
+    apiUsage: null,
+    presentIn: {
+      systemc_single_script: true,
+      systemc_proc_variant: true,
+      mosaic: true,
+      eclipse_postgres: true,
+      data_objects_yml: true,
+    },
+    columns: [
+      {
+        name: 'clai_person_id',
+        sqlServerType: 'NVARCHAR(48)',
+        postgresType: 'VARCHAR(48)',
+        nullable: false,
+        pk: true,
+        itemRef: 'CLAI002A',
+        fk: 'ssd_person.pers_person_id',
+      },
+      {
+        name: 'clai_immunisations_status',
+        sqlServerType: 'NCHAR(1)',
+        postgresType: 'CHAR(1)',
+        nullable: true,
+        pk: false,
+        itemRef: 'CLAI004A',
+      },
+      {
+        name: 'clai_immunisations_status_date',
+        sqlServerType: 'DATETIME',
+        postgresType: 'TIMESTAMP',
+        nullable: true,
+        pk: false,
+        itemRef: 'CLAI005A',
+      },
     ],
-    "apiUsage": null,
-    "presentIn": {
-      "systemc_single_script": true,
-      "systemc_proc_variant": true,
-      "mosaic": true,
-      "eclipse_postgres": true,
-      "data_objects_yml": true
-    },
-    "columns": [
-      {
-        "name": "clai_person_id",
-        "sqlServerType": "NVARCHAR(48)",
-        "postgresType": "VARCHAR(48)",
-        "nullable": false,
-        "pk": true,
-        "itemRef": "CLAI002A",
-        "fk": "ssd_person.pers_person_id"
-      },
-      {
-        "name": "clai_immunisations_status",
-        "sqlServerType": "NCHAR(1)",
-        "postgresType": "CHAR(1)",
-        "nullable": true,
-        "pk": false,
-        "itemRef": "CLAI004A"
-      },
-      {
-        "name": "clai_immunisations_status_date",
-        "sqlServerType": "DATETIME",
-        "postgresType": "TIMESTAMP",
-        "nullable": true,
-        "pk": false,
-        "itemRef": "CLAI005A"
-      }
-    ]
   },
   {
-    "name": "ssd_cla_substance_misuse",
-    "description": "Substance misuse records: date, substance type and whether an intervention was accepted.",
-    "rowGrain": "One row per substance-misuse record (FACT_SUBSTANCE_MISUSE_ID).",
-    "primaryKey": [
-      "clas_substance_misuse_id"
+    name: 'ssd_cla_substance_misuse',
+    description: 'Substance misuse records: date, substance type and whether an intervention was accepted.',
+    rowGrain: 'One row per substance-misuse record (FACT_SUBSTANCE_MISUSE_ID).',
+    primaryKey: ['clas_substance_misuse_id'],
+    apiUsage: null,
+    presentIn: {
+      systemc_single_script: true,
+      systemc_proc_variant: true,
+      mosaic: true,
+      eclipse_postgres: true,
+      data_objects_yml: true,
+    },
+    columns: [
+      {
+        name: 'clas_substance_misuse_id',
+        sqlServerType: 'NVARCHAR(48)',
+        postgresType: 'VARCHAR(48)',
+        nullable: false,
+        pk: true,
+        itemRef: 'CLAS001A',
+      },
+      {
+        name: 'clas_person_id',
+        sqlServerType: 'NVARCHAR(48)',
+        postgresType: 'VARCHAR(48)',
+        nullable: true,
+        pk: false,
+        itemRef: 'CLAS002A',
+        fk: 'ssd_cla_episodes.clae_person_id',
+      },
+      {
+        name: 'clas_substance_misuse_date',
+        sqlServerType: 'DATETIME',
+        postgresType: 'TIMESTAMP',
+        nullable: true,
+        pk: false,
+        itemRef: 'CLAS003A',
+      },
+      {
+        name: 'clas_substance_misused',
+        sqlServerType: 'NVARCHAR(100)',
+        postgresType: 'VARCHAR(100)',
+        nullable: true,
+        pk: false,
+        itemRef: 'CLAS004A',
+      },
+      {
+        name: 'clas_intervention_received',
+        sqlServerType: 'NCHAR(1)',
+        postgresType: 'CHAR(1)',
+        nullable: true,
+        pk: false,
+        itemRef: 'CLAS005A',
+      },
     ],
-    "apiUsage": null,
-    "presentIn": {
-      "systemc_single_script": true,
-      "systemc_proc_variant": true,
-      "mosaic": true,
-      "eclipse_postgres": true,
-      "data_objects_yml": true
-    },
-    "columns": [
-      {
-        "name": "clas_substance_misuse_id",
-        "sqlServerType": "NVARCHAR(48)",
-        "postgresType": "VARCHAR(48)",
-        "nullable": false,
-        "pk": true,
-        "itemRef": "CLAS001A"
-      },
-      {
-        "name": "clas_person_id",
-        "sqlServerType": "NVARCHAR(48)",
-        "postgresType": "VARCHAR(48)",
-        "nullable": true,
-        "pk": false,
-        "itemRef": "CLAS002A",
-        "fk": "ssd_cla_episodes.clae_person_id"
-      },
-      {
-        "name": "clas_substance_misuse_date",
-        "sqlServerType": "DATETIME",
-        "postgresType": "TIMESTAMP",
-        "nullable": true,
-        "pk": false,
-        "itemRef": "CLAS003A"
-      },
-      {
-        "name": "clas_substance_misused",
-        "sqlServerType": "NVARCHAR(100)",
-        "postgresType": "VARCHAR(100)",
-        "nullable": true,
-        "pk": false,
-        "itemRef": "CLAS004A"
-      },
-      {
-        "name": "clas_intervention_received",
-        "sqlServerType": "NCHAR(1)",
-        "postgresType": "CHAR(1)",
-        "nullable": true,
-        "pk": false,
-        "itemRef": "CLAS005A"
-      }
-    ]
   },
   {
-    "name": "ssd_cla_placement",
-    "description": "Care placements: linked CLA period, start date, placement type, Ofsted URN of the provider, distance from home, provider code, placement postcode (values of 4 characters or fewer are dropped), end date and reason for change. Only SSDA903 placement type codes are included.",
-    "rowGrain": "One row per placement (FACT_CLA_PLACEMENT_ID) with a 903 placement type that ended in the window or is still open. Not limited to the ssd_person cohort.",
-    "primaryKey": [
-      "clap_cla_placement_id"
+    name: 'ssd_cla_placement',
+    description:
+      'Care placements: linked CLA period, start date, placement type, Ofsted URN of the provider, distance from home, provider code, placement postcode (values of 4 characters or fewer are dropped), end date and reason for change. Only SSDA903 placement type codes are included.',
+    rowGrain: 'One row per placement (FACT_CLA_PLACEMENT_ID) with a 903 placement type that ended in the window or is still open. Not limited to the ssd_person cohort.',
+    primaryKey: ['clap_cla_placement_id'],
+    apiUsage: 'READ',
+    presentIn: {
+      systemc_single_script: true,
+      systemc_proc_variant: true,
+      mosaic: true,
+      eclipse_postgres: true,
+      data_objects_yml: true,
+    },
+    columns: [
+      {
+        name: 'clap_cla_placement_id',
+        sqlServerType: 'NVARCHAR(48)',
+        postgresType: 'VARCHAR(48)',
+        nullable: false,
+        pk: true,
+        itemRef: 'CLAP001A',
+        usedByBuilder: true,
+      },
+      {
+        name: 'clap_cla_id',
+        sqlServerType: 'NVARCHAR(48)',
+        postgresType: 'VARCHAR(48)',
+        nullable: true,
+        pk: false,
+        itemRef: 'CLAP012A',
+        fk: 'ssd_cla_episodes.clae_cla_id',
+        usedByBuilder: true,
+      },
+      {
+        name: 'clap_person_id',
+        sqlServerType: 'NVARCHAR(48)',
+        postgresType: 'VARCHAR(48)',
+        nullable: true,
+        pk: false,
+        itemRef: 'CLAP013A',
+      },
+      {
+        name: 'clap_cla_placement_start_date',
+        sqlServerType: 'DATETIME',
+        postgresType: 'TIMESTAMP',
+        nullable: true,
+        pk: false,
+        itemRef: 'CLAP003A',
+        usedByBuilder: true,
+      },
+      {
+        name: 'clap_cla_placement_type',
+        sqlServerType: 'NVARCHAR(100)',
+        postgresType: 'VARCHAR(100)',
+        nullable: true,
+        pk: false,
+        itemRef: 'CLAP004A',
+        usedByBuilder: true,
+      },
+      {
+        name: 'clap_cla_placement_urn',
+        sqlServerType: 'NVARCHAR(48)',
+        postgresType: 'VARCHAR(48)',
+        nullable: true,
+        pk: false,
+        itemRef: 'CLAP005A',
+      },
+      {
+        name: 'clap_cla_placement_distance',
+        sqlServerType: 'FLOAT',
+        postgresType: 'DOUBLE PRECISION',
+        nullable: true,
+        pk: false,
+        itemRef: 'CLAP011A',
+      },
+      {
+        name: 'clap_cla_placement_provider',
+        sqlServerType: 'NVARCHAR(48)',
+        postgresType: 'VARCHAR(48)',
+        nullable: true,
+        pk: false,
+        itemRef: 'CLAP007A',
+      },
+      {
+        name: 'clap_cla_placement_postcode',
+        sqlServerType: 'NVARCHAR(8)',
+        postgresType: 'VARCHAR(8)',
+        nullable: true,
+        pk: false,
+        itemRef: 'CLAP008A',
+        usedByBuilder: true,
+      },
+      {
+        name: 'clap_cla_placement_end_date',
+        sqlServerType: 'DATETIME',
+        postgresType: 'TIMESTAMP',
+        nullable: true,
+        pk: false,
+        itemRef: 'CLAP009A',
+        usedByBuilder: true,
+      },
+      {
+        name: 'clap_cla_placement_change_reason',
+        sqlServerType: 'NVARCHAR(100)',
+        postgresType: 'VARCHAR(100)',
+        nullable: true,
+        pk: false,
+        itemRef: 'CLAP010A',
+        usedByBuilder: true,
+      },
     ],
-    "apiUsage": "READ",
-    "presentIn": {
-      "systemc_single_script": true,
-      "systemc_proc_variant": true,
-      "mosaic": true,
-      "eclipse_postgres": true,
-      "data_objects_yml": true
-    },
-    "columns": [
-      {
-        "name": "clap_cla_placement_id",
-        "sqlServerType": "NVARCHAR(48)",
-        "postgresType": "VARCHAR(48)",
-        "nullable": false,
-        "pk": true,
-        "itemRef": "CLAP001A",
-        "usedByBuilder": true
-      },
-      {
-        "name": "clap_cla_id",
-        "sqlServerType": "NVARCHAR(48)",
-        "postgresType": "VARCHAR(48)",
-        "nullable": true,
-        "pk": false,
-        "itemRef": "CLAP012A",
-        "fk": "ssd_cla_episodes.clae_cla_id",
-        "usedByBuilder": true
-      },
-      {
-        "name": "clap_person_id",
-        "sqlServerType": "NVARCHAR(48)",
-        "postgresType": "VARCHAR(48)",
-        "nullable": true,
-        "pk": false,
-        "itemRef": "CLAP013A"
-      },
-      {
-        "name": "clap_cla_placement_start_date",
-        "sqlServerType": "DATETIME",
-        "postgresType": "TIMESTAMP",
-        "nullable": true,
-        "pk": false,
-        "itemRef": "CLAP003A",
-        "usedByBuilder": true
-      },
-      {
-        "name": "clap_cla_placement_type",
-        "sqlServerType": "NVARCHAR(100)",
-        "postgresType": "VARCHAR(100)",
-        "nullable": true,
-        "pk": false,
-        "itemRef": "CLAP004A",
-        "usedByBuilder": true
-      },
-      {
-        "name": "clap_cla_placement_urn",
-        "sqlServerType": "NVARCHAR(48)",
-        "postgresType": "VARCHAR(48)",
-        "nullable": true,
-        "pk": false,
-        "itemRef": "CLAP005A"
-      },
-      {
-        "name": "clap_cla_placement_distance",
-        "sqlServerType": "FLOAT",
-        "postgresType": "DOUBLE PRECISION",
-        "nullable": true,
-        "pk": false,
-        "itemRef": "CLAP011A"
-      },
-      {
-        "name": "clap_cla_placement_provider",
-        "sqlServerType": "NVARCHAR(48)",
-        "postgresType": "VARCHAR(48)",
-        "nullable": true,
-        "pk": false,
-        "itemRef": "CLAP007A"
-      },
-      {
-        "name": "clap_cla_placement_postcode",
-        "sqlServerType": "NVARCHAR(8)",
-        "postgresType": "VARCHAR(8)",
-        "nullable": true,
-        "pk": false,
-        "itemRef": "CLAP008A",
-        "usedByBuilder": true
-      },
-      {
-        "name": "clap_cla_placement_end_date",
-        "sqlServerType": "DATETIME",
-        "postgresType": "TIMESTAMP",
-        "nullable": true,
-        "pk": false,
-        "itemRef": "CLAP009A",
-        "usedByBuilder": true
-      },
-      {
-        "name": "clap_cla_placement_change_reason",
-        "sqlServerType": "NVARCHAR(100)",
-        "postgresType": "VARCHAR(100)",
-        "nullable": true,
-        "pk": false,
-        "itemRef": "CLAP010A",
-        "usedByBuilder": true
-      }
-    ]
   },
   {
-    "name": "ssd_cla_reviews",
-    "description": "Looked-after child reviews: linked CLA period and person, due date, actual date, a cancelled flag and the child's participation.",
-    "rowGrain": "One row per CLA review (FACT_CLA_REVIEW_ID) with at least one valid outcome form, held in the window or with no date.",
-    "primaryKey": [
-      "clar_cla_review_id"
+    name: 'ssd_cla_reviews',
+    description: "Looked-after child reviews: linked CLA period and person, due date, actual date, a cancelled flag and the child's participation.",
+    rowGrain: 'One row per CLA review (FACT_CLA_REVIEW_ID) with at least one valid outcome form, held in the window or with no date.',
+    primaryKey: ['clar_cla_review_id'],
+    apiUsage: null,
+    presentIn: {
+      systemc_single_script: true,
+      systemc_proc_variant: true,
+      mosaic: true,
+      eclipse_postgres: true,
+      data_objects_yml: true,
+    },
+    columns: [
+      {
+        name: 'clar_cla_review_id',
+        sqlServerType: 'NVARCHAR(48)',
+        postgresType: 'VARCHAR(48)',
+        nullable: false,
+        pk: true,
+        itemRef: 'CLAR001A',
+      },
+      {
+        name: 'clar_cla_id',
+        sqlServerType: 'NVARCHAR(48)',
+        postgresType: 'VARCHAR(48)',
+        nullable: true,
+        pk: false,
+        itemRef: 'CLAR011A',
+        fk: 'ssd_cla_episodes.clae_cla_id',
+      },
+      {
+        name: 'clar_cla_person_id',
+        sqlServerType: 'NVARCHAR(48)',
+        postgresType: 'VARCHAR(48)',
+        nullable: true,
+        pk: false,
+        postgresTypeDerived: true,
+        itemRef: 'CLAR002A',
+      },
+      {
+        name: 'clar_cla_review_due_date',
+        sqlServerType: 'DATETIME',
+        postgresType: 'TIMESTAMP',
+        nullable: true,
+        pk: false,
+        itemRef: 'CLAR003A',
+      },
+      {
+        name: 'clar_cla_review_date',
+        sqlServerType: 'DATETIME',
+        postgresType: 'TIMESTAMP',
+        nullable: true,
+        pk: false,
+        itemRef: 'CLAR004A',
+      },
+      {
+        name: 'clar_cla_review_cancelled',
+        sqlServerType: 'NCHAR(1)',
+        postgresType: 'CHAR(1)',
+        nullable: true,
+        pk: false,
+        itemRef: 'CLAR012A',
+      },
+      {
+        name: 'clar_cla_review_participation',
+        sqlServerType: 'NVARCHAR(100)',
+        postgresType: 'VARCHAR(100)',
+        nullable: true,
+        pk: false,
+        itemRef: 'CLAR007A',
+      },
     ],
-    "apiUsage": null,
-    "presentIn": {
-      "systemc_single_script": true,
-      "systemc_proc_variant": true,
-      "mosaic": true,
-      "eclipse_postgres": true,
-      "data_objects_yml": true
-    },
-    "columns": [
-      {
-        "name": "clar_cla_review_id",
-        "sqlServerType": "NVARCHAR(48)",
-        "postgresType": "VARCHAR(48)",
-        "nullable": false,
-        "pk": true,
-        "itemRef": "CLAR001A"
-      },
-      {
-        "name": "clar_cla_id",
-        "sqlServerType": "NVARCHAR(48)",
-        "postgresType": "VARCHAR(48)",
-        "nullable": true,
-        "pk": false,
-        "itemRef": "CLAR011A",
-        "fk": "ssd_cla_episodes.clae_cla_id"
-      },
-      {
-        "name": "clar_cla_person_id",
-        "sqlServerType": "NVARCHAR(48)",
-        "postgresType": "VARCHAR(48)",
-        "nullable": true,
-        "pk": false,
-        "postgresTypeDerived": true,
-        "itemRef": "CLAR002A"
-      },
-      {
-        "name": "clar_cla_review_due_date",
-        "sqlServerType": "DATETIME",
-        "postgresType": "TIMESTAMP",
-        "nullable": true,
-        "pk": false,
-        "itemRef": "CLAR003A"
-      },
-      {
-        "name": "clar_cla_review_date",
-        "sqlServerType": "DATETIME",
-        "postgresType": "TIMESTAMP",
-        "nullable": true,
-        "pk": false,
-        "itemRef": "CLAR004A"
-      },
-      {
-        "name": "clar_cla_review_cancelled",
-        "sqlServerType": "NCHAR(1)",
-        "postgresType": "CHAR(1)",
-        "nullable": true,
-        "pk": false,
-        "itemRef": "CLAR012A"
-      },
-      {
-        "name": "clar_cla_review_participation",
-        "sqlServerType": "NVARCHAR(100)",
-        "postgresType": "VARCHAR(100)",
-        "nullable": true,
-        "pk": false,
-        "itemRef": "CLAR007A"
-      }
-    ]
   },
   {
-    "name": "ssd_cla_previous_permanence",
-    "description": "Permanence arrangements (adoption, SGO, CAO) made before the child's current period of care: option, local authority, and an order date stored as a 'dd/mm/yyyy' text string, with 'zz'/'zzzz' filling unknown parts.",
-    "rowGrain": "One row per outcome form (FACT_FORM_ID) that holds previous-permanence answers.",
-    "primaryKey": [
-      "lapp_table_id"
+    name: 'ssd_cla_previous_permanence',
+    description:
+      "Permanence arrangements (adoption, SGO, CAO) made before the child's current period of care: option, local authority, and an order date stored as a 'dd/mm/yyyy' text string, with 'zz'/'zzzz' filling unknown parts.",
+    rowGrain: 'One row per outcome form (FACT_FORM_ID) that holds previous-permanence answers.',
+    primaryKey: ['lapp_table_id'],
+    apiUsage: null,
+    presentIn: {
+      systemc_single_script: true,
+      systemc_proc_variant: true,
+      mosaic: true,
+      eclipse_postgres: true,
+      data_objects_yml: true,
+    },
+    columns: [
+      {
+        name: 'lapp_table_id',
+        sqlServerType: 'NVARCHAR(48)',
+        postgresType: 'VARCHAR(48)',
+        nullable: false,
+        pk: true,
+        itemRef: 'LAPP001A',
+      },
+      {
+        name: 'lapp_person_id',
+        sqlServerType: 'NVARCHAR(48)',
+        postgresType: 'VARCHAR(48)',
+        nullable: true,
+        pk: false,
+        itemRef: 'LAPP002A',
+        fk: 'ssd_cla_episodes.clae_person_id',
+      },
+      {
+        name: 'lapp_previous_permanence_option',
+        sqlServerType: 'NVARCHAR(200)',
+        postgresType: 'VARCHAR(200)',
+        nullable: true,
+        pk: false,
+        itemRef: 'LAPP003A',
+      },
+      {
+        name: 'lapp_previous_permanence_la',
+        sqlServerType: 'NVARCHAR(100)',
+        postgresType: 'VARCHAR(100)',
+        nullable: true,
+        pk: false,
+        itemRef: 'LAPP004A',
+      },
+      {
+        name: 'lapp_previous_permanence_order_date',
+        sqlServerType: 'NVARCHAR(10)',
+        postgresType: 'VARCHAR(10)',
+        nullable: true,
+        pk: false,
+        itemRef: 'LAPP005A',
+      },
     ],
-    "apiUsage": null,
-    "presentIn": {
-      "systemc_single_script": true,
-      "systemc_proc_variant": true,
-      "mosaic": true,
-      "eclipse_postgres": true,
-      "data_objects_yml": true
-    },
-    "columns": [
-      {
-        "name": "lapp_table_id",
-        "sqlServerType": "NVARCHAR(48)",
-        "postgresType": "VARCHAR(48)",
-        "nullable": false,
-        "pk": true,
-        "itemRef": "LAPP001A"
-      },
-      {
-        "name": "lapp_person_id",
-        "sqlServerType": "NVARCHAR(48)",
-        "postgresType": "VARCHAR(48)",
-        "nullable": true,
-        "pk": false,
-        "itemRef": "LAPP002A",
-        "fk": "ssd_cla_episodes.clae_person_id"
-      },
-      {
-        "name": "lapp_previous_permanence_option",
-        "sqlServerType": "NVARCHAR(200)",
-        "postgresType": "VARCHAR(200)",
-        "nullable": true,
-        "pk": false,
-        "itemRef": "LAPP003A"
-      },
-      {
-        "name": "lapp_previous_permanence_la",
-        "sqlServerType": "NVARCHAR(100)",
-        "postgresType": "VARCHAR(100)",
-        "nullable": true,
-        "pk": false,
-        "itemRef": "LAPP004A"
-      },
-      {
-        "name": "lapp_previous_permanence_order_date",
-        "sqlServerType": "NVARCHAR(10)",
-        "postgresType": "VARCHAR(10)",
-        "nullable": true,
-        "pk": false,
-        "itemRef": "LAPP005A"
-      }
-    ]
   },
   {
-    "name": "ssd_pre_cla_care_plan",
-    "description": "Helper table kept as a persistent table: the most recent answer to each permanence-plan question (CPFUP1 to CPFUP10) per person. ssd_cla_care_plan reads from it.",
-    "rowGrain": "One row per person and question code (ANSWER_NO).",
-    "primaryKey": [],
-    "apiUsage": null,
-    "presentIn": {
-      "systemc_single_script": true,
-      "systemc_proc_variant": true,
-      "mosaic": false,
-      "eclipse_postgres": false,
-      "data_objects_yml": false
+    name: 'ssd_pre_cla_care_plan',
+    description: 'Helper table kept as a persistent table: the most recent answer to each permanence-plan question (CPFUP1 to CPFUP10) per person. ssd_cla_care_plan reads from it.',
+    rowGrain: 'One row per person and question code (ANSWER_NO).',
+    primaryKey: [],
+    apiUsage: null,
+    presentIn: {
+      systemc_single_script: true,
+      systemc_proc_variant: true,
+      mosaic: false,
+      eclipse_postgres: false,
+      data_objects_yml: false,
     },
-    "columns": [
+    columns: [
       {
-        "name": "FACT_FORM_ID",
-        "sqlServerType": "NVARCHAR(48)",
-        "postgresType": "VARCHAR(48)",
-        "nullable": true,
-        "pk": false,
-        "postgresTypeDerived": true
+        name: 'FACT_FORM_ID',
+        sqlServerType: 'NVARCHAR(48)',
+        postgresType: 'VARCHAR(48)',
+        nullable: true,
+        pk: false,
+        postgresTypeDerived: true,
       },
       {
-        "name": "DIM_PERSON_ID",
-        "sqlServerType": "NVARCHAR(48)",
-        "postgresType": "VARCHAR(48)",
-        "nullable": true,
-        "pk": false,
-        "postgresTypeDerived": true
+        name: 'DIM_PERSON_ID',
+        sqlServerType: 'NVARCHAR(48)',
+        postgresType: 'VARCHAR(48)',
+        nullable: true,
+        pk: false,
+        postgresTypeDerived: true,
       },
       {
-        "name": "ANSWER_NO",
-        "sqlServerType": "NVARCHAR(10)",
-        "postgresType": "VARCHAR(10)",
-        "nullable": true,
-        "pk": false,
-        "postgresTypeDerived": true
+        name: 'ANSWER_NO',
+        sqlServerType: 'NVARCHAR(10)',
+        postgresType: 'VARCHAR(10)',
+        nullable: true,
+        pk: false,
+        postgresTypeDerived: true,
       },
       {
-        "name": "ANSWER",
-        "sqlServerType": "NVARCHAR(255)",
-        "postgresType": "VARCHAR(255)",
-        "nullable": true,
-        "pk": false,
-        "postgresTypeDerived": true
+        name: 'ANSWER',
+        sqlServerType: 'NVARCHAR(255)',
+        postgresType: 'VARCHAR(255)',
+        nullable: true,
+        pk: false,
+        postgresTypeDerived: true,
       },
       {
-        "name": "LatestResponseDate",
-        "sqlServerType": "DATETIME",
-        "postgresType": "TIMESTAMP",
-        "nullable": true,
-        "pk": false,
-        "postgresTypeDerived": true
-      }
-    ]
-  },
-  {
-    "name": "ssd_cla_care_plan",
-    "description": "Active care plans, with the latest permanence-plan answers (remain with family, return home, long-term fostering, adoption and so on) packed into a JSON-style string.",
-    "rowGrain": "One row per active care plan (FACT_CARE_PLAN_ID with status 'A').",
-    "primaryKey": [
-      "lacp_table_id"
+        name: 'LatestResponseDate',
+        sqlServerType: 'DATETIME',
+        postgresType: 'TIMESTAMP',
+        nullable: true,
+        pk: false,
+        postgresTypeDerived: true,
+      },
     ],
-    "apiUsage": null,
-    "presentIn": {
-      "systemc_single_script": true,
-      "systemc_proc_variant": true,
-      "mosaic": true,
-      "eclipse_postgres": true,
-      "data_objects_yml": true
-    },
-    "columns": [
-      {
-        "name": "lacp_table_id",
-        "sqlServerType": "NVARCHAR(48)",
-        "postgresType": "VARCHAR(48)",
-        "nullable": false,
-        "pk": true,
-        "itemRef": "LACP001A"
-      },
-      {
-        "name": "lacp_person_id",
-        "sqlServerType": "NVARCHAR(48)",
-        "postgresType": "VARCHAR(48)",
-        "nullable": true,
-        "pk": false,
-        "itemRef": "LACP007A",
-        "fk": "ssd_person.pers_person_id"
-      },
-      {
-        "name": "lacp_cla_care_plan_start_date",
-        "sqlServerType": "DATETIME",
-        "postgresType": "TIMESTAMP",
-        "nullable": true,
-        "pk": false,
-        "itemRef": "LACP004A"
-      },
-      {
-        "name": "lacp_cla_care_plan_end_date",
-        "sqlServerType": "DATETIME",
-        "postgresType": "TIMESTAMP",
-        "nullable": true,
-        "pk": false,
-        "itemRef": "LACP005A"
-      },
-      {
-        "name": "lacp_cla_care_plan_json",
-        "sqlServerType": "NVARCHAR(1000)",
-        "postgresType": "VARCHAR(1000)",
-        "nullable": true,
-        "pk": false,
-        "itemRef": "LACP003A"
-      }
-    ]
   },
   {
-    "name": "ssd_cla_visits",
-    "description": "Looked-after child visits (case notes of type STVL), with seen and seen-alone flags.",
-    "rowGrain": "One row per CLA visit (FACT_CLA_VISIT_ID) in the window.",
-    "primaryKey": [
-      "clav_cla_visit_id"
+    name: 'ssd_cla_care_plan',
+    description: 'Active care plans, with the latest permanence-plan answers (remain with family, return home, long-term fostering, adoption and so on) packed into a JSON-style string.',
+    rowGrain: "One row per active care plan (FACT_CARE_PLAN_ID with status 'A').",
+    primaryKey: ['lacp_table_id'],
+    apiUsage: null,
+    presentIn: {
+      systemc_single_script: true,
+      systemc_proc_variant: true,
+      mosaic: true,
+      eclipse_postgres: true,
+      data_objects_yml: true,
+    },
+    columns: [
+      {
+        name: 'lacp_table_id',
+        sqlServerType: 'NVARCHAR(48)',
+        postgresType: 'VARCHAR(48)',
+        nullable: false,
+        pk: true,
+        itemRef: 'LACP001A',
+      },
+      {
+        name: 'lacp_person_id',
+        sqlServerType: 'NVARCHAR(48)',
+        postgresType: 'VARCHAR(48)',
+        nullable: true,
+        pk: false,
+        itemRef: 'LACP007A',
+        fk: 'ssd_person.pers_person_id',
+      },
+      {
+        name: 'lacp_cla_care_plan_start_date',
+        sqlServerType: 'DATETIME',
+        postgresType: 'TIMESTAMP',
+        nullable: true,
+        pk: false,
+        itemRef: 'LACP004A',
+      },
+      {
+        name: 'lacp_cla_care_plan_end_date',
+        sqlServerType: 'DATETIME',
+        postgresType: 'TIMESTAMP',
+        nullable: true,
+        pk: false,
+        itemRef: 'LACP005A',
+      },
+      {
+        name: 'lacp_cla_care_plan_json',
+        sqlServerType: 'NVARCHAR(1000)',
+        postgresType: 'VARCHAR(1000)',
+        nullable: true,
+        pk: false,
+        itemRef: 'LACP003A',
+      },
     ],
-    "apiUsage": null,
-    "presentIn": {
-      "systemc_single_script": true,
-      "systemc_proc_variant": true,
-      "mosaic": true,
-      "eclipse_postgres": true,
-      "data_objects_yml": true
-    },
-    "columns": [
-      {
-        "name": "clav_cla_visit_id",
-        "sqlServerType": "NVARCHAR(48)",
-        "postgresType": "VARCHAR(48)",
-        "nullable": false,
-        "pk": true,
-        "itemRef": "CLAV001A"
-      },
-      {
-        "name": "clav_cla_id",
-        "sqlServerType": "NVARCHAR(48)",
-        "postgresType": "VARCHAR(48)",
-        "nullable": true,
-        "pk": false,
-        "itemRef": "CLAV007A"
-      },
-      {
-        "name": "clav_person_id",
-        "sqlServerType": "NVARCHAR(48)",
-        "postgresType": "VARCHAR(48)",
-        "nullable": true,
-        "pk": false,
-        "itemRef": "CLAV008A",
-        "fk": "ssd_cla_episodes.clae_person_id"
-      },
-      {
-        "name": "clav_cla_visit_date",
-        "sqlServerType": "DATETIME",
-        "postgresType": "TIMESTAMP",
-        "nullable": true,
-        "pk": false,
-        "itemRef": "CLAV003A"
-      },
-      {
-        "name": "clav_cla_visit_seen",
-        "sqlServerType": "NCHAR(1)",
-        "postgresType": "CHAR(1)",
-        "nullable": true,
-        "pk": false,
-        "itemRef": "CLAV004A"
-      },
-      {
-        "name": "clav_cla_visit_seen_alone",
-        "sqlServerType": "NCHAR(1)",
-        "postgresType": "CHAR(1)",
-        "nullable": true,
-        "pk": false,
-        "itemRef": "CLAV005A"
-      }
-    ]
   },
   {
-    "name": "ssd_sdq_scores",
-    "description": "Strengths and Difficulties Questionnaire total scores with the completion date. The reason field holds a placeholder. Exact duplicates are removed after loading.",
-    "rowGrain": "One row per SDQ form (FACT_FORM_ID) with a numeric score completed in the window.",
-    "primaryKey": [
-      "csdq_table_id"
+    name: 'ssd_cla_visits',
+    description: 'Looked-after child visits (case notes of type STVL), with seen and seen-alone flags.',
+    rowGrain: 'One row per CLA visit (FACT_CLA_VISIT_ID) in the window.',
+    primaryKey: ['clav_cla_visit_id'],
+    apiUsage: null,
+    presentIn: {
+      systemc_single_script: true,
+      systemc_proc_variant: true,
+      mosaic: true,
+      eclipse_postgres: true,
+      data_objects_yml: true,
+    },
+    columns: [
+      {
+        name: 'clav_cla_visit_id',
+        sqlServerType: 'NVARCHAR(48)',
+        postgresType: 'VARCHAR(48)',
+        nullable: false,
+        pk: true,
+        itemRef: 'CLAV001A',
+      },
+      {
+        name: 'clav_cla_id',
+        sqlServerType: 'NVARCHAR(48)',
+        postgresType: 'VARCHAR(48)',
+        nullable: true,
+        pk: false,
+        itemRef: 'CLAV007A',
+      },
+      {
+        name: 'clav_person_id',
+        sqlServerType: 'NVARCHAR(48)',
+        postgresType: 'VARCHAR(48)',
+        nullable: true,
+        pk: false,
+        itemRef: 'CLAV008A',
+        fk: 'ssd_cla_episodes.clae_person_id',
+      },
+      {
+        name: 'clav_cla_visit_date',
+        sqlServerType: 'DATETIME',
+        postgresType: 'TIMESTAMP',
+        nullable: true,
+        pk: false,
+        itemRef: 'CLAV003A',
+      },
+      {
+        name: 'clav_cla_visit_seen',
+        sqlServerType: 'NCHAR(1)',
+        postgresType: 'CHAR(1)',
+        nullable: true,
+        pk: false,
+        itemRef: 'CLAV004A',
+      },
+      {
+        name: 'clav_cla_visit_seen_alone',
+        sqlServerType: 'NCHAR(1)',
+        postgresType: 'CHAR(1)',
+        nullable: true,
+        pk: false,
+        itemRef: 'CLAV005A',
+      },
     ],
-    "apiUsage": "READ",
-    "presentIn": {
-      "systemc_single_script": true,
-      "systemc_proc_variant": true,
-      "mosaic": true,
-      "eclipse_postgres": true,
-      "data_objects_yml": true
-    },
-    "columns": [
-      {
-        "name": "csdq_table_id",
-        "sqlServerType": "NVARCHAR(48)",
-        "postgresType": "VARCHAR(48)",
-        "nullable": false,
-        "pk": true,
-        "itemRef": "CSDQ001A",
-        "usedByBuilder": true
-      },
-      {
-        "name": "csdq_person_id",
-        "sqlServerType": "NVARCHAR(48)",
-        "postgresType": "VARCHAR(48)",
-        "nullable": true,
-        "pk": false,
-        "itemRef": "CSDQ002A",
-        "fk": "ssd_person.pers_person_id",
-        "usedByBuilder": true
-      },
-      {
-        "name": "csdq_sdq_completed_date",
-        "sqlServerType": "DATETIME",
-        "postgresType": "TIMESTAMP",
-        "nullable": true,
-        "pk": false,
-        "itemRef": "CSDQ003A",
-        "usedByBuilder": true
-      },
-      {
-        "name": "csdq_sdq_score",
-        "sqlServerType": "INT",
-        "postgresType": "INTEGER",
-        "nullable": true,
-        "pk": false,
-        "itemRef": "CSDQ005A",
-        "usedByBuilder": true
-      },
-      {
-        "name": "csdq_sdq_reason",
-        "sqlServerType": "NVARCHAR(100)",
-        "postgresType": "VARCHAR(100)",
-        "nullable": true,
-        "pk": false,
-        "itemRef": "CSDQ004A"
-      }
-    ]
   },
   {
-    "name": "ssd_missing",
-    "description": "Missing and absent episodes: start and end, type, and whether a return-home interview was offered and accepted (Y/N/NA).",
-    "rowGrain": "One row per missing-person episode (FACT_MISSING_PERSON_ID) that ended in the window or is still open.",
-    "primaryKey": [
-      "miss_table_id"
+    name: 'ssd_sdq_scores',
+    description: 'Strengths and Difficulties Questionnaire total scores with the completion date. The reason field holds a placeholder. Exact duplicates are removed after loading.',
+    rowGrain: 'One row per SDQ form (FACT_FORM_ID) with a numeric score completed in the window.',
+    primaryKey: ['csdq_table_id'],
+    apiUsage: 'READ',
+    presentIn: {
+      systemc_single_script: true,
+      systemc_proc_variant: true,
+      mosaic: true,
+      eclipse_postgres: true,
+      data_objects_yml: true,
+    },
+    columns: [
+      {
+        name: 'csdq_table_id',
+        sqlServerType: 'NVARCHAR(48)',
+        postgresType: 'VARCHAR(48)',
+        nullable: false,
+        pk: true,
+        itemRef: 'CSDQ001A',
+        usedByBuilder: true,
+      },
+      {
+        name: 'csdq_person_id',
+        sqlServerType: 'NVARCHAR(48)',
+        postgresType: 'VARCHAR(48)',
+        nullable: true,
+        pk: false,
+        itemRef: 'CSDQ002A',
+        fk: 'ssd_person.pers_person_id',
+        usedByBuilder: true,
+      },
+      {
+        name: 'csdq_sdq_completed_date',
+        sqlServerType: 'DATETIME',
+        postgresType: 'TIMESTAMP',
+        nullable: true,
+        pk: false,
+        itemRef: 'CSDQ003A',
+        usedByBuilder: true,
+      },
+      {
+        name: 'csdq_sdq_score',
+        sqlServerType: 'INT',
+        postgresType: 'INTEGER',
+        nullable: true,
+        pk: false,
+        itemRef: 'CSDQ005A',
+        usedByBuilder: true,
+      },
+      {
+        name: 'csdq_sdq_reason',
+        sqlServerType: 'NVARCHAR(100)',
+        postgresType: 'VARCHAR(100)',
+        nullable: true,
+        pk: false,
+        itemRef: 'CSDQ004A',
+      },
     ],
-    "apiUsage": null,
-    "presentIn": {
-      "systemc_single_script": true,
-      "systemc_proc_variant": true,
-      "mosaic": true,
-      "eclipse_postgres": true,
-      "data_objects_yml": true
-    },
-    "columns": [
-      {
-        "name": "miss_table_id",
-        "sqlServerType": "NVARCHAR(48)",
-        "postgresType": "VARCHAR(48)",
-        "nullable": false,
-        "pk": true,
-        "itemRef": "MISS001A"
-      },
-      {
-        "name": "miss_person_id",
-        "sqlServerType": "NVARCHAR(48)",
-        "postgresType": "VARCHAR(48)",
-        "nullable": true,
-        "pk": false,
-        "itemRef": "MISS002A",
-        "fk": "ssd_person.pers_person_id"
-      },
-      {
-        "name": "miss_missing_episode_start_date",
-        "sqlServerType": "DATETIME",
-        "postgresType": "TIMESTAMP",
-        "nullable": true,
-        "pk": false,
-        "itemRef": "MISS003A"
-      },
-      {
-        "name": "miss_missing_episode_type",
-        "sqlServerType": "NVARCHAR(100)",
-        "postgresType": "VARCHAR(100)",
-        "nullable": true,
-        "pk": false,
-        "itemRef": "MISS004A"
-      },
-      {
-        "name": "miss_missing_episode_end_date",
-        "sqlServerType": "DATETIME",
-        "postgresType": "TIMESTAMP",
-        "nullable": true,
-        "pk": false,
-        "itemRef": "MISS005A"
-      },
-      {
-        "name": "miss_missing_rhi_offered",
-        "sqlServerType": "NVARCHAR(2)",
-        "postgresType": "VARCHAR(2)",
-        "nullable": true,
-        "pk": false,
-        "itemRef": "MISS006A"
-      },
-      {
-        "name": "miss_missing_rhi_accepted",
-        "sqlServerType": "NVARCHAR(2)",
-        "postgresType": "VARCHAR(2)",
-        "nullable": true,
-        "pk": false,
-        "itemRef": "MISS007A"
-      }
-    ]
   },
   {
-    "name": "ssd_care_leavers",
-    "description": "Care leaver status: eligibility category, in-touch code, latest contact date, accommodation and whether it is suitable, main activity, latest pathway plan review date, personal adviser, allocated team and allocated worker.",
-    "rowGrain": "One row per care-leaver eligibility record combined with a care-leaver contact record (grouped on DIM_CLA_ELIGIBILITY_ID and FACT_CLA_CARE_LEAVERS_ID). The key is a NEWID(), so it changes on every run.",
-    "primaryKey": [
-      "clea_table_id"
+    name: 'ssd_missing',
+    description: 'Missing and absent episodes: start and end, type, and whether a return-home interview was offered and accepted (Y/N/NA).',
+    rowGrain: 'One row per missing-person episode (FACT_MISSING_PERSON_ID) that ended in the window or is still open.',
+    primaryKey: ['miss_table_id'],
+    apiUsage: null,
+    presentIn: {
+      systemc_single_script: true,
+      systemc_proc_variant: true,
+      mosaic: true,
+      eclipse_postgres: true,
+      data_objects_yml: true,
+    },
+    columns: [
+      {
+        name: 'miss_table_id',
+        sqlServerType: 'NVARCHAR(48)',
+        postgresType: 'VARCHAR(48)',
+        nullable: false,
+        pk: true,
+        itemRef: 'MISS001A',
+      },
+      {
+        name: 'miss_person_id',
+        sqlServerType: 'NVARCHAR(48)',
+        postgresType: 'VARCHAR(48)',
+        nullable: true,
+        pk: false,
+        itemRef: 'MISS002A',
+        fk: 'ssd_person.pers_person_id',
+      },
+      {
+        name: 'miss_missing_episode_start_date',
+        sqlServerType: 'DATETIME',
+        postgresType: 'TIMESTAMP',
+        nullable: true,
+        pk: false,
+        itemRef: 'MISS003A',
+      },
+      {
+        name: 'miss_missing_episode_type',
+        sqlServerType: 'NVARCHAR(100)',
+        postgresType: 'VARCHAR(100)',
+        nullable: true,
+        pk: false,
+        itemRef: 'MISS004A',
+      },
+      {
+        name: 'miss_missing_episode_end_date',
+        sqlServerType: 'DATETIME',
+        postgresType: 'TIMESTAMP',
+        nullable: true,
+        pk: false,
+        itemRef: 'MISS005A',
+      },
+      {
+        name: 'miss_missing_rhi_offered',
+        sqlServerType: 'NVARCHAR(2)',
+        postgresType: 'VARCHAR(2)',
+        nullable: true,
+        pk: false,
+        itemRef: 'MISS006A',
+      },
+      {
+        name: 'miss_missing_rhi_accepted',
+        sqlServerType: 'NVARCHAR(2)',
+        postgresType: 'VARCHAR(2)',
+        nullable: true,
+        pk: false,
+        itemRef: 'MISS007A',
+      },
     ],
-    "apiUsage": "READ",
-    "presentIn": {
-      "systemc_single_script": true,
-      "systemc_proc_variant": true,
-      "mosaic": true,
-      "eclipse_postgres": true,
-      "data_objects_yml": true
-    },
-    "columns": [
-      {
-        "name": "clea_table_id",
-        "sqlServerType": "NVARCHAR(48)",
-        "postgresType": "VARCHAR(48)",
-        "nullable": false,
-        "pk": true,
-        "itemRef": "CLEA001A",
-        "usedByBuilder": true
-      },
-      {
-        "name": "clea_person_id",
-        "sqlServerType": "NVARCHAR(48)",
-        "postgresType": "VARCHAR(48)",
-        "nullable": true,
-        "pk": false,
-        "itemRef": "CLEA002A",
-        "fk": "ssd_person.pers_person_id",
-        "usedByBuilder": true
-      },
-      {
-        "name": "clea_care_leaver_eligibility",
-        "sqlServerType": "NVARCHAR(100)",
-        "postgresType": "VARCHAR(100)",
-        "nullable": true,
-        "pk": false,
-        "itemRef": "CLEA003A"
-      },
-      {
-        "name": "clea_care_leaver_in_touch",
-        "sqlServerType": "NVARCHAR(100)",
-        "postgresType": "VARCHAR(100)",
-        "nullable": true,
-        "pk": false,
-        "itemRef": "CLEA004A"
-      },
-      {
-        "name": "clea_care_leaver_latest_contact",
-        "sqlServerType": "DATETIME",
-        "postgresType": "TIMESTAMP",
-        "nullable": true,
-        "pk": false,
-        "itemRef": "CLEA005A",
-        "usedByBuilder": true
-      },
-      {
-        "name": "clea_care_leaver_accommodation",
-        "sqlServerType": "NVARCHAR(100)",
-        "postgresType": "VARCHAR(100)",
-        "nullable": true,
-        "pk": false,
-        "itemRef": "CLEA006A",
-        "usedByBuilder": true
-      },
-      {
-        "name": "clea_care_leaver_accom_suitable",
-        "sqlServerType": "NVARCHAR(100)",
-        "postgresType": "VARCHAR(100)",
-        "nullable": true,
-        "pk": false,
-        "itemRef": "CLEA007A"
-      },
-      {
-        "name": "clea_care_leaver_activity",
-        "sqlServerType": "NVARCHAR(100)",
-        "postgresType": "VARCHAR(100)",
-        "nullable": true,
-        "pk": false,
-        "itemRef": "CLEA008A",
-        "usedByBuilder": true
-      },
-      {
-        "name": "clea_pathway_plan_review_date",
-        "sqlServerType": "DATETIME",
-        "postgresType": "TIMESTAMP",
-        "nullable": true,
-        "pk": false,
-        "itemRef": "CLEA009A"
-      },
-      {
-        "name": "clea_care_leaver_personal_advisor",
-        "sqlServerType": "NVARCHAR(100)",
-        "postgresType": "VARCHAR(100)",
-        "nullable": true,
-        "pk": false,
-        "itemRef": "CLEA010A"
-      },
-      {
-        "name": "clea_care_leaver_allocated_team",
-        "sqlServerType": "NVARCHAR(48)",
-        "postgresType": "VARCHAR(48)",
-        "nullable": true,
-        "pk": false,
-        "itemRef": "CLEA011A"
-      },
-      {
-        "name": "clea_care_leaver_worker_id",
-        "sqlServerType": "NVARCHAR(100)",
-        "postgresType": "VARCHAR(100)",
-        "nullable": true,
-        "pk": false,
-        "itemRef": "CLEA012A"
-      }
-    ]
   },
   {
-    "name": "ssd_permanence",
-    "description": "Adoption and permanence journey: decision dates (adoption decision, FFA/CP), placement order, matching, placed-for-adoption date, sibling group details, adopter details, reversal date and reason, permanence order type and date, and the adoption worker.",
-    "rowGrain": "Meant to be one row per person (ROW_NUMBER keeps rn = 1 per person), keyed on the adoption id joined with the care episode id.",
-    "primaryKey": [
-      "perm_table_id"
+    name: 'ssd_care_leavers',
+    description:
+      'Care leaver status: eligibility category, in-touch code, latest contact date, accommodation and whether it is suitable, main activity, latest pathway plan review date, personal adviser, allocated team and allocated worker.',
+    rowGrain:
+      'One row per care-leaver eligibility record combined with a care-leaver contact record (grouped on DIM_CLA_ELIGIBILITY_ID and FACT_CLA_CARE_LEAVERS_ID). The key is a NEWID(), so it changes on every run.',
+    primaryKey: ['clea_table_id'],
+    apiUsage: 'READ',
+    presentIn: {
+      systemc_single_script: true,
+      systemc_proc_variant: true,
+      mosaic: true,
+      eclipse_postgres: true,
+      data_objects_yml: true,
+    },
+    columns: [
+      {
+        name: 'clea_table_id',
+        sqlServerType: 'NVARCHAR(48)',
+        postgresType: 'VARCHAR(48)',
+        nullable: false,
+        pk: true,
+        itemRef: 'CLEA001A',
+        usedByBuilder: true,
+      },
+      {
+        name: 'clea_person_id',
+        sqlServerType: 'NVARCHAR(48)',
+        postgresType: 'VARCHAR(48)',
+        nullable: true,
+        pk: false,
+        itemRef: 'CLEA002A',
+        fk: 'ssd_person.pers_person_id',
+        usedByBuilder: true,
+      },
+      {
+        name: 'clea_care_leaver_eligibility',
+        sqlServerType: 'NVARCHAR(100)',
+        postgresType: 'VARCHAR(100)',
+        nullable: true,
+        pk: false,
+        itemRef: 'CLEA003A',
+      },
+      {
+        name: 'clea_care_leaver_in_touch',
+        sqlServerType: 'NVARCHAR(100)',
+        postgresType: 'VARCHAR(100)',
+        nullable: true,
+        pk: false,
+        itemRef: 'CLEA004A',
+      },
+      {
+        name: 'clea_care_leaver_latest_contact',
+        sqlServerType: 'DATETIME',
+        postgresType: 'TIMESTAMP',
+        nullable: true,
+        pk: false,
+        itemRef: 'CLEA005A',
+        usedByBuilder: true,
+      },
+      {
+        name: 'clea_care_leaver_accommodation',
+        sqlServerType: 'NVARCHAR(100)',
+        postgresType: 'VARCHAR(100)',
+        nullable: true,
+        pk: false,
+        itemRef: 'CLEA006A',
+        usedByBuilder: true,
+      },
+      {
+        name: 'clea_care_leaver_accom_suitable',
+        sqlServerType: 'NVARCHAR(100)',
+        postgresType: 'VARCHAR(100)',
+        nullable: true,
+        pk: false,
+        itemRef: 'CLEA007A',
+      },
+      {
+        name: 'clea_care_leaver_activity',
+        sqlServerType: 'NVARCHAR(100)',
+        postgresType: 'VARCHAR(100)',
+        nullable: true,
+        pk: false,
+        itemRef: 'CLEA008A',
+        usedByBuilder: true,
+      },
+      {
+        name: 'clea_pathway_plan_review_date',
+        sqlServerType: 'DATETIME',
+        postgresType: 'TIMESTAMP',
+        nullable: true,
+        pk: false,
+        itemRef: 'CLEA009A',
+      },
+      {
+        name: 'clea_care_leaver_personal_advisor',
+        sqlServerType: 'NVARCHAR(100)',
+        postgresType: 'VARCHAR(100)',
+        nullable: true,
+        pk: false,
+        itemRef: 'CLEA010A',
+      },
+      {
+        name: 'clea_care_leaver_allocated_team',
+        sqlServerType: 'NVARCHAR(48)',
+        postgresType: 'VARCHAR(48)',
+        nullable: true,
+        pk: false,
+        itemRef: 'CLEA011A',
+      },
+      {
+        name: 'clea_care_leaver_worker_id',
+        sqlServerType: 'NVARCHAR(100)',
+        postgresType: 'VARCHAR(100)',
+        nullable: true,
+        pk: false,
+        itemRef: 'CLEA012A',
+      },
     ],
-    "apiUsage": "READ",
-    "presentIn": {
-      "systemc_single_script": true,
-      "systemc_proc_variant": true,
-      "mosaic": true,
-      "eclipse_postgres": true,
-      "data_objects_yml": true
-    },
-    "columns": [
-      {
-        "name": "perm_table_id",
-        "sqlServerType": "NVARCHAR(48)",
-        "postgresType": "VARCHAR(48)",
-        "nullable": false,
-        "pk": true,
-        "itemRef": "PERM001A",
-        "usedByBuilder": true
-      },
-      {
-        "name": "perm_person_id",
-        "sqlServerType": "NVARCHAR(48)",
-        "postgresType": "VARCHAR(48)",
-        "nullable": true,
-        "pk": false,
-        "itemRef": "PERM002A",
-        "fk": "ssd_cla_episodes.clae_person_id",
-        "usedByBuilder": true
-      },
-      {
-        "name": "perm_cla_id",
-        "sqlServerType": "NVARCHAR(48)",
-        "postgresType": "VARCHAR(48)",
-        "nullable": true,
-        "pk": false,
-        "itemRef": "PERM022A",
-        "usedByBuilder": true
-      },
-      {
-        "name": "perm_adm_decision_date",
-        "sqlServerType": "DATETIME",
-        "postgresType": "TIMESTAMP",
-        "nullable": true,
-        "pk": false,
-        "itemRef": "PERM003A",
-        "usedByBuilder": true
-      },
-      {
-        "name": "perm_part_of_sibling_group",
-        "sqlServerType": "NCHAR(1)",
-        "postgresType": "CHAR(1)",
-        "nullable": true,
-        "pk": false,
-        "itemRef": "PERM012A"
-      },
-      {
-        "name": "perm_siblings_placed_together",
-        "sqlServerType": "INT",
-        "postgresType": "INTEGER",
-        "nullable": true,
-        "pk": false,
-        "itemRef": "PERM013A"
-      },
-      {
-        "name": "perm_siblings_placed_apart",
-        "sqlServerType": "INT",
-        "postgresType": "INTEGER",
-        "nullable": true,
-        "pk": false,
-        "itemRef": "PERM014A"
-      },
-      {
-        "name": "perm_ffa_cp_decision_date",
-        "sqlServerType": "DATETIME",
-        "postgresType": "TIMESTAMP",
-        "nullable": true,
-        "pk": false,
-        "itemRef": "PERM004A"
-      },
-      {
-        "name": "perm_placement_order_date",
-        "sqlServerType": "DATETIME",
-        "postgresType": "TIMESTAMP",
-        "nullable": true,
-        "pk": false,
-        "itemRef": "PERM006A"
-      },
-      {
-        "name": "perm_matched_date",
-        "sqlServerType": "DATETIME",
-        "postgresType": "TIMESTAMP",
-        "nullable": true,
-        "pk": false,
-        "itemRef": "PERM008A",
-        "usedByBuilder": true
-      },
-      {
-        "name": "perm_adopter_sex",
-        "sqlServerType": "NVARCHAR(48)",
-        "postgresType": "VARCHAR(48)",
-        "nullable": true,
-        "pk": false,
-        "itemRef": "PERM025A"
-      },
-      {
-        "name": "perm_adopter_legal_status",
-        "sqlServerType": "NVARCHAR(100)",
-        "postgresType": "VARCHAR(100)",
-        "nullable": true,
-        "pk": false,
-        "itemRef": "PERM026A"
-      },
-      {
-        "name": "perm_number_of_adopters",
-        "sqlServerType": "INT",
-        "postgresType": "INTEGER",
-        "nullable": true,
-        "pk": false,
-        "itemRef": "PERM027A"
-      },
-      {
-        "name": "perm_placed_for_adoption_date",
-        "sqlServerType": "DATETIME",
-        "postgresType": "TIMESTAMP",
-        "nullable": true,
-        "pk": false,
-        "itemRef": "PERM007A",
-        "usedByBuilder": true
-      },
-      {
-        "name": "perm_adopted_by_carer_flag",
-        "sqlServerType": "NCHAR(1)",
-        "postgresType": "CHAR(1)",
-        "nullable": true,
-        "pk": false,
-        "itemRef": "PERM021A"
-      },
-      {
-        "name": "perm_placed_foster_carer_date",
-        "sqlServerType": "DATETIME",
-        "postgresType": "TIMESTAMP",
-        "nullable": true,
-        "pk": false,
-        "itemRef": "PERM011A"
-      },
-      {
-        "name": "perm_placed_ffa_cp_date",
-        "sqlServerType": "DATETIME",
-        "postgresType": "TIMESTAMP",
-        "nullable": true,
-        "pk": false,
-        "itemRef": "PERM009A"
-      },
-      {
-        "name": "perm_placement_provider_urn",
-        "sqlServerType": "NVARCHAR(48)",
-        "postgresType": "VARCHAR(48)",
-        "nullable": true,
-        "pk": false,
-        "itemRef": "PERM015A"
-      },
-      {
-        "name": "perm_decision_reversed_date",
-        "sqlServerType": "DATETIME",
-        "postgresType": "TIMESTAMP",
-        "nullable": true,
-        "pk": false,
-        "itemRef": "PERM010A"
-      },
-      {
-        "name": "perm_decision_reversed_reason",
-        "sqlServerType": "NVARCHAR(100)",
-        "postgresType": "VARCHAR(100)",
-        "nullable": true,
-        "pk": false,
-        "itemRef": "PERM016A"
-      },
-      {
-        "name": "perm_permanence_order_date",
-        "sqlServerType": "DATETIME",
-        "postgresType": "TIMESTAMP",
-        "nullable": true,
-        "pk": false,
-        "itemRef": "PERM017A"
-      },
-      {
-        "name": "perm_permanence_order_type",
-        "sqlServerType": "NVARCHAR(100)",
-        "postgresType": "VARCHAR(100)",
-        "nullable": true,
-        "pk": false,
-        "itemRef": "PERM018A"
-      },
-      {
-        "name": "perm_adoption_worker_id",
-        "sqlServerType": "NVARCHAR(100)",
-        "postgresType": "VARCHAR(100)",
-        "nullable": true,
-        "pk": false,
-        "itemRef": "PERM023A"
-      }
-    ]
   },
   {
-    "name": "ssd_professionals",
-    "description": "Workers: system id, staff id, name, Social Work England registration number, agency flag (placeholder), job title, caseload (open allocated involvements at the most recent 30 September), department and FTE.",
-    "rowGrain": "One row per worker (DIM_WORKER_ID) with a usable staff id.",
-    "primaryKey": [
-      "prof_professional_id"
+    name: 'ssd_permanence',
+    description:
+      'Adoption and permanence journey: decision dates (adoption decision, FFA/CP), placement order, matching, placed-for-adoption date, sibling group details, adopter details, reversal date and reason, permanence order type and date, and the adoption worker.',
+    rowGrain: 'Meant to be one row per person (ROW_NUMBER keeps rn = 1 per person), keyed on the adoption id joined with the care episode id.',
+    primaryKey: ['perm_table_id'],
+    apiUsage: 'READ',
+    presentIn: {
+      systemc_single_script: true,
+      systemc_proc_variant: true,
+      mosaic: true,
+      eclipse_postgres: true,
+      data_objects_yml: true,
+    },
+    columns: [
+      {
+        name: 'perm_table_id',
+        sqlServerType: 'NVARCHAR(48)',
+        postgresType: 'VARCHAR(48)',
+        nullable: false,
+        pk: true,
+        itemRef: 'PERM001A',
+        usedByBuilder: true,
+      },
+      {
+        name: 'perm_person_id',
+        sqlServerType: 'NVARCHAR(48)',
+        postgresType: 'VARCHAR(48)',
+        nullable: true,
+        pk: false,
+        itemRef: 'PERM002A',
+        fk: 'ssd_cla_episodes.clae_person_id',
+        usedByBuilder: true,
+      },
+      {
+        name: 'perm_cla_id',
+        sqlServerType: 'NVARCHAR(48)',
+        postgresType: 'VARCHAR(48)',
+        nullable: true,
+        pk: false,
+        itemRef: 'PERM022A',
+        usedByBuilder: true,
+      },
+      {
+        name: 'perm_adm_decision_date',
+        sqlServerType: 'DATETIME',
+        postgresType: 'TIMESTAMP',
+        nullable: true,
+        pk: false,
+        itemRef: 'PERM003A',
+        usedByBuilder: true,
+      },
+      {
+        name: 'perm_part_of_sibling_group',
+        sqlServerType: 'NCHAR(1)',
+        postgresType: 'CHAR(1)',
+        nullable: true,
+        pk: false,
+        itemRef: 'PERM012A',
+      },
+      {
+        name: 'perm_siblings_placed_together',
+        sqlServerType: 'INT',
+        postgresType: 'INTEGER',
+        nullable: true,
+        pk: false,
+        itemRef: 'PERM013A',
+      },
+      {
+        name: 'perm_siblings_placed_apart',
+        sqlServerType: 'INT',
+        postgresType: 'INTEGER',
+        nullable: true,
+        pk: false,
+        itemRef: 'PERM014A',
+      },
+      {
+        name: 'perm_ffa_cp_decision_date',
+        sqlServerType: 'DATETIME',
+        postgresType: 'TIMESTAMP',
+        nullable: true,
+        pk: false,
+        itemRef: 'PERM004A',
+      },
+      {
+        name: 'perm_placement_order_date',
+        sqlServerType: 'DATETIME',
+        postgresType: 'TIMESTAMP',
+        nullable: true,
+        pk: false,
+        itemRef: 'PERM006A',
+      },
+      {
+        name: 'perm_matched_date',
+        sqlServerType: 'DATETIME',
+        postgresType: 'TIMESTAMP',
+        nullable: true,
+        pk: false,
+        itemRef: 'PERM008A',
+        usedByBuilder: true,
+      },
+      {
+        name: 'perm_adopter_sex',
+        sqlServerType: 'NVARCHAR(48)',
+        postgresType: 'VARCHAR(48)',
+        nullable: true,
+        pk: false,
+        itemRef: 'PERM025A',
+      },
+      {
+        name: 'perm_adopter_legal_status',
+        sqlServerType: 'NVARCHAR(100)',
+        postgresType: 'VARCHAR(100)',
+        nullable: true,
+        pk: false,
+        itemRef: 'PERM026A',
+      },
+      {
+        name: 'perm_number_of_adopters',
+        sqlServerType: 'INT',
+        postgresType: 'INTEGER',
+        nullable: true,
+        pk: false,
+        itemRef: 'PERM027A',
+      },
+      {
+        name: 'perm_placed_for_adoption_date',
+        sqlServerType: 'DATETIME',
+        postgresType: 'TIMESTAMP',
+        nullable: true,
+        pk: false,
+        itemRef: 'PERM007A',
+        usedByBuilder: true,
+      },
+      {
+        name: 'perm_adopted_by_carer_flag',
+        sqlServerType: 'NCHAR(1)',
+        postgresType: 'CHAR(1)',
+        nullable: true,
+        pk: false,
+        itemRef: 'PERM021A',
+      },
+      {
+        name: 'perm_placed_foster_carer_date',
+        sqlServerType: 'DATETIME',
+        postgresType: 'TIMESTAMP',
+        nullable: true,
+        pk: false,
+        itemRef: 'PERM011A',
+      },
+      {
+        name: 'perm_placed_ffa_cp_date',
+        sqlServerType: 'DATETIME',
+        postgresType: 'TIMESTAMP',
+        nullable: true,
+        pk: false,
+        itemRef: 'PERM009A',
+      },
+      {
+        name: 'perm_placement_provider_urn',
+        sqlServerType: 'NVARCHAR(48)',
+        postgresType: 'VARCHAR(48)',
+        nullable: true,
+        pk: false,
+        itemRef: 'PERM015A',
+      },
+      {
+        name: 'perm_decision_reversed_date',
+        sqlServerType: 'DATETIME',
+        postgresType: 'TIMESTAMP',
+        nullable: true,
+        pk: false,
+        itemRef: 'PERM010A',
+      },
+      {
+        name: 'perm_decision_reversed_reason',
+        sqlServerType: 'NVARCHAR(100)',
+        postgresType: 'VARCHAR(100)',
+        nullable: true,
+        pk: false,
+        itemRef: 'PERM016A',
+      },
+      {
+        name: 'perm_permanence_order_date',
+        sqlServerType: 'DATETIME',
+        postgresType: 'TIMESTAMP',
+        nullable: true,
+        pk: false,
+        itemRef: 'PERM017A',
+      },
+      {
+        name: 'perm_permanence_order_type',
+        sqlServerType: 'NVARCHAR(100)',
+        postgresType: 'VARCHAR(100)',
+        nullable: true,
+        pk: false,
+        itemRef: 'PERM018A',
+      },
+      {
+        name: 'perm_adoption_worker_id',
+        sqlServerType: 'NVARCHAR(100)',
+        postgresType: 'VARCHAR(100)',
+        nullable: true,
+        pk: false,
+        itemRef: 'PERM023A',
+      },
     ],
-    "apiUsage": "READ",
-    "presentIn": {
-      "systemc_single_script": true,
-      "systemc_proc_variant": true,
-      "mosaic": true,
-      "eclipse_postgres": true,
-      "data_objects_yml": true
-    },
-    "columns": [
-      {
-        "name": "prof_professional_id",
-        "sqlServerType": "NVARCHAR(48)",
-        "postgresType": "VARCHAR(48)",
-        "nullable": false,
-        "pk": true,
-        "itemRef": "PROF001A",
-        "usedByBuilder": true
-      },
-      {
-        "name": "prof_staff_id",
-        "sqlServerType": "NVARCHAR(48)",
-        "postgresType": "VARCHAR(48)",
-        "nullable": true,
-        "pk": false,
-        "itemRef": "PROF010A"
-      },
-      {
-        "name": "prof_professional_name",
-        "sqlServerType": "NVARCHAR(300)",
-        "postgresType": "VARCHAR(300)",
-        "nullable": true,
-        "pk": false,
-        "itemRef": "PROF013A"
-      },
-      {
-        "name": "prof_social_worker_registration_no",
-        "sqlServerType": "NVARCHAR(48)",
-        "postgresType": "VARCHAR(48)",
-        "nullable": true,
-        "pk": false,
-        "itemRef": "PROF002A",
-        "usedByBuilder": true
-      },
-      {
-        "name": "prof_agency_worker_flag",
-        "sqlServerType": "NCHAR(1)",
-        "postgresType": "CHAR(1)",
-        "nullable": true,
-        "pk": false,
-        "itemRef": "PROF014A"
-      },
-      {
-        "name": "prof_professional_job_title",
-        "sqlServerType": "NVARCHAR(500)",
-        "postgresType": "VARCHAR(500)",
-        "nullable": true,
-        "pk": false,
-        "itemRef": "PROF007A"
-      },
-      {
-        "name": "prof_professional_caseload",
-        "sqlServerType": "INT",
-        "postgresType": "INTEGER",
-        "nullable": true,
-        "pk": false,
-        "itemRef": "PROF008A"
-      },
-      {
-        "name": "prof_professional_department",
-        "sqlServerType": "NVARCHAR(100)",
-        "postgresType": "VARCHAR(100)",
-        "nullable": true,
-        "pk": false,
-        "itemRef": "PROF012A"
-      },
-      {
-        "name": "prof_full_time_equivalency",
-        "sqlServerType": "FLOAT",
-        "postgresType": "DOUBLE PRECISION",
-        "nullable": true,
-        "pk": false,
-        "itemRef": "PROF011A"
-      }
-    ]
   },
   {
-    "name": "ssd_department",
-    "description": "Teams and departments with a parent id and a parent label.",
-    "rowGrain": "One row per department (DIM_DEPARTMENT_ID).",
-    "primaryKey": [
-      "dept_team_id"
+    name: 'ssd_professionals',
+    description:
+      'Workers: system id, staff id, name, Social Work England registration number, agency flag (placeholder), job title, caseload (open allocated involvements at the most recent 30 September), department and FTE.',
+    rowGrain: 'One row per worker (DIM_WORKER_ID) with a usable staff id.',
+    primaryKey: ['prof_professional_id'],
+    apiUsage: 'READ',
+    presentIn: {
+      systemc_single_script: true,
+      systemc_proc_variant: true,
+      mosaic: true,
+      eclipse_postgres: true,
+      data_objects_yml: true,
+    },
+    columns: [
+      {
+        name: 'prof_professional_id',
+        sqlServerType: 'NVARCHAR(48)',
+        postgresType: 'VARCHAR(48)',
+        nullable: false,
+        pk: true,
+        itemRef: 'PROF001A',
+        usedByBuilder: true,
+      },
+      {
+        name: 'prof_staff_id',
+        sqlServerType: 'NVARCHAR(48)',
+        postgresType: 'VARCHAR(48)',
+        nullable: true,
+        pk: false,
+        itemRef: 'PROF010A',
+      },
+      {
+        name: 'prof_professional_name',
+        sqlServerType: 'NVARCHAR(300)',
+        postgresType: 'VARCHAR(300)',
+        nullable: true,
+        pk: false,
+        itemRef: 'PROF013A',
+      },
+      {
+        name: 'prof_social_worker_registration_no',
+        sqlServerType: 'NVARCHAR(48)',
+        postgresType: 'VARCHAR(48)',
+        nullable: true,
+        pk: false,
+        itemRef: 'PROF002A',
+        usedByBuilder: true,
+      },
+      {
+        name: 'prof_agency_worker_flag',
+        sqlServerType: 'NCHAR(1)',
+        postgresType: 'CHAR(1)',
+        nullable: true,
+        pk: false,
+        itemRef: 'PROF014A',
+      },
+      {
+        name: 'prof_professional_job_title',
+        sqlServerType: 'NVARCHAR(500)',
+        postgresType: 'VARCHAR(500)',
+        nullable: true,
+        pk: false,
+        itemRef: 'PROF007A',
+      },
+      {
+        name: 'prof_professional_caseload',
+        sqlServerType: 'INT',
+        postgresType: 'INTEGER',
+        nullable: true,
+        pk: false,
+        itemRef: 'PROF008A',
+      },
+      {
+        name: 'prof_professional_department',
+        sqlServerType: 'NVARCHAR(100)',
+        postgresType: 'VARCHAR(100)',
+        nullable: true,
+        pk: false,
+        itemRef: 'PROF012A',
+      },
+      {
+        name: 'prof_full_time_equivalency',
+        sqlServerType: 'FLOAT',
+        postgresType: 'DOUBLE PRECISION',
+        nullable: true,
+        pk: false,
+        itemRef: 'PROF011A',
+      },
     ],
-    "apiUsage": null,
-    "presentIn": {
-      "systemc_single_script": true,
-      "systemc_proc_variant": true,
-      "mosaic": true,
-      "eclipse_postgres": true,
-      "data_objects_yml": true
-    },
-    "columns": [
-      {
-        "name": "dept_team_id",
-        "sqlServerType": "NVARCHAR(48)",
-        "postgresType": "VARCHAR(48)",
-        "nullable": false,
-        "pk": true,
-        "itemRef": "DEPT1001A"
-      },
-      {
-        "name": "dept_team_name",
-        "sqlServerType": "NVARCHAR(255)",
-        "postgresType": "VARCHAR(255)",
-        "nullable": true,
-        "pk": false,
-        "itemRef": "DEPT1002A"
-      },
-      {
-        "name": "dept_team_parent_id",
-        "sqlServerType": "NVARCHAR(48)",
-        "postgresType": "VARCHAR(48)",
-        "nullable": true,
-        "pk": false,
-        "itemRef": "DEPT1003A",
-        "fk": "ssd_department.dept_team_id"
-      },
-      {
-        "name": "dept_team_parent_name",
-        "sqlServerType": "NVARCHAR(255)",
-        "postgresType": "VARCHAR(255)",
-        "nullable": true,
-        "pk": false,
-        "itemRef": "DEPT1004A"
-      }
-    ]
   },
   {
-    "name": "ssd_involvements",
-    "description": "Worker involvements (allocations) with a person: worker, involvement type code (for example CW), team, start and end dates, reason for change of worker, and linked referral.",
-    "rowGrain": "One row per involvement (FACT_INVOLVEMENTS_ID) that ended in the window or is still open.",
-    "primaryKey": [
-      "invo_involvements_id"
+    name: 'ssd_department',
+    description: 'Teams and departments with a parent id and a parent label.',
+    rowGrain: 'One row per department (DIM_DEPARTMENT_ID).',
+    primaryKey: ['dept_team_id'],
+    apiUsage: null,
+    presentIn: {
+      systemc_single_script: true,
+      systemc_proc_variant: true,
+      mosaic: true,
+      eclipse_postgres: true,
+      data_objects_yml: true,
+    },
+    columns: [
+      {
+        name: 'dept_team_id',
+        sqlServerType: 'NVARCHAR(48)',
+        postgresType: 'VARCHAR(48)',
+        nullable: false,
+        pk: true,
+        itemRef: 'DEPT1001A',
+      },
+      {
+        name: 'dept_team_name',
+        sqlServerType: 'NVARCHAR(255)',
+        postgresType: 'VARCHAR(255)',
+        nullable: true,
+        pk: false,
+        itemRef: 'DEPT1002A',
+      },
+      {
+        name: 'dept_team_parent_id',
+        sqlServerType: 'NVARCHAR(48)',
+        postgresType: 'VARCHAR(48)',
+        nullable: true,
+        pk: false,
+        itemRef: 'DEPT1003A',
+        fk: 'ssd_department.dept_team_id',
+      },
+      {
+        name: 'dept_team_parent_name',
+        sqlServerType: 'NVARCHAR(255)',
+        postgresType: 'VARCHAR(255)',
+        nullable: true,
+        pk: false,
+        itemRef: 'DEPT1004A',
+      },
     ],
-    "apiUsage": "READ",
-    "presentIn": {
-      "systemc_single_script": true,
-      "systemc_proc_variant": true,
-      "mosaic": true,
-      "eclipse_postgres": true,
-      "data_objects_yml": true
-    },
-    "columns": [
-      {
-        "name": "invo_involvements_id",
-        "sqlServerType": "NVARCHAR(48)",
-        "postgresType": "VARCHAR(48)",
-        "nullable": false,
-        "pk": true,
-        "itemRef": "INVO005A"
-      },
-      {
-        "name": "invo_professional_id",
-        "sqlServerType": "NVARCHAR(48)",
-        "postgresType": "VARCHAR(48)",
-        "nullable": true,
-        "pk": false,
-        "itemRef": "INVO006A",
-        "usedByBuilder": true
-      },
-      {
-        "name": "invo_professional_role_id",
-        "sqlServerType": "NVARCHAR(200)",
-        "postgresType": "VARCHAR(200)",
-        "nullable": true,
-        "pk": false,
-        "itemRef": "INVO007A",
-        "usedByBuilder": true
-      },
-      {
-        "name": "invo_professional_team",
-        "sqlServerType": "NVARCHAR(48)",
-        "postgresType": "VARCHAR(48)",
-        "nullable": true,
-        "pk": false,
-        "itemRef": "INVO009A"
-      },
-      {
-        "name": "invo_person_id",
-        "sqlServerType": "NVARCHAR(48)",
-        "postgresType": "VARCHAR(48)",
-        "nullable": true,
-        "pk": false,
-        "itemRef": "INVO011A"
-      },
-      {
-        "name": "invo_involvement_start_date",
-        "sqlServerType": "DATETIME",
-        "postgresType": "TIMESTAMP",
-        "nullable": true,
-        "pk": false,
-        "itemRef": "INVO002A",
-        "usedByBuilder": true
-      },
-      {
-        "name": "invo_involvement_end_date",
-        "sqlServerType": "DATETIME",
-        "postgresType": "TIMESTAMP",
-        "nullable": true,
-        "pk": false,
-        "itemRef": "INVO003A",
-        "usedByBuilder": true
-      },
-      {
-        "name": "invo_worker_change_reason",
-        "sqlServerType": "NVARCHAR(200)",
-        "postgresType": "VARCHAR(200)",
-        "nullable": true,
-        "pk": false,
-        "itemRef": "INVO004A"
-      },
-      {
-        "name": "invo_referral_id",
-        "sqlServerType": "NVARCHAR(48)",
-        "postgresType": "VARCHAR(48)",
-        "nullable": true,
-        "pk": false,
-        "itemRef": "INVO010A",
-        "usedByBuilder": true
-      }
-    ]
   },
   {
-    "name": "ssd_linked_identifiers",
-    "description": "Other identifiers a person holds (former UPN, UPN and others). In SystemC the identifier values are still placeholders ('SSD_PH' or NULL) and the key comes from NEWID().",
-    "rowGrain": "One row per person and identifier type.",
-    "primaryKey": [
-      "link_table_id"
+    name: 'ssd_involvements',
+    description: 'Worker involvements (allocations) with a person: worker, involvement type code (for example CW), team, start and end dates, reason for change of worker, and linked referral.',
+    rowGrain: 'One row per involvement (FACT_INVOLVEMENTS_ID) that ended in the window or is still open.',
+    primaryKey: ['invo_involvements_id'],
+    apiUsage: 'READ',
+    presentIn: {
+      systemc_single_script: true,
+      systemc_proc_variant: true,
+      mosaic: true,
+      eclipse_postgres: true,
+      data_objects_yml: true,
+    },
+    columns: [
+      {
+        name: 'invo_involvements_id',
+        sqlServerType: 'NVARCHAR(48)',
+        postgresType: 'VARCHAR(48)',
+        nullable: false,
+        pk: true,
+        itemRef: 'INVO005A',
+      },
+      {
+        name: 'invo_professional_id',
+        sqlServerType: 'NVARCHAR(48)',
+        postgresType: 'VARCHAR(48)',
+        nullable: true,
+        pk: false,
+        itemRef: 'INVO006A',
+        usedByBuilder: true,
+      },
+      {
+        name: 'invo_professional_role_id',
+        sqlServerType: 'NVARCHAR(200)',
+        postgresType: 'VARCHAR(200)',
+        nullable: true,
+        pk: false,
+        itemRef: 'INVO007A',
+        usedByBuilder: true,
+      },
+      {
+        name: 'invo_professional_team',
+        sqlServerType: 'NVARCHAR(48)',
+        postgresType: 'VARCHAR(48)',
+        nullable: true,
+        pk: false,
+        itemRef: 'INVO009A',
+      },
+      {
+        name: 'invo_person_id',
+        sqlServerType: 'NVARCHAR(48)',
+        postgresType: 'VARCHAR(48)',
+        nullable: true,
+        pk: false,
+        itemRef: 'INVO011A',
+      },
+      {
+        name: 'invo_involvement_start_date',
+        sqlServerType: 'DATETIME',
+        postgresType: 'TIMESTAMP',
+        nullable: true,
+        pk: false,
+        itemRef: 'INVO002A',
+        usedByBuilder: true,
+      },
+      {
+        name: 'invo_involvement_end_date',
+        sqlServerType: 'DATETIME',
+        postgresType: 'TIMESTAMP',
+        nullable: true,
+        pk: false,
+        itemRef: 'INVO003A',
+        usedByBuilder: true,
+      },
+      {
+        name: 'invo_worker_change_reason',
+        sqlServerType: 'NVARCHAR(200)',
+        postgresType: 'VARCHAR(200)',
+        nullable: true,
+        pk: false,
+        itemRef: 'INVO004A',
+      },
+      {
+        name: 'invo_referral_id',
+        sqlServerType: 'NVARCHAR(48)',
+        postgresType: 'VARCHAR(48)',
+        nullable: true,
+        pk: false,
+        itemRef: 'INVO010A',
+        usedByBuilder: true,
+      },
     ],
-    "apiUsage": "READ",
-    "presentIn": {
-      "systemc_single_script": true,
-      "systemc_proc_variant": true,
-      "mosaic": true,
-      "eclipse_postgres": true,
-      "data_objects_yml": true
-    },
-    "columns": [
-      {
-        "name": "link_table_id",
-        "sqlServerType": "NVARCHAR(48)",
-        "postgresType": "VARCHAR(48)",
-        "nullable": false,
-        "pk": true,
-        "default": "NEWID()",
-        "itemRef": "LINK001A"
-      },
-      {
-        "name": "link_person_id",
-        "sqlServerType": "NVARCHAR(48)",
-        "postgresType": "VARCHAR(48)",
-        "nullable": true,
-        "pk": false,
-        "itemRef": "LINK002A",
-        "fk": "ssd_person.pers_person_id",
-        "usedByBuilder": true
-      },
-      {
-        "name": "link_identifier_type",
-        "sqlServerType": "NVARCHAR(100)",
-        "postgresType": "VARCHAR(100)",
-        "nullable": true,
-        "pk": false,
-        "itemRef": "LINK003A",
-        "usedByBuilder": true
-      },
-      {
-        "name": "link_identifier_value",
-        "sqlServerType": "NVARCHAR(100)",
-        "postgresType": "VARCHAR(100)",
-        "nullable": true,
-        "pk": false,
-        "itemRef": "LINK004A",
-        "usedByBuilder": true
-      },
-      {
-        "name": "link_valid_from_date",
-        "sqlServerType": "DATETIME",
-        "postgresType": "TIMESTAMP",
-        "nullable": true,
-        "pk": false,
-        "itemRef": "LINK005A",
-        "usedByBuilder": true
-      },
-      {
-        "name": "link_valid_to_date",
-        "sqlServerType": "DATETIME",
-        "postgresType": "TIMESTAMP",
-        "nullable": true,
-        "pk": false,
-        "itemRef": "LINK006A"
-      }
-    ]
   },
   {
-    "name": "ssd_s251_finance",
-    "description": "Placeholder for section 251 placement finance data (DDSF 1b). No data is loaded.",
-    "rowGrain": "Intended: one row per placement finance record. Currently empty.",
-    "primaryKey": [
-      "s251_table_id"
+    name: 'ssd_linked_identifiers',
+    description: "Other identifiers a person holds (former UPN, UPN and others). In SystemC the identifier values are still placeholders ('SSD_PH' or NULL) and the key comes from NEWID().",
+    rowGrain: 'One row per person and identifier type.',
+    primaryKey: ['link_table_id'],
+    apiUsage: 'READ',
+    presentIn: {
+      systemc_single_script: true,
+      systemc_proc_variant: true,
+      mosaic: true,
+      eclipse_postgres: true,
+      data_objects_yml: true,
+    },
+    columns: [
+      {
+        name: 'link_table_id',
+        sqlServerType: 'NVARCHAR(48)',
+        postgresType: 'VARCHAR(48)',
+        nullable: false,
+        pk: true,
+        default: 'NEWID()',
+        itemRef: 'LINK001A',
+      },
+      {
+        name: 'link_person_id',
+        sqlServerType: 'NVARCHAR(48)',
+        postgresType: 'VARCHAR(48)',
+        nullable: true,
+        pk: false,
+        itemRef: 'LINK002A',
+        fk: 'ssd_person.pers_person_id',
+        usedByBuilder: true,
+      },
+      {
+        name: 'link_identifier_type',
+        sqlServerType: 'NVARCHAR(100)',
+        postgresType: 'VARCHAR(100)',
+        nullable: true,
+        pk: false,
+        itemRef: 'LINK003A',
+        usedByBuilder: true,
+      },
+      {
+        name: 'link_identifier_value',
+        sqlServerType: 'NVARCHAR(100)',
+        postgresType: 'VARCHAR(100)',
+        nullable: true,
+        pk: false,
+        itemRef: 'LINK004A',
+        usedByBuilder: true,
+      },
+      {
+        name: 'link_valid_from_date',
+        sqlServerType: 'DATETIME',
+        postgresType: 'TIMESTAMP',
+        nullable: true,
+        pk: false,
+        itemRef: 'LINK005A',
+        usedByBuilder: true,
+      },
+      {
+        name: 'link_valid_to_date',
+        sqlServerType: 'DATETIME',
+        postgresType: 'TIMESTAMP',
+        nullable: true,
+        pk: false,
+        itemRef: 'LINK006A',
+      },
     ],
-    "apiUsage": null,
-    "presentIn": {
-      "systemc_single_script": true,
-      "systemc_proc_variant": true,
-      "mosaic": true,
-      "eclipse_postgres": true,
-      "data_objects_yml": true
-    },
-    "columns": [
-      {
-        "name": "s251_table_id",
-        "sqlServerType": "NVARCHAR(48)",
-        "postgresType": "VARCHAR(48)",
-        "nullable": false,
-        "pk": true,
-        "itemRef": "S251001A"
-      },
-      {
-        "name": "s251_cla_placement_id",
-        "sqlServerType": "NVARCHAR(48)",
-        "postgresType": "VARCHAR(48)",
-        "nullable": true,
-        "pk": false,
-        "itemRef": "S251002A",
-        "fk": "ssd_cla_placement.clap_cla_placement_id"
-      },
-      {
-        "name": "s251_placeholder_1",
-        "sqlServerType": "NVARCHAR(48)",
-        "postgresType": "VARCHAR(48)",
-        "nullable": true,
-        "pk": false,
-        "itemRef": "S251003A"
-      },
-      {
-        "name": "s251_placeholder_2",
-        "sqlServerType": "NVARCHAR(48)",
-        "postgresType": "VARCHAR(48)",
-        "nullable": true,
-        "pk": false,
-        "itemRef": "S251004A"
-      },
-      {
-        "name": "s251_placeholder_3",
-        "sqlServerType": "NVARCHAR(48)",
-        "postgresType": "VARCHAR(48)",
-        "nullable": true,
-        "pk": false,
-        "itemRef": "S251005A"
-      },
-      {
-        "name": "s251_placeholder_4",
-        "sqlServerType": "NVARCHAR(48)",
-        "postgresType": "VARCHAR(48)",
-        "nullable": true,
-        "pk": false,
-        "itemRef": "S251006A"
-      }
-    ]
   },
   {
-    "name": "ssd_voice_of_child",
-    "description": "Placeholder for voice-of-the-child questionnaire answers (DDSF 1b). No data is loaded.",
-    "rowGrain": "Intended: one row per child questionnaire response. Currently empty.",
-    "primaryKey": [
-      "voch_table_id"
+    name: 'ssd_s251_finance',
+    description: 'Placeholder for section 251 placement finance data (DDSF 1b). No data is loaded.',
+    rowGrain: 'Intended: one row per placement finance record. Currently empty.',
+    primaryKey: ['s251_table_id'],
+    apiUsage: null,
+    presentIn: {
+      systemc_single_script: true,
+      systemc_proc_variant: true,
+      mosaic: true,
+      eclipse_postgres: true,
+      data_objects_yml: true,
+    },
+    columns: [
+      {
+        name: 's251_table_id',
+        sqlServerType: 'NVARCHAR(48)',
+        postgresType: 'VARCHAR(48)',
+        nullable: false,
+        pk: true,
+        itemRef: 'S251001A',
+      },
+      {
+        name: 's251_cla_placement_id',
+        sqlServerType: 'NVARCHAR(48)',
+        postgresType: 'VARCHAR(48)',
+        nullable: true,
+        pk: false,
+        itemRef: 'S251002A',
+        fk: 'ssd_cla_placement.clap_cla_placement_id',
+      },
+      {
+        name: 's251_placeholder_1',
+        sqlServerType: 'NVARCHAR(48)',
+        postgresType: 'VARCHAR(48)',
+        nullable: true,
+        pk: false,
+        itemRef: 'S251003A',
+      },
+      {
+        name: 's251_placeholder_2',
+        sqlServerType: 'NVARCHAR(48)',
+        postgresType: 'VARCHAR(48)',
+        nullable: true,
+        pk: false,
+        itemRef: 'S251004A',
+      },
+      {
+        name: 's251_placeholder_3',
+        sqlServerType: 'NVARCHAR(48)',
+        postgresType: 'VARCHAR(48)',
+        nullable: true,
+        pk: false,
+        itemRef: 'S251005A',
+      },
+      {
+        name: 's251_placeholder_4',
+        sqlServerType: 'NVARCHAR(48)',
+        postgresType: 'VARCHAR(48)',
+        nullable: true,
+        pk: false,
+        itemRef: 'S251006A',
+      },
     ],
-    "apiUsage": null,
-    "presentIn": {
-      "systemc_single_script": true,
-      "systemc_proc_variant": true,
-      "mosaic": true,
-      "eclipse_postgres": true,
-      "data_objects_yml": true
-    },
-    "columns": [
-      {
-        "name": "voch_table_id",
-        "sqlServerType": "NVARCHAR(48)",
-        "postgresType": "VARCHAR(48)",
-        "nullable": false,
-        "pk": true,
-        "itemRef": "VOCH007A"
-      },
-      {
-        "name": "voch_person_id",
-        "sqlServerType": "NVARCHAR(48)",
-        "postgresType": "VARCHAR(48)",
-        "nullable": true,
-        "pk": false,
-        "itemRef": "VOCH001A",
-        "fk": "ssd_person.pers_person_id"
-      },
-      {
-        "name": "voch_explained_worries",
-        "sqlServerType": "NCHAR(1)",
-        "postgresType": "CHAR(1)",
-        "nullable": true,
-        "pk": false,
-        "itemRef": "VOCH002A"
-      },
-      {
-        "name": "voch_story_help_understand",
-        "sqlServerType": "NCHAR(1)",
-        "postgresType": "CHAR(1)",
-        "nullable": true,
-        "pk": false,
-        "itemRef": "VOCH003A"
-      },
-      {
-        "name": "voch_agree_worker",
-        "sqlServerType": "NCHAR(1)",
-        "postgresType": "CHAR(1)",
-        "nullable": true,
-        "pk": false,
-        "itemRef": "VOCH004A"
-      },
-      {
-        "name": "voch_plan_safe",
-        "sqlServerType": "NCHAR(1)",
-        "postgresType": "CHAR(1)",
-        "nullable": true,
-        "pk": false,
-        "itemRef": "VOCH005A"
-      },
-      {
-        "name": "voch_tablet_help_explain",
-        "sqlServerType": "NCHAR(1)",
-        "postgresType": "CHAR(1)",
-        "nullable": true,
-        "pk": false,
-        "itemRef": "VOCH006A"
-      }
-    ]
   },
   {
-    "name": "ssd_pre_proceedings",
-    "description": "Placeholder for pre-proceedings (PLO) data: decision and meeting dates, letters, legal gateway outcome, court details and care plans (DDSF 1b). No data is loaded.",
-    "rowGrain": "Intended: one row per pre-proceedings episode for a child. Currently empty.",
-    "primaryKey": [
-      "prep_table_id"
+    name: 'ssd_voice_of_child',
+    description: 'Placeholder for voice-of-the-child questionnaire answers (DDSF 1b). No data is loaded.',
+    rowGrain: 'Intended: one row per child questionnaire response. Currently empty.',
+    primaryKey: ['voch_table_id'],
+    apiUsage: null,
+    presentIn: {
+      systemc_single_script: true,
+      systemc_proc_variant: true,
+      mosaic: true,
+      eclipse_postgres: true,
+      data_objects_yml: true,
+    },
+    columns: [
+      {
+        name: 'voch_table_id',
+        sqlServerType: 'NVARCHAR(48)',
+        postgresType: 'VARCHAR(48)',
+        nullable: false,
+        pk: true,
+        itemRef: 'VOCH007A',
+      },
+      {
+        name: 'voch_person_id',
+        sqlServerType: 'NVARCHAR(48)',
+        postgresType: 'VARCHAR(48)',
+        nullable: true,
+        pk: false,
+        itemRef: 'VOCH001A',
+        fk: 'ssd_person.pers_person_id',
+      },
+      {
+        name: 'voch_explained_worries',
+        sqlServerType: 'NCHAR(1)',
+        postgresType: 'CHAR(1)',
+        nullable: true,
+        pk: false,
+        itemRef: 'VOCH002A',
+      },
+      {
+        name: 'voch_story_help_understand',
+        sqlServerType: 'NCHAR(1)',
+        postgresType: 'CHAR(1)',
+        nullable: true,
+        pk: false,
+        itemRef: 'VOCH003A',
+      },
+      {
+        name: 'voch_agree_worker',
+        sqlServerType: 'NCHAR(1)',
+        postgresType: 'CHAR(1)',
+        nullable: true,
+        pk: false,
+        itemRef: 'VOCH004A',
+      },
+      {
+        name: 'voch_plan_safe',
+        sqlServerType: 'NCHAR(1)',
+        postgresType: 'CHAR(1)',
+        nullable: true,
+        pk: false,
+        itemRef: 'VOCH005A',
+      },
+      {
+        name: 'voch_tablet_help_explain',
+        sqlServerType: 'NCHAR(1)',
+        postgresType: 'CHAR(1)',
+        nullable: true,
+        pk: false,
+        itemRef: 'VOCH006A',
+      },
     ],
-    "apiUsage": null,
-    "presentIn": {
-      "systemc_single_script": true,
-      "systemc_proc_variant": true,
-      "mosaic": true,
-      "eclipse_postgres": true,
-      "data_objects_yml": true
-    },
-    "columns": [
-      {
-        "name": "prep_table_id",
-        "sqlServerType": "NVARCHAR(48)",
-        "postgresType": "VARCHAR(48)",
-        "nullable": false,
-        "pk": true,
-        "itemRef": "PREP024A"
-      },
-      {
-        "name": "prep_person_id",
-        "sqlServerType": "NVARCHAR(48)",
-        "postgresType": "VARCHAR(48)",
-        "nullable": true,
-        "pk": false,
-        "itemRef": "PREP001A",
-        "fk": "ssd_person.pers_person_id"
-      },
-      {
-        "name": "prep_plo_family_id",
-        "sqlServerType": "NVARCHAR(48)",
-        "postgresType": "VARCHAR(48)",
-        "nullable": true,
-        "pk": false,
-        "itemRef": "PREP002A"
-      },
-      {
-        "name": "prep_pre_pro_decision_date",
-        "sqlServerType": "DATETIME",
-        "postgresType": "TIMESTAMP",
-        "nullable": true,
-        "pk": false,
-        "itemRef": "PREP003A"
-      },
-      {
-        "name": "prep_initial_pre_pro_meeting_date",
-        "sqlServerType": "DATETIME",
-        "postgresType": "TIMESTAMP",
-        "nullable": true,
-        "pk": false,
-        "itemRef": "PREP004A"
-      },
-      {
-        "name": "prep_pre_pro_outcome",
-        "sqlServerType": "NVARCHAR(100)",
-        "postgresType": "VARCHAR(100)",
-        "nullable": true,
-        "pk": false,
-        "itemRef": "PREP005A"
-      },
-      {
-        "name": "prep_agree_stepdown_issue_date",
-        "sqlServerType": "DATETIME",
-        "postgresType": "TIMESTAMP",
-        "nullable": true,
-        "pk": false,
-        "itemRef": "PREP006A"
-      },
-      {
-        "name": "prep_cp_plans_referral_period",
-        "sqlServerType": "INT",
-        "postgresType": "INTEGER",
-        "nullable": true,
-        "pk": false,
-        "itemRef": "PREP007A"
-      },
-      {
-        "name": "prep_legal_gateway_outcome",
-        "sqlServerType": "NVARCHAR(100)",
-        "postgresType": "VARCHAR(100)",
-        "nullable": true,
-        "pk": false,
-        "itemRef": "PREP008A"
-      },
-      {
-        "name": "prep_prev_pre_proc_child",
-        "sqlServerType": "INT",
-        "postgresType": "INTEGER",
-        "nullable": true,
-        "pk": false,
-        "itemRef": "PREP009A"
-      },
-      {
-        "name": "prep_prev_care_proc_child",
-        "sqlServerType": "INT",
-        "postgresType": "INTEGER",
-        "nullable": true,
-        "pk": false,
-        "itemRef": "PREP010A"
-      },
-      {
-        "name": "prep_pre_pro_letter_date",
-        "sqlServerType": "DATETIME",
-        "postgresType": "TIMESTAMP",
-        "nullable": true,
-        "pk": false,
-        "itemRef": "PREP011A"
-      },
-      {
-        "name": "prep_care_pro_letter_date",
-        "sqlServerType": "DATETIME",
-        "postgresType": "TIMESTAMP",
-        "nullable": true,
-        "pk": false,
-        "itemRef": "PREP012A"
-      },
-      {
-        "name": "prep_pre_pro_meetings_num",
-        "sqlServerType": "INT",
-        "postgresType": "INTEGER",
-        "nullable": true,
-        "pk": false,
-        "itemRef": "PREP013A"
-      },
-      {
-        "name": "prep_pre_pro_parents_legal_rep",
-        "sqlServerType": "NCHAR(1)",
-        "postgresType": "CHAR(1)",
-        "nullable": true,
-        "pk": false,
-        "itemRef": "PREP014A"
-      },
-      {
-        "name": "prep_parents_legal_rep_point_of_issue",
-        "sqlServerType": "NCHAR(2)",
-        "postgresType": "CHAR(2)",
-        "nullable": true,
-        "pk": false,
-        "itemRef": "PREP015A"
-      },
-      {
-        "name": "prep_court_reference",
-        "sqlServerType": "NVARCHAR(48)",
-        "postgresType": "VARCHAR(48)",
-        "nullable": true,
-        "pk": false,
-        "itemRef": "PREP016A"
-      },
-      {
-        "name": "prep_care_proc_court_hearings",
-        "sqlServerType": "INT",
-        "postgresType": "INTEGER",
-        "nullable": true,
-        "pk": false,
-        "itemRef": "PREP017A"
-      },
-      {
-        "name": "prep_care_proc_short_notice",
-        "sqlServerType": "NCHAR(1)",
-        "postgresType": "CHAR(1)",
-        "nullable": true,
-        "pk": false,
-        "itemRef": "PREP018A"
-      },
-      {
-        "name": "prep_proc_short_notice_reason",
-        "sqlServerType": "NVARCHAR(100)",
-        "postgresType": "VARCHAR(100)",
-        "nullable": true,
-        "pk": false,
-        "itemRef": "PREP019A"
-      },
-      {
-        "name": "prep_la_inital_plan_approved",
-        "sqlServerType": "NCHAR(1)",
-        "postgresType": "CHAR(1)",
-        "nullable": true,
-        "pk": false,
-        "itemRef": "PREP020A"
-      },
-      {
-        "name": "prep_la_initial_care_plan",
-        "sqlServerType": "NVARCHAR(100)",
-        "postgresType": "VARCHAR(100)",
-        "nullable": true,
-        "pk": false,
-        "itemRef": "PREP021A"
-      },
-      {
-        "name": "prep_la_final_plan_approved",
-        "sqlServerType": "NCHAR(1)",
-        "postgresType": "CHAR(1)",
-        "nullable": true,
-        "pk": false,
-        "itemRef": "PREP022A"
-      },
-      {
-        "name": "prep_la_final_care_plan",
-        "sqlServerType": "NVARCHAR(100)",
-        "postgresType": "VARCHAR(100)",
-        "nullable": true,
-        "pk": false,
-        "itemRef": "PREP023A"
-      }
-    ]
   },
   {
-    "name": "ssd_send",
-    "description": "SEND identifiers for each SSD person. UPN, ULN and UPN-unknown are NULL because they sit in the separate Education schema.",
-    "rowGrain": "One row per SSD person (key from NEWID()).",
-    "primaryKey": [
-      "send_table_id"
+    name: 'ssd_pre_proceedings',
+    description: 'Placeholder for pre-proceedings (PLO) data: decision and meeting dates, letters, legal gateway outcome, court details and care plans (DDSF 1b). No data is loaded.',
+    rowGrain: 'Intended: one row per pre-proceedings episode for a child. Currently empty.',
+    primaryKey: ['prep_table_id'],
+    apiUsage: null,
+    presentIn: {
+      systemc_single_script: true,
+      systemc_proc_variant: true,
+      mosaic: true,
+      eclipse_postgres: true,
+      data_objects_yml: true,
+    },
+    columns: [
+      {
+        name: 'prep_table_id',
+        sqlServerType: 'NVARCHAR(48)',
+        postgresType: 'VARCHAR(48)',
+        nullable: false,
+        pk: true,
+        itemRef: 'PREP024A',
+      },
+      {
+        name: 'prep_person_id',
+        sqlServerType: 'NVARCHAR(48)',
+        postgresType: 'VARCHAR(48)',
+        nullable: true,
+        pk: false,
+        itemRef: 'PREP001A',
+        fk: 'ssd_person.pers_person_id',
+      },
+      {
+        name: 'prep_plo_family_id',
+        sqlServerType: 'NVARCHAR(48)',
+        postgresType: 'VARCHAR(48)',
+        nullable: true,
+        pk: false,
+        itemRef: 'PREP002A',
+      },
+      {
+        name: 'prep_pre_pro_decision_date',
+        sqlServerType: 'DATETIME',
+        postgresType: 'TIMESTAMP',
+        nullable: true,
+        pk: false,
+        itemRef: 'PREP003A',
+      },
+      {
+        name: 'prep_initial_pre_pro_meeting_date',
+        sqlServerType: 'DATETIME',
+        postgresType: 'TIMESTAMP',
+        nullable: true,
+        pk: false,
+        itemRef: 'PREP004A',
+      },
+      {
+        name: 'prep_pre_pro_outcome',
+        sqlServerType: 'NVARCHAR(100)',
+        postgresType: 'VARCHAR(100)',
+        nullable: true,
+        pk: false,
+        itemRef: 'PREP005A',
+      },
+      {
+        name: 'prep_agree_stepdown_issue_date',
+        sqlServerType: 'DATETIME',
+        postgresType: 'TIMESTAMP',
+        nullable: true,
+        pk: false,
+        itemRef: 'PREP006A',
+      },
+      {
+        name: 'prep_cp_plans_referral_period',
+        sqlServerType: 'INT',
+        postgresType: 'INTEGER',
+        nullable: true,
+        pk: false,
+        itemRef: 'PREP007A',
+      },
+      {
+        name: 'prep_legal_gateway_outcome',
+        sqlServerType: 'NVARCHAR(100)',
+        postgresType: 'VARCHAR(100)',
+        nullable: true,
+        pk: false,
+        itemRef: 'PREP008A',
+      },
+      {
+        name: 'prep_prev_pre_proc_child',
+        sqlServerType: 'INT',
+        postgresType: 'INTEGER',
+        nullable: true,
+        pk: false,
+        itemRef: 'PREP009A',
+      },
+      {
+        name: 'prep_prev_care_proc_child',
+        sqlServerType: 'INT',
+        postgresType: 'INTEGER',
+        nullable: true,
+        pk: false,
+        itemRef: 'PREP010A',
+      },
+      {
+        name: 'prep_pre_pro_letter_date',
+        sqlServerType: 'DATETIME',
+        postgresType: 'TIMESTAMP',
+        nullable: true,
+        pk: false,
+        itemRef: 'PREP011A',
+      },
+      {
+        name: 'prep_care_pro_letter_date',
+        sqlServerType: 'DATETIME',
+        postgresType: 'TIMESTAMP',
+        nullable: true,
+        pk: false,
+        itemRef: 'PREP012A',
+      },
+      {
+        name: 'prep_pre_pro_meetings_num',
+        sqlServerType: 'INT',
+        postgresType: 'INTEGER',
+        nullable: true,
+        pk: false,
+        itemRef: 'PREP013A',
+      },
+      {
+        name: 'prep_pre_pro_parents_legal_rep',
+        sqlServerType: 'NCHAR(1)',
+        postgresType: 'CHAR(1)',
+        nullable: true,
+        pk: false,
+        itemRef: 'PREP014A',
+      },
+      {
+        name: 'prep_parents_legal_rep_point_of_issue',
+        sqlServerType: 'NCHAR(2)',
+        postgresType: 'CHAR(2)',
+        nullable: true,
+        pk: false,
+        itemRef: 'PREP015A',
+      },
+      {
+        name: 'prep_court_reference',
+        sqlServerType: 'NVARCHAR(48)',
+        postgresType: 'VARCHAR(48)',
+        nullable: true,
+        pk: false,
+        itemRef: 'PREP016A',
+      },
+      {
+        name: 'prep_care_proc_court_hearings',
+        sqlServerType: 'INT',
+        postgresType: 'INTEGER',
+        nullable: true,
+        pk: false,
+        itemRef: 'PREP017A',
+      },
+      {
+        name: 'prep_care_proc_short_notice',
+        sqlServerType: 'NCHAR(1)',
+        postgresType: 'CHAR(1)',
+        nullable: true,
+        pk: false,
+        itemRef: 'PREP018A',
+      },
+      {
+        name: 'prep_proc_short_notice_reason',
+        sqlServerType: 'NVARCHAR(100)',
+        postgresType: 'VARCHAR(100)',
+        nullable: true,
+        pk: false,
+        itemRef: 'PREP019A',
+      },
+      {
+        name: 'prep_la_inital_plan_approved',
+        sqlServerType: 'NCHAR(1)',
+        postgresType: 'CHAR(1)',
+        nullable: true,
+        pk: false,
+        itemRef: 'PREP020A',
+      },
+      {
+        name: 'prep_la_initial_care_plan',
+        sqlServerType: 'NVARCHAR(100)',
+        postgresType: 'VARCHAR(100)',
+        nullable: true,
+        pk: false,
+        itemRef: 'PREP021A',
+      },
+      {
+        name: 'prep_la_final_plan_approved',
+        sqlServerType: 'NCHAR(1)',
+        postgresType: 'CHAR(1)',
+        nullable: true,
+        pk: false,
+        itemRef: 'PREP022A',
+      },
+      {
+        name: 'prep_la_final_care_plan',
+        sqlServerType: 'NVARCHAR(100)',
+        postgresType: 'VARCHAR(100)',
+        nullable: true,
+        pk: false,
+        itemRef: 'PREP023A',
+      },
     ],
-    "apiUsage": null,
-    "presentIn": {
-      "systemc_single_script": true,
-      "systemc_proc_variant": true,
-      "mosaic": true,
-      "eclipse_postgres": true,
-      "data_objects_yml": true
-    },
-    "columns": [
-      {
-        "name": "send_table_id",
-        "sqlServerType": "NVARCHAR(48)",
-        "postgresType": "VARCHAR(48)",
-        "nullable": false,
-        "pk": true,
-        "itemRef": "SEND001A"
-      },
-      {
-        "name": "send_person_id",
-        "sqlServerType": "NVARCHAR(48)",
-        "postgresType": "VARCHAR(48)",
-        "nullable": true,
-        "pk": false,
-        "itemRef": "SEND005A",
-        "fk": "ssd_person.pers_person_id"
-      },
-      {
-        "name": "send_upn",
-        "sqlServerType": "NVARCHAR(48)",
-        "postgresType": "VARCHAR(48)",
-        "nullable": true,
-        "pk": false,
-        "itemRef": "SEND002A"
-      },
-      {
-        "name": "send_uln",
-        "sqlServerType": "NVARCHAR(48)",
-        "postgresType": "VARCHAR(48)",
-        "nullable": true,
-        "pk": false,
-        "itemRef": "SEND003A"
-      },
-      {
-        "name": "send_upn_unknown",
-        "sqlServerType": "NVARCHAR(6)",
-        "postgresType": "VARCHAR(6)",
-        "nullable": true,
-        "pk": false,
-        "itemRef": "SEND004A"
-      }
-    ]
   },
   {
-    "name": "ssd_sen_need",
-    "description": "Placeholder for the SEN need type and rank on an active EHCP (SEN2 style). No data is loaded.",
-    "rowGrain": "Intended: one row per active EHCP and need type. Currently empty.",
-    "primaryKey": [
-      "senn_table_id"
+    name: 'ssd_send',
+    description: 'SEND identifiers for each SSD person. UPN, ULN and UPN-unknown are NULL because they sit in the separate Education schema.',
+    rowGrain: 'One row per SSD person (key from NEWID()).',
+    primaryKey: ['send_table_id'],
+    apiUsage: null,
+    presentIn: {
+      systemc_single_script: true,
+      systemc_proc_variant: true,
+      mosaic: true,
+      eclipse_postgres: true,
+      data_objects_yml: true,
+    },
+    columns: [
+      {
+        name: 'send_table_id',
+        sqlServerType: 'NVARCHAR(48)',
+        postgresType: 'VARCHAR(48)',
+        nullable: false,
+        pk: true,
+        itemRef: 'SEND001A',
+      },
+      {
+        name: 'send_person_id',
+        sqlServerType: 'NVARCHAR(48)',
+        postgresType: 'VARCHAR(48)',
+        nullable: true,
+        pk: false,
+        itemRef: 'SEND005A',
+        fk: 'ssd_person.pers_person_id',
+      },
+      {
+        name: 'send_upn',
+        sqlServerType: 'NVARCHAR(48)',
+        postgresType: 'VARCHAR(48)',
+        nullable: true,
+        pk: false,
+        itemRef: 'SEND002A',
+      },
+      {
+        name: 'send_uln',
+        sqlServerType: 'NVARCHAR(48)',
+        postgresType: 'VARCHAR(48)',
+        nullable: true,
+        pk: false,
+        itemRef: 'SEND003A',
+      },
+      {
+        name: 'send_upn_unknown',
+        sqlServerType: 'NVARCHAR(6)',
+        postgresType: 'VARCHAR(6)',
+        nullable: true,
+        pk: false,
+        itemRef: 'SEND004A',
+      },
     ],
-    "apiUsage": null,
-    "presentIn": {
-      "systemc_single_script": true,
-      "systemc_proc_variant": true,
-      "mosaic": true,
-      "eclipse_postgres": true,
-      "data_objects_yml": true
-    },
-    "columns": [
-      {
-        "name": "senn_table_id",
-        "sqlServerType": "NVARCHAR(48)",
-        "postgresType": "VARCHAR(48)",
-        "nullable": false,
-        "pk": true,
-        "itemRef": "SENN001A"
-      },
-      {
-        "name": "senn_active_ehcp_id",
-        "sqlServerType": "NVARCHAR(48)",
-        "postgresType": "VARCHAR(48)",
-        "nullable": true,
-        "pk": false,
-        "itemRef": "SENN002A",
-        "fk": "ssd_ehcp_active_plans.ehcp_active_ehcp_id"
-      },
-      {
-        "name": "senn_active_ehcp_need_type",
-        "sqlServerType": "NVARCHAR(100)",
-        "postgresType": "VARCHAR(100)",
-        "nullable": true,
-        "pk": false,
-        "itemRef": "SENN003A"
-      },
-      {
-        "name": "senn_active_ehcp_need_rank",
-        "sqlServerType": "NCHAR(1)",
-        "postgresType": "CHAR(1)",
-        "nullable": true,
-        "pk": false,
-        "itemRef": "SENN004A"
-      }
-    ]
   },
   {
-    "name": "ssd_ehcp_requests",
-    "description": "Placeholder for EHC needs assessment requests and their outcomes (SEN2). No data is loaded.",
-    "rowGrain": "Intended: one row per EHCP request. Currently empty.",
-    "primaryKey": [
-      "ehcr_ehcp_request_id"
+    name: 'ssd_sen_need',
+    description: 'Placeholder for the SEN need type and rank on an active EHCP (SEN2 style). No data is loaded.',
+    rowGrain: 'Intended: one row per active EHCP and need type. Currently empty.',
+    primaryKey: ['senn_table_id'],
+    apiUsage: null,
+    presentIn: {
+      systemc_single_script: true,
+      systemc_proc_variant: true,
+      mosaic: true,
+      eclipse_postgres: true,
+      data_objects_yml: true,
+    },
+    columns: [
+      {
+        name: 'senn_table_id',
+        sqlServerType: 'NVARCHAR(48)',
+        postgresType: 'VARCHAR(48)',
+        nullable: false,
+        pk: true,
+        itemRef: 'SENN001A',
+      },
+      {
+        name: 'senn_active_ehcp_id',
+        sqlServerType: 'NVARCHAR(48)',
+        postgresType: 'VARCHAR(48)',
+        nullable: true,
+        pk: false,
+        itemRef: 'SENN002A',
+        fk: 'ssd_ehcp_active_plans.ehcp_active_ehcp_id',
+      },
+      {
+        name: 'senn_active_ehcp_need_type',
+        sqlServerType: 'NVARCHAR(100)',
+        postgresType: 'VARCHAR(100)',
+        nullable: true,
+        pk: false,
+        itemRef: 'SENN003A',
+      },
+      {
+        name: 'senn_active_ehcp_need_rank',
+        sqlServerType: 'NCHAR(1)',
+        postgresType: 'CHAR(1)',
+        nullable: true,
+        pk: false,
+        itemRef: 'SENN004A',
+      },
     ],
-    "apiUsage": null,
-    "presentIn": {
-      "systemc_single_script": true,
-      "systemc_proc_variant": true,
-      "mosaic": true,
-      "eclipse_postgres": true,
-      "data_objects_yml": true
-    },
-    "columns": [
-      {
-        "name": "ehcr_ehcp_request_id",
-        "sqlServerType": "NVARCHAR(48)",
-        "postgresType": "VARCHAR(48)",
-        "nullable": false,
-        "pk": true,
-        "itemRef": "EHCR001A"
-      },
-      {
-        "name": "ehcr_send_table_id",
-        "sqlServerType": "NVARCHAR(48)",
-        "postgresType": "VARCHAR(48)",
-        "nullable": true,
-        "pk": false,
-        "itemRef": "EHCR002A",
-        "fk": "ssd_send.send_table_id"
-      },
-      {
-        "name": "ehcr_ehcp_req_date",
-        "sqlServerType": "DATETIME",
-        "postgresType": "TIMESTAMP",
-        "nullable": true,
-        "pk": false,
-        "itemRef": "EHCR003A"
-      },
-      {
-        "name": "ehcr_ehcp_req_outcome_date",
-        "sqlServerType": "DATETIME",
-        "postgresType": "TIMESTAMP",
-        "nullable": true,
-        "pk": false,
-        "itemRef": "EHCR004A"
-      },
-      {
-        "name": "ehcr_ehcp_req_outcome",
-        "sqlServerType": "NVARCHAR(100)",
-        "postgresType": "VARCHAR(100)",
-        "nullable": true,
-        "pk": false,
-        "itemRef": "EHCR005A"
-      }
-    ]
   },
   {
-    "name": "ssd_ehcp_assessment",
-    "description": "Placeholder for EHC assessment outcomes (SEN2). No data is loaded.",
-    "rowGrain": "Intended: one row per EHC assessment. Currently empty.",
-    "primaryKey": [
-      "ehca_ehcp_assessment_id"
+    name: 'ssd_ehcp_requests',
+    description: 'Placeholder for EHC needs assessment requests and their outcomes (SEN2). No data is loaded.',
+    rowGrain: 'Intended: one row per EHCP request. Currently empty.',
+    primaryKey: ['ehcr_ehcp_request_id'],
+    apiUsage: null,
+    presentIn: {
+      systemc_single_script: true,
+      systemc_proc_variant: true,
+      mosaic: true,
+      eclipse_postgres: true,
+      data_objects_yml: true,
+    },
+    columns: [
+      {
+        name: 'ehcr_ehcp_request_id',
+        sqlServerType: 'NVARCHAR(48)',
+        postgresType: 'VARCHAR(48)',
+        nullable: false,
+        pk: true,
+        itemRef: 'EHCR001A',
+      },
+      {
+        name: 'ehcr_send_table_id',
+        sqlServerType: 'NVARCHAR(48)',
+        postgresType: 'VARCHAR(48)',
+        nullable: true,
+        pk: false,
+        itemRef: 'EHCR002A',
+        fk: 'ssd_send.send_table_id',
+      },
+      {
+        name: 'ehcr_ehcp_req_date',
+        sqlServerType: 'DATETIME',
+        postgresType: 'TIMESTAMP',
+        nullable: true,
+        pk: false,
+        itemRef: 'EHCR003A',
+      },
+      {
+        name: 'ehcr_ehcp_req_outcome_date',
+        sqlServerType: 'DATETIME',
+        postgresType: 'TIMESTAMP',
+        nullable: true,
+        pk: false,
+        itemRef: 'EHCR004A',
+      },
+      {
+        name: 'ehcr_ehcp_req_outcome',
+        sqlServerType: 'NVARCHAR(100)',
+        postgresType: 'VARCHAR(100)',
+        nullable: true,
+        pk: false,
+        itemRef: 'EHCR005A',
+      },
     ],
-    "apiUsage": null,
-    "presentIn": {
-      "systemc_single_script": true,
-      "systemc_proc_variant": true,
-      "mosaic": true,
-      "eclipse_postgres": true,
-      "data_objects_yml": true
-    },
-    "columns": [
-      {
-        "name": "ehca_ehcp_assessment_id",
-        "sqlServerType": "NVARCHAR(48)",
-        "postgresType": "VARCHAR(48)",
-        "nullable": false,
-        "pk": true,
-        "itemRef": "EHCA001A"
-      },
-      {
-        "name": "ehca_ehcp_request_id",
-        "sqlServerType": "NVARCHAR(48)",
-        "postgresType": "VARCHAR(48)",
-        "nullable": true,
-        "pk": false,
-        "itemRef": "EHCA002A",
-        "fk": "ssd_ehcp_requests.ehcr_ehcp_request_id"
-      },
-      {
-        "name": "ehca_ehcp_assessment_outcome_date",
-        "sqlServerType": "DATETIME",
-        "postgresType": "TIMESTAMP",
-        "nullable": true,
-        "pk": false,
-        "itemRef": "EHCA003A"
-      },
-      {
-        "name": "ehca_ehcp_assessment_outcome",
-        "sqlServerType": "NVARCHAR(100)",
-        "postgresType": "VARCHAR(100)",
-        "nullable": true,
-        "pk": false,
-        "itemRef": "EHCA004A"
-      },
-      {
-        "name": "ehca_ehcp_assessment_exceptions",
-        "sqlServerType": "NVARCHAR(100)",
-        "postgresType": "VARCHAR(100)",
-        "nullable": true,
-        "pk": false,
-        "itemRef": "EHCA005A"
-      }
-    ]
   },
   {
-    "name": "ssd_ehcp_named_plan",
-    "description": "Placeholder for named EHC plans with start and end dates and reason ended (SEN2). No data is loaded.",
-    "rowGrain": "Intended: one row per named EHC plan. Currently empty.",
-    "primaryKey": [
-      "ehcn_named_plan_id"
+    name: 'ssd_ehcp_assessment',
+    description: 'Placeholder for EHC assessment outcomes (SEN2). No data is loaded.',
+    rowGrain: 'Intended: one row per EHC assessment. Currently empty.',
+    primaryKey: ['ehca_ehcp_assessment_id'],
+    apiUsage: null,
+    presentIn: {
+      systemc_single_script: true,
+      systemc_proc_variant: true,
+      mosaic: true,
+      eclipse_postgres: true,
+      data_objects_yml: true,
+    },
+    columns: [
+      {
+        name: 'ehca_ehcp_assessment_id',
+        sqlServerType: 'NVARCHAR(48)',
+        postgresType: 'VARCHAR(48)',
+        nullable: false,
+        pk: true,
+        itemRef: 'EHCA001A',
+      },
+      {
+        name: 'ehca_ehcp_request_id',
+        sqlServerType: 'NVARCHAR(48)',
+        postgresType: 'VARCHAR(48)',
+        nullable: true,
+        pk: false,
+        itemRef: 'EHCA002A',
+        fk: 'ssd_ehcp_requests.ehcr_ehcp_request_id',
+      },
+      {
+        name: 'ehca_ehcp_assessment_outcome_date',
+        sqlServerType: 'DATETIME',
+        postgresType: 'TIMESTAMP',
+        nullable: true,
+        pk: false,
+        itemRef: 'EHCA003A',
+      },
+      {
+        name: 'ehca_ehcp_assessment_outcome',
+        sqlServerType: 'NVARCHAR(100)',
+        postgresType: 'VARCHAR(100)',
+        nullable: true,
+        pk: false,
+        itemRef: 'EHCA004A',
+      },
+      {
+        name: 'ehca_ehcp_assessment_exceptions',
+        sqlServerType: 'NVARCHAR(100)',
+        postgresType: 'VARCHAR(100)',
+        nullable: true,
+        pk: false,
+        itemRef: 'EHCA005A',
+      },
     ],
-    "apiUsage": null,
-    "presentIn": {
-      "systemc_single_script": true,
-      "systemc_proc_variant": true,
-      "mosaic": true,
-      "eclipse_postgres": true,
-      "data_objects_yml": true
-    },
-    "columns": [
-      {
-        "name": "ehcn_named_plan_id",
-        "sqlServerType": "NVARCHAR(48)",
-        "postgresType": "VARCHAR(48)",
-        "nullable": false,
-        "pk": true,
-        "itemRef": "EHCN001A"
-      },
-      {
-        "name": "ehcn_ehcp_asmt_id",
-        "sqlServerType": "NVARCHAR(48)",
-        "postgresType": "VARCHAR(48)",
-        "nullable": true,
-        "pk": false,
-        "itemRef": "EHCN002A",
-        "fk": "ssd_ehcp_assessment.ehca_ehcp_assessment_id"
-      },
-      {
-        "name": "ehcn_named_plan_start_date",
-        "sqlServerType": "DATETIME",
-        "postgresType": "TIMESTAMP",
-        "nullable": true,
-        "pk": false,
-        "itemRef": "EHCN003A"
-      },
-      {
-        "name": "ehcn_named_plan_ceased_date",
-        "sqlServerType": "DATETIME",
-        "postgresType": "TIMESTAMP",
-        "nullable": true,
-        "pk": false,
-        "itemRef": "EHCN004A"
-      },
-      {
-        "name": "ehcn_named_plan_ceased_reason",
-        "sqlServerType": "NVARCHAR(100)",
-        "postgresType": "VARCHAR(100)",
-        "nullable": true,
-        "pk": false,
-        "itemRef": "EHCN005A"
-      }
-    ]
   },
   {
-    "name": "ssd_ehcp_active_plans",
-    "description": "Placeholder for active EHC plans and their latest review date (SEN2). No data is loaded.",
-    "rowGrain": "Intended: one row per active EHC plan. Currently empty.",
-    "primaryKey": [
-      "ehcp_active_ehcp_id"
+    name: 'ssd_ehcp_named_plan',
+    description: 'Placeholder for named EHC plans with start and end dates and reason ended (SEN2). No data is loaded.',
+    rowGrain: 'Intended: one row per named EHC plan. Currently empty.',
+    primaryKey: ['ehcn_named_plan_id'],
+    apiUsage: null,
+    presentIn: {
+      systemc_single_script: true,
+      systemc_proc_variant: true,
+      mosaic: true,
+      eclipse_postgres: true,
+      data_objects_yml: true,
+    },
+    columns: [
+      {
+        name: 'ehcn_named_plan_id',
+        sqlServerType: 'NVARCHAR(48)',
+        postgresType: 'VARCHAR(48)',
+        nullable: false,
+        pk: true,
+        itemRef: 'EHCN001A',
+      },
+      {
+        name: 'ehcn_ehcp_asmt_id',
+        sqlServerType: 'NVARCHAR(48)',
+        postgresType: 'VARCHAR(48)',
+        nullable: true,
+        pk: false,
+        itemRef: 'EHCN002A',
+        fk: 'ssd_ehcp_assessment.ehca_ehcp_assessment_id',
+      },
+      {
+        name: 'ehcn_named_plan_start_date',
+        sqlServerType: 'DATETIME',
+        postgresType: 'TIMESTAMP',
+        nullable: true,
+        pk: false,
+        itemRef: 'EHCN003A',
+      },
+      {
+        name: 'ehcn_named_plan_ceased_date',
+        sqlServerType: 'DATETIME',
+        postgresType: 'TIMESTAMP',
+        nullable: true,
+        pk: false,
+        itemRef: 'EHCN004A',
+      },
+      {
+        name: 'ehcn_named_plan_ceased_reason',
+        sqlServerType: 'NVARCHAR(100)',
+        postgresType: 'VARCHAR(100)',
+        nullable: true,
+        pk: false,
+        itemRef: 'EHCN005A',
+      },
     ],
-    "apiUsage": null,
-    "presentIn": {
-      "systemc_single_script": true,
-      "systemc_proc_variant": true,
-      "mosaic": true,
-      "eclipse_postgres": true,
-      "data_objects_yml": true
-    },
-    "columns": [
-      {
-        "name": "ehcp_active_ehcp_id",
-        "sqlServerType": "NVARCHAR(48)",
-        "postgresType": "VARCHAR(48)",
-        "nullable": false,
-        "pk": true,
-        "itemRef": "EHCP001A"
-      },
-      {
-        "name": "ehcp_ehcp_request_id",
-        "sqlServerType": "NVARCHAR(48)",
-        "postgresType": "VARCHAR(48)",
-        "nullable": true,
-        "pk": false,
-        "itemRef": "EHCP002A",
-        "fk": "ssd_ehcp_requests.ehcr_ehcp_request_id"
-      },
-      {
-        "name": "ehcp_active_ehcp_last_review_date",
-        "sqlServerType": "DATETIME",
-        "postgresType": "TIMESTAMP",
-        "nullable": true,
-        "pk": false,
-        "itemRef": "EHCP003A"
-      }
-    ]
   },
   {
-    "name": "ssd_api_data_staging",
-    "description": "Stateful store of DfE CSC API payloads for Early Adopter local authorities. Each row holds the current JSON payload for a child, plus the previous payload, partial payload, SHA2-256 hashes, submission status and timestamp, API response and row state (New/Updated/Unchanged/Deleted). It is not built by the SSD script: the SSD script has an empty placeholder container, and the DDL sits in the companion repo data-to-insight/dfe-csc-api-data-flows.",
-    "rowGrain": "One row per person in the API cohort (SCD type 1: current state, rows soft-deleted rather than removed).",
-    "primaryKey": [
-      "id"
+    name: 'ssd_ehcp_active_plans',
+    description: 'Placeholder for active EHC plans and their latest review date (SEN2). No data is loaded.',
+    rowGrain: 'Intended: one row per active EHC plan. Currently empty.',
+    primaryKey: ['ehcp_active_ehcp_id'],
+    apiUsage: null,
+    presentIn: {
+      systemc_single_script: true,
+      systemc_proc_variant: true,
+      mosaic: true,
+      eclipse_postgres: true,
+      data_objects_yml: true,
+    },
+    columns: [
+      {
+        name: 'ehcp_active_ehcp_id',
+        sqlServerType: 'NVARCHAR(48)',
+        postgresType: 'VARCHAR(48)',
+        nullable: false,
+        pk: true,
+        itemRef: 'EHCP001A',
+      },
+      {
+        name: 'ehcp_ehcp_request_id',
+        sqlServerType: 'NVARCHAR(48)',
+        postgresType: 'VARCHAR(48)',
+        nullable: true,
+        pk: false,
+        itemRef: 'EHCP002A',
+        fk: 'ssd_ehcp_requests.ehcr_ehcp_request_id',
+      },
+      {
+        name: 'ehcp_active_ehcp_last_review_date',
+        sqlServerType: 'DATETIME',
+        postgresType: 'TIMESTAMP',
+        nullable: true,
+        pk: false,
+        itemRef: 'EHCP003A',
+      },
     ],
-    "apiUsage": "READ_WRITE",
-    "presentIn": {
-      "systemc_single_script": false,
-      "systemc_proc_variant": false,
-      "mosaic": false,
-      "eclipse_postgres": false,
-      "data_objects_yml": true
-    },
-    "columns": [
-      {
-        "name": "id",
-        "sqlServerType": "INT",
-        "postgresType": "BIGSERIAL",
-        "nullable": false,
-        "pk": true,
-        "identity": true,
-        "usedByBuilder": true
-      },
-      {
-        "name": "person_id",
-        "sqlServerType": "NVARCHAR(20)",
-        "postgresType": "VARCHAR(48)",
-        "nullable": true,
-        "pk": false,
-        "usedByBuilder": true
-      },
-      {
-        "name": "legacy_id",
-        "sqlServerType": "NVARCHAR(36)",
-        "postgresType": "VARCHAR(36)",
-        "nullable": true,
-        "pk": false,
-        "postgresTypeDerived": true,
-        "usedByBuilder": true
-      },
-      {
-        "name": "previous_json_payload",
-        "sqlServerType": "NVARCHAR(MAX)",
-        "postgresType": "JSONB",
-        "nullable": true,
-        "pk": false,
-        "usedByBuilder": true
-      },
-      {
-        "name": "json_payload",
-        "sqlServerType": "NVARCHAR(MAX)",
-        "postgresType": "JSONB",
-        "nullable": false,
-        "pk": false,
-        "usedByBuilder": true
-      },
-      {
-        "name": "partial_json_payload",
-        "sqlServerType": "NVARCHAR(MAX)",
-        "postgresType": "JSONB",
-        "nullable": true,
-        "pk": false
-      },
-      {
-        "name": "current_hash",
-        "sqlServerType": "BINARY(32)",
-        "postgresType": "BYTEA",
-        "nullable": true,
-        "pk": false,
-        "usedByBuilder": true
-      },
-      {
-        "name": "previous_hash",
-        "sqlServerType": "BINARY(32)",
-        "postgresType": "BYTEA",
-        "nullable": true,
-        "pk": false,
-        "usedByBuilder": true
-      },
-      {
-        "name": "submission_status",
-        "sqlServerType": "NVARCHAR(50)",
-        "postgresType": "VARCHAR(50)",
-        "nullable": true,
-        "pk": false,
-        "default": "'Pending'",
-        "usedByBuilder": true
-      },
-      {
-        "name": "submission_timestamp",
-        "sqlServerType": "DATETIME",
-        "postgresType": "TIMESTAMPTZ",
-        "nullable": true,
-        "pk": false,
-        "default": "GETDATE()"
-      },
-      {
-        "name": "api_response",
-        "sqlServerType": "NVARCHAR(MAX)",
-        "postgresType": "TEXT",
-        "nullable": true,
-        "pk": false
-      },
-      {
-        "name": "row_state",
-        "sqlServerType": "NVARCHAR(10)",
-        "postgresType": "VARCHAR(10)",
-        "nullable": true,
-        "pk": false,
-        "default": "'New'",
-        "usedByBuilder": true
-      },
-      {
-        "name": "last_updated",
-        "sqlServerType": "DATETIME",
-        "postgresType": "TIMESTAMPTZ",
-        "nullable": true,
-        "pk": false,
-        "default": "GETDATE()",
-        "usedByBuilder": true
-      }
-    ]
   },
   {
-    "name": "ssd_api_data_staging_anon",
-    "description": "Test copy of ssd_api_data_staging, used to send anonymised or test payloads to the DfE test endpoint before going live. In T-SQL it is made with SELECT TOP (0) * INTO from the live staging table, so it has the same columns but no primary key or defaults. It can be truncated or re-seeded at any time.",
-    "rowGrain": "One row per test or anonymised payload (same shape as ssd_api_data_staging).",
-    "primaryKey": [],
-    "apiUsage": "READ_WRITE",
-    "presentIn": {
-      "systemc_single_script": false,
-      "systemc_proc_variant": false,
-      "mosaic": false,
-      "eclipse_postgres": false,
-      "data_objects_yml": false
+    name: 'ssd_api_data_staging',
+    description:
+      'Stateful store of DfE CSC API payloads for Early Adopter local authorities. Each row holds the current JSON payload for a child, plus the previous payload, partial payload, SHA2-256 hashes, submission status and timestamp, API response and row state (New/Updated/Unchanged/Deleted). It is not built by the SSD script: the SSD script has an empty placeholder container, and the DDL sits in the companion repo data-to-insight/dfe-csc-api-data-flows.',
+    rowGrain: 'One row per person in the API cohort (SCD type 1: current state, rows soft-deleted rather than removed).',
+    primaryKey: ['id'],
+    apiUsage: 'READ_WRITE',
+    presentIn: {
+      systemc_single_script: false,
+      systemc_proc_variant: false,
+      mosaic: false,
+      eclipse_postgres: false,
+      data_objects_yml: true,
     },
-    "columns": [
+    columns: [
       {
-        "name": "id",
-        "sqlServerType": "INT",
-        "postgresType": "BIGSERIAL",
-        "nullable": false,
-        "pk": false,
-        "identity": true,
-        "usedByBuilder": true
+        name: 'id',
+        sqlServerType: 'INT',
+        postgresType: 'BIGSERIAL',
+        nullable: false,
+        pk: true,
+        identity: true,
+        usedByBuilder: true,
       },
       {
-        "name": "person_id",
-        "sqlServerType": "NVARCHAR(20)",
-        "postgresType": "VARCHAR(48)",
-        "nullable": true,
-        "pk": false,
-        "usedByBuilder": true
+        name: 'person_id',
+        sqlServerType: 'NVARCHAR(20)',
+        postgresType: 'VARCHAR(48)',
+        nullable: true,
+        pk: false,
+        usedByBuilder: true,
       },
       {
-        "name": "legacy_id",
-        "sqlServerType": "NVARCHAR(36)",
-        "postgresType": "VARCHAR(36)",
-        "nullable": true,
-        "pk": false,
-        "postgresTypeDerived": true,
-        "usedByBuilder": true
+        name: 'legacy_id',
+        sqlServerType: 'NVARCHAR(36)',
+        postgresType: 'VARCHAR(36)',
+        nullable: true,
+        pk: false,
+        postgresTypeDerived: true,
+        usedByBuilder: true,
       },
       {
-        "name": "previous_json_payload",
-        "sqlServerType": "NVARCHAR(MAX)",
-        "postgresType": "JSONB",
-        "nullable": true,
-        "pk": false,
-        "usedByBuilder": true
+        name: 'previous_json_payload',
+        sqlServerType: 'NVARCHAR(MAX)',
+        postgresType: 'JSONB',
+        nullable: true,
+        pk: false,
+        usedByBuilder: true,
       },
       {
-        "name": "json_payload",
-        "sqlServerType": "NVARCHAR(MAX)",
-        "postgresType": "JSONB",
-        "nullable": false,
-        "pk": false,
-        "usedByBuilder": true
+        name: 'json_payload',
+        sqlServerType: 'NVARCHAR(MAX)',
+        postgresType: 'JSONB',
+        nullable: false,
+        pk: false,
+        usedByBuilder: true,
       },
       {
-        "name": "partial_json_payload",
-        "sqlServerType": "NVARCHAR(MAX)",
-        "postgresType": "JSONB",
-        "nullable": true,
-        "pk": false
+        name: 'partial_json_payload',
+        sqlServerType: 'NVARCHAR(MAX)',
+        postgresType: 'JSONB',
+        nullable: true,
+        pk: false,
       },
       {
-        "name": "current_hash",
-        "sqlServerType": "BINARY(32)",
-        "postgresType": "BYTEA",
-        "nullable": true,
-        "pk": false,
-        "usedByBuilder": true
+        name: 'current_hash',
+        sqlServerType: 'BINARY(32)',
+        postgresType: 'BYTEA',
+        nullable: true,
+        pk: false,
+        usedByBuilder: true,
       },
       {
-        "name": "previous_hash",
-        "sqlServerType": "BINARY(32)",
-        "postgresType": "BYTEA",
-        "nullable": true,
-        "pk": false,
-        "usedByBuilder": true
+        name: 'previous_hash',
+        sqlServerType: 'BINARY(32)',
+        postgresType: 'BYTEA',
+        nullable: true,
+        pk: false,
+        usedByBuilder: true,
       },
       {
-        "name": "submission_status",
-        "sqlServerType": "NVARCHAR(50)",
-        "postgresType": "VARCHAR(50)",
-        "nullable": true,
-        "pk": false,
-        "usedByBuilder": true
+        name: 'submission_status',
+        sqlServerType: 'NVARCHAR(50)',
+        postgresType: 'VARCHAR(50)',
+        nullable: true,
+        pk: false,
+        default: "'Pending'",
+        usedByBuilder: true,
       },
       {
-        "name": "submission_timestamp",
-        "sqlServerType": "DATETIME",
-        "postgresType": "TIMESTAMPTZ",
-        "nullable": true,
-        "pk": false
+        name: 'submission_timestamp',
+        sqlServerType: 'DATETIME',
+        postgresType: 'TIMESTAMPTZ',
+        nullable: true,
+        pk: false,
+        default: 'GETDATE()',
       },
       {
-        "name": "api_response",
-        "sqlServerType": "NVARCHAR(MAX)",
-        "postgresType": "TEXT",
-        "nullable": true,
-        "pk": false
+        name: 'api_response',
+        sqlServerType: 'NVARCHAR(MAX)',
+        postgresType: 'TEXT',
+        nullable: true,
+        pk: false,
       },
       {
-        "name": "row_state",
-        "sqlServerType": "NVARCHAR(10)",
-        "postgresType": "VARCHAR(10)",
-        "nullable": true,
-        "pk": false,
-        "usedByBuilder": true
+        name: 'row_state',
+        sqlServerType: 'NVARCHAR(10)',
+        postgresType: 'VARCHAR(10)',
+        nullable: true,
+        pk: false,
+        default: "'New'",
+        usedByBuilder: true,
       },
       {
-        "name": "last_updated",
-        "sqlServerType": "DATETIME",
-        "postgresType": "TIMESTAMPTZ",
-        "nullable": true,
-        "pk": false,
-        "usedByBuilder": true
-      }
-    ]
-  }
+        name: 'last_updated',
+        sqlServerType: 'DATETIME',
+        postgresType: 'TIMESTAMPTZ',
+        nullable: true,
+        pk: false,
+        default: 'GETDATE()',
+        usedByBuilder: true,
+      },
+    ],
+  },
+  {
+    name: 'ssd_api_data_staging_anon',
+    description:
+      'Test copy of ssd_api_data_staging, used to send anonymised or test payloads to the DfE test endpoint before going live. In T-SQL it is made with SELECT TOP (0) * INTO from the live staging table, so it has the same columns but no primary key or defaults. It can be truncated or re-seeded at any time.',
+    rowGrain: 'One row per test or anonymised payload (same shape as ssd_api_data_staging).',
+    primaryKey: [],
+    apiUsage: 'READ_WRITE',
+    presentIn: {
+      systemc_single_script: false,
+      systemc_proc_variant: false,
+      mosaic: false,
+      eclipse_postgres: false,
+      data_objects_yml: false,
+    },
+    columns: [
+      {
+        name: 'id',
+        sqlServerType: 'INT',
+        postgresType: 'BIGSERIAL',
+        nullable: false,
+        pk: false,
+        identity: true,
+        usedByBuilder: true,
+      },
+      {
+        name: 'person_id',
+        sqlServerType: 'NVARCHAR(20)',
+        postgresType: 'VARCHAR(48)',
+        nullable: true,
+        pk: false,
+        usedByBuilder: true,
+      },
+      {
+        name: 'legacy_id',
+        sqlServerType: 'NVARCHAR(36)',
+        postgresType: 'VARCHAR(36)',
+        nullable: true,
+        pk: false,
+        postgresTypeDerived: true,
+        usedByBuilder: true,
+      },
+      {
+        name: 'previous_json_payload',
+        sqlServerType: 'NVARCHAR(MAX)',
+        postgresType: 'JSONB',
+        nullable: true,
+        pk: false,
+        usedByBuilder: true,
+      },
+      {
+        name: 'json_payload',
+        sqlServerType: 'NVARCHAR(MAX)',
+        postgresType: 'JSONB',
+        nullable: false,
+        pk: false,
+        usedByBuilder: true,
+      },
+      {
+        name: 'partial_json_payload',
+        sqlServerType: 'NVARCHAR(MAX)',
+        postgresType: 'JSONB',
+        nullable: true,
+        pk: false,
+      },
+      {
+        name: 'current_hash',
+        sqlServerType: 'BINARY(32)',
+        postgresType: 'BYTEA',
+        nullable: true,
+        pk: false,
+        usedByBuilder: true,
+      },
+      {
+        name: 'previous_hash',
+        sqlServerType: 'BINARY(32)',
+        postgresType: 'BYTEA',
+        nullable: true,
+        pk: false,
+        usedByBuilder: true,
+      },
+      {
+        name: 'submission_status',
+        sqlServerType: 'NVARCHAR(50)',
+        postgresType: 'VARCHAR(50)',
+        nullable: true,
+        pk: false,
+        usedByBuilder: true,
+      },
+      {
+        name: 'submission_timestamp',
+        sqlServerType: 'DATETIME',
+        postgresType: 'TIMESTAMPTZ',
+        nullable: true,
+        pk: false,
+      },
+      {
+        name: 'api_response',
+        sqlServerType: 'NVARCHAR(MAX)',
+        postgresType: 'TEXT',
+        nullable: true,
+        pk: false,
+      },
+      {
+        name: 'row_state',
+        sqlServerType: 'NVARCHAR(10)',
+        postgresType: 'VARCHAR(10)',
+        nullable: true,
+        pk: false,
+        usedByBuilder: true,
+      },
+      {
+        name: 'last_updated',
+        sqlServerType: 'DATETIME',
+        postgresType: 'TIMESTAMPTZ',
+        nullable: true,
+        pk: false,
+        usedByBuilder: true,
+      },
+    ],
+  },
 ];

@@ -3,16 +3,21 @@
 // and window always give the same payload (key order as the community T-SQL SELECT order,
 // every array in a deterministic order, D3).
 import type { CohortExclusion, CohortGate, PayloadProblem, ReportingWindow } from './types';
-import type {
-  AssessmentRow, CareLeaverRow, ChildRows, CinEpisodeRow, CinPlanRow, ClaEpisodeRow, FactorRow, ImmigrationRow,
-  InvolvementRow, PermanenceRow, PlacementRow, S47Row, SdqRow,
-} from './rows';
+import type { AssessmentRow, CareLeaverRow, ChildRows, CinEpisodeRow, CinPlanRow, ClaEpisodeRow, FactorRow, ImmigrationRow, InvolvementRow, PermanenceRow, PlacementRow, S47Row, SdqRow } from './rows';
 import { addYearsTs, censusDates, datePart, inWindow, normTs, overlaps } from './window';
 import { sourceForPath } from './sources';
 import { AGE_LIMIT_YEARS } from '../model/asOf';
 import {
-  ASSESSMENT_FACTOR_CODES, CARE_LEAVER_ACCOMMODATION, CARE_LEAVER_ACTIVITY, CHANGE_REASONS, CLOSURE_REASONS, END_REASONS,
-  ETHNICITY_CODES, PLACEMENT_TYPES, START_REASONS, UPN_UNKNOWN_CODES,
+  ASSESSMENT_FACTOR_CODES,
+  CARE_LEAVER_ACCOMMODATION,
+  CARE_LEAVER_ACTIVITY,
+  CHANGE_REASONS,
+  CLOSURE_REASONS,
+  END_REASONS,
+  ETHNICITY_CODES,
+  PLACEMENT_TYPES,
+  START_REASONS,
+  UPN_UNKNOWN_CODES,
 } from '../model/dfeCodes';
 
 // ---------------------------------------------------------------------------------------------
@@ -23,10 +28,12 @@ export function compareCodePoints(a: string, b: string): number {
   if (a === b) return 0;
   const n = Math.min(a.length, b.length);
   for (let i = 0; i < n; i++) {
-    const x = a.charCodeAt(i), y = b.charCodeAt(i);
+    const x = a.charCodeAt(i),
+      y = b.charCodeAt(i);
     if (x === y) continue;
     // Surrogates (U+D800–DFFF) stand for code points above U+FFFF: they sort after U+E000–U+FFFF.
-    const xs = x >= 0xd800 && x <= 0xdfff, ys = y >= 0xd800 && y <= 0xdfff;
+    const xs = x >= 0xd800 && x <= 0xdfff,
+      ys = y >= 0xd800 && y <= 0xdfff;
     if (xs !== ys) return xs ? 1 : -1;
     return x < y ? -1 : 1;
   }
@@ -188,7 +195,10 @@ export function icpcFlag(json: unknown): boolean | null {
 
 /** Accent- and case-insensitive form for D2 (NFD without combining marks, upper case). */
 function foldAccents(s: string): string {
-  return s.normalize('NFD').replace(/[\u0300-\u036f]/g, '').toUpperCase();
+  return s
+    .normalize('NFD')
+    .replace(/[\u0300-\u036f]/g, '')
+    .toUpperCase();
 }
 
 /**
@@ -231,19 +241,29 @@ export function parseFactors(v: unknown): FactorsParse {
     let items: unknown[];
     if (Array.isArray(parsed)) items = parsed;
     else if (parsed !== null && typeof parsed === 'object') items = Object.keys(parsed);
-    else if (typeof parsed === 'string') return parseFactors(parsed); // JSON-encoded text: read what it holds
+    else if (typeof parsed === 'string')
+      return parseFactors(parsed); // JSON-encoded text: read what it holds
     else return { ok: false, shape: `a JSON ${parsed === null ? 'null' : typeof parsed}` };
     const codes: string[] = [];
     for (let i = 0; i < items.length; i++) {
       const item = items[i];
-      if (typeof item !== 'string') return { ok: false, shape: `a JSON array whose item ${i + 1} is ${item === null ? 'null' : Array.isArray(item) ? 'an array' : 'a ' + typeof item}, not a text code` };
+      if (typeof item !== 'string')
+        return { ok: false, shape: `a JSON array whose item ${i + 1} is ${item === null ? 'null' : Array.isArray(item) ? 'an array' : 'a ' + typeof item}, not a text code` };
       const c = item.trim();
       if (c === '') continue;
       codes.push(c);
     }
     return { ok: true, codes: dedupe(codes) };
   }
-  return { ok: true, codes: dedupe(t.split(',').map((p) => p.trim()).filter((p) => p !== '')) };
+  return {
+    ok: true,
+    codes: dedupe(
+      t
+        .split(',')
+        .map((p) => p.trim())
+        .filter((p) => p !== ''),
+    ),
+  };
 }
 
 /** Amendment 2026-12-05: a factor item is valid when, trimmed and upper-cased, it is a CIN census factor code. */
@@ -302,15 +322,23 @@ export function gateBRoutes(rows: ChildRows, w: ReportingWindow): CohortRoute[] 
   const overlappingReferrals = new Set(episodes.filter((e) => episodeOverlaps(e, w)).map((e) => e.cine_referral_id));
   const ownClaIds = new Set(ownCla.map((c) => c.clae_cla_id).filter((x): x is string => !!x));
   // Part A: the CLA episode's referral is a CIN episode overlapping the window, whoever's referral it is (amendment 2026-12-05).
-  const hasLacA = ownCla.some((c) => c.clae_referral_id != null && (overlappingReferrals.has(c.clae_referral_id)
-    || overlaps(normTs(c.linked_referral_date), normTs(c.linked_close_date), w)));
-  const hasLacB = rows.placements.some((p) => p.clap_cla_id != null && ownClaIds.has(p.clap_cla_id)
-    && overlaps(normTs(p.clap_cla_placement_start_date), normTs(p.clap_cla_placement_end_date), w));
+  const hasLacA = ownCla.some((c) => c.clae_referral_id != null && (overlappingReferrals.has(c.clae_referral_id) || overlaps(normTs(c.linked_referral_date), normTs(c.linked_close_date), w)));
+  const hasLacB = rows.placements.some((p) => p.clap_cla_id != null && ownClaIds.has(p.clap_cla_id) && overlaps(normTs(p.clap_cla_placement_start_date), normTs(p.clap_cla_placement_end_date), w));
   if (hasLacA || hasLacB) routes.push('HasLAC');
   const dob = normTs(rows.person.pers_dob);
-  if (dob !== null && addYearsTs(dob, 16) < w.end && addYearsTs(dob, AGE_LIMIT_YEARS) >= w.start
-    && rows.careLeavers.some((c) => { const t = normTs(c.clea_care_leaver_latest_contact); return t !== null && t >= w.start && t < w.end; })
-    && episodes.some((e) => { const r = normTs(e.cine_referral_date); return normTs(e.cine_close_date) === null && r !== null && r <= w.end; })) {
+  if (
+    dob !== null &&
+    addYearsTs(dob, 16) < w.end &&
+    addYearsTs(dob, AGE_LIMIT_YEARS) >= w.start &&
+    rows.careLeavers.some((c) => {
+      const t = normTs(c.clea_care_leaver_latest_contact);
+      return t !== null && t >= w.start && t < w.end;
+    }) &&
+    episodes.some((e) => {
+      const r = normTs(e.cine_referral_date);
+      return normTs(e.cine_close_date) === null && r !== null && r <= w.end;
+    })
+  ) {
     routes.push('IsCareLeaver16to25');
   }
   return routes;
@@ -330,8 +358,12 @@ export function cohortDecision(rows: ChildRows, w: ReportingWindow): CohortDecis
   const routes = gateBRoutes(rows, w);
   if (routes.length === 0) {
     return {
-      inCohort: false, routes, exclusion: {
-        personId, gate: 'B', reason: `gate B (activity): no CIN episode, CIN plan or CLA placement overlapping the window ${w.start} to ${w.end}, no open episode waiting for assessment, and not a care leaver with contact in the window and an open episode`,
+      inCohort: false,
+      routes,
+      exclusion: {
+        personId,
+        gate: 'B',
+        reason: `gate B (activity): no CIN episode, CIN plan or CLA placement overlapping the window ${w.start} to ${w.end}, no open episode waiting for assessment, and not a care leaver with contact in the window and an open episode`,
       },
     };
   }
@@ -357,7 +389,12 @@ function childDetails(rows: ChildRows, w: ReportingWindow, problems: PayloadProb
   // when its length (trailing spaces ignored, as LEN) is 13.
   const formerRows = rows.linkedIds
     .filter((l) => text(l.link_identifier_type) !== null && text(l.link_identifier_type)!.replace(/ +$/, '').toLowerCase() === 'former unique pupil number')
-    .sort(byDescThenId((l) => normTs(l.link_valid_from_date), (l) => l.link_table_id));
+    .sort(
+      byDescThenId(
+        (l) => normTs(l.link_valid_from_date),
+        (l) => l.link_table_id,
+      ),
+    );
   const formerValue = formerRows.length > 0 ? present(formerRows[0]!.link_identifier_value, '/child_details/former_unique_pupil_number', problems) : null;
   const former = formerValue !== null && [...formerValue.replace(/ +$/, '')].length === 13 ? formerValue : null;
   // Unknown reason: pers_upn_unknown (trimmed) if non-blank, else pers_upn when it is UN1–UN10; LEFT 4.
@@ -368,16 +405,26 @@ function childDetails(rows: ChildRows, w: ReportingWindow, problems: PayloadProb
   if (unknown !== null) unknown = upperCode([...unknown].slice(0, 4).join(''), CODES.upnUnknown);
 
   // Disabilities: distinct LEFT(UPPER(TRIM(code)),4), non-blank, sorted, at most 12; else ["NONE"].
-  const codes = [...new Set(rows.disabilities.map((r) => leftCode(text(r.disa_disability_code)?.toUpperCase(), 4)).filter((c): c is string => c !== null))]
-    .sort(compareCodePoints);
+  const codes = [...new Set(rows.disabilities.map((r) => leftCode(text(r.disa_disability_code)?.toUpperCase(), 4)).filter((c): c is string => c !== null))].sort(compareCodePoints);
   if (codes.length > 12) {
-    problems.push(problem('/child_details/disabilities', 'disabilities-capped',
-      `${codes.length} distinct disability codes; the DfE allows at most 12, so the first 12 in alphabetical order are sent (as the SQL builder)`, 'warning'));
+    problems.push(
+      problem(
+        '/child_details/disabilities',
+        'disabilities-capped',
+        `${codes.length} distinct disability codes; the DfE allows at most 12, so the first 12 in alphabetical order are sent (as the SQL builder)`,
+        'warning',
+      ),
+    );
   }
   const disabilities = codes.length > 0 ? codes.slice(0, 12) : ['NONE'];
 
   // Postcode: the address with the latest start date (TOP 1), as stored.
-  const address = [...rows.addresses].sort(byDescThenId((a) => normTs(a.addr_address_start_date), (a) => a.addr_table_id))[0];
+  const address = [...rows.addresses].sort(
+    byDescThenId(
+      (a) => normTs(a.addr_address_start_date),
+      (a) => a.addr_table_id,
+    ),
+  )[0];
 
   // D2 UASC.
   const uasc = uascRow(rows.immigration, w);
@@ -411,9 +458,12 @@ export function uascRow(rows: readonly ImmigrationRow[], w: ReportingWindow): Im
   });
   if (candidates.length === 0) return null;
   const endKey = (r: ImmigrationRow) => normTs(r.immi_immigration_status_end_date) ?? '9999-12-31T99';
-  candidates.sort((a, b) => descNullsLast(normTs(a.immi_immigration_status_start_date), normTs(b.immi_immigration_status_start_date))
-    || descNullsLast(endKey(a), endKey(b))
-    || compareCodePoints(a.immi_immigration_status_id, b.immi_immigration_status_id));
+  candidates.sort(
+    (a, b) =>
+      descNullsLast(normTs(a.immi_immigration_status_start_date), normTs(b.immi_immigration_status_start_date)) ||
+      descNullsLast(endKey(a), endKey(b)) ||
+      compareCodePoints(a.immi_immigration_status_id, b.immi_immigration_status_id),
+  );
   return candidates[0]!;
 }
 
@@ -433,7 +483,15 @@ function healthAndWellbeing(rows: readonly SdqRow[], w: ReportingWindow, problem
     const score = sdqScore(raw);
     if (score === null) {
       // Amendment 2026-12-05 (upstream issue #33): that assessment is left out, the build goes on.
-      problems.push(problem(path, 'sdq-score-not-a-number', `${source} of SDQ row ${r.csdq_table_id} is not a whole number (${String(raw).trim().length} characters): that assessment is left out (read as NULL)`, 'warning', source));
+      problems.push(
+        problem(
+          path,
+          'sdq-score-not-a-number',
+          `${source} of SDQ row ${r.csdq_table_id} is not a whole number (${String(raw).trim().length} characters): that assessment is left out (read as NULL)`,
+          'warning',
+          source,
+        ),
+      );
       continue;
     }
     items.push({ date, score, id: r.csdq_table_id });
@@ -466,77 +524,111 @@ interface EpisodeContext {
 function assessments(ctx: EpisodeContext, referralId: string, path: string): Record<string, unknown>[] {
   const { w } = ctx;
   const list = uniqueBy(ctx.rows.assessments, (a) => a.cina_assessment_id)
-    .filter((a) => a.cina_referral_id === referralId
-      && (inWindow(normTs(a.cina_assessment_start_date), w) || inWindow(normTs(a.cina_assessment_auth_date), w)))
-    .sort(byDescThenId((a: AssessmentRow) => normTs(a.cina_assessment_start_date), (a) => a.cina_assessment_id));
+    .filter((a) => a.cina_referral_id === referralId && (inWindow(normTs(a.cina_assessment_start_date), w) || inWindow(normTs(a.cina_assessment_auth_date), w)))
+    .sort(
+      byDescThenId(
+        (a: AssessmentRow) => normTs(a.cina_assessment_start_date),
+        (a) => a.cina_assessment_id,
+      ),
+    );
   return list.map((a, i) => {
-    const factorRows = uniqueBy(ctx.rows.factors.filter((f) => f.cinf_assessment_id === a.cina_assessment_id), (f: FactorRow) => f.cinf_table_id)
-      .sort((x, y) => compareCodePoints(x.cinf_table_id, y.cinf_table_id));
+    const factorRows = uniqueBy(
+      ctx.rows.factors.filter((f) => f.cinf_assessment_id === a.cina_assessment_id),
+      (f: FactorRow) => f.cinf_table_id,
+    ).sort((x, y) => compareCodePoints(x.cinf_table_id, y.cinf_table_id));
     const codes: string[] = [];
     for (const f of factorRows) {
       const parsed = parseFactors(f.cinf_assessment_factors_json);
       if (parsed.ok) codes.push(...parsed.codes.map((c) => upperCode(c, CODES.factor)!));
       else {
-        ctx.problems.push(problem(`${path}/${i}/factors`, 'factors-unparseable',
-          `assessment ${a.cina_assessment_id}: factors are ${parsed.shape}; expected a JSON array of codes, a JSON object whose keys are the codes, or a comma-separated list of codes (this child is not sent until it is fixed)`));
+        ctx.problems.push(
+          problem(
+            `${path}/${i}/factors`,
+            'factors-unparseable',
+            `assessment ${a.cina_assessment_id}: factors are ${parsed.shape}; expected a JSON array of codes, a JSON object whose keys are the codes, or a comma-separated list of codes (this child is not sent until it is fixed)`,
+          ),
+        );
       }
     }
     // One rule for every item, whatever the shape (amendment 2026-12-05): a CIN census factor code.
     const factors = dedupe(codes);
     factors.forEach((c, k) => {
       if (!isFactorCode(c)) {
-        ctx.problems.push(problem(`${path}/${i}/factors/${k}`, 'factor-not-a-code',
-          `assessment ${a.cina_assessment_id}: factor item ${k + 1} ${itemLabel(c)} is not a CIN census assessment factor code (such as 1B, 4A, 21, 24A); this child is not sent until it is fixed`));
+        ctx.problems.push(
+          problem(
+            `${path}/${i}/factors/${k}`,
+            'factor-not-a-code',
+            `assessment ${a.cina_assessment_id}: factor item ${k + 1} ${itemLabel(c)} is not a CIN census assessment factor code (such as 1B, 4A, 21, 24A); this child is not sent until it is fixed`,
+          ),
+        );
       }
     });
     // `factors` falls back to [] (never omitted).
-    return obj([
-      ['child_and_family_assessment_id', a.cina_assessment_id],
-      ['start_date', d(a.cina_assessment_start_date)],
-      ['authorisation_date', d(a.cina_assessment_auth_date)],
-      ['factors', factors],
-      ['purge', false],
-    ], 'factors');
+    return obj(
+      [
+        ['child_and_family_assessment_id', a.cina_assessment_id],
+        ['start_date', d(a.cina_assessment_start_date)],
+        ['authorisation_date', d(a.cina_assessment_auth_date)],
+        ['factors', factors],
+        ['purge', false],
+      ],
+      'factors',
+    );
   });
 }
 
 function cinPlansFor(rows: ChildRows, referralId: string, w: ReportingWindow): CinPlanRow[] {
-  return uniqueBy(rows.cinPlans, (p) => p.cinp_cin_plan_id)
-    .filter((p) => p.cinp_referral_id === referralId && overlaps(normTs(p.cinp_cin_plan_start_date), normTs(p.cinp_cin_plan_end_date), w));
+  return uniqueBy(rows.cinPlans, (p) => p.cinp_cin_plan_id).filter((p) => p.cinp_referral_id === referralId && overlaps(normTs(p.cinp_cin_plan_start_date), normTs(p.cinp_cin_plan_end_date), w));
 }
 
 function s47s(rows: ChildRows, referralId: string, w: ReportingWindow): Record<string, unknown>[] {
   return uniqueBy(rows.s47, (s) => s.s47e_s47_enquiry_id)
-    .filter((s) => s.s47e_referral_id === referralId
-      && (overlaps(normTs(s.s47e_s47_start_date), normTs(s.s47e_s47_end_date), w) || inWindow(normTs(s.latest_icpc_date), w)))
-    .sort(byDescThenId((s: S47Row) => normTs(s.s47e_s47_start_date), (s) => s.s47e_s47_enquiry_id))
-    .map((s) => obj([
-      ['section_47_assessment_id', s.s47e_s47_enquiry_id],
-      ['start_date', d(s.s47e_s47_start_date)],
-      ['icpc_required_flag', icpcFlag(s.s47e_s47_outcome_json)],
-      ['icpc_date', d(s.latest_icpc_date)],
-      ['end_date', d(s.s47e_s47_end_date)],
-      ['purge', false],
-    ]));
+    .filter((s) => s.s47e_referral_id === referralId && (overlaps(normTs(s.s47e_s47_start_date), normTs(s.s47e_s47_end_date), w) || inWindow(normTs(s.latest_icpc_date), w)))
+    .sort(
+      byDescThenId(
+        (s: S47Row) => normTs(s.s47e_s47_start_date),
+        (s) => s.s47e_s47_enquiry_id,
+      ),
+    )
+    .map((s) =>
+      obj([
+        ['section_47_assessment_id', s.s47e_s47_enquiry_id],
+        ['start_date', d(s.s47e_s47_start_date)],
+        ['icpc_required_flag', icpcFlag(s.s47e_s47_outcome_json)],
+        ['icpc_date', d(s.latest_icpc_date)],
+        ['end_date', d(s.s47e_s47_end_date)],
+        ['purge', false],
+      ]),
+    );
 }
 
 function cpPlans(rows: ChildRows, referralId: string, w: ReportingWindow): Record<string, unknown>[] {
   return uniqueBy(rows.cpPlans, (p) => p.cppl_cp_plan_id)
     .filter((p) => p.cppl_referral_id === referralId && overlaps(normTs(p.cppl_cp_plan_start_date), normTs(p.cppl_cp_plan_end_date), w))
-    .sort(byDescThenId((p) => normTs(p.cppl_cp_plan_start_date), (p) => p.cppl_cp_plan_id))
-    .map((p) => obj([
-      ['child_protection_plan_id', p.cppl_cp_plan_id],
-      ['start_date', d(p.cppl_cp_plan_start_date)],
-      ['end_date', d(p.cppl_cp_plan_end_date)],
-      ['purge', false],
-    ]));
+    .sort(
+      byDescThenId(
+        (p) => normTs(p.cppl_cp_plan_start_date),
+        (p) => p.cppl_cp_plan_id,
+      ),
+    )
+    .map((p) =>
+      obj([
+        ['child_protection_plan_id', p.cppl_cp_plan_id],
+        ['start_date', d(p.cppl_cp_plan_start_date)],
+        ['end_date', d(p.cppl_cp_plan_end_date)],
+        ['purge', false],
+      ]),
+    );
 }
 
 /** LEFT(x,3) with spaces, TAB, LF and CR removed, empty → NULL (placement end_reason). */
 function endReasonCode(v: unknown): string | null {
   const s = text(v);
   if (s === null) return null;
-  const r = [...s].slice(0, 3).join('').replace(/[ \t\n\r]/g, '');
+  const r = [...s]
+    .slice(0, 3)
+    .join('')
+    .replace(/[ \t\n\r]/g, '');
   return r === '' ? null : r;
 }
 
@@ -551,7 +643,10 @@ function minCode(values: Array<string | null>): string | null {
  * blank stored value only when the field ends up missing.
  */
 function minCodeOf(values: unknown[], code: (v: string) => string | null, path: string, problems: PayloadProblem[]): string | null {
-  const codes = values.map((v) => { const s = text(v); return s === null || isBlank(s) ? null : code(s); });
+  const codes = values.map((v) => {
+    const s = text(v);
+    return s === null || isBlank(s) ? null : code(s);
+  });
   const out = minCode(codes);
   const blank = values.find((v) => isBlank(v));
   if (out === null && blank !== undefined) problems.push(blankWarning(path, blank as string));
@@ -569,9 +664,13 @@ function placements(ctx: EpisodeContext, referralId: string, path: string): Reco
     byClaId.set(c.clae_cla_id!, list);
   }
   return uniqueBy(rows.placements, (p: PlacementRow) => p.clap_cla_placement_id)
-    .filter((p) => p.clap_cla_id != null && byClaId.has(p.clap_cla_id)
-      && overlaps(normTs(p.clap_cla_placement_start_date), normTs(p.clap_cla_placement_end_date), w))
-    .sort(byDescThenId((p) => normTs(p.clap_cla_placement_start_date), (p) => p.clap_cla_placement_id))
+    .filter((p) => p.clap_cla_id != null && byClaId.has(p.clap_cla_id) && overlaps(normTs(p.clap_cla_placement_start_date), normTs(p.clap_cla_placement_end_date), w))
+    .sort(
+      byDescThenId(
+        (p) => normTs(p.clap_cla_placement_start_date),
+        (p) => p.clap_cla_placement_id,
+      ),
+    )
     .map((p, i) => {
       const episodes = byClaId.get(p.clap_cla_id!)!;
       const start = normTs(p.clap_cla_placement_start_date);
@@ -580,11 +679,27 @@ function placements(ctx: EpisodeContext, referralId: string, path: string): Reco
       return obj([
         ['child_looked_after_placement_id', p.clap_cla_placement_id],
         ['start_date', datePart(start)],
-        ['start_reason', minCodeOf(episodes.map((e) => e.clae_cla_episode_start_reason), (v) => upperCode(leftCode(v, 1), CODES.startReason), `${at}/start_reason`, problems)],
+        [
+          'start_reason',
+          minCodeOf(
+            episodes.map((e) => e.clae_cla_episode_start_reason),
+            (v) => upperCode(leftCode(v, 1), CODES.startReason),
+            `${at}/start_reason`,
+            problems,
+          ),
+        ],
         ['postcode', present(p.clap_cla_placement_postcode, `${at}/postcode`, problems)],
         ['placement_type', upperCode(leftCode(present(p.clap_cla_placement_type, `${at}/placement_type`, problems), 3), CODES.placementType)],
         ['end_date', end !== null && start !== null && end < start ? null : datePart(end)],
-        ['end_reason', minCodeOf(episodes.map((e) => e.clae_cla_episode_ceased_reason), (v) => upperCode(endReasonCode(v), CODES.endReason), `${at}/end_reason`, problems)],
+        [
+          'end_reason',
+          minCodeOf(
+            episodes.map((e) => e.clae_cla_episode_ceased_reason),
+            (v) => upperCode(endReasonCode(v), CODES.endReason),
+            `${at}/end_reason`,
+            problems,
+          ),
+        ],
         ['change_reason', upperCode(present(p.clap_cla_placement_change_reason, `${at}/change_reason`, problems), CODES.changeReason)],
         ['purge', false],
       ]);
@@ -596,8 +711,11 @@ function adoption(rows: ChildRows, w: ReportingWindow): Record<string, unknown> 
   const claIds = new Set(rows.claEpisodes.filter((c) => c.clae_person_id === pid && c.clae_cla_id != null).map((c) => c.clae_cla_id!));
   const key = (r: PermanenceRow) => normTs(r.perm_placed_for_adoption_date) ?? normTs(r.perm_matched_date) ?? normTs(r.perm_adm_decision_date);
   const best = uniqueBy(rows.permanence, (r) => r.perm_table_id)
-    .filter((r) => (r.perm_person_id === pid || (r.perm_cla_id != null && claIds.has(r.perm_cla_id)))
-      && (inWindow(normTs(r.perm_adm_decision_date), w) || inWindow(normTs(r.perm_matched_date), w) || inWindow(normTs(r.perm_placed_for_adoption_date), w)))
+    .filter(
+      (r) =>
+        (r.perm_person_id === pid || (r.perm_cla_id != null && claIds.has(r.perm_cla_id))) &&
+        (inWindow(normTs(r.perm_adm_decision_date), w) || inWindow(normTs(r.perm_matched_date), w) || inWindow(normTs(r.perm_placed_for_adoption_date), w)),
+    )
     .sort(byDescThenId(key, (r) => r.perm_table_id))[0];
   if (!best) return null;
   return obj([
@@ -610,7 +728,12 @@ function adoption(rows: ChildRows, w: ReportingWindow): Record<string, unknown> 
 
 /** The care_leavers object (repeated on every episode; blank warnings point at the first episode's). */
 function careLeavers(rows: readonly CareLeaverRow[], problems: PayloadProblem[]): Record<string, unknown> | null {
-  const best = [...rows].sort(byDescThenId((r) => normTs(r.clea_care_leaver_latest_contact), (r) => r.clea_table_id))[0];
+  const best = [...rows].sort(
+    byDescThenId(
+      (r) => normTs(r.clea_care_leaver_latest_contact),
+      (r) => r.clea_table_id,
+    ),
+  )[0];
   if (!best) return null;
   const at = '/social_care_episodes/0/care_leavers';
   return obj([
@@ -632,7 +755,8 @@ function careWorkers(ctx: EpisodeContext, referralId: string, path: string): Rec
       if (worker === null) return false;
       const role = text(i.invo_professional_role_id);
       if (role === null || sqlTrim(role).toUpperCase() !== 'CW') return false;
-      const start = normTs(i.invo_involvement_start_date), end = normTs(i.invo_involvement_end_date);
+      const start = normTs(i.invo_involvement_start_date),
+        end = normTs(i.invo_involvement_end_date);
       if (!census.some((c) => start !== null && start <= c && (end === null || end >= c))) return false;
       if (isBlank(worker)) {
         // A blank registration number is missing, as NULL: that involvement is not sent (amendment 2026-12-05).
@@ -643,28 +767,42 @@ function careWorkers(ctx: EpisodeContext, referralId: string, path: string): Rec
     })
     .map((i) => ({ i, start: normTs(i.invo_involvement_start_date), worker: text(i.prof_social_worker_registration_no)! }))
     .sort((a, b) => descNullsLast(a.start, b.start) || compareCodePoints(a.worker, b.worker) || compareCodePoints(a.i.invo_involvements_id, b.i.invo_involvements_id))
-    .map(({ i, worker }) => obj([
-      ['worker_id', worker],
-      ['start_date', d(i.invo_involvement_start_date)],
-      ['end_date', d(i.invo_involvement_end_date)],
-    ]));
+    .map(({ i, worker }) =>
+      obj([
+        ['worker_id', worker],
+        ['start_date', d(i.invo_involvement_start_date)],
+        ['end_date', d(i.invo_involvement_end_date)],
+      ]),
+    );
 }
 
 function episodes(ctx: EpisodeContext): Record<string, unknown>[] {
   const list = ownEpisodes(ctx.rows)
     .filter((e) => episodeOverlaps(e, ctx.w))
-    .sort(byDescThenId((e) => normTs(e.cine_referral_date), (e) => e.cine_referral_id));
+    .sort(
+      byDescThenId(
+        (e) => normTs(e.cine_referral_date),
+        (e) => e.cine_referral_id,
+      ),
+    );
   return list.map((e, i) => {
     const ref = e.cine_referral_id;
     const path = `/social_care_episodes/${i}`;
     const cinPlans = cinPlansFor(ctx.rows, ref, ctx.w)
-      .sort(byDescThenId((p) => normTs(p.cinp_cin_plan_start_date), (p) => p.cinp_cin_plan_id))
-      .map((p) => obj([
-        ['child_in_need_plan_id', p.cinp_cin_plan_id],
-        ['start_date', d(p.cinp_cin_plan_start_date)],
-        ['end_date', d(p.cinp_cin_plan_end_date)],
-        ['purge', false],
-      ]));
+      .sort(
+        byDescThenId(
+          (p) => normTs(p.cinp_cin_plan_start_date),
+          (p) => p.cinp_cin_plan_id,
+        ),
+      )
+      .map((p) =>
+        obj([
+          ['child_in_need_plan_id', p.cinp_cin_plan_id],
+          ['start_date', d(p.cinp_cin_plan_start_date)],
+          ['end_date', d(p.cinp_cin_plan_end_date)],
+          ['purge', false],
+        ]),
+      );
     return obj([
       ['social_care_episode_id', ref],
       ['referral_date', d(e.cine_referral_date)],
@@ -699,7 +837,12 @@ export function buildPayload(rows: ChildRows, w: ReportingWindow): BuildResult {
   const health = healthAndWellbeing(rows.sdq, w, problems);
   const leaverProblems: PayloadProblem[] = [];
   const ctx: EpisodeContext = {
-    rows, w, census: censusDates(w), adoption: adoption(rows, w), careLeavers: careLeavers(rows.careLeavers, leaverProblems), problems,
+    rows,
+    w,
+    census: censusDates(w),
+    adoption: adoption(rows, w),
+    careLeavers: careLeavers(rows.careLeavers, leaverProblems),
+    problems,
   };
   const eps = episodes(ctx);
   if (eps.length > 0) problems.push(...leaverProblems); // care_leavers is sent only inside episodes
@@ -720,8 +863,14 @@ export function buildChild(rows: ChildRows, w: ReportingWindow): { decision: Coh
   if (!decision.inCohort) return { decision };
   const result = buildPayload(rows, w);
   if (!('social_care_episodes' in result.payload)) {
-    result.problems.push(problem('/social_care_episodes', 'cohort-without-episode',
-      `in the cohort through ${decision.routes.join(', ')} but no CIN episode overlaps the window, so the payload has no social_care_episodes (as the SQL builder); any placement data of this child is not sent`, 'warning'));
+    result.problems.push(
+      problem(
+        '/social_care_episodes',
+        'cohort-without-episode',
+        `in the cohort through ${decision.routes.join(', ')} but no CIN episode overlaps the window, so the payload has no social_care_episodes (as the SQL builder); any placement data of this child is not sent`,
+        'warning',
+      ),
+    );
   }
   return { decision, result };
 }

@@ -62,7 +62,10 @@ function checkOptions(options: BuildOptions): ReportingWindow {
 
 /** Some of the 19 tables the builder reads are not in the schema (wrong --schema, or SSD not deployed). */
 export class MissingTablesError extends Error {
-  constructor(readonly schema: string, readonly missing: readonly string[]) {
+  constructor(
+    readonly schema: string,
+    readonly missing: readonly string[],
+  ) {
     super(`schema ${schema} lacks ${missing.length} of the ${BUILDER_TABLES.length} SSD tables the payload builder reads: ${missing.join(', ')} (check --schema, or create them with ssd init)`);
     this.name = 'MissingTablesError';
   }
@@ -74,8 +77,7 @@ export class MissingTablesError extends Error {
  * resolves only those).
  */
 export async function assertBuilderTables(db: Db, schema: string): Promise<{ schema: string; tables: Map<string, string> }> {
-  const rows = await db.query<{ table_schema?: string; table_name: string }>(
-    tablesSql(db.dialect), [schema]);
+  const rows = await db.query<{ table_schema?: string; table_name: string }>(tablesSql(db.dialect), [schema]);
   const tables = new Map<string, string>();
   let actualSchema = schema;
   for (const r of rows) {
@@ -104,7 +106,11 @@ function orphanSections(db: Db): Array<{ key: string; sql: string }> {
 export async function orphanBranchesPresent(db: Db, schema: string): Promise<Set<string>> {
   const rows = await db.query<{ table_name: string; column_name: string }>(columnsSql(db.dialect), [schema]);
   const present = new Set(rows.map((r) => `${String(r.table_name).toLowerCase()}.${String(r.column_name).toLowerCase()}`));
-  return new Set(orphanSections(db).map((b) => b.key).filter((k) => present.has(k)));
+  return new Set(
+    orphanSections(db)
+      .map((b) => b.key)
+      .filter((k) => present.has(k)),
+  );
 }
 
 /**
@@ -115,7 +121,10 @@ export async function orphanBranchesPresent(db: Db, schema: string): Promise<Set
 export function childRowsSql(db: Db, schema: string, orphanBranches: ReadonlySet<string> = new Set(), actual?: { schema: string; tables: Map<string, string> }): string {
   const ids: Record<string, string> = {};
   for (const t of BUILDER_TABLES) ids[t.name] = qualify(db.dialect, actual?.schema ?? schema, actual?.tables.get(t.name) ?? t.name);
-  const orphans = orphanSections(db).filter((b) => orphanBranches.has(b.key)).map((b) => `  UNION ALL\n${b.sql}`).join('\n');
+  const orphans = orphanSections(db)
+    .filter((b) => orphanBranches.has(b.key))
+    .map((b) => `  UNION ALL\n${b.sql}`)
+    .join('\n');
   ids.orphanBranches = orphans ? fillIdentifiers(orphans, ids) : '';
   return fillIdentifiers(loadSql(db.dialect, 'payload_child_rows'), ids);
 }
@@ -183,7 +192,12 @@ function assembleGroup(pid: string, group: Row[]): PersonGroup | null {
     const keyed = persons.map((r) => ({ r, key: rowKey(r) })).sort((a, b) => compareCodePoints(a.key, b.key));
     persons.splice(0, persons.length, ...keyed.map((x) => x.r));
     const seen = new Set<string>();
-    others = others.filter((r) => { const k = rowKey(r); if (seen.has(k)) return false; seen.add(k); return true; });
+    others = others.filter((r) => {
+      const k = rowKey(r);
+      if (seen.has(k)) return false;
+      seen.add(k);
+      return true;
+    });
   }
   const orphans: OrphanRow[] = [];
   for (const r of others) if (r.k === ORPHAN_ROWS.k) orphans.push(ORPHAN.decode(r) as unknown as OrphanRow);
@@ -258,7 +272,10 @@ export function orphanWarnings(orphans: readonly OrphanRow[]): PayloadProblem[] 
     const what = list.length === 1 ? `${one} ${shown[0]}` : `${list.length} ${many}: ${shown.join(', ')}${more}`;
     const nested = refColumn === 'clae_referral_id' ? ' with its placements' : '';
     out.push({
-      path: '', rule: 'row-not-attached', severity: 'warning', source: `${table}.${refColumn}`,
+      path: '',
+      rule: 'row-not-attached',
+      severity: 'warning',
+      source: `${table}.${refColumn}`,
       message: `${what} of this child ${list.length === 1 ? 'is' : 'are'} not in the payload${nested}: ${list.length === 1 ? 'its' : 'their'} ${refColumn} is not in ${parent} (ssd check lists such rows)`,
     });
   }
@@ -270,10 +287,22 @@ function personIdProblems(group: PersonGroup): PayloadProblem[] {
   const out: PayloadProblem[] = [];
   const source = 'ssd_person.pers_person_id';
   if (group.personId.trim() === '') {
-    out.push({ path: '/la_child_id', rule: 'person-id-blank', severity: 'error', source, message: `the person id is blank (${group.personId.length} characters): this child cannot be identified to the DfE and is not sent (ssd check SSD-PERS-001)` });
+    out.push({
+      path: '/la_child_id',
+      rule: 'person-id-blank',
+      severity: 'error',
+      source,
+      message: `the person id is blank (${group.personId.length} characters): this child cannot be identified to the DfE and is not sent (ssd check SSD-PERS-001)`,
+    });
   }
   if (group.variants.length > 1) {
-    out.push({ path: '/la_child_id', rule: 'person-id-duplicate', severity: 'error', source, message: `${group.variants.length} ssd_person rows have this person id: the payload below is built from one of them and this child is not sent until there is one row (ssd check SSD-PERS-005)` });
+    out.push({
+      path: '/la_child_id',
+      rule: 'person-id-duplicate',
+      severity: 'error',
+      source,
+      message: `${group.variants.length} ssd_person rows have this person id: the payload below is built from one of them and this child is not sent until there is one row (ssd check SSD-PERS-005)`,
+    });
   }
   return out;
 }
@@ -295,7 +324,10 @@ function built(group: PersonGroup, rows: ChildRows, result: { payload: Record<st
     const head = personIdProblems(group);
     const tail = orphanWarnings(group.orphans);
     return {
-      personId: rows.person.pers_person_id, legacyId: legacy, payload: result.payload, problems: [...head, ...result.problems, ...tail],
+      personId: rows.person.pers_person_id,
+      legacyId: legacy,
+      payload: result.payload,
+      problems: [...head, ...result.problems, ...tail],
       withSchemaValidation: () => [...head, ...withSchemaProblems(result.problems, result.payload), ...tail],
     };
   }

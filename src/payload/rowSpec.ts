@@ -134,7 +134,9 @@ export const PAYLOAD_ROWS = {
   },
   factors: {
     k: 'af',
-    from: ['{{ssd_assessment_factors}} af JOIN {{ssd_cin_assessments}} ca ON ca.cina_assessment_id = af.cinf_assessment_id JOIN {{ssd_cin_episodes}} e ON e.cine_referral_id = ca.cina_referral_id JOIN {{ssd_person}} p ON p.pers_person_id = e.cine_person_id'],
+    from: [
+      '{{ssd_assessment_factors}} af JOIN {{ssd_cin_assessments}} ca ON ca.cina_assessment_id = af.cinf_assessment_id JOIN {{ssd_cin_episodes}} e ON e.cine_referral_id = ca.cina_referral_id JOIN {{ssd_person}} p ON p.pers_person_id = e.cine_person_id',
+    ],
     fields: {
       cinf_table_id: id('af.cinf_table_id'),
       cinf_assessment_id: id('ca.cina_assessment_id'),
@@ -157,8 +159,10 @@ export const PAYLOAD_ROWS = {
   },
   s47: {
     k: 's4',
-    from: ['{{ssd_s47_enquiry}} s JOIN {{ssd_cin_episodes}} e ON e.cine_referral_id = s.s47e_referral_id JOIN {{ssd_person}} p ON p.pers_person_id = e.cine_person_id\n'
-      + '  LEFT JOIN (SELECT icpc_s47_enquiry_id, MAX(icpc_icpc_date) AS latest_icpc_date FROM {{ssd_initial_cp_conference}} GROUP BY icpc_s47_enquiry_id) ic ON ic.icpc_s47_enquiry_id = s.s47e_s47_enquiry_id'],
+    from: [
+      '{{ssd_s47_enquiry}} s JOIN {{ssd_cin_episodes}} e ON e.cine_referral_id = s.s47e_referral_id JOIN {{ssd_person}} p ON p.pers_person_id = e.cine_person_id\n' +
+        '  LEFT JOIN (SELECT icpc_s47_enquiry_id, MAX(icpc_icpc_date) AS latest_icpc_date FROM {{ssd_initial_cp_conference}} GROUP BY icpc_s47_enquiry_id) ic ON ic.icpc_s47_enquiry_id = s.s47e_s47_enquiry_id',
+    ],
     fields: {
       s47e_s47_enquiry_id: id('s.s47e_s47_enquiry_id'),
       s47e_referral_id: text('e.cine_referral_id'),
@@ -240,7 +244,9 @@ export const PAYLOAD_ROWS = {
   },
   involvements: {
     k: 'iv',
-    from: ['{{ssd_involvements}} i JOIN {{ssd_professionals}} pr ON pr.prof_professional_id = i.invo_professional_id JOIN {{ssd_cin_episodes}} e ON e.cine_referral_id = i.invo_referral_id JOIN {{ssd_person}} p ON p.pers_person_id = e.cine_person_id'],
+    from: [
+      '{{ssd_involvements}} i JOIN {{ssd_professionals}} pr ON pr.prof_professional_id = i.invo_professional_id JOIN {{ssd_cin_episodes}} e ON e.cine_referral_id = i.invo_referral_id JOIN {{ssd_person}} p ON p.pers_person_id = e.cine_person_id',
+    ],
     fields: {
       invo_involvements_id: id('i.invo_involvements_id'),
       invo_referral_id: text('e.cine_referral_id'),
@@ -274,8 +280,9 @@ export type RowList = Exclude<keyof typeof PAYLOAD_ROWS, 'person'>;
  */
 const orphan = (table: string, alias: string, idColumn: string, refColumn: string, personColumn: string, parent: 'referral' | 'cla') => ({
   key: `${table}.${personColumn}`,
-  from: `{{${table}}} ${alias} JOIN {{ssd_person}} p ON p.pers_person_id = ${alias}.${personColumn}\n`
-    + (parent === 'referral'
+  from:
+    `{{${table}}} ${alias} JOIN {{ssd_person}} p ON p.pers_person_id = ${alias}.${personColumn}\n` +
+    (parent === 'referral'
       ? `  WHERE NOT EXISTS (SELECT 1 FROM {{ssd_cin_episodes}} r WHERE r.cine_referral_id = ${alias}.${refColumn})`
       : `  WHERE NOT EXISTS (SELECT 1 FROM {{ssd_cla_episodes}} r WHERE r.clae_cla_id = ${alias}.${refColumn})`),
   sql: { table: lit(table), id: `${alias}.${idColumn}`, ref: `${alias}.${refColumn}`, refColumn: lit(refColumn) },
@@ -313,9 +320,9 @@ type KeyType = 'pid' | 'id';
 type ValueOf<T extends FieldType> = T extends 'number' ? number | string | null : string | null;
 
 /** The row object of a kind: keys and ids required strings, every other column optional (NULL as null). */
-export type RowOf<F extends Fields> =
-  { -readonly [K in keyof F as F[K]['type'] extends KeyType ? K : never]: string } &
-  { -readonly [K in keyof F as F[K]['type'] extends KeyType ? never : K]?: ValueOf<F[K]['type']> };
+export type RowOf<F extends Fields> = { -readonly [K in keyof F as F[K]['type'] extends KeyType ? K : never]: string } & {
+  -readonly [K in keyof F as F[K]['type'] extends KeyType ? never : K]?: ValueOf<F[K]['type']>;
+};
 
 // ---- Slots and decoding ------------------------------------------------------------------------
 
@@ -375,7 +382,10 @@ function decoderOf(kind: KindSpec): RowDecoder {
 }
 
 /** A kind's decoder and the ChildRows list it fills ('person' for the person row, null for orphans). */
-export interface KindDecoder { readonly list: keyof typeof PAYLOAD_ROWS | null; readonly decode: RowDecoder }
+export interface KindDecoder {
+  readonly list: keyof typeof PAYLOAD_ROWS | null;
+  readonly decode: RowDecoder;
+}
 
 /** Decoders by row kind tag. */
 export const ROW_DECODERS: ReadonlyMap<string, KindDecoder> = new Map<string, KindDecoder>([
@@ -387,10 +397,14 @@ export const ROW_DECODERS: ReadonlyMap<string, KindDecoder> = new Map<string, Ki
 
 function typeOf(syntax: SqlSyntax, slot: string): string {
   switch (slot[0]) {
-    case 's': return syntax.text;
-    case 'd': return syntax.timestamp;
-    case 'n': return syntax.integer;
-    default: return syntax.longText;
+    case 's':
+      return syntax.text;
+    case 'd':
+      return syntax.timestamp;
+    case 'n':
+      return syntax.integer;
+    default:
+      return syntax.longText;
   }
 }
 
@@ -453,13 +467,13 @@ export function renderChildRowsSql(dialect: Dialect): string {
     '-- groups consecutive rows per child and never holds more than one child in memory. Rows reached',
     '-- through a referral (assessments, factors, plans, S47s, CP plans, CLA episodes, involvements)',
     '-- take the person of their CIN episode; placements and permanence also come through the',
-    '-- child\'s CLA episodes. Joins use the database collation, as the community T-SQL does; the keys',
+    "-- child's CLA episodes. Joins use the database collation, as the community T-SQL does; the keys",
     '-- the builder matches on in memory (referral, CLA and person ids) are taken from the joined row,',
     '-- so its matching agrees.',
     `-- Generic columns: ${slotComment()};`,
     '-- which column of which table each one carries, per kind, is in src/payload/rowSpec.ts.',
     '-- Values the builder reads as numbers (the SDQ score) come as text and are parsed in TypeScript,',
-    '-- so a text column holding \'N/A\' or \'7.5\' gives that row a warning instead of aborting the stream',
+    "-- so a text column holding 'N/A' or '7.5' gives that row a warning instead of aborting the stream",
     '-- for everyone (n1 is kept, always NULL, for the column layout).',
     '-- $1 = one person id, or NULL for everyone.',
     '-- orphanBranches: rows no payload can hold, by their own person id (payload_orphan_rows.sql).',
@@ -470,11 +484,7 @@ export function renderChildRowsSql(dialect: Dialect): string {
     `ORDER BY ${syntax.orderByCodePoint('u.pid')}`,
     ...(syntax.queryHint ? [syntax.queryHint] : []),
   ];
-  const body = [
-    ...kindSql(syntax, person!),
-    '{{orphanBranches}}',
-    ...rest.flatMap((k) => kindSql(syntax, k).flatMap((b) => ['  UNION ALL', b])),
-  ];
+  const body = [...kindSql(syntax, person!), '{{orphanBranches}}', ...rest.flatMap((k) => kindSql(syntax, k).flatMap((b) => ['  UNION ALL', b]))];
   return [...head, 'SELECT u.* FROM (', ...body, ...tail, ''].join('\n');
 }
 
@@ -490,8 +500,8 @@ export function renderOrphanRowsSql(dialect: Dialect): string {
     '-- CP plan, CLA episode or involvement whose referral is not in ssd_cin_episodes (or is empty), a',
     '-- placement whose CLA id is in no ssd_cla_episodes row. They are reached through a referral or CLA',
     '-- episode in payload_child_rows.sql, so they belong to no child there; here each is tagged with',
-    '-- the person of its own person-id column (kind \'or\': s1 table, s2 row id, s3 the reference that',
-    '-- was not found, s4 its column) so that child\'s payload gets a warning naming what was dropped.',
+    "-- the person of its own person-id column (kind 'or': s1 table, s2 row id, s3 the reference that",
+    "-- was not found, s4 its column) so that child's payload gets a warning naming what was dropped.",
     '-- The person-id columns are not among the columns the builder needs, so src/payload adds a branch',
     '-- only when its column exists (older SSDs lack some). Sections start with "-- branch table.column"',
     '-- and are spliced into payload_child_rows.sql at its orphanBranches placeholder, each after a UNION ALL.',

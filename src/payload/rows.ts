@@ -65,7 +65,22 @@ export interface ChildRows {
 
 export function emptyChildRows(person: PersonRow): ChildRows {
   return {
-    person, addresses: [], disabilities: [], immigration: [], linkedIds: [], cinEpisodes: [], assessments: [], factors: [],
-    cinPlans: [], s47: [], cpPlans: [], claEpisodes: [], placements: [], permanence: [], careLeavers: [], involvements: [], sdq: [],
+    person,
+    addresses: [],
+    disabilities: [],
+    immigration: [],
+    linkedIds: [],
+    cinEpisodes: [],
+    assessments: [],
+    factors: [],
+    cinPlans: [],
+    s47: [],
+    cpPlans: [],
+    claEpisodes: [],
+    placements: [],
+    permanence: [],
+    careLeavers: [],
+    involvements: [],
+    sdq: [],
   };
 }

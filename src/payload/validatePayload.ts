@@ -64,11 +64,16 @@ export function shapeOf(v: unknown): string {
   if (v === null) return 'null';
   if (Array.isArray(v)) return `a list of ${plural(v.length, 'item')}`;
   switch (typeof v) {
-    case 'string': return v.length === 0 ? 'empty text' : `text of ${plural(chars(v), 'character')}`;
-    case 'number': return Number.isInteger(v) ? 'a whole number' : 'a number with a fraction';
-    case 'boolean': return 'true/false';
-    case 'object': return 'an object';
-    default: return typeof v;
+    case 'string':
+      return v.length === 0 ? 'empty text' : `text of ${plural(chars(v), 'character')}`;
+    case 'number':
+      return Number.isInteger(v) ? 'a whole number' : 'a number with a fraction';
+    case 'boolean':
+      return 'true/false';
+    case 'object':
+      return 'an object';
+    default:
+      return typeof v;
   }
 }
 
@@ -81,8 +86,18 @@ function disallowedCharacters(value: string, pattern: string): string {
   const kinds = new Map<string, number>();
   for (const c of value) {
     if (allowed.test(c)) continue;
-    const kind = c === ' ' ? 'space' : /\s/.test(c) ? 'tab or line break' : /[\u0000-\u001f]/.test(c) ? 'control character'
-      : /[\p{L}\p{M}]/u.test(c) ? 'accented or non-Latin letter' : /\p{N}/u.test(c) ? 'non-ASCII digit' : 'punctuation or symbol';
+    const kind =
+      c === ' '
+        ? 'space'
+        : /\s/.test(c)
+          ? 'tab or line break'
+          : /[\u0000-\u001f]/.test(c)
+            ? 'control character'
+            : /[\p{L}\p{M}]/u.test(c)
+              ? 'accented or non-Latin letter'
+              : /\p{N}/u.test(c)
+                ? 'non-ASCII digit'
+                : 'punctuation or symbol';
     kinds.set(kind, (kinds.get(kind) ?? 0) + 1);
   }
   const list = [...kinds].map(([k, n]) => plural(n, k)).join(', ');
@@ -92,7 +107,10 @@ function disallowedCharacters(value: string, pattern: string): string {
 function titleOf(e: ErrorObject, path: string): string {
   const t = (e.parentSchema as { title?: string } | undefined)?.title;
   if (t) return t;
-  const field = path.split('/').filter((s) => s !== '' && !/^\d+$/.test(s)).pop();
+  const field = path
+    .split('/')
+    .filter((s) => s !== '' && !/^\d+$/.test(s))
+    .pop();
   return field ?? 'payload';
 }
 
@@ -101,21 +119,36 @@ function messageFor(e: ErrorObject, path: string): string {
   const v = e.data;
   const p = e.params as Record<string, unknown>;
   switch (e.keyword) {
-    case 'required': return `required: this field is missing`;
-    case 'additionalProperties': return 'not a field of the DfE payload';
-    case 'maxLength': return `${title}: ${plural(typeof v === 'string' ? chars(v) : 0, 'character')}; at most ${p.limit} allowed`;
-    case 'minLength': return `${title}: ${typeof v === 'string' && v.length === 0 ? 'empty' : plural(typeof v === 'string' ? chars(v) : 0, 'character')}; at least ${p.limit} required`;
-    case 'pattern': return `${title}: ${typeof v === 'string' ? disallowedCharacters(v, String(p.pattern)) : shapeOf(v)}`;
-    case 'enum': return `${title}: ${shapeOf(v)} that is not one of the allowed codes (${(p.allowedValues as unknown[]).join(', ')})`;
-    case 'format': return `${title}: ${shapeOf(v)}, not a calendar date written YYYY-MM-DD`;
-    case 'type': return `${title}: ${shapeOf(v)}; ${String(p.type)} expected`;
-    case 'maxItems': return `${title}: ${plural(Array.isArray(v) ? v.length : 0, 'item')}; at most ${p.limit} allowed`;
-    case 'minItems': return `${title}: ${plural(Array.isArray(v) ? v.length : 0, 'item')}; at least ${p.limit} required`;
-    case 'uniqueItems': return `${title}: items ${Number(p.j) + 1} and ${Number(p.i) + 1} are the same`;
-    case 'minimum': return `${title}: below the minimum ${p.limit}`;
-    case 'maximum': return `${title}: above the maximum ${p.limit}`;
-    case 'const': return `${title}: must be ${JSON.stringify(p.allowedValue)}`;
-    default: return `${title}: breaks the "${e.keyword}" rule`;
+    case 'required':
+      return `required: this field is missing`;
+    case 'additionalProperties':
+      return 'not a field of the DfE payload';
+    case 'maxLength':
+      return `${title}: ${plural(typeof v === 'string' ? chars(v) : 0, 'character')}; at most ${p.limit} allowed`;
+    case 'minLength':
+      return `${title}: ${typeof v === 'string' && v.length === 0 ? 'empty' : plural(typeof v === 'string' ? chars(v) : 0, 'character')}; at least ${p.limit} required`;
+    case 'pattern':
+      return `${title}: ${typeof v === 'string' ? disallowedCharacters(v, String(p.pattern)) : shapeOf(v)}`;
+    case 'enum':
+      return `${title}: ${shapeOf(v)} that is not one of the allowed codes (${(p.allowedValues as unknown[]).join(', ')})`;
+    case 'format':
+      return `${title}: ${shapeOf(v)}, not a calendar date written YYYY-MM-DD`;
+    case 'type':
+      return `${title}: ${shapeOf(v)}; ${String(p.type)} expected`;
+    case 'maxItems':
+      return `${title}: ${plural(Array.isArray(v) ? v.length : 0, 'item')}; at most ${p.limit} allowed`;
+    case 'minItems':
+      return `${title}: ${plural(Array.isArray(v) ? v.length : 0, 'item')}; at least ${p.limit} required`;
+    case 'uniqueItems':
+      return `${title}: items ${Number(p.j) + 1} and ${Number(p.i) + 1} are the same`;
+    case 'minimum':
+      return `${title}: below the minimum ${p.limit}`;
+    case 'maximum':
+      return `${title}: above the maximum ${p.limit}`;
+    case 'const':
+      return `${title}: must be ${JSON.stringify(p.allowedValue)}`;
+    default:
+      return `${title}: breaks the "${e.keyword}" rule`;
   }
 }
 

@@ -5,9 +5,7 @@
 import type { ReportingWindow } from './types';
 import { addYears, isIsoDate } from '../model/asOf';
 
-export {
-  addDays, addMonths, addYears, censusDates, isIsoDate, parseDateParts, reportingWindow,
-} from '../model/asOf';
+export { addDays, addMonths, addYears, censusDates, isIsoDate, parseDateParts, reportingWindow } from '../model/asOf';
 
 // --- Timestamps as the drivers return them ---------------------------------------------------
 // DATE/DATETIME values arrive as 'YYYY-MM-DD' or 'YYYY-MM-DDTHH:MM:SS[.fff]'. The community

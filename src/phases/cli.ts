@@ -37,17 +37,19 @@ export function registerPhases(program: Command): void {
     .addOption(new Option('--also <url>', 'another database to look in (e.g. where the scrambled copy is); repeatable').argParser((v: string, prev: string[] = []) => [...prev, v]).default([]))
     .addOption(jsonOption())
     .addHelpText('after', '\nExit codes: 0 shown; 2 bad usage or no connection. See docs/scramble.md "Phased connection testing".')
-    .action(action(async (opts: PhasesCliOptions) => {
-      if (!opts.db) throw new UsageError('no database given: pass --db (or set SSD_DB)');
-      const dbs: Db[] = [];
-      try {
-        for (const url of [opts.db, ...opts.also]) dbs.push(await openDb(url));
-        const r = await readPhases(dbs);
-        if (opts.json) printJson(r);
-        else printPhases(r);
-        return EXIT.OK;
-      } finally {
-        for (const d of dbs) await d.close().catch(() => undefined);
-      }
-    }));
+    .action(
+      action(async (opts: PhasesCliOptions) => {
+        if (!opts.db) throw new UsageError('no database given: pass --db (or set SSD_DB)');
+        const dbs: Db[] = [];
+        try {
+          for (const url of [opts.db, ...opts.also]) dbs.push(await openDb(url));
+          const r = await readPhases(dbs);
+          if (opts.json) printJson(r);
+          else printPhases(r);
+          return EXIT.OK;
+        } finally {
+          for (const d of dbs) await d.close().catch(() => undefined);
+        }
+      }),
+    );
 }

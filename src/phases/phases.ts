@@ -85,7 +85,10 @@ export async function readPhases(dbs: readonly Db[], options: { schemas?: readon
   // Schemas holding fake data or a scrambled copy (for the next command when nothing is staged yet).
   const sources: Partial<Record<PhaseNo, string>> = {};
   for (const db of dbs) {
-    for (const [no, marker] of [[1, FAKE_MARKER_TABLE], [2, SCRAMBLE_MARKER_TABLE]] as const) {
+    for (const [no, marker] of [
+      [1, FAKE_MARKER_TABLE],
+      [2, SCRAMBLE_MARKER_TABLE],
+    ] as const) {
       for (const schema of await schemasWith(db, marker)) {
         if ((await dataKindOf(db, schema, 'ssd_api_data_staging')) === (no === 1 ? 'fake' : 'scrambled')) sources[no] ??= schema;
       }

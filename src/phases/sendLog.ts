@@ -52,6 +52,19 @@ export async function recordSendRun(db: Db, schema: string, entry: SendRunEntry)
   await db.execute(
     // MODE is a reserved word in Oracle (its column is "MODE"): quoted as the dialect quotes.
     `INSERT INTO ${table} (run_id, ${quoteIdent(db.dialect, 'mode')}, table_name, data_kind, endpoint, queued, posted, acknowledged, rejected, failed, invalid, stopped) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12)`,
-    [randomUUID(), entry.mode, entry.table, kind, entry.endpoint?.slice(0, 400) ?? null, entry.queued, entry.posted, entry.acknowledged, entry.rejected, entry.failed, entry.invalid, entry.stopped?.slice(0, 200) ?? null],
+    [
+      randomUUID(),
+      entry.mode,
+      entry.table,
+      kind,
+      entry.endpoint?.slice(0, 400) ?? null,
+      entry.queued,
+      entry.posted,
+      entry.acknowledged,
+      entry.rejected,
+      entry.failed,
+      entry.invalid,
+      entry.stopped?.slice(0, 200) ?? null,
+    ],
   );
 }

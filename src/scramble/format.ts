@@ -5,7 +5,9 @@ import type { ScrambleReport } from './runScramble';
 const fmt = (n: number) => n.toLocaleString('en-GB');
 
 export function printScrambleReport(r: ScrambleReport, write: (line?: string) => void): void {
-  write(`${r.ok ? 'Scrambled copy made' : 'Scrambled copy NOT kept'}: ${r.from.schema} (${r.from.database}) -> ${r.to.schema} (${r.to.database}), tables ${r.tableSet}, key ${r.keyFingerprint} (fingerprint, not the key).`);
+  write(
+    `${r.ok ? 'Scrambled copy made' : 'Scrambled copy NOT kept'}: ${r.from.schema} (${r.from.database}) -> ${r.to.schema} (${r.to.database}), tables ${r.tableSet}, key ${r.keyFingerprint} (fingerprint, not the key).`,
+  );
   write('');
   write('Rows per table (in = read from the source, out = in the copy):');
   const w = Math.max(5, ...r.tables.map((t) => t.table.length));
@@ -23,7 +25,8 @@ export function printScrambleReport(r: ScrambleReport, write: (line?: string) =>
   } else {
     write('  No original value found in the copy.');
   }
-  if (s.coincidences) write(`  ${fmt(s.coincidences)} generated value(s) equal some other record's original value by chance (the key shows what each was made from; they carry nothing of the value they equal).`);
+  if (s.coincidences)
+    write(`  ${fmt(s.coincidences)} generated value(s) equal some other record's original value by chance (the key shows what each was made from; they carry nothing of the value they equal).`);
   if (r.checks) {
     write('');
     write(`ssd check on both (as-of ${r.checkAsOf}), findings per rule (source | copy):`);

@@ -65,18 +65,30 @@ export class FormatPreservingPermutation {
       let x = 0;
       for (let i = 0; i < digits.length; i++) x = x * radices[i]! + digits[i]!;
       const b = Math.max(2, Math.ceil(Math.log2(nNum)));
-      do x = this.feistelNumber(x, b, tweak, forward); while (x >= nNum);
+      do x = this.feistelNumber(x, b, tweak, forward);
+      while (x >= nNum);
       const out = new Array<number>(digits.length);
-      for (let i = digits.length - 1; i >= 0; i--) { out[i] = x % radices[i]!; x = Math.floor(x / radices[i]!); }
+      for (let i = digits.length - 1; i >= 0; i--) {
+        out[i] = x % radices[i]!;
+        x = Math.floor(x / radices[i]!);
+      }
       return out;
     }
     let n = 1n;
     let x = 0n;
-    for (let i = 0; i < digits.length; i++) { n *= BigInt(radices[i]!); x = x * BigInt(radices[i]!) + BigInt(digits[i]!); }
+    for (let i = 0; i < digits.length; i++) {
+      n *= BigInt(radices[i]!);
+      x = x * BigInt(radices[i]!) + BigInt(digits[i]!);
+    }
     const b = Math.max(2, (n - 1n).toString(2).length);
-    do x = this.feistelBig(x, b, tweak, forward); while (x >= n);
+    do x = this.feistelBig(x, b, tweak, forward);
+    while (x >= n);
     const out = new Array<number>(digits.length);
-    for (let i = digits.length - 1; i >= 0; i--) { const r = BigInt(radices[i]!); out[i] = Number(x % r); x /= r; }
+    for (let i = digits.length - 1; i >= 0; i--) {
+      const r = BigInt(radices[i]!);
+      out[i] = Number(x % r);
+      x /= r;
+    }
     return out;
   }
 
@@ -98,12 +110,19 @@ export class FormatPreservingPermutation {
     for (const r of radices) nNum *= r;
     if (nNum > 2 ** NUMBER_BITS) return values.map((d) => this.run(d, radices, domain, forward));
     if (nNum <= 1) return values.map((d) => [...d]);
-    const xs = values.map((d) => { let x = 0; for (let i = 0; i < d.length; i++) x = x * radices[i]! + d[i]!; return x; });
+    const xs = values.map((d) => {
+      let x = 0;
+      for (let i = 0; i < d.length; i++) x = x * radices[i]! + d[i]!;
+      return x;
+    });
     this.permuteNumbers(xs, radices, domain, forward);
     return xs.map((x0) => {
       let x = x0;
       const out = new Array<number>(radices.length);
-      for (let i = radices.length - 1; i >= 0; i--) { out[i] = x % radices[i]!; x = Math.floor(x / radices[i]!); }
+      for (let i = radices.length - 1; i >= 0; i--) {
+        out[i] = x % radices[i]!;
+        x = Math.floor(x / radices[i]!);
+      }
       return out;
     });
   }
@@ -126,11 +145,18 @@ export class FormatPreservingPermutation {
     const ma = 2 ** a;
     let todo = xs.map((_, i) => i);
     const blocks = Buffer.alloc(16 * xs.length);
-    for (let i = 0; i < xs.length; i++) { tweak.copy(blocks, i * 16, 0, 8); blocks[i * 16 + 9] = a; blocks[i * 16 + 10] = c; }
+    for (let i = 0; i < xs.length; i++) {
+      tweak.copy(blocks, i * 16, 0, 8);
+      blocks[i * 16 + 9] = a;
+      blocks[i * 16 + 10] = c;
+    }
     while (todo.length) {
       const L = new Float64Array(todo.length);
       const R = new Float64Array(todo.length);
-      for (let k = 0; k < todo.length; k++) { L[k] = Math.floor(xs[todo[k]!]! / mc); R[k] = xs[todo[k]!]! % mc; }
+      for (let k = 0; k < todo.length; k++) {
+        L[k] = Math.floor(xs[todo[k]!]! / mc);
+        R[k] = xs[todo[k]!]! % mc;
+      }
       for (let step = 0; step < ROUNDS; step++) {
         const round = forward ? step : ROUNDS - 1 - step;
         const even = round % 2 === 0;
@@ -138,7 +164,10 @@ export class FormatPreservingPermutation {
         for (let k = 0, o = 8; k < todo.length; k++, o += 16) {
           const h = (even ? R[k]! : L[k]!) >>> 0;
           buf[o] = round;
-          buf[o + 4] = h >>> 24; buf[o + 5] = (h >>> 16) & 255; buf[o + 6] = (h >>> 8) & 255; buf[o + 7] = h & 255;
+          buf[o + 4] = h >>> 24;
+          buf[o + 5] = (h >>> 16) & 255;
+          buf[o + 6] = (h >>> 8) & 255;
+          buf[o + 7] = h & 255;
         }
         const out = this.cipher.update(buf);
         for (let k = 0, o = 0; k < todo.length; k++, o += 16) {
@@ -195,7 +224,10 @@ export class FormatPreservingPermutation {
   }
 
   private fBig(tweak: Buffer, round: number, a: number, c: number, half: bigint, bits: number): bigint {
-    const d = createHmac('sha256', this.macKey).update(tweak).update(`|${round}|${a}|${c}|${half.toString(16)}`).digest();
+    const d = createHmac('sha256', this.macKey)
+      .update(tweak)
+      .update(`|${round}|${a}|${c}|${half.toString(16)}`)
+      .digest();
     let v = BigInt('0x' + d.toString('hex'));
     if (bits < 256) v &= (1n << BigInt(bits)) - 1n;
     return v;

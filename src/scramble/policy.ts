@@ -41,8 +41,14 @@ export const FREE_TEXT_COLUMNS: Readonly<Record<string, readonly string[]>> = {
 
 /** Columns holding names of teams, departments or placements: pseudonymised like ids. */
 const NAME_LIKE_IDS = new Set([
-  'prof_professional_department', 'dept_team_name', 'dept_team_parent_name',
-  'clap_cla_placement_urn', 'perm_placement_provider_urn', 'prep_court_reference', 'send_uln', 'legacy_id',
+  'prof_professional_department',
+  'dept_team_name',
+  'dept_team_parent_name',
+  'clap_cla_placement_urn',
+  'perm_placement_provider_urn',
+  'prep_court_reference',
+  'send_uln',
+  'legacy_id',
   'clea_care_leaver_personal_advisor',
 ]);
 
@@ -81,17 +87,19 @@ export const GENERATED_ROLES: ReadonlySet<ColumnRole> = new Set(['id', 'registra
  * The column holding the child (person) a row belongs to, whose keyed offset moves the row's
  * dates. null: the row has no person; its dates move by an offset keyed on its own first key.
  */
-export const CHILD_COLUMN: Readonly<Record<string, string | null>> = Object.fromEntries(SSD_TABLES.map((t) => {
-  const special: Record<string, string> = {
-    ssd_mother: 'moth_childs_person_id',
-    ssd_cohort: 'dim_person_id',
-    ssd_pre_cla_care_plan: 'dim_person_id',
-    ssd_cla_reviews: 'clar_cla_person_id',
-  };
-  if (special[t.name]) return [t.name, special[t.name]!];
-  const c = t.columns.find((x) => /_person_id$/.test(x.name) && x.name !== 'moth_person_id');
-  return [t.name, c ? c.name : null];
-}));
+export const CHILD_COLUMN: Readonly<Record<string, string | null>> = Object.fromEntries(
+  SSD_TABLES.map((t) => {
+    const special: Record<string, string> = {
+      ssd_mother: 'moth_childs_person_id',
+      ssd_cohort: 'dim_person_id',
+      ssd_pre_cla_care_plan: 'dim_person_id',
+      ssd_cla_reviews: 'clar_cla_person_id',
+    };
+    if (special[t.name]) return [t.name, special[t.name]!];
+    const c = t.columns.find((x) => /_person_id$/.test(x.name) && x.name !== 'moth_person_id');
+    return [t.name, c ? c.name : null];
+  }),
+);
 
 /**
  * Where the child of a row can be looked up when its own person column is NULL (placements often

@@ -149,7 +149,12 @@ interface ValueSink {
 function collect(set: ValueSink, role: ColumnRole | 'unknown', v: string, row: Row, linkTypeCol: string | null): void {
   if (v.trim().length < 3) return;
   switch (role) {
-    case 'id': case 'registration': case 'upn': case 'linkValue': case 'surname': case 'fullName':
+    case 'id':
+    case 'registration':
+    case 'upn':
+    case 'linkValue':
+    case 'surname':
+    case 'fullName':
       set.add(v);
       if (role === 'fullName') for (const p of v.trim().split(/\s+/)) if (p.length >= 3) set.add(p);
       if (role === 'linkValue' && linkTypeCol && linkTypeIsUpn(row[linkTypeCol])) set.add(v);
@@ -158,7 +163,10 @@ function collect(set: ValueSink, role: ColumnRole | 'unknown', v: string, row: R
       if (!NAME_PLACEHOLDERS.has(v.trim().toUpperCase())) set.add(v);
       break;
     case 'postcode':
-      if (!POSTCODE_PLACEHOLDERS.has(v.trim().toUpperCase())) { set.add(v); set.add(v.replace(/\s+/g, '')); }
+      if (!POSTCODE_PLACEHOLDERS.has(v.trim().toUpperCase())) {
+        set.add(v);
+        set.add(v.replace(/\s+/g, ''));
+      }
       break;
     default:
       break;
@@ -187,9 +195,11 @@ export async function runScramble(source: Db, target: Db, options: ScrambleOptio
   if (tableSet !== 'api' && tableSet !== 'all') throw new Error('tables must be api or all');
   const batchSize = options.batchSize ?? DEFAULT_BATCH;
   if (!Number.isInteger(batchSize) || batchSize < 1) throw new Error('batch size must be a positive whole number');
-  const checkCancel = () => { if (options.signal?.aborted) throw new CancelledError(); };
+  const checkCancel = () => {
+    if (options.signal?.aborted) throw new CancelledError();
+  };
 
-  const same = options.sameDatabase ?? await isSameDatabase(source, target);
+  const same = options.sameDatabase ?? (await isSameDatabase(source, target));
   if (same && fromSchema.toLowerCase() === toSchema.toLowerCase()) {
     throw new ScrambleRefusedError(`refusing to scramble schema ${fromSchema} onto itself: the copy must go to another schema (--to-schema) or another database (--to)`);
   }
@@ -215,12 +225,22 @@ export async function runScramble(source: Db, target: Db, options: ScrambleOptio
   if (busy.length) throw new ScrambleRefusedError(`refusing to write the scrambled copy into schema ${toSchema}: ${busy.join(', ')} already hold rows. Choose an empty schema or database.`);
 
   const report: ScrambleReport = {
-    ok: false, runId,
+    ok: false,
+    runId,
     from: { database: source.description, schema: fromSchema },
     to: { database: target.description, schema: toSchema },
-    tableSet, keyFingerprint: scrambler.fingerprint(), tables: [], missingInSource, unknownColumns: [], blankedColumns: [],
-    createdTables: [], scan: { cellsScanned: 0, valuesKnown: 0, survivors: [], coincidences: 0 }, checks: null, checkAsOf: null,
-    failure: null, seconds: 0,
+    tableSet,
+    keyFingerprint: scrambler.fingerprint(),
+    tables: [],
+    missingInSource,
+    unknownColumns: [],
+    blankedColumns: [],
+    createdTables: [],
+    scan: { cellsScanned: 0, valuesKnown: 0, survivors: [], coincidences: 0 },
+    checks: null,
+    checkAsOf: null,
+    failure: null,
+    seconds: 0,
   };
 
   // Columns of the source the catalogue could not use (odd names): not copied, named.
@@ -253,10 +273,16 @@ export async function runScramble(source: Db, target: Db, options: ScrambleOptio
     // Marker row first: a copy is recognisable as scrambled from its first row on.
     markerCreated = (await target.query(tableExistsSql(target.dialect), [toSchema, SCRAMBLE_RUNS_TABLE])).length === 0;
     await target.execute(fillIdentifiers(loadSql(target.dialect, 'scramble_runs_create'), { table: marker, objectName: `${toSchema}.${SCRAMBLE_RUNS_TABLE}` }));
-    await target.execute(
-      `INSERT INTO ${marker} (run_id, status, source_database, source_schema, table_set, key_fingerprint, rows_written, tool_version) VALUES ($1, $2, $3, $4, $5, $6, $7, $8)`,
-      [runId, 'running', source.description.slice(0, 400), fromSchema, tableSet, report.keyFingerprint, 0, typeof SSD_VERSION === 'string' ? SSD_VERSION : 'dev'],
-    );
+    await target.execute(`INSERT INTO ${marker} (run_id, status, source_database, source_schema, table_set, key_fingerprint, rows_written, tool_version) VALUES ($1, $2, $3, $4, $5, $6, $7, $8)`, [
+      runId,
+      'running',
+      source.description.slice(0, 400),
+      fromSchema,
+      tableSet,
+      report.keyFingerprint,
+      0,
+      typeof SSD_VERSION === 'string' ? SSD_VERSION : 'dev',
+    ]);
 
     // Unknown columns get a nullable text column in the copy, left NULL.
     tgtCat = await readCatalogue(target, toSchema);
@@ -292,7 +318,15 @@ export async function runScramble(source: Db, target: Db, options: ScrambleOptio
 
     // Verification scan of the copy.
     checkCancel();
-    report.scan = await verifyCopy(target, tgtCat, toSchema, report.tables.map((x) => x.table), scrambler, values, { batchSize, signal: options.signal });
+    report.scan = await verifyCopy(
+      target,
+      tgtCat,
+      toSchema,
+      report.tables.map((x) => x.table),
+      scrambler,
+      values,
+      { batchSize, signal: options.signal },
+    );
     log.debug(`scramble: scanned ${report.scan.cellsScanned} cells in ${((performance.now() - tSeal) / 1000).toFixed(2)} s, ${values.lookups} lookups, ${report.scan.valuesKnown} values known`);
     await values.close();
     values = null;
@@ -362,7 +396,11 @@ export function compareChecks(source: CheckReport, copy: CheckReport): RuleCompa
     for (const f of r.findings) {
       const k = key(f);
       let row = rows.get(k);
-      if (!row) rows.set(k, row = { ruleId: f.skippedRule ? `${f.ruleId} (${f.skippedRule})` : f.ruleId, severity: f.severity, table: f.table, title: f.message.replace(/^[\d,]+ \S+: /, ''), source: 0, copy: 0 });
+      if (!row)
+        rows.set(
+          k,
+          (row = { ruleId: f.skippedRule ? `${f.ruleId} (${f.skippedRule})` : f.ruleId, severity: f.severity, table: f.table, title: f.message.replace(/^[\d,]+ \S+: /, ''), source: 0, copy: 0 }),
+        );
       row[side] += f.count || 1;
     }
   };
@@ -372,8 +410,18 @@ export function compareChecks(source: CheckReport, copy: CheckReport): RuleCompa
 }
 
 async function copyTable(
-  source: Db, target: Db, srcCat: Catalogue, tgtCat: Catalogue, fromSchema: string, toSchema: string, table: string,
-  scrambler: Scrambler, values: ScanStore, batchSize: number, report: ScrambleReport, options: ScrambleOptions,
+  source: Db,
+  target: Db,
+  srcCat: Catalogue,
+  tgtCat: Catalogue,
+  fromSchema: string,
+  toSchema: string,
+  table: string,
+  scrambler: Scrambler,
+  values: ScanStore,
+  batchSize: number,
+  report: ScrambleReport,
+  options: ScrambleOptions,
 ): Promise<number> {
   const model = findTable(table)!;
   const src = srcCat.tables.get(table)!;
@@ -409,12 +457,18 @@ async function copyTable(
   const select = `SELECT ${cols.join(', ')}${childExpr ? `, ${childExpr} AS ${CHILD_ALIAS}` : ''} FROM ${qualify(d, fromSchema, src.actual)} t`;
   // `character` without a length is CHAR(1) as a cast target and would cut a longer value silently:
   // cast to text instead, so the insert itself says when a value does not fit.
-  const pgTypes = target.dialect === 'postgres'
-    ? await pgColumnTypes(target, toSchema, tgt.actual, plans.map((p) => p.target))
-    : undefined;
+  const pgTypes =
+    target.dialect === 'postgres'
+      ? await pgColumnTypes(
+          target,
+          toSchema,
+          tgt.actual,
+          plans.map((p) => p.target),
+        )
+      : undefined;
   const sexCol = SEX_COLUMN[table] ? src.columns.get(SEX_COLUMN[table]!)?.actual : undefined;
   const nameKeyCol = NAME_KEY_COLUMN[table] ? src.columns.get(NAME_KEY_COLUMN[table]!)?.actual : undefined;
-  const linkTypeCol = table === 'ssd_linked_identifiers' ? src.columns.get('link_identifier_type')?.actual ?? null : null;
+  const linkTypeCol = table === 'ssd_linked_identifiers' ? (src.columns.get('link_identifier_type')?.actual ?? null) : null;
   const mssqlTarget = target.dialect === 'mssql';
 
   let rowsIn = 0;
@@ -442,7 +496,10 @@ async function copyTable(
         const p = plans[c]!;
         const raw = row[p.source];
         let v: unknown = raw;
-        if (raw === null || raw === undefined) { values_[c] = null; continue; }
+        if (raw === null || raw === undefined) {
+          values_[c] = null;
+          continue;
+        }
         const s = str(raw)!;
         collect(values, p.role, s, row, linkTypeCol);
         switch (p.role) {
@@ -454,14 +511,22 @@ async function copyTable(
           case 'linkValue':
             v = linkTypeCol && linkTypeIsUpn(row[linkTypeCol]) ? scrambler.upn(s) : (ids.get(s) ?? scrambler.id(s));
             break;
-          case 'upn': v = scrambler.upn(s); break;
-          case 'registration': v = scrambler.registration(s); break;
-          case 'forename': case 'surname': case 'fullName': {
-            const keyVal = nameKeyCol ? str(row[nameKeyCol]) ?? childKey : childKey;
+          case 'upn':
+            v = scrambler.upn(s);
+            break;
+          case 'registration':
+            v = scrambler.registration(s);
+            break;
+          case 'forename':
+          case 'surname':
+          case 'fullName': {
+            const keyVal = nameKeyCol ? (str(row[nameKeyCol]) ?? childKey) : childKey;
             v = scrambler.name(p.role, keyVal, sexCol ? str(row[sexCol]) : null, s);
             break;
           }
-          case 'postcode': v = scrambler.postcode(s); break;
+          case 'postcode':
+            v = scrambler.postcode(s);
+            break;
           case 'date': {
             if (DOB_COLUMNS.has(p.lower)) collectDob(values, s);
             offset ??= scrambler.dateOffset(childKey);
@@ -474,8 +539,13 @@ async function copyTable(
             v = s.trim() === '' ? s : shiftDateText(s, offset);
             break;
           }
-          case 'keep': v = raw; break;
-          case 'blank': case 'unknown': v = null; break;
+          case 'keep':
+            v = raw;
+            break;
+          case 'blank':
+          case 'unknown':
+            v = null;
+            break;
         }
         values_[c] = v;
       }
@@ -484,8 +554,18 @@ async function copyTable(
     // Write this batch while the next one is read (one insert in flight at a time).
     if (pending) await pending;
     const n = batch.length;
-    pending = bulkCopy(target, target.dialect, toSchema, tgt.actual, plans.map((p) => p.target), out, { pgTypes, maxRowsPerStatement: batchSize })
-      .then(() => { rowsIn += n; options.onProgress?.({ table, rows: rowsIn }); });
+    pending = bulkCopy(
+      target,
+      target.dialect,
+      toSchema,
+      tgt.actual,
+      plans.map((p) => p.target),
+      out,
+      { pgTypes, maxRowsPerStatement: batchSize },
+    ).then(() => {
+      rowsIn += n;
+      options.onProgress?.({ table, rows: rowsIn });
+    });
     batch = [];
     await values.drain();
   };

@@ -100,10 +100,12 @@ export class ScanStore {
 
   private bits(h: readonly number[], set: boolean): boolean {
     const mask = (1 << BLOOM_BITS_LOG2) - 1;
-    const h3 = h[2]!, h4 = h[3]! | 1;
+    const h3 = h[2]!,
+      h4 = h[3]! | 1;
     for (let i = 0; i < BLOOM_K; i++) {
       const p = (h3 + Math.imul(i, h4)) & mask;
-      const w = p >>> 5, m = 1 << (p & 31);
+      const w = p >>> 5,
+        m = 1 << (p & 31);
       if (set) this.bloom[w]! |= m;
       else if ((this.bloom[w]! & m) === 0) return false;
     }
@@ -132,15 +134,21 @@ export class ScanStore {
     const keys = this.buffer;
     this.buffer = [];
     const p: Promise<void> = this.insert(keys)
-      .then(() => undefined, (e: unknown) => { this.failed = e instanceof Error ? e : new Error(String(e)); })
-      .finally(() => { if (this.pending === p) this.pending = null; });
+      .then(
+        () => undefined,
+        (e: unknown) => {
+          this.failed = e instanceof Error ? e : new Error(String(e));
+        },
+      )
+      .finally(() => {
+        if (this.pending === p) this.pending = null;
+      });
     this.pending = p;
     if (force) {
       await p;
       if (this.failed) throw this.failed;
     }
   }
-
 
   private async insert(keys: number[]): Promise<void> {
     const d = this.session.dialect;

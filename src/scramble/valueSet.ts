@@ -31,7 +31,8 @@ export class ValueSet {
     const t = this.table;
     const mask = (t.length >> 1) - 1;
     for (let i = (a ^ (b * 31)) & mask; ; i = (i + 1) & mask) {
-      const x = t[i * 2]!, y = t[i * 2 + 1]!;
+      const x = t[i * 2]!,
+        y = t[i * 2 + 1]!;
       if (x === 0 && y === 0) return false;
       if (x === a && y === b) return true;
     }
@@ -40,8 +41,13 @@ export class ValueSet {
   private insert(t: Uint32Array, a: number, b: number): boolean {
     const mask = (t.length >> 1) - 1;
     for (let i = (a ^ (b * 31)) & mask; ; i = (i + 1) & mask) {
-      const x = t[i * 2]!, y = t[i * 2 + 1]!;
-      if (x === 0 && y === 0) { t[i * 2] = a; t[i * 2 + 1] = b; return true; }
+      const x = t[i * 2]!,
+        y = t[i * 2 + 1]!;
+      if (x === 0 && y === 0) {
+        t[i * 2] = a;
+        t[i * 2 + 1] = b;
+        return true;
+      }
       if (x === a && y === b) return false;
     }
   }

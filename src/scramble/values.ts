@@ -49,14 +49,26 @@ function shapeOf(value: string): Shape {
       if (i === 0) {
         // A leading zero stays (so "0123" and "5123" never land on each other); 1-9 stay 1-9.
         if (c === 48) continue;
-        positions.push(i); radices.push(9); digits.push(c - 49); bases.push(49);
+        positions.push(i);
+        radices.push(9);
+        digits.push(c - 49);
+        bases.push(49);
       } else {
-        positions.push(i); radices.push(10); digits.push(c - 48); bases.push(48);
+        positions.push(i);
+        radices.push(10);
+        digits.push(c - 48);
+        bases.push(48);
       }
     } else if (c >= 65 && c <= 90) {
-      positions.push(i); radices.push(26); digits.push(c - 65); bases.push(65);
+      positions.push(i);
+      radices.push(26);
+      digits.push(c - 65);
+      bases.push(65);
     } else if (c >= 97 && c <= 122) {
-      positions.push(i); radices.push(26); digits.push(c - 97); bases.push(97);
+      positions.push(i);
+      radices.push(26);
+      digits.push(c - 97);
+      bases.push(97);
     }
   }
   return { positions, radices, digits, bases };
@@ -110,9 +122,26 @@ function withDigits(value: string, x: number): string {
     let base = -1;
     let r = 0;
     if (c >= 48 && c <= 57) {
-      if (i === 0) { if (c !== 48) { base = 49; r = 9; } } else { base = 48; r = 10; }
-    } else if (c >= 65 && c <= 90) { base = 65; r = 26; } else if (c >= 97 && c <= 122) { base = 97; r = 26; }
-    if (base < 0) { codes[i] = c; continue; }
+      if (i === 0) {
+        if (c !== 48) {
+          base = 49;
+          r = 9;
+        }
+      } else {
+        base = 48;
+        r = 10;
+      }
+    } else if (c >= 65 && c <= 90) {
+      base = 65;
+      r = 26;
+    } else if (c >= 97 && c <= 122) {
+      base = 97;
+      r = 26;
+    }
+    if (base < 0) {
+      codes[i] = c;
+      continue;
+    }
     codes[i] = base + (y % r);
     y = Math.floor(y / r);
   }
@@ -249,7 +278,10 @@ export class Scrambler {
     for (const v of values) {
       if (out.has(v)) continue;
       const hit = cache?.get(v);
-      if (hit !== undefined) { out.set(v, hit); continue; }
+      if (hit !== undefined) {
+        out.set(v, hit);
+        continue;
+      }
       let sig = 1;
       let x = 0;
       let n = 1;
@@ -258,11 +290,28 @@ export class Scrambler {
         if (c >= 48 && c <= 57) {
           if (i === 0) {
             if (c === 48) continue; // a leading zero stays (as in shapeOf)
-            sig = sig * 4 + 1; x = x * 9 + (c - 49); n *= 9;
-          } else { sig = sig * 4 + 2; x = x * 10 + (c - 48); n *= 10; }
-        } else if (c >= 65 && c <= 90) { sig = sig * 4 + 3; x = x * 26 + (c - 65); n *= 26; } else if (c >= 97 && c <= 122) { sig = sig * 4 + 3; x = x * 26 + (c - 97); n *= 26; }
+            sig = sig * 4 + 1;
+            x = x * 9 + (c - 49);
+            n *= 9;
+          } else {
+            sig = sig * 4 + 2;
+            x = x * 10 + (c - 48);
+            n *= 10;
+          }
+        } else if (c >= 65 && c <= 90) {
+          sig = sig * 4 + 3;
+          x = x * 26 + (c - 65);
+          n *= 26;
+        } else if (c >= 97 && c <= 122) {
+          sig = sig * 4 + 3;
+          x = x * 26 + (c - 97);
+          n *= 26;
+        }
       }
-      if (n === 1) { out.set(v, v); continue; }
+      if (n === 1) {
+        out.set(v, v);
+        continue;
+      }
       if (n > 2 ** 52) {
         // Too long for the batched path: one at a time (the same permutation).
         const p = this.permute(v, 'id', undefined, forward);
@@ -272,7 +321,7 @@ export class Scrambler {
       }
       out.set(v, v); // placeholder, replaced below
       let g = groups.get(sig);
-      if (!g) groups.set(sig, g = { values: [], xs: [] });
+      if (!g) groups.set(sig, (g = { values: [], xs: [] }));
       g.values.push(v);
       g.xs.push(x);
     }
@@ -312,7 +361,7 @@ export class Scrambler {
     if (hit !== undefined) return hit;
     const h = this.hmac('date', childKey).readUInt32BE(0);
     const mag = 1 + (h % MAX_DATE_SHIFT);
-    const out = (h >>> 31) === 1 ? -mag : mag;
+    const out = h >>> 31 === 1 ? -mag : mag;
     this.offsetCache.set(childKey, out);
     return out;
   }
@@ -336,7 +385,10 @@ export class Scrambler {
     const body = value.slice(1);
     const temporary = /[A-Z]/.test(body[11]!);
     const radices = [10, 10, 10, 10, 10, 10, 10, 10, temporary ? UPN_CHECK_LETTERS.length : 10];
-    const digits = body.slice(3).split('').map((ch, i) => (i === 8 && temporary ? UPN_CHECK_LETTERS.indexOf(ch) : ch.charCodeAt(0) - 48));
+    const digits = body
+      .slice(3)
+      .split('')
+      .map((ch, i) => (i === 8 && temporary ? UPN_CHECK_LETTERS.indexOf(ch) : ch.charCodeAt(0) - 48));
     const out = forward ? this.fpe.encrypt(digits, radices, 'upn') : this.fpe.decrypt(digits, radices, 'upn');
     const tail = out.map((d, i) => (i === 8 && temporary ? UPN_CHECK_LETTERS[d]! : String(d))).join('');
     return makeUpn(body.slice(0, 3) + tail);
@@ -362,7 +414,14 @@ export class Scrambler {
     const parts = o.split(/\s+/);
     for (let i = 0; i < NAME_TRIES; i++) {
       const v = make(r);
-      if (v.toLowerCase() !== o && !v.toLowerCase().split(' ').some((p) => parts.includes(p))) return keepTooLong(v, original);
+      if (
+        v.toLowerCase() !== o &&
+        !v
+          .toLowerCase()
+          .split(' ')
+          .some((p) => parts.includes(p))
+      )
+        return keepTooLong(v, original);
     }
     return keepTooLong('Redacted', original);
   }

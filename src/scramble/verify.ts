@@ -41,10 +41,16 @@ export function cellParts(v: string): string[] {
         if (typeof x === 'string') out.push(x);
         else if (typeof x === 'number') out.push(String(x));
         else if (Array.isArray(x)) x.forEach(walk);
-        else if (x && typeof x === 'object') for (const [k, y] of Object.entries(x)) { out.push(k); walk(y); }
+        else if (x && typeof x === 'object')
+          for (const [k, y] of Object.entries(x)) {
+            out.push(k);
+            walk(y);
+          }
       };
       walk(JSON.parse(t));
-    } catch { /* not JSON: the cell alone */ }
+    } catch {
+      /* not JSON: the cell alone */
+    }
   } else if (t.includes(',')) {
     for (const p of t.split(',')) out.push(p);
   }
@@ -69,7 +75,12 @@ export interface ScanValues {
  * (explained when one of them is a source value other than itself).
  */
 function explanation(
-  role: ColumnRole | 'unknown', v: string, row: Row, scrambler: Scrambler, table: string, cols: Map<string, string>,
+  role: ColumnRole | 'unknown',
+  v: string,
+  row: Row,
+  scrambler: Scrambler,
+  table: string,
+  cols: Map<string, string>,
   unId: (pseudonym: string) => string = (p) => scrambler.unId(p),
 ): boolean | string[] {
   const asUpn = (): (string | null)[] => {
@@ -79,21 +90,28 @@ function explanation(
   };
   const originals = (us: (string | null)[]): string[] => us.filter((u): u is string => u !== null && u !== v);
   switch (role) {
-    case 'id': return originals([unId(v)]);
-    case 'registration': return originals([scrambler.registration(v, false)]);
-    case 'upn': return originals(asUpn());
-    case 'linkValue': return originals([unId(v), ...asUpn()]);
+    case 'id':
+      return originals([unId(v)]);
+    case 'registration':
+      return originals([scrambler.registration(v, false)]);
+    case 'upn':
+      return originals(asUpn());
+    case 'linkValue':
+      return originals([unId(v), ...asUpn()]);
     case 'postcode':
       if (POSTCODE.test(v)) return Scrambler.isFakePostcode(v);
       return originals([scrambler.permute(v, 'postcode-invalid', (s) => !POSTCODE.test(s), false)]);
-    case 'forename': case 'surname': case 'fullName': {
+    case 'forename':
+    case 'surname':
+    case 'fullName': {
       const keyCol = NAME_KEY_COLUMN[table] ? cols.get(NAME_KEY_COLUMN[table]!) : undefined;
       const sexCol = SEX_COLUMN[table] ? cols.get(SEX_COLUMN[table]!) : undefined;
       const key = keyCol && typeof row[keyCol] === 'string' ? unId(row[keyCol] as string) : null;
       if (key === null) return false;
       return scrambler.isGeneratedName(role as NameKind, key, sexCol ? (row[sexCol] as string | null) : null, v);
     }
-    default: return false;
+    default:
+      return false;
   }
 }
 
@@ -103,7 +121,12 @@ function explanation(
  * explanations of the few that are source values), so memory is one batch of rows.
  */
 export async function verifyCopy(
-  db: Db, cat: Catalogue, schema: string, tables: readonly string[], scrambler: Scrambler, values: ScanValues,
+  db: Db,
+  cat: Catalogue,
+  schema: string,
+  tables: readonly string[],
+  scrambler: Scrambler,
+  values: ScanValues,
   options: { batchSize?: number; signal?: AbortSignal } = {},
 ): Promise<ScanResult> {
   const result: ScanResult = { cellsScanned: 0, valuesKnown: values.size, survivors: [], coincidences: 0 };
@@ -120,7 +143,7 @@ export async function verifyCopy(
     const cols = new Map(text.map((c) => [c.name, c.actual] as const));
     const roles = text.map((c) => {
       const m = model?.columns.find((x) => x.name.toLowerCase() === c.name);
-      return m && model ? roleOf(model, m) : 'unknown' as const;
+      return m && model ? roleOf(model, m) : ('unknown' as const);
     });
     const generated = roles.map((r) => GENERATED_ROLES.has(r as ColumnRole));
     const counts = new Map<string, number>();
@@ -166,7 +189,10 @@ export async function verifyCopy(
       for (const h of hits) {
         if (!found.has(h.key)) continue;
         const role = roles[h.col]!;
-        if (!GENERATED_ROLES.has(role as ColumnRole)) { survive(h.col); continue; }
+        if (!GENERATED_ROLES.has(role as ColumnRole)) {
+          survive(h.col);
+          continue;
+        }
         const e = explanation(role, h.part, h.row, scrambler, table, cols, unId);
         const keys = Array.isArray(e) ? e.map((u) => values.candidate(u)).filter((k): k is number => k !== null) : [];
         if (e === true) result.coincidences++;

@@ -37,7 +37,10 @@ const DELETE_RE = new RegExp(String.raw`\bDELETE\s+(?:TOP\s*\([^)]*\)\s*(?:PERCE
 const DROP_RE = new RegExp(String.raw`\bDROP\s+TABLE\s+(?:IF\s+EXISTS\s+)?(${QUALIFIED})`, 'gi');
 const MODULE_RE = /^\s*(?:CREATE\s+(?:OR\s+ALTER\s+)?|ALTER\s+)(?:PROC|PROCEDURE|FUNCTION|TRIGGER|VIEW)\b/i;
 
-interface Rule { re: RegExp; why: string }
+interface Rule {
+  re: RegExp;
+  why: string;
+}
 
 /** Statements that cannot run inside a transaction (or end it), PostgreSQL: anchored at a statement's start. */
 const PG_RULES: Rule[] = [
@@ -99,7 +102,10 @@ export function batchFacts(batch: Pick<PlannedBatch, 'text' | 'tables'>, dialect
     if (!r) return;
     // a CTE the statement deletes through is not a table
     if (new RegExp(String.raw`\b${r.name.replace(/[^\w$#@]/g, '')}\s*(?:\([^)]*\)\s*)?AS\s*\(`, 'i').test(masked)) return;
-    if (!seen.has(keyOf(r))) { seen.add(keyOf(r)); refreshes.push(r); }
+    if (!seen.has(keyOf(r))) {
+      seen.add(keyOf(r));
+      refreshes.push(r);
+    }
     if (refreshAt === undefined || at < refreshAt) refreshAt = at;
   };
   if (!module) {
@@ -112,7 +118,11 @@ export function batchFacts(batch: Pick<PlannedBatch, 'text' | 'tables'>, dialect
     }
   }
   const touches = [...refreshes];
-  for (const t of batch.tables) if (!isTemp(t.name) && !seen.has(keyOf(t))) { seen.add(keyOf(t)); touches.push(t); }
+  for (const t of batch.tables)
+    if (!isTemp(t.name) && !seen.has(keyOf(t))) {
+      seen.add(keyOf(t));
+      touches.push(t);
+    }
   const facts: BatchFacts = { refreshes, touches };
   if (refreshAt !== undefined) facts.refreshAt = refreshAt;
   if (!module) {
@@ -176,7 +186,12 @@ export function planTableBlocks(plan: ScriptPlan): TableBlock[] {
 function tablesOf(batches: readonly PlannedBatch[]): TableRef[] {
   const out: TableRef[] = [];
   const seen = new Set<string>();
-  for (const b of batches) for (const t of b.tables) if (!isTemp(t.name) && !seen.has(keyOf(t))) { seen.add(keyOf(t)); out.push(t); }
+  for (const b of batches)
+    for (const t of b.tables)
+      if (!isTemp(t.name) && !seen.has(keyOf(t))) {
+        seen.add(keyOf(t));
+        out.push(t);
+      }
   return out;
 }
 
@@ -232,7 +247,10 @@ function taggedBlocks(plan: ScriptPlan): TableBlock[] {
       const others = span.regions.filter((x) => x !== ri).map((x) => regions[x]!.c.name);
       const b = span.batch;
       blocks.push({
-        tables: [{ name: r.c.name.toLowerCase(), via: 'tag' }], batches: [...new Set([...idx, b.index])].sort((x, y) => x - y), atomic: false, via: 'container',
+        tables: [{ name: r.c.name.toLowerCase(), via: 'tag' }],
+        batches: [...new Set([...idx, b.index])].sort((x, y) => x - y),
+        atomic: false,
+        via: 'container',
         reason: `batch ${b.index + 1} (from line ${b.line}) also refreshes ${others.length} other table(s)${others.length ? ` (${others.slice(0, 3).join(', ')}${others.length > 3 ? ', …' : ''})` : ''}: one transaction would tie them together; run with --per-table to refresh each table in its own transaction`,
         at: { file: b.file, line: b.line, column: b.column },
       });
@@ -255,13 +273,20 @@ function untaggedBlocks(plan: ScriptPlan, facts: BatchFacts[]): TableBlock[] {
   for (const b of plan.batches) {
     const f = facts[b.index]!;
     const touched = f.touches.map(keyOf);
-    if (cur && touched.every((k) => keys.has(k))) { cur.batches.push(b.index); continue; }
+    if (cur && touched.every((k) => keys.has(k))) {
+      cur.batches.push(b.index);
+      continue;
+    }
     cur = null;
     if (!f.refreshes.length) continue;
     const startAt = mapBatchPosition(b, (f.refreshAt ?? 0) + 1);
     if (f.touches.length > 1) {
       blocks.push({
-        tables: f.touches, batches: [b.index], atomic: false, via: 'refresh', at: startAt,
+        tables: f.touches,
+        batches: [b.index],
+        atomic: false,
+        via: 'refresh',
+        at: startAt,
         reason: `batch ${b.index + 1} (from line ${b.line}) refreshes ${f.touches.length} tables (${f.touches.map((t) => t.name).join(', ')}): one transaction would tie them together; ${plan.dialect === 'tsql' ? 'put GO between the tables' : 'give each table its own statements'} to refresh each atomically`,
       });
       continue;

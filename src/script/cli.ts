@@ -50,7 +50,11 @@ export function dialectForAddress(address: string): ScriptDialect {
 
 function chooseDialect(db: Pick<Db, 'dialect'>, value: string | undefined): ScriptDialect {
   if (!value) return dialectForDb(db);
-  try { return parseDialect(value); } catch (e) { throw new UsageError((e as Error).message); }
+  try {
+    return parseDialect(value);
+  } catch (e) {
+    throw new UsageError((e as Error).message);
+  }
 }
 
 const secs = (ms: number | null | undefined) => (ms === null || ms === undefined ? '' : ms < 1000 ? `${Math.round(ms)} ms` : `${(ms / 1000).toFixed(1)} s`);
@@ -67,7 +71,10 @@ export function printPreflight(r: PreflightReport, all = false): void {
 
 export function printDrift(r: DriftReport, header = true): void {
   const drifted = r.tables.filter((t) => t.status === 'drift');
-  if (header) out(`structure drift: ${drifted.length ? `${drifted.length} table(s) differ from the script` : 'none'} (${r.tables.length} table definition(s) compared, ${r.tables.filter((t) => t.status === 'missing').length} not created yet)`);
+  if (header)
+    out(
+      `structure drift: ${drifted.length ? `${drifted.length} table(s) differ from the script` : 'none'} (${r.tables.length} table definition(s) compared, ${r.tables.filter((t) => t.status === 'missing').length} not created yet)`,
+    );
   for (const t of drifted) {
     out(`  ${t.file}:${t.line}:1: warning: ${t.schema}.${t.table} differs from the script's CREATE TABLE (the script never alters an existing table):`);
     for (const c of t.added) out(`    + ${c.name} ${c.type}   (in the script, not in the table)`);
@@ -84,15 +91,22 @@ export function printDrift(r: DriftReport, header = true): void {
 }
 
 function printSummary(r: RunResult): void {
-  const count = (xs: string[]) => Object.entries(xs.reduce<Record<string, number>>((a, s) => ((a[s] = (a[s] ?? 0) + 1), a), {})).map(([k, n]) => `${n} ${k}`).join(', ');
+  const count = (xs: string[]) =>
+    Object.entries(xs.reduce<Record<string, number>>((a, s) => ((a[s] = (a[s] ?? 0) + 1), a), {}))
+      .map(([k, n]) => `${n} ${k}`)
+      .join(', ');
   out('');
-  out(`summary: ${r.cancelled ? 'CANCELLED · ' : ''}${r.tables.length} table(s): ${count(r.tables.map((t) => t.status)) || 'none'} · ${r.total} batch(es): ${count(r.batches.map((b) => b.status))} · ${secs(r.elapsedMs)}`);
+  out(
+    `summary: ${r.cancelled ? 'CANCELLED · ' : ''}${r.tables.length} table(s): ${count(r.tables.map((t) => t.status)) || 'none'} · ${r.total} batch(es): ${count(r.batches.map((b) => b.status))} · ${secs(r.elapsedMs)}`,
+  );
   if (r.tables.length) {
     const w = Math.max(5, ...r.tables.map((t) => (t.schema ? t.schema.length + 1 : 0) + t.name.length));
     out(`  ${'table'.padEnd(w)}  ${'status'.padEnd(9)}  ${'created'.padEnd(7)}  ${'rows'.padStart(9)}  ${'time'.padEnd(7)}  refresh`);
     for (const t of r.tables) {
       const name = `${t.schema ? t.schema + '.' : ''}${t.name}`;
-      out(`  ${name.padEnd(w)}  ${t.status.padEnd(9)}  ${(t.created ? 'yes' : t.existedBefore === null ? '?' : 'no').padEnd(7)}  ${(t.rows === null ? '-' : String(t.rows)).padStart(9)}  ${secs(t.elapsedMs).padEnd(7)}  ${t.refresh ? refreshText(t.refresh) : ''}`.trimEnd());
+      out(
+        `  ${name.padEnd(w)}  ${t.status.padEnd(9)}  ${(t.created ? 'yes' : t.existedBefore === null ? '?' : 'no').padEnd(7)}  ${(t.rows === null ? '-' : String(t.rows)).padStart(9)}  ${secs(t.elapsedMs).padEnd(7)}  ${t.refresh ? refreshText(t.refresh) : ''}`.trimEnd(),
+      );
     }
   }
   if (!r.atomic) out('atomic refresh: off (--no-atomic): table blocks ran as written, outside transactions');
@@ -148,8 +162,18 @@ export function textProgress(write: (line: string) => void): (e: RunEvent) => vo
 }
 
 interface RunOpts {
-  db?: string; schema?: string; dialect?: string; perTable?: boolean; continueOnError?: boolean; var: string[];
-  preflight: boolean; drift: boolean; force?: boolean; json?: boolean; verbose?: boolean; atomic: boolean;
+  db?: string;
+  schema?: string;
+  dialect?: string;
+  perTable?: boolean;
+  continueOnError?: boolean;
+  var: string[];
+  preflight: boolean;
+  drift: boolean;
+  force?: boolean;
+  json?: boolean;
+  verbose?: boolean;
+  atomic: boolean;
 }
 
 export function registerRun(program: Command): void {
@@ -169,86 +193,102 @@ export function registerRun(program: Command): void {
     .option('--force', 'run even when pre-flight checks fail')
     .addOption(jsonOption())
     .option('--verbose', 'with --json: progress to stderr')
-    .addHelpText('after', '\nExamples:\n  SSD_DB="Server=la-sql;Database=HDM_Local;User Id=me;Password=…" ssd run systemc_sqlserver_v1.4.5.sql --per-table\n  ssd run ssd_person.sql --db postgres://me@localhost/la --continue-on-error\n  ssd run 00_install_all.sql --db mssql://… --var src_db=HDM\n\nEach table refresh (its META-CONTAINER, or from its TRUNCATE/DELETE FROM to the next table) runs in one\ntransaction: when it fails, the table keeps its previous rows. Press Ctrl+C to cancel: the running statement\nis stopped on the server and the table being refreshed is rolled back.\nExit codes: 0 every batch ran, 1 errors, failed pre-flight, cancelled, or an SSD table lost more than half\nof its rows or became empty, 2 bad usage, no connection, or the connection was lost during the run.')
-    .action(action(async (file: string, opts: RunOpts) => {
-      const schema = parseSchema(opts.schema);
-      const vars = parseVars(opts.var ?? []);
-      const text = readScript(file);
-      // The script is read, checked and planned before the database is opened: a script that
-      // cannot run as it is (not text, an unclosed comment or string, an undefined $(name)) is
-      // bad input (exit 2), and nothing is sent or created.
-      if (!opts.db) throw new UsageError('no database given: pass --db (e.g. --db pglite:./ssd-db or --db postgres://…) or set SSD_DB');
-      const dialect = opts.dialect ? chooseDialect({ dialect: 'postgres' }, opts.dialect) : dialectForAddress(opts.db);
-      let plan: ScriptPlan;
-      try {
-        plan = planScript(text, { dialect, file, perTable: !!opts.perTable, vars, readInclude: diskIncludeReader });
-      } catch (e) {
-        if (e instanceof ScriptPlanError) {
-          if (opts.json) printJson({ ok: false, planned: false, diagnostics: e.diagnostics });
-          else for (const d of e.diagnostics) process.stderr.write(formatDiagnostic(d) + '\n');
+    .addHelpText(
+      'after',
+      '\nExamples:\n  SSD_DB="Server=la-sql;Database=HDM_Local;User Id=me;Password=…" ssd run systemc_sqlserver_v1.4.5.sql --per-table\n  ssd run ssd_person.sql --db postgres://me@localhost/la --continue-on-error\n  ssd run 00_install_all.sql --db mssql://… --var src_db=HDM\n\nEach table refresh (its META-CONTAINER, or from its TRUNCATE/DELETE FROM to the next table) runs in one\ntransaction: when it fails, the table keeps its previous rows. Press Ctrl+C to cancel: the running statement\nis stopped on the server and the table being refreshed is rolled back.\nExit codes: 0 every batch ran, 1 errors, failed pre-flight, cancelled, or an SSD table lost more than half\nof its rows or became empty, 2 bad usage, no connection, or the connection was lost during the run.',
+    )
+    .action(
+      action(async (file: string, opts: RunOpts) => {
+        const schema = parseSchema(opts.schema);
+        const vars = parseVars(opts.var ?? []);
+        const text = readScript(file);
+        // The script is read, checked and planned before the database is opened: a script that
+        // cannot run as it is (not text, an unclosed comment or string, an undefined $(name)) is
+        // bad input (exit 2), and nothing is sent or created.
+        if (!opts.db) throw new UsageError('no database given: pass --db (e.g. --db pglite:./ssd-db or --db postgres://…) or set SSD_DB');
+        const dialect = opts.dialect ? chooseDialect({ dialect: 'postgres' }, opts.dialect) : dialectForAddress(opts.db);
+        let plan: ScriptPlan;
+        try {
+          plan = planScript(text, { dialect, file, perTable: !!opts.perTable, vars, readInclude: diskIncludeReader });
+        } catch (e) {
+          if (e instanceof ScriptPlanError) {
+            if (opts.json) printJson({ ok: false, planned: false, diagnostics: e.diagnostics });
+            else for (const d of e.diagnostics) process.stderr.write(formatDiagnostic(d) + '\n');
+            return EXIT.USAGE;
+          }
+          throw e;
+        }
+        if (plan.batches.length === 0) {
+          if (opts.json) printJson({ ok: false, planned: true, empty: true, batches: 0 });
+          process.stderr.write(`ssd: ${file} holds no SQL to run (it is empty, or only comments and blank lines)\n`);
           return EXIT.USAGE;
         }
-        throw e;
-      }
-      if (plan.batches.length === 0) {
-        if (opts.json) printJson({ ok: false, planned: true, empty: true, batches: 0 });
-        process.stderr.write(`ssd: ${file} holds no SQL to run (it is empty, or only comments and blank lines)\n`);
-        return EXIT.USAGE;
-      }
-      return withDb(opts, async (db) => {
-        const say = opts.json ? (opts.verbose ? (l: string) => process.stderr.write(l + '\n') : () => undefined) : out;
-        if (dialect !== dialectForDb(db)) say(`warning: running a ${dialect} script on ${db.description}`);
-        for (const w of plan.warnings) say(formatDiagnostic(w));
-        // Pre-flight and drift checks are not written for Oracle yet (issue 16): said, not failed.
-        if (db.dialect === 'oracle' && (opts.preflight || opts.drift)) {
-          say('note: pre-flight and drift checks do not run on Oracle yet; the script runs without them');
-          opts.preflight = false;
-          opts.drift = false;
-        }
-        let preflightSkips: readonly number[] = [];
-        const job = await runScriptJob(db, {
-          plan, text, ...(schema ? { schema } : {}),
-          preflight: opts.preflight, drift: opts.drift,
-          // Without --force a failed pre-flight stops before the drift check and the run.
-          stopWhenPreflightFails: !opts.force,
-          onChecks: ({ preflight, drift }) => {
-            preflightSkips = preflight?.skipBatches ?? [];
-            if (opts.json) return;
-            if (preflight) printPreflight(preflight);
-            if (preflight && !preflight.ok && !opts.force) return;
-            if (drift?.drift) printDrift(drift);
-          },
-          step: async (phase, work) => {
-            if (phase !== 'run') return work({ report: () => undefined });
-            const ac = new AbortController();
-            const onSigint = () => ac.abort();
-            process.once('SIGINT', onSigint);
-            try {
-              for (const i of preflightSkips) say(`skipping batch ${i + 1} (${plan.batches[i]!.label}): optional, and needs a newer server (see pre-flight)`);
-              return await work({ signal: ac.signal, report: () => undefined });
-            } finally {
-              process.off('SIGINT', onSigint);
+        return withDb(
+          opts,
+          async (db) => {
+            const say = opts.json ? (opts.verbose ? (l: string) => process.stderr.write(l + '\n') : () => undefined) : out;
+            if (dialect !== dialectForDb(db)) say(`warning: running a ${dialect} script on ${db.description}`);
+            for (const w of plan.warnings) say(formatDiagnostic(w));
+            // Pre-flight and drift checks are not written for Oracle yet (issue 16): said, not failed.
+            if (db.dialect === 'oracle' && (opts.preflight || opts.drift)) {
+              say('note: pre-flight and drift checks do not run on Oracle yet; the script runs without them');
+              opts.preflight = false;
+              opts.drift = false;
             }
+            let preflightSkips: readonly number[] = [];
+            const job = await runScriptJob(db, {
+              plan,
+              text,
+              ...(schema ? { schema } : {}),
+              preflight: opts.preflight,
+              drift: opts.drift,
+              // Without --force a failed pre-flight stops before the drift check and the run.
+              stopWhenPreflightFails: !opts.force,
+              onChecks: ({ preflight, drift }) => {
+                preflightSkips = preflight?.skipBatches ?? [];
+                if (opts.json) return;
+                if (preflight) printPreflight(preflight);
+                if (preflight && !preflight.ok && !opts.force) return;
+                if (drift?.drift) printDrift(drift);
+              },
+              step: async (phase, work) => {
+                if (phase !== 'run') return work({ report: () => undefined });
+                const ac = new AbortController();
+                const onSigint = () => ac.abort();
+                process.once('SIGINT', onSigint);
+                try {
+                  for (const i of preflightSkips) say(`skipping batch ${i + 1} (${plan.batches[i]!.label}): optional, and needs a newer server (see pre-flight)`);
+                  return await work({ signal: ac.signal, report: () => undefined });
+                } finally {
+                  process.off('SIGINT', onSigint);
+                }
+              },
+              continueOnError: !!opts.continueOnError,
+              atomic: opts.atomic !== false,
+              onEvent: textProgress(say),
+            });
+            const { preflight, drift } = job.checks;
+            if (!job.ran) {
+              if (opts.json) printJson({ ok: false, planned: true, preflight });
+              else out('not running: fix the pre-flight failures above, or pass --force (or --no-preflight)');
+              return EXIT.PROBLEMS;
+            }
+            const result = job.result;
+            if (opts.json) printJson({ ...result, preflight, drift });
+            else printSummary(result);
+            if (result.connectionLost) {
+              // As every other command: a lost connection is exit 2 (the batches after it were not sent).
+              process.stderr.write(
+                'ssd: the connection to the database was lost during the run; the batches after it were not sent (see the summary). Run the script again when the server is back.\n',
+              );
+              return EXIT.USAGE;
+            }
+            return result.ok && !result.shrunk.length ? EXIT.OK : EXIT.PROBLEMS;
           },
-          continueOnError: !!opts.continueOnError, atomic: opts.atomic !== false, onEvent: textProgress(say),
-        });
-        const { preflight, drift } = job.checks;
-        if (!job.ran) {
-          if (opts.json) printJson({ ok: false, planned: true, preflight });
-          else out('not running: fix the pre-flight failures above, or pass --force (or --no-preflight)');
-          return EXIT.PROBLEMS;
-        }
-        const result = job.result;
-        if (opts.json) printJson({ ...result, preflight, drift });
-        else printSummary(result);
-        if (result.connectionLost) {
-          // As every other command: a lost connection is exit 2 (the batches after it were not sent).
-          process.stderr.write('ssd: the connection to the database was lost during the run; the batches after it were not sent (see the summary). Run the script again when the server is back.\n');
-          return EXIT.USAGE;
-        }
-        return result.ok && !result.shrunk.length ? EXIT.OK : EXIT.PROBLEMS;
-      }, { create: true, checkFloor: false });
-    }));
+          { create: true, checkFloor: false },
+        );
+      }),
+    );
 }
 
 export function registerPreflight(program: Command): void {
@@ -261,23 +301,36 @@ export function registerPreflight(program: Command): void {
     .addOption(dialectOption())
     .option('--var <name=value>', 'sqlcmd scripting variable for the script (repeatable)', collect, [])
     .addOption(jsonOption())
-    .addHelpText('after', '\nExamples:\n  ssd preflight --db "Server=la-sql;Database=HDM_Local;User Id=me" --script systemc_sqlserver_v1.4.5.sql\n  ssd preflight --db postgres://me@localhost/la --schema ssd\n\nExit codes: 0 all checks passed, 1 a check failed, 2 bad usage or no connection.')
-    .action(action(async (opts: { db?: string; schema?: string; script?: string; dialect?: string; var: string[]; json?: boolean }) => {
-      const schema = parseSchema(opts.schema);
-      const vars = parseVars(opts.var ?? []);
-      const text = opts.script ? readScript(opts.script) : undefined;
-      return withDb(opts, async (db) => {
-        const dialect = chooseDialect(db, opts.dialect);
-        let plan: ScriptPlan | undefined;
-        if (text !== undefined) {
-          try { plan = planScript(text, { dialect, file: opts.script!, vars, readInclude: diskIncludeReader }); } catch (e) { if (!(e instanceof ScriptPlanError)) throw e; }
-        }
-        const r = await runPreflight(db, { ...(text !== undefined ? { script: { text, file: opts.script!, dialect, ...(plan ? { plan } : {}) } } : {}), ...(schema ? { schema } : {}) });
-        if (opts.json) printJson(r);
-        else printPreflight(r, true);
-        return r.ok ? EXIT.OK : EXIT.PROBLEMS;
-      }, { checkFloor: false });
-    }));
+    .addHelpText(
+      'after',
+      '\nExamples:\n  ssd preflight --db "Server=la-sql;Database=HDM_Local;User Id=me" --script systemc_sqlserver_v1.4.5.sql\n  ssd preflight --db postgres://me@localhost/la --schema ssd\n\nExit codes: 0 all checks passed, 1 a check failed, 2 bad usage or no connection.',
+    )
+    .action(
+      action(async (opts: { db?: string; schema?: string; script?: string; dialect?: string; var: string[]; json?: boolean }) => {
+        const schema = parseSchema(opts.schema);
+        const vars = parseVars(opts.var ?? []);
+        const text = opts.script ? readScript(opts.script) : undefined;
+        return withDb(
+          opts,
+          async (db) => {
+            const dialect = chooseDialect(db, opts.dialect);
+            let plan: ScriptPlan | undefined;
+            if (text !== undefined) {
+              try {
+                plan = planScript(text, { dialect, file: opts.script!, vars, readInclude: diskIncludeReader });
+              } catch (e) {
+                if (!(e instanceof ScriptPlanError)) throw e;
+              }
+            }
+            const r = await runPreflight(db, { ...(text !== undefined ? { script: { text, file: opts.script!, dialect, ...(plan ? { plan } : {}) } } : {}), ...(schema ? { schema } : {}) });
+            if (opts.json) printJson(r);
+            else printPreflight(r, true);
+            return r.ok ? EXIT.OK : EXIT.PROBLEMS;
+          },
+          { checkFloor: false },
+        );
+      }),
+    );
 }
 
 export function registerDrift(program: Command): void {
@@ -289,19 +342,28 @@ export function registerDrift(program: Command): void {
     .addOption(schemaOption())
     .addOption(dialectOption())
     .addOption(jsonOption())
-    .addHelpText('after', '\nThe community scripts create a table only when it is missing, so after an upgrade old tables keep\nold columns and the new INSERTs fail. Exit codes: 0 no drift, 1 drift found, 2 bad usage or no connection.')
-    .action(action(async (file: string, opts: { db?: string; schema?: string; dialect?: string; json?: boolean }) => {
-      const schema = parseSchema(opts.schema);
-      const text = readScript(file);
-      return withDb(opts, async (db) => {
-        const dialect = chooseDialect(db, opts.dialect);
-        const r = await checkDrift(db, text, dialect, { file, ...(schema ? { schema } : {}) });
-        if (opts.json) printJson(r);
-        else {
-          printDrift(r);
-          for (const t of r.tables.filter((x) => x.status !== 'drift')) out(`  ${t.status === 'same' ? 'same   ' : 'missing'} ${t.schema}.${t.table}`);
-        }
-        return r.drift ? EXIT.PROBLEMS : EXIT.OK;
-      }, { checkFloor: false });
-    }));
+    .addHelpText(
+      'after',
+      '\nThe community scripts create a table only when it is missing, so after an upgrade old tables keep\nold columns and the new INSERTs fail. Exit codes: 0 no drift, 1 drift found, 2 bad usage or no connection.',
+    )
+    .action(
+      action(async (file: string, opts: { db?: string; schema?: string; dialect?: string; json?: boolean }) => {
+        const schema = parseSchema(opts.schema);
+        const text = readScript(file);
+        return withDb(
+          opts,
+          async (db) => {
+            const dialect = chooseDialect(db, opts.dialect);
+            const r = await checkDrift(db, text, dialect, { file, ...(schema ? { schema } : {}) });
+            if (opts.json) printJson(r);
+            else {
+              printDrift(r);
+              for (const t of r.tables.filter((x) => x.status !== 'drift')) out(`  ${t.status === 'same' ? 'same   ' : 'missing'} ${t.schema}.${t.table}`);
+            }
+            return r.drift ? EXIT.PROBLEMS : EXIT.OK;
+          },
+          { checkFloor: false },
+        );
+      }),
+    );
 }

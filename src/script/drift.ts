@@ -83,7 +83,10 @@ function topLevelParts(body: string): Array<[number, number]> {
     const c = body[i];
     if (c === '(') depth++;
     else if (c === ')') depth--;
-    else if (c === ',' && depth === 0) { out.push([start, i]); start = i + 1; }
+    else if (c === ',' && depth === 0) {
+      out.push([start, i]);
+      start = i + 1;
+    }
   }
   out.push([start, body.length]);
   return out;
@@ -106,7 +109,13 @@ export function parseCreateTables(text: string, dialect: ScriptDialect, file = '
     for (let i = open; i < masked.length; i++) {
       const c = masked[i];
       if (c === '(') depth++;
-      else if (c === ')') { depth--; if (depth === 0) { close = i; break; } }
+      else if (c === ')') {
+        depth--;
+        if (depth === 0) {
+          close = i;
+          break;
+        }
+      }
     }
     if (close < 0) continue;
     const bodyStart = open + 1;
@@ -122,11 +131,24 @@ export function parseCreateTables(text: string, dialect: ScriptDialect, file = '
       if (!nm) continue;
       const tokens = (nm[2] ?? '').match(/[A-Za-z_][\w]*(?:\s*\([^)]*\))?(?:\[\])?|\S+/g) ?? [];
       const typeTokens: string[] = [];
-      for (const t of tokens) { if (TYPE_STOP.test(t.replace(/\(.*$/, ''))) break; typeTokens.push(t); }
+      for (const t of tokens) {
+        if (TYPE_STOP.test(t.replace(/\(.*$/, ''))) break;
+        typeTokens.push(t);
+      }
       const rest = tokens.slice(typeTokens.length).join(' ').toUpperCase();
       const nullable = /\bNOT NULL\b|\bPRIMARY KEY\b/.test(rest) ? false : /\bNULL\b/.test(rest) ? true : null;
       const pos = positionAt(starts, bodyStart + a + lead);
-      columns.push({ name: unq(nm[1]!), type: typeTokens.join(' ').replace(/\s*\(\s*/g, '(').replace(/\s*,\s*/g, ',').replace(/\s*\)/g, ')').toUpperCase(), nullable, ...pos });
+      columns.push({
+        name: unq(nm[1]!),
+        type: typeTokens
+          .join(' ')
+          .replace(/\s*\(\s*/g, '(')
+          .replace(/\s*,\s*/g, ',')
+          .replace(/\s*\)/g, ')')
+          .toUpperCase(),
+        nullable,
+        ...pos,
+      });
     }
     const def: ScriptTableDef = { name, columns, file, ...positionAt(starts, m.index) };
     if (parts.length >= 2 && parts[parts.length - 2]) def.schema = parts[parts.length - 2]!;
@@ -135,23 +157,70 @@ export function parseCreateTables(text: string, dialect: ScriptDialect, file = '
   return out;
 }
 
-interface CanonType { base: string; length?: number | null; precision?: number | null; scale?: number | null }
+interface CanonType {
+  base: string;
+  length?: number | null;
+  precision?: number | null;
+  scale?: number | null;
+}
 
 const PG_BASE: Record<string, string> = {
-  varchar: 'character varying', 'character varying': 'character varying', nvarchar: 'character varying', 'national character varying': 'character varying',
-  char: 'character', character: 'character', bpchar: 'character', nchar: 'character',
-  text: 'text', int: 'integer', integer: 'integer', int4: 'integer', serial: 'integer', serial4: 'integer',
-  bigint: 'bigint', int8: 'bigint', bigserial: 'bigint', serial8: 'bigint', smallint: 'smallint', int2: 'smallint', smallserial: 'smallint',
-  decimal: 'numeric', numeric: 'numeric', float: 'double precision', float8: 'double precision', 'double precision': 'double precision',
-  float4: 'real', real: 'real', bool: 'boolean', boolean: 'boolean', bit: 'boolean', date: 'date',
-  timestamp: 'timestamp without time zone', 'timestamp without time zone': 'timestamp without time zone', datetime: 'timestamp without time zone', datetime2: 'timestamp without time zone',
-  timestamptz: 'timestamp with time zone', 'timestamp with time zone': 'timestamp with time zone',
-  time: 'time without time zone', 'time without time zone': 'time without time zone', uuid: 'uuid', json: 'json', jsonb: 'jsonb', bytea: 'bytea',
+  varchar: 'character varying',
+  'character varying': 'character varying',
+  nvarchar: 'character varying',
+  'national character varying': 'character varying',
+  char: 'character',
+  character: 'character',
+  bpchar: 'character',
+  nchar: 'character',
+  text: 'text',
+  int: 'integer',
+  integer: 'integer',
+  int4: 'integer',
+  serial: 'integer',
+  serial4: 'integer',
+  bigint: 'bigint',
+  int8: 'bigint',
+  bigserial: 'bigint',
+  serial8: 'bigint',
+  smallint: 'smallint',
+  int2: 'smallint',
+  smallserial: 'smallint',
+  decimal: 'numeric',
+  numeric: 'numeric',
+  float: 'double precision',
+  float8: 'double precision',
+  'double precision': 'double precision',
+  float4: 'real',
+  real: 'real',
+  bool: 'boolean',
+  boolean: 'boolean',
+  bit: 'boolean',
+  date: 'date',
+  timestamp: 'timestamp without time zone',
+  'timestamp without time zone': 'timestamp without time zone',
+  datetime: 'timestamp without time zone',
+  datetime2: 'timestamp without time zone',
+  timestamptz: 'timestamp with time zone',
+  'timestamp with time zone': 'timestamp with time zone',
+  time: 'time without time zone',
+  'time without time zone': 'time without time zone',
+  uuid: 'uuid',
+  json: 'json',
+  jsonb: 'jsonb',
+  bytea: 'bytea',
 };
 
 const MSSQL_BASE: Record<string, string> = {
-  integer: 'int', dec: 'decimal', 'double precision': 'float', 'character varying': 'varchar', character: 'char',
-  'national character varying': 'nvarchar', 'national char varying': 'nvarchar', 'national character': 'nchar', rowversion: 'timestamp',
+  integer: 'int',
+  dec: 'decimal',
+  'double precision': 'float',
+  'character varying': 'varchar',
+  character: 'char',
+  'national character varying': 'nvarchar',
+  'national char varying': 'nvarchar',
+  'national character': 'nchar',
+  rowversion: 'timestamp',
 };
 
 /** Canonical form of a type written in a script, in the terms information_schema uses. */
@@ -159,7 +228,10 @@ export function canonicalScriptType(type: string, dialect: Dialect): CanonType {
   const m = /^([A-Z_ ]+?)\s*(?:\(\s*([^)]*)\))?(\[\])?$/i.exec(type.trim());
   if (!m) return { base: type.toLowerCase() };
   let base = m[1]!.toLowerCase().replace(/\s+/g, ' ').trim();
-  const args = (m[2] ?? '').split(',').map((s) => s.trim()).filter(Boolean);
+  const args = (m[2] ?? '')
+    .split(',')
+    .map((s) => s.trim())
+    .filter(Boolean);
   if (m[3]) return { base: 'array' };
   if (dialect === 'postgres') {
     base = PG_BASE[base] ?? base;
@@ -214,26 +286,43 @@ function statementsFor(d: Omit<TableDrift, 'statements'>, def: ScriptTableDef, d
   } catch {
     return { statements: [], note: 'names are unusual: write the statements by hand' };
   }
-  const q = (c: string) => { try { return quoteIdent(dialect, validateIdentifier(c, 'column')); } catch { return null; } };
+  const q = (c: string) => {
+    try {
+      return quoteIdent(dialect, validateIdentifier(c, 'column'));
+    } catch {
+      return null;
+    }
+  };
   const out: string[] = [];
   const skipped: string[] = [];
   for (const c of d.added) {
     const col = q(c.name);
-    if (!col || !SAFE_TYPE.test(c.type)) { skipped.push(c.name); continue; }
+    if (!col || !SAFE_TYPE.test(c.type)) {
+      skipped.push(c.name);
+      continue;
+    }
     const nn = c.nullable === false ? ' NOT NULL' : c.nullable === true ? ' NULL' : '';
     out.push(dialect === 'mssql' ? `ALTER TABLE ${table} ADD ${col} ${c.type}${nn};` : `ALTER TABLE ${table} ADD COLUMN ${col} ${c.type}${nn};`);
   }
   for (const c of d.retyped) {
     const col = q(c.column);
     const sc = def.columns.find((x) => x.name.toLowerCase() === c.column.toLowerCase());
-    if (!col || !SAFE_TYPE.test(c.scriptType)) { skipped.push(c.column); continue; }
-    out.push(dialect === 'mssql'
-      ? `ALTER TABLE ${table} ALTER COLUMN ${col} ${c.scriptType}${sc?.nullable === false ? ' NOT NULL' : ' NULL'};`
-      : `ALTER TABLE ${table} ALTER COLUMN ${col} TYPE ${c.scriptType} USING ${col}::${c.scriptType};`);
+    if (!col || !SAFE_TYPE.test(c.scriptType)) {
+      skipped.push(c.column);
+      continue;
+    }
+    out.push(
+      dialect === 'mssql'
+        ? `ALTER TABLE ${table} ALTER COLUMN ${col} ${c.scriptType}${sc?.nullable === false ? ' NOT NULL' : ' NULL'};`
+        : `ALTER TABLE ${table} ALTER COLUMN ${col} TYPE ${c.scriptType} USING ${col}::${c.scriptType};`,
+    );
   }
   for (const c of d.removed) {
     const col = q(c.name);
-    if (!col) { skipped.push(c.name); continue; }
+    if (!col) {
+      skipped.push(c.name);
+      continue;
+    }
     out.push(`ALTER TABLE ${table} DROP COLUMN ${col};`);
   }
   const staging = STAGING.test(d.table);
@@ -263,11 +352,28 @@ export async function checkDrift(db: Db, text: string, dialect: ScriptDialect, o
     let m = bySchema.get(key);
     if (!m) {
       m = new Map();
-      const rows = await db.query<{ table_name: string; column_name: string; data_type: string; character_maximum_length: number | null; numeric_precision: number | null; numeric_scale: number | null; is_nullable: string; ordinal_position: number }>(loadSql(db.dialect, 'drift_columns'), [schema]);
+      const rows = await db.query<{
+        table_name: string;
+        column_name: string;
+        data_type: string;
+        character_maximum_length: number | null;
+        numeric_precision: number | null;
+        numeric_scale: number | null;
+        is_nullable: string;
+        ordinal_position: number;
+      }>(loadSql(db.dialect, 'drift_columns'), [schema]);
       for (const r of rows) {
         const t = r.table_name.toLowerCase();
         if (!m.has(t)) m.set(t, []);
-        m.get(t)!.push({ name: r.column_name, dataType: r.data_type, length: r.character_maximum_length === null ? null : Number(r.character_maximum_length), precision: r.numeric_precision === null ? null : Number(r.numeric_precision), scale: r.numeric_scale === null ? null : Number(r.numeric_scale), nullable: r.is_nullable === 'YES', position: Number(r.ordinal_position) });
+        m.get(t)!.push({
+          name: r.column_name,
+          dataType: r.data_type,
+          length: r.character_maximum_length === null ? null : Number(r.character_maximum_length),
+          precision: r.numeric_precision === null ? null : Number(r.numeric_precision),
+          scale: r.numeric_scale === null ? null : Number(r.numeric_scale),
+          nullable: r.is_nullable === 'YES',
+          position: Number(r.ordinal_position),
+        });
       }
       bySchema.set(key, m);
     }
@@ -276,13 +382,16 @@ export async function checkDrift(db: Db, text: string, dialect: ScriptDialect, o
   const tables: TableDrift[] = [];
   const seen = new Set<string>();
   for (const def of defs) {
-    const schema = (def.schema ?? fallback);
+    const schema = def.schema ?? fallback;
     const key = `${schema.toLowerCase()}.${def.name.toLowerCase()}`;
     if (seen.has(key)) continue; // the same table created twice (IF/ELSE variants): the first wins
     seen.add(key);
     const cols = (await live(schema)).get(def.name.toLowerCase());
     const base = { schema, table: def.name, file: def.file, line: def.line };
-    if (!cols) { tables.push({ ...base, status: 'missing', added: [], removed: [], retyped: [], orderDiffers: false, statements: [] }); continue; }
+    if (!cols) {
+      tables.push({ ...base, status: 'missing', added: [], removed: [], retyped: [], orderDiffers: false, statements: [] });
+      continue;
+    }
     const liveBy = new Map(cols.map((c) => [c.name.toLowerCase(), c]));
     const scriptBy = new Map(def.columns.map((c) => [c.name.toLowerCase(), c]));
     const added = def.columns.filter((c) => !liveBy.has(c.name.toLowerCase()));
@@ -294,7 +403,10 @@ export async function checkDrift(db: Db, text: string, dialect: ScriptDialect, o
       if (!sameType(canonicalScriptType(c.type, db.dialect), canonicalLiveType(l, db.dialect))) retyped.push({ column: c.name, scriptType: c.type, liveType: describeLiveType(l), line: c.line });
     }
     const common = def.columns.filter((c) => liveBy.has(c.name.toLowerCase())).map((c) => c.name.toLowerCase());
-    const liveOrder = [...cols].sort((a, b) => a.position - b.position).map((c) => c.name.toLowerCase()).filter((n) => scriptBy.has(n));
+    const liveOrder = [...cols]
+      .sort((a, b) => a.position - b.position)
+      .map((c) => c.name.toLowerCase())
+      .filter((n) => scriptBy.has(n));
     const orderDiffers = common.join(',') !== liveOrder.join(',');
     const status = added.length || removed.length || retyped.length || orderDiffers ? 'drift' : 'same';
     const partial = { ...base, status, added, removed, retyped, orderDiffers } as const;

@@ -23,10 +23,7 @@ export interface JobStep {
 }
 
 /** The questions the checks raise before anything is written. */
-export type ScriptJobQuestion =
-  | { kind: 'preflight-failed'; preflight: PreflightReport }
-  | { kind: 'preflight-error'; error: string }
-  | { kind: 'drift'; drift: DriftReport };
+export type ScriptJobQuestion = { kind: 'preflight-failed'; preflight: PreflightReport } | { kind: 'preflight-error'; error: string } | { kind: 'drift'; drift: DriftReport };
 
 export interface ScriptChecks {
   preflight?: PreflightReport;
@@ -60,9 +57,7 @@ export interface ScriptJobOptions extends Omit<RunOptions, 'signal'> {
 }
 
 export type ScriptJobOutcome =
-  | { ran: true; checks: ScriptChecks; result: RunResult }
-  | { ran: false; checks: ScriptChecks; stoppedBy: 'preflight' }
-  | { ran: false; checks: ScriptChecks; declined: ScriptJobQuestion['kind'] };
+  { ran: true; checks: ScriptChecks; result: RunResult } | { ran: false; checks: ScriptChecks; stoppedBy: 'preflight' } | { ran: false; checks: ScriptChecks; declined: ScriptJobQuestion['kind'] };
 
 const message = (e: unknown) => (e instanceof Error ? e.message : String(e));
 
@@ -88,7 +83,10 @@ export async function runScriptJob(db: Db, options: ScriptJobOptions): Promise<S
           if (!reportErrors || s.signal?.aborted) throw e;
           c.preflightError = message(e);
         }
-        if (c.preflight && !c.preflight.ok && options.stopWhenPreflightFails) { stopped = true; return c; }
+        if (c.preflight && !c.preflight.ok && options.stopWhenPreflightFails) {
+          stopped = true;
+          return c;
+        }
       }
       if (wantDrift) {
         s.report(50, 'structure drift');
@@ -118,19 +116,38 @@ export async function runScriptJob(db: Db, options: ScriptJobOptions): Promise<S
   const result = await step('run', async (s) => {
     let lastPercent = 0;
     let batchAt = '';
-    const { plan: _plan, text: _text, preflight: _p, drift: _d, checkErrors: _c, stopWhenPreflightFails: _s, onChecks: _o, confirm: _q, step: _step, signal: _signal, skipBatches: _skip, onEvent, ...runOptions } = options;
+    const {
+      plan: _plan,
+      text: _text,
+      preflight: _p,
+      drift: _d,
+      checkErrors: _c,
+      stopWhenPreflightFails: _s,
+      onChecks: _o,
+      confirm: _q,
+      step: _step,
+      signal: _signal,
+      skipBatches: _skip,
+      onEvent,
+      ...runOptions
+    } = options;
     // One dedicated session for the whole script: SET options, #temp tables and USE carry over.
-    return withSession(db, (session) => runPlan(session, plan, {
-      ...runOptions,
-      ...(s.signal ? { signal: s.signal } : {}),
-      ...(skip.size ? { skipBatches: skip } : {}),
-      onEvent: (e) => {
-        onEvent?.(e);
-        const p = progressForEvent(e);
-        if (p && p.percent >= 0) { s.report(p.percent, p.message); lastPercent = p.percent; batchAt = e.type === 'batch-start' ? `batch ${e.n} of ${e.total}` : batchAt; }
-        else if (p) s.report(lastPercent, batchAt ? `${batchAt} · ${p.message}` : p.message);
-      },
-    }));
+    return withSession(db, (session) =>
+      runPlan(session, plan, {
+        ...runOptions,
+        ...(s.signal ? { signal: s.signal } : {}),
+        ...(skip.size ? { skipBatches: skip } : {}),
+        onEvent: (e) => {
+          onEvent?.(e);
+          const p = progressForEvent(e);
+          if (p && p.percent >= 0) {
+            s.report(p.percent, p.message);
+            lastPercent = p.percent;
+            batchAt = e.type === 'batch-start' ? `batch ${e.n} of ${e.total}` : batchAt;
+          } else if (p) s.report(lastPercent, batchAt ? `${batchAt} · ${p.message}` : p.message);
+        },
+      }),
+    );
   });
   return { ran: true, checks, result };
 }
@@ -138,10 +155,15 @@ export async function runScriptJob(db: Db, options: ScriptJobOptions): Promise<S
 /** Progress bar update for a runner event: percent done and a short message (table names and counts only). */
 export function progressForEvent(e: RunEvent): { percent: number; message: string } | undefined {
   switch (e.type) {
-    case 'start': return { percent: 0, message: `${e.total} batch${e.total === 1 ? '' : 'es'}` };
-    case 'batch-start': return { percent: ((e.n - 1) / Math.max(1, e.total)) * 100, message: `batch ${e.n} of ${e.total} · ${e.batch.label}${e.batch.repeat > 1 ? ` (run ${e.iteration} of ${e.batch.repeat})` : ''}` };
-    case 'table': return e.state === 'building' ? { percent: -1, message: `building ${e.name}` } : undefined;
-    case 'batch-end': return { percent: (e.n / Math.max(1, e.total)) * 100, message: `batch ${e.n} of ${e.total} ${e.outcome.status}` };
-    default: return undefined;
+    case 'start':
+      return { percent: 0, message: `${e.total} batch${e.total === 1 ? '' : 'es'}` };
+    case 'batch-start':
+      return { percent: ((e.n - 1) / Math.max(1, e.total)) * 100, message: `batch ${e.n} of ${e.total} · ${e.batch.label}${e.batch.repeat > 1 ? ` (run ${e.iteration} of ${e.batch.repeat})` : ''}` };
+    case 'table':
+      return e.state === 'building' ? { percent: -1, message: `building ${e.name}` } : undefined;
+    case 'batch-end':
+      return { percent: (e.n / Math.max(1, e.total)) * 100, message: `batch ${e.n} of ${e.total} ${e.outcome.status}` };
+    default:
+      return undefined;
   }
 }

@@ -24,8 +24,7 @@ export interface Span {
   closed: boolean;
 }
 
-const isIdentChar = (c: number): boolean =>
-  (c >= 48 && c <= 57) || (c >= 65 && c <= 90) || (c >= 97 && c <= 122) || c === 95 || c === 36 || c > 127;
+const isIdentChar = (c: number): boolean => (c >= 48 && c <= 57) || (c >= 65 && c <= 90) || (c >= 97 && c <= 122) || c === 95 || c === 36 || c > 127;
 const isIdentStart = (c: number): boolean => (c >= 65 && c <= 90) || (c >= 97 && c <= 122) || c === 95 || c > 127;
 
 /** End (exclusive) of a nested block comment starting at i ("/*"); also whether it was closed. */
@@ -34,9 +33,14 @@ function blockCommentEnd(text: string, i: number): [number, boolean] {
   const n = text.length;
   while (i < n) {
     const c = text.charCodeAt(i);
-    if (c === 47 /* / */ && text.charCodeAt(i + 1) === 42 /* * */) { depth++; i += 2; continue; }
+    if (c === 47 /* / */ && text.charCodeAt(i + 1) === 42 /* * */) {
+      depth++;
+      i += 2;
+      continue;
+    }
     if (c === 42 && text.charCodeAt(i + 1) === 47) {
-      depth--; i += 2;
+      depth--;
+      i += 2;
       if (depth === 0) return [i, true];
       continue;
     }
@@ -51,9 +55,15 @@ function quotedEnd(text: string, i: number, close: number, backslash = false): [
   i++;
   while (i < n) {
     const c = text.charCodeAt(i);
-    if (backslash && c === 92 /* \ */) { i += 2; continue; }
+    if (backslash && c === 92 /* \ */) {
+      i += 2;
+      continue;
+    }
     if (c === close) {
-      if (text.charCodeAt(i + 1) === close) { i += 2; continue; }
+      if (text.charCodeAt(i + 1) === close) {
+        i += 2;
+        continue;
+      }
       return [i + 1, true];
     }
     i++;
@@ -164,7 +174,15 @@ export function maskNonCode(text: string, dialect: ScriptDialect, options: { kee
   for (const s of spans) {
     const piece = text.slice(s.start, s.end);
     if (s.kind === 'code' || s.kind === 'ident' || (options.keepStrings && s.kind === 'string')) parts.push(piece);
-    else parts.push(piece.indexOf('\n') < 0 ? ' '.repeat(piece.length) : piece.split('\n').map((l) => ' '.repeat(l.length)).join('\n'));
+    else
+      parts.push(
+        piece.indexOf('\n') < 0
+          ? ' '.repeat(piece.length)
+          : piece
+              .split('\n')
+              .map((l) => ' '.repeat(l.length))
+              .join('\n'),
+      );
   }
   return parts.join('');
 }

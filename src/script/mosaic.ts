@@ -34,13 +34,22 @@ export function validateMosaicSettings(value: unknown): MosaicSettingsFile {
   const ajv = new Ajv({ allErrors: true, strict: false });
   const validate = ajv.compile(mosaicSettingsJsonSchema());
   if (!validate(value)) {
-    const problems = (validate.errors ?? []).map((e) => `${e.instancePath || '(top)'} ${e.message ?? 'is invalid'}${e.params && 'additionalProperty' in e.params ? `: ${String((e.params as { additionalProperty: string }).additionalProperty)}` : ''}`);
+    const problems = (validate.errors ?? []).map(
+      (e) =>
+        `${e.instancePath || '(top)'} ${e.message ?? 'is invalid'}${e.params && 'additionalProperty' in e.params ? `: ${String((e.params as { additionalProperty: string }).additionalProperty)}` : ''}`,
+    );
     throw new MosaicSettingsError(problems);
   }
   return value as MosaicSettingsFile;
 }
 
-export interface DeclaredColumn { name: string; type: string; base: string; length: number | null; precision: number | null }
+export interface DeclaredColumn {
+  name: string;
+  type: string;
+  base: string;
+  length: number | null;
+  precision: number | null;
+}
 
 export interface TableVariable {
   name: string;
@@ -86,7 +95,10 @@ function matchingParen(masked: string, open: number): number {
   for (let i = open; i < masked.length; i++) {
     const c = masked[i];
     if (c === '(') depth++;
-    else if (c === ')') { depth--; if (depth === 0) return i; }
+    else if (c === ')') {
+      depth--;
+      if (depth === 0) return i;
+    }
   }
   return -1;
 }
@@ -99,7 +111,10 @@ function parseColumns(body: string): DeclaredColumn[] {
   for (let i = 0; i < body.length; i++) {
     if (body[i] === '(') depth++;
     else if (body[i] === ')') depth--;
-    else if (body[i] === ',' && depth === 0) { parts.push(body.slice(start, i)); start = i + 1; }
+    else if (body[i] === ',' && depth === 0) {
+      parts.push(body.slice(start, i));
+      start = i + 1;
+    }
   }
   parts.push(body.slice(start));
   for (const p of parts) {
@@ -108,7 +123,13 @@ function parseColumns(body: string): DeclaredColumn[] {
     const base = m[2]!.toLowerCase();
     const arg = m[3];
     const isText = /char/.test(base);
-    out.push({ name: m[1]!, type: `${base}${arg ? `(${arg})` : ''}`, base, length: isText ? (arg && /^\d+$/.test(arg) ? Number(arg) : arg?.toLowerCase() === 'max' ? null : 1) : null, precision: !isText && arg && /^\d+$/.test(arg) ? Number(arg) : null });
+    out.push({
+      name: m[1]!,
+      type: `${base}${arg ? `(${arg})` : ''}`,
+      base,
+      length: isText ? (arg && /^\d+$/.test(arg) ? Number(arg) : arg?.toLowerCase() === 'max' ? null : 1) : null,
+      precision: !isText && arg && /^\d+$/.test(arg) ? Number(arg) : null,
+    });
   }
   return out;
 }
@@ -176,7 +197,12 @@ export function analyseMosaicScript(text: string, file = 'mosaic.sql'): MosaicAn
   for (const c of master?.calls ?? []) {
     if (byName.has(c)) continue;
     const guess = c.startsWith('##ssd_') ? c.replace('##ssd_', '##populate_ssd_') : null;
-    problems.push(diag(master!.line, `##populate_ssd_main calls ${c}, which the script never creates${guess && byName.has(guess) ? ` (did it mean ${guess}? fix the call in the master procedure)` : ''}: that part of the build fails with "could not find stored procedure"`));
+    problems.push(
+      diag(
+        master!.line,
+        `##populate_ssd_main calls ${c}, which the script never creates${guess && byName.has(guess) ? ` (did it mean ${guess}? fix the call in the master procedure)` : ''}: that part of the build fails with "could not find stored procedure"`,
+      ),
+    );
   }
   for (const p of procedures) {
     if (p === master) continue;
@@ -194,7 +220,10 @@ function sqlLiteral(value: SettingValue, col: DeclaredColumn, where: string): st
   if (value === null) return 'NULL';
   if (/char/.test(col.base)) {
     const s = String(value);
-    if (col.length !== null && [...s].length > col.length) throw new MosaicSettingsError([`${where}: "${s.slice(0, 40)}${s.length > 40 ? '…' : ''}" is ${[...s].length} characters, longer than ${col.name} ${col.type} allows (${col.length}); SQL Server would fail and the procedure would hide the error`]);
+    if (col.length !== null && [...s].length > col.length)
+      throw new MosaicSettingsError([
+        `${where}: "${s.slice(0, 40)}${s.length > 40 ? '…' : ''}" is ${[...s].length} characters, longer than ${col.name} ${col.type} allows (${col.length}); SQL Server would fail and the procedure would hide the error`,
+      ]);
     return `${col.base.startsWith('n') ? 'N' : ''}'${s.replace(/'/g, "''")}'`;
   }
   if (/^(numeric|decimal|int|bigint|smallint|tinyint)$/.test(col.base)) {
@@ -226,12 +255,21 @@ export function injectMosaicSettings(text: string, settings: MosaicSettingsFile,
   const eol = text.includes('\r\n') ? '\r\n' : '\n'; // the Mosaic script ships with CRLF
   for (const [procKey, vars] of Object.entries(settings.settings ?? {})) {
     const proc = analysis.procedures.find((p) => p.key === procKey.toLowerCase());
-    if (!proc) { problems.push(`settings.${procKey}: the script has no procedure ##populate_ssd_${procKey}`); continue; }
+    if (!proc) {
+      problems.push(`settings.${procKey}: the script has no procedure ##populate_ssd_${procKey}`);
+      continue;
+    }
     for (const [varName, rows] of Object.entries(vars)) {
       const v = proc.variables.get(varName.toLowerCase());
       const where = `settings.${procKey}.${varName}`;
-      if (!v) { problems.push(`${where}: ##populate_ssd_${procKey} declares no table variable @${varName}`); continue; }
-      if (!v.insert) { problems.push(`${where}: ##populate_ssd_${procKey} never fills @${v.name} with INSERT … VALUES, so there is nothing to replace`); continue; }
+      if (!v) {
+        problems.push(`${where}: ##populate_ssd_${procKey} declares no table variable @${varName}`);
+        continue;
+      }
+      if (!v.insert) {
+        problems.push(`${where}: ##populate_ssd_${procKey} never fills @${v.name} with INSERT … VALUES, so there is nothing to replace`);
+        continue;
+      }
       touched.add(`${proc.key}.${v.name.toLowerCase()}`);
       try {
         const tuples = rows.map((row, i) => {
@@ -239,7 +277,8 @@ export function injectMosaicSettings(text: string, settings: MosaicSettingsFile,
           let values: SettingValue[];
           if (row !== null && typeof row === 'object') {
             const lower = new Map(Object.entries(row).map(([k, val]) => [k.toLowerCase(), val] as const));
-            for (const k of lower.keys()) if (!v.columns.some((c) => c.name.toLowerCase() === k)) throw new MosaicSettingsError([`${at}: @${v.name} has no column ${k} (it has ${v.columns.map((c) => c.name).join(', ')})`]);
+            for (const k of lower.keys())
+              if (!v.columns.some((c) => c.name.toLowerCase() === k)) throw new MosaicSettingsError([`${at}: @${v.name} has no column ${k} (it has ${v.columns.map((c) => c.name).join(', ')})`]);
             values = v.columns.map((c, ci) => {
               const val = lower.get(c.name.toLowerCase());
               if (val === undefined && ci === 0) throw new MosaicSettingsError([`${at}: ${c.name} is missing`]);
@@ -298,7 +337,11 @@ export interface MosaicTableStatus {
 }
 
 /** Classify the listing rows; hints point at unset settings and known Mosaic defects. */
-export function classifyMosaicTables(expected: readonly string[], rows: ReadonlyArray<{ table_name: string; present: number | boolean; row_count: number | string | null }>, injection?: Pick<InjectionResult, 'dummies' | 'analysis'>): MosaicTableStatus[] {
+export function classifyMosaicTables(
+  expected: readonly string[],
+  rows: ReadonlyArray<{ table_name: string; present: number | boolean; row_count: number | string | null }>,
+  injection?: Pick<InjectionResult, 'dummies' | 'analysis'>,
+): MosaicTableStatus[] {
   const exp = new Set(expected.map((t) => t.toLowerCase()));
   const seen = new Map<string, { present: boolean; rows: number | null }>();
   for (const r of rows) seen.set(r.table_name.toLowerCase(), { present: r.present === true || r.present === 1, rows: r.row_count === null ? null : Number(r.row_count) });
@@ -307,14 +350,16 @@ export function classifyMosaicTables(expected: readonly string[], rows: Readonly
   for (const t of [...exp, ...[...seen.keys()].filter((k) => !exp.has(k)).sort()]) {
     const s = seen.get(t);
     const present = !!s?.present;
-    const rowsN = present ? s?.rows ?? 0 : null;
+    const rowsN = present ? (s?.rows ?? 0) : null;
     const status: MosaicTableStatus['status'] = !exp.has(t) ? 'unexpected' : !present ? 'missing' : rowsN === 0 ? 'empty' : 'ok';
     const item: MosaicTableStatus = { table: t, expected: exp.has(t), present, rows: rowsN, status };
     const p = procOf(t);
     if (status === 'missing') item.hint = `${p?.name ?? 'its procedure'} failed (Mosaic procedures hide their errors): run it on its own to see the error`;
     if (status === 'empty' && p) {
       const d = injection?.dummies.filter((x) => x.procedure === p.key) ?? [];
-      item.hint = d.length ? `settings still hold the script's dummy values: ${d.map((x) => '@' + x.variable).join(', ')}` : `no rows in the window: check the settings of ${p.name} and the data-mart mapping`;
+      item.hint = d.length
+        ? `settings still hold the script's dummy values: ${d.map((x) => '@' + x.variable).join(', ')}`
+        : `no rows in the window: check the settings of ${p.name} and the data-mart mapping`;
     }
     out.push(item);
   }
@@ -333,7 +378,7 @@ type ListingRow = { table_name: string; present: number | boolean; row_count: nu
 
 /** Compare the ##ssd_ listing before and after ##populate_ssd_main: tables that fell to 0 or by more than half. */
 export function mosaicShrunk(before: readonly ListingRow[], after: readonly ListingRow[]): MosaicShrunkTable[] {
-  const rows = (r: ListingRow) => (r.present === true || r.present === 1) && r.row_count !== null ? Number(r.row_count) : null;
+  const rows = (r: ListingRow) => ((r.present === true || r.present === 1) && r.row_count !== null ? Number(r.row_count) : null);
   const was = new Map(before.map((r) => [r.table_name.toLowerCase(), rows(r)] as const));
   const out: MosaicShrunkTable[] = [];
   for (const r of after) {
@@ -378,13 +423,23 @@ async function runMosaicIn(db: Db, text: string, options: MosaicRunOptions): Pro
   if (!Number.isInteger(years) || years < 1 || years > 20) throw new MosaicSettingsError([`financial years must be a whole number from 1 to 20, got ${years}`]);
   const inj = injectMosaicSettings(text, options.settings, options.file);
   const plan = planScript(inj.text, { dialect: 'tsql', file: options.file });
-  const create = await runPlan(db, plan, { continueOnError: true, countRows: false, atomic: false, ...(options.signal ? { signal: options.signal } : {}), ...(options.onEvent ? { onEvent: options.onEvent } : {}) });
+  const create = await runPlan(db, plan, {
+    continueOnError: true,
+    countRows: false,
+    atomic: false,
+    ...(options.signal ? { signal: options.signal } : {}),
+    ...(options.onEvent ? { onEvent: options.onEvent } : {}),
+  });
   const master: MosaicRunResult['master'] = { ran: false, elapsedMs: 0 };
   const q = mosaicListingQuery(inj.analysis.expectedTables);
   // Row counts before the master procedure (##ssd_ tables left by an earlier run in a session still open).
   let before: ListingRow[] = [];
   if (!create.cancelled && inj.analysis.master) {
-    try { before = await db.query<ListingRow>(q.sql, q.params); } catch { before = []; }
+    try {
+      before = await db.query<ListingRow>(q.sql, q.params);
+    } catch {
+      before = [];
+    }
   }
   if (!create.cancelled && inj.analysis.master) {
     const t = performance.now();

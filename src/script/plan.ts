@@ -72,7 +72,10 @@ export function findTargetTables(masked: string): TableRef[] {
   let line = 1;
   let lineAt = 0;
   for (let m = TARGET_RE.exec(masked); m; m = TARGET_RE.exec(masked)) {
-    for (let i = masked.indexOf('\n', lineAt); i >= 0 && i < m.index; i = masked.indexOf('\n', i + 1)) { line++; lineAt = i + 1; }
+    for (let i = masked.indexOf('\n', lineAt); i >= 0 && i < m.index; i = masked.indexOf('\n', i + 1)) {
+      line++;
+      lineAt = i + 1;
+    }
     const q = parseQualifiedName(m[1]!);
     if (q.name.startsWith('#') || q.name.startsWith('@') || /^(select|values|from|where)$/i.test(q.name)) continue;
     const key = `${q.schema ?? ''}.${q.name}`;
@@ -98,7 +101,13 @@ function firstTagAtOrAfter(tags: readonly Tag[], offset: number): number {
   return lo;
 }
 
-interface Tag { type: string; name: string; offset: number; line: number; hasCode?: boolean }
+interface Tag {
+  type: string;
+  name: string;
+  offset: number;
+  line: number;
+  hasCode?: boolean;
+}
 
 /** META-CONTAINER tag lines that are real line comments (not inside a block comment or string). */
 function findTags(src: SourceFile): Tag[] {
@@ -118,15 +127,22 @@ function findTags(src: SourceFile): Tag[] {
       const commentAt = ls + lineText.indexOf('--');
       let comment: Span | undefined;
       for (let j = k; j < src.spans.length && src.spans[j]!.start <= commentAt; j++) {
-        if (src.spans[j]!.start === commentAt && src.spans[j]!.kind === 'line-comment') { comment = src.spans[j]; break; }
+        if (src.spans[j]!.start === commentAt && src.spans[j]!.kind === 'line-comment') {
+          comment = src.spans[j];
+          break;
+        }
       }
       if (comment) {
         let meta: { type?: unknown; name?: unknown } = {};
-        try { meta = JSON.parse(m[1]!) as typeof meta; } catch { /* a malformed tag is still a boundary */ }
+        try {
+          meta = JSON.parse(m[1]!) as typeof meta;
+        } catch {
+          /* a malformed tag is still a boundary */
+        }
         tags.push({ type: typeof meta.type === 'string' ? meta.type : 'unknown', name: typeof meta.name === 'string' ? meta.name : `line ${li + 1}`, offset: ls, line: li + 1 });
       }
     }
-    at = src.text.indexOf('META-CONTAINER', (li + 1 < src.starts.length ? src.starts[li + 1]! : src.text.length));
+    at = src.text.indexOf('META-CONTAINER', li + 1 < src.starts.length ? src.starts[li + 1]! : src.text.length);
   }
   tags.forEach((t, i) => {
     const end = i + 1 < tags.length ? tags[i + 1]!.offset : src.text.length;
@@ -176,11 +192,23 @@ class Planner {
     if (this.opts.dialect === 'oracle') {
       // SQL*Plus also replaces &var in strings.
       if (!this.substitution || raw.indexOf('&') < 0) return { text: raw, verbatim: true };
-      return this.replaceVariables(src, start, end, ORACLE_VAR_REF, (name) => `substitution variable "${name}" is not defined: pass --var ${name}=value, add "DEFINE ${name} = value" before this line, or "SET DEFINE OFF" when the & is meant literally`);
+      return this.replaceVariables(
+        src,
+        start,
+        end,
+        ORACLE_VAR_REF,
+        (name) => `substitution variable "${name}" is not defined: pass --var ${name}=value, add "DEFINE ${name} = value" before this line, or "SET DEFINE OFF" when the & is meant literally`,
+      );
     }
     if (this.opts.dialect !== 'tsql' || raw.indexOf('$(') < 0) return { text: raw, verbatim: true };
     // Undefined in code, a string or a quoted name: an error, as in sqlcmd.
-    return this.replaceVariables(src, start, end, VAR_REF, (name) => `scripting variable "${name}" is not defined: pass --var ${name || 'NAME'}=value or add ":setvar ${name || 'NAME'} value" before this line`);
+    return this.replaceVariables(
+      src,
+      start,
+      end,
+      VAR_REF,
+      (name) => `scripting variable "${name}" is not defined: pass --var ${name || 'NAME'}=value or add ":setvar ${name || 'NAME'} value" before this line`,
+    );
   }
 
   /** [start, end) of src with each `pattern` match in code, strings and quoted names replaced by its
@@ -197,7 +225,10 @@ class Planner {
       if (s.kind === 'code' || s.kind === 'string' || s.kind === 'ident') {
         out += piece.replace(pattern, (whole: string, name: string, rel: number) => {
           const v = this.vars.get(name.toLowerCase());
-          if (v !== undefined) { verbatim = false; return v; }
+          if (v !== undefined) {
+            verbatim = false;
+            return v;
+          }
           this.errors.push(this.diag(src, a + rel, undefinedMessage(name)));
           return whole;
         });
@@ -216,20 +247,35 @@ class Planner {
     const unquoted = (v: string) => (v.length >= 2 && /^(['"]).*\1$/.test(v) ? v.slice(1, -1) : v);
     if (cmd === 'def' || cmd === 'define') {
       const mm = /^([A-Za-z_][A-Za-z0-9_$#]*)\s*(?:=\s*(.*))?$/.exec(rest);
-      if (!mm || mm[2] === undefined) { this.errors.push(this.diag(src, start, 'DEFINE needs a value here: "DEFINE name = value" (listing variables is not supported)')); return; }
+      if (!mm || mm[2] === undefined) {
+        this.errors.push(this.diag(src, start, 'DEFINE needs a value here: "DEFINE name = value" (listing variables is not supported)'));
+        return;
+      }
       this.setVar(mm[1]!, unquoted(mm[2].trim()), { src, offset: start });
       return;
     }
-    if (cmd === 'undef' || cmd === 'undefine') { for (const n of rest.split(/\s+/)) if (n) this.vars.delete(n.toLowerCase()); return; }
+    if (cmd === 'undef' || cmd === 'undefine') {
+      for (const n of rest.split(/\s+/)) if (n) this.vars.delete(n.toLowerCase());
+      return;
+    }
     if (cmd === 'set') {
       const mm = /^def(?:ine)?\s+(on|off)$/i.exec(rest);
-      if (mm) { this.substitution = mm[1]!.toLowerCase() === 'on'; return; }
-      if (/^def(?:ine)?\b/i.test(rest)) { this.errors.push(this.diag(src, start, `"SET ${rest}": only SET DEFINE ON and SET DEFINE OFF are supported (the substitution character is &)`)); return; }
+      if (mm) {
+        this.substitution = mm[1]!.toLowerCase() === 'on';
+        return;
+      }
+      if (/^def(?:ine)?\b/i.test(rest)) {
+        this.errors.push(this.diag(src, start, `"SET ${rest}": only SET DEFINE ON and SET DEFINE OFF are supported (the substitution character is &)`));
+        return;
+      }
       return; // SET SERVEROUTPUT, ECHO, FEEDBACK, LINESIZE …: display settings, nothing to do here
     }
     if (cmd === 'whenever') {
       const mm = /^sqlerror\s+(exit|continue)\b/i.exec(rest);
-      if (mm) { this.onError = mm[1]!.toLowerCase() === 'exit' ? 'exit' : 'ignore'; return; }
+      if (mm) {
+        this.onError = mm[1]!.toLowerCase() === 'exit' ? 'exit' : 'ignore';
+        return;
+      }
       if (/^oserror\b/i.test(rest)) return;
       this.errors.push(this.diag(src, start, '"WHENEVER" takes SQLERROR EXIT or SQLERROR CONTINUE'));
       return;
@@ -282,7 +328,10 @@ class Planner {
     let firstOffset = -1;
     let masked = '';
     for (const s of segs) {
-      if (s.fileOffset < 0) { masked += s.text.replace(/[^\r\n]/g, ' '); continue; }
+      if (s.fileOffset < 0) {
+        masked += s.text.replace(/[^\r\n]/g, ' ');
+        continue;
+      }
       const src = sources.get(s.file)!;
       const m = s.verbatim ? src.masked.slice(s.fileOffset, s.fileOffset + s.text.length) : maskNonCode(s.text, this.opts.dialect);
       if (!first && (startAt === undefined || s.fileOffset >= startAt)) {
@@ -356,8 +405,14 @@ class Planner {
 
   /** Handle a directive line; returns an included source to walk, if any. */
   directive(src: SourceFile, start: number, end: number): { include?: { file: string; text: string } } {
-    const line = src.text.slice(start, end).replace(/\r?\n$/, '').trim();
-    if (this.opts.dialect === 'oracle') { this.oracleDirective(src, start, line); return {}; }
+    const line = src.text
+      .slice(start, end)
+      .replace(/\r?\n$/, '')
+      .trim();
+    if (this.opts.dialect === 'oracle') {
+      this.oracleDirective(src, start, line);
+      return {};
+    }
     if (this.opts.dialect === 'postgres') {
       this.errors.push(this.diag(src, start, `psql meta-command ${JSON.stringify(line.split(/\s+/)[0])} is not supported: remove it, or run the file with psql`));
       return {};
@@ -373,25 +428,46 @@ class Planner {
     switch (cmd) {
       case 'setvar': {
         const mm = /^([^\s]+)(?:\s+(.*))?$/.exec(rest);
-        if (!mm) { this.errors.push(this.diag(src, start, ':setvar needs a variable name: ":setvar name value"')); return {}; }
-        if (mm[2] === undefined) { this.vars.delete(mm[1]!.toLowerCase()); return {}; }
+        if (!mm) {
+          this.errors.push(this.diag(src, start, ':setvar needs a variable name: ":setvar name value"'));
+          return {};
+        }
+        if (mm[2] === undefined) {
+          this.vars.delete(mm[1]!.toLowerCase());
+          return {};
+        }
         this.setVar(mm[1]!, unquoted(mm[2].trim()), { src, offset: start });
         return {};
       }
       case 'on': {
         const mm = /^error\s+(exit|ignore)$/i.exec(rest);
-        if (!mm) { this.errors.push(this.diag(src, start, '":on error" takes exit or ignore')); return {}; }
+        if (!mm) {
+          this.errors.push(this.diag(src, start, '":on error" takes exit or ignore'));
+          return {};
+        }
         this.onError = mm[1]!.toLowerCase() as 'exit' | 'ignore';
         return {};
       }
       case 'r': {
         const path = unquoted(rest.replace(/\$\(([^)\s]*)\)/g, (w, n: string) => this.vars.get(n.toLowerCase()) ?? w));
-        if (!path) { this.errors.push(this.diag(src, start, ':r needs a file name')); return {}; }
-        if (!this.opts.readInclude) { this.errors.push(this.diag(src, start, `:r ${path}: includes are not available here`)); return {}; }
-        if (this.stack.length >= MAX_INCLUDE_DEPTH) { this.errors.push(this.diag(src, start, `:r ${path}: includes nested more than ${MAX_INCLUDE_DEPTH} deep`)); return {}; }
+        if (!path) {
+          this.errors.push(this.diag(src, start, ':r needs a file name'));
+          return {};
+        }
+        if (!this.opts.readInclude) {
+          this.errors.push(this.diag(src, start, `:r ${path}: includes are not available here`));
+          return {};
+        }
+        if (this.stack.length >= MAX_INCLUDE_DEPTH) {
+          this.errors.push(this.diag(src, start, `:r ${path}: includes nested more than ${MAX_INCLUDE_DEPTH} deep`));
+          return {};
+        }
         try {
           const inc = this.opts.readInclude(path, src.file);
-          if (this.stack.includes(inc.file)) { this.errors.push(this.diag(src, start, `:r ${path}: the file includes itself (${[...this.stack, inc.file].join(' → ')})`)); return {}; }
+          if (this.stack.includes(inc.file)) {
+            this.errors.push(this.diag(src, start, `:r ${path}: the file includes itself (${[...this.stack, inc.file].join(' → ')})`));
+            return {};
+          }
           return { include: inc };
         } catch (e) {
           this.errors.push(this.diag(src, start, `:r ${path}: cannot read the file (${e instanceof Error ? e.message : String(e)})`));
@@ -429,7 +505,8 @@ export function planScript(text: string, opts: PlanOptions): ScriptPlan {
   const planner = new Planner(opts);
   const src = loadSource(opts.file, text, opts.dialect);
   const sources = new Map<string, SourceFile>();
-  for (const w of src.warnings) (w.fatal ? planner.errors : planner.warnings).push({ file: opts.file, line: w.line, column: w.column, message: w.message, severity: w.fatal ? 'error' : 'warning', source: 'split' });
+  for (const w of src.warnings)
+    (w.fatal ? planner.errors : planner.warnings).push({ file: opts.file, line: w.line, column: w.column, message: w.message, severity: w.fatal ? 'error' : 'warning', source: 'split' });
   const tags = findTags(src);
   if (opts.perTable) planPerTable(planner, src, tags, sources);
   else {
@@ -440,7 +517,14 @@ export function planScript(text: string, opts: PlanOptions): ScriptPlan {
   if (!opts.perTable && opts.dialect === 'tsql' && tags.some((t) => t.type.toLowerCase() === 'table')) {
     const big = planner.batches.find((b) => b.tables.length >= 5);
     if (big) {
-      planner.warnings.push({ file: big.file, line: big.line, column: big.column, severity: 'info', source: 'split', message: `batch ${big.index + 1} builds ${big.tables.length} tables in one go: SQL Server holds PRINT output until its buffer fills, so progress inside it can lag, and one error can stop every table after it. --per-table runs each table as its own batch.` });
+      planner.warnings.push({
+        file: big.file,
+        line: big.line,
+        column: big.column,
+        severity: 'info',
+        source: 'split',
+        message: `batch ${big.index + 1} builds ${big.tables.length} tables in one go: SQL Server holds PRINT output until its buffer fills, so progress inside it can lag, and one error can stop every table after it. --per-table runs each table as its own batch.`,
+      });
     }
   }
   const tables: TableRef[] = [];
@@ -448,7 +532,10 @@ export function planScript(text: string, opts: PlanOptions): ScriptPlan {
   for (const b of planner.batches) {
     for (const t of b.tables) {
       const key = `${t.schema ?? ''}.${t.name}`;
-      if (!seen.has(key)) { seen.add(key); tables.push(t); }
+      if (!seen.has(key)) {
+        seen.add(key);
+        tables.push(t);
+      }
     }
   }
   return {
@@ -477,7 +564,16 @@ function planPerTable(planner: Planner, src: SourceFile, tags: Tag[], sources: M
   sources.set(src.file, src);
   const tableTags = tags.filter((t) => t.type.toLowerCase() === 'table');
   if (!tableTags.length) {
-    throw new ScriptPlanError([{ file: src.file, line: 1, column: 1, severity: 'error', source: 'split', message: '--per-table needs a script in the tagged format (lines such as -- META-CONTAINER: {"type": "table", "name": "ssd_person"}); this script has none: run it without --per-table' }]);
+    throw new ScriptPlanError([
+      {
+        file: src.file,
+        line: 1,
+        column: 1,
+        severity: 'error',
+        source: 'split',
+        message: '--per-table needs a script in the tagged format (lines such as -- META-CONTAINER: {"type": "table", "name": "ssd_person"}); this script has none: run it without --per-table',
+      },
+    ]);
   }
   const configEnd = tableTags[0]!.offset;
   // Container regions: from each tag (any type) at or after the first table tag to the next tag.
@@ -491,19 +587,32 @@ function planPerTable(planner: Planner, src: SourceFile, tags: Tag[], sources: M
   }
 
   if (planner.opts.dialect === 'oracle') {
-    throw new ScriptPlanError([{ file: src.file, line: 1, column: 1, severity: 'error', source: 'split', message: '--per-table is not available for Oracle scripts yet: run the script without --per-table' }]);
+    throw new ScriptPlanError([
+      { file: src.file, line: 1, column: 1, severity: 'error', source: 'split', message: '--per-table is not available for Oracle scripts yet: run the script without --per-table' },
+    ]);
   }
   if (planner.opts.dialect === 'postgres') {
     // No GO: the configuration is everything before the first table container, sent in front of each container.
     for (const p of pieces) if (p.kind === 'directive' && p.start < src.text.length) planner.directive(src, p.start, p.end);
     const configHasCode = /\S/.test(src.masked.slice(0, configEnd).replace(/;/g, ''));
     for (const r of regions) {
-      if (!/[^\s;]/.test(src.masked.slice(r.start, r.end))) { emptyContainer(planner, src, r.tag); continue; }
-      if (configHasCode) { planner.addSegment(src, 0, configEnd); if (!/;\s*$/.test(src.masked.slice(0, configEnd))) planner.addGlue(';\n'); }
+      if (!/[^\s;]/.test(src.masked.slice(r.start, r.end))) {
+        emptyContainer(planner, src, r.tag);
+        continue;
+      }
+      if (configHasCode) {
+        planner.addSegment(src, 0, configEnd);
+        if (!/;\s*$/.test(src.masked.slice(0, configEnd))) planner.addGlue(';\n');
+      }
       planner.addSegment(src, r.start, r.end);
       const masked = src.masked.slice(r.start, r.end);
       const isTable = r.tag.type.toLowerCase() === 'table';
-      planner.flush(1, { tables: isTable ? tagTables(r.tag, masked) : [], label: r.tag.name, kind: isTable ? 'table' : 'other', container: { type: r.tag.type, name: r.tag.name }, withConfig: configHasCode }, sources, r.start);
+      planner.flush(
+        1,
+        { tables: isTable ? tagTables(r.tag, masked) : [], label: r.tag.name, kind: isTable ? 'table' : 'other', container: { type: r.tag.type, name: r.tag.name }, withConfig: configHasCode },
+        sources,
+        r.start,
+      );
     }
     return;
   }
@@ -529,7 +638,13 @@ function planPerTable(planner: Planner, src: SourceFile, tags: Tag[], sources: M
     const isTable = r.tag.type.toLowerCase() === 'table';
     const extra = () => {
       const masked = src.masked.slice(r.start, r.end);
-      return { tables: isTable ? tagTables(r.tag, masked) : [], label: r.tag.name, kind: (isTable ? 'table' : 'other') as PlannedBatch['kind'], container: { type: r.tag.type, name: r.tag.name }, withConfig };
+      return {
+        tables: isTable ? tagTables(r.tag, masked) : [],
+        label: r.tag.name,
+        kind: (isTable ? 'table' : 'other') as PlannedBatch['kind'],
+        container: { type: r.tag.type, name: r.tag.name },
+        withConfig,
+      };
     };
     const begin = () => {
       if (withConfig) {
@@ -549,7 +664,10 @@ function planPerTable(planner: Planner, src: SourceFile, tags: Tag[], sources: M
       if (p.end <= r.start || p.start >= r.end) continue;
       if (p.kind === 'text') {
         const c = clip(p, r.start, r.end);
-        if (/[^\s;]/.test(src.masked.slice(c.start, c.end))) { ownCode = true; anyCode = true; }
+        if (/[^\s;]/.test(src.masked.slice(c.start, c.end))) {
+          ownCode = true;
+          anyCode = true;
+        }
         planner.addSegment(src, c.start, c.end);
       } else if (p.kind === 'directive') planner.directive(src, p.start, p.end);
       else {
@@ -568,7 +686,11 @@ function emptyContainer(planner: Planner, src: SourceFile, tag: Tag): void {
 }
 
 /** Where a server-reported position lands in the original file(s). */
-export interface MappedPosition { file: string; line: number; column: number }
+export interface MappedPosition {
+  file: string;
+  line: number;
+  column: number;
+}
 
 /** Map a 1-based line within a batch's text to the file line (column: the line's first code character). */
 export function mapBatchLine(batch: PlannedBatch, batchLine: number): MappedPosition {
@@ -594,7 +716,10 @@ export function mapBatchLine(batch: PlannedBatch, batchLine: number): MappedPosi
     col0 = seg.column;
   } else {
     let at = 0;
-    for (let k = 0; k < delta && at >= 0; k++) { at = seg.text.indexOf('\n', at); if (at >= 0) at++; }
+    for (let k = 0; k < delta && at >= 0; k++) {
+      at = seg.text.indexOf('\n', at);
+      if (at >= 0) at++;
+    }
     const nl = at >= 0 ? seg.text.indexOf('\n', at) : -1;
     lineText = at >= 0 ? seg.text.slice(at, nl < 0 ? undefined : nl) : '';
     col0 = 1;

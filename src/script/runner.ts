@@ -203,16 +203,23 @@ const fmtRows = (x: number | null) => (x === null ? '-' : x.toLocaleString('en-G
 /** A table's refresh outcome in a few words: refreshed (10,000 → 9,998), kept previous rows (10,000, error at f:3:5), not atomic (why, at line). */
 export function refreshText(f: TableRefresh): string {
   switch (f.outcome) {
-    case 'refreshed': return `refreshed (${fmtRows(f.rowsBefore)} → ${fmtRows(f.rowsAfter)})`;
-    case 'kept previous rows': return `kept previous rows (${fmtRows(f.rowsAfter)}${f.error ? `, error at ${f.error.file}:${f.error.line}:${f.error.column}` : f.cancelled ? ', cancelled' : ''})`;
-    case 'not atomic': return `not atomic (${f.reason ?? 'no transaction'}${f.at ? `, at ${f.at.file}:${f.at.line}:${f.at.column}` : ''})`;
-    default: return 'not run';
+    case 'refreshed':
+      return `refreshed (${fmtRows(f.rowsBefore)} → ${fmtRows(f.rowsAfter)})`;
+    case 'kept previous rows':
+      return `kept previous rows (${fmtRows(f.rowsAfter)}${f.error ? `, error at ${f.error.file}:${f.error.line}:${f.error.column}` : f.cancelled ? ', cancelled' : ''})`;
+    case 'not atomic':
+      return `not atomic (${f.reason ?? 'no transaction'}${f.at ? `, at ${f.at.file}:${f.at.line}:${f.at.column}` : ''})`;
+    default:
+      return 'not run';
   }
 }
 
 /** Thrown inside a table block's transaction to roll it back (the batch outcome says why). */
 class RollBack extends Error {
-  constructor() { super('roll back the table block'); this.name = 'RollBack'; }
+  constructor() {
+    super('roll back the table block');
+    this.name = 'RollBack';
+  }
 }
 
 type BatchExec = (text: string, options: RunBatchOptions) => Promise<BatchResult>;
@@ -222,7 +229,9 @@ function txExec(db: Db, tx: Queryable): BatchExec {
   if (tx.runBatch) return (text, o) => tx.runBatch!(text, o);
   return async (text, o) => {
     if (o.signal?.aborted) throw new CancelledError();
-    const onAbort = () => { void db.cancel().catch(() => undefined); };
+    const onAbort = () => {
+      void db.cancel().catch(() => undefined);
+    };
     o.signal?.addEventListener('abort', onAbort);
     const t = performance.now();
     try {
@@ -235,7 +244,13 @@ function txExec(db: Db, tx: Queryable): BatchExec {
 }
 
 export async function runPlan(db: Db, plan: ScriptPlan, options: RunOptions = {}): Promise<RunResult> {
-  const emit = (e: RunEvent) => { try { options.onEvent?.(e); } catch { /* a listener's failure must not stop the run */ } };
+  const emit = (e: RunEvent) => {
+    try {
+      options.onEvent?.(e);
+    } catch {
+      /* a listener's failure must not stop the run */
+    }
+  };
   const started = performance.now();
   const total = plan.batches.length;
   const defaultSchema = (options.schema ?? db.defaultSchema).toLowerCase();
@@ -244,7 +259,16 @@ export async function runPlan(db: Db, plan: ScriptPlan, options: RunOptions = {}
   const counting = options.countRows !== false;
   const diagnostics: ScriptDiagnostic[] = [...plan.warnings];
   const batches: BatchOutcome[] = plan.batches.map((b) => ({
-    index: b.index, label: b.label, file: b.file, line: b.line, column: b.column, status: 'not run', rowsAffected: 0, statementCounts: [], elapsedMs: 0, errors: [],
+    index: b.index,
+    label: b.label,
+    file: b.file,
+    line: b.line,
+    column: b.column,
+    status: 'not run',
+    rowsAffected: 0,
+    statementCounts: [],
+    elapsedMs: 0,
+    errors: [],
   }));
 
   // Tables: one outcome per table, attributed to the first batch that builds it.
@@ -287,7 +311,10 @@ export async function runPlan(db: Db, plan: ScriptPlan, options: RunOptions = {}
   const countNow = async (t: TableRef): Promise<number | null> => (!connectionLost && countable(t) && (await tableExists(db, schemaOf(t), t.name)) ? countRows(db, schemaOf(t), t.name) : null);
   /** A lost connection stops the run: every later batch would fail the same way. */
   const noteLost = (e: unknown) => {
-    if (e instanceof Error && e.name === 'ConnectionError') { connectionLost = true; stopped = true; }
+    if (e instanceof Error && e.name === 'ConnectionError') {
+      connectionLost = true;
+      stopped = true;
+    }
   };
 
   emit({ type: 'start', total, plan });
@@ -298,8 +325,14 @@ export async function runPlan(db: Db, plan: ScriptPlan, options: RunOptions = {}
   const runOne = async (b: PlannedBatch, exec: BatchExec): Promise<void> => {
     const out = batches[b.index]!;
     if (stopped || cancelled) return;
-    if (options.signal?.aborted) { cancelled = true; return; } // never started: stays 'not run'
-    if (options.skipBatches?.has(b.index)) { out.status = 'skipped'; return; }
+    if (options.signal?.aborted) {
+      cancelled = true;
+      return;
+    } // never started: stays 'not run'
+    if (options.skipBatches?.has(b.index)) {
+      out.status = 'skipped';
+      return;
+    }
     const bt = performance.now();
     let markAt = bt;
     const pending = [...b.tables];
@@ -323,7 +356,10 @@ export async function runPlan(db: Db, plan: ScriptPlan, options: RunOptions = {}
         if (m.code !== undefined) d.code = m.code;
         out.errors.push(d);
         const t = tableAtLine(b, m.line);
-        if (t) { const o = tables.get(keyOf(t)); if (o && !o.error) o.error = d; }
+        if (t) {
+          const o = tables.get(keyOf(t));
+          if (o && !o.error) o.error = d;
+        }
       }
       // Progress inside a multi-table batch: a message naming the next pending table marks it done.
       if (pending.length > 1 || (pending.length === 1 && b.tables.length > 1)) {
@@ -332,7 +368,10 @@ export async function runPlan(db: Db, plan: ScriptPlan, options: RunOptions = {}
         if (idx >= 0) {
           const now = performance.now();
           const done = pending.splice(0, idx + 1);
-          for (const t of done) { doneInBatch.add(keyOf(t)); setTable(t, 'done', t === done[done.length - 1] ? now - markAt : undefined); }
+          for (const t of done) {
+            doneInBatch.add(keyOf(t));
+            setTable(t, 'done', t === done[done.length - 1] ? now - markAt : undefined);
+          }
           markAt = now;
           if (pending[0]) setTable(pending[0], 'building');
         }
@@ -362,10 +401,16 @@ export async function runPlan(db: Db, plan: ScriptPlan, options: RunOptions = {}
         if (details.code !== undefined) failed.code = details.code;
         out.errors.push(failed);
         const t = tableAtLine(b, batchLineOf(b, details));
-        if (t) { const o = tables.get(keyOf(t)); if (o) o.error = failed; }
+        if (t) {
+          const o = tables.get(keyOf(t));
+          if (o) o.error = failed;
+        }
         break;
       }
-      if (options.signal?.aborted) { cancelled = true; break; }
+      if (options.signal?.aborted) {
+        cancelled = true;
+        break;
+      }
     }
     out.elapsedMs = performance.now() - bt;
     if (out.status !== 'cancelled') out.status = failed ? 'failed' : out.errors.length ? 'errors' : 'ok';
@@ -393,9 +438,15 @@ export async function runPlan(db: Db, plan: ScriptPlan, options: RunOptions = {}
         continue;
       }
       if (o.status === 'failed') continue;
-      if (out.status === 'failed') { o.status = 'uncertain'; continue; }
+      if (out.status === 'failed') {
+        o.status = 'uncertain';
+        continue;
+      }
       if (!single && pending.includes(t) && pending[pending.length - 1] === t) o.elapsedMs = performance.now() - markAt;
-      if (b.index < (lastBatch.get(keyOf(t)) ?? b.index)) { o.status = 'uncertain'; continue; } // more to come
+      if (b.index < (lastBatch.get(keyOf(t)) ?? b.index)) {
+        o.status = 'uncertain';
+        continue;
+      } // more to come
       o.status = 'built';
       emit({ type: 'table', name: t.name, state: 'done', batchIndex: b.index, ...(o.elapsedMs !== null ? { elapsedMs: o.elapsedMs } : {}) });
     }
@@ -417,9 +468,16 @@ export async function runPlan(db: Db, plan: ScriptPlan, options: RunOptions = {}
 
   for (let i = 0; i < plan.batches.length;) {
     const blk = atomic ? blockAt.get(i) : undefined;
-    if (!blk || !blk.atomic || stopped || cancelled) { await runOne(plan.batches[i]!, direct); i++; continue; }
+    if (!blk || !blk.atomic || stopped || cancelled) {
+      await runOne(plan.batches[i]!, direct);
+      i++;
+      continue;
+    }
     i = blk.batches[blk.batches.length - 1]! + 1;
-    if (options.signal?.aborted) { cancelled = true; continue; }
+    if (options.signal?.aborted) {
+      cancelled = true;
+      continue;
+    }
     // One table block, in one transaction: a failure or a cancel rolls it back.
     const before = new Map<string, number | null>();
     for (const t of blk.tables) before.set(keyOf(t), await countNow(t));
@@ -433,7 +491,10 @@ export async function runPlan(db: Db, plan: ScriptPlan, options: RunOptions = {}
           // runOne says whether the run goes on after a failure (stopped); the block ends either way
           await runOne(plan.batches[bi]!, exec);
           if (options.signal?.aborted) cancelled = true;
-          if (batches[bi]!.status !== 'ok' || cancelled) { rollBack = true; throw new RollBack(); }
+          if (batches[bi]!.status !== 'ok' || cancelled) {
+            rollBack = true;
+            throw new RollBack();
+          }
         }
       });
     } catch (e) {
@@ -443,7 +504,15 @@ export async function runPlan(db: Db, plan: ScriptPlan, options: RunOptions = {}
         if (isCancelled(e) || options.signal?.aborted) cancelled = true;
         else {
           const b = plan.batches[blk.batches[0]!]!;
-          txError = { file: blk.at.file, line: blk.at.line, column: blk.at.column, severity: 'error', source: 'server', batchIndex: b.index, message: `the transaction of ${blk.tables.map((t) => t.name).join(', ')} did not commit: ${e instanceof Error ? e.message : String(e)}` };
+          txError = {
+            file: blk.at.file,
+            line: blk.at.line,
+            column: blk.at.column,
+            severity: 'error',
+            source: 'server',
+            batchIndex: b.index,
+            message: `the transaction of ${blk.tables.map((t) => t.name).join(', ')} did not commit: ${e instanceof Error ? e.message : String(e)}`,
+          };
           diagnostics.push(txError);
           const last = batches[blk.batches[blk.batches.length - 1]!]!;
           last.errors.push(txError);
@@ -456,7 +525,10 @@ export async function runPlan(db: Db, plan: ScriptPlan, options: RunOptions = {}
     const after = new Map<string, number | null>();
     for (const t of blk.tables) after.set(keyOf(t), await countNow(t));
     if (!rolledBack) {
-      for (const t of blk.tables) { const o = tables.get(keyOf(t)); if (o && o.status === 'not run') o.status = 'built'; }
+      for (const t of blk.tables) {
+        const o = tables.get(keyOf(t));
+        if (o && o.status === 'not run') o.status = 'built';
+      }
       setRefresh(blk, { outcome: 'refreshed' }, before, after);
       continue;
     }

@@ -84,7 +84,8 @@ const SLASH_LINE = /^[ \t]*\/[ \t]*\r?$/;
 export const PLSQL_START = /^(?:declare\b|begin\b|<<|create\s+(?:or\s+replace\s+)?(?:(?:editionable|noneditionable)\s+)?(?:procedure|function|package|trigger|type|library)\b)/i;
 /** SQL*Plus / SQLcl commands (lines of their own, between statements). SET TRANSACTION, SET ROLE
  *  and SET CONSTRAINTS are SQL. */
-const SQLPLUS_COMMAND = /^[ \t]*(?:@@?|(?:set(?![ \t]+(?:transaction|role|constraints?)\b)|pro|prompt|spo|spool|whenever|def|define|undef|undefine|rem|remark|col|column|sho|show|ttitle|btitle|break|clear|exec|execute|start|conn|connect|disc|disconnect|exit|quit|var|variable|print|accept|pause|timing|host|store|repfooter|repheader)(?=[ \t;]|\r?$))/i;
+const SQLPLUS_COMMAND =
+  /^[ \t]*(?:@@?|(?:set(?![ \t]+(?:transaction|role|constraints?)\b)|pro|prompt|spo|spool|whenever|def|define|undef|undefine|rem|remark|col|column|sho|show|ttitle|btitle|break|clear|exec|execute|start|conn|connect|disc|disconnect|exit|quit|var|variable|print|accept|pause|timing|host|store|repfooter|repheader)(?=[ \t;]|\r?$))/i;
 
 /** For each line start, whether it lies in code (not strictly inside a comment, string or identifier). */
 function lineStartsInCode(starts: readonly number[], spans: readonly Span[]): boolean[] {
@@ -105,11 +106,16 @@ function lineEnd(text: string, starts: readonly number[], li: number): number {
 
 function describe(kind: Span['kind']): string {
   switch (kind) {
-    case 'block-comment': return '/* comment';
-    case 'string': return 'string literal';
-    case 'ident': return 'quoted identifier';
-    case 'dollar': return 'dollar-quoted body';
-    default: return kind;
+    case 'block-comment':
+      return '/* comment';
+    case 'string':
+      return 'string literal';
+    case 'ident':
+      return 'quoted identifier';
+    case 'dollar':
+      return 'dollar-quoted body';
+    default:
+      return kind;
   }
 }
 
@@ -123,7 +129,12 @@ export function splitScript(text: string, dialect: ScriptDialect): SplitResult {
   for (const s of spans) {
     if (!s.closed) {
       const p = positionAt(starts, s.start);
-      warnings.push({ offset: s.start, ...p, message: `${describe(s.kind)} opened here is never closed: everything after it is part of it${dialect === 'tsql' ? ' (GO lines included)' : ''}, so the script cannot be run as it is`, fatal: true });
+      warnings.push({
+        offset: s.start,
+        ...p,
+        message: `${describe(s.kind)} opened here is never closed: everything after it is part of it${dialect === 'tsql' ? ' (GO lines included)' : ''}, so the script cannot be run as it is`,
+        fatal: true,
+      });
     }
   }
   let textStart = 0;
@@ -167,8 +178,9 @@ export function splitScript(text: string, dialect: ScriptDialect): SplitResult {
       for (let i = Math.max(s.start, textStart); i < s.end; i++) {
         const c = text.charCodeAt(i);
         if (c === 40) depth++;
-        else if (c === 41) { if (depth > 0) depth--; }
-        else if (c === 59 && depth === 0) cut('separator', i, i + 1);
+        else if (c === 41) {
+          if (depth > 0) depth--;
+        } else if (c === 59 && depth === 0) cut('separator', i, i + 1);
         else if (c === 92 /* \ */) {
           // psql meta-command: only when it starts its line (after blanks) in code.
           while (li + 1 < starts.length && starts[li + 1]! <= i) li++;
@@ -210,19 +222,15 @@ export function splitScript(text: string, dialect: ScriptDialect): SplitResult {
 }
 
 /** The Oracle cuts (see the header): statements by `;` or `/` lines, PL/SQL units by `/` lines. */
-function splitOracle(
-  text: string,
-  spans: readonly Span[],
-  starts: readonly number[],
-  cut: (kind: PieceKind, start: number, end: number) => void,
-  warnings: SplitWarning[],
-): void {
+function splitOracle(text: string, spans: readonly Span[], starts: readonly number[], cut: (kind: PieceKind, start: number, end: number) => void, warnings: SplitWarning[]): void {
   const inCode = lineStartsInCode(starts, spans);
   // Code with comments and strings blanked (same offsets), so keywords and ; are found only in code.
-  const masked = spans.map((s) => {
-    const piece = text.slice(s.start, s.end);
-    return s.kind === 'code' ? piece : piece.replace(/[^\n]/g, s.kind === 'ident' ? '_' : ' ');
-  }).join('');
+  const masked = spans
+    .map((s) => {
+      const piece = text.slice(s.start, s.end);
+      return s.kind === 'code' ? piece : piece.replace(/[^\n]/g, s.kind === 'ident' ? '_' : ' ');
+    })
+    .join('');
   type State = 'idle' | 'sql' | 'plsql';
   let state: State = 'idle';
   let endedBySemicolon = false;

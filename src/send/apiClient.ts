@@ -41,10 +41,26 @@ export function childrenUrl(baseUrl: string, laCode: string): string {
 }
 
 const STATUS_TEXT: Record<number, string> = {
-  200: 'OK', 201: 'Created', 202: 'Accepted', 204: 'No Content', 400: 'Bad Request', 401: 'Unauthorized', 403: 'Forbidden', 404: 'Not Found', 405: 'Method Not Allowed',
-  407: 'Proxy Authentication Required', 408: 'Request Timeout', 409: 'Conflict', 413: 'Payload Too Large',
-  415: 'Unsupported Media Type', 422: 'Unprocessable Entity', 429: 'Too Many Requests', 500: 'Internal Server Error',
-  502: 'Bad Gateway', 503: 'Service Unavailable', 504: 'Gateway Timeout',
+  200: 'OK',
+  201: 'Created',
+  202: 'Accepted',
+  204: 'No Content',
+  400: 'Bad Request',
+  401: 'Unauthorized',
+  403: 'Forbidden',
+  404: 'Not Found',
+  405: 'Method Not Allowed',
+  407: 'Proxy Authentication Required',
+  408: 'Request Timeout',
+  409: 'Conflict',
+  413: 'Payload Too Large',
+  415: 'Unsupported Media Type',
+  422: 'Unprocessable Entity',
+  429: 'Too Many Requests',
+  500: 'Internal Server Error',
+  502: 'Bad Gateway',
+  503: 'Service Unavailable',
+  504: 'Gateway Timeout',
 };
 
 export function statusLabel(status: number): string {
@@ -77,7 +93,10 @@ async function attempt(fetchFn: FetchFn, url: string, init: RequestInit, timeout
   if (signal?.aborted) return { ok: false, kind: 'cancelled' };
   const ac = new AbortController();
   let timedOut = false;
-  const timer = setTimeout(() => { timedOut = true; ac.abort(); }, timeoutMs);
+  const timer = setTimeout(() => {
+    timedOut = true;
+    ac.abort();
+  }, timeoutMs);
   const onAbort = () => ac.abort();
   signal?.addEventListener('abort', onAbort, { once: true });
   try {
@@ -172,18 +191,28 @@ export class ApiClient {
     const none = new ChildValues([]);
     for (let n = 1; ; n++) {
       this.tokenRequests++;
-      const a = await attempt(this.fetchFn, e.tokenUrl, {
-        method: 'POST',
-        headers: { 'Content-Type': 'application/x-www-form-urlencoded', Accept: 'application/json', 'User-Agent': USER_AGENT },
-        body: form.toString(),
-      }, this.o.policy.requestTimeoutMs, signal);
+      const a = await attempt(
+        this.fetchFn,
+        e.tokenUrl,
+        {
+          method: 'POST',
+          headers: { 'Content-Type': 'application/x-www-form-urlencoded', Accept: 'application/json', 'User-Agent': USER_AGENT },
+          body: form.toString(),
+        },
+        this.o.policy.requestTimeoutMs,
+        signal,
+      );
       if (!a.ok && a.kind === 'cancelled') throw cancelled();
       let kind: FailureKind;
       let what: string;
       let retryAfter: number | null = null;
       if (a.ok && a.status >= 200 && a.status < 300) {
         let v: Record<string, unknown> | null = null;
-        try { v = JSON.parse(a.body) as Record<string, unknown>; } catch { /* below */ }
+        try {
+          v = JSON.parse(a.body) as Record<string, unknown>;
+        } catch {
+          /* below */
+        }
         const value = v && typeof v.access_token === 'string' ? v.access_token : '';
         if (!value) throw new TokenError(`the token endpoint answered ${statusLabel(a.status)} without an access_token`);
         redactor.add(value);
@@ -240,17 +269,23 @@ export class ApiClient {
         await this.pace(signal);
         this.lastRequestAt = timing.now();
         this.dataRequests++;
-        const a = await attempt(this.fetchFn, this.url, {
-          method: 'POST',
-          headers: {
-            Authorization: `Bearer ${token}`,
-            SupplierKey: this.o.endpoint.supplierKey,
-            'Content-Type': 'application/json; charset=utf-8',
-            Accept: 'application/json',
-            'User-Agent': USER_AGENT,
+        const a = await attempt(
+          this.fetchFn,
+          this.url,
+          {
+            method: 'POST',
+            headers: {
+              Authorization: `Bearer ${token}`,
+              SupplierKey: this.o.endpoint.supplierKey,
+              'Content-Type': 'application/json; charset=utf-8',
+              Accept: 'application/json',
+              'User-Agent': USER_AGENT,
+            },
+            body: Buffer.from(body, 'utf8'),
           },
-          body: Buffer.from(body, 'utf8'),
-        }, policy.requestTimeoutMs, signal);
+          policy.requestTimeoutMs,
+          signal,
+        );
         this.lastRequestAt = timing.now();
         if (!a.ok && a.kind === 'cancelled') return { kind: 'cancelled' };
         let kind: FailureKind;

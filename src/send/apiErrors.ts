@@ -29,7 +29,24 @@ export interface DescribeOptions {
 
 const CODE_KEYS = new Set(['code', 'errorcode', 'error_code', 'error', 'errortype', 'error_type', 'subcode', 'status_code_name']);
 const MESSAGE_KEYS = ['message', 'error_description', 'detail', 'errormessage', 'description', 'title', 'msg'];
-const PATH_KEYS = new Set(['path', 'field', 'fieldname', 'field_name', 'target', 'property', 'propertyname', 'property_name', 'member', 'membernames', 'loc', 'pointer', 'instancepath', 'datapath', 'jsonpath', 'location']);
+const PATH_KEYS = new Set([
+  'path',
+  'field',
+  'fieldname',
+  'field_name',
+  'target',
+  'property',
+  'propertyname',
+  'property_name',
+  'member',
+  'membernames',
+  'loc',
+  'pointer',
+  'instancepath',
+  'datapath',
+  'jsonpath',
+  'location',
+]);
 const INDEX_KEYS = new Set(['index', 'recordindex', 'record_index', 'record', 'item', 'itemindex', 'position', 'row']);
 const CODE_SHAPE = /^[A-Za-z][A-Za-z0-9_.:-]{0,63}$/;
 const PATH_SHAPE = /^[$#/\w.[\]'"-]{1,120}$/;
@@ -37,7 +54,11 @@ const PATH_SHAPE = /^[$#/\w.[\]'"-]{1,120}$/;
 /** JSON.parse, and again on every string that holds JSON, at every level. */
 export function parseDeep(text: string, depth = 0): unknown {
   let v: unknown;
-  try { v = JSON.parse(text); } catch { return undefined; }
+  try {
+    v = JSON.parse(text);
+  } catch {
+    return undefined;
+  }
   const walk = (x: unknown, d: number): unknown => {
     if (typeof x === 'string') {
       const t = x.trim();
@@ -70,7 +91,12 @@ function splitPath(p: string, f: Found): void {
     f.indexes.add(Number(m[1]));
     if (m[2]) f.paths.push(m[2].replace(/^\//, '').replace(/\//g, '.'));
   } else if (p && p !== '$') {
-    f.paths.push(p.replace(/^\$\.?/, '').replace(/^\//, '').replace(/\//g, '.'));
+    f.paths.push(
+      p
+        .replace(/^\$\.?/, '')
+        .replace(/^\//, '')
+        .replace(/\//g, '.'),
+    );
   }
 }
 

@@ -64,12 +64,19 @@ export async function promptHidden(question: string): Promise<string> {
       stdin.setRawMode(wasRaw);
       stdin.pause();
       process.stderr.write('\n');
-      if (err) reject(err); else resolve(value);
+      if (err) reject(err);
+      else resolve(value);
     };
     const onData = (chunk: string) => {
       for (const ch of chunk) {
-        if (ch === '\r' || ch === '\n') { done(); return; }
-        if (ch === '\u0003') { done(new UsageError('cancelled')); return; }
+        if (ch === '\r' || ch === '\n') {
+          done();
+          return;
+        }
+        if (ch === '\u0003') {
+          done(new UsageError('cancelled'));
+          return;
+        }
         if (ch === '\u007f' || ch === '\b') value = value.slice(0, -1);
         else if (ch >= ' ') value += ch;
       }
@@ -102,7 +109,10 @@ export function groupIssues(issues: SendReport['issues']): Array<{ outcome: stri
     const reason = i.reason.replace(/; la_child_id [^;]*/, '');
     const key = `${i.outcome}\u0000${reason}`;
     let g = groups.get(key);
-    if (!g) { g = { outcome: i.outcome, reason, personIds: [] }; groups.set(key, g); }
+    if (!g) {
+      g = { outcome: i.outcome, reason, personIds: [] };
+      groups.set(key, g);
+    }
     g.personIds.push(i.personId);
   }
   return [...groups.values()];
@@ -128,7 +138,9 @@ export function printSendReport(r: SendReport, write: (line: string) => void = o
       ['failed', r.failed, r.failed ? 'request failed (Error, retried next run)' : undefined],
       ['invalid', r.invalid, r.invalid ? 'fail the DfE schema (Error, not sent)' : undefined],
       ['not sent', r.notSent, r.notSent ? 'the run stopped first (left as they were)' : undefined],
-      ...(r.stopped ? [['not read', r.notRead ?? 0, r.notRead === null ? 'could not be counted' : r.notRead ? 'still queued: the run stopped before reading them' : undefined] as [string, number, string?]] : []),
+      ...(r.stopped
+        ? [['not read', r.notRead ?? 0, r.notRead === null ? 'could not be counted' : r.notRead ? 'still queued: the run stopped before reading them' : undefined] as [string, number, string?]]
+        : []),
     ];
     for (const [label, v, note] of rows) write(`  ${label.padEnd(9)} ${n(v).padStart(9)}${note ? `  (${note})` : ''}`);
     write(`  requests  ${n(r.requests).padStart(9)}  (${count(r.retries, 'retry').replace('retrys', 'retries')}, ${count(r.tokenRequests, 'token request')})`);
@@ -154,18 +166,22 @@ export function sendExitCode(r: SendReport): number {
 }
 
 function hostOf(url: string): string {
-  try { return new URL(url).host; } catch { return url; }
+  try {
+    return new URL(url).host;
+  } catch {
+    return url;
+  }
 }
 
 export function registerSend(program: Command): void {
   program
     .command('send')
-    .description('send the staging table\'s queue to the DfE children\'s social care API (default: a dry run that sends nothing)')
+    .description("send the staging table's queue to the DfE children's social care API (default: a dry run that sends nothing)")
     .addOption(dbOption())
     .addOption(new Option('--schema <name>', 'schema of the staging table (default: public / dbo)').env('SSD_SCHEMA'))
     .addOption(new Option('--table <name>', 'staging table').choices([...STAGING_TABLES]).default('ssd_api_data_staging'))
     .addOption(new Option('--mode <mode>', 'dry-run builds and checks the requests, sends nothing; test / live send').choices([...SEND_MODES]).default('dry-run'))
-    .addOption(new Option('--la-code <NNN>', 'the LA\'s 3-digit code (in the URL only)').env('SSD_LA_CODE'))
+    .addOption(new Option('--la-code <NNN>', "the LA's 3-digit code (in the URL only)").env('SSD_LA_CODE'))
     .addOption(new Option('--base-url <url>', 'API base URL, e.g. https://…/children-in-social-care-data-receiver-test/1').env('SSD_API_BASE_URL'))
     .addOption(new Option('--token-url <url>', 'OAuth2 token endpoint').env('SSD_API_TOKEN_URL'))
     .addOption(new Option('--scope <scope>', 'OAuth2 scope').env('SSD_API_SCOPE'))
@@ -176,94 +192,131 @@ export function registerSend(program: Command): void {
     .addOption(new Option('--partial', 'send partial payloads for Updated children (New children and deletions always in full)'))
     .addOption(new Option('--yes-send-live', 'required with --mode live: you mean to send to the live DfE endpoint this run'))
     .addOption(new Option('--allow-mass-deletion', 'send more than max(25, 2% of the acknowledged children) deletion payloads (purges) this run'))
-    .addOption(new Option('--allow-fake-to-test', 'with --mode test: send fake data (a schema filled by ssd fake or ssd demo) to the DfE test endpoint this run, for phase 1 of ssd phases; fake data is never sent live'))
+    .addOption(
+      new Option(
+        '--allow-fake-to-test',
+        'with --mode test: send fake data (a schema filled by ssd fake or ssd demo) to the DfE test endpoint this run, for phase 1 of ssd phases; fake data is never sent live',
+      ),
+    )
     .addOption(new Option('--yes-skip-phases', 'with --mode live: send although phases 1-3 of connection testing (ssd phases) have no record of success in this database'))
     .addOption(jsonOption())
     .addOption(new Option('-v, --verbose', 'log progress and retries to stderr'))
-    .addHelpText('after', '\nSecrets come only from the environment (or a hidden prompt on a terminal):\n'
-      + `  ${SECRET_ENV.clientSecret}  the OAuth2 client secret\n  ${SECRET_ENV.supplierKey}   the supplier (subscription) key\n\n`
-      + 'Examples:\n  ssd send --db pglite:./ssd-db --table ssd_api_data_staging_anon\n'
-      + '  ssd send --db postgres://me@host/la --mode test --la-code 845 --base-url https://… --token-url https://… --scope api://…/.default --client-id …\n\n'
-      + 'Exit codes: 0 every record sent (dry run: every request valid); 1 some records were rejected, failed, invalid or not sent, or a safety stop; 2 bad usage, no connection, no token, or another run holds the staging table.\nSee docs/sending.md.')
-    .action(action(async (opts: SendCliOptions) => {
-      const mode = opts.mode as SendMode;
-      const schema = parseSchema(opts.schema);
-      const batchSize = whole(opts.batchSize, '--batch-size', 1, MAX_BATCH)!;
-      const limit = whole(opts.limit, '--limit', 1, Number.MAX_SAFE_INTEGER);
-      const timeoutSeconds = whole(opts.timeout, '--timeout', 1, 600)!;
-      let endpoint: ApiEndpoint | undefined;
-      const redactor = new Redactor();
-      if (mode !== 'dry-run') {
-        if (opts.allowFakeToTest && mode !== 'test') throw new UsageError('--allow-fake-to-test is for --mode test only: fake data is never sent to the live endpoint');
-        if (mode === 'live' && !opts.yesSendLive) throw new UsageError('--mode live sends children\'s data to the live DfE endpoint: add --yes-send-live to confirm, each run');
-        const missing = [['--la-code', opts.laCode], ['--base-url', opts.baseUrl], ['--token-url', opts.tokenUrl], ['--scope', opts.scope], ['--client-id', opts.clientId]]
-          .filter(([, v]) => !v).map(([k]) => k);
-        if (missing.length) throw new UsageError(`--mode ${mode} needs ${missing.join(', ')}`);
-        checkLaCode(opts.laCode);
-        const clientSecret = await secret(SECRET_ENV.clientSecret, 'client secret');
-        const supplierKey = await secret(SECRET_ENV.supplierKey, 'supplier key');
-        redactor.add(clientSecret);
-        redactor.add(supplierKey);
-        endpoint = { baseUrl: opts.baseUrl!, tokenUrl: opts.tokenUrl!, laCode: opts.laCode!, clientId: opts.clientId!, scope: opts.scope!, clientSecret, supplierKey };
-      }
-      const controller = new AbortController();
-      const logger = cliLogger(opts);
-      const db = await openFromOptions(opts);
-      let interrupts = 0;
-      const onSigint = () => {
-        interrupts++;
-        if (interrupts === 1) {
-          process.stderr.write('ssd: cancelling: the request in flight is abandoned (its records stay queued for the next run); Ctrl+C again cancels the database statement\n');
-          controller.abort();
-        } else {
-          void db.cancel();
+    .addHelpText(
+      'after',
+      '\nSecrets come only from the environment (or a hidden prompt on a terminal):\n' +
+        `  ${SECRET_ENV.clientSecret}  the OAuth2 client secret\n  ${SECRET_ENV.supplierKey}   the supplier (subscription) key\n\n` +
+        'Examples:\n  ssd send --db pglite:./ssd-db --table ssd_api_data_staging_anon\n' +
+        '  ssd send --db postgres://me@host/la --mode test --la-code 845 --base-url https://… --token-url https://… --scope api://…/.default --client-id …\n\n' +
+        'Exit codes: 0 every record sent (dry run: every request valid); 1 some records were rejected, failed, invalid or not sent, or a safety stop; 2 bad usage, no connection, no token, or another run holds the staging table.\nSee docs/sending.md.',
+    )
+    .action(
+      action(async (opts: SendCliOptions) => {
+        const mode = opts.mode as SendMode;
+        const schema = parseSchema(opts.schema);
+        const batchSize = whole(opts.batchSize, '--batch-size', 1, MAX_BATCH)!;
+        const limit = whole(opts.limit, '--limit', 1, Number.MAX_SAFE_INTEGER);
+        const timeoutSeconds = whole(opts.timeout, '--timeout', 1, 600)!;
+        let endpoint: ApiEndpoint | undefined;
+        const redactor = new Redactor();
+        if (mode !== 'dry-run') {
+          if (opts.allowFakeToTest && mode !== 'test') throw new UsageError('--allow-fake-to-test is for --mode test only: fake data is never sent to the live endpoint');
+          if (mode === 'live' && !opts.yesSendLive) throw new UsageError("--mode live sends children's data to the live DfE endpoint: add --yes-send-live to confirm, each run");
+          const missing = [
+            ['--la-code', opts.laCode],
+            ['--base-url', opts.baseUrl],
+            ['--token-url', opts.tokenUrl],
+            ['--scope', opts.scope],
+            ['--client-id', opts.clientId],
+          ]
+            .filter(([, v]) => !v)
+            .map(([k]) => k);
+          if (missing.length) throw new UsageError(`--mode ${mode} needs ${missing.join(', ')}`);
+          checkLaCode(opts.laCode);
+          const clientSecret = await secret(SECRET_ENV.clientSecret, 'client secret');
+          const supplierKey = await secret(SECRET_ENV.supplierKey, 'supplier key');
+          redactor.add(clientSecret);
+          redactor.add(supplierKey);
+          endpoint = { baseUrl: opts.baseUrl!, tokenUrl: opts.tokenUrl!, laCode: opts.laCode!, clientId: opts.clientId!, scope: opts.scope!, clientSecret, supplierKey };
         }
-      };
-      process.on('SIGINT', onSigint);
-      // A line on the terminal while it works (none with --json or when stderr is not a terminal).
-      const progress = terminalProgress('ssd send', { enabled: !opts.json, text: 'reading the send queue' });
-      progress.waitingFor(mode === 'dry-run' ? 'the database' : 'the database or the DfE API (a slow answer, or a retry after a pause)');
-      try {
-        if (opts.allowFakeToTest) {
-          // Only with --mode test (refused above otherwise), where the fake-data rule lets it through.
-          const mark = await readFakeMark(db, schema ?? db.defaultSchema);
-          // Said every time, before anything is sent: what goes where, by the user's choice.
-          process.stderr.write(mark
-            ? `ssd: --allow-fake-to-test: sending the FAKE data staged in ${mark.schema}.${opts.table} to the DfE TEST endpoint ${hostOf(opts.baseUrl!)} (phase 1 of ssd phases), as you chose for this run\n`
-            : `ssd: --allow-fake-to-test: ${schema ?? db.defaultSchema} holds no fake-data marker; sending as a normal test run\n`);
-        }
-        // The send job (job.ts): the options answer its questions (--yes-send-live was required above).
-        const outcome = await runSendJob(db, {
-          mode, schema, table: opts.table, partial: !!opts.partial, batchSize, limit, endpoint, allowMassDeletion: !!opts.allowMassDeletion, allowFakeToTest: !!opts.allowFakeToTest,
-          baseUrl: opts.baseUrl, laCode: opts.laCode,
-          policy: { requestTimeoutMs: timeoutSeconds * 1000 }, signal: controller.signal,
-          logger: { ...logger, warn: (m: string) => { progress.clear(); logger.warn(m); } },
-          confirm: (q) => (q.kind === 'send' ? q.mode !== 'live' || !!opts.yesSendLive : !!opts.yesSkipPhases),
-          onProgress: ({ records, sent }) => {
-            progress.update(mode === 'dry-run' ? `${records.toLocaleString('en-GB')} records checked` : `${records.toLocaleString('en-GB')} records read, ${sent.toLocaleString('en-GB')} sent`);
-            if (opts.verbose) logger.debug(`${records} records read, ${sent} sent`);
-          },
-        }).finally(() => progress.done());
-        if (!outcome.ran) {
-          if ('declined' in outcome && outcome.declined === 'skip-phases') {
-            throw new UsageError(`sending live data to the live endpoint before the test phases have succeeded: this database has no record of ${skippedText(outcome.skipped ?? [])}. See \`ssd phases\`; add --yes-skip-phases to send anyway`);
+        const controller = new AbortController();
+        const logger = cliLogger(opts);
+        const db = await openFromOptions(opts);
+        let interrupts = 0;
+        const onSigint = () => {
+          interrupts++;
+          if (interrupts === 1) {
+            process.stderr.write('ssd: cancelling: the request in flight is abandoned (its records stay queued for the next run); Ctrl+C again cancels the database statement\n');
+            controller.abort();
+          } else {
+            void db.cancel();
           }
-          throw new UsageError('--mode live sends children\'s data to the live DfE endpoint: add --yes-send-live to confirm, each run');
+        };
+        process.on('SIGINT', onSigint);
+        // A line on the terminal while it works (none with --json or when stderr is not a terminal).
+        const progress = terminalProgress('ssd send', { enabled: !opts.json, text: 'reading the send queue' });
+        progress.waitingFor(mode === 'dry-run' ? 'the database' : 'the database or the DfE API (a slow answer, or a retry after a pause)');
+        try {
+          if (opts.allowFakeToTest) {
+            // Only with --mode test (refused above otherwise), where the fake-data rule lets it through.
+            const mark = await readFakeMark(db, schema ?? db.defaultSchema);
+            // Said every time, before anything is sent: what goes where, by the user's choice.
+            process.stderr.write(
+              mark
+                ? `ssd: --allow-fake-to-test: sending the FAKE data staged in ${mark.schema}.${opts.table} to the DfE TEST endpoint ${hostOf(opts.baseUrl!)} (phase 1 of ssd phases), as you chose for this run\n`
+                : `ssd: --allow-fake-to-test: ${schema ?? db.defaultSchema} holds no fake-data marker; sending as a normal test run\n`,
+            );
+          }
+          // The send job (job.ts): the options answer its questions (--yes-send-live was required above).
+          const outcome = await runSendJob(db, {
+            mode,
+            schema,
+            table: opts.table,
+            partial: !!opts.partial,
+            batchSize,
+            limit,
+            endpoint,
+            allowMassDeletion: !!opts.allowMassDeletion,
+            allowFakeToTest: !!opts.allowFakeToTest,
+            baseUrl: opts.baseUrl,
+            laCode: opts.laCode,
+            policy: { requestTimeoutMs: timeoutSeconds * 1000 },
+            signal: controller.signal,
+            logger: {
+              ...logger,
+              warn: (m: string) => {
+                progress.clear();
+                logger.warn(m);
+              },
+            },
+            confirm: (q) => (q.kind === 'send' ? q.mode !== 'live' || !!opts.yesSendLive : !!opts.yesSkipPhases),
+            onProgress: ({ records, sent }) => {
+              progress.update(mode === 'dry-run' ? `${records.toLocaleString('en-GB')} records checked` : `${records.toLocaleString('en-GB')} records read, ${sent.toLocaleString('en-GB')} sent`);
+              if (opts.verbose) logger.debug(`${records} records read, ${sent} sent`);
+            },
+          }).finally(() => progress.done());
+          if (!outcome.ran) {
+            if ('declined' in outcome && outcome.declined === 'skip-phases') {
+              throw new UsageError(
+                `sending live data to the live endpoint before the test phases have succeeded: this database has no record of ${skippedText(outcome.skipped ?? [])}. See \`ssd phases\`; add --yes-skip-phases to send anyway`,
+              );
+            }
+            throw new UsageError("--mode live sends children's data to the live DfE endpoint: add --yes-send-live to confirm, each run");
+          }
+          const r = outcome.report;
+          if (opts.json) printJson(r);
+          else printSendReport(r);
+          return sendExitCode(r);
+        } catch (e) {
+          if (e instanceof Error && (e.name === 'TokenError' || e.name === 'TableLockedError')) {
+            process.stderr.write(`ssd: ${redactor.text(e.message)}\n`);
+            return EXIT.USAGE;
+          }
+          if (e instanceof Error) e.message = redactor.text(e.message);
+          throw e;
+        } finally {
+          process.off('SIGINT', onSigint);
+          await db.close().catch(() => undefined);
         }
-        const r = outcome.report;
-        if (opts.json) printJson(r);
-        else printSendReport(r);
-        return sendExitCode(r);
-      } catch (e) {
-        if (e instanceof Error && (e.name === 'TokenError' || e.name === 'TableLockedError')) {
-          process.stderr.write(`ssd: ${redactor.text(e.message)}\n`);
-          return EXIT.USAGE;
-        }
-        if (e instanceof Error) e.message = redactor.text(e.message);
-        throw e;
-      } finally {
-        process.off('SIGINT', onSigint);
-        await db.close().catch(() => undefined);
-      }
-    }));
+      }),
+    );
 }

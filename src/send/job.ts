@@ -31,7 +31,12 @@ export interface SendJobStep {
 }
 
 export type SendJobQuestion =
-  | { kind: 'send'; mode: 'test' | 'live'; /** With dryRunFirst: what is queued. */ dryRun?: SendReport; /** The dry run found more purges than the safety stop allows: a yes allows them. */ massDeletion: boolean }
+  | {
+      kind: 'send';
+      mode: 'test' | 'live';
+      /** With dryRunFirst: what is queued. */ dryRun?: SendReport;
+      /** The dry run found more purges than the safety stop allows: a yes allows them. */ massDeletion: boolean;
+    }
   | { kind: 'skip-phases'; phases: PhasesReport; skipped: Phase[] };
 
 export interface SendJobProgress {
@@ -86,19 +91,27 @@ export async function runSendJob(db: Db, options: SendJobOptions): Promise<SendJ
   // Fake data is refused first, with its own reason (src/fake/fakeMarker.ts), before the phases.
   await assertNotFakeSend(db, mode, schema, { allowFakeToTest: !!sendOptions.allowFakeToTest });
 
-  const run = (phase: SendJobPhase, o: SendOptions, total: number | undefined) => step(phase, async (s) => {
-    const report = await runSend(db, {
-      ...o,
-      ...(s.signal ? { signal: s.signal } : {}),
-      onProgress: (p) => {
-        onProgress?.({ phase, ...p, ...(total !== undefined ? { total } : {}) });
-        s.report(sendPercent(p.records, total ?? 0), phase === 'dry-run' ? `${fmt(p.records)} records read and checked` : total !== undefined ? `${fmt(p.records)} of ${fmt(total)} records, ${fmt(p.sent)} sent` : `${fmt(p.records)} records read, ${fmt(p.sent)} sent`);
-      },
+  const run = (phase: SendJobPhase, o: SendOptions, total: number | undefined) =>
+    step(phase, async (s) => {
+      const report = await runSend(db, {
+        ...o,
+        ...(s.signal ? { signal: s.signal } : {}),
+        onProgress: (p) => {
+          onProgress?.({ phase, ...p, ...(total !== undefined ? { total } : {}) });
+          s.report(
+            sendPercent(p.records, total ?? 0),
+            phase === 'dry-run'
+              ? `${fmt(p.records)} records read and checked`
+              : total !== undefined
+                ? `${fmt(p.records)} of ${fmt(total)} records, ${fmt(p.sent)} sent`
+                : `${fmt(p.records)} records read, ${fmt(p.sent)} sent`,
+          );
+        },
+      });
+      // A dry run cancelled before a send counted only part of the queue: nothing to ask about.
+      if (phase === 'dry-run' && mode !== 'dry-run' && report.stopped?.kind === 'cancelled') throw new CancelledError();
+      return report;
     });
-    // A dry run cancelled before a send counted only part of the queue: nothing to ask about.
-    if (phase === 'dry-run' && mode !== 'dry-run' && report.stopped?.kind === 'cancelled') throw new CancelledError();
-    return report;
-  });
 
   let dryRun: SendReport | undefined;
   if (mode === 'dry-run' || dryRunFirst) {
@@ -118,11 +131,15 @@ export async function runSendJob(db: Db, options: SendJobOptions): Promise<SendJ
     if (skipped.length && !(await ask({ kind: 'skip-phases', phases, skipped }))) return { ran: false, declined: 'skip-phases', skipped, ...(dryRun ? { dryRun } : {}) };
   }
   const endpoint = typeof endpointOpt === 'function' ? await endpointOpt() : endpointOpt;
-  const report = await run('send', {
-    ...sendOptions,
-    ...(endpoint ? { endpoint } : {}),
-    ...(dryRun ? { limit: Math.min(dryRun.queued, sendOptions.limit ?? Infinity) } : {}),
-    allowMassDeletion: !!sendOptions.allowMassDeletion || massDeletion,
-  }, dryRun?.queued);
+  const report = await run(
+    'send',
+    {
+      ...sendOptions,
+      ...(endpoint ? { endpoint } : {}),
+      ...(dryRun ? { limit: Math.min(dryRun.queued, sendOptions.limit ?? Infinity) } : {}),
+      allowMassDeletion: !!sendOptions.allowMassDeletion || massDeletion,
+    },
+    dryRun?.queued,
+  );
   return { ran: true, report, ...(dryRun ? { dryRun } : {}) };
 }

@@ -47,7 +47,9 @@ export async function inspectSendTable(db: Db, schema: string, table: string): P
   const jsonType = cols.get('json_payload')!;
   return {
     // Names as the catalog stores them (a case-sensitive database resolves only those).
-    schema, table, qualified: qualify(db.dialect, mine[0]!.table_schema ?? schema, mine[0]!.table_name),
+    schema,
+    table,
+    qualified: qualify(db.dialect, mine[0]!.table_schema ?? schema, mine[0]!.table_name),
     jsonColumns: db.dialect === 'postgres' && (jsonType === 'json' || jsonType === 'jsonb'),
   };
 }
@@ -79,8 +81,13 @@ interface QueueDbRow {
 export async function readQueue(db: Queryable, t: SendTable, afterId: number | string, limit: number): Promise<QueueRow[]> {
   const rows = await db.query<QueueDbRow>(fillIdentifiers(loadSql(db.dialect, 'send_select_queue'), { table: t.qualified }), [afterId, limit]);
   return rows.map((r) => ({
-    id: r.id, personId: r.person_id ?? '', rowState: r.row_state, status: r.submission_status,
-    jsonPayload: r.json_payload ?? '', partialPayload: r.partial_json_payload, hashHex: r.current_hash ? r.current_hash.toLowerCase() : null,
+    id: r.id,
+    personId: r.person_id ?? '',
+    rowState: r.row_state,
+    status: r.submission_status,
+    jsonPayload: r.json_payload ?? '',
+    partialPayload: r.partial_json_payload,
+    hashHex: r.current_hash ? r.current_hash.toLowerCase() : null,
   }));
 }
 
@@ -153,7 +160,12 @@ export async function markError(tx: Queryable, t: SendTable, row: QueueRow, reas
   return tx.execute(sqlFor(tx, t, 'send_mark_error'), [row.id, row.hashHex, row.jsonPayload, reason]);
 }
 
-interface ScanRow { id: number | string; json_payload: string | null; partial_json_payload: string | null; row_state: string | null }
+interface ScanRow {
+  id: number | string;
+  json_payload: string | null;
+  partial_json_payload: string | null;
+  row_state: string | null;
+}
 
 /**
  * Deletion payloads among the first `limit` queued rows (what a run would send as purges), for

@@ -49,13 +49,20 @@ export function unescapeText(text: string): string {
   let t = text;
   for (let i = 0; i < 3; i++) {
     const before = t;
-    t = t.replace(/\\+u([0-9a-fA-F]{4})/g, (_, h: string) => String.fromCharCode(parseInt(h, 16)))
+    t = t
+      .replace(/\\+u([0-9a-fA-F]{4})/g, (_, h: string) => String.fromCharCode(parseInt(h, 16)))
       .replace(/\\+x([0-9a-fA-F]{2})/g, (_, h: string) => String.fromCharCode(parseInt(h, 16)))
       .replace(/\\+(["'/\\])/g, '$1')
       .replace(/&#x([0-9a-fA-F]{1,6});/g, (_, h: string) => String.fromCodePoint(parseInt(h, 16)))
       .replace(/&#(\d{1,7});/g, (_, d: string) => String.fromCodePoint(Number(d)))
       .replace(/&(amp|lt|gt|quot|apos|nbsp);/g, (_, n: string) => HTML_ENTITIES[n]!)
-      .replace(/(?:%[0-9a-fA-F]{2})+/g, (m) => { try { return decodeURIComponent(m); } catch { return m; } });
+      .replace(/(?:%[0-9a-fA-F]{2})+/g, (m) => {
+        try {
+          return decodeURIComponent(m);
+        } catch {
+          return m;
+        }
+      });
     if (t === before) break;
   }
   return t;
@@ -84,7 +91,10 @@ function maskPieces(text: string, secrets: readonly string[]): string {
   if (mask) {
     let r = '';
     for (let i = 0; i < text.length;) {
-      if (mask[i]) { r += MASK; while (i < text.length && mask[i]) i++; } else r += text[i++];
+      if (mask[i]) {
+        r += MASK;
+        while (i < text.length && mask[i]) i++;
+      } else r += text[i++];
     }
     out = r;
   }
@@ -96,7 +106,8 @@ function maskPieces(text: string, secrets: readonly string[]): string {
  * key or token (not this run's) is hidden too. `Authorization: Bearer x`, `"SupplierKey":"x"`,
  * `client_secret=x`, `Ocp-Apim-Subscription-Key: x`.
  */
-const CREDENTIAL_FIELD = /((?:authorization|proxy-authorization|supplier[-_ ]?key|ocp-apim-subscription-key|subscription[-_ ]?key|x-api-key|api[-_]?key|client[-_]?secret|access[-_]?token|refresh[-_]?token|id[-_]?token|password|pwd)\\*["']?\s*[:=]\s*\\*["']?)(?:(?:bearer|basic)\s+)?([^\s"'&,;<>\\}]{3,})/gi;
+const CREDENTIAL_FIELD =
+  /((?:authorization|proxy-authorization|supplier[-_ ]?key|ocp-apim-subscription-key|subscription[-_ ]?key|x-api-key|api[-_]?key|client[-_]?secret|access[-_]?token|refresh[-_]?token|id[-_]?token|password|pwd)\\*["']?\s*[:=]\s*\\*["']?)(?:(?:bearer|basic)\s+)?([^\s"'&,;<>\\}]{3,})/gi;
 
 /** A redactor fed with this run's secrets (client secret, supplier key, access tokens as they are issued). */
 export class Redactor {
@@ -112,7 +123,14 @@ export class Redactor {
     // System.Text.Json escaping of + ' < > &).
     const json = JSON.stringify(secret).slice(1, -1);
     const dotnet = json.replace(/[+'<>&`]/g, (c) => `\\u${c.charCodeAt(0).toString(16).toUpperCase().padStart(4, '0')}`);
-    for (const v of [secret, encodeURIComponent(secret), new URLSearchParams({ x: secret }).toString().slice(2), json, dotnet, dotnet.toLowerCase() === dotnet ? dotnet : dotnet.replace(/\\u00([0-9A-F]{2})/g, (m) => m.toLowerCase())]) {
+    for (const v of [
+      secret,
+      encodeURIComponent(secret),
+      new URLSearchParams({ x: secret }).toString().slice(2),
+      json,
+      dotnet,
+      dotnet.toLowerCase() === dotnet ? dotnet : dotnet.replace(/\\u00([0-9A-F]{2})/g, (m) => m.toLowerCase()),
+    ]) {
       this.secrets.add(v);
     }
   }
@@ -146,11 +164,29 @@ const E = '(?![\\p{L}\\p{N}])';
 /** Dates in the common formats: ISO, d/m/y and m/d/y with / - . separators, yyyymmdd, "4 March 2018", "March 4, 2018". */
 const DATE_PATTERNS: Array<{ re: RegExp; ymd: (m: RegExpExecArray) => Array<[string, string, string]> }> = [
   { re: new RegExp(`${B}(\\d{4})[-/.](\\d{1,2})[-/.](\\d{1,2})${TIME_RE}${E}`, 'gu'), ymd: (m) => [[m[1]!, m[2]!, m[3]!]] },
-  { re: new RegExp(`${B}(\\d{1,2})[-/.](\\d{1,2})[-/.](\\d{4})${TIME_RE}${E}`, 'gu'), ymd: (m) => [[m[3]!, m[2]!, m[1]!], [m[3]!, m[1]!, m[2]!]] },
+  {
+    re: new RegExp(`${B}(\\d{1,2})[-/.](\\d{1,2})[-/.](\\d{4})${TIME_RE}${E}`, 'gu'),
+    ymd: (m) => [
+      [m[3]!, m[2]!, m[1]!],
+      [m[3]!, m[1]!, m[2]!],
+    ],
+  },
   { re: new RegExp(`${B}(\\d{4})(\\d{2})(\\d{2})${E}`, 'gu'), ymd: (m) => [[m[1]!, m[2]!, m[3]!]] },
-  { re: new RegExp(`${B}(\\d{2})(\\d{2})(\\d{4})${E}`, 'gu'), ymd: (m) => [[m[3]!, m[2]!, m[1]!], [m[3]!, m[1]!, m[2]!]] },
-  { re: new RegExp(`${B}(\\d{1,2})(?:st|nd|rd|th)?[\\s-]+(${MONTH_RE})\\.?[\\s,-]+(\\d{4})${TIME_RE}${E}`, 'giu'), ymd: (m) => [[m[3]!, String(MONTHS.indexOf(m[2]!.slice(0, 3).toLowerCase()) + 1), m[1]!]] },
-  { re: new RegExp(`${B}(${MONTH_RE})\\.?\\s+(\\d{1,2})(?:st|nd|rd|th)?,?\\s+(\\d{4})${TIME_RE}${E}`, 'giu'), ymd: (m) => [[m[3]!, String(MONTHS.indexOf(m[1]!.slice(0, 3).toLowerCase()) + 1), m[2]!]] },
+  {
+    re: new RegExp(`${B}(\\d{2})(\\d{2})(\\d{4})${E}`, 'gu'),
+    ymd: (m) => [
+      [m[3]!, m[2]!, m[1]!],
+      [m[3]!, m[1]!, m[2]!],
+    ],
+  },
+  {
+    re: new RegExp(`${B}(\\d{1,2})(?:st|nd|rd|th)?[\\s-]+(${MONTH_RE})\\.?[\\s,-]+(\\d{4})${TIME_RE}${E}`, 'giu'),
+    ymd: (m) => [[m[3]!, String(MONTHS.indexOf(m[2]!.slice(0, 3).toLowerCase()) + 1), m[1]!]],
+  },
+  {
+    re: new RegExp(`${B}(${MONTH_RE})\\.?\\s+(\\d{1,2})(?:st|nd|rd|th)?,?\\s+(\\d{4})${TIME_RE}${E}`, 'giu'),
+    ymd: (m) => [[m[3]!, String(MONTHS.indexOf(m[1]!.slice(0, 3).toLowerCase()) + 1), m[2]!]],
+  },
 ];
 const POSTCODE = /(?<![\p{L}\p{N}])([A-Z]{1,2}\d[A-Z\d]?)\s*(\d[A-Z]{2})(?![\p{L}\p{N}])/giu;
 const POSTCODE_VALUE = /^\s*([A-Z]{1,2}\d[A-Z\d]?)\s*(\d[A-Z]{2})\s*$/i;
@@ -217,6 +253,9 @@ export function redactValues(text: string, values: Iterable<string>): string {
 
 /** One line, at most `max` characters. */
 export function oneLine(text: string, max: number): string {
-  const t = text.replace(/<[^>]*>/g, ' ').replace(/\s+/g, ' ').trim();
+  const t = text
+    .replace(/<[^>]*>/g, ' ')
+    .replace(/\s+/g, ' ')
+    .trim();
   return t.length > max ? `${t.slice(0, max - 1)}…` : t;
 }

@@ -43,9 +43,21 @@ export interface Timing {
 
 export function realSleep(ms: number, signal?: AbortSignal): Promise<void> {
   return new Promise((resolve, reject) => {
-    if (signal?.aborted) { reject(new CancelledError('send cancelled')); return; }
-    const onAbort = () => { clearTimeout(timer); reject(new CancelledError('send cancelled')); };
-    const timer = setTimeout(() => { signal?.removeEventListener('abort', onAbort); resolve(); }, Math.max(0, ms));
+    if (signal?.aborted) {
+      reject(new CancelledError('send cancelled'));
+      return;
+    }
+    const onAbort = () => {
+      clearTimeout(timer);
+      reject(new CancelledError('send cancelled'));
+    };
+    const timer = setTimeout(
+      () => {
+        signal?.removeEventListener('abort', onAbort);
+        resolve();
+      },
+      Math.max(0, ms),
+    );
     signal?.addEventListener('abort', onAbort, { once: true });
   });
 }
@@ -82,9 +94,7 @@ export function parseRetryAfter(value: string | null | undefined, now: number): 
   return Math.max(0, t - now);
 }
 
-export type RetryDecision =
-  | { retry: true; delayMs: number }
-  | { retry: false; reason: string };
+export type RetryDecision = { retry: true; delayMs: number } | { retry: false; reason: string };
 
 /**
  * After attempt number `attempt` (1-based) failed with `kind`: wait and retry, or stop.

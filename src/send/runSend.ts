@@ -18,7 +18,20 @@ import { invalidRecord } from '../staging/lifecycle';
 import { assertNotFakeSend } from '../fake/fakeMarker';
 import { ApiClient, childrenUrl, TokenError, type ApiEndpoint, type FetchFn } from './apiClient';
 import { MAX_BATCH, sendWithBisection, type RecordResult, type StopKind } from './batching';
-import { countQueueAfter, countAcknowledged, inspectSendTable, markError, markSent, markWithheld, prepareRecord, readQueue, scanDeletions, SendUsageError, type BodyKind, type PreparedRecord } from './queue';
+import {
+  countQueueAfter,
+  countAcknowledged,
+  inspectSendTable,
+  markError,
+  markSent,
+  markWithheld,
+  prepareRecord,
+  readQueue,
+  scanDeletions,
+  SendUsageError,
+  type BodyKind,
+  type PreparedRecord,
+} from './queue';
 import { ChildValues, oneLine, payloadValues, Redactor } from './redact';
 import { acquireTableLock, LockLostError, type TableLock } from './tableLock';
 import { DEFAULT_RETRY_POLICY, REAL_TIMING, type RetryPolicy, type Timing } from './retry';
@@ -196,28 +209,61 @@ export async function runSend(db: Db, options: SendOptions): Promise<SendReport>
   }
 }
 
-async function sendQueue(db: Db, options: SendOptions, t: Awaited<ReturnType<typeof inspectSendTable>>, run: { batchSize: number; limit: number; started: number; lock: TableLock | null }): Promise<SendReport> {
+async function sendQueue(
+  db: Db,
+  options: SendOptions,
+  t: Awaited<ReturnType<typeof inspectSendTable>>,
+  run: { batchSize: number; limit: number; started: number; lock: TableLock | null },
+): Promise<SendReport> {
   const { batchSize, limit, started, lock } = run;
   const log = options.logger ?? silentLogger;
   const partial = options.partial ?? false;
   const timing = options.timing ?? REAL_TIMING;
   const policy: RetryPolicy = { ...DEFAULT_RETRY_POLICY, ...options.policy };
   const redactor = new Redactor(options.endpoint ? [options.endpoint.clientSecret, options.endpoint.supplierKey] : []);
-  const client = lock ? new ApiClient({
-    endpoint: options.endpoint!, policy, timing, redactor, fetch: options.fetch,
-    onRetry: (what, ms) => log.warn(`retrying after ${(ms / 1000).toFixed(1)} s: ${what}`),
-    onDebug: (text) => log.debug(`API said: ${text}`),
-  }) : null;
-  const url = client ? client.url
-    : options.baseUrl && options.laCode ? childrenUrl(options.baseUrl, options.laCode) : null;
+  const client = lock
+    ? new ApiClient({
+        endpoint: options.endpoint!,
+        policy,
+        timing,
+        redactor,
+        fetch: options.fetch,
+        onRetry: (what, ms) => log.warn(`retrying after ${(ms / 1000).toFixed(1)} s: ${what}`),
+        onDebug: (text) => log.debug(`API said: ${text}`),
+      })
+    : null;
+  const url = client ? client.url : options.baseUrl && options.laCode ? childrenUrl(options.baseUrl, options.laCode) : null;
   const maxRejections = options.maxConsecutiveRejections ?? 200;
 
   const report: SendReport = {
-    mode: options.mode, schema: t.schema, table: t.table, partial, url, batchSize,
-    queued: 0, full: 0, partialPayloads: 0, deletions: 0, batches: 0, batchSizes: [], largestRequestBytes: 0,
-    requests: 0, retries: 0, tokenRequests: 0,
-    sent: 0, rejected: 0, failed: 0, invalid: 0, notSent: 0, notRead: 0, deletionsQueued: 0, deletionLimit: 0, supersededWhileSending: 0,
-    issues: [], stopped: null, seconds: 0,
+    mode: options.mode,
+    schema: t.schema,
+    table: t.table,
+    partial,
+    url,
+    batchSize,
+    queued: 0,
+    full: 0,
+    partialPayloads: 0,
+    deletions: 0,
+    batches: 0,
+    batchSizes: [],
+    largestRequestBytes: 0,
+    requests: 0,
+    retries: 0,
+    tokenRequests: 0,
+    sent: 0,
+    rejected: 0,
+    failed: 0,
+    invalid: 0,
+    notSent: 0,
+    notRead: 0,
+    deletionsQueued: 0,
+    deletionLimit: 0,
+    supersededWhileSending: 0,
+    issues: [],
+    stopped: null,
+    seconds: 0,
   };
   const count: Record<BodyKind, 'full' | 'partialPayloads' | 'deletions'> = { full: 'full', partial: 'partialPayloads', deletion: 'deletions' };
 
@@ -228,9 +274,10 @@ async function sendQueue(db: Db, options: SendOptions, t: Awaited<ReturnType<typ
   if (client && report.deletionsQueued > report.deletionLimit && !options.allowMassDeletion) {
     report.stopped = {
       kind: 'mass-deletion',
-      reason: `${fmt(report.deletionsQueued)} deletion payloads are queued: each asks the DfE to purge a child. That is more than the ${fmt(report.deletionLimit)} `
-        + `a run sends without --allow-mass-deletion (max(25, 2% of the ${fmt(acknowledged)} acknowledged children)). Nothing was sent. `
-        + 'Check the last staging run (an empty or half-refreshed source table marks children Deleted); if these children really left, send again with --allow-mass-deletion.',
+      reason:
+        `${fmt(report.deletionsQueued)} deletion payloads are queued: each asks the DfE to purge a child. That is more than the ${fmt(report.deletionLimit)} ` +
+        `a run sends without --allow-mass-deletion (max(25, 2% of the ${fmt(acknowledged)} acknowledged children)). Nothing was sent. ` +
+        'Check the last staging run (an empty or half-refreshed source table marks children Deleted); if these children really left, send again with --allow-mass-deletion.',
     };
     report.notRead = await countQueueAfter(db, t, 0).catch(() => null);
     report.seconds = (performance.now() - started) / 1000;
@@ -240,7 +287,10 @@ async function sendQueue(db: Db, options: SendOptions, t: Awaited<ReturnType<typ
   let afterId: number | string = 0;
   let consecutiveRejected = 0;
   for (;;) {
-    if (options.signal?.aborted) { report.stopped = { kind: 'cancelled', reason: 'cancelled' }; break; }
+    if (options.signal?.aborted) {
+      report.stopped = { kind: 'cancelled', reason: 'cancelled' };
+      break;
+    }
     const want = Math.min(batchSize, limit - report.queued);
     if (want <= 0) break;
     if (lock) {
@@ -260,7 +310,10 @@ async function sendQueue(db: Db, options: SendOptions, t: Awaited<ReturnType<typ
       try {
         await client.getToken(options.signal);
       } catch (e) {
-        if (e instanceof Error && e.name === 'CancelledError') { report.stopped = { kind: 'cancelled', reason: 'cancelled' }; break; }
+        if (e instanceof Error && e.name === 'CancelledError') {
+          report.stopped = { kind: 'cancelled', reason: 'cancelled' };
+          break;
+        }
         throw e;
       } finally {
         report.tokenRequests = client.tokenRequests;
@@ -318,26 +371,39 @@ async function sendQueue(db: Db, options: SendOptions, t: Awaited<ReturnType<typ
     // Superseded rows: acknowledged, but the staging build wrote a newer payload while we sent.
     const sentRows = results.filter(([, r]) => r.kind === 'sent').map(([p]) => p.row);
     if (sentRows.length) {
-      const still = await readSentState(db, t, sentRows.map((r) => r.id));
+      const still = await readSentState(
+        db,
+        t,
+        sentRows.map((r) => r.id),
+      );
       report.supersededWhileSending += sentRows.length - still;
     }
     for (const [p, r] of results) {
       switch (r.kind) {
-        case 'sent': report.sent++; consecutiveRejected = 0; break;
+        case 'sent':
+          report.sent++;
+          consecutiveRejected = 0;
+          break;
         case 'rejected':
-          report.rejected++; consecutiveRejected++;
+          report.rejected++;
+          consecutiveRejected++;
           report.issues.push({ personId: p.row.personId, outcome: 'rejected', reason: r.reason });
           break;
         case 'failed':
           report.failed++;
           report.issues.push({ personId: p.row.personId, outcome: 'failed', reason: r.reason });
           break;
-        case 'unsent': report.notSent++; break;
+        case 'unsent':
+          report.notSent++;
+          break;
       }
     }
     log.info(`batch of ${valid.length}: ${results.filter(([, r]) => r.kind === 'sent').length} sent, ${results.filter(([, r]) => r.kind === 'rejected').length} rejected, ${invalid.length} invalid`);
     options.onProgress?.({ records: report.queued, sent: report.sent });
-    if (outcome.stop) { report.stopped = outcome.stop; break; }
+    if (outcome.stop) {
+      report.stopped = outcome.stop;
+      break;
+    }
     if (consecutiveRejected >= maxRejections) {
       report.stopped = { kind: 'rejections', reason: `the API rejected ${consecutiveRejected} records in a row: stopped (check the endpoint, the LA code and the payload schema version)` };
       break;
@@ -352,8 +418,16 @@ async function sendQueue(db: Db, options: SendOptions, t: Awaited<ReturnType<typ
   // The send history `ssd phases` reads (test and live runs that read a queue; never a dry run).
   if (client && report.queued > 0) {
     await recordSendRun(db, t.schema, {
-      mode: options.mode as 'test' | 'live', table: t.table, endpoint: url, queued: report.queued, posted: report.sent + report.rejected + report.failed,
-      acknowledged: report.sent, rejected: report.rejected, failed: report.failed, invalid: report.invalid, stopped: report.stopped?.kind ?? null,
+      mode: options.mode as 'test' | 'live',
+      table: t.table,
+      endpoint: url,
+      queued: report.queued,
+      posted: report.sent + report.rejected + report.failed,
+      acknowledged: report.sent,
+      rejected: report.rejected,
+      failed: report.failed,
+      invalid: report.invalid,
+      stopped: report.stopped?.kind ?? null,
     }).catch((e) => log.warn(`could not record the send history: ${(e as Error).message}`));
   }
   return report;

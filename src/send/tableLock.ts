@@ -44,7 +44,11 @@ export interface LockHolder {
 
 /** Another run holds the table's lock: nothing was read or written (exit 2). */
 export class TableLockedError extends Error {
-  constructor(readonly target: TableLockTarget, readonly holder: LockHolder | null, message: string) {
+  constructor(
+    readonly target: TableLockTarget,
+    readonly holder: LockHolder | null,
+    message: string,
+  ) {
     super(message);
     this.name = 'TableLockedError';
   }
@@ -96,13 +100,17 @@ export function describeHolder(h: LockHolder | null): string {
 }
 
 function lockedMessage(t: TableLockTarget, h: LockHolder | null): string {
-  return `${t.schema}.${t.table} is in use by another run: ${describeHolder(h)}. One run at a time sends or stages a staging table; `
-    + `nothing was read or written by this ${t.purpose}. Run it again when the other one has finished (the lock goes when that run ends or its connection closes).`;
+  return (
+    `${t.schema}.${t.table} is in use by another run: ${describeHolder(h)}. One run at a time sends or stages a staging table; ` +
+    `nothing was read or written by this ${t.purpose}. Run it again when the other one has finished (the lock goes when that run ends or its connection closes).`
+  );
 }
 
 // ------------------------------------------------------------------ PGlite: in memory
 
-interface MemoryLock { holder: LockHolder }
+interface MemoryLock {
+  holder: LockHolder;
+}
 const REGISTRY_KEY = Symbol.for('ssd-workbench.stagingTableLocks');
 function registry(): WeakMap<object, Map<string, MemoryLock>> {
   const g = globalThis as unknown as Record<symbol, WeakMap<object, Map<string, MemoryLock>> | undefined>;
@@ -112,14 +120,19 @@ function registry(): WeakMap<object, Map<string, MemoryLock>> {
 function memoryLock(db: Db, t: TableLockTarget): TableLock {
   const { name } = lockKeys(t.schema, t.table);
   let locks = registry().get(db);
-  if (!locks) { locks = new Map(); registry().set(db, locks); }
+  if (!locks) {
+    locks = new Map();
+    registry().set(db, locks);
+  }
   const held = locks.get(name);
   if (held) throw new TableLockedError(t, held.holder, lockedMessage(t, held.holder));
   const mine: MemoryLock = { holder: { label: label(t.purpose), clientPid: process.pid, since: utcNow() } };
   locks.set(name, mine);
   return {
     assertHeld: async () => undefined,
-    release: async () => { if (locks!.get(name) === mine) locks!.delete(name); },
+    release: async () => {
+      if (locks!.get(name) === mine) locks!.delete(name);
+    },
   };
 }
 
@@ -137,8 +150,14 @@ function holderFrom(r: Row | undefined): LockHolder | null {
   const context = str(r.context)?.replace(/\0+$/g, '').trim();
   const application = str(r.application_name);
   const h: LockHolder = {
-    session: r.pid as number | string, application, client: str(r.client_addr), host: str(r.client_hostname),
-    clientPid: str(r.host_pid), user: str(r.user_name), since: str(r.since), sessionStarted: str(r.backend_start),
+    session: r.pid as number | string,
+    application,
+    client: str(r.client_addr),
+    host: str(r.client_hostname),
+    clientPid: str(r.host_pid),
+    user: str(r.user_name),
+    since: str(r.since),
+    sessionStarted: str(r.backend_start),
   };
   const l = context?.startsWith('ssd-workbench') ? context : application?.startsWith('ssd-workbench:') ? application : undefined;
   if (l) h.label = l;
@@ -151,9 +170,10 @@ export const ORACLE_LOCKS_TABLE = 'ssd_workbench_locks';
 async function whoHolds(db: Queryable, t: TableLockTarget): Promise<LockHolder | null> {
   const { k1, k2, name } = lockKeys(t.schema, t.table);
   try {
-    const rows = db.dialect === 'mssql' || db.dialect === 'oracle'
-      ? await db.query<Row>(loadSql(db.dialect, 'staging_lock_holder'), [name])
-      : await db.query<Row>(loadSql('postgres', 'staging_lock_holder'), [k1, k2]);
+    const rows =
+      db.dialect === 'mssql' || db.dialect === 'oracle'
+        ? await db.query<Row>(loadSql(db.dialect, 'staging_lock_holder'), [name])
+        : await db.query<Row>(loadSql('postgres', 'staging_lock_holder'), [k1, k2]);
     return holderFrom(rows[0]);
   } catch {
     return null; // no permission to see other sessions: say so without the details
@@ -168,7 +188,9 @@ async function serverLock(db: Db, t: TableLockTarget): Promise<TableLock> {
   const { k1, k2, name } = lockKeys(t.schema, t.table);
   const me = label(t.purpose);
   let releaseNow!: () => void;
-  const released = new Promise<void>((resolve) => { releaseNow = resolve; });
+  const released = new Promise<void>((resolve) => {
+    releaseNow = resolve;
+  });
   let session: Queryable | undefined;
   let lost: unknown;
   let holdDone: Promise<unknown> = Promise.resolve();
@@ -217,7 +239,13 @@ async function serverLock(db: Db, t: TableLockTarget): Promise<TableLock> {
         await tx.query('SELECT pg_advisory_unlock($1::int, $2::int)', [k1, k2]);
       }
     });
-    done.then(() => undefined, (e: unknown) => { lost = e; rejectAcquired(e); });
+    done.then(
+      () => undefined,
+      (e: unknown) => {
+        lost = e;
+        rejectAcquired(e);
+      },
+    );
     holdDone = done.catch(() => undefined);
   });
   await acquired;

@@ -19,15 +19,13 @@ export function parseToken(text: unknown): ResponseToken | null {
   if (!m) return null;
   const [, y, mo, d, h, mi, s, frac, uuid] = m as unknown as string[];
   const date = new Date(Date.UTC(+y!, +mo! - 1, +d!, +h!, +mi!, +s!));
-  if (date.getUTCFullYear() !== +y! || date.getUTCMonth() !== +mo! - 1 || date.getUTCDate() !== +d!
-    || date.getUTCHours() !== +h! || date.getUTCMinutes() !== +mi! || date.getUTCSeconds() !== +s!) return null;
+  if (date.getUTCFullYear() !== +y! || date.getUTCMonth() !== +mo! - 1 || date.getUTCDate() !== +d! || date.getUTCHours() !== +h! || date.getUTCMinutes() !== +mi! || date.getUTCSeconds() !== +s!)
+    return null;
   const ms = frac!.padEnd(3, '0').slice(0, 3);
   return { uuid: uuid!.toLowerCase(), timestamp: `${y}-${mo}-${d}T${h}:${mi}:${s}.${ms}` };
 }
 
-export type TokensResult =
-  | { ok: true; tokens: ResponseToken[] }
-  | { ok: false; reason: string };
+export type TokensResult = { ok: true; tokens: ResponseToken[] } | { ok: false; reason: string };
 
 /**
  * Match a success body to the records sent: a JSON array of exactly `expected` tokens, every one of

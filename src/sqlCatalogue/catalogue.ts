@@ -68,8 +68,8 @@ export function sentText(dialect: Dialect, sql: string): string {
 }
 
 /** In a recording no other run holds a staging table's lock (src/send/tableLock.ts): it is granted. */
-const lockGranted: Responder = (sql) => (/sp_getapplock/i.test(sql) ? [{ r: 0 }] : /pg_try_advisory_lock/i.test(sql) ? [{ ok: true }]
-  : /FOR UPDATE SKIP LOCKED/i.test(sql) ? [{ lock_name: 'ssd-staging:0' }] : undefined);
+const lockGranted: Responder = (sql) =>
+  /sp_getapplock/i.test(sql) ? [{ r: 0 }] : /pg_try_advisory_lock/i.test(sql) ? [{ ok: true }] : /FOR UPDATE SKIP LOCKED/i.test(sql) ? [{ lock_name: 'ssd-staging:0' }] : undefined;
 
 /** Run one scenario and return its statements. */
 export async function captureScenario(scenario: SqlScenario, dialect: Dialect, ctx: SqlContext = DEFAULT_CONTEXT): Promise<CataloguedStatement[]> {
@@ -89,9 +89,9 @@ export async function captureAll(scenarios: readonly SqlScenario[], options: { d
   const out: CataloguedStatement[] = [];
   for (const s of scenarios) {
     if (options.command && s.command !== options.command) continue;
-    for (const d of s.dialects ?? ['mssql', 'postgres'] as const) {
+    for (const d of s.dialects ?? (['mssql', 'postgres'] as const)) {
       if (options.dialect && d !== options.dialect) continue;
-      out.push(...await captureScenario(s, d, options.ctx ?? DEFAULT_CONTEXT));
+      out.push(...(await captureScenario(s, d, options.ctx ?? DEFAULT_CONTEXT)));
     }
   }
   return out;

@@ -55,8 +55,10 @@ export function renderSql(statements: readonly CataloguedStatement[], o: RenderO
   const lines: string[] = [];
   lines.push(`-- ssd sql ${o.command} --dialect ${o.dialect} --schema ${o.ctx.schema}${o.ddlOnly ? ' --ddl' : ''}`);
   if (o.ddlOnly) {
-    lines.push(`-- The objects \`ssd ${o.command}\` creates on ${server} when they are missing, as a script to review and run`
-      + ` (${mssql ? 'SSMS or sqlcmd; GO ends each batch' : oracle ? 'SQL*Plus or SQLcl; a line holding only / ends each PL/SQL block' : 'psql'}). Running it again changes nothing.`);
+    lines.push(
+      `-- The objects \`ssd ${o.command}\` creates on ${server} when they are missing, as a script to review and run` +
+        ` (${mssql ? 'SSMS or sqlcmd; GO ends each batch' : oracle ? 'SQL*Plus or SQLcl; a line holding only / ends each PL/SQL block' : 'psql'}). Running it again changes nothing.`,
+    );
   } else {
     lines.push(`-- The SQL \`ssd ${o.command}\` sends to ${server}, in order, for review. Printed without connecting.`);
     lines.push(`-- Values are bound parameters, never pasted into the text: ${mssql ? '@p1, @p2, … (sp_executesql)' : oracle ? ':b1, :b2, …' : '$1, $2, …'}.`);
@@ -77,7 +79,10 @@ export function renderSql(statements: readonly CataloguedStatement[], o: RenderO
     if (!o.ddlOnly) {
       const how = s.kind === 'batch' ? 'batch' : s.kind === 'stream' ? 'query, rows streamed' : s.kind;
       const params = s.params.length
-        ? `; parameters: ${s.params.slice(0, 12).map((v, i) => `${mssql ? '@p' : oracle ? ':b' : '$'}${i + 1} ${paramTypeLabel(o.dialect, v)}`).join(', ')}${s.params.length > 12 ? `, … (${s.params.length} in all)` : ''}`
+        ? `; parameters: ${s.params
+            .slice(0, 12)
+            .map((v, i) => `${mssql ? '@p' : oracle ? ':b' : '$'}${i + 1} ${paramTypeLabel(o.dialect, v)}`)
+            .join(', ')}${s.params.length > 12 ? `, … (${s.params.length} in all)` : ''}`
         : '';
       lines.push(`-- [${n}] ${how}${s.inTransaction ? ', inside a transaction' : ''}${params}`);
     }
@@ -102,20 +107,26 @@ export function registerSql(program: Command): void {
     .option('--partial', 'stage, send: with partial payloads')
     .option('--as-of <YYYY-MM-DD>', 'check: the as-of date the rules use')
     .option('--ddl', 'only the statements that create objects, as a script to save and run (SSMS: GO separators)')
-    .addHelpText('after', '\nExamples:\n  ssd sql init --dialect mssql --schema ssd_development --ddl > ssd_tables.sql\n  ssd sql stage --dialect mssql --schema ssd_development > stage_review.sql\n  ssd sql check --dialect postgres\n\nNothing is connected to; --db is not needed.')
-    .action(action(async (command: string, opts: { dialect: Dialect; schema?: string; table: SqlContext['stagingTable']; tables: 'api' | 'all'; partial?: boolean; asOf?: string; ddl?: boolean }) => {
-      if (!(REVIEW_COMMANDS as readonly string[]).includes(command)) throw new UsageError(`ssd sql prints the SQL of ${REVIEW_COMMANDS.join(', ')}; got ${JSON.stringify(command)}`);
-      if (opts.dialect === 'oracle' && !ORACLE_COMMANDS.includes(command)) throw new UsageError(`ssd sql ${command} --dialect oracle: only ${ORACLE_COMMANDS.join(', ')} run on Oracle so far (issue 16)`);
-      const ctx: SqlContext = {
-        schema: parseSchema(opts.schema) ?? defaultSchemaFor(opts.dialect),
-        stagingTable: opts.table,
-        asOf: parseIsoDate(opts.asOf) ?? DEFAULT_CONTEXT.asOf,
-        tables: opts.tables,
-        partial: !!opts.partial,
-        allVariants: false,
-      };
-      const statements = await captureAll(SQL_SCENARIOS, { dialect: opts.dialect, command: command as ReviewCommand, ctx });
-      out(renderSql(statements, { command: command as ReviewCommand, dialect: opts.dialect, ddlOnly: !!opts.ddl, ctx }));
-      return EXIT.OK;
-    }));
+    .addHelpText(
+      'after',
+      '\nExamples:\n  ssd sql init --dialect mssql --schema ssd_development --ddl > ssd_tables.sql\n  ssd sql stage --dialect mssql --schema ssd_development > stage_review.sql\n  ssd sql check --dialect postgres\n\nNothing is connected to; --db is not needed.',
+    )
+    .action(
+      action(async (command: string, opts: { dialect: Dialect; schema?: string; table: SqlContext['stagingTable']; tables: 'api' | 'all'; partial?: boolean; asOf?: string; ddl?: boolean }) => {
+        if (!(REVIEW_COMMANDS as readonly string[]).includes(command)) throw new UsageError(`ssd sql prints the SQL of ${REVIEW_COMMANDS.join(', ')}; got ${JSON.stringify(command)}`);
+        if (opts.dialect === 'oracle' && !ORACLE_COMMANDS.includes(command))
+          throw new UsageError(`ssd sql ${command} --dialect oracle: only ${ORACLE_COMMANDS.join(', ')} run on Oracle so far (issue 16)`);
+        const ctx: SqlContext = {
+          schema: parseSchema(opts.schema) ?? defaultSchemaFor(opts.dialect),
+          stagingTable: opts.table,
+          asOf: parseIsoDate(opts.asOf) ?? DEFAULT_CONTEXT.asOf,
+          tables: opts.tables,
+          partial: !!opts.partial,
+          allVariants: false,
+        };
+        const statements = await captureAll(SQL_SCENARIOS, { dialect: opts.dialect, command: command as ReviewCommand, ctx });
+        out(renderSql(statements, { command: command as ReviewCommand, dialect: opts.dialect, ddlOnly: !!opts.ddl, ctx }));
+        return EXIT.OK;
+      }),
+    );
 }

@@ -4,9 +4,6 @@ import type { SqlScenario } from './catalogue';
 import { coreScenarios } from './scenarios/core';
 import { scriptScenarios } from './scenarios/script';
 
-export const SQL_SCENARIOS: readonly SqlScenario[] = [
-  ...coreScenarios,
-  ...scriptScenarios,
-];
+export const SQL_SCENARIOS: readonly SqlScenario[] = [...coreScenarios, ...scriptScenarios];
 
 export * from './catalogue';

@@ -87,16 +87,25 @@ function sortedKeys(keys: string[]): string[] {
 }
 
 function write(value: unknown, skip: ReadonlySet<string> | null, out: string[]): void {
-  if (value === null) { out.push('null'); return; }
+  if (value === null) {
+    out.push('null');
+    return;
+  }
   switch (typeof value) {
-    case 'string': out.push(JSON.stringify(value)); return;
-    case 'boolean': out.push(value ? 'true' : 'false'); return;
+    case 'string':
+      out.push(JSON.stringify(value));
+      return;
+    case 'boolean':
+      out.push(value ? 'true' : 'false');
+      return;
     case 'number':
       if (!Number.isFinite(value)) throw new Error('canonical JSON: non-finite number');
       out.push(JSON.stringify(value));
       return;
-    case 'object': break;
-    default: throw new Error(`canonical JSON: unsupported value of type ${typeof value}`);
+    case 'object':
+      break;
+    default:
+      throw new Error(`canonical JSON: unsupported value of type ${typeof value}`);
   }
   if (Array.isArray(value)) {
     out.push('[');

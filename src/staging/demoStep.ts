@@ -20,8 +20,12 @@ export const stagingDemoStep: DemoStep = {
     const { top, limit } = limitClause(d, 1);
     const q = (c: string) => quoteIdent(d, c);
     const t = qualify(d, ctx.schema, STAGING_DEMO_TABLE);
-    const pick = async (extra: string) => (await ctx.db.query<{ person_id: string; json_payload: string }>(
-      `SELECT ${top}${q('person_id')} AS person_id, ${q('json_payload')} AS json_payload FROM ${t} WHERE LOWER(${q('submission_status')}) = 'pending'${extra} ORDER BY ${q('person_id')}${limit}`))[0];
+    const pick = async (extra: string) =>
+      (
+        await ctx.db.query<{ person_id: string; json_payload: string }>(
+          `SELECT ${top}${q('person_id')} AS person_id, ${q('json_payload')} AS json_payload FROM ${t} WHERE LOWER(${q('submission_status')}) = 'pending'${extra} ORDER BY ${q('person_id')}${limit}`,
+        )
+      )[0];
     const example = (await pick(` AND ${q('json_payload')} LIKE '%"social_care_episodes"%'`)) ?? (await pick(''));
     if (example) {
       ctx.print('');

@@ -74,18 +74,19 @@ export async function runStageJob(db: Db, options: StageJobOptions): Promise<Sta
   // Loaded on first use (the builder, the DfE schema validator and staging): the editor imports this module at activation.
   const stage = stageOpt ?? (async (d: Db, o: StageFromSsdOptions, p: (x: StageProgress) => void) => (await import('./runStage')).stageFromSsd(d, { ...o, onStageProgress: p }));
   const step = stepOpt ?? (<T>(_a: StageJobAttempt, work: (s: StageJobStep) => Promise<T>) => work({ ...(signal ? { signal } : {}), report: () => undefined }));
-  const attempt = (which: StageJobAttempt, allowMassChange: boolean) => step(which, async (s) => {
-    try {
-      return await stage(db, { ...stageOptions, table, allowMassChange, ...(s.signal ? { signal: s.signal } : {}) }, (p) => {
-        onProgress?.(p);
-        s.report(stagePercent(p), stageProgressText(p));
-      });
-    } catch (e) {
-      // Only a stop the caller can answer is handed back; without `confirm` it is thrown.
-      if (confirm && e instanceof SafetyStopError) return e;
-      throw e;
-    }
-  });
+  const attempt = (which: StageJobAttempt, allowMassChange: boolean) =>
+    step(which, async (s) => {
+      try {
+        return await stage(db, { ...stageOptions, table, allowMassChange, ...(s.signal ? { signal: s.signal } : {}) }, (p) => {
+          onProgress?.(p);
+          s.report(stagePercent(p), stageProgressText(p));
+        });
+      } catch (e) {
+        // Only a stop the caller can answer is handed back; without `confirm` it is thrown.
+        if (confirm && e instanceof SafetyStopError) return e;
+        throw e;
+      }
+    });
 
   const first = await attempt('stage', !!stageOptions.allowMassChange);
   if (!(first instanceof SafetyStopError)) return { staged: true, report: first, table };

@@ -66,7 +66,9 @@ export function prepareChild(c: { personId: string; legacyId: string | null; pay
     personId: c.personId,
     legacyId: c.legacyId,
     payload: c.payload,
-    get jsonText() { return (text ??= compactJson(c.payload)); },
+    get jsonText() {
+      return (text ??= compactJson(c.payload));
+    },
     hashHex: payloadHash(c.payload, { ignoreEntityIds: options.hashIgnoresEntityIds }).toString('hex'),
     problems: c.problems,
     valid: !c.problems.some((p) => p.severity === 'error'),
@@ -78,11 +80,13 @@ export function prepareChild(c: { personId: string; legacyId: string | null; pay
  * names the reason, so senders and people can tell it from an API response.
  */
 export function invalidRecord(problems: readonly PayloadProblem[]): string {
-  const errors = problems.filter((p) => p.severity === 'error').map((p) => {
-    const o: Record<string, string> = { path: p.path, rule: p.rule, message: p.message };
-    if (p.source) o.source = p.source;
-    return o;
-  });
+  const errors = problems
+    .filter((p) => p.severity === 'error')
+    .map((p) => {
+      const o: Record<string, string> = { path: p.path, rule: p.rule, message: p.message };
+      if (p.source) o.source = p.source;
+      return o;
+    });
   return JSON.stringify({ stage: 'invalid', problems: errors });
 }
 
@@ -115,8 +119,29 @@ export function isBuildRecord(apiResponse: string | null | undefined): boolean {
 export type Outcome = 'new' | 'updated' | 'unchanged';
 
 export type RowWrite =
-  | { kind: 'insert'; personId: string; legacyId: string | null; jsonPayload: string; partialPayload: string | null; currentHash: string; submissionStatus: string; apiResponse: string | null; rowState: string }
-  | { kind: 'full'; id: number | string; setLegacy: boolean; legacyId: string | null; jsonPayload: string; partialPayload: string | null; currentHash: string; submissionStatus: string; apiResponse: string | null; rowState: string }
+  | {
+      kind: 'insert';
+      personId: string;
+      legacyId: string | null;
+      jsonPayload: string;
+      partialPayload: string | null;
+      currentHash: string;
+      submissionStatus: string;
+      apiResponse: string | null;
+      rowState: string;
+    }
+  | {
+      kind: 'full';
+      id: number | string;
+      setLegacy: boolean;
+      legacyId: string | null;
+      jsonPayload: string;
+      partialPayload: string | null;
+      currentHash: string;
+      submissionStatus: string;
+      apiResponse: string | null;
+      rowState: string;
+    }
   | { kind: 'meta'; id: number | string; submissionStatus: string; apiResponse: string | null; setPartial: boolean; partialPayload: string | null; rowState: string | null };
 
 export interface Decision {
@@ -163,10 +188,15 @@ export function decideChild(child: PreparedChild, row: ExistingRow | undefined, 
     return {
       outcome: 'new',
       write: {
-        kind: 'insert', personId: child.personId, legacyId: child.legacyId, jsonPayload: child.jsonText,
+        kind: 'insert',
+        personId: child.personId,
+        legacyId: child.legacyId,
+        jsonPayload: child.jsonText,
         partialPayload: options.partial && child.valid ? child.jsonText : null,
-        currentHash: child.hashHex, submissionStatus: status,
-        apiResponse: child.valid ? null : invalidRecord(child.problems), rowState: ROW_STATE.NEW,
+        currentHash: child.hashHex,
+        submissionStatus: status,
+        apiResponse: child.valid ? null : invalidRecord(child.problems),
+        rowState: ROW_STATE.NEW,
       },
     };
   }
@@ -176,9 +206,14 @@ export function decideChild(child: PreparedChild, row: ExistingRow | undefined, 
     return {
       outcome: 'updated',
       write: {
-        kind: 'full', id: row.id, setLegacy: true, legacyId: child.legacyId, jsonPayload: child.jsonText,
+        kind: 'full',
+        id: row.id,
+        setLegacy: true,
+        legacyId: child.legacyId,
+        jsonPayload: child.jsonText,
         partialPayload: options.partial && child.valid ? partialText(child, row) : null,
-        currentHash: child.hashHex, submissionStatus: status,
+        currentHash: child.hashHex,
+        submissionStatus: status,
         // A sender's last response is kept; a record of an earlier build is replaced.
         apiResponse: child.valid ? (isBuildRecord(row.apiResponse) ? null : row.apiResponse) : invalidRecord(child.problems),
         rowState: ROW_STATE.UPDATED,
@@ -199,10 +234,13 @@ export function decideChild(child: PreparedChild, row: ExistingRow | undefined, 
   return {
     outcome: 'unchanged',
     write: {
-      kind: 'meta', id: row.id,
+      kind: 'meta',
+      id: row.id,
       submissionStatus: heldBack ? STATUS.PENDING : (row.submissionStatus ?? STATUS.PENDING),
       apiResponse: heldBack ? null : row.apiResponse,
-      setPartial: partialOff, partialPayload: wantPartial ?? null, rowState: null,
+      setPartial: partialOff,
+      partialPayload: wantPartial ?? null,
+      rowState: null,
     },
   };
 }
@@ -235,7 +273,7 @@ export function decideGone(row: GoneRow, options: DecideOptions & PrepareOptions
   if (row.acknowledged) {
     const ack = parseObject(row.previousJson);
     const laChildId = typeof ack?.la_child_id === 'string' ? ack.la_child_id : row.personId;
-    const mis = typeof ack?.mis_child_id === 'string' ? ack.mis_child_id : ack ? null : (row.legacyId?.trim() || null);
+    const mis = typeof ack?.mis_child_id === 'string' ? ack.mis_child_id : ack ? null : row.legacyId?.trim() || null;
     const del = deletionPayload({ la_child_id: laChildId, mis_child_id: mis });
     const hash = payloadHash(del, { ignoreEntityIds: options.hashIgnoresEntityIds }).toString('hex');
     if ((row.currentHash ?? '').toLowerCase() === hash) return { outcome: 'already-deleted', write: null };
@@ -243,9 +281,16 @@ export function decideGone(row: GoneRow, options: DecideOptions & PrepareOptions
     return {
       outcome: 'deleted-purge',
       write: {
-        kind: 'full', id: row.id, setLegacy: false, legacyId: null, jsonPayload: text,
-        partialPayload: options.partial ? text : null, currentHash: hash,
-        submissionStatus: STATUS.PENDING, apiResponse: isBuildRecord(row.apiResponse) ? null : row.apiResponse, rowState: ROW_STATE.DELETED,
+        kind: 'full',
+        id: row.id,
+        setLegacy: false,
+        legacyId: null,
+        jsonPayload: text,
+        partialPayload: options.partial ? text : null,
+        currentHash: hash,
+        submissionStatus: STATUS.PENDING,
+        apiResponse: isBuildRecord(row.apiResponse) ? null : row.apiResponse,
+        rowState: ROW_STATE.DELETED,
       },
     };
   }

@@ -135,7 +135,10 @@ function diffList(cur: Json[], prev: Json[]): Json[] | undefined {
     const id = String(it[key]);
     curIds.add(id);
     const before = prevById.get(id);
-    if (!before) { out.push(it); continue; }
+    if (!before) {
+      out.push(it);
+      continue;
+    }
     const d = diffObject(it, before, [key]);
     if (d) out.push(d);
   }

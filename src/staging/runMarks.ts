@@ -39,22 +39,25 @@ export async function openRunMarks(db: Db, schema?: string): Promise<RunMarks> {
   // hold two runs (on two staging tables) at once. (A Db without sessions, the SQL catalogue's
   // recorder, gets the plain name, so the catalogue reads the same every time.)
   const name = db.session ? `ssd_run_marks_${randomUUID().replace(/-/g, '').slice(0, 12)}` : 'ssd_run_marks';
-  const table = global
-    ? qualify(db.dialect, validateIdentifier(schema ?? db.defaultSchema, 'schema'), GLOBAL_MARKS_TABLE)
-    : db.dialect === 'mssql' ? `#${name}` : quoteIdent('postgres', name);
-  const end = async () => { if (session !== db) await session.close().catch(() => undefined); };
+  const table = global ? qualify(db.dialect, validateIdentifier(schema ?? db.defaultSchema, 'schema'), GLOBAL_MARKS_TABLE) : db.dialect === 'mssql' ? `#${name}` : quoteIdent('postgres', name);
+  const end = async () => {
+    if (session !== db) await session.close().catch(() => undefined);
+  };
   try {
     await session.runBatch(fillIdentifiers(loadSql(db.dialect, 'staging_marks_create'), { marks: table }));
   } catch (e) {
     await end();
     if (!(e instanceof DbError)) throw e; // a lost connection or a cancel stays what it is
     const why = e instanceof Error ? e.message : String(e);
-    throw new Error(`cannot create the staging run's temporary work table on ${db.description}: ${why}. `
-      + (db.dialect === 'postgres'
-        ? 'Staging needs the TEMP privilege on the database (ask your DBA: GRANT TEMP ON DATABASE <database> TO <you>); `ssd preflight` checks it.'
-        : global
-          ? `Staging needs a global temporary table ${GLOBAL_MARKS_TABLE} in the staging schema: the CREATE TABLE privilege there, or a DBA who creates it (sql/oracle/staging_marks_create.sql).`
-          : 'Staging needs to create #temp tables in tempdb, which any login may do unless tempdb is full or unavailable.'), { cause: e });
+    throw new Error(
+      `cannot create the staging run's temporary work table on ${db.description}: ${why}. ` +
+        (db.dialect === 'postgres'
+          ? 'Staging needs the TEMP privilege on the database (ask your DBA: GRANT TEMP ON DATABASE <database> TO <you>); `ssd preflight` checks it.'
+          : global
+            ? `Staging needs a global temporary table ${GLOBAL_MARKS_TABLE} in the staging schema: the CREATE TABLE privilege there, or a DBA who creates it (sql/oracle/staging_marks_create.sql).`
+            : 'Staging needs to create #temp tables in tempdb, which any login may do unless tempdb is full or unavailable.'),
+      { cause: e },
+    );
   }
   let closed = false;
   return {
@@ -67,7 +70,11 @@ export async function openRunMarks(db: Db, schema?: string): Promise<RunMarks> {
       // unbinds the session from it (while bound, nobody may drop or alter the table: ORA-14452).
       // TRUNCATE of another user's table needs DROP ANY TABLE: without it, DELETE (the session stays
       // bound until it ends; the rows are gone either way).
-      if (global) await session.execute(`TRUNCATE TABLE ${table}`).catch(() => session.execute(`DELETE FROM ${table}`)).catch(() => undefined);
+      if (global)
+        await session
+          .execute(`TRUNCATE TABLE ${table}`)
+          .catch(() => session.execute(`DELETE FROM ${table}`))
+          .catch(() => undefined);
       else await session.execute(`DROP TABLE ${table}`).catch(() => undefined);
       await end();
     },
@@ -87,7 +94,13 @@ const OLD_MARKS_COLUMNS = ['marked_at', 'person_id', 'run_id'];
  * failure (no permission to drop it) leaves it alone too: nothing reads it any more.
  */
 export async function dropOldMarksTable(db: Db, schema: string, oldTable: string, columns: readonly string[]): Promise<boolean> {
-  if ([...columns].map((c) => c.toLowerCase()).sort().join(',') !== OLD_MARKS_COLUMNS.join(',')) return false;
+  if (
+    [...columns]
+      .map((c) => c.toLowerCase())
+      .sort()
+      .join(',') !== OLD_MARKS_COLUMNS.join(',')
+  )
+    return false;
   const old = qualify(db.dialect, schema, oldTable);
   try {
     const rows = await db.query<{ n: number | string }>(`SELECT COUNT(*) AS n FROM ${old}`);

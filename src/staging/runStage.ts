@@ -13,8 +13,18 @@ import { tableExists } from '../ddl/initTables';
 import { countRows } from '../browse/inventory';
 import { stageChildren, type StageOptions, type StageReport } from './stageChildren';
 import {
-  builderTableCounts, defaultThresholds, deletionLimit, findingLines, formatDeletionLimit, isStopped, planMassChanges, SafetyStopError,
-  stagingSafetyCounts, tableFindings, type SafetyFindings, type SafetyThresholds,
+  builderTableCounts,
+  defaultThresholds,
+  deletionLimit,
+  findingLines,
+  formatDeletionLimit,
+  isStopped,
+  planMassChanges,
+  SafetyStopError,
+  stagingSafetyCounts,
+  tableFindings,
+  type SafetyFindings,
+  type SafetyThresholds,
 } from './safetyStop';
 import { ensureStageRunsTable, finishStageRun, lastCompletedRun, startStageRun, type StageRunEnd } from './stageRuns';
 import { assertPorted } from '../db/dialect';
@@ -83,8 +93,9 @@ export async function stageFromSsd(db: Db, options: StageFromSsdOptions): Promis
   if (options.onStageProgress) options = await withStageProgress(db, schema, options, options.onStageProgress);
   // One stager or sender per staging table at a time (tableLock.ts), taken before anything is read:
   // a second run is told who holds the table; the safety stop's planning pass runs under the lock too.
-  return withTableLock(db, { schema: options.stagingSchema ?? schema, table: options.table ?? 'ssd_api_data_staging', purpose: options.lockPurpose ?? 'ssd stage' },
-    () => stageUnderLock(db, options, schema));
+  return withTableLock(db, { schema: options.stagingSchema ?? schema, table: options.table ?? 'ssd_api_data_staging', purpose: options.lockPurpose ?? 'ssd stage' }, () =>
+    stageUnderLock(db, options, schema),
+  );
 }
 
 async function stageUnderLock(db: Db, options: StageFromSsdOptions, schema: string): Promise<StageFromSsdReport> {
@@ -109,20 +120,35 @@ async function stageUnderLock(db: Db, options: StageFromSsdOptions, schema: stri
     const { live, acknowledged } = await stagingSafetyCounts(db, info);
     const baseline = await lastCompletedRun(db, info.schema, stagingTable, schema);
     const runId = await startStageRun(db, runs, {
-      asOf: options.asOf, stagingTable, ssdSchema: schema, sourceRowCounts: counts, liveRows: live, acknowledgedRows: acknowledged,
+      asOf: options.asOf,
+      stagingTable,
+      ssdSchema: schema,
+      sourceRowCounts: counts,
+      liveRows: live,
+      acknowledgedRows: acknowledged,
       massChangeAllowed: !!options.allowMassChange,
     });
     run = { runs, runId };
     const limit = deletionLimit(thresholds.maxDeletions, acknowledged);
     const f: Omit<SafetyFindings, 'stopped'> = {
-      stagingTable, tables: tableFindings(counts, baseline?.sourceRowCounts ?? null, live, thresholds.minTableShare),
-      baselineStartedAt: baseline?.startedAt ?? null, liveRows: live, acknowledged, limit,
-      maxDeletions: formatDeletionLimit(thresholds.maxDeletions), minTableShare: thresholds.minTableShare, purges: null, episodeLosses: null,
+      stagingTable,
+      tables: tableFindings(counts, baseline?.sourceRowCounts ?? null, live, thresholds.minTableShare),
+      baselineStartedAt: baseline?.startedAt ?? null,
+      liveRows: live,
+      acknowledged,
+      limit,
+      maxDeletions: formatDeletionLimit(thresholds.maxDeletions),
+      minTableShare: thresholds.minTableShare,
+      purges: null,
+      episodeLosses: null,
     };
     // The planning pass can only fire when more children are acknowledged than the limit.
     if (!options.allowMassChange && acknowledged > limit) {
       const plan = planMassChanges(db, info, streamChildPayloads(db, { schema, asOf: options.asOf, batchSize: options.readBatchSize, signal: options.signal, validate: false }), {
-        batchSize: options.batchSize, signal: options.signal, hashIgnoresEntityIds: options.hashIgnoresEntityIds, marks,
+        batchSize: options.batchSize,
+        signal: options.signal,
+        hashIgnoresEntityIds: options.hashIgnoresEntityIds,
+        marks,
       });
       planned = await plan;
       f.purges = planned.purges;
@@ -132,8 +158,10 @@ async function stageUnderLock(db: Db, options: StageFromSsdOptions, schema: stri
     if (safety.stopped && !options.allowMassChange) {
       const stop = new SafetyStopError(safety, options.stopMessageFor ?? 'cli');
       await finishStageRun(db, runs, runId, {
-        outcome: 'stopped', stopReason: findingLines(safety).join('; '),
-        plannedPurges: f.purges, plannedEpisodeLosses: f.episodeLosses,
+        outcome: 'stopped',
+        stopReason: findingLines(safety).join('; '),
+        plannedPurges: f.purges,
+        plannedEpisodeLosses: f.episodeLosses,
       });
       throw stop;
     }
@@ -145,19 +173,35 @@ async function stageUnderLock(db: Db, options: StageFromSsdOptions, schema: stri
   } catch (e) {
     if (run && !(e instanceof SafetyStopError)) {
       const message = e instanceof Error ? e.message : String(e);
-      await finishStageRun(db, run.runs, run.runId, { outcome: outcomeOf(e), stopReason: message.slice(0, 2000), plannedPurges: planned?.purges, plannedEpisodeLosses: planned?.episodeLosses }).catch(() => undefined);
+      await finishStageRun(db, run.runs, run.runId, { outcome: outcomeOf(e), stopReason: message.slice(0, 2000), plannedPurges: planned?.purges, plannedEpisodeLosses: planned?.episodeLosses }).catch(
+        () => undefined,
+      );
     }
     throw e;
   }
   const r = run!;
   await finishStageRun(db, r.runs, r.runId, {
-    outcome: 'completed', cohort: report.cohort, new: report.new, updated: report.updated, unchanged: report.unchanged, deleted: report.deleted,
-    deletionPayloads: report.deletionPayloads, invalid: report.invalid + report.notStaged,
-    plannedPurges: planned?.purges, plannedEpisodeLosses: planned?.episodeLosses,
+    outcome: 'completed',
+    cohort: report.cohort,
+    new: report.new,
+    updated: report.updated,
+    unchanged: report.unchanged,
+    deleted: report.deleted,
+    deletionPayloads: report.deletionPayloads,
+    invalid: report.invalid + report.notStaged,
+    plannedPurges: planned?.purges,
+    plannedEpisodeLosses: planned?.episodeLosses,
   });
   return {
-    ...report, asOf: options.asOf, window: windowOf(options.asOf), persons: stats.persons, personsWithoutId: stats.personsWithoutId, excludedGateA: stats.excludedGateA, excludedGateB: stats.excludedGateB,
-    runId: r.runId, safety: safety!,
+    ...report,
+    asOf: options.asOf,
+    window: windowOf(options.asOf),
+    persons: stats.persons,
+    personsWithoutId: stats.personsWithoutId,
+    excludedGateA: stats.excludedGateA,
+    excludedGateB: stats.excludedGateB,
+    runId: r.runId,
+    safety: safety!,
   };
 }
 

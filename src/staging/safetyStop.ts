@@ -55,7 +55,10 @@ function parsePercentText(t: string, what: string): number {
 export function parseMaxDeletions(text: string): DeletionLimit {
   const what = '--max-deletions';
   const inner = text.trim().replace(/^max\((.*)\)$/i, '$1');
-  const parts = inner.split(',').map((s) => s.trim()).filter((s) => s !== '');
+  const parts = inner
+    .split(',')
+    .map((s) => s.trim())
+    .filter((s) => s !== '');
   if (!parts.length || parts.length > 2) throw new ThresholdError(`${what} must be a number (25), a percentage (2%) or both (25,2%), got ${JSON.stringify(text)}`);
   const out: DeletionLimit = { count: null, percent: null };
   for (const p of parts) {
@@ -151,16 +154,20 @@ export function findingLines(f: SafetyFindings): string[] {
   const lines: string[] = [];
   for (const t of f.tables) {
     if (t.kind === 'empty') {
-      lines.push(t.baselineRows !== null
-        ? `${t.table} has 0 rows (${n(t.baselineRows)} at the last stage on ${day})`
-        : `${t.table} has 0 rows while ${f.stagingTable} has ${n(f.liveRows)} rows that are not Deleted`);
+      lines.push(
+        t.baselineRows !== null
+          ? `${t.table} has 0 rows (${n(t.baselineRows)} at the last stage on ${day})`
+          : `${t.table} has 0 rows while ${f.stagingTable} has ${n(f.liveRows)} rows that are not Deleted`,
+      );
     } else {
       const share = Math.floor((t.rows / t.baselineRows!) * 100);
       lines.push(`${t.table} has ${n(t.rows)} rows, ${share}% of the ${n(t.baselineRows!)} at the last stage on ${day} (the minimum is ${Math.round(f.minTableShare * 100)}%)`);
     }
   }
   if (f.purges !== null && f.purges > f.limit) {
-    lines.push(`${n(f.purges)} of ${n(f.acknowledged)} acknowledged children would be purged (marked Deleted with a deletion payload queued; the limit is ${n(f.limit)}, --max-deletions ${f.maxDeletions})`);
+    lines.push(
+      `${n(f.purges)} of ${n(f.acknowledged)} acknowledged children would be purged (marked Deleted with a deletion payload queued; the limit is ${n(f.limit)}, --max-deletions ${f.maxDeletions})`,
+    );
   }
   if (f.episodeLosses !== null && f.episodeLosses > f.limit) {
     lines.push(`${n(f.episodeLosses)} acknowledged children would lose every social care episode (the limit is ${n(f.limit)})`);
@@ -170,20 +177,24 @@ export function findingLines(f: SafetyFindings): string[] {
 
 /** The whole stop message; `how` says how to go on (the CLI's option or the editor's button). */
 export function stopMessage(f: SafetyFindings, how: 'cli' | 'editor'): string {
-  const goOn = how === 'cli'
-    ? 'If these changes are real, run again with --allow-mass-change (for that run only); the limits are --max-deletions and --min-table-share.'
-    : 'If these changes are real, choose "Stage Anyway" (for this run only); the limits are the settings ssd.staging.maxDeletions and ssd.staging.minTableShare.';
+  const goOn =
+    how === 'cli'
+      ? 'If these changes are real, run again with --allow-mass-change (for that run only); the limits are --max-deletions and --min-table-share.'
+      : 'If these changes are real, choose "Stage Anyway" (for this run only); the limits are the settings ssd.staging.maxDeletions and ssd.staging.minTableShare.';
   return [
     `Staging stopped before writing anything: the SSD tables look broken or half-refreshed, and ${f.stagingTable} was not changed.`,
     ...findingLines(f).map((l) => `  ${l}`),
-    'Check that the last refresh of the SSD tables finished (the ssd run summary or the scheduler\'s log), that no table was emptied or only partly reloaded, and that the schema and as-of date are right.',
+    "Check that the last refresh of the SSD tables finished (the ssd run summary or the scheduler's log), that no table was emptied or only partly reloaded, and that the schema and as-of date are right.",
     goOn,
   ].join('\n');
 }
 
 /** A safety stop: nothing was written to the staging table. */
 export class SafetyStopError extends Error {
-  constructor(readonly findings: SafetyFindings, how: 'cli' | 'editor' = 'cli') {
+  constructor(
+    readonly findings: SafetyFindings,
+    how: 'cli' | 'editor' = 'cli',
+  ) {
     super(stopMessage(findings, how));
     this.name = 'SafetyStopError';
   }
@@ -229,7 +240,17 @@ async function countEpisodeLosses(db: Db, sql: StagingSql, personIds: string[]):
   return lost;
 }
 
-interface GoneDbRow { id: number | string; person_id: string; legacy_id: string | null; current_hash: string | null; row_state: string | null; submission_status: string | null; api_response: string | null; acknowledged: number | boolean; previous_json_payload: string | null }
+interface GoneDbRow {
+  id: number | string;
+  person_id: string;
+  legacy_id: string | null;
+  current_hash: string | null;
+  row_state: string | null;
+  submission_status: string | null;
+  api_response: string | null;
+  acknowledged: number | boolean;
+  previous_json_payload: string | null;
+}
 
 export interface PlanOptions {
   batchSize?: number;
@@ -245,7 +266,12 @@ export interface PlanOptions {
  * nothing to the staging table (the ids go to the run's temporary work table under their own run
  * id, removed at the end). `children` must be the same cohort the real pass will stage.
  */
-export async function planMassChanges(db: Db, info: StagingTableInfo, children: AsyncIterable<BuiltChild>, options: PlanOptions = {}): Promise<{ cohort: number; purges: number; episodeLosses: number }> {
+export async function planMassChanges(
+  db: Db,
+  info: StagingTableInfo,
+  children: AsyncIterable<BuiltChild>,
+  options: PlanOptions = {},
+): Promise<{ cohort: number; purges: number; episodeLosses: number }> {
   if (!options.marks) {
     const marks = await openRunMarks(db, info.schema);
     try {
@@ -288,11 +314,20 @@ export async function planMassChanges(db: Db, info: StagingTableInfo, children: 
       if (options.signal?.aborted) throw new CancelledError('staging cancelled before anything was written');
       const rows: GoneDbRow[] = await work.query<GoneDbRow>(sql.fill('staging_select_gone'), [runId, lastId, pageSize]);
       for (const r of rows) {
-        const d = decideGone({
-          id: r.id, personId: r.person_id, legacyId: r.legacy_id, currentHash: r.current_hash, rowState: r.row_state,
-          submissionStatus: r.submission_status, apiResponse: r.api_response,
-          acknowledged: Number(r.acknowledged) === 1 || r.acknowledged === true, previousJson: r.previous_json_payload,
-        }, { partial: false, hashIgnoresEntityIds: options.hashIgnoresEntityIds ?? false });
+        const d = decideGone(
+          {
+            id: r.id,
+            personId: r.person_id,
+            legacyId: r.legacy_id,
+            currentHash: r.current_hash,
+            rowState: r.row_state,
+            submissionStatus: r.submission_status,
+            apiResponse: r.api_response,
+            acknowledged: Number(r.acknowledged) === 1 || r.acknowledged === true,
+            previousJson: r.previous_json_payload,
+          },
+          { partial: false, hashIgnoresEntityIds: options.hashIgnoresEntityIds ?? false },
+        );
         if (d.outcome === 'deleted-purge') purges++;
       }
       if (rows.length) lastId = rows[rows.length - 1]!.id;

@@ -82,7 +82,6 @@ export interface StageReport {
   seconds: number;
 }
 
-
 function firstIssue(personId: string, problems: readonly PayloadProblem[], severity: 'error' | 'warning'): ChildIssue | undefined {
   const p = problems.find((x) => x.severity === severity);
   return p ? { personId, rule: p.rule, path: p.path, message: p.message } : undefined;
@@ -145,7 +144,7 @@ export async function queryList<R>(q: Queryable, fill: (ids?: string) => string,
   const rules = DIALECTS[q.dialect];
   if (rules.rowBinding === 'arrays') return q.query<R>(fill(), [values]);
   const out: R[] = [];
-  for (const part of chunks(values, rules.maxListParams)) out.push(...await q.query<R>(fill(listPlaceholders(part.length)), part));
+  for (const part of chunks(values, rules.maxListParams)) out.push(...(await q.query<R>(fill(listPlaceholders(part.length)), part)));
   return out;
 }
 
@@ -153,7 +152,12 @@ export async function queryList<R>(q: Queryable, fill: (ids?: string) => string,
 export class StagingSql {
   readonly d: Dialect;
   /** `marks`: the run's work table (RunMarks.table), for the statements that name it. */
-  constructor(private readonly info: StagingTableInfo, dialect: Dialect, private readonly partial: boolean, private readonly marks = '') {
+  constructor(
+    private readonly info: StagingTableInfo,
+    dialect: Dialect,
+    private readonly partial: boolean,
+    private readonly marks = '',
+  ) {
     this.d = dialect;
   }
 
@@ -186,8 +190,8 @@ export class StagingSql {
       partialColumns: this.partial
         ? this.d === 'postgres'
           ? ', CAST(s."previous_json_payload" AS TEXT) AS previous_json, CAST(s."partial_json_payload" AS TEXT) AS partial_json'
-          // SQL Server NVARCHAR(MAX), Oracle CLOB (the driver reads CLOBs as text).
-          : `, s.${q('previous_json_payload')} AS previous_json, s.${q('partial_json_payload')} AS partial_json`
+          : // SQL Server NVARCHAR(MAX), Oracle CLOB (the driver reads CLOBs as text).
+            `, s.${q('previous_json_payload')} AS previous_json, s.${q('partial_json_payload')} AS partial_json`
         : '',
       ...extra,
     };
@@ -218,10 +222,18 @@ async function readExisting(tx: Queryable, sql: StagingSql, personIds: string[],
     const rows = await queryList<ExistingDbRow>(tx, (ids) => sql.fill('staging_select_existing', ids === undefined ? {} : { ids }), personIds);
     for (const r of rows) {
       const row: ExistingRow = {
-        id: r.id, personId: r.person_id, currentHash: r.current_hash, rowState: r.row_state,
-        submissionStatus: r.submission_status, apiResponse: r.api_response, acknowledged: Number(r.acknowledged) === 1 || r.acknowledged === true,
+        id: r.id,
+        personId: r.person_id,
+        currentHash: r.current_hash,
+        rowState: r.row_state,
+        submissionStatus: r.submission_status,
+        apiResponse: r.api_response,
+        acknowledged: Number(r.acknowledged) === 1 || r.acknowledged === true,
       };
-      if (partial) { row.previousJson = r.previous_json ?? null; row.partialJson = r.partial_json ?? null; }
+      if (partial) {
+        row.previousJson = r.previous_json ?? null;
+        row.partialJson = r.partial_json ?? null;
+      }
       out.set(r.person_id, row);
       stamps?.set(r.person_id, r.validation_stamp ?? null);
     }
@@ -244,8 +256,7 @@ async function applyWrites(tx: Queryable, sql: StagingSql, writes: RowWrite[], s
   // The stamp is a parameter only when the table has the column.
   const stampCell = (w: RowWrite): Array<string | null> => (sql.hasStamp ? [stamps?.get(w) ?? null] : []);
   const metaRow = (w: (typeof metas)[number]) => [w.id, w.submissionStatus, w.apiResponse, w.setPartial, w.partialPayload, w.rowState];
-  const run = (name: string, rows: unknown[][], cols: number) =>
-    writeRows(tx, (values) => sql.fill(name, values === undefined ? {} : { values }), rows, cols);
+  const run = (name: string, rows: unknown[][], cols: number) => writeRows(tx, (values) => sql.fill(name, values === undefined ? {} : { values }), rows, cols);
   await run('staging_insert', inserts.map(insertRow), sql.hasStamp ? 9 : 8);
   await run('staging_update_full', fulls.map(fullRow), sql.hasStamp ? 10 : 9);
   if (DIALECTS[sql.d].rowBinding === 'many') {
@@ -269,7 +280,13 @@ export async function markSeen(tx: Queryable, sql: StagingSql, runId: string, pe
     await tx.execute(sql.fill('staging_marks_insert'), [runId, personIds]);
     return;
   }
-  await writeRows(tx, (values) => sql.fill('staging_marks_insert', values === undefined ? {} : { values }), personIds.map((p) => [p]), 1, [runId]);
+  await writeRows(
+    tx,
+    (values) => sql.fill('staging_marks_insert', values === undefined ? {} : { values }),
+    personIds.map((p) => [p]),
+    1,
+    [runId],
+  );
 }
 
 function throwIfAborted(signal: AbortSignal | undefined): void {
@@ -307,9 +324,24 @@ export async function stageChildren(db: Db, children: AsyncIterable<BuiltChild>,
   if (info.created) log.info(`created ${info.schema}.${info.table}`);
   const runId = randomUUID();
   const report: StageReport = {
-    schema: info.schema, table: info.table, tableCreated: info.created, partial, hashIgnoresEntityIds,
-    cohort: 0, new: 0, updated: 0, unchanged: 0, deleted: 0, deletionPayloads: 0, invalid: 0, withheldConverted: 0, warnings: 0, notStaged: 0,
-    invalidChildren: [], warningChildren: [], seconds: 0,
+    schema: info.schema,
+    table: info.table,
+    tableCreated: info.created,
+    partial,
+    hashIgnoresEntityIds,
+    cohort: 0,
+    new: 0,
+    updated: 0,
+    unchanged: 0,
+    deleted: 0,
+    deletionPayloads: 0,
+    invalid: 0,
+    withheldConverted: 0,
+    warnings: 0,
+    notStaged: 0,
+    invalidChildren: [],
+    warningChildren: [],
+    seconds: 0,
   };
   // The run's work table, on a session of its own: every write below goes through that session.
   const marks = await openRunMarks(db, info.schema);
@@ -323,8 +355,16 @@ export async function stageChildren(db: Db, children: AsyncIterable<BuiltChild>,
 }
 
 async function stageWithMarks(
-  db: Db, work: Db, marks: RunMarks, info: StagingTableInfo, sql: StagingSql, runId: string, report: StageReport,
-  children: AsyncIterable<BuiltChild>, options: StageOptions, started: number,
+  db: Db,
+  work: Db,
+  marks: RunMarks,
+  info: StagingTableInfo,
+  sql: StagingSql,
+  runId: string,
+  report: StageReport,
+  children: AsyncIterable<BuiltChild>,
+  options: StageOptions,
+  started: number,
 ): Promise<StageReport> {
   const log = options.logger ?? silentLogger;
   const partial = options.partial ?? false;
@@ -342,8 +382,8 @@ async function stageWithMarks(
     // Each child's hash first (to compare with its row), in batch order; too long to stage: no p.
     const entries: Array<{ c: BuiltChild; p?: PreparedChild }> = [];
     for (const c of batch) {
-      const tooLong = (info.personIdMax !== null && c.personId.length > info.personIdMax)
-        || (info.hasLegacyId && info.legacyIdMax !== null && c.legacyId !== null && c.legacyId.length > info.legacyIdMax);
+      const tooLong =
+        (info.personIdMax !== null && c.personId.length > info.personIdMax) || (info.hasLegacyId && info.legacyIdMax !== null && c.legacyId !== null && c.legacyId.length > info.legacyIdMax);
       entries.push(tooLong ? { c } : { c, p: prepareChild(c, { hashIgnoresEntityIds }) });
     }
     const ids = batch.map((c) => c.personId);
@@ -352,7 +392,13 @@ async function stageWithMarks(
     done.inBatch = done.batches + 1;
     await work.transaction(async (tx) => {
       const rowStamps = new Map<string, string | null>();
-      const existing = await readExisting(tx, sql, entries.flatMap((e) => (e.p ? [e.p.personId] : [])), partial, rowStamps);
+      const existing = await readExisting(
+        tx,
+        sql,
+        entries.flatMap((e) => (e.p ? [e.p.personId] : [])),
+        partial,
+        rowStamps,
+      );
       const writes: RowWrite[] = [];
       const writeStamps = new Map<RowWrite, string>();
       const stampOnly: Array<[number | string, string]> = [];
@@ -411,7 +457,10 @@ async function stageWithMarks(
   let inFlight: Promise<void> | undefined;
   let inFlightError: { error: unknown } | undefined;
   const settle = async () => {
-    if (inFlight) { await inFlight; inFlight = undefined; }
+    if (inFlight) {
+      await inFlight;
+      inFlight = undefined;
+    }
     if (inFlightError) throw inFlightError.error;
   };
   try {
@@ -426,7 +475,9 @@ async function stageWithMarks(
       if (batch.length >= batchSize) {
         await settle();
         const full = batch;
-        inFlight = processBatch(full).catch((error: unknown) => { inFlightError = { error }; });
+        inFlight = processBatch(full).catch((error: unknown) => {
+          inFlightError = { error };
+        });
         previousId = full[full.length - 1]!.personId;
         batch = [];
         seenInBatch.clear();
@@ -443,16 +494,17 @@ async function stageWithMarks(
       const one = limitClause(db.dialect, 1);
       const live = await db.query(fillIdentifiers(`SELECT ${one.top}1 AS one FROM {{table}} WHERE row_state IS NULL OR LOWER(row_state) <> 'deleted'${one.limit}`, { table: info.qualified }));
       if (live.length) {
-        throw new Error('the cohort is empty but the staging table has live rows: refusing to mark every child Deleted '
-          + '(check the SSD tables and the as-of date; pass allowEmptyCohort / --allow-empty-cohort if this is really so)');
+        throw new Error(
+          'the cohort is empty but the staging table has live rows: refusing to mark every child Deleted ' +
+            '(check the SSD tables and the as-of date; pass allowEmptyCohort / --allow-empty-cohort if this is really so)',
+        );
       }
     }
     // Fresh statistics on the work table, or the planner may take it for empty and scan it once per
     // staging row in the anti-join below.
     const analyze = DIALECTS[db.dialect].refreshStatistics(marks.table);
     if (analyze) {
-      await work.execute(analyze)
-        .catch((e: unknown) => log.debug(`could not refresh statistics of the work table: ${e instanceof Error ? e.message : String(e)}`));
+      await work.execute(analyze).catch((e: unknown) => log.debug(`could not refresh statistics of the work table: ${e instanceof Error ? e.message : String(e)}`));
     }
     let lastId: number | string = 0;
     const pageSize = 500;
@@ -461,18 +513,35 @@ async function stageWithMarks(
       throwIfAborted(options.signal);
       done.inPage = done.pages + 1;
       const more = await work.transaction(async (tx) => {
-        const rows = await tx.query<{ id: number | string; person_id: string; legacy_id: string | null; current_hash: string | null; row_state: string | null; submission_status: string | null; api_response: string | null; acknowledged: number | boolean; previous_json_payload: string | null }>(
-          sql.fill('staging_select_gone'), [runId, lastId, pageSize]);
+        const rows = await tx.query<{
+          id: number | string;
+          person_id: string;
+          legacy_id: string | null;
+          current_hash: string | null;
+          row_state: string | null;
+          submission_status: string | null;
+          api_response: string | null;
+          acknowledged: number | boolean;
+          previous_json_payload: string | null;
+        }>(sql.fill('staging_select_gone'), [runId, lastId, pageSize]);
         const writes: RowWrite[] = [];
         for (const r of rows) {
           const gone: GoneRow = {
-            id: r.id, personId: r.person_id, legacyId: r.legacy_id, currentHash: r.current_hash, rowState: r.row_state,
-            submissionStatus: r.submission_status, apiResponse: r.api_response,
-            acknowledged: Number(r.acknowledged) === 1 || r.acknowledged === true, previousJson: r.previous_json_payload,
+            id: r.id,
+            personId: r.person_id,
+            legacyId: r.legacy_id,
+            currentHash: r.current_hash,
+            rowState: r.row_state,
+            submissionStatus: r.submission_status,
+            apiResponse: r.api_response,
+            acknowledged: Number(r.acknowledged) === 1 || r.acknowledged === true,
+            previousJson: r.previous_json_payload,
           };
           const d = decideGone(gone, { partial, hashIgnoresEntityIds });
-          if (d.outcome === 'deleted-purge') { report.deleted++; report.deletionPayloads++; }
-          else if (d.outcome === 'deleted') report.deleted++;
+          if (d.outcome === 'deleted-purge') {
+            report.deleted++;
+            report.deletionPayloads++;
+          } else if (d.outcome === 'deleted') report.deleted++;
           if (d.write) writes.push(d.write);
         }
         await applyWrites(tx, sql, writes);
@@ -491,6 +560,8 @@ async function stageWithMarks(
     throw err;
   }
   report.seconds = (performance.now() - started) / 1000;
-  log.info(`staged ${report.cohort} children into ${info.schema}.${info.table}: ${report.new} new, ${report.updated} updated, ${report.unchanged} unchanged, ${report.deleted} deleted, ${report.invalid} invalid`);
+  log.info(
+    `staged ${report.cohort} children into ${info.schema}.${info.table}: ${report.new} new, ${report.updated} updated, ${report.unchanged} unchanged, ${report.deleted} deleted, ${report.invalid} invalid`,
+  );
   return report;
 }

@@ -76,7 +76,14 @@ export interface StageRunStart {
 export async function startStageRun(db: Db, runs: string, start: StageRunStart): Promise<string> {
   const runId = randomUUID();
   await db.execute(fillIdentifiers(loadSql(db.dialect, 'stage_runs_insert'), { runs }), [
-    runId, start.asOf, start.stagingTable, start.ssdSchema, JSON.stringify(start.sourceRowCounts), start.liveRows, start.acknowledgedRows, start.massChangeAllowed,
+    runId,
+    start.asOf,
+    start.stagingTable,
+    start.ssdSchema,
+    JSON.stringify(start.sourceRowCounts),
+    start.liveRows,
+    start.acknowledgedRows,
+    start.massChangeAllowed,
   ]);
   return runId;
 }
@@ -84,8 +91,18 @@ export async function startStageRun(db: Db, runs: string, start: StageRunStart):
 export async function finishStageRun(db: Db, runs: string, runId: string, end: StageRunEnd): Promise<void> {
   const v = (x: number | null | undefined) => (x === undefined ? null : x);
   await db.execute(fillIdentifiers(loadSql(db.dialect, 'stage_runs_finish'), { runs, now: nowExpression(db.dialect) }), [
-    runId, end.outcome, end.stopReason ?? null, v(end.cohort), v(end.new), v(end.updated), v(end.unchanged), v(end.deleted),
-    v(end.deletionPayloads), v(end.invalid), v(end.plannedPurges), v(end.plannedEpisodeLosses),
+    runId,
+    end.outcome,
+    end.stopReason ?? null,
+    v(end.cohort),
+    v(end.new),
+    v(end.updated),
+    v(end.unchanged),
+    v(end.deleted),
+    v(end.deletionPayloads),
+    v(end.invalid),
+    v(end.plannedPurges),
+    v(end.plannedEpisodeLosses),
   ]);
 }
 
@@ -118,12 +135,27 @@ function counts(v: unknown): Record<string, number> | null {
 
 function toRecord(r: DbRunRow): StageRunRecord {
   return {
-    runId: String(r.run_id), startedAt: text(r.started_at) ?? '', finishedAt: text(r.finished_at), asOf: text(r.as_of)?.slice(0, 10) ?? null,
-    stagingTable: String(r.staging_table), ssdSchema: String(r.ssd_schema), sourceRowCounts: counts(r.source_row_counts),
-    liveRows: num(r.live_rows), acknowledgedRows: num(r.acknowledged_rows), cohort: num(r.cohort), new: num(r.new_rows),
-    updated: num(r.updated_rows), unchanged: num(r.unchanged_rows), deleted: num(r.deleted_rows), deletionPayloads: num(r.deletion_payloads),
-    invalid: num(r.invalid_rows), plannedPurges: num(r.planned_purges), plannedEpisodeLosses: num(r.planned_episode_losses),
-    massChangeAllowed: r.mass_change_allowed === true || Number(r.mass_change_allowed) === 1, outcome: String(r.outcome), stopReason: text(r.stop_reason),
+    runId: String(r.run_id),
+    startedAt: text(r.started_at) ?? '',
+    finishedAt: text(r.finished_at),
+    asOf: text(r.as_of)?.slice(0, 10) ?? null,
+    stagingTable: String(r.staging_table),
+    ssdSchema: String(r.ssd_schema),
+    sourceRowCounts: counts(r.source_row_counts),
+    liveRows: num(r.live_rows),
+    acknowledgedRows: num(r.acknowledged_rows),
+    cohort: num(r.cohort),
+    new: num(r.new_rows),
+    updated: num(r.updated_rows),
+    unchanged: num(r.unchanged_rows),
+    deleted: num(r.deleted_rows),
+    deletionPayloads: num(r.deletion_payloads),
+    invalid: num(r.invalid_rows),
+    plannedPurges: num(r.planned_purges),
+    plannedEpisodeLosses: num(r.planned_episode_losses),
+    massChangeAllowed: r.mass_change_allowed === true || Number(r.mass_change_allowed) === 1,
+    outcome: String(r.outcome),
+    stopReason: text(r.stop_reason),
   };
 }
 

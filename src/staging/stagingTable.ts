@@ -10,8 +10,18 @@ export type StagingTableName = (typeof STAGING_TABLES)[number];
 
 /** Columns the lifecycle reads or writes. legacy_id is optional (older community tables lack it). */
 export const REQUIRED_COLUMNS = [
-  'id', 'person_id', 'previous_json_payload', 'json_payload', 'partial_json_payload', 'current_hash',
-  'previous_hash', 'submission_status', 'submission_timestamp', 'api_response', 'row_state', 'last_updated',
+  'id',
+  'person_id',
+  'previous_json_payload',
+  'json_payload',
+  'partial_json_payload',
+  'current_hash',
+  'previous_hash',
+  'submission_status',
+  'submission_timestamp',
+  'api_response',
+  'row_state',
+  'last_updated',
 ] as const;
 
 /** Our optional column: the DfE schema validation the row's payload passed (src/payload/validatePayload.ts validationStamp). */
@@ -43,7 +53,13 @@ export class StagingTableError extends Error {
   }
 }
 
-interface ColumnRow { table_schema?: string; table_name: string; column_name: string; data_type: string; character_maximum_length: number | string | null }
+interface ColumnRow {
+  table_schema?: string;
+  table_name: string;
+  column_name: string;
+  data_type: string;
+  character_maximum_length: number | string | null;
+}
 
 async function readColumns(db: Db, schema: string, table: string, also?: { table: string; columns: ColumnRow[] }): Promise<Map<string, ColumnRow>> {
   const rows = await db.query<ColumnRow>(columnsSql(db.dialect), [schema]);
@@ -102,8 +118,10 @@ export async function ensureStagingTable(db: Db, options: { schema?: string; tab
   }
   const missing = REQUIRED_COLUMNS.filter((c) => !columns.has(c));
   if (missing.length) {
-    throw new StagingTableError(`${schema}.${table} exists but has no column${missing.length > 1 ? 's' : ''} ${missing.join(', ')}: `
-      + `it must have the community staging columns (see docs/staging.md). Add ${missing.length > 1 ? 'them' : 'it'}, or stage into another schema.`);
+    throw new StagingTableError(
+      `${schema}.${table} exists but has no column${missing.length > 1 ? 's' : ''} ${missing.join(', ')}: ` +
+        `it must have the community staging columns (see docs/staging.md). Add ${missing.length > 1 ? 'them' : 'it'}, or stage into another schema.`,
+    );
   }
   for (const h of ['current_hash', 'previous_hash']) {
     const t = columns.get(h)!.data_type.toLowerCase();
@@ -123,17 +141,30 @@ export async function ensureStagingTable(db: Db, options: { schema?: string; tab
   }
   if (old.columns.length) {
     const o = old.columns[0]!;
-    await dropOldMarksTable(db, o.table_schema ?? schema, o.table_name, old.columns.map((c) => c.column_name));
+    await dropOldMarksTable(
+      db,
+      o.table_schema ?? schema,
+      o.table_name,
+      old.columns.map((c) => c.column_name),
+    );
   }
 
   const dup = await db.query<{ person_id: string }>(fillIdentifiers(loadSql(d, 'staging_duplicates'), { table: qualified }));
   if (dup.length) {
-    const ids = dup.slice(0, 10).map((r) => r.person_id).join(', ');
-    throw new StagingTableError(`${schema}.${table} has more than one row for ${dup.length} person id(s) (${ids}${dup.length > 10 ? ', …' : ''}): `
-      + 'the lifecycle needs one row per child. Merge or remove the duplicates, then run again.');
+    const ids = dup
+      .slice(0, 10)
+      .map((r) => r.person_id)
+      .join(', ');
+    throw new StagingTableError(
+      `${schema}.${table} has more than one row for ${dup.length} person id(s) (${ids}${dup.length > 10 ? ', …' : ''}): ` +
+        'the lifecycle needs one row per child. Merge or remove the duplicates, then run again.',
+    );
   }
   return {
-    schema, table, qualified, created,
+    schema,
+    table,
+    qualified,
+    created,
     hasLegacyId: columns.has('legacy_id'),
     personIdMax: maxLength(columns.get('person_id')),
     legacyIdMax: maxLength(columns.get('legacy_id')),

@@ -5,8 +5,7 @@ import type { FakeProgress } from '../fake/generateFakeSsd';
 import { CancelledError, ConnectionError, DbError } from '../db/types';
 
 export type WorkerData =
-  | { mode: 'db'; dataDir: string | null; description: string; create: boolean }
-  | { mode: 'demo'; storageRoot: string; demo: { children: number; asOf: string; seed?: string; version?: string } };
+  { mode: 'db'; dataDir: string | null; description: string; create: boolean } | { mode: 'demo'; storageRoot: string; demo: { children: number; asOf: string; seed?: string; version?: string } };
 
 export type DbRequest = { id: number } & (
   | { op: 'query' | 'execute'; sql: string; params: unknown[]; txId?: number }
@@ -26,7 +25,11 @@ export type DbRequest = { id: number } & (
  *  validate, hash every child's payload), fake data, one child's payload. */
 export type JobName = 'stage' | 'fake' | 'payload';
 
-export interface SerializedError { name: string; message: string; details?: Record<string, unknown> }
+export interface SerializedError {
+  name: string;
+  message: string;
+  details?: Record<string, unknown>;
+}
 
 export type WorkerReply =
   | { id: number; ok: true; value: unknown }
@@ -52,11 +55,22 @@ export function serializeError(e: unknown): SerializedError {
 export function deserializeError(s: SerializedError): Error {
   let e: Error;
   switch (s.name) {
-    case 'DbError': e = new DbError(s.message, (s.details ?? {}) as DbError['details']); break;
-    case 'ConnectionError': e = new ConnectionError(s.message); break;
-    case 'CancelledError': e = new CancelledError(s.message); break;
-    case 'SafetyStopError': e = Object.assign(new Error(s.message), { findings: s.details?.findings }); e.name = s.name; break;
-    default: e = new Error(s.message); e.name = s.name;
+    case 'DbError':
+      e = new DbError(s.message, (s.details ?? {}) as DbError['details']);
+      break;
+    case 'ConnectionError':
+      e = new ConnectionError(s.message);
+      break;
+    case 'CancelledError':
+      e = new CancelledError(s.message);
+      break;
+    case 'SafetyStopError':
+      e = Object.assign(new Error(s.message), { findings: s.details?.findings });
+      e.name = s.name;
+      break;
+    default:
+      e = new Error(s.message);
+      e.name = s.name;
   }
   return e;
 }

@@ -20,12 +20,18 @@ const post = (m: WorkerReply): void => port.postMessage(m);
 // On Linux a thread's priority is its own: this thread yields to the editor's (and to the user's
 // other programs) when the machine is busy. Elsewhere the call would lower the whole editor process.
 if (process.platform === 'linux') {
-  try { setPriority(constants.priority.PRIORITY_BELOW_NORMAL); } catch { /* not allowed: run as is */ }
+  try {
+    setPriority(constants.priority.PRIORITY_BELOW_NORMAL);
+  } catch {
+    /* not allowed: run as is */
+  }
 }
 
 if (data.mode === 'demo') {
   const ac = new AbortController();
-  port.on('message', (m: { op: string }) => { if (m.op === 'cancel') ac.abort(); });
+  port.on('message', (m: { op: string }) => {
+    if (m.op === 'cancel') ac.abort();
+  });
   void (async () => {
     try {
       const { createDemo } = await import('../extension/core/demoStore');
@@ -75,8 +81,10 @@ async function serveDb(dataDir: string | null, description: string, create: bool
 
   async function handle(m: DbRequest): Promise<unknown> {
     switch (m.op) {
-      case 'query': return target(m.txId).query(m.sql, m.params);
-      case 'execute': return target(m.txId).execute(m.sql, m.params);
+      case 'query':
+        return target(m.txId).query(m.sql, m.params);
+      case 'execute':
+        return target(m.txId).execute(m.sql, m.params);
       case 'runBatch': {
         const q = target(m.txId);
         const options: RunBatchOptions = {
@@ -104,7 +112,10 @@ async function serveDb(dataDir: string | null, description: string, create: bool
             streams.delete(m.streamId);
             throw e;
           }
-          if (r.done) { streams.delete(m.streamId); return { rows, done: true }; }
+          if (r.done) {
+            streams.delete(m.streamId);
+            return { rows, done: true };
+          }
           rows.push(r.value);
         }
         return { rows, done: false };
@@ -118,12 +129,20 @@ async function serveDb(dataDir: string | null, description: string, create: bool
       case 'txBegin': {
         // The transaction stays open until the host sends txEnd; statements in between name it.
         let opened!: () => void;
-        const ready = new Promise<void>((r) => { opened = r; });
-        const done = db.transaction((tx) => new Promise<void>((resolve, reject) => {
-          txs.set(m.id, { q: tx, end: (commit) => (commit ? resolve() : reject(new RollbackRequest())) });
-          opened();
-        }));
-        const outcome = done.then(() => undefined, (e: unknown) => e);
+        const ready = new Promise<void>((r) => {
+          opened = r;
+        });
+        const done = db.transaction(
+          (tx) =>
+            new Promise<void>((resolve, reject) => {
+              txs.set(m.id, { q: tx, end: (commit) => (commit ? resolve() : reject(new RollbackRequest())) });
+              opened();
+            }),
+        );
+        const outcome = done.then(
+          () => undefined,
+          (e: unknown) => e,
+        );
         const first = await Promise.race([ready.then(() => 'open' as const), outcome.then((e) => e)]);
         if (first !== 'open') throw first;
         txEnds.set(m.id, outcome);
@@ -144,14 +163,24 @@ async function serveDb(dataDir: string | null, description: string, create: bool
         const ac = new AbortController();
         jobs.set(m.id, ac);
         try {
-          return await runJob(db, m.job, m.options, ac.signal, (data) => post({ id: m.id, event: 'jobProgress', data }),
-            (level, text) => post({ id: m.id, event: 'log', data: { level, text } }));
+          return await runJob(
+            db,
+            m.job,
+            m.options,
+            ac.signal,
+            (data) => post({ id: m.id, event: 'jobProgress', data }),
+            (level, text) => post({ id: m.id, event: 'log', data: { level, text } }),
+          );
         } finally {
           jobs.delete(m.id);
         }
       }
-      case 'jobCancel': jobs.get(m.jobId)?.abort(); return undefined;
-      case 'cancel': await db.cancel(); return undefined;
+      case 'jobCancel':
+        jobs.get(m.jobId)?.abort();
+        return undefined;
+      case 'cancel':
+        await db.cancel();
+        return undefined;
       case 'close': {
         for (const it of streams.values()) await it.return?.().catch(() => undefined);
         streams.clear();
@@ -167,7 +196,13 @@ type Level = 'trace' | 'debug' | 'info' | 'warn' | 'error';
 
 /** A CPU-heavy job on this thread's database: the same cores the CLI and the editor run in-process. */
 async function runJob(db: Db, job: string, options: Record<string, unknown>, signal: AbortSignal, progress: (p: unknown) => void, log: (level: Level, text: string) => void): Promise<unknown> {
-  const logger = { trace: (t: string) => log('trace', t), debug: (t: string) => log('debug', t), info: (t: string) => log('info', t), warn: (t: string) => log('warn', t), error: (t: string) => log('error', t) };
+  const logger = {
+    trace: (t: string) => log('trace', t),
+    debug: (t: string) => log('debug', t),
+    info: (t: string) => log('info', t),
+    warn: (t: string) => log('warn', t),
+    error: (t: string) => log('error', t),
+  };
   switch (job) {
     case 'stage': {
       const { stageWithProgress } = await import('../extension/core/dataWork');
@@ -182,10 +217,14 @@ async function runJob(db: Db, job: string, options: Record<string, unknown>, sig
       const { personId, ...rest } = options as { personId: string };
       return buildChildPayload(db, personId, { ...rest, signal } as Parameters<typeof buildChildPayload>[2]);
     }
-    default: throw new Error(`unknown job ${job}`);
+    default:
+      throw new Error(`unknown job ${job}`);
   }
 }
 
 class RollbackRequest extends Error {
-  constructor() { super('rolled back'); this.name = 'RollbackRequest'; }
+  constructor() {
+    super('rolled back');
+    this.name = 'RollbackRequest';
+  }
 }

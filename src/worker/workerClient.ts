@@ -18,7 +18,11 @@ export function startWorker(data: WorkerData): Worker {
     return new Worker(bundled, { workerData: data, execArgv: [] });
   }
   // From source (tests under tsx): register tsx in the thread, then load the TypeScript entry.
-  const tsxApi = pathToFileURL(createRequire(import.meta.url).resolve('tsx/esm/api').replace(/\.cjs$/, '.mjs')).href;
+  const tsxApi = pathToFileURL(
+    createRequire(import.meta.url)
+      .resolve('tsx/esm/api')
+      .replace(/\.cjs$/, '.mjs'),
+  ).href;
   const entry = pathToFileURL(join(here, 'ssdWorker.ts')).href;
   const code = `import(${JSON.stringify(tsxApi)}).then((m) => { m.register(); return import(${JSON.stringify(entry)}); });`;
   return new Worker(code, { eval: true, workerData: data });
@@ -36,7 +40,10 @@ export class WorkerChannel {
     worker.on('message', (m: WorkerReply) => {
       const p = this.pending.get(m.id);
       if (!p) return;
-      if ('event' in m) { p.onEvent?.(m); return; }
+      if ('event' in m) {
+        p.onEvent?.(m);
+        return;
+      }
       this.pending.delete(m.id);
       this.updateRef();
       if (m.ok) p.resolve(m.value);
@@ -72,7 +79,10 @@ export class WorkerChannel {
 
   /** An idle worker does not keep the process alive (unrefIdle); one with a request pending does. */
   private idleUnref = false;
-  unrefIdle(): void { this.idleUnref = true; this.updateRef(); }
+  unrefIdle(): void {
+    this.idleUnref = true;
+    this.updateRef();
+  }
   private updateRef(): void {
     if (!this.idleUnref || this.dead) return;
     if (this.pending.size > 0) this.worker.ref();
@@ -85,9 +95,13 @@ export class WorkerChannel {
     this.pending.clear();
   }
 
-  get stopped(): boolean { return this.dead !== undefined; }
+  get stopped(): boolean {
+    return this.dead !== undefined;
+  }
   /** The id of the last request sent. */
-  get lastId(): number { return this.seq; }
+  get lastId(): number {
+    return this.seq;
+  }
 
   async terminate(): Promise<void> {
     this.fail(new Error('the database worker was stopped'));

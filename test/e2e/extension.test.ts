@@ -51,9 +51,11 @@ describe('SSD Workbench in a real VS Code (code-server + chromium)', function ()
 
   afterEach(async function () {
     if (this.currentTest?.state === 'failed' && wb) {
-      const step = (this.currentTest.title.match(/^(\d+)/)?.[1] ?? 'step');
+      const step = this.currentTest.title.match(/^(\d+)/)?.[1] ?? 'step';
       const shot = await wb.screenshot(`FAILED-${step}`).catch(() => undefined);
-      process.stderr.write(`\n  screenshot of the failure: ${shot}\n  code-server log (tail):\n${wb.serverLog().split('\n').slice(-30).join('\n')}\n  SSD Workbench log (tail):\n${wb.extensionLog().split('\n').slice(-30).join('\n')}\n`);
+      process.stderr.write(
+        `\n  screenshot of the failure: ${shot}\n  code-server log (tail):\n${wb.serverLog().split('\n').slice(-30).join('\n')}\n  SSD Workbench log (tail):\n${wb.extensionLog().split('\n').slice(-30).join('\n')}\n`,
+      );
     }
   });
 
@@ -69,8 +71,7 @@ describe('SSD Workbench in a real VS Code (code-server + chromium)', function ()
     await w.runCommand('View: Show SSD Workbench');
     // A fresh editor has no database yet: the view's welcome offers the demo.
     const pane = w.page.locator('.pane', { has: w.page.locator('.pane-header', { hasText: VIEW }) });
-    await pane.locator('.welcome-view-content', { hasText: 'No database is chosen yet' })
-      .locator('.monaco-button', { hasText: 'Open Demo Database' }).waitFor({ state: 'visible', timeout: 30_000 });
+    await pane.locator('.welcome-view-content', { hasText: 'No database is chosen yet' }).locator('.monaco-button', { hasText: 'Open Demo Database' }).waitFor({ state: 'visible', timeout: 30_000 });
     await w.screenshot('1-welcome');
     await w.runCommand('SSD: Open Demo Database');
     // Making the demo shows a progress notification; the tree then lists the tables.
@@ -108,12 +109,22 @@ describe('SSD Workbench in a real VS Code (code-server + chromium)', function ()
     await w.notification(o.check.verdictText).first().locator('.monaco-button', { hasText: 'Show report' }).click();
     const report = w.webviewBody();
     await report.locator('table').first().waitFor({ state: 'visible', timeout: 30_000 });
-    const reportCount = async (name: string) => Number((await report.locator('tr', { has: w.page.locator(`th:text-is("${name}")`) }).first().locator('td').first().innerText()).replace(/,/g, ''));
+    const reportCount = async (name: string) =>
+      Number(
+        (
+          await report
+            .locator('tr', { has: w.page.locator(`th:text-is("${name}")`) })
+            .first()
+            .locator('td')
+            .first()
+            .innerText()
+        ).replace(/,/g, ''),
+      );
     assert.equal(await reportCount('Errors'), o.check.errors, 'report: errors');
     assert.equal(await reportCount('Warnings'), o.check.warnings, 'report: warnings');
     assert.equal(await reportCount('Rules run'), o.check.rulesRun, 'report: rules run');
     const reportInfos = await reportCount('Info');
-    assert.ok(await report.locator('svg').count() >= 1, 'report has a chart');
+    assert.ok((await report.locator('svg').count()) >= 1, 'report has a chart');
     await w.screenshot('2-check-report');
     await w.runCommand('View: Close All Editors');
 
@@ -123,7 +134,7 @@ describe('SSD Workbench in a real VS Code (code-server + chromium)', function ()
     // One Problems entry per finding of the check core (its count is the report's). The CLI oracle's
     // demo staged its children (`ssd demo`), the editor's has no staging table yet, so the editor's
     // check has one "staging table not present yet" info more per staging table, no fewer.
-    assert.equal(counts.infos, reportInfos, 'infos in the status bar = the report\'s Info count');
+    assert.equal(counts.infos, reportInfos, "infos in the status bar = the report's Info count");
     assert.ok(counts.infos >= o.check.infos, `infos in the status bar: ${counts.infos}`);
 
     await w.openProblems();
@@ -173,7 +184,10 @@ describe('SSD Workbench in a real VS Code (code-server + chromium)', function ()
     await w.page.keyboard.press('Escape');
     await w.openProblems();
     const labels = await w.problemLabels();
-    assert.ok(labels.some((l) => l.startsWith(`Error: ${problem.path}`) && l.includes('SSD payload')), `Problems panel lists ${problem.path}:\n${labels.join('\n')}`);
+    assert.ok(
+      labels.some((l) => l.startsWith(`Error: ${problem.path}`) && l.includes('SSD payload')),
+      `Problems panel lists ${problem.path}:\n${labels.join('\n')}`,
+    );
   });
 
   it('4. SSD: Run as SSD Script shows the script error on its line in the Problems panel and the editor', async () => {
@@ -229,7 +243,7 @@ describe('SSD Workbench in a real VS Code (code-server + chromium)', function ()
     assert.ok(widget.includes(problems[0]!.path), `marker names ${problems[0]!.path}: ${widget}`);
     await w.screenshot('5-child-payload');
   });
-  it('6. SSD: Build Staging stages the cohort into the demo\'s anonymised staging table and the tree shows it', async () => {
+  it("6. SSD: Build Staging stages the cohort into the demo's anonymised staging table and the tree shows it", async () => {
     const w = wb!;
     const { cohort, invalid } = oracle!.stage;
     await w.runCommand('SSD: Build Staging');
@@ -355,7 +369,8 @@ describe('SSD Workbench on PostgreSQL (SSD_TEST_PG)', function () {
     fixture = await freshSchema({ name: 'postgres', url: url! });
     const fake = cliJson(['fake', '--db', url!, '--schema', fixture.schema, '--children', '200', '--as-of', AS_OF, '--json']) as { rows: Record<string, number> };
     const check = cliJson(['check', '--db', url!, '--schema', fixture.schema, '--as-of', AS_OF, '--json', '--no-progress'], [0, 1]) as {
-      summary: { errors: number; warnings: number }; verdictText: string;
+      summary: { errors: number; warnings: number };
+      verdictText: string;
     };
     expected = { rows: fake.rows, verdictText: check.verdictText, ...check.summary };
     wb = await Workbench.launch({ name: 'postgres', settings: { 'ssd.asOf': AS_OF } });

@@ -16,27 +16,56 @@ import type { OracleConnectionLike, OracleDriverModule, OracleExecuteOptions, Or
 
 export class OraError extends Error {
   readonly code: string;
-  constructor(readonly errorNum: number, text: string, readonly offset = 0) {
+  constructor(
+    readonly errorNum: number,
+    text: string,
+    readonly offset = 0,
+  ) {
     const code = `ORA-${String(errorNum).padStart(5, '0')}`;
     super(`${code}: ${text}`);
     this.code = code;
   }
 }
 
-export interface FakeColumn { name: string; type: 'NUMBER' | 'VARCHAR2' | 'DATE' | 'TIMESTAMP' | 'CLOB' }
-export interface FakeResult { columns?: FakeColumn[]; rows?: unknown[][]; rowsAffected?: number; outBinds?: Record<string, unknown> }
+export interface FakeColumn {
+  name: string;
+  type: 'NUMBER' | 'VARCHAR2' | 'DATE' | 'TIMESTAMP' | 'CLOB';
+}
+export interface FakeResult {
+  columns?: FakeColumn[];
+  rows?: unknown[][];
+  rowsAffected?: number;
+  outBinds?: Record<string, unknown>;
+}
 export type FakeHandler = (sql: string, binds: Record<string, unknown> | unknown[], conn: FakeConnection) => FakeResult | Promise<FakeResult>;
 
-export interface FakeCall { conn: number; sql: string; binds: unknown; options?: OracleExecuteOptions; many?: boolean }
+export interface FakeCall {
+  conn: number;
+  sql: string;
+  binds: unknown;
+  options?: OracleExecuteOptions;
+  many?: boolean;
+}
 
 const T = {
-  OUT_FORMAT_OBJECT: 4002, OUT_FORMAT_ARRAY: 4001, STRING: 'STRING', BUFFER: 'BUFFER', BIND_OUT: 3003,
-  DB_TYPE_DATE: { name: 'DB_TYPE_DATE' }, DB_TYPE_TIMESTAMP: { name: 'DB_TYPE_TIMESTAMP' }, DB_TYPE_TIMESTAMP_TZ: { name: 'DB_TYPE_TIMESTAMP_TZ' },
-  DB_TYPE_TIMESTAMP_LTZ: { name: 'DB_TYPE_TIMESTAMP_LTZ' }, DB_TYPE_CLOB: { name: 'DB_TYPE_CLOB' }, DB_TYPE_NCLOB: { name: 'DB_TYPE_NCLOB' },
-  DB_TYPE_BLOB: { name: 'DB_TYPE_BLOB' }, DB_TYPE_NUMBER: { name: 'DB_TYPE_NUMBER' }, DB_TYPE_VARCHAR: { name: 'DB_TYPE_VARCHAR' },
+  OUT_FORMAT_OBJECT: 4002,
+  OUT_FORMAT_ARRAY: 4001,
+  STRING: 'STRING',
+  BUFFER: 'BUFFER',
+  BIND_OUT: 3003,
+  DB_TYPE_DATE: { name: 'DB_TYPE_DATE' },
+  DB_TYPE_TIMESTAMP: { name: 'DB_TYPE_TIMESTAMP' },
+  DB_TYPE_TIMESTAMP_TZ: { name: 'DB_TYPE_TIMESTAMP_TZ' },
+  DB_TYPE_TIMESTAMP_LTZ: { name: 'DB_TYPE_TIMESTAMP_LTZ' },
+  DB_TYPE_CLOB: { name: 'DB_TYPE_CLOB' },
+  DB_TYPE_NCLOB: { name: 'DB_TYPE_NCLOB' },
+  DB_TYPE_BLOB: { name: 'DB_TYPE_BLOB' },
+  DB_TYPE_NUMBER: { name: 'DB_TYPE_NUMBER' },
+  DB_TYPE_VARCHAR: { name: 'DB_TYPE_VARCHAR' },
 } as const;
 
-const dbTypeOf = (t: FakeColumn['type']) => t === 'NUMBER' ? T.DB_TYPE_NUMBER : t === 'DATE' ? T.DB_TYPE_DATE : t === 'TIMESTAMP' ? T.DB_TYPE_TIMESTAMP : t === 'CLOB' ? T.DB_TYPE_CLOB : T.DB_TYPE_VARCHAR;
+const dbTypeOf = (t: FakeColumn['type']) =>
+  t === 'NUMBER' ? T.DB_TYPE_NUMBER : t === 'DATE' ? T.DB_TYPE_DATE : t === 'TIMESTAMP' ? T.DB_TYPE_TIMESTAMP : t === 'CLOB' ? T.DB_TYPE_CLOB : T.DB_TYPE_VARCHAR;
 /** A bind given with its type ({ val, type }, not an OUT bind). */
 function typedBind(v: unknown): v is { val: unknown; type: unknown } {
   return !!v && typeof v === 'object' && !Buffer.isBuffer(v) && 'val' in v && 'type' in v && !('dir' in v);
@@ -53,7 +82,10 @@ export class FakeConnection implements OracleConnectionLike {
   /** Uncommitted work (statements run with autoCommit false since the last commit/rollback). */
   pending: string[] = [];
   private inFlight: ((e: unknown) => void) | undefined;
-  constructor(readonly id: number, private readonly fake: FakeOracledb) {}
+  constructor(
+    readonly id: number,
+    private readonly fake: FakeOracledb,
+  ) {}
 
   async execute(sql: string, binds: unknown = {}, options: OracleExecuteOptions = {}): Promise<OracleExecuteResult> {
     if (this.closed) throw Object.assign(new Error('NJS-003: invalid or closed connection'), { code: 'NJS-003' });
@@ -77,7 +109,9 @@ export class FakeConnection implements OracleConnectionLike {
     const res = await new Promise<FakeResult>((resolve, reject) => {
       this.inFlight = reject;
       work.then(resolve, reject);
-    }).finally(() => { this.inFlight = undefined; });
+    }).finally(() => {
+      this.inFlight = undefined;
+    });
     if (options.autoCommit === false && !/^\s*select/i.test(sql)) this.pending.push(sql);
     else if (options.autoCommit) this.pending = [];
     return this.shape(res, options);
@@ -106,7 +140,10 @@ export class FakeConnection implements OracleConnectionLike {
             this.fake.fetches.push(out.length);
             return out;
           },
-          close: async () => { closed = true; this.fake.resultSetsClosed++; },
+          close: async () => {
+            closed = true;
+            this.fake.resultSetsClosed++;
+          },
         },
       };
     }
@@ -124,8 +161,16 @@ export class FakeConnection implements OracleConnectionLike {
       const [hh, mi, ssf] = t.split(':');
       const [ss, ff = '000'] = (ssf ?? '00').split('.');
       return fmt
-        .replace('YYYY', y!).replace('MON', MON[Number(mo) - 1]!).replace('MM', mo!).replace('DD', da!).replace('RR', y!.slice(2))
-        .replace('"T"', 'T').replace('HH24', hh!).replace('MI', mi!).replace('SS', ss!).replace('.FF3', `.${ff.padEnd(3, '0').slice(0, 3)}`);
+        .replace('YYYY', y!)
+        .replace('MON', MON[Number(mo) - 1]!)
+        .replace('MM', mo!)
+        .replace('DD', da!)
+        .replace('RR', y!.slice(2))
+        .replace('"T"', 'T')
+        .replace('HH24', hh!)
+        .replace('MI', mi!)
+        .replace('SS', ss!)
+        .replace('.FF3', `.${ff.padEnd(3, '0').slice(0, 3)}`);
     }
     return v;
   }
@@ -140,8 +185,15 @@ export class FakeConnection implements OracleConnectionLike {
     return { rowsAffected: n };
   }
 
-  async commit(): Promise<void> { this.committed++; this.fake.committedWork.push(...this.pending); this.pending = []; }
-  async rollback(): Promise<void> { this.rolledBack++; this.pending = []; }
+  async commit(): Promise<void> {
+    this.committed++;
+    this.fake.committedWork.push(...this.pending);
+    this.pending = [];
+  }
+  async rollback(): Promise<void> {
+    this.rolledBack++;
+    this.pending = [];
+  }
   async break(): Promise<void> {
     this.fake.breaks++;
     this.inFlight?.(new OraError(1013, 'user requested cancel of current operation'));
@@ -182,9 +234,16 @@ export class FakeOracledb implements OracleDriverModule {
   connectError: unknown;
   private readonly handlers: [RegExp, FakeHandler][] = [];
 
-  on(pattern: RegExp, handler: FakeHandler): this { this.handlers.push([pattern, handler]); return this; }
-  handlerFor(sql: string): FakeHandler | undefined { return this.handlers.find(([p]) => p.test(sql))?.[1]; }
-  sqlSeen(): string[] { return this.calls.map((c) => c.sql); }
+  on(pattern: RegExp, handler: FakeHandler): this {
+    this.handlers.push([pattern, handler]);
+    return this;
+  }
+  handlerFor(sql: string): FakeHandler | undefined {
+    return this.handlers.find(([p]) => p.test(sql))?.[1];
+  }
+  sqlSeen(): string[] {
+    return this.calls.map((c) => c.sql);
+  }
 
   async createPool(config: Record<string, unknown>): Promise<OraclePoolLike> {
     this.poolConfigs.push(config);
@@ -195,13 +254,18 @@ export class FakeOracledb implements OracleDriverModule {
         if (closed) throw Object.assign(new Error('NJS-065: connection pool was closed'), { code: 'NJS-065' });
         if (this.connectError) throw this.connectError;
         const reused = this.idle.pop();
-        if (reused && !reused.dropped) { reused.closed = false; return reused; }
+        if (reused && !reused.dropped) {
+          reused.closed = false;
+          return reused;
+        }
         const c = new FakeConnection(this.connections.length + 1, this);
         this.connections.push(c);
         if (callback) await new Promise<void>((res, rej) => callback(c, undefined, (e) => (e ? rej(e) : res())));
         return c;
       },
-      close: async () => { closed = true; },
+      close: async () => {
+        closed = true;
+      },
     };
   }
 }

@@ -12,8 +12,14 @@ export async function runCli(args: string[]): Promise<CliResult> {
   const err: string[] = [];
   const ow = process.stdout.write.bind(process.stdout);
   const ew = process.stderr.write.bind(process.stderr);
-  process.stdout.write = ((c: string | Uint8Array) => { out.push(String(c)); return true; }) as typeof process.stdout.write;
-  process.stderr.write = ((c: string | Uint8Array) => { err.push(String(c)); return true; }) as typeof process.stderr.write;
+  process.stdout.write = ((c: string | Uint8Array) => {
+    out.push(String(c));
+    return true;
+  }) as typeof process.stdout.write;
+  process.stderr.write = ((c: string | Uint8Array) => {
+    err.push(String(c));
+    return true;
+  }) as typeof process.stderr.write;
   const before = process.exitCode;
   try {
     process.exitCode = undefined;

@@ -33,7 +33,11 @@ export function parseTsql(text: string): SyntaxProblem | null {
     tsql = new mod.antlr4tsSQL(mod.SQLDialect.TSQL);
   }
   const problems: SyntaxProblem[] = [];
-  const listener: AntlrErrorListener = { syntaxError: (_r, _s, line, col, msg) => { problems.push({ line, column: col + 1, message: msg }); } };
+  const listener: AntlrErrorListener = {
+    syntaxError: (_r, _s, line, col, msg) => {
+      problems.push({ line, column: col + 1, message: msg });
+    },
+  };
   const tokens = tsql.getTokens(text, [listener]);
   const parser = tsql.getParser(tokens, [listener]);
   // SLL prediction: several times faster, and for this grammar it accepts what LL accepts (a text
@@ -79,7 +83,11 @@ export function parseOracle(text: string): SyntaxProblem | null {
     plsql = new mod.antlr4tsSQL(mod.SQLDialect.PLSQL);
   }
   const problems: SyntaxProblem[] = [];
-  const listener: AntlrErrorListener = { syntaxError: (_r, _s, line, col, msg) => { problems.push({ line, column: col + 1, message: msg }); } };
+  const listener: AntlrErrorListener = {
+    syntaxError: (_r, _s, line, col, msg) => {
+      problems.push({ line, column: col + 1, message: msg });
+    },
+  };
   // The grammar's sql_script wants statements ended by ; or / : a SQL statement as sent has none.
   const script = /;\s*$/.test(text) ? `${text}\n/\n` : `${text};\n`;
   const parser = plsql.getParser(plsql.getTokens(script, [listener]), [listener]);

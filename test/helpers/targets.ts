@@ -65,13 +65,20 @@ export function forEachTarget(title: string, body: (fixture: () => SchemaFixture
     if (target.name === 'oracle' && !options.oracle) continue;
     describe(`${title} [${target.name}]`, function () {
       let f: SchemaFixture | undefined;
-      before(async function () { f = await freshSchema(target); });
-      after(async function () { if (f) await dropSchema(f); });
+      before(async function () {
+        f = await freshSchema(target);
+      });
+      after(async function () {
+        if (f) await dropSchema(f);
+      });
       afterEach(function () {
         const file = process.env.SSD_TEST_RAN_FILE;
         if (file && this.currentTest?.state === 'passed') appendFileSync(file, `${target.name}\n`);
       });
-      body(() => { if (!f) throw new Error('fixture not ready'); return f; }, target);
+      body(() => {
+        if (!f) throw new Error('fixture not ready');
+        return f;
+      }, target);
     });
   }
 }

@@ -41,7 +41,12 @@ export interface Login7Info {
   sspi: Buffer;
 }
 
-export interface NtlmAuthenticate { domain: string; user: string; workstation: string; ntResponseLength: number }
+export interface NtlmAuthenticate {
+  domain: string;
+  user: string;
+  workstation: string;
+  ntResponseLength: number;
+}
 
 export interface TdsConnection {
   /** The session id the server gave this connection (also in every reply packet header). */
@@ -108,10 +113,26 @@ export interface TdsServer {
 
 // ---------------------------------------------------------------- token builders
 
-const u16 = (n: number) => { const b = Buffer.alloc(2); b.writeUInt16LE(n); return b; };
-const u32 = (n: number) => { const b = Buffer.alloc(4); b.writeUInt32LE(n >>> 0); return b; };
-const i32 = (n: number) => { const b = Buffer.alloc(4); b.writeInt32LE(n); return b; };
-const u64 = (n: number) => { const b = Buffer.alloc(8); b.writeBigUInt64LE(BigInt(n)); return b; };
+const u16 = (n: number) => {
+  const b = Buffer.alloc(2);
+  b.writeUInt16LE(n);
+  return b;
+};
+const u32 = (n: number) => {
+  const b = Buffer.alloc(4);
+  b.writeUInt32LE(n >>> 0);
+  return b;
+};
+const i32 = (n: number) => {
+  const b = Buffer.alloc(4);
+  b.writeInt32LE(n);
+  return b;
+};
+const u64 = (n: number) => {
+  const b = Buffer.alloc(8);
+  b.writeBigUInt64LE(BigInt(n));
+  return b;
+};
 const ucs2 = (s: string) => Buffer.from(s, 'utf16le');
 const bVarchar = (s: string) => Buffer.concat([Buffer.from([s.length]), ucs2(s)]);
 const usVarchar = (s: string) => Buffer.concat([u16(s.length), ucs2(s)]);
@@ -153,7 +174,10 @@ export function row(columns: { type: ColumnType }[], values: (string | number | 
     const v = values[i];
     if (c.type === 'int') parts.push(v === null || v === undefined ? Buffer.from([0]) : Buffer.concat([Buffer.from([4]), i32(Number(v))]));
     else if (v === null || v === undefined) parts.push(u16(0xffff));
-    else { const b = ucs2(String(v)); parts.push(u16(b.length), b); }
+    else {
+      const b = ucs2(String(v));
+      parts.push(u16(b.length), b);
+    }
   });
   return Buffer.concat(parts);
 }
@@ -193,7 +217,10 @@ function decodePassword(buf: Buffer): string {
 
 export function parseLogin7(p: Buffer): Login7Info {
   const field = (at: number) => ({ off: p.readUInt16LE(at), len: p.readUInt16LE(at + 2) });
-  const text = (at: number) => { const f = field(at); return readUcs2(p, f.off, f.len); };
+  const text = (at: number) => {
+    const f = field(at);
+    return readUcs2(p, f.off, f.len);
+  };
   const pw = field(44);
   const sspi = field(78);
   const flags2 = p[25]!;
@@ -219,7 +246,10 @@ export function parseLogin7(p: Buffer): Login7Info {
 
 function parseNtlmAuthenticate(b: Buffer): NtlmAuthenticate {
   const sec = (at: number) => ({ len: b.readUInt16LE(at), off: b.readUInt32LE(at + 4) });
-  const str = (at: number) => { const s = sec(at); return b.subarray(s.off, s.off + s.len).toString('utf16le'); };
+  const str = (at: number) => {
+    const s = sec(at);
+    return b.subarray(s.off, s.off + s.len).toString('utf16le');
+  };
   if (b.subarray(0, 8).toString('latin1') !== 'NTLMSSP\0' || b.readUInt32LE(8) !== 3) throw new Error('not an NTLM AUTHENTICATE message');
   return { ntResponseLength: sec(20).len, domain: str(28), user: str(36), workstation: str(44) };
 }
@@ -231,10 +261,14 @@ function ntlmChallenge(domain: string): Buffer {
   const head = Buffer.alloc(56);
   head.write('NTLMSSP\0', 0, 'latin1');
   head.writeUInt32LE(2, 8);
-  head.writeUInt16LE(dom.length, 12); head.writeUInt16LE(dom.length, 14); head.writeUInt32LE(56, 16);
+  head.writeUInt16LE(dom.length, 12);
+  head.writeUInt16LE(dom.length, 14);
+  head.writeUInt32LE(56, 16);
   head.writeUInt32LE(0x628a8215, 20); // negotiate flags (unicode, NTLM, target info, version, 128-bit, ...)
   Buffer.from([1, 2, 3, 4, 5, 6, 7, 8]).copy(head, 24); // server challenge
-  head.writeUInt16LE(target.length, 40); head.writeUInt16LE(target.length, 42); head.writeUInt32LE(56 + dom.length, 44);
+  head.writeUInt16LE(target.length, 40);
+  head.writeUInt16LE(target.length, 42);
+  head.writeUInt32LE(56 + dom.length, 44);
   Buffer.from([10, 0, 0x63, 0x45, 0, 0, 0, 15]).copy(head, 48); // version
   return Buffer.concat([head, dom, target]);
 }
@@ -249,28 +283,46 @@ function skipAllHeaders(p: Buffer): Buffer {
 function parseRpc(p: Buffer): { sql: string; paramDecl?: string } {
   let b = skipAllHeaders(p);
   let o = 0;
-  const nameLen = b.readUInt16LE(o); o += 2;
+  const nameLen = b.readUInt16LE(o);
+  o += 2;
   let proc: string;
-  if (nameLen === 0xffff) { proc = `procid:${b.readUInt16LE(o)}`; o += 2; } else { proc = readUcs2(b, o, nameLen); o += nameLen * 2; }
+  if (nameLen === 0xffff) {
+    proc = `procid:${b.readUInt16LE(o)}`;
+    o += 2;
+  } else {
+    proc = readUcs2(b, o, nameLen);
+    o += nameLen * 2;
+  }
   o += 2; // option flags
   const values: string[] = [];
   while (o < b.length && values.length < 2) {
-    const pn = b[o]!; o += 1 + pn * 2; // parameter name
+    const pn = b[o]!;
+    o += 1 + pn * 2; // parameter name
     o += 1; // status flags
-    const type = b[o]!; o += 1;
+    const type = b[o]!;
+    o += 1;
     if (type !== 0xe7 && type !== 0xef) break;
-    const max = b.readUInt16LE(o); o += 2;
+    const max = b.readUInt16LE(o);
+    o += 2;
     o += 5; // collation
     if (max === 0xffff) {
       // PLP: total length (8), then chunks (4-byte length) ending with a 0 length.
-      const total = b.readBigUInt64LE(o); o += 8;
+      const total = b.readBigUInt64LE(o);
+      o += 8;
       const chunks: Buffer[] = [];
       if (total !== 0xffffffffffffffffn) {
-        for (;;) { const n = b.readUInt32LE(o); o += 4; if (!n) break; chunks.push(b.subarray(o, o + n)); o += n; }
+        for (;;) {
+          const n = b.readUInt32LE(o);
+          o += 4;
+          if (!n) break;
+          chunks.push(b.subarray(o, o + n));
+          o += n;
+        }
       }
       values.push(Buffer.concat(chunks).toString('utf16le'));
     } else {
-      const n = b.readUInt16LE(o); o += 2;
+      const n = b.readUInt16LE(o);
+      o += 2;
       values.push(n === 0xffff ? '' : b.subarray(o, o + n).toString(type === 0xe7 ? 'utf16le' : 'latin1'));
       if (n !== 0xffff) o += n;
     }
@@ -296,8 +348,13 @@ function preloginReply(encryption: number): Buffer {
   const data: Buffer[] = [];
   let off = headerLen;
   for (const [t, d] of opts) {
-    const h = Buffer.alloc(5); h[0] = t; h.writeUInt16BE(off, 1); h.writeUInt16BE(d.length, 3);
-    head.push(h); data.push(d); off += d.length;
+    const h = Buffer.alloc(5);
+    h[0] = t;
+    h.writeUInt16BE(off, 1);
+    h.writeUInt16BE(d.length, 3);
+    head.push(h);
+    data.push(d);
+    off += d.length;
   }
   return Buffer.concat([...head, Buffer.from([0xff]), ...data]);
 }
@@ -320,7 +377,11 @@ class PacketReader {
       const status = this.buf[1]!;
       this.parts.push(this.buf.subarray(8, len));
       this.buf = this.buf.subarray(len);
-      if (type === PKT.ATTENTION) { this.parts = []; this.onMessage(type, Buffer.alloc(0)); continue; }
+      if (type === PKT.ATTENTION) {
+        this.parts = [];
+        this.onMessage(type, Buffer.alloc(0));
+        continue;
+      }
       if (status & 0x01) {
         const payload = Buffer.concat(this.parts);
         this.parts = [];
@@ -338,7 +399,11 @@ function packets(type: number, spid: number, payload: Buffer, size = 4096): Buff
     const part = payload.subarray(o, o + max);
     const last = o + max >= payload.length;
     const h = Buffer.alloc(8);
-    h[0] = type; h[1] = last ? 1 : 0; h.writeUInt16BE(part.length + 8, 2); h.writeUInt16BE(spid, 4); h[6] = id++ & 0xff;
+    h[0] = type;
+    h[1] = last ? 1 : 0;
+    h.writeUInt16BE(part.length + 8, 2);
+    h.writeUInt16BE(spid, 4);
+    h[6] = id++ & 0xff;
     out.push(h, part);
     if (last) break;
   }
@@ -354,10 +419,24 @@ export function defaultReply(req: TdsRequest): Reply {
   const lock = /SET LOCK_TIMEOUT (-?\d+)/i.exec(req.sql);
   if (lock) c.lockTimeout = Number(lock[1]);
   const lang = /^\s*SET LANGUAGE (\S+?);?\s*$/i.exec(req.sql);
-  if (lang) { c.language = lang[1]!; return { tokens: [done()] }; }
+  if (lang) {
+    c.language = lang[1]!;
+    return { tokens: [done()] };
+  }
   if (/^\s*SELECT SCHEMA_NAME\(\) AS s\s*$/i.test(req.sql)) return { tokens: resultSet([{ name: 's', type: 'nvarchar' }], [['dbo']]) };
   if (/SELECT @@SPID AS spid, @@LANGUAGE AS language/i.test(req.sql)) {
-    return { tokens: [...(lock ? [done({ more: true })] : []), ...resultSet([{ name: 'spid', type: 'int' }, { name: 'language', type: 'nvarchar' }], [[c.spid, c.language]])] };
+    return {
+      tokens: [
+        ...(lock ? [done({ more: true })] : []),
+        ...resultSet(
+          [
+            { name: 'spid', type: 'int' },
+            { name: 'language', type: 'nvarchar' },
+          ],
+          [[c.spid, c.language]],
+        ),
+      ],
+    };
   }
   if (/^\s*SELECT 1 AS ok\s*$/i.test(req.sql)) return { tokens: resultSet([{ name: 'ok', type: 'int' }], [[1]]) };
   return { tokens: [done()] };
@@ -372,11 +451,22 @@ export async function startTdsServer(options: TdsServerOptions = {}): Promise<Td
   if ((encryption === 'on' || encryption === 'req') && !options.tls) throw new Error('encryption on/req needs a certificate and key');
   // An old server (TLS 1.0/1.1) needs OpenSSL's old ciphers allowed to answer at all.
   const old = options.tls?.maxVersion === 'TLSv1' || options.tls?.maxVersion === 'TLSv1.1';
-  const secureContext = options.tls ? tls.createSecureContext({ key: options.tls.key, cert: options.tls.cert, ...(options.tls.minVersion ? { minVersion: options.tls.minVersion } : {}), ...(options.tls.maxVersion ? { maxVersion: options.tls.maxVersion } : {}), ...(old ? { ciphers: 'DEFAULT@SECLEVEL=0' } : {}) }) : undefined;
+  const secureContext = options.tls
+    ? tls.createSecureContext({
+        key: options.tls.key,
+        cert: options.tls.cert,
+        ...(options.tls.minVersion ? { minVersion: options.tls.minVersion } : {}),
+        ...(options.tls.maxVersion ? { maxVersion: options.tls.maxVersion } : {}),
+        ...(old ? { ciphers: 'DEFAULT@SECLEVEL=0' } : {}),
+      })
+    : undefined;
 
   const server = net.createServer((socket) => {
     sockets.add(socket);
-    socket.on('close', () => { sockets.delete(socket); conn.closed = true; });
+    socket.on('close', () => {
+      sockets.delete(socket);
+      conn.closed = true;
+    });
     socket.on('error', () => undefined);
     const conn: TdsConnection = { spid: nextSpid++, encrypted: false, language: options.loginLanguage ?? 'us_english', lockTimeout: -1, attentions: 0, requests: [], state: new Map(), closed: false };
     connections.push(conn);
@@ -386,30 +476,42 @@ export async function startTdsServer(options: TdsServerOptions = {}): Promise<Td
     let txn = 0;
 
     // Where replies go: the socket, or the TLS layer once the connection is encrypted.
-    let send = (type: number, payload: Buffer) => { if (!socket.destroyed) socket.write(packets(type, conn.spid, payload)); };
+    let send = (type: number, payload: Buffer) => {
+      if (!socket.destroyed) socket.write(packets(type, conn.spid, payload));
+    };
 
     // TLS inside PRELOGIN packets during the handshake, raw TLS records after it.
     let handshake: { raw: Duplex; tlsSocket: tls.TLSSocket; out: Buffer[]; timer?: NodeJS.Timeout } | undefined;
     let tlsActive = false;
 
     const reader = new PacketReader((type, payload) => {
-      try { onMessage(type, payload); } catch (e) { socket.destroy(e as Error); }
+      try {
+        onMessage(type, payload);
+      } catch (e) {
+        socket.destroy(e as Error);
+      }
     });
     socket.on('data', (chunk: Buffer) => {
-      if (tlsActive && handshake) { handshake.raw.push(chunk); return; }
+      if (tlsActive && handshake) {
+        handshake.raw.push(chunk);
+        return;
+      }
       reader.push(chunk);
     });
 
     const startTls = (): void => {
       let secureSeen = false;
       const flush = () => {
-        const data = Buffer.concat(handshake!.out); handshake!.out = [];
+        const data = Buffer.concat(handshake!.out);
+        handshake!.out = [];
         if (data.length) socket.write(packets(PKT.PRELOGIN, conn.spid, data));
         // The client answers the last flight with LOGIN7 as raw TLS records.
         if (secureSeen && !tlsActive) {
           tlsActive = true;
           conn.encrypted = true;
-          send = (type, p) => { if (!tlsSocket.destroyed) tlsSocket.write(packets(type, conn.spid, p)); };
+          send = (type, p) => {
+            if (!tlsSocket.destroyed) tlsSocket.write(packets(type, conn.spid, p));
+          };
         }
       };
       const schedule = () => {
@@ -418,28 +520,55 @@ export async function startTdsServer(options: TdsServerOptions = {}): Promise<Td
         handshake!.timer = setTimeout(flush, 10);
       };
       const raw = new Duplex({
-        read() { /* pushed from the socket */ },
+        read() {
+          /* pushed from the socket */
+        },
         write(chunk: Buffer, _enc, cb) {
           if (tlsActive) socket.write(chunk);
-          else { handshake!.out.push(chunk); schedule(); }
+          else {
+            handshake!.out.push(chunk);
+            schedule();
+          }
           cb();
         },
       });
       const tlsSocket = new tls.TLSSocket(raw as unknown as net.Socket, { isServer: true, secureContext: secureContext! });
       handshake = { raw, tlsSocket, out: [] };
       const clearReader = new PacketReader((type, payload) => {
-        try { onMessage(type, payload); } catch (e) { socket.destroy(e as Error); }
+        try {
+          onMessage(type, payload);
+        } catch (e) {
+          socket.destroy(e as Error);
+        }
       });
-      tlsSocket.on('secure', () => { secureSeen = true; schedule(); });
+      tlsSocket.on('secure', () => {
+        secureSeen = true;
+        schedule();
+      });
       tlsSocket.on('data', (c: Buffer) => clearReader.push(c));
       // A failed handshake: send the alert the TLS layer wrote (e.g. protocol version), then close.
-      tlsSocket.on('error', () => { if (handshake!.timer) clearTimeout(handshake!.timer); flush(); setTimeout(() => socket.destroy(), 50); });
+      tlsSocket.on('error', () => {
+        if (handshake!.timer) clearTimeout(handshake!.timer);
+        flush();
+        setTimeout(() => socket.destroy(), 50);
+      });
     };
 
     const reply = (r: Reply): void => {
-      const write = () => { pendingAttention = undefined; pendingTimer = undefined; send(PKT.REPLY, Buffer.concat(r.tokens)); };
-      if (r.waitForAttention) { pendingAttention = () => undefined; return; }
-      if (r.delayMs) { pendingAttention = () => undefined; pendingTimer = setTimeout(write, r.delayMs); return; }
+      const write = () => {
+        pendingAttention = undefined;
+        pendingTimer = undefined;
+        send(PKT.REPLY, Buffer.concat(r.tokens));
+      };
+      if (r.waitForAttention) {
+        pendingAttention = () => undefined;
+        return;
+      }
+      if (r.delayMs) {
+        pendingAttention = () => undefined;
+        pendingTimer = setTimeout(write, r.delayMs);
+        return;
+      }
       write();
     };
 
@@ -455,7 +584,10 @@ export async function startTdsServer(options: TdsServerOptions = {}): Promise<Td
     function onMessage(type: number, payload: Buffer): void {
       switch (type) {
         case PKT.PRELOGIN: {
-          if (handshake) { handshake.raw.push(payload); return; }
+          if (handshake) {
+            handshake.raw.push(payload);
+            return;
+          }
           const enc = ENCRYPTION[encryption];
           send(PKT.REPLY, preloginReply(enc));
           // The client asked for encryption (or the server requires it): TLS follows.
@@ -486,7 +618,10 @@ export async function startTdsServer(options: TdsServerOptions = {}): Promise<Td
             conn.initialSql = sql;
             const m = /set language (\S+)/i.exec(sql);
             const tokens: Buffer[] = [];
-            if (m && m[1] !== conn.language) { tokens.push(envString(2, m[1]!, conn.language)); conn.language = m[1]!; }
+            if (m && m[1] !== conn.language) {
+              tokens.push(envString(2, m[1]!, conn.language));
+              conn.language = m[1]!;
+            }
             send(PKT.REPLY, Buffer.concat([...tokens, done()]));
             return;
           }
@@ -501,7 +636,8 @@ export async function startTdsServer(options: TdsServerOptions = {}): Promise<Td
           const kind = op === 5 ? 'txn-begin' : op === 7 ? 'txn-commit' : 'txn-rollback';
           conn.requests.push({ kind, sql: '', conn });
           requests.push({ kind, sql: '', conn });
-          const desc = Buffer.alloc(8); desc.writeUInt32LE(conn.spid * 1000 + ++txn);
+          const desc = Buffer.alloc(8);
+          desc.writeUInt32LE(conn.spid * 1000 + ++txn);
           const tokens = kind === 'txn-begin' ? [envBytes(8, desc, Buffer.alloc(0)), done()] : [envBytes(kind === 'txn-commit' ? 9 : 10, Buffer.alloc(0), desc), done()];
           send(PKT.REPLY, Buffer.concat(tokens));
           return;
@@ -512,7 +648,8 @@ export async function startTdsServer(options: TdsServerOptions = {}): Promise<Td
           conn.attentions++;
           if (pendingTimer) clearTimeout(pendingTimer);
           if (pendingAttention) send(PKT.REPLY, done({ error: true }));
-          pendingAttention = undefined; pendingTimer = undefined;
+          pendingAttention = undefined;
+          pendingTimer = undefined;
           send(PKT.REPLY, done({ status: DONE.ATTN }));
           return;
         }
@@ -530,13 +667,7 @@ export async function startTdsServer(options: TdsServerOptions = {}): Promise<Td
       }
       // An empty LOGIN7 language means "the login's default", as a real server does.
       if (login.language) conn.language = login.language;
-      send(PKT.REPLY, Buffer.concat([
-        loginAck(),
-        envString(1, login.database || 'master', 'master'),
-        envString(2, conn.language, ''),
-        envString(4, '4096', '4096'),
-        done(),
-      ]));
+      send(PKT.REPLY, Buffer.concat([loginAck(), envString(1, login.database || 'master', 'master'), envString(2, conn.language, ''), envString(4, '4096', '4096'), done()]));
     }
   });
 

@@ -30,12 +30,14 @@ async function checkTables(services: ExtensionServices, diagnostics: CheckDiagno
   // The check job (src/check/job.ts): percentages and the time per table come with it. The rules
   // load on first use, not at activation (issue 15, item 6).
   const { runCheckJob } = await import('../../check/job');
-  const res = await withWork('SSD: Check Tables', conn.db, services.log, (w) => runCheckJob(conn.db, {
-    schema: conn.schema,
-    asOf: settings.asOf,
-    signal: w.signal,
-    onProgress: (p) => w.report(p.percent, p.message),
-  }));
+  const res = await withWork('SSD: Check Tables', conn.db, services.log, (w) =>
+    runCheckJob(conn.db, {
+      schema: conn.schema,
+      asOf: settings.asOf,
+      signal: w.signal,
+      onProgress: (p) => w.report(p.percent, p.message),
+    }),
+  );
   if (!res.ok) {
     if (res.cancelled) void vscode.window.showInformationMessage('SSD: Check Tables cancelled; the previous findings are kept.');
     else void vscode.window.showErrorMessage(`SSD: Check Tables failed: ${res.error ?? 'unknown error'}`);

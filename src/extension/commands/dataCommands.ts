@@ -79,11 +79,14 @@ async function generateFakeData(services: ExtensionServices, demo: ExtensionDemo
   const targets = fakeTargets(active, settings.fakeDevSchemas, demo.schema);
   let target: FakeTarget | undefined = targets[0];
   if (targets.length > 1) {
-    const pick = await vscode.window.showQuickPick(targets.map((t) => ({
-      label: t.kind === 'demo' ? '$(beaker) Demo database' : `$(database) ${t.database} · schema ${t.schema}`,
-      description: t.kind === 'demo' ? 'embedded, on this machine' : 'listed in ssd.fake.devSchemas',
-      target: t,
-    })), { title: 'SSD: Generate Fake Data', placeHolder: 'Where should the fake children go?' });
+    const pick = await vscode.window.showQuickPick(
+      targets.map((t) => ({
+        label: t.kind === 'demo' ? '$(beaker) Demo database' : `$(database) ${t.database} · schema ${t.schema}`,
+        description: t.kind === 'demo' ? 'embedded, on this machine' : 'listed in ssd.fake.devSchemas',
+        target: t,
+      })),
+      { title: 'SSD: Generate Fake Data', placeHolder: 'Where should the fake children go?' },
+    );
     if (!pick) return;
     target = pick.target;
   }
@@ -94,24 +97,33 @@ async function generateFakeData(services: ExtensionServices, demo: ExtensionDemo
   const where = target.kind === 'demo' ? 'the demo database' : `${conn.label} (${conn.description})`;
   const ok = await vscode.window.showWarningMessage(
     `Generate ${fmt(settings.fakeChildren)} fake children into ${where}, schema ${target.schema}?`,
-    { modal: true, detail: `This writes to the 19 tables the payload builder reads in schema ${target.schema}, replacing the rows an earlier fake run wrote there (seed ${settings.fakeSeed}, as of ${settings.asOf}). If those tables hold rows SSD Workbench did not write, it stops and asks again.` },
+    {
+      modal: true,
+      detail: `This writes to the 19 tables the payload builder reads in schema ${target.schema}, replacing the rows an earlier fake run wrote there (seed ${settings.fakeSeed}, as of ${settings.asOf}). If those tables hold rows SSD Workbench did not write, it stops and asks again.`,
+    },
     'Generate',
   );
   if (ok !== 'Generate') return;
-  const run = (replace: boolean) => withWork(`SSD: Generate Fake Data (${target!.schema})`, conn!.db, services.log, async (w) => {
-    try {
-      // In the embedded database's worker thread on the demo (the editor stays responsive).
-      const summary = await fakeInBackground(conn!.db, {
-        schema: target!.schema, children: settings.fakeChildren, seed: settings.fakeSeed, asOf: settings.asOf, replace, signal: w.signal,
-        onProgress: (p) => w.report((p.done / p.total) * 100, `${fmt(p.done)} of ${fmt(p.total)} children`),
-      });
-      return { summary };
-    } catch (e) {
-      // Recognised by name: the core's error class may be a separate copy under tests.
-      if (e instanceof Error && e.name === 'FakeRefusedError') return { refused: e.message };
-      throw e;
-    }
-  });
+  const run = (replace: boolean) =>
+    withWork(`SSD: Generate Fake Data (${target!.schema})`, conn!.db, services.log, async (w) => {
+      try {
+        // In the embedded database's worker thread on the demo (the editor stays responsive).
+        const summary = await fakeInBackground(conn!.db, {
+          schema: target!.schema,
+          children: settings.fakeChildren,
+          seed: settings.fakeSeed,
+          asOf: settings.asOf,
+          replace,
+          signal: w.signal,
+          onProgress: (p) => w.report((p.done / p.total) * 100, `${fmt(p.done)} of ${fmt(p.total)} children`),
+        });
+        return { summary };
+      } catch (e) {
+        // Recognised by name: the core's error class may be a separate copy under tests.
+        if (e instanceof Error && e.name === 'FakeRefusedError') return { refused: e.message };
+        throw e;
+      }
+    });
   const startedAt = new Date();
   let res = await run(false);
   if (res.ok && 'refused' in res.value) {
@@ -149,7 +161,10 @@ async function buildStaging(services: ExtensionServices): Promise<void> {
   if (!conn.isDemo) {
     const ok = await vscode.window.showWarningMessage(
       `Build staging in ${conn.label}, table ${conn.schema}.${table}?`,
-      { modal: true, detail: `Every child's payload is built from the SSD tables as of ${settings.asOf}, validated and compared with the staged one; new and changed children are queued (Pending). Nothing is sent.` },
+      {
+        modal: true,
+        detail: `Every child's payload is built from the SSD tables as of ${settings.asOf}, validated and compared with the staged one; new and changed children are queued (Pending). Nothing is sent.`,
+      },
       'Build Staging',
     );
     if (ok !== 'Build Staging') return;
@@ -176,12 +191,21 @@ async function buildStaging(services: ExtensionServices): Promise<void> {
   let outcome: StageJobOutcome | undefined;
   try {
     outcome = await runStageJob(conn.db, {
-      schema: conn.schema, asOf: settings.asOf, table, partial: settings.partialPayloads, hashIgnoresEntityIds: settings.hashIgnoresEntityIds,
-      logger: services.log, thresholds, stopMessageFor: 'editor',
+      schema: conn.schema,
+      asOf: settings.asOf,
+      table,
+      partial: settings.partialPayloads,
+      hashIgnoresEntityIds: settings.hashIgnoresEntityIds,
+      logger: services.log,
+      thresholds,
+      stopMessageFor: 'editor',
       stage: stageInBackground,
       step: async (_attempt, work) => {
         const r = await withWork(`SSD: Build Staging (${table})`, conn.db, services.log, work);
-        if (!r.ok) { failed = r; throw new WorkCancelled(); }
+        if (!r.ok) {
+          failed = r;
+          throw new WorkCancelled();
+        }
         return r.value;
       },
       confirm: async ({ stop }) => {
@@ -206,7 +230,9 @@ async function buildStaging(services: ExtensionServices): Promise<void> {
   const r = res.value.report;
   // The staging table exists now: the last check's "not present yet" finding for it is stale.
   services.findings.stagingTableCreated(table);
-  services.log.info(`Build Staging: cohort ${r.cohort}, new ${r.new}, updated ${r.updated}, unchanged ${r.unchanged}, deleted ${r.deleted}, invalid ${r.invalid + r.notStaged} in ${r.seconds.toFixed(1)} s`);
+  services.log.info(
+    `Build Staging: cohort ${r.cohort}, new ${r.new}, updated ${r.updated}, unchanged ${r.unchanged}, deleted ${r.deleted}, invalid ${r.invalid + r.notStaged} in ${r.seconds.toFixed(1)} s`,
+  );
   const counts = await stagingCounts(conn.db, r.schema, table as StagingTableName).catch(() => []);
   const report = stagingReportData(r, counts, { target: `${conn.label}: ${conn.description}`, schema: r.schema, startedAt, elapsedMs: Date.now() - startedAt.getTime() });
   void services.reports.notify(report, `SSD: ${stagingSummary(r)}`);
@@ -223,7 +249,9 @@ class StagingRowDocuments implements vscode.TextDocumentContentProvider, vscode.
     this.subs = [
       vscode.workspace.registerTextDocumentContentProvider(STAGING_ROW_SCHEME, this),
       // Keep no payload in memory once its document is closed.
-      vscode.workspace.onDidCloseTextDocument((d) => { if (d.uri.scheme === STAGING_ROW_SCHEME) this.held.delete(d.uri.toString()); }),
+      vscode.workspace.onDidCloseTextDocument((d) => {
+        if (d.uri.scheme === STAGING_ROW_SCHEME) this.held.delete(d.uri.toString());
+      }),
     ];
   }
 
@@ -265,7 +293,11 @@ class StagingRowDocuments implements vscode.TextDocumentContentProvider, vscode.
     } else {
       const t = await vscode.window.showQuickPick([...STAGING_TABLE_NAMES], { title: 'SSD: Show Staging Row (1/2)', placeHolder: 'Which staging table?' });
       if (!t) return;
-      const v = await vscode.window.showInputBox({ title: 'SSD: Show Staging Row (2/2)', prompt: `Row id (${t}.id)`, validateInput: (s) => (/^\d{1,19}$/.test(s.trim()) ? undefined : 'a row id is a whole number') });
+      const v = await vscode.window.showInputBox({
+        title: 'SSD: Show Staging Row (2/2)',
+        prompt: `Row id (${t}.id)`,
+        validateInput: (s) => (/^\d{1,19}$/.test(s.trim()) ? undefined : 'a row id is a whole number'),
+      });
       if (!v) return;
       table = t as StagingTableName;
       id = v.trim();

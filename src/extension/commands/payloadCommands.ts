@@ -63,10 +63,10 @@ async function build(conn: ActiveConnection, personId: string, signal?: AbortSig
 async function buildPayloadCommand(services: ExtensionServices, docs: PayloadDocuments, arg: unknown): Promise<void> {
   const conn = await services.connections.require();
   if (!conn) return;
-  const personId = personIdFromArg(arg) ?? await pickPersonId(services, conn);
+  const personId = personIdFromArg(arg) ?? (await pickPersonId(services, conn));
   if (!personId) return;
   const res = await withWork(`SSD: Build Payload for ${personId}`, conn.db, services.log, async (w) => {
-    w.report(10, 'reading the child\'s SSD rows');
+    w.report(10, "reading the child's SSD rows");
     const r = await build(conn, personId, w.signal);
     w.report(100);
     return r;
@@ -104,13 +104,16 @@ async function buildPayloadCommand(services: ExtensionServices, docs: PayloadDoc
  * picker stays open. Ids only.
  */
 async function pickPersonId(services: ExtensionServices, conn: ActiveConnection): Promise<string | undefined> {
-  const session = new ChildPickerSession({
-    search: async (prefix, limit) => (await pagePersonIds(conn.db, conn.schema, { ...(prefix ? { prefix } : {}), pageSize: limit })).ids,
-    exists: (id) => personExists(conn.db, conn.schema, id),
-  }, services.tree.childProblemNotes());
+  const session = new ChildPickerSession(
+    {
+      search: async (prefix, limit) => (await pagePersonIds(conn.db, conn.schema, { ...(prefix ? { prefix } : {}), pageSize: limit })).ids,
+      exists: (id) => personExists(conn.db, conn.schema, id),
+    },
+    services.tree.childProblemNotes(),
+  );
   const qp = vscode.window.createQuickPick<vscode.QuickPickItem>();
   qp.title = 'SSD: Build Payload for Child';
-  qp.placeholder = 'Type a child\'s person id (ssd_person.pers_person_id): ids starting with it are listed, children with problems first';
+  qp.placeholder = "Type a child's person id (ssd_person.pers_person_id): ids starting with it are listed, children with problems first";
   qp.matchOnDescription = false;
   // Keep our order (children with problems first): VS Code otherwise sorts the filtered items by
   // label as soon as something is typed (seen in the e2e suite, step 10). Not yet in @types/vscode
@@ -126,19 +129,28 @@ async function pickPersonId(services: ExtensionServices, conn: ActiveConnection)
   };
   const search = (typed: string) => {
     qp.busy = true;
-    session.search(typed).then((items) => {
-      if (!items) return;
-      qp.busy = false;
-      render(session.items(qp.value));
-    }, (e: unknown) => {
-      qp.busy = false;
-      qp.placeholder = `Could not list ids (${e instanceof Error ? e.message : String(e)}); type an id and press Enter`;
-      render(session.items(qp.value));
-    });
+    session.search(typed).then(
+      (items) => {
+        if (!items) return;
+        qp.busy = false;
+        render(session.items(qp.value));
+      },
+      (e: unknown) => {
+        qp.busy = false;
+        qp.placeholder = `Could not list ids (${e instanceof Error ? e.message : String(e)}); type an id and press Enter`;
+        render(session.items(qp.value));
+      },
+    );
   };
   return new Promise<string | undefined>((resolve) => {
     let done = false;
-    const finish = (v: string | undefined) => { if (done) return; done = true; if (timer) clearTimeout(timer); resolve(v); qp.dispose(); };
+    const finish = (v: string | undefined) => {
+      if (done) return;
+      done = true;
+      if (timer) clearTimeout(timer);
+      resolve(v);
+      qp.dispose();
+    };
     qp.onDidChangeValue((v) => {
       render(session.items(v));
       if (timer) clearTimeout(timer);
@@ -147,14 +159,17 @@ async function pickPersonId(services: ExtensionServices, conn: ActiveConnection)
     qp.onDidAccept(() => {
       const label = qp.activeItems[0]?.label ?? qp.selectedItems[0]?.label;
       qp.busy = true;
-      session.accept(qp.value, label === NOT_LISTED ? undefined : label).then((r) => {
-        qp.busy = false;
-        if ('build' in r) finish(r.build);
-        else if ('message' in r) void vscode.window.showWarningMessage(`SSD: ${r.message}`);
-      }, (e: unknown) => {
-        qp.busy = false;
-        void vscode.window.showErrorMessage(`SSD: could not look the id up: ${e instanceof Error ? e.message : String(e)}`);
-      });
+      session.accept(qp.value, label === NOT_LISTED ? undefined : label).then(
+        (r) => {
+          qp.busy = false;
+          if ('build' in r) finish(r.build);
+          else if ('message' in r) void vscode.window.showWarningMessage(`SSD: ${r.message}`);
+        },
+        (e: unknown) => {
+          qp.busy = false;
+          void vscode.window.showErrorMessage(`SSD: could not look the id up: ${e instanceof Error ? e.message : String(e)}`);
+        },
+      );
     });
     qp.onDidHide(() => finish(undefined));
     qp.show();

@@ -26,13 +26,17 @@ async function makeScrambledCopy(services: ExtensionServices): Promise<void> {
   const conn = await services.connections.require();
   if (!conn) return;
   const schema = await vscode.window.showInputBox({
-    title: TITLE, prompt: `Schema of ${conn.label} to hold the scrambled copy of ${conn.schema} (empty or new; never the source)`,
-    value: `${conn.schema}_scrambled`, ignoreFocusOut: true, validateInput: (v) => copySchemaProblem(v, conn.schema),
+    title: TITLE,
+    prompt: `Schema of ${conn.label} to hold the scrambled copy of ${conn.schema} (empty or new; never the source)`,
+    value: `${conn.schema}_scrambled`,
+    ignoreFocusOut: true,
+    validateInput: (v) => copySchemaProblem(v, conn.schema),
   });
   if (!schema) return;
   const keyUri = await vscode.window.showSaveDialog({
     title: `${TITLE}: key file (an existing key makes the same copy again; a new file gets a new random key)`,
-    saveLabel: 'Use Key File', filters: { 'Scramble key': ['key'] },
+    saveLabel: 'Use Key File',
+    filters: { 'Scramble key': ['key'] },
   });
   if (!keyUri) return;
   let key: Buffer;
@@ -47,10 +51,18 @@ async function makeScrambledCopy(services: ExtensionServices): Promise<void> {
   const { asOf } = readSettings();
   // Loaded on first use, not at activation (issue 15, item 6).
   const { runScramble } = await import('../../scramble/runScramble');
-  const res = await withWork(`SSD: Scrambling ${conn.schema} into ${schema.trim()}`, undefined, services.log, (w) => runScramble(conn.db, conn.db, {
-    fromSchema: conn.schema, toSchema: schema.trim(), key, asOf: asOf || undefined, sameDatabase: true, signal: w.signal, logger: services.log,
-    onProgress: (p) => w.report(undefined, `${p.table}: ${p.rows.toLocaleString('en-GB')} rows`),
-  }));
+  const res = await withWork(`SSD: Scrambling ${conn.schema} into ${schema.trim()}`, undefined, services.log, (w) =>
+    runScramble(conn.db, conn.db, {
+      fromSchema: conn.schema,
+      toSchema: schema.trim(),
+      key,
+      asOf: asOf || undefined,
+      sameDatabase: true,
+      signal: w.signal,
+      logger: services.log,
+      onProgress: (p) => w.report(undefined, `${p.table}: ${p.rows.toLocaleString('en-GB')} rows`),
+    }),
+  );
   services.tree.refresh();
   if (!res.ok) {
     if (res.cancelled) void vscode.window.showInformationMessage('SSD: Scrambled copy cancelled; what it wrote was dropped.');

@@ -11,8 +11,19 @@ import type { ScriptJobOutcome, ScriptJobPhase, ScriptJobQuestion } from '../../
 import { ScriptPlanError, type ScriptDiagnostic, type ScriptDialect, type ScriptPlan } from '../../script/types';
 import type { ActiveConnection } from '../connections/connectionManager';
 import {
-  driftDiagnostics, driftReport, driftReviewSql, formatDrift, formatPreflight, formatRunEvent, hasTableContainers,
-  preflightDiagnostics, preflightProblems, preflightReport, runSummaryLine, scriptRunReport, unsetVariables,
+  driftDiagnostics,
+  driftReport,
+  driftReviewSql,
+  formatDrift,
+  formatPreflight,
+  formatRunEvent,
+  hasTableContainers,
+  preflightDiagnostics,
+  preflightProblems,
+  preflightReport,
+  runSummaryLine,
+  scriptRunReport,
+  unsetVariables,
 } from '../core/scriptWorkflow';
 import { ScriptDiagnostics } from '../diagnostics/scriptDiagnostics';
 import { isSqlDocument } from '../diagnostics/checkDiagnostics';
@@ -59,11 +70,20 @@ interface ScriptSource {
 /** The script engine (src/script), loaded on first use, not at activation (issue 15, item 6). */
 async function engine() {
   const [index, plan, preflight, job, drift] = await Promise.all([
-    import('../../script/index'), import('../../script/plan'), import('../../script/preflight'), import('../../script/job'), import('../../script/drift'),
+    import('../../script/index'),
+    import('../../script/plan'),
+    import('../../script/preflight'),
+    import('../../script/job'),
+    import('../../script/drift'),
   ]);
   return {
-    decodeScript: index.decodeScript, dialectForDb: index.dialectForDb, diskIncludeReader: index.diskIncludeReader,
-    planScript: plan.planScript, runPreflight: preflight.runPreflight, runScriptJob: job.runScriptJob, checkDrift: drift.checkDrift,
+    decodeScript: index.decodeScript,
+    dialectForDb: index.dialectForDb,
+    diskIncludeReader: index.diskIncludeReader,
+    planScript: plan.planScript,
+    runPreflight: preflight.runPreflight,
+    runScriptJob: job.runScriptJob,
+    checkDrift: drift.checkDrift,
   };
 }
 
@@ -133,7 +153,15 @@ class SsdScriptContext implements vscode.Disposable {
 }
 
 function isUriLike(v: unknown): v is vscode.Uri {
-  return v instanceof vscode.Uri || (typeof v === 'object' && v !== null && typeof (v as vscode.Uri).scheme === 'string' && typeof (v as vscode.Uri).path === 'string' && typeof (v as vscode.Uri).toString === 'function' && 'fsPath' in v);
+  return (
+    v instanceof vscode.Uri ||
+    (typeof v === 'object' &&
+      v !== null &&
+      typeof (v as vscode.Uri).scheme === 'string' &&
+      typeof (v as vscode.Uri).path === 'string' &&
+      typeof (v as vscode.Uri).toString === 'function' &&
+      'fsPath' in v)
+  );
 }
 
 /** The script: a URI argument (explorer, editor title), else the active SQL editor, else a file chosen now. */
@@ -215,8 +243,17 @@ async function planWithVariables(c: Ctx, src: ScriptSource, dialect: ScriptDiale
 async function chooseMode(plan: ScriptPlan, opts: RunScriptArgs | undefined): Promise<boolean | undefined> {
   if (opts?.perTable !== undefined) return opts.perTable;
   if (!hasTableContainers(plan)) return false;
-  const perTable = { label: 'Per table', description: 'recommended', detail: 'Each table (with the configuration block) as its own batch: progress per table, and a failing table does not stop the others.', perTable: true };
-  const asWritten = { label: 'As written', detail: `The script's own batches (${plan.batches.length}), split on ${plan.dialect === 'tsql' ? 'GO' : ';'} as ${plan.dialect === 'tsql' ? 'SSMS and sqlcmd do' : 'psql does'}.`, perTable: false };
+  const perTable = {
+    label: 'Per table',
+    description: 'recommended',
+    detail: 'Each table (with the configuration block) as its own batch: progress per table, and a failing table does not stop the others.',
+    perTable: true,
+  };
+  const asWritten = {
+    label: 'As written',
+    detail: `The script's own batches (${plan.batches.length}), split on ${plan.dialect === 'tsql' ? 'GO' : ';'} as ${plan.dialect === 'tsql' ? 'SSMS and sqlcmd do' : 'psql does'}.`,
+    perTable: false,
+  };
   const pick = await vscode.window.showQuickPick([perTable, asWritten], { title: 'SSD: this script is in the tagged (META-CONTAINER) format: how should it run?', ignoreFocusOut: true });
   return pick?.perTable;
 }
@@ -228,7 +265,10 @@ async function runScriptCommand(c: Ctx, arg: unknown, opts: RunScriptArgs | unde
   if (!src) return;
   const conn = await services.connections.require();
   if (!conn) return;
-  if (!vscode.workspace.isTrusted) { refuseUntrusted('running a script'); return; }
+  if (!vscode.workspace.isTrusted) {
+    refuseUntrusted('running a script');
+    return;
+  }
   if (c.running) {
     void vscode.window.showWarningMessage('SSD: a script is already running: stop it first (Stop in the editor title or Cancel in its progress notification).');
     return;
@@ -263,8 +303,13 @@ async function runScriptCommand(c: Ctx, arg: unknown, opts: RunScriptArgs | unde
   let job: ScriptJobOutcome;
   try {
     job = await runScriptJob(conn.db, {
-      plan, text: src.text, schema: conn.schema, checkErrors: 'report',
-      continueOnError, atomic: opts?.atomic ?? settings.atomicRefresh, resultPreview: RESULT_PREVIEW_ROWS,
+      plan,
+      text: src.text,
+      schema: conn.schema,
+      checkErrors: 'report',
+      continueOnError,
+      atomic: opts?.atomic ?? settings.atomicRefresh,
+      resultPreview: RESULT_PREVIEW_ROWS,
       step: async (phase, work) => {
         if (phase === 'checks') return phaseValue(phase, await withWork(`SSD: Pre-flight for ${src.name}`, conn.db, services.log, work));
         const stop = new AbortController();
@@ -302,7 +347,10 @@ async function runScriptCommand(c: Ctx, arg: unknown, opts: RunScriptArgs | unde
       else void vscode.window.showErrorMessage(`SSD: pre-flight for ${src.name} failed: ${e.error ?? 'unknown error'}`);
       return;
     }
-    if (e.cancelled) { output.appendLine('cancelled.'); return; }
+    if (e.cancelled) {
+      output.appendLine('cancelled.');
+      return;
+    }
     output.appendLine(`failed: ${e.error ?? 'unknown error'}`);
     void vscode.window.showErrorMessage(`SSD: Run Script ${src.name} failed: ${e.error ?? 'unknown error'}`);
     return;
@@ -311,7 +359,9 @@ async function runScriptCommand(c: Ctx, arg: unknown, opts: RunScriptArgs | unde
   const { preflight, drift } = job.checks;
   const result = job.result;
   const n = c.diagnostics.set(src.uri, src.file, src.text, [...preDiags, ...result.diagnostics]);
-  services.log.info(`Run Script ${src.name}: ${result.total} batches, ${result.batches.filter((b) => b.status === 'ok').length} ok, ${result.diagnostics.filter((d) => d.severity === 'error').length} errors${result.cancelled ? ', cancelled' : ''}`);
+  services.log.info(
+    `Run Script ${src.name}: ${result.total} batches, ${result.batches.filter((b) => b.status === 'ok').length} ok, ${result.diagnostics.filter((d) => d.severity === 'error').length} errors${result.cancelled ? ', cancelled' : ''}`,
+  );
   const report = scriptRunReport(result, meta(conn, startedAt), { ...(preflight ? { preflight } : {}), ...(drift ? { drift } : {}) });
   const selects = selectSummary(result);
   const summary = `SSD: ${runSummaryLine(result)}${selects ? ` · ${selects}` : ''}${n && !result.ok ? ' · errors are in the Problems panel' : ''}`;
@@ -321,8 +371,12 @@ async function runScriptCommand(c: Ctx, arg: unknown, opts: RunScriptArgs | unde
 
 /** A phase of the run-script job that did not finish (withWork already logged an error). */
 class PhaseStopped extends Error {
-  constructor(readonly phase: ScriptJobPhase, readonly cancelled: boolean, readonly error: string | undefined) {
-    super(cancelled ? 'cancelled' : error ?? 'unknown error');
+  constructor(
+    readonly phase: ScriptJobPhase,
+    readonly cancelled: boolean,
+    readonly error: string | undefined,
+  ) {
+    super(cancelled ? 'cancelled' : (error ?? 'unknown error'));
     this.name = 'PhaseStopped';
   }
 }
@@ -353,10 +407,20 @@ async function confirmRun(q: ScriptJobQuestion, src: ScriptSource, dialect: Scri
   const review = 'Review Statements';
   const go = await vscode.window.showWarningMessage(
     `SSD: ${n} table${n === 1 ? '' : 's'} already exist${n === 1 ? 's' : ''} with other columns than ${src.name} defines. The script will not change ${n === 1 ? 'it' : 'them'}, so its INSERTs may fail.`,
-    { modal: true, detail: `${drift.tables.filter((t) => t.status === 'drift').map((t) => `${t.schema}.${t.table}`).join(', ')}\n\nReview Statements opens the ALTER/DROP statements in a new editor (nothing is run).` },
-    review, 'Run Anyway',
+    {
+      modal: true,
+      detail: `${drift.tables
+        .filter((t) => t.status === 'drift')
+        .map((t) => `${t.schema}.${t.table}`)
+        .join(', ')}\n\nReview Statements opens the ALTER/DROP statements in a new editor (nothing is run).`,
+    },
+    review,
+    'Run Anyway',
   );
-  if (go === review) { await openDriftReview(drift, dialect, src.file); return false; }
+  if (go === review) {
+    await openDriftReview(drift, dialect, src.file);
+    return false;
+  }
   return go === 'Run Anyway';
 }
 
@@ -374,7 +438,11 @@ async function preflightCommand(c: Ctx, arg: unknown): Promise<void> {
   const dialect = dialectForDb(conn.db);
   let plan: ScriptPlan | undefined;
   if (src) {
-    try { plan = planScript(src.text, { dialect, file: src.file, vars: c.varValues.get(src.uri.toString()) ?? {}, readInclude: diskIncludeReader }); } catch (e) { if (!(e instanceof ScriptPlanError)) throw e; }
+    try {
+      plan = planScript(src.text, { dialect, file: src.file, vars: c.varValues.get(src.uri.toString()) ?? {}, readInclude: diskIncludeReader });
+    } catch (e) {
+      if (!(e instanceof ScriptPlanError)) throw e;
+    }
   }
   const startedAt = new Date();
   const t0 = performance.now();
@@ -397,9 +465,12 @@ async function preflightCommand(c: Ctx, arg: unknown): Promise<void> {
   const warned = r.checks.filter((x) => x.status === 'warn').length;
   services.log.info(`Pre-flight: ${r.checks.length} checks, ${failed} failed, ${warned} warnings`);
   const report = preflightReport(r, { ...meta(conn, startedAt), elapsedMs: performance.now() - t0, ...(src ? { file: src.file } : {}) });
-  void services.reports.notify(report, r.ok
-    ? `SSD: pre-flight passed (${r.checks.length} checks${warned ? `, ${warned} warning${warned === 1 ? '' : 's'}` : ''}).`
-    : `SSD: pre-flight found ${failed} problem${failed === 1 ? '' : 's'}: see the report or the SSD Script output.`);
+  void services.reports.notify(
+    report,
+    r.ok
+      ? `SSD: pre-flight passed (${r.checks.length} checks${warned ? `, ${warned} warning${warned === 1 ? '' : 's'}` : ''}).`
+      : `SSD: pre-flight found ${failed} problem${failed === 1 ? '' : 's'}: see the report or the SSD Script output.`,
+  );
 }
 
 async function driftCommand(c: Ctx, arg: unknown): Promise<void> {
@@ -431,7 +502,12 @@ async function driftCommand(c: Ctx, arg: unknown): Promise<void> {
   services.log.info(`Drift: ${r.tables.length} table definitions, ${n} differ`);
   if (r.drift) await openDriftReview(r, dialect, src.file);
   const report = driftReport(r, { ...meta(conn, startedAt), elapsedMs: performance.now() - t0, file: src.file });
-  void services.reports.notify(report, r.drift
-    ? `SSD: ${n} table${n === 1 ? '' : 's'} differ from ${src.name}: the statements to review are in the new editor (nothing was run).`
-    : r.tables.length ? `SSD: no drift: the ${r.tables.length} table definition${r.tables.length === 1 ? '' : 's'} in ${src.name} match the live tables or are not created yet.` : `SSD: ${src.name} has no CREATE TABLE to compare.`);
+  void services.reports.notify(
+    report,
+    r.drift
+      ? `SSD: ${n} table${n === 1 ? '' : 's'} differ from ${src.name}: the statements to review are in the new editor (nothing was run).`
+      : r.tables.length
+        ? `SSD: no drift: the ${r.tables.length} table definition${r.tables.length === 1 ? '' : 's'} in ${src.name} match the live tables or are not created yet.`
+        : `SSD: ${src.name} has no CREATE TABLE to compare.`,
+  );
 }

@@ -16,8 +16,21 @@ import { stagingTableFor } from '../core/dataWork';
 import { readFakeMark } from '../../fake/fakeMarker';
 import { stagingCounts } from '../../browse/inventory';
 import {
-  apiSettingsProblem, missingApiSettings, packSecret, SECRET_KEYS, secretScope, SEND_MODE_ITEMS, sendConfirmation,
-  sendRefusal, sendRefusedUpFront, sendReportData, sendSummary, statusBars, unpackSecret, type ApiSettings, type SecretKind,
+  apiSettingsProblem,
+  missingApiSettings,
+  packSecret,
+  SECRET_KEYS,
+  secretScope,
+  SEND_MODE_ITEMS,
+  sendConfirmation,
+  sendRefusal,
+  sendRefusedUpFront,
+  sendReportData,
+  sendSummary,
+  statusBars,
+  unpackSecret,
+  type ApiSettings,
+  type SecretKind,
 } from '../core/sendWork';
 import type { ExtensionServices } from '../services';
 import { readSettings } from '../settings';
@@ -62,9 +75,14 @@ async function sendStaged(services: ExtensionServices, arg: unknown): Promise<vo
     if (p === dryRun) await sendMode(services, conn, table, 'dry-run', fake);
     return;
   }
-  const pick = await vscode.window.showQuickPick(SEND_MODE_ITEMS.map((i) => ({ label: i.label, description: i.description, detail: i.detail, mode: i.mode })), {
-    title: TITLE, placeHolder: `Send the queue of ${conn.schema}.${table} (${conn.label}) where?`, ignoreFocusOut: true,
-  });
+  const pick = await vscode.window.showQuickPick(
+    SEND_MODE_ITEMS.map((i) => ({ label: i.label, description: i.description, detail: i.detail, mode: i.mode })),
+    {
+      title: TITLE,
+      placeHolder: `Send the queue of ${conn.schema}.${table} (${conn.label}) where?`,
+      ignoreFocusOut: true,
+    },
+  );
   if (!pick) return;
   await sendMode(services, conn, table, pick.mode, fake);
 }
@@ -72,7 +90,10 @@ async function sendStaged(services: ExtensionServices, arg: unknown): Promise<vo
 async function sendMode(services: ExtensionServices, conn: ActiveConnection, table: StagingTableName, mode: SendMode, fake: Awaited<ReturnType<typeof readFakeMark>> | undefined): Promise<void> {
   const settings = readSettings();
   const refusal = sendRefusal(mode, { isDemo: conn.isDemo, table, ...(fake ? { fake } : {}) });
-  if (refusal) { void vscode.window.showErrorMessage(`SSD: ${refusal}`); return; }
+  if (refusal) {
+    void vscode.window.showErrorMessage(`SSD: ${refusal}`);
+    return;
+  }
   const api: ApiSettings = { baseUrl: settings.apiBaseUrl, tokenUrl: settings.apiTokenUrl, scope: settings.apiScope, clientId: settings.apiClientId, laCode: settings.laCode };
   const missing = missingApiSettings(mode, api);
   const openSettings = 'Open Settings';
@@ -104,9 +125,14 @@ async function sendMode(services: ExtensionServices, conn: ActiveConnection, tab
   const { runSendJob } = await import('../../send/job');
   try {
     outcome = await runSendJob(conn.db, {
-      mode, schema: conn.schema, table, partial: settings.partialPayloads, dryRunFirst: true,
+      mode,
+      schema: conn.schema,
+      table,
+      partial: settings.partialPayloads,
+      dryRunFirst: true,
       ...(api.baseUrl && api.laCode ? { baseUrl: api.baseUrl, laCode: api.laCode } : {}),
-      logger: services.log, lockPurpose: 'the editor\'s Send',
+      logger: services.log,
+      lockPurpose: "the editor's Send",
       endpoint: () => ({ baseUrl: api.baseUrl, tokenUrl: api.tokenUrl, laCode: api.laCode!, clientId: api.clientId, scope: api.scope, ...secrets! }),
       step: async (phase, work) => {
         if (phase === 'send') {
@@ -125,7 +151,10 @@ async function sendMode(services: ExtensionServices, conn: ActiveConnection, tab
             throw e;
           }
         });
-        if (!r.ok) { failed = { phase, cancelled: r.cancelled, ...(r.error !== undefined ? { error: r.error } : {}) }; throw new WorkCancelled(); }
+        if (!r.ok) {
+          failed = { phase, cancelled: r.cancelled, ...(r.error !== undefined ? { error: r.error } : {}) };
+          throw new WorkCancelled();
+        }
         return r.value;
       },
       confirm: async (q) => {
@@ -137,9 +166,17 @@ async function sendMode(services: ExtensionServices, conn: ActiveConnection, tab
         secrets = await apiSecrets(services, api);
         if (!secrets) return false;
         const c = sendConfirmation({
-          mode: q.mode, baseUrl: api.baseUrl, laCode: api.laCode!, connection: `${conn.label} (${conn.description})`, schema: dry.schema, table,
-          queued: dry.queued, invalid: dry.invalid, partial: settings.partialPayloads,
-          deletions: dry.deletionsQueued, deletionLimit: dry.deletionLimit,
+          mode: q.mode,
+          baseUrl: api.baseUrl,
+          laCode: api.laCode!,
+          connection: `${conn.label} (${conn.description})`,
+          schema: dry.schema,
+          table,
+          queued: dry.queued,
+          invalid: dry.invalid,
+          partial: settings.partialPayloads,
+          deletions: dry.deletionsQueued,
+          deletionLimit: dry.deletionLimit,
         });
         const ok = (await vscode.window.showWarningMessage(c.message, { modal: true, detail: c.detail }, c.button)) === c.button;
         if (ok) queuedLine = `Send (${mode}): ${fmt(dry.queued)} records queued in ${dry.schema}.${table}`;
@@ -163,7 +200,10 @@ async function sendMode(services: ExtensionServices, conn: ActiveConnection, tab
   }
   const out = outcome!;
   if (!out.ran && 'nothing' in out) {
-    const why = out.nothing === 'nothing-queued' ? ` Nothing is queued in ${out.dryRun.schema}.${out.dryRun.table}: nothing to send (run SSD: Build Staging).` : ' None of the queued records passes the DfE schema: nothing to send.';
+    const why =
+      out.nothing === 'nothing-queued'
+        ? ` Nothing is queued in ${out.dryRun.schema}.${out.dryRun.table}: nothing to send (run SSD: Build Staging).`
+        : ' None of the queued records passes the DfE schema: nothing to send.';
     await finish(services, conn, out.dryRun, startedAt, why);
     return;
   }
@@ -172,13 +212,18 @@ async function sendMode(services: ExtensionServices, conn: ActiveConnection, tab
     if (out.declined === 'skip-phases' || secrets) void vscode.window.showInformationMessage('SSD: nothing was sent.');
     return;
   }
-  if (mode === 'dry-run') { await finish(services, conn, out.report, startedAt, ''); return; }
+  if (mode === 'dry-run') {
+    await finish(services, conn, out.report, startedAt, '');
+    return;
+  }
   services.tree.refresh();
   await finish(services, conn, out.report, sendStarted, '');
 }
 
 async function finish(services: ExtensionServices, conn: ActiveConnection, r: SendReport, startedAt: Date, extra: string): Promise<void> {
-  services.log.info(`Send (${r.mode}) ${r.schema}.${r.table}: queued ${r.queued}, sent ${r.sent}, rejected ${r.rejected}, failed ${r.failed}, invalid ${r.invalid}, not sent ${r.notSent}, requests ${r.requests}, retries ${r.retries} in ${r.seconds.toFixed(1)} s${r.stopped ? `; stopped (${r.stopped.kind})` : ''}`);
+  services.log.info(
+    `Send (${r.mode}) ${r.schema}.${r.table}: queued ${r.queued}, sent ${r.sent}, rejected ${r.rejected}, failed ${r.failed}, invalid ${r.invalid}, not sent ${r.notSent}, requests ${r.requests}, retries ${r.retries} in ${r.seconds.toFixed(1)} s${r.stopped ? `; stopped (${r.stopped.kind})` : ''}`,
+  );
   const counts = await stagingCounts(conn.db, r.schema, r.table as StagingTableName).catch(() => []);
   const report = sendReportData(r, statusBars(counts), { target: `${conn.label}: ${conn.description}`, schema: r.schema, startedAt, elapsedMs: Date.now() - startedAt.getTime() });
   void services.reports.notify(report, `SSD: ${sendSummary(r)}${extra}`);
@@ -194,9 +239,15 @@ async function apiSecrets(services: ExtensionServices, api: ApiSettings): Promis
   const typed: SecretKind[] = [];
   for (const kind of ['clientSecret', 'supplierKey'] as const) {
     const have = unpackSecret(await store.get(SECRET_KEYS[kind]), secretScope(kind, api));
-    if (have) { values[kind] = have; continue; }
+    if (have) {
+      values[kind] = have;
+      continue;
+    }
     const v = await vscode.window.showInputBox({
-      title: `${TITLE}: ${SECRET_LABEL[kind]}`, prompt: SECRET_PROMPT[kind], password: true, ignoreFocusOut: true,
+      title: `${TITLE}: ${SECRET_LABEL[kind]}`,
+      prompt: SECRET_PROMPT[kind],
+      password: true,
+      ignoreFocusOut: true,
       validateInput: (s) => (s.trim() ? undefined : `the ${SECRET_LABEL[kind]} is needed to send`),
     });
     if (!v || !v.trim()) return undefined;
@@ -207,10 +258,15 @@ async function apiSecrets(services: ExtensionServices, api: ApiSettings): Promis
     const remember = 'Remember';
     const once = 'Only This Time';
     const what = typed.map((k) => SECRET_LABEL[k]).join(' and ');
-    const pick = await vscode.window.showInformationMessage(`Keep the ${what} in the editor's secret storage for the next send?`, {
-      modal: true,
-      detail: 'Kept encrypted by the editor (SecretStorage), for this client id and these endpoint hosts only; never in settings or logs. "SSD: Forget API Secrets" removes them.',
-    }, remember, once);
+    const pick = await vscode.window.showInformationMessage(
+      `Keep the ${what} in the editor's secret storage for the next send?`,
+      {
+        modal: true,
+        detail: 'Kept encrypted by the editor (SecretStorage), for this client id and these endpoint hosts only; never in settings or logs. "SSD: Forget API Secrets" removes them.',
+      },
+      remember,
+      once,
+    );
     if (pick !== remember && pick !== once) return undefined;
     if (pick === remember) {
       for (const k of typed) await store.store(SECRET_KEYS[k], packSecret(secretScope(k, api), values[k]!));
@@ -223,5 +279,5 @@ async function apiSecrets(services: ExtensionServices, api: ApiSettings): Promis
 async function forgetSecrets(services: ExtensionServices): Promise<void> {
   for (const key of Object.values(SECRET_KEYS)) await services.context.secrets.delete(key);
   services.log.info('Send: the stored API client secret and supplier key were removed');
-  void vscode.window.showInformationMessage('SSD: the DfE API client secret and supplier key were removed from the editor\'s secret storage; the next send asks for them.');
+  void vscode.window.showInformationMessage("SSD: the DfE API client secret and supplier key were removed from the editor's secret storage; the next send asks for them.");
 }

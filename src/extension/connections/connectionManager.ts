@@ -31,29 +31,61 @@ export class ConnectionManager implements vscode.Disposable {
     this.session.dispose();
   }
 
-  get profiles(): ProfileStore { return this.session.profiles; }
-  get onDidChange(): vscode.Event<ActiveConnection | undefined> { return this.session.onDidChange; }
-  get connectionState(): ConnectionState { return this.session.connectionState; }
-  get failure(): string | undefined { return this.session.failure; }
+  get profiles(): ProfileStore {
+    return this.session.profiles;
+  }
+  get onDidChange(): vscode.Event<ActiveConnection | undefined> {
+    return this.session.onDidChange;
+  }
+  get connectionState(): ConnectionState {
+    return this.session.connectionState;
+  }
+  get failure(): string | undefined {
+    return this.session.failure;
+  }
   /** Changes each time the connection changes: lets caches know they are stale. */
-  get epoch(): number { return this.session.epoch; }
+  get epoch(): number {
+    return this.session.epoch;
+  }
   /** The open connection without opening one (undefined while none is open). */
-  get activeConnection(): ActiveConnection | undefined { return this.session.activeConnection; }
+  get activeConnection(): ActiveConnection | undefined {
+    return this.session.activeConnection;
+  }
 
   /** The open connection, opening the chosen one (or the demo) when needed; undefined when there is none. */
-  current(): Promise<ActiveConnection | undefined> { return this.session.current(); }
+  current(): Promise<ActiveConnection | undefined> {
+    return this.session.current();
+  }
   /** Like current(), but tells the user what to do when there is no connection. */
-  require(): Promise<ActiveConnection | undefined> { return this.picker.require(); }
+  require(): Promise<ActiveConnection | undefined> {
+    return this.picker.require();
+  }
   /** Close the connection (deactivation, or before deleting the demo). */
-  close(): Promise<void> { return this.session.close(); }
+  close(): Promise<void> {
+    return this.session.close();
+  }
   /** Close and reopen (after a setting change or a refresh). */
-  reopen(): Promise<ActiveConnection | undefined> { return this.session.reopen(); }
+  reopen(): Promise<ActiveConnection | undefined> {
+    return this.session.reopen();
+  }
   /** Switch to the demo, making it first when missing (`remake`: Recreate Demo Database). */
-  useDemo(remake?: () => void): Promise<ActiveConnection | undefined> { return this.session.useDemo(remake); }
-  useProfile(id: string): Promise<ActiveConnection | undefined> { return this.session.useProfile(id); }
+  useDemo(remake?: () => void): Promise<ActiveConnection | undefined> {
+    return this.session.useDemo(remake);
+  }
+  useProfile(id: string): Promise<ActiveConnection | undefined> {
+    return this.session.useProfile(id);
+  }
   /** Offer every source and switch to the one picked (the status-bar item's one click). */
-  select(): Promise<ActiveConnection | undefined> { return this.picker.select(); }
-  addProfile(): Promise<ActiveConnection | undefined> { return this.picker.addProfile(); }
-  editProfile(id?: string): Promise<ActiveConnection | undefined> { return this.picker.editProfile(id); }
-  removeProfile(): Promise<void> { return this.picker.removeProfile(); }
+  select(): Promise<ActiveConnection | undefined> {
+    return this.picker.select();
+  }
+  addProfile(): Promise<ActiveConnection | undefined> {
+    return this.picker.addProfile();
+  }
+  editProfile(id?: string): Promise<ActiveConnection | undefined> {
+    return this.picker.editProfile(id);
+  }
+  removeProfile(): Promise<void> {
+    return this.picker.removeProfile();
+  }
 }

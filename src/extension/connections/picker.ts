@@ -31,7 +31,8 @@ export class ConnectionPicker {
     if (c) return c;
     const pick = await vscode.window.showInformationMessage(
       this.session.connectionState === 'failed' ? `SSD: ${this.session.failure ?? 'could not open the database: see the log'}` : 'SSD: no database is chosen yet.',
-      'Open Demo Database', 'Select Connection…',
+      'Open Demo Database',
+      'Select Connection…',
     );
     if (pick === 'Open Demo Database') await vscode.commands.executeCommand('ssd.openDemo');
     else if (pick === 'Select Connection…') await vscode.commands.executeCommand('ssd.selectConnection');
@@ -55,11 +56,18 @@ export class ConnectionPicker {
     }
     items.push({ label: 'Other sources', kind: vscode.QuickPickItemKind.Separator });
     const mssqlApi = await this.mssqlApi();
-    if (mssqlApi) items.push({ label: '$(server) SQL Server extension connection…', description: 'borrow a connection from the SQL Server (mssql) extension', run: () => this.useMssqlExtension(mssqlApi) });
+    if (mssqlApi)
+      items.push({ label: '$(server) SQL Server extension connection…', description: 'borrow a connection from the SQL Server (mssql) extension', run: () => this.useMssqlExtension(mssqlApi) });
     const azdata = loadAzdata();
     if (azdata) items.push({ label: '$(server) Azure Data Studio: current connection', description: 'the connection of the active editor or Object Explorer', run: () => this.useAzdata(azdata) });
     items.push({ label: '$(beaker) Demo database', description: `embedded, fake children${activeKey === 'demo' ? ' · active' : ''}`, run: () => this.session.useDemo() });
-    items.push({ label: '$(add) Add connection…', run: async () => { await vscode.commands.executeCommand('ssd.addConnection'); return this.session.activeConnection; } });
+    items.push({
+      label: '$(add) Add connection…',
+      run: async () => {
+        await vscode.commands.executeCommand('ssd.addConnection');
+        return this.session.activeConnection;
+      },
+    });
     const pick = await vscode.window.showQuickPick(items, { title: 'SSD: Select Connection', placeHolder: 'Which database holds the SSD tables?', matchOnDescription: true });
     return pick?.run ? pick.run() : undefined;
   }
@@ -81,8 +89,7 @@ export class ConnectionPicker {
   }
 
   private useAzdata(azdata: AzdataApiLike): Promise<ActiveConnection | undefined> {
-    return this.useHostConnection('azdata', () => specFromAzdata(azdata),
-      'SSD: Azure Data Studio has no current connection: connect in Object Explorer or a query editor first.');
+    return this.useHostConnection('azdata', () => specFromAzdata(azdata), 'SSD: Azure Data Studio has no current connection: connect in Object Explorer or a query editor first.');
   }
 
   /** A host editor's connection: its details from the host, then the schema, then switch to it. */
@@ -104,9 +111,10 @@ export class ConnectionPicker {
     }
     const schema = await this.askSchema(got.label);
     if (schema === null) return undefined;
-    const choice = 'spec' in got
-      ? { source, key: `${source}:${describeSpec(got.spec)}`, label: got.label, spec: got.spec, ...(schema ? { schema } : {}) }
-      : { source, key: `${source}:shared:${got.label}`, label: got.label, opener: got.open, ...(schema ? { schema } : {}) };
+    const choice =
+      'spec' in got
+        ? { source, key: `${source}:${describeSpec(got.spec)}`, label: got.label, spec: got.spec, ...(schema ? { schema } : {}) }
+        : { source, key: `${source}:shared:${got.label}`, label: got.label, opener: got.open, ...(schema ? { schema } : {}) };
     return this.session.useHost(choice);
   }
 
@@ -117,19 +125,23 @@ export class ConnectionPicker {
       title: `SSD: schema of the SSD tables on ${label}`,
       prompt: 'Schema holding the SSD tables (empty: the database default, dbo)',
       value: dflt,
-      validateInput: (s) => (s.trim() === '' || /^[A-Za-z_][A-Za-z0-9_$#]{0,127}$/.test(s.trim()) ? undefined : 'letters, digits, _, $ and # only, starting with a letter or _, at most 128 characters'),
+      validateInput: (s) =>
+        s.trim() === '' || /^[A-Za-z_][A-Za-z0-9_$#]{0,127}$/.test(s.trim()) ? undefined : 'letters, digits, _, $ and # only, starting with a letter or _, at most 128 characters',
     });
     return v === undefined ? null : v.trim();
   }
 
   /** Ask for a new profile, test it (unless declined), save it and switch to it. */
   async addProfile(): Promise<ActiveConnection | undefined> {
-    const kind = await vscode.window.showQuickPick([
-      { label: 'SQL Server', id: 'mssql' as const, detail: 'Server=host,1433;Database=db;User Id=user;Encrypt=true  or  mssql://user@host:1433/db' },
-      { label: 'PostgreSQL', id: 'postgres' as const, detail: 'postgres://user@host:5432/db' },
-      { label: 'Oracle (Azeus; init, check, payload, fake and scripts so far)', id: 'oracle' as const, detail: 'oracle://user@host:1521/service  or  user@host:1521/service' },
-      { label: 'Embedded database folder', id: 'pglite' as const, detail: 'pglite:<folder>: an embedded PostgreSQL kept in a folder on this machine' },
-    ], { title: 'SSD: Add Connection (1/5)', placeHolder: 'What kind of database?' });
+    const kind = await vscode.window.showQuickPick(
+      [
+        { label: 'SQL Server', id: 'mssql' as const, detail: 'Server=host,1433;Database=db;User Id=user;Encrypt=true  or  mssql://user@host:1433/db' },
+        { label: 'PostgreSQL', id: 'postgres' as const, detail: 'postgres://user@host:5432/db' },
+        { label: 'Oracle (Azeus; init, check, payload, fake and scripts so far)', id: 'oracle' as const, detail: 'oracle://user@host:1521/service  or  user@host:1521/service' },
+        { label: 'Embedded database folder', id: 'pglite' as const, detail: 'pglite:<folder>: an embedded PostgreSQL kept in a folder on this machine' },
+      ],
+      { title: 'SSD: Add Connection (1/5)', placeHolder: 'What kind of database?' },
+    );
     if (!kind) return undefined;
     const form = await this.profileForm({ kind: kind.id, label: kind.label, title: 'SSD: Add Connection' });
     if (!form) return undefined;
@@ -148,7 +160,10 @@ export class ConnectionPicker {
   /** Change a saved profile (address, password, schema, name), test it and reopen it when it is the one in use. */
   async editProfile(id?: string): Promise<ActiveConnection | undefined> {
     const list = this.session.profiles.list();
-    if (!list.length) { void vscode.window.showInformationMessage('SSD: there are no saved connections to edit: use Add Connection….'); return undefined; }
+    if (!list.length) {
+      void vscode.window.showInformationMessage('SSD: there are no saved connections to edit: use Add Connection….');
+      return undefined;
+    }
     let profile = id ? this.session.profiles.get(id) : undefined;
     if (!profile) {
       const activeId = this.session.activeConnection?.source === 'profile' ? this.session.activeConnection.key : undefined;
@@ -178,20 +193,35 @@ export class ConnectionPicker {
    * The steps of Add/Edit Connection: address, password, schema, name, then Test (or save without
    * testing). A failed test offers to change the answers (kept) or save anyway. Undefined = cancelled.
    */
-  private async profileForm(o: { kind: ConnectionProfile['kind']; label: string; title: string; existing?: ConnectionProfile }): Promise<{ address: string; password?: string; schema: string; name: string } | undefined> {
-    const example = { mssql: 'Server=sql01,1433;Database=ssd;User Id=ssd_reader;Encrypt=true;TrustServerCertificate=false', postgres: 'postgres://ssd_reader@localhost:5432/ssd', pglite: 'pglite:/path/to/folder', oracle: 'oracle://ssd_reader@db01:1521/FREEPDB1' }[o.kind];
+  private async profileForm(o: {
+    kind: ConnectionProfile['kind'];
+    label: string;
+    title: string;
+    existing?: ConnectionProfile;
+  }): Promise<{ address: string; password?: string; schema: string; name: string } | undefined> {
+    const example = {
+      mssql: 'Server=sql01,1433;Database=ssd;User Id=ssd_reader;Encrypt=true;TrustServerCertificate=false',
+      postgres: 'postgres://ssd_reader@localhost:5432/ssd',
+      pglite: 'pglite:/path/to/folder',
+      oracle: 'oracle://ssd_reader@db01:1521/FREEPDB1',
+    }[o.kind];
     const editing = o.existing !== undefined;
     let values = { address: o.existing?.address ?? '', password: undefined as string | undefined, schema: o.existing?.schema ?? '', name: o.existing?.name ?? '' };
     for (;;) {
       const address = await vscode.window.showInputBox({
         title: `${o.title} (2/5)`,
-        prompt: 'Connection string or URL. Leave the password out: it is asked next and kept in the editor\'s secret storage.',
+        prompt: "Connection string or URL. Leave the password out: it is asked next and kept in the editor's secret storage.",
         placeHolder: example,
         value: values.address,
         ignoreFocusOut: true,
         validateInput: (s) => {
           if (!s.trim()) return 'a connection string is needed';
-          try { const r = makeProfile({ name: 'x', address: s }, () => 'x'); return r.profile.kind === o.kind ? undefined : `that is a ${kindName(r.profile.kind)} address, not ${o.label}`; } catch (e) { return e instanceof ProfileError ? redactSecrets(e.message) : 'not a valid address'; }
+          try {
+            const r = makeProfile({ name: 'x', address: s }, () => 'x');
+            return r.profile.kind === o.kind ? undefined : `that is a ${kindName(r.profile.kind)} address, not ${o.label}`;
+          } catch (e) {
+            return e instanceof ProfileError ? redactSecrets(e.message) : 'not a valid address';
+          }
         },
       });
       if (!address) return undefined;
@@ -199,19 +229,32 @@ export class ConnectionPicker {
       if (o.kind !== 'pglite') {
         password = await vscode.window.showInputBox({
           title: `${o.title} (3/5)`,
-          prompt: editing && o.existing!.hasPassword
-            ? 'New password (empty: keep the saved one). Kept in the editor\'s secret storage.'
-            : 'Password (empty for none, or if the address holds it). Kept in the editor\'s secret storage.',
-          password: true, ignoreFocusOut: true, value: values.password ?? '',
+          prompt:
+            editing && o.existing!.hasPassword
+              ? "New password (empty: keep the saved one). Kept in the editor's secret storage."
+              : "Password (empty for none, or if the address holds it). Kept in the editor's secret storage.",
+          password: true,
+          ignoreFocusOut: true,
+          value: values.password ?? '',
         });
         if (password === undefined) return undefined;
       }
       const schema = await vscode.window.showInputBox({
-        title: `${o.title} (4/5)`, prompt: 'Schema holding the SSD tables (empty: the database default; SystemC deployments use ssd_development)', ignoreFocusOut: true, value: values.schema,
-        validateInput: (s) => (s.trim() === '' || /^[A-Za-z_][A-Za-z0-9_$#]{0,127}$/.test(s.trim()) ? undefined : 'letters, digits, _, $ and # only, starting with a letter or _, at most 128 characters'),
+        title: `${o.title} (4/5)`,
+        prompt: 'Schema holding the SSD tables (empty: the database default; SystemC deployments use ssd_development)',
+        ignoreFocusOut: true,
+        value: values.schema,
+        validateInput: (s) =>
+          s.trim() === '' || /^[A-Za-z_][A-Za-z0-9_$#]{0,127}$/.test(s.trim()) ? undefined : 'letters, digits, _, $ and # only, starting with a letter or _, at most 128 characters',
       });
       if (schema === undefined) return undefined;
-      const name = await vscode.window.showInputBox({ title: `${o.title} (5/5)`, prompt: 'A name for this connection', value: values.name || suggestName(address), ignoreFocusOut: true, validateInput: (s) => (s.trim() ? undefined : 'a name is needed') });
+      const name = await vscode.window.showInputBox({
+        title: `${o.title} (5/5)`,
+        prompt: 'A name for this connection',
+        value: values.name || suggestName(address),
+        ignoreFocusOut: true,
+        validateInput: (s) => (s.trim() ? undefined : 'a name is needed'),
+      });
       if (!name) return undefined;
       values = { address, password: password || undefined, schema, name };
       const testIt = { label: '$(plug) Test, then save', detail: 'Connect now, count the SSD tables in the schema, then save (nothing is written).', test: true };
@@ -226,7 +269,12 @@ export class ConnectionPicker {
         void vscode.window.showInformationMessage(`SSD: ${outcome.message}`);
         return values;
       }
-      const pick = await vscode.window.showWarningMessage(`SSD: ${outcome.message}`, { modal: true, detail: 'Change the answers and test again, or save the connection as it is.' }, 'Change Answers', 'Save Anyway');
+      const pick = await vscode.window.showWarningMessage(
+        `SSD: ${outcome.message}`,
+        { modal: true, detail: 'Change the answers and test again, or save the connection as it is.' },
+        'Change Answers',
+        'Save Anyway',
+      );
       if (pick === 'Save Anyway') return values;
       if (pick !== 'Change Answers') return undefined;
     }
@@ -243,9 +291,10 @@ export class ConnectionPicker {
           create: false,
           ...(split.password !== undefined ? { password: split.password } : {}),
           ...(settings.sqlServerCaFile ? { caFile: settings.sqlServerCaFile } : {}),
-          lockTimeoutSeconds: settings.lockTimeoutSeconds, commandTimeoutSeconds: settings.commandTimeoutSeconds,
+          lockTimeoutSeconds: settings.lockTimeoutSeconds,
+          commandTimeoutSeconds: settings.commandTimeoutSeconds,
         });
-        const r = await testOpenConnection(db, schema.trim() || (settings.schema || db.defaultSchema));
+        const r = await testOpenConnection(db, schema.trim() || settings.schema || db.defaultSchema);
         this.log.info(`connection test: ${r.ssdTables} SSD tables`);
         return { ok: true, message: describeConnectionTest(label, r) };
       } catch (e) {
@@ -259,8 +308,14 @@ export class ConnectionPicker {
 
   async removeProfile(): Promise<void> {
     const list = this.session.profiles.list();
-    if (!list.length) { void vscode.window.showInformationMessage('SSD: there are no saved connections.'); return; }
-    const pick = await vscode.window.showQuickPick(list.map((p) => ({ label: p.name, description: kindName(p.kind), detail: safeAddress(p), id: p.id })), { title: 'SSD: Remove Connection', placeHolder: 'Which saved connection?' });
+    if (!list.length) {
+      void vscode.window.showInformationMessage('SSD: there are no saved connections.');
+      return;
+    }
+    const pick = await vscode.window.showQuickPick(
+      list.map((p) => ({ label: p.name, description: kindName(p.kind), detail: safeAddress(p), id: p.id })),
+      { title: 'SSD: Remove Connection', placeHolder: 'Which saved connection?' },
+    );
     if (!pick) return;
     const ok = await vscode.window.showWarningMessage(`Remove the connection "${pick.label}" and its saved password?`, { modal: true }, 'Remove');
     if (ok !== 'Remove') return;
@@ -279,7 +334,11 @@ export class ConnectionPicker {
 export async function askWindowsPassword(profiles: ProfileStore, profile: ConnectionProfile): Promise<string | undefined> {
   if (profile.kind !== 'mssql') return undefined;
   let spec: ConnectionSpec;
-  try { spec = parseConnectionString(profile.address); } catch { return undefined; }
+  try {
+    spec = parseConnectionString(profile.address);
+  } catch {
+    return undefined;
+  }
   if (spec.kind !== 'mssql' || !spec.domain) return undefined;
   const pw = await vscode.window.showInputBox({
     title: `SSD: password of ${spec.domain}\\${spec.user ?? ''}`,
@@ -308,7 +367,11 @@ export function kindName(kind: string): string {
 }
 
 function safeAddress(p: ConnectionProfile): string {
-  try { return describeSpecText(p.address); } catch { return kindName(p.kind); }
+  try {
+    return describeSpecText(p.address);
+  } catch {
+    return kindName(p.kind);
+  }
 }
 
 function describeSpecText(address: string): string {
@@ -318,7 +381,9 @@ function describeSpecText(address: string): string {
 function suggestName(address: string): string {
   try {
     const r = makeProfile({ name: 'x', address }, () => 'x');
-    return describeSpecText(r.profile.address).replace(/^(postgres(ql)?|mssql):\/\//i, '').slice(0, 60);
+    return describeSpecText(r.profile.address)
+      .replace(/^(postgres(ql)?|mssql):\/\//i, '')
+      .slice(0, 60);
   } catch {
     return '';
   }

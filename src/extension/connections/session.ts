@@ -53,10 +53,7 @@ export interface HostChoice {
   schema?: string;
 }
 
-type Pending =
-  | { source: 'demo' }
-  | { source: 'profile'; profile: ConnectionProfile }
-  | HostChoice;
+type Pending = { source: 'demo' } | { source: 'profile'; profile: ConnectionProfile } | HostChoice;
 
 export interface SessionOptions {
   /** A Windows account saved without its password: ask for it (undefined = not given). */
@@ -77,7 +74,12 @@ export class ConnectionSession implements vscode.Disposable {
   readonly onDidChangeState = this.stateEmitter.event;
   private generation = 0;
 
-  constructor(readonly profiles: ProfileStore, private readonly demo: DemoDatabase, private readonly log: Logger, private readonly options: SessionOptions) {}
+  constructor(
+    readonly profiles: ProfileStore,
+    private readonly demo: DemoDatabase,
+    private readonly log: Logger,
+    private readonly options: SessionOptions,
+  ) {}
 
   dispose(): void {
     this.emitter.dispose();
@@ -85,10 +87,16 @@ export class ConnectionSession implements vscode.Disposable {
     void this.closeActive();
   }
 
-  get connectionState(): ConnectionState { return this.state; }
-  get failure(): string | undefined { return this.lastError; }
+  get connectionState(): ConnectionState {
+    return this.state;
+  }
+  get failure(): string | undefined {
+    return this.lastError;
+  }
   /** Changes each time the connection changes: lets caches know they are stale. */
-  get epoch(): number { return this.generation; }
+  get epoch(): number {
+    return this.generation;
+  }
 
   /** The open connection, opening the chosen one (or the demo) when needed; undefined when there is none. */
   async current(): Promise<ActiveConnection | undefined> {
@@ -100,8 +108,13 @@ export class ConnectionSession implements vscode.Disposable {
     // The demo is being made: nothing to open until it is ready.
     if (this.state === 'makingDemo') return undefined;
     const pending = this.pendingChoice();
-    if (!pending) { this.setState('noDemo'); return undefined; }
-    this.opening = this.open(pending).finally(() => { this.opening = undefined; });
+    if (!pending) {
+      this.setState('noDemo');
+      return undefined;
+    }
+    this.opening = this.open(pending).finally(() => {
+      this.opening = undefined;
+    });
     return this.opening;
   }
 
@@ -128,18 +141,30 @@ export class ConnectionSession implements vscode.Disposable {
     switch (p.source) {
       case 'demo': {
         const address = this.demo.existing();
-        if (!address) { this.setState('noDemo'); return undefined; }
-        spec = address; key = 'demo'; label = 'Demo database'; schema = this.demo.schema;
+        if (!address) {
+          this.setState('noDemo');
+          return undefined;
+        }
+        spec = address;
+        key = 'demo';
+        label = 'Demo database';
+        schema = this.demo.schema;
         break;
       }
       case 'profile':
-        spec = p.profile.address; key = p.profile.id; label = p.profile.name;
+        spec = p.profile.address;
+        key = p.profile.id;
+        label = p.profile.name;
         schema = p.profile.schema ?? (settings.schema || undefined);
         if (p.profile.hasPassword) password = await this.profiles.password(p.profile.id);
         else password = await this.options.askWindowsPassword(p.profile);
         break;
       default:
-        spec = p.spec; opener = p.opener; key = p.key; label = p.label; schema = p.schema ?? (settings.schema || undefined);
+        spec = p.spec;
+        opener = p.opener;
+        key = p.key;
+        label = p.label;
+        schema = p.schema ?? (settings.schema || undefined);
     }
     const t0 = Date.now();
     try {
@@ -153,8 +178,13 @@ export class ConnectionSession implements vscode.Disposable {
       // Embedded databases run in a worker thread: the extension host's main thread never runs them.
       const db = opener ? await opener() : await openDb(spec!, { ...sqlServer, inWorker: true, ...(password !== undefined ? { password } : {}) });
       const conn: ActiveConnection = {
-        key, source: p.source, label, description: db.description, db,
-        schema: schema ?? db.defaultSchema, isDemo: p.source === 'demo',
+        key,
+        source: p.source,
+        label,
+        description: db.description,
+        db,
+        schema: schema ?? db.defaultSchema,
+        isDemo: p.source === 'demo',
       };
       this.active = conn;
       this.generation++;
@@ -189,7 +219,9 @@ export class ConnectionSession implements vscode.Disposable {
   }
 
   /** The open connection without opening one (undefined while none is open). */
-  get activeConnection(): ActiveConnection | undefined { return this.active; }
+  get activeConnection(): ActiveConnection | undefined {
+    return this.active;
+  }
 
   /** Close the connection (deactivation, or before deleting the demo). */
   async close(): Promise<void> {
@@ -247,16 +279,24 @@ export class ConnectionSession implements vscode.Disposable {
         return undefined;
       }
     }
-    return this.switchTo(async () => { this.hostChoice = undefined; await this.profiles.setActive({ source: 'demo' }); });
+    return this.switchTo(async () => {
+      this.hostChoice = undefined;
+      await this.profiles.setActive({ source: 'demo' });
+    });
   }
 
   async useProfile(id: string): Promise<ActiveConnection | undefined> {
-    return this.switchTo(async () => { this.hostChoice = undefined; await this.profiles.setActive({ source: 'profile', id }); });
+    return this.switchTo(async () => {
+      this.hostChoice = undefined;
+      await this.profiles.setActive({ source: 'profile', id });
+    });
   }
 
   /** Switch to a host editor's connection (picked in picker.ts). */
   async useHost(choice: HostChoice): Promise<ActiveConnection | undefined> {
-    return this.switchTo(() => { this.hostChoice = choice; });
+    return this.switchTo(() => {
+      this.hostChoice = choice;
+    });
   }
 
   /** Close and open the chosen connection again (after its profile was edited or removed). */

@@ -22,7 +22,11 @@ export function tableDocumentUri(table: string): string {
 export function tableFromDocumentPath(path: string): string | undefined {
   const m = /^\/?([^/]+)\.md$/.exec(path);
   if (!m) return undefined;
-  try { return decodeURIComponent(m[1]!).toLowerCase(); } catch { return undefined; }
+  try {
+    return decodeURIComponent(m[1]!).toLowerCase();
+  } catch {
+    return undefined;
+  }
 }
 
 /** Diagnostic message of a finding: what and how many, example ids (ids only), the fix. */
@@ -105,7 +109,7 @@ export function placeFindings(findings: readonly CheckFinding[], scripts: readon
     tableHome.set(table, uri);
     const doc = tableDocumentFor(table, dialect, fs, checkedAt);
     for (const f of fs) {
-      const line = f.column ? doc.columnLines.get(f.column.toLowerCase()) ?? doc.tableLine : doc.tableLine;
+      const line = f.column ? (doc.columnLines.get(f.column.toLowerCase()) ?? doc.tableLine) : doc.tableLine;
       push(uri, recordOf(f, rangeOfLine(doc.text, line)));
     }
   }

@@ -17,10 +17,17 @@ export function pickerItems(typed: string, found: readonly string[], problems: R
   const t = typed.trim();
   // `found` may be an earlier search's (a shorter prefix): keep the ids that match what is typed now.
   found = found.filter((id) => id.startsWith(t));
-  const flagged = [...problems.keys()].filter((id) => id.startsWith(t)).sort((a, b) => a.localeCompare(b, 'en', { numeric: true })).slice(0, 20);
+  const flagged = [...problems.keys()]
+    .filter((id) => id.startsWith(t))
+    .sort((a, b) => a.localeCompare(b, 'en', { numeric: true }))
+    .slice(0, 20);
   const out: PickerItem[] = flagged.map((id) => ({ id, note: problems.get(id)! }));
   const seen = new Set(flagged);
-  for (const id of found) if (!seen.has(id)) { seen.add(id); out.push(problems.has(id) ? { id, note: problems.get(id)! } : { id }); }
+  for (const id of found)
+    if (!seen.has(id)) {
+      seen.add(id);
+      out.push(problems.has(id) ? { id, note: problems.get(id)! } : { id });
+    }
   return out;
 }
 
@@ -75,7 +82,10 @@ export class ChildPickerSession {
   private foundFor: string | undefined;
   private generation = 0;
 
-  constructor(private readonly lookup: PickerLookup, private readonly problems: ReadonlyMap<string, string> = new Map()) {}
+  constructor(
+    private readonly lookup: PickerLookup,
+    private readonly problems: ReadonlyMap<string, string> = new Map(),
+  ) {}
 
   /** The items for what is typed, from the ids found so far (no database call). */
   items(typed: string): PickerItem[] {

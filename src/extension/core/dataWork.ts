@@ -85,8 +85,18 @@ export interface ReportContext {
 export function stagingReportData(r: StageFromSsdReport, tableCounts: readonly StagingCount[], ctx: ReportContext): ReportData {
   const invalid = r.invalid + r.notStaged;
   const findings: ReportFinding[] = [
-    ...r.invalidChildren.map((i) => ({ severity: 'error' as const, where: `child ${i.personId}`, rule: i.rule, message: `Withheld: ${i.path ? `at ${i.path}` : 'invalid payload'}${i.message ? `: ${i.message}` : ''}` })),
-    ...r.warningChildren.map((i) => ({ severity: 'warning' as const, where: `child ${i.personId}`, rule: i.rule, message: `${i.path ? `at ${i.path}` : 'warning'}${i.message ? `: ${i.message}` : ''}` })),
+    ...r.invalidChildren.map((i) => ({
+      severity: 'error' as const,
+      where: `child ${i.personId}`,
+      rule: i.rule,
+      message: `Withheld: ${i.path ? `at ${i.path}` : 'invalid payload'}${i.message ? `: ${i.message}` : ''}`,
+    })),
+    ...r.warningChildren.map((i) => ({
+      severity: 'warning' as const,
+      where: `child ${i.personId}`,
+      rule: i.rule,
+      message: `${i.path ? `at ${i.path}` : 'warning'}${i.message ? `: ${i.message}` : ''}`,
+    })),
   ];
   const more = Math.max(0, findings.length - ISSUE_LIMIT);
   return {
@@ -144,10 +154,7 @@ export function fakeReportData(s: FakeSummary, ctx: ReportContext): ReportData {
     schema: s.schema,
     startedAt: ctx.startedAt,
     elapsedMs: ctx.elapsedMs,
-    counts: [
-      ...Object.entries(s.rows).map(([label, value]) => ({ label, value })),
-      { label: 'Total rows', value: s.totalRows },
-    ],
+    counts: [...Object.entries(s.rows).map(([label, value]) => ({ label, value })), { label: 'Total rows', value: s.totalRows }],
     timings: [{ label: 'Generate and write', value: s.seconds * 1000 }],
     charts: [
       {
@@ -167,7 +174,13 @@ export function fakeReportData(s: FakeSummary, ctx: ReportContext): ReportData {
     ],
     notes: [
       `Seed ${s.seed}, as of ${s.asOf} (reporting window ${s.window.start} to ${s.window.end}); run ${s.runNo}.`,
-      ...(Object.keys(s.deleted).length ? [`Deleted first: ${Object.entries(s.deleted).map(([t, n]) => `${t} ${n.toLocaleString('en-GB')}`).join(', ')}.`] : []),
+      ...(Object.keys(s.deleted).length
+        ? [
+            `Deleted first: ${Object.entries(s.deleted)
+              .map(([t, n]) => `${t} ${n.toLocaleString('en-GB')}`)
+              .join(', ')}.`,
+          ]
+        : []),
       ...(s.createdTables.length ? [`Created ${s.createdTables.length} missing tables.`] : []),
     ],
   };

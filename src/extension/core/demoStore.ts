@@ -87,7 +87,10 @@ export async function createDemo(storageRoot: string, options: CreateDemoOptions
   try {
     // The demo job (src/demo/job.ts) without its staging step; no confirm hook: an unfinished demo is replaced.
     const outcome = await runDemoJob({
-      dir: p.dir, children: options.children, asOf: options.asOf, ...(options.seed ? { seed: options.seed } : {}),
+      dir: p.dir,
+      children: options.children,
+      asOf: options.asOf,
+      ...(options.seed ? { seed: options.seed } : {}),
       steps: ['tables', 'fake data', 'summary'],
       // About 20 progress steps (and as many chances to stop on Cancel); the rows do not depend on it.
       fakeChunkSize: Math.min(DEFAULT_CHUNK, Math.max(100, Math.ceil(options.children / 20))),
@@ -118,9 +121,12 @@ export function deleteDemo(storageRoot: string, pid = process.pid): void {
 
 export class DemoLockedError extends Error {
   constructor(message?: string, holder?: { pid: number; command: string; since: string }) {
-    super(message ?? (holder
-      ? `the demo database is open in another process (${describeHolder(holder)}): close it there first`
-      : 'the demo database is open in another editor window: close it there (or use that window)'));
+    super(
+      message ??
+        (holder
+          ? `the demo database is open in another process (${describeHolder(holder)}): close it there first`
+          : 'the demo database is open in another editor window: close it there (or use that window)'),
+    );
     this.name = 'DemoLockedError';
   }
 }

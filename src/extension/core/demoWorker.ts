@@ -13,14 +13,20 @@ import { DEMO_FOLDER, MAKING_LOCK_FILE } from './demoStore';
 /** How long a cancelled demo build may take to stop by itself before its thread is terminated. */
 export const STOP_GRACE_MS = 1000;
 
-export interface DemoBuildResult { steps: string[]; seconds: number }
+export interface DemoBuildResult {
+  steps: string[];
+  seconds: number;
+}
 
 export async function createDemoInWorker(storageRoot: string, options: CreateDemoOptions): Promise<DemoBuildResult> {
   if (options.signal?.aborted) throw new CancelledError();
-  const ch = new WorkerChannel(startWorker({
-    mode: 'demo', storageRoot,
-    demo: { children: options.children, asOf: options.asOf, ...(options.seed ? { seed: options.seed } : {}), ...(options.version ? { version: options.version } : {}) },
-  }));
+  const ch = new WorkerChannel(
+    startWorker({
+      mode: 'demo',
+      storageRoot,
+      demo: { children: options.children, asOf: options.asOf, ...(options.seed ? { seed: options.seed } : {}), ...(options.version ? { version: options.version } : {}) },
+    }),
+  );
   const outcome = ch.first<DemoBuildResult>((ev) => {
     if (!('event' in ev)) return;
     if (ev.event === 'progress') options.onProgress?.(ev.data);
@@ -32,7 +38,10 @@ export async function createDemoInWorker(storageRoot: string, options: CreateDem
       ch.post({ op: 'cancel' });
       timer = setTimeout(() => resolve('cancelled'), STOP_GRACE_MS);
       // The worker stopping by itself (its own CancelledError, or finishing) settles it sooner.
-      outcome.then(() => resolve('cancelled'), () => resolve('cancelled'));
+      outcome.then(
+        () => resolve('cancelled'),
+        () => resolve('cancelled'),
+      );
     };
     if (options.signal) options.signal.addEventListener('abort', onAbort, { once: true });
   });

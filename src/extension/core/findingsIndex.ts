@@ -69,7 +69,10 @@ export interface CreateTableLocation {
 const NAME_PART = String.raw`(?:\[[^\]]+\]|"[^"]+"|[A-Za-z_#][A-Za-z0-9_$#@]*)`;
 
 function unquote(part: string): string {
-  return part.replace(/^\[|\]$/g, '').replace(/^"|"$/g, '').toLowerCase();
+  return part
+    .replace(/^\[|\]$/g, '')
+    .replace(/^"|"$/g, '')
+    .toLowerCase();
 }
 
 /**
@@ -103,9 +106,20 @@ export function locateCreateTables(text: string, tables: readonly string[], dial
     let expectName = true;
     for (let i = open; i < masked.length; i++) {
       const c = masked[i]!;
-      if (c === '(') { depth++; if (depth === 1) expectName = true; continue; }
-      if (c === ')') { depth--; if (depth === 0) break; continue; }
-      if (depth === 1 && c === ',') { expectName = true; continue; }
+      if (c === '(') {
+        depth++;
+        if (depth === 1) expectName = true;
+        continue;
+      }
+      if (c === ')') {
+        depth--;
+        if (depth === 0) break;
+        continue;
+      }
+      if (depth === 1 && c === ',') {
+        expectName = true;
+        continue;
+      }
       if (depth === 1 && expectName && !/\s/.test(c)) {
         const rest = masked.slice(i, i + 300);
         const nm = new RegExp('^' + NAME_PART).exec(rest);

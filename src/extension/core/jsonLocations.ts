@@ -11,7 +11,10 @@ export function parsePointer(pointer: string): string[] {
   if (pointer === '' || pointer === '#') return [];
   const p = pointer.startsWith('#') ? decodeURIComponent(pointer.slice(1)) : pointer;
   if (!p.startsWith('/')) throw new Error(`not a JSON Pointer: ${JSON.stringify(pointer)}`);
-  return p.slice(1).split('/').map((s) => s.replace(/~1/g, '/').replace(/~0/g, '~'));
+  return p
+    .slice(1)
+    .split('/')
+    .map((s) => s.replace(/~1/g, '/').replace(/~0/g, '~'));
 }
 
 export interface JsonSpan {
@@ -66,7 +69,10 @@ export function offsetToPosition(text: string, offset: number): { line: number; 
   let lineStart = 0;
   const end = Math.min(offset, text.length);
   for (let i = 0; i < end; i++) {
-    if (text.charCodeAt(i) === 10) { line++; lineStart = i + 1; }
+    if (text.charCodeAt(i) === 10) {
+      line++;
+      lineStart = i + 1;
+    }
   }
   return { line, character: end - lineStart };
 }

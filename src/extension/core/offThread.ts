@@ -17,7 +17,8 @@ export async function stageInBackground(db: Db, options: StageFromSsdOptions, on
   if (!(db instanceof WorkerDb)) return stageWithProgress(db, options, onProgress);
   const { signal, logger, onProgress: _ignored, stats: _stats, ...plain } = options;
   return db.runJob<StageFromSsdReport>('stage', plain as Record<string, unknown>, {
-    ...(signal ? { signal } : {}), ...(logger ? { logger } : {}),
+    ...(signal ? { signal } : {}),
+    ...(logger ? { logger } : {}),
     ...(onProgress ? { onProgress: (p) => onProgress(p as StageProgress) } : {}),
   });
 }

@@ -30,7 +30,9 @@ export function personIdFromPayloadPath(path: string): string | undefined {
   try {
     const id = decodeURIComponent(m[1]!);
     return id.trim() === '' ? undefined : id;
-  } catch { return undefined; }
+  } catch {
+    return undefined;
+  }
 }
 
 /** The document text: the payload pretty-printed (2 spaces), as `ssd payload` prints it. */
@@ -122,8 +124,8 @@ export function payloadHoverAt(text: string, offset: number, problems: readonly 
   }
   const node = loc.previousNode;
   const span = locatePointer(text, pointer);
-  const start = node ? node.offset : span?.start ?? offset;
-  const end = node ? node.offset + node.length : span?.end ?? offset;
+  const start = node ? node.offset : (span?.start ?? offset);
+  const end = node ? node.offset + node.length : (span?.end ?? offset);
   return { pointer, markdown: md.join('\n'), start, end };
 }
 

@@ -18,8 +18,10 @@ export function phaseItems(r: PhasesReport): PhaseItem[] {
   return r.phases.map((p: Phase) => ({
     label: `${p.done ? '$(pass-filled)' : p.no === r.current ? '$(arrow-right)' : '$(circle-large-outline)'} ${p.no}. ${p.title}`,
     description: p.done ? `done${p.date ? ` ${p.date.replace('T', ' ').slice(0, 16)}` : ''}` : 'not yet',
-    detail: `${fmt(p.staged)} staged, ${fmt(p.runs)} send run(s), ${fmt(p.posted)} sent, ${fmt(p.acknowledged)} acknowledged`
-      + (p.where[0] ? ` (${p.where[0].schema}.${p.where[0].table})` : '') + (p.next ? ` · next: ${p.next}` : ''),
+    detail:
+      `${fmt(p.staged)} staged, ${fmt(p.runs)} send run(s), ${fmt(p.posted)} sent, ${fmt(p.acknowledged)} acknowledged` +
+      (p.where[0] ? ` (${p.where[0].schema}.${p.where[0].table})` : '') +
+      (p.next ? ` · next: ${p.next}` : ''),
     next: p.next,
   }));
 }

@@ -89,13 +89,17 @@ export function barChartSvg(chart: ReportChart, width = 520): string {
   const plotW = Math.max(40, width - labelW - valueW);
   const max = Math.max(1, ...bars.map((b) => b.value));
   const h = Math.max(rowH, bars.length * rowH) + 4;
-  const rows = bars.map((b, i) => {
-    const y = i * rowH + 2;
-    const w = b.value > 0 ? Math.max(1, Math.round((b.value / max) * plotW)) : 0;
-    return `<text x="${labelW - 6}" y="${y + 15}" text-anchor="end" class="lbl">${escapeHtml(b.label)}</text>`
-      + `<rect x="${labelW}" y="${y + 3}" width="${w}" height="${rowH - 8}" class="bar"><title>${escapeHtml(b.label)}: ${fmt(b.value)}</title></rect>`
-      + `<text x="${labelW + w + 6}" y="${y + 15}" class="val">${fmt(b.value)}</text>`;
-  }).join('');
+  const rows = bars
+    .map((b, i) => {
+      const y = i * rowH + 2;
+      const w = b.value > 0 ? Math.max(1, Math.round((b.value / max) * plotW)) : 0;
+      return (
+        `<text x="${labelW - 6}" y="${y + 15}" text-anchor="end" class="lbl">${escapeHtml(b.label)}</text>` +
+        `<rect x="${labelW}" y="${y + 3}" width="${w}" height="${rowH - 8}" class="bar"><title>${escapeHtml(b.label)}: ${fmt(b.value)}</title></rect>` +
+        `<text x="${labelW + w + 6}" y="${y + 15}" class="val">${fmt(b.value)}</text>`
+      );
+    })
+    .join('');
   return `<svg xmlns="http://www.w3.org/2000/svg" role="img" aria-label="${escapeHtml(chart.title)}" width="${width}" height="${h}" viewBox="0 0 ${width} ${h}">${rows}</svg>`;
 }
 
@@ -111,18 +115,29 @@ export function renderReportHtml(r: ReportData, nonce: string, cspSource: string
     sections.push(`<section><h2>${escapeHtml(c.title)}</h2>${barChartSvg(c)}</section>`);
   }
   if (r.findings) {
-    const list = r.findings.length === 0
-      ? '<p>No findings.</p>'
-      : `<table class="findings"><thead><tr><th>Severity</th><th>Where</th><th>Rule</th><th>Message</th><th class="num">Rows</th></tr></thead><tbody>${r.findings.map((f) =>
-        `<tr class="${f.severity}"><td>${f.severity}</td><td>${escapeHtml(f.where)}</td><td><code>${escapeHtml(f.rule)}</code></td><td>${escapeHtml(f.message)}</td><td class="num">${f.count === undefined ? '' : fmt(f.count)}</td></tr>`).join('')}</tbody></table>`;
+    const list =
+      r.findings.length === 0
+        ? '<p>No findings.</p>'
+        : `<table class="findings"><thead><tr><th>Severity</th><th>Where</th><th>Rule</th><th>Message</th><th class="num">Rows</th></tr></thead><tbody>${r.findings
+            .map(
+              (f) =>
+                `<tr class="${f.severity}"><td>${f.severity}</td><td>${escapeHtml(f.where)}</td><td><code>${escapeHtml(f.rule)}</code></td><td>${escapeHtml(f.message)}</td><td class="num">${f.count === undefined ? '' : fmt(f.count)}</td></tr>`,
+            )
+            .join('')}</tbody></table>`;
     const more = r.moreFindings ? `<p>…and ${fmt(r.moreFindings)} more (see the Problems panel).</p>` : '';
     sections.push(`<section><h2>Findings</h2>${list}${more}</section>`);
   }
   if (r.children && r.children.length) {
-    const rows = r.children.map((c) =>
-      `<tr class="${c.severity}"><td><code>${escapeHtml(c.personId)}</code></td><td>${c.rules.map((x) => `<code>${escapeHtml(x)}</code>`).join(' ')}</td><td><a href="${escapeHtml(commandHref('ssd.buildPayload', [c.personId]))}">Build payload</a></td></tr>`).join('');
+    const rows = r.children
+      .map(
+        (c) =>
+          `<tr class="${c.severity}"><td><code>${escapeHtml(c.personId)}</code></td><td>${c.rules.map((x) => `<code>${escapeHtml(x)}</code>`).join(' ')}</td><td><a href="${escapeHtml(commandHref('ssd.buildPayload', [c.personId]))}">Build payload</a></td></tr>`,
+      )
+      .join('');
     const more = r.moreChildren ? `<p>…and ${fmt(r.moreChildren)} more (the Children node of the SSD view lists them under "With problems").</p>` : '';
-    sections.push(`<section><h2>Children affected</h2><p class="meta">Person ids of the example rows of each finding (up to 5 per finding).</p><table class="children"><thead><tr><th>Child</th><th>Rules</th><th></th></tr></thead><tbody>${rows}</tbody></table>${more}</section>`);
+    sections.push(
+      `<section><h2>Children affected</h2><p class="meta">Person ids of the example rows of each finding (up to 5 per finding).</p><table class="children"><thead><tr><th>Child</th><th>Rules</th><th></th></tr></thead><tbody>${rows}</tbody></table>${more}</section>`,
+    );
   }
   if (r.timings && r.timings.length) sections.push(`<section><h2>Timings</h2>${table(r.timings, formatMs)}</section>`);
   if ((r.notes && r.notes.length) || (r.links && r.links.length)) {
@@ -130,10 +145,15 @@ export function renderReportHtml(r: ReportData, nonce: string, cspSource: string
     const links = (r.links ?? []).map((l) => `<li><a href="${escapeHtml(commandHref(l.command, l.args))}">${escapeHtml(l.label)}</a></li>`);
     sections.push(`<section><h2>Notes</h2><ul>${[...notes, ...links].join('')}</ul></section>`);
   }
-  return pageHtml(r.title, `<h1>${escapeHtml(r.title)}</h1>
+  return pageHtml(
+    r.title,
+    `<h1>${escapeHtml(r.title)}</h1>
 <p><span class="outcome ${r.outcome}">${outcome}</span></p>
 <p class="meta">${escapeHtml(r.target)}${r.schema ? ` · schema <code>${escapeHtml(r.schema)}</code>` : ''} · started ${escapeHtml(r.startedAt.toISOString().replace('T', ' ').slice(0, 19))} UTC · took ${formatMs(r.elapsedMs)}</p>
-${sections.join('\n')}`, nonce, cspSource);
+${sections.join('\n')}`,
+    nonce,
+    cspSource,
+  );
 }
 
 /** A document page (e.g. the rule documentation rendered from Markdown) in the report's style. */

@@ -16,7 +16,10 @@ export function looksLikeSsdScript(text: string): boolean {
   const t = text.length > SCAN_CHARS ? text.slice(0, SCAN_CHARS) : text;
   if (/META-(CONTAINER|ELEMENT|END)\b/i.test(t)) return true;
   const name = String.raw`(?:(?:\[[^\]]+\]|"[^"]+"|\w+)\s*\.\s*)*[\["]?ssd_\w+`;
-  const writes = new RegExp(String.raw`\b(?:CREATE\s+TABLE(?:\s+IF\s+NOT\s+EXISTS)?|ALTER\s+TABLE|DROP\s+TABLE(?:\s+IF\s+EXISTS)?|TRUNCATE\s+TABLE|INSERT\s+INTO|DELETE\s+FROM|UPDATE|SELECT\b[\s\S]{0,2000}?\bINTO)\s+${name}`, 'i');
+  const writes = new RegExp(
+    String.raw`\b(?:CREATE\s+TABLE(?:\s+IF\s+NOT\s+EXISTS)?|ALTER\s+TABLE|DROP\s+TABLE(?:\s+IF\s+EXISTS)?|TRUNCATE\s+TABLE|INSERT\s+INTO|DELETE\s+FROM|UPDATE|SELECT\b[\s\S]{0,2000}?\bINTO)\s+${name}`,
+    'i',
+  );
   return writes.test(t);
 }
 
@@ -33,7 +36,7 @@ export function scriptTarget(label: string, description: string, schema: string)
   const embedded = /^embedded PostgreSQL(?: at (.+))?/.exec(description);
   if (embedded) return { connection: label, server: 'embedded database on this machine', database: embedded[1] ?? '(in memory)', schema };
   const m = /^(?:SQL Server|PostgreSQL)\s+(?:.*@)?([^@/\s]+)\/([^\s]*)/.exec(description);
-  if (m) return { connection: label, server: m[1]!, database: m[2] || '(the login\'s default)', schema };
+  if (m) return { connection: label, server: m[1]!, database: m[2] || "(the login's default)", schema };
   return { connection: label, server: description, database: '(see the server)', schema };
 }
 
@@ -46,7 +49,17 @@ export function confirmRunText(file: string, t: ScriptTarget): { message: string
 }
 
 const cell = (v: unknown): string => {
-  const s = v === null || v === undefined ? 'NULL' : v instanceof Date ? v.toISOString().replace('T', ' ').replace(/\.000Z$|Z$/, '') : typeof v === 'object' ? JSON.stringify(v) : String(v);
+  const s =
+    v === null || v === undefined
+      ? 'NULL'
+      : v instanceof Date
+        ? v
+            .toISOString()
+            .replace('T', ' ')
+            .replace(/\.000Z$|Z$/, '')
+        : typeof v === 'object'
+          ? JSON.stringify(v)
+          : String(v);
   const one = s.replace(/\s+/g, ' ');
   return one.length > 40 ? `${one.slice(0, 39)}…` : one;
 };
@@ -56,12 +69,20 @@ export function resultLines(results: readonly ResultSummary[]): string[] {
   const out: string[] = [];
   for (const r of results) {
     const rows = `${r.rows.toLocaleString('en-GB')} row${r.rows === 1 ? '' : 's'}`;
-    if (r.rows === 0 || r.columns.length === 0) { out.push(`    returned ${rows}`); continue; }
+    if (r.rows === 0 || r.columns.length === 0) {
+      out.push(`    returned ${rows}`);
+      continue;
+    }
     out.push(`    returned ${rows}; ${r.first.length < r.rows ? `first ${r.first.length} below` : r.rows === 1 ? 'below' : 'all below'}:`);
     const grid = [r.columns.map(cell), ...r.first.map((row) => r.columns.map((c) => cell(row[c])))];
     const widths = r.columns.map((_, i) => Math.max(...grid.map((g) => g[i]!.length)));
     grid.forEach((g, k) => {
-      out.push(`      ${g.map((c, i) => c.padEnd(widths[i]!)).join(' | ').trimEnd()}`);
+      out.push(
+        `      ${g
+          .map((c, i) => c.padEnd(widths[i]!))
+          .join(' | ')
+          .trimEnd()}`,
+      );
       if (k === 0) out.push(`      ${widths.map((w) => '-'.repeat(w)).join('-+-')}`);
     });
   }

@@ -11,7 +11,11 @@ import { rangeAtLineColumn, SEVERITY_RANK, type DiagnosticRecord } from './diagn
 import { formatMs, type ReportBar, type ReportData, type ReportFinding } from './report';
 
 const SOURCES: Readonly<Record<ScriptDiagnostic['source'], string>> = {
-  split: 'SSD script', server: 'SSD script', preflight: 'SSD pre-flight', drift: 'SSD drift', mosaic: 'SSD Mosaic',
+  split: 'SSD script',
+  server: 'SSD script',
+  preflight: 'SSD pre-flight',
+  drift: 'SSD drift',
+  mosaic: 'SSD Mosaic',
 };
 
 /** Where a run, a pre-flight or a drift check was made (never a password). */
@@ -64,7 +68,9 @@ export function preflightDiagnostics(report: PreflightReport, file?: string): Sc
     out.push({
       ...at,
       message: `pre-flight: ${c.title}: ${c.detail}${c.fix ? `. What to do: ${c.fix}` : ''}`,
-      severity: c.status === 'fail' ? 'error' : 'warning', source: 'preflight', code: c.id,
+      severity: c.status === 'fail' ? 'error' : 'warning',
+      source: 'preflight',
+      code: c.id,
     });
   }
   return out;
@@ -81,10 +87,35 @@ export function driftDiagnostics(report: DriftReport): ScriptDiagnostic[] {
       t.retyped.length ? `${t.retyped.length} column(s) of another type` : '',
       t.orderDiffers ? 'column order differs' : '',
     ].filter(Boolean);
-    out.push({ file: t.file, line: t.line, column: 1, severity: 'warning', source: 'drift', code: 'drift',
-      message: `${t.schema}.${t.table} exists and differs from this CREATE TABLE, which the script will not apply: ${parts.join('; ')}. "SSD: Check Script Structure Drift" opens the ALTER/DROP statements to review.` });
-    for (const c of t.added) out.push({ file: t.file, line: c.line, column: c.column, severity: 'warning', source: 'drift', code: 'drift-added', message: `${c.name} is not a column of the live table ${t.schema}.${t.table}: INSERTs naming it will fail` });
-    for (const c of t.retyped) out.push({ file: t.file, line: c.line, column: 1, severity: 'warning', source: 'drift', code: 'drift-retyped', message: `${c.column}: the live table has ${c.liveType}, the script ${c.scriptType}` });
+    out.push({
+      file: t.file,
+      line: t.line,
+      column: 1,
+      severity: 'warning',
+      source: 'drift',
+      code: 'drift',
+      message: `${t.schema}.${t.table} exists and differs from this CREATE TABLE, which the script will not apply: ${parts.join('; ')}. "SSD: Check Script Structure Drift" opens the ALTER/DROP statements to review.`,
+    });
+    for (const c of t.added)
+      out.push({
+        file: t.file,
+        line: c.line,
+        column: c.column,
+        severity: 'warning',
+        source: 'drift',
+        code: 'drift-added',
+        message: `${c.name} is not a column of the live table ${t.schema}.${t.table}: INSERTs naming it will fail`,
+      });
+    for (const c of t.retyped)
+      out.push({
+        file: t.file,
+        line: c.line,
+        column: 1,
+        severity: 'warning',
+        source: 'drift',
+        code: 'drift-retyped',
+        message: `${c.column}: the live table has ${c.liveType}, the script ${c.scriptType}`,
+      });
   }
   return out;
 }
@@ -115,7 +146,9 @@ export function formatRunEvent(e: RunEvent): string[] {
     case 'start':
       return [`${e.plan.file}: ${plural(e.total, 'batch', 'batches')}${e.plan.perTable ? ' (per table)' : ''}, ${plural(e.plan.tables.length, 'table')}`];
     case 'batch-start':
-      return [`[${String(e.n).padStart(String(e.total).length)}/${e.total}] ${e.batch.label} (${basename(e.batch.file)}:${e.batch.line})${e.batch.repeat > 1 ? ` run ${e.iteration} of ${e.batch.repeat}` : ''}`];
+      return [
+        `[${String(e.n).padStart(String(e.total).length)}/${e.total}] ${e.batch.label} (${basename(e.batch.file)}:${e.batch.line})${e.batch.repeat > 1 ? ` run ${e.iteration} of ${e.batch.repeat}` : ''}`,
+      ];
     case 'message': {
       const m = e.message;
       const at = e.at ? `${basename(e.at.file)}:${e.at.line}:${e.at.column}: ` : '';
@@ -130,7 +163,9 @@ export function formatRunEvent(e: RunEvent): string[] {
     case 'table':
       return e.state === 'failed' ? [`    table ${e.name} failed`] : [];
     case 'refresh':
-      return e.refresh.outcome === 'not run' ? [] : [`    ${e.name}: ${refreshText(e.refresh).replace(/ at ([^ ,)]+):(\d+):(\d+)/, (_m, f: string, l: string, c: string) => ` at ${basename(f)}:${l}:${c}`)}`];
+      return e.refresh.outcome === 'not run'
+        ? []
+        : [`    ${e.name}: ${refreshText(e.refresh).replace(/ at ([^ ,)]+):(\d+):(\d+)/, (_m, f: string, l: string, c: string) => ` at ${basename(f)}:${l}:${c}`)}`];
     case 'done':
       return formatRunSummary(e.result);
   }
@@ -168,7 +203,9 @@ export function formatRunSummary(r: RunResult): string[] {
     const w = Math.max(5, ...r.tables.map((t) => name(t).length));
     lines.push(`  ${'table'.padEnd(w)}  ${'status'.padEnd(9)}  ${'created'.padEnd(7)}  ${'rows'.padStart(9)}  ${'time'.padEnd(7)}  refresh`);
     for (const t of r.tables) {
-      lines.push(`  ${name(t).padEnd(w)}  ${t.status.padEnd(9)}  ${(t.created ? 'yes' : t.existedBefore === null ? '?' : 'no').padEnd(7)}  ${(t.rows === null ? '-' : String(t.rows)).padStart(9)}  ${(t.elapsedMs === null ? '' : formatMs(t.elapsedMs)).padEnd(7)}  ${t.refresh ? refreshText(t.refresh) : ''}`.trimEnd());
+      lines.push(
+        `  ${name(t).padEnd(w)}  ${t.status.padEnd(9)}  ${(t.created ? 'yes' : t.existedBefore === null ? '?' : 'no').padEnd(7)}  ${(t.rows === null ? '-' : String(t.rows)).padStart(9)}  ${(t.elapsedMs === null ? '' : formatMs(t.elapsedMs)).padEnd(7)}  ${t.refresh ? refreshText(t.refresh) : ''}`.trimEnd(),
+      );
     }
   }
   if (r.atomic === false) lines.push('atomic refresh: off (ssd.script.atomicRefresh): table blocks ran as written, outside transactions');
@@ -195,9 +232,15 @@ export function scriptRunReport(r: RunResult, meta: RunMeta, extra: { preflight?
   };
   const counts: ReportBar[] = [
     { label: 'Batches', value: r.total },
-    ...statusCount(r.batches.map((b) => b.status), (s) => `Batches ${s}`),
+    ...statusCount(
+      r.batches.map((b) => b.status),
+      (s) => `Batches ${s}`,
+    ),
     { label: 'Tables', value: r.tables.length },
-    ...statusCount(r.tables.map((t) => t.status), (s) => `Tables ${s}`),
+    ...statusCount(
+      r.tables.map((t) => t.status),
+      (s) => `Tables ${s}`,
+    ),
     { label: 'Rows affected', value: r.batches.reduce((a, b) => a + b.rowsAffected, 0) },
     { label: 'Errors', value: r.diagnostics.filter((d) => d.severity === 'error').length },
   ];
@@ -210,16 +253,48 @@ export function scriptRunReport(r: RunResult, meta: RunMeta, extra: { preflight?
   const findings: ReportFinding[] = [];
   for (const t of r.tables) {
     if (t.status === 'built') continue;
-    findings.push({ severity: t.status === 'failed' ? 'error' : 'warning', where: tableName(t), rule: `table ${t.status}`, message: t.error ? t.error.message : t.status === 'not run' ? 'not run (an earlier batch failed or the run was cancelled)' : 'not sure it was built (a batch building it failed or more batches were to come)', ...(t.rows !== null ? { count: t.rows } : {}) });
+    findings.push({
+      severity: t.status === 'failed' ? 'error' : 'warning',
+      where: tableName(t),
+      rule: `table ${t.status}`,
+      message: t.error
+        ? t.error.message
+        : t.status === 'not run'
+          ? 'not run (an earlier batch failed or the run was cancelled)'
+          : 'not sure it was built (a batch building it failed or more batches were to come)',
+      ...(t.rows !== null ? { count: t.rows } : {}),
+    });
   }
-  for (const t of r.shrunk ?? []) findings.push({ severity: 'warning', where: `${t.schema}.${t.name}`, rule: 'row-count watch', message: `${t.before.toLocaleString('en-GB')} → ${t.after.toLocaleString('en-GB')} rows (${t.why}): check the errors and the source tables before staging or sending`, count: t.after });
-  for (const t of r.tables) if (t.refresh && (t.refresh.outcome === 'kept previous rows' || t.refresh.outcome === 'not atomic')) findings.push({ severity: t.refresh.outcome === 'not atomic' ? 'info' : 'warning', where: tableName(t), rule: t.refresh.outcome, message: refreshText(t.refresh) });
+  for (const t of r.shrunk ?? [])
+    findings.push({
+      severity: 'warning',
+      where: `${t.schema}.${t.name}`,
+      rule: 'row-count watch',
+      message: `${t.before.toLocaleString('en-GB')} → ${t.after.toLocaleString('en-GB')} rows (${t.why}): check the errors and the source tables before staging or sending`,
+      count: t.after,
+    });
+  for (const t of r.tables)
+    if (t.refresh && (t.refresh.outcome === 'kept previous rows' || t.refresh.outcome === 'not atomic'))
+      findings.push({ severity: t.refresh.outcome === 'not atomic' ? 'info' : 'warning', where: tableName(t), rule: t.refresh.outcome, message: refreshText(t.refresh) });
   for (const d of r.diagnostics) findings.push(reportFindingOf(d));
-  if (extra.preflight) for (const c of extra.preflight.checks) if (c.status === 'fail' || c.status === 'warn') findings.push({ severity: c.status === 'fail' ? 'error' : 'warning', where: c.file && c.line ? `${basename(c.file)}:${c.line}` : 'pre-flight', rule: c.id, message: `${c.title}: ${c.detail}${c.fix ? `. What to do: ${c.fix}` : ''}` });
+  if (extra.preflight)
+    for (const c of extra.preflight.checks)
+      if (c.status === 'fail' || c.status === 'warn')
+        findings.push({
+          severity: c.status === 'fail' ? 'error' : 'warning',
+          where: c.file && c.line ? `${basename(c.file)}:${c.line}` : 'pre-flight',
+          rule: c.id,
+          message: `${c.title}: ${c.detail}${c.fix ? `. What to do: ${c.fix}` : ''}`,
+        });
   if (extra.drift) for (const t of extra.drift.tables) if (t.status === 'drift') findings.push(driftFinding(t));
   const notes = [
     `Script ${r.file} (${r.dialect === 'tsql' ? 'T-SQL' : 'PostgreSQL'}${r.perTable ? ', per table' : ''}).`,
-    ...r.tables.filter((t) => t.status !== 'not run').map((t) => `${tableName(t)}: ${t.status}${t.created ? ', created by this run' : ''}${t.rows !== null ? `, ${plural(t.rows, 'row')}` : ''}${t.elapsedMs !== null ? `, ${formatMs(t.elapsedMs)}` : ''}${t.refresh ? `; ${refreshText(t.refresh)}` : ''}`),
+    ...r.tables
+      .filter((t) => t.status !== 'not run')
+      .map(
+        (t) =>
+          `${tableName(t)}: ${t.status}${t.created ? ', created by this run' : ''}${t.rows !== null ? `, ${plural(t.rows, 'row')}` : ''}${t.elapsedMs !== null ? `, ${formatMs(t.elapsedMs)}` : ''}${t.refresh ? `; ${refreshText(t.refresh)}` : ''}`,
+      ),
   ];
   return {
     title: `Run Script ${basename(r.file)}`,
@@ -243,7 +318,12 @@ function driftFinding(t: TableDrift): ReportFinding {
     ...t.retyped.map((c) => `~${c.column} (table ${c.liveType}, script ${c.scriptType})`),
     ...(t.orderDiffers ? ['column order differs'] : []),
   ];
-  return { severity: 'warning', where: `${t.schema}.${t.table}`, rule: 'drift', message: `differs from the script's CREATE TABLE (${basename(t.file)}:${t.line}): ${parts.join(', ')}${t.note ? `. ${t.note}` : ''}` };
+  return {
+    severity: 'warning',
+    where: `${t.schema}.${t.table}`,
+    rule: 'drift',
+    message: `differs from the script's CREATE TABLE (${basename(t.file)}:${t.line}): ${parts.join(', ')}${t.note ? `. ${t.note}` : ''}`,
+  };
 }
 
 /** Lines for the output channel: every pre-flight check with what to do. */
@@ -271,13 +351,21 @@ export function preflightReport(r: PreflightReport, meta: RunMeta & { elapsedMs:
     ...(meta.schema ? { schema: meta.schema } : {}),
     startedAt: meta.startedAt,
     elapsedMs: meta.elapsedMs,
-    counts: [{ label: 'Checks', value: r.checks.length }, { label: 'Passed', value: n('ok') }, { label: 'Warnings', value: n('warn') }, { label: 'Failed', value: n('fail') }, { label: 'Skipped', value: n('skip') }],
-    findings: r.checks.filter((c) => c.status !== 'ok').map((c) => ({
-      severity: c.status === 'fail' ? 'error' as const : c.status === 'warn' ? 'warning' as const : 'info' as const,
-      where: c.file && c.line ? `${basename(c.file)}:${c.line}` : 'server',
-      rule: c.id,
-      message: `${c.title}: ${c.detail}${c.fix ? `. What to do: ${c.fix}` : ''}`,
-    })),
+    counts: [
+      { label: 'Checks', value: r.checks.length },
+      { label: 'Passed', value: n('ok') },
+      { label: 'Warnings', value: n('warn') },
+      { label: 'Failed', value: n('fail') },
+      { label: 'Skipped', value: n('skip') },
+    ],
+    findings: r.checks
+      .filter((c) => c.status !== 'ok')
+      .map((c) => ({
+        severity: c.status === 'fail' ? ('error' as const) : c.status === 'warn' ? ('warning' as const) : ('info' as const),
+        where: c.file && c.line ? `${basename(c.file)}:${c.line}` : 'server',
+        rule: c.id,
+        message: `${c.title}: ${c.detail}${c.fix ? `. What to do: ${c.fix}` : ''}`,
+      })),
     notes: [
       `${r.server.product} ${r.server.version}${r.server.database ? `, database ${r.server.database}` : ''}${r.server.compatibilityLevel ? `, compatibility level ${r.server.compatibilityLevel}` : ''}.`,
       ...r.checks.filter((c) => c.status === 'ok').map((c) => `OK ${c.title}: ${c.detail}`),
@@ -288,7 +376,9 @@ export function preflightReport(r: PreflightReport, meta: RunMeta & { elapsedMs:
 /** Lines for the output channel: each drifted table with the statements to review. */
 export function formatDrift(r: DriftReport): string[] {
   const drifted = r.tables.filter((t) => t.status === 'drift');
-  const lines = [`structure drift: ${drifted.length ? `${plural(drifted.length, 'table')} differ from the script` : 'none'} (${plural(r.tables.length, 'table definition')} compared, ${r.tables.filter((t) => t.status === 'missing').length} not created yet)`];
+  const lines = [
+    `structure drift: ${drifted.length ? `${plural(drifted.length, 'table')} differ from the script` : 'none'} (${plural(r.tables.length, 'table definition')} compared, ${r.tables.filter((t) => t.status === 'missing').length} not created yet)`,
+  ];
   for (const t of drifted) {
     lines.push(`  ${basename(t.file)}:${t.line}: ${t.schema}.${t.table} differs from the script's CREATE TABLE (the script never alters an existing table):`);
     for (const c of t.added) lines.push(`    + ${c.name} ${c.type}   (in the script, not in the table)`);
@@ -356,8 +446,15 @@ export function driftReport(r: DriftReport, meta: RunMeta & { elapsedMs: number;
     ...(meta.schema ? { schema: meta.schema } : {}),
     startedAt: meta.startedAt,
     elapsedMs: meta.elapsedMs,
-    counts: [{ label: 'Table definitions compared', value: r.tables.length }, { label: 'Same as the live table', value: n('same') }, { label: 'Differ (drift)', value: n('drift') }, { label: 'Not created yet', value: n('missing') }],
+    counts: [
+      { label: 'Table definitions compared', value: r.tables.length },
+      { label: 'Same as the live table', value: n('same') },
+      { label: 'Differ (drift)', value: n('drift') },
+      { label: 'Not created yet', value: n('missing') },
+    ],
     findings: r.tables.filter((t) => t.status === 'drift').map(driftFinding),
-    notes: r.drift ? ['The ALTER/DROP statements are in the review document that opened; SSD Workbench never runs them.'] : ['Every table the script defines that already exists matches its CREATE TABLE.'],
+    notes: r.drift
+      ? ['The ALTER/DROP statements are in the review document that opened; SSD Workbench never runs them.']
+      : ['Every table the script defines that already exists matches its CREATE TABLE.'],
   };
 }

@@ -21,8 +21,18 @@ export interface SendModeItem {
 /** The modes in the order offered: the dry run first (the default: nothing leaves the machine). */
 export const SEND_MODE_ITEMS: readonly SendModeItem[] = [
   { mode: 'dry-run', label: 'Dry run (nothing leaves this machine)', description: 'default', detail: 'Build and check every request exactly as it would be sent; send nothing, write nothing.' },
-  { mode: 'test', label: 'DfE test endpoint', description: 'sends', detail: 'Send the queued records to the endpoint in ssd.api.baseUrl (the DfE test receiver) and record every answer in the staging table.' },
-  { mode: 'live', label: 'DfE live endpoint', description: 'sends children\'s data to the DfE', detail: 'Send the queued records to the live DfE receiver in ssd.api.baseUrl. Asks again every run, naming the endpoint, LA code, table and records.' },
+  {
+    mode: 'test',
+    label: 'DfE test endpoint',
+    description: 'sends',
+    detail: 'Send the queued records to the endpoint in ssd.api.baseUrl (the DfE test receiver) and record every answer in the staging table.',
+  },
+  {
+    mode: 'live',
+    label: 'DfE live endpoint',
+    description: "sends children's data to the DfE",
+    detail: 'Send the queued records to the live DfE receiver in ssd.api.baseUrl. Asks again every run, naming the endpoint, LA code, table and records.',
+  },
 ];
 
 /** The API settings a test or live send reads ('' when not set). */
@@ -38,7 +48,11 @@ export interface ApiSettings {
 export function missingApiSettings(mode: SendMode, s: ApiSettings): string[] {
   if (mode === 'dry-run') return [];
   const need: Array<[string, string | undefined]> = [
-    ['ssd.api.baseUrl', s.baseUrl], ['ssd.api.tokenUrl', s.tokenUrl], ['ssd.api.scope', s.scope], ['ssd.api.clientId', s.clientId], ['ssd.laCode', s.laCode],
+    ['ssd.api.baseUrl', s.baseUrl],
+    ['ssd.api.tokenUrl', s.tokenUrl],
+    ['ssd.api.scope', s.scope],
+    ['ssd.api.clientId', s.clientId],
+    ['ssd.laCode', s.laCode],
   ];
   return need.filter(([, v]) => !v || !v.trim()).map(([k]) => k);
 }
@@ -49,13 +63,13 @@ export function missingApiSettings(mode: SendMode, s: ApiSettings): string[] {
  */
 export function apiSettingsProblem(mode: SendMode, s: ApiSettings): string | undefined {
   if (mode === 'dry-run') return undefined;
-  const checks: Array<() => unknown> = [
-    () => checkUrl(s.baseUrl, 'ssd.api.baseUrl'),
-    () => checkUrl(s.tokenUrl, 'ssd.api.tokenUrl'),
-    () => checkLaCode(s.laCode),
-  ];
+  const checks: Array<() => unknown> = [() => checkUrl(s.baseUrl, 'ssd.api.baseUrl'), () => checkUrl(s.tokenUrl, 'ssd.api.tokenUrl'), () => checkLaCode(s.laCode)];
   for (const c of checks) {
-    try { c(); } catch (e) { return e instanceof Error ? e.message.replace('(e.g. --la-code 845)', '(the ssd.laCode setting, e.g. 845)') : String(e); }
+    try {
+      c();
+    } catch (e) {
+      return e instanceof Error ? e.message.replace('(e.g. --la-code 845)', '(the ssd.laCode setting, e.g. 845)') : String(e);
+    }
   }
   return undefined;
 }
@@ -87,7 +101,11 @@ export function sendRefusedUpFront(target: { isDemo: boolean; table: StagingTabl
 
 /** The host of an endpoint URL (what the confirmation names). */
 export function endpointHost(url: string): string {
-  try { return new URL(url).host; } catch { return url; }
+  try {
+    return new URL(url).host;
+  } catch {
+    return url;
+  }
 }
 
 export interface SendConfirmation {
@@ -126,15 +144,16 @@ export function sendConfirmation(f: ConfirmFacts): SendConfirmation {
   const deletions = f.deletions ?? 0;
   const mass = f.deletionLimit !== undefined && deletions > f.deletionLimit;
   return {
-    message: `Send ${plural(toSend, 'record')} from ${f.schema}.${f.table} to ${where} ${host} as LA ${f.laCode}?`
-      + (mass ? ` ${fmt(deletions)} of them ask the DfE to purge a child: more than the ${fmt(f.deletionLimit!)} a run sends without asking.` : ''),
+    message:
+      `Send ${plural(toSend, 'record')} from ${f.schema}.${f.table} to ${where} ${host} as LA ${f.laCode}?` +
+      (mass ? ` ${fmt(deletions)} of them ask the DfE to purge a child: more than the ${fmt(f.deletionLimit!)} a run sends without asking.` : ''),
     detail: [
       `Endpoint: POST ${childrenUrl(f.baseUrl, f.laCode)}`,
       `Database: ${f.connection}, table ${f.schema}.${f.table}.`,
       `${plural(f.queued, 'record')} queued${f.invalid ? `; ${plural(f.invalid, 'fails', 'fail')} the DfE schema and will be marked Withheld, not sent` : ''}.`,
       `Purges: ${fmt(deletions)} deletion payload${deletions === 1 ? '' : 's'} (children deleted at the DfE)${mass ? ` — more than the safety stop's ${fmt(f.deletionLimit!)}: check the last Build Staging (a half-refreshed source table marks children Deleted) before sending them` : ''}.`,
       f.partial ? 'Partial payloads for updated children (ssd.payload.partial); new children and deletions in full.' : 'Full payloads.',
-      f.mode === 'live' ? 'This sends children\'s data to the DfE. Every answer is recorded in the staging table.' : 'Every answer is recorded in the staging table (Sent or Error).',
+      f.mode === 'live' ? "This sends children's data to the DfE. Every answer is recorded in the staging table." : 'Every answer is recorded in the staging table (Sent or Error).',
     ].join('\n'),
     button: mass ? `Send to ${f.mode === 'live' ? 'Live' : 'Test'}, Including ${fmt(deletions)} Purges` : f.mode === 'live' ? 'Send to Live' : 'Send to Test',
     allowMassDeletion: mass,
@@ -152,7 +171,13 @@ export type SecretKind = keyof typeof SECRET_KEYS;
  * instead of handing a stored secret to another host.
  */
 export function secretScope(kind: SecretKind, s: ApiSettings): string {
-  const origin = (u: string) => { try { return new URL(u).origin; } catch { return u; } };
+  const origin = (u: string) => {
+    try {
+      return new URL(u).origin;
+    } catch {
+      return u;
+    }
+  };
   return kind === 'clientSecret' ? `${s.clientId.trim()} ${origin(s.tokenUrl)}` : origin(s.baseUrl);
 }
 
@@ -199,41 +224,52 @@ const ISSUE_LIMIT = 200;
 export function sendReportData(r: SendReport, tableByStatus: readonly ReportBar[], ctx: ReportContext): ReportData {
   const dry = r.mode === 'dry-run';
   const findings: ReportFinding[] = r.issues.slice(0, ISSUE_LIMIT).map((i) => ({
-    severity: i.outcome === 'failed' ? 'warning' : 'error', where: `child ${i.personId}`, rule: i.outcome, message: i.reason,
+    severity: i.outcome === 'failed' ? 'warning' : 'error',
+    where: `child ${i.personId}`,
+    rule: i.outcome,
+    message: i.reason,
   }));
   const more = Math.max(0, r.issues.length - ISSUE_LIMIT);
-  const outcome: ReportData['outcome'] = r.stopped?.kind === 'cancelled' ? 'cancelled'
-    : r.stopped && r.sent === 0 && r.queued > 0 && !dry ? 'failed'
-      : r.stopped || r.invalid || r.rejected || r.failed || r.notSent ? 'problems' : 'done';
+  const outcome: ReportData['outcome'] =
+    r.stopped?.kind === 'cancelled' ? 'cancelled' : r.stopped && r.sent === 0 && r.queued > 0 && !dry ? 'failed' : r.stopped || r.invalid || r.rejected || r.failed || r.notSent ? 'problems' : 'done';
   const counts: ReportBar[] = dry
     ? [
-      { label: 'Records queued', value: r.queued },
-      { label: 'Full payloads', value: r.full },
-      { label: 'Partial payloads', value: r.partialPayloads },
-      { label: 'Deletion payloads', value: r.deletions },
-      { label: `Safety stop: deletion payloads a run sends without asking`, value: r.deletionLimit },
-      { label: 'Invalid (would not be sent)', value: r.invalid },
-      { label: 'Requests (would be made)', value: r.batches },
-      { label: 'Largest request (KiB)', value: Math.ceil(r.largestRequestBytes / 1024) },
-    ]
+        { label: 'Records queued', value: r.queued },
+        { label: 'Full payloads', value: r.full },
+        { label: 'Partial payloads', value: r.partialPayloads },
+        { label: 'Deletion payloads', value: r.deletions },
+        { label: `Safety stop: deletion payloads a run sends without asking`, value: r.deletionLimit },
+        { label: 'Invalid (would not be sent)', value: r.invalid },
+        { label: 'Requests (would be made)', value: r.batches },
+        { label: 'Largest request (KiB)', value: Math.ceil(r.largestRequestBytes / 1024) },
+      ]
     : [
-      { label: 'Records queued', value: r.queued },
-      { label: 'Sent', value: r.sent },
-      { label: 'Rejected by the API', value: r.rejected },
-      { label: 'Failed (retried next run)', value: r.failed },
-      { label: 'Invalid (not sent)', value: r.invalid },
-      { label: 'Not sent (the run stopped)', value: r.notSent },
-      { label: 'Not read (still queued: the run stopped first)', value: r.notRead ?? 0 },
-      { label: 'Deletion payloads (purges) queued', value: r.deletionsQueued },
-      { label: 'Restaged while sending (stay queued)', value: r.supersededWhileSending },
-      { label: 'Batches', value: r.batches },
-      { label: 'HTTP requests', value: r.requests },
-      { label: 'Retries', value: r.retries },
-      { label: 'Token requests', value: r.tokenRequests },
-    ];
+        { label: 'Records queued', value: r.queued },
+        { label: 'Sent', value: r.sent },
+        { label: 'Rejected by the API', value: r.rejected },
+        { label: 'Failed (retried next run)', value: r.failed },
+        { label: 'Invalid (not sent)', value: r.invalid },
+        { label: 'Not sent (the run stopped)', value: r.notSent },
+        { label: 'Not read (still queued: the run stopped first)', value: r.notRead ?? 0 },
+        { label: 'Deletion payloads (purges) queued', value: r.deletionsQueued },
+        { label: 'Restaged while sending (stay queued)', value: r.supersededWhileSending },
+        { label: 'Batches', value: r.batches },
+        { label: 'HTTP requests', value: r.requests },
+        { label: 'Retries', value: r.retries },
+        { label: 'Token requests', value: r.tokenRequests },
+      ];
   const outcomeBars: ReportBar[] = dry
-    ? [{ label: 'would be sent', value: r.queued - r.invalid }, { label: 'invalid', value: r.invalid }]
-    : [{ label: 'sent', value: r.sent }, { label: 'rejected', value: r.rejected }, { label: 'failed', value: r.failed }, { label: 'invalid', value: r.invalid }, { label: 'not sent', value: r.notSent }];
+    ? [
+        { label: 'would be sent', value: r.queued - r.invalid },
+        { label: 'invalid', value: r.invalid },
+      ]
+    : [
+        { label: 'sent', value: r.sent },
+        { label: 'rejected', value: r.rejected },
+        { label: 'failed', value: r.failed },
+        { label: 'invalid', value: r.invalid },
+        { label: 'not sent', value: r.notSent },
+      ];
   return {
     title: dry ? `Send (dry run): ${r.table}` : `Send to the ${MODE_NAME[r.mode]}: ${r.table}`,
     outcome,
@@ -243,10 +279,7 @@ export function sendReportData(r: SendReport, tableByStatus: readonly ReportBar[
     elapsedMs: ctx.elapsedMs,
     counts,
     timings: [{ label: dry ? 'Read, build and check' : 'Send and record', value: r.seconds * 1000 }],
-    charts: [
-      { title: 'Records by outcome', bars: outcomeBars },
-      ...(tableByStatus.length ? [{ title: `${r.table} by submission_status`, bars: [...tableByStatus] }] : []),
-    ],
+    charts: [{ title: 'Records by outcome', bars: outcomeBars }, ...(tableByStatus.length ? [{ title: `${r.table} by submission_status`, bars: [...tableByStatus] }] : [])],
     findings,
     ...(more ? { moreFindings: more } : {}),
     notes: [
@@ -254,7 +287,9 @@ export function sendReportData(r: SendReport, tableByStatus: readonly ReportBar[
       ...(r.url ? [`Endpoint: POST ${r.url}`] : []),
       r.partial ? 'Partial payloads for updated children; new children and deletions in full.' : 'Full payloads.',
       `Up to ${r.batchSize} children per request.`,
-      ...(r.stopped ? [r.stopped.kind === 'cancelled' ? 'Cancelled: the request in flight was abandoned; answers already received are recorded, the rest stay queued.' : `Stopped early: ${r.stopped.reason}`] : []),
+      ...(r.stopped
+        ? [r.stopped.kind === 'cancelled' ? 'Cancelled: the request in flight was abandoned; answers already received are recorded, the rest stay queued.' : `Stopped early: ${r.stopped.reason}`]
+        : []),
     ],
   };
 }

@@ -16,7 +16,10 @@ export const GROUP_LABEL: Record<TableGroup, string> = {
 };
 
 /** A theme icon by id, with an optional theme colour id. */
-export interface IconView { id: string; color?: string }
+export interface IconView {
+  id: string;
+  color?: string;
+}
 
 /** A tree item without the editor: what tree.ts renders. */
 export interface ItemView {
@@ -68,7 +71,9 @@ export function presentNode(node: TreeNode, ctx: PresentContext): ItemView {
       const item = view(node.conn.label, 'expanded');
       item.id = `conn:${node.conn.key}:${ctx.epoch}`;
       item.description = `schema ${node.conn.schema}`;
-      item.tooltip = md(`**${escapeMd(node.conn.label)}**\n\n${escapeMd(node.conn.description)}\n\nSchema \`${node.conn.schema}\`${node.conn.isDemo ? '\n\nEmbedded demo database: fake children only.' : ''}`);
+      item.tooltip = md(
+        `**${escapeMd(node.conn.label)}**\n\n${escapeMd(node.conn.description)}\n\nSchema \`${node.conn.schema}\`${node.conn.isDemo ? '\n\nEmbedded demo database: fake children only.' : ''}`,
+      );
       item.iconPath = icon(node.conn.isDemo ? 'beaker' : 'database');
       return item;
     }
@@ -111,15 +116,21 @@ export function presentNode(node: TreeNode, ctx: PresentContext): ItemView {
       const facts = [
         present === false ? 'Missing from the database.' : n === undefined ? '' : n < 0 ? 'The row count failed (see the log).' : n === 0 ? 'Empty: no rows.' : `${plural(n, 'row')}.`,
         f ? `Last check: ${findingWords(f)}.` : '',
-      ].filter(Boolean).join(' ');
+      ]
+        .filter(Boolean)
+        .join(' ');
       const tooltip = md(`**${node.def.name}**${facts ? `\n\n${escapeMd(facts)}` : ''}\n\n${escapeMd(node.def.description)}\n\n*Row:* ${escapeMd(node.def.rowGrain)}`);
       item.tooltip = tooltip;
-      item.iconPath = present === false
-        ? icon('circle-slash', 'disabledForeground')
-        : n === 0 ? icon('circle-large-outline', 'disabledForeground')
-        : f && f.errors ? icon('table', 'problemsErrorIcon.foreground')
-          : f && f.warnings ? icon('table', 'problemsWarningIcon.foreground')
-            : icon('table');
+      item.iconPath =
+        present === false
+          ? icon('circle-slash', 'disabledForeground')
+          : n === 0
+            ? icon('circle-large-outline', 'disabledForeground')
+            : f && f.errors
+              ? icon('table', 'problemsErrorIcon.foreground')
+              : f && f.warnings
+                ? icon('table', 'problemsWarningIcon.foreground')
+                : icon('table');
       item.command = { command: 'ssd.openTableDocument', title: 'Show table', arguments: [node.def.name] };
       return item;
     }
@@ -143,9 +154,12 @@ export function presentNode(node: TreeNode, ctx: PresentContext): ItemView {
       item.description = bits.join(' · ');
       const def = findTable(node.table)?.columns.find((c) => c.name === node.name);
       item.tooltip = `${node.table}.${node.name}: ${node.type}${node.pk ? ' (key)' : ''}${node.usedByBuilder ? '\n● Read by the DfE API payload builder.' : ''}${def?.fk ? `\nRefers to ${def.fk}.` : ''}${node.present ? '' : '\nMissing from the database.'}${node.inModel ? '' : '\nExtra: not in the SSD model.'}${f ? `\nLast check: ${findingWords(f)}.\n${f.messages.slice(0, 3).join('\n')}` : ''}`;
-      item.iconPath = !node.present ? icon('warning', 'problemsWarningIcon.foreground')
-        : f && f.errors ? icon('symbol-field', 'problemsErrorIcon.foreground')
-          : f ? icon('symbol-field', 'problemsWarningIcon.foreground')
+      item.iconPath = !node.present
+        ? icon('warning', 'problemsWarningIcon.foreground')
+        : f && f.errors
+          ? icon('symbol-field', 'problemsErrorIcon.foreground')
+          : f
+            ? icon('symbol-field', 'problemsWarningIcon.foreground')
             : icon(node.pk ? 'key' : 'symbol-field');
       return item;
     }
@@ -162,7 +176,7 @@ export function presentNode(node: TreeNode, ctx: PresentContext): ItemView {
       item.id = `childrenWithProblems:${ctx.epoch}:${ctx.findings.checkedAt ?? ''}`;
       const n = ctx.findings.childProblems().size;
       if (n) item.description = String(n);
-      item.tooltip = 'Children named by the last Check Tables (person ids of the findings\' example rows) and children whose staging rows are Withheld. Right-click a child to build its payload.';
+      item.tooltip = "Children named by the last Check Tables (person ids of the findings' example rows) and children whose staging rows are Withheld. Right-click a child to build its payload.";
       item.iconPath = icon('warning', 'problemsWarningIcon.foreground');
       return item;
     }
@@ -171,9 +185,7 @@ export function presentNode(node: TreeNode, ctx: PresentContext): ItemView {
       const fromCheck = ctx.findings.childProblems().get(node.personId);
       const withheld = node.withheld === true || ctx.withheld.has(node.personId);
       const note = fromCheck || withheld ? problemNote(fromCheck?.rules ?? [], withheld) : '';
-      item.iconPath = fromCheck?.severity === 'error' ? icon('account', 'problemsErrorIcon.foreground')
-        : fromCheck || withheld ? icon('account', 'problemsWarningIcon.foreground')
-          : icon('account');
+      item.iconPath = fromCheck?.severity === 'error' ? icon('account', 'problemsErrorIcon.foreground') : fromCheck || withheld ? icon('account', 'problemsWarningIcon.foreground') : icon('account');
       if (note) item.description = note;
       item.tooltip = `Child ${node.personId}${fromCheck ? `\nLast check: ${fromCheck.rules.join(', ')}` : ''}${withheld ? '\nStaging: Withheld (kept out of every send queue)' : ''}\nRight-click to build the payload.`;
       return item;
@@ -196,11 +208,14 @@ export function presentNode(node: TreeNode, ctx: PresentContext): ItemView {
       const item = view(r.startedAt.replace('T', ' ').slice(0, 16), 'none');
       const c = (v: number | null) => (v === null ? '–' : v.toLocaleString('en-GB'));
       item.description = r.outcome === 'completed' ? `completed · ${c(r.cohort)}` : r.outcome;
-      item.tooltip = [`Run ${r.runId}, as of ${r.asOf ?? '?'}, SSD schema ${r.ssdSchema}`, `Outcome: ${r.outcome}${r.massChangeAllowed ? ' (mass change allowed)' : ''}`,
+      item.tooltip = [
+        `Run ${r.runId}, as of ${r.asOf ?? '?'}, SSD schema ${r.ssdSchema}`,
+        `Outcome: ${r.outcome}${r.massChangeAllowed ? ' (mass change allowed)' : ''}`,
         ...(r.stopReason ? [`Reason: ${r.stopReason}`] : []),
         ...(r.outcome === 'stopped' ? [`Would purge ${c(r.plannedPurges)}, strip ${c(r.plannedEpisodeLosses)}`] : []),
         `Cohort ${c(r.cohort)}, new ${c(r.new)}, updated ${c(r.updated)}, unchanged ${c(r.unchanged)}, deleted ${c(r.deleted)} (${c(r.deletionPayloads)} purges), invalid ${c(r.invalid)}`,
-        `Acknowledged rows at the start: ${c(r.acknowledgedRows)}`].join('\n');
+        `Acknowledged rows at the start: ${c(r.acknowledgedRows)}`,
+      ].join('\n');
       item.iconPath = icon(r.outcome === 'completed' ? 'pass' : r.outcome === 'stopped' ? 'warning' : r.outcome === 'running' ? 'sync' : 'error');
       return item;
     }
@@ -220,7 +235,10 @@ export function presentNode(node: TreeNode, ctx: PresentContext): ItemView {
     }
     case 'message': {
       const item = view(node.text, 'none');
-      if (node.detail) { item.description = node.detail; item.tooltip = node.detail; }
+      if (node.detail) {
+        item.description = node.detail;
+        item.tooltip = node.detail;
+      }
       item.iconPath = icon(node.icon ?? 'info');
       return item;
     }
@@ -231,7 +249,7 @@ export function presentNode(node: TreeNode, ctx: PresentContext): ItemView {
       return item;
     }
   }
-  }
+}
 
 /** Findings as short badges: "✕2 ⚠1 ℹ3" (errors, warnings, infos; zeros left out). */
 function badges(t: Tally): string {
@@ -257,4 +275,5 @@ function isWithheld(status: string | null): boolean {
   return (status ?? '').trim().toLowerCase() === 'withheld';
 }
 
-const WITHHELD_TOOLTIP = 'Withheld: kept out of every send queue by the staging build (an invalid payload, or a child who left the cohort before any acknowledgement). Each row\'s reason is in its api_response and on the row below.';
+const WITHHELD_TOOLTIP =
+  "Withheld: kept out of every send queue by the staging build (an invalid payload, or a child who left the cohort before any acknowledgement). Each row's reason is in its api_response and on the row below.";

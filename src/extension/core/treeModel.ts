@@ -67,7 +67,15 @@ export const CONTEXT_VALUES: readonly ContextValue[] = Object.values(CONTEXT);
 
 /** Context values no menu needs (the node's click, or nothing, does the work). */
 export const CONTEXT_WITHOUT_MENU: ReadonlySet<ContextValue> = new Set<ContextValue>([
-  CONTEXT.columns, CONTEXT.column, CONTEXT.columnBuilder, CONTEXT.childrenWithProblems, CONTEXT.stageRuns, CONTEXT.stageRun, CONTEXT.more, CONTEXT.message, CONTEXT.action,
+  CONTEXT.columns,
+  CONTEXT.column,
+  CONTEXT.columnBuilder,
+  CONTEXT.childrenWithProblems,
+  CONTEXT.stageRuns,
+  CONTEXT.stageRun,
+  CONTEXT.more,
+  CONTEXT.message,
+  CONTEXT.action,
 ]);
 
 /**
@@ -76,27 +84,55 @@ export const CONTEXT_WITHOUT_MENU: ReadonlySet<ContextValue> = new Set<ContextVa
  */
 export function contextValueOf(node: TreeNode, state: { present?: boolean; childSearch?: string } = {}): ContextValue {
   switch (node.kind) {
-    case 'connection': return CONTEXT.connection;
-    case 'group': return node.group === 'builder' ? CONTEXT.groupBuilder : node.group === 'other' ? CONTEXT.groupOther : CONTEXT.groupStaging;
-    case 'table': return state.present === false ? CONTEXT.tableMissing : CONTEXT.table;
-    case 'columns': return CONTEXT.columns;
-    case 'column': return node.usedByBuilder ? CONTEXT.columnBuilder : CONTEXT.column;
-    case 'children': return state.childSearch ? CONTEXT.childrenFiltered : CONTEXT.children;
-    case 'childrenWithProblems': return CONTEXT.childrenWithProblems;
-    case 'child': return CONTEXT.child;
-    case 'stagingBucket': return CONTEXT.stagingBucket;
-    case 'stagingRow': return CONTEXT.stagingRow;
-    case 'stageRuns': return CONTEXT.stageRuns;
-    case 'stageRun': return CONTEXT.stageRun;
-    case 'more': return CONTEXT.more;
-    case 'message': return CONTEXT.message;
-    case 'action': return CONTEXT.action;
+    case 'connection':
+      return CONTEXT.connection;
+    case 'group':
+      return node.group === 'builder' ? CONTEXT.groupBuilder : node.group === 'other' ? CONTEXT.groupOther : CONTEXT.groupStaging;
+    case 'table':
+      return state.present === false ? CONTEXT.tableMissing : CONTEXT.table;
+    case 'columns':
+      return CONTEXT.columns;
+    case 'column':
+      return node.usedByBuilder ? CONTEXT.columnBuilder : CONTEXT.column;
+    case 'children':
+      return state.childSearch ? CONTEXT.childrenFiltered : CONTEXT.children;
+    case 'childrenWithProblems':
+      return CONTEXT.childrenWithProblems;
+    case 'child':
+      return CONTEXT.child;
+    case 'stagingBucket':
+      return CONTEXT.stagingBucket;
+    case 'stagingRow':
+      return CONTEXT.stagingRow;
+    case 'stageRuns':
+      return CONTEXT.stageRuns;
+    case 'stageRun':
+      return CONTEXT.stageRun;
+    case 'more':
+      return CONTEXT.more;
+    case 'message':
+      return CONTEXT.message;
+    case 'action':
+      return CONTEXT.action;
   }
 }
 
 const KINDS: ReadonlySet<string> = new Set<TreeNodeKind>([
-  'connection', 'group', 'table', 'columns', 'column', 'children', 'childrenWithProblems', 'child',
-  'stagingBucket', 'stagingRow', 'stageRuns', 'stageRun', 'more', 'message', 'action',
+  'connection',
+  'group',
+  'table',
+  'columns',
+  'column',
+  'children',
+  'childrenWithProblems',
+  'child',
+  'stagingBucket',
+  'stagingRow',
+  'stageRuns',
+  'stageRun',
+  'more',
+  'message',
+  'action',
 ]);
 
 /** Whether a command argument is a node of this tree (a menu passes the node it was opened on). */
@@ -122,9 +158,16 @@ export function personIdOfNode(arg: unknown): string | undefined {
 export function tableOfNode(arg: unknown): string | undefined {
   if (!isTreeNode(arg)) return undefined;
   switch (arg.kind) {
-    case 'table': case 'columns': return arg.def.name.toLowerCase();
-    case 'column': case 'stagingBucket': case 'stagingRow': case 'stageRuns': return arg.table.toLowerCase();
-    default: return undefined;
+    case 'table':
+    case 'columns':
+      return arg.def.name.toLowerCase();
+    case 'column':
+    case 'stagingBucket':
+    case 'stagingRow':
+    case 'stageRuns':
+      return arg.table.toLowerCase();
+    default:
+      return undefined;
   }
 }
 

@@ -29,19 +29,30 @@ export class CheckDiagnostics implements vscode.Disposable, vscode.TextDocumentC
     this.subs.push(
       vscode.workspace.registerTextDocumentContentProvider(TABLE_SCHEME, this),
       findings.onDidChange(() => this.refresh()),
-      vscode.workspace.onDidOpenTextDocument((d) => { if (isSqlDocument(d)) this.schedule(); }),
-      vscode.workspace.onDidCloseTextDocument((d) => { if (isSqlDocument(d)) this.schedule(); }),
-      vscode.workspace.onDidSaveTextDocument((d) => { if (isSqlDocument(d)) this.schedule(); }),
+      vscode.workspace.onDidOpenTextDocument((d) => {
+        if (isSqlDocument(d)) this.schedule();
+      }),
+      vscode.workspace.onDidCloseTextDocument((d) => {
+        if (isSqlDocument(d)) this.schedule();
+      }),
+      vscode.workspace.onDidSaveTextDocument((d) => {
+        if (isSqlDocument(d)) this.schedule();
+      }),
     );
   }
 
   /** The dialect of the database the findings are about (column types in the table documents). */
-  setDialect(d: Dialect): void { this.dialect = d; }
+  setDialect(d: Dialect): void {
+    this.dialect = d;
+  }
 
   private schedule(): void {
     if (!this.findings.checked) return;
     if (this.timer) clearTimeout(this.timer);
-    this.timer = setTimeout(() => { this.timer = undefined; this.refresh(); }, 300);
+    this.timer = setTimeout(() => {
+      this.timer = undefined;
+      this.refresh();
+    }, 300);
   }
 
   /** Recompute where every finding goes and replace the whole collection. */

@@ -15,10 +15,12 @@ export class ScriptDiagnostics implements vscode.Disposable {
   private readonly subs: vscode.Disposable[] = [];
 
   constructor() {
-    this.subs.push(vscode.workspace.onDidChangeTextDocument((e) => {
-      if (e.contentChanges.length === 0) return;
-      if (this.collection.has(e.document.uri)) this.collection.delete(e.document.uri);
-    }));
+    this.subs.push(
+      vscode.workspace.onDidChangeTextDocument((e) => {
+        if (e.contentChanges.length === 0) return;
+        if (this.collection.has(e.document.uri)) this.collection.delete(e.document.uri);
+      }),
+    );
   }
 
   /**

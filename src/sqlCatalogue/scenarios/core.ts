@@ -28,7 +28,8 @@ const NO_SLEEP = { now: () => Date.now(), random: () => 0.5, sleep: async () => 
 
 function child(personId: string, valid = true): BuiltChild {
   return {
-    personId, legacyId: `L${personId}`,
+    personId,
+    legacyId: `L${personId}`,
     payload: { la_child_id: personId, mis_child_id: `L${personId}`, child_details: { unique_pupil_number: 'A123456789012', first_name: 'Fake', surname: 'Child' } },
     problems: valid ? [] : [{ path: '/child_details', rule: 'required', message: 'missing', severity: 'error' }],
   };
@@ -44,7 +45,9 @@ function apiAnswering(status: number, body: unknown): typeof fetch {
 }
 
 /** For scenarios that stop before any request. */
-const NEVER_SENDS = (async () => { throw new Error('the catalogue never sends'); }) as typeof fetch;
+const NEVER_SENDS = (async () => {
+  throw new Error('the catalogue never sends');
+}) as typeof fetch;
 
 async function* stream<T>(items: readonly T[]): AsyncIterable<T> {
   for (const i of items) yield i;
@@ -78,14 +81,16 @@ export const coreScenarios: SqlScenario[] = [
     id: 'payload.build',
     command: 'payload',
     dialects: ['mssql', 'postgres', 'oracle'],
-    title: 'ssd payload: check the builder tables, find the orphan branches\' columns, stream every child\'s rows, then one child\'s',
+    title: "ssd payload: check the builder tables, find the orphan branches' columns, stream every child's rows, then one child's",
     responder: (dialect, ctx) => (sql) => {
       if (readsTables(sql)) return builderTableNames();
       if (readsColumns(sql)) return builderColumnRows(dialect, ctx.schema);
       return undefined;
     },
     run: async (db, ctx) => {
-      for await (const _ of streamChildPayloads(db, { schema: ctx.schema, asOf: ctx.asOf })) { /* the recording has no rows */ }
+      for await (const _ of streamChildPayloads(db, { schema: ctx.schema, asOf: ctx.asOf })) {
+        /* the recording has no rows */
+      }
       return buildChildPayload(db, 'P1', { schema: ctx.schema, asOf: ctx.asOf });
     },
   },
@@ -110,7 +115,15 @@ export const coreScenarios: SqlScenario[] = [
       await builderTableCounts(db, ctx.schema);
       await stagingSafetyCounts(db, info);
       const runs = await ensureStageRunsTable(db, ctx.schema);
-      const runId = await startStageRun(db, runs, { asOf: ctx.asOf, stagingTable: `${ctx.schema}.${ctx.stagingTable}`, ssdSchema: ctx.schema, sourceRowCounts: { ssd_person: 1 }, liveRows: 0, acknowledgedRows: 0, massChangeAllowed: false });
+      const runId = await startStageRun(db, runs, {
+        asOf: ctx.asOf,
+        stagingTable: `${ctx.schema}.${ctx.stagingTable}`,
+        ssdSchema: ctx.schema,
+        sourceRowCounts: { ssd_person: 1 },
+        liveRows: 0,
+        acknowledgedRows: 0,
+        massChangeAllowed: false,
+      });
       await finishStageRun(db, runs, runId, { outcome: 'completed', cohort: 1, new: 1 });
       return recentStageRuns(db, ctx.schema, `${ctx.schema}.${ctx.stagingTable}`, { outcome: 'completed' });
     },
@@ -119,7 +132,7 @@ export const coreScenarios: SqlScenario[] = [
     id: 'stage.build',
     command: 'stage',
     dialects: ['mssql', 'postgres', 'oracle'],
-    title: 'ssd stage: check the builder tables, create the staging table and its work table when missing, stream every child\'s rows, find children who left the cohort',
+    title: "ssd stage: check the builder tables, create the staging table and its work table when missing, stream every child's rows, find children who left the cohort",
     responder: (dialect, ctx) => {
       let created = false;
       return (sql, _params, kind) => {
@@ -137,7 +150,8 @@ export const coreScenarios: SqlScenario[] = [
     id: 'stage.safetyStop',
     command: 'stage',
     dialects: ['mssql', 'postgres', 'oracle'],
-    title: 'ssd stage over a staging table with many acknowledged children: the safety stop\'s planning pass (which children would be purged or lose every episode) and the stop, before anything is written',
+    title:
+      "ssd stage over a staging table with many acknowledged children: the safety stop's planning pass (which children would be purged or lose every episode) and the stop, before anything is written",
     responder: (dialect, ctx) => (sql) => {
       if (readsTables(sql)) return builderTableNames();
       if (readsColumns(sql)) return [...stagingColumnRows(dialect, ctx.schema, ctx.stagingTable), ...builderColumnRows(dialect, ctx.schema)];
@@ -160,7 +174,8 @@ export const coreScenarios: SqlScenario[] = [
     id: 'stage.write',
     command: 'stage',
     dialects: ['mssql', 'postgres', 'oracle'],
-    title: 'ssd stage: write a batch (new, changed and held-back children), mark the batch seen, then mark children who left the cohort (with and without partial payloads, with and without legacy_id)',
+    title:
+      'ssd stage: write a batch (new, changed and held-back children), mark the batch seen, then mark children who left the cohort (with and without partial payloads, with and without legacy_id)',
     responder: (dialect, ctx) => {
       // A, B exist; C is new; D (invalid) exists with its current hash; gone: G1 acknowledged, G2 never sent.
       const hashOf = (c: BuiltChild) => prepareChild(c).hashHex;
@@ -173,18 +188,64 @@ export const coreScenarios: SqlScenario[] = [
         if (!/AS acknowledged/.test(sql)) return undefined;
         if (/run_marks/i.test(sql)) {
           // Children who left the cohort (first page only): one acknowledged by the API, one never sent.
-          return Number(params[1]) !== 0 ? [] : [
-            { id: 10, person_id: 'G1', legacy_id: 'LG1', current_hash: 'ee', row_state: 'Unchanged', submission_status: 'Sent', api_response: null, acknowledged: 1, previous_json_payload: '{"la_child_id":"G1"}' },
-            { id: 11, person_id: 'G2', legacy_id: null, current_hash: 'dd', row_state: 'New', submission_status: 'Pending', api_response: null, acknowledged: 0, previous_json_payload: null },
-          ];
+          return Number(params[1]) !== 0
+            ? []
+            : [
+                {
+                  id: 10,
+                  person_id: 'G1',
+                  legacy_id: 'LG1',
+                  current_hash: 'ee',
+                  row_state: 'Unchanged',
+                  submission_status: 'Sent',
+                  api_response: null,
+                  acknowledged: 1,
+                  previous_json_payload: '{"la_child_id":"G1"}',
+                },
+                { id: 11, person_id: 'G2', legacy_id: null, current_hash: 'dd', row_state: 'New', submission_status: 'Pending', api_response: null, acknowledged: 0, previous_json_payload: null },
+              ];
         }
         const ids = (dialect === 'postgres' ? (params[0] as string[]) : (params as string[])) ?? [];
         const rows: Row[] = [];
         for (const id of ids) {
-          if (id === 'B') rows.push({ id: 2, person_id: 'B', current_hash: 'ff', row_state: 'New', submission_status: 'Sent', api_response: null, acknowledged: 1, previous_json: '{"la_child_id":"B"}', partial_json: null });
+          if (id === 'B')
+            rows.push({
+              id: 2,
+              person_id: 'B',
+              current_hash: 'ff',
+              row_state: 'New',
+              submission_status: 'Sent',
+              api_response: null,
+              acknowledged: 1,
+              previous_json: '{"la_child_id":"B"}',
+              partial_json: null,
+            });
           // E: unchanged and valid, its row without a validation stamp (gets one).
-          if (id === 'E') rows.push({ id: 5, person_id: 'E', current_hash: hashOf(child('E')), row_state: 'New', submission_status: 'Pending', api_response: null, acknowledged: 0, validation_stamp: null, previous_json: null, partial_json: null });
-          if (id === 'D') rows.push({ id: 4, person_id: 'D', current_hash: hashOf(child('D', false)), row_state: 'New', submission_status: 'Pending', api_response: null, acknowledged: 0, previous_json: null, partial_json: null });
+          if (id === 'E')
+            rows.push({
+              id: 5,
+              person_id: 'E',
+              current_hash: hashOf(child('E')),
+              row_state: 'New',
+              submission_status: 'Pending',
+              api_response: null,
+              acknowledged: 0,
+              validation_stamp: null,
+              previous_json: null,
+              partial_json: null,
+            });
+          if (id === 'D')
+            rows.push({
+              id: 4,
+              person_id: 'D',
+              current_hash: hashOf(child('D', false)),
+              row_state: 'New',
+              submission_status: 'Pending',
+              api_response: null,
+              acknowledged: 0,
+              previous_json: null,
+              partial_json: null,
+            });
         }
         return rows;
       };
@@ -206,18 +267,31 @@ export const coreScenarios: SqlScenario[] = [
       if (readsColumns(sql)) return stagingColumnRows(dialect, ctx.schema, ctx.stagingTable);
       if (/submission_status/.test(sql) && /ORDER BY/i.test(sql) && Number(params[0]) === 0 && params.length === 2) {
         return [
-          { id: 1, person_id: 'A', row_state: 'Deleted', submission_status: 'Pending', json_payload: JSON.stringify(deletionPayload({ la_child_id: 'A', mis_child_id: null })), partial_json_payload: null, current_hash: 'aa' },
+          {
+            id: 1,
+            person_id: 'A',
+            row_state: 'Deleted',
+            submission_status: 'Pending',
+            json_payload: JSON.stringify(deletionPayload({ la_child_id: 'A', mis_child_id: null })),
+            partial_json_payload: null,
+            current_hash: 'aa',
+          },
           { id: 2, person_id: 'B', row_state: 'Updated', submission_status: 'Pending', json_payload: 'not json', partial_json_payload: null, current_hash: 'bb' },
         ];
       }
       if (/COUNT\(\*\) AS n/.test(sql)) return [{ n: 1 }];
       return undefined;
     },
-    run: (db, ctx) => runSend(db, {
-      mode: 'test', schema: ctx.schema, table: ctx.stagingTable, timing: NO_SLEEP, partial: !!ctx.partial,
-      endpoint: ENDPOINT,
-      fetch: apiAnswering(200, ['2025-03-31_10:00:00.00_123e4567-e89b-12d3-a456-426614174000.json']),
-    }),
+    run: (db, ctx) =>
+      runSend(db, {
+        mode: 'test',
+        schema: ctx.schema,
+        table: ctx.stagingTable,
+        timing: NO_SLEEP,
+        partial: !!ctx.partial,
+        endpoint: ENDPOINT,
+        fetch: apiAnswering(200, ['2025-03-31_10:00:00.00_123e4567-e89b-12d3-a456-426614174000.json']),
+      }),
   },
   {
     id: 'send.stopped',
@@ -229,40 +303,63 @@ export const coreScenarios: SqlScenario[] = [
       if (/COUNT\(\*\)/i.test(sql)) return [{ n: 30 }];
       // The deletion scan's first page: 30 deletion payloads (over the limit of 25 for 30 acknowledged).
       if (/json_payload/.test(sql) && Number(params[0]) === 0) {
-        return Array.from({ length: 30 }, (_, i) => ({ id: i + 1, row_state: 'Deleted', json_payload: JSON.stringify(deletionPayload({ la_child_id: `D${i}`, mis_child_id: null })), partial_json_payload: null }));
+        return Array.from({ length: 30 }, (_, i) => ({
+          id: i + 1,
+          row_state: 'Deleted',
+          json_payload: JSON.stringify(deletionPayload({ la_child_id: `D${i}`, mis_child_id: null })),
+          partial_json_payload: null,
+        }));
       }
       return undefined;
     },
-    run: (db, ctx) => runSend(db, {
-      mode: 'test', schema: ctx.schema, table: ctx.stagingTable, timing: NO_SLEEP,
-      endpoint: ENDPOINT,
-      fetch: NEVER_SENDS,
-    }),
+    run: (db, ctx) =>
+      runSend(db, {
+        mode: 'test',
+        schema: ctx.schema,
+        table: ctx.stagingTable,
+        timing: NO_SLEEP,
+        endpoint: ENDPOINT,
+        fetch: NEVER_SENDS,
+      }),
   },
   {
     id: 'send.rejected',
     command: 'send',
     dialects: ['mssql', 'postgres', 'oracle'],
-    title: 'ssd send: the API rejects a record (400): it is marked Error with the API\'s reason',
+    title: "ssd send: the API rejects a record (400): it is marked Error with the API's reason",
     responder: (dialect, ctx) => (sql, params) => {
       if (readsColumns(sql)) return stagingColumnRows(dialect, ctx.schema, ctx.stagingTable);
       if (/submission_status/.test(sql) && /ORDER BY/i.test(sql) && Number(params[0]) === 0) {
-        return [{ id: 1, person_id: 'A', row_state: 'Deleted', submission_status: 'Pending', json_payload: JSON.stringify(deletionPayload({ la_child_id: 'A', mis_child_id: null })), partial_json_payload: null, current_hash: 'aa' }];
+        return [
+          {
+            id: 1,
+            person_id: 'A',
+            row_state: 'Deleted',
+            submission_status: 'Pending',
+            json_payload: JSON.stringify(deletionPayload({ la_child_id: 'A', mis_child_id: null })),
+            partial_json_payload: null,
+            current_hash: 'aa',
+          },
+        ];
       }
       if (/COUNT\(\*\)/i.test(sql)) return [{ n: 1 }];
       return undefined;
     },
-    run: (db, ctx) => runSend(db, {
-      mode: 'test', schema: ctx.schema, table: ctx.stagingTable, timing: NO_SLEEP,
-      endpoint: ENDPOINT,
-      fetch: apiAnswering(400, { error: 'la_child_id: unknown child' }),
-    }),
+    run: (db, ctx) =>
+      runSend(db, {
+        mode: 'test',
+        schema: ctx.schema,
+        table: ctx.stagingTable,
+        timing: NO_SLEEP,
+        endpoint: ENDPOINT,
+        fetch: apiAnswering(400, { error: 'la_child_id: unknown child' }),
+      }),
   },
   {
     id: 'send.locked',
     command: 'send',
     dialects: ['mssql', 'postgres', 'oracle'],
-    title: 'ssd send while another run holds the staging table\'s lock: who holds it (session, host, program, since when); nothing is read or written',
+    title: "ssd send while another run holds the staging table's lock: who holds it (session, host, program, since when); nothing is read or written",
     responder: (dialect, ctx) => (sql) => {
       if (readsColumns(sql)) return stagingColumnRows(dialect, ctx.schema, ctx.stagingTable);
       if (/sp_getapplock/i.test(sql)) return [{ r: -1 }];
@@ -273,7 +370,10 @@ export const coreScenarios: SqlScenario[] = [
     run: async (db, ctx) => {
       try {
         await runSend(db, {
-          mode: 'test', schema: ctx.schema, table: ctx.stagingTable, timing: NO_SLEEP,
+          mode: 'test',
+          schema: ctx.schema,
+          table: ctx.stagingTable,
+          timing: NO_SLEEP,
           endpoint: ENDPOINT,
           fetch: NEVER_SENDS,
         });
@@ -297,7 +397,7 @@ export const coreScenarios: SqlScenario[] = [
     id: 'browse.editor',
     command: 'browse',
     dialects: ['mssql', 'postgres', 'oracle'],
-    title: 'the editor\'s SSD view and ssd payload: columns, row counts, pages of child ids and staging rows, one staging row, one child\'s rows',
+    title: "the editor's SSD view and ssd payload: columns, row counts, pages of child ids and staging rows, one staging row, one child's rows",
     responder: (dialect, ctx) => (sql) => {
       if (readsColumns(sql)) return [...columnRows(dialect, ctx.schema), ...stagingColumnRows(dialect, ctx.schema, ctx.stagingTable)];
       if (readsTables(sql)) return builderTableNames();
@@ -317,7 +417,8 @@ export const coreScenarios: SqlScenario[] = [
     id: 'browse.driver',
     command: 'browse',
     dialects: ['mssql'],
-    title: 'SQL Server: what the driver sends by itself: on every new connection (lock timeout, session id, language), and while a statement waits for a lock (who blocks it; @spids and @pid are bound by the driver)',
+    title:
+      'SQL Server: what the driver sends by itself: on every new connection (lock timeout, session id, language), and while a statement waits for a lock (who blocks it; @spids and @pid are bound by the driver)',
     run: async (db) => {
       for (const s of driverOwnStatements()) await db.query(s.sql, s.params);
     },
@@ -325,7 +426,8 @@ export const coreScenarios: SqlScenario[] = [
   {
     id: 'scramble.copy',
     command: 'scramble',
-    title: 'ssd scramble: identify both databases, read the source catalogue, create the copy\'s tables and marker, copy table by table in batches (the source\'s identifying values as keyed hashes into a temporary table), read the copy back to scan it (looking up the cells the filter lets through), then ssd check on both',
+    title:
+      "ssd scramble: identify both databases, read the source catalogue, create the copy's tables and marker, copy table by table in batches (the source's identifying values as keyed hashes into a temporary table), read the copy back to scan it (looking up the cells the filter lets through), then ssd check on both",
     responder: (dialect, ctx) => {
       // The source schema holds the builder tables; the copy's schema is empty at its first read and
       // holds the copy's tables after that.
@@ -335,7 +437,10 @@ export const coreScenarios: SqlScenario[] = [
         if (readsColumns(sql)) return source ? builderColumnRows(dialect, ctx.schema) : copyReads++ === 0 ? [] : builderColumnRows(dialect, `${ctx.schema}_scrambled`);
         if (readsTables(sql)) return source ? builderTableNames() : [];
         // PostgreSQL bulk insert: the copy table's column types (params: schema, table).
-        if (/AS type_name/.test(sql)) return builderColumnRows(dialect, String(params[0])).filter((r) => r.table_name === params[1]).map((r) => ({ column_name: r.column_name, type_name: 'text' }));
+        if (/AS type_name/.test(sql))
+          return builderColumnRows(dialect, String(params[0]))
+            .filter((r) => r.table_name === params[1])
+            .map((r) => ({ column_name: r.column_name, type_name: 'text' }));
         return undefined;
       };
     },

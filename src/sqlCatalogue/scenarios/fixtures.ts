@@ -25,9 +25,15 @@ export function columnRows(dialect: Dialect, schema: string, tables: readonly Ss
     t.columns.forEach((c, i) => {
       const type = dialect === 'mssql' ? c.sqlServerType : dialect === 'oracle' ? oracleColumnType(c.sqlServerType) : c.postgresType;
       out.push({
-        table_schema: schema, table_name: t.name, column_name: c.name, data_type: dataTypeOf(dialect, type),
-        character_maximum_length: lengthOf(type), numeric_precision: null, numeric_scale: null,
-        is_nullable: c.nullable ? 'YES' : 'NO', ordinal_position: i + 1,
+        table_schema: schema,
+        table_name: t.name,
+        column_name: c.name,
+        data_type: dataTypeOf(dialect, type),
+        character_maximum_length: lengthOf(type),
+        numeric_precision: null,
+        numeric_scale: null,
+        is_nullable: c.nullable ? 'YES' : 'NO',
+        ordinal_position: i + 1,
       });
     });
   }
@@ -42,23 +48,42 @@ export function stagingColumnRows(dialect: Dialect, schema: string, table: strin
   const bin = dialect === 'mssql' ? 'binary' : ora ? 'raw' : 'bytea';
   const ts = dialect === 'mssql' ? 'datetime' : ora ? 'timestamp(3)' : 'timestamp without time zone';
   const cols: Array<[string, string, number | null]> = [
-    ['id', dialect === 'mssql' ? 'int' : ora ? 'number' : 'integer', null], ['person_id', text, 48],
+    ['id', dialect === 'mssql' ? 'int' : ora ? 'number' : 'integer', null],
+    ['person_id', text, 48],
     ...(options.legacyId === false ? [] : [['legacy_id', text, 48] as [string, string, number | null]]),
-    ['previous_json_payload', long, -1], ['json_payload', long, -1], ['partial_json_payload', long, -1],
-    ['current_hash', bin, 32], ['previous_hash', bin, 32], ['submission_status', text, 50], ['submission_timestamp', ts, null],
-    ['api_response', long, -1], ['row_state', text, 10], ['last_updated', ts, null],
+    ['previous_json_payload', long, -1],
+    ['json_payload', long, -1],
+    ['partial_json_payload', long, -1],
+    ['current_hash', bin, 32],
+    ['previous_hash', bin, 32],
+    ['submission_status', text, 50],
+    ['submission_timestamp', ts, null],
+    ['api_response', long, -1],
+    ['row_state', text, 10],
+    ['last_updated', ts, null],
     ...(options.stamp ? [['validation_stamp', dialect === 'mssql' ? 'varchar' : ora ? 'varchar2' : 'character varying', 64] as [string, string, number | null]] : []),
   ];
   return cols.map(([name, type, len], i) => ({
-    table_schema: schema, table_name: table, column_name: name, data_type: type, character_maximum_length: len,
-    numeric_precision: null, numeric_scale: null, is_nullable: 'YES', ordinal_position: i + 1,
+    table_schema: schema,
+    table_name: table,
+    column_name: name,
+    data_type: type,
+    character_maximum_length: len,
+    numeric_precision: null,
+    numeric_scale: null,
+    is_nullable: 'YES',
+    ordinal_position: i + 1,
   }));
 }
 
 export const builderTableNames = (): Row[] => BUILDER_TABLES.map((t) => ({ table_name: t.name }));
 /** Column rows of the tables the payload builder reads (not the staging tables). */
 export const builderColumnRows = (dialect: Dialect, schema: string): Row[] =>
-  columnRows(dialect, schema, SSD_TABLES.filter((t) => BUILDER_TABLES.some((b) => b.name === t.name)));
+  columnRows(
+    dialect,
+    schema,
+    SSD_TABLES.filter((t) => BUILDER_TABLES.some((b) => b.name === t.name)),
+  );
 export const modelStagingTables = STAGING_TABLES;
 
 /** Is this a query on information_schema.columns / .tables (any case), or Oracle's all_tab_columns / all_objects? */

@@ -27,7 +27,7 @@ INSERT INTO ssd_development.ssd_person (pers_person_id, pers_dob) SELECT p.perso
 `;
 
 const scriptFor = (d: Dialect) => (d === 'mssql' ? TSQL_SCRIPT : PG_SCRIPT);
-const scriptDialect = (d: Dialect) => (d === 'mssql' ? 'tsql' as const : 'postgres' as const);
+const scriptDialect = (d: Dialect) => (d === 'mssql' ? ('tsql' as const) : ('postgres' as const));
 
 const MOSAIC_SCRIPT = `if object_id('tempdb..##populate_ssd_person') is not null
 \tdrop procedure ##populate_ssd_person
@@ -57,7 +57,8 @@ export const scriptScenarios: SqlScenario[] = [
     title: 'ssd preflight --script: server version and compatibility level, the USE database, target and source schemas and permissions',
     responder: (dialect) => (sql) => {
       if (dialect === 'mssql') {
-        if (/SERVERPROPERTY/.test(sql)) return [{ product_version: '13.0.5026.0', product_level: 'SP2', edition: 'Standard Edition', engine_edition: 2, database_name: 'HDM_Local', compatibility_level: 130, can_create_table: 1 }];
+        if (/SERVERPROPERTY/.test(sql))
+          return [{ product_version: '13.0.5026.0', product_level: 'SP2', edition: 'Standard Edition', engine_edition: 2, database_name: 'HDM_Local', compatibility_level: 130, can_create_table: 1 }];
         if (/sys\.databases/.test(sql)) return [{ database_name: 'HDM_Local', compatibility_level: 130, state: 'ONLINE', can_connect: 1, can_create_table: 1 }];
         if (/sp_executesql/.test(sql)) return [{ database_name: 'HDM_Local', schema_exists: 1, can_select: 1, can_alter: 1, error_message: null }];
       } else {
@@ -76,7 +77,7 @@ export const scriptScenarios: SqlScenario[] = [
     id: 'connect.floor',
     command: 'preflight',
     dialects: ['mssql'],
-    title: 'every command\'s connect step (SQL Server): the server version and the database compatibility level, against the supported floor',
+    title: "every command's connect step (SQL Server): the server version and the database compatibility level, against the supported floor",
     responder: () => () => [{ product_version: '13.0.5026.0', engine_edition: 2, compatibility_level: 130 }],
     run: (db) => assertSupportedServer(db),
   },
@@ -88,7 +89,10 @@ export const scriptScenarios: SqlScenario[] = [
     // Oracle: a 19c server, the login's own schema, allowed to create tables there.
     responder: (dialect) => (sql) => {
       if (dialect !== 'oracle') return undefined;
-      if (/product_component_version/.test(sql)) return [{ version: '19.0.0.0.0', database_name: 'ORCLCDB', service_name: 'AZEUS', user_name: 'SSD_DEVELOPMENT', can_create_table: 1, can_create_any_table: 0, unlimited_tablespace: 0, own_quota: 1 }];
+      if (/product_component_version/.test(sql))
+        return [
+          { version: '19.0.0.0.0', database_name: 'ORCLCDB', service_name: 'AZEUS', user_name: 'SSD_DEVELOPMENT', can_create_table: 1, can_create_any_table: 0, unlimited_tablespace: 0, own_quota: 1 },
+        ];
       if (/FROM all_users u/.test(sql)) return [{ schema_name: 'SSD_DEVELOPMENT', is_own: 1, visible_objects: 3 }];
       return undefined;
     },
@@ -102,9 +106,39 @@ export const scriptScenarios: SqlScenario[] = [
       if (!readsColumns(sql)) return undefined;
       const text = dialect === 'mssql' ? 'nvarchar' : 'character varying';
       return [
-        { table_name: 'ssd_person', column_name: 'pers_person_id', data_type: text, character_maximum_length: 36, numeric_precision: null, numeric_scale: null, is_nullable: 'NO', ordinal_position: 1, table_schema: ctx.schema },
-        { table_name: 'ssd_person', column_name: 'pers_dob', data_type: dialect === 'mssql' ? 'datetime' : 'timestamp without time zone', character_maximum_length: null, numeric_precision: null, numeric_scale: null, is_nullable: 'YES', ordinal_position: 2, table_schema: ctx.schema },
-        { table_name: 'ssd_person', column_name: 'pers_old', data_type: text, character_maximum_length: 10, numeric_precision: null, numeric_scale: null, is_nullable: 'YES', ordinal_position: 3, table_schema: ctx.schema },
+        {
+          table_name: 'ssd_person',
+          column_name: 'pers_person_id',
+          data_type: text,
+          character_maximum_length: 36,
+          numeric_precision: null,
+          numeric_scale: null,
+          is_nullable: 'NO',
+          ordinal_position: 1,
+          table_schema: ctx.schema,
+        },
+        {
+          table_name: 'ssd_person',
+          column_name: 'pers_dob',
+          data_type: dialect === 'mssql' ? 'datetime' : 'timestamp without time zone',
+          character_maximum_length: null,
+          numeric_precision: null,
+          numeric_scale: null,
+          is_nullable: 'YES',
+          ordinal_position: 2,
+          table_schema: ctx.schema,
+        },
+        {
+          table_name: 'ssd_person',
+          column_name: 'pers_old',
+          data_type: text,
+          character_maximum_length: 10,
+          numeric_precision: null,
+          numeric_scale: null,
+          is_nullable: 'YES',
+          ordinal_position: 3,
+          table_schema: ctx.schema,
+        },
       ];
     },
     run: async (db, ctx) => {
@@ -116,7 +150,7 @@ export const scriptScenarios: SqlScenario[] = [
   {
     id: 'run.script',
     command: 'run',
-    title: 'ssd run: the script\'s batches (here a stand-in), then for each table it builds: does it exist, how many rows',
+    title: "ssd run: the script's batches (here a stand-in), then for each table it builds: does it exist, how many rows",
     responder: () => (sql) => (/COUNT\(\*\)/.test(sql) ? [{ n: 3 }] : /information_schema\.tables/i.test(sql) ? [{ table_name: 'ssd_person' }] : undefined),
     run: (db, ctx) => runPlan(db, planScript(scriptFor(db.dialect), { dialect: scriptDialect(db.dialect), file: 'script.sql' }), { schema: ctx.schema }),
   },

@@ -56,14 +56,19 @@ export function buildOracle(children: number, asOf: string): Oracle {
   process.once('exit', remove);
   try {
     const demo = cliJson(['demo', '--dir', join(dir, 'demo'), '--children', String(children), '--as-of', asOf, '--json']) as {
-      url: string; fake: { rows: Record<string, number> };
+      url: string;
+      fake: { rows: Record<string, number> };
     };
     const db = demo.url;
     const check = cliJson(['check', '--db', db, '--as-of', asOf, '--json', '--no-progress'], [0, 1]) as {
-      summary: { errors: number; warnings: number; infos: number; rulesRun: number }; verdictText: string; findings: OracleFinding[];
+      summary: { errors: number; warnings: number; infos: number; rulesRun: number };
+      verdictText: string;
+      findings: OracleFinding[];
     };
     const stage = cliJson(['stage', '--db', db, '--as-of', asOf, '--table', 'ssd_api_data_staging_anon', '--json'], [0, 1]) as {
-      cohort: number; invalid: number; invalidChildren: Array<{ personId: string; rule: string; path: string }>;
+      cohort: number;
+      invalid: number;
+      invalidChildren: Array<{ personId: string; rule: string; path: string }>;
     };
     const first = stage.invalidChildren[0];
     if (!first) throw new Error('the demo has no invalid child: the e2e suite needs one for the payload diagnostic');
@@ -77,7 +82,10 @@ export function buildOracle(children: number, asOf: string): Oracle {
       check: { ...check.summary, verdictText: check.verdictText, findings: check.findings },
       stage: { cohort: stage.cohort, invalid: stage.invalid },
       invalidChild: { personId: first.personId, problems },
-      dispose: () => { remove(); process.removeListener('exit', remove); },
+      dispose: () => {
+        remove();
+        process.removeListener('exit', remove);
+      },
     };
   } catch (e) {
     remove();

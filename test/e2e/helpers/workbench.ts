@@ -97,7 +97,10 @@ process.once('exit', () => {
   for (const wb of live) wb.killNow();
 });
 // `timeout` in .ci/run and Ctrl+C: exit as the signal would have, through the 'exit' handlers.
-for (const [signal, code] of [['SIGTERM', 143], ['SIGINT', 130]] as const) {
+for (const [signal, code] of [
+  ['SIGTERM', 143],
+  ['SIGINT', 130],
+] as const) {
   process.once(signal, () => process.exit(code));
 }
 
@@ -143,11 +146,11 @@ export class Workbench {
       const port = await freePort();
       const logPath = join(dir, 'code-server.log');
       const logFd = openSync(logPath, 'a');
-      server = spawn(process.execPath, [
-        codeServer.entry, ...common,
-        '--auth', 'none', '--disable-telemetry', '--disable-update-check', '--disable-getting-started-override',
-        '--bind-addr', `127.0.0.1:${port}`, workspace,
-      ], { env, detached: true, stdio: ['ignore', logFd, logFd] });
+      server = spawn(
+        process.execPath,
+        [codeServer.entry, ...common, '--auth', 'none', '--disable-telemetry', '--disable-update-check', '--disable-getting-started-override', '--bind-addr', `127.0.0.1:${port}`, workspace],
+        { env, detached: true, stdio: ['ignore', logFd, logFd] },
+      );
       closeSync(logFd);
       const exited = new Promise<never>((_, reject) => {
         server!.once('exit', (code, signal) => reject(new Error(`code-server exited early (${code ?? signal}); log:\n${tail(logPath)}`)));
@@ -159,13 +162,22 @@ export class Workbench {
       context = await chromium.launchPersistentContext(join(dir, 'chromium'), {
         executablePath: chromiumPath,
         headless: true,
-        args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking',
-          '--disable-component-update', '--disable-sync', '--disable-dev-shm-usage'],
+        args: [
+          '--headless',
+          '--no-sandbox',
+          '--disable-gpu',
+          '--disable-quic',
+          '--no-first-run',
+          '--disable-background-networking',
+          '--disable-component-update',
+          '--disable-sync',
+          '--disable-dev-shm-usage',
+        ],
         viewport: options.viewport ?? { width: 1440, height: 900 },
         locale: 'en-GB',
         timezoneId: 'Europe/London',
       });
-      const page = context.pages()[0] ?? await context.newPage();
+      const page = context.pages()[0] ?? (await context.newPage());
       const url = `${base}/?folder=${encodeURIComponent(workspace)}`;
       const wb = new Workbench(options.name, dir, workspace, url, server, context, page);
       live.add(wb);
@@ -243,7 +255,11 @@ export class Workbench {
         else if (/SSD Workbench\.log$/.test(e.name)) found.push(join(d, e.name));
       }
     };
-    try { walk(join(this.dir, 'user-data', 'logs')); } catch { return ''; }
+    try {
+      walk(join(this.dir, 'user-data', 'logs'));
+    } catch {
+      return '';
+    }
     return found.map((f) => readFileSync(f, 'utf8')).join('\n');
   }
 
@@ -265,9 +281,12 @@ export class Workbench {
     const page = this.page;
     const deadline = Date.now() + timeoutMs;
     const input = page.locator('.quick-input-widget .quick-input-box input');
-    const row = page.locator('.quick-input-widget .quick-input-list .monaco-list-row').filter({
-      has: page.locator('.label-name', { hasText: new RegExp(`^${escapeRegExp(title)}$`) }),
-    }).first();
+    const row = page
+      .locator('.quick-input-widget .quick-input-list .monaco-list-row')
+      .filter({
+        has: page.locator('.label-name', { hasText: new RegExp(`^${escapeRegExp(title)}$`) }),
+      })
+      .first();
     for (;;) {
       await this.closeQuickInput();
       await page.keyboard.press('F1');
@@ -296,7 +315,10 @@ export class Workbench {
     await input.waitFor({ state: 'visible', timeout: 15_000 });
     await input.fill(`>${filter}`);
     const rows = page.locator('.quick-input-widget .quick-input-list .monaco-list-row .label-name');
-    await rows.filter({ hasText: new RegExp(`^${escapeRegExp(control)}$`) }).first().waitFor({ state: 'visible', timeout: 30_000 });
+    await rows
+      .filter({ hasText: new RegExp(`^${escapeRegExp(control)}$`) })
+      .first()
+      .waitFor({ state: 'visible', timeout: 30_000 });
     const labels = (await rows.allInnerTexts()).map((t) => t.trim());
     // The list is virtual: make sure every match is rendered, or the caller would miss some.
     const listed = page.locator('.quick-input-widget .quick-input-list .monaco-list-row');
@@ -323,9 +345,12 @@ export class Workbench {
     await input.waitFor({ state: 'visible', timeout: 30_000 });
     await input.fill(text);
     if (pickLabel !== undefined) {
-      const row = widget.locator('.quick-input-list .monaco-list-row').filter({
-        has: page.locator('.label-name', { hasText: pickLabel }),
-      }).first();
+      const row = widget
+        .locator('.quick-input-list .monaco-list-row')
+        .filter({
+          has: page.locator('.label-name', { hasText: pickLabel }),
+        })
+        .first();
       await row.waitFor({ state: 'visible', timeout: 30_000 });
       await row.click();
     } else {
@@ -354,8 +379,10 @@ export class Workbench {
     const toast = this.notification(text).first();
     await toast.waitFor({ state: 'visible', timeout });
     // Settled: faded in, and no progress notification of the finished work left on screen.
-    await this.page.locator('.notifications-toasts .notification-toast.notification-fade-in-done')
-      .filter({ has: this.page.locator('.notification-list-item-message', { hasText: text }) }).first()
+    await this.page
+      .locator('.notifications-toasts .notification-toast.notification-fade-in-done')
+      .filter({ has: this.page.locator('.notification-list-item-message', { hasText: text }) })
+      .first()
       .waitFor({ state: 'visible', timeout: 10_000 });
     await this.waitForProgressDone();
     return (await toast.locator('.notification-list-item-message').innerText()).trim();
@@ -363,21 +390,26 @@ export class Workbench {
 
   /** Wait until no progress notification (one with a Cancel button) is on screen. */
   async waitForProgressDone(timeout = 30_000): Promise<void> {
-    await this.page.locator('.notifications-toasts .notification-toast')
+    await this.page
+      .locator('.notifications-toasts .notification-toast')
       .filter({ has: this.page.locator('.monaco-button', { hasText: /^Cancel$/ }) })
-      .first().waitFor({ state: 'hidden', timeout });
+      .first()
+      .waitFor({ state: 'hidden', timeout });
   }
 
   /** Close every notification toast (so later waits see only new ones). */
   async clearNotifications(): Promise<void> {
     await this.runCommand('Notifications: Clear All Notifications');
-    await this.page.locator('.notifications-toasts .notification-toast').first().waitFor({ state: 'hidden', timeout: 10_000 }).catch(() => undefined);
+    await this.page
+      .locator('.notifications-toasts .notification-toast')
+      .first()
+      .waitFor({ state: 'hidden', timeout: 10_000 })
+      .catch(() => undefined);
   }
 
   /** The body of the webview shown in the active editor (e.g. a report). */
   webviewBody(): Locator {
-    return this.page.locator('.editor-group-container.active iframe.webview, iframe.webview.ready').last()
-      .contentFrame().locator('iframe#active-frame').contentFrame().locator('body');
+    return this.page.locator('.editor-group-container.active iframe.webview, iframe.webview.ready').last().contentFrame().locator('iframe#active-frame').contentFrame().locator('body');
   }
 
   /** The rows of the view pane with this title (e.g. "Tables"). */
@@ -388,9 +420,11 @@ export class Workbench {
 
   /** A tree row by its label (exact) in a view pane. */
   treeRow(paneTitle: string, label: string): Locator {
-    return this.viewRows(paneTitle).filter({
-      has: this.page.locator('.label-name', { hasText: new RegExp(`^${escapeRegExp(label)}$`) }),
-    }).first();
+    return this.viewRows(paneTitle)
+      .filter({
+        has: this.page.locator('.label-name', { hasText: new RegExp(`^${escapeRegExp(label)}$`) }),
+      })
+      .first();
   }
 
   /** Open the Problems panel and return its rows (each row's aria-label holds the message and position). */
@@ -418,7 +452,10 @@ export class Workbench {
 
   /** The active editor's cursor moves to the next problem (F8) and its marker widget opens; returns the widget's text. */
   async goToNextProblem(): Promise<string> {
-    await this.page.locator('.editor-instance .monaco-editor .view-lines').first().click({ position: { x: 2, y: 2 } });
+    await this.page
+      .locator('.editor-instance .monaco-editor .view-lines')
+      .first()
+      .click({ position: { x: 2, y: 2 } });
     await this.page.keyboard.press('Control+Home');
     await this.runCommand('Go to Next Problem (Error, Warning, Info)');
     const widget = this.page.locator('.monaco-editor .marker-widget').first();
@@ -452,8 +489,10 @@ export class Workbench {
     await this.runCommand('View: Show Explorer');
     const parts = relPath.split('/');
     for (let i = 0; i < parts.length; i++) {
-      const row = this.viewRows('Explorer').or(this.page.locator('.explorer-folders-view .monaco-list-row'))
-        .filter({ has: this.page.locator('.label-name', { hasText: new RegExp(`^${escapeRegExp(parts[i]!)}$`) }) }).first();
+      const row = this.viewRows('Explorer')
+        .or(this.page.locator('.explorer-folders-view .monaco-list-row'))
+        .filter({ has: this.page.locator('.label-name', { hasText: new RegExp(`^${escapeRegExp(parts[i]!)}$`) }) })
+        .first();
       await row.waitFor({ state: 'visible', timeout: 20_000 });
       const expanded = await row.getAttribute('aria-expanded');
       if (i < parts.length - 1) {

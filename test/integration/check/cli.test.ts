@@ -14,7 +14,10 @@ const run = runCli;
 describe('ssd check (CLI, PGlite directory)', function () {
   let dir: string;
   let db: string;
-  before(() => { dir = mkdtempSync(join(tmpdir(), 'ssd-check-cli-')); db = `pglite:${dir}`; });
+  before(() => {
+    dir = mkdtempSync(join(tmpdir(), 'ssd-check-cli-'));
+    db = `pglite:${dir}`;
+  });
   after(() => rmSync(dir, { recursive: true, force: true }));
 
   it('exits 0 on empty tables, with a stable JSON shape', async () => {
@@ -35,8 +38,12 @@ describe('ssd check (CLI, PGlite directory)', function () {
   it('exits 1 when an error is found; text groups findings by table and ends with the verdict', async () => {
     const h = await openDb(db);
     try {
-      await insertSsdRows(h, 'public', { ssd_person: [{ pers_person_id: 'BAD ID', pers_upn_unknown: 'UN1', pers_sex: 'F', pers_ethnicity: 'WBRI', pers_dob: '2015-01-01', pers_forename: 'Zebedee' }] });
-    } finally { await h.close(); }
+      await insertSsdRows(h, 'public', {
+        ssd_person: [{ pers_person_id: 'BAD ID', pers_upn_unknown: 'UN1', pers_sex: 'F', pers_ethnicity: 'WBRI', pers_dob: '2015-01-01', pers_forename: 'Zebedee' }],
+      });
+    } finally {
+      await h.close();
+    }
     const r = await run(['check', '--db', db, '--as-of', '2026-11-25']);
     assert.equal(r.code, 1, r.stderr);
     const lines = r.stdout.trimEnd().split('\n');
@@ -58,7 +65,10 @@ describe('ssd check (CLI, PGlite directory)', function () {
     const r = await run(['check', '--list-rules', '--json']);
     assert.equal(r.code, 0);
     const docs = JSON.parse(r.stdout) as { id: string; why: string }[];
-    assert.deepEqual(docs.map((d) => d.id), RULES.map((x) => x.id));
+    assert.deepEqual(
+      docs.map((d) => d.id),
+      RULES.map((x) => x.id),
+    );
     const text = await run(['check', '--list-rules']);
     assert.equal(text.stdout.trim().split('\n').length, RULES.length);
   });

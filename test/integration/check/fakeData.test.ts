@@ -28,7 +28,21 @@ forEachTarget('ssd check on clean fake data', (fx) => {
   });
 
   it('finds none of the problems the generator can inject', () => {
-    for (const id of ['SSD-PERS-011', 'SSD-PERS-013', 'SSD-ADDR-004', 'SSD-CINA-004', 'SSD-CINP-004', 'SSD-S47E-004', 'SSD-SDQ-007', 'SSD-CINF-003', 'SSD-CINE-007', 'SSD-CINP-005', 'SSD-S47E-005', 'SSD-CLAP-011', 'SSD-INVO-004']) {
+    for (const id of [
+      'SSD-PERS-011',
+      'SSD-PERS-013',
+      'SSD-ADDR-004',
+      'SSD-CINA-004',
+      'SSD-CINP-004',
+      'SSD-S47E-004',
+      'SSD-SDQ-007',
+      'SSD-CINF-003',
+      'SSD-CINE-007',
+      'SSD-CINP-005',
+      'SSD-S47E-005',
+      'SSD-CLAP-011',
+      'SSD-INVO-004',
+    ]) {
       assert.equal(count(report, id), 0, id);
     }
   });

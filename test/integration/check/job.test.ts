@@ -24,8 +24,15 @@ forEachTarget('check job', (fx) => {
     const tables = new Set<string>();
     let clock = 0;
     const { report, times } = await runCheckJob(db, {
-      schema, asOf: AS_OF, requireSsdTables: true, now: () => (clock += 5),
-      onProgress: (p) => { percents.push(p.percent); if (p.table) tables.add(p.table); assert.equal(p.percent, p.total ? (p.done / p.total) * 100 : undefined); },
+      schema,
+      asOf: AS_OF,
+      requireSsdTables: true,
+      now: () => (clock += 5),
+      onProgress: (p) => {
+        percents.push(p.percent);
+        if (p.table) tables.add(p.table);
+        assert.equal(p.percent, p.total ? (p.done / p.total) * 100 : undefined);
+      },
     });
     assert.equal(report.asOf, AS_OF);
     assert.ok(percents.length > 5, `${percents.length} steps`);
@@ -40,7 +47,17 @@ forEachTarget('check job', (fx) => {
     const { db, schema } = fx();
     const ac = new AbortController();
     let steps = 0;
-    const err = await runCheckJob(db, { schema, asOf: AS_OF, signal: ac.signal, onProgress: () => { if (++steps === 3) ac.abort(); } }).then(() => undefined, (e: unknown) => e);
+    const err = await runCheckJob(db, {
+      schema,
+      asOf: AS_OF,
+      signal: ac.signal,
+      onProgress: () => {
+        if (++steps === 3) ac.abort();
+      },
+    }).then(
+      () => undefined,
+      (e: unknown) => e,
+    );
     assert.ok(err instanceof Error && err.name === 'CancelledError', `expected CancelledError, got ${String(err)}`);
     assert.ok(steps < 10, `stopped after ${steps} steps`);
   });

@@ -33,35 +33,55 @@ forEachTarget('ssd check: schema findings', (fx) => {
       ssd_person: [{ pers_person_id: 'P1', pers_upn_unknown: 'UN1', pers_sex: 'F', pers_ethnicity: 'WBRI', pers_dob: '2015-01-01' }],
       ssd_cin_episodes: [{ cine_referral_id: 'R1', cine_person_id: 'P1', cine_referral_date: '01/02/2025', cine_referral_source_code: '2A' }],
     });
-    await db.execute(`INSERT INTO ${qualify(db.dialect, schema, 'SSD_Address')} (${quoteIdent(db.dialect, 'addr_table_id')}, ${quoteIdent(db.dialect, 'addr_person_id')}) VALUES ($1, $2)`, ['A1', 'NOBODY']);
+    await db.execute(`INSERT INTO ${qualify(db.dialect, schema, 'SSD_Address')} (${quoteIdent(db.dialect, 'addr_table_id')}, ${quoteIdent(db.dialect, 'addr_person_id')}) VALUES ($1, $2)`, [
+      'A1',
+      'NOBODY',
+    ]);
     // The schema setting is matched case-insensitively too.
     report = await runChecks(db, { schema: schema.toUpperCase(), asOf: AS_OF });
   });
 
   it('reports the missing builder table as an error', () => {
     const f = byRule(report, 'SSD-SCHEMA-001');
-    assert.deepEqual(f.map((x) => x.table), ['ssd_sdq_scores']);
+    assert.deepEqual(
+      f.map((x) => x.table),
+      ['ssd_sdq_scores'],
+    );
     assert.equal(f[0]!.severity, 'error');
     assert.equal(report.tables.find((t) => t.table === 'ssd_sdq_scores')!.present, false);
   });
 
   it('reports the missing builder column as an error', () => {
     const f = byRule(report, 'SSD-SCHEMA-002');
-    assert.deepEqual(f.map((x) => `${x.table}.${x.column}`), ['ssd_person.pers_upn']);
+    assert.deepEqual(
+      f.map((x) => `${x.table}.${x.column}`),
+      ['ssd_person.pers_upn'],
+    );
   });
 
   it('warns about a date held as text', () => {
     const f = byRule(report, 'SSD-SCHEMA-003');
-    assert.deepEqual(f.map((x) => `${x.table}.${x.column}`), ['ssd_cin_episodes.cine_referral_date']);
+    assert.deepEqual(
+      f.map((x) => `${x.table}.${x.column}`),
+      ['ssd_cin_episodes.cine_referral_date'],
+    );
     assert.equal(f[0]!.severity, 'warning');
     assert.match(f[0]!.message, /date held as text/);
   });
 
   it('lists every staging column the senders need and the absent anon table', () => {
-    const missing = byRule(report, 'SSD-SCHEMA-004').map((x) => x.column).sort();
-    const want = STAGING_TABLES[0]!.columns.map((c) => c.name).filter((c) => c !== 'id' && c !== 'json_payload').sort();
+    const missing = byRule(report, 'SSD-SCHEMA-004')
+      .map((x) => x.column)
+      .sort();
+    const want = STAGING_TABLES[0]!.columns
+      .map((c) => c.name)
+      .filter((c) => c !== 'id' && c !== 'json_payload')
+      .sort();
     assert.deepEqual(missing, want);
-    assert.deepEqual(byRule(report, 'SSD-SCHEMA-005').map((x) => x.table), ['ssd_api_data_staging_anon']);
+    assert.deepEqual(
+      byRule(report, 'SSD-SCHEMA-005').map((x) => x.table),
+      ['ssd_api_data_staging_anon'],
+    );
   });
 
   it('skips the rules that need what is missing, with an info finding naming each', () => {
@@ -105,7 +125,15 @@ forEachTarget('ssd check: an empty schema', (fx) => {
     const ac = new AbortController();
     let steps = 0;
     await assert.rejects(
-      runChecks(db, { schema, asOf: AS_OF, signal: ac.signal, onProgress: (p) => { steps++; if (p.done === 3) ac.abort(); } }),
+      runChecks(db, {
+        schema,
+        asOf: AS_OF,
+        signal: ac.signal,
+        onProgress: (p) => {
+          steps++;
+          if (p.done === 3) ac.abort();
+        },
+      }),
       (e: Error) => e.name === 'CancelledError',
     );
     assert.ok(steps >= 4 && steps < 21, `stopped early (${steps} progress events)`);
@@ -121,7 +149,10 @@ forEachTarget('ssd check: staging tables as `ssd stage` creates them', (fx) => {
     await ensureStagingTable(db, { schema });
     await ensureStagingTable(db, { schema, table: 'ssd_api_data_staging_anon' });
     const report = await runChecks(db, { schema, asOf: AS_OF });
-    assert.deepEqual(report.findings.filter((f) => f.table.startsWith('ssd_api_data_staging')), []);
+    assert.deepEqual(
+      report.findings.filter((f) => f.table.startsWith('ssd_api_data_staging')),
+      [],
+    );
     assert.ok(report.tables.filter((t) => t.role === 'staging').every((t) => t.present && t.rows === 0));
   });
 });

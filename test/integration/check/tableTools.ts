@@ -13,7 +13,8 @@ export async function dropPrimaryKey(db: Db, schema: string, table: string): Pro
 
 /** Change a column to text of the given length (VARCHAR / NVARCHAR). */
 export async function makeText(db: Db, schema: string, table: string, column: string, length: number): Promise<void> {
-  const t = qualify(db.dialect, schema, table), c = quoteIdent(db.dialect, column);
+  const t = qualify(db.dialect, schema, table),
+    c = quoteIdent(db.dialect, column);
   if (db.dialect === 'mssql') await db.execute(`ALTER TABLE ${t} ALTER COLUMN ${c} NVARCHAR(${length}) NULL`);
   else await db.execute(`ALTER TABLE ${t} ALTER COLUMN ${c} TYPE VARCHAR(${length})`);
 }

@@ -17,10 +17,15 @@ function cliProcess(args: string[], env: NodeJS.ProcessEnv): Promise<{ code: num
     const t0 = Date.now();
     const p = spawn(process.execPath, ['--import', 'tsx', 'src/cli/index.ts', ...args], { env, stdio: ['ignore', 'ignore', 'pipe'] });
     let stderr = '';
-    p.stderr.on('data', (d: Buffer) => { stderr += d.toString(); });
+    p.stderr.on('data', (d: Buffer) => {
+      stderr += d.toString();
+    });
     const timer = setTimeout(() => p.kill('SIGKILL'), 90_000);
     p.on('error', reject);
-    p.on('exit', (code) => { clearTimeout(timer); resolve({ code, stderr, ms: Date.now() - t0 }); });
+    p.on('exit', (code) => {
+      clearTimeout(timer);
+      resolve({ code, stderr, ms: Date.now() - t0 });
+    });
   });
 }
 
@@ -82,16 +87,21 @@ describe('CLI: bad input, clear answers', function () {
   });
 });
 
-interface Target { name: string; setup(): Promise<{ url: string; schema: string; cleanup(): Promise<void> }> }
-const targets: Target[] = [{
-  name: 'pglite directory',
-  async setup() {
-    const dir = mkdtempSync(join(tmpdir(), 'ssd-badinput-'));
-    const url = `pglite:${join(dir, 'db')}`;
-    await (await openDb(url)).close(); // a database without SSD tables
-    return { url, schema: 'public', cleanup: async () => rmSync(dir, { recursive: true, force: true }) };
+interface Target {
+  name: string;
+  setup(): Promise<{ url: string; schema: string; cleanup(): Promise<void> }>;
+}
+const targets: Target[] = [
+  {
+    name: 'pglite directory',
+    async setup() {
+      const dir = mkdtempSync(join(tmpdir(), 'ssd-badinput-'));
+      const url = `pglite:${join(dir, 'db')}`;
+      await (await openDb(url)).close(); // a database without SSD tables
+      return { url, schema: 'public', cleanup: async () => rmSync(dir, { recursive: true, force: true }) };
+    },
   },
-}];
+];
 if (process.env.SSD_TEST_PG) {
   const url = process.env.SSD_TEST_PG;
   targets.push({
@@ -99,11 +109,21 @@ if (process.env.SSD_TEST_PG) {
     async setup() {
       const schema = `ssd_bad_${randomBytes(4).toString('hex')}`;
       const db = await openDb(url);
-      try { await db.execute(`CREATE SCHEMA ${quoteIdent('postgres', schema)}`); } finally { await db.close(); }
+      try {
+        await db.execute(`CREATE SCHEMA ${quoteIdent('postgres', schema)}`);
+      } finally {
+        await db.close();
+      }
       return {
-        url, schema, cleanup: async () => {
+        url,
+        schema,
+        cleanup: async () => {
           const d = await openDb(url);
-          try { await d.execute(`DROP SCHEMA ${quoteIdent('postgres', schema)} CASCADE`); } finally { await d.close(); }
+          try {
+            await d.execute(`DROP SCHEMA ${quoteIdent('postgres', schema)} CASCADE`);
+          } finally {
+            await d.close();
+          }
         },
       };
     },
@@ -116,14 +136,20 @@ for (const target of targets) {
     let url: string;
     let schema: string;
     let cleanup: () => Promise<void>;
-    before(async () => { ({ url, schema, cleanup } = await target.setup()); });
-    after(async () => { await cleanup(); });
+    before(async () => {
+      ({ url, schema, cleanup } = await target.setup());
+    });
+    after(async () => {
+      await cleanup();
+    });
 
     const tablesIn = async (s: string): Promise<string[]> => {
       const db = await openDb(url);
       try {
         return (await db.query<{ table_name: string }>('SELECT table_name FROM information_schema.tables WHERE table_schema = $1 ORDER BY 1', [s])).map((r) => r.table_name);
-      } finally { await db.close(); }
+      } finally {
+        await db.close();
+      }
     };
 
     it('check --schema nosuch says the schema does not exist (exit 2), not 19 missing tables', async () => {

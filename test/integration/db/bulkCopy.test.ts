@@ -28,7 +28,8 @@ forEachTarget('bulkCopy', (fx) => {
     const text = db.dialect === 'mssql' ? 'NVARCHAR(200)' : 'VARCHAR(200)';
     const ts = db.dialect === 'mssql' ? 'DATETIME2' : 'TIMESTAMP';
     const big = db.dialect === 'mssql' ? 'NVARCHAR(MAX)' : 'TEXT';
-    for (const name of ['copy_a', 'copy_b']) await db.execute(`CREATE TABLE ${t(name)} (id INT NOT NULL PRIMARY KEY, name ${text} NULL, at ${ts} NULL, score INT NULL, flag CHAR(3) NULL, doc ${big} NULL)`);
+    for (const name of ['copy_a', 'copy_b'])
+      await db.execute(`CREATE TABLE ${t(name)} (id INT NOT NULL PRIMARY KEY, name ${text} NULL, at ${ts} NULL, score INT NULL, flag CHAR(3) NULL, doc ${big} NULL)`);
   });
 
   it('stores exactly what bulkInsert stores (COPY on pg, bulkInsert elsewhere)', async () => {
@@ -49,17 +50,43 @@ forEachTarget('bulkCopy', (fx) => {
   it('writes nothing of a batch with a value that does not fit, and says so without the value', async () => {
     const { db, schema, t } = fx();
     const secret = `Secretname${'x'.repeat(300)}`;
-    await assert.rejects(bulkCopy(db, db.dialect, schema, 'copy_a', ['id', 'name'], [[900, 'fine'], [901, secret]]), (e: Error) => !e.message.includes('Secretname'));
+    await assert.rejects(
+      bulkCopy(
+        db,
+        db.dialect,
+        schema,
+        'copy_a',
+        ['id', 'name'],
+        [
+          [900, 'fine'],
+          [901, secret],
+        ],
+      ),
+      (e: Error) => !e.message.includes('Secretname'),
+    );
     const [c] = await db.query<{ n: number }>(`SELECT COUNT(*) AS n FROM ${t('copy_a')} WHERE id >= 900`);
     assert.equal(Number(c!.n), 0);
   });
 
   it('rolls back with the transaction', async () => {
     const { db, schema, t } = fx();
-    await assert.rejects(db.transaction(async (tx) => {
-      await bulkCopy(tx, db.dialect, schema, 'copy_a', ['id', 'name'], [[5000, 'ok'], [5001, 'ok']]);
-      throw new Error('stop');
-    }), /stop/);
+    await assert.rejects(
+      db.transaction(async (tx) => {
+        await bulkCopy(
+          tx,
+          db.dialect,
+          schema,
+          'copy_a',
+          ['id', 'name'],
+          [
+            [5000, 'ok'],
+            [5001, 'ok'],
+          ],
+        );
+        throw new Error('stop');
+      }),
+      /stop/,
+    );
     const [c] = await db.query<{ n: number }>(`SELECT COUNT(*) AS n FROM ${t('copy_a')} WHERE id >= 5000`);
     assert.equal(Number(c!.n), 0);
   });

@@ -18,7 +18,9 @@ const script = join(root, 'test/fixtures/scripts/tds_session.sql');
 function ssd(args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
   return new Promise((res) => {
     const env = { ...process.env };
-    delete env.SSD_DB; delete env.SSD_CA_FILE; delete env.SSD_LOCK_TIMEOUT;
+    delete env.SSD_DB;
+    delete env.SSD_CA_FILE;
+    delete env.SSD_LOCK_TIMEOUT;
     execFile(process.execPath, [cli, ...args], { env, timeout: 60_000 }, (err, stdout, stderr) => {
       res({ code: err ? (typeof err.code === 'number' ? err.code : 1) : 0, stdout, stderr });
     });
@@ -29,7 +31,10 @@ describe('the built CLI against the scripted TDS server', function () {
   this.timeout(120_000);
   let server: TdsServer | undefined;
   before(() => assert.ok(existsSync(cli), 'dist/cli.cjs is missing: run `npm run build` first (npm test does)'));
-  afterEach(async () => { await server?.close(); server = undefined; });
+  afterEach(async () => {
+    await server?.close();
+    server = undefined;
+  });
 
   it('refuses a self-signed certificate in one line naming TrustServerCertificate=true; with it, runs every batch in one session', async () => {
     server = await startTdsServer({ encryption: 'on', tls: { key: tls('selfsigned.key'), cert: tls('selfsigned.pem') }, loginLanguage: 'British' });

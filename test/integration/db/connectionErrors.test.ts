@@ -41,7 +41,9 @@ describe('connection errors from the real drivers', function () {
       const e = await failure(`pglite:${join(dir, 'missing')}`, { create: false });
       assert.equal(classifyConnectionError(e), 'no-embedded');
       assert.match(connectionErrorMessage('Folder', e), /no embedded database in that folder/);
-    } finally { rmSync(dir, { recursive: true, force: true }); }
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 
   const pg = process.env.SSD_TEST_PG;

@@ -99,9 +99,14 @@ forEachTarget('Db driver', (fx, target) => {
       const ts = db.dialect === 'mssql' ? 'DATETIME2(3)' : 'TIMESTAMP(3)';
       const dt = db.dialect === 'mssql' ? 'DATETIME' : 'TIMESTAMP';
       await db.execute(`CREATE TABLE ${t('dates')} (id INT NOT NULL, d DATE NULL, ts ${ts} NULL, dt ${dt} NULL)`);
-      await db.execute(`INSERT INTO ${t('dates')} (id, d, ts, dt) VALUES (1, '2024-03-31', '2024-03-31T01:30:05.120', '2024-10-27T01:15:00'), (2, '1999-12-31', '2000-01-01T00:00:00', NULL), (3, NULL, NULL, NULL)`);
+      await db.execute(
+        `INSERT INTO ${t('dates')} (id, d, ts, dt) VALUES (1, '2024-03-31', '2024-03-31T01:30:05.120', '2024-10-27T01:15:00'), (2, '1999-12-31', '2000-01-01T00:00:00', NULL), (3, NULL, NULL, NULL)`,
+      );
     });
-    after(() => { if (savedTz === undefined) delete process.env.TZ; else process.env.TZ = savedTz; });
+    after(() => {
+      if (savedTz === undefined) delete process.env.TZ;
+      else process.env.TZ = savedTz;
+    });
 
     it('returns DATE as YYYY-MM-DD and timestamps as YYYY-MM-DDTHH:MM:SS[.fff], unshifted', async () => {
       const { db, t } = fx();
@@ -128,14 +133,14 @@ forEachTarget('Db driver', (fx, target) => {
       const { db } = fx();
       await db.execute(db.dialect === 'mssql' ? `CREATE SEQUENCE ${seq()} AS BIGINT START WITH 1 NO CACHE` : `CREATE SEQUENCE ${seq()}`);
     });
-    after(async () => { await fx().db.execute(`DROP SEQUENCE ${seq()}`); });
+    after(async () => {
+      await fx().db.execute(`DROP SEQUENCE ${seq()}`);
+    });
 
     it(`streams ${COUNT.toLocaleString('en-GB')} rows in small batches without holding them all`, async () => {
       const { db } = fx();
       const counter = async (): Promise<number> => {
-        const sql = db.dialect === 'mssql'
-          ? `SELECT CAST(current_value AS BIGINT) AS v FROM sys.sequences WHERE object_id = OBJECT_ID($1)`
-          : `SELECT last_value AS v FROM ${seq()}`;
+        const sql = db.dialect === 'mssql' ? `SELECT CAST(current_value AS BIGINT) AS v FROM sys.sequences WHERE object_id = OBJECT_ID($1)` : `SELECT last_value AS v FROM ${seq()}`;
         const [r] = await db.query<{ v: number }>(sql, db.dialect === 'mssql' ? [seq()] : []);
         return Number(r!.v);
       };
@@ -181,18 +186,25 @@ forEachTarget('Db driver', (fx, target) => {
       const { db } = fx();
       const ac = new AbortController();
       let rows = 0;
-      await assert.rejects((async () => {
-        for await (const _ of db.stream(numbersSql(db, seq(), COUNT, 10), [], { batchSize: 100, signal: ac.signal })) {
-          if (++rows === 150) ac.abort();
-        }
-      })(), CancelledError);
+      await assert.rejects(
+        (async () => {
+          for await (const _ of db.stream(numbersSql(db, seq(), COUNT, 10), [], { batchSize: 100, signal: ac.signal })) {
+            if (++rows === 150) ac.abort();
+          }
+        })(),
+        CancelledError,
+      );
       assert.ok(rows < COUNT);
       assert.equal((await db.query<{ one: number }>('SELECT 1 AS one'))[0]!.one, 1);
     });
 
     it('reports an error in the streamed statement', async () => {
       const { db, t } = fx();
-      await assert.rejects(async () => { for await (const _ of db.stream(`SELECT * FROM ${t('no_such_table')}`)) { /* none */ } }, DbError);
+      await assert.rejects(async () => {
+        for await (const _ of db.stream(`SELECT * FROM ${t('no_such_table')}`)) {
+          /* none */
+        }
+      }, DbError);
     });
   });
 
@@ -200,12 +212,24 @@ forEachTarget('Db driver', (fx, target) => {
     it('delivers server messages in order, with line numbers on SQL Server', async () => {
       const { db } = fx();
       const got: DbMessage[] = [];
-      const batch = db.dialect === 'mssql'
-        ? "PRINT 'one';\nRAISERROR('two %d', 10, 1, 2) WITH NOWAIT;\nPRINT N'three Zoë';"
-        : "DO $$ BEGIN RAISE NOTICE 'one'; RAISE NOTICE 'two %', 2; END $$;\nDO $$ BEGIN RAISE NOTICE 'three Zoë'; END $$;";
+      const batch =
+        db.dialect === 'mssql'
+          ? "PRINT 'one';\nRAISERROR('two %d', 10, 1, 2) WITH NOWAIT;\nPRINT N'three Zoë';"
+          : "DO $$ BEGIN RAISE NOTICE 'one'; RAISE NOTICE 'two %', 2; END $$;\nDO $$ BEGIN RAISE NOTICE 'three Zoë'; END $$;";
       await db.runBatch(batch, { onMessage: (m) => got.push(m) });
-      assert.deepEqual(got.map((m) => [m.kind, m.text]), [['notice', 'one'], ['notice', 'two 2'], ['notice', 'three Zoë']]);
-      if (db.dialect === 'mssql') assert.deepEqual(got.map((m) => m.line), [1, 2, 3]);
+      assert.deepEqual(
+        got.map((m) => [m.kind, m.text]),
+        [
+          ['notice', 'one'],
+          ['notice', 'two 2'],
+          ['notice', 'three Zoë'],
+        ],
+      );
+      if (db.dialect === 'mssql')
+        assert.deepEqual(
+          got.map((m) => m.line),
+          [1, 2, 3],
+        );
     });
 
     it('reports rows affected per statement and, when asked, result sets', async () => {
@@ -255,19 +279,25 @@ forEachTarget('Db driver', (fx, target) => {
 
     it('rolls back when the function throws', async () => {
       const { db, t } = fx();
-      await assert.rejects(db.transaction(async (tx) => {
-        await tx.execute(`INSERT INTO ${t('tx')} (id, v) VALUES ($1, $2)`, [3, 'c']);
-        throw new Error('stop here');
-      }), /stop here/);
+      await assert.rejects(
+        db.transaction(async (tx) => {
+          await tx.execute(`INSERT INTO ${t('tx')} (id, v) VALUES ($1, $2)`, [3, 'c']);
+          throw new Error('stop here');
+        }),
+        /stop here/,
+      );
       assert.equal(await count(), 2);
     });
 
     it('rolls back when a statement fails, reporting a DbError', async () => {
       const { db, t } = fx();
-      await assert.rejects(db.transaction(async (tx) => {
-        await tx.execute(`INSERT INTO ${t('tx')} (id, v) VALUES ($1, $2)`, [4, 'd']);
-        await tx.execute(`INSERT INTO ${t('tx')} (id, v) VALUES ($1, $2)`, [1, 'duplicate']);
-      }), DbError);
+      await assert.rejects(
+        db.transaction(async (tx) => {
+          await tx.execute(`INSERT INTO ${t('tx')} (id, v) VALUES ($1, $2)`, [4, 'd']);
+          await tx.execute(`INSERT INTO ${t('tx')} (id, v) VALUES ($1, $2)`, [1, 'duplicate']);
+        }),
+        DbError,
+      );
       assert.equal(await count(), 2);
       assert.deepEqual(await db.query(`SELECT id FROM ${t('tx')} WHERE id = $1`, [4]), []);
     });
@@ -300,7 +330,9 @@ forEachTarget('Db driver', (fx, target) => {
       const { db } = fx();
       const start = Date.now();
       const running = db.query(sleepSql(db));
-      setTimeout(() => { void db.cancel(); }, 300);
+      setTimeout(() => {
+        void db.cancel();
+      }, 300);
       await assert.rejects(running, CancelledError);
       assert.ok(Date.now() - start < 10_000, `took ${Date.now() - start} ms`);
       assert.equal((await db.query<{ one: number }>('SELECT 1 AS one'))[0]!.one, 1);

@@ -19,14 +19,23 @@ function startHolder(url: string): Promise<ChildProcessWithoutNullStreams> {
     const p = spawn(process.execPath, ['--import', 'tsx', join(here, 'lockHolder.ts'), url], { stdio: ['pipe', 'pipe', 'pipe'] });
     let out = '';
     let err = '';
-    p.stdout.on('data', (d: Buffer) => { out += d.toString(); if (out.includes('ready\n')) resolve(p); });
-    p.stderr.on('data', (d: Buffer) => { err += d.toString(); });
+    p.stdout.on('data', (d: Buffer) => {
+      out += d.toString();
+      if (out.includes('ready\n')) resolve(p);
+    });
+    p.stderr.on('data', (d: Buffer) => {
+      err += d.toString();
+    });
     p.on('exit', (code) => reject(new Error(`holder exited ${code} before it was ready: ${err}`)));
     p.on('error', reject);
   });
 }
 
-const exited = (p: ChildProcessWithoutNullStreams) => new Promise<void>((r) => { if (p.exitCode !== null || p.signalCode !== null) r(); else p.once('exit', () => r()); });
+const exited = (p: ChildProcessWithoutNullStreams) =>
+  new Promise<void>((r) => {
+    if (p.exitCode !== null || p.signalCode !== null) r();
+    else p.once('exit', () => r());
+  });
 
 /** The real CLI in its own process. */
 function cliProcess(args: string[]): { code: number | null; stdout: string; stderr: string } {
@@ -36,7 +45,10 @@ function cliProcess(args: string[]): { code: number | null; stdout: string; stde
 
 function filesUnder(dir: string): string[] {
   const out: string[] = [];
-  const walk = (p: string) => { out.push(p); if (statSync(p).isDirectory()) for (const e of readdirSync(p)) walk(join(p, e)); };
+  const walk = (p: string) => {
+    out.push(p);
+    if (statSync(p).isDirectory()) for (const e of readdirSync(p)) walk(join(p, e));
+  };
   walk(dir);
   return out;
 }
@@ -63,7 +75,7 @@ describe('embedded database directory (PGlite)', function () {
   });
   after(() => rmSync(root, { recursive: true, force: true }));
 
-  it('is opened by one process at a time: a second process exits 2 naming the holder; a killed holder\'s lock is stale', async () => {
+  it("is opened by one process at a time: a second process exits 2 naming the holder; a killed holder's lock is stale", async () => {
     const holder = await startHolder(url);
     try {
       const lock = readLock(lockPathFor(dir));
@@ -78,7 +90,7 @@ describe('embedded database directory (PGlite)', function () {
       const s = await runCli(['stage', '--db', url, '--as-of', '2026-08-10']);
       assert.equal(s.code, 2);
       assert.match(s.stderr, new RegExp(`process ${holder.pid}`));
-      assert.equal(readLock(lockPathFor(dir))?.pid, holder.pid, 'the refused process leaves the holder\'s lock alone');
+      assert.equal(readLock(lockPathFor(dir))?.pid, holder.pid, "the refused process leaves the holder's lock alone");
     } finally {
       holder.kill('SIGKILL');
       await exited(holder);

@@ -18,14 +18,18 @@ forEachTarget('Db sessions', (fx) => {
 
   it('a temporary table made in batch 1 is there in batch 3 of a script', async () => {
     const { db } = fx();
-    const script = db.dialect === 'mssql'
-      ? `${createTemp(db)};\nGO\nINSERT INTO ${temp(db)} (n) VALUES (1), (2);\nGO\nINSERT INTO ${temp(db)} (n) SELECT n + 10 FROM ${temp(db)};\nGO\n`
-      : `${createTemp(db)};\nINSERT INTO ${temp(db)} (n) VALUES (1), (2);\nINSERT INTO ${temp(db)} (n) SELECT n + 10 FROM ${temp(db)};\n`;
+    const script =
+      db.dialect === 'mssql'
+        ? `${createTemp(db)};\nGO\nINSERT INTO ${temp(db)} (n) VALUES (1), (2);\nGO\nINSERT INTO ${temp(db)} (n) SELECT n + 10 FROM ${temp(db)};\nGO\n`
+        : `${createTemp(db)};\nINSERT INTO ${temp(db)} (n) VALUES (1), (2);\nINSERT INTO ${temp(db)} (n) SELECT n + 10 FROM ${temp(db)};\n`;
     await withSession(db, async (s) => {
       const { result } = await runScript(s, { file: 'session_probe.sql', text: script, dialect: db.dialect === 'mssql' ? 'tsql' : 'postgres' });
       assert.equal(result.ok, true, JSON.stringify(result.diagnostics));
       const rows = await s.query<{ n: number }>(`SELECT n FROM ${temp(db)} ORDER BY n`);
-      assert.deepEqual(rows.map((r) => r.n), [1, 2, 11, 12]);
+      assert.deepEqual(
+        rows.map((r) => r.n),
+        [1, 2, 11, 12],
+      );
       await s.runBatch(`DROP TABLE ${temp(db)}`);
     });
   });
@@ -35,12 +39,20 @@ forEachTarget('Db sessions', (fx) => {
     const s = await db.session!();
     try {
       await s.runBatch(createTemp(db));
-      await s.transaction(async (tx) => { await tx.execute(`INSERT INTO ${temp(db)} (n) VALUES ($1)`, [7]); });
-      await assert.rejects(s.transaction(async (tx) => {
-        await tx.execute(`INSERT INTO ${temp(db)} (n) VALUES ($1)`, [8]);
-        throw new Error('roll back');
-      }), /roll back/);
-      assert.deepEqual((await s.query<{ n: number }>(`SELECT n FROM ${temp(db)}`)).map((r) => r.n), [7]);
+      await s.transaction(async (tx) => {
+        await tx.execute(`INSERT INTO ${temp(db)} (n) VALUES ($1)`, [7]);
+      });
+      await assert.rejects(
+        s.transaction(async (tx) => {
+          await tx.execute(`INSERT INTO ${temp(db)} (n) VALUES ($1)`, [8]);
+          throw new Error('roll back');
+        }),
+        /roll back/,
+      );
+      assert.deepEqual(
+        (await s.query<{ n: number }>(`SELECT n FROM ${temp(db)}`)).map((r) => r.n),
+        [7],
+      );
       const seen: number[] = [];
       for await (const r of s.stream<{ n: number }>(`SELECT n FROM ${temp(db)}`)) seen.push(r.n);
       assert.deepEqual(seen, [7]);
@@ -66,7 +78,7 @@ forEachTarget('Db sessions', (fx) => {
     });
   });
 
-  it('SQL Server: the session uses the login\'s default language, and a style-less date conversion gives what it gives under that language', async function () {
+  it("SQL Server: the session uses the login's default language, and a style-less date conversion gives what it gives under that language", async function () {
     const { db } = fx();
     if (db.dialect !== 'mssql') this.skip();
     // The login's default language, as SSMS would get it.
@@ -74,7 +86,7 @@ forEachTarget('Db sessions', (fx) => {
       "SELECT COALESCE(sp.default_language_name, (SELECT l.name FROM sys.syslanguages AS l WHERE l.langid = (SELECT CAST(value_in_use AS INT) FROM sys.configurations WHERE name = 'default language'))) AS language FROM sys.server_principals AS sp WHERE sp.name = SUSER_SNAME()",
     );
     const [pool] = await db.query<{ language: string }>('SELECT @@LANGUAGE AS language');
-    assert.equal(pool!.language, 'us_english', 'the pool keeps tedious\'s us_english for our own SQL');
+    assert.equal(pool!.language, 'us_english', "the pool keeps tedious's us_english for our own SQL");
     await withSession(db, async (s) => {
       const [sess] = await s.query<{ language: string; d: string | null }>("SELECT @@LANGUAGE AS language, TRY_CAST('03/04/2024' AS DATE) AS d");
       if (login?.language) assert.equal(sess!.language, login.language);

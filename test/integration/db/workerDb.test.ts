@@ -35,7 +35,7 @@ describe('embedded database in a worker thread', function () {
 
   it('answers queries, counts and streams in batches with early break', async () => {
     await db.execute('CREATE TABLE t (id int PRIMARY KEY, d date, big bigint, b bytea)');
-    const n = await db.execute('INSERT INTO t SELECT g, DATE \'2026-01-01\' + g, 9007199254740993, \'\\x0102\'::bytea FROM generate_series(1, 2500) g');
+    const n = await db.execute("INSERT INTO t SELECT g, DATE '2026-01-01' + g, 9007199254740993, '\\x0102'::bytea FROM generate_series(1, 2500) g");
     assert.equal(n, 2500);
     const [row] = await db.query<{ id: number; d: string; big: unknown; b: Uint8Array }>('SELECT * FROM t WHERE id = $1', [3]);
     assert.equal(row!.d, '2026-01-04');
@@ -48,7 +48,9 @@ describe('embedded database in a worker thread', function () {
     }
     assert.equal(seen, 2500);
     let early = 0;
-    for await (const _ of db.stream('SELECT id FROM t ORDER BY id', [], { batchSize: 100 })) { if (++early === 150) break; }
+    for await (const _ of db.stream('SELECT id FROM t ORDER BY id', [], { batchSize: 100 })) {
+      if (++early === 150) break;
+    }
     assert.equal(early, 150);
     // The cursor was closed: the connection goes on.
     const [c] = await db.query<{ n: number }>('SELECT COUNT(*)::int AS n FROM t');
@@ -60,17 +62,31 @@ describe('embedded database in a worker thread', function () {
     const r = await db.runBatch("DO $$ BEGIN RAISE NOTICE 'hello %', 7; END $$; UPDATE t SET d = d WHERE id <= 10; SELECT 1 AS one", { onMessage: (m) => messages.push(m), collectResults: true });
     assert.equal(r.rowsAffected.at(-1), 10);
     assert.deepEqual(r.resultSets, [[{ one: 1 }]]);
-    assert.ok(messages.some((m) => m.text.includes('hello 7')), JSON.stringify(messages));
+    assert.ok(
+      messages.some((m) => m.text.includes('hello 7')),
+      JSON.stringify(messages),
+    );
     await assert.rejects(db.query('SELECT nope FROM t'), (e: unknown) => e instanceof DbError && /nope/.test((e as DbError).message) && (e as DbError).details.code === '42703');
   });
 
   it('commits and rolls back transactions', async () => {
-    await db.transaction(async (tx) => { await tx.execute('DELETE FROM t WHERE id = $1', [1]); });
-    await assert.rejects(db.transaction(async (tx) => {
-      await tx.execute('DELETE FROM t WHERE id = $1', [2]);
-      throw new Error('stop here');
-    }), /stop here/);
-    await assert.rejects(db.transaction(async (tx) => { await tx.execute('DELETE FROM t WHERE id = 3'); await tx.execute('SELECT 1/0'); }), DbError);
+    await db.transaction(async (tx) => {
+      await tx.execute('DELETE FROM t WHERE id = $1', [1]);
+    });
+    await assert.rejects(
+      db.transaction(async (tx) => {
+        await tx.execute('DELETE FROM t WHERE id = $1', [2]);
+        throw new Error('stop here');
+      }),
+      /stop here/,
+    );
+    await assert.rejects(
+      db.transaction(async (tx) => {
+        await tx.execute('DELETE FROM t WHERE id = 3');
+        await tx.execute('SELECT 1/0');
+      }),
+      DbError,
+    );
     const ids = (await db.query<{ id: number }>('SELECT id FROM t WHERE id <= 3 ORDER BY id')).map((r) => r.id);
     assert.deepEqual(ids, [2, 3]);
   });

@@ -7,7 +7,12 @@ import { openDb } from '../../../src/db/openDb';
 import { initTables } from '../../../src/ddl/initTables';
 import { tablesForSet } from '../../../src/model/ssdModel';
 
-interface ColumnRow { table_name: string; column_name: string; data_type: string; is_nullable: string }
+interface ColumnRow {
+  table_name: string;
+  column_name: string;
+  data_type: string;
+  is_nullable: string;
+}
 
 async function columnsBySchema(fx: SchemaFixture, schema: string): Promise<Map<string, ColumnRow[]>> {
   const raw = await fx.db.query<Record<string, unknown>>(columnsSql(fx.db.dialect), [schema]);
@@ -27,10 +32,13 @@ async function dropExtraSchema(fx: SchemaFixture, schema: string): Promise<void>
   // The fixture's own after-hook has closed its connection by now: use a new one.
   const db = await openDb(fx.target.url);
   try {
-  if (db.dialect === 'postgres') { await db.execute(`DROP SCHEMA IF EXISTS ${quoteIdent('postgres', schema)} CASCADE`); return; }
-  const tables = await db.query<{ name: string }>('SELECT t.name FROM sys.tables t JOIN sys.schemas s ON s.schema_id = t.schema_id WHERE s.name = $1', [schema]);
-  for (const { name } of tables) await db.execute(`DROP TABLE ${qualify('mssql', schema, name)}`);
-  await db.execute(`IF SCHEMA_ID(N'${schema}') IS NOT NULL EXEC(N'DROP SCHEMA ${quoteIdent('mssql', schema)}')`);
+    if (db.dialect === 'postgres') {
+      await db.execute(`DROP SCHEMA IF EXISTS ${quoteIdent('postgres', schema)} CASCADE`);
+      return;
+    }
+    const tables = await db.query<{ name: string }>('SELECT t.name FROM sys.tables t JOIN sys.schemas s ON s.schema_id = t.schema_id WHERE s.name = $1', [schema]);
+    for (const { name } of tables) await db.execute(`DROP TABLE ${qualify('mssql', schema, name)}`);
+    await db.execute(`IF SCHEMA_ID(N'${schema}') IS NOT NULL EXEC(N'DROP SCHEMA ${quoteIdent('mssql', schema)}')`);
   } finally {
     await db.close();
   }
@@ -38,7 +46,9 @@ async function dropExtraSchema(fx: SchemaFixture, schema: string): Promise<void>
 
 forEachTarget('initTables', (fx) => {
   const extra = () => `${fx().schema}_dev`;
-  after(async () => { await dropExtraSchema(fx(), extra()); });
+  after(async () => {
+    await dropExtraSchema(fx(), extra());
+  });
 
   it("creates the 19 builder tables ('api') in a schema it creates, with the model's columns", async () => {
     const f = fx();
@@ -46,13 +56,20 @@ forEachTarget('initTables', (fx) => {
     const r = await initTables(f.db, { schema, tables: 'api' });
     const api = tablesForSet('api');
     assert.equal(r.schema, schema);
-    assert.deepEqual(r.created, api.map((t) => t.name));
+    assert.deepEqual(
+      r.created,
+      api.map((t) => t.name),
+    );
     assert.deepEqual(r.alreadyPresent, []);
     const cols = await columnsBySchema(f, schema);
     assert.deepEqual([...cols.keys()].sort(), api.map((t) => t.name).sort());
     for (const t of api) {
       const got = cols.get(t.name)!;
-      assert.deepEqual(got.map((c) => String(c.column_name).toLowerCase()), t.columns.map((c) => c.name), t.name);
+      assert.deepEqual(
+        got.map((c) => String(c.column_name).toLowerCase()),
+        t.columns.map((c) => c.name),
+        t.name,
+      );
       for (const c of t.columns) {
         const row = got.find((x) => String(x.column_name).toLowerCase() === c.name)!;
         assert.equal(row.is_nullable, c.nullable ? 'YES' : 'NO', `${t.name}.${c.name}`);

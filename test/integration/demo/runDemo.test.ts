@@ -9,14 +9,21 @@ import { DEMO_MARK_FILE, DEMO_STEPS, runDemo, type DemoStep } from '../../../src
 describe('ssd demo (runDemo)', function () {
   this.timeout(300000);
   let base: string;
-  before(() => { base = mkdtempSync(join(tmpdir(), 'ssd-demo-test-')); });
-  after(() => { rmSync(base, { recursive: true, force: true }); });
+  before(() => {
+    base = mkdtempSync(join(tmpdir(), 'ssd-demo-test-'));
+  });
+  after(() => {
+    rmSync(base, { recursive: true, force: true });
+  });
 
   it('creates an embedded database in a directory, builds the tables, fills fake children and prints a summary', async () => {
     const lines: string[] = [];
     const r = await runDemo({ dir: 'demo-db', cwd: base, children: 300, asOf: '2026-08-10' }, (l = '') => lines.push(l));
     assert.deepEqual(r.steps.slice(0, 3), ['tables', 'fake data', 'summary']);
-    assert.deepEqual(r.steps, DEMO_STEPS.map((s) => s.name));
+    assert.deepEqual(
+      r.steps,
+      DEMO_STEPS.map((s) => s.name),
+    );
     assert.equal(r.dir, join(base, 'demo-db'));
     assert.ok(existsSync(join(base, 'demo-db', DEMO_MARK_FILE)));
     assert.equal(r.tableRows.ssd_person, 300);
@@ -34,7 +41,9 @@ describe('ssd demo (runDemo)', function () {
     try {
       const [row] = await db.query<{ n: number }>('SELECT COUNT(*) AS n FROM ssd_cin_episodes');
       assert.equal(Number(row!.n), r.tableRows.ssd_cin_episodes);
-    } finally { await db.close(); }
+    } finally {
+      await db.close();
+    }
   });
 
   it('recreates the directory fresh on the next run', async () => {
@@ -45,13 +54,22 @@ describe('ssd demo (runDemo)', function () {
 
   it('refuses to delete a directory that is not a demo directory', async () => {
     writeFileSync(join(base, 'x'), '');
-    await assert.rejects(runDemo({ dir: base, children: 10 }, () => undefined), /not an ssd demo directory/);
+    await assert.rejects(
+      runDemo({ dir: base, children: 10 }, () => undefined),
+      /not an ssd demo directory/,
+    );
     assert.ok(existsSync(join(base, 'x')));
   });
 
   it('runs in memory and takes extra steps that see what earlier steps left', async () => {
     const seen: number[] = [];
-    const extra: DemoStep = { name: 'extra', async run(ctx) { seen.push(ctx.fake!.children, ctx.tableRows!.ssd_person!); ctx.print('extra step ran'); } };
+    const extra: DemoStep = {
+      name: 'extra',
+      async run(ctx) {
+        seen.push(ctx.fake!.children, ctx.tableRows!.ssd_person!);
+        ctx.print('extra step ran');
+      },
+    };
     const lines: string[] = [];
     const r = await runDemo({ dir: 'memory', children: 50, seed: 'x' }, (l = '') => lines.push(l), [...DEMO_STEPS, extra]);
     assert.equal(r.dir, null);

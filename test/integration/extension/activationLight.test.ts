@@ -65,7 +65,11 @@ describe('activation stays light (the bundle)', function () {
     await build({ entryPoints: [join(here, 'fakeVscode.ts')], bundle: true, platform: 'node', format: 'cjs', outfile: fakeCjs, logLevel: 'error' });
     const storage = join(dir, 'storage');
     const r = spawnSync(process.execPath, ['-e', childScript(fakeCjs, storage)], { cwd: root, encoding: 'utf8' });
-    const line = r.stdout.trim().split('\n').reverse().find((l) => l.startsWith('{'));
+    const line = r.stdout
+      .trim()
+      .split('\n')
+      .reverse()
+      .find((l) => l.startsWith('{'));
     assert.ok(r.status === 0 && line, `activation failed: ${r.stderr.slice(-2000)}`);
     const { commands, loaded } = JSON.parse(line) as { commands: number; loaded: string[] };
     assert.ok(commands > 20, `activation registered the commands (${commands})`);
@@ -79,17 +83,31 @@ describe('activation stays light (the bundle)', function () {
     const unexpected = loaded.filter((f) => f !== 'dist/extension.cjs' && !/^dist\/chunk-[A-Z0-9]+\.cjs$/.test(f));
     assert.deepEqual(unexpected, [], `activation loaded only the extension entry and its shared chunks, not ${unexpected.join(', ')}`);
     // What those files hold, from their source maps (the dev build writes one beside each file).
-    const sources = new Set(loaded.flatMap((f) => {
-      const map = join(root, `${f}.map`);
-      assert.ok(existsSync(map), `${f}.map is missing: this test reads the dev build's source maps (npm run build, not --production)`);
-      return (JSON.parse(readFileSync(map, 'utf8')) as { sources: string[] }).sources.map((s) => s.replace(/^(\.\.\/)+/, ''));
-    }));
+    const sources = new Set(
+      loaded.flatMap((f) => {
+        const map = join(root, `${f}.map`);
+        assert.ok(existsSync(map), `${f}.map is missing: this test reads the dev build's source maps (npm run build, not --production)`);
+        return (JSON.parse(readFileSync(map, 'utf8')) as { sources: string[] }).sources.map((s) => s.replace(/^(\.\.\/)+/, ''));
+      }),
+    );
     assert.ok(sources.has('src/extension/extension.ts') && sources.has('src/extension/tree.ts'), [...sources].join(', '));
     const heavy = [
-      'src/model/ssdTables.generated.ts', 'src/model/ssdModel.ts', 'src/check/rules.ts', 'src/check/runChecks.ts', 'src/payload/buildPayload.ts',
-      'src/script/plan.ts', 'src/script/runner.ts', 'src/script/preflight.ts', 'src/send/runSend.ts', 'src/send/apiClient.ts',
-      'src/staging/stageChildren.ts', 'src/staging/safetyStop.ts', 'src/browse/inventory.ts', 'src/cli/main.ts',
-      'src/extension/core/scriptWorkflow.ts', 'src/extension/core/sendWork.ts',
+      'src/model/ssdTables.generated.ts',
+      'src/model/ssdModel.ts',
+      'src/check/rules.ts',
+      'src/check/runChecks.ts',
+      'src/payload/buildPayload.ts',
+      'src/script/plan.ts',
+      'src/script/runner.ts',
+      'src/script/preflight.ts',
+      'src/send/runSend.ts',
+      'src/send/apiClient.ts',
+      'src/staging/stageChildren.ts',
+      'src/staging/safetyStop.ts',
+      'src/browse/inventory.ts',
+      'src/cli/main.ts',
+      'src/extension/core/scriptWorkflow.ts',
+      'src/extension/core/sendWork.ts',
     ];
     const evaluated = heavy.filter((m) => sources.has(m));
     assert.deepEqual(evaluated, [], `activation loaded engine modules it does not need: ${evaluated.join(', ')}`);

@@ -70,8 +70,23 @@ describe('bundled extension in a fake editor', function () {
     const context = {
       subscriptions: [] as { dispose(): unknown }[],
       globalStorageUri: (fake.module.Uri as { file(p: string): unknown }).file(storage),
-      globalState: { get: (k: string) => memento.get(k), update: async (k: string, v: unknown) => { memento.set(k, v); }, keys: () => [...memento.keys()] },
-      secrets: { get: async (k: string) => secrets.get(k), store: async (k: string, v: string) => { secrets.set(k, v); }, delete: async (k: string) => { secrets.delete(k); }, onDidChange: () => ({ dispose() {} }) },
+      globalState: {
+        get: (k: string) => memento.get(k),
+        update: async (k: string, v: unknown) => {
+          memento.set(k, v);
+        },
+        keys: () => [...memento.keys()],
+      },
+      secrets: {
+        get: async (k: string) => secrets.get(k),
+        store: async (k: string, v: string) => {
+          secrets.set(k, v);
+        },
+        delete: async (k: string) => {
+          secrets.delete(k);
+        },
+        onDidChange: () => ({ dispose() {} }),
+      },
       extension: { packageJSON: pkg, id: 'ssd-workbench.ssd-workbench' },
       extensionUri: (fake.module.Uri as { file(p: string): unknown }).file(root),
       extensionPath: root,
@@ -146,7 +161,13 @@ describe('bundled extension in a fake editor', function () {
     const before = fake.messages.length;
     await fake.exec('ssd.buildStaging');
     const done = fake.messages.slice(before).find((m) => /^SSD: Staged \d+ children into ssd_api_data_staging_anon/.test(m.text));
-    assert.ok(done, fake.messages.slice(before).map((m) => m.text).join('\n'));
+    assert.ok(
+      done,
+      fake.messages
+        .slice(before)
+        .map((m) => m.text)
+        .join('\n'),
+    );
     // The table it created no longer carries the stale finding; the table it did not create still does.
     assert.deepEqual(rules(anonDoc), []);
     assert.deepEqual(rules(stagingDoc), ['SSD-SCHEMA-005']);
@@ -190,14 +211,25 @@ describe('bundled extension in a fake editor', function () {
     const withProblems = ((await tree().getChildren(await child(await child(undefined, 'Demo database'), 'Children'))) as TreeNode[])[0]!;
     assert.equal(withProblems.kind, 'childrenWithProblems');
     const flagged = (await tree().getChildren(withProblems)) as TreeNode[];
-    const withheldIds = new Set((await Promise.all(((await tree().getChildren(anon)) as TreeNode[]).filter((b) => b.kind === 'stagingBucket' && b.submissionStatus === 'Withheld')
-      .map(async (b) => ((await tree().getChildren(b)) as TreeNode[]).filter((r) => r.kind === 'stagingRow').map((r) => String(r.personId))))).flat());
+    const withheldIds = new Set(
+      (
+        await Promise.all(
+          ((await tree().getChildren(anon)) as TreeNode[])
+            .filter((b) => b.kind === 'stagingBucket' && b.submissionStatus === 'Withheld')
+            .map(async (b) => ((await tree().getChildren(b)) as TreeNode[]).filter((r) => r.kind === 'stagingRow').map((r) => String(r.personId))),
+        )
+      ).flat(),
+    );
     assert.ok(flagged.length > 0 && flagged.every((n) => n.kind === 'child'), flagged.map(label).join(', '));
-    for (const id of withheldIds) assert.ok(flagged.some((n) => n.personId === id), `Withheld child ${id} is listed`);
+    for (const id of withheldIds)
+      assert.ok(
+        flagged.some((n) => n.personId === id),
+        `Withheld child ${id} is listed`,
+      );
     for (const n of flagged) assert.match(String(item(n).description), /check finding|Withheld/, `${label(n)} is marked`);
   });
 
-  it('builds a child\'s payload from the tree', async () => {
+  it("builds a child's payload from the tree", async () => {
     const conn = await child(undefined, 'Demo database');
     const staging = await child(conn, 'Staging');
     const anon = await child(staging, 'ssd_api_data_staging_anon');
@@ -205,7 +237,14 @@ describe('bundled extension in a fake editor', function () {
     const row = ((await tree().getChildren(bucket)) as TreeNode[])[0]!;
     const shownBefore = fake.shown.length;
     await fake.exec('ssd.buildPayload', { kind: 'child', personId: row.personId });
-    assert.equal(fake.shown.length, shownBefore + 1, fake.messages.slice(-3).map((m) => m.text).join('\n'));
+    assert.equal(
+      fake.shown.length,
+      shownBefore + 1,
+      fake.messages
+        .slice(-3)
+        .map((m) => m.text)
+        .join('\n'),
+    );
     const doc = fake.shown[fake.shown.length - 1]!;
     assert.match(doc.uri, /^ssd-payload:/);
     assert.equal(doc.languageId, 'json');
@@ -217,11 +256,11 @@ describe('bundled extension in a fake editor', function () {
     assert.ok(problems.has(doc.uri), `no ssd-payload diagnostics for ${doc.uri}: ${[...problems.keys()].join(', ')}`);
     assert.ok(fake.tabs().includes(doc.uri));
     fake.closeTab(doc.uri);
-    assert.ok(!problems.has(doc.uri), 'the closed payload\'s problems stay in the Problems panel');
+    assert.ok(!problems.has(doc.uri), "the closed payload's problems stay in the Problems panel");
     await fake.exec('ssd.buildPayload', { kind: 'child', personId: row.personId });
     assert.ok(problems.has(doc.uri), 'shown again: its problems are back');
     fake.closeDocument(doc.uri);
-    assert.ok(!problems.has(doc.uri), 'the closed document\'s problems stay in the Problems panel');
+    assert.ok(!problems.has(doc.uri), "the closed document's problems stay in the Problems panel");
     assert.ok(!fake.tabs().includes(doc.uri));
   });
 
@@ -234,7 +273,10 @@ describe('bundled extension in a fake editor', function () {
       fake.respond = () => undefined;
     }
     const texts = fake.messages.slice(before).map((m) => m.text);
-    assert.ok(texts.some((t) => /^SSD: generated 25 fake children/.test(t)), texts.join('\n'));
+    assert.ok(
+      texts.some((t) => /^SSD: generated 25 fake children/.test(t)),
+      texts.join('\n'),
+    );
     const conn = await child(undefined, 'Demo database');
     const builder = await child(conn, 'Tables the API builder reads');
     const person = await child(builder, 'ssd_person');
@@ -326,17 +368,27 @@ describe('bundled extension in a fake editor', function () {
     const folder = join(storage, 'send-db');
     const byText = (answers: Array<[RegExp, string | undefined]>) => (m: Message) => answers.find(([re]) => re.test(m.text))?.[1];
     const since = (n: number) => fake.messages.slice(n);
-    const texts = (n: number) => since(n).map((m) => m.text).join('\n');
+    const texts = (n: number) =>
+      since(n)
+        .map((m) => m.text)
+        .join('\n');
     try {
       // The demo is never sent anywhere, whatever the settings.
       // Refused up front, before any endpoint is offered; a dry run is the only choice.
       await fake.exec('ssd.openDemo');
       let before = fake.messages.length;
       const asked: string[] = [];
-      fake.respond = (m) => { asked.push(m.text); return m.text.startsWith('quickpick:') ? 'DfE test endpoint' : undefined; };
+      fake.respond = (m) => {
+        asked.push(m.text);
+        return m.text.startsWith('quickpick:') ? 'DfE test endpoint' : undefined;
+      };
       await fake.exec('ssd.send');
       assert.match(texts(before), /demo database holds fake children made on this machine: it is never sent/);
-      assert.deepEqual(asked.filter((t) => t.startsWith('quickpick:') || t.startsWith('input:')), [], 'no endpoint was offered');
+      assert.deepEqual(
+        asked.filter((t) => t.startsWith('quickpick:') || t.startsWith('input:')),
+        [],
+        'no endpoint was offered',
+      );
       assert.deepEqual(since(before).find((m) => /demo database/.test(m.text))?.items, ['Dry Run']);
 
       // A database of one's own, with children staged into ssd_api_data_staging. They are made by
@@ -344,7 +396,11 @@ describe('bundled extension in a fake editor', function () {
       // src/fake/fakeMarker.ts): the mark is dropped, as a user does once a schema holds real data.
       assert.equal((await runCli(['fake', '--db', `pglite:${folder}`, '--children', '25', '--seed', '7'])).code, 0);
       const own = await openDb(`pglite:${folder}`);
-      try { await own.execute('DROP TABLE public.ssd_workbench_fake_runs'); } finally { await own.close(); }
+      try {
+        await own.execute('DROP TABLE public.ssd_workbench_fake_runs');
+      } finally {
+        await own.close();
+      }
       fake.respond = byText([
         [/^quickpick:SSD: Add Connection \(1\/5\)$/, 'Embedded database folder'],
         [/^input:SSD: Add Connection \(2\/5\)$/, `pglite:${folder}`],
@@ -356,9 +412,7 @@ describe('bundled extension in a fake editor', function () {
       await fake.exec('ssd.addConnection');
       assert.match(texts(before), /^SSD: Connected to "Send test": schema public has \d+ SSD tables\.$/m, texts(before));
       assert.equal(fake.contexts.get('ssd.isDemo'), false);
-      fake.respond = byText([
-        [/^Build staging in Send test, table public\.ssd_api_data_staging\?$/, 'Build Staging'],
-      ]);
+      fake.respond = byText([[/^Build staging in Send test, table public\.ssd_api_data_staging\?$/, 'Build Staging']]);
       before = fake.messages.length;
       await fake.exec('ssd.buildStaging');
       assert.match(texts(before), /^SSD: Staged \d+ children into ssd_api_data_staging/m, texts(before));
@@ -386,7 +440,10 @@ describe('bundled extension in a fake editor', function () {
       before = fake.messages.length;
       let picked: string[] = [];
       fake.respond = (m) => {
-        if (m.text === 'quickpick:SSD: Send Staged Payloads') { picked = m.items; return m.items[0]; }
+        if (m.text === 'quickpick:SSD: Send Staged Payloads') {
+          picked = m.items;
+          return m.items[0];
+        }
         return undefined;
       };
       await fake.exec('ssd.send');
@@ -462,7 +519,10 @@ describe('bundled extension in a fake editor', function () {
       assert.equal(sent.text, `SSD: Sent public.ssd_api_data_staging to the test endpoint: ${pending} records queued, ${pending} sent.`);
       assert.deepEqual(sent.items, ['Show report']);
       assert.equal(api.tokenRequests, 1);
-      assert.equal(api.requests.reduce((a, r) => a + r.children.length, 0), pending);
+      assert.equal(
+        api.requests.reduce((a, r) => a + r.children.length, 0),
+        pending,
+      );
       assert.ok(api.requests.every((r) => r.laCode === LA_CODE && r.status === 200));
       const after = await buckets();
       assert.equal(after['Unchanged / Sent'], pending, JSON.stringify(after));

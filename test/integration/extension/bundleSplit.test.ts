@@ -22,7 +22,9 @@ const dist = join(root, 'dist');
 function jsFiles(): string[] {
   return [
     ...readdirSync(dist).filter((f) => f.endsWith('.cjs')),
-    ...readdirSync(join(dist, 'vendor')).filter((f) => f.endsWith('.cjs')).map((f) => `vendor/${f}`),
+    ...readdirSync(join(dist, 'vendor'))
+      .filter((f) => f.endsWith('.cjs'))
+      .map((f) => `vendor/${f}`),
   ];
 }
 
@@ -31,7 +33,12 @@ function sourcesOf(file: string): string[] {
   const map = join(dist, `${file}.map`);
   assert.ok(existsSync(map), `dist/${file}.map is missing: this test reads the dev build's source maps (npm run build, not --production)`);
   const m = JSON.parse(readFileSync(map, 'utf8')) as { sources: string[] };
-  return m.sources.map((s) => resolve(dirname(map), s).slice(root.length + 1).split('\\').join('/'));
+  return m.sources.map((s) =>
+    resolve(dirname(map), s)
+      .slice(root.length + 1)
+      .split('\\')
+      .join('/'),
+  );
 }
 
 describe('the code-split bundle', function () {
@@ -65,7 +72,10 @@ describe('the code-split bundle', function () {
       for (const m of text.matchAll(/require\("(\.{1,2}\/[^"]+)"\)/g)) {
         relative++;
         const target = resolve(dirname(join(dist, f)), m[1]!);
-        const rel = target.slice(root.length + 1).split('\\').join('/');
+        const rel = target
+          .slice(root.length + 1)
+          .split('\\')
+          .join('/');
         if (!existsSync(target)) missing.push(`${rel} (required by dist/${f})`);
         else if (!packaged.has(rel)) notPackaged.push(rel);
       }

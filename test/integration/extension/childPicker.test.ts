@@ -18,8 +18,14 @@ forEachTarget('payload picker session', (fx) => {
     await generateFakeSsd(db, { schema, children: 80, seed: 'picker', asOf: '2026-08-10' });
     ids = (await db.query<{ id: string }>(`SELECT pers_person_id AS id FROM ${t('ssd_person')}`)).map((r) => String(r.id)).sort();
     lookup = {
-      search: async (prefix, limit) => { calls.push(`search:${prefix}:${limit}`); return (await pagePersonIds(db, schema, { ...(prefix ? { prefix } : {}), pageSize: limit })).ids; },
-      exists: async (id) => { calls.push(`exists:${id}`); return personExists(db, schema, id); },
+      search: async (prefix, limit) => {
+        calls.push(`search:${prefix}:${limit}`);
+        return (await pagePersonIds(db, schema, { ...(prefix ? { prefix } : {}), pageSize: limit })).ids;
+      },
+      exists: async (id) => {
+        calls.push(`exists:${id}`);
+        return personExists(db, schema, id);
+      },
     };
   });
 
@@ -34,7 +40,10 @@ forEachTarget('payload picker session', (fx) => {
     const prefix = ids[0]!.slice(0, -1);
     const items = await session.search(prefix);
     assert.ok(items && items.length > 0);
-    assert.ok(items.every((i) => i.id.startsWith(prefix) && ids.includes(i.id)), JSON.stringify(items));
+    assert.ok(
+      items.every((i) => i.id.startsWith(prefix) && ids.includes(i.id)),
+      JSON.stringify(items),
+    );
   });
 
   it('Enter on a prefix that is not an id never builds it; an existing id builds; an unknown id is named', async () => {
@@ -68,6 +77,9 @@ forEachTarget('payload picker session', (fx) => {
     const first = session.search('');
     const second = session.search(ids[1]!);
     assert.equal(await first, undefined);
-    assert.deepEqual((await second)!.map((i) => i.id), [ids[1]!]);
+    assert.deepEqual(
+      (await second)!.map((i) => i.id),
+      [ids[1]!],
+    );
   });
 });

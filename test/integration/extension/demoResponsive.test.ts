@@ -50,8 +50,23 @@ describe('demo database made off the editor thread', function () {
     ext.activate({
       subscriptions: [] as { dispose(): unknown }[],
       globalStorageUri: (fake.module.Uri as { file(p: string): unknown }).file(storage),
-      globalState: { get: (k: string) => memento.get(k), update: async (k: string, v: unknown) => { memento.set(k, v); }, keys: () => [...memento.keys()] },
-      secrets: { get: async (k: string) => secrets.get(k), store: async (k: string, v: string) => { secrets.set(k, v); }, delete: async (k: string) => { secrets.delete(k); }, onDidChange: () => ({ dispose() {} }) },
+      globalState: {
+        get: (k: string) => memento.get(k),
+        update: async (k: string, v: unknown) => {
+          memento.set(k, v);
+        },
+        keys: () => [...memento.keys()],
+      },
+      secrets: {
+        get: async (k: string) => secrets.get(k),
+        store: async (k: string, v: string) => {
+          secrets.set(k, v);
+        },
+        delete: async (k: string) => {
+          secrets.delete(k);
+        },
+        onDidChange: () => ({ dispose() {} }),
+      },
       extension: { packageJSON: pkg, id: 'ssd-workbench.ssd-workbench' },
       extensionUri: (fake.module.Uri as { file(p: string): unknown }).file(root),
       extensionPath: root,
@@ -78,14 +93,17 @@ describe('demo database made off the editor thread', function () {
     const timer = setInterval(() => {
       ticks++;
       const now = performance.now();
-      if (now - lastTick > 120) gaps.push(`${(now - lastTick).toFixed(0)} ms at ${((now - t0) / 1000).toFixed(1)} s (${fake.contexts.get('ssd.state')}, ${fake.progress.at(-1)?.messages.at(-1) ?? ''})`);
+      if (now - lastTick > 120)
+        gaps.push(`${(now - lastTick).toFixed(0)} ms at ${((now - t0) / 1000).toFixed(1)} s (${fake.contexts.get('ssd.state')}, ${fake.progress.at(-1)?.messages.at(-1) ?? ''})`);
       lastTick = now;
     }, 50);
     const viewWhileMaking = new Set<string>();
     h.enable();
     const done = fake.exec('ssd.openDemo');
     let finished = false;
-    void done.finally(() => { finished = true; });
+    void done.finally(() => {
+      finished = true;
+    });
     while (!finished) {
       if (fake.contexts.get('ssd.state') === 'makingDemo') for (const l of await rootLabels()) viewWhileMaking.add(l);
       await new Promise((r) => setTimeout(r, 100));
@@ -113,9 +131,14 @@ describe('demo database made off the editor thread', function () {
     assert.ok(iTables >= 0 && iFake > iTables && iSummary > iFake, steps.join(' | '));
     assert.ok(steps.filter((m) => /fake children/.test(m)).length >= 2, `progress moves during the fake data: ${steps.join(' | ')}`);
     const expectedTicks = (seconds * 1000) / 50;
-    assert.ok(maxMs <= MAX_DELAY_MS, `the host thread was blocked for ${maxMs.toFixed(0)} ms at a time (limit ${MAX_DELAY_MS} ms) over ${seconds.toFixed(1)} s; long gaps of a 50 ms timer: ${gaps.join('; ')}`);
+    assert.ok(
+      maxMs <= MAX_DELAY_MS,
+      `the host thread was blocked for ${maxMs.toFixed(0)} ms at a time (limit ${MAX_DELAY_MS} ms) over ${seconds.toFixed(1)} s; long gaps of a 50 ms timer: ${gaps.join('; ')}`,
+    );
     assert.ok(ticks >= expectedTicks * 0.5, `a 50 ms timer ticked ${ticks} times in ${seconds.toFixed(1)} s`);
-    console.log(`      demo made and opened in ${seconds.toFixed(1)} s; longest event-loop delay ${maxMs.toFixed(0)} ms, p99 ${(h.percentile(99) / 1e6).toFixed(0)} ms; 50 ms timer ticked ${ticks} times${gaps.length ? `; gaps over 120 ms: ${gaps.join("; ")}` : ""}`);
+    console.log(
+      `      demo made and opened in ${seconds.toFixed(1)} s; longest event-loop delay ${maxMs.toFixed(0)} ms, p99 ${(h.percentile(99) / 1e6).toFixed(0)} ms; 50 ms timer ticked ${ticks} times${gaps.length ? `; gaps over 120 ms: ${gaps.join('; ')}` : ''}`,
+    );
   });
 
   it('checks, stages and fills the demo with the host thread never blocked over the limit', async () => {
@@ -147,7 +170,9 @@ describe('demo database made off the editor thread', function () {
     const before = fake.progress.length;
     const done = fake.exec('ssd.recreateDemo');
     let finished = false;
-    void done.finally(() => { finished = true; });
+    void done.finally(() => {
+      finished = true;
+    });
     // Wait until the fake children are being written, then press Cancel.
     let note;
     const deadline = Date.now() + 120_000;
@@ -172,7 +197,10 @@ describe('demo database made off the editor thread', function () {
     // Nothing reopens it later either.
     await new Promise((r) => setTimeout(r, 500));
     assert.equal(existsSync(join(storage, 'demo')), false);
-    assert.ok(fake.logs.some((l) => /making the demo database was cancelled/.test(l)), fake.logs.slice(-5).join('\n'));
+    assert.ok(
+      fake.logs.some((l) => /making the demo database was cancelled/.test(l)),
+      fake.logs.slice(-5).join('\n'),
+    );
     fake.respond = () => undefined;
   });
 
@@ -191,7 +219,10 @@ describe('demo database made off the editor thread', function () {
     const push = n.messages.push.bind(n.messages);
     n.messages.push = (...items: string[]) => {
       const r = push(...items);
-      if (!pressed && items.some((m) => /counting the rows/.test(m))) { pressed = true; n.cancel(); }
+      if (!pressed && items.some((m) => /counting the rows/.test(m))) {
+        pressed = true;
+        n.cancel();
+      }
       return r;
     };
     await done;
@@ -199,7 +230,10 @@ describe('demo database made off the editor thread', function () {
     assert.equal(existsSync(join(storage, 'demo')), false, 'the cancelled demo is removed');
     assert.equal(fake.contexts.get('ssd.state'), 'noDemo', 'nothing is open');
     assert.deepEqual(await rootLabels(), [], 'the view offers the demo again (welcome content)');
-    assert.ok(fake.logs.some((l) => /making the demo database was cancelled/.test(l)), fake.logs.slice(-5).join('\n'));
+    assert.ok(
+      fake.logs.some((l) => /making the demo database was cancelled/.test(l)),
+      fake.logs.slice(-5).join('\n'),
+    );
     fake.respond = () => undefined;
   });
 });

@@ -11,16 +11,26 @@ import { createDemo, demoPaths, MAKING_LOCK_FILE, readDemoInfo } from '../../../
 
 describe('extension demo database', () => {
   let root: string;
-  before(() => { root = mkdtempSync(join(tmpdir(), 'ssd-demo-')); });
+  before(() => {
+    root = mkdtempSync(join(tmpdir(), 'ssd-demo-'));
+  });
   after(() => rmSync(root, { recursive: true, force: true }));
 
   it('removes an unfinished demo when cancelled', async () => {
     const ac = new AbortController();
     const steps: string[] = [];
-    await assert.rejects(createDemo(root, {
-      children: 3000, asOf: '2026-08-10', signal: ac.signal,
-      onProgress: (p) => { steps.push(p.step); if (p.step === 'fake data' && p.done > 0) ac.abort(); },
-    }), (e: unknown) => e instanceof CancelledError || (e as Error).name === 'CancelledError');
+    await assert.rejects(
+      createDemo(root, {
+        children: 3000,
+        asOf: '2026-08-10',
+        signal: ac.signal,
+        onProgress: (p) => {
+          steps.push(p.step);
+          if (p.step === 'fake data' && p.done > 0) ac.abort();
+        },
+      }),
+      (e: unknown) => e instanceof CancelledError || (e as Error).name === 'CancelledError',
+    );
     assert.ok(steps.includes('fake data'), 'cancelled during the fake data');
     assert.equal(readDemoInfo(root), undefined);
     assert.equal(existsSync(demoPaths(root).dir), false);
@@ -46,7 +56,10 @@ describe('extension demo database', () => {
     assert.equal(info?.children, 40);
     assert.equal(info?.asOf, '2026-08-10');
     assert.equal(existsSync(join(root, MAKING_LOCK_FILE)), false, 'the making lock is given back');
-    assert.ok(lines.some((l) => /ssd_person\s+40\b/.test(l)), lines.join('\n'));
+    assert.ok(
+      lines.some((l) => /ssd_person\s+40\b/.test(l)),
+      lines.join('\n'),
+    );
     const db = await openDb(demoPaths(root).address);
     try {
       const [row] = await db.query<{ n: number }>('SELECT COUNT(*) AS n FROM ssd_person');

@@ -6,7 +6,12 @@ import { pathToFileURL } from 'node:url';
 
 type Fn = (...args: unknown[]) => unknown;
 
-export interface Message { kind: 'info' | 'warning' | 'error'; text: string; items: string[]; modal: boolean }
+export interface Message {
+  kind: 'info' | 'warning' | 'error';
+  text: string;
+  items: string[];
+  modal: boolean;
+}
 
 export interface FakeVscode {
   module: Record<string, unknown>;
@@ -18,7 +23,10 @@ export interface FakeVscode {
   shown: { uri: string; text: string; languageId: string }[];
   config: Map<string, unknown>;
   trusted: boolean;
-  treeProvider(): { getChildren(n?: unknown): Promise<unknown[]>; getTreeItem(n: unknown): { label?: unknown; description?: unknown; contextValue?: string; command?: { command: string; arguments?: unknown[] } } };
+  treeProvider(): {
+    getChildren(n?: unknown): Promise<unknown[]>;
+    getTreeItem(n: unknown): { label?: unknown; description?: unknown; contextValue?: string; command?: { command: string; arguments?: unknown[] } };
+  };
   /** Answer a message or quick pick: return the item to pick (undefined = dismissed). */
   respond: (m: Message) => string | undefined;
   exec(id: string, ...args: unknown[]): Promise<unknown>;
@@ -35,7 +43,12 @@ export interface FakeVscode {
   progress: ProgressNote[];
 }
 
-export interface ProgressNote { title: string; messages: string[]; done: boolean; cancel(): void }
+export interface ProgressNote {
+  title: string;
+  messages: string[];
+  done: boolean;
+  cancel(): void;
+}
 
 function strict<T extends object>(name: string, o: T): T {
   return new Proxy(o, {
@@ -48,22 +61,38 @@ function strict<T extends object>(name: string, o: T): T {
 
 class Disposable {
   constructor(private readonly fn?: () => void) {}
-  dispose(): void { this.fn?.(); }
-  static from(...ds: { dispose(): unknown }[]): Disposable { return new Disposable(() => ds.forEach((d) => d.dispose())); }
+  dispose(): void {
+    this.fn?.();
+  }
+  static from(...ds: { dispose(): unknown }[]): Disposable {
+    return new Disposable(() => ds.forEach((d) => d.dispose()));
+  }
 }
 
 class EventEmitter<T> {
   private listeners: ((e: T) => void)[] = [];
   readonly event = (l: (e: T) => void) => {
     this.listeners.push(l);
-    return new Disposable(() => { this.listeners = this.listeners.filter((x) => x !== l); });
+    return new Disposable(() => {
+      this.listeners = this.listeners.filter((x) => x !== l);
+    });
   };
-  fire(e: T): void { for (const l of [...this.listeners]) l(e); }
-  dispose(): void { this.listeners = []; }
+  fire(e: T): void {
+    for (const l of [...this.listeners]) l(e);
+  }
+  dispose(): void {
+    this.listeners = [];
+  }
 }
 
 class Uri {
-  constructor(readonly scheme: string, readonly authority: string, readonly path: string, readonly query: string, readonly fragment: string) {}
+  constructor(
+    readonly scheme: string,
+    readonly authority: string,
+    readonly path: string,
+    readonly query: string,
+    readonly fragment: string,
+  ) {}
   static parse(s: string): Uri {
     const m = /^([a-z][a-z0-9+.-]*):(?:\/\/([^/?#]*))?([^?#]*)(?:\?([^#]*))?(?:#(.*))?$/i.exec(s);
     if (!m) throw new Error(`bad uri ${s}`);
@@ -72,25 +101,57 @@ class Uri {
   static from(c: { scheme: string; authority?: string; path?: string; query?: string; fragment?: string }): Uri {
     return new Uri(c.scheme, c.authority ?? '', c.path ?? '', c.query ?? '', c.fragment ?? '');
   }
-  static file(p: string): Uri { return new Uri('file', '', pathToFileURL(p).pathname, '', ''); }
-  get fsPath(): string { return decodeURIComponent(this.path); }
-  with(c: Partial<{ scheme: string; path: string; query: string }>): Uri { return new Uri(c.scheme ?? this.scheme, this.authority, c.path ?? this.path, c.query ?? this.query, this.fragment); }
-  toString(): string { return `${this.scheme}:${this.authority ? `//${this.authority}` : ''}${this.path}${this.query ? `?${this.query}` : ''}`; }
+  static file(p: string): Uri {
+    return new Uri('file', '', pathToFileURL(p).pathname, '', '');
+  }
+  get fsPath(): string {
+    return decodeURIComponent(this.path);
+  }
+  with(c: Partial<{ scheme: string; path: string; query: string }>): Uri {
+    return new Uri(c.scheme ?? this.scheme, this.authority, c.path ?? this.path, c.query ?? this.query, this.fragment);
+  }
+  toString(): string {
+    return `${this.scheme}:${this.authority ? `//${this.authority}` : ''}${this.path}${this.query ? `?${this.query}` : ''}`;
+  }
 }
 
-class ThemeIcon { constructor(readonly id: string, readonly color?: unknown) {} }
-class ThemeColor { constructor(readonly id: string) {} }
+class ThemeIcon {
+  constructor(
+    readonly id: string,
+    readonly color?: unknown,
+  ) {}
+}
+class ThemeColor {
+  constructor(readonly id: string) {}
+}
 class TreeItem {
   [k: string]: unknown;
-  constructor(readonly label: unknown, readonly collapsibleState?: number) {}
+  constructor(
+    readonly label: unknown,
+    readonly collapsibleState?: number,
+  ) {}
 }
 class MarkdownString {
   constructor(public value = '') {}
-  appendMarkdown(s: string): this { this.value += s; return this; }
-  appendText(s: string): this { this.value += s; return this; }
-  appendCodeblock(s: string): this { this.value += `\n\`\`\`\n${s}\n\`\`\`\n`; return this; }
+  appendMarkdown(s: string): this {
+    this.value += s;
+    return this;
+  }
+  appendText(s: string): this {
+    this.value += s;
+    return this;
+  }
+  appendCodeblock(s: string): this {
+    this.value += `\n\`\`\`\n${s}\n\`\`\`\n`;
+    return this;
+  }
 }
-class Position { constructor(readonly line: number, readonly character: number) {} }
+class Position {
+  constructor(
+    readonly line: number,
+    readonly character: number,
+  ) {}
+}
 class Range {
   readonly start: Position;
   readonly end: Position;
@@ -102,10 +163,21 @@ class Range {
 class Diagnostic {
   source?: string;
   code?: unknown;
-  constructor(readonly range: Range, readonly message: string, readonly severity = 0) {}
+  constructor(
+    readonly range: Range,
+    readonly message: string,
+    readonly severity = 0,
+  ) {}
 }
-class TabInputText { constructor(readonly uri: Uri) {} }
-class Hover { constructor(readonly contents: unknown, readonly range?: Range) {} }
+class TabInputText {
+  constructor(readonly uri: Uri) {}
+}
+class Hover {
+  constructor(
+    readonly contents: unknown,
+    readonly range?: Range,
+  ) {}
+}
 
 export function createFakeVscode(packageJson: unknown): FakeVscode {
   const commands = new Map<string, Fn>();
@@ -126,10 +198,22 @@ export function createFakeVscode(packageJson: unknown): FakeVscode {
 
   const fake: FakeVscode = {
     module: {},
-    commands, contexts, messages, logs, shown, config, trusted: true, progress: [],
-    treeProvider() { if (!tree) throw new Error('no tree view was created'); return tree; },
+    commands,
+    contexts,
+    messages,
+    logs,
+    shown,
+    config,
+    trusted: true,
+    progress: [],
+    treeProvider() {
+      if (!tree) throw new Error('no tree view was created');
+      return tree;
+    },
     respond: () => undefined,
-    async exec(id, ...args) { return (fake.module.commands as { executeCommand: Fn }).executeCommand(id, ...args); },
+    async exec(id, ...args) {
+      return (fake.module.commands as { executeCommand: Fn }).executeCommand(id, ...args);
+    },
     diagnostics(name) {
       const c = collections.get(name);
       if (!c) throw new Error(`no diagnostic collection '${name}'`);
@@ -152,28 +236,49 @@ export function createFakeVscode(packageJson: unknown): FakeVscode {
     },
   };
 
-  const message = (kind: Message['kind']) => async (text: string, ...rest: unknown[]) => {
-    const modal = typeof rest[0] === 'object' && rest[0] !== null && (rest[0] as { modal?: boolean }).modal === true;
-    const items = rest.filter((x): x is string => typeof x === 'string');
-    const m: Message = { kind, text, items, modal };
-    messages.push(m);
-    return fake.respond(m);
-  };
+  const message =
+    (kind: Message['kind']) =>
+    async (text: string, ...rest: unknown[]) => {
+      const modal = typeof rest[0] === 'object' && rest[0] !== null && (rest[0] as { modal?: boolean }).modal === true;
+      const items = rest.filter((x): x is string => typeof x === 'string');
+      const m: Message = { kind, text, items, modal };
+      messages.push(m);
+      return fake.respond(m);
+    };
 
   const makeDoc = (uri: Uri, text: string, languageId: string) => ({ uri, getText: () => text, languageId, lineCount: text.split('\n').length, isClosed: false, version: 1, fileName: uri.fsPath });
 
   const window = strict('window', {
-    createOutputChannel: (name: string) => strict(`OutputChannel(${name})`, {
-      name, lines: [] as string[],
-      append() {}, appendLine() {}, clear() {}, show() {}, hide() {}, dispose() {}, replace() {},
-      trace() {}, debug() {},
-      info: (m: string) => { logs.push(`[info] ${m}`); },
-      warn: (m: string) => { logs.push(`[warn] ${m}`); },
-      error: (m: string) => { logs.push(`[error] ${m}`); },
-      logLevel: 2, onDidChangeLogLevel: noEvent,
-    }),
+    createOutputChannel: (name: string) =>
+      strict(`OutputChannel(${name})`, {
+        name,
+        lines: [] as string[],
+        append() {},
+        appendLine() {},
+        clear() {},
+        show() {},
+        hide() {},
+        dispose() {},
+        replace() {},
+        trace() {},
+        debug() {},
+        info: (m: string) => {
+          logs.push(`[info] ${m}`);
+        },
+        warn: (m: string) => {
+          logs.push(`[warn] ${m}`);
+        },
+        error: (m: string) => {
+          logs.push(`[error] ${m}`);
+        },
+        logLevel: 2,
+        onDidChangeLogLevel: noEvent,
+      }),
     createStatusBarItem: () => ({ text: '', tooltip: '', command: '', name: '', accessibilityInformation: undefined, show() {}, hide() {}, dispose() {} }),
-    createTreeView: (_id: string, o: { treeDataProvider: ReturnType<FakeVscode['treeProvider']> }) => { tree = o.treeDataProvider; return { dispose() {}, description: undefined, message: undefined, reveal: async () => undefined }; },
+    createTreeView: (_id: string, o: { treeDataProvider: ReturnType<FakeVscode['treeProvider']> }) => {
+      tree = o.treeDataProvider;
+      return { dispose() {}, description: undefined, message: undefined, reveal: async () => undefined };
+    },
     showInformationMessage: message('info'),
     showWarningMessage: message('warning'),
     showErrorMessage: message('error'),
@@ -188,12 +293,26 @@ export function createFakeVscode(packageJson: unknown): FakeVscode {
       const cancelled = new EventEmitter<void>();
       const token = { isCancellationRequested: false, onCancellationRequested: cancelled.event };
       const note: ProgressNote = {
-        title: o?.title ?? '', messages: [], done: false,
-        cancel() { if (!token.isCancellationRequested) { token.isCancellationRequested = true; cancelled.fire(); } },
+        title: o?.title ?? '',
+        messages: [],
+        done: false,
+        cancel() {
+          if (!token.isCancellationRequested) {
+            token.isCancellationRequested = true;
+            cancelled.fire();
+          }
+        },
       };
       fake.progress.push(note);
       try {
-        return await task({ report(r: { message?: string }) { if (r?.message) note.messages.push(r.message); } }, token);
+        return await task(
+          {
+            report(r: { message?: string }) {
+              if (r?.message) note.messages.push(r.message);
+            },
+          },
+          token,
+        );
       } finally {
         note.done = true;
       }
@@ -208,7 +327,16 @@ export function createFakeVscode(packageJson: unknown): FakeVscode {
       }
       return { document: doc };
     },
-    tabGroups: { get all() { return [group]; }, get activeTabGroup() { return group; }, onDidChangeTabs: tabsChanged.event, onDidChangeTabGroups: noEvent },
+    tabGroups: {
+      get all() {
+        return [group];
+      },
+      get activeTabGroup() {
+        return group;
+      },
+      onDidChangeTabs: tabsChanged.event,
+      onDidChangeTabGroups: noEvent,
+    },
     activeTextEditor: undefined,
     visibleTextEditors: [],
     onDidChangeActiveTextEditor: noEvent,
@@ -219,12 +347,16 @@ export function createFakeVscode(packageJson: unknown): FakeVscode {
 
   const workspace = strict('workspace', {
     getConfiguration: (section?: string) => ({
-      get: <T>(key: string, dflt?: T) => (config.has(`${section}.${key}`) ? config.get(`${section}.${key}`) as T : dflt),
+      get: <T>(key: string, dflt?: T) => (config.has(`${section}.${key}`) ? (config.get(`${section}.${key}`) as T) : dflt),
       inspect: (key: string) => ({ key, globalValue: config.get(`${section}.${key}`) }),
       has: (key: string) => config.has(`${section}.${key}`),
-      update: async (key: string, v: unknown) => { config.set(`${section}.${key}`, v); },
+      update: async (key: string, v: unknown) => {
+        config.set(`${section}.${key}`, v);
+      },
     }),
-    get isTrusted() { return fake.trusted; },
+    get isTrusted() {
+      return fake.trusted;
+    },
     onDidChangeConfiguration: noEvent,
     onDidGrantWorkspaceTrust: noEvent,
     onDidCloseTextDocument: docClosed.event,
@@ -233,7 +365,10 @@ export function createFakeVscode(packageJson: unknown): FakeVscode {
     onDidSaveTextDocument: noEvent,
     textDocuments: [],
     workspaceFolders: undefined,
-    registerTextDocumentContentProvider: (scheme: string, p: { provideTextDocumentContent(u: Uri): unknown }) => { providers.set(scheme, p); return new Disposable(() => providers.delete(scheme)); },
+    registerTextDocumentContentProvider: (scheme: string, p: { provideTextDocumentContent(u: Uri): unknown }) => {
+      providers.set(scheme, p);
+      return new Disposable(() => providers.delete(scheme));
+    },
     registerFileSystemProvider: () => new Disposable(),
     openTextDocument: async (uri: Uri) => {
       const p = providers.get(uri.scheme);
@@ -248,7 +383,17 @@ export function createFakeVscode(packageJson: unknown): FakeVscode {
     createDiagnosticCollection: (name: string) => {
       const m = new Map<string, unknown[]>();
       collections.set(name, m);
-      return { name, set: (u: Uri | unknown[], d?: unknown[]) => { if (u instanceof Uri) m.set(u.toString(), d ?? []); }, delete: (u: Uri) => m.delete(u.toString()), clear: () => m.clear(), get: (u: Uri) => m.get(u.toString()), forEach: () => undefined, dispose() {} };
+      return {
+        name,
+        set: (u: Uri | unknown[], d?: unknown[]) => {
+          if (u instanceof Uri) m.set(u.toString(), d ?? []);
+        },
+        delete: (u: Uri) => m.delete(u.toString()),
+        clear: () => m.clear(),
+        get: (u: Uri) => m.get(u.toString()),
+        forEach: () => undefined,
+        dispose() {},
+      };
     },
     registerHoverProvider: () => new Disposable(),
     registerCodeLensProvider: () => new Disposable(),
@@ -262,7 +407,10 @@ export function createFakeVscode(packageJson: unknown): FakeVscode {
       return new Disposable(() => commands.delete(id));
     },
     executeCommand: async (id: string, ...args: unknown[]) => {
-      if (id === 'setContext') { contexts.set(args[0] as string, args[1]); return undefined; }
+      if (id === 'setContext') {
+        contexts.set(args[0] as string, args[1]);
+        return undefined;
+      }
       const fn = commands.get(id);
       return fn ? fn(...args) : undefined;
     },
@@ -270,10 +418,24 @@ export function createFakeVscode(packageJson: unknown): FakeVscode {
   });
 
   Object.assign(fake.module, {
-    window, workspace, languages, commands: cmds,
+    window,
+    workspace,
+    languages,
+    commands: cmds,
     extensions: strict('extensions', { getExtension: () => undefined, all: [] }),
     env: strict('env', { appName: 'Fake Code', language: 'en', uiKind: 1 }),
-    Disposable, EventEmitter, Uri, ThemeIcon, ThemeColor, TreeItem, MarkdownString, Position, Range, Diagnostic, Hover, TabInputText,
+    Disposable,
+    EventEmitter,
+    Uri,
+    ThemeIcon,
+    ThemeColor,
+    TreeItem,
+    MarkdownString,
+    Position,
+    Range,
+    Diagnostic,
+    Hover,
+    TabInputText,
     TreeItemCollapsibleState: { None: 0, Collapsed: 1, Expanded: 2 },
     StatusBarAlignment: { Left: 1, Right: 2 },
     ProgressLocation: { SourceControl: 1, Window: 10, Notification: 15 },

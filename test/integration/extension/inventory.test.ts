@@ -5,9 +5,7 @@ import { initTables } from '../../../src/ddl/initTables';
 import { generateFakeSsd } from '../../../src/fake/generateFakeSsd';
 import { findTable } from '../../../src/model/ssdModel';
 import { stageWithProgress, type StageProgress } from '../../../src/extension/core/dataWork';
-import {
-  countRows, escapeLike, mergeColumns, pagePersonIds, pageStagingRows, personExists, readSchemaColumns, readStagingRow, stagingCounts, withheldPersonIds,
-} from '../../../src/browse/inventory';
+import { countRows, escapeLike, mergeColumns, pagePersonIds, pageStagingRows, personExists, readSchemaColumns, readStagingRow, stagingCounts, withheldPersonIds } from '../../../src/browse/inventory';
 import { forEachTarget } from '../../helpers/targets';
 
 const TABLE = 'ssd_api_data_staging_anon';
@@ -92,7 +90,11 @@ forEachTarget('extension inventory', (fx) => {
       after = page.next;
     } while (after !== undefined);
     assert.equal(rows.length, staged);
-    assert.equal(counts.filter((c) => c.submissionStatus === 'Withheld').reduce((a, c) => a + c.count, 0), r.invalid, 'the invalid children are Withheld');
+    assert.equal(
+      counts.filter((c) => c.submissionStatus === 'Withheld').reduce((a, c) => a + c.count, 0),
+      r.invalid,
+      'the invalid children are Withheld',
+    );
     const pending = counts.find((c) => c.submissionStatus === 'Pending');
     if (pending) {
       const only = await pageStagingRows(db, schema, TABLE, { rowState: 'New', submissionStatus: 'Pending', pageSize: 1000 });
@@ -131,7 +133,7 @@ forEachTarget('extension inventory', (fx) => {
     await assert.rejects(readStagingRow(db, schema, 'ssd_api_data_staging', '1'), /does not exist/);
   });
 
-  it('merges model and database columns: missing ones and the authority\'s extra ones', async () => {
+  it("merges model and database columns: missing ones and the authority's extra ones", async () => {
     const { db, schema, t } = fx();
     const q = db.dialect === 'mssql' ? (c: string) => `[${c}]` : (c: string) => `"${c}"`;
     await db.execute(`ALTER TABLE ${t('ssd_sdq_scores')} ADD ${q('la_extra_note')} VARCHAR(20)`);
@@ -143,6 +145,6 @@ forEachTarget('extension inventory', (fx) => {
     assert.equal(by.get('la_extra_note')?.inModel, false);
     assert.match(by.get('la_extra_note')!.type, /varchar\(20\)/i);
     assert.equal(by.get('csdq_table_id')?.pk, true);
-    assert.equal(merged[merged.length - 1]!.name, 'la_extra_note', 'extra columns after the model\'s');
+    assert.equal(merged[merged.length - 1]!.name, 'la_extra_note', "extra columns after the model's");
   });
 });

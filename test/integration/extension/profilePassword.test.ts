@@ -41,7 +41,8 @@ describe('profile passwords [postgres]', () => {
       });
     } finally {
       if (saved !== undefined) process.env.PGPASSWORD = saved;
-      if (savedFile !== undefined) process.env.PGPASSFILE = savedFile; else delete process.env.PGPASSFILE;
+      if (savedFile !== undefined) process.env.PGPASSFILE = savedFile;
+      else delete process.env.PGPASSFILE;
     }
   });
 });

@@ -31,7 +31,9 @@ forEachTarget('bulkInsert', (fx) => {
     const rows = NASTY.map((s, i) => [i, s, i % 3 === 0 ? null : at, i % 2 ? null : i * 7, i / 4, s.repeat(3), i % 2 ? 'Y' : 'N']);
     const n = await bulkInsert(db, db.dialect, schema, 'bulk_t', ['id', 'name', 'at', 'score', 'ratio', 'note', 'flag'], rows);
     assert.equal(n, NASTY.length);
-    const back = await db.query<{ id: number; name: string | null; at: string | null; score: number | null; ratio: number; note: string; flag: string }>(`SELECT id, name, at, score, ratio, note, flag FROM ${t('bulk_t')} ORDER BY id`);
+    const back = await db.query<{ id: number; name: string | null; at: string | null; score: number | null; ratio: number; note: string; flag: string }>(
+      `SELECT id, name, at, score, ratio, note, flag FROM ${t('bulk_t')} ORDER BY id`,
+    );
     assert.equal(back.length, NASTY.length);
     back.forEach((r, i) => {
       assert.equal(r.name, NASTY[i]);
@@ -47,16 +49,30 @@ forEachTarget('bulkInsert', (fx) => {
     const { db, schema, t } = fx();
     const rows = Array.from({ length: 2345 }, (_, i) => [1000 + i, `n${i}`]);
     assert.equal(await bulkInsert(db, db.dialect, schema, 'bulk_t', ['id', 'name'], rows, { maxRowsPerStatement: 400 }), 2345);
-    const [c] = await db.query<{ n: number; lo: number; hi: number; nulls: number }>(`SELECT COUNT(*) AS n, MIN(id) AS lo, MAX(id) AS hi, SUM(CASE WHEN score IS NULL THEN 1 ELSE 0 END) AS nulls FROM ${t('bulk_t')} WHERE id >= 1000`);
+    const [c] = await db.query<{ n: number; lo: number; hi: number; nulls: number }>(
+      `SELECT COUNT(*) AS n, MIN(id) AS lo, MAX(id) AS hi, SUM(CASE WHEN score IS NULL THEN 1 ELSE 0 END) AS nulls FROM ${t('bulk_t')} WHERE id >= 1000`,
+    );
     assert.deepEqual([Number(c!.n), Number(c!.lo), Number(c!.hi), Number(c!.nulls)], [2345, 1000, 3344, 2345]);
   });
 
   it('rolls back with the transaction when a row fails', async () => {
     const { db, schema, t } = fx();
-    await assert.rejects(db.transaction(async (tx) => {
-      await bulkInsert(tx, db.dialect, schema, 'bulk_t', ['id', 'name'], [[5000, 'ok'], [5001, 'ok']]);
-      await bulkInsert(tx, db.dialect, schema, 'bulk_t', ['id', 'name'], [[5002, 'x'.repeat(300)]]);
-    }));
+    await assert.rejects(
+      db.transaction(async (tx) => {
+        await bulkInsert(
+          tx,
+          db.dialect,
+          schema,
+          'bulk_t',
+          ['id', 'name'],
+          [
+            [5000, 'ok'],
+            [5001, 'ok'],
+          ],
+        );
+        await bulkInsert(tx, db.dialect, schema, 'bulk_t', ['id', 'name'], [[5002, 'x'.repeat(300)]]);
+      }),
+    );
     const [c] = await db.query<{ n: number }>(`SELECT COUNT(*) AS n FROM ${t('bulk_t')} WHERE id >= 5000`);
     assert.equal(Number(c!.n), 0);
   });

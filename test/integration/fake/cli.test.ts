@@ -11,8 +11,14 @@ async function ssd(...args: string[]): Promise<{ code: number; out: string; err:
   const err: string[] = [];
   const w1 = process.stdout.write.bind(process.stdout);
   const w2 = process.stderr.write.bind(process.stderr);
-  process.stdout.write = ((s: string | Uint8Array) => { out.push(String(s)); return true; }) as typeof process.stdout.write;
-  process.stderr.write = ((s: string | Uint8Array) => { err.push(String(s)); return true; }) as typeof process.stderr.write;
+  process.stdout.write = ((s: string | Uint8Array) => {
+    out.push(String(s));
+    return true;
+  }) as typeof process.stdout.write;
+  process.stderr.write = ((s: string | Uint8Array) => {
+    err.push(String(s));
+    return true;
+  }) as typeof process.stderr.write;
   const saved = process.exitCode;
   process.exitCode = undefined;
   try {
@@ -51,7 +57,11 @@ describe('ssd fake / ssd demo on the command line', function () {
       const url = `pglite:${join(dir, 'db')}`;
       assert.equal((await ssd('fake', '--db', url, '--children', '20', '--as-of', '2026-08-10')).code, 0);
       const db = await openDb(url);
-      try { await db.execute(`INSERT INTO ssd_person (pers_person_id) VALUES ($1)`, ['LA-1']); } finally { await db.close(); }
+      try {
+        await db.execute(`INSERT INTO ssd_person (pers_person_id) VALUES ($1)`, ['LA-1']);
+      } finally {
+        await db.close();
+      }
       const refused = await ssd('fake', '--db', url, '--children', '20', '--as-of', '2026-08-10');
       assert.equal(refused.code, 1);
       assert.match(refused.err, /^ssd: refusing to write fake data into schema public: ssd_person \(21 rows\).*--replace/);

@@ -16,8 +16,7 @@ forEachTarget('ssd fake', (fx) => {
   const count = async (sql: string, params: unknown[] = []) => Number((await fx().db.query<{ n: number | string }>(sql, params))[0]?.n ?? 0);
   const ids = async (sql: string) => new Set((await fx().db.query<{ id: string }>(sql)).map((r) => String(r.id)));
   const column = async (sql: string) => (await fx().db.query<{ v: unknown }>(sql)).map((r) => r.v);
-  const run = (opts: Partial<Parameters<typeof generateFakeSsd>[1]> = {}) =>
-    generateFakeSsd(fx().db, { schema: fx().schema, children: N, seed: 'p', asOf: AS_OF, shares: defaultShares(0), ...opts });
+  const run = (opts: Partial<Parameters<typeof generateFakeSsd>[1]> = {}) => generateFakeSsd(fx().db, { schema: fx().schema, children: N, seed: 'p', asOf: AS_OF, shares: defaultShares(0), ...opts });
   /** Every table's rows in key order, as text. */
   const dump = async (db: Db, tables: readonly FakeTable[] = FAKE_TABLES, where: Partial<Record<FakeTable, string>> = {}) => {
     const out: Record<string, string> = {};
@@ -69,21 +68,23 @@ forEachTarget('ssd fake', (fx) => {
       assert.ok(cinPlans >= 0.1 && cinPlans <= 0.35, `CIN plans ${cinPlans}`);
       const s47 = await perChild(`SELECT COUNT(DISTINCT s47e_person_id) AS n FROM ${T('ssd_s47_enquiry')}`);
       assert.ok(s47 >= 0.08 && s47 <= 0.3, `S47 ${s47}`);
-      const withIcpc = await count(`SELECT COUNT(*) AS n FROM ${T('ssd_s47_enquiry')} s WHERE EXISTS (SELECT 1 FROM ${T('ssd_initial_cp_conference')} i WHERE i.icpc_s47_enquiry_id = s.s47e_s47_enquiry_id)`);
+      const withIcpc = await count(
+        `SELECT COUNT(*) AS n FROM ${T('ssd_s47_enquiry')} s WHERE EXISTS (SELECT 1 FROM ${T('ssd_initial_cp_conference')} i WHERE i.icpc_s47_enquiry_id = s.s47e_s47_enquiry_id)`,
+      );
       const allS47 = await count(`SELECT COUNT(*) AS n FROM ${T('ssd_s47_enquiry')}`);
       assert.ok(withIcpc > 0.2 * allS47 && withIcpc < 0.8 * allS47, `S47 with ICPC ${withIcpc}/${allS47}`);
       const cp = await perChild(`SELECT COUNT(DISTINCT cppl_person_id) AS n FROM ${T('ssd_cp_plans')}`);
       assert.ok(cp >= 0.03 && cp <= 0.15, `CP plans ${cp}`);
       const disabled = await perChild(`SELECT COUNT(DISTINCT disa_person_id) AS n FROM ${T('ssd_disability')} WHERE disa_disability_code <> 'NONE'`);
       assert.ok(disabled >= 0.07 && disabled <= 0.2, `disabled ${disabled}`);
-      assert.ok(await count(`SELECT COUNT(*) AS n FROM ${T('ssd_immigration_status')} WHERE immi_immigration_status = 'U'`) >= 5);
-      assert.ok(await count(`SELECT COUNT(*) AS n FROM ${T('ssd_permanence')} WHERE perm_adm_decision_date IS NOT NULL`) >= 1);
+      assert.ok((await count(`SELECT COUNT(*) AS n FROM ${T('ssd_immigration_status')} WHERE immi_immigration_status = 'U'`)) >= 5);
+      assert.ok((await count(`SELECT COUNT(*) AS n FROM ${T('ssd_permanence')} WHERE perm_adm_decision_date IS NOT NULL`)) >= 1);
       const sdq = await column(`SELECT csdq_sdq_score AS v FROM ${T('ssd_sdq_scores')}`);
       assert.ok(sdq.length > 50);
       for (const s of sdq) assert.ok(Number(s) >= 0 && Number(s) <= 40);
       // Placements: histories, with change reasons on all but the last of a period.
       assert.ok(clean.rows.ssd_cla_placement > clean.cohort.lookedAfter + clean.cohort.careLeavers);
-      assert.ok(await count(`SELECT COUNT(*) AS n FROM ${T('ssd_cla_placement')} WHERE clap_cla_placement_change_reason IS NOT NULL`) > 0);
+      assert.ok((await count(`SELECT COUNT(*) AS n FROM ${T('ssd_cla_placement')} WHERE clap_cla_placement_change_reason IS NOT NULL`)) > 0);
       // Workers: case workers with registrations, and other roles.
       const roles = new Set((await column(`SELECT DISTINCT invo_professional_role_id AS v FROM ${T('ssd_involvements')}`)).map(String));
       for (const r of ['CW', 'IRO', 'PA', 'TM']) assert.ok(roles.has(r), `role ${r}`);
@@ -91,7 +92,9 @@ forEachTarget('ssd fake', (fx) => {
       assert.ok(regs.length > 0.5 * clean.cohort.professionals);
       for (const r of regs) assert.match(String(r), /^SW\d{6}$/);
       // Mostly within the last three years, and overlapping the reporting window.
-      const recent = await perChild(`SELECT COUNT(DISTINCT cine_person_id) AS n FROM ${T('ssd_cin_episodes')} WHERE cine_referral_date >= ${fx().db.dialect === 'mssql' ? "CAST('2023-08-10T00:00:00' AS DATETIME)" : "CAST('2023-08-10' AS TIMESTAMP)"}`);
+      const recent = await perChild(
+        `SELECT COUNT(DISTINCT cine_person_id) AS n FROM ${T('ssd_cin_episodes')} WHERE cine_referral_date >= ${fx().db.dialect === 'mssql' ? "CAST('2023-08-10T00:00:00' AS DATETIME)" : "CAST('2023-08-10' AS TIMESTAMP)"}`,
+      );
       assert.ok(recent >= 0.85, `recent ${recent}`);
     });
 
@@ -107,7 +110,10 @@ forEachTarget('ssd fake', (fx) => {
       await inList(`SELECT DISTINCT clea_care_leaver_activity AS v FROM ${T('ssd_care_leavers')}`, codesOf(CARE_LEAVER_ACTIVITIES));
       await inList(`SELECT DISTINCT clea_care_leaver_accommodation AS v FROM ${T('ssd_care_leavers')}`, codesOf(CARE_LEAVER_ACCOMMODATION));
       await inList(`SELECT DISTINCT pers_ethnicity AS v FROM ${T('ssd_person')}`, codesOf(ETHNICITIES));
-      await inList(`SELECT DISTINCT pers_upn_unknown AS v FROM ${T('ssd_person')}`, Array.from({ length: 10 }, (_, i) => `UN${i + 1}`));
+      await inList(
+        `SELECT DISTINCT pers_upn_unknown AS v FROM ${T('ssd_person')}`,
+        Array.from({ length: 10 }, (_, i) => `UN${i + 1}`),
+      );
       const upns = (await column(`SELECT pers_upn AS v FROM ${T('ssd_person')} WHERE pers_upn IS NOT NULL`)).map(String);
       assert.ok(upns.length > 0.6 * N);
       assert.equal(new Set(upns).size, upns.length, 'UPNs are unique');
@@ -153,8 +159,14 @@ forEachTarget('ssd fake', (fx) => {
         assert.equal(n, 0, `${child}.${fk} -> ${parent}.${pk}`);
       }
       // Records of a referral belong to the same person.
-      assert.equal(await count(`SELECT COUNT(*) AS n FROM ${T('ssd_cin_assessments')} a JOIN ${T('ssd_cin_episodes')} e ON e.cine_referral_id = a.cina_referral_id WHERE e.cine_person_id <> a.cina_person_id`), 0);
-      assert.equal(await count(`SELECT COUNT(*) AS n FROM ${T('ssd_cla_episodes')} c JOIN ${T('ssd_cin_episodes')} e ON e.cine_referral_id = c.clae_referral_id WHERE e.cine_person_id <> c.clae_person_id`), 0);
+      assert.equal(
+        await count(`SELECT COUNT(*) AS n FROM ${T('ssd_cin_assessments')} a JOIN ${T('ssd_cin_episodes')} e ON e.cine_referral_id = a.cina_referral_id WHERE e.cine_person_id <> a.cina_person_id`),
+        0,
+      );
+      assert.equal(
+        await count(`SELECT COUNT(*) AS n FROM ${T('ssd_cla_episodes')} c JOIN ${T('ssd_cin_episodes')} e ON e.cine_referral_id = c.clae_referral_id WHERE e.cine_person_id <> c.clae_person_id`),
+        0,
+      );
     });
 
     it('has ordered dates: referral <= assessment <= plan, end >= start, nothing after the as-of date', async () => {
@@ -176,19 +188,35 @@ forEachTarget('ssd fake', (fx) => {
       const ep = T('ssd_cin_episodes');
       await none('assessment before referral', `${T('ssd_cin_assessments')} a JOIN ${ep} e ON e.cine_referral_id = a.cina_referral_id WHERE a.cina_assessment_start_date < e.cine_referral_date`);
       await none('CIN plan before referral', `${T('ssd_cin_plans')} p JOIN ${ep} e ON e.cine_referral_id = p.cinp_referral_id WHERE p.cinp_cin_plan_start_date < e.cine_referral_date`);
-      await none('CIN plan before assessment', `${T('ssd_cin_plans')} p JOIN ${T('ssd_cin_assessments')} a ON a.cina_referral_id = p.cinp_referral_id WHERE p.cinp_cin_plan_start_date < a.cina_assessment_auth_date`);
+      await none(
+        'CIN plan before assessment',
+        `${T('ssd_cin_plans')} p JOIN ${T('ssd_cin_assessments')} a ON a.cina_referral_id = p.cinp_referral_id WHERE p.cinp_cin_plan_start_date < a.cina_assessment_auth_date`,
+      );
       await none('S47 before referral', `${T('ssd_s47_enquiry')} s JOIN ${ep} e ON e.cine_referral_id = s.s47e_referral_id WHERE s.s47e_s47_start_date < e.cine_referral_date`);
-      await none('ICPC before S47 end', `${T('ssd_initial_cp_conference')} i JOIN ${T('ssd_s47_enquiry')} s ON s.s47e_s47_enquiry_id = i.icpc_s47_enquiry_id WHERE i.icpc_icpc_date < s.s47e_s47_end_date`);
+      await none(
+        'ICPC before S47 end',
+        `${T('ssd_initial_cp_conference')} i JOIN ${T('ssd_s47_enquiry')} s ON s.s47e_s47_enquiry_id = i.icpc_s47_enquiry_id WHERE i.icpc_icpc_date < s.s47e_s47_end_date`,
+      );
       await none('CP plan before ICPC', `${T('ssd_cp_plans')} c JOIN ${T('ssd_initial_cp_conference')} i ON i.icpc_icpc_id = c.cppl_icpc_id WHERE c.cppl_cp_plan_start_date < i.icpc_icpc_date`);
       await none('care before referral', `${T('ssd_cla_episodes')} c JOIN ${ep} e ON e.cine_referral_id = c.clae_referral_id WHERE c.clae_cla_episode_start_date < e.cine_referral_date`);
-      await none('referral closed while in care', `${T('ssd_cla_episodes')} c JOIN ${ep} e ON e.cine_referral_id = c.clae_referral_id WHERE e.cine_close_date IS NOT NULL AND (c.clae_cla_episode_ceased_date IS NULL OR e.cine_close_date < c.clae_cla_episode_ceased_date)`);
+      await none(
+        'referral closed while in care',
+        `${T('ssd_cla_episodes')} c JOIN ${ep} e ON e.cine_referral_id = c.clae_referral_id WHERE e.cine_close_date IS NOT NULL AND (c.clae_cla_episode_ceased_date IS NULL OR e.cine_close_date < c.clae_cla_episode_ceased_date)`,
+      );
       await none('referral before birth', `${ep} e JOIN ${T('ssd_person')} p ON p.pers_person_id = e.cine_person_id WHERE p.pers_dob IS NOT NULL AND e.cine_referral_date < p.pers_dob`);
       await none('adoption steps out of order', `${T('ssd_permanence')} WHERE perm_matched_date < perm_adm_decision_date OR perm_placed_for_adoption_date < perm_matched_date`);
       const latest: [FakeTable, string][] = [
-        ['ssd_cin_episodes', 'cine_referral_date'], ['ssd_cin_episodes', 'cine_close_date'], ['ssd_cin_assessments', 'cina_assessment_auth_date'],
-        ['ssd_cp_plans', 'cppl_cp_plan_end_date'], ['ssd_cla_placement', 'clap_cla_placement_start_date'], ['ssd_cla_placement', 'clap_cla_placement_end_date'],
-        ['ssd_care_leavers', 'clea_care_leaver_latest_contact'], ['ssd_sdq_scores', 'csdq_sdq_completed_date'], ['ssd_person', 'pers_dob'],
-        ['ssd_permanence', 'perm_placed_for_adoption_date'], ['ssd_involvements', 'invo_involvement_start_date'],
+        ['ssd_cin_episodes', 'cine_referral_date'],
+        ['ssd_cin_episodes', 'cine_close_date'],
+        ['ssd_cin_assessments', 'cina_assessment_auth_date'],
+        ['ssd_cp_plans', 'cppl_cp_plan_end_date'],
+        ['ssd_cla_placement', 'clap_cla_placement_start_date'],
+        ['ssd_cla_placement', 'clap_cla_placement_end_date'],
+        ['ssd_care_leavers', 'clea_care_leaver_latest_contact'],
+        ['ssd_sdq_scores', 'csdq_sdq_completed_date'],
+        ['ssd_person', 'pers_dob'],
+        ['ssd_permanence', 'perm_placed_for_adoption_date'],
+        ['ssd_involvements', 'invo_involvement_start_date'],
       ];
       for (const [t, c] of latest) {
         const [max] = await column(`SELECT MAX(${c}) AS v FROM ${T(t)}`);
@@ -215,11 +243,19 @@ forEachTarget('ssd fake', (fx) => {
 
     it('more children do not reshuffle the earlier ones; another seed or as-of date gives other data', async function () {
       this.timeout(300000);
-      const first = 'pers_person_id < \'10000500\'';
-      const before = await dump(fx().db, ['ssd_person', 'ssd_cin_episodes', 'ssd_cla_placement'], { ssd_person: first, ssd_cin_episodes: "cine_person_id < '10000500'", ssd_cla_placement: "clap_person_id < '10000500'" });
+      const first = "pers_person_id < '10000500'";
+      const before = await dump(fx().db, ['ssd_person', 'ssd_cin_episodes', 'ssd_cla_placement'], {
+        ssd_person: first,
+        ssd_cin_episodes: "cine_person_id < '10000500'",
+        ssd_cla_placement: "clap_person_id < '10000500'",
+      });
       await run({ children: 500 });
       assert.equal(await count(`SELECT COUNT(*) AS n FROM ${T('ssd_person')}`), 500);
-      const after = await dump(fx().db, ['ssd_person', 'ssd_cin_episodes', 'ssd_cla_placement'], { ssd_person: first, ssd_cin_episodes: "cine_person_id < '10000500'", ssd_cla_placement: "clap_person_id < '10000500'" });
+      const after = await dump(fx().db, ['ssd_person', 'ssd_cin_episodes', 'ssd_cla_placement'], {
+        ssd_person: first,
+        ssd_cin_episodes: "cine_person_id < '10000500'",
+        ssd_cla_placement: "clap_person_id < '10000500'",
+      });
       assert.deepEqual(after, before);
       await run({ children: 500, seed: 'q' });
       assert.notDeepEqual((await dump(fx().db, ['ssd_person'])).ssd_person, before.ssd_person);
@@ -239,19 +275,19 @@ forEachTarget('ssd fake', (fx) => {
       const pe = T('ssd_person');
       sets.upn = await ids(`SELECT pers_person_id AS id FROM ${pe} WHERE pers_upn IS NOT NULL`);
       sets.address = await ids(`SELECT DISTINCT addr_person_id AS id FROM ${T('ssd_address')}`);
-      sets.ended = await ids([
-        `SELECT cine_person_id AS id FROM ${T('ssd_cin_episodes')} WHERE cine_close_date IS NOT NULL`,
-        `SELECT cinp_person_id FROM ${T('ssd_cin_plans')} WHERE cinp_cin_plan_end_date IS NOT NULL`,
-        `SELECT cppl_person_id FROM ${T('ssd_cp_plans')} WHERE cppl_cp_plan_end_date IS NOT NULL`,
-        `SELECT s47e_person_id FROM ${T('ssd_s47_enquiry')} WHERE s47e_s47_end_date IS NOT NULL`,
-        `SELECT clap_person_id FROM ${T('ssd_cla_placement')} WHERE clap_cla_placement_end_date IS NOT NULL`,
-        `SELECT invo_person_id FROM ${T('ssd_involvements')} WHERE invo_involvement_end_date IS NOT NULL`,
-      ].join(' UNION '));
-      sets.referenced = await ids([
-        `SELECT cina_person_id AS id FROM ${T('ssd_cin_assessments')}`,
-        `SELECT cinp_person_id FROM ${T('ssd_cin_plans')}`,
-        `SELECT s47e_person_id FROM ${T('ssd_s47_enquiry')}`,
-      ].join(' UNION '));
+      sets.ended = await ids(
+        [
+          `SELECT cine_person_id AS id FROM ${T('ssd_cin_episodes')} WHERE cine_close_date IS NOT NULL`,
+          `SELECT cinp_person_id FROM ${T('ssd_cin_plans')} WHERE cinp_cin_plan_end_date IS NOT NULL`,
+          `SELECT cppl_person_id FROM ${T('ssd_cp_plans')} WHERE cppl_cp_plan_end_date IS NOT NULL`,
+          `SELECT s47e_person_id FROM ${T('ssd_s47_enquiry')} WHERE s47e_s47_end_date IS NOT NULL`,
+          `SELECT clap_person_id FROM ${T('ssd_cla_placement')} WHERE clap_cla_placement_end_date IS NOT NULL`,
+          `SELECT invo_person_id FROM ${T('ssd_involvements')} WHERE invo_involvement_end_date IS NOT NULL`,
+        ].join(' UNION '),
+      );
+      sets.referenced = await ids(
+        [`SELECT cina_person_id AS id FROM ${T('ssd_cin_assessments')}`, `SELECT cinp_person_id FROM ${T('ssd_cin_plans')}`, `SELECT s47e_person_id FROM ${T('ssd_s47_enquiry')}`].join(' UNION '),
+      );
       sets.sdq = await ids(`SELECT DISTINCT csdq_person_id AS id FROM ${T('ssd_sdq_scores')}`);
       sets.factors = await ids(`SELECT DISTINCT a.cina_person_id AS id FROM ${T('ssd_assessment_factors')} f JOIN ${T('ssd_cin_assessments')} a ON a.cina_assessment_id = f.cinf_assessment_id`);
       dirty = await run({ seed: 's', shares: defaultShares(SHARE) });
@@ -275,21 +311,30 @@ forEachTarget('ssd fake', (fx) => {
     });
 
     it('end before start', async () => {
-      const hit = await ids([
-        `SELECT cine_person_id AS id FROM ${T('ssd_cin_episodes')} WHERE cine_close_date < cine_referral_date`,
-        `SELECT cinp_person_id FROM ${T('ssd_cin_plans')} WHERE cinp_cin_plan_end_date < cinp_cin_plan_start_date`,
-        `SELECT cppl_person_id FROM ${T('ssd_cp_plans')} WHERE cppl_cp_plan_end_date < cppl_cp_plan_start_date`,
-        `SELECT s47e_person_id FROM ${T('ssd_s47_enquiry')} WHERE s47e_s47_end_date < s47e_s47_start_date`,
-        `SELECT clap_person_id FROM ${T('ssd_cla_placement')} WHERE clap_cla_placement_end_date < clap_cla_placement_start_date`,
-        `SELECT invo_person_id FROM ${T('ssd_involvements')} WHERE invo_involvement_end_date < invo_involvement_start_date`,
-      ].join(' UNION '));
+      const hit = await ids(
+        [
+          `SELECT cine_person_id AS id FROM ${T('ssd_cin_episodes')} WHERE cine_close_date < cine_referral_date`,
+          `SELECT cinp_person_id FROM ${T('ssd_cin_plans')} WHERE cinp_cin_plan_end_date < cinp_cin_plan_start_date`,
+          `SELECT cppl_person_id FROM ${T('ssd_cp_plans')} WHERE cppl_cp_plan_end_date < cppl_cp_plan_start_date`,
+          `SELECT s47e_person_id FROM ${T('ssd_s47_enquiry')} WHERE s47e_s47_end_date < s47e_s47_start_date`,
+          `SELECT clap_person_id FROM ${T('ssd_cla_placement')} WHERE clap_cla_placement_end_date < clap_cla_placement_start_date`,
+          `SELECT invo_person_id FROM ${T('ssd_involvements')} WHERE invo_involvement_end_date < invo_involvement_start_date`,
+        ].join(' UNION '),
+      );
       assert.equal(hit.size, dirty.problems.endBeforeStart);
       near(share(hit.size, sets.ended!.size), SHARE, 0.05, 'end before start');
     });
 
     it('orphan referral ids', async () => {
-      const orphan = (t: string, person: string, ref: string) => `SELECT ${person} AS id FROM ${T(t)} c WHERE NOT EXISTS (SELECT 1 FROM ${T('ssd_cin_episodes')} e WHERE e.cine_referral_id = c.${ref})`;
-      const hit = await ids([orphan('ssd_cin_assessments', 'cina_person_id', 'cina_referral_id'), orphan('ssd_cin_plans', 'cinp_person_id', 'cinp_referral_id'), orphan('ssd_s47_enquiry', 's47e_person_id', 's47e_referral_id')].join(' UNION '));
+      const orphan = (t: string, person: string, ref: string) =>
+        `SELECT ${person} AS id FROM ${T(t)} c WHERE NOT EXISTS (SELECT 1 FROM ${T('ssd_cin_episodes')} e WHERE e.cine_referral_id = c.${ref})`;
+      const hit = await ids(
+        [
+          orphan('ssd_cin_assessments', 'cina_person_id', 'cina_referral_id'),
+          orphan('ssd_cin_plans', 'cinp_person_id', 'cinp_referral_id'),
+          orphan('ssd_s47_enquiry', 's47e_person_id', 's47e_referral_id'),
+        ].join(' UNION '),
+      );
       assert.equal(hit.size, dirty.problems.orphanReferral);
       near(share(hit.size, sets.referenced!.size), SHARE, 0.05, 'orphan referral');
     });
@@ -301,7 +346,11 @@ forEachTarget('ssd fake', (fx) => {
     });
 
     it('codes stored as descriptions', async () => {
-      const hit = await ids(`SELECT pers_person_id AS id FROM ${T('ssd_person')} WHERE pers_ethnicity NOT IN (${codesOf(ETHNICITIES).map((c) => `'${c}'`).join(', ')})`);
+      const hit = await ids(
+        `SELECT pers_person_id AS id FROM ${T('ssd_person')} WHERE pers_ethnicity NOT IN (${codesOf(ETHNICITIES)
+          .map((c) => `'${c}'`)
+          .join(', ')})`,
+      );
       assert.equal(hit.size, dirty.problems.codesAsDescriptions);
       near(share(hit.size, N), SHARE, 0.05, 'codes as descriptions');
       assert.ok((await column(`SELECT pers_ethnicity AS v FROM ${T('ssd_person')}`)).includes('White British'));
@@ -310,7 +359,8 @@ forEachTarget('ssd fake', (fx) => {
     });
 
     it('factors stored as a JSON object or a comma list', async () => {
-      const form = async (cond: string) => ids(`SELECT DISTINCT a.cina_person_id AS id FROM ${T('ssd_assessment_factors')} f JOIN ${T('ssd_cin_assessments')} a ON a.cina_assessment_id = f.cinf_assessment_id WHERE ${cond}`);
+      const form = async (cond: string) =>
+        ids(`SELECT DISTINCT a.cina_person_id AS id FROM ${T('ssd_assessment_factors')} f JOIN ${T('ssd_cin_assessments')} a ON a.cina_assessment_id = f.cinf_assessment_id WHERE ${cond}`);
       const obj = await form(`LEFT(f.cinf_assessment_factors_json, 1) = '{'`);
       const comma = await form(`LEFT(f.cinf_assessment_factors_json, 1) <> '{' AND LEFT(f.cinf_assessment_factors_json, 1) <> '['`);
       assert.equal(obj.size, dirty.problems.factorsAsObject);
@@ -332,7 +382,10 @@ forEachTarget('ssd fake', (fx) => {
       const before = await count(`SELECT COUNT(*) AS n FROM ${T('ssd_cin_episodes')}`);
       await assert.rejects(run({ children: 300 }), (e: unknown) => {
         assert.ok(e instanceof FakeRefusedError);
-        assert.deepEqual(e.foreign.map((f) => f.table), ['ssd_cin_episodes']);
+        assert.deepEqual(
+          e.foreign.map((f) => f.table),
+          ['ssd_cin_episodes'],
+        );
         assert.match(e.message, /--replace/);
         return true;
       });
@@ -345,7 +398,10 @@ forEachTarget('ssd fake', (fx) => {
       await fx().db.execute(`DELETE FROM ${T('ssd_cin_episodes')} WHERE cine_referral_id = $1`, ['LA-REF-1']);
       assert.deepEqual(await foreignTables(fx().db, fx().schema), []);
       await fx().db.execute(`DELETE FROM ${T('ssd_person')} WHERE pers_person_id = $1`, ['10000150']);
-      assert.deepEqual((await foreignTables(fx().db, fx().schema)).map((f) => f.table), ['ssd_person']);
+      assert.deepEqual(
+        (await foreignTables(fx().db, fx().schema)).map((f) => f.table),
+        ['ssd_person'],
+      );
     });
 
     it('--replace deletes the rows of the 19 tables first and writes the cohort', async function () {
@@ -364,7 +420,17 @@ forEachTarget('ssd fake', (fx) => {
     it('a cancelled run leaves a marker that matches what it committed, so the next run can replace it', async function () {
       this.timeout(300000);
       const ac = new AbortController();
-      await assert.rejects(run({ children: 500, chunkSize: 100, signal: ac.signal, onProgress: (p) => { if (p.done >= 200) ac.abort(); } }), (e: unknown) => (e as Error).name === 'CancelledError');
+      await assert.rejects(
+        run({
+          children: 500,
+          chunkSize: 100,
+          signal: ac.signal,
+          onProgress: (p) => {
+            if (p.done >= 200) ac.abort();
+          },
+        }),
+        (e: unknown) => (e as Error).name === 'CancelledError',
+      );
       const [m] = await fx().db.query<{ status: string; children_written: number }>(`SELECT status, children_written FROM ${T(FAKE_RUNS_TABLE)} ORDER BY run_no DESC`);
       assert.equal(m?.status, 'cancelled');
       const written = Number(m?.children_written);

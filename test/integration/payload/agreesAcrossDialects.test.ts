@@ -33,7 +33,15 @@ function dataset(): SsdRows {
     ssd_address: [{ addr_person_id: 'C1', addr_address_start_date: '2024-01-01T09:30:00', addr_address_postcode: 'AB1 2CD' }],
     ssd_disability: [{ disa_person_id: 'C1', disa_disability_code: 'vis' }],
     ssd_cin_episodes: [
-      { cine_referral_id: 'R1', cine_person_id: 'C1', cine_referral_date: '2024-06-01T14:00:00', cine_referral_source_code: '1a', cine_referral_nfa: 'N', cine_close_reason: 'RC1', cine_close_date: '2025-01-31' },
+      {
+        cine_referral_id: 'R1',
+        cine_person_id: 'C1',
+        cine_referral_date: '2024-06-01T14:00:00',
+        cine_referral_source_code: '1a',
+        cine_referral_nfa: 'N',
+        cine_close_reason: 'RC1',
+        cine_close_date: '2025-01-31',
+      },
       { cine_referral_id: 'R2', cine_person_id: 'C2', cine_referral_date: '2024-09-01', cine_referral_source_code: '2A - Schools' },
       { cine_referral_id: 'R3', cine_person_id: 'Zé', cine_referral_date: '2024-10-01', cine_referral_source_code: 'XX' },
       { cine_referral_id: 'R4', cine_person_id: 'OLD', cine_referral_date: '2024-10-01' },
@@ -58,75 +66,98 @@ async function payloadsOf(db: Db, schema: string): Promise<BuiltChild[]> {
 /** What a finding says about the data (not which database or how long it took). */
 const gist = (f: CheckFinding) => `${f.ruleId} ${f.table ?? ''}.${f.column ?? ''} ${f.count} [${f.examples.join(',')}]`;
 
-forEachTarget('payloads and check findings agree with PGlite', (fx) => {
-  let reference: { payloads: BuiltChild[]; findings: string[] };
+forEachTarget(
+  'payloads and check findings agree with PGlite',
+  (fx) => {
+    let reference: { payloads: BuiltChild[]; findings: string[] };
 
-  before(async function () {
-    this.timeout(120_000);
-    const ref = await openDb('pglite:memory');
-    try {
-      await ref.execute('CREATE SCHEMA ssd_ref');
-      await initTables(ref, { schema: 'ssd_ref' });
-      await insertSsdRows(ref, 'ssd_ref', dataset());
-      const report = await runChecks(ref, { schema: 'ssd_ref', asOf: AS_OF });
-      reference = { payloads: await payloadsOf(ref, 'ssd_ref'), findings: report.findings.map(gist) };
-    } finally {
-      await ref.close();
-    }
-    const { db, schema } = fx();
-    await initTables(db, { schema });
-    await insertSsdRows(db, schema, dataset());
-  });
+    before(async function () {
+      this.timeout(120_000);
+      const ref = await openDb('pglite:memory');
+      try {
+        await ref.execute('CREATE SCHEMA ssd_ref');
+        await initTables(ref, { schema: 'ssd_ref' });
+        await insertSsdRows(ref, 'ssd_ref', dataset());
+        const report = await runChecks(ref, { schema: 'ssd_ref', asOf: AS_OF });
+        reference = { payloads: await payloadsOf(ref, 'ssd_ref'), findings: report.findings.map(gist) };
+      } finally {
+        await ref.close();
+      }
+      const { db, schema } = fx();
+      await initTables(db, { schema });
+      await insertSsdRows(db, schema, dataset());
+    });
 
-  it('the reference is not trivial: children in and out of the cohort, warnings, findings that fire', () => {
-    assert.deepEqual(reference.payloads.map((c) => c.personId), ['C1', 'C2', 'UNBORN', 'Zé']);
-    assert.ok(reference.payloads.some((c) => c.problems.length > 0));
-    assert.ok(reference.findings.some((f) => f.startsWith('SSD-COHO-001 ')) || reference.findings.length > 5, reference.findings.join('\n'));
-  });
+    it('the reference is not trivial: children in and out of the cohort, warnings, findings that fire', () => {
+      assert.deepEqual(
+        reference.payloads.map((c) => c.personId),
+        ['C1', 'C2', 'UNBORN', 'Zé'],
+      );
+      assert.ok(reference.payloads.some((c) => c.problems.length > 0));
+      assert.ok(reference.findings.some((f) => f.startsWith('SSD-COHO-001 ')) || reference.findings.length > 5, reference.findings.join('\n'));
+    });
 
-  it('the stream gives the same payloads and problems, in the same (code-point) order', async () => {
-    const { db, schema } = fx();
-    const got = await payloadsOf(db, schema);
-    assert.deepEqual(got.map((c) => c.personId), reference.payloads.map((c) => c.personId));
-    assert.equal(JSON.stringify(got.map((c) => c.payload)), JSON.stringify(reference.payloads.map((c) => c.payload)));
-    assert.deepEqual(got.map((c) => c.problems), reference.payloads.map((c) => c.problems));
-    const one = await buildChildPayload(db, 'Zé', { schema, asOf: AS_OF });
-    assert.ok('child' in one);
-    assert.equal(JSON.stringify(one.child.payload), JSON.stringify(reference.payloads[3]!.payload));
-    const old = await buildChildPayload(db, 'EDGE', { schema, asOf: AS_OF });
-    assert.ok('exclusion' in old && old.exclusion.gate === 'A');
-  });
+    it('the stream gives the same payloads and problems, in the same (code-point) order', async () => {
+      const { db, schema } = fx();
+      const got = await payloadsOf(db, schema);
+      assert.deepEqual(
+        got.map((c) => c.personId),
+        reference.payloads.map((c) => c.personId),
+      );
+      assert.equal(JSON.stringify(got.map((c) => c.payload)), JSON.stringify(reference.payloads.map((c) => c.payload)));
+      assert.deepEqual(
+        got.map((c) => c.problems),
+        reference.payloads.map((c) => c.problems),
+      );
+      const one = await buildChildPayload(db, 'Zé', { schema, asOf: AS_OF });
+      assert.ok('child' in one);
+      assert.equal(JSON.stringify(one.child.payload), JSON.stringify(reference.payloads[3]!.payload));
+      const old = await buildChildPayload(db, 'EDGE', { schema, asOf: AS_OF });
+      assert.ok('exclusion' in old && old.exclusion.gate === 'A');
+    });
 
-  it('ssd check finds the same problems (rule, table, column, count, examples)', async function () {
-    this.timeout(120_000);
-    const { db, schema } = fx();
-    const report = await runChecks(db, { schema, asOf: AS_OF });
-    assert.deepEqual(report.findings.map(gist), reference.findings);
-  });
-}, { oracle: true });
+    it('ssd check finds the same problems (rule, table, column, count, examples)', async function () {
+      this.timeout(120_000);
+      const { db, schema } = fx();
+      const report = await runChecks(db, { schema, asOf: AS_OF });
+      assert.deepEqual(report.findings.map(gist), reference.findings);
+    });
+  },
+  { oracle: true },
+);
 
-forEachTarget('ssd fake writes the same children as on PGlite, and they build the same payloads', (fx) => {
-  // No injected problems: some are empty strings, which Oracle stores as NULL.
-  const options = { children: 150, seed: 'agree', asOf: AS_OF, chunkSize: 40, shares: defaultShares(0) };
+forEachTarget(
+  'ssd fake writes the same children as on PGlite, and they build the same payloads',
+  (fx) => {
+    // No injected problems: some are empty strings, which Oracle stores as NULL.
+    const options = { children: 150, seed: 'agree', asOf: AS_OF, chunkSize: 40, shares: defaultShares(0) };
 
-  it('same rows per table, same payloads and problems', async function () {
-    this.timeout(300_000);
-    const ref = await openDb('pglite:memory');
-    let want: { rows: Record<string, number>; payloads: BuiltChild[] };
-    try {
-      await ref.execute('CREATE SCHEMA ssd_ref');
-      const summary = await generateFakeSsd(ref, { ...options, schema: 'ssd_ref' });
-      want = { rows: summary.rows, payloads: await payloadsOf(ref, 'ssd_ref') };
-    } finally {
-      await ref.close();
-    }
-    const { db, schema } = fx();
-    const got = await generateFakeSsd(db, { ...options, schema });
-    assert.deepEqual(got.rows, want.rows);
-    assert.ok(want.payloads.length > 50, `${want.payloads.length} children in the cohort`);
-    const payloads = await payloadsOf(db, schema);
-    assert.deepEqual(payloads.map((c) => c.personId), want.payloads.map((c) => c.personId));
-    assert.equal(JSON.stringify(payloads.map((c) => c.payload)), JSON.stringify(want.payloads.map((c) => c.payload)));
-    assert.deepEqual(payloads.map((c) => c.problems), want.payloads.map((c) => c.problems));
-  });
-}, { oracle: true });
+    it('same rows per table, same payloads and problems', async function () {
+      this.timeout(300_000);
+      const ref = await openDb('pglite:memory');
+      let want: { rows: Record<string, number>; payloads: BuiltChild[] };
+      try {
+        await ref.execute('CREATE SCHEMA ssd_ref');
+        const summary = await generateFakeSsd(ref, { ...options, schema: 'ssd_ref' });
+        want = { rows: summary.rows, payloads: await payloadsOf(ref, 'ssd_ref') };
+      } finally {
+        await ref.close();
+      }
+      const { db, schema } = fx();
+      const got = await generateFakeSsd(db, { ...options, schema });
+      assert.deepEqual(got.rows, want.rows);
+      assert.ok(want.payloads.length > 50, `${want.payloads.length} children in the cohort`);
+      const payloads = await payloadsOf(db, schema);
+      assert.deepEqual(
+        payloads.map((c) => c.personId),
+        want.payloads.map((c) => c.personId),
+      );
+      assert.equal(JSON.stringify(payloads.map((c) => c.payload)), JSON.stringify(want.payloads.map((c) => c.payload)));
+      assert.deepEqual(
+        payloads.map((c) => c.problems),
+        want.payloads.map((c) => c.problems),
+      );
+    });
+  },
+  { oracle: true },
+);

@@ -62,7 +62,7 @@ for (const target of testTargets().filter((t) => t.name !== 'mssql')) {
     });
     after(async () => cleanup());
 
-    it('prints a valid child\'s payload as pretty JSON and exits 0', async () => {
+    it("prints a valid child's payload as pretty JSON and exits 0", async () => {
       const r = await run(['payload', 'C1', '--db', url, ...schemaArgs, '--as-of', '2026-08-10']);
       assert.equal(r.code, 0, r.err);
       const json = r.out.slice(0, r.out.indexOf('\n}\n') + 2);
@@ -77,7 +77,10 @@ for (const target of testTargets().filter((t) => t.name !== 'mssql')) {
       const r = await run(['payload', 'C2', '--db', url, ...schemaArgs, '--as-of', '2026-08-10']);
       assert.equal(r.code, 1);
       assert.match(r.out, /^Invalid: 1 problem/m);
-      assert.match(r.out, /\/child_details\/unique_pupil_number {2}\[minLength\] {2}unique pupil number \(13 letters or digits\): 12 characters; at least 13 required {2}\(from ssd_person\.pers_upn\)/);
+      assert.match(
+        r.out,
+        /\/child_details\/unique_pupil_number {2}\[minLength\] {2}unique pupil number \(13 letters or digits\): 12 characters; at least 13 required {2}\(from ssd_person\.pers_upn\)/,
+      );
       const problemLines = r.out.slice(r.out.indexOf('Invalid:'));
       assert.doesNotMatch(problemLines, /A12345678901|2014-02-03|Bad-Upn/);
     });
@@ -118,7 +121,9 @@ describe('ssd payload CLI: no connection', () => {
   // Run as its own process, as users do (in-process, mocha's loader gives the lazily imported
   // driver its own copy of the error classes).
   it('exits 2 when the database cannot be reached, without printing the password', () => {
-    const r = spawnSync(process.execPath, ['--import', 'tsx', 'src/cli/index.ts', 'payload', 'C1', '--db', 'postgres://someone:s3cret@127.0.0.1:1/none', '--as-of', '2026-08-10'], { encoding: 'utf8' });
+    const r = spawnSync(process.execPath, ['--import', 'tsx', 'src/cli/index.ts', 'payload', 'C1', '--db', 'postgres://someone:s3cret@127.0.0.1:1/none', '--as-of', '2026-08-10'], {
+      encoding: 'utf8',
+    });
     assert.equal(r.status, 2, r.stderr);
     assert.match(r.stderr, /cannot connect/);
     assert.doesNotMatch(r.stderr + r.stdout, /s3cret/);

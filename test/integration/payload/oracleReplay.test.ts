@@ -34,7 +34,15 @@ function dataset(): SsdRows {
     ],
     ssd_address: [{ addr_person_id: 'C1', addr_address_start_date: '2024-01-01T09:30:00', addr_address_postcode: 'AB1 2CD' }],
     ssd_cin_episodes: [
-      { cine_referral_id: 'R1', cine_person_id: 'C1', cine_referral_date: '2024-06-01T14:00:00', cine_referral_source_code: '1a', cine_referral_nfa: 'N', cine_close_reason: 'RC1', cine_close_date: '2025-01-31' },
+      {
+        cine_referral_id: 'R1',
+        cine_person_id: 'C1',
+        cine_referral_date: '2024-06-01T14:00:00',
+        cine_referral_source_code: '1a',
+        cine_referral_nfa: 'N',
+        cine_close_reason: 'RC1',
+        cine_close_date: '2025-01-31',
+      },
       { cine_referral_id: 'R2', cine_person_id: 'C2', cine_referral_date: '2024-09-01' },
       { cine_referral_id: 'R3', cine_person_id: 'Zé', cine_referral_date: '2024-10-01' },
     ],
@@ -72,18 +80,27 @@ describe('payload builder on the Oracle driver (scripted oracledb, rows computed
     streamRows = await pg.query(childRowsSql(pg, SCHEMA, await orphanBranchesPresent(pg, SCHEMA), actual), [null]);
   });
 
-  after(async () => { await pg?.close(); });
+  after(async () => {
+    await pg?.close();
+  });
 
   function fakeOracle(): FakeOracledb {
     const cols = streamColumns();
     return new FakeOracledb()
       .on(/FROM all_objects/, () => ({
-        columns: [{ name: 'TABLE_SCHEMA', type: 'VARCHAR2' }, { name: 'TABLE_NAME', type: 'VARCHAR2' }],
+        columns: [
+          { name: 'TABLE_SCHEMA', type: 'VARCHAR2' },
+          { name: 'TABLE_NAME', type: 'VARCHAR2' },
+        ],
         rows: BUILDER_TABLES.map((t) => [SCHEMA, t.name]),
       }))
       .on(/FROM all_tab_columns/, () => ({
         columns: ['TABLE_SCHEMA', 'TABLE_NAME', 'COLUMN_NAME', 'DATA_TYPE'].map((name) => ({ name, type: 'VARCHAR2' as const })),
-        rows: columnRows('oracle', SCHEMA, BUILDER_TABLES.map((t) => getTable(t.name))).map((r) => [r.table_schema, r.table_name, r.column_name, r.data_type]),
+        rows: columnRows(
+          'oracle',
+          SCHEMA,
+          BUILDER_TABLES.map((t) => getTable(t.name)),
+        ).map((r) => [r.table_schema, r.table_name, r.column_name, r.data_type]),
       }))
       .on(/UTL_I18N\.STRING_TO_RAW/, (_sql, binds) => {
         const one = (binds as Record<string, unknown>).b1;
@@ -98,11 +115,17 @@ describe('payload builder on the Oracle driver (scripted oracledb, rows computed
   }
 
   it('the stream has rows of several kinds, timestamps with times of day, an empty string and a JSON column (the replay is not trivial)', () => {
-    assert.deepEqual(expected.map((c) => c.personId), ['C1', 'C2', 'Zé']);
+    assert.deepEqual(
+      expected.map((c) => c.personId),
+      ['C1', 'C2', 'Zé'],
+    );
     assert.ok(streamRows.some((r) => r.x !== null && r.x !== undefined));
     assert.ok(streamRows.some((r) => r.s1 === ''));
     assert.ok(streamRows.some((r) => typeof r.d1 === 'string' && /T14:00:00/.test(r.d1)));
-    assert.ok(streamRows.some((r) => r.k === 'or'), 'an orphan row');
+    assert.ok(
+      streamRows.some((r) => r.k === 'or'),
+      'an orphan row',
+    );
   });
 
   it('builds the same payloads and problems from Oracle-shaped rows as PGlite does, for everyone and for one child', async () => {
@@ -116,8 +139,14 @@ describe('payload builder on the Oracle driver (scripted oracledb, rows computed
       // warning that an empty value was read as missing has nothing to say there.
       const blank = (p: BuiltChild['problems'][number]) => p.rule === 'blank-as-null' && p.source === 'ssd_person.pers_legacy_id';
       assert.equal(expected[1]!.problems.filter(blank).length, 1);
-      assert.deepEqual(got.map((c) => c.problems), expected.map((c) => c.problems.filter((p) => !blank(p))));
-      assert.deepEqual(got.map((c) => c.legacyId), ['L1', null, null]);
+      assert.deepEqual(
+        got.map((c) => c.problems),
+        expected.map((c) => c.problems.filter((p) => !blank(p))),
+      );
+      assert.deepEqual(
+        got.map((c) => c.legacyId),
+        ['L1', null, null],
+      );
       const one = await buildChildPayload(db, 'C1', { schema: SCHEMA, asOf: AS_OF });
       assert.ok('child' in one);
       assert.equal(JSON.stringify(one.child.payload), JSON.stringify(expected[0]!.payload));
@@ -127,7 +156,10 @@ describe('payload builder on the Oracle driver (scripted oracledb, rows computed
       assert.match(sent[0]!.sql, /FROM "SSD_DEVELOPMENT"\."SSD_PERSON" p/);
       assert.match(sent[0]!.sql, /WHERE CAST\(:b1 AS NVARCHAR2\(48\)\) IS NULL OR u\.pid = CAST\(:b1 AS NVARCHAR2\(48\)\)/);
       assert.doesNotMatch(sent[0]!.sql.replace(/--[^\n]*/g, ''), /\$\d|\{\{/);
-      assert.deepEqual(sent.map((c) => c.binds), [{ b1: null }, { b1: 'C1' }]);
+      assert.deepEqual(
+        sent.map((c) => c.binds),
+        [{ b1: null }, { b1: 'C1' }],
+      );
       assert.equal(sent[0]!.options?.resultSet, true);
     } finally {
       await db.close();

@@ -27,7 +27,10 @@ async function newSchema(db: Db, tag: string): Promise<string> {
 }
 
 async function dropAll(db: Db, schema: string): Promise<void> {
-  if (db.dialect === 'postgres') { await db.execute(`DROP SCHEMA IF EXISTS ${quoteIdent('postgres', schema)} CASCADE`); return; }
+  if (db.dialect === 'postgres') {
+    await db.execute(`DROP SCHEMA IF EXISTS ${quoteIdent('postgres', schema)} CASCADE`);
+    return;
+  }
   const tables = await db.query<{ name: string }>(`SELECT t.name FROM sys.tables t JOIN sys.schemas s ON s.schema_id = t.schema_id WHERE s.name = $1`, [schema]);
   for (const { name } of tables) await db.execute(`DROP TABLE ${qualify('mssql', schema, name)}`);
   await db.execute(`DROP SCHEMA ${quoteIdent('mssql', schema)}`);
@@ -36,20 +39,33 @@ async function dropAll(db: Db, schema: string): Promise<void> {
 forEachTarget('ssd phases', (fx, target) => {
   let api: MockApi;
   const made: string[] = [];
-  beforeEach(async () => { api = await startMockApi(); });
-  afterEach(async () => { await api.close(); });
+  beforeEach(async () => {
+    api = await startMockApi();
+  });
+  afterEach(async () => {
+    await api.close();
+  });
   // The fixture's own connection is closed by then (its after hook runs first): use another one.
   after(async () => {
     if (target.name === 'pglite') return;
     const db = await openDb(target.url);
     try {
       for (const s of made) await dropAll(db, s);
-    } finally { await db.close(); }
+    } finally {
+      await db.close();
+    }
   });
 
-  const sendTest = (db: Db, schema: string, table: string, allowFakeToTest = false) => runSend(db, {
-    mode: 'test', schema, table, endpoint: endpointOf(api), policy: FAST_POLICY, timing: fakeTiming().timing, allowFakeToTest,
-  });
+  const sendTest = (db: Db, schema: string, table: string, allowFakeToTest = false) =>
+    runSend(db, {
+      mode: 'test',
+      schema,
+      table,
+      endpoint: endpointOf(api),
+      policy: FAST_POLICY,
+      timing: fakeTiming().timing,
+      allowFakeToTest,
+    });
   const phasesOf = async (db: Db, schemas: string[]) => {
     // Other suites may share the database: this suite's schemas only.
     return readPhases([db], { schemas });
@@ -82,8 +98,10 @@ forEachTarget('ssd phases', (fx, target) => {
     assert.equal(r.current, 1);
     // Not without the run's explicit choice, and never to live.
     await assert.rejects(sendTest(db, fake, 'ssd_api_data_staging_anon'), /refusing to send to the DfE test endpoint: .*add --allow-fake-to-test/);
-    await assert.rejects(runSend(db, { mode: 'live', schema: fake, table: 'ssd_api_data_staging', endpoint: endpointOf(api), policy: FAST_POLICY, timing: fakeTiming().timing, allowFakeToTest: true }),
-      /refusing to send to the DfE live endpoint: .*never sent to the live endpoint/);
+    await assert.rejects(
+      runSend(db, { mode: 'live', schema: fake, table: 'ssd_api_data_staging', endpoint: endpointOf(api), policy: FAST_POLICY, timing: fakeTiming().timing, allowFakeToTest: true }),
+      /refusing to send to the DfE live endpoint: .*never sent to the live endpoint/,
+    );
     assert.equal(api.requests.length + api.tokenRequests, 0, 'nothing was sent by the refused runs');
     const s1 = await sendTest(db, fake, 'ssd_api_data_staging_anon', true);
     assert.equal(s1.sent, 3);
@@ -99,7 +117,10 @@ forEachTarget('ssd phases', (fx, target) => {
     // Phase 3: live data (no marker) staged in ssd_api_data_staging and sent to the test endpoint.
     await stageChildren(db, stream(['L1', 'L2', 'L3', 'L4'].map((id) => child(id))), { schema: live });
     r = await phasesOf(db, mine);
-    assert.deepEqual(skippedBeforeLive(r).map((p) => p.no), [3]);
+    assert.deepEqual(
+      skippedBeforeLive(r).map((p) => p.no),
+      [3],
+    );
     assert.match(r.phases[2]!.next!, /ssd send .*--table ssd_api_data_staging --mode test/);
     assert.equal((await sendTest(db, live, 'ssd_api_data_staging')).sent, 4);
 
@@ -119,7 +140,11 @@ forEachTarget('ssd phases', (fx, target) => {
   });
 
   it('names the phases live sending would skip', async () => {
-    const empty = { databases: ['x'], current: 1 as const, phases: [1, 2, 3, 4].map((no) => ({ no: no as 1 | 2 | 3 | 4, title: `t${no}`, done: no === 2, date: null, runs: 0, posted: 0, acknowledged: 0, staged: 0, where: [], next: null })) };
+    const empty = {
+      databases: ['x'],
+      current: 1 as const,
+      phases: [1, 2, 3, 4].map((no) => ({ no: no as 1 | 2 | 3 | 4, title: `t${no}`, done: no === 2, date: null, runs: 0, posted: 0, acknowledged: 0, staged: 0, where: [], next: null })),
+    };
     assert.equal(skippedText(skippedBeforeLive(empty)), 'phase 1 (t1); phase 3 (t3)');
   });
 });
@@ -128,10 +153,21 @@ describe('ssd phases and live sending (CLI)', () => {
   const ENV = ['SSD_API_CLIENT_SECRET', 'SSD_API_SUPPLIER_KEY', 'SSD_DB', 'SSD_SCHEMA'];
   const saved: Record<string, string | undefined> = {};
   let api: MockApi;
-  before(() => { for (const k of ENV) saved[k] = process.env[k]; });
-  after(() => { for (const k of ENV) { if (saved[k] === undefined) delete process.env[k]; else process.env[k] = saved[k]; } });
-  beforeEach(async () => { api = await startMockApi(); });
-  afterEach(async () => { await api.close(); });
+  before(() => {
+    for (const k of ENV) saved[k] = process.env[k];
+  });
+  after(() => {
+    for (const k of ENV) {
+      if (saved[k] === undefined) delete process.env[k];
+      else process.env[k] = saved[k];
+    }
+  });
+  beforeEach(async () => {
+    api = await startMockApi();
+  });
+  afterEach(async () => {
+    await api.close();
+  });
 
   it('shows the phases, and asks for --yes-skip-phases before live data goes live first', async function () {
     this.timeout(120_000);
@@ -140,7 +176,9 @@ describe('ssd phases and live sending (CLI)', () => {
     const db = await openDb(url);
     try {
       await stageChildren(db, stream(['L1', 'L2'].map((id) => child(id))), {});
-    } finally { await db.close(); }
+    } finally {
+      await db.close();
+    }
     const shown = await runCli(['phases', '--db', url]);
     assert.equal(shown.code, 0, shown.stderr);
     assert.match(shown.stdout, /\[not yet\] 1\. fake data staged in ssd_api_data_staging_anon/);
@@ -158,6 +196,14 @@ describe('ssd phases and live sending (CLI)', () => {
     assert.equal(sent.code, 0, sent.stderr);
     const after = await runCli(['phases', '--db', url, '--json']);
     const report = JSON.parse(after.stdout) as { phases: { no: number; done: boolean; acknowledged: number }[] };
-    assert.deepEqual(report.phases.map((p) => [p.no, p.done, p.acknowledged]), [[1, false, 0], [2, false, 0], [3, false, 0], [4, true, 2]]);
+    assert.deepEqual(
+      report.phases.map((p) => [p.no, p.done, p.acknowledged]),
+      [
+        [1, false, 0],
+        [2, false, 0],
+        [3, false, 0],
+        [4, true, 2],
+      ],
+    );
   });
 });

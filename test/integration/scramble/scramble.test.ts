@@ -30,7 +30,10 @@ async function newSchema(db: Db, tag: string): Promise<string> {
 }
 
 async function dropSchemaTables(db: Db, schema: string): Promise<void> {
-  if (db.dialect === 'postgres') { await db.execute(`DROP SCHEMA IF EXISTS ${quoteIdent('postgres', schema)} CASCADE`); return; }
+  if (db.dialect === 'postgres') {
+    await db.execute(`DROP SCHEMA IF EXISTS ${quoteIdent('postgres', schema)} CASCADE`);
+    return;
+  }
   const tables = await db.query<{ name: string }>(`SELECT t.name FROM sys.tables t JOIN sys.schemas s ON s.schema_id = t.schema_id WHERE s.name = $1`, [schema]);
   for (const { name } of tables) await db.execute(`DROP TABLE ${qualify('mssql', schema, name)}`);
   await db.execute(`DROP SCHEMA ${quoteIdent('mssql', schema)}`);
@@ -40,7 +43,16 @@ async function tableRows(db: Db, schema: string, table: string): Promise<Row[]> 
   return db.query<Row>(`SELECT * FROM ${qualify(db.dialect, schema, table)}`);
 }
 
-const canon = (rows: Row[]) => rows.map((r) => JSON.stringify(Object.keys(r).sort().map((k) => [k, r[k]]))).sort();
+const canon = (rows: Row[]) =>
+  rows
+    .map((r) =>
+      JSON.stringify(
+        Object.keys(r)
+          .sort()
+          .map((k) => [k, r[k]]),
+      ),
+    )
+    .sort();
 
 async function textCells(db: Db, schema: string): Promise<Set<string>> {
   const out = new Set<string>();
@@ -73,7 +85,9 @@ forEachTarget('ssd scramble', (fx, target) => {
     const db = await openDb(target.url);
     try {
       for (const s of made) await dropSchemaTables(db, s);
-    } finally { await db.close(); }
+    } finally {
+      await db.close();
+    }
   });
 
   it('copies every row, marks the copy and finds no original value in it', async () => {
@@ -145,12 +159,15 @@ forEachTarget('ssd scramble', (fx, target) => {
         assert.ok(c, `${t.name} row found by pseudonym`);
         assert.equal(c[childCol], s.id(child));
         for (const d of dateCols) {
-          if (r[d] === null) { assert.equal(c[d], null); continue; }
+          if (r[d] === null) {
+            assert.equal(c[d], null);
+            continue;
+          }
           const off = day(c[d]) - day(r[d]);
           assert.ok(off !== 0 && Math.abs(off) <= 45, `${t.name}.${d} moved by ${off}`);
           if (String(r[d]).length > 10) assert.equal(String(c[d]).slice(10), String(r[d]).slice(10), 'time of day kept');
           let set = offsets.get(child);
-          if (!set) offsets.set(child, set = new Set());
+          if (!set) offsets.set(child, (set = new Set()));
           set.add(off);
           dates++;
         }
@@ -203,7 +220,7 @@ forEachTarget('ssd scramble', (fx, target) => {
     await assert.rejects(runScramble(db, db, { fromSchema: schema, toSchema: copyA, key: KEY_A }), /already hold rows/);
   });
 
-  it('--tables all: the other SSD tables too, a mother\'s child\'s dates with the child, text dates, upper-case columns', async () => {
+  it("--tables all: the other SSD tables too, a mother's child's dates with the child, text dates, upper-case columns", async () => {
     const { db } = fx();
     const src = await newSchema(db, 'all');
     const dst = await newSchema(db, 'alld');
@@ -214,7 +231,14 @@ forEachTarget('ssd scramble', (fx, target) => {
     const [p1, p2] = (await db.query<{ id: string; dob: string }>(`SELECT pers_person_id AS id, pers_dob AS dob FROM ${q('ssd_person')} ORDER BY pers_person_id`)).slice(0, 2);
     const ts = (d: string) => (db.dialect === 'mssql' ? `${d.slice(0, 10)}T00:00:00` : d.slice(0, 10));
     await db.execute(`INSERT INTO ${q('ssd_mother')} (moth_table_id, moth_person_id, moth_childs_person_id, moth_childs_dob) VALUES ($1, $2, $3, $4)`, ['M1', p1!.id, p2!.id, ts(String(p2!.dob))]);
-    await db.execute(`INSERT INTO ${q('ssd_cla_previous_permanence')} (lapp_table_id, lapp_person_id, lapp_previous_permanence_order_date) VALUES ($1, $2, $3), ($4, $5, $6)`, ['L1', p1!.id, '03/04/2019', 'L2', p2!.id, 'unknown']);
+    await db.execute(`INSERT INTO ${q('ssd_cla_previous_permanence')} (lapp_table_id, lapp_person_id, lapp_previous_permanence_order_date) VALUES ($1, $2, $3), ($4, $5, $6)`, [
+      'L1',
+      p1!.id,
+      '03/04/2019',
+      'L2',
+      p2!.id,
+      'unknown',
+    ]);
     const pre = ['FACT_FORM_ID', 'DIM_PERSON_ID', 'ANSWER'].map((c) => quoteIdent(db.dialect, c)).join(', ');
     await db.execute(`INSERT INTO ${q('ssd_pre_cla_care_plan')} (${pre}) VALUES ($1, $2, $3)`, ['F1', p1!.id, 'free text about the family']);
     const r = await runScramble(db, db, { fromSchema: src, toSchema: dst, key: KEY_A, asOf: null, tables: 'all' });
@@ -226,7 +250,7 @@ forEachTarget('ssd scramble', (fx, target) => {
     const [m] = await db.query<Row>(`SELECT * FROM ${d('ssd_mother')}`);
     const [kid] = await db.query<Row>(`SELECT pers_dob FROM ${d('ssd_person')} WHERE pers_person_id = $1`, [s.id(p2!.id)]);
     assert.equal(m!.moth_childs_person_id, s.id(p2!.id));
-    assert.equal(String(m!.moth_childs_dob).slice(0, 10), String(kid!.pers_dob).slice(0, 10), 'the child\'s date of birth moved with the child');
+    assert.equal(String(m!.moth_childs_dob).slice(0, 10), String(kid!.pers_dob).slice(0, 10), "the child's date of birth moved with the child");
     const lapp = await db.query<Row>(`SELECT lapp_person_id, lapp_previous_permanence_order_date AS d FROM ${d('ssd_cla_previous_permanence')}`);
     const byPerson = new Map(lapp.map((x) => [x.lapp_person_id, x.d]));
     const off = s.dateOffset(p1!.id);
@@ -245,7 +269,9 @@ forEachTarget('ssd scramble', (fx, target) => {
     const other = await openDb(target.url);
     try {
       await assert.rejects(runScramble(db, other, { fromSchema: schema, toSchema: schema, key: KEY_A }), /onto itself/);
-    } finally { await other.close(); }
+    } finally {
+      await other.close();
+    }
   });
 
   it('blanks and names a column it does not know', async () => {
@@ -260,7 +286,9 @@ forEachTarget('ssd scramble', (fx, target) => {
     // A duplicate key, as LA tables without a primary key hold: the copy keeps it, ssd check finds it in both.
     const addr = qualify(db.dialect, src, 'ssd_address');
     await db.execute(`ALTER TABLE ${addr} DROP CONSTRAINT ${quoteIdent(db.dialect, 'pk_ssd_address')}`);
-    await db.execute(`INSERT INTO ${addr} (addr_table_id, addr_person_id, addr_address_postcode) SELECT addr_table_id, addr_person_id, addr_address_postcode FROM ${addr} WHERE addr_table_id = (SELECT MIN(addr_table_id) FROM ${addr})`);
+    await db.execute(
+      `INSERT INTO ${addr} (addr_table_id, addr_person_id, addr_address_postcode) SELECT addr_table_id, addr_person_id, addr_address_postcode FROM ${addr} WHERE addr_table_id = (SELECT MIN(addr_table_id) FROM ${addr})`,
+    );
     const r = await runScramble(db, db, { fromSchema: src, toSchema: dst, key: KEY_A, asOf: AS_OF });
     assert.ok(r.ok, r.failure ?? '');
     assert.deepEqual(r.unknownColumns, ['ssd_person.pers_notes']);
@@ -280,7 +308,9 @@ forEachTarget('ssd scramble', (fx, target) => {
     await generateFakeSsd(db, { schema: src, children: 30, seed: 'w', asOf: AS_OF });
     const t = qualify(db.dialect, src, 'ssd_cin_episodes');
     // A code wider than the model's column: the copy's insert fails on the last table rows.
-    await db.execute(db.dialect === 'mssql' ? `ALTER TABLE ${t} ALTER COLUMN cine_referral_source_code NVARCHAR(100) NULL` : `ALTER TABLE ${t} ALTER COLUMN cine_referral_source_code TYPE VARCHAR(100)`);
+    await db.execute(
+      db.dialect === 'mssql' ? `ALTER TABLE ${t} ALTER COLUMN cine_referral_source_code NVARCHAR(100) NULL` : `ALTER TABLE ${t} ALTER COLUMN cine_referral_source_code TYPE VARCHAR(100)`,
+    );
     const [last] = await db.query<{ id: string }>(`SELECT MAX(cine_referral_id) AS id FROM ${t}`);
     await db.execute(`UPDATE ${t} SET cine_referral_source_code = $1 WHERE cine_referral_id = $2`, ['9'.repeat(60), last!.id]);
     await assert.rejects(runScramble(db, db, { fromSchema: src, toSchema: dst, key: KEY_A, asOf: null, batchSize: 5 }));
@@ -312,7 +342,9 @@ forEachTarget('ssd scramble', (fx, target) => {
     await generateFakeSsd(db, { schema: src, children: 30, seed: 'leak', asOf: AS_OF });
     const q = (t: string) => qualify(db.dialect, src, t);
     // One child's surname (upper-cased) as the referral source code of another child's referrals.
-    const [p] = await db.query<{ id: string; surname: string; dob: string }>(`SELECT pers_person_id AS id, pers_surname AS surname, pers_dob AS dob FROM ${q('ssd_person')} WHERE pers_dob IS NOT NULL AND pers_person_id = (SELECT MAX(pers_person_id) FROM ${q('ssd_person')} WHERE pers_dob IS NOT NULL)`);
+    const [p] = await db.query<{ id: string; surname: string; dob: string }>(
+      `SELECT pers_person_id AS id, pers_surname AS surname, pers_dob AS dob FROM ${q('ssd_person')} WHERE pers_dob IS NOT NULL AND pers_person_id = (SELECT MAX(pers_person_id) FROM ${q('ssd_person')} WHERE pers_dob IS NOT NULL)`,
+    );
     const [pc] = await db.query<{ pc: string }>(`SELECT MIN(addr_address_postcode) AS pc FROM ${q('ssd_address')} WHERE addr_address_postcode LIKE $1`, ['% %']);
     assert.ok(p && pc?.pc);
     const surname = String(p.surname).toUpperCase().slice(0, 20);
@@ -346,7 +378,9 @@ describe('ssd scramble (CLI)', () => {
     const db = await openDb(src);
     try {
       await generateFakeSsd(db, { children: 20, seed: 'cli', asOf: AS_OF, shares: SHARES });
-    } finally { await db.close(); }
+    } finally {
+      await db.close();
+    }
     const key = join(dir, 'scramble.key');
     try {
       const r = await runCli(['scramble', '--from', src, '--to', dst, '--to-schema', toSchema, '--key-file', key, '--as-of', AS_OF]);

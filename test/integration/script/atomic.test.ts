@@ -40,15 +40,22 @@ const table = (r: RunResult, name: string) => {
 };
 
 forEachTarget('ssd run: atomic table refresh', (fx, target) => {
-  if (target.name === 'mssql') { tsqlSuite(fx); return; }
+  if (target.name === 'mssql') {
+    tsqlSuite(fx);
+    return;
+  }
   const good = () => eclipseIn(fx().schema, true);
   const bad = () => eclipseIn(fx().schema, false);
 
   before(async () => {
     const { db, schema } = fx();
     // The CMS view the Eclipse file reads (fake people: ids and made-up codes only).
-    await db.execute(`CREATE TABLE ${schema}.personview (personid int PRIMARY KEY, upn varchar(13), forename varchar(100), surname varchar(255), gender varchar(20), dateofbirth date, ethnicity varchar(48), duplicated varchar(20))`);
-    await db.execute(`INSERT INTO ${schema}.personview SELECT g, NULL, 'F' || g, 'S' || g, CASE WHEN g % 2 = 0 THEN 'F' ELSE 'M' END, DATE '2010-01-01' + g, 'WBRI', NULL FROM generate_series(1, ${PEOPLE}) AS g`);
+    await db.execute(
+      `CREATE TABLE ${schema}.personview (personid int PRIMARY KEY, upn varchar(13), forename varchar(100), surname varchar(255), gender varchar(20), dateofbirth date, ethnicity varchar(48), duplicated varchar(20))`,
+    );
+    await db.execute(
+      `INSERT INTO ${schema}.personview SELECT g, NULL, 'F' || g, 'S' || g, CASE WHEN g % 2 = 0 THEN 'F' ELSE 'M' END, DATE '2010-01-01' + g, 'WBRI', NULL FROM generate_series(1, ${PEOPLE}) AS g`,
+    );
   });
 
   async function refreshGood(): Promise<void> {
@@ -77,7 +84,10 @@ forEachTarget('ssd run: atomic table refresh', (fx, target) => {
     const events: RunEvent[] = [];
     const { result } = await runScript(fx().db, { file: 'ssd_person.sql', text, onEvent: (e) => events.push(e) });
     assert.equal(result.ok, false);
-    assert.deepEqual(result.batches.map((b) => b.status), ['ok', 'rolled back', 'failed']);
+    assert.deepEqual(
+      result.batches.map((b) => b.status),
+      ['ok', 'rolled back', 'failed'],
+    );
     const err = result.diagnostics.find((d) => d.severity === 'error')!;
     assert.match(err.message, /eg111111/);
     const at = lineCol(text, 'IN (eg111111');
@@ -98,7 +108,10 @@ forEachTarget('ssd run: atomic table refresh', (fx, target) => {
     await refreshGood();
     const { result } = await runScript(fx().db, { file: 'ssd_person.sql', text: bad(), atomic: false });
     assert.equal(result.atomic, false);
-    assert.deepEqual(result.batches.map((b) => b.status), ['ok', 'ok', 'failed']);
+    assert.deepEqual(
+      result.batches.map((b) => b.status),
+      ['ok', 'ok', 'failed'],
+    );
     assert.equal(await countOf(fx(), 'ssd_person'), 0);
     assert.equal(table(result, 'ssd_person').refresh, undefined);
     assert.deepEqual(result.shrunk, [{ name: 'ssd_person', schema: fx().schema, before: PEOPLE - EXCLUDED, after: 0, why: 'became empty' }]);
@@ -132,15 +145,23 @@ forEachTarget('ssd run: atomic table refresh', (fx, target) => {
     assert.match(p.refresh!.reason!, /COMMIT/);
     assert.equal(p.refresh?.at?.line, lineCol(text, 'COMMIT;').line);
     // as written: the INSERT failed after the TRUNCATE, and the run stopped there (the COMMIT never ran)
-    assert.deepEqual(result.batches.map((b) => b.status), ['ok', 'ok', 'failed', 'not run']);
+    assert.deepEqual(
+      result.batches.map((b) => b.status),
+      ['ok', 'ok', 'failed', 'not run'],
+    );
     assert.equal(await countOf(fx(), 'ssd_person'), 0);
-    assert.deepEqual(result.shrunk.map((s) => [s.name, s.why]), [['ssd_person', 'became empty']]);
+    assert.deepEqual(
+      result.shrunk.map((s) => [s.name, s.why]),
+      [['ssd_person', 'became empty']],
+    );
     await refreshGood();
   });
 
   // The tagged fixture makes its own ssd_person: it runs in a schema of its own.
   const taggedSchema = () => `${fx().schema}_tagged`;
-  afterEach(async () => { await fx().db.execute(`DROP SCHEMA IF EXISTS ${taggedSchema()} CASCADE`); });
+  afterEach(async () => {
+    await fx().db.execute(`DROP SCHEMA IF EXISTS ${taggedSchema()} CASCADE`);
+  });
 
   it('tagged script: the failing container keeps its previous rows, the containers before it are refreshed', async () => {
     const { db } = fx();
@@ -181,11 +202,18 @@ forEachTarget('ssd run: atomic table refresh', (fx, target) => {
     await refreshGood();
     const ac = new AbortController();
     const { result } = await runScript(fx().db, {
-      file: 'ssd_person.sql', text: good(), signal: ac.signal,
-      onEvent: (e) => { if (e.type === 'batch-end' && e.n === 2) ac.abort(); },
+      file: 'ssd_person.sql',
+      text: good(),
+      signal: ac.signal,
+      onEvent: (e) => {
+        if (e.type === 'batch-end' && e.n === 2) ac.abort();
+      },
     });
     assert.equal(result.cancelled, true);
-    assert.deepEqual(result.batches.map((b) => b.status), ['ok', 'rolled back', 'not run']);
+    assert.deepEqual(
+      result.batches.map((b) => b.status),
+      ['ok', 'rolled back', 'not run'],
+    );
     assert.equal(await countOf(fx(), 'ssd_person'), PEOPLE - EXCLUDED);
     const p = table(result, 'ssd_person');
     assert.equal(p.refresh?.outcome, 'kept previous rows');
@@ -202,12 +230,19 @@ forEachTarget('ssd run: atomic table refresh', (fx, target) => {
       const ac = new AbortController();
       const t0 = Date.now();
       const { result } = await runScript(fx().db, {
-        file: 'slow.sql', text, signal: ac.signal,
-        onEvent: (e) => { if (e.type === 'batch-start' && e.n === 2) setTimeout(() => ac.abort(), 500); },
+        file: 'slow.sql',
+        text,
+        signal: ac.signal,
+        onEvent: (e) => {
+          if (e.type === 'batch-start' && e.n === 2) setTimeout(() => ac.abort(), 500);
+        },
       });
       assert.ok(Date.now() - t0 < 15000, 'the statement was stopped, not waited for');
       assert.equal(result.cancelled, true);
-      assert.deepEqual(result.batches.map((b) => b.status), ['rolled back', 'cancelled']);
+      assert.deepEqual(
+        result.batches.map((b) => b.status),
+        ['rolled back', 'cancelled'],
+      );
       assert.equal(await countOf(fx(), 'ssd_person'), PEOPLE - EXCLUDED);
       assert.equal(table(result, 'ssd_person').refresh?.outcome, 'kept previous rows');
       // the transaction is gone from the server: nothing holds the table
@@ -238,6 +273,9 @@ function tsqlSuite(fx: () => SchemaFixture): void {
     assert.equal(await countOf(fx(), 'ssd_person'), 3);
     const off = await runScript(db, { file: 'p.sql', text, perTable: true, atomic: false });
     assert.equal(await countOf(fx(), 'ssd_person'), 0);
-    assert.deepEqual(off.result.shrunk.map((s) => [s.name, s.why]), [['ssd_person', 'became empty']]);
+    assert.deepEqual(
+      off.result.shrunk.map((s) => [s.name, s.why]),
+      [['ssd_person', 'became empty']],
+    );
   });
 }

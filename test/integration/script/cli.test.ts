@@ -42,9 +42,15 @@ describe('ssd run / preflight / drift / mosaic (CLI, embedded database)', functi
     const text = readFileSync(bad, 'utf8');
     const line = text.slice(0, text.indexOf('no_such_col ||')).split('\n').length;
     assert.equal(j.diagnostics.filter((d: { severity: string }) => d.severity === 'error')[0].line, line);
-    assert.deepEqual(j.tables.map((t: { name: string; status: string }) => [t.name, t.status]), [
-      ['ssd_person', 'built'], ['ssd_disability', 'failed'], ['ssd_immigration_status', 'built'], ['ssd_cin_episodes', 'built'],
-    ]);
+    assert.deepEqual(
+      j.tables.map((t: { name: string; status: string }) => [t.name, t.status]),
+      [
+        ['ssd_person', 'built'],
+        ['ssd_disability', 'failed'],
+        ['ssd_immigration_status', 'built'],
+        ['ssd_cin_episodes', 'built'],
+      ],
+    );
     assert.equal(j.preflight.ok, true);
   });
 
@@ -73,8 +79,12 @@ describe('ssd run / preflight / drift / mosaic (CLI, embedded database)', functi
     const esc = (s: string) => s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 
     it('an unterminated /* comment at the end (T-SQL and PostgreSQL)', async () => {
-      await refused('open-comment.sql', 'SELECT 1\nGO\n/* forgot to close\nSELECT 2\nGO\n', ['--dialect', 'tsql'],
-        new RegExp(`${esc(join(dir, 'open-comment.sql'))}:3:1: error: /\\* comment opened here is never closed`));
+      await refused(
+        'open-comment.sql',
+        'SELECT 1\nGO\n/* forgot to close\nSELECT 2\nGO\n',
+        ['--dialect', 'tsql'],
+        new RegExp(`${esc(join(dir, 'open-comment.sql'))}:3:1: error: /\\* comment opened here is never closed`),
+      );
       await refused('open-comment-pg.sql', 'SELECT 1;\n/* forgot to close\nSELECT 2;\n', [], /open-comment-pg\.sql:2:1: error: \/\* comment opened here is never closed/);
     });
 
@@ -141,7 +151,10 @@ describe('ssd run / preflight / drift / mosaic (CLI, embedded database)', functi
 
   it('atomic refresh and the row-count watch: kept previous rows (exit 1); --no-atomic empties the table and the watch says so (exit 1)', async () => {
     const setup = join(dir, 'cms.sql');
-    writeFileSync(setup, "CREATE TABLE personview (personid int PRIMARY KEY, upn varchar(13), forename varchar(100), surname varchar(255), gender varchar(20), dateofbirth date, ethnicity varchar(48), duplicated varchar(20));\nINSERT INTO personview SELECT g, NULL, 'F' || g, 'S' || g, 'M', DATE '2012-01-01' + g, 'WBRI', NULL FROM generate_series(1, 500) AS g;\n");
+    writeFileSync(
+      setup,
+      "CREATE TABLE personview (personid int PRIMARY KEY, upn varchar(13), forename varchar(100), surname varchar(255), gender varchar(20), dateofbirth date, ethnicity varchar(48), duplicated varchar(20));\nINSERT INTO personview SELECT g, NULL, 'F' || g, 'S' || g, 'M', DATE '2012-01-01' + g, 'WBRI', NULL FROM generate_series(1, 500) AS g;\n",
+    );
     assert.equal((await ssd(['run', setup, '--db', db, '--no-preflight', '--no-drift'])).code, 0);
     const eclipse = readFileSync(join(fixtureDir, 'eclipse_like_ssd_person.sql'), 'utf8');
     const edited = join(dir, 'ssd_person_edited.sql');

@@ -34,9 +34,18 @@ forEachTarget('ssd drift', (fx, target) => {
     assert.equal(r.drift, true);
     const person = r.tables.find((t) => t.table === 'ssd_person')!;
     assert.equal(person.status, 'drift');
-    assert.deepEqual(person.added.map((c) => c.name), ['pers_upn_unknown']);
-    assert.deepEqual(person.removed.map((c) => c.name), ['pers_common_child_id']);
-    assert.deepEqual(person.retyped.map((c) => [c.column, c.scriptType, c.liveType]), [['pers_upn', 'VARCHAR(13)', 'CHARACTER VARYING(10)']]);
+    assert.deepEqual(
+      person.added.map((c) => c.name),
+      ['pers_upn_unknown'],
+    );
+    assert.deepEqual(
+      person.removed.map((c) => c.name),
+      ['pers_common_child_id'],
+    );
+    assert.deepEqual(
+      person.retyped.map((c) => [c.column, c.scriptType, c.liveType]),
+      [['pers_upn', 'VARCHAR(13)', 'CHARACTER VARYING(10)']],
+    );
     assert.equal(person.line, text.slice(0, text.indexOf('CREATE TABLE IF NOT EXISTS ' + schema + '.ssd_person')).split('\n').length);
     assert.deepEqual(person.statements, [
       `ALTER TABLE "${schema}"."ssd_person" ADD COLUMN "pers_upn_unknown" VARCHAR(6);`,

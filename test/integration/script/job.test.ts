@@ -17,7 +17,16 @@ forEachTarget('run-script job', (fx, target) => {
     const text = `CREATE TABLE IF NOT EXISTS ${schema}.job_t (id int PRIMARY KEY, label varchar(10));\nINSERT INTO ${schema}.job_t (id) VALUES (1);\n`;
     const plan = planScript(text, { dialect: 'postgres', file: 'job.sql' });
     const asked: ScriptJobQuestion['kind'][] = [];
-    const no = await runScriptJob(db, { plan, text, schema, preflight: false, confirm: (q) => { asked.push(q.kind); return false; } });
+    const no = await runScriptJob(db, {
+      plan,
+      text,
+      schema,
+      preflight: false,
+      confirm: (q) => {
+        asked.push(q.kind);
+        return false;
+      },
+    });
     assert.equal(no.ran, false);
     assert.deepEqual(asked, ['drift']);
     assert.equal(no.checks.drift?.drift, true);
@@ -26,8 +35,19 @@ forEachTarget('run-script job', (fx, target) => {
     const phases: ScriptJobPhase[] = [];
     const runPercents: number[] = [];
     const yes = await runScriptJob(db, {
-      plan, text, schema, preflight: false, confirm: () => true,
-      step: (phase, work) => { phases.push(phase); return work({ report: (p) => { if (phase === 'run') runPercents.push(p); } }); },
+      plan,
+      text,
+      schema,
+      preflight: false,
+      confirm: () => true,
+      step: (phase, work) => {
+        phases.push(phase);
+        return work({
+          report: (p) => {
+            if (phase === 'run') runPercents.push(p);
+          },
+        });
+      },
     });
     assert.equal(yes.ran, true);
     assert.ok(yes.ran && yes.result.ok);
@@ -41,7 +61,15 @@ forEachTarget('run-script job', (fx, target) => {
     const text = `CREATE TABLE ${schema}.job_u (id int);\nCREATE TABLE no_such_schema_for_job.job_v (id int);\n`;
     const plan = planScript(text, { dialect: 'postgres', file: 'job2.sql' });
     let shown = 0;
-    const stopped = await runScriptJob(db, { plan, text, schema, stopWhenPreflightFails: true, onChecks: () => { shown++; } });
+    const stopped = await runScriptJob(db, {
+      plan,
+      text,
+      schema,
+      stopWhenPreflightFails: true,
+      onChecks: () => {
+        shown++;
+      },
+    });
     assert.equal(stopped.ran, false);
     assert.ok(!stopped.ran && 'stoppedBy' in stopped && stopped.stoppedBy === 'preflight');
     assert.equal(stopped.checks.preflight?.ok, false);

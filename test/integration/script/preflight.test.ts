@@ -31,7 +31,7 @@ forEachTarget('ssd preflight', (fx, target) => {
     it('names the missing TEMP privilege that ssd stage needs, and staging refuses with the same fix', async () => {
       // The privilege is taken away from PUBLIC in this in-memory database, and given back after.
       const { db, schema } = fx();
-      const [{ d }] = await db.query<{ d: string }>('SELECT current_database() AS d') as [{ d: string }];
+      const [{ d }] = (await db.query<{ d: string }>('SELECT current_database() AS d')) as [{ d: string }];
       await db.execute('CREATE ROLE ssd_no_temp');
       await db.execute(`REVOKE TEMP ON DATABASE "${d}" FROM PUBLIC`);
       await db.execute(`GRANT USAGE, CREATE ON SCHEMA "${schema}" TO ssd_no_temp`);
@@ -44,8 +44,16 @@ forEachTarget('ssd preflight', (fx, target) => {
         assert.equal(r.ok, false);
         assert.match(c.detail, /ssd stage keeps its run's work table .* in a temporary table/);
         assert.match(c.fix!, /GRANT TEMP ON DATABASE .* TO ssd_no_temp/);
-        await assert.rejects(stageChildren(db, (async function* () { /* no child */ })(), { schema, allowEmptyCohort: true }),
-          /temporary work table.*GRANT TEMP ON DATABASE/);
+        await assert.rejects(
+          stageChildren(
+            db,
+            (async function* () {
+              /* no child */
+            })(),
+            { schema, allowEmptyCohort: true },
+          ),
+          /temporary work table.*GRANT TEMP ON DATABASE/,
+        );
         // Nothing permanent besides the staging table itself.
         const tables = (await db.query<{ t: string }>('SELECT tablename AS t FROM pg_tables WHERE schemaname = $1 ORDER BY 1', [schema])).map((x) => x.t);
         assert.deepEqual(tables, ['ssd_api_data_staging']);
@@ -99,7 +107,8 @@ forEachTarget('ssd preflight', (fx, target) => {
       await db.execute(`CREATE ROLE ${role} LOGIN PASSWORD 'ro'`);
       try {
         const url = new URL(process.env.SSD_TEST_PG!);
-        url.username = role; url.password = 'ro';
+        url.username = role;
+        url.password = 'ro';
         const { openDb } = await import('../../../src/db/openDb');
         const ro = await openDb(url.toString());
         try {
@@ -107,7 +116,9 @@ forEachTarget('ssd preflight', (fx, target) => {
           const c = r.checks.find((x) => x.id === `target-schema:${schema}`)!;
           assert.equal(c.status, 'fail');
           assert.match(c.fix!, /GRANT USAGE, CREATE ON SCHEMA/);
-        } finally { await ro.close(); }
+        } finally {
+          await ro.close();
+        }
       } finally {
         await db.execute(`DROP ROLE ${role}`);
       }

@@ -12,7 +12,10 @@ const lineCol = (text: string, needle: string) => {
 };
 
 forEachTarget('ssd run: multi-batch scripts', (fx, target) => {
-  if (target.name === 'mssql') { tsqlSuite(fx); return; }
+  if (target.name === 'mssql') {
+    tsqlSuite(fx);
+    return;
+  }
   it('runs statement by statement and reports a failing one at its file line and column, then stops', async () => {
     const { db, schema } = fx();
     const text = [
@@ -26,12 +29,18 @@ forEachTarget('ssd run: multi-batch scripts', (fx, target) => {
     const events: RunEvent[] = [];
     const { result } = await runScript(db, { file: 'bad.sql', text, onEvent: (e) => events.push(e) });
     assert.equal(result.ok, false);
-    assert.deepEqual(result.batches.map((b) => b.status), ['ok', 'ok', 'failed', 'not run']);
+    assert.deepEqual(
+      result.batches.map((b) => b.status),
+      ['ok', 'ok', 'failed', 'not run'],
+    );
     const err = result.diagnostics.find((d) => d.severity === 'error')!;
     assert.deepEqual([err.file, err.line, err.column], ['bad.sql', 5, 8]);
     assert.match(err.message, /no_such_col/);
     assert.equal(result.batches[1]!.rowsAffected, 2);
-    assert.deepEqual(events.filter((e) => e.type === 'batch-start').map((e) => e.type === 'batch-start' && `${e.n}/${e.total}`), ['1/4', '2/4', '3/4']);
+    assert.deepEqual(
+      events.filter((e) => e.type === 'batch-start').map((e) => e.type === 'batch-start' && `${e.n}/${e.total}`),
+      ['1/4', '2/4', '3/4'],
+    );
     const t1 = result.tables.find((t) => t.name === 't1')!;
     assert.equal(t1.rows, 2);
     assert.equal(t1.created, true);
@@ -52,7 +61,14 @@ forEachTarget('ssd run: multi-batch scripts', (fx, target) => {
     assert.equal(sel.length, 1);
     assert.equal(sel[0]!.rows, 12);
     assert.deepEqual(sel[0]!.columns, ['id', 'code']);
-    assert.deepEqual(sel[0]!.first.map((r) => [Number(r.id), r.code]), [[1, 'c1'], [2, 'c2'], [3, 'c3']]);
+    assert.deepEqual(
+      sel[0]!.first.map((r) => [Number(r.id), r.code]),
+      [
+        [1, 'c1'],
+        [2, 'c2'],
+        [3, 'c3'],
+      ],
+    );
     assert.equal(Number(result.batches[3]!.results![0]!.first[0]!.n), 0);
     const plain = await runScript(db, { file: 'sel.sql', text: `SELECT id FROM ${schema}.sel1;` });
     assert.equal(plain.result.batches[0]!.results, undefined, 'not collected unless asked');
@@ -62,7 +78,10 @@ forEachTarget('ssd run: multi-batch scripts', (fx, target) => {
     const { db, schema } = fx();
     const text = `CREATE TABLE ${schema}.t2 (id int PRIMARY KEY);\nINSERT INTO ${schema}.t2 VALUES (1);\nINSERT INTO ${schema}.t2 VALUES (1);\nINSERT INTO ${schema}.t2 VALUES (2);\n`;
     const { result } = await runScript(db, { file: 'dup.sql', text, continueOnError: true });
-    assert.deepEqual(result.batches.map((b) => b.status), ['ok', 'ok', 'failed', 'ok']);
+    assert.deepEqual(
+      result.batches.map((b) => b.status),
+      ['ok', 'ok', 'failed', 'ok'],
+    );
     const err = result.diagnostics.find((d) => d.severity === 'error')!;
     assert.equal(err.line, 3);
     assert.equal(err.code, '23505');
@@ -77,13 +96,19 @@ forEachTarget('ssd run: multi-batch scripts', (fx, target) => {
     assert.equal(result.ok, true, JSON.stringify(result.diagnostics));
     const notices = events.filter((e) => e.type === 'message').map((e) => e.type === 'message' && e.message.text);
     assert.ok(notices.includes('Table created: ssd_person'));
-    assert.ok(notices.some((n) => typeof n === 'string' && n.startsWith('SSD extract finished: timeframe 6 years')), 'the configuration SET reached later statements');
+    assert.ok(
+      notices.some((n) => typeof n === 'string' && n.startsWith('SSD extract finished: timeframe 6 years')),
+      'the configuration SET reached later statements',
+    );
     const byName = Object.fromEntries(result.tables.map((t) => [t.name, t]));
     assert.deepEqual(Object.keys(byName), ['ssd_person', 'ssd_disability', 'ssd_immigration_status', 'ssd_cin_episodes']);
     assert.equal(byName.ssd_person!.rows, 40);
     assert.equal(byName.ssd_disability!.rows, 30);
     assert.equal(byName.ssd_immigration_status!.rows, 4);
-    for (const t of result.tables) { assert.equal(t.status, 'built'); assert.equal(t.created, true); }
+    for (const t of result.tables) {
+      assert.equal(t.status, 'built');
+      assert.equal(t.created, true);
+    }
     // a second run finds the tables and refills them
     const again = await runScript(db, { file: 'fixture.sql', text });
     assert.equal(again.result.ok, true);
@@ -98,9 +123,16 @@ forEachTarget('ssd run: multi-batch scripts', (fx, target) => {
     const events: RunEvent[] = [];
     const { result } = await runScript(db, { file: 'fixture.sql', text, perTable: true, onEvent: (e) => events.push(e) });
     assert.equal(result.ok, false);
-    assert.deepEqual(result.batches.map((b) => [b.label, b.status]), [
-      ['ssd_person', 'ok'], ['ssd_disability', 'failed'], ['ssd_immigration_status', 'ok'], ['ssd_cin_episodes', 'ok'], ['end_of_run', 'ok'],
-    ]);
+    assert.deepEqual(
+      result.batches.map((b) => [b.label, b.status]),
+      [
+        ['ssd_person', 'ok'],
+        ['ssd_disability', 'failed'],
+        ['ssd_immigration_status', 'ok'],
+        ['ssd_cin_episodes', 'ok'],
+        ['end_of_run', 'ok'],
+      ],
+    );
     const want = lineCol(text, 'no_such_col ||');
     const err = result.diagnostics.find((d) => d.severity === 'error')!;
     assert.deepEqual([err.line, err.column], [want.line, want.column]);
@@ -126,10 +158,20 @@ forEachTarget('ssd run: multi-batch scripts', (fx, target) => {
     const { db, schema } = fx();
     const ac = new AbortController();
     const text = `CREATE TABLE ${schema}.c1 (id int);\nINSERT INTO ${schema}.c1 VALUES (1);\nINSERT INTO ${schema}.c1 VALUES (2);\n`;
-    const { result } = await runScript(db, { file: 'c.sql', text, signal: ac.signal, onEvent: (e) => { if (e.type === 'batch-end' && e.n === 2) ac.abort(); } });
+    const { result } = await runScript(db, {
+      file: 'c.sql',
+      text,
+      signal: ac.signal,
+      onEvent: (e) => {
+        if (e.type === 'batch-end' && e.n === 2) ac.abort();
+      },
+    });
     assert.equal(result.cancelled, true);
     assert.equal(result.ok, false);
-    assert.deepEqual(result.batches.map((b) => b.status), ['ok', 'ok', 'not run']);
+    assert.deepEqual(
+      result.batches.map((b) => b.status),
+      ['ok', 'ok', 'not run'],
+    );
     assert.equal(result.tables.find((t) => t.name === 'c1')!.rows, 1);
   });
 
@@ -145,7 +187,10 @@ forEachTarget('ssd run: multi-batch scripts', (fx, target) => {
       const took = Date.now() - t0;
       assert.equal(result.cancelled, true);
       assert.ok(took < 10000, `cancel took ${took} ms`);
-      assert.deepEqual(result.batches.map((b) => b.status), ['ok', 'cancelled', 'not run']);
+      assert.deepEqual(
+        result.batches.map((b) => b.status),
+        ['ok', 'cancelled', 'not run'],
+      );
       // nothing of the pg_sleep is still running on the server
       const running = await db.query<{ n: number }>(`SELECT COUNT(*)::int AS n FROM pg_stat_activity WHERE query LIKE 'SELECT pg_sleep(30)%' AND state = 'active'`);
       assert.equal(running[0]!.n, 0);
@@ -171,7 +216,10 @@ function tsqlSuite(fx: () => import('../../helpers/targets').SchemaFixture): voi
     ].join('\n');
     const events: RunEvent[] = [];
     const { result } = await runScript(db, { file: 'bad.sql', text, onEvent: (e) => events.push(e) });
-    assert.deepEqual(result.batches.map((b) => b.status), ['ok', 'ok', 'failed', 'not run']);
+    assert.deepEqual(
+      result.batches.map((b) => b.status),
+      ['ok', 'ok', 'failed', 'not run'],
+    );
     const err = result.diagnostics.find((d) => d.severity === 'error')!;
     assert.equal(err.line, 8);
     assert.match(err.message, /no_such_col/);
@@ -196,7 +244,14 @@ function tsqlSuite(fx: () => import('../../helpers/targets').SchemaFixture): voi
       `INSERT INTO ${schema}.ssd_c VALUES (@n);`,
     ].join('\n');
     const { result } = await runScript(db, { file: 'tagged.sql', text, perTable: true });
-    assert.deepEqual(result.tables.map((t) => [t.name, t.status]), [['ssd_a', 'built'], ['ssd_b', 'failed'], ['ssd_c', 'built']]);
+    assert.deepEqual(
+      result.tables.map((t) => [t.name, t.status]),
+      [
+        ['ssd_a', 'built'],
+        ['ssd_b', 'failed'],
+        ['ssd_c', 'built'],
+      ],
+    );
     assert.deepEqual([result.tables[0]!.rows, result.tables[2]!.rows], [5, 1]);
     assert.equal(result.diagnostics.find((d) => d.severity === 'error')!.line, 9);
   });
@@ -210,6 +265,9 @@ function tsqlSuite(fx: () => import('../../helpers/targets').SchemaFixture): voi
     const { result } = await runScript(db, { file: 'wait.sql', text: "SELECT 1\nGO\nWAITFOR DELAY '00:00:30'\nGO\nSELECT 2\n", signal: ac.signal });
     assert.equal(result.cancelled, true);
     assert.ok(Date.now() - t0 < 10000);
-    assert.deepEqual(result.batches.map((b) => b.status), ['ok', 'cancelled', 'not run']);
+    assert.deepEqual(
+      result.batches.map((b) => b.status),
+      ['ok', 'cancelled', 'not run'],
+    );
   });
 }

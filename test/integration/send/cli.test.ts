@@ -30,7 +30,10 @@ for (const target of testTargets().filter((t) => t.name !== 'mssql')) {
     const saved: Record<string, string | undefined> = {};
 
     before(async function () {
-      for (const k of ENV) { saved[k] = process.env[k]; delete process.env[k]; }
+      for (const k of ENV) {
+        saved[k] = process.env[k];
+        delete process.env[k];
+      }
       if (target.name === 'pglite') {
         const dir = mkdtempSync(join(tmpdir(), 'ssd-send-cli-'));
         url = `pglite:${dir}`;
@@ -55,9 +58,14 @@ for (const target of testTargets().filter((t) => t.name !== 'mssql')) {
     });
     after(async function () {
       await cleanup();
-      for (const k of ENV) { if (saved[k] === undefined) delete process.env[k]; else process.env[k] = saved[k]; }
+      for (const k of ENV) {
+        if (saved[k] === undefined) delete process.env[k];
+        else process.env[k] = saved[k];
+      }
     });
-    beforeEach(async () => { api = await startMockApi(); });
+    beforeEach(async () => {
+      api = await startMockApi();
+    });
     afterEach(async () => {
       await api.close();
       delete process.env.SSD_API_CLIENT_SECRET;
@@ -65,8 +73,13 @@ for (const target of testTargets().filter((t) => t.name !== 'mssql')) {
     });
 
     const endpointArgs = () => ['--la-code', LA_CODE, '--base-url', api.baseUrl, '--token-url', api.tokenUrl, '--scope', SCOPE, '--client-id', CLIENT_ID];
-    const secrets = () => { process.env.SSD_API_CLIENT_SECRET = CLIENT_SECRET; process.env.SSD_API_SUPPLIER_KEY = SUPPLIER_KEY; };
-    const noSecrets = (s: string) => { assert.ok(!s.includes(CLIENT_SECRET) && !s.includes(SUPPLIER_KEY) && !/tok-[\w-]{8}/.test(s), s); };
+    const secrets = () => {
+      process.env.SSD_API_CLIENT_SECRET = CLIENT_SECRET;
+      process.env.SSD_API_SUPPLIER_KEY = SUPPLIER_KEY;
+    };
+    const noSecrets = (s: string) => {
+      assert.ok(!s.includes(CLIENT_SECRET) && !s.includes(SUPPLIER_KEY) && !/tok-[\w-]{8}/.test(s), s);
+    };
 
     it('dry run by default: counts and batches, exit 0, nothing sent even with an endpoint given', async () => {
       const r = await run(['send', '--db', url, '--schema', schema, '--batch-size', '2', ...endpointArgs()]);

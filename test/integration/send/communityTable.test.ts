@@ -11,11 +11,12 @@ forEachTarget('ssd send from an existing community table', (fx) => {
   it('sends Pending and lower-case pending/error rows, records Sent with previous_* as JSON, leaves sent rows alone', async () => {
     const { db, schema } = fx();
     const t = fx().t('ssd_api_data_staging');
-    const ddl = db.dialect === 'mssql'
-      ? `CREATE TABLE ${t} (id INT IDENTITY(1,1) PRIMARY KEY, person_id NVARCHAR(20) NULL, previous_json_payload NVARCHAR(MAX) NULL, json_payload NVARCHAR(MAX) NOT NULL,
+    const ddl =
+      db.dialect === 'mssql'
+        ? `CREATE TABLE ${t} (id INT IDENTITY(1,1) PRIMARY KEY, person_id NVARCHAR(20) NULL, previous_json_payload NVARCHAR(MAX) NULL, json_payload NVARCHAR(MAX) NOT NULL,
          partial_json_payload NVARCHAR(MAX) NULL, current_hash BINARY(32) NULL, previous_hash BINARY(32) NULL, submission_status NVARCHAR(50) DEFAULT 'Pending',
          submission_timestamp DATETIME DEFAULT GETDATE(), api_response NVARCHAR(MAX) NULL, row_state NVARCHAR(10) DEFAULT 'New', last_updated DATETIME DEFAULT GETDATE())`
-      : `CREATE TABLE ${t} (id BIGSERIAL PRIMARY KEY, person_id VARCHAR(20), previous_json_payload JSONB, json_payload JSONB NOT NULL, partial_json_payload JSONB,
+        : `CREATE TABLE ${t} (id BIGSERIAL PRIMARY KEY, person_id VARCHAR(20), previous_json_payload JSONB, json_payload JSONB NOT NULL, partial_json_payload JSONB,
          current_hash BYTEA, previous_hash BYTEA, submission_status VARCHAR(50) DEFAULT 'Pending', submission_timestamp TIMESTAMPTZ DEFAULT CURRENT_TIMESTAMP,
          api_response TEXT, row_state VARCHAR(10) DEFAULT 'New', last_updated TIMESTAMPTZ DEFAULT CURRENT_TIMESTAMP)`;
     await db.execute(ddl);
@@ -27,11 +28,15 @@ forEachTarget('ssd send from an existing community table', (fx) => {
     try {
       const r = await runSend(db, { mode: 'test', schema, endpoint: endpointOf(api), policy: FAST_POLICY, timing: fakeTiming().timing });
       assert.deepEqual([r.queued, r.sent, r.failed, r.rejected], [3, 3, 0, 0]);
-      assert.deepEqual(api.requests.flatMap((q) => q.children.map((c) => c.la_child_id)), ['S1', 'S2', 'S3']);
+      assert.deepEqual(
+        api.requests.flatMap((q) => q.children.map((c) => c.la_child_id)),
+        ['S1', 'S2', 'S3'],
+      );
       const text = db.dialect === 'mssql' ? 'NVARCHAR(MAX)' : 'TEXT';
       const rows = await db.query<{ person_id: string; submission_status: string; row_state: string; api_response: string; prev: string | null; cur: string; ph: number }>(
         `SELECT person_id, submission_status, row_state, api_response, CAST(previous_json_payload AS ${text}) AS prev, CAST(json_payload AS ${text}) AS cur,
-                CASE WHEN previous_hash = current_hash THEN 1 ELSE 0 END AS ph FROM ${t} ORDER BY person_id`);
+                CASE WHEN previous_hash = current_hash THEN 1 ELSE 0 END AS ph FROM ${t} ORDER BY person_id`,
+      );
       for (const row of rows.slice(0, 3)) {
         assert.equal(row.submission_status, 'Sent');
         assert.equal(row.row_state, 'Unchanged');

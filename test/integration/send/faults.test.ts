@@ -63,7 +63,11 @@ function assertClean(texts: string[], secrets: string[], children: BuiltChild[])
   }
 }
 
-interface Row { person_id: string; submission_status: string; api_response: string | null }
+interface Row {
+  person_id: string;
+  submission_status: string;
+  api_response: string | null;
+}
 
 forEachTarget('ssd send under faults', (fx) => {
   const table = 'ssd_api_data_staging';
@@ -80,7 +84,9 @@ forEachTarget('ssd send under faults', (fx) => {
     await db.execute(`DELETE FROM ${fx().t(table)}`).catch(() => undefined);
     await stageChildren(db, stream(kids), { schema, allowEmptyCohort: true });
   });
-  afterEach(async () => { await api.close(); });
+  afterEach(async () => {
+    await api.close();
+  });
 
   async function rows(db: Db): Promise<Row[]> {
     return db.query<Row>(`SELECT person_id, submission_status, CAST(api_response AS ${db.dialect === 'mssql' ? 'NVARCHAR(MAX)' : 'TEXT'}) AS api_response FROM ${fx().t(table)} ORDER BY id`);
@@ -94,8 +100,14 @@ forEachTarget('ssd send under faults', (fx) => {
     const timing = fakeTiming();
     const t0 = Date.now();
     const r = await runSend(db, {
-      mode: 'test', schema, endpoint: endpointOf(api), batchSize: 3, policy: { ...FAST_POLICY, requestTimeoutMs: 400 }, timing: timing.timing,
-      logger: streamLogger((l) => logs.push(l), 'trace'), ...o,
+      mode: 'test',
+      schema,
+      endpoint: endpointOf(api),
+      batchSize: 3,
+      policy: { ...FAST_POLICY, requestTimeoutMs: 400 },
+      timing: timing.timing,
+      logger: streamLogger((l) => logs.push(l), 'trace'),
+      ...o,
     });
     const ms = Date.now() - t0;
     const text: string[] = [];
@@ -142,13 +154,23 @@ forEachTarget('ssd send under faults', (fx) => {
 
   for (const status of [400, 422]) {
     it(`${status} quoting a child (nested, .NET-escaped, date and postcode reformatted): that child rejected with code, record and field only`, async () => {
-      const { r, after, logs, code } = await faulty([{ kind: 'echo-children', status, index: 1 }, { kind: 'echo-children', status, index: 0 }, { kind: 'echo-children', status, index: 0 }]);
+      const { r, after, logs, code } = await faulty([
+        { kind: 'echo-children', status, index: 1 },
+        { kind: 'echo-children', status, index: 0 },
+        { kind: 'echo-children', status, index: 0 },
+      ]);
       assert.equal(r.rejected, 1);
       assert.equal(r.sent, 5);
       const bad = after.find((x) => x.submission_status === 'Error')!;
-      assert.match(bad.api_response!, new RegExp(`^rejected by the API: HTTP ${status} [A-Za-z ]+: ValidationFailed; record \\[0\\]; la_child_id ${bad.person_id}; fields child_details\\.surname, child_details\\.date_of_birth$`));
+      assert.match(
+        bad.api_response!,
+        new RegExp(`^rejected by the API: HTTP ${status} [A-Za-z ]+: ValidationFailed; record \\[0\\]; la_child_id ${bad.person_id}; fields child_details\\.surname, child_details\\.date_of_birth$`),
+      );
       // The API's free text reached the debug log only, redacted.
-      assert.ok(logs.some((l) => l.startsWith('[debug] API said:') && l.includes('is not valid')), logs.join('\n'));
+      assert.ok(
+        logs.some((l) => l.startsWith('[debug] API said:') && l.includes('is not valid')),
+        logs.join('\n'),
+      );
       assert.equal(code, 1);
     });
   }
@@ -165,7 +187,12 @@ forEachTarget('ssd send under faults', (fx) => {
   it('Ctrl+C during a hanging request: the request is abandoned at once, no retry announced or counted, the rows as they were', async () => {
     const c = new AbortController();
     // Ctrl+C once the request hangs at the server.
-    const poll = setInterval(() => { if (api.requests.length) { clearInterval(poll); setTimeout(() => c.abort(), 50); } }, 5);
+    const poll = setInterval(() => {
+      if (api.requests.length) {
+        clearInterval(poll);
+        setTimeout(() => c.abort(), 50);
+      }
+    }, 5);
     const { r, ms, after, logs } = await faulty([{ kind: 'hang' }], { signal: c.signal, policy: { ...FAST_POLICY, requestTimeoutMs: 10_000 } });
     clearInterval(poll);
     assert.ok(ms < 3000, `${ms} ms`); // the request's own timeout is 10 s
@@ -187,7 +214,9 @@ forEachTarget('ssd send under faults', (fx) => {
       let refused: unknown;
       try {
         await runSend(other, { mode: 'test', schema, endpoint: endpointOf(api), batchSize: 3, policy: FAST_POLICY, timing: fakeTiming().timing });
-      } catch (e) { refused = e; }
+      } catch (e) {
+        refused = e;
+      }
       // Staging the table meanwhile is refused the same way.
       await assert.rejects(stageFromSsd(other, { schema, asOf: '2026-12-01', table, allowEmptyCohort: true }), (e: Error) => e instanceof TableLockedError);
       const r: SendReport = await a;
@@ -215,7 +244,25 @@ forEachTarget('ssd send under faults', (fx) => {
     process.env.SSD_API_CLIENT_SECRET = CLIENT_SECRET;
     process.env.SSD_API_SUPPLIER_KEY = SUPPLIER_KEY;
     try {
-      const send = await runCli(['send', '--db', target.url, '--schema', schema, '--mode', 'test', '--la-code', LA_CODE, '--base-url', api.baseUrl, '--token-url', api.tokenUrl, '--scope', SCOPE, '--client-id', CLIENT_ID]);
+      const send = await runCli([
+        'send',
+        '--db',
+        target.url,
+        '--schema',
+        schema,
+        '--mode',
+        'test',
+        '--la-code',
+        LA_CODE,
+        '--base-url',
+        api.baseUrl,
+        '--token-url',
+        api.tokenUrl,
+        '--scope',
+        SCOPE,
+        '--client-id',
+        CLIENT_ID,
+      ]);
       assert.equal(send.code, 2, send.stderr);
       assert.match(send.stderr, new RegExp(`${schema}\\.${table} is in use by another run: ssd send \\(pid ${process.pid}\\), .*server session \\d+.*since .* UTC`));
       const stage = await runCli(['stage', '--db', target.url, '--schema', schema, '--as-of', '2026-12-01', '--allow-empty-cohort']);
@@ -224,8 +271,10 @@ forEachTarget('ssd send under faults', (fx) => {
       assert.equal(api.requests.length + api.tokenRequests, 0);
     } finally {
       await lock.release();
-      if (saved.s === undefined) delete process.env.SSD_API_CLIENT_SECRET; else process.env.SSD_API_CLIENT_SECRET = saved.s;
-      if (saved.k === undefined) delete process.env.SSD_API_SUPPLIER_KEY; else process.env.SSD_API_SUPPLIER_KEY = saved.k;
+      if (saved.s === undefined) delete process.env.SSD_API_CLIENT_SECRET;
+      else process.env.SSD_API_CLIENT_SECRET = saved.s;
+      if (saved.k === undefined) delete process.env.SSD_API_SUPPLIER_KEY;
+      else process.env.SSD_API_SUPPLIER_KEY = saved.k;
     }
   });
 
@@ -238,7 +287,10 @@ forEachTarget('ssd send under faults', (fx) => {
     api.script.push({ kind: 'slow', ms: 300 });
     const run = runSend(db, { mode: 'test', schema, endpoint: endpointOf(api), batchSize: 3, policy: FAST_POLICY, timing: fakeTiming().timing });
     for (let i = 0; i < 200 && api.tokenRequests === 0; i++) await new Promise((r) => setTimeout(r, 10));
-    const killed = await db.query<{ ok: boolean }>(`SELECT pg_terminate_backend(pid) AS ok FROM pg_locks WHERE locktype = 'advisory' AND classid = $1::int::oid AND objid = $2::int::oid AND objsubid = 2`, [k1, k2]);
+    const killed = await db.query<{ ok: boolean }>(
+      `SELECT pg_terminate_backend(pid) AS ok FROM pg_locks WHERE locktype = 'advisory' AND classid = $1::int::oid AND objid = $2::int::oid AND objsubid = 2`,
+      [k1, k2],
+    );
     assert.equal(killed.length, 1);
     const r = await run;
     assert.equal(r.stopped?.kind, 'lock-lost');
@@ -286,13 +338,40 @@ describe('ssd send CLI under faults [pglite directory]', function () {
   });
   after(() => {
     rmSync(dir, { recursive: true, force: true });
-    for (const k of ENV) { if (saved[k] === undefined) delete process.env[k]; else process.env[k] = saved[k]; }
+    for (const k of ENV) {
+      if (saved[k] === undefined) delete process.env[k];
+      else process.env[k] = saved[k];
+    }
   });
-  beforeEach(async () => { api = await startMockApi(); });
-  afterEach(async () => { await api.close(); });
+  beforeEach(async () => {
+    api = await startMockApi();
+  });
+  afterEach(async () => {
+    await api.close();
+  });
 
-  const args = (extra: string[] = []) => ['send', '--db', `pglite:${dir}`, '--mode', 'test', '--batch-size', '2', '--la-code', LA_CODE, '--base-url', api.baseUrl,
-    '--token-url', api.tokenUrl, '--scope', SCOPE, '--client-id', CLIENT_ID, '--timeout', '2', ...extra];
+  const args = (extra: string[] = []) => [
+    'send',
+    '--db',
+    `pglite:${dir}`,
+    '--mode',
+    'test',
+    '--batch-size',
+    '2',
+    '--la-code',
+    LA_CODE,
+    '--base-url',
+    api.baseUrl,
+    '--token-url',
+    api.tokenUrl,
+    '--scope',
+    SCOPE,
+    '--client-id',
+    CLIENT_ID,
+    '--timeout',
+    '2',
+    ...extra,
+  ];
 
   it('401 echoing the headers, then 422 quoting a child: stdout, stderr and --json hold no secret piece and no child data; exit codes 2 and 1', async () => {
     process.env.SSD_API_CLIENT_SECRET = CLIENT_SECRET;

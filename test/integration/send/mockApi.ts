@@ -99,7 +99,16 @@ export async function startMockApi(): Promise<MockApi> {
   const valid = new Set<string>();
   const hanging: ServerResponse[] = [];
   const api: MockApi = {
-    baseUrl: '', tokenUrl: '', requests: [], tokenRequests: 0, issuedTokens: [], script: [], tokenScript: [], rejectIds: new Set(), tokenLifetime: 3600, acks: new Map(),
+    baseUrl: '',
+    tokenUrl: '',
+    requests: [],
+    tokenRequests: 0,
+    issuedTokens: [],
+    script: [],
+    tokenScript: [],
+    rejectIds: new Set(),
+    tokenLifetime: 3600,
+    acks: new Map(),
     close: async () => undefined,
   };
 
@@ -110,7 +119,10 @@ export async function startMockApi(): Promise<MockApi> {
       if (url.pathname === '/oauth/token') {
         api.tokenRequests++;
         const t = api.tokenScript.shift();
-        if (t?.kind === 'hang') { hanging.push(res); return; }
+        if (t?.kind === 'hang') {
+          hanging.push(res);
+          return;
+        }
         if (t?.kind === 'status') return send(res, t.status, t.body ?? '', t.headers);
         const f = new URLSearchParams(body);
         if (req.method !== 'POST' || req.headers['content-type'] !== 'application/x-www-form-urlencoded') return send(res, 400, { error: 'invalid_request' });
@@ -129,14 +141,27 @@ export async function startMockApi(): Promise<MockApi> {
       if (!m) return send(res, 404, { code: 'NotFound', message: 'no such resource' });
       const record: DataRequest = { laCode: m[1]!, children: [], status: 0, headers: req.headers, rawBody: body };
       api.requests.push(record);
-      const answer = (status: number, b: unknown, h?: Record<string, string>) => { record.status = status; send(res, status, b, h); };
+      const answer = (status: number, b: unknown, h?: Record<string, string>) => {
+        record.status = status;
+        send(res, status, b, h);
+      };
       const next = api.script.shift();
-      if (next?.kind === 'hang') { hanging.push(res); return; }
-      if (next?.kind === 'reset') { req.socket.destroy(); return; }
+      if (next?.kind === 'hang') {
+        hanging.push(res);
+        return;
+      }
+      if (next?.kind === 'reset') {
+        req.socket.destroy();
+        return;
+      }
       if (next?.kind === 'revoke') valid.clear();
       if (next?.kind === 'status') return answer(next.status, next.body ?? '', next.headers);
       if (next?.kind === 'echo-headers') {
-        return answer(next.status, { statusCode: next.status, message: 'Access denied', request: { headers: { Authorization: req.headers.authorization, SupplierKey: req.headers.supplierkey }, body: body.slice(0, 300) } });
+        return answer(next.status, {
+          statusCode: next.status,
+          message: 'Access denied',
+          request: { headers: { Authorization: req.headers.authorization, SupplierKey: req.headers.supplierkey }, body: body.slice(0, 300) },
+        });
       }
       if (next?.kind === 'echo-children') {
         const list = JSON.parse(body) as Array<Record<string, unknown>>;
@@ -144,14 +169,20 @@ export async function startMockApi(): Promise<MockApi> {
         const c = list[i]!;
         const d = (c.child_details ?? {}) as Record<string, unknown>;
         const [y, m, dd] = String(d.date_of_birth ?? '2000-01-01').split('-');
-        const inner = JSON.stringify({ detail: `la_child_id ${String(c.la_child_id)}: ${String(d.first_name)} ${String(d.surname)} born ${dd}/${m}/${y} 00:00:00 at ${String(d.postcode ?? '').replace(/\s/g, '')} is not valid` });
+        const inner = JSON.stringify({
+          detail: `la_child_id ${String(c.la_child_id)}: ${String(d.first_name)} ${String(d.surname)} born ${dd}/${m}/${y} 00:00:00 at ${String(d.postcode ?? '').replace(/\s/g, '')} is not valid`,
+        });
         const dotnet = (t: string) => t.replace(/[+'<>&]/g, (ch) => `\\u${ch.charCodeAt(0).toString(16).toUpperCase().padStart(4, '0')}`);
         record.status = next.status;
         res.writeHead(next.status, { 'Content-Type': 'application/json' });
-        res.end(dotnet(JSON.stringify({
-          error: { code: 'ValidationFailed', message: inner, target: `[${i}].child_details.surname` },
-          errors: { [`[${i}].child_details.date_of_birth`]: [`${String(d.date_of_birth)} is in the future`] },
-        })));
+        res.end(
+          dotnet(
+            JSON.stringify({
+              error: { code: 'ValidationFailed', message: inner, target: `[${i}].child_details.surname` },
+              errors: { [`[${i}].child_details.date_of_birth`]: [`${String(d.date_of_birth)} is in the future`] },
+            }),
+          ),
+        );
         return;
       }
       if (next?.kind === 'slow') await new Promise((r) => setTimeout(r, next.ms));
@@ -160,7 +191,11 @@ export async function startMockApi(): Promise<MockApi> {
       if (req.headers.supplierkey !== SUPPLIER_KEY) return answer(401, { statusCode: 401, message: 'Access denied due to missing or invalid supplier key.' });
       if (!String(req.headers['content-type'] ?? '').startsWith('application/json')) return answer(415, { message: 'json only' });
       let children: unknown;
-      try { children = JSON.parse(body); } catch { return answer(400, { code: 'MalformedPayload', message: 'not JSON' }); }
+      try {
+        children = JSON.parse(body);
+      } catch {
+        return answer(400, { code: 'MalformedPayload', message: 'not JSON' });
+      }
       if (!Array.isArray(children)) return answer(400, { code: 'MalformedPayload', message: 'the body must be a JSON array' });
       if (children.length > 100) return answer(413, { code: 'PayloadTooLarge', message: 'at most 100 children' });
       record.children = children as Array<Record<string, unknown>>;
@@ -178,10 +213,22 @@ export async function startMockApi(): Promise<MockApi> {
         return token;
       });
       if (next?.kind === 'short-body') return answer(200, tokens.slice(1));
-      if (next?.kind === 'dup-body') return answer(200, tokens.map(() => tokens[0]));
-      if (next?.kind === 'truncated') { record.status = 200; res.writeHead(200, { 'Content-Type': 'application/json' }); res.end(JSON.stringify(tokens).slice(0, Math.floor(JSON.stringify(tokens).length / 2))); return; }
+      if (next?.kind === 'dup-body')
+        return answer(
+          200,
+          tokens.map(() => tokens[0]),
+        );
+      if (next?.kind === 'truncated') {
+        record.status = 200;
+        res.writeHead(200, { 'Content-Type': 'application/json' });
+        res.end(JSON.stringify(tokens).slice(0, Math.floor(JSON.stringify(tokens).length / 2)));
+        return;
+      }
       return answer(200, tokens);
-    })().catch((e: unknown) => { res.writeHead(500); res.end(String(e)); });
+    })().catch((e: unknown) => {
+      res.writeHead(500);
+      res.end(String(e));
+    });
   });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   const port = (server.address() as AddressInfo).port;
@@ -206,12 +253,18 @@ export function fakeTiming() {
   const sleeps: number[] = [];
   return {
     sleeps,
-    advance(ms: number) { clock += ms; },
+    advance(ms: number) {
+      clock += ms;
+    },
     timing: {
       now: () => clock,
       random: () => 0.5,
       sleep: async (ms: number, signal?: AbortSignal) => {
-        if (signal?.aborted) { const e = new Error('cancelled'); e.name = 'CancelledError'; throw e; }
+        if (signal?.aborted) {
+          const e = new Error('cancelled');
+          e.name = 'CancelledError';
+          throw e;
+        }
         sleeps.push(ms);
         clock += ms;
       },
@@ -221,6 +274,13 @@ export function fakeTiming() {
 
 /** A retry policy with tiny delays, for tests. */
 export const FAST_POLICY = {
-  maxAttempts: 4, baseDelayMs: 10, maxDelayMs: 80, forbiddenMaxAttempts: 3, forbiddenBaseDelayMs: 1000, forbiddenMaxDelayMs: 4000,
-  maxRetryAfterMs: 60_000, requestTimeoutMs: 2000, minIntervalMs: 0,
+  maxAttempts: 4,
+  baseDelayMs: 10,
+  maxDelayMs: 80,
+  forbiddenMaxAttempts: 3,
+  forbiddenBaseDelayMs: 1000,
+  forbiddenMaxDelayMs: 4000,
+  maxRetryAfterMs: 60_000,
+  requestTimeoutMs: 2000,
+  minIntervalMs: 0,
 };

@@ -14,8 +14,15 @@ import type { Db } from '../../../src/db/types';
 
 const AS_OF = '2026-08-10'; // window 2024-04-01 to 2026-08-11
 
-const person = (id: string, extra: Record<string, string | null> = {}) =>
-  ({ pers_person_id: id, pers_legacy_id: `M${id}`, pers_forename: 'Zoë', pers_surname: "O'Brien", pers_sex: 'F', pers_dob: '2014-03-02', ...extra });
+const person = (id: string, extra: Record<string, string | null> = {}) => ({
+  pers_person_id: id,
+  pers_legacy_id: `M${id}`,
+  pers_forename: 'Zoë',
+  pers_surname: "O'Brien",
+  pers_sex: 'F',
+  pers_dob: '2014-03-02',
+  ...extra,
+});
 const episode = (id: string, personId: string) => ({ cine_referral_id: id, cine_person_id: personId, cine_referral_date: '2025-05-01', cine_referral_source_code: '1A' });
 const assessment = (id: string, referral: string) => ({ cina_assessment_id: id, cina_referral_id: referral, cina_assessment_start_date: '2025-05-02' });
 
@@ -62,7 +69,10 @@ async function run(args: string[]): Promise<{ code: number; out: string }> {
   let captured = '';
   const write = process.stdout.write.bind(process.stdout);
   process.exitCode = undefined;
-  process.stdout.write = ((chunk: string | Uint8Array) => { captured += chunk.toString(); return true; }) as typeof process.stdout.write;
+  process.stdout.write = ((chunk: string | Uint8Array) => {
+    captured += chunk.toString();
+    return true;
+  }) as typeof process.stdout.write;
   try {
     const code = await main(['node', 'ssd', ...args]);
     return { code, out: captured };
@@ -95,7 +105,9 @@ forEachTarget('ssd stage: contract amendments 2026-12-05', (fx, target) => {
     await insertSsdRows(db, schema, ROWS);
     if (target.name === 'pglite') await db.close();
   });
-  after(() => { if (dir) rmSync(dir, { recursive: true, force: true }); });
+  after(() => {
+    if (dir) rmSync(dir, { recursive: true, force: true });
+  });
 
   async function staged(): Promise<Map<string, Record<string, any>>> {
     const d = target.name === 'pglite' ? await openDb(url) : db;
@@ -128,7 +140,7 @@ forEachTarget('ssd stage: contract amendments 2026-12-05', (fx, target) => {
     assert.equal(c01.child_details.ethnicity, 'WBRI');
     assert.equal(c01.child_details.uasc_flag, false, 'Former UASC is not UASC');
     assert.deepEqual(c01.social_care_episodes[0].child_and_family_assessments[0].factors, ['1A', '4A']);
-    assert.equal('social_care_episodes' in p.get('C02')!, false, 'admitted by HasLAC through C01\'s referral');
+    assert.equal('social_care_episodes' in p.get('C02')!, false, "admitted by HasLAC through C01's referral");
     assert.deepEqual(p.get('C03')!.social_care_episodes[0].child_and_family_assessments[0].factors, ['1A', 'XX']);
     assert.equal(p.get('C04')!.child_details.uasc_flag, false, 'a status starting after the window end does not count');
     assert.deepEqual(p.get('C05')!.health_and_wellbeing, { sdq_assessments: [{ date: '2025-08-01', score: 12 }], purge: false });
@@ -138,10 +150,19 @@ forEachTarget('ssd stage: contract amendments 2026-12-05', (fx, target) => {
     const r = await run(['stage', '--db', url, '--schema', schema, '--as-of', AS_OF, '--json']);
     const j = JSON.parse(r.out);
     assert.deepEqual([j.cohort, j.new, j.unchanged, j.invalid, j.warnings], [5, 0, 5, 1, 3]);
-    assert.deepEqual(j.invalidChildren.map(({ message: _m, ...rest }: { message: string }) => rest), [{ personId: 'C03', rule: 'factor-not-a-code', path: '/social_care_episodes/0/child_and_family_assessments/0/factors/1' }]);
+    assert.deepEqual(
+      j.invalidChildren.map(({ message: _m, ...rest }: { message: string }) => rest),
+      [{ personId: 'C03', rule: 'factor-not-a-code', path: '/social_care_episodes/0/child_and_family_assessments/0/factors/1' }],
+    );
     assert.match(j.invalidChildren[0].message, /^assessment A03: factor item 2 'XX' is not a CIN census assessment factor code/);
-    assert.deepEqual(j.warningChildren.map((w: { personId: string; rule: string }) => [w.personId, w.rule]),
-      [['C01', 'blank-as-null'], ['C02', 'cohort-without-episode'], ['C05', 'sdq-score-not-a-number']]);
+    assert.deepEqual(
+      j.warningChildren.map((w: { personId: string; rule: string }) => [w.personId, w.rule]),
+      [
+        ['C01', 'blank-as-null'],
+        ['C02', 'cohort-without-episode'],
+        ['C05', 'sdq-score-not-a-number'],
+      ],
+    );
   });
 
   it('ssd payload names the SDQ rows and the column in its warnings', async () => {

@@ -16,11 +16,20 @@ import { forEachTarget } from '../../helpers/targets';
 
 const AS_OF = '2026-08-10';
 
-interface Row { person_id: string; json_payload: string; current_hash: Uint8Array | null; submission_status: string; row_state: string; api_response: string | null }
+interface Row {
+  person_id: string;
+  json_payload: string;
+  current_hash: Uint8Array | null;
+  submission_status: string;
+  row_state: string;
+  api_response: string | null;
+}
 
 async function rows(db: Db, schema: string, table: string): Promise<Row[]> {
   const text = (c: string) => (db.dialect === 'postgres' ? `CAST(${c} AS TEXT)` : c);
-  const all = await db.query<Row>(`SELECT person_id, ${text('json_payload')} AS json_payload, current_hash, submission_status, row_state, ${text('api_response')} AS api_response FROM ${qualify(db.dialect, schema, table)}`);
+  const all = await db.query<Row>(
+    `SELECT person_id, ${text('json_payload')} AS json_payload, current_hash, submission_status, row_state, ${text('api_response')} AS api_response FROM ${qualify(db.dialect, schema, table)}`,
+  );
   return all.sort((a, b) => (a.person_id < b.person_id ? -1 : a.person_id > b.person_id ? 1 : 0));
 }
 
@@ -33,12 +42,17 @@ function canonical(v: unknown): string {
   if (v === null || typeof v !== 'object') return JSON.stringify(v);
   if (Array.isArray(v)) return `[${v.map(canonical).join(',')}]`;
   const cmp = (a: string, b: string) => {
-    const ca = [...a].map((c) => c.codePointAt(0)!), cb = [...b].map((c) => c.codePointAt(0)!);
+    const ca = [...a].map((c) => c.codePointAt(0)!),
+      cb = [...b].map((c) => c.codePointAt(0)!);
     for (let i = 0; i < Math.min(ca.length, cb.length); i++) if (ca[i] !== cb[i]) return ca[i]! - cb[i]!;
     return ca.length - cb.length;
   };
   const o = v as Record<string, unknown>;
-  return `{${Object.keys(o).filter((k) => o[k] !== undefined).sort(cmp).map((k) => `${JSON.stringify(k)}:${canonical(o[k])}`).join(',')}}`;
+  return `{${Object.keys(o)
+    .filter((k) => o[k] !== undefined)
+    .sort(cmp)
+    .map((k) => `${JSON.stringify(k)}:${canonical(o[k])}`)
+    .join(',')}}`;
 }
 
 function digest(rs: Row[]): string {
@@ -61,9 +75,18 @@ forEachTarget('staging is byte-identical with and without the pipeline (issue 17
     const a = await rows(db, schema, 'ssd_api_data_staging_anon');
     const b = await rows(db, schema, 'ssd_api_data_staging');
     assert.equal(a.length, small.cohort - small.notStaged);
-    assert.deepEqual(a.map((r) => ({ ...r, current_hash: hex(r.current_hash) })), b.map((r) => ({ ...r, current_hash: hex(r.current_hash) })));
+    assert.deepEqual(
+      a.map((r) => ({ ...r, current_hash: hex(r.current_hash) })),
+      b.map((r) => ({ ...r, current_hash: hex(r.current_hash) })),
+    );
     for (const r of a) {
-      assert.equal(hex(r.current_hash), createHash('sha256').update(canonical(JSON.parse(r.json_payload)), 'utf8').digest('hex'), `hash of ${r.person_id}`);
+      assert.equal(
+        hex(r.current_hash),
+        createHash('sha256')
+          .update(canonical(JSON.parse(r.json_payload)), 'utf8')
+          .digest('hex'),
+        `hash of ${r.person_id}`,
+      );
     }
     const before = digest(a);
     const again = await stageFromSsd(db, { schema, asOf: AS_OF, table: 'ssd_api_data_staging_anon', readBatchSize: 5, batchSize: 4 });

@@ -23,7 +23,12 @@ describe('demo staging step', () => {
     assert.match(text, new RegExp(`cohort\\s+${report.cohort}`));
     assert.match(text, /Example payload \(fake child \S+\)/);
     const start = lines.findIndex((l) => l.startsWith('Example payload'));
-    const json = JSON.parse(lines.slice(start + 1).join('\n').split('\n\nDone')[0]!);
+    const json = JSON.parse(
+      lines
+        .slice(start + 1)
+        .join('\n')
+        .split('\n\nDone')[0]!,
+    );
     assert.equal(typeof json.la_child_id, 'string');
     assert.ok(json.child_details);
   });

@@ -17,17 +17,26 @@ import { CLIENT_ID, CLIENT_SECRET, LA_CODE, SCOPE, startMockApi, SUPPLIER_KEY, t
 
 const AS_OF = '2026-08-10';
 
-interface Target { name: string; setup(): Promise<{ url: string; schemas: [string, string]; cleanup(): Promise<void> }> }
-const targets: Target[] = [{
-  name: 'pglite directory',
-  async setup() {
-    const dir = mkdtempSync(join(tmpdir(), 'ssd-fakeguard-'));
-    const url = `pglite:${join(dir, 'db')}`;
-    const db = await openDb(url);
-    try { await db.execute('CREATE SCHEMA staging_elsewhere'); } finally { await db.close(); }
-    return { url, schemas: ['public', 'staging_elsewhere'], cleanup: async () => rmSync(dir, { recursive: true, force: true }) };
+interface Target {
+  name: string;
+  setup(): Promise<{ url: string; schemas: [string, string]; cleanup(): Promise<void> }>;
+}
+const targets: Target[] = [
+  {
+    name: 'pglite directory',
+    async setup() {
+      const dir = mkdtempSync(join(tmpdir(), 'ssd-fakeguard-'));
+      const url = `pglite:${join(dir, 'db')}`;
+      const db = await openDb(url);
+      try {
+        await db.execute('CREATE SCHEMA staging_elsewhere');
+      } finally {
+        await db.close();
+      }
+      return { url, schemas: ['public', 'staging_elsewhere'], cleanup: async () => rmSync(dir, { recursive: true, force: true }) };
+    },
   },
-}];
+];
 if (process.env.SSD_TEST_PG) {
   const url = process.env.SSD_TEST_PG;
   targets.push({
@@ -36,11 +45,21 @@ if (process.env.SSD_TEST_PG) {
       const id = randomBytes(4).toString('hex');
       const schemas: [string, string] = [`ssd_fk_${id}`, `ssd_fks_${id}`];
       const db = await openDb(url);
-      try { for (const s of schemas) await db.execute(`CREATE SCHEMA ${quoteIdent('postgres', s)}`); } finally { await db.close(); }
+      try {
+        for (const s of schemas) await db.execute(`CREATE SCHEMA ${quoteIdent('postgres', s)}`);
+      } finally {
+        await db.close();
+      }
       return {
-        url, schemas, cleanup: async () => {
+        url,
+        schemas,
+        cleanup: async () => {
           const d = await openDb(url);
-          try { for (const s of schemas) await d.execute(`DROP SCHEMA ${quoteIdent('postgres', s)} CASCADE`); } finally { await d.close(); }
+          try {
+            for (const s of schemas) await d.execute(`DROP SCHEMA ${quoteIdent('postgres', s)} CASCADE`);
+          } finally {
+            await d.close();
+          }
         },
       };
     },
@@ -54,7 +73,10 @@ describe('fake data marker: the one rule', () => {
     assert.equal(fakeSendRefusal('dry-run', mark), undefined);
     assert.equal(fakeSendRefusal('live', undefined), undefined);
     for (const mode of ['test', 'live'] as const) {
-      assert.match(fakeSendRefusal(mode, mark)!, new RegExp(`refusing to send to the DfE ${mode} endpoint: schema s holds fake data made by ssd fake or ssd demo \\(2 runs recorded in s\\.ssd_workbench_fake_runs\\)`));
+      assert.match(
+        fakeSendRefusal(mode, mark)!,
+        new RegExp(`refusing to send to the DfE ${mode} endpoint: schema s holds fake data made by ssd fake or ssd demo \\(2 runs recorded in s\\.ssd_workbench_fake_runs\\)`),
+      );
     }
     assert.match(fakeSendRefusal('test', { ...mark, latest: { ...mark.latest, stagedFrom: 'dev' } })!, /holds payloads staged from the fake data in schema dev/);
   });
@@ -78,7 +100,11 @@ for (const target of targets) {
     let api: MockApi;
     const saved = { s: process.env.SSD_API_CLIENT_SECRET, k: process.env.SSD_API_SUPPLIER_KEY };
     before(async () => {
-      ({ url, schemas: [ssd, other], cleanup } = await target.setup());
+      ({
+        url,
+        schemas: [ssd, other],
+        cleanup,
+      } = await target.setup());
       process.env.SSD_API_CLIENT_SECRET = CLIENT_SECRET;
       process.env.SSD_API_SUPPLIER_KEY = SUPPLIER_KEY;
       const f = await runCli(['fake', '--db', url, '--schema', ssd, '--children', '40', '--as-of', AS_OF]);
@@ -86,18 +112,26 @@ for (const target of targets) {
     });
     after(async () => {
       await cleanup();
-      if (saved.s === undefined) delete process.env.SSD_API_CLIENT_SECRET; else process.env.SSD_API_CLIENT_SECRET = saved.s;
-      if (saved.k === undefined) delete process.env.SSD_API_SUPPLIER_KEY; else process.env.SSD_API_SUPPLIER_KEY = saved.k;
+      if (saved.s === undefined) delete process.env.SSD_API_CLIENT_SECRET;
+      else process.env.SSD_API_CLIENT_SECRET = saved.s;
+      if (saved.k === undefined) delete process.env.SSD_API_SUPPLIER_KEY;
+      else process.env.SSD_API_SUPPLIER_KEY = saved.k;
     });
-    beforeEach(async () => { api = await startMockApi(); });
-    afterEach(async () => { await api.close(); });
+    beforeEach(async () => {
+      api = await startMockApi();
+    });
+    afterEach(async () => {
+      await api.close();
+    });
     const endpoint = () => ['--la-code', LA_CODE, '--base-url', api.baseUrl, '--token-url', api.tokenUrl, '--scope', SCOPE, '--client-id', CLIENT_ID];
     const pendingIn = async (schema: string, table: string): Promise<number> => {
       const db = await openDb(url);
       try {
         const [r] = await db.query<{ n: number | string }>(`SELECT COUNT(*) AS n FROM ${qualify('postgres', schema, table)} WHERE LOWER(submission_status) = 'pending'`);
         return Number(r?.n ?? 0);
-      } finally { await db.close(); }
+      } finally {
+        await db.close();
+      }
     };
 
     it('the database carries the marker, and plain `ssd stage` stages into ssd_api_data_staging_anon', async () => {
@@ -105,11 +139,13 @@ for (const target of targets) {
       try {
         assert.ok(await readFakeMark(db, ssd), 'marked');
         assert.equal(await readFakeMark(db, other), undefined, 'another schema is not');
-      } finally { await db.close(); }
+      } finally {
+        await db.close();
+      }
       const r = await runCli(['stage', '--db', url, '--schema', ssd, '--as-of', AS_OF]);
       assert.ok(r.code === 0 || r.code === 1, r.stderr);
       assert.match(r.stdout, new RegExp(`Staged the cohort into ${ssd}\\.ssd_api_data_staging_anon`));
-      assert.ok(await pendingIn(ssd, 'ssd_api_data_staging_anon') > 0);
+      assert.ok((await pendingIn(ssd, 'ssd_api_data_staging_anon')) > 0);
     });
 
     it('send --mode test and --mode live are refused with the reason, before any request; a dry run works', async () => {
@@ -118,7 +154,11 @@ for (const target of targets) {
       assert.ok(s.code === 0 || s.code === 1, s.stderr);
       const before = await pendingIn(ssd, 'ssd_api_data_staging');
       assert.ok(before > 0);
-      for (const [mode, table] of [['test', 'ssd_api_data_staging_anon'], ['test', 'ssd_api_data_staging'], ['live', 'ssd_api_data_staging']]) {
+      for (const [mode, table] of [
+        ['test', 'ssd_api_data_staging_anon'],
+        ['test', 'ssd_api_data_staging'],
+        ['live', 'ssd_api_data_staging'],
+      ]) {
         const r = await runCli(['send', '--db', url, '--schema', ssd, '--table', table!, '--mode', mode!, '--yes-send-live', ...endpoint()]);
         assert.equal(r.code, 2, `${mode} ${table}: ${r.stdout}${r.stderr}`);
         assert.match(r.stderr, new RegExp(`refusing to send to the DfE ${mode} endpoint: schema ${ssd} holds fake data made by ssd fake or ssd demo`));
@@ -138,7 +178,9 @@ for (const target of targets) {
       try {
         const mark = await readFakeMark(db, other);
         assert.equal(mark?.latest.stagedFrom, ssd);
-      } finally { await db.close(); }
+      } finally {
+        await db.close();
+      }
       const r = await runCli(['send', '--db', url, '--schema', other, '--table', 'ssd_api_data_staging_anon', '--mode', 'test', ...endpoint()]);
       assert.equal(r.code, 2);
       assert.match(r.stderr, new RegExp(`schema ${other} holds payloads staged from the fake data in schema ${ssd}`));

@@ -1,7 +1,10 @@
 // Hand-made built children for staging tests (fake values only).
 import type { BuiltChild, PayloadProblem } from '../../../src/payload/types';
 
-export function child(personId: string, opts: { surname?: string; episodes?: Array<{ id: string; ref: string; close?: string; plans?: string[] }>; legacyId?: string | null; problems?: PayloadProblem[] } = {}): BuiltChild {
+export function child(
+  personId: string,
+  opts: { surname?: string; episodes?: Array<{ id: string; ref: string; close?: string; plans?: string[] }>; legacyId?: string | null; problems?: PayloadProblem[] } = {},
+): BuiltChild {
   const legacyId = opts.legacyId === undefined ? `L${personId}` : opts.legacyId;
   const payload: Record<string, unknown> = { la_child_id: personId };
   if (legacyId) payload.mis_child_id = legacyId;
@@ -24,5 +27,11 @@ export async function* stream(children: BuiltChild[]): AsyncIterable<BuiltChild>
   for (const c of children) yield c;
 }
 
-export const badUpn: PayloadProblem = { path: '/child_details/unique_pupil_number', rule: 'maxLength', message: 'must be 13 characters, is 14 characters', source: 'ssd_person.pers_upn', severity: 'error' };
+export const badUpn: PayloadProblem = {
+  path: '/child_details/unique_pupil_number',
+  rule: 'maxLength',
+  message: 'must be 13 characters, is 14 characters',
+  source: 'ssd_person.pers_upn',
+  severity: 'error',
+};
 export const noEpisodes: PayloadProblem = { path: '', rule: 'no-social-care-episodes', message: 'admitted without an overlapping CIN episode', severity: 'warning' };

@@ -29,7 +29,9 @@ const base: SsdRows = {
 
 async function stagingRows(db: Db, schema: string): Promise<Array<Record<string, unknown>>> {
   const hex = db.dialect === 'mssql' ? 'LOWER(CONVERT(VARCHAR(64), current_hash, 2))' : "encode(current_hash, 'hex')";
-  return db.query(`SELECT person_id, json_payload, ${hex} AS h, row_state, submission_status, api_response, CAST(last_updated AS VARCHAR(40)) AS lu FROM ${qualify(db.dialect, schema, 'ssd_api_data_staging')} ORDER BY person_id`);
+  return db.query(
+    `SELECT person_id, json_payload, ${hex} AS h, row_state, submission_status, api_response, CAST(last_updated AS VARCHAR(40)) AS lu FROM ${qualify(db.dialect, schema, 'ssd_api_data_staging')} ORDER BY person_id`,
+  );
 }
 
 forEachTarget('staging from SSD rows', (fx) => {
@@ -40,7 +42,10 @@ forEachTarget('staging from SSD rows', (fx) => {
     const r1 = await stageFromSsd(db, { schema, asOf: AS_OF });
     assert.deepEqual([r1.persons, r1.cohort, r1.new, r1.excludedGateA], [4, 3, 3, 1]);
     const rows1 = await stagingRows(db, schema);
-    assert.deepEqual(rows1.map((r) => r.person_id), ['C01', 'C02', 'C03']);
+    assert.deepEqual(
+      rows1.map((r) => r.person_id),
+      ['C01', 'C02', 'C03'],
+    );
     const p1 = JSON.parse(rows1[0]!.json_payload as string);
     assert.equal(p1.la_child_id, 'C01');
     assert.equal(p1.child_details.surname, "O'Brien");
@@ -78,14 +83,20 @@ describe('staging hashes do not depend on row order (property)', function () {
   // instance per run cost about 45 s for the same proof).
   let db: Db;
   let n = 0;
-  before(async () => { db = await openDb(testTargets()[0]!.url); });
-  after(async () => { await db.close(); });
+  before(async () => {
+    db = await openDb(testTargets()[0]!.url);
+  });
+  after(async () => {
+    await db.close();
+  });
   const freshSchemaIn = async (): Promise<{ db: Db; schema: string }> => {
     const schema = `ssd_order_${++n}`;
     await db.execute(`CREATE SCHEMA ${schema}`);
     return { db, schema };
   };
-  const dropIn = async (f: { schema: string }): Promise<void> => { await db.execute(`DROP SCHEMA ${f.schema} CASCADE`); };
+  const dropIn = async (f: { schema: string }): Promise<void> => {
+    await db.execute(`DROP SCHEMA ${f.schema} CASCADE`);
+  };
   it('the same SSD rows inserted in a different order give identical payload text and hashes', async () => {
     const shuffled = fc.tuple(fc.array(fc.nat(), { minLength: 8, maxLength: 8 }), fc.array(fc.nat(), { minLength: 8, maxLength: 8 }));
     const data: SsdRows = {
@@ -96,7 +107,8 @@ describe('staging hashes do not depend on row order (property)', function () {
         { cinp_cin_plan_id: 'P2', cinp_referral_id: 'R05', cinp_person_id: 'C05', cinp_cin_plan_start_date: '2025-07-02' },
       ],
       ssd_disability: [
-        { disa_person_id: 'C01', disa_disability_code: 'VIS' }, { disa_person_id: 'C01', disa_disability_code: 'AUT' },
+        { disa_person_id: 'C01', disa_disability_code: 'VIS' },
+        { disa_person_id: 'C01', disa_disability_code: 'AUT' },
       ],
     };
     const reference = await (async () => {
@@ -106,21 +118,35 @@ describe('staging hashes do not depend on row order (property)', function () {
         await insertSsdRows(f.db, f.schema, data);
         await stageFromSsd(f.db, { schema: f.schema, asOf: AS_OF });
         return (await stagingRows(f.db, f.schema)).map((r) => [r.person_id, r.json_payload, r.h]);
-      } finally { await dropIn(f); }
+      } finally {
+        await dropIn(f);
+      }
     })();
     assert.equal(reference.length, 5);
-    await fc.assert(fc.asyncProperty(shuffled, async ([k1, k2]) => {
-      const order = <T>(rows: T[], keys: number[]) => rows.map((r, i) => [keys[i % keys.length]! + i / 100, r] as const).sort((a, b) => a[0] - b[0]).map((x) => x[1]);
-      const reordered: SsdRows = {};
-      for (const [t, rows] of Object.entries(data)) reordered[t] = order(rows!, t === 'ssd_person' ? k1 : k2);
-      const f = await freshSchemaIn();
-      try {
-        await initTables(f.db, { schema: f.schema });
-        await insertSsdRows(f.db, f.schema, reordered);
-        await stageFromSsd(f.db, { schema: f.schema, asOf: AS_OF });
-        assert.deepEqual((await stagingRows(f.db, f.schema)).map((r) => [r.person_id, r.json_payload, r.h]), reference);
-      } finally { await dropIn(f); }
-    }), { numRuns: 5 });
+    await fc.assert(
+      fc.asyncProperty(shuffled, async ([k1, k2]) => {
+        const order = <T>(rows: T[], keys: number[]) =>
+          rows
+            .map((r, i) => [keys[i % keys.length]! + i / 100, r] as const)
+            .sort((a, b) => a[0] - b[0])
+            .map((x) => x[1]);
+        const reordered: SsdRows = {};
+        for (const [t, rows] of Object.entries(data)) reordered[t] = order(rows!, t === 'ssd_person' ? k1 : k2);
+        const f = await freshSchemaIn();
+        try {
+          await initTables(f.db, { schema: f.schema });
+          await insertSsdRows(f.db, f.schema, reordered);
+          await stageFromSsd(f.db, { schema: f.schema, asOf: AS_OF });
+          assert.deepEqual(
+            (await stagingRows(f.db, f.schema)).map((r) => [r.person_id, r.json_payload, r.h]),
+            reference,
+          );
+        } finally {
+          await dropIn(f);
+        }
+      }),
+      { numRuns: 5 },
+    );
   });
 });
 
@@ -133,14 +159,23 @@ describe('ssd stage (command)', function () {
     const db = await openDb(`pglite:${dir}`);
     try {
       await initTables(db, {});
-      await insertSsdRows(db, 'public', { ...base, ssd_person: [...base.ssd_person!, person('C09', 'Bad', { pers_upn: 'A12345678901' })], ssd_cin_episodes: [...base.ssd_cin_episodes!, episode('R09', 'C09', '2025-03-01')] });
-    } finally { await db.close(); }
+      await insertSsdRows(db, 'public', {
+        ...base,
+        ssd_person: [...base.ssd_person!, person('C09', 'Bad', { pers_upn: 'A12345678901' })],
+        ssd_cin_episodes: [...base.ssd_cin_episodes!, episode('R09', 'C09', '2025-03-01')],
+      });
+    } finally {
+      await db.close();
+    }
   });
   after(() => rmSync(dir, { recursive: true, force: true }));
   async function run(args: string[]): Promise<{ code: number; out: string }> {
     captured = '';
     process.exitCode = undefined;
-    process.stdout.write = ((chunk: string | Uint8Array) => { captured += chunk.toString(); return true; }) as typeof process.stdout.write;
+    process.stdout.write = ((chunk: string | Uint8Array) => {
+      captured += chunk.toString();
+      return true;
+    }) as typeof process.stdout.write;
     try {
       const code = await main(['node', 'ssd', ...args]);
       return { code, out: captured };
@@ -177,7 +212,9 @@ describe('ssd stage (command)', function () {
       for (const c of pk) await db.execute(`ALTER TABLE ${t} DROP CONSTRAINT "${c.constraint_name}"`);
       await db.execute(`ALTER TABLE ${t} ALTER COLUMN pers_person_id DROP NOT NULL`);
       await db.execute(`INSERT INTO ${t} (pers_person_id, pers_dob) VALUES (NULL, '2015-01-01')`);
-    } finally { await db.close(); }
+    } finally {
+      await db.close();
+    }
     const r = await run(['stage', '--db', `pglite:${dir}`, '--as-of', AS_OF]);
     assert.equal(r.code, 1);
     assert.match(r.out, /Converted 1 row held back as Error by an earlier version to Withheld/);

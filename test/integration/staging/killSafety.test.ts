@@ -19,14 +19,20 @@ const here = dirname(fileURLToPath(import.meta.url));
 const N = Number(process.env.SSD_KILL_TEST_N ?? 6000);
 const KILLS = 4;
 
-interface State { json: string; hash: string; rowState: string; status: string }
+interface State {
+  json: string;
+  hash: string;
+  rowState: string;
+  status: string;
+}
 
 function expectedStates(i: number): { v1: State | null; v2: State | null } {
   const c1 = i < N ? childAt(1, i) : null;
   const v1 = c1 ? { json: JSON.stringify(c1.payload), hash: payloadHash(c1.payload).toString('hex'), rowState: 'unchanged', status: 'sent' } : null;
   const c2 = childAt(2, i);
   let v2: State | null;
-  if (!c2 && !v1) v2 = null; // joined and left between the versions: never staged
+  if (!c2 && !v1)
+    v2 = null; // joined and left between the versions: never staged
   else if (!c2) {
     const del = { la_child_id: personId(i), mis_child_id: `L${personId(i)}`, purge: true };
     v2 = { json: JSON.stringify(del), hash: payloadHash(del).toString('hex'), rowState: 'deleted', status: 'pending' };
@@ -41,14 +47,16 @@ function expectedStates(i: number): { v1: State | null; v2: State | null } {
 async function readStates(db: Db, t: string): Promise<Map<string, State>> {
   const out = new Map<string, State>();
   for await (const r of db.stream<{ person_id: string; json_payload: string; h: string; row_state: string; submission_status: string }>(
-    `SELECT person_id, json_payload, encode(current_hash, 'hex') AS h, row_state, submission_status FROM ${t}`)) {
+    `SELECT person_id, json_payload, encode(current_hash, 'hex') AS h, row_state, submission_status FROM ${t}`,
+  )) {
     out.set(r.person_id, { json: r.json_payload, hash: r.h, rowState: r.row_state.toLowerCase(), status: r.submission_status.toLowerCase() });
   }
   return out;
 }
 
 function checkOldOrNew(states: Map<string, State>): { old: number; new: number } {
-  let old = 0, neu = 0;
+  let old = 0,
+    neu = 0;
   const total = size(2, N);
   for (let i = 0; i < total; i++) {
     const { v1, v2 } = expectedStates(i);
@@ -85,21 +93,28 @@ function runWorker(url: string, schema: string, killAfterLines: number | null, e
         }
       }
     });
-    p.stderr.on('data', (d: Buffer) => { stderr += d.toString(); });
+    p.stderr.on('data', (d: Buffer) => {
+      stderr += d.toString();
+    });
     p.on('error', reject);
     p.on('exit', (code, signal) => resolve({ killed: signal === 'SIGKILL', lines, stderr: code && !signal ? stderr : '' }));
   });
 }
 
-interface KillTarget { name: string; setup(): Promise<{ url: string; schema: string; cleanup(): Promise<void> }> }
+interface KillTarget {
+  name: string;
+  setup(): Promise<{ url: string; schema: string; cleanup(): Promise<void> }>;
+}
 
-const targets: KillTarget[] = [{
-  name: 'pglite directory',
-  async setup() {
-    const dir = mkdtempSync(join(tmpdir(), 'ssd-kill-'));
-    return { url: `pglite:${dir}`, schema: 'public', cleanup: async () => rmSync(dir, { recursive: true, force: true }) };
+const targets: KillTarget[] = [
+  {
+    name: 'pglite directory',
+    async setup() {
+      const dir = mkdtempSync(join(tmpdir(), 'ssd-kill-'));
+      return { url: `pglite:${dir}`, schema: 'public', cleanup: async () => rmSync(dir, { recursive: true, force: true }) };
+    },
   },
-}];
+];
 if (process.env.SSD_TEST_PG) {
   const url = process.env.SSD_TEST_PG;
   targets.push({
@@ -110,9 +125,15 @@ if (process.env.SSD_TEST_PG) {
       await db.execute(`CREATE SCHEMA ${quoteIdent('postgres', schema)}`);
       await db.close();
       return {
-        url, schema, cleanup: async () => {
+        url,
+        schema,
+        cleanup: async () => {
           const d = await openDb(url);
-          try { await d.execute(`DROP SCHEMA ${quoteIdent('postgres', schema)} CASCADE`); } finally { await d.close(); }
+          try {
+            await d.execute(`DROP SCHEMA ${quoteIdent('postgres', schema)} CASCADE`);
+          } finally {
+            await d.close();
+          }
         },
       };
     },
@@ -144,7 +165,9 @@ for (const target of targets) {
           try {
             const r = checkOldOrNew(await readStates(db, t));
             if (r.new > 0 && r.old > 0) sawProgress = true;
-          } finally { await db.close(); }
+          } finally {
+            await db.close();
+          }
         }
         // A run to the end completes the work.
         const w = await runWorker(url, schema, null, 0);
@@ -161,7 +184,9 @@ for (const target of targets) {
           // Nothing left to do.
           const again = await stageChildren(db, cohortFor(2, N), { schema });
           assert.deepEqual([again.new, again.updated, again.deleted], [0, 0, 0]);
-        } finally { await db.close(); }
+        } finally {
+          await db.close();
+        }
         // Not a proof, but the kills should usually land mid-build; report rather than fail when they did not.
         if (!sawProgress) console.log('      (note: no kill landed between the first and last batch this time)');
       } finally {

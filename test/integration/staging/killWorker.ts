@@ -10,7 +10,8 @@ const db = await openDb(url!);
 try {
   process.stdout.write('ready\n');
   const r = await stageChildren(db, cohortFor(Number(version), Number(n)), {
-    schema, batchSize: Number(batchSize ?? 250),
+    schema,
+    batchSize: Number(batchSize ?? 250),
     onProgress: ({ children }) => process.stdout.write(`batch ${children}\n`),
   });
   process.stdout.write(`done ${JSON.stringify({ new: r.new, updated: r.updated, unchanged: r.unchanged, deleted: r.deleted })}\n`);

@@ -20,7 +20,11 @@ const CLI = join(here, '..', '..', '..', 'src', 'cli', 'index.ts');
 const AS_OF = '2026-08-10';
 const url = process.env.SSD_TEST_PG;
 
-interface Run { code: number | null; stdout: string; stderr: string }
+interface Run {
+  code: number | null;
+  stdout: string;
+  stderr: string;
+}
 
 /** Run the CLI in its own process; `during` runs while it works (it may kill the connection). */
 function runCli(args: string[], during?: () => Promise<void>): Promise<Run> {
@@ -28,18 +32,30 @@ function runCli(args: string[], during?: () => Promise<void>): Promise<Run> {
     const p = spawn(process.execPath, ['--import', 'tsx', CLI, ...args], { stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, SSD_DEBUG: '' } });
     let stdout = '';
     let stderr = '';
-    p.stdout.on('data', (d: Buffer) => { stdout += d.toString(); });
-    p.stderr.on('data', (d: Buffer) => { stderr += d.toString(); });
+    p.stdout.on('data', (d: Buffer) => {
+      stdout += d.toString();
+    });
+    p.stderr.on('data', (d: Buffer) => {
+      stderr += d.toString();
+    });
     p.on('error', reject);
     p.on('close', (code) => resolve({ code, stdout, stderr }));
-    if (during) during().catch((e: unknown) => { p.kill('SIGKILL'); reject(e); });
+    if (during)
+      during().catch((e: unknown) => {
+        p.kill('SIGKILL');
+        reject(e);
+      });
   });
 }
 
 async function withClient<T>(fn: (c: pg.Client) => Promise<T>): Promise<T> {
   const c = new pg.Client({ connectionString: url });
   await c.connect();
-  try { return await fn(c); } finally { await c.end(); }
+  try {
+    return await fn(c);
+  } finally {
+    await c.end();
+  }
 }
 
 async function until(what: string, test: () => Promise<boolean>, ms = 60_000): Promise<void> {
@@ -53,8 +69,10 @@ async function until(what: string, test: () => Promise<boolean>, ms = 60_000): P
 
 /** Terminate every backend of the CLI in this database (not the test's). */
 async function terminateCli(): Promise<number> {
-  return withClient(async (c) => (await c.query(
-    `SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = current_database() AND application_name = 'ssd-workbench' AND pid <> pg_backend_pid()`)).rowCount ?? 0);
+  return withClient(
+    async (c) =>
+      (await c.query(`SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = current_database() AND application_name = 'ssd-workbench' AND pid <> pg_backend_pid()`)).rowCount ?? 0,
+  );
 }
 
 /** Hold an exclusive lock on a table until release(); the CLI's read of it waits, then is killed. */
@@ -63,7 +81,10 @@ async function killWhileWaitingOn(table: string): Promise<() => Promise<void>> {
   await c.connect();
   await c.query('BEGIN');
   await c.query(`LOCK TABLE ${table} IN ACCESS EXCLUSIVE MODE`);
-  return async () => { await c.query('ROLLBACK').catch(() => undefined); await c.end(); };
+  return async () => {
+    await c.query('ROLLBACK').catch(() => undefined);
+    await c.end();
+  };
 }
 
 function assertCleanStop(r: Run, what: RegExp): void {
@@ -83,15 +104,20 @@ function assertCleanStop(r: Run, what: RegExp): void {
     dbUrl = url!;
     await generateFakeSsd(f.db, { schema: f.schema, children: 200, asOf: AS_OF, shares: Object.fromEntries(PROBLEM_KINDS.map((k) => [k, 0])) });
   });
-  after(async function () { if (f) await dropSchema(f); });
+  after(async function () {
+    if (f) await dropSchema(f);
+  });
 
   async function lockedRun(args: string[], table = 'ssd_cin_episodes'): Promise<Run> {
     const release = await killWhileWaitingOn(f.t(table));
     try {
       return await runCli(args, async () => {
-        await until('the CLI to wait on the lock', () => withClient(async (c) => ((await c.query(
-          `SELECT 1 FROM pg_stat_activity WHERE datname = current_database() AND application_name = 'ssd-workbench' AND wait_event_type = 'Lock'`)).rowCount ?? 0) > 0));
-        assert.ok(await terminateCli() > 0);
+        await until('the CLI to wait on the lock', () =>
+          withClient(
+            async (c) => ((await c.query(`SELECT 1 FROM pg_stat_activity WHERE datname = current_database() AND application_name = 'ssd-workbench' AND wait_event_type = 'Lock'`)).rowCount ?? 0) > 0,
+          ),
+        );
+        assert.ok((await terminateCli()) > 0);
       });
     } finally {
       await release();
@@ -110,7 +136,7 @@ function assertCleanStop(r: Run, what: RegExp): void {
     const staged = async () => Number((await db.query<{ n: number }>(`SELECT COUNT(*) AS n FROM ${info.qualified}`))[0]!.n);
     const r = await runCli(['stage', '--db', dbUrl, '--schema', schema, '--as-of', AS_OF, '--batch-size', '5', '--table', 'ssd_api_data_staging'], async () => {
       await until('some batches to commit', async () => (await staged()) >= 20);
-      assert.ok(await terminateCli() > 0);
+      assert.ok((await terminateCli()) > 0);
     });
     assertCleanStop(r, /staging batches 1–\d+ committed \([\d,]+ children\)(, batch \d+ rolled back)?, no child was marked Deleted; run it again to finish$/);
     const committed = Number(/committed \(([\d,]+) children\)/.exec(r.stderr)![1]!.replace(/,/g, ''));

@@ -7,7 +7,8 @@ import type { BuiltChild } from '../../../src/payload/types';
 
 async function byPerson(db: Db, t: string): Promise<Map<string, { json_payload: string; partial_json_payload: string | null; row_state: string; submission_status: string; lu: string }>> {
   const rows = await db.query<{ person_id: string; json_payload: string; partial_json_payload: string | null; row_state: string; submission_status: string; lu: string }>(
-    `SELECT person_id, json_payload, partial_json_payload, row_state, submission_status, CAST(last_updated AS VARCHAR(40)) AS lu FROM ${t}`);
+    `SELECT person_id, json_payload, partial_json_payload, row_state, submission_status, CAST(last_updated AS VARCHAR(40)) AS lu FROM ${t}`,
+  );
   return new Map(rows.map((r) => [r.person_id, r]));
 }
 
@@ -33,11 +34,23 @@ forEachTarget('staging partial payloads', (fx) => {
     assert.deepEqual([r.updated, r.unchanged], [1, 1]);
     const a1 = (await byPerson(db, t())).get('A1')!;
     assert.equal(a1.row_state, 'Updated');
-    assert.equal(a1.partial_json_payload, JSON.stringify({
-      la_child_id: 'A1', mis_child_id: 'LA1',
-      child_details: (changed.payload as { child_details: unknown }).child_details,
-      social_care_episodes: [{ social_care_episode_id: 'E1', child_in_need_plans: [{ child_in_need_plan_id: 'P3', start_date: '2025-01-01', purge: false }, { child_in_need_plan_id: 'P1', purge: true }] }],
-    }));
+    assert.equal(
+      a1.partial_json_payload,
+      JSON.stringify({
+        la_child_id: 'A1',
+        mis_child_id: 'LA1',
+        child_details: (changed.payload as { child_details: unknown }).child_details,
+        social_care_episodes: [
+          {
+            social_care_episode_id: 'E1',
+            child_in_need_plans: [
+              { child_in_need_plan_id: 'P3', start_date: '2025-01-01', purge: false },
+              { child_in_need_plan_id: 'P1', purge: true },
+            ],
+          },
+        ],
+      }),
+    );
     assert.match(a1.partial_json_payload!, /"surname":"D'Arcy-O'Neil"/);
   });
 
@@ -88,10 +101,17 @@ forEachTarget('staging cancellation', (fx) => {
     const controller = new AbortController();
     const kids = Array.from({ length: 50 }, (_, i) => child(`X${String(i).padStart(3, '0')}`));
     let batches = 0;
-    await assert.rejects(stageChildren(db, stream(kids), {
-      schema, batchSize: 10, signal: controller.signal,
-      onProgress: () => { if (++batches === 2) controller.abort(); },
-    }), CancelledError);
+    await assert.rejects(
+      stageChildren(db, stream(kids), {
+        schema,
+        batchSize: 10,
+        signal: controller.signal,
+        onProgress: () => {
+          if (++batches === 2) controller.abort();
+        },
+      }),
+      CancelledError,
+    );
     const count = async () => Number((await db.query<{ n: number }>(`SELECT COUNT(*) AS n FROM ${t}`))[0]!.n);
     assert.equal(await count(), 20, 'the two committed batches, nothing of the third');
     const r = await stageChildren(db, stream(kids), { schema, batchSize: 10 });
@@ -99,9 +119,15 @@ forEachTarget('staging cancellation', (fx) => {
     assert.equal(await count(), 50);
     // The cancelled run's work table is gone: it was a temporary table, dropped with the run, and
     // no permanent work table was made.
-    const marks = Number((await db.query<{ n: number }>(db.dialect === 'mssql'
-      ? `SELECT (SELECT COUNT(*) FROM sys.tables WHERE name LIKE '%run[_]marks%') + (SELECT COUNT(*) FROM tempdb.sys.tables WHERE name LIKE '#ssd[_]run[_]marks%') AS n`
-      : `SELECT COUNT(*) AS n FROM pg_class WHERE relname LIKE '%run\\_marks%'`))[0]!.n);
+    const marks = Number(
+      (
+        await db.query<{ n: number }>(
+          db.dialect === 'mssql'
+            ? `SELECT (SELECT COUNT(*) FROM sys.tables WHERE name LIKE '%run[_]marks%') + (SELECT COUNT(*) FROM tempdb.sys.tables WHERE name LIKE '#ssd[_]run[_]marks%') AS n`
+            : `SELECT COUNT(*) AS n FROM pg_class WHERE relname LIKE '%run\\_marks%'`,
+        )
+      )[0]!.n,
+    );
     assert.equal(marks, 0);
   });
 

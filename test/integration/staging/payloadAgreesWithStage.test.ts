@@ -20,10 +20,17 @@ import { dropPrimaryKey } from '../check/tableTools';
 
 const AS_OF = '2026-08-10';
 
-interface Staged { person_id: string; json_payload: string; submission_status: string; api_response: string | null }
+interface Staged {
+  person_id: string;
+  json_payload: string;
+  submission_status: string;
+  api_response: string | null;
+}
 
 async function staged(db: Db, schema: string, table: string): Promise<Staged[]> {
-  return db.query<Staged>(`SELECT person_id, ${db.dialect === 'postgres' ? 'CAST(json_payload AS TEXT)' : 'json_payload'} AS json_payload, submission_status, ${db.dialect === 'postgres' ? 'CAST(api_response AS TEXT)' : 'api_response'} AS api_response FROM ${qualify(db.dialect, schema, table)} ORDER BY id`);
+  return db.query<Staged>(
+    `SELECT person_id, ${db.dialect === 'postgres' ? 'CAST(json_payload AS TEXT)' : 'json_payload'} AS json_payload, submission_status, ${db.dialect === 'postgres' ? 'CAST(api_response AS TEXT)' : 'api_response'} AS api_response FROM ${qualify(db.dialect, schema, table)} ORDER BY id`,
+  );
 }
 
 /** Every staged row against `ssd payload` for the same child: same payload text, same verdict, same reason. */
@@ -56,7 +63,10 @@ forEachTarget('ssd payload and ssd stage agree (demo data)', (fx) => {
     assert.ok(r.cohort > 50 && r.invalid > 0, `a cohort with some invalid children (cohort ${r.cohort}, invalid ${r.invalid})`);
     const rows = await assertAgree(db, schema, 'ssd_api_data_staging_anon', r);
     assert.ok(rows.some((x) => x.submission_status === 'Withheld'));
-    assert.ok(r.warningChildren.some((w) => w.rule === 'row-not-attached'), 'the orphan referrals the generator plants are warned about');
+    assert.ok(
+      r.warningChildren.some((w) => w.rule === 'row-not-attached'),
+      'the orphan referrals the generator plants are warned about',
+    );
     assert.ok(!rows.some((x) => x.submission_status === 'Error'), 'the build never writes Error');
   });
 });
@@ -67,14 +77,22 @@ forEachTarget('ssd payload and ssd stage agree (ssd_person without its primary k
     const { db, schema } = fx();
     await initTables(db, { schema });
     await dropPrimaryKey(db, schema, 'ssd_person');
-    const t = qualify(db.dialect, schema, 'ssd_person'), c = quoteIdent(db.dialect, 'pers_person_id');
+    const t = qualify(db.dialect, schema, 'ssd_person'),
+      c = quoteIdent(db.dialect, 'pers_person_id');
     await db.execute(db.dialect === 'mssql' ? `ALTER TABLE ${t} ALTER COLUMN ${c} NVARCHAR(48) NULL` : `ALTER TABLE ${t} ALTER COLUMN ${c} DROP NOT NULL`);
     const kid = (id: string | null, o: Record<string, unknown> = {}) => ({ pers_person_id: id, pers_dob: '2015-01-01', pers_sex: 'F', pers_upn_unknown: 'UN1', ...o });
     const episode = (ref: string, personId: string) => ({ cine_referral_id: ref, cine_person_id: personId, cine_referral_date: '2025-01-01', cine_referral_source_code: '1A' });
     await insertSsdRows(db, schema, {
       ssd_person: [
-        kid('D1', { pers_surname: 'First' }), kid('C1'), kid(null), kid('D1', { pers_surname: 'Second', pers_dob: '2016-02-02' }),
-        kid('D2', { pers_dob: '1980-01-01' }), kid(null, { pers_dob: '2016-01-01' }), kid('D2'), kid('D3'), kid('D3'),
+        kid('D1', { pers_surname: 'First' }),
+        kid('C1'),
+        kid(null),
+        kid('D1', { pers_surname: 'Second', pers_dob: '2016-02-02' }),
+        kid('D2', { pers_dob: '1980-01-01' }),
+        kid(null, { pers_dob: '2016-01-01' }),
+        kid('D2'),
+        kid('D3'),
+        kid('D3'),
         ...blankIds().map((b) => kid(b)),
       ],
       ssd_cin_episodes: [episode('R-D1', 'D1'), episode('R-C1', 'C1'), episode('R-D2', 'D2'), episode('R-D3', 'D3'), ...blankIds().map((b, i) => episode(`R-B${i}`, b))],
@@ -107,7 +125,10 @@ forEachTarget('ssd payload and ssd stage agree (ssd_person without its primary k
     }
     // D1's payload is whole: its episode, assessment and one SDQ (not one per ssd_person row).
     const d1 = JSON.parse(by.get('D1')!.json_payload);
-    assert.deepEqual(d1.social_care_episodes.map((e: { social_care_episode_id: string }) => e.social_care_episode_id), ['R-D1']);
+    assert.deepEqual(
+      d1.social_care_episodes.map((e: { social_care_episode_id: string }) => e.social_care_episode_id),
+      ['R-D1'],
+    );
     assert.equal(d1.social_care_episodes[0].child_and_family_assessments.length, 1);
     assert.equal(d1.health_and_wellbeing.sdq_assessments.length, 1);
     // D2: one of its two rows is too old for the cohort, the other is not: in the cohort, and withheld.
@@ -130,10 +151,12 @@ forEachTarget('ssd payload and ssd stage agree (ssd_person without its primary k
     // Re-insert D1's rows in the other order.
     const t = qualify(db.dialect, schema, 'ssd_person');
     await db.execute(`DELETE FROM ${t} WHERE pers_person_id = 'D1'`);
-    await insertSsdRows(db, schema, { ssd_person: [
-      { pers_person_id: 'D1', pers_surname: 'Second', pers_dob: '2016-02-02', pers_sex: 'F', pers_upn_unknown: 'UN1' },
-      { pers_person_id: 'D1', pers_surname: 'First', pers_dob: '2015-01-01', pers_sex: 'F', pers_upn_unknown: 'UN1' },
-    ] });
+    await insertSsdRows(db, schema, {
+      ssd_person: [
+        { pers_person_id: 'D1', pers_surname: 'Second', pers_dob: '2016-02-02', pers_sex: 'F', pers_upn_unknown: 'UN1' },
+        { pers_person_id: 'D1', pers_surname: 'First', pers_dob: '2015-01-01', pers_sex: 'F', pers_upn_unknown: 'UN1' },
+      ],
+    });
     const after = await buildChildPayload(db, 'D1', { schema, asOf: AS_OF });
     assert.ok('child' in before && 'child' in after);
     assert.deepEqual(after.child, before.child);
@@ -147,7 +170,10 @@ forEachTarget('ssd payload and ssd stage agree (ssd_person without its primary k
     const one = await buildChildPayload(db, 'C1', { schema, asOf: AS_OF });
     assert.ok('child' in one);
     const w = one.child.problems.filter((p) => p.rule === 'row-not-attached');
-    assert.deepEqual(w.map((p) => p.source), ['ssd_cin_assessments.cina_referral_id', 'ssd_cla_episodes.clae_referral_id', 'ssd_cla_placement.clap_cla_id']);
+    assert.deepEqual(
+      w.map((p) => p.source),
+      ['ssd_cin_assessments.cina_referral_id', 'ssd_cla_episodes.clae_referral_id', 'ssd_cla_placement.clap_cla_id'],
+    );
     assert.match(w[0]!.message, /^2 assessments: 'A-X' \(cina_referral_id 'R-GONE'\), 'A-Y' \(cina_referral_id empty\) of this child are not in the payload/);
     assert.match(w[1]!.message, /^CLA episode 'CE-C1' .* not in the payload with its placements/);
     assert.match(w[2]!.message, /clap_cla_id is not in ssd_cla_episodes\.clae_cla_id/);
@@ -159,7 +185,10 @@ forEachTarget('ssd payload and ssd stage agree (ssd_person without its primary k
     await db.execute(`ALTER TABLE ${qualify(db.dialect, schema, 'ssd_cin_assessments')} DROP COLUMN ${quoteIdent(db.dialect, 'cina_person_id')}`);
     const one = await buildChildPayload(db, 'C1', { schema, asOf: AS_OF });
     assert.ok('child' in one);
-    assert.deepEqual(one.child.problems.filter((p) => p.rule === 'row-not-attached').map((p) => p.source), ['ssd_cla_episodes.clae_referral_id', 'ssd_cla_placement.clap_cla_id']);
+    assert.deepEqual(
+      one.child.problems.filter((p) => p.rule === 'row-not-attached').map((p) => p.source),
+      ['ssd_cla_episodes.clae_referral_id', 'ssd_cla_placement.clap_cla_id'],
+    );
     const stats = emptyStats();
     for await (const c of streamChildPayloads(db, { schema, asOf: AS_OF, stats })) void c;
     assert.equal(stats.personsWithoutId, 2);

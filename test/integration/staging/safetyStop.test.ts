@@ -48,11 +48,17 @@ forEachTarget('staging safety stop', (fx) => {
     await db.execute(`TRUNCATE TABLE ${cin}`);
 
     const before = await snapshot(db, schema);
-    const err = await stageFromSsd(db, { schema, asOf: AS_OF }).then(() => undefined, (e: unknown) => e);
+    const err = await stageFromSsd(db, { schema, asOf: AS_OF }).then(
+      () => undefined,
+      (e: unknown) => e,
+    );
     assert.ok(err instanceof SafetyStopError, `expected a safety stop, got ${String(err)}`);
     const f = err.findings;
     assert.equal(f.stopped, true);
-    assert.deepEqual(f.tables.map((t) => [t.table, t.rows, t.baselineRows, t.kind]), [['ssd_cin_episodes', 0, cinRows, 'empty']]);
+    assert.deepEqual(
+      f.tables.map((t) => [t.table, t.rows, t.baselineRows, t.kind]),
+      [['ssd_cin_episodes', 0, cinRows, 'empty']],
+    );
     assert.equal(f.acknowledged, first.cohort);
     assert.equal(f.limit, Math.max(25, Math.floor(first.cohort * 0.02)));
     assert.ok(f.purges! > f.limit, `purges ${f.purges}`);
@@ -63,7 +69,10 @@ forEachTarget('staging safety stop', (fx) => {
 
     // The run log: completed, then stopped with the reason and the planned numbers.
     const runs = await recentStageRuns(db, schema, `${schema}.ssd_api_data_staging`);
-    assert.deepEqual(runs.map((r) => r.outcome), ['stopped', 'completed']);
+    assert.deepEqual(
+      runs.map((r) => r.outcome),
+      ['stopped', 'completed'],
+    );
     assert.equal(runs[0]!.plannedPurges, f.purges);
     assert.equal(runs[0]!.plannedEpisodeLosses, f.episodeLosses);
     assert.match(runs[0]!.stopReason ?? '', /ssd_cin_episodes has 0 rows/);
@@ -120,7 +129,10 @@ forEachTarget('staging safety stop', (fx) => {
     for (const id of leavers) await db.execute(`DELETE FROM ${cin} WHERE cine_person_id = $1`, [id]);
     const before = await snapshot(db, schema);
     // A limit of 1 stops it ...
-    const err = await stageFromSsd(db, { schema, asOf: AS_OF, thresholds: { maxDeletions: parseMaxDeletions('1'), minTableShare: 0.7 } }).then(() => undefined, (e: unknown) => e);
+    const err = await stageFromSsd(db, { schema, asOf: AS_OF, thresholds: { maxDeletions: parseMaxDeletions('1'), minTableShare: 0.7 } }).then(
+      () => undefined,
+      (e: unknown) => e,
+    );
     assert.ok(err instanceof SafetyStopError, String(err));
     assert.ok(err.findings.purges! >= 2 && err.findings.purges! <= 3, `purges ${err.findings.purges}`);
     assert.equal(await snapshot(db, schema), before);
@@ -148,11 +160,20 @@ describe('safety stop thresholds (pure)', () => {
   });
   it('flags emptied and shrunk tables against the baseline, and core tables without one', () => {
     const base = { ssd_person: 10000, ssd_cin_episodes: 52114, ssd_sdq_scores: 0, ssd_disability: 40 };
-    assert.deepEqual(tableFindings({ ssd_person: 10000, ssd_cin_episodes: 0, ssd_sdq_scores: 0, ssd_disability: 39 }, base, 9000, 0.7).map((f) => [f.table, f.kind]), [['ssd_cin_episodes', 'empty']]);
-    assert.deepEqual(tableFindings({ ssd_person: 6000, ssd_cin_episodes: 52114 }, base, 9000, 0.7).map((f) => [f.table, f.kind]), [['ssd_person', 'shrunk']]);
+    assert.deepEqual(
+      tableFindings({ ssd_person: 10000, ssd_cin_episodes: 0, ssd_sdq_scores: 0, ssd_disability: 39 }, base, 9000, 0.7).map((f) => [f.table, f.kind]),
+      [['ssd_cin_episodes', 'empty']],
+    );
+    assert.deepEqual(
+      tableFindings({ ssd_person: 6000, ssd_cin_episodes: 52114 }, base, 9000, 0.7).map((f) => [f.table, f.kind]),
+      [['ssd_person', 'shrunk']],
+    );
     assert.deepEqual(tableFindings({ ssd_person: 6000, ssd_cin_episodes: 52114 }, base, 9000, 0.5), []);
     // No baseline: only the core tables, and only while the staging table has live rows.
-    assert.deepEqual(tableFindings({ ssd_person: 10, ssd_cin_episodes: 0, ssd_sdq_scores: 0 }, null, 5, 0.7).map((f) => f.table), ['ssd_cin_episodes']);
+    assert.deepEqual(
+      tableFindings({ ssd_person: 10, ssd_cin_episodes: 0, ssd_sdq_scores: 0 }, null, 5, 0.7).map((f) => f.table),
+      ['ssd_cin_episodes'],
+    );
     assert.deepEqual(tableFindings({ ssd_person: 10, ssd_cin_episodes: 0 }, null, 0, 0.7), []);
   });
 });

@@ -14,7 +14,7 @@ const spec = parseConnectionString('oracle://ssd@db.example.org:1521/AZEUS') as 
 const txt = (name: string): FakeColumn => ({ name, type: 'VARCHAR2' });
 const num = (name: string): FakeColumn => ({ name, type: 'NUMBER' });
 
-describe('the editor\'s table inventory on Oracle (scripted oracledb)', () => {
+describe("the editor's table inventory on Oracle (scripted oracledb)", () => {
   it('reads the columns, counts rows, shows a missing column with its Oracle type and reads one staging row', async () => {
     const fake = new FakeOracledb()
       .on(/FROM all_tab_columns/, () => ({

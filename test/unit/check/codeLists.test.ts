@@ -8,7 +8,7 @@ import schema from '../../../src/payload/dfePayload.schema.json';
 const enumOf = (def: string): string[] => (schema.definitions as Record<string, { enum?: string[] }>)[def]!.enum!;
 
 describe('code lists: one source of truth', () => {
-  it('every code the fake data can write is a code of the check\'s (and builder\'s) list', () => {
+  it("every code the fake data can write is a code of the check's (and builder's) list", () => {
     const pairs: Array<[string, readonly fake.CodeEntry[], readonly string[]]> = [
       ['referral source', fake.REFERRAL_SOURCES, check.REFERRAL_SOURCES],
       ['closure reason', fake.CLOSURE_REASONS, check.CLOSURE_REASONS],
@@ -29,12 +29,12 @@ describe('code lists: one source of truth', () => {
     }
   });
 
-  it('the CIN census factor list is the fake data\'s own, 42 codes', () => {
+  it("the CIN census factor list is the fake data's own, 42 codes", () => {
     assert.deepEqual(check.ASSESSMENT_FACTOR_CODES, fake.codesOf(fake.ASSESSMENT_FACTORS));
     assert.equal(new Set(check.ASSESSMENT_FACTOR_CODES).size, 42);
   });
 
-  it('the DfE schema\'s code enums are the same lists', () => {
+  it("the DfE schema's code enums are the same lists", () => {
     assert.deepEqual(enumOf('referralSource'), check.REFERRAL_SOURCES);
     assert.deepEqual(enumOf('disabilityCode'), check.DISABILITY_CODES);
     assert.deepEqual(enumOf('careLeaverActivity'), check.CARE_LEAVER_ACTIVITY);

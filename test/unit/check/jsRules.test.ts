@@ -35,7 +35,9 @@ describe('check JS rules', () => {
   });
 
   it('SSD-CINF-003/004/005: factor shapes of the contract (D5)', () => {
-    const unreadable = js('SSD-CINF-003'), tooMany = js('SSD-CINF-004'), odd = js('SSD-CINF-005');
+    const unreadable = js('SSD-CINF-003'),
+      tooMany = js('SSD-CINF-004'),
+      odd = js('SSD-CINF-005');
     const v = (s: unknown) => ({ cinf_assessment_factors_json: s });
     for (const ok of [null, '', 'null', '[]', '["1A","2B"]', '{"1A":"Yes","21":"Yes"}', '1A, 2B,3C', '1A']) assert.equal(unreadable(v(ok)), false, String(ok));
     for (const bad of ['{bad', '[1, 2]', '[["1A"]]']) assert.equal(unreadable(v(bad)), true, bad);
@@ -54,7 +56,8 @@ describe('check JS rules', () => {
   it('SSD-S47E-009: CP_CONFERENCE_FLAG must be readable as yes/no', () => {
     const t = js('SSD-S47E-009');
     const v = (s: unknown) => ({ s47e_s47_outcome_json: s });
-    for (const ok of [null, '', '{"CP_CONFERENCE_FLAG": "Y"}', '{"CP_CONFERENCE_FLAG":"false"}', '{"CP_CONFERENCE_FLAG": true}', '{"CP_CONFERENCE_FLAG": 1}']) assert.equal(t(v(ok)), false, String(ok));
+    for (const ok of [null, '', '{"CP_CONFERENCE_FLAG": "Y"}', '{"CP_CONFERENCE_FLAG":"false"}', '{"CP_CONFERENCE_FLAG": true}', '{"CP_CONFERENCE_FLAG": 1}'])
+      assert.equal(t(v(ok)), false, String(ok));
     for (const bad of ['not json', '[]', '{"OTHER": "Y"}', '{"CP_CONFERENCE_FLAG": "maybe"}', '{"CP_CONFERENCE_FLAG": 2}']) assert.equal(t(v(bad)), true, bad);
   });
 

@@ -20,7 +20,7 @@ function oracleDataType(declared: string): string {
 }
 
 describe('ssd check on the Oracle driver (scripted oracledb)', () => {
-  it('reads Oracle\'s data types as the kinds the rules expect', () => {
+  it("reads Oracle's data types as the kinds the rules expect", () => {
     assert.equal(kindOfDataType('timestamp(3)'), 'date');
     assert.equal(kindOfDataType('date'), 'date');
     assert.equal(kindOfDataType('nvarchar2'), 'text');
@@ -52,8 +52,18 @@ describe('ssd check on the Oracle driver (scripted oracledb)', () => {
     try {
       const report = await runChecks(db, { schema: 'ssd_development', asOf: '2025-03-31' });
       assert.equal(report.dialect, 'oracle');
-      assert.deepEqual(report.findings.filter((f) => /^SSD-SCHEMA-00[1-4]$/.test(f.ruleId)).map((f) => f.message), []);
-      assert.equal(report.summary.rulesSkipped, 0, report.findings.filter((f) => f.skippedRule).map((f) => f.message).join('\n'));
+      assert.deepEqual(
+        report.findings.filter((f) => /^SSD-SCHEMA-00[1-4]$/.test(f.ruleId)).map((f) => f.message),
+        [],
+      );
+      assert.equal(
+        report.summary.rulesSkipped,
+        0,
+        report.findings
+          .filter((f) => f.skippedRule)
+          .map((f) => f.message)
+          .join('\n'),
+      );
       assert.ok(report.summary.rulesRun > 50, `${report.summary.rulesRun} rules run`);
       const sent = fake.sqlSeen();
       assert.ok(sent.some((s) => /FROM "SSD_DEVELOPMENT"\."SSD_PERSON" t/.test(s)));

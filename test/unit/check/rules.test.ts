@@ -38,7 +38,11 @@ describe('check rule catalogue', () => {
   });
 
   it('covers every table the builder reads', () => {
-    for (const t of BUILDER_TABLES) assert.ok(RULES.some((r) => r.table === t.name && r.kind !== 'schema'), t.name);
+    for (const t of BUILDER_TABLES)
+      assert.ok(
+        RULES.some((r) => r.table === t.name && r.kind !== 'schema'),
+        t.name,
+      );
   });
 
   it('applies every check of the community pre-flight view (§6.1, #1-#28)', () => {
@@ -47,11 +51,23 @@ describe('check rule catalogue', () => {
   });
 
   it('has a duplicate-key rule for every builder table and the orphan links the payload depends on', () => {
-    for (const t of BUILDER_TABLES) assert.ok(RULES.some((r) => r.kind === 'group' && r.table === t.name && r.title.startsWith('duplicate primary key')), t.name);
-    const links = RULES.filter((r) => r.kind === 'orphan').map((r) => r.kind === 'orphan' ? `${r.table}.${r.column}>${r.parent.table}` : '');
-    for (const l of ['ssd_cin_episodes.cine_person_id>ssd_person', 'ssd_cin_assessments.cina_referral_id>ssd_cin_episodes', 'ssd_cin_plans.cinp_referral_id>ssd_cin_episodes',
-      'ssd_s47_enquiry.s47e_referral_id>ssd_cin_episodes', 'ssd_cp_plans.cppl_referral_id>ssd_cin_episodes', 'ssd_cla_episodes.clae_referral_id>ssd_cin_episodes',
-      'ssd_cla_placement.clap_cla_id>ssd_cla_episodes', 'ssd_involvements.invo_professional_id>ssd_professionals', 'ssd_initial_cp_conference.icpc_s47_enquiry_id>ssd_s47_enquiry']) {
+    for (const t of BUILDER_TABLES)
+      assert.ok(
+        RULES.some((r) => r.kind === 'group' && r.table === t.name && r.title.startsWith('duplicate primary key')),
+        t.name,
+      );
+    const links = RULES.filter((r) => r.kind === 'orphan').map((r) => (r.kind === 'orphan' ? `${r.table}.${r.column}>${r.parent.table}` : ''));
+    for (const l of [
+      'ssd_cin_episodes.cine_person_id>ssd_person',
+      'ssd_cin_assessments.cina_referral_id>ssd_cin_episodes',
+      'ssd_cin_plans.cinp_referral_id>ssd_cin_episodes',
+      'ssd_s47_enquiry.s47e_referral_id>ssd_cin_episodes',
+      'ssd_cp_plans.cppl_referral_id>ssd_cin_episodes',
+      'ssd_cla_episodes.clae_referral_id>ssd_cin_episodes',
+      'ssd_cla_placement.clap_cla_id>ssd_cla_episodes',
+      'ssd_involvements.invo_professional_id>ssd_professionals',
+      'ssd_initial_cp_conference.icpc_s47_enquiry_id>ssd_s47_enquiry',
+    ]) {
       assert.ok(links.includes(l), l);
     }
   });

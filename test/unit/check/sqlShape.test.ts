@@ -6,15 +6,23 @@ import { runChecks } from '../../../src/check/runChecks';
 import type { Db, Dialect, Row } from '../../../src/db/types';
 import { SSD_TABLES } from '../../../src/model/ssdModel';
 
-interface Sent { sql: string; params: readonly unknown[] }
+interface Sent {
+  sql: string;
+  params: readonly unknown[];
+}
 
 function recordingDb(dialect: Dialect): { db: Db; sent: Sent[] } {
   const sent: Sent[] = [];
   const schema = dialect === 'mssql' ? 'dbo' : 'public';
-  const catalogue: Row[] = SSD_TABLES.flatMap((t) => t.columns.map((c) => ({
-    table_schema: schema, table_name: t.name, column_name: c.name,
-    data_type: (dialect === 'mssql' ? c.sqlServerType : c.postgresType).toLowerCase().replace(/\(.*$/, ''), character_maximum_length: null,
-  })));
+  const catalogue: Row[] = SSD_TABLES.flatMap((t) =>
+    t.columns.map((c) => ({
+      table_schema: schema,
+      table_name: t.name,
+      column_name: c.name,
+      data_type: (dialect === 'mssql' ? c.sqlServerType : c.postgresType).toLowerCase().replace(/\(.*$/, ''),
+      character_maximum_length: null,
+    })),
+  );
   const answer = (sql: string): Row[] => {
     if (/information_schema\.columns/i.test(sql)) return catalogue;
     if (sql.includes('SUM(CASE WHEN')) return [Object.fromEntries([['n_rows', 10], ...Array.from({ length: 40 }, (_, i) => [`r${i}`, 1])])];
@@ -23,13 +31,28 @@ function recordingDb(dialect: Dialect): { db: Db; sent: Sent[] } {
     return [{ n: 10 }];
   };
   const db: Db = {
-    dialect, kind: dialect === 'mssql' ? 'mssql' : 'postgres', description: 'recording', defaultSchema: schema,
-    async query<R = Row>(sql: string, params: readonly unknown[] = []) { sent.push({ sql, params }); return answer(sql) as R[]; },
-    async execute(sql: string, params: readonly unknown[] = []) { sent.push({ sql, params }); return 0; },
+    dialect,
+    kind: dialect === 'mssql' ? 'mssql' : 'postgres',
+    description: 'recording',
+    defaultSchema: schema,
+    async query<R = Row>(sql: string, params: readonly unknown[] = []) {
+      sent.push({ sql, params });
+      return answer(sql) as R[];
+    },
+    async execute(sql: string, params: readonly unknown[] = []) {
+      sent.push({ sql, params });
+      return 0;
+    },
     // eslint-disable-next-line require-yield
-    async *stream<R = Row>(sql: string, params: readonly unknown[] = []): AsyncIterable<R> { sent.push({ sql, params }); },
-    async runBatch() { throw new Error('not used'); },
-    async transaction<T>(fn: (tx: Db) => Promise<T>) { return fn(db); },
+    async *stream<R = Row>(sql: string, params: readonly unknown[] = []): AsyncIterable<R> {
+      sent.push({ sql, params });
+    },
+    async runBatch() {
+      throw new Error('not used');
+    },
+    async transaction<T>(fn: (tx: Db) => Promise<T>) {
+      return fn(db);
+    },
     async cancel() {},
     async close() {},
   } as unknown as Db;
@@ -37,11 +60,15 @@ function recordingDb(dialect: Dialect): { db: Db; sent: Sent[] } {
 }
 
 function balanced(sql: string): boolean {
-  let depth = 0, inStr = false;
+  let depth = 0,
+    inStr = false;
   for (const ch of sql) {
     if (ch === "'") inStr = !inStr;
     else if (!inStr && ch === '(') depth++;
-    else if (!inStr && ch === ')') { depth--; if (depth < 0) return false; }
+    else if (!inStr && ch === ')') {
+      depth--;
+      if (depth < 0) return false;
+    }
   }
   return depth === 0 && !inStr;
 }
@@ -77,7 +104,7 @@ for (const dialect of ['mssql', 'postgres'] as const) {
       }
     });
 
-    it('uses only its dialect\'s syntax', () => {
+    it("uses only its dialect's syntax", () => {
       for (const { sql } of sent) {
         const code = sql.replace(/'[^']*'/g, "''").replace(/--[^\n]*/g, '');
         if (dialect === 'mssql') {

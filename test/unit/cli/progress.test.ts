@@ -5,12 +5,22 @@ import { terminalProgress } from '../../../src/cliSupport/progress';
 
 function fakeStream(isTTY: boolean) {
   const writes: string[] = [];
-  return { isTTY, writes, write(t: string) { writes.push(t); return true; } };
+  return {
+    isTTY,
+    writes,
+    write(t: string) {
+      writes.push(t);
+      return true;
+    },
+  };
 }
 
 describe('terminal progress', () => {
   it('writes nothing when the stream is not a terminal, or when disabled (--json)', async () => {
-    for (const [tty, enabled] of [[false, true], [true, false]] as const) {
+    for (const [tty, enabled] of [
+      [false, true],
+      [true, false],
+    ] as const) {
       const s = fakeStream(tty);
       const p = terminalProgress('ssd stage', { stream: s, enabled });
       p.update('1,000 children staged');

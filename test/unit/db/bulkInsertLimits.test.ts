@@ -9,9 +9,8 @@ import { rewritePlaceholders } from '../../../src/db/mssqlParams';
 
 describe('bulkInsert on SQL Server: parameter limits at any batch size', () => {
   it('every statement binds at most 2,100 parameters and at most 1,000 rows; all rows go, in order', async () => {
-    await fc.assert(fc.asyncProperty(
-      fc.integer({ min: 1, max: 120 }), fc.integer({ min: 0, max: 2600 }), fc.option(fc.integer({ min: 1, max: 50_000 }), { nil: undefined }),
-      async (cols, nRows, maxRows) => {
+    await fc.assert(
+      fc.asyncProperty(fc.integer({ min: 1, max: 120 }), fc.integer({ min: 0, max: 2600 }), fc.option(fc.integer({ min: 1, max: 50_000 }), { nil: undefined }), async (cols, nRows, maxRows) => {
         const db = new RecordingDb('mssql');
         const columns = Array.from({ length: cols }, (_, i) => `c${i}`);
         const rows = Array.from({ length: nRows }, (_, r) => columns.map((_, c) => (c === 0 ? r : null)));
@@ -25,9 +24,13 @@ describe('bulkInsert on SQL Server: parameter limits at any batch size', () => {
           assert.equal(rewritePlaceholders(s.sql).maxIndex, s.params.length);
           for (let i = 0; i < s.params.length; i += cols) sent.push(s.params[i]);
         }
-        assert.deepEqual(sent, rows.map((r) => r[0]));
-      },
-    ), { numRuns: 60 });
+        assert.deepEqual(
+          sent,
+          rows.map((r) => r[0]),
+        );
+      }),
+      { numRuns: 60 },
+    );
   });
 });
 
@@ -43,7 +46,10 @@ describe('staging writes on SQL Server: parameter limits at any batch size', () 
     assert.equal(r.new, 2600);
     const inserts = db.statements.filter((s) => /^-- New staging rows/.test(s.sql));
     assert.ok(inserts.length >= 2);
-    assert.equal(inserts.reduce((n, s) => n + s.params.length, 0), 2600 * 8);
+    assert.equal(
+      inserts.reduce((n, s) => n + s.params.length, 0),
+      2600 * 8,
+    );
     for (const s of db.statements) assert.ok(s.params.length <= 2100, `${s.params.length} parameters: ${s.sql.slice(0, 60)}`);
   });
 });

@@ -13,8 +13,14 @@ describe('connectionSpec: ADO.NET strings (SQL Server)', () => {
   it('parses the documented form', () => {
     const s = mssql('Server=db.example.org,1433;Database=ssd;User Id=ssd_user;Password=p@ss;Encrypt=true;TrustServerCertificate=true');
     assert.deepEqual(s, {
-      kind: 'mssql', server: 'db.example.org', port: 1433, database: 'ssd', user: 'ssd_user', password: 'p@ss',
-      encrypt: true, trustServerCertificate: true,
+      kind: 'mssql',
+      server: 'db.example.org',
+      port: 1433,
+      database: 'ssd',
+      user: 'ssd_user',
+      password: 'p@ss',
+      encrypt: true,
+      trustServerCertificate: true,
     });
   });
 
@@ -84,7 +90,11 @@ describe('connectionSpec: ADO.NET strings (SQL Server)', () => {
       ['Database=d;Server=', /Server=/],
     ];
     for (const [text, re] of bad) {
-      assert.throws(() => parseConnectionString(text), (e: unknown) => e instanceof ConnectionError && re.test(e.message), text);
+      assert.throws(
+        () => parseConnectionString(text),
+        (e: unknown) => e instanceof ConnectionError && re.test(e.message),
+        text,
+      );
     }
   });
 
@@ -204,7 +214,8 @@ describe('connectionSpec: describeSpec and redactSecrets never show a secret', (
       assert.equal(d, 'PostgreSQL envuser@envhost:6543/envdb (from PG* environment)');
     } finally {
       for (const k of ['PGHOST', 'PGPORT', 'PGDATABASE', 'PGUSER', 'PGPASSWORD']) {
-        if (saved[k] === undefined) delete process.env[k]; else process.env[k] = saved[k];
+        if (saved[k] === undefined) delete process.env[k];
+        else process.env[k] = saved[k];
       }
     }
   });
@@ -234,12 +245,17 @@ describe('connectionSpec: describeSpec and redactSecrets never show a secret', (
   });
 
   it('property: a password in an ADO string never survives redaction or description', () => {
-    fc.assert(fc.property(fc.string({ minLength: 4, maxLength: 24 }).filter((p) => /^[\x21-\x7e]+$/.test(p) && /[a-z]{4}/i.test(p)), (pw) => {
-      const text = `Server=h;Database=d;User Id=u;Password={${pw.replace(/}/g, '}}')}}`;
-      const spec = mssql(text);
-      assert.equal(spec.password, pw);
-      assert.ok(!describeSpec(spec).includes(pw));
-      assert.ok(!redactSecrets(text).includes(pw), redactSecrets(text));
-    }));
+    fc.assert(
+      fc.property(
+        fc.string({ minLength: 4, maxLength: 24 }).filter((p) => /^[\x21-\x7e]+$/.test(p) && /[a-z]{4}/i.test(p)),
+        (pw) => {
+          const text = `Server=h;Database=d;User Id=u;Password={${pw.replace(/}/g, '}}')}}`;
+          const spec = mssql(text);
+          assert.equal(spec.password, pw);
+          assert.ok(!describeSpec(spec).includes(pw));
+          assert.ok(!redactSecrets(text).includes(pw), redactSecrets(text));
+        },
+      ),
+    );
   });
 });

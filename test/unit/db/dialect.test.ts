@@ -13,8 +13,25 @@ describe('dialect: identifiers', () => {
 
   it('rejects injection attempts and unusual names with a message naming what was wrong', () => {
     const bad = [
-      '', ' ', 'a b', '1abc', 'a;DROP TABLE x', "x'--", 'x]; DROP TABLE y; --', 'x"; DROP TABLE y; --', 'a.b', 'a-b', '[x]', '"x"',
-      'x/*', 'x\n', 'zoë', 'x'.repeat(129), '$1', '#temp', '@v',
+      '',
+      ' ',
+      'a b',
+      '1abc',
+      'a;DROP TABLE x',
+      "x'--",
+      'x]; DROP TABLE y; --',
+      'x"; DROP TABLE y; --',
+      'a.b',
+      'a-b',
+      '[x]',
+      '"x"',
+      'x/*',
+      'x\n',
+      'zoë',
+      'x'.repeat(129),
+      '$1',
+      '#temp',
+      '@v',
     ];
     for (const n of bad) {
       assert.throws(() => validateIdentifier(n, 'schema'), /invalid schema/, JSON.stringify(n));
@@ -27,14 +44,20 @@ describe('dialect: identifiers', () => {
   });
 
   it('property: a quoted identifier never contains a quote character other than its own delimiters', () => {
-    fc.assert(fc.property(fc.string({ maxLength: 40 }), (s) => {
-      let ok = true;
-      try { validateIdentifier(s); } catch { ok = false; }
-      if (!ok) return;
-      assert.ok(!/[\]["'`;\s]/.test(s), s);
-      assert.equal(quoteIdent('mssql', s).slice(1, -1), s);
-      assert.equal(quoteIdent('postgres', s).slice(1, -1), s);
-    }));
+    fc.assert(
+      fc.property(fc.string({ maxLength: 40 }), (s) => {
+        let ok = true;
+        try {
+          validateIdentifier(s);
+        } catch {
+          ok = false;
+        }
+        if (!ok) return;
+        assert.ok(!/[\]["'`;\s]/.test(s), s);
+        assert.equal(quoteIdent('mssql', s).slice(1, -1), s);
+        assert.equal(quoteIdent('postgres', s).slice(1, -1), s);
+      }),
+    );
   });
 
   it('builds CREATE SCHEMA statements only for valid names', () => {

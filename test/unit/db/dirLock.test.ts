@@ -9,7 +9,9 @@ import { acquireLock, DirLockedError, holdsLock, lockPathFor, otherHolder, readL
 
 describe('embedded database lock file', () => {
   let root: string;
-  beforeEach(() => { root = mkdtempSync(join(tmpdir(), 'ssd-lock-')); });
+  beforeEach(() => {
+    root = mkdtempSync(join(tmpdir(), 'ssd-lock-'));
+  });
   afterEach(() => rmSync(root, { recursive: true, force: true }));
 
   it('lives beside the data folder', () => {
@@ -37,12 +39,18 @@ describe('embedded database lock file', () => {
     const child = spawn(process.execPath, ['-e', 'setTimeout(() => {}, 60000)'], { stdio: 'ignore' });
     try {
       writeFileSync(f, JSON.stringify({ pid: child.pid, command: 'ssd stage', since: '2026-08-10T09:00:00.000Z' }));
-      assert.throws(() => acquireLock(f, 'embedded PostgreSQL at x'), (e: unknown) => {
-        assert.ok(e instanceof DirLockedError);
-        assert.equal(e.name, 'ConnectionError', 'exit 2 in the CLI');
-        assert.equal(e.message, `embedded PostgreSQL at x is in use by process ${child.pid} (ssd stage), since 2026-08-10T09:00:00.000Z: an embedded database can be opened by one process at a time. Wait for it to finish (or stop it), then try again.`);
-        return true;
-      });
+      assert.throws(
+        () => acquireLock(f, 'embedded PostgreSQL at x'),
+        (e: unknown) => {
+          assert.ok(e instanceof DirLockedError);
+          assert.equal(e.name, 'ConnectionError', 'exit 2 in the CLI');
+          assert.equal(
+            e.message,
+            `embedded PostgreSQL at x is in use by process ${child.pid} (ssd stage), since 2026-08-10T09:00:00.000Z: an embedded database can be opened by one process at a time. Wait for it to finish (or stop it), then try again.`,
+          );
+          return true;
+        },
+      );
       assert.equal(otherHolder(f)?.pid, child.pid);
       assert.equal(readLock(f)?.pid, child.pid, 'left alone');
     } finally {

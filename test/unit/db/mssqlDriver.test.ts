@@ -33,7 +33,10 @@ describe('mssqlDriver: parameter types', () => {
     assert.equal(typeOf(2 ** 60).type, sql.Float);
     assert.equal(typeOf(1.5).type, sql.Float);
     assert.equal(typeOf(12n).type, sql.BigInt);
-    assert.throws(() => sqlParamFor(NaN, 3), (e: unknown) => e instanceof DbError && /\$3/.test(e.message));
+    assert.throws(
+      () => sqlParamFor(NaN, 3),
+      (e: unknown) => e instanceof DbError && /\$3/.test(e.message),
+    );
     assert.throws(() => sqlParamFor(Infinity, 1), DbError);
     assert.throws(() => sqlParamFor(2n ** 64n, 1), /BIGINT/);
   });
@@ -64,7 +67,10 @@ describe('mssqlDriver: parameter types', () => {
   });
 
   it('bindParams refuses a statement that uses more parameters than given', () => {
-    assert.throws(() => bindParams(new sql.Request(), 'SELECT $1, $3', [1, 2]), (e: unknown) => e instanceof DbError && /\$3 but 2 parameters/.test(e.message));
+    assert.throws(
+      () => bindParams(new sql.Request(), 'SELECT $1, $3', [1, 2]),
+      (e: unknown) => e instanceof DbError && /\$3 but 2 parameters/.test(e.message),
+    );
     assert.throws(() => bindParams(new sql.Request(), 'SELECT $1', []), /\$1 but 0 parameters/);
   });
 });
@@ -80,20 +86,44 @@ describe('mssqlDriver: row normalisation', () => {
 
   it('normalises columns by their SQL Server type', () => {
     const cols = {
-      d: { name: 'd', type: sql.Date }, dt: { name: 'dt', type: sql.DateTime }, dt2: { name: 'dt2', type: sql.DateTime2 },
-      sdt: { name: 'sdt', type: sql.SmallDateTime }, dto: { name: 'dto', type: sql.DateTimeOffset }, t: { name: 't', type: sql.Time },
-      big: { name: 'big', type: sql.BigInt }, hugeBig: { name: 'hugeBig', type: sql.BigInt }, s: { name: 's', type: sql.NVarChar },
-      b: { name: 'b', type: sql.VarBinary }, n: { name: 'n', type: sql.Date },
+      d: { name: 'd', type: sql.Date },
+      dt: { name: 'dt', type: sql.DateTime },
+      dt2: { name: 'dt2', type: sql.DateTime2 },
+      sdt: { name: 'sdt', type: sql.SmallDateTime },
+      dto: { name: 'dto', type: sql.DateTimeOffset },
+      t: { name: 't', type: sql.Time },
+      big: { name: 'big', type: sql.BigInt },
+      hugeBig: { name: 'hugeBig', type: sql.BigInt },
+      s: { name: 's', type: sql.NVarChar },
+      b: { name: 'b', type: sql.VarBinary },
+      n: { name: 'n', type: sql.Date },
     };
     const norm = rowNormaliser(cols);
     const row = norm({
-      d: new Date(Date.UTC(2010, 6, 15)), dt: new Date(Date.UTC(2010, 6, 15, 13, 14, 15, 500)), dt2: new Date(Date.UTC(2010, 6, 15, 0, 0, 0)),
-      sdt: new Date(Date.UTC(2010, 6, 15, 8, 30)), dto: new Date(Date.UTC(2010, 6, 15, 8, 30)), t: new Date(Date.UTC(1970, 0, 1, 9, 5, 7)),
-      big: '9007199254740991', hugeBig: '9223372036854775807', s: '2010-07-15', b: Buffer.from([0xff]), n: null,
+      d: new Date(Date.UTC(2010, 6, 15)),
+      dt: new Date(Date.UTC(2010, 6, 15, 13, 14, 15, 500)),
+      dt2: new Date(Date.UTC(2010, 6, 15, 0, 0, 0)),
+      sdt: new Date(Date.UTC(2010, 6, 15, 8, 30)),
+      dto: new Date(Date.UTC(2010, 6, 15, 8, 30)),
+      t: new Date(Date.UTC(1970, 0, 1, 9, 5, 7)),
+      big: '9007199254740991',
+      hugeBig: '9223372036854775807',
+      s: '2010-07-15',
+      b: Buffer.from([0xff]),
+      n: null,
     });
     assert.deepEqual(row, {
-      d: '2010-07-15', dt: '2010-07-15T13:14:15.5', dt2: '2010-07-15T00:00:00', sdt: '2010-07-15T08:30:00', dto: '2010-07-15T08:30:00.000Z',
-      t: '09:05:07', big: 9007199254740991, hugeBig: '9223372036854775807', s: '2010-07-15', b: Buffer.from([0xff]), n: null,
+      d: '2010-07-15',
+      dt: '2010-07-15T13:14:15.5',
+      dt2: '2010-07-15T00:00:00',
+      sdt: '2010-07-15T08:30:00',
+      dto: '2010-07-15T08:30:00.000Z',
+      t: '09:05:07',
+      big: 9007199254740991,
+      hugeBig: '9223372036854775807',
+      s: '2010-07-15',
+      b: Buffer.from([0xff]),
+      n: null,
     });
   });
 
@@ -107,7 +137,14 @@ describe('mssqlDriver: row normalisation', () => {
 describe('mssqlDriver: messages and errors', () => {
   it('maps PRINT and RAISERROR ≤ 10 to notices, server warnings to warnings, keeping line numbers', () => {
     assert.deepEqual(infoToMessage({ message: 'hello', number: 0, class: 0, lineNumber: 3 }), { kind: 'notice', text: 'hello', severity: 0, line: 3 });
-    assert.deepEqual(infoToMessage({ message: 'step 2', number: 50000, class: 10, lineNumber: 7, procName: 'p' }), { kind: 'notice', text: 'step 2', severity: 10, code: 50000, line: 7, procedure: 'p' });
+    assert.deepEqual(infoToMessage({ message: 'step 2', number: 50000, class: 10, lineNumber: 7, procName: 'p' }), {
+      kind: 'notice',
+      text: 'step 2',
+      severity: 10,
+      code: 50000,
+      line: 7,
+      procedure: 'p',
+    });
     assert.equal(infoToMessage({ message: 'Warning: Null value is eliminated by an aggregate or other SET operation.', number: 8153, class: 10 }).kind, 'warning');
     assert.equal(infoToMessage({ message: "Changed database context to 'ssd'.", number: 5701, class: 0 }).kind, 'info');
   });

@@ -13,7 +13,12 @@ interface Script {
   events: (Ev | { rows: number; make: (i: number) => Record<string, unknown> })[];
 }
 
-interface FakeState { sent: string[]; emitted: number; pausedCalls: number; finished: number }
+interface FakeState {
+  sent: string[];
+  emitted: number;
+  pausedCalls: number;
+  finished: number;
+}
 
 const proto = sql.Request.prototype as unknown as Record<string, unknown>;
 const saved = { batch: proto.batch, query: proto.query, pause: proto.pause };
@@ -30,7 +35,10 @@ function install(script: () => Script, state: FakeState): void {
       if (req.stream) return req.emit(name, ...args);
       if (name === 'rowsaffected') result.rowsAffected.push(args[0] as number);
       if (name === 'recordset') result.recordsets.push([]);
-      if (name === 'row') { if (!result.recordsets.length) result.recordsets.push([]); result.recordsets.at(-1)!.push(args[0] as Record<string, unknown>); }
+      if (name === 'row') {
+        if (!result.recordsets.length) result.recordsets.push([]);
+        result.recordsets.at(-1)!.push(args[0] as Record<string, unknown>);
+      }
       return true;
     };
     return new Promise((resolve, reject) => {
@@ -40,7 +48,8 @@ function install(script: () => Script, state: FakeState): void {
           if (err) req.emit('error', err);
           req.emit('done', {});
           resolve(undefined);
-        } else if (err) reject(err); else resolve(result);
+        } else if (err) reject(err);
+        else resolve(result);
       };
       const step = () => {
         if (req.canceled) {
@@ -59,7 +68,10 @@ function install(script: () => Script, state: FakeState): void {
             state.emitted++;
             emit('row', next.make(rowIndex++));
           }
-          if (rowIndex >= next.rows) { queue.shift(); rowIndex = 0; }
+          if (rowIndex >= next.rows) {
+            queue.shift();
+            rowIndex = 0;
+          }
           return setImmediate(step);
         }
         queue.shift();
@@ -73,7 +85,11 @@ function install(script: () => Script, state: FakeState): void {
   };
   proto.batch = run;
   proto.query = run;
-  proto.pause = function (this: { _paused: boolean }) { state.pausedCalls++; this._paused = true; return true; };
+  proto.pause = function (this: { _paused: boolean }) {
+    state.pausedCalls++;
+    this._paused = true;
+    return true;
+  };
 }
 
 function fakeDb(): Db {
@@ -81,8 +97,7 @@ function fakeDb(): Db {
   return new (MssqlDb as unknown as new (p: unknown, d: string, s: string) => Db)(pool, 'SQL Server u@h/d', 'dbo');
 }
 
-const sqlError = (message: string, number: number, lineNumber: number, cls = 16) =>
-  Object.assign(new Error(message), { code: 'EREQUEST', number, lineNumber, class: cls });
+const sqlError = (message: string, number: number, lineNumber: number, cls = 16) => Object.assign(new Error(message), { code: 'EREQUEST', number, lineNumber, class: cls });
 
 describe('mssqlDriver: event handling against a scripted server', () => {
   let state: FakeState;
@@ -91,16 +106,14 @@ describe('mssqlDriver: event handling against a scripted server', () => {
     state = { sent: [], emitted: 0, pausedCalls: 0, finished: 0 };
     install(() => script, state);
   });
-  afterEach(() => { Object.assign(proto, saved); });
+  afterEach(() => {
+    Object.assign(proto, saved);
+  });
 
   it('streams rows in order with backpressure, normalising dates, and sends $n as @pn', async () => {
     const total = 5000;
     script = {
-      events: [
-        ['recordset', { i: { type: sql.Int }, d: { type: sql.Date } }],
-        { rows: total, make: (i) => ({ i, d: new Date(Date.UTC(2020, 0, 1 + (i % 28))) }) },
-        ['rowsaffected', total],
-      ],
+      events: [['recordset', { i: { type: sql.Int }, d: { type: sql.Date } }], { rows: total, make: (i) => ({ i, d: new Date(Date.UTC(2020, 0, 1 + (i % 28))) }) }, ['rowsaffected', total]],
     };
     const db = fakeDb();
     let n = 0;
@@ -133,9 +146,21 @@ describe('mssqlDriver: event handling against a scripted server', () => {
     const ac = new AbortController();
     const db = fakeDb();
     let n = 0;
-    await assert.rejects((async () => { for await (const _ of db.stream('SELECT 1', [], { batchSize: 10, signal: ac.signal })) if (++n === 30) ac.abort(); })(), CancelledError);
+    await assert.rejects(
+      (async () => {
+        for await (const _ of db.stream('SELECT 1', [], { batchSize: 10, signal: ac.signal })) if (++n === 30) ac.abort();
+      })(),
+      CancelledError,
+    );
     script = { events: [['error', sqlError("Invalid object name 'nope'.", 208, 1)]] };
-    await assert.rejects((async () => { for await (const _ of db.stream('SELECT * FROM nope')) { /* none */ } })(), (e: unknown) => e instanceof DbError && e.details.code === 208);
+    await assert.rejects(
+      (async () => {
+        for await (const _ of db.stream('SELECT * FROM nope')) {
+          /* none */
+        }
+      })(),
+      (e: unknown) => e instanceof DbError && e.details.code === 208,
+    );
   });
 
   it('runBatch passes messages in order, reports errors the batch went on after, and throws the last with its line', async () => {
@@ -155,11 +180,14 @@ describe('mssqlDriver: event handling against a scripted server', () => {
       assert.match(e.message, /^Invalid object name 'nope'\. \(and 1 earlier error reported as messages\)$/);
       return true;
     });
-    assert.deepEqual(got.map((m) => [m.kind, m.text, m.line]), [
-      ['notice', 'one', 1],
-      ['notice', 'after the error', 3],
-      ['error', 'Divide by zero error encountered.', 2],
-    ]);
+    assert.deepEqual(
+      got.map((m) => [m.kind, m.text, m.line]),
+      [
+        ['notice', 'one', 1],
+        ['notice', 'after the error', 3],
+        ['error', 'Divide by zero error encountered.', 2],
+      ],
+    );
   });
 
   it('runBatch counts rows of statements that return none, and collects result sets when asked', async () => {
@@ -183,9 +211,15 @@ describe('mssqlDriver: event handling against a scripted server', () => {
     const tproto = sql.Transaction.prototype as unknown as Record<string, unknown>;
     const tsaved = { begin: tproto.begin, commit: tproto.commit, rollback: tproto.rollback };
     const log: string[] = [];
-    tproto.begin = async () => { log.push('begin'); };
-    tproto.commit = async () => { log.push('commit'); };
-    tproto.rollback = async () => { log.push('rollback'); };
+    tproto.begin = async () => {
+      log.push('begin');
+    };
+    tproto.commit = async () => {
+      log.push('commit');
+    };
+    tproto.rollback = async () => {
+      log.push('rollback');
+    };
     try {
       script = { events: [['rowsaffected', 1]] };
       const db = fakeDb();
@@ -196,11 +230,14 @@ describe('mssqlDriver: event handling against a scripted server', () => {
       state.finished = 0;
       // fn gives up while its second statement is still running: rollback waits for it.
       script = { events: [{ rows: 3000, make: (i) => ({ i }) }] };
-      await assert.rejects(db.transaction(async (tx) => {
-        void tx.query('SELECT i FROM big').catch(() => undefined);
-        await new Promise((res) => setTimeout(res, 1));
-        throw new Error('stop');
-      }), /stop/);
+      await assert.rejects(
+        db.transaction(async (tx) => {
+          void tx.query('SELECT i FROM big').catch(() => undefined);
+          await new Promise((res) => setTimeout(res, 1));
+          throw new Error('stop');
+        }),
+        /stop/,
+      );
       assert.deepEqual(log, ['begin', 'rollback']);
       assert.equal(state.finished, 1, 'the running statement ended before the rollback');
     } finally {
@@ -215,7 +252,9 @@ describe('mssqlDriver: event handling against a scripted server', () => {
     await assert.rejects(fakeDb().runBatch("WAITFOR DELAY '00:00:30'", { signal: ac.signal }), CancelledError);
     const db = fakeDb();
     const running = db.runBatch("WAITFOR DELAY '00:00:30'");
-    setTimeout(() => { void db.cancel(); }, 20);
+    setTimeout(() => {
+      void db.cancel();
+    }, 20);
     await assert.rejects(running, CancelledError);
   });
 });

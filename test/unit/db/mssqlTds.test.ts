@@ -42,7 +42,7 @@ describe('mssqlDriver on the wire (scripted TDS server)', function () {
   });
 
   describe('login', () => {
-    it('sends the SQL login, database and application name; the pool keeps tedious\'s us_english/mdy', async () => {
+    it("sends the SQL login, database and application name; the pool keeps tedious's us_english/mdy", async () => {
       const srv = await start();
       const db = await open();
       assert.deepEqual(await db.query('SELECT SCHEMA_NAME() AS s'), [{ s: 'dbo' }]);
@@ -63,13 +63,16 @@ describe('mssqlDriver on the wire (scripted TDS server)', function () {
     it('sets a generous lock timeout on every connection, or the one the connection string gives', async () => {
       const srv = await start();
       await open();
-      assert.ok(srv.connections.every((c) => c.lockTimeout === 600_000), JSON.stringify(srv.connections.map((c) => c.lockTimeout)));
+      assert.ok(
+        srv.connections.every((c) => c.lockTimeout === 600_000),
+        JSON.stringify(srv.connections.map((c) => c.lockTimeout)),
+      );
       const db2 = await open('User Id=u;Password=p;Encrypt=false;Lock Timeout=30');
       await db2.query('SELECT 1 AS ok');
       assert.equal(srv.connections.at(-1)!.lockTimeout, 30_000);
     });
 
-    it('a refused login is one line with the server\'s reason and without the password', async () => {
+    it("a refused login is one line with the server's reason and without the password", async () => {
       await start({ checkLogin: () => "Login failed for user 'ssd_reader'." });
       await assert.rejects(open(), (e: unknown) => {
         assert.ok(e instanceof ConnectionError, String(e));
@@ -150,7 +153,10 @@ describe('mssqlDriver on the wire (scripted TDS server)', function () {
         assert.ok(!e.message.includes('\n'));
         return true;
       });
-      assert.ok(srv.connections.every((c) => !c.login), 'no login was sent over an unverified connection');
+      assert.ok(
+        srv.connections.every((c) => !c.login),
+        'no login was sent over an unverified connection',
+      );
     });
 
     it('TrustServerCertificate=true connects over TLS to the self-signed server', async () => {
@@ -173,7 +179,8 @@ describe('mssqlDriver on the wire (scripted TDS server)', function () {
       try {
         await open('User Id=u;Password=p;Encrypt=true');
       } finally {
-        if (before === undefined) delete process.env.SSD_CA_FILE; else process.env.SSD_CA_FILE = before;
+        if (before === undefined) delete process.env.SSD_CA_FILE;
+        else process.env.SSD_CA_FILE = before;
       }
     });
 
@@ -211,7 +218,7 @@ describe('mssqlDriver on the wire (scripted TDS server)', function () {
   });
 
   describe('sessions', () => {
-    it('a session is one connection in the login\'s default language and date format (not us_english/mdy)', async () => {
+    it("a session is one connection in the login's default language and date format (not us_english/mdy)", async () => {
       const srv = await start({ loginLanguage: 'British' });
       const db = await open();
       const session = (await db.session!()) as MssqlDb;
@@ -227,7 +234,7 @@ describe('mssqlDriver on the wire (scripted TDS server)', function () {
       assert.ok(poolConn && poolConn.spid !== c.spid);
     });
 
-    it('ssd run sends every GO batch of a script on one connection, in the login\'s language', async () => {
+    it("ssd run sends every GO batch of a script on one connection, in the login's language", async () => {
       const srv = await start({ loginLanguage: 'British' });
       const file = join(__dirname, '..', '..', 'fixtures', 'scripts', 'tds_session.sql');
       const r = await runCli(['run', file, '--db', cs(), '--no-preflight', '--no-drift']);
@@ -255,15 +262,20 @@ describe('mssqlDriver on the wire (scripted TDS server)', function () {
       assert.equal(spids.size, 1);
     });
 
-    it('transactions on a session run on the session\'s connection', async () => {
+    it("transactions on a session run on the session's connection", async () => {
       const srv = await start();
       const db = await open();
       await withSession(db, async (s) => {
         await s.runBatch('CREATE TABLE #x (n INT)');
-        await s.transaction(async (tx) => { await tx.execute('INSERT INTO #x VALUES ($1)', [1]); });
+        await s.transaction(async (tx) => {
+          await tx.execute('INSERT INTO #x VALUES ($1)', [1]);
+        });
       });
       const mine = srv.requests.filter((q) => q.kind.startsWith('txn') || /#x/.test(q.sql));
-      assert.deepEqual(mine.map((q) => q.kind), ['batch', 'txn-begin', 'rpc', 'txn-commit']);
+      assert.deepEqual(
+        mine.map((q) => q.kind),
+        ['batch', 'txn-begin', 'rpc', 'txn-commit'],
+      );
       assert.equal(new Set(mine.map((q) => q.conn.spid)).size, 1);
     });
 
@@ -278,7 +290,10 @@ describe('mssqlDriver on the wire (scripted TDS server)', function () {
       await assert.rejects(running, CancelledError);
       await s.runBatch('SELECT 2 AS after_cancel');
       const mine = srv.requests.filter((q) => /WAITFOR|after_cancel/.test(q.sql));
-      assert.deepEqual(mine.map((q) => q.conn.spid), [s.sessionId, s.sessionId]);
+      assert.deepEqual(
+        mine.map((q) => q.conn.spid),
+        [s.sessionId, s.sessionId],
+      );
     });
 
     it('a session whose connection was lost says its state is gone instead of going on in a new session', async () => {
@@ -300,16 +315,19 @@ describe('mssqlDriver on the wire (scripted TDS server)', function () {
   describe('batches and streams on the wire', () => {
     it('runBatch passes PRINT and errors in order with their lines, counts rows, and throws the last error', async () => {
       await start({
-        handler: (q) => (/ssd_person/.test(q.sql) ? [
-          info({ number: 0, message: 'starting', line: 1 }),
-          done({ count: 2, more: true }),
-          error({ number: 208, message: "Invalid object name 'nope'.", line: 3 }),
-          done({ error: true, more: true }),
-          info({ number: 0, message: 'going on', line: 4 }),
-          done({ count: 5, more: true }),
-          error({ number: 207, message: "Invalid column name 'x'.", line: 6 }),
-          done({ error: true }),
-        ] : undefined),
+        handler: (q) =>
+          /ssd_person/.test(q.sql)
+            ? [
+                info({ number: 0, message: 'starting', line: 1 }),
+                done({ count: 2, more: true }),
+                error({ number: 208, message: "Invalid object name 'nope'.", line: 3 }),
+                done({ error: true, more: true }),
+                info({ number: 0, message: 'going on', line: 4 }),
+                done({ count: 5, more: true }),
+                error({ number: 207, message: "Invalid column name 'x'.", line: 6 }),
+                done({ error: true }),
+              ]
+            : undefined,
       });
       const db = await open();
       const got: DbMessage[] = [];
@@ -322,11 +340,21 @@ describe('mssqlDriver on the wire (scripted TDS server)', function () {
       });
       // An error the batch went on after is reported when the next error shows it was not the last
       // (the driver's documented behaviour, as in mssqlDriverEvents.test.ts).
-      assert.deepEqual(got.map((m) => [m.kind, m.text, m.line]), [['notice', 'starting', 1], ['notice', 'going on', 4], ['error', "Invalid object name 'nope'.", 3]]);
+      assert.deepEqual(
+        got.map((m) => [m.kind, m.text, m.line]),
+        [
+          ['notice', 'starting', 1],
+          ['notice', 'going on', 4],
+          ['error', "Invalid object name 'nope'.", 3],
+        ],
+      );
     });
 
     it('streams a large result in order, and breaking out early cancels the statement (ATTENTION); the connection goes on', async () => {
-      const cols = [{ name: 'n', type: 'int' as const }, { name: 'name', type: 'nvarchar' as const }];
+      const cols = [
+        { name: 'n', type: 'int' as const },
+        { name: 'name', type: 'nvarchar' as const },
+      ];
       const rows = Array.from({ length: 20_000 }, (_, i) => [i + 1, `Zoë ${i + 1}`]);
       const srv = await start({ handler: (q) => (/FROM big/.test(q.sql) ? resultSet(cols, rows) : undefined) });
       const db = await open();
@@ -340,7 +368,10 @@ describe('mssqlDriver on the wire (scripted TDS server)', function () {
       let m = 0;
       for await (const _ of db.stream('SELECT n, name FROM big', [], { batchSize: 100 })) if (++m === 150) break;
       assert.equal(m, 150);
-      assert.ok(srv.connections.some((c) => c.attentions === 1), 'the early break sent ATTENTION');
+      assert.ok(
+        srv.connections.some((c) => c.attentions === 1),
+        'the early break sent ATTENTION',
+      );
       assert.deepEqual(await db.query('SELECT 1 AS ok'), [{ ok: 1 }]);
       const rpc = srv.requests.find((q) => q.kind === 'rpc' && /FROM big/.test(q.sql))!;
       assert.equal(rpc.sql, 'SELECT n, name FROM big WHERE k = @p1');
@@ -350,7 +381,15 @@ describe('mssqlDriver on the wire (scripted TDS server)', function () {
 
   describe('lock and command timeouts', () => {
     const blocker = resultSet(
-      [{ name: 'waiting', type: 'int' }, { name: 'blocker', type: 'int' }, { name: 'wait_type', type: 'nvarchar' }, { name: 'wait_ms', type: 'int' }, { name: 'login_name', type: 'nvarchar' }, { name: 'host_name', type: 'nvarchar' }, { name: 'program_name', type: 'nvarchar' }],
+      [
+        { name: 'waiting', type: 'int' },
+        { name: 'blocker', type: 'int' },
+        { name: 'wait_type', type: 'nvarchar' },
+        { name: 'wait_ms', type: 'int' },
+        { name: 'login_name', type: 'nvarchar' },
+        { name: 'host_name', type: 'nvarchar' },
+        { name: 'program_name', type: 'nvarchar' },
+      ],
       [],
     );
     void blocker;
@@ -359,10 +398,21 @@ describe('mssqlDriver on the wire (scripted TDS server)', function () {
       let waiting = 0;
       const srv = await start({
         handler: (q) => {
-          if (/UPDATE ssd_person/.test(q.sql)) { waiting = q.conn.spid; return { tokens: [error({ number: 1222, message: 'Lock request time out period exceeded.', severity: 16, line: 1 }), done({ error: true })], delayMs: 1000 }; }
+          if (/UPDATE ssd_person/.test(q.sql)) {
+            waiting = q.conn.spid;
+            return { tokens: [error({ number: 1222, message: 'Lock request time out period exceeded.', severity: 16, line: 1 }), done({ error: true })], delayMs: 1000 };
+          }
           if (/sys\.dm_exec_requests/.test(q.sql) && waiting) {
             return resultSet(
-              [{ name: 'waiting', type: 'int' }, { name: 'blocker', type: 'int' }, { name: 'wait_type', type: 'nvarchar' }, { name: 'wait_ms', type: 'int' }, { name: 'login_name', type: 'nvarchar' }, { name: 'host_name', type: 'nvarchar' }, { name: 'program_name', type: 'nvarchar' }],
+              [
+                { name: 'waiting', type: 'int' },
+                { name: 'blocker', type: 'int' },
+                { name: 'wait_type', type: 'nvarchar' },
+                { name: 'wait_ms', type: 'int' },
+                { name: 'login_name', type: 'nvarchar' },
+                { name: 'host_name', type: 'nvarchar' },
+                { name: 'program_name', type: 'nvarchar' },
+              ],
               [[waiting, 57, 'LCK_M_X', 12000, 'COUNCIL\\jbloggs', 'PC12', 'Microsoft SQL Server Management Studio']],
             );
           }
@@ -380,11 +430,17 @@ describe('mssqlDriver on the wire (scripted TDS server)', function () {
       await assert.rejects(s.runBatch('UPDATE ssd_person SET x = 1', { onMessage: (m) => messages.push(m) }), (e: unknown) => {
         assert.ok(e instanceof DbError, String(e));
         assert.equal(e.details.code, 1222);
-        assert.match(e.message, /Lock request time out period exceeded: it was waiting on a lock held by session 57 \(login COUNCIL\\jbloggs, host PC12, program Microsoft SQL Server Management Studio\)/);
+        assert.match(
+          e.message,
+          /Lock request time out period exceeded: it was waiting on a lock held by session 57 \(login COUNCIL\\jbloggs, host PC12, program Microsoft SQL Server Management Studio\)/,
+        );
         assert.match(e.message, /Lock Timeout=/);
         return true;
       });
-      assert.ok(messages.some((m) => m.kind === 'warning' && /waiting for a lock held by session 57/.test(m.text)), JSON.stringify(messages));
+      assert.ok(
+        messages.some((m) => m.kind === 'warning' && /waiting for a lock held by session 57/.test(m.text)),
+        JSON.stringify(messages),
+      );
       // The watcher looked from another connection than the waiting session's.
       const watchQ = srv.requests.find((q) => /sys\.dm_exec_requests/.test(q.sql))!;
       assert.notEqual(watchQ.conn.spid, waiting);
@@ -400,7 +456,10 @@ describe('mssqlDriver on the wire (scripted TDS server)', function () {
       const srv = await start({ handler: (q) => (/SELECT slow/.test(q.sql) ? { tokens: [], waitForAttention: true } : undefined) });
       const db = await open('User Id=u;Password=p;Encrypt=false;Command Timeout=0.3');
       const t0 = Date.now();
-      await assert.rejects(db.query('SELECT slow FROM t WHERE id = $1', [1]), (e: unknown) => e instanceof DbError && /did not finish within 0 s \(Command Timeout\)|did not finish within \d+ s \(Command Timeout\)/.test(e.message));
+      await assert.rejects(
+        db.query('SELECT slow FROM t WHERE id = $1', [1]),
+        (e: unknown) => e instanceof DbError && /did not finish within 0 s \(Command Timeout\)|did not finish within \d+ s \(Command Timeout\)/.test(e.message),
+      );
       assert.ok(Date.now() - t0 < 5000);
       assert.ok(srv.requests.some((q) => /SELECT slow/.test(q.sql)));
     });
@@ -423,9 +482,9 @@ describe('mssqlDriver on the wire (scripted TDS server)', function () {
     assert.equal(session.datefirst, null);
   });
 
-  it('trusts the system store when the runtime gives it, plus a CA file, on top of Node\'s own list', () => {
+  it("trusts the system store when the runtime gives it, plus a CA file, on top of Node's own list", () => {
     const spec = parseConnectionString('Server=h;User Id=u') as MssqlSpec;
-    assert.equal(trustedCas(spec, []), undefined, 'nothing extra: Node\'s defaults');
+    assert.equal(trustedCas(spec, []), undefined, "nothing extra: Node's defaults");
     const withSystem = trustedCas(spec, ['-----BEGIN CERTIFICATE-----\nSYSTEM\n-----END CERTIFICATE-----'])!;
     assert.equal(withSystem.length, tlsModule.rootCertificates.length + 1);
     const withFile = trustedCas({ ...spec, caFile: join(tlsDir, 'ca.pem') }, [])!;

@@ -11,7 +11,13 @@ const open = (fake: FakeOracledb, password = 'pw') => OracleDb.open(spec, descri
 describe('oracle: connection strings', () => {
   it('parses oracle:// URLs, EZConnect and descriptors', () => {
     assert.deepEqual(parseConnectionString('oracle://ssd:p%40ss@db01:1522/ORCLPDB1'), {
-      kind: 'oracle', connectString: 'db01:1522/ORCLPDB1', host: 'db01', port: 1522, service: 'ORCLPDB1', user: 'ssd', password: 'p@ss',
+      kind: 'oracle',
+      connectString: 'db01:1522/ORCLPDB1',
+      host: 'db01',
+      port: 1522,
+      service: 'ORCLPDB1',
+      user: 'ssd',
+      password: 'p@ss',
     });
     assert.deepEqual(parseConnectionString('ssd@db01:1521/FREEPDB1'), { kind: 'oracle', connectString: 'db01:1521/FREEPDB1', host: 'db01', port: 1521, service: 'FREEPDB1', user: 'ssd' });
     assert.deepEqual(parseConnectionString('db01.council.local/AZEUS'), { kind: 'oracle', connectString: 'db01.council.local:1521/AZEUS', host: 'db01.council.local', service: 'AZEUS' });
@@ -60,7 +66,12 @@ describe('oracle: placeholders', () => {
 describe('oracle: driver against a scripted oracledb', () => {
   it('opens a pool with the session set-up, and reads rows with lower-case keys and dates as text', async () => {
     const fake = new FakeOracledb().on(/FROM ssd_person/i, (_sql, binds) => ({
-      columns: [{ name: 'PERSON_ID', type: 'VARCHAR2' }, { name: 'DOB', type: 'DATE' }, { name: 'SEEN', type: 'TIMESTAMP' }, { name: 'N', type: 'NUMBER' }],
+      columns: [
+        { name: 'PERSON_ID', type: 'VARCHAR2' },
+        { name: 'DOB', type: 'DATE' },
+        { name: 'SEEN', type: 'TIMESTAMP' },
+        { name: 'N', type: 'NUMBER' },
+      ],
       rows: [[(binds as Record<string, unknown>).b1, '2015-03-31', '2024-01-02T10:11:12.5', 7]],
     }));
     const db = await open(fake);
@@ -74,10 +85,12 @@ describe('oracle: driver against a scripted oracledb', () => {
       assert.equal(fake.poolConfigs[0]!.user, 'ssd');
       assert.equal(fake.poolConfigs[0]!.connectString, 'db.example.org:1521/FREEPDB1');
       assert.equal(db.defaultSchema, 'SSD');
-    } finally { await db.close(); }
+    } finally {
+      await db.close();
+    }
   });
 
-  it('without the session set-up the fake gives Oracle\'s default date text (so the test above can fail)', async () => {
+  it("without the session set-up the fake gives Oracle's default date text (so the test above can fail)", async () => {
     const fake = new FakeOracledb().on(/FROM x/, () => ({ columns: [{ name: 'D', type: 'DATE' }], rows: [['2015-03-31']] }));
     const conn = await (await fake.createPool({})).getConnection();
     const r = await conn.execute('SELECT d FROM x', {}, { outFormat: fake.OUT_FORMAT_OBJECT, fetchTypeHandler: () => ({ type: fake.STRING }) });
@@ -93,56 +106,95 @@ describe('oracle: driver against a scripted oracledb', () => {
       for await (const r of db.stream<{ i: number }>('SELECT i FROM big', [], { batchSize: 10 })) seen.push(r.i);
       assert.equal(seen.length, 25);
       assert.deepEqual(fake.fetches, [10, 10, 5]);
-      for await (const r of db.stream<{ i: number }>('SELECT i FROM big', [], { batchSize: 10 })) { if (r.i === 3) break; }
+      for await (const r of db.stream<{ i: number }>('SELECT i FROM big', [], { batchSize: 10 })) {
+        if (r.i === 3) break;
+      }
       assert.equal(fake.resultSetsClosed, 2);
-    } finally { await db.close(); }
+    } finally {
+      await db.close();
+    }
   });
 
   it('commits a transaction, and rolls it back on error', async () => {
-    const fake = new FakeOracledb().on(/^INSERT/, () => ({ rowsAffected: 1 })).on(/^UPDATE/, () => { throw new OraError(1, 'unique constraint (SSD.PK) violated'); });
+    const fake = new FakeOracledb()
+      .on(/^INSERT/, () => ({ rowsAffected: 1 }))
+      .on(/^UPDATE/, () => {
+        throw new OraError(1, 'unique constraint (SSD.PK) violated');
+      });
     const db = await open(fake);
     try {
-      await db.transaction(async (tx) => { await tx.execute('INSERT INTO t VALUES ($1)', [1]); });
+      await db.transaction(async (tx) => {
+        await tx.execute('INSERT INTO t VALUES ($1)', [1]);
+      });
       assert.deepEqual(fake.committedWork, ['INSERT INTO t VALUES (:b1)']);
-      await assert.rejects(db.transaction(async (tx) => {
-        await tx.execute('INSERT INTO t VALUES ($1)', [2]);
-        await tx.execute('UPDATE t SET a = 1');
-      }), (e: unknown) => e instanceof DbError && e.details.code === 'ORA-00001');
+      await assert.rejects(
+        db.transaction(async (tx) => {
+          await tx.execute('INSERT INTO t VALUES ($1)', [2]);
+          await tx.execute('UPDATE t SET a = 1');
+        }),
+        (e: unknown) => e instanceof DbError && e.details.code === 'ORA-00001',
+      );
       assert.deepEqual(fake.committedWork, ['INSERT INTO t VALUES (:b1)']);
-      assert.equal(fake.connections.reduce((n, c) => n + c.rolledBack, 0), 1);
-    } finally { await db.close(); }
+      assert.equal(
+        fake.connections.reduce((n, c) => n + c.rolledBack, 0),
+        1,
+      );
+    } finally {
+      await db.close();
+    }
   });
 
   it('bulk-binds with executeMany by position', async () => {
     const stored: unknown[][] = [];
-    const fake = new FakeOracledb().on(/^INSERT INTO T/, (_s, b) => { stored.push(b as unknown[]); return { rowsAffected: 1 }; });
+    const fake = new FakeOracledb().on(/^INSERT INTO T/, (_s, b) => {
+      stored.push(b as unknown[]);
+      return { rowsAffected: 1 };
+    });
     const db = await open(fake);
     try {
-      const n = await db.executeMany('INSERT INTO T (A, B) VALUES ($1, $2)', [[1, true], [2, undefined]]);
+      const n = await db.executeMany('INSERT INTO T (A, B) VALUES ($1, $2)', [
+        [1, true],
+        [2, undefined],
+      ]);
       assert.equal(n, 2);
-      assert.deepEqual(stored, [[1, 1], [2, null]]);
-    } finally { await db.close(); }
+      assert.deepEqual(stored, [
+        [1, 1],
+        [2, null],
+      ]);
+    } finally {
+      await db.close();
+    }
   });
 
   it('reports ORA- codes with the line of the error offset', async () => {
     const sql = 'SELECT a\nFROM missing_table';
-    const fake = new FakeOracledb().on(/missing_table/, () => { throw new OraError(942, 'table or view does not exist', sql.indexOf('missing')); });
+    const fake = new FakeOracledb().on(/missing_table/, () => {
+      throw new OraError(942, 'table or view does not exist', sql.indexOf('missing'));
+    });
     const db = await open(fake);
     try {
       await assert.rejects(db.query(sql), (e: unknown) => e instanceof DbError && e.details.code === 'ORA-00942' && e.details.line === 2 && /ORA-00942/.test(e.message));
       // A statement the fake has not been scripted for is the server's ORA-00900, not silence.
       await assert.rejects(db.query('SELEC 1 FROM dual'), /ORA-00900/);
-    } finally { await db.close(); }
+    } finally {
+      await db.close();
+    }
   });
 
-  it('runBatch drops SQL*Plus\'s ; , passes DBMS_OUTPUT lines on, and cancel() breaks the statement', async () => {
+  it("runBatch drops SQL*Plus's ; , passes DBMS_OUTPUT lines on, and cancel() breaks the statement", async () => {
     const lines = ['hello', 'world'];
     let release: () => void = () => undefined;
     const fake = new FakeOracledb()
       .on(/DBMS_OUTPUT.ENABLE/, () => ({}))
       .on(/DBMS_OUTPUT.GET_LINE/, () => (lines.length ? { outBinds: { line: lines.shift(), status: 0 } } : { outBinds: { line: null, status: 1 } }))
       .on(/^UPDATE t/, () => ({ rowsAffected: 3 }))
-      .on(/^BEGIN slow/, () => new Promise<{ rowsAffected: number }>((res) => { release = () => res({ rowsAffected: 0 }); }));
+      .on(
+        /^BEGIN slow/,
+        () =>
+          new Promise<{ rowsAffected: number }>((res) => {
+            release = () => res({ rowsAffected: 0 });
+          }),
+      );
     const db = await open(fake);
     try {
       const msgs: string[] = [];
@@ -156,7 +208,9 @@ describe('oracle: driver against a scripted oracledb', () => {
       await assert.rejects(running, CancelledError);
       assert.equal(fake.breaks, 1);
       release();
-    } finally { await db.close(); }
+    } finally {
+      await db.close();
+    }
   });
 
   it('a failed connection is one line naming host, service and cause, without the password', async () => {
@@ -168,7 +222,9 @@ describe('oracle: driver against a scripted oracledb', () => {
       return true;
     });
     const fake2 = new FakeOracledb();
-    fake2.connectError = Object.assign(new Error('NJS-518: cannot connect to Oracle Database. Service "NOPE" is not registered with the listener at host db port 1521. (CONNECTION_ID=x)'), { code: 'NJS-518' });
+    fake2.connectError = Object.assign(new Error('NJS-518: cannot connect to Oracle Database. Service "NOPE" is not registered with the listener at host db port 1521. (CONNECTION_ID=x)'), {
+      code: 'NJS-518',
+    });
     await assert.rejects(open(fake2), /service FREEPDB1: the listener does not know service FREEPDB1 \(NJS-518\)$/);
     const saved = process.env.SSD_ORACLE_PASSWORD;
     delete process.env.SSD_ORACLE_PASSWORD;
@@ -179,7 +235,8 @@ describe('oracle: driver against a scripted oracledb', () => {
       await (await OracleDb.open(spec, 'x', { driver: f3 })).close();
       assert.equal(f3.poolConfigs[0]!.password, 'from-env');
     } finally {
-      if (saved === undefined) delete process.env.SSD_ORACLE_PASSWORD; else process.env.SSD_ORACLE_PASSWORD = saved;
+      if (saved === undefined) delete process.env.SSD_ORACLE_PASSWORD;
+      else process.env.SSD_ORACLE_PASSWORD = saved;
     }
   });
 
@@ -193,7 +250,9 @@ describe('oracle: driver against a scripted oracledb', () => {
       const ids = fake.calls.filter((c) => /dual/.test(c.sql)).map((c) => c.conn);
       assert.equal(new Set(ids).size, 1);
       await s.close();
-    } finally { await db.close(); }
+    } finally {
+      await db.close();
+    }
   });
 });
 
@@ -201,17 +260,25 @@ describe('oracle: bulkInsert', () => {
   it('inserts in executeMany chunks with quoted upper-case names', async () => {
     const { bulkInsert } = await import('../../../src/db/bulkInsert');
     const stored: unknown[][] = [];
-    const fake = new FakeOracledb().on(/^INSERT INTO "SSD"\."SSD_PERSON"/, (_s, b) => { stored.push(b as unknown[]); return { rowsAffected: 1 }; });
+    const fake = new FakeOracledb().on(/^INSERT INTO "SSD"\."SSD_PERSON"/, (_s, b) => {
+      stored.push(b as unknown[]);
+      return { rowsAffected: 1 };
+    });
     const db = await open(fake);
     try {
       const rows = Array.from({ length: 5 }, (_, i) => [`P${i}`, i % 2 === 0]);
       assert.equal(await db.transaction((tx) => bulkInsert(tx, 'oracle', 'ssd', 'ssd_person', ['person_id', 'flag'], rows, { maxRowsPerStatement: 2 })), 5);
       const many = fake.calls.filter((c) => c.many);
-      assert.deepEqual(many.map((c) => (c.binds as unknown[]).length), [2, 2, 1]);
+      assert.deepEqual(
+        many.map((c) => (c.binds as unknown[]).length),
+        [2, 2, 1],
+      );
       assert.equal(many[0]!.sql, 'INSERT INTO "SSD"."SSD_PERSON" ("PERSON_ID", "FLAG") VALUES (:b1, :b2)');
       assert.deepEqual(stored[4], ['P4', 1]);
       assert.equal(fake.committedWork.length, 3);
-    } finally { await db.close(); }
+    } finally {
+      await db.close();
+    }
   });
 });
 
@@ -224,7 +291,7 @@ describe('oracle: profiles and connection error classes', () => {
     assert.doesNotMatch(r.profile.address, /s3cret/);
   });
 
-  it('ORA-/NJS- codes map to the editor\'s problem classes', async () => {
+  it("ORA-/NJS- codes map to the editor's problem classes", async () => {
     const { classifyConnectionError } = await import('../../../src/connections/connectionErrors');
     assert.equal(classifyConnectionError(new OraError(1017, 'invalid credential or not authorized; logon denied')), 'login');
     assert.equal(classifyConnectionError(Object.assign(new Error('NJS-518: cannot connect'), { code: 'NJS-518' })), 'database-missing');

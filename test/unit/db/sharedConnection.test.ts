@@ -18,21 +18,35 @@ function fakeSharing(rows = 50_000) {
     sent,
     served: () => served,
     maxPage: () => maxPage,
-    async getActiveEditorConnectionId() { return 'conn-1'; },
-    async connect(_ext, id) { return id === 'conn-1' ? 'uri-1' : undefined; },
+    async getActiveEditorConnectionId() {
+      return 'conn-1';
+    },
+    async connect(_ext, id) {
+      return id === 'conn-1' ? 'uri-1' : undefined;
+    },
     async executeSimpleQuery(_uri, q): Promise<SimpleExecuteResult> {
       sent.push(q);
       if (/SCHEMA_NAME\(\)/.test(q)) return { rowCount: 1, columnInfo: [{ columnName: 's', dataTypeName: 'nvarchar' }], rows: [[cell('ssd')]] };
       if (/dm_exec_describe_first_result_set/.test(q)) {
-        return { rowCount: 3, columnInfo: [{ columnName: 'name' }, { columnName: 'type' }], rows: [[cell('pid'), cell('nvarchar(48)')], [cell('d1'), cell('datetime2(7)')], [cell('n1'), cell('int')]] };
+        return {
+          rowCount: 3,
+          columnInfo: [{ columnName: 'name' }, { columnName: 'type' }],
+          rows: [
+            [cell('pid'), cell('nvarchar(48)')],
+            [cell('d1'), cell('datetime2(7)')],
+            [cell('n1'), cell('int')],
+          ],
+        };
       }
       if (/^CREATE TABLE #ssd_stream/.test(q)) return { rowCount: 1, columnInfo: [{ columnName: 'n', dataTypeName: 'bigint' }], rows: [[cell(String(rows))]] };
       const page = /WHERE ssd_rn BETWEEN (\d+) AND (\d+)/.exec(q);
       if (page) {
-        const from = Number(page[1]); const to = Math.min(rows, Number(page[2]));
+        const from = Number(page[1]);
+        const to = Math.min(rows, Number(page[2]));
         const out = [];
         for (let i = from; i <= to; i++) out.push([cell(`P${String(i).padStart(6, '0')}`), cell(i % 7 ? '2024-03-31 01:30:05.1200000' : null), cell(String(i))]);
-        served += out.length; maxPage = Math.max(maxPage, out.length);
+        served += out.length;
+        maxPage = Math.max(maxPage, out.length);
         return { rowCount: out.length, columnInfo: [{ columnName: 'pid' }, { columnName: 'd1' }, { columnName: 'n1' }], rows: out };
       }
       if (/^DROP TABLE #ssd_stream/.test(q)) return { rowCount: 1, columnInfo: [{ columnName: 'dropped' }], rows: [[cell('1')]] };
@@ -40,16 +54,30 @@ function fakeSharing(rows = 50_000) {
       if (/@@TRANCOUNT/.test(q)) return { rowCount: 1, columnInfo: [{ columnName: 'trancount', dataTypeName: 'int' }], rows: [[cell('1')]] };
       if (/^CREATE VIEW/.test(q)) throw new Error('Query has no results to return');
       if (/nope/.test(q)) throw new Error("Msg 208, Level 16, State 1, Line 1\nInvalid object name 'nope'.");
-      return { rowCount: 1, columnInfo: [{ columnName: 'b', dataTypeName: 'bit' }, { columnName: 'big', dataTypeName: 'bigint' }, { columnName: 'bin', dataTypeName: 'varbinary' }, { columnName: 'dt', dataTypeName: 'date' }, { columnName: 'dto', dataTypeName: 'datetimeoffset' }, { columnName: 't', dataTypeName: 'nvarchar' }],
-        rows: [[cell('1'), cell('9007199254740993'), cell('0x0102'), cell('2024-01-02'), cell('2024-01-02 10:00:00.0000000 +01:00'), { displayValue: "O'Brien", isNull: false }]] };
+      return {
+        rowCount: 1,
+        columnInfo: [
+          { columnName: 'b', dataTypeName: 'bit' },
+          { columnName: 'big', dataTypeName: 'bigint' },
+          { columnName: 'bin', dataTypeName: 'varbinary' },
+          { columnName: 'dt', dataTypeName: 'date' },
+          { columnName: 'dto', dataTypeName: 'datetimeoffset' },
+          { columnName: 't', dataTypeName: 'nvarchar' },
+        ],
+        rows: [[cell('1'), cell('9007199254740993'), cell('0x0102'), cell('2024-01-02'), cell('2024-01-02 10:00:00.0000000 +01:00'), { displayValue: "O'Brien", isNull: false }]],
+      };
     },
-    getServerInfo() { return { serverVersion: '16.0.4135.4', serverMajorVersion: 16 }; },
-    disconnect() { sent.push('(disconnect)'); },
+    getServerInfo() {
+      return { serverVersion: '16.0.4135.4', serverMajorVersion: 16 };
+    },
+    disconnect() {
+      sent.push('(disconnect)');
+    },
   };
   return api;
 }
 
-describe('SQL Server through the SQL Server extension\'s connection sharing', () => {
+describe("SQL Server through the SQL Server extension's connection sharing", () => {
   it('opens through connect() and reads the default schema; a refused permission is one clear line', async () => {
     const api = fakeSharing();
     const db = await SharedConnectionDb.open(api, 'ssd-workbench.ssd-workbench', 'conn-1', 'LA reporting');
@@ -62,7 +90,10 @@ describe('SQL Server through the SQL Server extension\'s connection sharing', ()
 
   it('sends parameters as typed sp_executesql arguments, never spliced into the statement', () => {
     const st = sharedStatement("SELECT * FROM t WHERE id = $1 AND n > $2 AND note = '$1' AND ok = $3", ["O'Brien'; DROP TABLE t --", 5, true]);
-    assert.equal(st.sql, "EXEC sp_executesql N'SELECT * FROM t WHERE id = @p1 AND n > @p2 AND note = ''$1'' AND ok = @p3', N'@p1 NVARCHAR(MAX), @p2 INT, @p3 BIT', @p1 = N'O''Brien''; DROP TABLE t --', @p2 = 5, @p3 = 1");
+    assert.equal(
+      st.sql,
+      "EXEC sp_executesql N'SELECT * FROM t WHERE id = @p1 AND n > @p2 AND note = ''$1'' AND ok = @p3', N'@p1 NVARCHAR(MAX), @p2 INT, @p3 BIT', @p1 = N'O''Brien''; DROP TABLE t --', @p2 = 5, @p3 = 1",
+    );
     assert.equal(sharedStatement('SELECT 1', []).sql, 'SELECT 1');
     assert.deepEqual(sharedParam(null, 1), { decl: '@p1 NVARCHAR(1)', literal: 'NULL' });
     assert.deepEqual(sharedParam(1.5, 2), { decl: '@p2 FLOAT', literal: '1.5e+0' });

@@ -24,7 +24,11 @@ describe('DDL generation from the SSD model', () => {
         const sql = createTableSql(d, 'ssd_development', t);
         assert.ok(sql.startsWith(`CREATE TABLE ${q(d, 'ssd_development')}.${q(d, t.name)} (\n`), `${d} ${t.name}`);
         const cols = columnLines(d, sql);
-        assert.deepEqual([...cols.keys()], t.columns.map((c) => c.name), `${d} ${t.name} columns`);
+        assert.deepEqual(
+          [...cols.keys()],
+          t.columns.map((c) => c.name),
+          `${d} ${t.name} columns`,
+        );
         for (const c of t.columns) {
           const line = cols.get(c.name)!;
           const type = d === 'mssql' ? c.sqlServerType : c.postgresType;
@@ -41,7 +45,10 @@ describe('DDL generation from the SSD model', () => {
       for (const t of SSD_TABLES) {
         const sql = createTableSql(d, 'dbo', t);
         const pk = /CONSTRAINT \S+ PRIMARY KEY \(([^)]*)\)/.exec(sql);
-        if (t.primaryKey.length === 0) { assert.equal(pk, null, `${d} ${t.name}`); continue; }
+        if (t.primaryKey.length === 0) {
+          assert.equal(pk, null, `${d} ${t.name}`);
+          continue;
+        }
         assert.ok(pk, `${d} ${t.name} has a PK`);
         assert.equal(pk[1], t.primaryKey.map((c) => q(d, c)).join(', '));
       }

@@ -15,7 +15,7 @@ import { createDemo, demoPaths } from '../../../src/extension/core/demoStore';
 import { STAGING_TABLES } from '../../../src/model/ssdModel';
 import { runCli } from '../../helpers/runCli';
 
-describe('Check Tables in the editor and ssd check agree on the editor\'s demo database', function () {
+describe("Check Tables in the editor and ssd check agree on the editor's demo database", function () {
   this.timeout(120_000);
   const asOf = '2026-03-31';
   let root: string;
@@ -26,9 +26,11 @@ describe('Check Tables in the editor and ssd check agree on the editor\'s demo d
     await createDemo(root, { children: 20, asOf });
     address = demoPaths(root).address;
   });
-  after(() => { if (root) rmSync(root, { recursive: true, force: true }); });
+  after(() => {
+    if (root) rmSync(root, { recursive: true, force: true });
+  });
 
-  it('Problems records = the core\'s findings = the CLI\'s findings, by severity and rule', async () => {
+  it("Problems records = the core's findings = the CLI's findings, by severity and rule", async () => {
     const db = await openDb(address);
     let report: CheckReport;
     try {
@@ -56,7 +58,11 @@ describe('Check Tables in the editor and ssd check agree on the editor\'s demo d
     assert.deepEqual({ errors, warnings, infos }, bySeverity(records), 'ssd check counts what the Problems panel shows');
     assert.deepEqual(rules(cliReport.findings.map((f) => f.ruleId)), rules(records.map((r) => r.code)));
     // The editor's demo has no staging table yet: one SSD-SCHEMA-005 per staging table, in both.
-    const missing = (fs: readonly CheckFinding[]) => fs.filter((f) => f.ruleId === 'SSD-SCHEMA-005').map((f) => f.table).sort();
+    const missing = (fs: readonly CheckFinding[]) =>
+      fs
+        .filter((f) => f.ruleId === 'SSD-SCHEMA-005')
+        .map((f) => f.table)
+        .sort();
     assert.deepEqual(missing(cliReport.findings), STAGING_TABLES.map((t) => t.name).sort());
     assert.equal(records.filter((r) => r.code === 'SSD-SCHEMA-005').length, STAGING_TABLES.length);
   });

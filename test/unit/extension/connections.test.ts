@@ -3,14 +3,22 @@
 import assert from 'node:assert/strict';
 import { makeProfile, ProfileError, ProfileStore, randomProfileId, splitPassword, type KeyValueStore, type SecretStore } from '../../../src/connections/profiles';
 import {
-  borrowFromMssqlExtension, specFromAzdata, specFromHostConnectionString, specFromMssqlConnectionInfo, specFromMssqlExtension,
-  type AzdataApiLike, type MssqlConnectionInfoLike, type MssqlExtensionApiLike,
+  borrowFromMssqlExtension,
+  specFromAzdata,
+  specFromHostConnectionString,
+  specFromMssqlConnectionInfo,
+  specFromMssqlExtension,
+  type AzdataApiLike,
+  type MssqlConnectionInfoLike,
+  type MssqlExtensionApiLike,
 } from '../../../src/connections/hostConnections';
 import { ConnectionError } from '../../../src/db/types';
 
 class MemoryState implements KeyValueStore {
   readonly data = new Map<string, unknown>();
-  get<T>(key: string): T | undefined { return this.data.get(key) as T | undefined; }
+  get<T>(key: string): T | undefined {
+    return this.data.get(key) as T | undefined;
+  }
   async update(key: string, value: unknown): Promise<void> {
     if (value === undefined) this.data.delete(key);
     else this.data.set(key, JSON.parse(JSON.stringify(value)));
@@ -19,9 +27,15 @@ class MemoryState implements KeyValueStore {
 
 class MemorySecrets implements SecretStore {
   readonly data = new Map<string, string>();
-  async get(key: string) { return this.data.get(key); }
-  async store(key: string, value: string) { this.data.set(key, value); }
-  async delete(key: string) { this.data.delete(key); }
+  async get(key: string) {
+    return this.data.get(key);
+  }
+  async store(key: string, value: string) {
+    this.data.set(key, value);
+  }
+  async delete(key: string) {
+    this.data.delete(key);
+  }
 }
 
 describe('connection profiles', () => {
@@ -71,7 +85,10 @@ describe('connection profiles', () => {
     const b = makeProfile({ name: 'B', address: 'pglite:/tmp/b' }, () => 'b1');
     await store.add(a.profile, a.password);
     await store.add(b.profile, b.password);
-    assert.deepEqual(store.list().map((p) => p.name), ['A', 'B']);
+    assert.deepEqual(
+      store.list().map((p) => p.name),
+      ['A', 'B'],
+    );
     assert.equal(await store.password('a1'), 'pw1');
     assert.equal(await store.password('b1'), undefined);
     assert.ok(!JSON.stringify([...state.data]).includes('pw1'), 'no password in the state store');
@@ -90,7 +107,10 @@ describe('connection profiles', () => {
     state.data.set('ssd.connections.profiles', [{ id: 'x' }, 'junk', { id: 'p', name: 'P', kind: 'postgres', address: 'postgres://h/d', hasPassword: false }]);
     state.data.set('ssd.connections.active', { source: 'profile', id: 'gone' });
     const store = new ProfileStore(state, new MemorySecrets());
-    assert.deepEqual(store.list().map((p) => p.id), ['p']);
+    assert.deepEqual(
+      store.list().map((p) => p.id),
+      ['p'],
+    );
     assert.equal(store.active(), undefined);
   });
 
@@ -113,7 +133,10 @@ describe('connection profiles', () => {
     assert.equal(store.get('aaaa')!.hasPassword, false);
     await assert.rejects(store.update({ ...edited.profile, name: 'b' }, { keep: true }), ProfileError);
     await assert.rejects(store.update({ ...edited.profile, id: 'gone' }, { keep: true }), /no longer exists/);
-    assert.deepEqual(store.list().map((p) => p.name), ['A renamed', 'B']);
+    assert.deepEqual(
+      store.list().map((p) => p.name),
+      ['A renamed', 'B'],
+    );
   });
 
   it('makes random hex ids', () => {
@@ -124,7 +147,7 @@ describe('connection profiles', () => {
 });
 
 describe('host editor connections', () => {
-  it('maps the SQL Server extension\'s connection info (server forms, encrypt, port)', () => {
+  it("maps the SQL Server extension's connection info (server forms, encrypt, port)", () => {
     const s = specFromMssqlConnectionInfo({ server: 'tcp:sql01\\INST,1444', database: 'ssd', user: 'u', password: 'p', authenticationType: 'SqlLogin', encrypt: 'Optional' });
     assert.deepEqual({ ...s }, { kind: 'mssql', server: 'sql01', instanceName: 'INST', port: 1444, database: 'ssd', user: 'u', password: 'p', encrypt: false, trustServerCertificate: false });
     const local = specFromMssqlConnectionInfo({ server: '(local)', authenticationType: 'SqlLogin', encrypt: true, trustServerCertificate: true, port: 1500 });
@@ -154,9 +177,20 @@ describe('host editor connections', () => {
     const calls: string[] = [];
     return {
       calls,
-      async promptForConnection() { calls.push('prompt'); return info; },
-      async connect() { calls.push('connect'); if (cs instanceof Error) throw cs; return 'uri-1'; },
-      async getConnectionString(uri: string, includePassword?: boolean) { calls.push(`cs:${uri}:${includePassword}`); if (cs instanceof Error) throw cs; return cs; },
+      async promptForConnection() {
+        calls.push('prompt');
+        return info;
+      },
+      async connect() {
+        calls.push('connect');
+        if (cs instanceof Error) throw cs;
+        return 'uri-1';
+      },
+      async getConnectionString(uri: string, includePassword?: boolean) {
+        calls.push(`cs:${uri}:${includePassword}`);
+        if (cs instanceof Error) throw cs;
+        return cs;
+      },
     };
   }
 
@@ -187,7 +221,7 @@ describe('host editor connections', () => {
     };
   }
 
-  it('reads Azure Data Studio\'s current connection', async () => {
+  it("reads Azure Data Studio's current connection", async () => {
     assert.equal(await specFromAzdata(azdata(undefined)), undefined);
     await assert.rejects(specFromAzdata(azdata({ providerName: 'PGSQL', options: {} })), /SQL Server connections only/);
     const viaCreds = await specFromAzdata(azdata({ providerName: 'MSSQL', options: { server: 'sql01', database: 'ssd', user: 'u', authenticationType: 'SqlLogin', connectionName: 'Dev' } }));
@@ -203,22 +237,42 @@ describe('host editor connections', () => {
     function sharingApi(info: MssqlConnectionInfoLike, withSharing = true, activeId?: string) {
       const calls: string[] = [];
       const api: MssqlExtensionApiLike = {
-        async promptForConnection() { calls.push('prompt'); return info; },
-        async connect() { calls.push('connect'); return 'uri-x'; },
-        async getConnectionString() { calls.push('cs'); return 'Server=h;Integrated Security=SSPI'; },
+        async promptForConnection() {
+          calls.push('prompt');
+          return info;
+        },
+        async connect() {
+          calls.push('connect');
+          return 'uri-x';
+        },
+        async getConnectionString() {
+          calls.push('cs');
+          return 'Server=h;Integrated Security=SSPI';
+        },
       };
       if (withSharing) {
         api.connectionSharing = {
-          async getActiveEditorConnectionId(ext) { calls.push(`active:${ext}`); return activeId; },
-          async connect(ext, id, db) { calls.push(`share:${ext}:${id}:${db ?? ''}`); return 'shared-uri'; },
-          async executeSimpleQuery(uri, q) { calls.push(`q:${uri}:${q}`); return { rowCount: 1, columnInfo: [{ columnName: 's', dataTypeName: 'nvarchar' }], rows: [[cell('dbo')]] }; },
-          disconnect(uri) { calls.push(`disconnect:${uri}`); },
+          async getActiveEditorConnectionId(ext) {
+            calls.push(`active:${ext}`);
+            return activeId;
+          },
+          async connect(ext, id, db) {
+            calls.push(`share:${ext}:${id}:${db ?? ''}`);
+            return 'shared-uri';
+          },
+          async executeSimpleQuery(uri, q) {
+            calls.push(`q:${uri}:${q}`);
+            return { rowCount: 1, columnInfo: [{ columnName: 's', dataTypeName: 'nvarchar' }], rows: [[cell('dbo')]] };
+          },
+          disconnect(uri) {
+            calls.push(`disconnect:${uri}`);
+          },
         };
       }
       return { api, calls };
     }
 
-    it('runs an Integrated connection over the extension\'s own connection, by its profile id', async () => {
+    it("runs an Integrated connection over the extension's own connection, by its profile id", async () => {
       const { api, calls } = sharingApi({ server: 'sql01', database: 'HDM', authenticationType: 'Integrated', profileName: 'LA reporting', id: 'prof-7' });
       const got = await borrowFromMssqlExtension(api, 'ssd-workbench.ssd-workbench');
       assert.ok(got && 'open' in got);
@@ -233,7 +287,7 @@ describe('host editor connections', () => {
       assert.equal(calls.at(-1), 'disconnect:shared-uri');
     });
 
-    it('uses the active editor\'s connection for Entra MFA when the info has no profile id', async () => {
+    it("uses the active editor's connection for Entra MFA when the info has no profile id", async () => {
       const { api, calls } = sharingApi({ server: 'x.database.windows.net', authenticationType: 'AzureMFA' }, true, 'editor-conn');
       const got = await borrowFromMssqlExtension(api, 'ext');
       assert.ok(got && 'open' in got && got.auth === 'entra-mfa');
@@ -253,7 +307,7 @@ describe('host editor connections', () => {
       await assert.rejects(borrowFromMssqlExtension(none.api, 'ext'), /open a query editor connected with it/);
     });
 
-    it('keeps SQL logins on our own driver with the extension\'s connection string', async () => {
+    it("keeps SQL logins on our own driver with the extension's connection string", async () => {
       const api = mssqlApi({ server: 'sql01', user: 'u', authenticationType: 'SqlLogin' }, 'Server=sql01;User Id=u;Password=pw');
       const got = await borrowFromMssqlExtension(api, 'ext');
       assert.ok(got && 'spec' in got);

@@ -12,11 +12,33 @@ import type { StageFromSsdReport } from '../../../src/staging/runStage';
 
 function report(over: Partial<StageFromSsdReport> = {}): StageFromSsdReport {
   return {
-    schema: 'public', table: 'ssd_api_data_staging_anon', tableCreated: true, partial: false, hashIgnoresEntityIds: false,
-    cohort: 90, new: 80, updated: 5, unchanged: 3, deleted: 2, deletionPayloads: 1, invalid: 2, withheldConverted: 0, warnings: 4, notStaged: 1,
-    invalidChildren: [{ personId: 'P1', rule: 'required', path: '/la_child_id' }, { personId: 'P2', rule: 'pattern', path: '' }],
+    schema: 'public',
+    table: 'ssd_api_data_staging_anon',
+    tableCreated: true,
+    partial: false,
+    hashIgnoresEntityIds: false,
+    cohort: 90,
+    new: 80,
+    updated: 5,
+    unchanged: 3,
+    deleted: 2,
+    deletionPayloads: 1,
+    invalid: 2,
+    withheldConverted: 0,
+    warnings: 4,
+    notStaged: 1,
+    invalidChildren: [
+      { personId: 'P1', rule: 'required', path: '/la_child_id' },
+      { personId: 'P2', rule: 'pattern', path: '' },
+    ],
     warningChildren: [{ personId: 'P3', rule: 'W1', path: '/x' }],
-    seconds: 1.5, asOf: '2026-08-10', persons: 120, personsWithoutId: 0, excludedGateA: 20, excludedGateB: 10, ...over,
+    seconds: 1.5,
+    asOf: '2026-08-10',
+    persons: 120,
+    personsWithoutId: 0,
+    excludedGateA: 20,
+    excludedGateB: 10,
+    ...over,
   };
 }
 
@@ -34,9 +56,15 @@ describe('data commands (pure parts)', () => {
 
   it('offers fake data only to the demo and the listed dev schemas of a real connection', () => {
     assert.deepEqual(fakeTargets(undefined, ['dev'], 'public'), [{ kind: 'demo', schema: 'public', database: 'Demo database' }]);
-    assert.deepEqual(fakeTargets({ isDemo: true, label: 'Demo database' }, ['dev'], 'public').map((t) => t.kind), ['demo']);
+    assert.deepEqual(
+      fakeTargets({ isDemo: true, label: 'Demo database' }, ['dev'], 'public').map((t) => t.kind),
+      ['demo'],
+    );
     const t = fakeTargets({ isDemo: false, label: 'LA test' }, ['ssd_dev', 'SSD_DEV', 'ssd_play'], 'public');
-    assert.deepEqual(t.map((x) => `${x.kind}:${x.database}:${x.schema}`), ['devSchema:LA test:ssd_dev', 'devSchema:LA test:ssd_play', 'demo:Demo database:public']);
+    assert.deepEqual(
+      t.map((x) => `${x.kind}:${x.database}:${x.schema}`),
+      ['devSchema:LA test:ssd_dev', 'devSchema:LA test:ssd_play', 'demo:Demo database:public'],
+    );
   });
 
   it('turns people read into a percentage that never claims 100 before the end', () => {
@@ -59,19 +87,35 @@ describe('data commands (pure parts)', () => {
     assert.equal(count('Children in the cohort'), 90);
     assert.equal(count('People read'), 120);
     const byState = r.charts?.find((c) => c.title.endsWith('by row_state'));
-    assert.deepEqual(byState?.bars, [{ label: 'New', value: 80 }, { label: 'Updated', value: 5 }, { label: '(none)', value: 1 }]);
+    assert.deepEqual(byState?.bars, [
+      { label: 'New', value: 80 },
+      { label: 'Updated', value: 5 },
+      { label: '(none)', value: 1 },
+    ]);
     const byStatus = r.charts?.find((c) => c.title.endsWith('by submission_status'));
-    assert.deepEqual(byStatus?.bars, [{ label: 'Pending', value: 83 }, { label: 'Error', value: 2 }, { label: '(none)', value: 1 }]);
-    assert.deepEqual(r.findings?.map((f) => `${f.severity} ${f.where} ${f.rule}`), ['error child P1 required', 'error child P2 pattern', 'warning child P3 W1']);
+    assert.deepEqual(byStatus?.bars, [
+      { label: 'Pending', value: 83 },
+      { label: 'Error', value: 2 },
+      { label: '(none)', value: 1 },
+    ]);
+    assert.deepEqual(
+      r.findings?.map((f) => `${f.severity} ${f.where} ${f.rule}`),
+      ['error child P1 required', 'error child P2 pattern', 'warning child P3 W1'],
+    );
     assert.equal(stagingReportData(report({ invalid: 0, notStaged: 0, invalidChildren: [] }), [], { target: 't', schema: 's', startedAt: new Date(0), elapsedMs: 1 }).outcome, 'done');
     assert.equal(stagingSummary(report()), 'Staged 90 children into ssd_api_data_staging_anon: 80 new, 5 updated, 3 unchanged, 2 deleted, 3 invalid (Withheld).');
   });
 
   it('shows Withheld with its reason, the NULL ids not staged and the Error rows converted', () => {
-    const r = stagingReportData(report({
-      personsWithoutId: 2, withheldConverted: 5,
-      invalidChildren: [{ personId: 'P1', rule: 'person-id-duplicate', path: '/la_child_id', message: '2 ssd_person rows have this person id' }],
-    }), [{ rowState: 'New', submissionStatus: 'Withheld', count: 1 }], { target: 't', schema: 's', startedAt: new Date(0), elapsedMs: 1 });
+    const r = stagingReportData(
+      report({
+        personsWithoutId: 2,
+        withheldConverted: 5,
+        invalidChildren: [{ personId: 'P1', rule: 'person-id-duplicate', path: '/la_child_id', message: '2 ssd_person rows have this person id' }],
+      }),
+      [{ rowState: 'New', submissionStatus: 'Withheld', count: 1 }],
+      { target: 't', schema: 's', startedAt: new Date(0), elapsedMs: 1 },
+    );
     const count = (label: string) => r.counts.find((c) => c.label.startsWith(label))?.value;
     assert.equal(count('Invalid (Withheld'), 3);
     assert.equal(count('ssd_person rows without a person id'), 2);
@@ -79,7 +123,10 @@ describe('data commands (pure parts)', () => {
     assert.equal(r.findings![0]!.message, 'Withheld: at /la_child_id: 2 ssd_person rows have this person id');
     assert.deepEqual(r.charts?.find((c) => c.title.endsWith('by submission_status'))?.bars, [{ label: 'Withheld', value: 1 }]);
     assert.match(stagingSummary(report({ personsWithoutId: 2 })), /; 2 ssd_person rows without an id not staged\.$/);
-    assert.equal(stagingReportData(report(), [], { target: 't', schema: 's', startedAt: new Date(0), elapsedMs: 1 }).counts.some((c) => c.label.startsWith('ssd_person rows without')), false);
+    assert.equal(
+      stagingReportData(report(), [], { target: 't', schema: 's', startedAt: new Date(0), elapsedMs: 1 }).counts.some((c) => c.label.startsWith('ssd_person rows without')),
+      false,
+    );
   });
 
   it('caps the listed problems and says how many more there are', () => {
@@ -92,7 +139,9 @@ describe('data commands (pure parts)', () => {
 
 describe('demo database store', () => {
   let root: string;
-  beforeEach(() => { root = mkdtempSync(join(tmpdir(), 'ssd-demo-store-')); });
+  beforeEach(() => {
+    root = mkdtempSync(join(tmpdir(), 'ssd-demo-store-'));
+  });
   afterEach(() => rmSync(root, { recursive: true, force: true }));
 
   it('counts a demo as present only once its READY file and data folder exist', () => {
@@ -107,7 +156,7 @@ describe('demo database store', () => {
     assert.equal(p.address, `pglite:${p.dataDir}`);
   });
 
-  it('locks the demo for one process at a time and takes over a dead holder\'s lock', async () => {
+  it("locks the demo for one process at a time and takes over a dead holder's lock", async () => {
     const p = demoPaths(root);
     mkdirSync(p.dir, { recursive: true });
     acquireDemoLock(root);
@@ -123,7 +172,7 @@ describe('demo database store', () => {
       assert.throws(() => acquireDemoLock(root), DemoLockedError);
       assert.throws(() => deleteDemo(root), DemoLockedError);
       releaseDemoLock(root);
-      assert.equal(heldByOtherProcess(p.lock), true, 'release leaves another process\'s lock alone');
+      assert.equal(heldByOtherProcess(p.lock), true, "release leaves another process's lock alone");
     } finally {
       child.kill();
       await new Promise((r) => child.once('exit', r));

@@ -20,18 +20,25 @@ describe('manifest: settings in categories, readable titles and descriptions', (
 
   it('groups the settings in the six categories, in order, each titled "SSD Workbench: …"', () => {
     assert.ok(Array.isArray(cats));
-    assert.deepEqual(cats.map((c) => c.title), [
-      'SSD Workbench: Connection', 'SSD Workbench: Data and Checks', 'SSD Workbench: Staging',
-      'SSD Workbench: Sending', 'SSD Workbench: Demo and Fake Data', 'SSD Workbench: Logging',
-    ]);
-    assert.deepEqual(cats.map((c) => c.order), [1, 2, 3, 4, 5, 6]);
+    assert.deepEqual(
+      cats.map((c) => c.title),
+      ['SSD Workbench: Connection', 'SSD Workbench: Data and Checks', 'SSD Workbench: Staging', 'SSD Workbench: Sending', 'SSD Workbench: Demo and Fake Data', 'SSD Workbench: Logging'],
+    );
+    assert.deepEqual(
+      cats.map((c) => c.order),
+      [1, 2, 3, 4, 5, 6],
+    );
     assert.equal(new Set(cats.map((c) => c.id)).size, cats.length);
   });
 
   it('gives every setting a markdown description that opens with its name, and an order within its category', () => {
     for (const c of cats) {
       const orders = Object.values(c.properties).map((p) => p.order);
-      assert.deepEqual(orders, orders.map((_, i) => i + 1), c.title);
+      assert.deepEqual(
+        orders,
+        orders.map((_, i) => i + 1),
+        c.title,
+      );
       for (const [key, p] of Object.entries(c.properties)) {
         assert.equal(p.description, undefined, `${key}: markdownDescription only`);
         assert.match(p.markdownDescription ?? '', /^\*\*[A-Z][^*]+\.\*\* \S/, key);
@@ -53,7 +60,13 @@ describe('manifest: settings in categories, readable titles and descriptions', (
   });
 
   it('titles the sidebar "SSD Workbench" and its view "Tables"', () => {
-    assert.deepEqual(pkg.contributes.viewsContainers.activitybar.map((c) => c.title), ['SSD Workbench']);
-    assert.deepEqual(pkg.contributes.views.ssd!.map((v) => [v.id, v.name, v.contextualTitle]), [['ssd.tables', 'Tables', 'SSD Workbench']]);
+    assert.deepEqual(
+      pkg.contributes.viewsContainers.activitybar.map((c) => c.title),
+      ['SSD Workbench'],
+    );
+    assert.deepEqual(
+      pkg.contributes.views.ssd!.map((v) => [v.id, v.name, v.contextualTitle]),
+      [['ssd.tables', 'Tables', 'SSD Workbench']],
+    );
   });
 });

@@ -4,8 +4,16 @@ import type { PhasesReport } from '../../../src/phases/phases';
 
 function report(done: boolean[]): PhasesReport {
   const phases = [1, 2, 3, 4].map((no) => ({
-    no: no as 1 | 2 | 3 | 4, title: `title ${no}`, done: done[no - 1]!, date: done[no - 1] ? '2026-08-10T09:15:00' : null, runs: done[no - 1] ? 1 : 0,
-    posted: done[no - 1] ? 5 : 0, acknowledged: done[no - 1] ? 4 : 0, staged: 5, where: [{ database: 'd', schema: `s${no}`, table: 't' }], next: done[no - 1] ? null : `cmd ${no}`,
+    no: no as 1 | 2 | 3 | 4,
+    title: `title ${no}`,
+    done: done[no - 1]!,
+    date: done[no - 1] ? '2026-08-10T09:15:00' : null,
+    runs: done[no - 1] ? 1 : 0,
+    posted: done[no - 1] ? 5 : 0,
+    acknowledged: done[no - 1] ? 4 : 0,
+    staged: 5,
+    where: [{ database: 'd', schema: `s${no}`, table: 't' }],
+    next: done[no - 1] ? null : `cmd ${no}`,
   }));
   return { databases: ['d'], phases, current: phases.find((p) => !p.done)?.no ?? null };
 }

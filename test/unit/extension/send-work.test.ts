@@ -2,8 +2,21 @@
 // the confirmation text, the secrets' scope, progress, the notification and the report.
 import assert from 'node:assert/strict';
 import {
-  apiSettingsProblem, endpointHost, missingApiSettings, packSecret, secretScope, SEND_MODE_ITEMS, sendConfirmation, sendPercent,
-  sendRefusal, sendRefusedUpFront, sendReportData, sendSummary, statusBars, unpackSecret, type ApiSettings,
+  apiSettingsProblem,
+  endpointHost,
+  missingApiSettings,
+  packSecret,
+  secretScope,
+  SEND_MODE_ITEMS,
+  sendConfirmation,
+  sendPercent,
+  sendRefusal,
+  sendRefusedUpFront,
+  sendReportData,
+  sendSummary,
+  statusBars,
+  unpackSecret,
+  type ApiSettings,
 } from '../../../src/extension/core/sendWork';
 import type { SendReport } from '../../../src/send/runSend';
 
@@ -17,16 +30,39 @@ const API: ApiSettings = {
 
 function report(over: Partial<SendReport> = {}): SendReport {
   return {
-    mode: 'test', schema: 'public', table: 'ssd_api_data_staging', partial: false,
-    url: 'https://api.example.gov.uk/children-in-social-care-data-receiver-test/1/children_social_care_data/845/children', batchSize: 100,
-    queued: 120, full: 110, partialPayloads: 0, deletions: 10, batches: 2, batchSizes: [100, 20], largestRequestBytes: 204_800,
-    requests: 3, retries: 1, tokenRequests: 1, sent: 117, rejected: 1, failed: 0, invalid: 2, notSent: 0, notRead: 0, deletionsQueued: 10, deletionLimit: 25, supersededWhileSending: 0,
+    mode: 'test',
+    schema: 'public',
+    table: 'ssd_api_data_staging',
+    partial: false,
+    url: 'https://api.example.gov.uk/children-in-social-care-data-receiver-test/1/children_social_care_data/845/children',
+    batchSize: 100,
+    queued: 120,
+    full: 110,
+    partialPayloads: 0,
+    deletions: 10,
+    batches: 2,
+    batchSizes: [100, 20],
+    largestRequestBytes: 204_800,
+    requests: 3,
+    retries: 1,
+    tokenRequests: 1,
+    sent: 117,
+    rejected: 1,
+    failed: 0,
+    invalid: 2,
+    notSent: 0,
+    notRead: 0,
+    deletionsQueued: 10,
+    deletionLimit: 25,
+    supersededWhileSending: 0,
     issues: [
       { personId: 'P1', outcome: 'rejected', reason: 'HTTP 400 Bad Request: ValidationFailed: Malformed payload at [0]' },
       { personId: 'P2', outcome: 'invalid', reason: 'required /child_details: must have unique_pupil_number' },
       { personId: 'P3', outcome: 'invalid', reason: 'type /x: must be string' },
     ],
-    stopped: null, seconds: 4.2, ...over,
+    stopped: null,
+    seconds: 4.2,
+    ...over,
   };
 }
 
@@ -34,7 +70,10 @@ const ctx = { target: 'LA server: mssql://sql01/ssd', schema: 'public', startedA
 
 describe('send command (pure parts)', () => {
   it('offers the dry run first, then the test and live endpoints', () => {
-    assert.deepEqual(SEND_MODE_ITEMS.map((i) => i.mode), ['dry-run', 'test', 'live']);
+    assert.deepEqual(
+      SEND_MODE_ITEMS.map((i) => i.mode),
+      ['dry-run', 'test', 'live'],
+    );
     assert.equal(SEND_MODE_ITEMS[0]!.label, 'Dry run (nothing leaves this machine)');
     assert.equal(SEND_MODE_ITEMS[1]!.label, 'DfE test endpoint');
     assert.equal(SEND_MODE_ITEMS[2]!.label, 'DfE live endpoint');
@@ -49,7 +88,7 @@ describe('send command (pure parts)', () => {
     assert.deepEqual(missingApiSettings('test', API), []);
   });
 
-  it('checks the URLs and LA code with the core\'s rules, naming the setting', () => {
+  it("checks the URLs and LA code with the core's rules, naming the setting", () => {
     assert.equal(apiSettingsProblem('test', API), undefined);
     assert.equal(apiSettingsProblem('test', { ...API, baseUrl: 'http://127.0.0.1:8080/api', tokenUrl: 'http://localhost:8080/token' }), undefined, 'plain http to this machine is allowed');
     assert.match(apiSettingsProblem('live', { ...API, baseUrl: 'http://api.example.gov.uk/x' })!, /^ssd\.api\.baseUrl must be https:\/\//);
@@ -68,7 +107,10 @@ describe('send command (pure parts)', () => {
     assert.equal(sendRefusal('live', { isDemo: false, table: 'ssd_api_data_staging' }), undefined);
     // A connection whose schema holds fake data (ssd fake): the core's rule, the same words as the CLI.
     const fake = { schema: 'dev', runs: 1, latest: { runNo: 1, status: 'complete', children: 10, asOf: '2026-08-10', startedAt: null, stagedFrom: null } };
-    assert.match(sendRefusal('test', { isDemo: false, table: 'ssd_api_data_staging', fake })!, /^Refusing to send to the DfE test endpoint: schema dev holds fake data .* Use a dry run to see the requests/);
+    assert.match(
+      sendRefusal('test', { isDemo: false, table: 'ssd_api_data_staging', fake })!,
+      /^Refusing to send to the DfE test endpoint: schema dev holds fake data .* Use a dry run to see the requests/,
+    );
     assert.equal(sendRefusal('dry-run', { isDemo: false, table: 'ssd_api_data_staging', fake }), undefined);
   });
 
@@ -81,7 +123,17 @@ describe('send command (pure parts)', () => {
   });
 
   it('asks before sending, naming the endpoint host, LA code, table and records', () => {
-    const c = sendConfirmation({ mode: 'live', baseUrl: API.baseUrl, laCode: '845', connection: 'LA server (mssql://sql01/ssd)', schema: 'dbo', table: 'ssd_api_data_staging', queued: 1204, invalid: 4, partial: true });
+    const c = sendConfirmation({
+      mode: 'live',
+      baseUrl: API.baseUrl,
+      laCode: '845',
+      connection: 'LA server (mssql://sql01/ssd)',
+      schema: 'dbo',
+      table: 'ssd_api_data_staging',
+      queued: 1204,
+      invalid: 4,
+      partial: true,
+    });
     assert.equal(c.message, 'Send 1,200 records from dbo.ssd_api_data_staging to the LIVE DfE endpoint api.example.gov.uk as LA 845?');
     assert.equal(c.button, 'Send to Live');
     assert.match(c.detail, /POST https:\/\/api\.example\.gov\.uk\/children-in-social-care-data-receiver-test\/1\/children_social_care_data\/845\/children/);
@@ -91,15 +143,49 @@ describe('send command (pure parts)', () => {
     assert.match(c.detail, /^Purges: 0 deletion payloads \(children deleted at the DfE\)\.$/m);
     assert.equal(c.allowMassDeletion, false);
     // More purges than the safety stop: said in the question, on its own line, and only an explicit button sends them.
-    const m = sendConfirmation({ mode: 'live', baseUrl: API.baseUrl, laCode: '845', connection: 'x', schema: 'dbo', table: 'ssd_api_data_staging', queued: 1204, invalid: 0, partial: false, deletions: 300, deletionLimit: 25 });
+    const m = sendConfirmation({
+      mode: 'live',
+      baseUrl: API.baseUrl,
+      laCode: '845',
+      connection: 'x',
+      schema: 'dbo',
+      table: 'ssd_api_data_staging',
+      queued: 1204,
+      invalid: 0,
+      partial: false,
+      deletions: 300,
+      deletionLimit: 25,
+    });
     assert.match(m.message, /300 of them ask the DfE to purge a child: more than the 25 a run sends without asking\./);
     assert.match(m.detail, /^Purges: 300 deletion payloads \(children deleted at the DfE\) — more than the safety stop's 25/m);
     assert.equal(m.button, 'Send to Live, Including 300 Purges');
     assert.equal(m.allowMassDeletion, true);
-    const few = sendConfirmation({ mode: 'test', baseUrl: API.baseUrl, laCode: '845', connection: 'x', schema: 'dbo', table: 'ssd_api_data_staging', queued: 10, invalid: 0, partial: false, deletions: 1, deletionLimit: 25 });
+    const few = sendConfirmation({
+      mode: 'test',
+      baseUrl: API.baseUrl,
+      laCode: '845',
+      connection: 'x',
+      schema: 'dbo',
+      table: 'ssd_api_data_staging',
+      queued: 10,
+      invalid: 0,
+      partial: false,
+      deletions: 1,
+      deletionLimit: 25,
+    });
     assert.match(few.detail, /^Purges: 1 deletion payload \(children deleted at the DfE\)\.$/m);
     assert.equal(few.button, 'Send to Test');
-    const t = sendConfirmation({ mode: 'test', baseUrl: 'http://127.0.0.1:5000/api', laCode: '201', connection: 'x', schema: 'public', table: 'ssd_api_data_staging_anon', queued: 1, invalid: 0, partial: false });
+    const t = sendConfirmation({
+      mode: 'test',
+      baseUrl: 'http://127.0.0.1:5000/api',
+      laCode: '201',
+      connection: 'x',
+      schema: 'public',
+      table: 'ssd_api_data_staging_anon',
+      queued: 1,
+      invalid: 0,
+      partial: false,
+    });
     assert.equal(t.message, 'Send 1 record from public.ssd_api_data_staging_anon to the DfE test endpoint 127.0.0.1:5000 as LA 201?');
     assert.equal(t.button, 'Send to Test');
     assert.equal(endpointHost('https://h.example:8443/a'), 'h.example:8443');
@@ -135,9 +221,16 @@ describe('send command (pure parts)', () => {
   });
 
   it('maps the send report to the report view: counts, chart, records not sent, outcome', () => {
-    const d = sendReportData(report(), statusBars([
-      { submissionStatus: 'Sent', count: 100 }, { submissionStatus: 'Error', count: 3 }, { submissionStatus: 'Sent', count: 17 }, { submissionStatus: null, count: 1 },
-    ]), ctx);
+    const d = sendReportData(
+      report(),
+      statusBars([
+        { submissionStatus: 'Sent', count: 100 },
+        { submissionStatus: 'Error', count: 3 },
+        { submissionStatus: 'Sent', count: 17 },
+        { submissionStatus: null, count: 1 },
+      ]),
+      ctx,
+    );
     assert.equal(d.title, 'Send to the test endpoint: ssd_api_data_staging');
     assert.equal(d.outcome, 'problems');
     const count = (label: string) => d.counts.find((c) => c.label === label)?.value;
@@ -147,8 +240,24 @@ describe('send command (pure parts)', () => {
     assert.equal(count('Batches'), 2);
     assert.equal(count('HTTP requests'), 3);
     assert.equal(count('Retries'), 1);
-    assert.deepEqual(d.charts![0]!.bars.map((b) => [b.label, b.value]), [['sent', 117], ['rejected', 1], ['failed', 0], ['invalid', 2], ['not sent', 0]]);
-    assert.deepEqual(d.charts![1], { title: 'ssd_api_data_staging by submission_status', bars: [{ label: 'Sent', value: 117 }, { label: 'Error', value: 3 }, { label: '(none)', value: 1 }] });
+    assert.deepEqual(
+      d.charts![0]!.bars.map((b) => [b.label, b.value]),
+      [
+        ['sent', 117],
+        ['rejected', 1],
+        ['failed', 0],
+        ['invalid', 2],
+        ['not sent', 0],
+      ],
+    );
+    assert.deepEqual(d.charts![1], {
+      title: 'ssd_api_data_staging by submission_status',
+      bars: [
+        { label: 'Sent', value: 117 },
+        { label: 'Error', value: 3 },
+        { label: '(none)', value: 1 },
+      ],
+    });
     assert.deepEqual(d.findings![0], { severity: 'error', where: 'child P1', rule: 'rejected', message: 'HTTP 400 Bad Request: ValidationFailed: Malformed payload at [0]' });
     assert.equal(d.timings![0]!.value, 4200);
     assert.ok(d.notes!.some((n) => n === `Endpoint: POST ${report().url}`));
@@ -167,7 +276,10 @@ describe('send command (pure parts)', () => {
     assert.equal(dry.title, 'Send (dry run): ssd_api_data_staging');
     assert.equal(dry.counts.find((c) => c.label === 'Requests (would be made)')?.value, 2);
     assert.equal(dry.counts.find((c) => c.label === 'Largest request (KiB)')?.value, 200);
-    assert.deepEqual(dry.charts![0]!.bars, [{ label: 'would be sent', value: 118 }, { label: 'invalid', value: 2 }]);
+    assert.deepEqual(dry.charts![0]!.bars, [
+      { label: 'would be sent', value: 118 },
+      { label: 'invalid', value: 2 },
+    ]);
     assert.match(dry.notes![0]!, /nothing left this machine/);
   });
 });

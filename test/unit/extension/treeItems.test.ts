@@ -16,7 +16,10 @@ function findings(byTable: Record<string, Tally> = {}, checked = true): Findings
   };
 }
 const ctx = (f: FindingsView, counts: Record<string, number>): PresentContext => ({
-  epoch: 1, childSearch: '', findings: f, withheld: new Set(),
+  epoch: 1,
+  childSearch: '',
+  findings: f,
+  withheld: new Set(),
   snapshot: { columns: new Map(Object.keys(counts).map((t) => [t, []])), counts: new Map(Object.entries(counts)) },
 });
 const tooltip = (t: unknown) => (typeof t === 'string' ? t : (t as { markdown: string }).markdown);

@@ -6,7 +6,16 @@ import { readFileSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import {
-  CONTEXT, CONTEXT_VALUES, CONTEXT_WITHOUT_MENU, contextValueOf, isNodeKind, isTreeNode, personIdOfNode, stagingTableOfNode, tableOfNode, type TreeNode,
+  CONTEXT,
+  CONTEXT_VALUES,
+  CONTEXT_WITHOUT_MENU,
+  contextValueOf,
+  isNodeKind,
+  isTreeNode,
+  personIdOfNode,
+  stagingTableOfNode,
+  tableOfNode,
+  type TreeNode,
 } from '../../../src/extension/core/treeModel';
 import { findTable } from '../../../src/model/ssdModel';
 
@@ -14,7 +23,10 @@ const root = resolve(dirname(fileURLToPath(import.meta.url)), '../../..');
 const pkg = JSON.parse(readFileSync(resolve(root, 'package.json'), 'utf8')) as { contributes: { menus: Record<string, { command: string; when?: string }[]> } };
 
 function menuWhens(): string[] {
-  return Object.values(pkg.contributes.menus).flat().map((m) => m.when ?? '').filter((w) => w.includes('viewItem'));
+  return Object.values(pkg.contributes.menus)
+    .flat()
+    .map((m) => m.when ?? '')
+    .filter((w) => w.includes('viewItem'));
 }
 
 describe('tree model: context values agree with package.json menus', () => {
@@ -42,7 +54,10 @@ describe('tree model: context values agree with package.json menus', () => {
     assert.equal(contextValueOf({ kind: 'children' }, { childSearch: '10' }), CONTEXT.childrenFiltered);
     assert.equal(contextValueOf({ kind: 'children' }), CONTEXT.children);
     assert.equal(contextValueOf({ kind: 'group', group: 'staging' }), CONTEXT.groupStaging);
-    assert.equal(contextValueOf({ kind: 'column', table: 'ssd_person', name: 'pers_person_id', type: 'varchar(48)', present: true, inModel: true, usedByBuilder: true, pk: true }), CONTEXT.columnBuilder);
+    assert.equal(
+      contextValueOf({ kind: 'column', table: 'ssd_person', name: 'pers_person_id', type: 'varchar(48)', present: true, inModel: true, usedByBuilder: true, pk: true }),
+      CONTEXT.columnBuilder,
+    );
   });
 });
 

@@ -35,7 +35,7 @@ forEachTarget('extension workflows: Check Tables mappings', (fx) => {
     report = await runChecks(db, { schema, asOf: '2026-11-25' });
   });
 
-  it('a seeded problem is found, and goes onto the column of an open script\'s CREATE TABLE', () => {
+  it("a seeded problem is found, and goes onto the column of an open script's CREATE TABLE", () => {
     const { db, schema } = fx();
     const f = report.findings.find((x) => x.ruleId === 'SSD-PERS-001')!;
     assert.ok(f, JSON.stringify(report.findings.map((x) => x.ruleId)));
@@ -64,13 +64,16 @@ forEachTarget('extension workflows: Check Tables mappings', (fx) => {
     assert.equal(uri, 'ssd-table:/ssd_cin_episodes.md');
     assert.equal(tableFromDocumentPath('/ssd_cin_episodes.md'), 'ssd_cin_episodes');
     const fs = report.findings.filter((f) => f.table === 'ssd_cin_episodes');
-    assert.ok(fs.some((f) => f.column === 'cine_person_id' && f.examples.includes('R1')), 'the orphan episode is found');
+    assert.ok(
+      fs.some((f) => f.column === 'cine_person_id' && f.examples.includes('R1')),
+      'the orphan episode is found',
+    );
     const doc = tableDocumentFor('ssd_cin_episodes', db.dialect, fs, report.startedAt);
     const recs = placed.byUri.get(uri)!;
     assert.equal(recs.length, fs.length);
     for (const f of fs) {
       const r = recs.find((x) => x.code === f.ruleId && x.message === findingMessage(f))!;
-      const line = f.column ? doc.columnLines.get(f.column) ?? doc.tableLine : doc.tableLine;
+      const line = f.column ? (doc.columnLines.get(f.column) ?? doc.tableLine) : doc.tableLine;
       assert.equal(r.range.start.line, line, `${f.ruleId} on line ${line}`);
       const text = slice(doc.text, r);
       assert.ok(f.column && doc.columnLines.has(f.column) ? text.includes(f.column) : text === '# ssd_cin_episodes', text);
@@ -80,7 +83,10 @@ forEachTarget('extension workflows: Check Tables mappings', (fx) => {
   });
 
   it('after staging creates a table, only its "not present yet" finding goes', () => {
-    const missing = report.findings.filter((f) => f.ruleId === STAGING_TABLE_MISSING_RULE).map((f) => f.table).sort();
+    const missing = report.findings
+      .filter((f) => f.ruleId === STAGING_TABLE_MISSING_RULE)
+      .map((f) => f.table)
+      .sort();
     assert.deepEqual(missing, STAGING_TABLES.map((t) => t.name).sort());
     const kept = withoutStagingTableMissing(report.findings, 'SSD_API_DATA_STAGING_ANON');
     assert.equal(kept.length, report.findings.length - 1);
@@ -91,9 +97,19 @@ forEachTarget('extension workflows: Check Tables mappings', (fx) => {
 
   it('report: counts by severity, the findings, findings by table, time per table', () => {
     const { db } = fx();
-    const times = new Map([['ssd_person', 12], ['ssd_cin_episodes', 7]]);
+    const times = new Map([
+      ['ssd_person', 12],
+      ['ssd_cin_episodes', 7],
+    ]);
     const data = checkReportData(report, { target: db.description, times });
-    assert.deepEqual(data.counts.slice(0, 3).map((c) => [c.label, c.value]), [['Errors', report.summary.errors], ['Warnings', report.summary.warnings], ['Info', report.summary.infos]]);
+    assert.deepEqual(
+      data.counts.slice(0, 3).map((c) => [c.label, c.value]),
+      [
+        ['Errors', report.summary.errors],
+        ['Warnings', report.summary.warnings],
+        ['Info', report.summary.infos],
+      ],
+    );
     assert.equal(data.outcome, 'problems');
     // Table counts by the tree's groups: the 'api' tables are the builder's; no staging table yet.
     const count = (re: RegExp) => data.counts.filter((c) => re.test(c.label)).map((c) => [c.label, c.value]);
@@ -106,7 +122,10 @@ forEachTarget('extension workflows: Check Tables mappings', (fx) => {
     assert.ok(data.findings!.some((f) => f.rule === 'SSD-PERS-001' && f.where === 'ssd_person.pers_person_id' && f.count === 1));
     const chart = data.charts![0]!;
     const person = report.tables.find((t) => t.table === 'ssd_person')!;
-    assert.deepEqual(chart.bars.find((b) => b.label === 'ssd_person'), { label: 'ssd_person', value: person.errors + person.warnings });
+    assert.deepEqual(
+      chart.bars.find((b) => b.label === 'ssd_person'),
+      { label: 'ssd_person', value: person.errors + person.warnings },
+    );
     assert.ok(chart.bars.every((b) => b.value > 0));
     const html = renderReportHtml(data, 'abc', 'vscode-webview:');
     assert.match(html, /Findings by table/);
@@ -119,9 +138,9 @@ forEachTarget('extension workflows: Check Tables mappings', (fx) => {
 describe('extension workflows: CREATE TABLE location and check helpers (pure)', () => {
   it('finds CREATE TABLE in T-SQL with brackets and schema, skipping comments and strings', () => {
     const text = [
-      "-- CREATE TABLE ssd_person (x int)",
+      '-- CREATE TABLE ssd_person (x int)',
       "PRINT 'CREATE TABLE ssd_person (y int)';",
-      'IF OBJECT_ID(\'ssd_development.ssd_person\') IS NULL',
+      "IF OBJECT_ID('ssd_development.ssd_person') IS NULL",
       'CREATE TABLE [ssd_development].[ssd_person] (',
       '    [pers_person_id] NVARCHAR(48) PRIMARY KEY,',
       '    pers_upn NVARCHAR(13) NULL, -- comment, with comma',
@@ -144,8 +163,24 @@ describe('extension workflows: CREATE TABLE location and check helpers (pure)', 
     let now = 0;
     const t = new TableTimer(() => now);
     const p = (table?: string) => ({ done: 0, total: 3, message: 'x', ...(table ? { table } : {}) });
-    t.onProgress(p('a')); now = 5; t.onProgress(p('a')); now = 10; t.onProgress(p('b')); now = 14; t.onProgress(p()); now = 20; t.onProgress(p('a')); now = 21; t.stop();
-    assert.deepEqual([...t.times], [['a', 11], ['b', 4]]);
+    t.onProgress(p('a'));
+    now = 5;
+    t.onProgress(p('a'));
+    now = 10;
+    t.onProgress(p('b'));
+    now = 14;
+    t.onProgress(p());
+    now = 20;
+    t.onProgress(p('a'));
+    now = 21;
+    t.stop();
+    assert.deepEqual(
+      [...t.times],
+      [
+        ['a', 11],
+        ['b', 4],
+      ],
+    );
   });
 
   it('a finding outside the model still gets a document', () => {

@@ -23,7 +23,7 @@ describe('extension diagnostics: ranges from line and column', () => {
     assert.equal(slice(text, r), ';', 'a column past the end is clamped to the last character');
   });
 
-  it('punctuation: the rest of the line; blanks only after the column: the line\'s code', () => {
+  it("punctuation: the rest of the line; blanks only after the column: the line's code", () => {
     assert.equal(slice(text, rangeAtLineColumn(text, 1, 10)), ',');
     const t2 = 'abc   \nx';
     assert.equal(slice(t2, rangeAtLineColumn(t2, 1, 5)), 'abc');
@@ -36,7 +36,7 @@ describe('extension diagnostics: ranges from line and column', () => {
     assert.deepEqual(rangeAtLineColumn(text, 0, 0), rangeAtLineColumn(text, 1, 1), 'line/column 0 clamp to the start');
   });
 
-  it('offsets ↔ positions, and a line\'s code without its indent', () => {
+  it("offsets ↔ positions, and a line's code without its indent", () => {
     const starts = lineOffsets(text);
     for (const off of [0, 5, 10, 11, 30, text.length]) {
       const p = positionOf(starts, off);

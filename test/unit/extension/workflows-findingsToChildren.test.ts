@@ -11,7 +11,16 @@ import { renderInline, renderMarkdown } from '../../../src/extension/core/markdo
 import { commandHref, renderReportHtml, REPORT_COMMANDS, type ReportData } from '../../../src/extension/core/report';
 
 const f = (o: Partial<CheckFinding>): CheckFinding => ({
-  ruleId: 'SSD-X-001', severity: 'error', category: 'data', table: 'ssd_address', column: null, count: 1, examples: [], message: 'm', fix: 'f', ...o,
+  ruleId: 'SSD-X-001',
+  severity: 'error',
+  category: 'data',
+  table: 'ssd_address',
+  column: null,
+  count: 1,
+  examples: [],
+  message: 'm',
+  fix: 'f',
+  ...o,
 });
 
 describe('extension workflows: findings lead to children', () => {
@@ -31,8 +40,14 @@ describe('extension workflows: findings lead to children', () => {
 
   it('the report lists each child with a Build payload command link, and links the rule documentation', () => {
     const r: ReportData = {
-      title: 'Check Tables', outcome: 'problems', target: 't', startedAt: new Date('2026-11-25T09:00:00Z'), elapsedMs: 1, counts: [],
-      children: [{ personId: '1000<99>', rules: ['SSD-ADDR-003'], severity: 'error' }], moreChildren: 3,
+      title: 'Check Tables',
+      outcome: 'problems',
+      target: 't',
+      startedAt: new Date('2026-11-25T09:00:00Z'),
+      elapsedMs: 1,
+      counts: [],
+      children: [{ personId: '1000<99>', rules: ['SSD-ADDR-003'], severity: 'error' }],
+      moreChildren: 3,
       links: [{ label: 'Rule documentation', command: 'ssd.showCheckRules' }],
     };
     const html = renderReportHtml(r, 'N', 'csp');

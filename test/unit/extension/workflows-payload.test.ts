@@ -4,9 +4,7 @@
 import assert from 'node:assert/strict';
 import { lineOffsets, type DiagnosticRecord } from '../../../src/extension/core/diagnosticRecords';
 import { locatePointer } from '../../../src/extension/core/jsonLocations';
-import {
-  exclusionMessage, payloadDiagnosticRecords, payloadHoverAt, payloadSummary, payloadText, payloadUri, personIdFromPayloadPath, toPointer,
-} from '../../../src/extension/core/payloadWorkflow';
+import { exclusionMessage, payloadDiagnosticRecords, payloadHoverAt, payloadSummary, payloadText, payloadUri, personIdFromPayloadPath, toPointer } from '../../../src/extension/core/payloadWorkflow';
 import { generateFakeSsd } from '../../../src/fake/generateFakeSsd';
 import { buildAllPayloadsForTest, buildChildPayload } from '../../../src/payload/buildPayloads';
 import { validatePayload } from '../../../src/payload/validatePayload';
@@ -20,7 +18,10 @@ function slice(text: string, r: DiagnosticRecord): string {
 /** The value at a JSON Pointer, or undefined. */
 function at(obj: unknown, pointer: string): unknown {
   let v: unknown = obj;
-  for (const seg of pointer.split('/').slice(1).map((s) => s.replace(/~1/g, '/').replace(/~0/g, '~'))) {
+  for (const seg of pointer
+    .split('/')
+    .slice(1)
+    .map((s) => s.replace(/~1/g, '/').replace(/~0/g, '~'))) {
     if (v === null || typeof v !== 'object') return undefined;
     v = (v as Record<string, unknown>)[seg];
   }
@@ -29,8 +30,21 @@ function at(obj: unknown, pointer: string): unknown {
 
 function payload(): Record<string, any> {
   return {
-    la_child_id: 'C1', mis_child_id: 'M1', purge: false,
-    child_details: { unique_pupil_number: 'A12345678901', first_name: 'Zoë-Secret', surname: 'X', date_of_birth: '2015-05-01', sex: 'F', ethnicity: 'WBRI', disabilities: ['NONE', 'BAD9'], postcode: 'AB1 2CD', uasc_flag: false, purge: false },
+    la_child_id: 'C1',
+    mis_child_id: 'M1',
+    purge: false,
+    child_details: {
+      unique_pupil_number: 'A12345678901',
+      first_name: 'Zoë-Secret',
+      surname: 'X',
+      date_of_birth: '2015-05-01',
+      sex: 'F',
+      ethnicity: 'WBRI',
+      disabilities: ['NONE', 'BAD9'],
+      postcode: 'AB1 2CD',
+      uasc_flag: false,
+      purge: false,
+    },
     social_care_episodes: [
       { social_care_episode_id: 'R1', referral_date: '2025-01-01', referral_source: '10', referral_no_further_action_flag: false, purge: false },
       { referral_date: '2025-02-30', referral_source: 'ZZ', referral_no_further_action_flag: false, purge: false },
@@ -62,7 +76,10 @@ describe('extension workflows: payload problems at their JSON path', () => {
     assert.equal(slice(text, rec('/child_details/disabilities/1')), '"BAD9"');
     assert.equal(slice(text, rec('/social_care_episodes/1/referral_source')), '"ZZ"');
     assert.equal(slice(text, rec('/social_care_episodes/1/referral_date')), '"2025-02-30"');
-    assert.equal(rec('/social_care_episodes/1/referral_date').range.start.line, text.split('\n').findIndex((l) => l.includes('2025-02-30')));
+    assert.equal(
+      rec('/social_care_episodes/1/referral_date').range.start.line,
+      text.split('\n').findIndex((l) => l.includes('2025-02-30')),
+    );
   });
 
   it('a missing property: the key of the object it is missing from', () => {
@@ -92,7 +109,7 @@ describe('extension workflows: payload problems at their JSON path', () => {
     assert.equal(slice(et, payloadDiagnosticRecords(et, ep)[ei]!), '1');
   });
 
-  it('never puts a value of the child\'s data in a message', () => {
+  it("never puts a value of the child's data in a message", () => {
     for (const r of recs) {
       assert.ok(!r.message.includes('Zoë'));
       assert.ok(!r.message.includes('A12345678901'));
@@ -111,7 +128,11 @@ describe('extension workflows: payload problems at their JSON path', () => {
     const k = payloadHoverAt(text, text.indexOf('"referral_source": "ZZ"') + 3, problems)!;
     assert.equal(k.pointer, '/social_care_episodes/1/referral_source');
     assert.match(k.markdown, /ssd_cin_episodes\.cine_referral_source_code/);
-    assert.match(k.markdown, /\*\*enum\*\*: a code that is not in the DfE list: referral_source|\*\*enum\*\*: a code that is not in the DfE list: .+allowed codes/, 'on the key (no underline): the message as well');
+    assert.match(
+      k.markdown,
+      /\*\*enum\*\*: a code that is not in the DfE list: referral_source|\*\*enum\*\*: a code that is not in the DfE list: .+allowed codes/,
+      'on the key (no underline): the message as well',
+    );
     // where the missing-property squiggle sits (the second item's brace), its problem is listed
     const brace = locatePointer(text, '/social_care_episodes/1/social_care_episode_id')!;
     const m = payloadHoverAt(text, brace.start, problems)!;
@@ -137,7 +158,10 @@ describe('extension workflows: payload problems at their JSON path', () => {
   it('summaries and the exclusion message name the gate', () => {
     assert.match(payloadSummary('C1', problems), /^C1: \d+ problems with the payload: see the Problems panel/);
     assert.match(payloadSummary('C1', []), /meets every rule/);
-    assert.match(exclusionMessage({ personId: 'C9', gate: 'A', reason: 'gate A (age): neither a date of birth nor an expected date of birth' }, '2026-11-25', { start: '2024-04-01', end: '2026-11-26' }), /^C9 is not in the cohort for as-of 2026-11-25 .*excluded by gate A \(age\)/);
+    assert.match(
+      exclusionMessage({ personId: 'C9', gate: 'A', reason: 'gate A (age): neither a date of birth nor an expected date of birth' }, '2026-11-25', { start: '2024-04-01', end: '2026-11-26' }),
+      /^C9 is not in the cohort for as-of 2026-11-25 .*excluded by gate A \(age\)/,
+    );
     assert.match(exclusionMessage({ personId: 'C9', gate: 'missing', reason: 'x' }, '2026-11-25', { start: '2024-04-01', end: '2026-11-26' }), /not in ssd_person/);
   });
 });

@@ -4,10 +4,30 @@ import { barChartSvg, escapeHtml, formatMs, renderReportHtml, type ReportData } 
 
 function data(over: Partial<ReportData> = {}): ReportData {
   return {
-    title: 'Check Tables', outcome: 'problems', target: 'pglite <memory>', schema: 'ssd', startedAt: new Date('2026-11-25T09:00:00Z'), elapsedMs: 1530,
-    counts: [{ label: 'Errors', value: 3 }, { label: 'Warnings', value: 12000 }],
-    timings: [{ label: 'ssd_person', value: 250 }, { label: 'ssd_cin_episodes', value: 65_000 }],
-    charts: [{ title: 'Findings by table', bars: [{ label: 'ssd_person', value: 10 }, { label: 'ssd_cin_episodes', value: 5 }, { label: 'ssd_disability', value: 0 }] }],
+    title: 'Check Tables',
+    outcome: 'problems',
+    target: 'pglite <memory>',
+    schema: 'ssd',
+    startedAt: new Date('2026-11-25T09:00:00Z'),
+    elapsedMs: 1530,
+    counts: [
+      { label: 'Errors', value: 3 },
+      { label: 'Warnings', value: 12000 },
+    ],
+    timings: [
+      { label: 'ssd_person', value: 250 },
+      { label: 'ssd_cin_episodes', value: 65_000 },
+    ],
+    charts: [
+      {
+        title: 'Findings by table',
+        bars: [
+          { label: 'ssd_person', value: 10 },
+          { label: 'ssd_cin_episodes', value: 5 },
+          { label: 'ssd_disability', value: 0 },
+        ],
+      },
+    ],
     findings: [{ severity: 'error', where: 'ssd_person.pers_person_id', rule: 'SSD-PERS-001', message: 'bad <id> & "quote"', count: 1 }],
     moreFindings: 4,
     notes: ['Not fit: 3 errors.'],
@@ -40,7 +60,17 @@ describe('extension workflows: report page', () => {
   });
 
   it('bar widths scale to the largest value; zero is drawn empty; empty charts and findings are said plainly', () => {
-    const svg = barChartSvg({ title: 't', bars: [{ label: 'a', value: 10 }, { label: 'b', value: 5 }, { label: 'c', value: 0 }] }, 520);
+    const svg = barChartSvg(
+      {
+        title: 't',
+        bars: [
+          { label: 'a', value: 10 },
+          { label: 'b', value: 5 },
+          { label: 'c', value: 0 },
+        ],
+      },
+      520,
+    );
     const widths = [...svg.matchAll(/<rect [^>]*width="(\d+)"/g)].map((m) => Number(m[1]));
     assert.equal(widths.length, 3);
     assert.equal(widths[1], Math.round(widths[0]! / 2));

@@ -5,8 +5,19 @@ import assert from 'node:assert/strict';
 import { renderReportHtml } from '../../../src/extension/core/report';
 import { lineOffsets, type DiagnosticRecord } from '../../../src/extension/core/diagnosticRecords';
 import {
-  driftDiagnostics, driftReviewSql, formatDrift, formatPreflight, formatRunEvent, hasTableContainers, preflightDiagnostics,
-  preflightReport, progressForEvent, runSummaryLine, scriptDiagnosticRecords, scriptRunReport, unsetVariables,
+  driftDiagnostics,
+  driftReviewSql,
+  formatDrift,
+  formatPreflight,
+  formatRunEvent,
+  hasTableContainers,
+  preflightDiagnostics,
+  preflightReport,
+  progressForEvent,
+  runSummaryLine,
+  scriptDiagnosticRecords,
+  scriptRunReport,
+  unsetVariables,
 } from '../../../src/extension/core/scriptWorkflow';
 import { checkDrift } from '../../../src/script/drift';
 import { runScript, type RunEvent } from '../../../src/script/index';
@@ -49,17 +60,34 @@ forEachTarget('extension workflows: Run Script mappings', (fx, target) => {
 
     // progress and output lines
     const progress = events.map(progressForEvent).filter((p) => p !== undefined);
-    assert.deepEqual(progress.filter((p) => p!.message.startsWith('batch 3 of 4')).map((p) => Math.round(p!.percent)), [50, 75]);
+    assert.deepEqual(
+      progress.filter((p) => p!.message.startsWith('batch 3 of 4')).map((p) => Math.round(p!.percent)),
+      [50, 75],
+    );
     const lines = events.flatMap(formatRunEvent);
     assert.ok(lines.some((l) => /^\[3\/4\] /.test(l)));
-    assert.ok(lines.some((l) => /bad\.sql:5:8: error: .*no_such_col/.test(l)), lines.join('\n'));
-    assert.ok(lines.some((l) => /^ {2}w1\s+uncertain|^ {2}\S*w1\s+/.test(l)), 'the summary lists the table');
+    assert.ok(
+      lines.some((l) => /bad\.sql:5:8: error: .*no_such_col/.test(l)),
+      lines.join('\n'),
+    );
+    assert.ok(
+      lines.some((l) => /^ {2}w1\s+uncertain|^ {2}\S*w1\s+/.test(l)),
+      'the summary lists the table',
+    );
     assert.match(runSummaryLine(result), /^bad\.sql: 1 error · 4 batches \(2 ok, 1 failed, 1 not run\)/);
 
     // report: counts, the error, time per table chart
     const report = scriptRunReport(result, { target: db.description, schema, startedAt: new Date() });
     assert.equal(report.outcome, 'problems');
-    assert.deepEqual(report.counts.filter((c) => c.label.startsWith('Batches')).map((c) => [c.label, c.value]), [['Batches', 4], ['Batches ok', 2], ['Batches failed', 1], ['Batches not run', 1]]);
+    assert.deepEqual(
+      report.counts.filter((c) => c.label.startsWith('Batches')).map((c) => [c.label, c.value]),
+      [
+        ['Batches', 4],
+        ['Batches ok', 2],
+        ['Batches failed', 1],
+        ['Batches not run', 1],
+      ],
+    );
     assert.ok(report.findings!.some((f) => f.where === 'bad.sql:5:8' && f.severity === 'error' && f.rule === '42703'));
     const html = renderReportHtml(report, 'n0nce', 'vscode-resource:');
     assert.match(html, /Time per table \(ms\)/);
@@ -75,8 +103,14 @@ forEachTarget('extension workflows: Run Script mappings', (fx, target) => {
     const events: RunEvent[] = [];
     const kept = await runScript(db, { file: '/work/refresh.sql', text: failing, schema, onEvent: (e) => events.push(e) });
     const lines = events.flatMap(formatRunEvent);
-    assert.ok(lines.some((l) => /^ {4}w_refresh: kept previous rows \(20, error at refresh\.sql:2:\d+\)$/.test(l)), lines.join('\n'));
-    assert.ok(lines.some((l) => /w_refresh\s+failed\s+no\s+20\s.*kept previous rows \(20, error at \/work\/refresh\.sql:2:\d+\)/.test(l)), lines.join('\n'));
+    assert.ok(
+      lines.some((l) => /^ {4}w_refresh: kept previous rows \(20, error at refresh\.sql:2:\d+\)$/.test(l)),
+      lines.join('\n'),
+    );
+    assert.ok(
+      lines.some((l) => /w_refresh\s+failed\s+no\s+20\s.*kept previous rows \(20, error at \/work\/refresh\.sql:2:\d+\)/.test(l)),
+      lines.join('\n'),
+    );
     assert.ok(!lines.some((l) => l.startsWith('WARNING')));
     const keptReport = scriptRunReport(kept.result, { target: db.description, schema, startedAt: new Date() });
     assert.ok(keptReport.findings!.some((f) => f.rule === 'kept previous rows' && f.where === `${schema}.w_refresh`));
@@ -113,8 +147,15 @@ forEachTarget('extension workflows: Run Script mappings', (fx, target) => {
     assert.deepEqual([missing.file, missing.line], check.line ? [check.file, check.line] : ['/w/d.sql', 1], 'at its place, else on the first line');
     assert.match(missing.message, /What to do: create it first/);
     assert.equal(pd.filter((d) => d.severity === 'error').length, pre.checks.filter((c) => c.status === 'fail').length);
-    assert.deepEqual(preflightDiagnostics(pre).map((d) => d.code), pre.checks.filter((c) => (c.status === 'fail' || c.status === 'warn') && c.line).map((c) => c.id), 'without a file: only located checks');
-    assert.ok(formatPreflight(pre).some((l) => /^ {2}FAIL .*target schema ssd_nowhere_schema: .*never creates it/.test(l)), formatPreflight(pre).join('\n'));
+    assert.deepEqual(
+      preflightDiagnostics(pre).map((d) => d.code),
+      pre.checks.filter((c) => (c.status === 'fail' || c.status === 'warn') && c.line).map((c) => c.id),
+      'without a file: only located checks',
+    );
+    assert.ok(
+      formatPreflight(pre).some((l) => /^ {2}FAIL .*target schema ssd_nowhere_schema: .*never creates it/.test(l)),
+      formatPreflight(pre).join('\n'),
+    );
     assert.ok(formatPreflight(pre).some((l) => /what to do: create it first: CREATE SCHEMA ssd_nowhere_schema;/.test(l)));
     assert.equal(preflightReport(pre, { target: 'x', startedAt: new Date(), elapsedMs: 5, file: '/w/d.sql' }).outcome, 'failed');
 
@@ -150,12 +191,18 @@ describe('extension workflows: script planning helpers', () => {
   it('names the sqlcmd variables a script uses without a value, once each', () => {
     const text = 'USE $(src_db);\nGO\nSELECT * FROM $(SRC_DB).dbo.x WHERE y > $(cutoff);\nGO\n';
     let diags;
-    try { planScript(text, { dialect: 'tsql', file: 'v.sql' }); assert.fail('should not plan'); } catch (e) {
+    try {
+      planScript(text, { dialect: 'tsql', file: 'v.sql' });
+      assert.fail('should not plan');
+    } catch (e) {
       assert.ok(e instanceof ScriptPlanError);
       diags = e.diagnostics;
     }
     assert.deepEqual(unsetVariables(diags), ['src_db', 'cutoff'], 'sqlcmd variable names are case-insensitive');
-    try { planScript(text, { dialect: 'tsql', file: 'v.sql', vars: { src_db: 'HDM' } }); assert.fail('should not plan'); } catch (e) {
+    try {
+      planScript(text, { dialect: 'tsql', file: 'v.sql', vars: { src_db: 'HDM' } });
+      assert.fail('should not plan');
+    } catch (e) {
       assert.ok(e instanceof ScriptPlanError);
       assert.deepEqual(unsetVariables(e.diagnostics), ['cutoff']);
     }
@@ -170,12 +217,15 @@ describe('extension workflows: script planning helpers', () => {
     assert.equal(hasTableContainers(planScript('SELECT 1;\nGO\n', { dialect: 'tsql', file: 'p.sql' })), false);
   });
 
-  it('groups diagnostics by file (includes), drops repeats of GO n, keeps an unknown file\'s position', () => {
-    const recs = scriptDiagnosticRecords([
-      { file: 'main.sql', line: 2, column: 3, message: 'bad', severity: 'error', source: 'server', batchIndex: 0 },
-      { file: 'main.sql', line: 2, column: 3, message: 'bad', severity: 'error', source: 'server', batchIndex: 0 },
-      { file: '/inc/part.sql', line: 4, column: 1, message: 'warn', severity: 'warning', source: 'split' },
-    ], (f) => (f === 'main.sql' ? 'a\n  xyz q\n' : undefined));
+  it("groups diagnostics by file (includes), drops repeats of GO n, keeps an unknown file's position", () => {
+    const recs = scriptDiagnosticRecords(
+      [
+        { file: 'main.sql', line: 2, column: 3, message: 'bad', severity: 'error', source: 'server', batchIndex: 0 },
+        { file: 'main.sql', line: 2, column: 3, message: 'bad', severity: 'error', source: 'server', batchIndex: 0 },
+        { file: '/inc/part.sql', line: 4, column: 1, message: 'warn', severity: 'warning', source: 'split' },
+      ],
+      (f) => (f === 'main.sql' ? 'a\n  xyz q\n' : undefined),
+    );
     assert.equal(recs.get('main.sql')!.length, 1);
     assert.deepEqual(recs.get('main.sql')![0]!.range, { start: { line: 1, character: 2 }, end: { line: 1, character: 5 } });
     assert.deepEqual(recs.get('/inc/part.sql')![0]!.range, { start: { line: 3, character: 0 }, end: { line: 3, character: 1 } });

@@ -20,8 +20,13 @@ describe('Run as SSD Script: which files, which target, what SELECTs returned', 
     assert.equal(looksLikeSsdScript(''), false);
   });
 
-  it('names server, database and schema from the connection\'s safe description', () => {
-    assert.deepEqual(scriptTarget('Council SQL', 'SQL Server ssd_user@sql01,1433/SSD_LIVE', 'ssd_development'), { connection: 'Council SQL', server: 'sql01,1433', database: 'SSD_LIVE', schema: 'ssd_development' });
+  it("names server, database and schema from the connection's safe description", () => {
+    assert.deepEqual(scriptTarget('Council SQL', 'SQL Server ssd_user@sql01,1433/SSD_LIVE', 'ssd_development'), {
+      connection: 'Council SQL',
+      server: 'sql01,1433',
+      database: 'SSD_LIVE',
+      schema: 'ssd_development',
+    });
     assert.deepEqual(scriptTarget('Win', 'SQL Server CORP\\jo@sql02\\INST/ssd', 'dbo'), { connection: 'Win', server: 'sql02\\INST', database: 'ssd', schema: 'dbo' });
     assert.deepEqual(scriptTarget('PG', 'PostgreSQL ssd@10.0.0.1:5432/ssd', 'public'), { connection: 'PG', server: '10.0.0.1:5432', database: 'ssd', schema: 'public' });
     assert.equal(scriptTarget('Folder', 'embedded PostgreSQL at /data/ssd', 'public').database, '/data/ssd');
@@ -32,21 +37,24 @@ describe('Run as SSD Script: which files, which target, what SELECTs returned', 
 
   it('summarises SELECT results: counts, a small table of the first rows, one phrase for the end', () => {
     const lines = resultLines([
-      { rows: 12, columns: ['id', 'code'], first: [{ id: 1, code: 'c1' }, { id: 2, code: null }] },
+      {
+        rows: 12,
+        columns: ['id', 'code'],
+        first: [
+          { id: 1, code: 'c1' },
+          { id: 2, code: null },
+        ],
+      },
       { rows: 0, columns: ['n'], first: [] },
     ]);
-    assert.deepEqual(lines, [
-      '    returned 12 rows; first 2 below:',
-      '      id | code',
-      '      ---+-----',
-      '      1  | c1',
-      '      2  | NULL',
-      '    returned 0 rows',
-    ]);
+    assert.deepEqual(lines, ['    returned 12 rows; first 2 below:', '      id | code', '      ---+-----', '      1  | c1', '      2  | NULL', '    returned 0 rows']);
     assert.equal(resultLines([{ rows: 1, columns: ['x'], first: [{ x: 'a'.repeat(60) }] }])[2]!.trim().length, 40, 'long values are cut');
     const batch = (results?: { rows: number; columns: string[]; first: Record<string, unknown>[] }[]) => ({ ...(results ? { results } : {}) }) as never;
     assert.equal(selectSummary({ batches: [batch(), batch()] }), undefined);
     assert.equal(selectSummary({ batches: [batch([{ rows: 12, columns: ['a'], first: [] }])] }), 'a SELECT returned 12 rows; first rows in the SSD Script output');
-    assert.equal(selectSummary({ batches: [batch([{ rows: 0, columns: [], first: [] }]), batch([{ rows: 1, columns: ['a'], first: [] }])] }), '2 SELECTs returned 1 row; first rows in the SSD Script output');
+    assert.equal(
+      selectSummary({ batches: [batch([{ rows: 0, columns: [], first: [] }]), batch([{ rows: 1, columns: ['a'], first: [] }])] }),
+      '2 SELECTs returned 1 row; first rows in the SSD Script output',
+    );
   });
 });

@@ -1,16 +1,42 @@
 import assert from 'node:assert/strict';
 import {
-  ASSESSMENT_FACTORS, CARE_LEAVER_ACCOMMODATION, CARE_LEAVER_ACTIVITIES, CARE_LEAVER_END_REASONS, CLOSURE_REASONS, DISABILITIES,
-  EPISODE_END_REASONS, EPISODE_START_REASONS, ETHNICITIES, IMMIGRATION_STATUSES, PLACEMENT_CHANGE_REASONS, PLACEMENT_TYPES,
-  REFERRAL_SOURCES, UPN_UNKNOWN_REASONS, codesOf, describe as describeCode, weightedOf, type CodeEntry,
+  ASSESSMENT_FACTORS,
+  CARE_LEAVER_ACCOMMODATION,
+  CARE_LEAVER_ACTIVITIES,
+  CARE_LEAVER_END_REASONS,
+  CLOSURE_REASONS,
+  DISABILITIES,
+  EPISODE_END_REASONS,
+  EPISODE_START_REASONS,
+  ETHNICITIES,
+  IMMIGRATION_STATUSES,
+  PLACEMENT_CHANGE_REASONS,
+  PLACEMENT_TYPES,
+  REFERRAL_SOURCES,
+  UPN_UNKNOWN_REASONS,
+  codesOf,
+  describe as describeCode,
+  weightedOf,
+  type CodeEntry,
 } from '../../../src/fake/codes';
 import { BAD_POSTCODES, FAKE_POSTCODE_AREAS, POSTCODE_FORMAT, fakePostcode, firstName, lastName } from '../../../src/fake/names';
 import { Rng } from '../../../src/fake/rng';
 
 const ALL: Record<string, readonly CodeEntry[]> = {
-  REFERRAL_SOURCES, CLOSURE_REASONS, ASSESSMENT_FACTORS, ETHNICITIES, DISABILITIES, UPN_UNKNOWN_REASONS, PLACEMENT_TYPES,
-  EPISODE_START_REASONS, EPISODE_END_REASONS, CARE_LEAVER_END_REASONS, PLACEMENT_CHANGE_REASONS, CARE_LEAVER_ACTIVITIES,
-  CARE_LEAVER_ACCOMMODATION, IMMIGRATION_STATUSES,
+  REFERRAL_SOURCES,
+  CLOSURE_REASONS,
+  ASSESSMENT_FACTORS,
+  ETHNICITIES,
+  DISABILITIES,
+  UPN_UNKNOWN_REASONS,
+  PLACEMENT_TYPES,
+  EPISODE_START_REASONS,
+  EPISODE_END_REASONS,
+  CARE_LEAVER_END_REASONS,
+  PLACEMENT_CHANGE_REASONS,
+  CARE_LEAVER_ACTIVITIES,
+  CARE_LEAVER_ACCOMMODATION,
+  IMMIGRATION_STATUSES,
 };
 
 describe('fake/codes: DfE code lists', () => {
@@ -34,8 +60,14 @@ describe('fake/codes: DfE code lists', () => {
   });
 
   it('closure reasons are RC1-RC9, UPN unknown reasons UN1-UN10', () => {
-    assert.deepEqual(codesOf(CLOSURE_REASONS), Array.from({ length: 9 }, (_, i) => `RC${i + 1}`));
-    assert.deepEqual(codesOf(UPN_UNKNOWN_REASONS), Array.from({ length: 10 }, (_, i) => `UN${i + 1}`));
+    assert.deepEqual(
+      codesOf(CLOSURE_REASONS),
+      Array.from({ length: 9 }, (_, i) => `RC${i + 1}`),
+    );
+    assert.deepEqual(
+      codesOf(UPN_UNKNOWN_REASONS),
+      Array.from({ length: 10 }, (_, i) => `UN${i + 1}`),
+    );
   });
 
   it('placement and episode codes fit the API field lengths', () => {
@@ -72,7 +104,10 @@ describe('fake/names: fake postcodes and British-looking names', () => {
       const p = fakePostcode(r);
       assert.match(p, POSTCODE_FORMAT);
       assert.ok(p.length <= 8, p);
-      assert.ok(FAKE_POSTCODE_AREAS.some((a) => p.startsWith(a) && /\d/.test(p[a.length]!)), p);
+      assert.ok(
+        FAKE_POSTCODE_AREAS.some((a) => p.startsWith(a) && /\d/.test(p[a.length]!)),
+        p,
+      );
     }
   });
 
@@ -84,7 +119,10 @@ describe('fake/names: fake postcodes and British-looking names', () => {
     const a = new Rng('names');
     const b = new Rng('names');
     const names = Array.from({ length: 50 }, () => `${firstName(a, 'F')} ${lastName(a)}`);
-    assert.deepEqual(Array.from({ length: 50 }, () => `${firstName(b, 'F')} ${lastName(b)}`), names);
+    assert.deepEqual(
+      Array.from({ length: 50 }, () => `${firstName(b, 'F')} ${lastName(b)}`),
+      names,
+    );
     assert.ok(new Set(names).size > 30);
     for (const n of names) assert.match(n, /^[A-Z][a-z]+ [A-Z][A-Za-z']+$/);
   });

@@ -1,5 +1,16 @@
 import assert from 'node:assert/strict';
-import { FAKE_TABLES, PROBLEM_KINDS, dayOf, defaultShares, generateChild, generateTeam, isoOf, registrationNumber, windowInDays as reportingWindow, type CohortContext } from '../../../src/fake/cohort';
+import {
+  FAKE_TABLES,
+  PROBLEM_KINDS,
+  dayOf,
+  defaultShares,
+  generateChild,
+  generateTeam,
+  isoOf,
+  registrationNumber,
+  windowInDays as reportingWindow,
+  type CohortContext,
+} from '../../../src/fake/cohort';
 import { parseChildren, parseShare, sharesFromOptions } from '../../../src/fake/cli';
 import { getColumn } from '../../../src/model/ssdModel';
 import { isValidUpn } from '../../../src/fake/upn';
@@ -35,13 +46,14 @@ describe('fake/cohort: pure generation', () => {
   it('dates are YYYY-MM-DD text, UPNs valid, ids fixed-length digits', () => {
     for (let k = 0; k < 500; k++) {
       const c = generateChild(k, ctx('3'));
-      for (const t of FAKE_TABLES) for (const row of c.tables[t]) {
-        for (const [col, v] of Object.entries(row)) {
-          if (/_date$|_dob$|_contact$/.test(col) && v !== null) assert.match(String(v), /^\d{4}-\d{2}-\d{2}$/, `${t}.${col}`);
+      for (const t of FAKE_TABLES)
+        for (const row of c.tables[t]) {
+          for (const [col, v] of Object.entries(row)) {
+            if (/_date$|_dob$|_contact$/.test(col) && v !== null) assert.match(String(v), /^\d{4}-\d{2}-\d{2}$/, `${t}.${col}`);
+          }
+          const id = String(Object.values(row)[0]);
+          assert.match(id, t === 'ssd_person' ? /^\d{8}$/ : /^\d{11}$/, `${t} id ${id}`);
         }
-        const id = String(Object.values(row)[0]);
-        assert.match(id, t === 'ssd_person' ? /^\d{8}$/ : /^\d{11}$/, `${t} id ${id}`);
-      }
       const upn = c.tables.ssd_person[0]!.pers_upn;
       if (upn !== null) assert.ok(isValidUpn(String(upn)));
     }

@@ -11,8 +11,13 @@ function recorder(): Queryable & { calls: { sql: string; params: readonly unknow
   return {
     dialect: 'mssql',
     calls,
-    async query() { throw new Error('no queries expected'); },
-    async execute(sql: string, params: readonly unknown[] = []) { calls.push({ sql, params }); return 0; },
+    async query() {
+      throw new Error('no queries expected');
+    },
+    async execute(sql: string, params: readonly unknown[] = []) {
+      calls.push({ sql, params });
+      return 0;
+    },
   };
 }
 
@@ -34,8 +39,18 @@ describe('SQL Server paths (no server needed)', () => {
     }
     assert.equal(seen, 2600);
     const one = recorder();
-    await bulkInsert(one, 'mssql', 'dbo', 't', Array.from({ length: 1 }, () => 'a'), Array.from({ length: 1500 }, (_, i) => [i]));
-    assert.deepEqual(one.calls.map((c) => c.params.length), [1000, 500]);
+    await bulkInsert(
+      one,
+      'mssql',
+      'dbo',
+      't',
+      Array.from({ length: 1 }, () => 'a'),
+      Array.from({ length: 1500 }, (_, i) => [i]),
+    );
+    assert.deepEqual(
+      one.calls.map((c) => c.params.length),
+      [1000, 500],
+    );
   });
 
   it('ssd fake writes dates for SQL Server in the ISO form DATETIME reads the same under any DATEFORMAT', () => {

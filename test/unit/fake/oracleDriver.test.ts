@@ -18,10 +18,26 @@ describe('ssd fake on the Oracle driver (scripted oracledb)', () => {
     const markerUpdates: unknown[] = [];
     const fake = new FakeOracledb()
       .on(/^DECLARE n NUMBER; BEGIN SELECT COUNT\(\*\) INTO n FROM all_users/, () => ({}))
-      .on(/FROM all_objects/, () => ({ columns: [{ name: 'TABLE_SCHEMA', type: 'VARCHAR2' }, { name: 'TABLE_NAME', type: 'VARCHAR2' }], rows: [] }))
+      .on(/FROM all_objects/, () => ({
+        columns: [
+          { name: 'TABLE_SCHEMA', type: 'VARCHAR2' },
+          { name: 'TABLE_NAME', type: 'VARCHAR2' },
+        ],
+        rows: [],
+      }))
       .on(/^BEGIN\n/, () => ({}))
-      .on(/^SELECT run_no, status, tables_json FROM "SSD_DEVELOPMENT"\."SSD_WORKBENCH_FAKE_RUNS" ORDER BY run_no DESC FETCH FIRST 1 ROWS ONLY$/, () => ({ columns: [{ name: 'RUN_NO', type: 'NUMBER' }], rows: [] }))
-      .on(/^SELECT COUNT\(\*\) AS n, MIN\(/, () => ({ columns: [{ name: 'N', type: 'NUMBER' }, { name: 'LO', type: 'VARCHAR2' }, { name: 'HI', type: 'VARCHAR2' }], rows: [[0, null, null]] }))
+      .on(/^SELECT run_no, status, tables_json FROM "SSD_DEVELOPMENT"\."SSD_WORKBENCH_FAKE_RUNS" ORDER BY run_no DESC FETCH FIRST 1 ROWS ONLY$/, () => ({
+        columns: [{ name: 'RUN_NO', type: 'NUMBER' }],
+        rows: [],
+      }))
+      .on(/^SELECT COUNT\(\*\) AS n, MIN\(/, () => ({
+        columns: [
+          { name: 'N', type: 'NUMBER' },
+          { name: 'LO', type: 'VARCHAR2' },
+          { name: 'HI', type: 'VARCHAR2' },
+        ],
+        rows: [[0, null, null]],
+      }))
       .on(/^SELECT MAX\(run_no\) AS n/, () => ({ columns: [{ name: 'N', type: 'NUMBER' }], rows: [[null]] }))
       .on(/^INSERT INTO "SSD_DEVELOPMENT"\."SSD_WORKBENCH_FAKE_RUNS"/, () => ({ rowsAffected: 1 }))
       .on(/^INSERT INTO "SSD_DEVELOPMENT"\."(\w+)"/, (sql, binds) => {
@@ -29,7 +45,10 @@ describe('ssd fake on the Oracle driver (scripted oracledb)', () => {
         inserted.set(table, [...(inserted.get(table) ?? []), binds as unknown[]]);
         return { rowsAffected: 1 };
       })
-      .on(/^UPDATE "SSD_DEVELOPMENT"\."SSD_WORKBENCH_FAKE_RUNS"/, (_sql, binds) => { markerUpdates.push(binds); return { rowsAffected: 1 }; });
+      .on(/^UPDATE "SSD_DEVELOPMENT"\."SSD_WORKBENCH_FAKE_RUNS"/, (_sql, binds) => {
+        markerUpdates.push(binds);
+        return { rowsAffected: 1 };
+      });
     const spec = parseConnectionString('oracle://ssd@db.example.org:1521/FREEPDB1') as OracleSpec;
     const db = await OracleDb.open(spec, describeSpec(spec), { driver: fake, password: 'pw' });
     try {
@@ -48,7 +67,10 @@ describe('ssd fake on the Oracle driver (scripted oracledb)', () => {
       assert.ok(inserted.get('ssd_person')!.every((r) => r[dob] === null || /^\d{4}-\d\d-\d\dT00:00:00$/.test(String(r[dob]))));
       // Three chunks, each committed with the marker's progress; then the run marked complete.
       assert.ok(fake.committedWork.filter((s) => /^UPDATE .*SET children_written/.test(s)).length === 3);
-      assert.deepEqual(markerUpdates.map((b) => (b as Record<string, unknown>).b1), [10, 20, 30, 'complete']);
+      assert.deepEqual(
+        markerUpdates.map((b) => (b as Record<string, unknown>).b1),
+        [10, 20, 30, 'complete'],
+      );
       assert.ok(fake.sqlSeen().some((s) => /DELETE FROM/.test(s)) === false, 'empty tables: nothing deleted');
     } finally {
       await db.close();

@@ -49,14 +49,15 @@ describe('fake/upn: DfE UPN check letter', () => {
   });
 
   it('every generated UPN is valid and any single changed character is caught', () => {
-    fc.assert(fc.property(digits(11), fc.oneof(digits(1), fc.constantFrom(...UPN_CHECK_LETTERS.split(''))), fc.integer({ min: 1, max: 11 }), fc.integer({ min: 1, max: 9 }),
-      (body, last, pos, delta) => {
+    fc.assert(
+      fc.property(digits(11), fc.oneof(digits(1), fc.constantFrom(...UPN_CHECK_LETTERS.split(''))), fc.integer({ min: 1, max: 11 }), fc.integer({ min: 1, max: 9 }), (body, last, pos, delta) => {
         const upn = makeUpn(body + last);
         assert.ok(isValidUpn(upn));
         // Change one digit in positions 2-12: weight 2..12 times a change of 1..9 is never a multiple of 23.
         const d = Number(upn[pos]);
         const changed = upn.slice(0, pos) + String((d + delta) % 10) + upn.slice(pos + 1);
         assert.equal(upnProblem(changed), 'check-letter');
-      }));
+      }),
+    );
   });
 });

@@ -31,7 +31,7 @@ describe('lint: vscode stays out of the pure cores', function () {
     }
   });
 
-  it('flags vscode in src/connections/ (the editor\'s connection code lives in src/extension/connections/)', async () => {
+  it("flags vscode in src/connections/ (the editor's connection code lives in src/extension/connections/)", async () => {
     assert.equal(await restricted('src/connections/vscode/x.ts', importVscode), true);
   });
 });
@@ -53,7 +53,7 @@ describe('lint: the layers (cores, CLI commands, editor, CLI top)', function () 
     for (const [p, spec] of cases) assert.equal(await restricted(p, importFrom(spec)), true, `${p} → ${spec}`);
   });
 
-  it('flags a CLI command importing the CLI\'s top or the editor, and the editor importing the CLI', async () => {
+  it("flags a CLI command importing the CLI's top or the editor, and the editor importing the CLI", async () => {
     const cases: Array<[string, string]> = [
       ['src/payload/cli.ts', '../cli/main'],
       ['src/script/mosaicCli.ts', '../extension/settings'],

@@ -21,9 +21,15 @@ describe('model: the as-of date', () => {
 
   it('rejects what is not a calendar date, naming the option', () => {
     for (const bad of ['2026-02-30', '2026-13-01', '10/08/2026', '2026-8-1', '', ' 2026-08-10', '0050-01-01']) {
-      assert.throws(() => AsOf.parse(bad, '--as-of'), (e: Error) => e instanceof AsOfError && e.message.startsWith('--as-of must be a date written YYYY-MM-DD'));
+      assert.throws(
+        () => AsOf.parse(bad, '--as-of'),
+        (e: Error) => e instanceof AsOfError && e.message.startsWith('--as-of must be a date written YYYY-MM-DD'),
+      );
     }
-    assert.throws(() => parseIsoDate('2026-02-30'), (e: Error) => e instanceof UsageError && /--as-of must be a date/.test(e.message));
+    assert.throws(
+      () => parseIsoDate('2026-02-30'),
+      (e: Error) => e instanceof UsageError && /--as-of must be a date/.test(e.message),
+    );
     assert.equal(parseIsoDate('2024-02-29'), '2024-02-29');
     assert.equal(parseIsoDate(undefined), undefined);
   });
@@ -41,7 +47,7 @@ describe('model: the as-of date', () => {
     assert.equal(AsOf.orToday('2026-01-15').date, '2026-01-15');
   });
 
-  it('the fake data\'s day-number window is the same window', () => {
+  it("the fake data's day-number window is the same window", () => {
     for (const d of ['2026-08-10', '2026-01-15', '2026-03-31', '2026-04-01', '2028-02-29', '2025-02-28', '2000-01-01']) {
       const w = reportingWindow(d);
       const f = fakeWindow(dayOf(d));
@@ -49,7 +55,7 @@ describe('model: the as-of date', () => {
     }
   });
 
-  it('the checks\' cohort SQL uses the same age limit in each dialect', () => {
+  it("the checks' cohort SQL uses the same age limit in each dialect", () => {
     const pg = readFileSync('sql/postgres/check_cohort_without_episode.sql', 'utf8');
     const ms = readFileSync('sql/mssql/check_cohort_without_episode.sql', 'utf8');
     assert.match(pg, new RegExp(`INTERVAL '${AGE_LIMIT_YEARS} years'`));

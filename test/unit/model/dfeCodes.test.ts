@@ -2,15 +2,19 @@
 // the model's code lists, limits and identifier rules (src/model/dfeCodes.ts, identifiers.ts) say
 // the same thing: every enum, maxLength, maxItems and id pattern of the schema is checked here.
 import assert from 'node:assert/strict';
-import {
-  CARE_LEAVER_ACCOMMODATION, CARE_LEAVER_ACTIVITY, DISABILITY_CODES, LIMITS, REFERRAL_SOURCES, UPN_UNKNOWN_CODES,
-} from '../../../src/model/dfeCodes';
+import { CARE_LEAVER_ACCOMMODATION, CARE_LEAVER_ACTIVITY, DISABILITY_CODES, LIMITS, REFERRAL_SOURCES, UPN_UNKNOWN_CODES } from '../../../src/model/dfeCodes';
 import { ID_PATTERN, POSTCODE, POSTCODE_FORMAT } from '../../../src/model/identifiers';
 import * as oldCheck from '../../../src/check/codes';
 import * as oldFake from '../../../src/fake/codes';
 import schema from '../../../src/payload/dfePayload.schema.json';
 
-interface Def { enum?: string[]; maxLength?: number; minLength?: number; maxItems?: number; pattern?: string }
+interface Def {
+  enum?: string[];
+  maxLength?: number;
+  minLength?: number;
+  maxItems?: number;
+  pattern?: string;
+}
 const def = (name: string): Def => {
   const d = (schema.definitions as Record<string, Def>)[name];
   assert.ok(d, `schema definition ${name}`);
@@ -28,16 +32,27 @@ describe('model: DfE code lists and limits equal the payload schema', () => {
     ];
     for (const [name, list] of pairs) assert.deepEqual(def(name).enum, [...list], name);
     // No enum in the schema is left unchecked (sex M/F/U is the payload's own, not a DfE code list).
-    const enums = Object.entries(schema.definitions as Record<string, Def>).filter(([, d]) => d.enum).map(([n]) => n).sort();
+    const enums = Object.entries(schema.definitions as Record<string, Def>)
+      .filter(([, d]) => d.enum)
+      .map(([n]) => n)
+      .sort();
     assert.deepEqual(enums, [...pairs.map(([n]) => n), 'sex'].sort());
   });
 
-  it('every length limit of the schema is the model\'s LIMITS', () => {
+  it("every length limit of the schema is the model's LIMITS", () => {
     const lengths: Array<[string, number]> = [
-      ['laChildIdLength', LIMITS.laChildId], ['misChildIdLength', LIMITS.misChildId], ['entityIdLength', LIMITS.entityId],
-      ['workerIdLength', LIMITS.workerId], ['upn', LIMITS.upn], ['personName', LIMITS.names], ['postcode', LIMITS.postcode],
-      ['closureReason', LIMITS.closureReason], ['startReason', LIMITS.startReason], ['placementType', LIMITS.placementType],
-      ['endReason', LIMITS.endReason], ['changeReason', LIMITS.changeReason],
+      ['laChildIdLength', LIMITS.laChildId],
+      ['misChildIdLength', LIMITS.misChildId],
+      ['entityIdLength', LIMITS.entityId],
+      ['workerIdLength', LIMITS.workerId],
+      ['upn', LIMITS.upn],
+      ['personName', LIMITS.names],
+      ['postcode', LIMITS.postcode],
+      ['closureReason', LIMITS.closureReason],
+      ['startReason', LIMITS.startReason],
+      ['placementType', LIMITS.placementType],
+      ['endReason', LIMITS.endReason],
+      ['changeReason', LIMITS.changeReason],
     ];
     for (const [name, limit] of lengths) assert.equal(def(name).maxLength, limit, name);
     assert.equal(def('upn').minLength, LIMITS.upn);
@@ -45,7 +60,7 @@ describe('model: DfE code lists and limits equal the payload schema', () => {
     assert.equal(def('factors').maxItems, LIMITS.factors);
   });
 
-  it('the schema\'s id characters are the model\'s ID_PATTERN', () => {
+  it("the schema's id characters are the model's ID_PATTERN", () => {
     assert.equal(def('idCharacters').pattern, ID_PATTERN.source);
   });
 

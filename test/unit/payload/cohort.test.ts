@@ -6,8 +6,7 @@ import { child, W } from './childRows';
 // Window for as-of 2026-08-10: 2024-04-01 to 2026-08-11 (inclusive).
 
 describe('payload cohort, gate A (age / unborn)', () => {
-  const inA = (dob: string | null, expected: string | null = null) =>
-    cohortDecision(child({ pers_dob: dob, pers_expected_dob: expected }), W).exclusion?.gate !== 'A';
+  const inA = (dob: string | null, expected: string | null = null) => cohortDecision(child({ pers_dob: dob, pers_expected_dob: expected }), W).exclusion?.gate !== 'A';
 
   it('admits a child born on the window end (tomorrow) and not one born the day after', () => {
     assert.equal(inA('2026-08-11'), true);
@@ -80,13 +79,19 @@ describe('payload cohort, gate B (activity)', () => {
     r.cinPlans.push({ cinp_cin_plan_id: 'P1', cinp_person_id: 'C1', cinp_referral_id: 'RX', cinp_cin_plan_start_date: '2024-01-01', cinp_cin_plan_end_date: '2024-04-01' });
     const b = buildChild(r, W);
     assert.deepEqual(b.decision.routes, ['HasCINPlan']);
-    assert.equal(JSON.stringify(b.result!.payload), '{"la_child_id":"C1","purge":false,"child_details":{"date_of_birth":"2015-05-01","sex":"F","disabilities":["NONE"],"uasc_flag":false,"purge":false}}');
-    assert.deepEqual(b.result!.problems.map((p) => [p.path, p.rule, p.severity]), [['/social_care_episodes', 'cohort-without-episode', 'warning']]);
+    assert.equal(
+      JSON.stringify(b.result!.payload),
+      '{"la_child_id":"C1","purge":false,"child_details":{"date_of_birth":"2015-05-01","sex":"F","disabilities":["NONE"],"uasc_flag":false,"purge":false}}',
+    );
+    assert.deepEqual(
+      b.result!.problems.map((p) => [p.path, p.rule, p.severity]),
+      [['/social_care_episodes', 'cohort-without-episode', 'warning']],
+    );
     r.cinPlans[0]!.cinp_cin_plan_end_date = '2024-03-31';
     assert.deepEqual(cohortDecision(r, W).routes, []);
   });
 
-  it('HasLAC (B): a placement on one of the person\'s CLA episodes overlapping the window, whatever the CIN link', () => {
+  it("HasLAC (B): a placement on one of the person's CLA episodes overlapping the window, whatever the CIN link", () => {
     const r = base();
     r.claEpisodes.push({ clae_cla_episode_id: 'E1', clae_person_id: 'C1', clae_cla_id: 'CLA1', clae_referral_id: null });
     r.placements.push({ clap_cla_placement_id: 'PL1', clap_cla_id: 'CLA1', clap_cla_placement_start_date: '2026-08-11' });

@@ -3,10 +3,13 @@ import { parseFactors } from '../../../src/payload/buildPayload';
 import { child, episode0, problemsOf } from './childRows';
 
 function withFactors(...json: Array<string | null>) {
-  return child({}, {
-    assessments: [{ cina_assessment_id: 'A1', cina_referral_id: 'R1', cina_assessment_start_date: '2025-01-02' }],
-    factors: json.map((j, i) => ({ cinf_table_id: `F${i}`, cinf_assessment_id: 'A1', cinf_assessment_factors_json: j })),
-  });
+  return child(
+    {},
+    {
+      assessments: [{ cina_assessment_id: 'A1', cina_referral_id: 'R1', cina_assessment_start_date: '2025-01-02' }],
+      factors: json.map((j, i) => ({ cinf_table_id: `F${i}`, cinf_assessment_id: 'A1', cinf_assessment_factors_json: j })),
+    },
+  );
 }
 
 function factorsOf(...json: Array<string | null>): unknown {
@@ -66,13 +69,56 @@ describe('payload factors (D5)', () => {
   });
 
   it('more than 41 factors make the child invalid through the schema', () => {
-    const codes = ['1A', '1B', '1C', '2A', '2B', '2C', '3A', '3B', '3C', '4A', '4B', '4C', '5A', '5B', '5C', '6A', '6B', '6C', '7A',
-      '8B', '8C', '8D', '8E', '8F', '9A', '10A', '11A', '12A', '13A', '14A', '15A', '16A', '17A', '18B', '18C', '19B', '19C', '20', '21', '22A', '23A', '24A'];
+    const codes = [
+      '1A',
+      '1B',
+      '1C',
+      '2A',
+      '2B',
+      '2C',
+      '3A',
+      '3B',
+      '3C',
+      '4A',
+      '4B',
+      '4C',
+      '5A',
+      '5B',
+      '5C',
+      '6A',
+      '6B',
+      '6C',
+      '7A',
+      '8B',
+      '8C',
+      '8D',
+      '8E',
+      '8F',
+      '9A',
+      '10A',
+      '11A',
+      '12A',
+      '13A',
+      '14A',
+      '15A',
+      '16A',
+      '17A',
+      '18B',
+      '18C',
+      '19B',
+      '19C',
+      '20',
+      '21',
+      '22A',
+      '23A',
+      '24A',
+    ];
     assert.equal(new Set(codes).size, 42);
     const problems = problemsOf(withFactors(JSON.stringify(codes)));
-    assert.deepEqual(problems.map((p) => [p.path, p.rule, p.message]), [
-      ['/social_care_episodes/0/child_and_family_assessments/0/factors', 'maxItems', 'assessment factors (at most 41 codes): 42 items; at most 41 allowed'],
-    ]);
+    assert.deepEqual(
+      problems.map((p) => [p.path, p.rule, p.message]),
+      [['/social_care_episodes/0/child_and_family_assessments/0/factors', 'maxItems', 'assessment factors (at most 41 codes): 42 items; at most 41 allowed']],
+    );
   });
 
   describe('one rule for every item, whatever the shape (amendment 2026-12-05)', () => {
@@ -90,9 +136,11 @@ describe('payload factors (D5)', () => {
     it('an item that is not a code makes the child invalid, naming the item and the assessment, in all three shapes', () => {
       for (const stored of shapes(['1A', '99Z', '2B'])) {
         const problems = problemsOf(withFactors(stored));
-        assert.deepEqual(problems.map((p) => [p.path, p.rule, p.severity, p.source]), [
-          ['/social_care_episodes/0/child_and_family_assessments/0/factors/1', 'factor-not-a-code', 'error', 'ssd_assessment_factors.cinf_assessment_factors_json'],
-        ], stored);
+        assert.deepEqual(
+          problems.map((p) => [p.path, p.rule, p.severity, p.source]),
+          [['/social_care_episodes/0/child_and_family_assessments/0/factors/1', 'factor-not-a-code', 'error', 'ssd_assessment_factors.cinf_assessment_factors_json']],
+          stored,
+        );
         assert.match(problems[0]!.message, /assessment A1: factor item 2 '99Z' is not a CIN census assessment factor code/);
         assert.deepEqual(factorsOf(stored), ['1A', '99Z', '2B'], 'the item is kept, as stored, in the (unsent) payload');
       }
@@ -101,7 +149,11 @@ describe('payload factors (D5)', () => {
     it('the same for items the comma list used to reject and the array used to accept (punctuation, words)', () => {
       for (const stored of ['1A; 2B', '["1A; 2B"]', '{"1A; 2B": 1}']) {
         const problems = problemsOf(withFactors(stored));
-        assert.deepEqual(problems.map((p) => [p.path, p.rule]), [['/social_care_episodes/0/child_and_family_assessments/0/factors/0', 'factor-not-a-code']], stored);
+        assert.deepEqual(
+          problems.map((p) => [p.path, p.rule]),
+          [['/social_care_episodes/0/child_and_family_assessments/0/factors/0', 'factor-not-a-code']],
+          stored,
+        );
       }
       for (const stored of ['NaN', '["NaN"]', 'true', 'N/A']) assert.equal(problemsOf(withFactors(stored)).filter((p) => p.rule === 'factor-not-a-code').length, 1, stored);
     });
@@ -115,7 +167,10 @@ describe('payload factors (D5)', () => {
 
     it('a non-text JSON item names the assessment and the item number', () => {
       const problems = problemsOf(withFactors('["1A", 20]'));
-      assert.deepEqual(problems.map((p) => [p.path, p.rule]), [['/social_care_episodes/0/child_and_family_assessments/0/factors', 'factors-unparseable']]);
+      assert.deepEqual(
+        problems.map((p) => [p.path, p.rule]),
+        [['/social_care_episodes/0/child_and_family_assessments/0/factors', 'factors-unparseable']],
+      );
       assert.match(problems[0]!.message, /assessment A1: .*item 2 is a number/);
     });
   });

@@ -8,7 +8,8 @@ describe('payload person-id order', () => {
   });
 
   it('puts characters above U+FFFF after U+E000–U+FFFF, as UTF-8 byte order does', () => {
-    const astral = '\u{1F600}', high = '\uFF21';
+    const astral = '\u{1F600}',
+      high = '\uFF21';
     assert.equal(compareCodePoints(astral, high) > 0, true);
     assert.equal(compareCodePoints(high, astral) < 0, true);
     assert.equal(Buffer.compare(Buffer.from(astral), Buffer.from(high)) > 0, true);

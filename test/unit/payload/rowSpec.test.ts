@@ -17,14 +17,19 @@ const fileText = (dialect: Dialect, name: string) => readFileSync(join(sqlDir(),
 /** Split a SELECT list at its top-level commas. */
 function topLevelItems(list: string): string[] {
   const out: string[] = [];
-  let depth = 0, quoted = false, start = 0;
+  let depth = 0,
+    quoted = false,
+    start = 0;
   for (let i = 0; i < list.length; i++) {
     const c = list[i];
     if (c === "'") quoted = !quoted;
     if (quoted) continue;
     if (c === '(') depth++;
     if (c === ')') depth--;
-    if (c === ',' && depth === 0) { out.push(list.slice(start, i).trim()); start = i + 1; }
+    if (c === ',' && depth === 0) {
+      out.push(list.slice(start, i).trim());
+      start = i + 1;
+    }
   }
   out.push(list.slice(start).trim());
   return out;
@@ -34,17 +39,20 @@ function topLevelItems(list: string): string[] {
 function selects(sql: string, dialect: Dialect): Array<{ k: string; slots: Map<string, string | null> }> {
   const lit = sqlSyntax(dialect).literal('');
   const prefix = lit.slice(0, lit.length - 2); // N for SQL Server
-  return sql.split('\n').filter((l) => l.startsWith('  SELECT CAST(')).map((line) => {
-    const slots = new Map<string, string | null>();
-    for (const item of topLevelItems(line.slice('  SELECT '.length))) {
-      // Oracle makes the long text column with TO_CLOB(…) (CAST does not convert to LOBs).
-      const m = /^CAST\((.*) AS [A-Z0-9()]+\) AS (\w+)$/.exec(item) ?? /^TO_CLOB\((.*)\) AS (x)$/.exec(item);
-      assert.ok(m, `not a CAST(… AS type) AS slot item: ${item}`);
-      slots.set(m[2]!, m[1] === 'NULL' ? null : m[1]!);
-    }
-    const k = slots.get('k')!;
-    return { k: k.slice(prefix.length + 1, -1), slots };
-  });
+  return sql
+    .split('\n')
+    .filter((l) => l.startsWith('  SELECT CAST('))
+    .map((line) => {
+      const slots = new Map<string, string | null>();
+      for (const item of topLevelItems(line.slice('  SELECT '.length))) {
+        // Oracle makes the long text column with TO_CLOB(…) (CAST does not convert to LOBs).
+        const m = /^CAST\((.*) AS [A-Z0-9()]+\) AS (\w+)$/.exec(item) ?? /^TO_CLOB\((.*)\) AS (x)$/.exec(item);
+        assert.ok(m, `not a CAST(… AS type) AS slot item: ${item}`);
+        slots.set(m[2]!, m[1] === 'NULL' ? null : m[1]!);
+      }
+      const k = slots.get('k')!;
+      return { k: k.slice(prefix.length + 1, -1), slots };
+    });
 }
 
 function exprText(dialect: Dialect, e: Expr): string {
@@ -84,11 +92,16 @@ describe('payload row spec (src/payload/rowSpec.ts)', () => {
     for (const kind of [...Object.values(PAYLOAD_ROWS), ORPHAN_ROWS] as KindSpec[]) {
       kind.from.forEach((from, branch) => {
         const aliases = new Map([...from.matchAll(/\{\{(\w+)\}\} (\w+)/g)].map((m) => [m[2]!, m[1]!]));
-        const exprs = Object.values(kind.fields).flatMap((f) => (f.sql.length === 1 ? f.sql : [f.sql[branch]!])).filter((e): e is string => typeof e === 'string');
+        const exprs = Object.values(kind.fields)
+          .flatMap((f) => (f.sql.length === 1 ? f.sql : [f.sql[branch]!]))
+          .filter((e): e is string => typeof e === 'string');
         for (const text of [from, ...exprs]) {
           for (const [, alias, column] of text.matchAll(/\b(\w+)\.(\w+)\b/g)) {
             const table = aliases.get(alias!);
-            if (!table) { assert.equal(alias, 'ic', `kind ${kind.k}: alias ${alias} is not a table of its FROM`); continue; }
+            if (!table) {
+              assert.equal(alias, 'ic', `kind ${kind.k}: alias ${alias} is not a table of its FROM`);
+              continue;
+            }
             assert.ok(model.get(table)?.has(column!), `kind ${kind.k}: ${table}.${column} is not in the SSD model`);
           }
         }

@@ -11,7 +11,10 @@ const fakeDb = (dialect: 'postgres' | 'mssql') => ({ dialect }) as unknown as Db
 function branches(sql: string): string[][] {
   const body = sql.slice(sql.indexOf('SELECT u.* FROM (') + 'SELECT u.* FROM ('.length, sql.lastIndexOf(') u'));
   return body.split(/\n\s*UNION ALL\n/).map((b) => {
-    const select = b.trim().replace(/^SELECT /, '').split('\n')[0]!;
+    const select = b
+      .trim()
+      .replace(/^SELECT /, '')
+      .split('\n')[0]!;
     return [...select.matchAll(/ AS (\w+)(?:,|$)/g)].map((m) => m[1]!);
   });
 }
@@ -56,8 +59,15 @@ describe('payload stream SQL (both dialects)', () => {
   });
 
   it('with the orphan branches (rows no payload can hold): the same 7 extra branches in both dialects, each joined to ssd_person by its own person id', () => {
-    const all = new Set(['ssd_cin_assessments.cina_person_id', 'ssd_cin_plans.cinp_person_id', 'ssd_s47_enquiry.s47e_person_id', 'ssd_cp_plans.cppl_person_id',
-      'ssd_cla_episodes.clae_person_id', 'ssd_cla_placement.clap_person_id', 'ssd_involvements.invo_person_id']);
+    const all = new Set([
+      'ssd_cin_assessments.cina_person_id',
+      'ssd_cin_plans.cinp_person_id',
+      'ssd_s47_enquiry.s47e_person_id',
+      'ssd_cp_plans.cppl_person_id',
+      'ssd_cla_episodes.clae_person_id',
+      'ssd_cla_placement.clap_person_id',
+      'ssd_involvements.invo_person_id',
+    ]);
     const cols = ['pid', 'k', 's1', 's2', 's3', 's4', 's5', 's6', 's7', 'd1', 'd2', 'd3', 'n1', 'x'];
     const texts = (['postgres', 'mssql'] as const).map((d) => childRowsSql(fakeDb(d), 'ssd_development', all));
     for (const sql of texts) {
@@ -79,7 +89,7 @@ describe('payload stream SQL (both dialects)', () => {
     assert.equal(kinds(childRowsSql(fakeDb('mssql'), 's')).filter((k) => k === 'or').length, 0);
   });
 
-  it('orders by person id in code-point order, with each dialect\'s own syntax', () => {
+  it("orders by person id in code-point order, with each dialect's own syntax", () => {
     assert.match(pg, /ORDER BY u\.pid COLLATE "C"\s*$/);
     assert.match(ms, /ORDER BY u\.pid COLLATE Latin1_General_BIN2\nOPTION \(RECOMPILE\)\s*$/);
     assert.doesNotMatch(ms, /::|COLLATE "C"|\bTEXT\b|\bTIMESTAMP\b|\bLIMIT\b|ILIKE/);

@@ -10,10 +10,16 @@ describe('scramble: batched pseudonyms and date shifts', () => {
     const radices = [9, 10, 10, 26, 10, 10];
     const values = Array.from({ length: 300 }, (_, i) => radices.map((r, j) => (i * 7 + j * 13) % r));
     const enc = fpe.encryptMany(values, radices, 'id');
-    assert.deepEqual(enc, values.map((v) => fpe.encrypt(v, radices, 'id')));
+    assert.deepEqual(
+      enc,
+      values.map((v) => fpe.encrypt(v, radices, 'id')),
+    );
     const dec = fpe.decryptMany(enc, radices, 'id');
     assert.deepEqual(dec, values);
-    assert.deepEqual(dec, enc.map((v) => fpe.decrypt(v, radices, 'id')));
+    assert.deepEqual(
+      dec,
+      enc.map((v) => fpe.decrypt(v, radices, 'id')),
+    );
   });
 
   it('idMany and unIdMany give what id and unId give, for every shape', () => {

@@ -7,9 +7,18 @@ describe('scramble/policy: what happens to every column', () => {
     for (const [t, cols] of Object.entries(FREE_TEXT_COLUMNS)) {
       const m = findTable(t);
       assert.ok(m, t);
-      for (const c of cols) assert.ok(m.columns.some((x) => x.name.toLowerCase() === c), `${t}.${c}`);
+      for (const c of cols)
+        assert.ok(
+          m.columns.some((x) => x.name.toLowerCase() === c),
+          `${t}.${c}`,
+        );
     }
-    for (const [t, c] of Object.entries(CHILD_COLUMN)) if (c) assert.ok(findTable(t)!.columns.some((x) => x.name.toLowerCase() === c), `${t}.${c}`);
+    for (const [t, c] of Object.entries(CHILD_COLUMN))
+      if (c)
+        assert.ok(
+          findTable(t)!.columns.some((x) => x.name.toLowerCase() === c),
+          `${t}.${c}`,
+        );
     for (const [t, [pt, pc, pj, oj]] of Object.entries(CHILD_LOOKUP)) {
       assert.ok(findTable(t)!.columns.some((x) => x.name === oj));
       assert.ok(findTable(pt)!.columns.some((x) => x.name === pc) && findTable(pt)!.columns.some((x) => x.name === pj));

@@ -11,7 +11,11 @@ describe('scramble/scanStore', () => {
     try {
       const store = await ScanStore.open(db, Buffer.alloc(32, 5));
       const n = 20_000;
-      for (let i = 0; i < n; i++) { store.add(`Value${i}`); store.add(`Value${i}`); await store.drain(); }
+      for (let i = 0; i < n; i++) {
+        store.add(`Value${i}`);
+        store.add(`Value${i}`);
+        await store.drain();
+      }
       store.add('SW1A 1AA');
       await store.seal();
       assert.equal(store.size, n + 1);
@@ -26,18 +30,25 @@ describe('scramble/scanStore', () => {
       await store.close();
       const left = await db.query(`SELECT 1 FROM pg_class WHERE relname LIKE 'ssd_scramble_scan_%' AND relkind = 'r'`);
       assert.equal(left.length, 0, 'the temporary table is dropped');
-    } finally { await db.close(); }
+    } finally {
+      await db.close();
+    }
   });
 
   it('keys depend on the seed: another seed gives other keys for the same value', async () => {
     const db = await openDb('pglite:memory');
     try {
       const [a, b] = [await ScanStore.open(db, Buffer.alloc(32, 1)), await ScanStore.open(db, Buffer.alloc(32, 2))];
-      a.add('Smith'); b.add('Smith');
-      await a.seal(); await b.seal();
+      a.add('Smith');
+      b.add('Smith');
+      await a.seal();
+      await b.seal();
       assert.notEqual(a.candidate('smith'), b.candidate('smith'));
       assert.notEqual(a.candidate('smith'), null);
-      await a.close(); await b.close();
-    } finally { await db.close(); }
+      await a.close();
+      await b.close();
+    } finally {
+      await db.close();
+    }
   });
 });

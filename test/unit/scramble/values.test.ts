@@ -24,7 +24,10 @@ describe('scramble/fpe: format-preserving permutation', () => {
       for (let x = 0; x < n; x++) {
         const d: number[] = [];
         let y = x;
-        for (let i = radices.length - 1; i >= 0; i--) { d[i] = y % radices[i]!; y = Math.floor(y / radices[i]!); }
+        for (let i = radices.length - 1; i >= 0; i--) {
+          d[i] = y % radices[i]!;
+          y = Math.floor(y / radices[i]!);
+        }
         all.push(d);
         const e = f.encrypt(d, radices, 't');
         e.forEach((v, i) => assert.ok(v >= 0 && v < radices[i]!));
@@ -32,7 +35,10 @@ describe('scramble/fpe: format-preserving permutation', () => {
         assert.deepEqual(f.decrypt(e, radices, 't'), d);
       }
       assert.equal(seen.size, n, `radices ${radices}`);
-      assert.deepEqual(f.encryptMany(all, radices, 't'), all.map((d) => f.encrypt(d, radices, 't')));
+      assert.deepEqual(
+        f.encryptMany(all, radices, 't'),
+        all.map((d) => f.encrypt(d, radices, 't')),
+      );
     }
   });
 
@@ -50,14 +56,17 @@ describe('scramble/values: keyed transforms', () => {
   const s = new Scrambler(KEY);
 
   it('ids keep length and every character class, invert, and never merge', () => {
-    fc.assert(fc.property(fc.string({ minLength: 1, maxLength: 48, unit: fc.constantFrom(...'0123456789ABCXYZabcxyz-_ /'.split('')) }), (v) => {
-      const p = s.id(v);
-      assert.equal(p.length, v.length);
-      for (let i = 0; i < v.length; i++) assert.equal(classOf(p[i]!), classOf(v[i]!));
-      if (v[0] === '0') assert.equal(p[0], '0');
-      if (/^[1-9]/.test(v)) assert.notEqual(p[0], '0');
-      assert.equal(s.unId(p), v);
-    }), { numRuns: 300 });
+    fc.assert(
+      fc.property(fc.string({ minLength: 1, maxLength: 48, unit: fc.constantFrom(...'0123456789ABCXYZabcxyz-_ /'.split('')) }), (v) => {
+        const p = s.id(v);
+        assert.equal(p.length, v.length);
+        for (let i = 0; i < v.length; i++) assert.equal(classOf(p[i]!), classOf(v[i]!));
+        if (v[0] === '0') assert.equal(p[0], '0');
+        if (/^[1-9]/.test(v)) assert.notEqual(p[0], '0');
+        assert.equal(s.unId(p), v);
+      }),
+      { numRuns: 300 },
+    );
     const out = new Set<string>();
     for (let i = 0; i < 20_000; i++) out.add(s.id(String(10_000_000 + i)));
     assert.equal(out.size, 20_000);
@@ -80,21 +89,27 @@ describe('scramble/values: keyed transforms', () => {
   it('same key, same pseudonyms; another key, others', () => {
     const other = new Scrambler(randomBytes(32));
     const ids = Array.from({ length: 50 }, (_, i) => String(10_000_000 + i));
-    assert.deepEqual(ids.map((v) => new Scrambler(Buffer.from(KEY)).id(v)), ids.map((v) => s.id(v)));
+    assert.deepEqual(
+      ids.map((v) => new Scrambler(Buffer.from(KEY)).id(v)),
+      ids.map((v) => s.id(v)),
+    );
     assert.ok(ids.filter((v) => other.id(v) === s.id(v)).length < 3);
     assert.notEqual(other.fingerprint(), s.fingerprint());
   });
 
   it('a valid UPN stays valid (temporary stays temporary, LA kept); an invalid one stays invalid the same way', () => {
     const body = fc.tuple(fc.array(fc.integer({ min: 0, max: 9 }), { minLength: 11, maxLength: 11 }), fc.constantFrom(...'0123456789ABCDEFGHJKLMNPQRTUVWXYZ'.split('')));
-    fc.assert(fc.property(body, ([d, last]) => {
-      const u = makeUpn(d.join('') + last);
-      const p = s.upn(u);
-      assert.equal(upnProblem(p), null);
-      assert.equal(isTemporaryUpn(p), isTemporaryUpn(u));
-      assert.equal(p.slice(1, 4), u.slice(1, 4));
-      assert.equal(s.unUpn(p), u);
-    }), { numRuns: 200 });
+    fc.assert(
+      fc.property(body, ([d, last]) => {
+        const u = makeUpn(d.join('') + last);
+        const p = s.upn(u);
+        assert.equal(upnProblem(p), null);
+        assert.equal(isTemporaryUpn(p), isTemporaryUpn(u));
+        assert.equal(p.slice(1, 4), u.slice(1, 4));
+        assert.equal(s.unUpn(p), u);
+      }),
+      { numRuns: 200 },
+    );
     for (const bad of ['A12345678901', 'a1234567890123', 'Z123456789012', 'K80120011000', 'B801200110001']) {
       const p = s.upn(bad);
       assert.equal(upnProblem(p), upnProblem(bad), bad);
@@ -132,7 +147,11 @@ describe('scramble/values: keyed transforms', () => {
 
   it('names are faker en_GB names, never the name they replace, and verifiable from the key', () => {
     for (let i = 0; i < 300; i++) {
-      for (const [kind, orig] of [['forename', 'Olivia'], ['surname', 'Smith'], ['fullName', 'Jack Jones']] as const) {
+      for (const [kind, orig] of [
+        ['forename', 'Olivia'],
+        ['surname', 'Smith'],
+        ['fullName', 'Jack Jones'],
+      ] as const) {
         const n = s.name(kind, String(i), 'F', orig);
         assert.notEqual(n.toLowerCase(), orig.toLowerCase());
         assert.ok(/^[A-Z][A-Za-z' ]+$/.test(n), n);

@@ -10,14 +10,20 @@ import { runPlan } from '../../../src/script/runner';
 const systemc = readFileSync(join(process.cwd(), 'test/fixtures/scripts/ssd_systemc_like.sql'), 'utf8');
 const lineOf = (text: string, needle: string) => text.slice(0, text.indexOf(needle)).split('\n').length;
 const summary = (text: string, dialect: 'tsql' | 'postgres', perTable = false) =>
-  planTableBlocks(planScript(text, { dialect, file: 'x.sql', perTable })).map((b) => ({ tables: b.tables.map((t) => t.name), batches: b.batches, atomic: b.atomic, line: b.at.line, reason: b.reason ?? '' }));
+  planTableBlocks(planScript(text, { dialect, file: 'x.sql', perTable })).map((b) => ({
+    tables: b.tables.map((t) => t.name),
+    batches: b.batches,
+    atomic: b.atomic,
+    line: b.at.line,
+    reason: b.reason ?? '',
+  }));
 
 describe('atomic table refresh: table blocks', () => {
   it('untagged PostgreSQL: from the TRUNCATE to the statement before the next table; CREATE IF NOT EXISTS stays outside', () => {
     const text = [
       'CREATE TABLE IF NOT EXISTS a (id int);', // 0
       'TRUNCATE TABLE a;', // 1
-      "INSERT INTO a SELECT 1;", // 2
+      'INSERT INTO a SELECT 1;', // 2
       "SELECT 'done';", // 3: names no table: still a's block
       'CREATE TABLE IF NOT EXISTS b (id int);', // 4: the next table
       'DELETE FROM b;', // 5
@@ -31,8 +37,14 @@ describe('atomic table refresh: table blocks', () => {
 
   it('statements that cannot run in a transaction make the block not atomic, at their line', () => {
     const cases: Array<[string, RegExp]> = [
-      ['COMMIT', /COMMIT/], ['BEGIN', /BEGIN/], ['END', /COMMIT/], ['VACUUM a', /VACUUM/], ['CREATE INDEX CONCURRENTLY ia ON a (id)', /CONCURRENTLY/],
-      ['ALTER DATABASE x SET work_mem = 1', /DATABASE/], ['CALL refresh_a()', /procedure/], ["DO $$ BEGIN INSERT INTO a VALUES (3); COMMIT; END $$", /DO block/],
+      ['COMMIT', /COMMIT/],
+      ['BEGIN', /BEGIN/],
+      ['END', /COMMIT/],
+      ['VACUUM a', /VACUUM/],
+      ['CREATE INDEX CONCURRENTLY ia ON a (id)', /CONCURRENTLY/],
+      ['ALTER DATABASE x SET work_mem = 1', /DATABASE/],
+      ['CALL refresh_a()', /procedure/],
+      ['DO $$ BEGIN INSERT INTO a VALUES (3); COMMIT; END $$', /DO block/],
     ];
     for (const [stmt, why] of cases) {
       const text = `TRUNCATE a;\nINSERT INTO a SELECT 1;\n${stmt};\n`;
@@ -42,14 +54,21 @@ describe('atomic table refresh: table blocks', () => {
       assert.equal(b!.line, 3, stmt);
     }
     // a DO block without COMMIT, a ROLLBACK TO SAVEPOINT, a CASE … END and words in comments or strings are fine
-    const fine = "TRUNCATE a;\nSAVEPOINT s;\nINSERT INTO a SELECT CASE WHEN 1 = 1 THEN 1 END; -- COMMIT later\nROLLBACK TO SAVEPOINT s;\nDO $$ BEGIN RAISE NOTICE 'x'; END $$;\nINSERT INTO a SELECT length('VACUUM; COMMIT');\n";
+    const fine =
+      "TRUNCATE a;\nSAVEPOINT s;\nINSERT INTO a SELECT CASE WHEN 1 = 1 THEN 1 END; -- COMMIT later\nROLLBACK TO SAVEPOINT s;\nDO $$ BEGIN RAISE NOTICE 'x'; END $$;\nINSERT INTO a SELECT length('VACUUM; COMMIT');\n";
     assert.equal(summary(fine, 'postgres')[0]!.atomic, true);
   });
 
   it('T-SQL untagged: GO batches of one table share a block; a batch refreshing two tables is not atomic', () => {
     const text = 'TRUNCATE TABLE dbo.a;\nGO\nINSERT INTO dbo.a SELECT 1;\nGO\nTRUNCATE TABLE dbo.b; INSERT INTO dbo.b SELECT 1;\nTRUNCATE TABLE dbo.c; INSERT INTO dbo.c SELECT 1;\nGO\n';
     const s = summary(text, 'tsql');
-    assert.deepEqual(s.map((b) => [b.tables, b.batches, b.atomic]), [[['a'], [0, 1], true], [['b', 'c'], [2], false]]);
+    assert.deepEqual(
+      s.map((b) => [b.tables, b.batches, b.atomic]),
+      [
+        [['a'], [0, 1], true],
+        [['b', 'c'], [2], false],
+      ],
+    );
     assert.match(s[1]!.reason, /2 tables \(b, c\).*GO/);
     // temp tables and procedure bodies are not table refreshes
     assert.deepEqual(summary('TRUNCATE TABLE #t;\nGO\nCREATE PROCEDURE p AS BEGIN TRUNCATE TABLE dbo.a; COMMIT; END\nGO\n', 'tsql'), []);
@@ -59,7 +78,15 @@ describe('atomic table refresh: table blocks', () => {
 
   it('SystemC-like, as written: one GO batch refreshes every table, so none is atomic and --per-table is suggested', () => {
     const s = summary(systemc, 'tsql');
-    assert.deepEqual(s.map((b) => [b.tables[0], b.atomic]), [['ssd_person', false], ['ssd_address', false], ['ssd_assessment_factors', false], ['ssd_api_data_staging', false]]);
+    assert.deepEqual(
+      s.map((b) => [b.tables[0], b.atomic]),
+      [
+        ['ssd_person', false],
+        ['ssd_address', false],
+        ['ssd_assessment_factors', false],
+        ['ssd_api_data_staging', false],
+      ],
+    );
     for (const b of s) assert.match(b.reason, /--per-table/);
   });
 
@@ -90,18 +117,39 @@ class RecordingDb implements Db {
   readonly description = 'recording';
   readonly defaultSchema = 'dbo';
   readonly log: string[] = [];
-  async query<R>(): Promise<R[]> { return []; }
-  async execute(): Promise<number> { return 0; }
+  async query<R>(): Promise<R[]> {
+    return [];
+  }
+  async execute(): Promise<number> {
+    return 0;
+  }
   // eslint-disable-next-line require-yield
-  async *stream<R>(): AsyncIterable<R> { throw new Error('not used'); }
-  async runBatch(sql: string, _o: RunBatchOptions = {}): Promise<BatchResult> { this.log.push(`direct ${sql.trim().split('\n').pop()}`); return { rowsAffected: [], resultSets: [], elapsedMs: 0 }; }
+  async *stream<R>(): AsyncIterable<R> {
+    throw new Error('not used');
+  }
+  async runBatch(sql: string, _o: RunBatchOptions = {}): Promise<BatchResult> {
+    this.log.push(`direct ${sql.trim().split('\n').pop()}`);
+    return { rowsAffected: [], resultSets: [], elapsedMs: 0 };
+  }
   async transaction<T>(fn: (tx: Queryable) => Promise<T>): Promise<T> {
     this.log.push('BEGIN');
     const tx: Queryable = {
-      dialect: 'mssql', query: async () => [],
-      execute: async (sql: string) => { this.log.push(`tx ${sql.trim().split('\n').pop()}`); if (sql.includes('FAIL_HERE')) throw new DbError("Invalid column name 'FAIL_HERE'.", { code: 207, line: 1 }); return 5; },
+      dialect: 'mssql',
+      query: async () => [],
+      execute: async (sql: string) => {
+        this.log.push(`tx ${sql.trim().split('\n').pop()}`);
+        if (sql.includes('FAIL_HERE')) throw new DbError("Invalid column name 'FAIL_HERE'.", { code: 207, line: 1 });
+        return 5;
+      },
     };
-    try { const out = await fn(tx); this.log.push('COMMIT'); return out; } catch (e) { this.log.push('ROLLBACK'); throw e; }
+    try {
+      const out = await fn(tx);
+      this.log.push('COMMIT');
+      return out;
+    } catch (e) {
+      this.log.push('ROLLBACK');
+      throw e;
+    }
   }
   async cancel(): Promise<void> {}
   async close(): Promise<void> {}
@@ -114,16 +162,28 @@ describe('atomic table refresh: runner on a transaction without runBatch', () =>
     const r = await runPlan(db, planScript(text, { dialect: 'tsql', file: 'x.sql' }), { countRows: false, continueOnError: true });
     assert.deepEqual(db.log, [
       'direct PRINT 1',
-      'BEGIN', 'tx TRUNCATE TABLE dbo.a;', 'tx INSERT INTO dbo.a SELECT 1;', 'COMMIT',
-      'BEGIN', 'tx TRUNCATE TABLE dbo.b;', 'tx INSERT INTO dbo.b SELECT FAIL_HERE;', 'ROLLBACK',
+      'BEGIN',
+      'tx TRUNCATE TABLE dbo.a;',
+      'tx INSERT INTO dbo.a SELECT 1;',
+      'COMMIT',
+      'BEGIN',
+      'tx TRUNCATE TABLE dbo.b;',
+      'tx INSERT INTO dbo.b SELECT FAIL_HERE;',
+      'ROLLBACK',
     ]);
-    assert.deepEqual(r.batches.map((b) => b.status), ['ok', 'ok', 'ok', 'rolled back', 'failed']);
+    assert.deepEqual(
+      r.batches.map((b) => b.status),
+      ['ok', 'ok', 'ok', 'rolled back', 'failed'],
+    );
     const by = Object.fromEntries(r.tables.map((t) => [t.name, t.refresh?.outcome]));
     assert.deepEqual(by, { a: 'refreshed', b: 'kept previous rows' });
     assert.equal(r.tables.find((t) => t.name === 'b')!.refresh!.error!.line, 9);
     // --no-atomic: everything as written
     const db2 = new RecordingDb();
     await runPlan(db2, planScript(text, { dialect: 'tsql', file: 'x.sql' }), { countRows: false, continueOnError: true, atomic: false });
-    assert.ok(db2.log.every((l) => l.startsWith('direct')), db2.log.join('\n'));
+    assert.ok(
+      db2.log.every((l) => l.startsWith('direct')),
+      db2.log.join('\n'),
+    );
   });
 });

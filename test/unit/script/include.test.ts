@@ -10,7 +10,10 @@ describe(':r includes from disk (the SystemC procedure installer layout)', () =>
   before(() => {
     dir = mkdtempSync(join(tmpdir(), 'ssd-inc-'));
     mkdirSync(join(dir, 'procs'));
-    writeFileSync(join(dir, 'procs', 'ssd_setup.sql'), "IF OBJECT_ID('proc_ssd_setup') IS NULL EXEC('CREATE PROCEDURE proc_ssd_setup AS SELECT 1');\nGO\nCREATE OR ALTER PROCEDURE proc_ssd_setup AS\nBEGIN\n  SELECT 2;\nEND\nGO\n");
+    writeFileSync(
+      join(dir, 'procs', 'ssd_setup.sql'),
+      "IF OBJECT_ID('proc_ssd_setup') IS NULL EXEC('CREATE PROCEDURE proc_ssd_setup AS SELECT 1');\nGO\nCREATE OR ALTER PROCEDURE proc_ssd_setup AS\nBEGIN\n  SELECT 2;\nEND\nGO\n",
+    );
     writeFileSync(join(dir, 'procs', 'ssd_person.sql'), 'CREATE OR ALTER PROCEDURE proc_ssd_person AS\nBEGIN\n  SELECT 3;\nEND\nGO\n');
     writeFileSync(join(dir, '00_install_all.sql'), ':r "procs/ssd_setup.sql"\n:r "procs/ssd_person.sql"\n');
     writeFileSync(join(dir, '00_install_all_windows.sql'), ':r "procs\\ssd_setup.sql"\n:r procs\\ssd_person.sql\n');
@@ -20,7 +23,7 @@ describe(':r includes from disk (the SystemC procedure installer layout)', () =>
   for (const installer of ['00_install_all.sql', '00_install_all_windows.sql']) {
     it(`${installer}: each included file's batches, mapped to that file`, () => {
       const file = join(dir, installer);
-      const text = (diskIncludeReader(file, file)).text;
+      const text = diskIncludeReader(file, file).text;
       const plan = planScript(text, { dialect: 'tsql', file, readInclude: diskIncludeReader });
       assert.equal(plan.batches.length, 3);
       assert.ok(plan.batches[1]!.text.startsWith('CREATE OR ALTER PROCEDURE proc_ssd_setup'));

@@ -11,8 +11,20 @@ import { FakeOracledb, type FakeColumn } from '../../helpers/fakeOracledb';
 
 const spec = parseConnectionString('oracle://ssd@db.example.org:1521/AZEUS') as OracleSpec;
 
-interface Server { version: string; user: string; createTable: number; createAny: number; unlimited: number; quota: number }
-const USERS: Record<string, { own: boolean; visible: number }> = { SSD: { own: true, visible: 0 }, SSD_DEVELOPMENT: { own: false, visible: 40 }, AZEUS_VIEWS: { own: false, visible: 12 }, EMPTY_ONE: { own: false, visible: 0 } };
+interface Server {
+  version: string;
+  user: string;
+  createTable: number;
+  createAny: number;
+  unlimited: number;
+  quota: number;
+}
+const USERS: Record<string, { own: boolean; visible: number }> = {
+  SSD: { own: true, visible: 0 },
+  SSD_DEVELOPMENT: { own: false, visible: 40 },
+  AZEUS_VIEWS: { own: false, visible: 12 },
+  EMPTY_ONE: { own: false, visible: 0 },
+};
 
 function fakeWith(server: Server): FakeOracledb {
   const num = (name: string): FakeColumn => ({ name, type: 'NUMBER' });
@@ -42,14 +54,14 @@ const status = (r: Awaited<ReturnType<typeof runPreflight>>) => Object.fromEntri
 const GOOD: Server = { version: '19.0.0.0.0', user: 'SSD', createTable: 1, createAny: 0, unlimited: 0, quota: 1 };
 
 describe('ssd preflight on Oracle (scripted oracledb)', () => {
-  it('passes on 19c for the login\'s own schema with CREATE TABLE and a quota', async () => {
+  it("passes on 19c for the login's own schema with CREATE TABLE and a quota", async () => {
     const r = await preflight(GOOD, { schema: 'ssd' });
     assert.equal(r.ok, true, JSON.stringify(r.checks));
     assert.deepEqual(status(r), { server: 'ok', 'target-schema:ssd': 'ok', 'temp-tables': 'ok' });
     assert.deepEqual(r.server, { product: 'Oracle', version: '19.0.0.0.0', database: 'AZEUS' });
   });
 
-  it('fails, saying what to grant, without CREATE TABLE, without a quota, on another user\'s schema without CREATE ANY TABLE, and below 12c', async () => {
+  it("fails, saying what to grant, without CREATE TABLE, without a quota, on another user's schema without CREATE ANY TABLE, and below 12c", async () => {
     const noCreate = await preflight({ ...GOOD, createTable: 0 }, { schema: 'ssd' });
     assert.equal(noCreate.ok, false);
     assert.match(noCreate.checks.find((c) => c.id === 'target-schema:ssd')!.fix!, /GRANT CREATE TABLE TO SSD;/);

@@ -62,7 +62,14 @@ describe('oracle script splitting', () => {
   });
 
   it('knows every q-quote delimiter pair and any other delimiter', () => {
-    for (const [o, c] of [['[', ']'], ['(', ')'], ['{', '}'], ['<', '>'], ['!', '!'], ['#', '#']] as const) {
+    for (const [o, c] of [
+      ['[', ']'],
+      ['(', ')'],
+      ['{', '}'],
+      ['<', '>'],
+      ['!', '!'],
+      ['#', '#'],
+    ] as const) {
       assert.deepEqual(batches(`SELECT q'${o}a;'b${c}' FROM dual; SELECT 2 FROM dual;`), [`SELECT q'${o}a;'b${c}' FROM dual`, 'SELECT 2 FROM dual']);
     }
     assert.deepEqual(batches(`SELECT NQ'[x;]' FROM dual;`), [`SELECT NQ'[x;]' FROM dual`]);
@@ -76,31 +83,40 @@ describe('oracle script splitting', () => {
   });
 
   it('a / line ends a block even mid-expression (as in SQL*Plus), but not inside a comment or a string', () => {
-    assert.deepEqual(batches("BEGIN\n  x := 4\n/\n2;\nEND;\n/"), ['BEGIN\n  x := 4', '2', 'END']);
+    assert.deepEqual(batches('BEGIN\n  x := 4\n/\n2;\nEND;\n/'), ['BEGIN\n  x := 4', '2', 'END']);
     assert.deepEqual(batches("BEGIN\n  v := '\n/\n';\nEND;\n/\n/*\n/\n*/\nSELECT 1 FROM dual;"), ["BEGIN\n  v := '\n/\n';\nEND;", '/*\n/\n*/\nSELECT 1 FROM dual']);
   });
 
   it('warns when the last PL/SQL block has no / line', () => {
     const r = splitScript('BEGIN\n  NULL;\nEND;\n', 'oracle');
-    assert.deepEqual(r.batches.filter((b) => !b.blank).map((b) => rawBatchText('BEGIN\n  NULL;\nEND;\n', b).trim()), ['BEGIN\n  NULL;\nEND;']);
+    assert.deepEqual(
+      r.batches.filter((b) => !b.blank).map((b) => rawBatchText('BEGIN\n  NULL;\nEND;\n', b).trim()),
+      ['BEGIN\n  NULL;\nEND;'],
+    );
     assert.match(r.warnings[0]!.message, /no line holding only "\/"/);
     assert.equal(splitScript('BEGIN\n  NULL;\nEND;\n/\n', 'oracle').warnings.length, 0);
   });
 
   it('treats SET TRANSACTION as SQL and SET SERVEROUTPUT as a SQL*Plus command', () => {
     const r = splitScript('SET SERVEROUTPUT ON\nSET TRANSACTION READ ONLY;\n', 'oracle');
-    assert.deepEqual(r.pieces.map((p) => p.kind), ['directive', 'text', 'separator', 'text']);
+    assert.deepEqual(
+      r.pieces.map((p) => p.kind),
+      ['directive', 'text', 'separator', 'text'],
+    );
   });
 
   it('plans a community-shaped script: DEFINE, &var and &&var (with the . terminator), WHENEVER, SET DEFINE', () => {
     const p = plan(COMMUNITY_SHAPE, { age_years: '26' });
-    assert.deepEqual(p.batches.map((b) => b.text.replace(/^(\s|--[^\n]*\n)*/, '').split('\n')[0]), [
-      'BEGIN',
-      'CREATE TABLE SSD_DEV.ssd_person (',
-      'INSERT INTO SSD_DEV.ssd_person (pers_person_id, pers_sex, pers_dob)',
-      'CREATE OR REPLACE PROCEDURE SSD_DEV.ssd_log(p_msg IN VARCHAR2) AS',
-      'COMMIT',
-    ]);
+    assert.deepEqual(
+      p.batches.map((b) => b.text.replace(/^(\s|--[^\n]*\n)*/, '').split('\n')[0]),
+      [
+        'BEGIN',
+        'CREATE TABLE SSD_DEV.ssd_person (',
+        'INSERT INTO SSD_DEV.ssd_person (pers_person_id, pers_sex, pers_dob)',
+        'CREATE OR REPLACE PROCEDURE SSD_DEV.ssd_log(p_msg IN VARCHAR2) AS',
+        'COMMIT',
+      ],
+    );
     assert.match(p.batches[0]!.text, /DROP TABLE SSD_DEV\.ssd_person PURGE/);
     assert.match(p.batches[2]!.text, /-12 \* 26\)$/);
     assert.equal(p.batches[0]!.onError, 'ignore');
@@ -109,11 +125,14 @@ describe('oracle script splitting', () => {
   });
 
   it('an undefined substitution variable is an error at file:line:col; SET DEFINE OFF leaves & alone', () => {
-    assert.throws(() => plan(COMMUNITY_SHAPE), (e: unknown) => {
-      assert.ok(e instanceof ScriptPlanError);
-      assert.match(e.message, /^azeus\.sql:25:51: substitution variable "age_years" is not defined: pass --var age_years=value/);
-      return true;
-    });
+    assert.throws(
+      () => plan(COMMUNITY_SHAPE),
+      (e: unknown) => {
+        assert.ok(e instanceof ScriptPlanError);
+        assert.match(e.message, /^azeus\.sql:25:51: substitution variable "age_years" is not defined: pass --var age_years=value/);
+        return true;
+      },
+    );
     const p = plan("SET DEFINE OFF\nSELECT 'Tom & Jerry', 'R&D' FROM dual;\n");
     assert.equal(p.batches[0]!.text.trim(), "SELECT 'Tom & Jerry', 'R&D' FROM dual");
   });
@@ -128,7 +147,9 @@ describe('oracle script splitting', () => {
     const text = 'SELECT 1 FROM dual;\n\nINSERT INTO ssd_person (pers_person_id)\nSELECT id FROM azeus.no_such_table;\n';
     const fake = new FakeOracledb()
       .on(/FROM dual/, () => ({ columns: [{ name: '1', type: 'NUMBER' }], rows: [[1]] }))
-      .on(/no_such_table/, (sql) => { throw new OraError(942, 'table or view does not exist', sql.indexOf('azeus.no_such_table')); });
+      .on(/no_such_table/, (sql) => {
+        throw new OraError(942, 'table or view does not exist', sql.indexOf('azeus.no_such_table'));
+      });
     const spec = parseConnectionString('oracle://ssd@h:1521/S') as OracleSpec;
     const db = await OracleDb.open(spec, 'x', { driver: fake, password: 'p' });
     try {
@@ -138,7 +159,9 @@ describe('oracle script splitting', () => {
       assert.match(err.message, /ORA-00942: table or view does not exist/);
       // Sent without SQL*Plus's terminator.
       assert.ok(fake.sqlSeen().some((s) => /no_such_table$/.test(s)));
-    } finally { await db.close(); }
+    } finally {
+      await db.close();
+    }
   });
 });
 

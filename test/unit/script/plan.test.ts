@@ -14,7 +14,10 @@ describe('planScript: T-SQL', () => {
   it('plans the SystemC-like fixture as 3 batches like sqlcmd (one build batch, the view, the final SELECT)', () => {
     const plan = planScript(tsqlFixture, { dialect: 'tsql', file: 'x.sql' });
     assert.equal(plan.batches.length, 3);
-    assert.deepEqual(plan.batches[0]!.tables.map((t) => t.name), ['ssd_person', 'ssd_address', 'ssd_assessment_factors']);
+    assert.deepEqual(
+      plan.batches[0]!.tables.map((t) => t.name),
+      ['ssd_person', 'ssd_address', 'ssd_assessment_factors'],
+    );
     assert.equal(plan.batches[0]!.tables[0]!.schema, 'ssd_development');
     assert.equal(plan.batches[0]!.line, lineOf(tsqlFixture, 'SET NOCOUNT ON'));
     assert.equal(plan.batches[1]!.line, lineOf(tsqlFixture, 'CREATE OR ALTER VIEW'));
@@ -37,7 +40,10 @@ describe('planScript: T-SQL', () => {
 
   it('per-table mode: the configuration block goes in front of each container, GO inside a container still splits', () => {
     const plan = planScript(tsqlFixture, { dialect: 'tsql', file: 'x.sql', perTable: true });
-    assert.deepEqual(plan.batches.map((b) => b.label), ['ssd_person', 'ssd_address', 'ssd_assessment_factors', 'end_of_run', 'ssd_vw_current_time_windows', 'ssd_vw_current_time_windows']);
+    assert.deepEqual(
+      plan.batches.map((b) => b.label),
+      ['ssd_person', 'ssd_address', 'ssd_assessment_factors', 'end_of_run', 'ssd_vw_current_time_windows', 'ssd_vw_current_time_windows'],
+    );
     const person = plan.batches[0]!;
     assert.equal(person.kind, 'table');
     assert.equal(person.withConfig, true);
@@ -60,11 +66,14 @@ describe('planScript: T-SQL', () => {
   });
 
   it('per-table mode refuses an untagged script with a clear message', () => {
-    assert.throws(() => planScript('SELECT 1\nGO\nSELECT 2', { dialect: 'tsql', file: 'plain.sql', perTable: true }), (e: unknown) => e instanceof ScriptPlanError && /tagged format/.test(e.message));
+    assert.throws(
+      () => planScript('SELECT 1\nGO\nSELECT 2', { dialect: 'tsql', file: 'plain.sql', perTable: true }),
+      (e: unknown) => e instanceof ScriptPlanError && /tagged format/.test(e.message),
+    );
   });
 
   it('applies :setvar and --var to $(var), with :setvar overriding as sqlcmd does', () => {
-    const t = ':setvar schema ssd_dev\nSELECT * FROM $(schema).t WHERE db = \'$(db)\';\nGO\n:setvar schema other\nSELECT 1 FROM $(schema).u\n';
+    const t = ":setvar schema ssd_dev\nSELECT * FROM $(schema).t WHERE db = '$(db)';\nGO\n:setvar schema other\nSELECT 1 FROM $(schema).u\n";
     const plan = planScript(t, { dialect: 'tsql', file: 'v.sql', vars: { db: 'HDM', schema: 'cli' } });
     assert.equal(plan.batches.length, 2);
     assert.equal(plan.batches[0]!.text, "SELECT * FROM ssd_dev.t WHERE db = 'HDM';\n");
@@ -75,17 +84,23 @@ describe('planScript: T-SQL', () => {
 
   it('refuses an undefined variable in code with its line and column, but leaves comments alone', () => {
     const t = '-- $(nope) in a comment is fine\nSELECT 1;\nSELECT $(missing);\n';
-    assert.throws(() => planScript(t, { dialect: 'tsql', file: 'u.sql' }), (e: unknown) => {
-      assert.ok(e instanceof ScriptPlanError);
-      assert.equal(e.diagnostics.length, 1);
-      assert.deepEqual([e.diagnostics[0]!.line, e.diagnostics[0]!.column], [3, 8]);
-      assert.match(e.diagnostics[0]!.message, /--var missing=value/);
-      return true;
-    });
+    assert.throws(
+      () => planScript(t, { dialect: 'tsql', file: 'u.sql' }),
+      (e: unknown) => {
+        assert.ok(e instanceof ScriptPlanError);
+        assert.equal(e.diagnostics.length, 1);
+        assert.deepEqual([e.diagnostics[0]!.line, e.diagnostics[0]!.column], [3, 8]);
+        assert.match(e.diagnostics[0]!.message, /--var missing=value/);
+        return true;
+      },
+    );
   });
 
   it('refuses unsupported sqlcmd commands and !! with the line', () => {
-    assert.throws(() => planScript('SELECT 1\n:connect otherserver\nGO', { dialect: 'tsql', file: 'c.sql' }), (e: unknown) => e instanceof ScriptPlanError && e.diagnostics[0]!.line === 2 && /:connect/.test(e.message));
+    assert.throws(
+      () => planScript('SELECT 1\n:connect otherserver\nGO', { dialect: 'tsql', file: 'c.sql' }),
+      (e: unknown) => e instanceof ScriptPlanError && e.diagnostics[0]!.line === 2 && /:connect/.test(e.message),
+    );
     assert.throws(() => planScript('!!dir\n', { dialect: 'tsql', file: 'c.sql' }), /operating-system/);
   });
 
@@ -104,7 +119,11 @@ describe('planScript: T-SQL', () => {
 
   it('refuses an include cycle and a missing include', () => {
     const files: Record<string, string> = { 'a.sql': ':r b.sql\n', 'b.sql': ':r a.sql\n' };
-    const readInclude = (p: string) => { const t = files[p]; if (t === undefined) throw new Error('no such file'); return { file: p, text: t }; };
+    const readInclude = (p: string) => {
+      const t = files[p];
+      if (t === undefined) throw new Error('no such file');
+      return { file: p, text: t };
+    };
     assert.throws(() => planScript(files['a.sql']!, { dialect: 'tsql', file: 'a.sql', readInclude }), /includes itself/);
     assert.throws(() => planScript(':r zz.sql\n', { dialect: 'tsql', file: 'a.sql', readInclude }), /cannot read the file/);
   });
@@ -121,7 +140,10 @@ describe('planScript: PostgreSQL', () => {
     const plan = planScript(pgFixture, { dialect: 'postgres', file: 'p.sql' });
     const creates = plan.batches.filter((b) => /CREATE TABLE/.test(b.text));
     assert.equal(creates.length, 4);
-    assert.deepEqual(plan.tables.map((t) => t.name), ['ssd_person', 'ssd_disability', 'ssd_immigration_status', 'ssd_cin_episodes']);
+    assert.deepEqual(
+      plan.tables.map((t) => t.name),
+      ['ssd_person', 'ssd_disability', 'ssd_immigration_status', 'ssd_cin_episodes'],
+    );
     // a position in a statement maps to the same place in the file
     const b = plan.batches.find((x) => x.text.includes('FIXTURE-ERROR-POINT'))!;
     const pos = b.text.indexOf('FIXTURE-ERROR-POINT') + 1;
@@ -133,7 +155,10 @@ describe('planScript: PostgreSQL', () => {
 
   it('per-table mode groups each container into one batch with the configuration in front', () => {
     const plan = planScript(pgFixture, { dialect: 'postgres', file: 'p.sql', perTable: true });
-    assert.deepEqual(plan.batches.map((b) => b.label), ['ssd_person', 'ssd_disability', 'ssd_immigration_status', 'ssd_cin_episodes', 'end_of_run']);
+    assert.deepEqual(
+      plan.batches.map((b) => b.label),
+      ['ssd_person', 'ssd_disability', 'ssd_immigration_status', 'ssd_cin_episodes', 'end_of_run'],
+    );
     for (const b of plan.batches) assert.ok(b.text.includes("SET ssd.timeframe_years = '6';"));
     const d = plan.batches[1]!;
     const pos = d.text.indexOf('FIXTURE-ERROR-POINT') + 1;
@@ -141,17 +166,29 @@ describe('planScript: PostgreSQL', () => {
   });
 
   it('refuses psql meta-commands with the line', () => {
-    assert.throws(() => planScript('SELECT 1;\n\\i x.sql\n', { dialect: 'postgres', file: 'm.sql' }), (e: unknown) => e instanceof ScriptPlanError && e.diagnostics[0]!.line === 2);
+    assert.throws(
+      () => planScript('SELECT 1;\n\\i x.sql\n', { dialect: 'postgres', file: 'm.sql' }),
+      (e: unknown) => e instanceof ScriptPlanError && e.diagnostics[0]!.line === 2,
+    );
   });
 });
 
 describe('findTargetTables', () => {
   it('finds CREATE/INSERT/SELECT INTO targets, skipping temp tables and table variables', () => {
-    const sql = maskNonCode(`CREATE TABLE [ssd_development].[ssd_person] (a int);
+    const sql = maskNonCode(
+      `CREATE TABLE [ssd_development].[ssd_person] (a int);
 INSERT INTO #tmp SELECT 1; INSERT INTO @t VALUES (1);
 SELECT * INTO ssd_development.ssd_cohort FROM x; -- INSERT INTO commented.out
-INSERT INTO HDM_Local.ssd_development.ssd_person (a) SELECT 1;`, 'tsql');
+INSERT INTO HDM_Local.ssd_development.ssd_person (a) SELECT 1;`,
+      'tsql',
+    );
     const t = findTargetTables(sql);
-    assert.deepEqual(t.map((x) => [x.schema, x.name, x.via, x.batchLine]), [['ssd_development', 'ssd_person', 'create', 1], ['ssd_development', 'ssd_cohort', 'insert', 3]]);
+    assert.deepEqual(
+      t.map((x) => [x.schema, x.name, x.via, x.batchLine]),
+      [
+        ['ssd_development', 'ssd_person', 'create', 1],
+        ['ssd_development', 'ssd_cohort', 'insert', 3],
+      ],
+    );
   });
 });

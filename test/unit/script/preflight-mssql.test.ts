@@ -11,18 +11,36 @@ import { planScript } from '../../../src/script/plan';
 const fixture = readFileSync(join(process.cwd(), 'test/fixtures/scripts/ssd_systemc_like.sql'), 'utf8');
 
 interface ServerState {
-  version: string; engineEdition?: number; current: string; compat: Record<string, number>;
-  createTable?: boolean; schemas: Record<string, { select: boolean; alter: boolean }>;
+  version: string;
+  engineEdition?: number;
+  current: string;
+  compat: Record<string, number>;
+  createTable?: boolean;
+  schemas: Record<string, { select: boolean; alter: boolean }>;
 }
 
 function fakeServer(s: ServerState): Db & { queries: Array<{ sql: string; params: readonly unknown[] }> } {
   const queries: Array<{ sql: string; params: readonly unknown[] }> = [];
   const db = {
-    dialect: 'mssql', kind: 'mssql', description: 'SQL Server (simulated)', defaultSchema: 'dbo', queries,
+    dialect: 'mssql',
+    kind: 'mssql',
+    description: 'SQL Server (simulated)',
+    defaultSchema: 'dbo',
+    queries,
     async query(sql: string, params: readonly unknown[] = []) {
       queries.push({ sql, params });
       if (sql.includes("SERVERPROPERTY('ProductVersion')")) {
-        return [{ product_version: s.version, product_level: 'RTM', edition: 'Developer Edition', engine_edition: s.engineEdition ?? 3, database_name: s.current, compatibility_level: s.compat[s.current.toLowerCase()] ?? null, can_create_table: s.createTable === false ? 0 : 1 }];
+        return [
+          {
+            product_version: s.version,
+            product_level: 'RTM',
+            edition: 'Developer Edition',
+            engine_edition: s.engineEdition ?? 3,
+            database_name: s.current,
+            compatibility_level: s.compat[s.current.toLowerCase()] ?? null,
+            can_create_table: s.createTable === false ? 0 : 1,
+          },
+        ];
       }
       if (sql.includes('FROM sys.databases AS d')) {
         const name = String(params[0] ?? s.current).toLowerCase();
@@ -41,7 +59,9 @@ function fakeServer(s: ServerState): Db & { queries: Array<{ sql: string; params
 }
 
 const base: ServerState = {
-  version: '15.0.2000.5', current: 'HDM_Local', compat: { hdm_local: 150, hdm: 150 },
+  version: '15.0.2000.5',
+  current: 'HDM_Local',
+  compat: { hdm_local: 150, hdm: 150 },
   schemas: { 'hdm_local.ssd_development': { select: true, alter: true }, 'hdm.child_social': { select: true, alter: false } },
 };
 const check = async (s: ServerState) => {
@@ -74,7 +94,10 @@ describe('pre-flight on SQL Server', () => {
     const plan = planScript(fixture, { dialect: 'tsql', file: 'x.sql' });
     const view = plan.batches.find((b) => /CREATE OR ALTER VIEW/.test(b.text))!;
     const select = plan.batches.find((b) => /^\s*SELECT \* FROM ssd_development\.ssd_vw_current_time_windows/m.test(b.text) && b !== view)!;
-    assert.deepEqual(r.skipBatches, [view.index, select.index].sort((a, b) => a - b));
+    assert.deepEqual(
+      r.skipBatches,
+      [view.index, select.index].sort((a, b) => a - b),
+    );
     assert.ok(plan.batches.some((b) => b.tables.length > 0 && !r.skipBatches.includes(b.index)));
     assert.equal(r.ok, true);
   });
@@ -82,7 +105,10 @@ describe('pre-flight on SQL Server', () => {
   it('a batch that builds a table and needs a newer server stops the run (fail), not a skip', async () => {
     const text = `-- META-CONTAINER: {"type": "table", "name": "ssd_person"}\nCREATE OR ALTER PROCEDURE ssd_development.proc_ssd_person AS SELECT 1;\nGO\n-- META-END\n`;
     const plan = planScript(text, { dialect: 'tsql', file: 'p.sql' });
-    const r = await runPreflight(fakeServer({ ...base, version: '13.0.1601.5', compat: { hdm_local: 130, hdm: 130 } }), { script: { text, file: 'p.sql', dialect: 'tsql', plan }, schema: 'ssd_development' });
+    const r = await runPreflight(fakeServer({ ...base, version: '13.0.1601.5', compat: { hdm_local: 130, hdm: 130 } }), {
+      script: { text, file: 'p.sql', dialect: 'tsql', plan },
+      schema: 'ssd_development',
+    });
     assert.equal(byId(r)['feature:CREATE OR ALTER']!.status, 'fail');
     assert.deepEqual(r.skipBatches, []);
     assert.equal(r.ok, false);

@@ -27,7 +27,13 @@ describe('pre-flight: features used by a script', () => {
 
   it('finds PostgreSQL version needs', () => {
     const f = scanFeatures('MERGE INTO t USING s ON true WHEN MATCHED THEN DO NOTHING;\nSELECT gen_random_uuid();', 'postgres');
-    assert.deepEqual(f.map((u) => [u.feature, u.pgVersionNum, u.line]), [['MERGE', 150000, 1], ['gen_random_uuid()', 130000, 2]]);
+    assert.deepEqual(
+      f.map((u) => [u.feature, u.pgVersionNum, u.line]),
+      [
+        ['MERGE', 150000, 1],
+        ['gen_random_uuid()', 130000, 2],
+      ],
+    );
   });
 });
 
@@ -37,7 +43,10 @@ describe('pre-flight: what a script reads and writes', () => {
     const r = scanReferences(tsql, 'tsql', plan);
     assert.deepEqual(r.targetSchemas, ['ssd_development']);
     assert.deepEqual(r.useDatabases, ['hdm_local']);
-    assert.deepEqual(r.sources.map((s) => [s.database, s.schema]), [['hdm', 'child_social']]);
+    assert.deepEqual(
+      r.sources.map((s) => [s.database, s.schema]),
+      [['hdm', 'child_social']],
+    );
     assert.equal(r.sources[0]!.line, lineOf(tsql, 'FROM HDM.Child_Social.DIM_PERSON AS p'));
   });
 

@@ -25,9 +25,13 @@ class SqlServerLikeDb implements Db {
     if (m && m[2]! in this.tables) return [{ n: this.tables[m[2]!] }] as R[];
     throw new DbError(`Invalid object name '${m?.[2]}'.`, { code: 208 });
   }
-  async execute(): Promise<number> { return 0; }
+  async execute(): Promise<number> {
+    return 0;
+  }
   // eslint-disable-next-line require-yield
-  async *stream<R>(): AsyncIterable<R> { throw new Error('not used'); }
+  async *stream<R>(): AsyncIterable<R> {
+    throw new Error('not used');
+  }
   async runBatch(sql: string, options: RunBatchOptions = {}): Promise<BatchResult> {
     this.sent.push(sql);
     const counts: number[] = [];
@@ -42,14 +46,20 @@ class SqlServerLikeDb implements Db {
       const p = /^\s*PRINT 'Table created: ' \+ @TableName/.exec(l);
       if (p) {
         // the table name is whatever the last SET @TableName before this line said
-        const set = lines.slice(0, i).reverse().map((x) => /SET @TableName = N'(\w+)'/.exec(x)).find(Boolean);
+        const set = lines
+          .slice(0, i)
+          .reverse()
+          .map((x) => /SET @TableName = N'(\w+)'/.exec(x))
+          .find(Boolean);
         options.onMessage?.({ kind: 'notice', text: `Table created: ${set?.[1] ?? '?'}`, line: i + 1 });
       }
       if (/^\s*INSERT INTO/i.test(l)) counts.push(7);
     }
     return { rowsAffected: counts, resultSets: [], elapsedMs: 1 };
   }
-  async transaction<T>(fn: (tx: Db) => Promise<T>): Promise<T> { return fn(this); }
+  async transaction<T>(fn: (tx: Db) => Promise<T>): Promise<T> {
+    return fn(this);
+  }
   async cancel(): Promise<void> {}
   async close(): Promise<void> {}
 }
@@ -67,7 +77,14 @@ describe('runner on a SQL Server-like connection', () => {
     assert.equal(msgs.length, 3);
     const first = msgs[0]!;
     assert.ok(first.type === 'message' && first.at?.line === lineOf(fixture, "PRINT 'Table created: ' + @TableName"));
-    assert.deepEqual(r.tables.map((t) => [t.name, t.status, t.rows, t.created]), [['ssd_person', 'built', 10, false], ['ssd_address', 'built', 4, false], ['ssd_assessment_factors', 'built', null, false]]);
+    assert.deepEqual(
+      r.tables.map((t) => [t.name, t.status, t.rows, t.created]),
+      [
+        ['ssd_person', 'built', 10, false],
+        ['ssd_address', 'built', 4, false],
+        ['ssd_assessment_factors', 'built', null, false],
+      ],
+    );
   });
 
   it('an error inside the long batch is mapped to its file line and blamed on the table whose part it is in', async () => {
@@ -78,7 +95,10 @@ describe('runner on a SQL Server-like connection', () => {
     const err = r.diagnostics.find((d) => d.severity === 'error')!;
     assert.equal(err.line, lineOf(text, 'FAIL_HERE'));
     assert.equal(err.code, 207);
-    assert.deepEqual(r.batches.map((b) => b.status), ['failed', 'not run', 'not run']);
+    assert.deepEqual(
+      r.batches.map((b) => b.status),
+      ['failed', 'not run', 'not run'],
+    );
     const st = Object.fromEntries(r.tables.map((t) => [t.name, t.status]));
     assert.equal(st.ssd_address, 'failed');
     assert.equal(st.ssd_person, 'built', 'its progress message arrived before the run-time error');
@@ -89,20 +109,48 @@ describe('runner on a SQL Server-like connection', () => {
     const text = fixture.replace('pa.ADDSS_TYPE_CODE,', 'pa.ADDSS_TYPE_CODE, COMPILE_FAIL,');
     const r = await runPlan(new SqlServerLikeDb(), planScript(text, { dialect: 'tsql', file: 'x.sql' }));
     assert.equal(r.diagnostics.find((d) => d.severity === 'error')!.line, lineOf(text, 'COMPILE_FAIL'));
-    assert.deepEqual(r.tables.map((t) => [t.name, t.status]), [['ssd_person', 'uncertain'], ['ssd_address', 'failed'], ['ssd_assessment_factors', 'uncertain']]);
+    assert.deepEqual(
+      r.tables.map((t) => [t.name, t.status]),
+      [
+        ['ssd_person', 'uncertain'],
+        ['ssd_address', 'failed'],
+        ['ssd_assessment_factors', 'uncertain'],
+      ],
+    );
   });
 
   it('per-table mode: the same error only fails ssd_address; lines map through the prepended configuration', async () => {
-    const text = fixture.replace('pa.ADDSS_TYPE_CODE,', 'pa.ADDSS_TYPE_CODE, FAIL_HERE,').replace("'{\"UPRN\":\"'", "'{\"UPRN\":\"' /* x */").replace('fsa.FACT_SINGLE_ASSESSMENT_ID,\n        fsa.FACT', 'fsa.FACT_SINGLE_ASSESSMENT_ID, -- SOFT_ERROR\n        fsa.FACT');
+    const text = fixture
+      .replace('pa.ADDSS_TYPE_CODE,', 'pa.ADDSS_TYPE_CODE, FAIL_HERE,')
+      .replace('\'{"UPRN":"\'', '\'{"UPRN":"\' /* x */')
+      .replace('fsa.FACT_SINGLE_ASSESSMENT_ID,\n        fsa.FACT', 'fsa.FACT_SINGLE_ASSESSMENT_ID, -- SOFT_ERROR\n        fsa.FACT');
     const db = new SqlServerLikeDb();
     const plan = planScript(text, { dialect: 'tsql', file: 'x.sql', perTable: true });
     const r = await runPlan(db, plan);
-    assert.deepEqual(r.batches.map((b) => [b.label, b.status]), [
-      ['ssd_person', 'ok'], ['ssd_address', 'failed'], ['ssd_assessment_factors', 'errors'], ['end_of_run', 'ok'], ['ssd_vw_current_time_windows', 'ok'], ['ssd_vw_current_time_windows', 'ok'],
-    ]);
+    assert.deepEqual(
+      r.batches.map((b) => [b.label, b.status]),
+      [
+        ['ssd_person', 'ok'],
+        ['ssd_address', 'failed'],
+        ['ssd_assessment_factors', 'errors'],
+        ['end_of_run', 'ok'],
+        ['ssd_vw_current_time_windows', 'ok'],
+        ['ssd_vw_current_time_windows', 'ok'],
+      ],
+    );
     const errs = r.diagnostics.filter((d) => d.severity === 'error');
-    assert.deepEqual(errs.map((d) => d.line), [lineOf(text, 'FAIL_HERE'), lineOf(text, 'SOFT_ERROR')]);
-    assert.deepEqual(r.tables.map((t) => [t.name, t.status]), [['ssd_person', 'built'], ['ssd_address', 'failed'], ['ssd_assessment_factors', 'failed']]);
+    assert.deepEqual(
+      errs.map((d) => d.line),
+      [lineOf(text, 'FAIL_HERE'), lineOf(text, 'SOFT_ERROR')],
+    );
+    assert.deepEqual(
+      r.tables.map((t) => [t.name, t.status]),
+      [
+        ['ssd_person', 'built'],
+        ['ssd_address', 'failed'],
+        ['ssd_assessment_factors', 'failed'],
+      ],
+    );
     // every table batch started with the configuration's DECLAREs; the view's CREATE OR ALTER did not
     assert.ok(db.sent.slice(0, 4).every((s) => s.includes('DECLARE @ssd_timeframe_years INT = 6;')));
     assert.match(db.sent[4]!, /^CREATE OR ALTER VIEW/);
@@ -110,10 +158,17 @@ describe('runner on a SQL Server-like connection', () => {
 
   it('GO n runs the batch n times and :on error ignore lets the run go on', async () => {
     const db = new SqlServerLikeDb();
-    const plan = planScript("INSERT INTO t VALUES (1)\nGO 3\n:on error ignore\nSELECT FAIL_HERE\nGO\nINSERT INTO t VALUES (2)\n", { dialect: 'tsql', file: 'g.sql' });
+    const plan = planScript('INSERT INTO t VALUES (1)\nGO 3\n:on error ignore\nSELECT FAIL_HERE\nGO\nINSERT INTO t VALUES (2)\n', { dialect: 'tsql', file: 'g.sql' });
     const r = await runPlan(db, plan);
     assert.equal(db.sent.length, 5);
-    assert.deepEqual(r.batches.map((b) => [b.status, b.rowsAffected]), [['ok', 21], ['failed', 0], ['ok', 7]]);
+    assert.deepEqual(
+      r.batches.map((b) => [b.status, b.rowsAffected]),
+      [
+        ['ok', 21],
+        ['failed', 0],
+        ['ok', 7],
+      ],
+    );
     assert.equal(r.diagnostics.find((d) => d.severity === 'error')!.line, 4);
   });
 });

@@ -5,10 +5,14 @@ import { lexSql, maskNonCode } from '../../../src/script/lexer';
 import type { ScriptDialect } from '../../../src/script/lexer';
 
 const batches = (text: string, dialect: ScriptDialect) =>
-  splitScript(text, dialect).batches.filter((b) => !b.blank).map((b) => rawBatchText(text, b));
+  splitScript(text, dialect)
+    .batches.filter((b) => !b.blank)
+    .map((b) => rawBatchText(text, b));
 
 function rejoin(text: string, dialect: ScriptDialect): string {
-  return splitScript(text, dialect).pieces.map((p) => text.slice(p.start, p.end)).join('');
+  return splitScript(text, dialect)
+    .pieces.map((p) => text.slice(p.start, p.end))
+    .join('');
 }
 
 describe('script splitter: T-SQL GO', () => {
@@ -26,9 +30,9 @@ describe('script splitter: T-SQL GO', () => {
   it('does not split on GO inside a line comment, nested block comments, strings or [identifiers]', () => {
     const t = [
       'SELECT 1 -- \nGO', // GO on its own line after a comment line: a separator
-      'SELECT \'a',
+      "SELECT 'a",
       'GO',
-      'b\' AS x', // GO inside a multi-line string
+      "b' AS x", // GO inside a multi-line string
       '/* outer /* inner',
       'GO',
       '*/ still comment',
@@ -63,7 +67,10 @@ describe('script splitter: T-SQL GO', () => {
   it('reports sqlcmd directive lines as directives, not text', () => {
     const t = ':setvar db HDM\nSELECT 1\n:r other.sql\nGO\n';
     const r = splitScript(t, 'tsql');
-    assert.deepEqual(r.pieces.filter((p) => p.kind === 'directive').map((p) => t.slice(p.start, p.end)), [':setvar db HDM\n', ':r other.sql\n']);
+    assert.deepEqual(
+      r.pieces.filter((p) => p.kind === 'directive').map((p) => t.slice(p.start, p.end)),
+      [':setvar db HDM\n', ':r other.sql\n'],
+    );
   });
 
   it('warns about an unclosed block comment and says where it opened', () => {
@@ -75,7 +82,10 @@ describe('script splitter: T-SQL GO', () => {
 
   it('marks comment-only batches blank', () => {
     const r = splitScript('-- header\n/* more */\nGO\nSELECT 1\nGO\n\n', 'tsql');
-    assert.deepEqual(r.batches.map((b) => b.blank), [true, false, true]);
+    assert.deepEqual(
+      r.batches.map((b) => b.blank),
+      [true, false, true],
+    );
   });
 });
 
@@ -103,7 +113,14 @@ describe('script splitter: PostgreSQL ;', () => {
   it('a psql meta-command line swallows everything on its line, strings and ; included (found by the property test)', () => {
     const t = "\\A'';\nSELECT 1;";
     const r = splitScript(t, 'postgres');
-    assert.deepEqual(r.pieces.map((p) => [p.kind, t.slice(p.start, p.end)]), [['directive', "\\A'';\n"], ['text', 'SELECT 1'], ['separator', ';']]);
+    assert.deepEqual(
+      r.pieces.map((p) => [p.kind, t.slice(p.start, p.end)]),
+      [
+        ['directive', "\\A'';\n"],
+        ['text', 'SELECT 1'],
+        ['separator', ';'],
+      ],
+    );
   });
 
   it('reports psql meta-commands as directives', () => {
@@ -125,56 +142,99 @@ describe('lexer masks', () => {
 
 // ---- property tests: splitting never loses, duplicates or reorders text ----
 const fragments = (dialect: ScriptDialect) =>
-  fc.array(
-    fc.oneof(
-      fc.constantFrom(
-        'SELECT 1', '\n', '\r\n', ' ', ';', 'GO', '\nGO\n', '\ngo 3\n', 'GO -- x\n', "'", "''", '"', '[', ']', ']]', '--', '/*', '*/',
-        '$$', '$t$', "E'", '\\', '(', ')', ':setvar a 1\n', ':r x.sql\n', 'N\'', '$(a)', 'META-CONTAINER', 'é', '😀',
+  fc
+    .array(
+      fc.oneof(
+        fc.constantFrom(
+          'SELECT 1',
+          '\n',
+          '\r\n',
+          ' ',
+          ';',
+          'GO',
+          '\nGO\n',
+          '\ngo 3\n',
+          'GO -- x\n',
+          "'",
+          "''",
+          '"',
+          '[',
+          ']',
+          ']]',
+          '--',
+          '/*',
+          '*/',
+          '$$',
+          '$t$',
+          "E'",
+          '\\',
+          '(',
+          ')',
+          ':setvar a 1\n',
+          ':r x.sql\n',
+          "N'",
+          '$(a)',
+          'META-CONTAINER',
+          'é',
+          '😀',
+        ),
+        fc.string({ maxLength: 6 }),
       ),
-      fc.string({ maxLength: 6 }),
-    ),
-    { maxLength: 60 },
-  ).map((a) => a.join(''));
+      { maxLength: 60 },
+    )
+    .map((a) => a.join(''));
 
 for (const dialect of ['tsql', 'postgres'] as const) {
   describe(`splitter properties [${dialect}]`, () => {
     it('pieces cover the input exactly, in order (joining them gives the input back)', () => {
-      fc.assert(fc.property(fragments(dialect), (text) => {
-        const r = splitScript(text, dialect);
-        let at = 0;
-        for (const p of r.pieces) {
-          assert.equal(p.start, at, 'pieces are contiguous');
-          assert.ok(p.end > p.start, 'no empty pieces');
-          at = p.end;
-        }
-        assert.equal(at, text.length);
-        assert.equal(r.pieces.map((p) => text.slice(p.start, p.end)).join(''), text);
-      }), { numRuns: 3000 });
+      fc.assert(
+        fc.property(fragments(dialect), (text) => {
+          const r = splitScript(text, dialect);
+          let at = 0;
+          for (const p of r.pieces) {
+            assert.equal(p.start, at, 'pieces are contiguous');
+            assert.ok(p.end > p.start, 'no empty pieces');
+            at = p.end;
+          }
+          assert.equal(at, text.length);
+          assert.equal(r.pieces.map((p) => text.slice(p.start, p.end)).join(''), text);
+        }),
+        { numRuns: 3000 },
+      );
     });
 
     it('batches plus separators and directives reproduce the input', () => {
-      fc.assert(fc.property(fragments(dialect), (text) => {
-        const r = splitScript(text, dialect);
-        // rebuild from batches: each batch's ranges and directives in order, then its separator
-        const seps = r.pieces.filter((p) => p.kind === 'separator');
-        let out = '';
-        r.batches.forEach((b, i) => {
-          const parts = [...b.ranges, ...b.directives].sort((x, y) => x.start - y.start);
-          for (const p of parts) out += text.slice(p.start, p.end);
-          const s = seps[i];
-          if (s) out += text.slice(s.start, s.end);
-        });
-        assert.equal(out, text);
-      }), { numRuns: 3000 });
+      fc.assert(
+        fc.property(fragments(dialect), (text) => {
+          const r = splitScript(text, dialect);
+          // rebuild from batches: each batch's ranges and directives in order, then its separator
+          const seps = r.pieces.filter((p) => p.kind === 'separator');
+          let out = '';
+          r.batches.forEach((b, i) => {
+            const parts = [...b.ranges, ...b.directives].sort((x, y) => x.start - y.start);
+            for (const p of parts) out += text.slice(p.start, p.end);
+            const s = seps[i];
+            if (s) out += text.slice(s.start, s.end);
+          });
+          assert.equal(out, text);
+        }),
+        { numRuns: 3000 },
+      );
     });
 
     it('spans cover the input exactly', () => {
-      fc.assert(fc.property(fragments(dialect), (text) => {
-        const spans = lexSql(text, dialect);
-        let at = 0;
-        for (const s of spans) { assert.equal(s.start, at); at = s.end; }
-        assert.equal(at, text.length);
-      }), { numRuns: 2000 });
+      fc.assert(
+        fc.property(fragments(dialect), (text) => {
+          const spans = lexSql(text, dialect);
+          let at = 0;
+          for (const s of spans) {
+            assert.equal(s.start, at);
+            at = s.end;
+          }
+          assert.equal(at, text.length);
+        }),
+        { numRuns: 2000 },
+      );
     });
   });
 }
@@ -187,20 +247,28 @@ import { ScriptPlanError } from '../../../src/script/types';
 for (const dialect of ['tsql', 'postgres'] as const) {
   describe(`planner source map property [${dialect}]`, () => {
     it('every character of every batch maps to the same line and column in the file', () => {
-      fc.assert(fc.property(fragments(dialect), fc.nat(), (text, pick) => {
-        let plan;
-        try { plan = planScript(text, { dialect, file: 'f.sql' }); } catch (e) { if (e instanceof ScriptPlanError) return; throw e; }
-        const starts = lineStarts(text);
-        for (const b of plan.batches) {
-          for (const s of b.segments) if (s.verbatim) assert.equal(s.text, text.slice(s.fileOffset, s.fileOffset + s.text.length));
-          const verb = b.segments.filter((s) => s.verbatim && s.text.length);
-          if (!verb.length) continue;
-          const seg = verb[pick % verb.length]!;
-          const k = pick % seg.text.length;
-          const mapped = mapBatchPosition(b, seg.batchOffset + k + 1);
-          assert.deepEqual(mapped, { file: 'f.sql', ...positionAt(starts, seg.fileOffset + k) });
-        }
-      }), { numRuns: 2000 });
+      fc.assert(
+        fc.property(fragments(dialect), fc.nat(), (text, pick) => {
+          let plan;
+          try {
+            plan = planScript(text, { dialect, file: 'f.sql' });
+          } catch (e) {
+            if (e instanceof ScriptPlanError) return;
+            throw e;
+          }
+          const starts = lineStarts(text);
+          for (const b of plan.batches) {
+            for (const s of b.segments) if (s.verbatim) assert.equal(s.text, text.slice(s.fileOffset, s.fileOffset + s.text.length));
+            const verb = b.segments.filter((s) => s.verbatim && s.text.length);
+            if (!verb.length) continue;
+            const seg = verb[pick % verb.length]!;
+            const k = pick % seg.text.length;
+            const mapped = mapBatchPosition(b, seg.batchOffset + k + 1);
+            assert.deepEqual(mapped, { file: 'f.sql', ...positionAt(starts, seg.fileOffset + k) });
+          }
+        }),
+        { numRuns: 2000 },
+      );
     });
   });
 }

@@ -12,13 +12,22 @@ const body = (ids: string[]) => JSON.stringify(ids.map(child));
 
 describe('send: API client against a local HTTP server', function () {
   let api: MockApi;
-  beforeEach(async () => { api = await startMockApi(); });
-  afterEach(async () => { await api.close(); });
+  beforeEach(async () => {
+    api = await startMockApi();
+  });
+  afterEach(async () => {
+    await api.close();
+  });
 
   function client(extra: { timeoutMs?: number; endpoint?: ReturnType<typeof endpointOf> } = {}) {
     const ft = fakeTiming();
     const redactor = new Redactor();
-    const c = new ApiClient({ endpoint: extra.endpoint ?? endpointOf(api), policy: { ...DEFAULT_RETRY_POLICY, ...FAST_POLICY, requestTimeoutMs: extra.timeoutMs ?? 2000 }, timing: ft.timing, redactor });
+    const c = new ApiClient({
+      endpoint: extra.endpoint ?? endpointOf(api),
+      policy: { ...DEFAULT_RETRY_POLICY, ...FAST_POLICY, requestTimeoutMs: extra.timeoutMs ?? 2000 },
+      timing: ft.timing,
+      redactor,
+    });
     return { c, ft, redactor };
   }
 
@@ -32,7 +41,11 @@ describe('send: API client against a local HTTP server', function () {
     const r2 = await c.postChildren(body(['A3']), 1, []);
     assert.equal(r1.kind, 'ok');
     assert.equal(r2.kind, 'ok');
-    if (r1.kind === 'ok') assert.deepEqual(r1.tokens.map((t) => t.uuid), ['A1', 'A2'].map((id) => api.acks.get(id)!.uuid));
+    if (r1.kind === 'ok')
+      assert.deepEqual(
+        r1.tokens.map((t) => t.uuid),
+        ['A1', 'A2'].map((id) => api.acks.get(id)!.uuid),
+      );
     assert.equal(api.tokenRequests, 1);
     const h = api.requests[0]!.headers;
     assert.match(String(h.authorization), /^Bearer tok-/);
@@ -115,7 +128,10 @@ describe('send: API client against a local HTTP server', function () {
     api.script.push({ kind: 'status', status: 401, body: '{"message":"nope"}' }, { kind: 'status', status: 401, body: '{"message":"nope"}' });
     const r2 = await c.postChildren(body(['E2']), 1, []);
     assert.equal(r2.kind, 'failed');
-    if (r2.kind === 'failed') { assert.equal(r2.auth, true); assert.match(r2.reason, /HTTP 401/); }
+    if (r2.kind === 'failed') {
+      assert.equal(r2.auth, true);
+      assert.match(r2.reason, /HTTP 401/);
+    }
   });
 
   it('403 backs off long, then succeeds', async () => {
@@ -133,7 +149,11 @@ describe('send: API client against a local HTTP server', function () {
       const r = await c.postChildren(body(['G1']), 1, ['Zoë']);
       assert.equal(r.kind, 'rejected');
       // The API's code only: never its free text (it may quote a child's data).
-      if (r.kind === 'rejected') { assert.equal(r.status, s); assert.ok(!r.reason.includes('Zoë') && !r.reason.includes('wrong'), r.reason); assert.match(r.reason, /^HTTP \d{3} [A-Za-z ]+: Invalid$/); }
+      if (r.kind === 'rejected') {
+        assert.equal(r.status, s);
+        assert.ok(!r.reason.includes('Zoë') && !r.reason.includes('wrong'), r.reason);
+        assert.match(r.reason, /^HTTP \d{3} [A-Za-z ]+: Invalid$/);
+      }
     }
     const e = { ...endpointOf(api), baseUrl: api.baseUrl.replace('/api', '/wrong') };
     const { c: c2 } = client({ endpoint: e });
@@ -185,5 +205,4 @@ describe('send: API client against a local HTTP server', function () {
     assert.equal(r.kind, 'failed');
     if (r.kind === 'failed') assert.match(r.reason, /^HTTP 404 Not Found: X1: bad thing \(check the base URL/);
   });
-
 });

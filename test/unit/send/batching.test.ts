@@ -9,7 +9,15 @@ describe('send: batching and bisection (D13)', () => {
   it('chunks into batches of at most n', () => {
     assert.deepEqual(chunk([1, 2, 3, 4, 5], 2), [[1, 2], [3, 4], [5]]);
     assert.deepEqual(chunk([], 100), []);
-    assert.equal(chunk(Array.from({ length: 250 }, (_, i) => i), 100).map((c) => c.length).join(','), '100,100,50');
+    assert.equal(
+      chunk(
+        Array.from({ length: 250 }, (_, i) => i),
+        100,
+      )
+        .map((c) => c.length)
+        .join(','),
+      '100,100,50',
+    );
     assert.throws(() => chunk([1], 0));
   });
 
@@ -23,7 +31,10 @@ describe('send: batching and bisection (D13)', () => {
     });
     const kinds = r.results.map((x) => x.kind);
     assert.equal(kinds.filter((k) => k === 'sent').length, 98);
-    assert.deepEqual(items.filter((_, i) => kinds[i] === 'rejected'), ['c17', 'c63']);
+    assert.deepEqual(
+      items.filter((_, i) => kinds[i] === 'rejected'),
+      ['c17', 'c63'],
+    );
     assert.equal(r.requests, sent.length);
     assert.equal(r.stop, undefined);
     // Every accepted request holds only good records; a bad record is last sent alone.
@@ -46,7 +57,10 @@ describe('send: batching and bisection (D13)', () => {
       if (n === 2) return ok(part); // a, b
       return { kind: 'failed', status: 503, reason: 'HTTP 503; gave up after 4 attempts' }; // c, d
     });
-    assert.deepEqual(r.results.map((x) => x.kind), ['sent', 'sent', 'failed', 'failed']);
+    assert.deepEqual(
+      r.results.map((x) => x.kind),
+      ['sent', 'sent', 'failed', 'failed'],
+    );
     assert.deepEqual(r.stop, { kind: 'endpoint', reason: 'HTTP 503; gave up after 4 attempts' });
 
     let m = 0;
@@ -55,19 +69,28 @@ describe('send: batching and bisection (D13)', () => {
       if (m === 1) return { kind: 'rejected', status: 400, reason: 'bad' };
       return { kind: 'failed', reason: 'unauthorised', auth: true };
     });
-    assert.deepEqual(r2.results.map((x) => x.kind), ['failed', 'failed', 'unsent', 'unsent']);
+    assert.deepEqual(
+      r2.results.map((x) => x.kind),
+      ['failed', 'failed', 'unsent', 'unsent'],
+    );
     assert.equal(r2.stop?.kind, 'auth');
   });
 
   it('a 2xx that cannot be matched marks nothing sent and stops', async () => {
     const r = await sendWithBisection(['a', 'b'], async () => ({ kind: 'malformed', status: 200, reason: 'HTTP 200 OK but the response holds 1 token(s) for 2 record(s)' }));
-    assert.deepEqual(r.results.map((x) => x.kind), ['failed', 'failed']);
+    assert.deepEqual(
+      r.results.map((x) => x.kind),
+      ['failed', 'failed'],
+    );
     assert.equal(r.stop?.kind, 'malformed');
   });
 
   it('cancelled: nothing more is sent', async () => {
     const r = await sendWithBisection(['a', 'b'], async () => ({ kind: 'cancelled' }));
-    assert.deepEqual(r.results.map((x) => x.kind), ['unsent', 'unsent']);
+    assert.deepEqual(
+      r.results.map((x) => x.kind),
+      ['unsent', 'unsent'],
+    );
     assert.equal(r.requests, 0);
     assert.equal(r.stop?.kind, 'cancelled');
   });

@@ -1,9 +1,24 @@
 import assert from 'node:assert/strict';
 import { prepareRecord, type QueueRow } from '../../../src/send/queue';
 
-const full = { la_child_id: 'P1', mis_child_id: 'L1', purge: false, child_details: { first_name: 'Ann', surname: 'Lee', sex: 'F', uasc_flag: false, disabilities: ['NONE'], purge: false }, social_care_episodes: [{ social_care_episode_id: 'E1', referral_date: '2025-01-10', purge: false }] };
+const full = {
+  la_child_id: 'P1',
+  mis_child_id: 'L1',
+  purge: false,
+  child_details: { first_name: 'Ann', surname: 'Lee', sex: 'F', uasc_flag: false, disabilities: ['NONE'], purge: false },
+  social_care_episodes: [{ social_care_episode_id: 'E1', referral_date: '2025-01-10', purge: false }],
+};
 const partial = { la_child_id: 'P1', mis_child_id: 'L1', child_details: full.child_details, social_care_episodes: [{ social_care_episode_id: 'E0', purge: true }] };
-const row = (o: Partial<QueueRow>): QueueRow => ({ id: 1, personId: 'P1', rowState: 'Updated', status: 'Pending', jsonPayload: JSON.stringify(full), partialPayload: JSON.stringify(partial), hashHex: 'ab', ...o });
+const row = (o: Partial<QueueRow>): QueueRow => ({
+  id: 1,
+  personId: 'P1',
+  rowState: 'Updated',
+  status: 'Pending',
+  jsonPayload: JSON.stringify(full),
+  partialPayload: JSON.stringify(partial),
+  hashHex: 'ab',
+  ...o,
+});
 
 describe('send: what is sent for a queued row', () => {
   it('without --partial: the full payload', () => {

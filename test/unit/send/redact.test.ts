@@ -52,21 +52,26 @@ describe('send: redaction', () => {
   });
 
   it('no 6-character piece of a secret survives: whole, cut by the gateway, URL-, form- or JSON-escaped (.NET style)', () => {
-    const r = new Redactor([KEY, SECRET, 'Sp+ce\'Key<&>more-than-six']);
+    const r = new Redactor([KEY, SECRET, "Sp+ce'Key<&>more-than-six"]);
     r.add(TOKEN);
     const echoes = [
-      `SupplierKey: ${KEY}`, `key=${KEY.slice(3, 20)}…`, `client_secret=${encodeURIComponent(SECRET)}`, new URLSearchParams({ s: SECRET }).toString(),
-      JSON.stringify({ k: 'Sp+ce\'Key<&>more-than-six' }).replace(/[+'<>&]/g, (c) => `\\u${c.charCodeAt(0).toString(16).toUpperCase().padStart(4, '0')}`),
-      `token ${TOKEN}`, `x-api-key: someone-elses-key-123`, 'Authorization: Basic dXNlcjpwYXNzd29yZA==',
+      `SupplierKey: ${KEY}`,
+      `key=${KEY.slice(3, 20)}…`,
+      `client_secret=${encodeURIComponent(SECRET)}`,
+      new URLSearchParams({ s: SECRET }).toString(),
+      JSON.stringify({ k: "Sp+ce'Key<&>more-than-six" }).replace(/[+'<>&]/g, (c) => `\\u${c.charCodeAt(0).toString(16).toUpperCase().padStart(4, '0')}`),
+      `token ${TOKEN}`,
+      `x-api-key: someone-elses-key-123`,
+      'Authorization: Basic dXNlcjpwYXNzd29yZA==',
     ];
     for (const e of echoes) {
       const out = r.textAndValues(e, []);
-      for (const s of [KEY, SECRET, TOKEN, 'Sp+ce\'Key<&>more-than-six']) assertNoPiece(unescapeText(out), s);
+      for (const s of [KEY, SECRET, TOKEN, "Sp+ce'Key<&>more-than-six"]) assertNoPiece(unescapeText(out), s);
       assert.ok(!out.includes('someone-elses') && !out.includes('dXNlcjpw'), out);
     }
   });
 
-  it('children\'s values on token boundaries only: the API\'s own words stay readable', () => {
+  it("children's values on token boundaries only: the API's own words stay readable", () => {
     const cv = new ChildValues(['AUT', 'LA', '1B', 'Zoë', '2015-06-01', '123']);
     assert.equal(cv.redact('Unauthorized: NotFound LA code 1B2 at 1234, AUT'), 'Unauthorized: NotFound *** code 1B2 at 1234, ***');
   });
@@ -76,9 +81,23 @@ describe('send: redaction', () => {
     const r = new Redactor();
     const nested = JSON.stringify({ error: { code: 'Bad', message: JSON.stringify({ detail: "Surname O'Hara invalid" }) } }).replace("O'Hara", 'O\\\\u0027Hara');
     for (const text of [
-      'surname O\\u0027Hara', 'surname O\\\\u0027Hara', 'O&#39;Hara', 'O&apos;HARA', 'o’hara', nested, 'first name ZOË and Anne',
-      'dob 04/03/2018 00:00:00', 'dob 2018-03-04T00:00:00Z', 'dob 4 March 2018', 'dob March 4, 2018', 'dob 20180304', 'dob 04.03.2018', 'dob 03/04/2018 12:00 AM',
-      'postcode SW1A1AA', 'postcode sw1a 1aa', 'B338TH',
+      'surname O\\u0027Hara',
+      'surname O\\\\u0027Hara',
+      'O&#39;Hara',
+      'O&apos;HARA',
+      'o’hara',
+      nested,
+      'first name ZOË and Anne',
+      'dob 04/03/2018 00:00:00',
+      'dob 2018-03-04T00:00:00Z',
+      'dob 4 March 2018',
+      'dob March 4, 2018',
+      'dob 20180304',
+      'dob 04.03.2018',
+      'dob 03/04/2018 12:00 AM',
+      'postcode SW1A1AA',
+      'postcode sw1a 1aa',
+      'B338TH',
     ]) {
       const out = r.textAndValues(text, cv);
       assert.ok(!/hara|zo[eë]|anne|2018|sw1a|b33|8th|1aa/i.test(out), `${text} → ${out}`);
@@ -94,16 +113,20 @@ describe('send: redaction', () => {
 
   it('a 4xx content error keeps status code, error code, record index/id and field paths, never its free text', () => {
     const r = new Redactor([KEY]);
-    const cv = new ChildValues(payloadValues([{ la_child_id: 'P004', child_details: { first_name: "Siobhán", surname: "O'Hara", date_of_birth: '2018-03-04' } }]));
+    const cv = new ChildValues(payloadValues([{ la_child_id: 'P004', child_details: { first_name: 'Siobhán', surname: "O'Hara", date_of_birth: '2018-03-04' } }]));
     const problem = {
-      type: 'https://tools.ietf.org/html/rfc7231#section-6.5.1', title: 'One or more validation errors occurred.', status: 400,
+      type: 'https://tools.ietf.org/html/rfc7231#section-6.5.1',
+      title: 'One or more validation errors occurred.',
+      status: 400,
       errors: { '[3].child_details.first_name': ['Siobh\u00e1n is not allowed'], '[3].child_details.date_of_birth': ['04/03/2018 00:00:00 is in the future'] },
     };
     const d = describeApiError(JSON.stringify(problem), { redactor: r, values: cv, ids: ['P001', 'P004'], content: true });
     assert.equal(d.summary, 'no error code given; record [3]; fields child_details.first_name, child_details.date_of_birth');
     assert.ok(!/siobh|hara|2018/i.test(d.debug), d.debug);
     assert.match(d.debug, /is not allowed/);
-    const azure = { error: { code: 'ValidationFailed', message: `Malformed payload at [1]: la_child_id P004 (O\\u0027Hara) failed`, details: [{ code: 'Required', target: 'children[1].child_details.upn' }] } };
+    const azure = {
+      error: { code: 'ValidationFailed', message: `Malformed payload at [1]: la_child_id P004 (O\\u0027Hara) failed`, details: [{ code: 'Required', target: 'children[1].child_details.upn' }] },
+    };
     const d2 = describeApiError(JSON.stringify(azure), { redactor: r, values: cv, ids: ['P001', 'P004'], content: true });
     assert.equal(d2.summary, 'ValidationFailed, Required; record [1]; la_child_id P004; field child_details.upn');
     const text = describeApiError(`Bad request for O'Hara, key ${KEY}`, { redactor: r, values: cv, content: true });

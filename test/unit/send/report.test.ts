@@ -5,17 +5,46 @@ import { massDeletionLimit, type SendReport } from '../../../src/send/runSend';
 
 function report(over: Partial<SendReport> = {}): SendReport {
   return {
-    mode: 'test', schema: 'public', table: 'ssd_api_data_staging', partial: false, url: 'https://h/1/children_social_care_data/845/children', batchSize: 100,
-    queued: 0, full: 0, partialPayloads: 0, deletions: 0, batches: 0, batchSizes: [], largestRequestBytes: 0, requests: 0, retries: 0, tokenRequests: 0,
-    sent: 0, rejected: 0, failed: 0, invalid: 0, notSent: 0, notRead: 0, deletionsQueued: 0, deletionLimit: 25, supersededWhileSending: 0,
-    issues: [], stopped: null, seconds: 1, ...over,
+    mode: 'test',
+    schema: 'public',
+    table: 'ssd_api_data_staging',
+    partial: false,
+    url: 'https://h/1/children_social_care_data/845/children',
+    batchSize: 100,
+    queued: 0,
+    full: 0,
+    partialPayloads: 0,
+    deletions: 0,
+    batches: 0,
+    batchSizes: [],
+    largestRequestBytes: 0,
+    requests: 0,
+    retries: 0,
+    tokenRequests: 0,
+    sent: 0,
+    rejected: 0,
+    failed: 0,
+    invalid: 0,
+    notSent: 0,
+    notRead: 0,
+    deletionsQueued: 0,
+    deletionLimit: 25,
+    supersededWhileSending: 0,
+    issues: [],
+    stopped: null,
+    seconds: 1,
+    ...over,
   };
 }
 
 describe('send: text report', () => {
   it('one line per reason, not one per record; rejections naming their own id group together', () => {
     const failed = Array.from({ length: 100 }, (_, i) => ({ personId: `P${i}`, outcome: 'failed' as const, reason: 'HTTP 503 Service Unavailable; gave up after 5 attempts' }));
-    const rejected = ['R1', 'R2'].map((id) => ({ personId: id, outcome: 'rejected' as const, reason: `HTTP 400 Bad Request: ValidationFailed; record [0]; la_child_id ${id}; field child_details.upn` }));
+    const rejected = ['R1', 'R2'].map((id) => ({
+      personId: id,
+      outcome: 'rejected' as const,
+      reason: `HTTP 400 Bad Request: ValidationFailed; record [0]; la_child_id ${id}; field child_details.upn`,
+    }));
     const lines: string[] = [];
     printSendReport(report({ queued: 300, failed: 100, rejected: 2, issues: [...failed, ...rejected], notRead: 198, stopped: { kind: 'endpoint', reason: 'HTTP 503' } }), (l) => lines.push(l));
     const text = lines.join('\n');
@@ -32,6 +61,9 @@ describe('send: text report', () => {
     assert.equal(sendExitCode(report({ stopped: { kind: 'lock-lost', reason: 'x' } })), 2);
     const lines: string[] = [];
     printSendReport(report({ mode: 'dry-run', deletionsQueued: 30, deletionLimit: 25 }), (l) => lines.push(l));
-    assert.ok(lines.some((l) => l.startsWith('Safety stop: 30 deletion payloads (purges at the DfE) are queued, more than the 25')), lines.join('\n'));
+    assert.ok(
+      lines.some((l) => l.startsWith('Safety stop: 30 deletion payloads (purges at the DfE) are queued, more than the 25')),
+      lines.join('\n'),
+    );
   });
 });

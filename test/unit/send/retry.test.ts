@@ -6,14 +6,23 @@ const P = { ...DEFAULT_RETRY_POLICY, maxAttempts: 5, baseDelayMs: 1000, maxDelay
 describe('send: retry policy', () => {
   it('backs off exponentially with equal jitter, capped', () => {
     // random 0 → half the exponential delay; random 1 → all of it.
-    assert.deepEqual([1, 2, 3, 4, 5, 6].map((r) => backoffMs(r, 'server', P, () => 0)), [500, 1000, 2000, 4000, 4000, 4000]);
-    assert.deepEqual([1, 2, 3, 4, 5, 6].map((r) => backoffMs(r, 'throttled', P, () => 1)), [1000, 2000, 4000, 8000, 8000, 8000]);
+    assert.deepEqual(
+      [1, 2, 3, 4, 5, 6].map((r) => backoffMs(r, 'server', P, () => 0)),
+      [500, 1000, 2000, 4000, 4000, 4000],
+    );
+    assert.deepEqual(
+      [1, 2, 3, 4, 5, 6].map((r) => backoffMs(r, 'throttled', P, () => 1)),
+      [1000, 2000, 4000, 8000, 8000, 8000],
+    );
     const mid = backoffMs(3, 'network', P, () => 0.5);
     assert.ok(mid > 2000 && mid < 4000);
   });
 
   it('403 backs off long (gateway shaping)', () => {
-    assert.deepEqual([1, 2, 3, 4].map((r) => backoffMs(r, 'forbidden', P, () => 1)), [30000, 60000, 120000, 120000]);
+    assert.deepEqual(
+      [1, 2, 3, 4].map((r) => backoffMs(r, 'forbidden', P, () => 1)),
+      [30000, 60000, 120000, 120000],
+    );
     assert.ok(backoffMs(1, 'forbidden', P, () => 0) >= 15000);
   });
 
@@ -30,8 +39,14 @@ describe('send: retry policy', () => {
   });
 
   it('retries up to the attempt limit, honouring Retry-After, and gives up on a Retry-After longer than the cap', () => {
-    assert.deepEqual(decideRetry(1, 'server', null, P, () => 1), { retry: true, delayMs: 1000 });
-    assert.deepEqual(decideRetry(4, 'timeout', null, P, () => 1), { retry: true, delayMs: 8000 });
+    assert.deepEqual(
+      decideRetry(1, 'server', null, P, () => 1),
+      { retry: true, delayMs: 1000 },
+    );
+    assert.deepEqual(
+      decideRetry(4, 'timeout', null, P, () => 1),
+      { retry: true, delayMs: 8000 },
+    );
     const last = decideRetry(5, 'server', null, P, () => 1);
     assert.equal(last.retry, false);
     if (!last.retry) assert.match(last.reason, /after 5 attempts/);

@@ -11,16 +11,28 @@ describe('send: response tokens', () => {
 
   it('refuses anything else: no .json, not a uuid, not a real date or time, not text', () => {
     for (const bad of [
-      `2026-08-10_14:03:07.25_${U}`, `2026-08-10_14:03:07.25_not-a-uuid.json`, `2026-02-30_14:03:07.25_${U}.json`,
-      `2026-08-10_24:03:07.25_${U}.json`, `2026-08-10 14:03:07.25_${U}.json`, `x2026-08-10_14:03:07.25_${U}.json`, '', 42, null,
-    ]) assert.equal(parseToken(bad), null, String(bad));
+      `2026-08-10_14:03:07.25_${U}`,
+      `2026-08-10_14:03:07.25_not-a-uuid.json`,
+      `2026-02-30_14:03:07.25_${U}.json`,
+      `2026-08-10_24:03:07.25_${U}.json`,
+      `2026-08-10 14:03:07.25_${U}.json`,
+      `x2026-08-10_14:03:07.25_${U}.json`,
+      '',
+      42,
+      null,
+    ])
+      assert.equal(parseToken(bad), null, String(bad));
   });
 
   it('matches a body to the records only when it is a JSON list of exactly one valid token per record', () => {
     const t = (i: number) => `2026-08-10_14:03:07.0${i}_${U.slice(0, -1)}${i}.json`;
     const ok = parseTokens(JSON.stringify([t(1), t(2)]), 2);
     assert.equal(ok.ok, true);
-    if (ok.ok) assert.deepEqual(ok.tokens.map((x) => x.uuid.slice(-1)), ['1', '2']);
+    if (ok.ok)
+      assert.deepEqual(
+        ok.tokens.map((x) => x.uuid.slice(-1)),
+        ['1', '2'],
+      );
     const cases: Array<[string, RegExp]> = [
       [JSON.stringify([t(1)]), /1 token\(s\) for 2 record/],
       [JSON.stringify([t(1), t(2), t(3)]), /3 token\(s\) for 2/],
@@ -35,7 +47,10 @@ describe('send: response tokens', () => {
     for (const [body, re] of cases) {
       const r = parseTokens(body, 2);
       assert.equal(r.ok, false, body);
-      if (!r.ok) { assert.match(r.reason, re); assert.ok(!r.reason.includes('rubbish') && !r.reason.includes('html')); }
+      if (!r.ok) {
+        assert.match(r.reason, re);
+        assert.ok(!r.reason.includes('rubbish') && !r.reason.includes('html'));
+      }
     }
   });
 });

@@ -4,11 +4,26 @@
 import assert from 'node:assert/strict';
 import { SQL_SCENARIOS, captureAll, type CataloguedStatement } from '../../../src/sqlCatalogue/index';
 
-const IS_COLUMNS = ['table_catalog', 'table_schema', 'table_name', 'column_name', 'data_type', 'character_maximum_length', 'is_nullable', 'ordinal_position', 'numeric_precision', 'numeric_scale', 'table_type'];
+const IS_COLUMNS = [
+  'table_catalog',
+  'table_schema',
+  'table_name',
+  'column_name',
+  'data_type',
+  'character_maximum_length',
+  'is_nullable',
+  'ordinal_position',
+  'numeric_precision',
+  'numeric_scale',
+  'table_type',
+];
 
 /** The statement's code: comments and string literals blanked, [bracketed] names kept. */
 function code(sql: string): string {
-  return sql.replace(/--[^\n]*/g, ' ').replace(/\/\*[\s\S]*?\*\//g, ' ').replace(/N?'(?:[^']|'')*'/g, "''");
+  return sql
+    .replace(/--[^\n]*/g, ' ')
+    .replace(/\/\*[\s\S]*?\*\//g, ' ')
+    .replace(/N?'(?:[^']|'')*'/g, "''");
 }
 
 export function catalogNameProblems(s: CataloguedStatement): string[] {
@@ -36,11 +51,14 @@ describe('catalogue queries work under a case-sensitive SQL Server collation', f
     const all = await captureAll(SQL_SCENARIOS, { dialect: 'mssql' });
     const problems = all.flatMap((s) => catalogNameProblems(s).map((p) => `${s.scenario} ${s.seq}: ${p}`));
     assert.deepEqual([...new Set(problems)], []);
-    assert.ok(all.some((s) => /INFORMATION_SCHEMA\.COLUMNS/.test(s.sent)), 'no catalogue query captured');
+    assert.ok(
+      all.some((s) => /INFORMATION_SCHEMA\.COLUMNS/.test(s.sent)),
+      'no catalogue query captured',
+    );
   });
 
   it('the scan finds the lower-case spellings that fail on such a database', () => {
-    const mk = (sql: string) => ({ sent: sql } as CataloguedStatement);
+    const mk = (sql: string) => ({ sent: sql }) as CataloguedStatement;
     assert.equal(catalogNameProblems(mk('SELECT table_name FROM information_schema.tables WHERE LOWER(table_schema) = LOWER(@p1)')).length, 3);
     assert.equal(catalogNameProblems(mk('SELECT TABLE_NAME AS table_name FROM INFORMATION_SCHEMA.TABLES')).length, 0);
     assert.equal(catalogNameProblems(mk('SELECT d.name FROM SYS.DATABASES d')).length, 1);

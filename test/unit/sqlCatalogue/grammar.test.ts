@@ -25,15 +25,20 @@ const gapOf = (s: CataloguedStatement) => KNOWN_GAPS.find((g) => g.dialect === s
 
 /** A line of a SQL file as a pattern: {{placeholders}} (identifiers, placeholder lists) match anything. */
 function patternOf(line: string): string {
-  return line.split(/\{\{\w+\}\}/).map((x) => x.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')).join('.*');
+  return line
+    .split(/\{\{\w+\}\}/)
+    .map((x) => x.replace(/[.*+?^${}()|[\]\\]/g, '\\$&'))
+    .join('.*');
 }
 
 function describeFailure(s: CataloguedStatement, p: SyntaxProblem): string {
   const lines = s.sent.split('\n');
   const at = lines[p.line - 1] ?? '';
   const context = lines.slice(Math.max(0, p.line - 3), p.line).join('\n');
-  return `${s.dialect} ${s.scenario} statement ${s.seq} (${s.kind}), line ${p.line} column ${p.column}: ${p.message.slice(0, 160)}\n`
-    + `${context}\n${' '.repeat(Math.max(0, p.column - 1))}^ here${at.length > 200 ? ' (line cut)' : ''}\n--- whole statement (first 1500 characters) ---\n${s.sent.slice(0, 1500)}`;
+  return (
+    `${s.dialect} ${s.scenario} statement ${s.seq} (${s.kind}), line ${p.line} column ${p.column}: ${p.message.slice(0, 160)}\n` +
+    `${context}\n${' '.repeat(Math.max(0, p.column - 1))}^ here${at.length > 200 ? ' (line cut)' : ''}\n--- whole statement (first 1500 characters) ---\n${s.sent.slice(0, 1500)}`
+  );
 }
 
 async function parse(s: CataloguedStatement): Promise<SyntaxProblem | null> {
@@ -55,13 +60,25 @@ describe('SQL catalogue: every statement the tool sends parses with a real gramm
     for (const command of SQL_COMMANDS) {
       for (const d of ['mssql', 'postgres'] as const) {
         if (command === 'mosaic' && d === 'postgres') continue;
-        assert.ok(all.some((s) => s.command === command && s.dialect === d), `no ${d} statement captured for ${command}`);
+        assert.ok(
+          all.some((s) => s.command === command && s.dialect === d),
+          `no ${d} statement captured for ${command}`,
+        );
       }
     }
     // Paths a scenario must reach: inserts, both updates, marks, the gone rows, send marks, DDL of every table.
     const has = (d: Dialect, re: RegExp) => all.some((s) => s.dialect === d && re.test(s.sql));
     for (const d of ['mssql', 'postgres'] as const) {
-      for (const re of [/^-- New staging rows/m, /^-- Rows whose payload changes/m, /^-- Rows whose payload stays/m, /run_marks/, /not in this run's cohort/, /CREATE TABLE .*ssd_person/, /CREATE TABLE .*ssd_sdq_scores/, /CREATE TABLE .*ssd_api_data_staging\b/]) {
+      for (const re of [
+        /^-- New staging rows/m,
+        /^-- Rows whose payload changes/m,
+        /^-- Rows whose payload stays/m,
+        /run_marks/,
+        /not in this run's cohort/,
+        /CREATE TABLE .*ssd_person/,
+        /CREATE TABLE .*ssd_sdq_scores/,
+        /CREATE TABLE .*ssd_api_data_staging\b/,
+      ]) {
         assert.ok(has(d, re), `${d}: no captured statement matches ${re}`);
       }
     }
@@ -75,11 +92,17 @@ describe('SQL catalogue: every statement the tool sends parses with a real gramm
         // A file of '-- branch x' sections is spliced into another statement: each section must be in one.
         const branches = [...text.matchAll(/^-- branch (\S+)\n((?:.|\n)*?)(?=^-- branch |(?![\s\S]))/gm)];
         if (branches.length) {
-          for (const d of dir === 'common' ? ['mssql', 'postgres'] as const : [dir as Dialect]) {
+          for (const d of dir === 'common' ? (['mssql', 'postgres'] as const) : [dir as Dialect]) {
             for (const b of branches) {
-              const line = b[2]!.split('\n').map((l) => l.trim()).find((l) => l && !l.startsWith('--'))!;
+              const line = b[2]!
+                .split('\n')
+                .map((l) => l.trim())
+                .find((l) => l && !l.startsWith('--'))!;
               const re = new RegExp(patternOf(line));
-              assert.ok(all.some((s) => s.dialect === d && re.test(s.sql)), `sql/${dir}/${f} (${d}): branch ${b[1]} is in no captured statement`);
+              assert.ok(
+                all.some((s) => s.dialect === d && re.test(s.sql)),
+                `sql/${dir}/${f} (${d}): branch ${b[1]} is in no captured statement`,
+              );
             }
           }
           continue;
@@ -89,7 +112,10 @@ describe('SQL catalogue: every statement the tool sends parses with a real gramm
         const pattern = new RegExp(`^${patternOf(first)}$`);
         const dialects: Dialect[] = dir === 'common' ? ['mssql', 'postgres'] : [dir as Dialect];
         for (const d of dialects) {
-          assert.ok(all.some((s) => s.dialect === d && pattern.test(s.sql.split('\n')[0]!.trim())), `sql/${dir}/${f} (${d}) is not reached by any scenario of src/sqlCatalogue`);
+          assert.ok(
+            all.some((s) => s.dialect === d && pattern.test(s.sql.split('\n')[0]!.trim())),
+            `sql/${dir}/${f} (${d}) is not reached by any scenario of src/sqlCatalogue`,
+          );
         }
       }
     }

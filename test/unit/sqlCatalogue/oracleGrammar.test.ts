@@ -44,7 +44,7 @@ describe('SQL catalogue (Oracle): what the tool generates parses with the PL/SQL
     assert.equal(parseOracle('SELECT a FROM t WHERE a = :b1 FETCH FIRST 5 ROWS ONLY'), null);
   });
 
-  it('ssd init: the schema check and every table\'s guarded CREATE TABLE (driven through initTables)', async () => {
+  it("ssd init: the schema check and every table's guarded CREATE TABLE (driven through initTables)", async () => {
     const scenario = SQL_SCENARIOS.find((s) => s.id === 'init.tables')!;
     const statements = await captureScenario(scenario, 'oracle');
     const creates = statements.filter((s) => /CREATE TABLE/.test(s.sql));
@@ -52,16 +52,26 @@ describe('SQL catalogue (Oracle): what the tool generates parses with the PL/SQL
     for (const s of statements) assertParses(`init statement ${s.seq}`, sent(s.sql));
   });
 
-  it('every table\'s CREATE TABLE on its own (as the PL/SQL block runs it)', () => {
+  it("every table's CREATE TABLE on its own (as the PL/SQL block runs it)", () => {
     for (const t of SSD_TABLES) assertParses(`CREATE TABLE ${t.name}`, createTableSql('oracle', 'ssd_development', t));
     assert.match(createTableIfMissingSql('oracle', 'ssd_development', SSD_TABLES[0]!), /IF SQLCODE != -955 THEN RAISE/);
   });
 
-  it('the dialect layer\'s statements', () => {
+  it("the dialect layer's statements", () => {
     const r = DIALECTS.oracle;
-    for (const [what, sql] of Object.entries({ schemaExists: r.schemaExists, tableCounts: r.tableCounts, tableExists: r.tableExists, tables: r.tables, columns: r.columns })) assertParses(what, sent(sql));
+    for (const [what, sql] of Object.entries({ schemaExists: r.schemaExists, tableCounts: r.tableCounts, tableExists: r.tableExists, tables: r.tables, columns: r.columns }))
+      assertParses(what, sent(sql));
     assert.match(r.schemaExists, /FROM all_users/);
-    for (const [what, sql] of Object.entries({ left: r.left('x', ':b1'), castText: r.castText('x'), present: r.present('x', 'TRIM(x)'), blank: r.blank('x', 'TRIM(x)'), badId: r.badId('x'), wholeNumber: r.wholeNumber('TRIM(x)'), referralSourceCode: r.referralSourceCode('TRIM(x)'), chr: `${r.chr}(9)` })) {
+    for (const [what, sql] of Object.entries({
+      left: r.left('x', ':b1'),
+      castText: r.castText('x'),
+      present: r.present('x', 'TRIM(x)'),
+      blank: r.blank('x', 'TRIM(x)'),
+      badId: r.badId('x'),
+      wholeNumber: r.wholeNumber('TRIM(x)'),
+      referralSourceCode: r.referralSourceCode('TRIM(x)'),
+      chr: `${r.chr}(9)`,
+    })) {
       assertParses(`check fragment ${what}`, `SELECT CASE WHEN ${what === 'present' || what === 'blank' || what === 'badId' ? sql : `${sql} IS NULL`} THEN 1 END AS v FROM t`);
     }
     assertParses('createSchema', createSchemaSql('oracle', 'ssd_development'));
@@ -76,14 +86,19 @@ describe('SQL catalogue (Oracle): what the tool generates parses with the PL/SQL
       if (readsColumns(sql)) return builderColumnRows('oracle', 'ssd_development');
       return undefined;
     });
-    for await (const _ of streamChildPayloads(db, { asOf: '2025-03-31', schema: 'ssd_development' })) { /* no rows */ }
+    for await (const _ of streamChildPayloads(db, { asOf: '2025-03-31', schema: 'ssd_development' })) {
+      /* no rows */
+    }
     await buildChildPayload(db, 'P1', { asOf: '2025-03-31', schema: 'ssd_development' });
     const streams = db.statements.filter((s) => s.kind === 'stream');
     assert.equal(streams.length, 2);
-    assert.deepEqual(streams.map((s) => s.params), [[null], ['P1']]);
+    assert.deepEqual(
+      streams.map((s) => s.params),
+      [[null], ['P1']],
+    );
     for (const s of streams) {
       // Every orphan branch is in (the schema has their person-id columns), identifiers in upper case.
-      assert.equal(s.sql.split('\n').filter((l) => l.startsWith("  SELECT ")).length, 21 + ORPHAN_BRANCH_KEYS.length);
+      assert.equal(s.sql.split('\n').filter((l) => l.startsWith('  SELECT ')).length, 21 + ORPHAN_BRANCH_KEYS.length);
       assert.match(s.sql, /FROM "SSD_DEVELOPMENT"\."SSD_PERSON" p/);
       assert.doesNotMatch(s.sql, /\{\{|COLLATE|LIMIT|TOP \(/);
       assert.match(sent(s.sql), /u\.pid = CAST\(:b1 AS NVARCHAR2\(48\)\)/);
@@ -91,7 +106,7 @@ describe('SQL catalogue (Oracle): what the tool generates parses with the PL/SQL
     for (const s of db.statements) assertParses(`payload ${s.kind}`, sent(s.sql));
   });
 
-  it('ssd check: the catalogue read and every rule\'s query, every rule firing (driven through runChecks)', async () => {
+  it("ssd check: the catalogue read and every rule's query, every rule firing (driven through runChecks)", async () => {
     const scenario = SQL_SCENARIOS.find((s) => s.id === 'check.all')!;
     const statements = await captureScenario(scenario, 'oracle');
     assert.ok(statements.length > 40, `${statements.length} statements`);
@@ -115,11 +130,14 @@ describe('SQL catalogue (Oracle): what the tool generates parses with the PL/SQL
     assert.ok(all.some((s) => /ORDER BY run_no DESC FETCH FIRST 1 ROWS ONLY$/.test(s)));
     // Dates go out with a time of day, as the session's NLS_DATE_FORMAT reads them.
     const person = statements.find((s) => /^INSERT INTO "SSD_DEVELOPMENT"\."SSD_PERSON"/.test(s.sent))!;
-    assert.ok(person.params.some((v) => typeof v === 'string' && /^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d$/.test(v)), JSON.stringify(person.params));
+    assert.ok(
+      person.params.some((v) => typeof v === 'string' && /^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d$/.test(v)),
+      JSON.stringify(person.params),
+    );
     for (const s of statements) assertParses(`fake statement ${s.seq}`, s.sent);
   });
 
-  it('ssd stage, the parts ported: staging table and run log DDL, the safety stop\'s counts, the run log\'s writes and reads', async () => {
+  it("ssd stage, the parts ported: staging table and run log DDL, the safety stop's counts, the run log's writes and reads", async () => {
     const scenario = SQL_SCENARIOS.find((s) => s.id === 'stage.tables')!;
     const statements = await captureScenario(scenario, 'oracle');
     const all = statements.map((s) => s.sent).join('\n');
@@ -147,26 +165,44 @@ describe('SQL catalogue (Oracle): what the tool generates parses with the PL/SQL
     assert.doesNotMatch(code, /\bLIMIT \d|\bLIMIT :|TOP \(|unnest|UPDLOCK|sp_getapplock|pg_try_advisory|COALESCE\([^)]*, ''\)|= ''|\$\d|\{\{/);
     // Each path was reached: the work table, the table lock, every row write, the gone rows, the send marks and history.
     for (const re of [
-      /CREATE GLOBAL TEMPORARY TABLE "SSD_DEVELOPMENT"\."SSD_WORKBENCH_RUN_MARKS"/, /FOR UPDATE SKIP LOCKED/, /FROM v\$session s/,
-      /^INSERT INTO "SSD_DEVELOPMENT"\."SSD_API_DATA_STAGING" \(person_id, /m, /s\.json_payload = :b4,/, /s\.partial_json_payload = :b5,\n\s*s\.row_state = COALESCE/,
-      /s\.submission_status = :b2,\n\s*s\.api_response = :b3,\n\s*\n\s*s\.row_state/, /s\.validation_stamp = :b2/, /WHERE ROWNUM <= :b3/,
-      /INSERT INTO "SSD_DEVELOPMENT"\."SSD_WORKBENCH_RUN_MARKS" \(run_id, person_id\) VALUES \(:b1, :b2\)/, /s\.person_id IN \(:b1,:b2\)/,
-      /THEN N'Sent' ELSE/, /s\.submission_status = N'Error'/, /s\.submission_status = N'Withheld',\n\s*s\.api_response = :b4/,
-      /FETCH FIRST :b2 ROWS ONLY/, /\(run_id, "MODE", table_name/, /DBMS_LOB\.COMPARE\(s\.json_payload, TO_CLOB\(:b3\)\) = 0/,
-    ]) assert.match(all, re);
+      /CREATE GLOBAL TEMPORARY TABLE "SSD_DEVELOPMENT"\."SSD_WORKBENCH_RUN_MARKS"/,
+      /FOR UPDATE SKIP LOCKED/,
+      /FROM v\$session s/,
+      /^INSERT INTO "SSD_DEVELOPMENT"\."SSD_API_DATA_STAGING" \(person_id, /m,
+      /s\.json_payload = :b4,/,
+      /s\.partial_json_payload = :b5,\n\s*s\.row_state = COALESCE/,
+      /s\.submission_status = :b2,\n\s*s\.api_response = :b3,\n\s*\n\s*s\.row_state/,
+      /s\.validation_stamp = :b2/,
+      /WHERE ROWNUM <= :b3/,
+      /INSERT INTO "SSD_DEVELOPMENT"\."SSD_WORKBENCH_RUN_MARKS" \(run_id, person_id\) VALUES \(:b1, :b2\)/,
+      /s\.person_id IN \(:b1,:b2\)/,
+      /THEN N'Sent' ELSE/,
+      /s\.submission_status = N'Error'/,
+      /s\.submission_status = N'Withheld',\n\s*s\.api_response = :b4/,
+      /FETCH FIRST :b2 ROWS ONLY/,
+      /\(run_id, "MODE", table_name/,
+      /DBMS_LOB\.COMPARE\(s\.json_payload, TO_CLOB\(:b3\)\) = 0/,
+    ])
+      assert.match(all, re);
     for (const s of statements) assertParses(`${s.id} statement ${s.seq}`, s.sent);
   });
 
   it('ssd preflight: the server and privilege read and the schema read (driven through runPreflight)', async () => {
-    const statements = await captureScenario(SQL_SCENARIOS.find((s) => s.id === 'preflight.connect')!, 'oracle');
+    const statements = await captureScenario(
+      SQL_SCENARIOS.find((s) => s.id === 'preflight.connect')!,
+      'oracle',
+    );
     const all = statements.map((s) => s.sent).join('\n');
     assert.match(all, /FROM session_privs sp WHERE sp\.privilege = 'CREATE TABLE'/);
     assert.match(all, /FROM all_users u\nWHERE u\.username = UPPER\(:b1\)/);
     for (const s of statements) assertParses(`preflight statement ${s.seq}`, s.sent);
   });
 
-  it('the editor\'s browsing (the tree\'s table inventory, pages of child ids, staging counts and rows): every statement (driven through src/browse/inventory.ts)', async () => {
-    const statements = await captureScenario(SQL_SCENARIOS.find((s) => s.id === 'browse.editor')!, 'oracle');
+  it("the editor's browsing (the tree's table inventory, pages of child ids, staging counts and rows): every statement (driven through src/browse/inventory.ts)", async () => {
+    const statements = await captureScenario(
+      SQL_SCENARIOS.find((s) => s.id === 'browse.editor')!,
+      'oracle',
+    );
     const all = statements.map((s) => s.sent).join('\n');
     assert.doesNotMatch(all, /INFORMATION_SCHEMA|\bLIMIT \d|TOP \(/i);
     assert.match(all, /LIKE :b2 ESCAPE '!' ORDER BY "PERS_PERSON_ID" FETCH FIRST 101 ROWS ONLY/);
@@ -181,12 +217,15 @@ describe('SQL catalogue (Oracle): what the tool generates parses with the PL/SQL
       // 29 February: ADD_MONTHS keeps "last day of February", so 2024-02-29 + 1 year = 2025-02-28
       // (DATEADD's answer); the interval, which would raise ORA-01839 on it, is used only for other days,
       // where it keeps day and time (ADD_MONTHS would move 2023-02-28 + 1 year to 2024-02-29).
-      assert.equal(e, `CASE WHEN TO_CHAR(p.dob, 'MM-DD') = '02-29' THEN p.dob + NUMTODSINTERVAL(ADD_MONTHS(TRUNC(p.dob), ${12 * n}) - TRUNC(p.dob), 'DAY') ELSE p.dob + NUMTOYMINTERVAL(${n}, 'YEAR') END`);
+      assert.equal(
+        e,
+        `CASE WHEN TO_CHAR(p.dob, 'MM-DD') = '02-29' THEN p.dob + NUMTODSINTERVAL(ADD_MONTHS(TRUNC(p.dob), ${12 * n}) - TRUNC(p.dob), 'DAY') ELSE p.dob + NUMTOYMINTERVAL(${n}, 'YEAR') END`,
+      );
     }
     assert.throws(() => syntax.addYears('p.dob', 1.5), /invalid number of years/);
   });
 
-  it('the driver\'s own statements', () => {
+  it("the driver's own statements", () => {
     // Known gap: the grammar's ALTER SESSION SET takes no string values, which Oracle documents
     // for NLS_DATE_FORMAT and the other NLS settings. Each setting is checked alone below, so that
     // a stale gap (the grammar fixed) or a new problem elsewhere in the statement still fails.
@@ -201,7 +240,7 @@ describe('SQL catalogue (Oracle): what the tool generates parses with the PL/SQL
     assertParses('DBMS_OUTPUT.GET_LINE', 'BEGIN DBMS_OUTPUT.GET_LINE(:line, :status); END;');
   });
 
-  it('ssd sql init --dialect oracle --ddl prints a SQL*Plus script whose every unit parses; ssd sql stage and send print Oracle\'s', async () => {
+  it("ssd sql init --dialect oracle --ddl prints a SQL*Plus script whose every unit parses; ssd sql stage and send print Oracle's", async () => {
     const r = await runCli(['sql', 'init', '--dialect', 'oracle', '--schema', 'ssd_development', '--tables', 'api', '--ddl']);
     assert.equal(r.code, 0, r.stderr);
     // Cut as `ssd run` cuts an Oracle script (SQL*Plus rules): one unit per table (the schema is a user the DBA makes).

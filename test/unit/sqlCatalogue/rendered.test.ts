@@ -12,8 +12,12 @@ import { RENDERED_DIALECTS, RENDERED_SQL } from '../../../src/sqlCatalogue/rende
 describe('SQL files rendered from specs', () => {
   it('every rendered file is checked in, equal to its rendering (else run `npx tsx scripts/render-sql.ts`)', () => {
     assert.deepEqual([...new Set(RENDERED_SQL.map((f) => f.dialect))], [...RENDERED_DIALECTS]);
-    assert.deepEqual(RENDERED_SQL.filter((f) => f.dialect === 'postgres').map((f) => f.name).sort(),
-      ['check_cohort_without_episode', 'payload_child_rows', 'payload_orphan_rows']);
+    assert.deepEqual(
+      RENDERED_SQL.filter((f) => f.dialect === 'postgres')
+        .map((f) => f.name)
+        .sort(),
+      ['check_cohort_without_episode', 'payload_child_rows', 'payload_orphan_rows'],
+    );
     for (const { dialect, name, render } of RENDERED_SQL) {
       const text = readFileSync(join(sqlDir(), dialect, `${name}.sql`), 'utf8');
       assert.equal(text, render(), `sql/${dialect}/${name}.sql differs from its rendering: run npx tsx scripts/render-sql.ts`);

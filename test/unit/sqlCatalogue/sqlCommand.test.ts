@@ -11,9 +11,16 @@ describe('ssd sql', function () {
   it('init --ddl (SQL Server): one GO-separated batch per object, every batch parses, no parameters', async () => {
     const r = await runCli(['sql', 'init', '--dialect', 'mssql', '--schema', 'ssd_development', '--tables', 'all', '--ddl']);
     assert.equal(r.code, 0, r.stderr);
-    const batches = r.stdout.split(/^GO$/m).map((b) => b.trim()).filter((b) => b && !/^(--[^\n]*\n?)+$/.test(b));
+    const batches = r.stdout
+      .split(/^GO$/m)
+      .map((b) => b.trim())
+      .filter((b) => b && !/^(--[^\n]*\n?)+$/.test(b));
     assert.equal(batches.length, 1 + tablesForSet('all').length, 'CREATE SCHEMA + one CREATE TABLE per table');
-    for (const t of tablesForSet('all')) assert.ok(batches.some((b) => b.includes(`CREATE TABLE [ssd_development].[${t.name}]`)), t.name);
+    for (const t of tablesForSet('all'))
+      assert.ok(
+        batches.some((b) => b.includes(`CREATE TABLE [ssd_development].[${t.name}]`)),
+        t.name,
+      );
     assert.doesNotMatch(r.stdout, /@p\d|\$\d/);
     for (const b of batches.slice(0, 6)) assert.equal(parseTsql(b), null, b.slice(0, 200));
   });

@@ -16,7 +16,11 @@ describe(`our T-SQL needs nothing newer than ${MSSQL_FLOOR.release}, compatibili
 
   it('no catalogued statement uses a feature above the floor', async () => {
     const all = await captureAll(SQL_SCENARIOS, { dialect: 'mssql' });
-    const over = all.flatMap((s) => scanFeatures(s.sent, 'tsql').filter(aboveFloor).map((u) => `${s.scenario} ${s.seq}: ${u.feature} needs ${u.release}`));
+    const over = all.flatMap((s) =>
+      scanFeatures(s.sent, 'tsql')
+        .filter(aboveFloor)
+        .map((u) => `${s.scenario} ${s.seq}: ${u.feature} needs ${u.release}`),
+    );
     assert.deepEqual(over, []);
   });
 

@@ -38,7 +38,12 @@ describe('canonical JSON and the change hash (D6)', () => {
   });
 
   it('every sent field is in the hash: ids, UPN and factors included', () => {
-    const base = { la_child_id: 'A1', mis_child_id: 'M1', child_details: { unique_pupil_number: 'A12345678901B' }, social_care_episodes: [{ social_care_episode_id: 'E1', child_and_family_assessments: [{ child_and_family_assessment_id: 'X1', factors: ['1A'] }] }] };
+    const base = {
+      la_child_id: 'A1',
+      mis_child_id: 'M1',
+      child_details: { unique_pupil_number: 'A12345678901B' },
+      social_care_episodes: [{ social_care_episode_id: 'E1', child_and_family_assessments: [{ child_and_family_assessment_id: 'X1', factors: ['1A'] }] }],
+    };
     const h = payloadHash(base).toString('hex');
     const variants = [
       { ...base, la_child_id: 'A2' },
@@ -51,8 +56,14 @@ describe('canonical JSON and the change hash (D6)', () => {
   });
 
   it('hashIgnoresEntityIds leaves entity ids out of the hash only', () => {
-    const a = { la_child_id: 'A1', social_care_episodes: [{ social_care_episode_id: 'E1', referral_date: '2025-01-01', child_in_need_plans: [{ child_in_need_plan_id: 'P1', start_date: '2025-01-02' }] }] };
-    const b = { la_child_id: 'A1', social_care_episodes: [{ social_care_episode_id: 'E9', referral_date: '2025-01-01', child_in_need_plans: [{ child_in_need_plan_id: 'P9', start_date: '2025-01-02' }] }] };
+    const a = {
+      la_child_id: 'A1',
+      social_care_episodes: [{ social_care_episode_id: 'E1', referral_date: '2025-01-01', child_in_need_plans: [{ child_in_need_plan_id: 'P1', start_date: '2025-01-02' }] }],
+    };
+    const b = {
+      la_child_id: 'A1',
+      social_care_episodes: [{ social_care_episode_id: 'E9', referral_date: '2025-01-01', child_in_need_plans: [{ child_in_need_plan_id: 'P9', start_date: '2025-01-02' }] }],
+    };
     assert.notEqual(payloadHash(a).toString('hex'), payloadHash(b).toString('hex'));
     assert.equal(payloadHash(a, { ignoreEntityIds: true }).toString('hex'), payloadHash(b, { ignoreEntityIds: true }).toString('hex'));
     // Child ids and other fields still count.
@@ -68,13 +79,19 @@ describe('canonical JSON and the change hash (D6)', () => {
       arr: fc.array(tie('value'), { maxLength: 4 }),
       obj: fc.dictionary(fc.string({ minLength: 1, maxLength: 6 }), tie('value'), { maxKeys: 5 }),
     })).obj;
-    fc.assert(fc.property(json, fc.integer(), (v, seed) => {
-      let s = seed;
-      const rnd = () => { s = (s * 1103515245 + 12345) & 0x7fffffff; return s / 0x80000000; };
-      const shuffled = shuffleKeys(v, rnd);
-      assert.equal(canonicalJson(shuffled), canonicalJson(v));
-      assert.equal(payloadHash(shuffled).toString('hex'), payloadHash(v).toString('hex'));
-    }), { numRuns: 300 });
+    fc.assert(
+      fc.property(json, fc.integer(), (v, seed) => {
+        let s = seed;
+        const rnd = () => {
+          s = (s * 1103515245 + 12345) & 0x7fffffff;
+          return s / 0x80000000;
+        };
+        const shuffled = shuffleKeys(v, rnd);
+        assert.equal(canonicalJson(shuffled), canonicalJson(v));
+        assert.equal(payloadHash(shuffled).toString('hex'), payloadHash(v).toString('hex'));
+      }),
+      { numRuns: 300 },
+    );
   });
 });
 
@@ -84,15 +101,20 @@ describe('canonical key order without copying strings (issue 17)', () => {
     if (v === null || typeof v !== 'object') return JSON.stringify(v);
     if (Array.isArray(v)) return `[${v.map((x) => referenceCanonical(x)).join(',')}]`;
     const cmp = (a: string, b: string) => {
-      const ca = [...a], cb = [...b];
+      const ca = [...a],
+        cb = [...b];
       for (let i = 0; i < Math.min(ca.length, cb.length); i++) {
-        const x = ca[i]!.codePointAt(0)!, y = cb[i]!.codePointAt(0)!;
+        const x = ca[i]!.codePointAt(0)!,
+          y = cb[i]!.codePointAt(0)!;
         if (x !== y) return x - y;
       }
       return ca.length - cb.length;
     };
     const o = v as Record<string, unknown>;
-    return `{${Object.keys(o).sort(cmp).map((k) => `${JSON.stringify(k)}:${referenceCanonical(o[k])}`).join(',')}}`;
+    return `{${Object.keys(o)
+      .sort(cmp)
+      .map((k) => `${JSON.stringify(k)}:${referenceCanonical(o[k])}`)
+      .join(',')}}`;
   }
   // Keys from a small alphabet with BMP letters, U+E000–U+FFFF, pairs above U+FFFF and lone
   // surrogates, so that prefixes and every kind of first difference occur.
@@ -101,7 +123,10 @@ describe('canonical key order without copying strings (issue 17)', () => {
   const obj = fc.dictionary(key, fc.oneof(fc.integer(), fc.string(), fc.dictionary(key, fc.integer(), { maxKeys: 6 })), { maxKeys: 12 });
 
   it('gives the same text as the spread comparison for any keys, surrogates included', () => {
-    fc.assert(fc.property(obj, (o) => canonicalJson(o) === referenceCanonical(o)), { numRuns: 2000 });
+    fc.assert(
+      fc.property(obj, (o) => canonicalJson(o) === referenceCanonical(o)),
+      { numRuns: 2000 },
+    );
   });
 
   it('sorts a surrogate after U+FFFF and before nothing else of the BMP', () => {

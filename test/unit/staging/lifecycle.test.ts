@@ -25,7 +25,7 @@ describe('staging lifecycle decisions', () => {
     assert.equal(decideChild(valid, row({ rowState: 'deleted' }), { partial: false }).outcome, 'updated');
   });
 
-  it('keeps a sender\'s response on Updated, replaces a build record', () => {
+  it("keeps a sender's response on Updated, replaces a build record", () => {
     const d1 = decideChild(valid, row({ currentHash: 'ff' }), { partial: false });
     assert.equal(d1.write?.kind === 'full' && d1.write.apiResponse, 'uuid-1');
     const d2 = decideChild(valid, row({ currentHash: 'ff', submissionStatus: 'Error', apiResponse: invalidRecord([err]) }), { partial: false });
@@ -54,7 +54,7 @@ describe('staging lifecycle decisions', () => {
     assert.ok(back.write?.kind === 'meta' && back.write.submissionStatus === 'Pending' && back.write.apiResponse === null);
   });
 
-  it('withheldReason: one line from the build\'s record (rule and path only), nothing for a sender\'s response', () => {
+  it("withheldReason: one line from the build's record (rule and path only), nothing for a sender's response", () => {
     assert.equal(withheldReason(invalidRecord([err])), 'invalid: pattern at /la_child_id');
     assert.equal(withheldReason(invalidRecord([err, { ...err, path: '/x' }])), 'invalid: pattern at /la_child_id (and 1 more)');
     assert.equal(withheldReason(LEFT_COHORT_RECORD), 'left the cohort before any acknowledgement: nothing to send');
@@ -64,7 +64,18 @@ describe('staging lifecycle decisions', () => {
   });
 
   function gone(over: Partial<GoneRow> = {}): GoneRow {
-    return { id: 7, personId: 'C1', legacyId: ' M1 ', currentHash: valid.hashHex, rowState: 'Unchanged', submissionStatus: 'Sent', apiResponse: 'uuid-1', acknowledged: true, previousJson: JSON.stringify(payload), ...over };
+    return {
+      id: 7,
+      personId: 'C1',
+      legacyId: ' M1 ',
+      currentHash: valid.hashHex,
+      rowState: 'Unchanged',
+      submissionStatus: 'Sent',
+      apiResponse: 'uuid-1',
+      acknowledged: true,
+      previousJson: JSON.stringify(payload),
+      ...over,
+    };
   }
 
   it('deletion payload uses the acknowledged ids; the legacy id (trimmed) only when the acknowledged payload is unknown', () => {

@@ -19,9 +19,19 @@ import { FakeOracledb, type FakeColumn } from '../../helpers/fakeOracledb';
 const spec = parseConnectionString('oracle://ssd@db.example.org:1521/FREEPDB1') as OracleSpec;
 
 interface StagingRow {
-  ID: number; PERSON_ID: string; LEGACY_ID: string | null; JSON_PAYLOAD: string; PARTIAL_JSON_PAYLOAD: string | null;
-  PREVIOUS_JSON_PAYLOAD: string | null; CURRENT_HASH: string | null; PREVIOUS_HASH: string | null; SUBMISSION_STATUS: string | null;
-  SUBMISSION_TIMESTAMP: string | null; API_RESPONSE: string | null; ROW_STATE: string | null; VALIDATION_STAMP: string | null;
+  ID: number;
+  PERSON_ID: string;
+  LEGACY_ID: string | null;
+  JSON_PAYLOAD: string;
+  PARTIAL_JSON_PAYLOAD: string | null;
+  PREVIOUS_JSON_PAYLOAD: string | null;
+  CURRENT_HASH: string | null;
+  PREVIOUS_HASH: string | null;
+  SUBMISSION_STATUS: string | null;
+  SUBMISSION_TIMESTAMP: string | null;
+  API_RESPONSE: string | null;
+  ROW_STATE: string | null;
+  VALIDATION_STAMP: string | null;
 }
 
 /** The binds of a statement by name: named binds as they are, executeMany's positional ones through the :bn order of the text. */
@@ -59,17 +69,33 @@ function setFromSql(sql: string, b: Record<string, unknown>): Record<string, unk
 function insertFromSql(sql: string, b: Record<string, unknown>): Record<string, unknown> {
   const m = /INSERT INTO \S+ \(([^)]*)\)\s*VALUES \(([\s\S]*)\)\s*$/.exec(sql)!;
   const columns = m[1]!.split(',').map((c) => c.trim().replace(/"/g, '').toUpperCase());
-  const values = m[2]!.replace(/\([^()]*\)/g, (x) => x.replace(/,/g, '\u0000')).split(',').map((x) => x.replace(/\u0000/g, ','));
+  const values = m[2]!
+    .replace(/\([^()]*\)/g, (x) => x.replace(/,/g, '\u0000'))
+    .split(',')
+    .map((x) => x.replace(/\u0000/g, ','));
   assert.equal(columns.length, values.length, 'as many values as columns');
   const out: Record<string, unknown> = {};
-  columns.forEach((c, i) => { const v = valueOf(values[i]!, b); if (v) out[c] = v.value; });
+  columns.forEach((c, i) => {
+    const v = valueOf(values[i]!, b);
+    if (v) out[c] = v.value;
+  });
   return out;
 }
 
 const str = (v: unknown) => (v === null || v === undefined ? null : String(v));
 const lower = (v: string | null) => (v === null ? null : v.trim().toLowerCase());
-const QUEUE_COLUMNS: FakeColumn[] = ['ID:NUMBER', 'PERSON_ID:VARCHAR2', 'ROW_STATE:VARCHAR2', 'SUBMISSION_STATUS:VARCHAR2', 'JSON_PAYLOAD:CLOB', 'PARTIAL_JSON_PAYLOAD:CLOB', 'CURRENT_HASH:VARCHAR2']
-  .map((x) => { const [name, type] = x.split(':'); return { name: name!, type: type as FakeColumn['type'] }; });
+const QUEUE_COLUMNS: FakeColumn[] = [
+  'ID:NUMBER',
+  'PERSON_ID:VARCHAR2',
+  'ROW_STATE:VARCHAR2',
+  'SUBMISSION_STATUS:VARCHAR2',
+  'JSON_PAYLOAD:CLOB',
+  'PARTIAL_JSON_PAYLOAD:CLOB',
+  'CURRENT_HASH:VARCHAR2',
+].map((x) => {
+  const [name, type] = x.split(':');
+  return { name: name!, type: type as FakeColumn['type'] };
+});
 const cols = (...names: string[]): FakeColumn[] => names.map((n) => ({ name: n, type: /^(ID|ACKNOWLEDGED|N)$/.test(n) ? 'NUMBER' : /PAYLOAD|RESPONSE/.test(n) ? 'CLOB' : 'VARCHAR2' }));
 
 /** An Oracle holding one staging table (in memory), its lock and its send history. */
@@ -85,14 +111,20 @@ class OracleStaging {
 
   constructor() {
     const f = this.fake;
-    const queued = (r: StagingRow, after: unknown) => r.ID > Number(after)
-      && (lower(r.SUBMISSION_STATUS) === 'pending' || (lower(r.SUBMISSION_STATUS) === 'error' && (r.API_RESPONSE === null || !r.API_RESPONSE.startsWith('{"stage":'))));
-    const holds = (r: StagingRow, b: Record<string, unknown>) => (r.CURRENT_HASH !== null && r.CURRENT_HASH === str(b.b2)?.toLowerCase())
-      || (r.CURRENT_HASH === null && b.b2 === null && r.JSON_PAYLOAD === b.b3);
+    const queued = (r: StagingRow, after: unknown) =>
+      r.ID > Number(after) && (lower(r.SUBMISSION_STATUS) === 'pending' || (lower(r.SUBMISSION_STATUS) === 'error' && (r.API_RESPONSE === null || !r.API_RESPONSE.startsWith('{"stage":'))));
+    const holds = (r: StagingRow, b: Record<string, unknown>) =>
+      (r.CURRENT_HASH !== null && r.CURRENT_HASH === str(b.b2)?.toLowerCase()) || (r.CURRENT_HASH === null && b.b2 === null && r.JSON_PAYLOAD === b.b3);
     f.on(/FROM all_tab_columns/, () => ({
       columns: cols('TABLE_SCHEMA', 'TABLE_NAME', 'COLUMN_NAME', 'DATA_TYPE').concat([{ name: 'CHARACTER_MAXIMUM_LENGTH', type: 'NUMBER' }]),
       rows: this.created.has('staging')
-        ? stagingColumnRows('oracle', 'ssd', 'ssd_api_data_staging', { stamp: this.created.has('stamp') }).map((r) => [r.table_schema, r.table_name, r.column_name, r.data_type, r.character_maximum_length])
+        ? stagingColumnRows('oracle', 'ssd', 'ssd_api_data_staging', { stamp: this.created.has('stamp') }).map((r) => [
+            r.table_schema,
+            r.table_name,
+            r.column_name,
+            r.data_type,
+            r.character_maximum_length,
+          ])
         : [],
     }))
       .on(/FROM all_objects/, (_sql, b) => {
@@ -101,8 +133,10 @@ class OracleStaging {
       })
       .on(/^BEGIN\n/, (sql) => {
         if (/CREATE TABLE "SSD"\."SSD_API_DATA_STAGING"/.test(sql)) this.created.add('staging');
-        else if (/ADD \(validation_stamp/.test(sql)) { assert.ok(!this.created.has('stamp')); this.created.add('stamp'); }
-        else if (/CREATE GLOBAL TEMPORARY TABLE "SSD"\."SSD_WORKBENCH_RUN_MARKS"/.test(sql)) this.created.add('marks');
+        else if (/ADD \(validation_stamp/.test(sql)) {
+          assert.ok(!this.created.has('stamp'));
+          this.created.add('stamp');
+        } else if (/CREATE GLOBAL TEMPORARY TABLE "SSD"\."SSD_WORKBENCH_RUN_MARKS"/.test(sql)) this.created.add('marks');
         else if (/CREATE TABLE "SSD"\."SSD_WORKBENCH_LOCKS"/.test(sql)) this.created.add('locks');
         else if (/CREATE TABLE "SSD"\."SSD_WORKBENCH_SEND_RUNS"/.test(sql)) this.created.add('send_runs');
         else throw new Error(`unexpected block ${sql.slice(0, 80)}`);
@@ -116,13 +150,28 @@ class OracleStaging {
         const rows = this.rows.filter((r) => ids.includes(r.PERSON_ID));
         return {
           columns: cols('ID', 'PERSON_ID', 'CURRENT_HASH', 'ROW_STATE', 'SUBMISSION_STATUS', 'API_RESPONSE', 'ACKNOWLEDGED', 'VALIDATION_STAMP'),
-          rows: rows.map((r) => [r.ID, r.PERSON_ID, r.CURRENT_HASH, r.ROW_STATE, r.SUBMISSION_STATUS, r.API_RESPONSE, r.PREVIOUS_HASH !== null || r.PREVIOUS_JSON_PAYLOAD !== null ? 1 : 0, r.VALIDATION_STAMP]),
+          rows: rows.map((r) => [
+            r.ID,
+            r.PERSON_ID,
+            r.CURRENT_HASH,
+            r.ROW_STATE,
+            r.SUBMISSION_STATUS,
+            r.API_RESPONSE,
+            r.PREVIOUS_HASH !== null || r.PREVIOUS_JSON_PAYLOAD !== null ? 1 : 0,
+            r.VALIDATION_STAMP,
+          ]),
         };
       })
       .on(/^-- One new staging row/, (sql, binds) => {
         const v = insertFromSql(sql, named(sql, binds));
         this.rows.push({
-          ID: this.nextId++, LEGACY_ID: null, PREVIOUS_JSON_PAYLOAD: null, PREVIOUS_HASH: null, SUBMISSION_TIMESTAMP: null, VALIDATION_STAMP: null, PARTIAL_JSON_PAYLOAD: null,
+          ID: this.nextId++,
+          LEGACY_ID: null,
+          PREVIOUS_JSON_PAYLOAD: null,
+          PREVIOUS_HASH: null,
+          SUBMISSION_TIMESTAMP: null,
+          VALIDATION_STAMP: null,
+          PARTIAL_JSON_PAYLOAD: null,
           ...(v as Partial<StagingRow>),
         } as StagingRow);
         return { rowsAffected: 1 };
@@ -161,12 +210,29 @@ class OracleStaging {
         const page = this.rows.filter((r) => r.ID > Number(b.b2) && lower(r.ROW_STATE) !== 'deleted' && !seen.has(r.PERSON_ID)).slice(0, Number(b.b3));
         return {
           columns: cols('ID', 'PERSON_ID', 'LEGACY_ID', 'CURRENT_HASH', 'ROW_STATE', 'SUBMISSION_STATUS', 'API_RESPONSE', 'ACKNOWLEDGED', 'PREVIOUS_JSON_PAYLOAD'),
-          rows: page.map((r) => [r.ID, r.PERSON_ID, r.LEGACY_ID, r.CURRENT_HASH, r.ROW_STATE, r.SUBMISSION_STATUS, r.API_RESPONSE, r.PREVIOUS_HASH !== null || r.PREVIOUS_JSON_PAYLOAD !== null ? 1 : 0, r.PREVIOUS_JSON_PAYLOAD]),
+          rows: page.map((r) => [
+            r.ID,
+            r.PERSON_ID,
+            r.LEGACY_ID,
+            r.CURRENT_HASH,
+            r.ROW_STATE,
+            r.SUBMISSION_STATUS,
+            r.API_RESPONSE,
+            r.PREVIOUS_HASH !== null || r.PREVIOUS_JSON_PAYLOAD !== null ? 1 : 0,
+            r.PREVIOUS_JSON_PAYLOAD,
+          ]),
         };
       })
-      .on(/^TRUNCATE TABLE "SSD"\."SSD_WORKBENCH_RUN_MARKS"$/, () => { const n = this.marks.length; this.marks = []; return { rowsAffected: n }; })
+      .on(/^TRUNCATE TABLE "SSD"\."SSD_WORKBENCH_RUN_MARKS"$/, () => {
+        const n = this.marks.length;
+        this.marks = [];
+        return { rowsAffected: n };
+      })
       // The table lock.
-      .on(/^-- The lock row of one staging table/, (_sql, b) => { this.lockRows.add(String((b as Record<string, unknown>).b1)); return { rowsAffected: 1 }; })
+      .on(/^-- The lock row of one staging table/, (_sql, b) => {
+        this.lockRows.add(String((b as Record<string, unknown>).b1));
+        return { rowsAffected: 1 };
+      })
       .on(/FOR UPDATE SKIP LOCKED\s*$/, (_sql, b) => {
         const name = String((b as Record<string, unknown>).b1);
         assert.ok(this.lockRows.has(name), 'the lock row was added before it is locked');
@@ -192,7 +258,10 @@ class OracleStaging {
         return { columns: QUEUE_COLUMNS, rows: rows.map((r) => [r.ID, r.PERSON_ID, r.ROW_STATE, r.SUBMISSION_STATUS, r.JSON_PAYLOAD, r.PARTIAL_JSON_PAYLOAD, r.CURRENT_HASH]) };
       })
       .on(/^-- How many rows of the send queue/, (_sql, b) => ({ columns: cols('N'), rows: [[this.rows.filter((r) => queued(r, (b as Record<string, unknown>).b1)).length]] }))
-      .on(/^SELECT COUNT\(\*\) AS n FROM "SSD"\."SSD_API_DATA_STAGING" WHERE previous_hash IS NOT NULL$/, () => ({ columns: cols('N'), rows: [[this.rows.filter((r) => r.PREVIOUS_HASH !== null).length]] }))
+      .on(/^SELECT COUNT\(\*\) AS n FROM "SSD"\."SSD_API_DATA_STAGING" WHERE previous_hash IS NOT NULL$/, () => ({
+        columns: cols('N'),
+        rows: [[this.rows.filter((r) => r.PREVIOUS_HASH !== null).length]],
+      }))
       .on(/^SELECT COUNT\(\*\) AS n FROM "SSD"\."SSD_API_DATA_STAGING" WHERE id IN/, (_sql, b) => {
         const ids = Object.values(b as Record<string, unknown>).map(Number);
         return { columns: cols('N'), rows: [[this.rows.filter((r) => ids.includes(r.ID) && lower(r.SUBMISSION_STATUS) === 'sent').length]] };
@@ -227,7 +296,8 @@ class OracleStaging {
 
 function child(personId: string, extra: Record<string, unknown> = {}): BuiltChild {
   return {
-    personId, legacyId: `L${personId}`,
+    personId,
+    legacyId: `L${personId}`,
     payload: { la_child_id: personId, mis_child_id: `L${personId}`, purge: false, child_details: { unique_pupil_number: 'A123456789012', first_name: 'Fake', surname: 'Child', sex: 'M', ...extra } },
     problems: [],
   };
@@ -258,12 +328,25 @@ describe('ssd stage and ssd send on Oracle (the Oracle driver, scripted oracledb
     const db = await ora.open();
     try {
       // First run: three new children, in batches of two (two transactions, each committed whole).
-      const a = child('A'); const b = child('B'); const c = child('C');
+      const a = child('A');
+      const b = child('B');
+      const c = child('C');
       const r1 = await stageChildren(db, stream([a, b, c]), { batchSize: 2 });
       assert.deepEqual([r1.tableCreated, r1.cohort, r1.new, r1.updated, r1.deleted], [true, 3, 3, 0, 0]);
       assert.ok(ora.created.has('marks') && ora.created.has('stamp'), 'the work table and the validation stamp column');
-      assert.deepEqual(ora.rows.map((r) => [r.ID, r.PERSON_ID, r.LEGACY_ID, r.ROW_STATE, r.SUBMISSION_STATUS]), [[1, 'A', 'LA', 'New', 'Pending'], [2, 'B', 'LB', 'New', 'Pending'], [3, 'C', 'LC', 'New', 'Pending']]);
-      for (const [r, x] of [[ora.rows[0]!, a], [ora.rows[1]!, b], [ora.rows[2]!, c]] as const) {
+      assert.deepEqual(
+        ora.rows.map((r) => [r.ID, r.PERSON_ID, r.LEGACY_ID, r.ROW_STATE, r.SUBMISSION_STATUS]),
+        [
+          [1, 'A', 'LA', 'New', 'Pending'],
+          [2, 'B', 'LB', 'New', 'Pending'],
+          [3, 'C', 'LC', 'New', 'Pending'],
+        ],
+      );
+      for (const [r, x] of [
+        [ora.rows[0]!, a],
+        [ora.rows[1]!, b],
+        [ora.rows[2]!, c],
+      ] as const) {
         const p = prepareChild(x);
         assert.equal(r.CURRENT_HASH, p.hashHex);
         assert.equal(r.JSON_PAYLOAD, p.jsonText);
@@ -279,8 +362,14 @@ describe('ssd stage and ssd send on Oracle (the Oracle driver, scripted oracledb
       assert.equal(sent.stopped, null, JSON.stringify(sent.stopped));
       assert.deepEqual([sent.queued, sent.sent, sent.rejected, sent.invalid, sent.deletionsQueued], [3, 3, 0, 0, 0]);
       assert.equal(requests.length, 1);
-      assert.deepEqual(ora.rows.map((r) => [r.SUBMISSION_STATUS, r.ROW_STATE, r.PREVIOUS_HASH === r.CURRENT_HASH, r.PREVIOUS_JSON_PAYLOAD === r.JSON_PAYLOAD]),
-        [['Sent', 'Unchanged', true, true], ['Sent', 'Unchanged', true, true], ['Sent', 'Unchanged', true, true]]);
+      assert.deepEqual(
+        ora.rows.map((r) => [r.SUBMISSION_STATUS, r.ROW_STATE, r.PREVIOUS_HASH === r.CURRENT_HASH, r.PREVIOUS_JSON_PAYLOAD === r.JSON_PAYLOAD]),
+        [
+          ['Sent', 'Unchanged', true, true],
+          ['Sent', 'Unchanged', true, true],
+          ['Sent', 'Unchanged', true, true],
+        ],
+      );
       assert.match(ora.rows[0]!.SUBMISSION_TIMESTAMP!, /^2025-03-31T10:00:0\d\.120$/);
       assert.match(ora.rows[0]!.API_RESPONSE!, /^00000000-0000-4000-8000-0000000000\d\d$/);
       assert.equal(ora.lockRows.size, 1);
@@ -316,7 +405,10 @@ describe('ssd stage and ssd send on Oracle (the Oracle driver, scripted oracledb
       const long = child('L', { first_name: 'x'.repeat(3000) });
       await stageChildren(db, stream([long]));
       const insert = ora.fake.calls.find((c) => c.many && /^-- One new staging row/.test(c.sql))!;
-      assert.ok((insert.binds as unknown[][])[0]!.some((v) => typeof v === 'string' && v.length > 3000), 'executeMany sends the long payload as a string');
+      assert.ok(
+        (insert.binds as unknown[][])[0]!.some((v) => typeof v === 'string' && v.length > 3000),
+        'executeMany sends the long payload as a string',
+      );
       // A community row without a hash: the sender matches it on the payload text (DBMS_LOB.COMPARE).
       ora.rows[0]!.CURRENT_HASH = null;
       await runSend(db, { mode: 'test', schema: 'ssd', endpoint: ENDPOINT, timing: NO_SLEEP, fetch: acknowledgingApi([]) });

@@ -5,12 +5,20 @@ const details = { first_name: 'Zoë', surname: "O'Brien", sex: 'F', disabilities
 
 function payload(over: Record<string, unknown> = {}): Record<string, unknown> {
   return {
-    la_child_id: 'C1', mis_child_id: 'M1', purge: false, child_details: details,
+    la_child_id: 'C1',
+    mis_child_id: 'M1',
+    purge: false,
+    child_details: details,
     health_and_wellbeing: { sdq_assessments: [{ date: '2025-03-01', score: 12 }], purge: false },
     social_care_episodes: [
       {
-        social_care_episode_id: 'E2', referral_date: '2025-02-01', referral_source: '1A',
-        child_in_need_plans: [{ child_in_need_plan_id: 'P1', start_date: '2025-02-03', purge: false }, { child_in_need_plan_id: 'P2', start_date: '2025-02-10', purge: false }],
+        social_care_episode_id: 'E2',
+        referral_date: '2025-02-01',
+        referral_source: '1A',
+        child_in_need_plans: [
+          { child_in_need_plan_id: 'P1', start_date: '2025-02-03', purge: false },
+          { child_in_need_plan_id: 'P2', start_date: '2025-02-10', purge: false },
+        ],
         care_worker_details: [{ worker_id: 'SW1', start_date: '2025-02-01' }],
         adoption: { initial_decision_date: '2025-02-20', purge: false },
         purge: false,
@@ -56,10 +64,15 @@ describe('partial payloads (D10–D12)', () => {
     const cur = payload();
     const plans = episodes(cur)[0]!.child_in_need_plans as Array<Record<string, unknown>>;
     plans.splice(0, 1, { child_in_need_plan_id: 'P3', start_date: '2025-03-01', purge: false });
-    assert.deepEqual(computePartialPayload(cur, payload()).social_care_episodes, [{
-      social_care_episode_id: 'E2',
-      child_in_need_plans: [{ child_in_need_plan_id: 'P3', start_date: '2025-03-01', purge: false }, { child_in_need_plan_id: 'P1', purge: true }],
-    }]);
+    assert.deepEqual(computePartialPayload(cur, payload()).social_care_episodes, [
+      {
+        social_care_episode_id: 'E2',
+        child_in_need_plans: [
+          { child_in_need_plan_id: 'P3', start_date: '2025-03-01', purge: false },
+          { child_in_need_plan_id: 'P1', purge: true },
+        ],
+      },
+    ]);
   });
 
   it('a whole episode gone is purged by its id; all episodes gone too', () => {
@@ -68,7 +81,10 @@ describe('partial payloads (D10–D12)', () => {
     assert.deepEqual(computePartialPayload(one, payload()).social_care_episodes, [{ social_care_episode_id: 'E1', purge: true }]);
     const none = payload();
     delete none.social_care_episodes;
-    assert.deepEqual(computePartialPayload(none, payload()).social_care_episodes, [{ social_care_episode_id: 'E2', purge: true }, { social_care_episode_id: 'E1', purge: true }]);
+    assert.deepEqual(computePartialPayload(none, payload()).social_care_episodes, [
+      { social_care_episode_id: 'E2', purge: true },
+      { social_care_episode_id: 'E1', purge: true },
+    ]);
   });
 
   it('an object changed sends only what differs; an object gone is sent as {purge: true}', () => {
@@ -81,10 +97,23 @@ describe('partial payloads (D10–D12)', () => {
   });
 
   it('lists without ids (SDQs, care workers, factors) are sent whole when they differ, [] when gone', () => {
-    const cur = payload({ health_and_wellbeing: { sdq_assessments: [{ date: '2025-05-01', score: 20 }, { date: '2025-03-01', score: 12 }], purge: false } });
+    const cur = payload({
+      health_and_wellbeing: {
+        sdq_assessments: [
+          { date: '2025-05-01', score: 20 },
+          { date: '2025-03-01', score: 12 },
+        ],
+        purge: false,
+      },
+    });
     delete episodes(cur)[0]!.care_worker_details;
     const part = computePartialPayload(cur, payload());
-    assert.deepEqual(part.health_and_wellbeing, { sdq_assessments: [{ date: '2025-05-01', score: 20 }, { date: '2025-03-01', score: 12 }] });
+    assert.deepEqual(part.health_and_wellbeing, {
+      sdq_assessments: [
+        { date: '2025-05-01', score: 20 },
+        { date: '2025-03-01', score: 12 },
+      ],
+    });
     assert.deepEqual(part.social_care_episodes, [{ social_care_episode_id: 'E2', care_worker_details: [] }]);
   });
 
@@ -102,7 +131,10 @@ describe('partial payloads (D10–D12)', () => {
 
   it('items with duplicate ids are not matched: the list is sent whole', () => {
     const cur = payload();
-    episodes(cur)[0]!.child_in_need_plans = [{ child_in_need_plan_id: 'P1', start_date: '2025-02-03', purge: false }, { child_in_need_plan_id: 'P1', start_date: '2025-02-04', purge: false }];
+    episodes(cur)[0]!.child_in_need_plans = [
+      { child_in_need_plan_id: 'P1', start_date: '2025-02-03', purge: false },
+      { child_in_need_plan_id: 'P1', start_date: '2025-02-04', purge: false },
+    ];
     assert.deepEqual(computePartialPayload(cur, payload()).social_care_episodes, [{ social_care_episode_id: 'E2', child_in_need_plans: episodes(cur)[0]!.child_in_need_plans }]);
   });
 
