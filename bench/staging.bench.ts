@@ -8,8 +8,8 @@
 // when ssd_person does not hold n people), so each
 // scenario's peak RSS is the staging run's own. Only the measured run is timed.
 // Each scenario then measures its floor on the same database, in the same process (after the
-// job's peak RSS is taken): streaming every row the builder reads (payload_child_rows.sql, the
-// builder's batch size, rows only counted) plus JSON text and SHA-256 of as many payloads as the
+// job's peak RSS is taken): streaming every row the builder reads (payload_child_rows.sql, 5,000
+// rows a round trip, rows only counted) plus JSON text and SHA-256 of as many payloads as the
 // cohort, cycling through up to 1,000 of the payloads just staged (same sizes).
 import { spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, rmSync } from 'node:fs';
@@ -17,7 +17,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { BENCH_PG, QUICK, benchMain, benchSizes, jsonHashFloor, peakRssMb, streamFloor, timed, type Scenario } from './benchLib';
-import { DEFAULT_BATCH_SIZE, assertBuilderTables, childRowsSql, orphanBranchesPresent } from '../src/payload/buildPayloads';
+import { assertBuilderTables, childRowsSql, orphanBranchesPresent } from '../src/payload/buildPayloads';
 import { openDb } from '../src/db/openDb';
 import { qualify, quoteIdent } from '../src/db/dialect';
 import type { Db } from '../src/db/types';
@@ -27,6 +27,12 @@ import { stageFromSsd } from '../src/staging/runStage';
 const AS_OF = '2026-08-10';
 const SIZES = benchSizes(QUICK ? [1_000, 5_000] : [1_000, 10_000, 100_000]);
 const TABLE = 'ssd_api_data_staging';
+/**
+ * Rows per round trip of the floor's read: 5,000, the builder's batch size when the floor was
+ * defined (issue 17). The builder now reads 1,000 at a time to keep its memory down; the floor
+ * keeps the larger batch, so it is not made slower (looser) by that change.
+ */
+const FLOOR_READ_BATCH = 5000;
 
 interface Target { name: 'pglite' | 'postgres'; url(n: number): string; schema(n: number): string }
 
@@ -88,7 +94,7 @@ async function change5(db: Db, schema: string, undo: boolean): Promise<number> {
 /** The staging floor: stream the builder's rows with no processing + JSON and SHA-256 of `cohort` payloads of the staged sizes. */
 async function stagingFloor(db: Db, schema: string, cohort: number): Promise<{ seconds: number; note: string }> {
   const sql = childRowsSql(db, schema, await orphanBranchesPresent(db, schema), await assertBuilderTables(db, schema));
-  const read = await streamFloor(db, sql, [null], DEFAULT_BATCH_SIZE);
+  const read = await streamFloor(db, sql, [null], FLOOR_READ_BATCH);
   const samples = (await db.query<{ j: string }>(`SELECT CAST(json_payload AS TEXT) AS j FROM ${qualify('postgres', schema, TABLE)} ORDER BY id LIMIT 1000`))
     .map((x) => JSON.parse(x.j) as unknown);
   const compute = jsonHashFloor(samples, cohort);
