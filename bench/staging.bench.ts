@@ -5,19 +5,20 @@
 //   changed5   a rebuild after 5% of the children changed (surname), the rest unchanged
 // The fake data (src/fake) is generated once per target and size in a separate process and kept
 // (PGlite: $TMPDIR/ssd-bench-staging/pglite-<n>; PostgreSQL: schema ssd_bench_staging_<n>; made again
-// when ssd_person does not hold n people), so each
-// scenario's peak RSS is the staging run's own. Only the measured run is timed.
+// when ssd_person does not hold n people), and the first build a rebuild starts from runs in a
+// child process too (--prepare), so each scenario's peak RSS is the staging run's own. Only the
+// measured run is timed.
 // Each scenario then measures its floor on the same database, in the same process (after the
-// job's peak RSS is taken): streaming every row the builder reads (payload_child_rows.sql, the
-// builder's batch size, rows only counted) plus JSON text and SHA-256 of as many payloads as the
+// job's peak RSS is taken): streaming every row the builder reads (payload_child_rows.sql, 5,000
+// rows a round trip, rows only counted) plus JSON text and SHA-256 of as many payloads as the
 // cohort, cycling through up to 1,000 of the payloads just staged (same sizes).
 import { spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { BENCH_PG, QUICK, benchMain, benchSizes, jsonHashFloor, peakRssMb, streamFloor, timed, type Scenario } from './benchLib';
-import { DEFAULT_BATCH_SIZE, assertBuilderTables, childRowsSql, orphanBranchesPresent } from '../src/payload/buildPayloads';
+import { assertBuilderTables, childRowsSql, orphanBranchesPresent } from '../src/payload/buildPayloads';
 import { openDb } from '../src/db/openDb';
 import { qualify, quoteIdent } from '../src/db/dialect';
 import type { Db } from '../src/db/types';
@@ -27,6 +28,14 @@ import { stageFromSsd } from '../src/staging/runStage';
 const AS_OF = '2026-08-10';
 const SIZES = benchSizes(QUICK ? [1_000, 5_000] : [1_000, 10_000, 100_000]);
 const TABLE = 'ssd_api_data_staging';
+/** BENCH_HEAP=1: sample the retained JS heap with forced GCs (changes the run's time and RSS). */
+const HEAP = process.env.BENCH_HEAP === '1';
+/**
+ * Rows per round trip of the floor's read: 5,000, the builder's batch size when the floor was
+ * defined (issue 17). The builder now reads 1,000 at a time to keep its memory down; the floor
+ * keeps the larger batch, so it is not made slower (looser) by that change.
+ */
+const FLOOR_READ_BATCH = 5000;
 
 interface Target {
   name: 'pglite' | 'postgres';
@@ -80,6 +89,12 @@ async function ensureData(t: Target, n: number): Promise<void> {
   if (r.status !== 0) throw new Error(`fake data setup failed for ${t.name} ${n}`);
 }
 
+/** Drop the staging table and make it again with a first build, in a child process (--prepare). */
+function prepare(t: Target, n: number): void {
+  const r = spawnSync(process.execPath, ['--import', 'tsx', fileURLToPath(import.meta.url), '--prepare', t.name, String(n)], { stdio: 'inherit' });
+  if (r.status !== 0) throw new Error(`the first build before the measured run failed for ${t.name} ${n}`);
+}
+
 async function dropStaging(db: Db, schema: string): Promise<void> {
   for (const name of [TABLE, `${TABLE}_run_marks`]) await db.execute(`DROP TABLE IF EXISTS ${qualify('postgres', schema, name)}`);
 }
@@ -94,7 +109,7 @@ async function change5(db: Db, schema: string, undo: boolean): Promise<number> {
 /** The staging floor: stream the builder's rows with no processing + JSON and SHA-256 of `cohort` payloads of the staged sizes. */
 async function stagingFloor(db: Db, schema: string, cohort: number): Promise<{ seconds: number; note: string }> {
   const sql = childRowsSql(db, schema, await orphanBranchesPresent(db, schema), await assertBuilderTables(db, schema));
-  const read = await streamFloor(db, sql, [null], DEFAULT_BATCH_SIZE);
+  const read = await streamFloor(db, sql, [null], FLOOR_READ_BATCH);
   const samples = (await db.query<{ j: string }>(`SELECT CAST(json_payload AS TEXT) AS j FROM ${qualify('postgres', schema, TABLE)} ORDER BY id LIMIT 1000`)).map((x) => JSON.parse(x.j) as unknown);
   const compute = jsonHashFloor(samples, cohort);
   return {
@@ -106,28 +121,36 @@ async function stagingFloor(db: Db, schema: string, cohort: number): Promise<{ s
 function scenario(t: Target, n: number, kind: 'first' | 'unchanged' | 'changed5'): Scenario {
   return async () => {
     await ensureData(t, n);
-    const db = await openDb(t.url(n));
+    let db = await openDb(t.url(n));
     const schema = t.schema(n);
     try {
-      await dropStaging(db, schema);
       let changed = 0;
-      if (kind !== 'first') {
-        await stageFromSsd(db, { schema, asOf: AS_OF, table: TABLE });
+      // The first build an unchanged or changed rebuild starts from runs in a process of its own
+      // (PGlite: after this one closes its database), so the peak RSS is the measured run's alone.
+      if (kind === 'first') await dropStaging(db, schema);
+      else {
+        if (t.name === 'pglite') await db.close();
+        prepare(t, n);
+        if (t.name === 'pglite') db = await openDb(t.url(n));
         if (kind === 'changed5') changed = await change5(db, schema, false);
       }
       (globalThis as { gc?: () => void }).gc?.();
-      // Peak retained JS heap during the measured run (after a forced GC, sampled every 0.5 s):
-      // what the build and staging code actually hold, without garbage not yet collected. PGlite's
-      // embedded server lives outside the JS heap and counts only in RSS.
-      const gc = (globalThis as { gc?: () => void }).gc;
+      // With BENCH_HEAP=1: the peak retained JS heap during the measured run (after a forced GC,
+      // sampled every 0.5 s), what the build and staging code actually hold. The forced GCs cost
+      // CPU and keep the heap small, so the run's time, CPU and RSS are then not its own: off by
+      // default. PGlite's embedded server lives outside the JS heap and counts only in RSS.
+      const gc = HEAP ? (globalThis as { gc?: () => void }).gc : undefined;
       let peakHeap = process.memoryUsage().heapUsed;
-      const sampler = setInterval(() => {
-        gc?.();
-        peakHeap = Math.max(peakHeap, process.memoryUsage().heapUsed);
-      }, 500);
+      const sampler = gc
+        ? setInterval(() => {
+            gc();
+            peakHeap = Math.max(peakHeap, process.memoryUsage().heapUsed);
+          }, 500)
+        : undefined;
       try {
         const cpu0 = process.cpuUsage();
         const { value: r, seconds } = await timed(() => stageFromSsd(db, { schema, asOf: AS_OF, table: TABLE }).finally(() => clearInterval(sampler)));
+        const load = loadavg()[0]!;
         const cpu = process.cpuUsage(cpu0);
         const jobRss = peakRssMb();
         const floor = await stagingFloor(db, schema, r.cohort);
@@ -141,7 +164,7 @@ function scenario(t: Target, n: number, kind: 'first' | 'unchanged' | 'changed5'
           peakRssMb: jobRss,
           floorSeconds: floor.seconds,
           floorNote: floor.note,
-          note: `CPU of this process ${((cpu.user + cpu.system) / 1e6).toFixed(2)} s; retained JS heap ${(peakHeap / 1048576).toFixed(0)} MB; ${r.persons} people; new ${r.new}, updated ${r.updated}, unchanged ${r.unchanged}, invalid ${r.invalid}`,
+          note: `CPU of this process ${((cpu.user + cpu.system) / 1e6).toFixed(2)} s; load average ${load.toFixed(1)}${gc ? `; retained JS heap ${(peakHeap / 1048576).toFixed(0)} MB` : ''}; ${r.persons} people; new ${r.new}, updated ${r.updated}, unchanged ${r.unchanged}, invalid ${r.invalid}`,
         };
       } finally {
         if (kind === 'changed5') await change5(db, schema, true);
@@ -153,10 +176,20 @@ function scenario(t: Target, n: number, kind: 'first' | 'unchanged' | 'changed5'
 }
 
 const args = process.argv.slice(2);
-if (args[0] === '--setup') {
+if (args[0] === '--setup' || args[0] === '--prepare') {
   const t = targets.find((x) => x.name === args[1]);
   if (!t) throw new Error(`unknown target ${args[1]}`);
-  await setup(t, Number(args[2]));
+  const n = Number(args[2]);
+  if (args[0] === '--setup') await setup(t, n);
+  else {
+    const db = await openDb(t.url(n));
+    try {
+      await dropStaging(db, t.schema(n));
+      await stageFromSsd(db, { schema: t.schema(n), asOf: AS_OF, table: TABLE });
+    } finally {
+      await db.close();
+    }
+  }
 } else {
   const scenarios: Record<string, Scenario> = {};
   // What an embedded database costs on its own (open the 100k directory, one query): the floor

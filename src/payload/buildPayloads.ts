@@ -16,8 +16,13 @@ import { isIsoDate, reportingWindow } from './window';
 
 export { compareCodePoints as comparePersonIds } from './buildPayload';
 
-/** Default rows per round trip (the per-batch buffer; memory does not grow with children). */
-export const DEFAULT_BATCH_SIZE = 5000;
+/**
+ * Default rows per round trip (the per-batch buffer; memory does not grow with children). 1,000
+ * rows (about 100 children, 0.2 MB): the rows read ahead die young, in the garbage collector's
+ * young generation, instead of being promoted with the batch being built; with 5,000 rows the
+ * process's peak RSS at 100k children was about 30 MB higher (docs/performance.md, issue 17).
+ */
+export const DEFAULT_BATCH_SIZE = 1000;
 
 /** Counts of one streamed build, filled in as the stream is consumed. */
 export interface BuildStats {

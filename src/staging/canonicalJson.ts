@@ -58,89 +58,104 @@ function compareKeys(a: string, b: string): number {
 
 /**
  * The sorted order of an object's keys, cached per key list: the builder writes thousands of
- * objects with the same few key lists, so each list is sorted once. An entry is found by the first
- * key and the number of keys, then compared key by key (keys are strings, so equal lists give the
- * same order; a different list with the same first key and length gets its own entry).
+ * objects with the same few key lists, so each list is sorted once, and each key's JSON text
+ * (`"key":`, and `,"key":` after a member) is made once. An entry is found by the first key and the
+ * number of keys, then compared key by key (keys are strings, so equal lists give the same order;
+ * a different list with the same first key and length gets its own entry).
  */
-const ORDER_CACHE = new Map<string, Array<{ keys: string[]; sorted: string[] }>>();
+interface KeyOrder {
+  keys: string[];
+  sorted: string[];
+  /** `"key":` of each sorted key. */
+  quoted: string[];
+  /** `,"key":` of each sorted key. */
+  quotedAfter: string[];
+}
+
+const ORDER_CACHE = new Map<string, KeyOrder[]>();
 const ORDER_CACHE_MAX = 4096;
 let orderCacheSize = 0;
 
-function sortedKeys(keys: string[]): string[] {
-  if (keys.length < 2) return keys;
-  const head = keys[0]!;
+function keyOrder(keys: string[]): KeyOrder {
+  const head = keys[0] ?? '';
   const list = ORDER_CACHE.get(head);
   if (list) {
     outer: for (const e of list) {
       if (e.keys.length !== keys.length) continue;
       for (let i = 1; i < keys.length; i++) if (e.keys[i] !== keys[i]) continue outer;
-      return e.sorted;
+      return e;
     }
   }
-  const sorted = [...keys].sort(compareKeys);
+  const sorted = keys.length < 2 ? keys : [...keys].sort(compareKeys);
+  const quoted = sorted.map((k) => `${JSON.stringify(k)}:`);
+  const e: KeyOrder = { keys, sorted, quoted, quotedAfter: quoted.map((q) => `,${q}`) };
   if (orderCacheSize < ORDER_CACHE_MAX) {
     orderCacheSize++;
-    if (list) list.push({ keys, sorted });
-    else ORDER_CACHE.set(head, [{ keys, sorted }]);
+    if (list) list.push(e);
+    else ORDER_CACHE.set(head, [e]);
   }
-  return sorted;
+  return e;
 }
 
-function write(value: unknown, skip: ReadonlySet<string> | null, out: string[]): void {
-  if (value === null) {
-    out.push('null');
-    return;
-  }
+/** Characters JSON.stringify escapes (and every surrogate, paired or not): such strings go through it. */
+const NEEDS_ESCAPE = /["\\\u0000-\u001f\ud800-\udfff]/;
+
+/** JSON text of a string, as JSON.stringify writes it (most strings need no escape: quoted as they are). */
+function stringText(v: string): string {
+  return NEEDS_ESCAPE.test(v) ? JSON.stringify(v) : `"${v}"`;
+}
+
+/**
+ * The canonical text of a value, built by concatenation (V8 joins the pieces once, when the hash
+ * reads the text): fewer objects than an array of pieces, and each key's text comes from the cache.
+ */
+function write(value: unknown, skip: ReadonlySet<string> | null): string {
+  if (value === null) return 'null';
   switch (typeof value) {
     case 'string':
-      out.push(JSON.stringify(value));
-      return;
+      return stringText(value);
     case 'boolean':
-      out.push(value ? 'true' : 'false');
-      return;
+      return value ? 'true' : 'false';
     case 'number':
       if (!Number.isFinite(value)) throw new Error('canonical JSON: non-finite number');
-      out.push(JSON.stringify(value));
-      return;
+      return JSON.stringify(value);
     case 'object':
       break;
     default:
       throw new Error(`canonical JSON: unsupported value of type ${typeof value}`);
   }
   if (Array.isArray(value)) {
-    out.push('[');
+    let out = '[';
     for (let i = 0; i < value.length; i++) {
       // Holes of a sparse array are passed over, as forEach did (no payload has them).
       if (!(i in value)) continue;
-      if (i) out.push(',');
+      if (i) out += ',';
       const v: unknown = value[i];
       // As JSON.stringify: undefined inside arrays becomes null.
-      write(v === undefined ? null : v, skip, out);
+      out += write(v === undefined ? null : v, skip);
     }
-    out.push(']');
-    return;
+    return out + ']';
   }
   const obj = value as Record<string, unknown>;
   // Members whose value is undefined, and skipped keys, are left out (in the sorted order).
-  const keys = sortedKeys(Object.keys(obj));
-  out.push('{');
+  const order = keyOrder(Object.keys(obj));
+  const keys = order.sorted;
+  let out = '{';
   let first = true;
-  for (const k of keys) {
+  for (let i = 0; i < keys.length; i++) {
+    const k = keys[i]!;
     const v = obj[k];
     if (v === undefined || (skip && skip.has(k))) continue;
-    if (!first) out.push(',');
+    out += first ? order.quoted[i]! : order.quotedAfter[i]!;
     first = false;
-    out.push(JSON.stringify(k), ':');
-    write(v, skip, out);
+    out += write(v, skip);
   }
-  out.push('}');
+  return out + '}';
 }
 
 /** Canonical text: sorted keys, no whitespace; undefined members left out (as JSON.stringify does). */
 export function canonicalJson(value: unknown, options: { omitKeys?: ReadonlySet<string> } = {}): string {
-  const out: string[] = [];
-  write(value, options.omitKeys ?? null, out);
-  return out.join('');
+  return write(value, options.omitKeys ?? null);
 }
 
 export interface HashOptions {

@@ -387,6 +387,10 @@ async function stageWithMarks(
       entries.push(tooLong ? { c } : { c, p: prepareChild(c, { hashIgnoresEntityIds }) });
     }
     const ids = batch.map((c) => c.personId);
+    const count = batch.length;
+    // The entries hold all that is needed from here: the batch's array is emptied so that nothing
+    // else keeps its children (issue 17: what a batch holds is most of the heap the run needs).
+    batch.length = 0;
     // Stamps prove a hash only when the hash covers the whole payload (not with hashIgnoresEntityIds).
     const stamping = sql.hasStamp && !hashIgnoresEntityIds;
     done.inBatch = done.batches + 1;
@@ -439,12 +443,15 @@ async function stageWithMarks(
         if (d.write && (d.write.kind === 'insert' || d.write.kind === 'full')) writeStamps.set(d.write, stamp);
         else if (row && rowStamps.get(p.personId) !== stamp) stampOnly.push([row.id, stamp]);
       }
+      // The payloads are no longer needed (the writes hold the texts to store): let them go
+      // before the round trips of the writes.
+      entries.length = 0;
       await applyWrites(tx, sql, writes, writeStamps, stampOnly);
       // Every cohort child is recorded, staged or not, so that none is taken for a deletion.
       await markSeen(tx, sql, runId, ids);
     });
     done.batches++;
-    done.children += batch.length;
+    done.children += count;
     done.inBatch = 0;
     options.onProgress?.({ children: report.cohort });
   };
@@ -474,11 +481,11 @@ async function stageWithMarks(
       batch.push(child);
       if (batch.length >= batchSize) {
         await settle();
-        const full = batch;
-        inFlight = processBatch(full).catch((error: unknown) => {
+        // processBatch empties the array it is given (after taking what it needs).
+        previousId = batch[batch.length - 1]!.personId;
+        inFlight = processBatch(batch).catch((error: unknown) => {
           inFlightError = { error };
         });
-        previousId = full[full.length - 1]!.personId;
         batch = [];
         seenInBatch.clear();
       }

@@ -73,6 +73,19 @@ describe('canonical JSON and the change hash (D6)', () => {
     assert.match(compactJson(a), /"social_care_episode_id":"E1"/);
   });
 
+  it('writes every string (value or key) as JSON.stringify does: quotes, backslashes, control characters, surrogates', () => {
+    const odd = ['', '"', '\\', '\u0000', '\u001f', '\u007f', '\u2028', '\ud800', '\udc00x', '\u{1F600}', 'é', 'a"b\\c\n\t'];
+    for (const x of odd) assert.equal(canonicalJson({ [x]: [x, { k: x }] }), `{${JSON.stringify(x)}:[${JSON.stringify(x)},{"k":${JSON.stringify(x)}}]}`);
+    const anyString = fc.oneof(fc.string(), fc.string({ unit: 'grapheme' }), fc.string({ unit: 'binary' }), fc.constantFrom('\ud800', '\udfff', '\u0001'));
+    fc.assert(
+      fc.property(anyString, (x) => {
+        assert.equal(canonicalJson(x), JSON.stringify(x));
+        assert.equal(canonicalJson({ [x]: 1 }), `{${JSON.stringify(x)}:1}`);
+      }),
+      { numRuns: 2000 },
+    );
+  });
+
   it('property: the same payload with its keys in any order gives the same canonical text and hash', () => {
     const json = fc.letrec((tie) => ({
       value: fc.oneof({ depthSize: 'small' }, fc.string(), fc.integer(), fc.boolean(), fc.constant(null), tie('arr'), tie('obj')),
