@@ -63,6 +63,22 @@ export async function pgColumnTypes(q: Queryable, schema: string, table: string,
 
 const PG_TYPE_NAME = /^[A-Za-z_][A-Za-z0-9_ ."]*(\(\d+(,\d+)?\))?$/;
 
+/** The checks bulkInsert and bulkCopy make before writing: names valid, columns distinct, every row as wide as the column list. */
+function validateBulkRows(schema: string, table: string, columns: readonly string[], rows: readonly (readonly unknown[])[]): void {
+  validateIdentifier(schema, 'schema');
+  validateIdentifier(table, 'table');
+  if (columns.length === 0) throw new Error('bulk insert needs at least one column');
+  const seen = new Set<string>();
+  for (const c of columns) {
+    validateIdentifier(c, 'column');
+    if (seen.has(c.toLowerCase())) throw new Error(`bulk insert: column ${c} given twice`);
+    seen.add(c.toLowerCase());
+  }
+  rows.forEach((r, i) => {
+    if (r.length !== columns.length) throw new Error(`bulk insert into ${table}: row ${i + 1} has ${r.length} values for ${columns.length} columns`);
+  });
+}
+
 /**
  * Insert rows (each an array of values in `columns` order) into schema.table. Returns the number
  * of rows inserted. Run it inside a transaction when the rows must all land or none.
@@ -76,18 +92,7 @@ export async function bulkInsert(
   rows: readonly (readonly unknown[])[],
   options: BulkInsertOptions = {},
 ): Promise<number> {
-  validateIdentifier(schema, 'schema');
-  validateIdentifier(table, 'table');
-  if (columns.length === 0) throw new Error('bulk insert needs at least one column');
-  const seen = new Set<string>();
-  for (const c of columns) {
-    validateIdentifier(c, 'column');
-    if (seen.has(c.toLowerCase())) throw new Error(`bulk insert: column ${c} given twice`);
-    seen.add(c.toLowerCase());
-  }
-  rows.forEach((r, i) => {
-    if (r.length !== columns.length) throw new Error(`bulk insert into ${table}: row ${i + 1} has ${r.length} values for ${columns.length} columns`);
-  });
+  validateBulkRows(schema, table, columns, rows);
   if (rows.length === 0) return 0;
   const target = `${qualify(dialect, schema, table)} (${columns.map((c) => quoteIdent(dialect, c)).join(', ')})`;
   const chunk = rowsPerStatement(dialect, columns.length, options.maxRowsPerStatement);
@@ -196,18 +201,7 @@ export async function bulkCopy(
   options: BulkInsertOptions = {},
 ): Promise<number> {
   if (dialect !== 'postgres' || !q.copyFrom) return bulkInsert(q, dialect, schema, table, columns, rows, options);
-  validateIdentifier(schema, 'schema');
-  validateIdentifier(table, 'table');
-  if (columns.length === 0) throw new Error('bulk insert needs at least one column');
-  const seen = new Set<string>();
-  for (const c of columns) {
-    validateIdentifier(c, 'column');
-    if (seen.has(c.toLowerCase())) throw new Error(`bulk insert: column ${c} given twice`);
-    seen.add(c.toLowerCase());
-  }
-  rows.forEach((r, i) => {
-    if (r.length !== columns.length) throw new Error(`bulk insert into ${table}: row ${i + 1} has ${r.length} values for ${columns.length} columns`);
-  });
+  validateBulkRows(schema, table, columns, rows);
   if (rows.length === 0) return 0;
   const sql = `COPY ${qualify(dialect, schema, table)} (${columns.map((c) => quoteIdent(dialect, c)).join(', ')}) FROM STDIN`;
   return q.copyFrom(sql, copyTextChunks(rows));

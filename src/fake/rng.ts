@@ -3,12 +3,14 @@
 // children never reshuffles earlier ones, and the problem-injection stream never disturbs the
 // clean data.
 
-/** 128-bit string hash (cyrb128) → four 32-bit words. */
-export function hash128(text: string): [number, number, number, number] {
-  let h1 = 1779033703,
-    h2 = 3144134277,
-    h3 = 1013904242,
-    h4 = 2773480762;
+const CYRB128_STATE: readonly [number, number, number, number] = [1779033703, 3144134277, 1013904242, 2773480762];
+
+/**
+ * 128-bit string hash (cyrb128) → four 32-bit words. `state` replaces cyrb128's starting words
+ * (the scramble's verification scan seeds it from the scramble key).
+ */
+export function hash128(text: string, state: readonly [number, number, number, number] = CYRB128_STATE): [number, number, number, number] {
+  let [h1, h2, h3, h4] = state;
   for (let i = 0; i < text.length; i++) {
     const k = text.charCodeAt(i);
     h1 = h2 ^ Math.imul(h1 ^ k, 597399067);

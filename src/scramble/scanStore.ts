@@ -18,6 +18,7 @@ import { randomBytes } from 'node:crypto';
 import { fillIdentifiers, loadSql } from '../db/sqlFiles';
 import type { Db } from '../db/types';
 import { normalise } from './valueSet';
+import { hash128 } from '../fake/rng';
 
 /** Bits of the Bloom filter (2^27 bits = 16 MB) and positions set per value. */
 const BLOOM_BITS_LOG2 = 27;
@@ -37,27 +38,6 @@ const RECENT_SLOTS_LOG2 = 16;
  */
 function keyOf(h: readonly number[]): number {
   return (h[0]! >>> 11) * 4294967296 + h[1]!;
-}
-
-/** The hash128 of src/fake/rng with the state seeded from the scramble key. */
-function keyedHash(seed: readonly [number, number, number, number], text: string): [number, number, number, number] {
-  let [h1, h2, h3, h4] = seed;
-  for (let i = 0; i < text.length; i++) {
-    const k = text.charCodeAt(i);
-    h1 = h2 ^ Math.imul(h1 ^ k, 597399067);
-    h2 = h3 ^ Math.imul(h2 ^ k, 2869860233);
-    h3 = h4 ^ Math.imul(h3 ^ k, 951274213);
-    h4 = h1 ^ Math.imul(h4 ^ k, 2716044179);
-  }
-  h1 = Math.imul(h3 ^ (h1 >>> 18), 597399067);
-  h2 = Math.imul(h4 ^ (h2 >>> 22), 2869860233);
-  h3 = Math.imul(h1 ^ (h3 >>> 17), 951274213);
-  h4 = Math.imul(h2 ^ (h4 >>> 19), 2716044179);
-  h1 ^= h2 ^ h3 ^ h4;
-  h2 ^= h1;
-  h3 ^= h1;
-  h4 ^= h1;
-  return [h1 >>> 0, h2 >>> 0, h3 >>> 0, h4 >>> 0];
 }
 
 export class ScanStore {
@@ -95,7 +75,7 @@ export class ScanStore {
   }
 
   private hash(value: string): [number, number, number, number] {
-    return keyedHash(this.seed, normalise(value));
+    return hash128(normalise(value), this.seed);
   }
 
   private bits(h: readonly number[], set: boolean): boolean {

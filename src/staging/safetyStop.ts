@@ -19,7 +19,7 @@ import { BUILDER_TABLES } from '../model/ssdModel';
 import { DIALECTS, qualify, quoteIdent } from '../db/dialect';
 import type { BuiltChild } from '../payload/types';
 import { decideGone } from './lifecycle';
-import { markSeen, queryList, StagingSql } from './stageChildren';
+import { markSeen, queryList, StagingSql, type GoneDbRow } from './stageChildren';
 import type { StagingTableInfo } from './stagingTable';
 import { openRunMarks, type RunMarks } from './runMarks';
 
@@ -238,18 +238,6 @@ async function countEpisodeLosses(db: Db, sql: StagingSql, personIds: string[]):
   const rows = await queryList<{ json_payload: string | null }>(db, (ids) => sql.fill('staging_select_ack_payloads', ids === undefined ? {} : { ids }), personIds);
   for (const r of rows) if (hasEpisodes(parse(r.json_payload))) lost++;
   return lost;
-}
-
-interface GoneDbRow {
-  id: number | string;
-  person_id: string;
-  legacy_id: string | null;
-  current_hash: string | null;
-  row_state: string | null;
-  submission_status: string | null;
-  api_response: string | null;
-  acknowledged: number | boolean;
-  previous_json_payload: string | null;
 }
 
 export interface PlanOptions {

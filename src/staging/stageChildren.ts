@@ -20,6 +20,19 @@ import { ensureStagingTable, type StagingTableInfo } from './stagingTable';
 import { validationStamp } from '../payload/validatePayload';
 import { openRunMarks, type RunMarks } from './runMarks';
 
+/** A row of staging_select_gone (a staged child not in this run's cohort) as the drivers return it. */
+export interface GoneDbRow {
+  id: number | string;
+  person_id: string;
+  legacy_id: string | null;
+  current_hash: string | null;
+  row_state: string | null;
+  submission_status: string | null;
+  api_response: string | null;
+  acknowledged: number | boolean;
+  previous_json_payload: string | null;
+}
+
 export interface StageOptions {
   schema?: string;
   table?: string;
@@ -520,17 +533,7 @@ async function stageWithMarks(
       throwIfAborted(options.signal);
       done.inPage = done.pages + 1;
       const more = await work.transaction(async (tx) => {
-        const rows = await tx.query<{
-          id: number | string;
-          person_id: string;
-          legacy_id: string | null;
-          current_hash: string | null;
-          row_state: string | null;
-          submission_status: string | null;
-          api_response: string | null;
-          acknowledged: number | boolean;
-          previous_json_payload: string | null;
-        }>(sql.fill('staging_select_gone'), [runId, lastId, pageSize]);
+        const rows = await tx.query<GoneDbRow>(sql.fill('staging_select_gone'), [runId, lastId, pageSize]);
         const writes: RowWrite[] = [];
         for (const r of rows) {
           const gone: GoneRow = {
