@@ -4,6 +4,7 @@ import { action, asOfOption, dbOption, EXIT, jsonOption, out, parseIsoDate, pars
 import { formatReport } from './format';
 import { ruleDocs } from './rules';
 import { NoSsdTablesError, runCheckJob } from './job';
+import { DEFAULT_PARALLEL_TABLES } from './runChecks';
 
 interface CheckCliOptions {
   db?: string;
@@ -12,6 +13,7 @@ interface CheckCliOptions {
   json?: boolean;
   listRules?: boolean;
   progress?: boolean;
+  parallel?: string;
 }
 
 export function registerCheck(program: Command): void {
@@ -24,6 +26,11 @@ export function registerCheck(program: Command): void {
     .addOption(jsonOption())
     .addOption(new Option('--list-rules', 'print every rule (id, severity, table, column, title) and exit; with --json, the full documentation'))
     .addOption(new Option('--no-progress', 'do not print progress to stderr'))
+    .addOption(
+      new Option('--parallel <n>', `tables checked at the same time, each on its own connection (1 to 4; 1 = one statement at a time; the embedded database always runs one)`).default(
+        String(DEFAULT_PARALLEL_TABLES),
+      ),
+    )
     .addHelpText(
       'after',
       '\nExamples:\n  ssd check --db postgres://me@localhost/la --schema ssd_development\n  ssd check --db pglite:./ssd-db --as-of 2026-03-31 --json > findings.json\n\nExit codes: 0 no errors (warnings allowed), 1 errors found, 2 bad usage or no connection.\nRules: docs/check-rules.md',
@@ -38,6 +45,8 @@ export function registerCheck(program: Command): void {
         }
         const schema = parseSchema(opts.schema);
         const asOf = parseIsoDate(opts.asOf) ?? todayIso();
+        const parallel = Number(opts.parallel ?? DEFAULT_PARALLEL_TABLES);
+        if (!Number.isInteger(parallel) || parallel < 1 || parallel > 4) throw new UsageError('--parallel must be a whole number from 1 to 4');
         const showProgress = opts.progress !== false && !opts.json && process.stderr.isTTY === true;
         const report = await withDb(opts, async (db) => {
           await requireSchema(db, schema ?? db.defaultSchema);
@@ -46,6 +55,7 @@ export function registerCheck(program: Command): void {
               schema,
               asOf,
               requireSsdTables: true,
+              parallelTables: parallel,
               onProgress: showProgress ? (p) => process.stderr.write(`\r[${p.done}/${p.total}] ${p.message}`.padEnd(60) + (p.message === 'done' ? '\n' : '')) : undefined,
             });
             return r.report;

@@ -20,6 +20,8 @@ import { castText, RowExpr, SqlBuilder, type DateBounds, type TableInfo } from '
 import type { CheckFinding, CheckOptions, CheckReport, Severity, TableSummary, Verdict } from './types';
 
 const MAX_EXAMPLES = 5;
+/** Tables checked at once on a server Db (CheckOptions.parallelTables). */
+export const DEFAULT_PARALLEL_TABLES = 2;
 const SINGULAR: Record<string, string> = {
   rows: 'row',
   'key values': 'key value',
@@ -386,6 +388,28 @@ async function checkCohort(ctx: Ctx, rule: CohortRule): Promise<void> {
   if (count > 0) ctx.findings.push(finding(rule, rule.table, count, people, { personIds: people, children: count }));
 }
 
+/**
+ * Run fn over items, at most `limit` at a time, in order of items. On the first failure no new
+ * item starts, the running ones are waited for (so no statement of this job is left running on
+ * the connection after it returns), and that first failure is thrown.
+ */
+export async function forEachLimited<T>(items: readonly T[], limit: number, fn: (item: T) => Promise<void>): Promise<void> {
+  let next = 0;
+  let failure: { e: unknown } | null = null;
+  const lane = async (): Promise<void> => {
+    while (!failure && next < items.length) {
+      const item = items[next++]!;
+      try {
+        await fn(item);
+      } catch (e) {
+        failure ??= { e };
+      }
+    }
+  };
+  await Promise.all(Array.from({ length: Math.max(1, Math.min(limit, items.length)) }, lane));
+  if (failure) throw (failure as { e: unknown }).e;
+}
+
 async function countRows(ctx: Ctx, info: TableInfo): Promise<void> {
   throwIfAborted(ctx.signal);
   const [r] = await ctx.db.query<{ n: unknown }>(`SELECT COUNT(*) AS n FROM ${qualify(ctx.db.dialect, ctx.cat.schema, info.actual)}`);
@@ -432,7 +456,8 @@ export async function runChecks(db: Db, options: CheckOptions): Promise<CheckRep
     done++;
 
     const dataRules = RULES.filter((r): r is DataRule => r.kind === 'row' || r.kind === 'orphan' || r.kind === 'group' || r.kind === 'js' || r.kind === 'semi');
-    for (const table of tables) {
+    const checkTable = async (table: string): Promise<void> => {
+      const tableStarted = performance.now();
       progress(`${table}: data rules`, table);
       const info = cat.tables.get(table);
       const mine = dataRules.filter((r) => r.table === table);
@@ -464,25 +489,37 @@ export async function runChecks(db: Db, options: CheckOptions): Promise<CheckRep
         }
       }
       done++;
-    }
-
-    progress('cohort');
-    for (const r of RULES) {
-      if (r.kind !== 'cohort') continue;
-      const why = skipReason(r, cat);
-      if (why) {
-        ctx.rulesSkipped.add(r.id);
-        ctx.findings.push(skippedFinding(r, why));
-        continue;
+      options.onProgress?.({ done, total, message: `${table}: checked`, table, tableMs: performance.now() - tableStarted });
+    };
+    // Tables are independent and their queries read only: a server Db runs a few tables at once,
+    // each table's statements one after another on one pooled connection. The findings are sorted
+    // at the end (assemble), so the report does not depend on which table finished first.
+    const parallel = Math.max(1, Math.min(options.parallelTables ?? DEFAULT_PARALLEL_TABLES, db.parallelStatements ?? 1));
+    const checkCohortAndStaging = async (): Promise<void> => {
+      progress('cohort');
+      for (const r of RULES) {
+        if (r.kind !== 'cohort') continue;
+        const why = skipReason(r, cat);
+        if (why) {
+          ctx.rulesSkipped.add(r.id);
+          ctx.findings.push(skippedFinding(r, why));
+          continue;
+        }
+        ctx.rulesRun.add(r.id);
+        await guarded(ctx, [r], () => checkCohort(ctx, r));
       }
-      ctx.rulesRun.add(r.id);
-      await guarded(ctx, [r], () => checkCohort(ctx, r));
-    }
-    for (const t of STAGING_TABLES) {
-      const info = cat.tables.get(t.name);
-      if (info) await guarded(ctx, [], () => countRows(ctx, info));
-    }
-    done++;
+      for (const t of STAGING_TABLES) {
+        const info = cat.tables.get(t.name);
+        if (info) await guarded(ctx, [], () => countRows(ctx, info));
+      }
+      done++;
+    };
+    // The cohort query is the longest single statement: with more than one lane it starts first,
+    // beside the tables; one at a time, it runs last as it always did.
+    const work: (() => Promise<void>)[] = tables.map((t) => () => checkTable(t));
+    if (parallel > 1) work.unshift(checkCohortAndStaging);
+    else work.push(checkCohortAndStaging);
+    await forEachLimited(work, parallel, (w) => w());
     progress('done');
     return assemble(db, ctx, schema, options.asOf, startedAt, performance.now() - started);
   } finally {

@@ -686,6 +686,9 @@ function hookPool(pool: sql.ConnectionPool, lockTimeoutMs: number, onInfo: (info
   };
 }
 
+/** Connections in a Db's pool: streams and transactions each hold one (a session has its own). */
+const MSSQL_POOL_MAX = 4;
+
 export class MssqlDb implements Db {
   readonly dialect = 'mssql' as const;
   readonly kind = 'mssql' as const;
@@ -714,6 +717,11 @@ export class MssqlDb implements Db {
       commandTimeoutMs: spec.commandTimeoutMs ?? DEFAULT_COMMAND_TIMEOUT_MS,
     };
     this.base = new MssqlRunner(pool, this.shared);
+  }
+
+  /** The pool's size (4); a session is one connection. See Db.parallelStatements. */
+  get parallelStatements(): number {
+    return this.owner ? 1 : MSSQL_POOL_MAX;
   }
 
   /** The session id (@@SPID) of a session's connection; undefined for the pool. */
@@ -755,7 +763,7 @@ export class MssqlDb implements Db {
       options,
       connectionTimeout: spec.connectTimeoutMs ?? 15_000,
       requestTimeout: 0, // the driver times its own statements (Command Timeout); scripts have no limit
-      pool: opts.session ? { max: 1, min: 0, idleTimeoutMillis: 2_147_483_647 } : { max: 4, min: 0, idleTimeoutMillis: 30_000 },
+      pool: opts.session ? { max: 1, min: 0, idleTimeoutMillis: 2_147_483_647 } : { max: MSSQL_POOL_MAX, min: 0, idleTimeoutMillis: 30_000 },
       // mssql would otherwise run SELECT 1 before every borrowed connection is used (a round
       // trip per statement); closed or broken connections are still discarded.
       validateConnection: false,

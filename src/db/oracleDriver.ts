@@ -253,7 +253,13 @@ export class OracleDb implements Db {
     readonly defaultSchema: string,
     private readonly pool: OraclePoolLike,
     private readonly owner?: OracleDb,
+    private readonly poolMax = 1,
   ) {}
+
+  /** The pool's size (poolMax, 4 unless set); a session is one connection. See Db.parallelStatements. */
+  get parallelStatements(): number {
+    return this.owner ? 1 : this.poolMax;
+  }
 
   static async open(spec: OracleSpec, description: string, options: OracleOpenOptions = {}): Promise<OracleDb> {
     const ora = options.driver ?? (await loadOracledb());
@@ -287,7 +293,7 @@ export class OracleDb implements Db {
       await pool?.close(0).catch(() => undefined);
       throw oracleConnectError(spec, e, password);
     }
-    return new OracleDb(ora, poolLease(pool), description, spec.user.toUpperCase(), pool);
+    return new OracleDb(ora, poolLease(pool), description, spec.user.toUpperCase(), pool, undefined, options.poolMax ?? 4);
   }
 
   /** A dedicated connection: every statement, batch and transaction runs in one session. */

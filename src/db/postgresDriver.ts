@@ -85,6 +85,11 @@ export class PostgresDb implements Db {
     this.base = new ClientQueryable(pool);
   }
 
+  /** The pool's size (4); a session is one connection. See Db.parallelStatements. */
+  get parallelStatements(): number {
+    return this.owner ? 1 : (this.pool.options.max ?? 1);
+  }
+
   /** A dedicated connection (a pool of one that never closes it when idle): see Db.session. */
   async session(): Promise<Db> {
     if (this.owner) return this;

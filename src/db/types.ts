@@ -73,6 +73,13 @@ export interface Db extends Queryable {
   readonly description: string;
   /** Default schema used when a name is not qualified ('public' / 'dbo' unless the connection says otherwise). */
   readonly defaultSchema: string;
+  /**
+   * How many statements this Db can run at the same time, each on its own pooled connection
+   * (query() calls made without waiting for each other). Absent or 1: one at a time (PGlite, a
+   * session, a test double). Read-only jobs made of independent queries (`ssd check`) use it to
+   * keep the server's cores busy; nothing that needs one session or an order between statements may.
+   */
+  readonly parallelStatements?: number;
   /** Stream rows without holding the whole result in memory. Breaking out of the loop closes the cursor. */
   stream<R = Row>(sql: string, params?: readonly unknown[], options?: StreamOptions): AsyncIterable<R>;
   /** Run a script batch (several statements, no parameters), receiving server messages as they arrive. */

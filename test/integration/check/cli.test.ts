@@ -59,6 +59,12 @@ describe('ssd check (CLI, PGlite directory)', function () {
     assert.equal((await run(['check', '--db', db, '--as-of', '2026-02-30'])).code, 2);
     assert.equal((await run(['check', '--db', db, '--schema', 'bad schema'])).code, 2);
     assert.equal((await run(['check'])).code, 2);
+    for (const bad of ['0', '5', '1.5', 'two']) {
+      const r = await run(['check', '--db', db, '--parallel', bad]);
+      assert.equal(r.code, 2, bad);
+      assert.match(r.stderr, /--parallel must be a whole number from 1 to 4/);
+    }
+    assert.notEqual((await run(['check', '--db', db, '--as-of', '2026-11-25', '--parallel', '1'])).code, 2);
   });
 
   it('--list-rules prints the catalogue', async () => {

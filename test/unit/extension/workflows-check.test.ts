@@ -159,6 +159,28 @@ describe('extension workflows: CREATE TABLE location and check helpers (pure)', 
     assert.equal(locateCreateTable('SELECT 1', 'ssd_person', 'tsql'), undefined);
   });
 
+  it("takes a table's time from its closing step when the check gives one (tables side by side)", () => {
+    let now = 0;
+    const t = new TableTimer(() => now);
+    const p = (table: string, tableMs?: number) => ({ done: 0, total: 3, message: 'x', table, ...(tableMs !== undefined ? { tableMs } : {}) });
+    t.onProgress(p('a'));
+    now = 5;
+    t.onProgress(p('b'));
+    now = 30;
+    t.onProgress(p('b', 25));
+    t.onProgress(p('a', 40));
+    t.onProgress(p('c'));
+    now = 100;
+    t.stop();
+    assert.deepEqual(
+      [...t.times],
+      [
+        ['b', 25],
+        ['a', 40],
+      ],
+    );
+  });
+
   it('times tables from progress events', () => {
     let now = 0;
     const t = new TableTimer(() => now);
