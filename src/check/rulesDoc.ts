@@ -13,7 +13,7 @@ const HEADER = `# \`ssd check\`: rules and output
 from, before you build them: table by table, with counts and example ids.
 
 \`\`\`
-ssd check --db URL [--schema S] [--as-of YYYY-MM-DD] [--json] [--list-rules] [--no-progress]
+ssd check --db URL [--schema S] [--as-of YYYY-MM-DD] [--json] [--list-rules] [--no-progress] [--parallel N]
 \`\`\`
 
 | Option | Meaning |
@@ -24,6 +24,7 @@ ssd check --db URL [--schema S] [--as-of YYYY-MM-DD] [--json] [--list-rules] [--
 | \`--json\` | print the report as JSON (shape below) instead of text |
 | \`--list-rules\` | print the rule catalogue and exit (with \`--json\`: the full documentation of every rule) |
 | \`--no-progress\` | no progress line on stderr (it is only shown on a terminal anyway) |
+| \`--parallel N\` | tables checked at the same time, each on a pooled connection of its own (1 to 4, default 2); \`--parallel 1\` runs one statement at a time. The report is the same; only the time changes. The embedded database and the SQL Server extension's connection always run one. |
 
 **Exit codes:** 0 no errors (warnings and infos allowed), 1 at least one error, 2 bad usage or no connection.
 
