@@ -5,7 +5,7 @@
 import type { BatchResult, Db, Dialect, Queryable, Row, RunBatchOptions, StreamOptions } from './types';
 import { defaultSchemaFor } from './dialect';
 
-export type StatementKind = 'query' | 'execute' | 'stream' | 'batch';
+export type StatementKind = 'query' | 'execute' | 'stream' | 'batch' | 'copy';
 
 export interface RecordedStatement {
   kind: StatementKind;
@@ -78,5 +78,23 @@ export class RecordingDb implements Db {
   }
   async close(): Promise<void> {
     /* nothing to close */
+  }
+}
+
+/**
+ * A recording PostgreSQL connection that can stream `COPY … FROM STDIN`, as the pg driver can
+ * (PGlite cannot): bulkCopy and the scramble scan's store take their COPY path on it. The statement
+ * is recorded (kind 'copy'); the rows it would send are read and counted, never kept.
+ */
+export class CopyRecordingDb extends RecordingDb {
+  constructor(responder?: Responder, defaultSchema?: string) {
+    super('postgres', responder, defaultSchema);
+  }
+
+  async copyFrom(sql: string, chunks: Iterable<string> | AsyncIterable<string>): Promise<number> {
+    let rows = 0;
+    for await (const chunk of chunks) for (let i = chunk.indexOf('\n'); i >= 0; i = chunk.indexOf('\n', i + 1)) rows++;
+    this.statements.push({ kind: 'copy', sql, params: [], inTransaction: false });
+    return rows;
   }
 }

@@ -10,7 +10,7 @@
 //
 // Adding statements: a capability whose code is not reached by an existing scenario adds a
 // SqlScenario to a file in ./scenarios/ (or a new file there, listed in ./index.ts).
-import { RecordingDb, type RecordedStatement, type Responder } from '../db/recordingDb';
+import { CopyRecordingDb, RecordingDb, type RecordedStatement, type Responder } from '../db/recordingDb';
 import type { Dialect, Row } from '../db/types';
 import { rewritePlaceholders } from '../db/mssqlParams';
 import { rewriteOraclePlaceholders } from '../db/oracleParams';
@@ -44,6 +44,9 @@ export interface SqlScenario {
   dialects?: readonly Dialect[];
   /** Rows to answer with, so the code reaches every statement. Default: no rows. */
   responder?: (dialect: Dialect, ctx: SqlContext) => Responder;
+  /** PostgreSQL: record through a connection that streams `COPY … FROM STDIN` (the pg driver), so
+   *  the code takes its COPY path; without it, the path of PGlite (no COPY from the client). */
+  copyFrom?: boolean;
   /** Drive the real code. May return statements the command prints (never sends) as { printed }. */
   run(db: RecordingDb, ctx: SqlContext): Promise<unknown>;
 }
@@ -74,7 +77,8 @@ const lockGranted: Responder = (sql) =>
 /** Run one scenario and return its statements. */
 export async function captureScenario(scenario: SqlScenario, dialect: Dialect, ctx: SqlContext = DEFAULT_CONTEXT): Promise<CataloguedStatement[]> {
   const own = scenario.responder?.(dialect, ctx);
-  const db = new RecordingDb(dialect, (sql, params, kind) => own?.(sql, params, kind) ?? lockGranted(sql, params, kind));
+  const responder: Responder = (sql, params, kind) => own?.(sql, params, kind) ?? lockGranted(sql, params, kind);
+  const db = scenario.copyFrom && dialect === 'postgres' ? new CopyRecordingDb(responder) : new RecordingDb(dialect, responder);
   const result = await scenario.run(db, ctx);
   const printed = result && typeof result === 'object' && Array.isArray((result as { printed?: unknown }).printed) ? (result as { printed: string[] }).printed : [];
   const all: Array<Omit<CataloguedStatement, 'scenario' | 'command' | 'dialect' | 'seq' | 'sent'>> = [

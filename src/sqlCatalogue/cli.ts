@@ -77,7 +77,7 @@ export function renderSql(statements: readonly CataloguedStatement[], o: RenderO
     }
     n++;
     if (!o.ddlOnly) {
-      const how = s.kind === 'batch' ? 'batch' : s.kind === 'stream' ? 'query, rows streamed' : s.kind;
+      const how = s.kind === 'batch' ? 'batch' : s.kind === 'stream' ? 'query, rows streamed' : s.kind === 'copy' ? 'COPY, rows streamed from the client in text format' : s.kind;
       const params = s.params.length
         ? `; parameters: ${s.params
             .slice(0, 12)

@@ -18,6 +18,7 @@ import { getTable } from '../../model/ssdModel';
 import { driverOwnStatements } from '../../db/mssqlDriver';
 import { databaseIdentity, runScramble } from '../../scramble/runScramble';
 import { ScanStore } from '../../scramble/scanStore';
+import { bulkCopy } from '../../db/bulkInsert';
 import { readPhases } from '../../phases/phases';
 import type { BuiltChild } from '../../payload/types';
 import type { Row } from '../../db/types';
@@ -456,6 +457,26 @@ export const coreScenarios: SqlScenario[] = [
       await store.hasMany(['smith']);
       await store.close();
       return report;
+    },
+  },
+  {
+    id: 'scramble.copy-stream',
+    command: 'scramble',
+    dialects: ['postgres'],
+    copyFrom: true,
+    title:
+      "ssd scramble on a PostgreSQL server (the pg driver streams COPY; PGlite takes the inserts above): the copy's rows as COPY … FROM STDIN in text format, and the scan's keyed hashes the same way",
+    run: async (db, ctx) => {
+      // The copy's rows, as runScramble writes each batch of a table (values escaped as COPY text: tab, newline, backslash, NULL).
+      const person = getTable('ssd_person');
+      const columns = person.columns.slice(0, 4).map((c) => c.name);
+      await bulkCopy(db, 'postgres', `${ctx.schema}_scrambled`, 'ssd_person', columns, [['P1', "O'Brien\tJr", null, 'a\\b\nc']]);
+      const store = await ScanStore.open(db, Buffer.alloc(32, 7));
+      store.add('P1');
+      store.add('Smith');
+      await store.seal();
+      await store.hasMany(['smith']);
+      await store.close();
     },
   },
   {

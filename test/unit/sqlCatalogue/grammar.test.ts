@@ -82,6 +82,15 @@ describe('SQL catalogue: every statement the tool sends parses with a real gramm
         assert.ok(has(d, re), `${d}: no captured statement matches ${re}`);
       }
     }
+    // PostgreSQL servers: bulkCopy's and the scramble scan's COPY (the pg driver streams it).
+    assert.ok(
+      all.some((s) => s.dialect === 'postgres' && s.kind === 'copy' && /^COPY "[^"]+"\."ssd_person" \(.+\) FROM STDIN$/.test(s.sent)),
+      'no bulkCopy COPY captured',
+    );
+    assert.ok(
+      all.some((s) => s.dialect === 'postgres' && s.kind === 'copy' && /^COPY ssd_scramble_scan_\w+ \(h\) FROM STDIN$/.test(s.sent)),
+      'no scan-store COPY captured',
+    );
   });
 
   it('every SQL file in sql/ is sent by some scenario', () => {
