@@ -1,6 +1,7 @@
 // `ssd fake`: fill the 19 SSD tables the payload builder reads with a synthetic cohort
 // (src/fake/cohort.ts), in chunks of children, each chunk written in one transaction with
-// bulkInsert. Memory stays flat whatever the number of children.
+// bulkCopy (COPY … FROM STDIN on a PostgreSQL server, bulkInsert elsewhere). Memory stays flat
+// whatever the number of children.
 //
 // Ownership: every run is recorded in the marker table ssd_workbench_fake_runs (same schema),
 // together with what it has committed to each table so far (row count, lowest and highest key),
@@ -9,7 +10,7 @@
 // refuses (FakeRefusedError) unless `replace` is set; then it deletes the rows of those 19 tables
 // first, in one transaction. Our own earlier fake rows are always replaced.
 import { randomUUID } from 'node:crypto';
-import { bulkInsert, pgColumnTypes } from '../db/bulkInsert';
+import { bulkCopy, pgColumnTypes } from '../db/bulkInsert';
 import { DIALECTS, limitClause, qualify, quoteIdent, validateIdentifier } from '../db/dialect';
 import { fillIdentifiers, loadSql } from '../db/sqlFiles';
 import { CancelledError, type Db, type Queryable } from '../db/types';
@@ -284,7 +285,7 @@ export async function generateFakeSsd(db: Db, options: FakeOptions): Promise<Fak
     await db.transaction(async (tx) => {
       for (const t of FAKE_TABLES) {
         const rows = chunk.rows[t];
-        if (rows.length) await bulkInsert(tx, db.dialect, schema, t, FAKE_COLUMNS[t], rows, { pgTypes: pgTypes.get(t) });
+        if (rows.length) await bulkCopy(tx, db.dialect, schema, t, FAKE_COLUMNS[t], rows, { pgTypes: pgTypes.get(t) });
       }
       await tx.execute(`UPDATE ${marker} SET children_written = $1, tables_json = $2 WHERE run_no = $3`, [done, tablesJson, runNo]);
     });
