@@ -21,7 +21,7 @@ import { ScanStore } from '../../scramble/scanStore';
 import { bulkCopy } from '../../db/bulkInsert';
 import { readPhases } from '../../phases/phases';
 import type { BuiltChild } from '../../payload/types';
-import type { Row } from '../../db/types';
+import type { Db, Row } from '../../db/types';
 import type { SqlScenario } from '../catalogue';
 import { builderColumnRows, builderTableNames, columnRows, dataTypeOf, readsColumns, readsTables, stagingColumnRows } from './fixtures';
 
@@ -52,6 +52,16 @@ const NEVER_SENDS = (async () => {
 
 async function* stream<T>(items: readonly T[]): AsyncIterable<T> {
   for (const i of items) yield i;
+}
+
+/** The scramble scan's value store with values in it (a recorded source has no rows): insert, index, look up, drop. */
+async function driveScanStore(db: Db): Promise<void> {
+  const store = await ScanStore.open(db, Buffer.alloc(32, 7));
+  store.add('P1');
+  store.add('Smith');
+  await store.seal();
+  await store.hasMany(['smith']);
+  await store.close();
 }
 
 export const coreScenarios: SqlScenario[] = [
@@ -449,13 +459,7 @@ export const coreScenarios: SqlScenario[] = [
       // Source and copy on two connections: each says which database it is (same one: refused when the schemas are equal too).
       await databaseIdentity(db);
       const report = await runScramble(db, db, { fromSchema: ctx.schema, toSchema: `${ctx.schema}_scrambled`, key: Buffer.alloc(32, 7), asOf: ctx.asOf, sameDatabase: true });
-      // The scan's value store with values in it (the recorded source has no rows): insert, index, look up, drop.
-      const store = await ScanStore.open(db, Buffer.alloc(32, 7));
-      store.add('P1');
-      store.add('Smith');
-      await store.seal();
-      await store.hasMany(['smith']);
-      await store.close();
+      await driveScanStore(db);
       return report;
     },
   },
@@ -471,12 +475,7 @@ export const coreScenarios: SqlScenario[] = [
       const person = getTable('ssd_person');
       const columns = person.columns.slice(0, 4).map((c) => c.name);
       await bulkCopy(db, 'postgres', `${ctx.schema}_scrambled`, 'ssd_person', columns, [['P1', "O'Brien\tJr", null, 'a\\b\nc']]);
-      const store = await ScanStore.open(db, Buffer.alloc(32, 7));
-      store.add('P1');
-      store.add('Smith');
-      await store.seal();
-      await store.hasMany(['smith']);
-      await store.close();
+      await driveScanStore(db);
     },
   },
   {
