@@ -2,15 +2,38 @@
 // ssd check is not timed). The fake source is written first (not timed). PGlite in memory (two
 // schemas of one database) and, when SSD_BENCH_PG is set, local PostgreSQL: into a second database
 // when SSD_BENCH_PG_TARGET holds its URL, else into a second scratch schema of the same one.
+// On PostgreSQL the fake source is written by a child process (--setup), so the scenario's peak
+// RSS is the scramble's own, not the generator's leftovers; PGlite in memory has to generate in
+// the scenario's own process (its figure includes the generator's).
+import { spawnSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
+import { fileURLToPath } from 'node:url';
 import { quoteIdent } from '../src/db/dialect';
 import { openDb } from '../src/db/openDb';
 import type { Db } from '../src/db/types';
 import { generateFakeSsd } from '../src/fake/generateFakeSsd';
 import { runScramble } from '../src/scramble/runScramble';
-import { BENCH_PG, QUICK, benchMain, benchSizes, timed, type Scenario } from './benchLib';
+import { BENCH_PG, QUICK, benchMain, benchSizes, peakRssMb, timed, type Scenario } from './benchLib';
 
 const AS_OF = '2026-08-10';
+
+/** Write the fake source into `schema` (created here) and VACUUM ANALYZE it; returns the rows written. */
+async function setup(db: Db, schema: string, size: number): Promise<number> {
+  await db.execute(`CREATE SCHEMA ${quoteIdent('postgres', schema)}`);
+  const fake = await generateFakeSsd(db, { children: size, schema, seed: 'bench', asOf: AS_OF });
+  // A settled source, as an LA's SSD is: freshly written rows would have their visibility
+  // hints written and be vacuumed during the first read (not timed).
+  if (db.kind === 'postgres') await db.execute('VACUUM ANALYZE');
+  return fake.totalRows;
+}
+
+/** setup() in a child process on SSD_BENCH_PG (the URL stays in the environment, not the command line). */
+function setupInChild(schema: string, size: number): number {
+  const r = spawnSync(process.execPath, ['--import', 'tsx', fileURLToPath(import.meta.url), '--setup', schema, String(size)], { stdio: ['ignore', 'pipe', 'inherit'], encoding: 'utf8' });
+  const rows = Number(/rows (\d+)/.exec(r.stdout ?? '')?.[1]);
+  if (r.status !== 0 || !Number.isInteger(rows)) throw new Error(`fake source setup failed (status ${r.status})`);
+  return rows;
+}
 
 function scenario(url: () => string, targetUrl: () => string | undefined, n: number): Scenario {
   return async () => {
@@ -22,13 +45,9 @@ function scenario(url: () => string, targetUrl: () => string | undefined, n: num
     const from = `ssd_bench_scr_src_${tag}`;
     const to = `ssd_bench_scr_dst_${tag}`;
     try {
-      await source.execute(`CREATE SCHEMA ${quoteIdent('postgres', from)}`);
-      const fake = await generateFakeSsd(source, { children: size, schema: from, seed: 'bench', asOf: AS_OF });
-      // A settled source, as an LA's SSD is: freshly written rows would have their visibility
-      // hints written and be vacuumed during the first read (not timed).
-      if (source.kind === 'postgres') await source.execute('VACUUM ANALYZE');
-      // Peak RSS of the scramble itself: sampled while it runs (the process's own peak includes
-      // generating the fake source, which is not part of the job).
+      const totalRows = source.kind === 'postgres' ? setupInChild(from, size) : await setup(source, from, size);
+      // Peak RSS of the scramble itself: sampled while it runs (on PGlite the process's own peak
+      // includes generating the fake source, which is not part of the job).
       global.gc?.();
       const rssBefore = process.memoryUsage().rss / 2 ** 20;
       let jobRss = rssBefore;
@@ -51,7 +70,7 @@ function scenario(url: () => string, targetUrl: () => string | undefined, n: num
         rate: size / seconds,
         unit: 'children/s',
         peakRssMb: jobRss,
-        note: `${fake.totalRows.toLocaleString('en-GB')} rows, ${value.scan.cellsScanned.toLocaleString('en-GB')} cells scanned, node CPU ${cpuSeconds.toFixed(1)} s, RSS ${rssBefore.toFixed(0)} MB before, heap peak ${heap.toFixed(0)} MB (peak RSS sampled during the scramble)${tu ? ', two databases' : ', two schemas'}`,
+        note: `${totalRows.toLocaleString('en-GB')} rows, ${value.scan.cellsScanned.toLocaleString('en-GB')} cells scanned, node CPU ${cpuSeconds.toFixed(1)} s, RSS ${rssBefore.toFixed(0)} MB before, heap peak ${heap.toFixed(0)} MB, process max RSS ${peakRssMb().toFixed(0)} MB (peak RSS sampled during the scramble)${tu ? ', two databases' : ', two schemas'}`,
       };
     } finally {
       for (const [db, s] of [
@@ -84,4 +103,12 @@ if (BENCH_PG) {
     );
 }
 
-await benchMain(scenarios);
+const args = process.argv.slice(2);
+if (args[0] === '--setup') {
+  const db = await openDb(BENCH_PG!);
+  try {
+    process.stdout.write(`rows ${await setup(db, args[1]!, Number(args[2]))}\n`);
+  } finally {
+    await db.close();
+  }
+} else await benchMain(scenarios);

@@ -23,7 +23,7 @@ import { ScanStore } from './scanStore';
 import { verifyCopy, type ScanResult } from './verify';
 
 export const SCRAMBLE_RUNS_TABLE = 'ssd_workbench_scramble_runs';
-export const DEFAULT_BATCH = 2000;
+export const DEFAULT_BATCH = 1000;
 const CHILD_ALIAS = 'ssd_scramble_child';
 declare const SSD_VERSION: string | undefined;
 
@@ -38,7 +38,7 @@ export interface ScrambleOptions {
   key: Buffer;
   /** As-of date for the side-by-side `ssd check` (default today); null: skip the comparison. */
   asOf?: string | null;
-  /** Rows per read and per insert batch (default 2000). */
+  /** Rows per read and per insert batch (default DEFAULT_BATCH, 1000). */
   batchSize?: number;
   /** Set when source and target are known to be the same database (the CLI knows from the URL). */
   sameDatabase?: boolean;

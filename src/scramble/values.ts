@@ -25,7 +25,14 @@ export const POSTCODE_PLACEHOLDERS = new Set(['UNKNOWN', 'N/A', 'NA', 'NFA', 'TB
 export const NAME_PLACEHOLDERS = new Set(['UNBORN', 'BABY', 'UNKNOWN', 'NOT KNOWN', 'N/A']);
 
 const FAKE_INWARD = 'ABDEFGHJLNPQRSTUWXYZ';
-const CACHE_MAX = 200_000;
+/**
+ * Entries per generation of the caches of pseudonyms and date offsets: a small fixed number, not
+ * one that grows with the children. The caches serve the repeats close together (a child's rows in
+ * one table, the ids of one batch); a value met again later is simply computed again (a batched AES
+ * pass or one HMAC: cheaper than the garbage collection that caches of 200,000 entries cost, and
+ * the same answer, so the copy does not depend on the cache).
+ */
+export const CACHE_MAX = 4096;
 const NAME_TRIES = 50;
 export type NameKind = 'forename' | 'surname' | 'fullName';
 
@@ -83,8 +90,8 @@ function applyShape(value: string, s: Shape, digits: readonly number[]): string 
 /**
  * A bounded cache of recent entries in two generations: when the newer one is full it becomes the
  * older one (the oldest entries go), and a hit in the older one moves to the newer. At most
- * 2 × CACHE_MAX entries; unlike emptying one map when full, the values used in every table (a
- * child's id, a child's date offset) stay cached however many other values come between.
+ * 2 × CACHE_MAX entries; unlike emptying one map when full, a value used again and again (the
+ * id of a child with many rows) stays cached while other values come between.
  */
 class RecentCache<V> {
   private young = new Map<string, V>();
@@ -96,6 +103,10 @@ class RecentCache<V> {
     const o = this.old.get(k);
     if (o !== undefined) this.set(k, o);
     return o;
+  }
+
+  get size(): number {
+    return this.young.size + this.old.size;
   }
 
   set(k: string, v: V): void {
@@ -212,7 +223,7 @@ function keepTooLong(fake: string, original: string): string {
   return `${fake} `.repeat(Math.ceil(original.length / (fake.length + 1))).slice(0, original.length);
 }
 
-/** The keyed transforms. One instance per run; it holds small bounded caches only. */
+/** The keyed transforms. One instance per run; it holds small caches of a fixed size only (CACHE_MAX). */
 export class Scrambler {
   private readonly fpe: FormatPreservingPermutation;
   private readonly key: Buffer;
@@ -222,6 +233,11 @@ export class Scrambler {
   constructor(key: Buffer) {
     this.key = key;
     this.fpe = new FormatPreservingPermutation(key);
+  }
+
+  /** Entries held by the caches of pseudonyms and date offsets (at most 2 × CACHE_MAX each). */
+  cachedEntries(): { ids: number; offsets: number } {
+    return { ids: this.idCache.size, offsets: this.offsetCache.size };
   }
 
   /** HMAC-SHA-256 of `label|text` under the scramble key. */

@@ -57,7 +57,8 @@ export function cellParts(v: string): string[] {
   return out;
 }
 
-const SCAN_ROWS = 10_000;
+/** Rows scanned per lookup round trip: few round trips, yet few rows held at a time (memory). */
+const SCAN_ROWS = 2_000;
 
 /** What the source's identifying values look like to the scan (scanStore.ts). */
 export interface ScanValues {

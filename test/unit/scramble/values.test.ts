@@ -8,7 +8,7 @@ import { POSTCODE } from '../../../src/check/codes';
 import { isTemporaryUpn, makeUpn, upnProblem } from '../../../src/fake/upn';
 import { FormatPreservingPermutation } from '../../../src/scramble/fpe';
 import { KeyFileError, loadOrCreateKey } from '../../../src/scramble/keyFile';
-import { MAX_DATE_SHIFT, Scrambler, shiftDateText } from '../../../src/scramble/values';
+import { CACHE_MAX, MAX_DATE_SHIFT, Scrambler, shiftDateText } from '../../../src/scramble/values';
 import { ValueSet } from '../../../src/scramble/valueSet';
 
 const KEY = Buffer.alloc(32, 7);
@@ -73,6 +73,26 @@ describe('scramble/values: keyed transforms', () => {
     const many = s.idMany(['10000001', 'M2000123', '10000001']);
     assert.equal(many.get('10000001'), new Scrambler(KEY).id('10000001'));
     assert.equal(many.get('M2000123'), new Scrambler(KEY).id('M2000123'));
+  });
+
+  it('its caches stay within a fixed size however many values pass, and a value met again after leaving them gets the same answer', () => {
+    const t = new Scrambler(KEY);
+    const ids = Array.from({ length: 5 * CACHE_MAX }, (_, i) => `P${String(3_000_000 + i)}`);
+    const first = new Map<string, string>();
+    for (let i = 0; i < ids.length; i += 1000) for (const [k, v] of t.idMany(ids.slice(i, i + 1000))) first.set(k, v);
+    const offsets = ids.map((v) => t.dateOffset(v));
+    const held = t.cachedEntries();
+    assert.ok(held.ids <= 2 * CACHE_MAX && held.offsets <= 2 * CACHE_MAX, `caches hold ${held.ids} ids and ${held.offsets} offsets`);
+    // The first values are long gone from the caches: computed again, they are the same.
+    const fresh = new Scrambler(KEY);
+    for (const v of ids.slice(0, 50)) {
+      assert.equal(t.id(v), first.get(v));
+      assert.equal(t.idMany([v]).get(v), fresh.id(v));
+    }
+    assert.deepEqual(
+      ids.slice(0, 50).map((v) => t.dateOffset(v)),
+      offsets.slice(0, 50),
+    );
   });
 
   it('registration numbers keep their format and an SW prefix', () => {
