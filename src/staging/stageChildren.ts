@@ -45,7 +45,7 @@ export interface StageOptions {
   batchSize?: number;
   /**
    * Children read, decided and written at a time inside a batch's transaction (default PART_SIZE,
-   * 100), on PostgreSQL, whose run session is a connection of its own; elsewhere a batch is one part.
+   * 250), on PostgreSQL, whose run session is a connection of its own; elsewhere a batch is one part.
    */
   partSize?: number;
   /** Stop between batches; a cancelled run leaves committed batches in place and no partial batch. */
@@ -337,10 +337,12 @@ export function committedSoFar(d: { batches: number; children: number; inBatch: 
 
 /**
  * Children per part of a batch (issue 17): a part is read, decided and written in the batch's
- * transaction as soon as the builder has made it. 100 children are about 6 MB of the builder's
- * allocation, well under the young generation's 16 MB semi-space, so most children die young.
+ * transaction soon after the builder has made it, so its children are let go after about one
+ * young-generation collection instead of being promoted with the whole batch. 250 children:
+ * promotion at 100k children fell from about 250 MB to about 150 MB, and the part's round trips
+ * (its rows read, its ids marked) cost less CPU than with parts of 100 (measured, 100k children).
  */
-export const PART_SIZE = 100;
+export const PART_SIZE = 250;
 /** Children between two turns of the event loop given to the batch's transaction (see PART_SIZE). */
 const YIELD_EVERY = 20;
 
