@@ -338,9 +338,10 @@ export function committedSoFar(d: { batches: number; children: number; inBatch: 
 /**
  * Children per part of a batch (issue 17): a part is read, decided and written in the batch's
  * transaction soon after the builder has made it, so its children are let go after about one
- * young-generation collection instead of being promoted with the whole batch. 250 children:
- * promotion at 100k children fell from about 250 MB to about 150 MB, and the part's round trips
- * (its rows read, its ids marked) cost less CPU than with parts of 100 (measured, 100k children).
+ * young-generation collection instead of being promoted with the whole batch (with parts and
+ * held text, promotion at 100k children fell from about 250 MB to about 150 MB). 250 rather than
+ * 100: a quarter of the round trips (each part reads its rows and marks its ids), the same peak
+ * RSS, and no more CPU in two runs each at 100k children (docs/performance.md).
  */
 export const PART_SIZE = 250;
 /** Children between two turns of the event loop given to the batch's transaction (see PART_SIZE). */
