@@ -8,6 +8,7 @@
 // when ssd_person does not hold n people), and the first build a rebuild starts from runs in a
 // child process too (--prepare), so each scenario's peak RSS is the staging run's own. Only the
 // measured run is timed.
+// The measured process sets V8's heap growing factor as `ssd stage` does (limitHeapGrowth).
 // Each scenario then measures its floor on the same database, in the same process (after the
 // job's peak RSS is taken): streaming every row the builder reads (payload_child_rows.sql, 5,000
 // rows a round trip, rows only counted) plus JSON text and SHA-256 of as many payloads as the
@@ -24,6 +25,7 @@ import { qualify, quoteIdent } from '../src/db/dialect';
 import type { Db } from '../src/db/types';
 import { generateFakeSsd } from '../src/fake/generateFakeSsd';
 import { stageFromSsd } from '../src/staging/runStage';
+import { limitHeapGrowth } from '../src/cliSupport/heapGrowth';
 
 const AS_OF = '2026-08-10';
 const SIZES = benchSizes(QUICK ? [1_000, 5_000] : [1_000, 10_000, 100_000]);
@@ -120,6 +122,8 @@ async function stagingFloor(db: Db, schema: string, cohort: number): Promise<{ s
 
 function scenario(t: Target, n: number, kind: 'first' | 'unchanged' | 'changed5'): Scenario {
   return async () => {
+    // The heap setting `ssd stage` runs with (src/cliSupport/heapGrowth.ts), so the peak RSS is the CLI's.
+    limitHeapGrowth();
     await ensureData(t, n);
     let db = await openDb(t.url(n));
     const schema = t.schema(n);

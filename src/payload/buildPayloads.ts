@@ -328,12 +328,15 @@ function built(group: PersonGroup, rows: ChildRows, result: { payload: Record<st
   if (validate === 'deferred') {
     const head = personIdProblems(group);
     const tail = orphanWarnings(group.orphans);
+    // The closure keeps the problems only, not the payload: staging validates the payload parsed
+    // back from its text and lets the objects go (issue 17).
+    const builderProblems = result.problems;
     return {
       personId: rows.person.pers_person_id,
       legacyId: legacy,
       payload: result.payload,
-      problems: [...head, ...result.problems, ...tail],
-      withSchemaValidation: () => [...head, ...withSchemaProblems(result.problems, result.payload), ...tail],
+      problems: [...head, ...builderProblems, ...tail],
+      withSchemaValidation: (payload) => [...head, ...withSchemaProblems(builderProblems, payload), ...tail],
     };
   }
   const problems = [...personIdProblems(group), ...(validate ? withSchemaProblems(result.problems, result.payload) : result.problems), ...orphanWarnings(group.orphans)];

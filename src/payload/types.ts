@@ -37,8 +37,10 @@ export interface BuiltChild {
    * Set when DfE schema validation was deferred (streamChildPayloads with validate 'deferred'):
    * `problems` then lacks the schema's problems, and this gives the complete list, in the order an
    * eagerly validated child has. Staging calls it unless it can prove the result (issue 17).
+   * `payload` is this child's payload or an equal copy: staging passes the payload parsed back from
+   * its JSON text, so that it need not keep the payload's objects (the function does not keep them).
    */
-  withSchemaValidation?: () => PayloadProblem[];
+  withSchemaValidation?: (payload: Record<string, unknown>) => PayloadProblem[];
 }
 
 export type CohortGate = 'A' | 'B';

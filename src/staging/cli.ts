@@ -5,6 +5,7 @@ import { STAGING_TABLES } from './stagingTable';
 import type { StagingTableName } from '../model/ssdModel';
 import { terminalProgress } from '../cliSupport/progress';
 import { runStageJob } from './job';
+import { limitHeapGrowth } from '../cliSupport/heapGrowth';
 import { printStageReport } from './format';
 import { DEFAULT_MAX_DELETIONS, DEFAULT_MIN_TABLE_SHARE, parseMaxDeletions, parseMinTableShare, SafetyStopError, type SafetyThresholds } from './safetyStop';
 
@@ -61,6 +62,8 @@ export function registerStage(program: Command): void {
     )
     .action(
       action(async (opts: StageCliOptions) => {
+        // Peak memory flat in the number of children (src/cliSupport/heapGrowth.ts).
+        limitHeapGrowth();
         const schema = parseSchema(opts.schema);
         const stagingSchema = parseSchema(opts.stagingSchema);
         const asOf = parseIsoDate(opts.asOf) ?? todayIso();

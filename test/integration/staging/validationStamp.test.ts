@@ -21,9 +21,9 @@ async function* counted(db: Db, schema: string, calls: { n: number }, validate: 
   for await (const c of streamChildPayloads(db, { schema, asOf: AS_OF, validate })) {
     const full = c.withSchemaValidation;
     if (full)
-      c.withSchemaValidation = () => {
+      c.withSchemaValidation = (payload) => {
         calls.n++;
-        return full();
+        return full(payload);
       };
     yield c;
   }
