@@ -11,7 +11,7 @@
 // bigger batch) still gets all the memory it needs, and nothing fails for lack of memory that did
 // not before. The flag is read each time V8 sets the limit, so setting it once the process runs
 // takes effect from the next full collection (measured: the old generation's peak at 100k went
-// from 71–77 MB to 31 MB). It is set only in processes that are ours (the `ssd` CLI, and the
+// from 71–77 MB to 31 MB). It is set only in processes that are ours (`ssd stage` and `ssd scramble`, and the
 // staging bench that measures it), never in the editor's extension host. A flag given on node's
 // own command line wins.
 import { setFlagsFromString } from 'node:v8';

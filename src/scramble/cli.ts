@@ -8,6 +8,7 @@ import type { Db } from '../db/types';
 import { KeyFileError, loadOrCreateKey } from './keyFile';
 import { runScramble, ScrambleRefusedError } from './runScramble';
 import { printScrambleReport } from './format';
+import { limitHeapGrowth } from '../cliSupport/heapGrowth';
 
 interface ScrambleCliOptions {
   from?: string;
@@ -57,6 +58,8 @@ export function registerScramble(program: Command): void {
     )
     .action(
       action(async (opts: ScrambleCliOptions) => {
+        // Peak memory flat in the number of children (src/cliSupport/heapGrowth.ts; docs/performance.md).
+        limitHeapGrowth();
         if (!opts.from) throw new UsageError('no source database: pass --from (or set SSD_DB)');
         if (!opts.keyFile) throw new UsageError('pass --key-file: the scramble key is read from it (or created there when the file does not exist)');
         const fromSchema = parseSchema(opts.schema);
