@@ -4,7 +4,7 @@
 // are readable. Every failure says what to do. Queries live in sql/<dialect>/preflight_*.sql.
 import { assertPorted } from '../db/dialect';
 import { loadSql } from '../db/sqlFiles';
-import { floorProblem, MSSQL_FLOOR } from '../db/mssqlFloor';
+import { floorProblem, MSSQL_FLOOR, MSSQL_RELEASES } from '../db/mssqlFloor';
 import type { Db } from '../db/types';
 import { lexSql, lineStarts, maskNonCode, positionAt, type ScriptDialect } from './lexer';
 import type { PlannedBatch, ScriptPlan } from './types';
@@ -151,17 +151,6 @@ function parseMssqlVersion(v: string): { major: number; build: number } {
   const [major, , build] = v.split('.').map((x) => Number(x));
   return { major: major ?? 0, build: build ?? 0 };
 }
-
-const MSSQL_NAMES: Record<number, string> = {
-  10: 'SQL Server 2008',
-  11: 'SQL Server 2012',
-  12: 'SQL Server 2014',
-  13: 'SQL Server 2016',
-  14: 'SQL Server 2017',
-  15: 'SQL Server 2019',
-  16: 'SQL Server 2022',
-  17: 'SQL Server 2025',
-};
 
 export interface PreflightOptions {
   /** Script text and name, to check features and referenced schemas. */
@@ -366,7 +355,7 @@ export async function runPreflight(db: Db, options: PreflightOptions = {}): Prom
     const v = parseMssqlVersion(s?.product_version ?? '0');
     const cloud = s?.engine_edition === 5 || s?.engine_edition === 8; // Azure SQL Database / Managed Instance
     server = {
-      product: cloud ? 'Azure SQL' : (MSSQL_NAMES[v.major] ?? `SQL Server (version ${v.major})`),
+      product: cloud ? 'Azure SQL' : (MSSQL_RELEASES[v.major] ?? `SQL Server (version ${v.major})`),
       version: s?.product_version ?? '',
       level: s?.product_level ?? '',
       edition: s?.edition ?? '',

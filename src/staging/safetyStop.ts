@@ -19,7 +19,7 @@ import { BUILDER_TABLES } from '../model/ssdModel';
 import { DIALECTS, qualify, quoteIdent } from '../db/dialect';
 import type { BuiltChild } from '../payload/types';
 import { decideGone } from './lifecycle';
-import { markSeen, queryList, StagingSql, type GoneDbRow } from './stageChildren';
+import { goneRowOf, markSeen, queryList, StagingSql, type GoneDbRow } from './stageChildren';
 import type { StagingTableInfo } from './stagingTable';
 import { openRunMarks, type RunMarks } from './runMarks';
 
@@ -302,20 +302,7 @@ export async function planMassChanges(
       if (options.signal?.aborted) throw new CancelledError('staging cancelled before anything was written');
       const rows: GoneDbRow[] = await work.query<GoneDbRow>(sql.fill('staging_select_gone'), [runId, lastId, pageSize]);
       for (const r of rows) {
-        const d = decideGone(
-          {
-            id: r.id,
-            personId: r.person_id,
-            legacyId: r.legacy_id,
-            currentHash: r.current_hash,
-            rowState: r.row_state,
-            submissionStatus: r.submission_status,
-            apiResponse: r.api_response,
-            acknowledged: Number(r.acknowledged) === 1 || r.acknowledged === true,
-            previousJson: r.previous_json_payload,
-          },
-          { partial: false, hashIgnoresEntityIds: options.hashIgnoresEntityIds ?? false },
-        );
+        const d = decideGone(goneRowOf(r), { partial: false, hashIgnoresEntityIds: options.hashIgnoresEntityIds ?? false });
         if (d.outcome === 'deleted-purge') purges++;
       }
       if (rows.length) lastId = rows[rows.length - 1]!.id;

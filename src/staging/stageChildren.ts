@@ -34,6 +34,21 @@ export interface GoneDbRow {
   previous_json_payload: string | null;
 }
 
+/** A row of staging_select_gone as decideGone reads it (the staging run and the safety stop's count read the same rows). */
+export function goneRowOf(r: GoneDbRow): GoneRow {
+  return {
+    id: r.id,
+    personId: r.person_id,
+    legacyId: r.legacy_id,
+    currentHash: r.current_hash,
+    rowState: r.row_state,
+    submissionStatus: r.submission_status,
+    apiResponse: r.api_response,
+    acknowledged: Number(r.acknowledged) === 1 || r.acknowledged === true,
+    previousJson: r.previous_json_payload,
+  };
+}
+
 export interface StageOptions {
   schema?: string;
   table?: string;
@@ -667,17 +682,7 @@ async function stageWithMarks(
         const rows = await tx.query<GoneDbRow>(sql.fill('staging_select_gone'), [runId, lastId, pageSize]);
         const writes: RowWrite[] = [];
         for (const r of rows) {
-          const gone: GoneRow = {
-            id: r.id,
-            personId: r.person_id,
-            legacyId: r.legacy_id,
-            currentHash: r.current_hash,
-            rowState: r.row_state,
-            submissionStatus: r.submission_status,
-            apiResponse: r.api_response,
-            acknowledged: Number(r.acknowledged) === 1 || r.acknowledged === true,
-            previousJson: r.previous_json_payload,
-          };
+          const gone = goneRowOf(r);
           const d = decideGone(gone, { partial, hashIgnoresEntityIds });
           if (d.outcome === 'deleted-purge') {
             report.deleted++;

@@ -64,6 +64,19 @@ async function driveScanStore(db: Db): Promise<void> {
   await store.close();
 }
 
+/** A staged child marked Deleted and waiting to be sent (its payload the purge request), as the send reads it. */
+function pendingDeletionRow(): Row {
+  return {
+    id: 1,
+    person_id: 'A',
+    row_state: 'Deleted',
+    submission_status: 'Pending',
+    json_payload: JSON.stringify(deletionPayload({ la_child_id: 'A', mis_child_id: null })),
+    partial_json_payload: null,
+    current_hash: 'aa',
+  };
+}
+
 export const coreScenarios: SqlScenario[] = [
   {
     id: 'init.tables',
@@ -277,18 +290,7 @@ export const coreScenarios: SqlScenario[] = [
     responder: (dialect, ctx) => (sql, params) => {
       if (readsColumns(sql)) return stagingColumnRows(dialect, ctx.schema, ctx.stagingTable);
       if (/submission_status/.test(sql) && /ORDER BY/i.test(sql) && Number(params[0]) === 0 && params.length === 2) {
-        return [
-          {
-            id: 1,
-            person_id: 'A',
-            row_state: 'Deleted',
-            submission_status: 'Pending',
-            json_payload: JSON.stringify(deletionPayload({ la_child_id: 'A', mis_child_id: null })),
-            partial_json_payload: null,
-            current_hash: 'aa',
-          },
-          { id: 2, person_id: 'B', row_state: 'Updated', submission_status: 'Pending', json_payload: 'not json', partial_json_payload: null, current_hash: 'bb' },
-        ];
+        return [pendingDeletionRow(), { id: 2, person_id: 'B', row_state: 'Updated', submission_status: 'Pending', json_payload: 'not json', partial_json_payload: null, current_hash: 'bb' }];
       }
       if (/COUNT\(\*\) AS n/.test(sql)) return [{ n: 1 }];
       return undefined;
@@ -341,17 +343,7 @@ export const coreScenarios: SqlScenario[] = [
     responder: (dialect, ctx) => (sql, params) => {
       if (readsColumns(sql)) return stagingColumnRows(dialect, ctx.schema, ctx.stagingTable);
       if (/submission_status/.test(sql) && /ORDER BY/i.test(sql) && Number(params[0]) === 0) {
-        return [
-          {
-            id: 1,
-            person_id: 'A',
-            row_state: 'Deleted',
-            submission_status: 'Pending',
-            json_payload: JSON.stringify(deletionPayload({ la_child_id: 'A', mis_child_id: null })),
-            partial_json_payload: null,
-            current_hash: 'aa',
-          },
-        ];
+        return [pendingDeletionRow()];
       }
       if (/COUNT\(\*\)/i.test(sql)) return [{ n: 1 }];
       return undefined;

@@ -8,7 +8,7 @@ import Module, { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { createFakeVscode, type FakeVscode, type Message } from './fakeVscode';
+import { createFakeVscode, fakeExtensionContext, type FakeVscode, type Message } from './fakeVscode';
 import { CLIENT_ID, CLIENT_SECRET, LA_CODE, SCOPE, startMockApi, SUPPLIER_KEY } from '../send/mockApi';
 import { runCli } from '../../helpers/runCli';
 import { openDb } from '../../../src/db/openDb';
@@ -66,31 +66,7 @@ describe('bundled extension in a fake editor', function () {
   }
 
   it('activates and registers exactly the contributed commands', async () => {
-    const memento = new Map<string, unknown>();
-    const context = {
-      subscriptions: [] as { dispose(): unknown }[],
-      globalStorageUri: (fake.module.Uri as { file(p: string): unknown }).file(storage),
-      globalState: {
-        get: (k: string) => memento.get(k),
-        update: async (k: string, v: unknown) => {
-          memento.set(k, v);
-        },
-        keys: () => [...memento.keys()],
-      },
-      secrets: {
-        get: async (k: string) => secrets.get(k),
-        store: async (k: string, v: string) => {
-          secrets.set(k, v);
-        },
-        delete: async (k: string) => {
-          secrets.delete(k);
-        },
-        onDidChange: () => ({ dispose() {} }),
-      },
-      extension: { packageJSON: pkg, id: 'ssd-workbench.ssd-workbench' },
-      extensionUri: (fake.module.Uri as { file(p: string): unknown }).file(root),
-      extensionPath: root,
-    };
+    const context = fakeExtensionContext(fake, pkg, storage, root, secrets);
     ext.activate(context);
     const registered = [...fake.commands.keys()].filter((c) => c.startsWith('ssd.')).sort();
     const contributed = pkg.contributes.commands.map((c) => c.command).sort();

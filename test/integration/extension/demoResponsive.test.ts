@@ -12,7 +12,7 @@ import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { monitorEventLoopDelay } from 'node:perf_hooks';
 import { fileURLToPath } from 'node:url';
-import { createFakeVscode, type FakeVscode } from './fakeVscode';
+import { createFakeVscode, fakeExtensionContext, type FakeVscode } from './fakeVscode';
 
 const here = dirname(fileURLToPath(import.meta.url));
 const root = resolve(here, '../../..');
@@ -45,32 +45,7 @@ describe('demo database made off the editor thread', function () {
     delete req.cache[bundle];
     ext = req(bundle) as Ext;
     storage = mkdtempSync(join(tmpdir(), 'ssd-ext-responsive-'));
-    const memento = new Map<string, unknown>();
-    const secrets = new Map<string, string>();
-    ext.activate({
-      subscriptions: [] as { dispose(): unknown }[],
-      globalStorageUri: (fake.module.Uri as { file(p: string): unknown }).file(storage),
-      globalState: {
-        get: (k: string) => memento.get(k),
-        update: async (k: string, v: unknown) => {
-          memento.set(k, v);
-        },
-        keys: () => [...memento.keys()],
-      },
-      secrets: {
-        get: async (k: string) => secrets.get(k),
-        store: async (k: string, v: string) => {
-          secrets.set(k, v);
-        },
-        delete: async (k: string) => {
-          secrets.delete(k);
-        },
-        onDidChange: () => ({ dispose() {} }),
-      },
-      extension: { packageJSON: pkg, id: 'ssd-workbench.ssd-workbench' },
-      extensionUri: (fake.module.Uri as { file(p: string): unknown }).file(root),
-      extensionPath: root,
-    });
+    ext.activate(fakeExtensionContext(fake, pkg, storage, root));
   });
 
   after(async () => {

@@ -179,6 +179,40 @@ class Hover {
   ) {}
 }
 
+/**
+ * An ExtensionContext for activate(): global state and secret storage in memory (`secrets` is the
+ * map the secret storage writes to, so a test can look into it), storage in `storage`, the
+ * extension installed at `root`.
+ */
+export function fakeExtensionContext(fake: FakeVscode, pkg: unknown, storage: string, root: string, secrets = new Map<string, string>()) {
+  const memento = new Map<string, unknown>();
+  const file = (p: string) => (fake.module.Uri as { file(p: string): unknown }).file(p);
+  return {
+    subscriptions: [] as { dispose(): unknown }[],
+    globalStorageUri: file(storage),
+    globalState: {
+      get: (k: string) => memento.get(k),
+      update: async (k: string, v: unknown) => {
+        memento.set(k, v);
+      },
+      keys: () => [...memento.keys()],
+    },
+    secrets: {
+      get: async (k: string) => secrets.get(k),
+      store: async (k: string, v: string) => {
+        secrets.set(k, v);
+      },
+      delete: async (k: string) => {
+        secrets.delete(k);
+      },
+      onDidChange: () => ({ dispose() {} }),
+    },
+    extension: { packageJSON: pkg, id: 'ssd-workbench.ssd-workbench' },
+    extensionUri: file(root),
+    extensionPath: root,
+  };
+}
+
 export function createFakeVscode(packageJson: unknown): FakeVscode {
   const commands = new Map<string, Fn>();
   const contexts = new Map<string, unknown>();
