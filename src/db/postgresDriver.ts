@@ -7,6 +7,8 @@ import { from as copyFromStdin } from 'pg-copy-streams';
 import Cursor from 'pg-cursor';
 import { pgParsers, noticeToMessage, toDbError } from './pgCommon';
 import { redactSecrets } from './connectionSpec';
+import { readOffThread } from './pgReadStream';
+import type { PgReadConnection } from './pgReadThread';
 import { CancelledError, ConnectionError, DbError, type BatchResult, type Db, type Queryable, type Row, type RunBatchOptions, type StreamOptions } from './types';
 
 const typeOverrides = {
@@ -70,6 +72,8 @@ export class PostgresDb implements Db {
   readonly kind = 'postgres' as const;
   readonly defaultSchema = 'public';
   private readonly busy = new Set<pg.PoolClient>();
+  /** Off-thread streams running now: their server process ids, for cancel(). */
+  private readonly readers = new Set<{ pid: number | null; cancelled: boolean }>();
   /** Clients whose statement cancel() stopped: their 57014 error becomes CancelledError. */
   private readonly cancelled = new WeakSet<pg.PoolClient>();
   private readonly base: ClientQueryable;
@@ -163,7 +167,12 @@ export class PostgresDb implements Db {
     return this.withClient((c) => copyOn(c, sql, chunks));
   }
 
-  async *stream<R = Row>(sql: string, params: readonly unknown[] = [], options: StreamOptions = {}): AsyncIterable<R> {
+  stream<R = Row>(sql: string, params: readonly unknown[] = [], options: StreamOptions = {}): AsyncIterable<R> {
+    const connection = options.offThread ? this.readerConnection() : undefined;
+    return connection ? this.streamOffThread<R>(connection, sql, params, options.batchSize ?? 2000, options.signal) : this.streamHere<R>(sql, params, options);
+  }
+
+  private async *streamHere<R>(sql: string, params: readonly unknown[], options: StreamOptions): AsyncIterable<R> {
     const size = options.batchSize ?? 2000;
     const client = await this.connectClient();
     this.busy.add(client);
@@ -210,6 +219,52 @@ export class PostgresDb implements Db {
       this.cancelled.delete(client);
       this.releaseClient(client, onError, broken);
     }
+  }
+
+  /**
+   * The pool's connection settings for an off-thread reader (a connection of its own, as each pooled
+   * stream has), or undefined when the rows must be read here: on a session (its statements must run
+   * in that one session), or when a setting cannot cross to another thread (a password callback).
+   */
+  private readerConnection(): PgReadConnection | undefined {
+    if (this.owner) return undefined;
+    const out: PgReadConnection = {};
+    for (const [k, v] of Object.entries(this.pool.options as unknown as Record<string, unknown>)) {
+      if (['max', 'min', 'idleTimeoutMillis', 'Client', 'Promise', 'log', 'maxUses', 'allowExitOnIdle'].includes(k) || v === undefined) continue;
+      if (typeof v === 'function') return undefined;
+      out[k] = v;
+    }
+    try {
+      structuredClone(out);
+    } catch {
+      return undefined;
+    }
+    out.application_name = `${typeof out.application_name === 'string' ? out.application_name : 'ssd-workbench'} (reader)`;
+    return out;
+  }
+
+  /** stream() with the rows read on a worker thread (StreamOptions.offThread; src/db/pgReadStream.ts). */
+  private streamOffThread<R>(connection: PgReadConnection, sql: string, params: readonly unknown[], batchSize: number, signal?: AbortSignal): AsyncIterable<R> {
+    // Known to cancel() while its reader is connected.
+    const reader = { pid: null as number | null, cancelled: false };
+    return readOffThread<R>({
+      connection,
+      sql,
+      params,
+      batchSize,
+      signal,
+      onBackend: (pid) => {
+        reader.pid = pid;
+        if (pid === null) this.readers.delete(reader);
+        else this.readers.add(reader);
+      },
+      mapError: (e) => {
+        if (isConnectionLoss(e)) return this.lost(Object.assign(new Error(String(e.message)), e));
+        const err = toDbError(e, sql);
+        return reader.cancelled && err.details.cancelled ? new CancelledError('cancelled by user: the server stopped the statement') : err;
+      },
+      mapCrash: (e) => new ConnectionError(`the thread reading from ${this.description} stopped: ${redactSecrets(e.message)}`, { cause: e }),
+    });
   }
 
   async runBatch(sql: string, options: RunBatchOptions = {}): Promise<BatchResult> {
@@ -262,7 +317,13 @@ export class PostgresDb implements Db {
   }
 
   async cancel(): Promise<void> {
-    await Promise.all([...this.busy].map((c) => this.cancelClient(c)));
+    await Promise.all([
+      ...[...this.busy].map((c) => this.cancelClient(c)),
+      ...[...this.readers].map((r) => {
+        r.cancelled = true;
+        return r.pid === null ? undefined : this.cancelBackend(r.pid);
+      }),
+    ]);
     for (const s of this.sessions) await s.cancel();
   }
 
@@ -270,6 +331,11 @@ export class PostgresDb implements Db {
     const pid = (client as unknown as { processID?: number }).processID;
     if (!pid) return;
     this.cancelled.add(client);
+    await this.cancelBackend(pid);
+  }
+
+  /** pg_cancel_backend(pid) from a short-lived connection of its own. */
+  private async cancelBackend(pid: number): Promise<void> {
     const other = new pg.Client({ ...(this.pool.options as pg.ClientConfig) });
     try {
       await other.connect();

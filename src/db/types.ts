@@ -46,6 +46,14 @@ export interface StreamOptions {
   /** Rows fetched per round trip (default 2000). */
   batchSize?: number;
   signal?: AbortSignal;
+  /**
+   * Read the rows on a worker thread (PostgreSQL, on a connection of its own, as a pooled stream
+   * is), so that reading and the caller's work on the rows overlap: for long reads whose every row
+   * the caller processes (the payload builder's). The rows, their order, the errors and cancel are
+   * those of the in-process stream. Ignored where the driver reads in-process only (PGlite, SQL
+   * Server, Oracle, a session).
+   */
+  offThread?: boolean;
 }
 
 /** What can run statements: the connection itself or a transaction on it. */

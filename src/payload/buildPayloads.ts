@@ -49,6 +49,8 @@ export interface StreamOptions extends BuildOptions {
    * call when the child's staging row does not already prove the result.
    */
   validate?: boolean | 'deferred';
+  /** Read the rows on a worker thread where the driver can (default true; StreamOptions.offThread). */
+  readOffThread?: boolean;
 }
 
 export function emptyStats(): BuildStats {
@@ -353,7 +355,9 @@ export async function* streamChildPayloads(db: Db, options: StreamOptions): Asyn
   const stats = options.stats ?? emptyStats();
   const actual = await assertBuilderTables(db, schema);
   const sql = childRowsSql(db, schema, await orphanBranchesPresent(db, schema), actual);
-  const source = db.stream<Row>(sql, [null], { batchSize: options.batchSize ?? DEFAULT_BATCH_SIZE, signal: options.signal });
+  // Every child's rows: read on a worker thread where the driver can (PostgreSQL), so reading and
+  // building overlap (issue 17); the rows are the same either way.
+  const source = db.stream<Row>(sql, [null], { batchSize: options.batchSize ?? DEFAULT_BATCH_SIZE, signal: options.signal, offThread: options.readOffThread ?? true });
   for await (const group of groupByPerson(source, stats, options.signal)) {
     stats.persons++;
     const { rows, decision, result } = buildGroup(group, w);

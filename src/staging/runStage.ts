@@ -108,7 +108,22 @@ async function stageUnderLock(db: Db, options: StageFromSsdOptions, schema: stri
   const thresholds = options.thresholds ?? defaultThresholds();
   // Schema validation is deferred to staging, which skips it for an unchanged child whose row
   // proves it passed the same validation (validation_stamp, issue 17).
-  const children = streamChildPayloads(db, { schema, asOf: options.asOf, batchSize: options.readBatchSize, signal: options.signal, stats, validate: 'deferred' });
+  // The builder's read starts now (PostgreSQL: on its reader thread's own connection), so the
+  // server runs its query (the sort alone takes about two seconds at 100k children) while the
+  // prologue below (staging table, safety counts, run log) does its statements (issue 17).
+  const early = new AbortController();
+  const children = startEarly(
+    streamChildPayloads(db, {
+      schema,
+      asOf: options.asOf,
+      batchSize: options.readBatchSize,
+      signal: options.signal ? AbortSignal.any([options.signal, early.signal]) : early.signal,
+      stats,
+      validate: 'deferred',
+    }),
+    db.kind === 'postgres',
+    early,
+  );
   let run: { runs: string; runId: string } | undefined;
   let safety: SafetyFindings | undefined;
   let planned: { purges: number; episodeLosses: number } | undefined;
@@ -171,6 +186,8 @@ async function stageUnderLock(db: Db, options: StageFromSsdOptions, schema: stri
   try {
     report = await stageChildren(db, children, { ...options, schema: options.stagingSchema ?? schema, beforeWrite });
   } catch (e) {
+    // Stopped before the children were read (the safety stop, a failed prologue): the read started early ends here.
+    await children.stop();
     if (run && !(e instanceof SafetyStopError)) {
       const message = e instanceof Error ? e.message : String(e);
       await finishStageRun(db, run.runs, run.runId, { outcome: outcomeOf(e), stopReason: message.slice(0, 2000), plannedPurges: planned?.purges, plannedEpisodeLosses: planned?.episodeLosses }).catch(
@@ -202,6 +219,43 @@ async function stageUnderLock(db: Db, options: StageFromSsdOptions, schema: stri
     excludedGateB: stats.excludedGateB,
     runId: r.runId,
     safety: safety!,
+  };
+}
+
+/**
+ * An async iterable whose first item is asked for at once when `now` (else on first use, as
+ * usual). Read it once. `stop()` ends a read that was started but not taken (the run failed or
+ * stopped first): `abort` is the signal the source was given, so a first item still being waited
+ * for ends at once instead of when the server's first rows arrive.
+ */
+export function startEarly<T>(source: AsyncIterable<T>, now: boolean, abort: AbortController): AsyncIterable<T> & { stop(): Promise<void> } {
+  const it = source[Symbol.asyncIterator]();
+  let first: Promise<IteratorResult<T>> | undefined;
+  if (now) {
+    first = it.next();
+    first.catch(() => undefined); // seen where it is taken, or dropped by stop()
+  }
+  let taken = false;
+  return {
+    [Symbol.asyncIterator](): AsyncIterator<T> {
+      if (taken) throw new Error('startEarly: the source can be read once');
+      taken = true;
+      return {
+        next: () => {
+          const f = first;
+          first = undefined;
+          return f ?? it.next();
+        },
+        return: async (value?: unknown) => (it.return ? it.return(value) : { done: true, value: value as T }),
+      };
+    },
+    async stop() {
+      if (taken || !first) return;
+      abort.abort();
+      await first.catch(() => undefined);
+      first = undefined;
+      await it.return?.(undefined).catch(() => undefined);
+    },
   };
 }
 

@@ -3,9 +3,12 @@
 // ConnectionError, CancelledError), so callers cannot tell the worker is there.
 import type { FakeProgress } from '../fake/generateFakeSsd';
 import { CancelledError, ConnectionError, DbError } from '../db/types';
+import type { PgReadRequest } from '../db/pgReadThread';
 
 export type WorkerData =
-  { mode: 'db'; dataDir: string | null; description: string; create: boolean } | { mode: 'demo'; storageRoot: string; demo: { children: number; asOf: string; seed?: string; version?: string } };
+  | { mode: 'db'; dataDir: string | null; description: string; create: boolean }
+  | { mode: 'demo'; storageRoot: string; demo: { children: number; asOf: string; seed?: string; version?: string } }
+  | PgReadRequest;
 
 export type DbRequest = { id: number } & (
   | { op: 'query' | 'execute'; sql: string; params: unknown[]; txId?: number }

@@ -1,8 +1,10 @@
 // The editor's worker thread (dist/worker.cjs; src/worker/workerClient.ts starts it): the embedded
 // database (PGlite) and the demo build run here, off the extension host's main thread, so a long
-// statement or the demo's fake children never freeze the editor. Two modes (workerData.mode):
+// statement or the demo's fake children never freeze the editor. Three modes (workerData.mode):
 // - 'db': owns one PgliteDb and answers the Db operations src/db/workerDb.ts forwards
 //   (query, execute, stream in batches, runBatch with its messages, transactions, cancel, close);
+// - 'pgRead': reads one PostgreSQL query for an off-thread stream (src/db/pgReadThread.ts), in the
+//   editor and in the CLI alike;
 // - 'demo': makes the extension's demo database (src/extension/core/demoStore.ts createDemo) and
 //   reports its real steps; 'cancel' aborts it (the host also terminates the thread if it lingers).
 // Messages carry ids, counts, SQL text and rows only; nothing is logged here.
@@ -19,7 +21,8 @@ const post = (m: WorkerReply): void => port.postMessage(m);
 
 // On Linux a thread's priority is its own: this thread yields to the editor's (and to the user's
 // other programs) when the machine is busy. Elsewhere the call would lower the whole editor process.
-if (process.platform === 'linux') {
+// Not the reader of an off-thread stream: the job waiting for its rows is the one that runs.
+if (process.platform === 'linux' && data.mode !== 'pgRead') {
   try {
     setPriority(constants.priority.PRIORITY_BELOW_NORMAL);
   } catch {
@@ -27,7 +30,10 @@ if (process.platform === 'linux') {
   }
 }
 
-if (data.mode === 'demo') {
+if (data.mode === 'pgRead') {
+  // An off-thread PostgreSQL stream's reader (src/db/pgReadThread.ts).
+  void import('../db/pgReadThread').then(({ serveRead }) => serveRead(port, data));
+} else if (data.mode === 'demo') {
   const ac = new AbortController();
   port.on('message', (m: { op: string }) => {
     if (m.op === 'cancel') ac.abort();

@@ -6,16 +6,16 @@ import { existsSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
-import { Worker } from 'node:worker_threads';
+import { Worker, type ResourceLimits } from 'node:worker_threads';
 import { deserializeError, type WorkerData, type WorkerReply } from './protocol';
 
 const here = dirname(fileURLToPath(import.meta.url));
 
-/** A new worker thread running ssdWorker in the given mode. */
-export function startWorker(data: WorkerData): Worker {
+/** A new worker thread running ssdWorker in the given mode (`resourceLimits`: the thread's heap, when it must stay small). */
+export function startWorker(data: WorkerData, resourceLimits?: ResourceLimits): Worker {
   const bundled = join(here, 'worker.cjs');
   if (existsSync(join(here, 'BUNDLED')) && existsSync(bundled)) {
-    return new Worker(bundled, { workerData: data, execArgv: [] });
+    return new Worker(bundled, { workerData: data, execArgv: [], ...(resourceLimits ? { resourceLimits } : {}) });
   }
   // From source (tests under tsx): register tsx in the thread, then load the TypeScript entry.
   const tsxApi = pathToFileURL(
@@ -25,7 +25,7 @@ export function startWorker(data: WorkerData): Worker {
   ).href;
   const entry = pathToFileURL(join(here, 'ssdWorker.ts')).href;
   const code = `import(${JSON.stringify(tsxApi)}).then((m) => { m.register(); return import(${JSON.stringify(entry)}); });`;
-  return new Worker(code, { eval: true, workerData: data });
+  return new Worker(code, { eval: true, workerData: data, ...(resourceLimits ? { resourceLimits } : {}) });
 }
 
 type Pending = { resolve(v: unknown): void; reject(e: Error): void; onEvent?: (r: WorkerReply) => void };
