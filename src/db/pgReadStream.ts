@@ -58,8 +58,10 @@ export function rowMaker(names: readonly string[]): (values: unknown[]) => Recor
 
 export async function* readOffThread<R>(o: OffThreadReadOptions): AsyncIterable<R> {
   if (o.signal?.aborted) throw new CancelledError();
+  const shared = new SharedArrayBuffer(4);
+  const taken = new Int32Array(shared);
   const worker = startWorker(
-    { mode: 'pgRead', connection: o.connection, sql: o.sql, params: [...o.params], batchSize: o.batchSize, window: WINDOW },
+    { mode: 'pgRead', connection: o.connection, sql: o.sql, params: [...o.params], batchSize: o.batchSize, window: WINDOW, taken: shared },
     // The reader's objects live for one batch: a small young generation is enough (a larger one
     // added about 15 MB to a staging run's peak RSS at 100k children, and no speed).
     { maxYoungGenerationSizeMb: 8 },
@@ -88,8 +90,10 @@ export async function* readOffThread<R>(o: OffThreadReadOptions): AsyncIterable<
       resolve();
     }),
   );
-  const send = (m: PgReadControl) => {
-    if (!exited) worker.postMessage(m);
+  const close = () => {
+    if (!exited) worker.postMessage({ t: 'close' } satisfies PgReadControl);
+    Atomics.add(taken, 0, 1);
+    Atomics.notify(taken, 0);
   };
   o.signal?.addEventListener('abort', poke);
   let makeRow: (values: unknown[]) => Record<string, unknown> = () => ({});
@@ -109,7 +113,8 @@ export async function* readOffThread<R>(o: OffThreadReadOptions): AsyncIterable<
       }
       if (m.t === 'end') return;
       if (m.t === 'error') throw o.mapError(m.error);
-      send({ t: 'more' });
+      Atomics.add(taken, 0, 1);
+      Atomics.notify(taken, 0);
       if ('json' in m) {
         if (m.names) makeRow = rowMaker(m.names);
         const values = JSON.parse(m.json) as unknown[][];
@@ -122,7 +127,7 @@ export async function* readOffThread<R>(o: OffThreadReadOptions): AsyncIterable<
   } finally {
     o.signal?.removeEventListener('abort', poke);
     o.onBackend?.(null);
-    send({ t: 'close' });
+    close();
     // The reader finishes a read on the wire, closes its cursor and connection, and exits; one that
     // does not within a second (a statement still running on the server) is stopped.
     const timer = setTimeout(() => void worker.terminate(), 1000);

@@ -4,8 +4,8 @@
 // the UTF-8 decoding and the value parsers (the same ones the in-process stream uses) run beside the
 // payload builder instead of taking turns with it. The main half is src/db/pgReadStream.ts.
 //
-// Flow control: at most `window` batches wait unread on the main thread (each read asks for the
-// next with 'more'); the cursor reads one batch ahead. 'close' ends the read (the main side broke
+// Flow control: at most `window` batches wait unread on the main thread (it counts the batches it
+// has taken in a shared Int32, so a batch costs it no message); the cursor reads one batch ahead. 'close' ends the read (the main side broke
 // out of the loop, was cancelled or failed). Errors are posted as plain objects with pg's fields
 // (code, position, …) and mapped on the main side exactly as an in-process error is. Nothing is
 // logged here, and no row leaves the process.
@@ -23,8 +23,10 @@ export interface PgReadRequest {
   sql: string;
   params: unknown[];
   batchSize: number;
-  /** Batches that may wait on the main thread before the reader waits for 'more'. */
+  /** Batches that may wait on the main thread before the reader waits for the main thread to take one. */
   window: number;
+  /** One Int32 the main thread adds 1 to (and notifies) each time it takes a batch: the reader's credit, without a message per batch. */
+  taken: SharedArrayBuffer;
 }
 
 export type PgReadMessage =
@@ -39,7 +41,10 @@ export type PgReadMessage =
   | { t: 'end' }
   | { t: 'error'; error: Record<string, unknown> };
 
-export type PgReadControl = { t: 'more' } | { t: 'close' };
+export type PgReadControl = { t: 'close' };
+
+/** Atomics.waitAsync (ES2024; in Node since 16), typed here as the project's lib predates it. */
+const waitAsync = (Atomics as unknown as { waitAsync(a: Int32Array, index: number, value: number, timeout: number): { async: boolean; value: Promise<string> | string } }).waitAsync;
 
 const typeOverrides = {
   getTypeParser(oid: number, format?: string) {
@@ -71,16 +76,21 @@ function plainError(e: unknown): Record<string, unknown> {
 }
 
 export async function serveRead(port: MessagePort, req: PgReadRequest): Promise<void> {
-  let credits = req.window;
+  const taken = new Int32Array(req.taken);
+  let sent = 0;
   let closing = false;
-  let wake: (() => void) | undefined;
   port.on('message', (m: PgReadControl) => {
-    if (m.t === 'more') credits++;
-    else if (m.t === 'close') closing = true;
-    const w = wake;
-    wake = undefined;
-    w?.();
+    if (m.t === 'close') closing = true;
   });
+  /** Wait while `window` batches wait on the main thread (it notifies when it takes one, and when it closes). */
+  const waitForRoom = async () => {
+    for (;;) {
+      const t = Atomics.load(taken, 0);
+      if (closing || sent - t < req.window) return;
+      const w = waitAsync(taken, 0, t, 1000);
+      if (w.async) await w.value;
+    }
+  };
   const client = new pg.Client({ ...(req.connection as pg.ClientConfig) });
   // A dropped connection surfaces as the pending read's error; without a listener it would crash the thread.
   client.on('error', () => undefined);
@@ -103,8 +113,8 @@ export async function serveRead(port: MessagePort, req: PgReadRequest): Promise<
           ? { t: 'rows', json: JSON.stringify(rows.map((r) => Object.values(r))), ...(named || !rows.length ? {} : { names: ((named = true), Object.keys(rows[0]!)) }) }
           : { t: 'rows', rows }) satisfies PgReadMessage,
       );
-      credits--;
-      while (credits <= 0 && !closing) await new Promise<void>((r) => (wake = r));
+      sent++;
+      await waitForRoom();
     }
     // A read still on the wire finishes before the cursor closes (pg-cursor serves one at a time).
     if (next) await next.catch(() => undefined);
