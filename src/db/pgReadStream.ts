@@ -10,7 +10,7 @@
 // (mapped by the caller as an in-process error is), cancel and the early break (the reader is told
 // to close, and stopped if it does not within a second).
 import { startWorker } from '../worker/workerClient';
-import { CancelledError } from './types';
+import { CancelledError, type BatchedStream } from './types';
 import type { PgReadConnection, PgReadControl, PgReadMessage } from './pgReadThread';
 
 export interface OffThreadReadOptions {
@@ -19,7 +19,12 @@ export interface OffThreadReadOptions {
   params: readonly unknown[];
   batchSize: number;
   signal?: AbortSignal;
-  /** Called once the reader is connected, with its server process id (for a cancel), and with null when it ends. */
+  /**
+   * Called when the read begins, with a function that ends it with CancelledError (Db.cancel()
+   * before the reader has connected); then with the reader's server process id once it has
+   * connected (for pg_cancel_backend); and with null when the read ends, however it ends.
+   */
+  onOpen?: (cancel: () => void) => void;
   onBackend?: (pid: number | null) => void;
   /** The error to throw for the reader's error (pg's fields as a plain object). */
   mapError: (e: Record<string, unknown>) => Error;
@@ -56,8 +61,19 @@ export function rowMaker(names: readonly string[]): (values: unknown[]) => Recor
   return new Function('v', `return {${names.map((n, i) => `${JSON.stringify(n)}: v[${i}]`).join(', ')}};`) as (values: unknown[]) => Record<string, unknown>;
 }
 
-export async function* readOffThread<R>(o: OffThreadReadOptions): AsyncIterable<R> {
+/** The off-thread read's rows, and its batches as they come (BatchedStream). */
+export function readOffThread<R>(o: OffThreadReadOptions): BatchedStream<R> {
+  return {
+    batches: () => readBatches<R>(o),
+    async *[Symbol.asyncIterator]() {
+      for await (const rows of readBatches<R>(o)) yield* rows;
+    },
+  };
+}
+
+async function* readBatches<R>(o: OffThreadReadOptions): AsyncIterable<R[]> {
   if (o.signal?.aborted) throw new CancelledError();
+  let cancelled = false;
   const shared = new SharedArrayBuffer(4);
   const taken = new Int32Array(shared);
   const worker = startWorker(
@@ -96,10 +112,15 @@ export async function* readOffThread<R>(o: OffThreadReadOptions): AsyncIterable<
     Atomics.notify(taken, 0);
   };
   o.signal?.addEventListener('abort', poke);
+  o.onOpen?.(() => {
+    cancelled = true;
+    poke();
+  });
   let makeRow: (values: unknown[]) => Record<string, unknown> = () => ({});
   try {
     for (;;) {
       if (o.signal?.aborted) throw new CancelledError();
+      if (cancelled) throw new CancelledError('cancelled by user: the read was stopped');
       const m = inbox.shift();
       if (!m) {
         if (crash) throw o.mapCrash(crash);
@@ -117,11 +138,10 @@ export async function* readOffThread<R>(o: OffThreadReadOptions): AsyncIterable<
       Atomics.notify(taken, 0);
       if ('json' in m) {
         if (m.names) makeRow = rowMaker(m.names);
-        const values = JSON.parse(m.json) as unknown[][];
-        for (const v of values) yield makeRow(v) as R;
+        yield (JSON.parse(m.json) as unknown[][]).map((v) => makeRow(v) as R);
       } else {
         restoreBuffers(m.rows);
-        for (const r of m.rows) yield r as R;
+        yield m.rows as R[];
       }
     }
   } finally {

@@ -97,6 +97,8 @@ export async function serveRead(port: MessagePort, req: PgReadRequest): Promise<
   let pending: Promise<unknown> | undefined;
   try {
     await client.connect();
+    // Closed while connecting (cancelled, or the caller stopped first): the statement is not sent.
+    if (closing) return;
     port.postMessage({ t: 'started', pid: (client as unknown as { processID?: number }).processID ?? null } satisfies PgReadMessage);
     const cursor = client.query(new Cursor<Record<string, unknown>>(req.sql, req.params, { types: typeOverrides }));
     let named = false;

@@ -67,13 +67,22 @@ class ClientQueryable implements Queryable {
   }
 }
 
+/** An off-thread read in progress, as cancel() sees it. */
+interface OffThreadReader {
+  /** Its reader's server process id, once connected. */
+  pid: number | null;
+  cancelled: boolean;
+  /** Ends the read with CancelledError. */
+  stop: () => void;
+}
+
 export class PostgresDb implements Db {
   readonly dialect = 'postgres' as const;
   readonly kind = 'postgres' as const;
   readonly defaultSchema = 'public';
   private readonly busy = new Set<pg.PoolClient>();
   /** Off-thread streams running now: their server process ids, for cancel(). */
-  private readonly readers = new Set<{ pid: number | null; cancelled: boolean }>();
+  private readonly readers = new Set<OffThreadReader>();
   /** Clients whose statement cancel() stopped: their 57014 error becomes CancelledError. */
   private readonly cancelled = new WeakSet<pg.PoolClient>();
   private readonly base: ClientQueryable;
@@ -245,18 +254,21 @@ export class PostgresDb implements Db {
 
   /** stream() with the rows read on a worker thread (StreamOptions.offThread; src/db/pgReadStream.ts). */
   private streamOffThread<R>(connection: PgReadConnection, sql: string, params: readonly unknown[], batchSize: number, signal?: AbortSignal): AsyncIterable<R> {
-    // Known to cancel() while its reader is connected.
-    const reader = { pid: null as number | null, cancelled: false };
+    // Known to cancel() from the moment the read begins until it ends.
+    const reader: OffThreadReader = { pid: null, cancelled: false, stop: () => undefined };
     return readOffThread<R>({
       connection,
       sql,
       params,
       batchSize,
       signal,
+      onOpen: (stop) => {
+        reader.stop = stop;
+        this.readers.add(reader);
+      },
       onBackend: (pid) => {
         reader.pid = pid;
         if (pid === null) this.readers.delete(reader);
-        else this.readers.add(reader);
       },
       mapError: (e) => {
         if (isConnectionLoss(e)) return this.lost(Object.assign(new Error(String(e.message)), e));
@@ -319,8 +331,12 @@ export class PostgresDb implements Db {
   async cancel(): Promise<void> {
     await Promise.all([
       ...[...this.busy].map((c) => this.cancelClient(c)),
+      // An off-thread read: the statement on its reader's connection is cancelled (if it has
+      // connected) and the read ends at once with CancelledError, whether or not the server had
+      // started the statement yet.
       ...[...this.readers].map((r) => {
         r.cancelled = true;
+        r.stop();
         return r.pid === null ? undefined : this.cancelBackend(r.pid);
       }),
     ]);

@@ -56,6 +56,32 @@ export interface StreamOptions {
   offThread?: boolean;
 }
 
+/**
+ * A stream that can also be read a batch at a time (each array the rows of one round trip, in
+ * order): a caller that takes every row saves a turn of the event loop per row (an off-thread
+ * stream's rows come in batches anyway). `batches()` starts its own read, as iterating does.
+ */
+export interface BatchedStream<R> extends AsyncIterable<R> {
+  batches(): AsyncIterable<R[]>;
+}
+
+/** The stream's rows a batch at a time: its own batches where it has them, else its rows in arrays of up to `size`. */
+export async function* rowBatches<R>(stream: AsyncIterable<R>, size = 1000): AsyncIterable<R[]> {
+  if (typeof (stream as Partial<BatchedStream<R>>).batches === 'function') {
+    yield* (stream as BatchedStream<R>).batches();
+    return;
+  }
+  let batch: R[] = [];
+  for await (const r of stream) {
+    batch.push(r);
+    if (batch.length >= size) {
+      yield batch;
+      batch = [];
+    }
+  }
+  if (batch.length) yield batch;
+}
+
 /** What can run statements: the connection itself or a transaction on it. */
 export interface Queryable {
   readonly dialect: Dialect;

@@ -3,6 +3,7 @@
 // constraint and the SHAPE of the value (length, type, characters not allowed) — never the value
 // itself, which may be a child's name or date of birth — and the SSD column that feeds the path.
 import { createHash } from 'node:crypto';
+import { sha256Hex } from './sha256';
 import AjvModule, { type ErrorObject, type ValidateFunction } from 'ajv';
 import addFormatsModule from 'ajv-formats';
 import schema from './dfePayload.schema.json';
@@ -38,7 +39,7 @@ export const VALIDATION_ID: string = createHash('sha256')
  * bound to the hash, so it proves nothing for any other payload, whoever rewrites current_hash.
  */
 export function validationStamp(hashHex: string): string {
-  return createHash('sha256').update(`${VALIDATION_ID}:${hashHex.toLowerCase()}`, 'utf8').digest('hex');
+  return sha256Hex(`${VALIDATION_ID}:${hashHex.toLowerCase()}`);
 }
 
 function validator(): ValidateFunction {

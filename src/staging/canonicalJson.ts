@@ -8,7 +8,7 @@
 // With `ignoreEntityIds` (setting hashIgnoresEntityIds) the entity ids listed in ENTITY_ID_KEYS are
 // left out of the hash only (the stored payload keeps them), reproducing upstream's reason for its
 // semantic hash: case management systems that rewrite system ids nightly (upstream issue #89).
-import { createHash } from 'node:crypto';
+import { sha256, sha256Hex } from '../payload/sha256';
 
 /**
  * Entity ids: the system ids of the records inside a child's episodes. Child ids (la_child_id,
@@ -165,8 +165,12 @@ export interface HashOptions {
 
 /** SHA-256 (32 bytes) of the canonical UTF-8 serialisation of a payload. */
 export function payloadHash(payload: unknown, options: HashOptions = {}): Buffer {
-  const text = canonicalJson(payload, options.ignoreEntityIds ? { omitKeys: ENTITY_ID_KEYS } : {});
-  return createHash('sha256').update(text, 'utf8').digest();
+  return sha256(canonicalJson(payload, options.ignoreEntityIds ? { omitKeys: ENTITY_ID_KEYS } : {}));
+}
+
+/** payloadHash as lower-case hex (what current_hash is compared and stored as). */
+export function payloadHashHex(payload: unknown, options: HashOptions = {}): string {
+  return sha256Hex(canonicalJson(payload, options.ignoreEntityIds ? { omitKeys: ENTITY_ID_KEYS } : {}));
 }
 
 /** The payload text stored in json_payload: compact JSON in the builder's key order. */

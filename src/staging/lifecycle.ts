@@ -17,7 +17,7 @@
 // reason (a JSON object starting {"stage":). Earlier versions wrote 'Error' for these rows; the
 // next `ssd stage` converts them (staging_convert_withheld.sql).
 import { computePartialPayload, deletionPayload, isDeletionPayload } from './partialPayload';
-import { canonicalJson, compactJson, payloadHash } from './canonicalJson';
+import { canonicalJson, compactJson, payloadHashHex } from './canonicalJson';
 import type { PayloadProblem } from '../payload/types';
 
 export const STATUS = { PENDING: 'Pending', SENT: 'Sent', ERROR: 'Error', WITHHELD: 'Withheld' } as const;
@@ -69,7 +69,7 @@ export function prepareChild(c: { personId: string; legacyId: string | null; pay
     get jsonText() {
       return (text ??= compactJson(c.payload));
     },
-    hashHex: payloadHash(c.payload, { ignoreEntityIds: options.hashIgnoresEntityIds }).toString('hex'),
+    hashHex: payloadHashHex(c.payload, { ignoreEntityIds: options.hashIgnoresEntityIds }),
     problems: c.problems,
     valid: !c.problems.some((p) => p.severity === 'error'),
   };
@@ -299,7 +299,7 @@ export function decideGone(row: GoneRow, options: DecideOptions & PrepareOptions
     const laChildId = typeof ack?.la_child_id === 'string' ? ack.la_child_id : row.personId;
     const mis = typeof ack?.mis_child_id === 'string' ? ack.mis_child_id : ack ? null : row.legacyId?.trim() || null;
     const del = deletionPayload({ la_child_id: laChildId, mis_child_id: mis });
-    const hash = payloadHash(del, { ignoreEntityIds: options.hashIgnoresEntityIds }).toString('hex');
+    const hash = payloadHashHex(del, { ignoreEntityIds: options.hashIgnoresEntityIds });
     if ((row.currentHash ?? '').toLowerCase() === hash) return { outcome: 'already-deleted', write: null };
     const text = compactJson(del);
     return {

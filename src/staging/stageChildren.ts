@@ -16,7 +16,7 @@ import { CancelledError, ConnectionError, type Db, type Dialect, type Queryable 
 import type { BuiltChild, PayloadProblem } from '../payload/types';
 import { silentLogger, type Logger } from '../log';
 import { decideChild, decideGone, prepareChildFromText, type ExistingRow, type GoneRow, type PreparedChild, type RowWrite } from './lifecycle';
-import { compactJson, payloadHash } from './canonicalJson';
+import { compactJson, payloadHashHex } from './canonicalJson';
 import { ensureStagingTable, type StagingTableInfo } from './stagingTable';
 import { validationStamp } from '../payload/validatePayload';
 import { openRunMarks, type RunMarks } from './runMarks';
@@ -492,7 +492,7 @@ async function stageWithMarks(
       (info.personIdMax !== null && c.personId.length > info.personIdMax) || (info.hasLegacyId && info.legacyIdMax !== null && c.legacyId !== null && c.legacyId.length > info.legacyIdMax);
     const slim = { personId: c.personId, withSchemaValidation: c.withSchemaValidation };
     if (tooLong) return { c: slim };
-    return { c: slim, p: prepareChildFromText(c, compactJson(c.payload), payloadHash(c.payload, { ignoreEntityIds: hashIgnoresEntityIds }).toString('hex')) };
+    return { c: slim, p: prepareChildFromText(c, compactJson(c.payload), payloadHashHex(c.payload, { ignoreEntityIds: hashIgnoresEntityIds })) };
   };
   // Stamps prove a hash only when the hash covers the whole payload (not with hashIgnoresEntityIds).
   const stamping = sql.hasStamp && !hashIgnoresEntityIds;

@@ -15,9 +15,12 @@ async function all<R>(it: AsyncIterable<R>): Promise<R[]> {
   return out;
 }
 
-/** Backends of this database whose application_name is the reader's. */
-async function readerBackends(db: Db): Promise<number[]> {
-  const rows = await db.query<{ pid: number }>(`SELECT pid FROM pg_stat_activity WHERE application_name LIKE '%(reader)' AND datname = current_database()`);
+/** Backends of this database whose application_name is the reader's (running a statement with `marker` in it, when given). */
+async function readerBackends(db: Db, marker?: string): Promise<number[]> {
+  const rows = await db.query<{ pid: number }>(
+    `SELECT pid FROM pg_stat_activity WHERE application_name LIKE '%(reader)' AND datname = current_database() AND ($1::text IS NULL OR strpos(query, $1) > 0)`,
+    [marker ?? null],
+  );
   return rows.map((r) => r.pid);
 }
 
@@ -127,11 +130,24 @@ forEachTarget('off-thread streams', (fx, target) => {
   it('stops a statement still running on the server through Db.cancel(), quickly', async () => {
     const { db } = fx();
     const start = Date.now();
-    const running = all(db.stream('SELECT pg_sleep(30) AS s', [], { offThread: true }));
+    const running = all(db.stream('SELECT s FROM pg_sleep(30) AS s', [], { offThread: true }));
     assert.ok(await until(async () => (await readerBackends(db)).length === 1), 'the reader is connected');
     await db.cancel();
     await assert.rejects(running, CancelledError);
     assert.ok(Date.now() - start < 10_000, `took ${Date.now() - start} ms`);
+    // The server stopped the statement too (the reader had connected: its backend was cancelled).
+    assert.ok(
+      await until(async () => (await db.query<{ n: number }>(`SELECT COUNT(*)::int AS n FROM pg_stat_activity WHERE query LIKE 'SELECT s FROM pg_sleep(30)%' AND state = 'active'`))[0]!.n === 0),
+    );
+  });
+
+  it('Db.cancel() ends a read whose reader has not connected yet, at once', async () => {
+    const { db } = fx();
+    const running = all(db.stream('SELECT 1 AS one FROM pg_sleep(5)', [], { offThread: true }));
+    await db.cancel(); // before the reader thread has even started
+    const start = Date.now();
+    await assert.rejects(running, CancelledError);
+    assert.ok(Date.now() - start < 3000, `took ${Date.now() - start} ms`);
   });
 
   it('reports a bad statement as a DbError with its position, as in-process', async () => {
@@ -154,7 +170,7 @@ forEachTarget('off-thread streams', (fx, target) => {
         (async () => {
           for await (const _ of db.stream(`SELECT m.*, pg_sleep(0.0005) FROM ${t('mixed')} m CROSS JOIN generate_series(1, 20)`, [], { batchSize: 50, offThread: true })) {
             if (++rows === 100) {
-              const pids = await readerBackends(killer);
+              const pids = await readerBackends(killer, 'pg_sleep(0.0005)');
               assert.equal(pids.length, 1);
               for (const pid of pids) await killer.query('SELECT pg_terminate_backend($1)', [pid]);
             }
