@@ -10,7 +10,7 @@
 // (mapped by the caller as an in-process error is), cancel and the early break (the reader is told
 // to close, and stopped if it does not within a second).
 import { startWorker } from '../worker/workerClient';
-import { CancelledError, type BatchedStream } from './types';
+import { batchedStream, CancelledError, type BatchedStream } from './types';
 import type { PgReadConnection, PgReadControl, PgReadMessage } from './pgReadThread';
 
 export interface OffThreadReadOptions {
@@ -63,12 +63,7 @@ export function rowMaker(names: readonly string[]): (values: unknown[]) => Recor
 
 /** The off-thread read's rows, and its batches as they come (BatchedStream). */
 export function readOffThread<R>(o: OffThreadReadOptions): BatchedStream<R> {
-  return {
-    batches: () => readBatches<R>(o),
-    async *[Symbol.asyncIterator]() {
-      for await (const rows of readBatches<R>(o)) yield* rows;
-    },
-  };
+  return batchedStream(() => readBatches<R>(o));
 }
 
 async function* readBatches<R>(o: OffThreadReadOptions): AsyncIterable<R[]> {

@@ -10,7 +10,7 @@ import { PGlite, type PGliteOptions } from '@electric-sql/pglite';
 import { bundledAssetDir } from '../runtimePaths';
 import { acquireLock, lockPathFor, releaseLock } from './dirLock';
 import { pgParsers, noticeToMessage, toDbError } from './pgCommon';
-import { CancelledError, ConnectionError, type BatchResult, type Db, type Queryable, type Row, type RunBatchOptions, type StreamOptions } from './types';
+import { batchedStream, CancelledError, ConnectionError, type BatchResult, type Db, type Queryable, type Row, type RunBatchOptions, type StreamOptions } from './types';
 
 let cursorSeq = 0;
 
@@ -181,7 +181,12 @@ export class PgliteDb implements Db {
     return this.base.execute(sql, params);
   }
 
-  async *stream<R = Row>(sql: string, params: readonly unknown[] = [], options: StreamOptions = {}): AsyncIterable<R> {
+  /** The rows, also a batch (one FETCH) at a time (BatchedStream). */
+  stream<R = Row>(sql: string, params: readonly unknown[] = [], options: StreamOptions = {}): AsyncIterable<R> {
+    return batchedStream(() => this.fetchBatches<R>(sql, params, options));
+  }
+
+  private async *fetchBatches<R>(sql: string, params: readonly unknown[], options: StreamOptions): AsyncIterable<R[]> {
     const size = options.batchSize ?? 2000;
     const name = `ssd_cursor_${++cursorSeq}`;
     try {
@@ -193,7 +198,7 @@ export class PgliteDb implements Db {
       for (;;) {
         if (options.signal?.aborted) throw new CancelledError();
         const res = await this.pg.query<R>(`FETCH FORWARD ${size} FROM ${name}`, [], { parsers: pgParsers });
-        for (const r of res.rows) yield r;
+        if (res.rows.length) yield res.rows;
         if (res.rows.length < size) break;
       }
     } finally {

@@ -65,6 +65,16 @@ export interface BatchedStream<R> extends AsyncIterable<R> {
   batches(): AsyncIterable<R[]>;
 }
 
+/** A BatchedStream from a function that reads the batches (each call a new read). */
+export function batchedStream<R>(batches: () => AsyncIterable<R[]>): BatchedStream<R> {
+  return {
+    batches,
+    async *[Symbol.asyncIterator]() {
+      for await (const rows of batches()) yield* rows;
+    },
+  };
+}
+
 /** The stream's rows a batch at a time: its own batches where it has them, else its rows in arrays of up to `size`. */
 export async function* rowBatches<R>(stream: AsyncIterable<R>, size = 1000): AsyncIterable<R[]> {
   if (typeof (stream as Partial<BatchedStream<R>>).batches === 'function') {
