@@ -48,7 +48,9 @@ forEachTarget('staging safety stop', (fx) => {
     await db.execute(`TRUNCATE TABLE ${cin}`);
 
     const before = await snapshot(db, schema);
-    const err = await stageFromSsd(db, { schema, asOf: AS_OF }).then(
+    // Read 10 rows a round trip: the builder's read (started before the safety stop decides) cannot
+    // have finished on its own when the stop comes, so the check below sees whether the stop ended it.
+    const err = await stageFromSsd(db, { schema, asOf: AS_OF, readBatchSize: 10 }).then(
       () => undefined,
       (e: unknown) => e,
     );
@@ -66,6 +68,13 @@ forEachTarget('staging safety stop', (fx) => {
     assert.match(err.message, new RegExp(`${f.purges!.toLocaleString('en-GB')} of ${f.acknowledged.toLocaleString('en-GB')} acknowledged children would be purged`));
     assert.match(err.message, /--allow-mass-change/);
     assert.equal(await snapshot(db, schema), before, 'a stop changes no staging row');
+    if (db.dialect === 'postgres') {
+      // The builder's read, started before the prologue on its own connection (startEarly), ended with the stop.
+      const readers = async () => Number((await db.query<{ n: number }>(`SELECT COUNT(*) AS n FROM pg_stat_activity WHERE application_name LIKE '%(reader)' AND datname = current_database()`))[0]!.n);
+      const end = Date.now() + 5000;
+      while ((await readers()) > 0 && Date.now() < end) await new Promise((r) => setTimeout(r, 50));
+      assert.equal(await readers(), 0, 'no reader connection is left after a safety stop');
+    }
 
     // The run log: completed, then stopped with the reason and the planned numbers.
     const runs = await recentStageRuns(db, schema, `${schema}.ssd_api_data_staging`);
