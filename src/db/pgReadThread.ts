@@ -5,14 +5,14 @@
 // payload builder instead of taking turns with it. The main half is src/db/pgReadStream.ts.
 //
 // Flow control: at most `window` batches wait unread on the main thread (it counts the batches it
-// has taken in a shared Int32, so a batch costs it no message); the cursor reads one batch ahead. 'close' ends the read (the main side broke
-// out of the loop, was cancelled or failed). Errors are posted as plain objects with pg's fields
-// (code, position, …) and mapped on the main side exactly as an in-process error is. Nothing is
-// logged here, and no row leaves the process.
+// has taken in a shared Int32, so a batch costs it no message); the cursor reads one batch ahead.
+// 'close' ends the read (the main side broke out of the loop, was cancelled or failed). Errors are
+// posted as plain objects with pg's fields (code, position, …) and mapped on the main side exactly
+// as an in-process error is. Nothing is logged here, and no row leaves the process.
 import type { MessagePort } from 'node:worker_threads';
 import pg from 'pg';
 import Cursor from 'pg-cursor';
-import { pgParsers } from './pgCommon';
+import { typeOverrides } from './pgTypeParsers';
 
 /** What the worker needs to connect: the pool's settings that can cross a thread (no functions). */
 export type PgReadConnection = Record<string, unknown>;
@@ -45,14 +45,6 @@ export type PgReadControl = { t: 'close' };
 
 /** Atomics.waitAsync (ES2024; in Node since 16), typed here as the project's lib predates it. */
 const waitAsync = (Atomics as unknown as { waitAsync(a: Int32Array, index: number, value: number, timeout: number): { async: boolean; value: Promise<string> | string } }).waitAsync;
-
-const typeOverrides = {
-  getTypeParser(oid: number, format?: string) {
-    const p = pgParsers[oid];
-    if (p && format !== 'binary') return p;
-    return pg.types.getTypeParser(oid, format as 'text');
-  },
-};
 
 /** Can JSON carry these rows unchanged (text, finite numbers, booleans, NULL)? */
 export function jsonSafe(rows: readonly Record<string, unknown>[]): boolean {

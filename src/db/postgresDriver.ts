@@ -5,19 +5,12 @@ import { pipeline } from 'node:stream/promises';
 import pg from 'pg';
 import { from as copyFromStdin } from 'pg-copy-streams';
 import Cursor from 'pg-cursor';
-import { pgParsers, noticeToMessage, toDbError } from './pgCommon';
+import { noticeToMessage, toDbError } from './pgCommon';
+import { typeOverrides } from './pgTypeParsers';
 import { redactSecrets } from './connectionSpec';
 import { readOffThread } from './pgReadStream';
 import type { PgReadConnection } from './pgReadThread';
 import { CancelledError, ConnectionError, DbError, type BatchResult, type Db, type Queryable, type Row, type RunBatchOptions, type StreamOptions } from './types';
-
-const typeOverrides = {
-  getTypeParser(oid: number, format?: string) {
-    const p = pgParsers[oid];
-    if (p && format !== 'binary') return p;
-    return pg.types.getTypeParser(oid, format as 'text');
-  },
-};
 
 /**
  * Did the server or the network drop the connection (pg_terminate_backend, a restart, a reset)?

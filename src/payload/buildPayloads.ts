@@ -49,8 +49,6 @@ export interface StreamOptions extends BuildOptions {
    * call when the child's staging row does not already prove the result.
    */
   validate?: boolean | 'deferred';
-  /** Read the rows on a worker thread where the driver can (default true; StreamOptions.offThread). */
-  readOffThread?: boolean;
 }
 
 export function emptyStats(): BuildStats {
@@ -360,7 +358,7 @@ export async function* streamChildPayloads(db: Db, options: StreamOptions): Asyn
   const sql = childRowsSql(db, schema, await orphanBranchesPresent(db, schema), actual);
   // Every child's rows: read on a worker thread where the driver can (PostgreSQL), so reading and
   // building overlap (issue 17); the rows are the same either way.
-  const source = db.stream<Row>(sql, [null], { batchSize: options.batchSize ?? DEFAULT_BATCH_SIZE, signal: options.signal, offThread: options.readOffThread ?? true });
+  const source = db.stream<Row>(sql, [null], { batchSize: options.batchSize ?? DEFAULT_BATCH_SIZE, signal: options.signal, offThread: true });
   for await (const group of groupByPerson(source, stats, options.signal)) {
     stats.persons++;
     const { rows, decision, result } = buildGroup(group, w);

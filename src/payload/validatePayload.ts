@@ -2,7 +2,6 @@
 // and turn ajv's errors into PayloadProblems: JSON Pointer, rule keyword, a message naming the
 // constraint and the SHAPE of the value (length, type, characters not allowed) — never the value
 // itself, which may be a child's name or date of birth — and the SSD column that feeds the path.
-import { createHash } from 'node:crypto';
 import { sha256Hex } from './sha256';
 import AjvModule, { type ErrorObject, type ValidateFunction } from 'ajv';
 import addFormatsModule from 'ajv-formats';
@@ -30,9 +29,7 @@ const VALIDATION_REVISION = 1;
  * validationStamp(its hash) (issue 17), so an unchanged child need not be validated again; a new
  * schema or option gives a new id, and every child is validated again.
  */
-export const VALIDATION_ID: string = createHash('sha256')
-  .update(`ssd-workbench schema validation r${VALIDATION_REVISION}\n${JSON.stringify(AJV_OPTIONS)}\nformats: date\n${JSON.stringify(schema)}`, 'utf8')
-  .digest('hex');
+export const VALIDATION_ID: string = sha256Hex(`ssd-workbench schema validation r${VALIDATION_REVISION}\n${JSON.stringify(AJV_OPTIONS)}\nformats: date\n${JSON.stringify(schema)}`);
 
 /**
  * The stamp of a payload with this change hash (hex) that passed VALIDATION_ID with no problem:
